@@ -1,0 +1,32 @@
+/**
+ * What the features get from the application: the database, the cached geography, configuration and
+ * the logger, and the registry where each route declares who may call it.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { GeographyCache } from './features/help/repository.ts';
+import type { Logger } from './platform/log.ts';
+import type { PolicyRegistry } from './platform/policy.ts';
+import type { PageFrame } from './ui/layout.tsx';
+import type { Context } from 'hono';
+
+export interface AppDeps {
+  db: Database;
+  geography: GeographyCache;
+  config: Pick<Config, 'quickExitUrl' | 'production' | 'publicOrigin'>;
+  log: Logger;
+  /** Set while the instance shuts down, so the load balancer stops sending it requests. */
+  lifecycle: { draining: boolean };
+}
+
+export type App = OpenAPIHono;
+
+export interface Feature {
+  (app: App, deps: AppDeps, policies: PolicyRegistry): void;
+}
+
+export function frameFor(c: Context, deps: AppDeps): PageFrame {
+  const geo = deps.geography.get();
+  return { nonce: c.get('nonce'), quickExitUrl: deps.config.quickExitUrl, emergency: geo.emergencyLine, statewide: geo.statewideLine };
+}

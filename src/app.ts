@@ -1,0 +1,58 @@
+/**
+ * Builds the HTTP application from its features. Order: security headers, request log, compression,
+ * then the features; every route declares its policy in the registry.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
+import type { AppDeps } from './app-types.ts';
+import { directoryApi } from './features/directory/api.ts';
+import { directoryPages } from './features/directory/pages.tsx';
+import { helpApi } from './features/help/api.ts';
+import { helpPages } from './features/help/pages.tsx';
+import { learnPages } from './features/learn/pages.tsx';
+import { mapPages } from './features/map/pages.tsx';
+import { opsRoutes } from './features/ops/routes.ts';
+import { errorPage, notFoundPage } from './features/ops/errors.tsx';
+import { requestLog } from './platform/http.ts';
+import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
+import { badRequest } from './platform/problem.ts';
+import { securityHeaders } from './platform/security.ts';
+
+export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRegistry } {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const field = issue?.path.join('.') || 'request';
+        return badRequest(c, field, `${field}: ${issue?.message ?? 'is not valid'}`);
+      }
+      return undefined;
+    },
+  });
+  const policies = new PolicyRegistry();
+
+  app.use(securityHeaders({ hsts: deps.config.production }));
+  app.use(requestLog(deps.log));
+  app.use(compress());
+
+  for (const feature of [opsRoutes, helpPages, helpApi, directoryPages, directoryApi, mapPages, learnPages]) {
+    feature(app, deps, policies);
+  }
+
+  policies.declare('GET', '/api/openapi.json', PUBLIC);
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'No Wrong Door API',
+      version: '1.0.0',
+      description:
+        'Minnesota Safe Harbor / No Wrong Door: who to call for a place, and the directory of services (Open Referral HSDS 3.1). Errors are application/problem+json.',
+      license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
+    },
+    servers: [{ url: '/' }],
+  });
+
+  app.notFound((c) => notFoundPage(c, deps));
+  app.onError((error, c) => errorPage(c, deps, error));
+  return { app, policies };
+}

@@ -1,0 +1,128 @@
+/**
+ * Table types for the query builder, kept beside the migrations they mirror.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type DateString = ColumnType<string, string, string>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+interface ProvenanceColumns {
+  source: string;
+  retrieved: DateString;
+  verified: boolean;
+  note: string | null;
+}
+
+export interface PacksTable {
+  jurisdiction: string;
+  name: string;
+  timezone: string;
+  statewide_line_id: string;
+  emergency_line_id: string;
+  version: string;
+  checksum: string;
+  source: string;
+  retrieved: DateString;
+  verified: boolean;
+  imported_at: Timestamp;
+}
+
+export interface CountiesTable extends ProvenanceColumns {
+  fips: string;
+  jurisdiction: string;
+  name: string;
+  slug: string;
+}
+
+export interface OrganizationsTable extends ProvenanceColumns {
+  id: string;
+  jurisdiction: string;
+  name: string;
+  description: string;
+  city: string | null;
+  website: string | null;
+  email: string | null;
+  phones: ColumnType<{ dial: string; display: string; description: string | null }[], string, string>;
+}
+
+export interface RegionsTable extends ProvenanceColumns {
+  id: string;
+  jurisdiction: string;
+  name: string;
+  navigator_organization_id: string | null;
+  effective_from: DateString;
+  effective_to: DateString | null;
+}
+
+export interface RegionCountiesTable extends ProvenanceColumns {
+  region_id: string;
+  county_fips: string;
+  effective_from: DateString;
+  effective_to: DateString | null;
+}
+
+export interface LinesToCallTable extends ProvenanceColumns {
+  id: string;
+  jurisdiction: string;
+  name: string;
+  description: string;
+  scope: 'emergency' | 'statewide' | 'national';
+  call_dial: string | null;
+  call_display: string | null;
+  text_dial: string | null;
+  text_display: string | null;
+  text_body: string | null;
+  url: string | null;
+  hours: string | null;
+  sort_order: number;
+}
+
+export interface ZipCountiesTable {
+  zip: string;
+  county_fips: string;
+  city: string;
+  share: ColumnType<number, number, number>;
+  source: string;
+  retrieved: DateString;
+  verified: boolean;
+}
+
+export interface DirectoryServicesTable extends ProvenanceColumns {
+  id: string;
+  jurisdiction: string;
+  name: string;
+  organization_name: string | null;
+  description: string | null;
+  program_types: string[];
+  genders: string[];
+  minimum_age: number | null;
+  maximum_age: number | null;
+  languages: string[];
+  county_fips: string[];
+  statewide: boolean;
+  culturally_specific: boolean;
+  culturally_specific_for: string | null;
+  lgbtq_affirming: boolean;
+  confidential_location: boolean;
+  hsds: ColumnType<Record<string, unknown>, string, string>;
+  origin: 'pack' | 'hsds-import';
+  updated_at: Generated<Date>;
+}
+
+export interface DataVersionsTable {
+  name: string;
+  version: Generated<number>;
+  changed_at: Generated<Date>;
+}
+
+export interface DB {
+  packs: PacksTable;
+  counties: CountiesTable;
+  organizations: OrganizationsTable;
+  regions: RegionsTable;
+  region_counties: RegionCountiesTable;
+  lines_to_call: LinesToCallTable;
+  zip_counties: ZipCountiesTable;
+  directory_services: DirectoryServicesTable;
+  data_versions: DataVersionsTable;
+}

@@ -1,0 +1,48 @@
+/**
+ * `GET /api/v1/navigators`: the region, navigator and first contact for a county or ZIP code.
+ */
+import { createRoute } from '@hono/zod-openapi';
+import type { Feature } from '../../app-types.ts';
+import { PUBLIC } from '../../platform/policy.ts';
+import { problem } from '../../platform/problem.ts';
+import { lookupNavigator } from './lookup.ts';
+import { NavigatorLookupSchema, NavigatorQuerySchema, ProblemSchema } from './schema.ts';
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+export const navigatorsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/navigators',
+  tags: ['Help'],
+  summary: 'Find the regional navigator for a county or ZIP code',
+  description:
+    'Answers with the county, its region (with provenance), the navigator organisation and its contacts, and the statewide line. ' +
+    'When the region or navigator is not confirmed, `contactFirst` is `statewide`. A ZIP code in several counties answers `ambiguous: true` with one result per county.',
+  request: { query: NavigatorQuerySchema },
+  responses: {
+    200: { description: 'The navigator lookup', content: { 'application/json': { schema: NavigatorLookupSchema } } },
+    400: problemResponse('The county, ZIP code or date is malformed'),
+    404: problemResponse('No such county or ZIP code in this jurisdiction'),
+  },
+});
+
+export const helpApi: Feature = (app, deps, policies) => {
+  policies.declare('GET', navigatorsRoute.path, PUBLIC);
+  app.openapi(navigatorsRoute, (c) => {
+    const q = c.req.valid('query');
+    const outcome = lookupNavigator(deps.geography.get(), q);
+    if (!outcome.ok) {
+      return problem(c, {
+        title: outcome.status === 404 ? 'Not found' : 'The request is not valid',
+        status: outcome.status,
+        field: outcome.field,
+        detail: outcome.detail,
+        ...(outcome.suggestions ? { suggestions: outcome.suggestions } : {}),
+      }) as never;
+    }
+    return c.json(outcome.lookup, 200);
+  });
+};

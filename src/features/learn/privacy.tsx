@@ -1,0 +1,74 @@
+/**
+ * Body of the public `/privacy` page: exactly what the public site does and does not record.
+ *
+ * These statements describe the product's design (no cookies, no third-party requests,
+ * `Referrer-Policy: no-referrer`, searches not stored with identifying data, application logs without
+ * IP addresses or search words). If that design changes, this text must change with it.
+ * Do not add a retention period here unless one is decided and enforced.
+ */
+import type { FC } from 'hono/jsx';
+
+export const PrivacyBody: FC = () => (
+  <>
+    <p>
+      This page says what this website records about you, and what it does not. It covers the public pages
+      anyone can use without signing in.
+    </p>
+    <h2>What we do not do</h2>
+    <ul>
+      <li>The public pages set no cookies.</li>
+      <li>There are no analytics, trackers or ads, and no fonts or scripts from any other company.</li>
+      <li>The pages make no requests to any other website. Everything comes from this site.</li>
+      <li>
+        Your browser is told not to send this site&rsquo;s address to the next site you go to (this is called
+        &ldquo;Referrer-Policy: no-referrer&rdquo;).
+      </li>
+    </ul>
+    <h2>Searches</h2>
+    <p>
+      When you search for a county, ZIP code or city, the site uses it to answer you. It is not stored with
+      anything that identifies you.
+    </p>
+    <h2>Technical logs</h2>
+    <p>
+      To keep the service working, the server keeps short technical logs: the time, the page address without
+      your search words, whether it worked, and how long it took. The application logs do not record IP
+      addresses.
+    </p>
+    <p>
+      Logs are kept only as long as the people running the service need them to fix problems. They are never
+      sold, and never shared for advertising.
+    </p>
+    <h2>What your device and network may keep</h2>
+    <ul>
+      <li>
+        Your browser may still keep a history of the pages you visit. A private or incognito window helps. You
+        can also delete history in your browser settings, under &ldquo;History&rdquo; or
+        &ldquo;Privacy&rdquo;.
+      </li>
+      <li>
+        Press the <strong>Quick exit</strong> button, or the Esc key, to leave this site fast.
+      </li>
+      <li>
+        Someone who controls your network, like a school or workplace, may see that you visited this site.
+      </li>
+    </ul>
+    <h2>If someone checks your phone</h2>
+    <p>
+      Calls and texts to a help line can show in your call list, your messages, and sometimes on a phone bill.
+      If it is safer, use a phone that the person who hurts you cannot check.{' '}
+      <a href="/learn/staying-safe-online">More ways to stay safe online</a>.
+    </p>
+    <h2>Staff accounts</h2>
+    <p>
+      Staff at service agencies sign in to a separate area. A separate privacy notice, shown on the sign-in
+      pages, covers staff accounts. Nothing on the public pages needs an account.
+    </p>
+    <h2>Questions</h2>
+    <p>
+      If you want to talk about staying safe while you get help, call Day One at{' '}
+      <a href="tel:+18662231111">1-866-223-1111</a> or text <a href="sms:+16123999995">612-399-9995</a>. They
+      can tell you about help in your community.
+    </p>
+  </>
+);

@@ -1,0 +1,61 @@
+/**
+ * Not found and unexpected errors: a page (or problem body, under /api) a person can act on. The
+ * error itself goes to the log, without the request's query or body.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { frameFor, type AppDeps } from '../../app-types.ts';
+import { renderPage } from '../../platform/http.ts';
+import { problem } from '../../platform/problem.ts';
+import { Layout, UrgentLines } from '../../ui/layout.tsx';
+
+const isApi = (c: Context) => c.req.path.startsWith('/api/');
+
+export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Response> {
+  if (isApi(c)) return problem(c, { title: 'Not found', status: 404, detail: `There is no API resource at ${c.req.path}. See /api/openapi.json.` });
+  return renderPage(
+    c,
+    <Layout frame={frameFor(c, deps)} title="Page not found">
+      <p>We could not find that page.</p>
+      <p>
+        <a href="/">Go to Get help now</a>
+      </p>
+    </Layout>,
+    404,
+  );
+}
+
+export function errorPage(c: Context, deps: AppDeps, error: Error): Response | Promise<Response> {
+  if (error instanceof HTTPException && error.status < 500) {
+    if (isApi(c)) return problem(c, { title: 'The request is not valid', status: error.status, detail: error.message || 'The request could not be read.' });
+    return c.text(error.message || 'The request could not be read.', error.status);
+  }
+  deps.log.error({ err: { type: error.name, message: error.message, stack: error.stack }, route: c.req.routePath }, 'unexpected error');
+  if (isApi(c)) {
+    return problem(c, {
+      title: 'Something went wrong on our side',
+      status: 500,
+      detail: 'The service could not answer just now. Try again in a minute. If you need help now, call or text Day One: 1-866-223-1111.',
+    });
+  }
+  let frame;
+  try {
+    frame = frameFor(c, deps);
+  } catch {
+    frame = null;
+  }
+  if (!frame) {
+    return c.html(
+      '<!doctype html><html lang="en"><title>Something went wrong</title><h1>Something went wrong</h1><p>In danger now: call 911. Day One, any time: call 1-866-223-1111 or text 612-399-9995.</p></html>',
+      500,
+    );
+  }
+  return renderPage(
+    c,
+    <Layout frame={frame} title="Something went wrong" urgent={false}>
+      <p>This page could not load just now. Please try again in a minute.</p>
+      <UrgentLines emergency={frame.emergency} statewide={frame.statewide} />
+    </Layout>,
+    500,
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * The `nwd` command.
+ *
+ *   nwd start                      serve the product (bundled PostgreSQL unless DATABASE_URL is set)
+ *   nwd migrate                    apply database migrations
+ *   nwd import-pack <dir>          load or reload a jurisdiction pack (e.g. data/mn)
+ *   nwd import-hsds <file>         add or update directory services from an HSDS 3.1 JSON file
+ *   nwd export-hsds [--out FILE]   write the directory as HSDS 3.1 JSON
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { EmbeddedStartError } from './db/embedded.ts';
+import { MigrationError, migrate } from './db/migrate.ts';
+import { hsdsPage, servicesInDocument } from './features/directory/hsds.ts';
+import { validateHsdsService } from './features/directory/hsds-validate.ts';
+import { allServicesHsds, bumpDataVersion, saveService } from './features/directory/repository.ts';
+import { todayIn } from './features/help/rules.ts';
+import { importPack } from './pack/import.ts';
+import { PackError } from './pack/load.ts';
+import { createLogger, type Logger } from './platform/log.ts';
+import { openConfiguredDatabase, startService } from './server.ts';
+
+const USAGE = `Usage: nwd <command>
+
+Commands:
+  start                       Serve No Wrong Door (PORT, default 3000). Without DATABASE_URL it runs
+                              the bundled PostgreSQL with its data under NWD_DATA_DIR (default ./data).
+  migrate                     Apply pending database migrations.
+  import-pack <dir>           Load or reload a jurisdiction pack, for example data/mn.
+  import-hsds <file>          Add or update directory services from an HSDS 3.1 JSON file
+                              [--source TEXT] [--retrieved YYYY-MM-DD] [--verified]
+  export-hsds [--out FILE]    Write the whole directory as HSDS 3.1 JSON (standard output by default).
+  help                        Show this text.
+`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(config: Config, log: Logger, work: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['handle']['db']) => Promise<T>): Promise<T> {
+  const setup = await openConfiguredDatabase(config, log);
+  try {
+    await migrate(setup.handle.db);
+    return await work(setup.handle.db);
+  } finally {
+    await setup.release();
+  }
+}
+
+async function start(config: Config, log: Logger): Promise<void> {
+  const service = await startService(config, log);
+  console.log(`No Wrong Door is ready at ${service.url}`);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    service.stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+async function importHsds(config: Config, log: Logger, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { source: { type: 'string' }, retrieved: { type: 'string' }, verified: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file) throw new UsageError('import-hsds needs the path of an HSDS JSON file.');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Could not read ${file} as JSON: ${(error as Error).message}`);
+  }
+  const services = servicesInDocument(doc);
+  if (!services) throw new UsageError(`${file} holds no HSDS services: expected a service, an array of services, or a paginated list with "contents".`);
+  const problems = services.flatMap((s, i) => {
+    const r = validateHsdsService(s);
+    return r.valid ? [] : r.errors.map((e) => `service ${i} (${String(s.id ?? 'no id')}): ${e}`);
+  });
+  if (problems.length) throw new UsageError(`${file} is not valid HSDS 3.1; nothing was imported:\n  ${problems.slice(0, 30).join('\n  ')}`);
+  const retrieved = values.retrieved ?? todayIn('America/Chicago');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(retrieved)) throw new UsageError('--retrieved must be a date as YYYY-MM-DD.');
+  const count = await withDatabase(config, log, async (db) => {
+    const pack = await db.selectFrom('packs').select('jurisdiction').orderBy('imported_at', 'desc').executeTakeFirst();
+    if (!pack) throw new UsageError('Load a jurisdiction pack first: nwd import-pack data/mn');
+    await db.transaction().execute(async (trx) => {
+      for (const service of services) {
+        await saveService(trx, {
+          jurisdiction: pack.jurisdiction,
+          service,
+          provenance: { source: values.source ?? `HSDS import of ${file}`, retrieved, verified: values.verified ?? false },
+          origin: 'hsds-import',
+        });
+      }
+      await bumpDataVersion(trx, 'directory');
+    });
+    return services.length;
+  });
+  console.log(`Imported ${count} service${count === 1 ? '' : 's'} from ${file}.`);
+}
+
+async function exportHsds(config: Config, log: Logger, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  const services = await withDatabase(config, log, (db) => allServicesHsds(db));
+  const json = `${JSON.stringify(hsdsPage(services, services.length, 1, Math.max(1, services.length)), null, 2)}\n`;
+  if (values.out) {
+    writeFileSync(values.out, json);
+    console.log(`Wrote ${services.length} services to ${values.out}.`);
+  } else {
+    process.stdout.write(json);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  let log: Logger | null = null;
+  try {
+    const config = loadConfig();
+    // Commands other than start keep standard output for their own results.
+    log = createLogger(command === 'start' ? config.logLevel : 'warn', command === 'start' ? undefined : process.stderr);
+    switch (command) {
+      case 'start':
+        return await start(config, log);
+      case 'migrate': {
+        const applied = await withDatabase(config, log, (db) => migrate(db));
+        console.log(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
+        return;
+      }
+      case 'import-pack': {
+        const dir = args[0];
+        if (!dir) throw new UsageError('import-pack needs the folder of a pack, for example data/mn.');
+        const result = await withDatabase(config, log, (db) => importPack(db, dir, { force: true }));
+        const c = result.counts;
+        console.log(
+          `Loaded pack ${result.jurisdiction} ${result.version}: ${c.counties} counties, ${c.regions} regions, ${c.organizations} organisations, ` +
+            `${c.lines} lines, ${c.zips} ZIP codes, ${c.services} services.`,
+        );
+        return;
+      }
+      case 'import-hsds':
+        return await importHsds(config, log, args);
+      case 'export-hsds':
+        return await exportHsds(config, log, args);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError || error instanceof EmbeddedStartError || error instanceof PackError || error instanceof MigrationError) {
+      console.error(error.message);
+      process.exitCode = 1;
+    } else {
+      console.error(`nwd ${command ?? ''} failed: ${(error as Error).message}`);
+      log?.error({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'command failed');
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Small pieces every feature's routes use.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Logger } from './log.ts';
+
+/** Renders a page element with its doctype. */
+export async function renderPage(c: Context, element: unknown, status: 200 | 400 | 404 | 500 | 503 = 200): Promise<Response> {
+  const html = await (element as { toString(): string | Promise<string> }).toString();
+  return c.html(`<!doctype html>${html}`, status);
+}
+
+/**
+ * One log line per request: method, the route pattern (never the raw URL or its query, which may hold
+ * a ZIP code or a name), status and duration.
+ */
+export function requestLog(log: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info(
+      { method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      'request',
+    );
+  };
+}
+
+/** Reads a query parameter that may appear once; a repeated parameter counts as its first value. */
+export function queryValue(c: Context, name: string): string | undefined {
+  const v = c.req.query(name);
+  return v === undefined ? undefined : v;
+}

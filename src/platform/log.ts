@@ -1,0 +1,40 @@
+/**
+ * Structured logs. Personal data never reaches a log: request logs carry the path without its query
+ * string (searches may hold a ZIP code or county), and known personal fields are redacted wherever
+ * they appear.
+ */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Field names that may hold personal data in any object passed to the logger. */
+export const REDACTED_FIELDS = [
+  'email',
+  'password',
+  'name',
+  'chosenName',
+  'legalName',
+  'dateOfBirth',
+  'phone',
+  'address',
+  'token',
+  'authorization',
+  'cookie',
+  'query',
+  'q',
+  'zip',
+  'ip',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`]);
+  return pino(
+    {
+      level,
+      base: { service: 'nwd' },
+      redact: { paths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination as pino.DestinationStream | undefined,
+  );
+}

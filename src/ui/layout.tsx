@@ -1,0 +1,116 @@
+/**
+ * The frame of every public page: skip link, quick exit, the lines to call, navigation and footer.
+ */
+import type { Child, FC } from 'hono/jsx';
+import type { Line } from '../features/help/rules.ts';
+import { QUICK_EXIT_JS, SITE_CSS } from './assets.ts';
+
+export interface PageFrame {
+  nonce: string;
+  quickExitUrl: string;
+  /** Emergency line and statewide line, always shown. */
+  emergency: Line;
+  statewide: Line;
+}
+
+export const CallLink: FC<{ line: Line }> = ({ line }) => (
+  <>
+    {line.call ? (
+      <a href={`tel:${line.call.dial}`}>
+        Call {line.call.display}
+      </a>
+    ) : null}
+    {line.text ? (
+      <>
+        {line.call ? ' · ' : null}
+        <a href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}>
+          Text {line.text.display}
+        </a>
+      </>
+    ) : null}
+  </>
+);
+
+/** The short "call now" box every page carries. */
+export const UrgentLines: FC<{ emergency: Line; statewide: Line }> = ({ emergency, statewide }) => (
+  <aside class="lines" aria-labelledby="urgent-h">
+    <h2 id="urgent-h">Need help now?</h2>
+    <ul>
+      <li>
+        <strong>In danger right now:</strong> <CallLink line={emergency} />
+      </li>
+      <li>
+        <strong>{statewide.name}</strong>, free, any time: <CallLink line={statewide} />
+      </li>
+    </ul>
+  </aside>
+);
+
+export const Layout: FC<{ frame: PageFrame; title: string; description?: string; children?: Child; urgent?: boolean }> = ({
+  frame,
+  title,
+  description,
+  children,
+  urgent = true,
+}) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="referrer" content="no-referrer" />
+      <title>{`${title} | No Wrong Door Minnesota`}</title>
+      {description ? <meta name="description" content={description} /> : null}
+      <link rel="icon" href="data:," />
+      <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
+    </head>
+    <body>
+      <a class="skip" href="#main">
+        Skip to main content
+      </a>
+      <header class="top">
+        <a class="home" href="/">
+          No Wrong Door
+        </a>
+        <a id="quick-exit" class="exit" href={frame.quickExitUrl} rel="noreferrer">
+          Quick exit
+        </a>
+      </header>
+      <p class="exit-note">
+        Press <kbd>Esc</kbd> or tap Quick exit to leave this site fast. <a href="/learn/staying-safe-online">Cover your tracks</a>
+      </p>
+      <main id="main">
+        <h1>{title}</h1>
+        {urgent ? <UrgentLines emergency={frame.emergency} statewide={frame.statewide} /> : null}
+        {children}
+      </main>
+      <footer class="foot">
+        <div class="foot-in">
+          <nav aria-label="Site">
+            <ul>
+              <li>
+                <a href="/">Get help now</a>
+              </li>
+              <li>
+                <a href="/navigator">Find your navigator</a>
+              </li>
+              <li>
+                <a href="/services">Services</a>
+              </li>
+              <li>
+                <a href="/map">Map</a>
+              </li>
+              <li>
+                <a href="/learn">Learn</a>
+              </li>
+              <li>
+                <a href="/privacy">Privacy</a>
+              </li>
+            </ul>
+          </nav>
+          <p>This site sets no cookies and shares nothing with other companies.</p>
+        </div>
+      </footer>
+      <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: QUICK_EXIT_JS }} />
+    </body>
+  </html>
+);

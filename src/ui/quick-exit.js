@@ -1,0 +1,1 @@
+(function(){var a=document.getElementById('quick-exit');if(!a)return;function go(e){if(e)e.preventDefault();document.title='';document.body.hidden=true;location.replace(a.href)}a.addEventListener('click',go);document.addEventListener('keydown',function(e){if(e.key==='Escape'||e.key==='Esc')go(e)})})();
