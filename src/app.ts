@@ -13,7 +13,7 @@ import { learnPages } from './features/learn/pages.tsx';
 import { mapPages } from './features/map/pages.tsx';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
-import { requestLog } from './platform/http.ts';
+import { rejectNulBytes, requestLog } from './platform/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
@@ -34,6 +34,13 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   app.use(securityHeaders({ hsts: deps.config.production }));
   app.use(requestLog(deps.log));
   app.use(compress());
+  app.use(
+    rejectNulBytes((c) =>
+      c.req.path.startsWith('/api/')
+        ? badRequest(c, 'request', 'The address holds a NUL character (%00), which no field accepts. Remove it and try again.')
+        : c.text('The address holds a character (%00) this site does not accept. Go back and try again.', 400),
+    ),
+  );
 
   for (const feature of [opsRoutes, helpPages, helpApi, directoryPages, directoryApi, mapPages, learnPages]) {
     feature(app, deps, policies);

@@ -30,3 +30,21 @@ export function queryValue(c: Context, name: string): string | undefined {
   const v = c.req.query(name);
   return v === undefined ? undefined : v;
 }
+
+/**
+ * Refuses a request whose path or query holds a NUL byte: PostgreSQL cannot store one in text, and no
+ * honest request needs one.
+ */
+export function rejectNulBytes(onReject: (c: Parameters<MiddlewareHandler>[0]) => Response | Promise<Response>): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = c.req.url;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      decoded = raw;
+    }
+    if (decoded.includes('\u0000') || /%00/i.test(raw)) return onReject(c);
+    await next();
+  };
+}

@@ -131,7 +131,7 @@ export const NavigatorResult: FC<{ answer: NavigatorAnswer; heading: 'h2' | 'h3'
       ) : (
         <>
           <p class="flag">
-            <strong>Start with {answer.statewide.name}.</strong> We have not confirmed the navigator for {answer.county.name} County yet.
+            <strong>Start with {answer.statewide.name}.</strong> We have not confirmed the navigator for {answer.county.name} County yet.{' '}
             {answer.statewide.name} answers any time and can connect you to the right person.
           </p>
           <StatewideCard line={answer.statewide} />

@@ -1,0 +1,590 @@
+/**
+ * Load benchmarks (`npm run bench`): start-up time of the service on a fresh and on an initialised
+ * data directory, then autocannon against a bare `node:http` server and against the service's public
+ * routes, each reported with its ratio to the bare server measured in the same run.
+ *
+ * The service runs as `node bin/nwd.js start` in its own process (bundled PostgreSQL in a temporary
+ * data directory), like production; the bare server runs in another process; the load generator runs
+ * here. Figures go to the terminal and to bench/results/<scenario>.json plus summary.json.
+ *
+ * Settings (environment):
+ *   BENCH_DURATION=10          seconds of measured load per scenario
+ *   BENCH_CONNECTIONS=50       concurrent connections
+ *   BENCH_WARMUP=2             seconds of unmeasured load before each scenario
+ *   BENCH_LOG_LEVEL=info       LOG_LEVEL of the service (info logs one line per request, as in production)
+ *   BENCH_ACCEPT_ENCODING=     send this Accept-Encoding (e.g. gzip) to exercise compression; none by default
+ *   BENCH_SERVER_NODE_ARGS=    extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *   BENCH_RESULTS_DIR=bench/results
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function numberSetting(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) {
+    console.error(`${name} must be a number ≥ ${min}; got "${raw}".`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const settings = {
+  durationSeconds: numberSetting('BENCH_DURATION', 10, 1),
+  connections: Math.round(numberSetting('BENCH_CONNECTIONS', 50, 1)),
+  warmupSeconds: numberSetting('BENCH_WARMUP', 2, 0),
+  serverLogLevel: process.env.BENCH_LOG_LEVEL || 'info',
+  acceptEncoding: process.env.BENCH_ACCEPT_ENCODING || null,
+  serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  resultsDir: resolve(root, process.env.BENCH_RESULTS_DIR || 'bench/results'),
+};
+
+/** The issue's aims for the navigator lookup API. */
+const AIMS = { navigatorRatioAtLeast: 0.5, navigatorP99AtMostMs: 20 };
+
+const cpuList = cpus();
+const machine = {
+  node: process.version,
+  cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+  cores: cpuList.length,
+  memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  kernel: `${process.platform} ${release()}`,
+};
+const machineCaveat =
+  `This machine has ${machine.cores} core${machine.cores === 1 ? '' : 's'}: the load generator (this process), ` +
+  'the service and its PostgreSQL compete for them, so figures are lower than on a dedicated server and ' +
+  'the ratio to the bare server is the figure to compare between machines.';
+
+// ---------------------------------------------------------------------------------------------------
+// Child processes
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  /** Spawn to the ready line on standard output. */
+  readyMs: number;
+  /** The service's own figure from its `ready` log line (database, migrations, pack, listen). */
+  reportedMs: number | null;
+  /** Bytes written to standard output since the ready line (request logs), consumed and discarded. */
+  stdoutBytes: () => number;
+  stderrTail: () => string;
+  exited: Promise<Exit>;
+}
+
+/**
+ * Spawns `node <args>` and resolves when a line on standard output matches `ready`. Standard output
+ * stays piped for the whole life of the process; after the ready line its chunks are only counted,
+ * so draining the request log costs this process as little as possible.
+ */
+function startProcess(label: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 120_000): Promise<ServerProcess> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  let text = '';
+  let isReady = false;
+  let bytes = 0;
+  let errTail = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    errTail = (errTail + chunk.toString('utf8')).slice(-8000);
+  });
+  return new Promise<ServerProcess>((resolvePromise, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      reject(new Error(`${label}: ${why}\n--- stdout ---\n${text.slice(-4000)}\n--- stderr ---\n${errTail}`));
+    };
+    const timer = setTimeout(() => fail(`not ready after ${timeoutMs / 1000} s`), timeoutMs);
+    child.once('error', (error) => fail(`could not start: ${error.message}`));
+    void exited.then((exit) => {
+      if (!isReady) fail(`exited before it was ready (code ${exit.code}, signal ${exit.signal})`);
+    });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (isReady) {
+        bytes += chunk.length;
+        return;
+      }
+      text += chunk.toString('utf8');
+      const match = ready.exec(text);
+      if (!match?.[1]) return;
+      const readyMs = performance.now() - started;
+      isReady = true;
+      clearTimeout(timer);
+      let reportedMs: number | null = null;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { msg?: string; ms?: number };
+          if (entry.msg === 'ready' && typeof entry.ms === 'number') reportedMs = entry.ms;
+        } catch {
+          // not a log line
+        }
+      }
+      resolvePromise({
+        child,
+        pid: child.pid!,
+        url: match[1],
+        readyMs,
+        reportedMs,
+        stdoutBytes: () => bytes,
+        stderrTail: () => errTail,
+        exited,
+      });
+    });
+  });
+}
+
+/** Sends SIGTERM and waits for the exit; SIGKILL after `graceMs`. */
+async function stopProcess(p: ServerProcess, graceMs = 30_000): Promise<Exit & { ms: number }> {
+  const started = performance.now();
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const exit = await Promise.race([
+    p.exited,
+    new Promise<null>((done) => {
+      timer = setTimeout(() => done(null), graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (exit) return { ...exit, ms: performance.now() - started };
+  p.child.kill('SIGKILL');
+  return { ...(await p.exited), ms: performance.now() - started };
+}
+
+function appEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    NWD_DATA_DIR: dataDir,
+    NWD_PACK: resolve(root, 'data/mn'),
+    LOG_LEVEL: settings.serverLogLevel,
+    NODE_ENV: 'production',
+  };
+  delete env.DATABASE_URL;
+  return env;
+}
+
+function startApp(dataDir: string, label: string): Promise<ServerProcess> {
+  return startProcess(
+    label,
+    [...settings.serverNodeArgs, 'bin/nwd.js', 'start'],
+    appEnv(dataDir),
+    /No Wrong Door is ready at (http:\/\/\S+)/,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Measuring the server process
+
+function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** User + system CPU time of a process in seconds (Linux clock ticks, 100 per second). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15 of the whole line.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function mb(kb: number | null): number | null {
+  return kb === null ? null : Math.round((kb / 1024) * 10) / 10;
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scenarios
+
+interface Scenario {
+  name: string;
+  description: string;
+  paths: string[];
+}
+
+const BARE: Scenario = { name: 'bare-baseline', description: 'node:http answering a fixed JSON body (the ceiling)', paths: ['/'] };
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'navigator-api',
+    description: 'GET /api/v1/navigators rotating county names, FIPS codes and ZIP codes (one multi-county)',
+    paths: [
+      '/api/v1/navigators?county=Hennepin',
+      '/api/v1/navigators?county=27137',
+      '/api/v1/navigators?zip=55401',
+      '/api/v1/navigators?zip=55301',
+      '/api/v1/navigators?county=ramsey',
+      '/api/v1/navigators?zip=56001',
+    ],
+  },
+  { name: 'navigator-page', description: 'GET /navigator?county=27053 (server-rendered page)', paths: ['/navigator?county=27053'] },
+  {
+    name: 'services-api',
+    description: 'GET /api/v1/services?type=shelter_housing&age=15 (directory search in PostgreSQL, HSDS page)',
+    paths: ['/api/v1/services?type=shelter_housing&age=15'],
+  },
+  { name: 'services-page', description: 'GET /services?county=27123 (directory search, rendered page)', paths: ['/services?county=27123'] },
+];
+
+interface ScenarioResult {
+  scenario: string;
+  description: string;
+  date: string;
+  machine: typeof machine;
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  serverLogLevel: string;
+  acceptEncoding: string | null;
+  target: string;
+  paths: string[];
+  responseBytes: Record<string, number>;
+  requestsPerSecond: { average: number; stddev: number; min: number; max: number };
+  requestsTotal: number;
+  latencyMs: { average: number; p50: number; p90: number; p99: number; max: number };
+  throughputBytesPerSecond: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  ratioToBare: number | null;
+  server: {
+    pid: number;
+    peakRssMb: number | null;
+    vmHwmMb: number | null;
+    cpuPercentOfOneCore: number | null;
+    logBytesPerRequest: number | null;
+  };
+  loadGeneratorCpuPercentOfOneCore: number;
+}
+
+/** One request per path before the load: every path must answer 200; gives each body's size. */
+async function preflight(base: string, paths: string[]): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const path of paths) {
+    const response = await fetch(base + path, { headers: { 'accept-encoding': 'identity' } });
+    const body = await response.arrayBuffer();
+    if (response.status !== 200) {
+      throw new Error(`${path} answered ${response.status}, not 200:\n${Buffer.from(body).toString('utf8').slice(0, 500)}`);
+    }
+    sizes[path] = body.byteLength;
+  }
+  return sizes;
+}
+
+function fire(base: string, paths: string[], durationSeconds: number): Promise<autocannon.Result> {
+  const headers = settings.acceptEncoding ? { 'accept-encoding': settings.acceptEncoding } : undefined;
+  return autocannon({
+    url: base + paths[0],
+    connections: settings.connections,
+    duration: durationSeconds,
+    requests: paths.map((path) => ({ method: 'GET' as const, path, ...(headers ? { headers } : {}) })),
+  });
+}
+
+async function runScenario(scenario: Scenario, server: ServerProcess, bareRps: number | null): Promise<ScenarioResult> {
+  const responseBytes = await preflight(server.url, scenario.paths);
+  process.stdout.write(`  ${scenario.name}: warm-up ${settings.warmupSeconds} s, `);
+  if (settings.warmupSeconds > 0) await fire(server.url, scenario.paths, settings.warmupSeconds);
+  process.stdout.write(`load ${settings.durationSeconds} s … `);
+
+  let peakRssKb = 0;
+  const sample = () => {
+    const kb = procStatusKb(server.pid, 'VmRSS');
+    if (kb !== null && kb > peakRssKb) peakRssKb = kb;
+  };
+  sample();
+  const sampler = setInterval(sample, 250);
+  const cpuBefore = cpuSeconds(server.pid);
+  const ownCpuBefore = process.cpuUsage();
+  const logBytesBefore = server.stdoutBytes();
+  const wallStart = performance.now();
+
+  const result = await fire(server.url, scenario.paths, settings.durationSeconds);
+
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  clearInterval(sampler);
+  sample();
+  const cpuAfter = cpuSeconds(server.pid);
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const logBytes = server.stdoutBytes() - logBytesBefore;
+  const rps = result.requests.average;
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+  console.log(`${Math.round(rps)} req/s`);
+
+  return {
+    scenario: scenario.name,
+    description: scenario.description,
+    date: new Date().toISOString(),
+    machine,
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+    warmupSeconds: settings.warmupSeconds,
+    serverLogLevel: scenario === BARE ? 'none (the bare server does not log)' : settings.serverLogLevel,
+    acceptEncoding: settings.acceptEncoding,
+    target: server.url,
+    paths: scenario.paths,
+    responseBytes,
+    requestsPerSecond: {
+      average: round(rps),
+      stddev: round(result.requests.stddev),
+      min: result.requests.min,
+      max: result.requests.max,
+    },
+    requestsTotal: result.requests.total,
+    latencyMs: {
+      average: round(result.latency.average),
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    throughputBytesPerSecond: Math.round(result.throughput.average),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    ratioToBare: bareRps ? round(rps / bareRps, 3) : null,
+    server: {
+      pid: server.pid,
+      peakRssMb: mb(peakRssKb || null),
+      vmHwmMb: mb(procStatusKb(server.pid, 'VmHWM')),
+      cpuPercentOfOneCore: cpuBefore !== null && cpuAfter !== null ? Math.round(((cpuAfter - cpuBefore) / wallSeconds) * 100) : null,
+      logBytesPerRequest: result.requests.total ? Math.round(logBytes / result.requests.total) : null,
+    },
+    loadGeneratorCpuPercentOfOneCore: Math.round(((ownCpu.user + ownCpu.system) / 1e6 / wallSeconds) * 100),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Output
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function show(n: number | null, digits = 0): string {
+  return n === null ? '–' : n.toFixed(digits);
+}
+
+function writeJson(name: string, value: unknown): void {
+  writeFileSync(join(settings.resultsDir, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  mkdirSync(settings.resultsDir, { recursive: true });
+  console.log(`No Wrong Door load benchmarks — ${new Date().toISOString()}`);
+  console.log(`Node ${machine.node}, ${machine.cpuModel} × ${machine.cores}, ${machine.memoryGb} GB, ${machine.kernel}`);
+  console.log(
+    `${settings.connections} connections, ${settings.durationSeconds} s per scenario after ${settings.warmupSeconds} s warm-up; ` +
+      `service LOG_LEVEL=${settings.serverLogLevel}` +
+      (settings.acceptEncoding ? `; Accept-Encoding: ${settings.acceptEncoding}` : '; no Accept-Encoding (no compression)') +
+      (settings.serverNodeArgs.length ? `; service node flags: ${settings.serverNodeArgs.join(' ')}` : ''),
+  );
+  console.log(`Note: ${machineCaveat}\n`);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-'));
+  // PostgreSQL runs as the postgres user when we are root; mkdtemp makes 0700 directories it cannot enter.
+  chmodSync(dataDir, 0o755);
+  const running: ServerProcess[] = [];
+  const problems: string[] = [];
+
+  try {
+    // 1. Start-up.
+    process.stdout.write('Cold start (initdb + migrate + pack) … ');
+    const cold = await startApp(dataDir, 'cold start');
+    running.push(cold);
+    console.log(`${Math.round(cold.readyMs)} ms`);
+    const coldStop = await stopProcess(cold);
+    running.splice(running.indexOf(cold), 1);
+    if (coldStop.code !== 0) problems.push(`after the cold start, SIGTERM ended the service with code ${coldStop.code} (signal ${coldStop.signal}), not 0`);
+
+    process.stdout.write('Warm start (initialised data directory) … ');
+    const app = await startApp(dataDir, 'warm start');
+    running.push(app);
+    console.log(`${Math.round(app.readyMs)} ms — ${app.url} (pid ${app.pid})`);
+
+    // 2. The bare server, with a body as large as an average navigator answer.
+    const navigatorPaths = SCENARIOS[0]!.paths;
+    const navigatorSizes = Object.values(await preflight(app.url, navigatorPaths));
+    const bareBytes = Math.round(navigatorSizes.reduce((a, b) => a + b, 0) / navigatorSizes.length);
+    const bare = await startProcess(
+      'bare server',
+      ['bench/bare-server.mjs'],
+      { ...process.env, BARE_BODY_BYTES: String(bareBytes) },
+      /bare server listening at (http:\/\/\S+)/,
+    );
+    running.push(bare);
+
+    // 3. Load.
+    console.log('\nLoad:');
+    const bareResult = await runScenario(BARE, bare, null);
+    bareResult.ratioToBare = 1;
+    const bareRps = bareResult.requestsPerSecond.average;
+    const results: ScenarioResult[] = [bareResult];
+    for (const scenario of SCENARIOS) results.push(await runScenario(scenario, app, bareRps));
+
+    // 4. Shut down and check the exits.
+    const bareStop = await stopProcess(bare);
+    running.splice(running.indexOf(bare), 1);
+    if (bareStop.code !== 0) problems.push(`the bare server exited with code ${bareStop.code} (signal ${bareStop.signal}), not 0`);
+    const appStop = await stopProcess(app);
+    running.splice(running.indexOf(app), 1);
+    if (appStop.code !== 0) {
+      problems.push(`SIGTERM ended the service with code ${appStop.code} (signal ${appStop.signal}), not 0\n${app.stderrTail()}`);
+    }
+
+    for (const r of results) {
+      if (r.non2xx || r.errors || r.timeouts) {
+        problems.push(`${r.scenario}: ${r.non2xx} non-2xx responses, ${r.errors} errors, ${r.timeouts} timeouts (status codes ${JSON.stringify(r.statusCodes)})`);
+      }
+    }
+
+    const startup = {
+      scenario: 'startup',
+      date: new Date().toISOString(),
+      machine,
+      coldStart: {
+        description: 'spawn of `node bin/nwd.js start` on a fresh data directory to its ready line: initdb, PostgreSQL start, migrations, Minnesota pack',
+        readyMs: Math.round(cold.readyMs),
+        serviceReportedMs: cold.reportedMs,
+        shutdownMs: Math.round(coldStop.ms),
+        exitCode: coldStop.code,
+      },
+      warmStart: {
+        description: 'the same on the now initialised data directory: PostgreSQL start, nothing to migrate or load',
+        readyMs: Math.round(app.readyMs),
+        serviceReportedMs: app.reportedMs,
+        shutdownMs: Math.round(appStop.ms),
+        exitCode: appStop.code,
+      },
+      note: 'readyMs includes starting Node and compiling the TypeScript sources through tsx; serviceReportedMs is the service’s own figure from its ready log line.',
+    };
+
+    // 5. Report.
+    const nav = results.find((r) => r.scenario === 'navigator-api')!;
+    const aims = [
+      {
+        aim: `navigator-api throughput ≥ ${AIMS.navigatorRatioAtLeast * 100}% of the bare server`,
+        measured: `${round((nav.ratioToBare ?? 0) * 100, 1)}%`,
+        met: (nav.ratioToBare ?? 0) >= AIMS.navigatorRatioAtLeast,
+      },
+      {
+        aim: `navigator-api p99 latency ≤ ${AIMS.navigatorP99AtMostMs} ms at ${settings.connections} connections`,
+        measured: `${nav.latencyMs.p99} ms`,
+        met: nav.latencyMs.p99 <= AIMS.navigatorP99AtMostMs,
+      },
+    ];
+
+    for (const r of results) writeJson(r.scenario, r);
+    writeJson('startup', startup);
+    writeJson('summary', {
+      date: new Date().toISOString(),
+      machine,
+      machineCaveat,
+      settings: {
+        connections: settings.connections,
+        durationSeconds: settings.durationSeconds,
+        warmupSeconds: settings.warmupSeconds,
+        serverLogLevel: settings.serverLogLevel,
+        acceptEncoding: settings.acceptEncoding,
+        serverNodeArgs: settings.serverNodeArgs,
+      },
+      startup: { coldStartMs: startup.coldStart.readyMs, warmStartMs: startup.warmStart.readyMs },
+      scenarios: results.map((r) => ({
+        scenario: r.scenario,
+        requestsPerSecond: r.requestsPerSecond.average,
+        ratioToBare: r.ratioToBare,
+        p50Ms: r.latencyMs.p50,
+        p99Ms: r.latencyMs.p99,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        serverCpuPercent: r.server.cpuPercentOfOneCore,
+        peakRssMb: r.server.peakRssMb,
+        responseBytes: Math.round(Object.values(r.responseBytes).reduce((a, b) => a + b, 0) / r.paths.length),
+      })),
+      aims,
+      problems,
+      ok: problems.length === 0,
+    });
+
+    console.log('\nStart-up');
+    console.log(
+      table([
+        ['', 'to ready (ms)', 'service says (ms)', 'shutdown (ms)', 'exit'],
+        ['cold start (initdb + migrate + pack)', String(startup.coldStart.readyMs), show(cold.reportedMs), String(startup.coldStart.shutdownMs), String(coldStop.code)],
+        ['warm start', String(startup.warmStart.readyMs), show(app.reportedMs), String(startup.warmStart.shutdownMs), String(appStop.code)],
+      ]),
+    );
+    console.log(`\nLoad: ${settings.connections} connections, ${settings.durationSeconds} s each`);
+    console.log(
+      table([
+        ['scenario', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'body B', 'server CPU %', 'peak RSS MB'],
+        ...results.map((r) => [
+          r.scenario,
+          show(r.requestsPerSecond.average),
+          r.ratioToBare === null ? '–' : r.ratioToBare.toFixed(2),
+          show(r.latencyMs.p50),
+          show(r.latencyMs.p99),
+          String(r.non2xx),
+          String(r.errors + r.timeouts),
+          show(Object.values(r.responseBytes).reduce((a, b) => a + b, 0) / r.paths.length),
+          show(r.server.cpuPercentOfOneCore),
+          show(r.server.peakRssMb, 1),
+        ]),
+      ]),
+    );
+    console.log('ratio = requests/s ÷ the bare server’s requests/s in this run; server CPU % is of one core.');
+    console.log(`Note: ${machineCaveat}`);
+    console.log('\nAims (reported, not enforced):');
+    for (const a of aims) console.log(`  ${a.met ? 'MET    ' : 'NOT MET'}  ${a.aim}: ${a.measured}`);
+    console.log(`\nResults written to ${settings.resultsDir}/`);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    for (const p of running) {
+      const exit = await stopProcess(p);
+      if (exit.code !== 0) problems.push(`pid ${p.pid} exited with code ${exit.code} (signal ${exit.signal}) when stopped after a failure`);
+    }
+    if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  if (problems.length) {
+    console.error(`\nThe benchmark run FAILED:\n  ${problems.join('\n  ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main();

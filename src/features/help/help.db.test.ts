@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../../../test/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function json(path: string): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+  const res = await t.app.request(path);
+  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('GET /api/v1/navigators', () => {
+  it('answers a county by name with its region, provenance and the statewide line', async () => {
+    const { status, body } = await json('/api/v1/navigators?county=hennepin');
+    expect(status).toBe(200);
+    const result = (body.results as Record<string, any>[])[0];
+    expect(result?.county).toEqual({ fips: '27053', name: 'Hennepin', slug: 'hennepin' });
+    expect(result?.region).toMatchObject({ id: 'west-metro', name: 'West Metro', verified: true });
+    expect(result?.region.source).toMatch(/\S/);
+    expect(result?.navigator).toMatchObject({ id: expect.any(String), name: 'The Link' });
+    expect(body.statewide).toMatchObject({ id: 'day-one', call: { dial: '+18662231111' } });
+    expect(body.emergency).toMatchObject({ id: 'emergency-911' });
+  });
+
+  it('answers a county by FIPS code and by "St." or "Saint"', async () => {
+    for (const q of ['27137', 'St.%20Louis', 'saint%20louis', 'ST%20LOUIS%20COUNTY']) {
+      const { status, body } = await json(`/api/v1/navigators?county=${q}`);
+      expect(status, q).toBe(200);
+      expect((body.results as { county: { fips: string } }[])[0]?.county.fips).toBe('27137');
+    }
+  });
+
+  it('puts the statewide line first for a county whose region is not confirmed', async () => {
+    const { body } = await json('/api/v1/navigators?county=Ramsey');
+    const result = (body.results as Record<string, any>[])[0];
+    expect(result?.region.verified).toBe(false);
+    expect(result?.confirmed).toBe(false);
+    expect(result?.contactFirst).toBe('statewide');
+  });
+
+  it('confirms a navigator only once its contact details are known', async () => {
+    const before = await json('/api/v1/navigators?county=Hennepin');
+    expect((before.body.results as Record<string, any>[])[0]?.contactFirst).toBe('statewide');
+    const org = (before.body.results as Record<string, any>[])[0]?.navigator.id as string;
+    await t.database.db
+      .updateTable('organizations')
+      .set({ phones: JSON.stringify([{ dial: '+15555550100', display: '555-555-0100', description: 'synthetic test number' }]), verified: true })
+      .where('id', '=', org)
+      .execute();
+    await t.database.db.updateTable('data_versions').set({ version: 999 }).where('name', '=', 'geography').execute();
+    expect(await t.deps.geography.refresh()).toBe(true);
+    const after = await json('/api/v1/navigators?county=Hennepin');
+    expect((after.body.results as Record<string, any>[])[0]).toMatchObject({ confirmed: true, contactFirst: 'navigator' });
+    const page = await (await t.app.request('/navigator?county=27053')).text();
+    expect(page).toContain('tel:+15555550100');
+    const card = page.indexOf('<section class="card"');
+    expect(page.indexOf('555-555-0100', card)).toBeGreaterThan(card);
+    expect(page.indexOf('555-555-0100', card)).toBeLessThan(page.indexOf('1-866-223-1111', card));
+  });
+
+  it('answers a ZIP code in one county, and asks about a ZIP code in several', async () => {
+    const one = await json('/api/v1/navigators?zip=55401');
+    expect(one.body.ambiguous).toBe(false);
+    expect((one.body.results as { county: { name: string } }[]).map((r) => r.county.name)).toEqual(['Hennepin']);
+    const several = await json('/api/v1/navigators?zip=55009');
+    expect(several.body.ambiguous).toBe(true);
+    const names = (several.body.results as { county: { name: string }; share: number }[]).map((r) => r.county.name);
+    expect(names.length).toBeGreaterThan(1);
+  });
+
+  it('answers malformed input with 400 and unknown places with 404, as problem details naming the field', async () => {
+    const cases: [string, number, string][] = [
+      ['/api/v1/navigators', 400, 'county'],
+      ['/api/v1/navigators?zip=5540', 400, 'zip'],
+      ['/api/v1/navigators?zip=abcde', 400, 'zip'],
+      ['/api/v1/navigators?county=%3Cscript%3E', 400, 'county'],
+      ['/api/v1/navigators?county=Hennepin&zip=55401', 400, 'zip'],
+      ['/api/v1/navigators?county=Hennepin&asOf=yesterday', 400, 'asOf'],
+      ['/api/v1/navigators?zip=10001', 404, 'zip'],
+      ['/api/v1/navigators?county=Atlantis', 404, 'county'],
+      ['/api/v1/navigators?county=27999', 404, 'county'],
+    ];
+    for (const [path, status, field] of cases) {
+      const r = await json(path);
+      expect(r.status, path).toBe(status);
+      expect(r.type, path).toMatch(/^application\/problem\+json/);
+      expect(r.body.field, path).toBe(field);
+      expect(String(r.body.detail).length, path).toBeGreaterThan(10);
+    }
+    const misspelt = await json('/api/v1/navigators?county=Henepin');
+    expect(misspelt.body.suggestions).toContain('Hennepin');
+  });
+});
+
+describe('help pages', () => {
+  it('home offers tap-to-call and tap-to-text for every line, the search and the ways in', async () => {
+    const html = await (await t.app.request('/')).text();
+    expect(html).toContain('href="tel:911"');
+    expect(html).toContain('href="tel:+18662231111"');
+    expect(html).toContain('href="sms:+16123999995"');
+    expect(html).toContain('href="tel:+18883737888"');
+    expect(html).toContain('href="sms:233733"');
+    expect(html).toMatch(/<form method="get" action="\/navigator"/);
+    for (const text of ['Something is happening to me', 'worried about a friend', 'I work with young people']) expect(html).toContain(text);
+    expect((html.match(/<option value="27\d{3}"/g) ?? []).length).toBe(87);
+  });
+
+  it('navigator page: the statewide line comes first when a region is not confirmed', async () => {
+    const res = await t.app.request('/navigator?county=Ramsey');
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    const main = html.slice(html.indexOf('<main'));
+    expect(main.indexOf('Start with Day One')).toBeGreaterThan(-1);
+    expect(main.indexOf('Start with Day One')).toBeLessThan(main.indexOf('Likely region'));
+    expect(main).toContain('(not confirmed)');
+  });
+
+  it('navigator page: a ZIP code in several counties asks which one', async () => {
+    const html = await (await t.app.request('/navigator?q=55009')).text();
+    expect(html).toContain('Which county are you in?');
+    expect((html.match(/href="\/navigator\?county=27\d{3}"/g) ?? []).length).toBeGreaterThan(1);
+  });
+
+  it('navigator page: finds a city, and says so kindly when nothing matches', async () => {
+    const duluth = await (await t.app.request('/navigator?q=Duluth')).text();
+    expect(duluth).toContain('St. Louis County');
+    const none = await t.app.request('/navigator?q=Atlantiss');
+    expect(none.status).toBe(404);
+    const body = await none.text();
+    expect(body).toContain('We could not find');
+    expect(body).toContain('aria-invalid="true"');
+    const bad = await t.app.request('/navigator?q=%3C%3E%3C');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).not.toContain('<><');
+  });
+});
