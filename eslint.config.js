@@ -14,11 +14,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main.ts', 'scripts/**', 'bench/**', 'bin/**', 'e2e/**'],
+    files: ['src/main.ts', 'scripts/**', 'bench/**', 'bin/**', 'e2e/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'e2e/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['bin/**/*.js', 'bench/**/*.mjs', 'scripts/**/*.mjs', '*.js'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
+  {
+    files: ['src/ui/*.js'],
+    languageOptions: { globals: { document: 'readonly', location: 'readonly', window: 'readonly' } },
   },
 );

@@ -5,6 +5,7 @@
 //
 // BARE_BODY_BYTES sets the body size (run.ts passes the size of a real navigator answer);
 // it listens on 127.0.0.1 at a free port and prints `bare server listening at <url>`.
+import { Buffer } from 'node:buffer';
 import { createServer } from 'node:http';
 
 const size = Math.max(64, Number(process.env.BARE_BODY_BYTES ?? 2048) || 2048);
