@@ -6,12 +6,12 @@ it('probe', async () => {
   const app = await testApp();
   const server = await listen(app.app);
   const browser = await launchBrowser();
-  const iso = await isolatedContext(browser, server.url, { viewport: { width: 320, height: 640 } });
+  const iso = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
   const page = await iso.context.newPage();
-  await page.goto(server.url + '/services');
-  const wide = await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > 320).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)} ${e.outerHTML.slice(0, 200)}`));
-  console.log(wide.join('\n'));
-  const html = await (await app.app.request('/services')).text();
-  console.log(html.slice(html.indexOf('<main'), html.indexOf('<main') + 4000));
+  for (const [r, n] of [['/', 'home'], ['/navigator?zip=55301', 'zip55301'], ['/services', 'services'], ['/map', 'map']]) {
+    await page.goto(server.url + r);
+    await page.screenshot({ path: `/tmp/nwd-shot-${n}.png`, fullPage: true });
+    await page.screenshot({ path: `/tmp/nwd-shot-${n}-top.png` });
+  }
   await browser.close(); await server.close(); await app.close();
 }, 60000);

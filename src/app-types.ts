@@ -14,7 +14,7 @@ import type { Context } from 'hono';
 export interface AppDeps {
   db: Database;
   geography: GeographyCache;
-  config: Pick<Config, 'quickExitUrl' | 'production' | 'publicOrigin'>;
+  config: Pick<Config, 'quickExitUrl' | 'production'>;
   log: Logger;
   /** Set while the instance shuts down, so the load balancer stops sending it requests. */
   lifecycle: { draining: boolean };

@@ -15,7 +15,6 @@ const schema = z.object({
     .or(z.literal('').transform(() => undefined)),
   NWD_DATA_DIR: z.string().min(1).default('./data'),
   NWD_PACK: z.string().min(1).default('./data/mn'),
-  NWD_PUBLIC_ORIGIN: z.string().url().optional(),
   NWD_QUICK_EXIT_URL: z.string().url().default('https://www.weather.gov/'),
   NWD_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -29,7 +28,6 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   packDir: string;
-  publicOrigin: string | null;
   quickExitUrl: string;
   dbPoolSize: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
@@ -55,7 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: resolve(e.NWD_DATA_DIR),
     packDir: resolve(e.NWD_PACK),
-    publicOrigin: e.NWD_PUBLIC_ORIGIN ?? null,
     quickExitUrl: e.NWD_QUICK_EXIT_URL,
     dbPoolSize: e.NWD_DB_POOL_SIZE,
     logLevel: e.LOG_LEVEL,

@@ -37,7 +37,7 @@ export async function testApp(): Promise<TestApp> {
   const deps: AppDeps = {
     db: database.db,
     geography,
-    config: { quickExitUrl: QUICK_EXIT_URL, production: false, publicOrigin: null },
+    config: { quickExitUrl: QUICK_EXIT_URL, production: false },
     log,
     lifecycle: { draining: false },
   };

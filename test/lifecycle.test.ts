@@ -1,0 +1,195 @@
+/**
+ * The service as an operator runs it: `nwd start` with the bundled PostgreSQL on a fresh data
+ * directory, a second process refused, a clean SIGTERM that lets a request in flight finish, and
+ * recovery after `kill -9` of the application or of PostgreSQL with nothing committed lost.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { NWD, runNwd } from './cli.ts';
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'nwd-life-'));
+chmodSync(dataDir, 0o755);
+const started: ChildProcess[] = [];
+
+function start(env: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [NWD, 'start'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NWD_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${out}`)), 60_000);
+    const check = setInterval(() => {
+      const m = /No Wrong Door is ready at (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: () => out, exit });
+      }
+    }, 25);
+    void exit.then((code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ready:\n${out}`));
+    });
+  });
+}
+
+function postmaster(): { pid: number; port: number } | null {
+  const file = join(dataDir, 'pg', 'postmaster.pid');
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+  const pm = postmaster();
+  if (!pm) throw new Error('no postmaster.pid');
+  const client = new pg.Client({ connectionString: `postgres://nwd@127.0.0.1:${pm.port}/nwd` });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+  const pm = postmaster();
+  if (pm && alive(pm.pid)) process.kill(pm.pid, 'SIGQUIT');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('nwd start with the bundled PostgreSQL', () => {
+  let first: Running;
+  beforeAll(async () => {
+    first = await start();
+  }, 90_000);
+
+  it('serves on a fresh data directory, on a port it chose', async () => {
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${first.url}/`)).status).toBe(200);
+    const pm = postmaster();
+    expect(pm?.port).toBeGreaterThan(0);
+    expect(pm?.port).not.toBe(5432);
+  });
+
+  it('refuses a second process on the same data directory with a clear message', async () => {
+    const second = await runNwd(['start'], { PORT: '0', NWD_DATA_DIR: dataDir });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/already using the data directory/);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+  });
+
+  it('comes back after kill -9 of the application, with committed data kept', async () => {
+    await query(`insert into data_versions (name) values ('marker-app-kill')`);
+    const before = postmaster();
+    first.child.kill('SIGKILL');
+    await first.exit;
+    // The bundled PostgreSQL outlives the killed application …
+    expect(before && alive(before.pid)).toBe(true);
+    // … and the next start stops it cleanly and starts again.
+    const again = await start();
+    expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
+    expect(await query(`select name from data_versions where name = 'marker-app-kill'`)).toHaveLength(1);
+    first = again;
+  }, 90_000);
+
+  it('exits when PostgreSQL is killed, and the next start recovers what was committed', async () => {
+    await query(`insert into data_versions (name) values ('marker-db-kill')`);
+    const pm = postmaster();
+    if (!pm) throw new Error('no postmaster');
+    process.kill(pm.pid, 'SIGKILL');
+    expect(await first.exit).toBe(1);
+    expect(first.output()).toContain('stopped unexpectedly');
+    await waitFor(() => !alive(pm.pid), 10_000);
+    const again = await start();
+    expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
+    expect(await query(`select name from data_versions where name like 'marker-%' order by name`)).toEqual([
+      { name: 'marker-app-kill' },
+      { name: 'marker-db-kill' },
+    ]);
+    first = again;
+  }, 90_000);
+
+  it('on SIGTERM finishes the request in flight, then stops PostgreSQL cleanly', async () => {
+    const { port } = new URL(first.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let response = '';
+    socket.on('data', (d: Buffer) => (response += d.toString()));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // The request has started (its first line and a header are in) when the signal arrives.
+    socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    first.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    socket.write('Connection: close\r\n\r\n');
+    await closed;
+    expect(response).toMatch(/^HTTP\/1\.1 200/);
+    expect(await first.exit).toBe(0);
+    expect(first.output()).toContain('"msg":"stopped"');
+    expect(postmaster()).toBeNull(); // a clean shutdown removes postmaster.pid
+    expect(existsSync(join(dataDir, 'nwd.lock'))).toBe(false);
+  }, 60_000);
+});
+
+describe('nwd start with DATABASE_URL', () => {
+  it('uses the given server and starts no bundled one', async () => {
+    const adminUrl = inject('adminUrl');
+    const name = `nwd_start_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    const emptyDir = mkdtempSync(join(tmpdir(), 'nwd-ext-'));
+    try {
+      const running = await start({ DATABASE_URL: u.toString(), NWD_DATA_DIR: emptyDir });
+      const res = await fetch(`${running.url}/api/v1/navigators?county=Stearns`);
+      expect(res.status).toBe(200);
+      expect(existsSync(join(emptyDir, 'pg'))).toBe(false);
+      running.child.kill('SIGTERM');
+      expect(await running.exit).toBe(0);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
