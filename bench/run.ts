@@ -469,6 +469,7 @@ async function main(): Promise<number> {
     const app = await startApp(dataDir, 'warm start');
     running.push(app);
     console.log(`${Math.round(app.readyMs)} ms — ${app.url} (pid ${app.pid})`);
+    const rssAtReadyMb = mb(procStatusKb(app.pid, 'VmRSS'));
 
     // 2. The bare server, with a body as large as an average navigator answer.
     const navigatorPaths = SCENARIOS[0]!.paths;
@@ -526,6 +527,7 @@ async function main(): Promise<number> {
         serviceReportedMs: app.reportedMs(),
         shutdownMs: Math.round(appStop.ms),
         exitCode: appStop.code,
+        rssAtReadyMb,
       },
       note: 'readyMs includes starting Node and compiling the TypeScript sources through tsx; serviceReportedMs is the service’s own figure from its ready log line.',
     };
@@ -560,7 +562,7 @@ async function main(): Promise<number> {
         acceptEncoding: settings.acceptEncoding,
         serverNodeArgs: settings.serverNodeArgs,
       },
-      startup: { coldStartMs: startup.coldStart.readyMs, warmStartMs: startup.warmStart.readyMs },
+      startup: { coldStartMs: startup.coldStart.readyMs, warmStartMs: startup.warmStart.readyMs, rssAtReadyMb },
       scenarios: results.map((r) => ({
         scenario: r.scenario,
         requestsPerSecond: r.requestsPerSecond.average,
@@ -570,6 +572,7 @@ async function main(): Promise<number> {
         non2xx: r.non2xx,
         errors: r.errors,
         serverCpuPercent: r.server.cpuPercentOfOneCore,
+        loadGeneratorCpuPercent: r.loadGeneratorCpuPercentOfOneCore,
         peakRssMb: r.server.peakRssMb,
         responseBytes: Math.round(Object.values(r.responseBytes).reduce((a, b) => a + b, 0) / r.paths.length),
       })),
@@ -589,7 +592,7 @@ async function main(): Promise<number> {
     console.log(`\nLoad: ${settings.connections} connections, ${settings.durationSeconds} s each`);
     console.log(
       table([
-        ['scenario', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'body B', 'server CPU %', 'peak RSS MB'],
+        ['scenario', 'req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'body B', 'server CPU %', 'loadgen CPU %', 'peak RSS MB'],
         ...results.map((r) => [
           r.scenario,
           show(r.requestsPerSecond.average),
@@ -600,11 +603,15 @@ async function main(): Promise<number> {
           String(r.errors + r.timeouts),
           show(Object.values(r.responseBytes).reduce((a, b) => a + b, 0) / r.paths.length),
           show(r.server.cpuPercentOfOneCore),
+          show(r.loadGeneratorCpuPercentOfOneCore),
           show(r.server.peakRssMb, 1),
         ]),
       ]),
     );
-    console.log('ratio = requests/s ÷ the bare server’s requests/s in this run; server CPU % is of one core.');
+    console.log(
+      'ratio = requests/s ÷ the bare server’s requests/s in this run; CPU % is of one core; ' +
+        `peak RSS is the server process alone (the service’s is ${show(rssAtReadyMb, 1)} MB at ready; PostgreSQL not counted).`,
+    );
     console.log(`Note: ${machineCaveat}`);
     console.log('\nAims (reported, not enforced):');
     for (const a of aims) console.log(`  ${a.met ? 'MET    ' : 'NOT MET'}  ${a.aim}: ${a.measured}`);

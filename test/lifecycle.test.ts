@@ -4,7 +4,7 @@
  * recovery after `kill -9` of the application or of PostgreSQL with nothing committed lost.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +71,8 @@ function alive(pid: number): boolean {
 async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
   const pm = postmaster();
   if (!pm) throw new Error('no postmaster.pid');
-  const client = new pg.Client({ connectionString: `postgres://nwd@127.0.0.1:${pm.port}/nwd` });
+  const password = encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim());
+  const client = new pg.Client({ connectionString: `postgres://nwd:${password}@127.0.0.1:${pm.port}/nwd` });
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;
@@ -101,12 +102,15 @@ describe('nwd start with the bundled PostgreSQL', () => {
     first = await start();
   }, 90_000);
 
-  it('serves on a fresh data directory, on a port it chose', async () => {
+  it('serves on a fresh data directory, on a port it chose, behind a password', async () => {
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${first.url}/`)).status).toBe(200);
     const pm = postmaster();
     expect(pm?.port).toBeGreaterThan(0);
     expect(pm?.port).not.toBe(5432);
+    expect(statSync(join(dataDir, 'pg-password')).mode & 0o777).toBe(0o600);
+    const withoutPassword = new pg.Client({ connectionString: `postgres://nwd@127.0.0.1:${pm?.port}/nwd` });
+    await expect(withoutPassword.connect()).rejects.toThrow();
   });
 
   it('refuses a second process on the same data directory with a clear message', async () => {

