@@ -33,7 +33,12 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
 
   app.use(securityHeaders({ hsts: deps.config.production }));
   app.use(requestLog(deps.log));
-  app.use(compress());
+  // Only a client that asks for compression pays for the middleware (and its copy of the response).
+  const gzip = compress();
+  app.use((c, next) => {
+    c.header('Vary', 'Accept-Encoding');
+    return c.req.header('Accept-Encoding') ? gzip(c, next) : next();
+  });
   app.use(
     rejectNulBytes((c) =>
       c.req.path.startsWith('/api/')

@@ -18,7 +18,7 @@ import { allServicesHsds, bumpDataVersion, saveService } from './features/direct
 import { todayIn } from './features/help/rules.ts';
 import { importPack } from './pack/import.ts';
 import { PackError } from './pack/load.ts';
-import { createLogger, type Logger } from './platform/log.ts';
+import { createLogger, stdoutDestination, type Logger } from './platform/log.ts';
 import { openConfiguredDatabase, startService } from './server.ts';
 
 const USAGE = `Usage: nwd <command>
@@ -50,17 +50,19 @@ async function start(config: Config, log: Logger): Promise<void> {
   const service = await startService(config, log);
   console.log(`No Wrong Door is ready at ${service.url}`);
   let signals = 0;
+  const exit = (code: number) => log.flush(() => process.exit(code));
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
       log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
+      exit(1);
+      return;
     }
     service.stop(signal).then(
-      () => process.exit(0),
+      () => exit(0),
       (error: unknown) => {
         log.error({ err: String(error) }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };
@@ -128,7 +130,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const config = loadConfig();
     // Commands other than start keep standard output for their own results.
-    log = createLogger(command === 'start' ? config.logLevel : 'warn', command === 'start' ? undefined : process.stderr);
+    log = command === 'start' ? createLogger(config.logLevel, stdoutDestination()) : createLogger('warn', process.stderr);
     switch (command) {
       case 'start':
         return await start(config, log);

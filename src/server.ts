@@ -107,7 +107,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     setup.embedded.exited.then((code) => {
       if (stopping) return;
       log.fatal({ code }, 'the bundled PostgreSQL stopped unexpectedly; exiting so the service can be restarted');
-      void stop('database stopped').finally(() => process.exit(1));
+      void stop('database stopped').finally(() => log.flush(() => process.exit(1)));
     });
   }
   return { url, server, stop };

@@ -15,10 +15,13 @@ export async function renderPage(c: Context, element: unknown, status: 200 | 400
  * a ZIP code or a name), status and duration.
  */
 export function requestLog(log: Logger): MiddlewareHandler {
+  // These lines have a fixed shape with no personal field, so they skip the redaction pass, which
+  // costs more than the rest of the line.
+  const access = log.child({}, { redact: { paths: [] } });
   return async (c, next) => {
     const started = performance.now();
     await next();
-    log.info(
+    access.info(
       { method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
       'request',
     );

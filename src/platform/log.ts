@@ -26,7 +26,15 @@ export const REDACTED_FIELDS = [
   'ip',
 ];
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+/**
+ * Standard output, written asynchronously in the background: a log line never waits on a slow pipe.
+ * Call `logger.flush()` before exiting.
+ */
+export function stdoutDestination(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false, minLength: 4096 });
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream | pino.DestinationStream): Logger {
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`]);
   return pino(
     {

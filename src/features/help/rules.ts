@@ -100,8 +100,22 @@ export function inEffect(date: string, from: string, to: string | null): boolean
 
 /** Today's calendar date in the jurisdiction's time zone, as `YYYY-MM-DD`. */
 export function todayIn(timezone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  // Formatting a date in a time zone is costly, and lookups ask on every request: the answer is
+  // kept until the end of the current minute (midnight always falls on a minute boundary).
+  const minute = Math.floor(now.getTime() / 60_000);
+  const cached = todayCache.get(timezone);
+  if (cached && cached.minute === minute) return cached.date;
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timezone, format);
+  }
+  const date = format.format(now);
+  todayCache.set(timezone, { minute, date });
+  return date;
 }
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const todayCache = new Map<string, { minute: number; date: string }>();
 
 /**
  * The region, navigator and first contact for a county on a date.
