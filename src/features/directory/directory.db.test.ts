@@ -166,6 +166,9 @@ describe('services pages', () => {
     expect(html).toContain('<option value="27123" selected="">');
     const none = await (await t.app.request('/services?language=so&type=shelter_housing')).text();
     expect(none).toContain('No services match');
+    const region = await (await t.app.request('/services?region=west-metro&type=navigator')).text();
+    expect(region).toContain('<option value="west-metro" selected="">');
+    expect(region).toContain('1 service');
     const bad = await t.app.request('/services?age=old');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('href="#age"');

@@ -92,6 +92,13 @@ const Filters: FC<{ geo: Geography; f: Partial<ServiceFilters>; languages: strin
         any="Any county"
         options={[...geo.counties.values()].sort((a, b) => a.name.localeCompare(b.name)).map((c) => [c.fips, c.name])}
       />
+      <Select
+        id="region"
+        label="Region"
+        value={f.region}
+        any="Any region"
+        options={[...geo.regions.values()].sort((a, b) => a.name.localeCompare(b.name)).map((r) => [r.id, r.verified ? r.name : `${r.name} (not confirmed)`])}
+      />
       <div>
         <label for="age">Age of the young person</label>
         <input id="age" name="age" type="number" inputmode="numeric" min="0" max="120" value={f.age === undefined ? '' : String(f.age)} />
