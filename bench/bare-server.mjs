@@ -24,15 +24,33 @@ for (let i = 0; ; i += 1) {
 body = JSON.stringify({ items, padding: 'x'.repeat(Math.max(0, size - body.length - 13)) });
 const payload = Buffer.from(body);
 
-const server = createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
-  res.end(payload);
-});
+// BARE_FRAMEWORK=hono answers the same document from one Hono route on @hono/node-server, with
+// c.json() serialising it on every request: the floor of the framework the service is built on.
+const framework = process.env.BARE_FRAMEWORK === 'hono' ? 'hono' : 'node:http';
+let server;
+if (framework === 'hono') {
+  const { Hono } = await import('hono');
+  const { createAdaptorServer } = await import('@hono/node-server');
+  const document = JSON.parse(body);
+  const app = new Hono();
+  app.get('/', (c) => c.json(document));
+  server = createAdaptorServer({ fetch: app.fetch });
+} else {
+  server = createServer((_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': payload.length,
+    });
+    res.end(payload);
+  });
+}
 
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  console.log(`bare server listening at http://127.0.0.1:${port} (${payload.length} byte body)`);
+  console.log(
+    `bare server listening at http://127.0.0.1:${port} (${payload.length} byte body, ${framework})`,
+  );
 });
 
 process.on('SIGTERM', () => {

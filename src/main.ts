@@ -19,7 +19,7 @@ import { todayIn } from './features/help/rules.ts';
 import { importPack } from './pack/import.ts';
 import { PackError } from './pack/load.ts';
 import { createLogger, stdoutDestination, type Logger } from './platform/log.ts';
-import { openConfiguredDatabase, startService } from './server.ts';
+import { openConfiguredDatabase, startService, type RunningService } from './server.ts';
 
 const USAGE = `Usage: nwd <command>
 
@@ -47,14 +47,14 @@ async function withDatabase<T>(config: Config, log: Logger, work: (db: Awaited<R
 }
 
 async function start(config: Config, log: Logger): Promise<void> {
-  const service = await startService(config, log);
-  console.log(`No Wrong Door is ready at ${service.url}`);
+  let service: RunningService | null = null;
   let signals = 0;
   const exit = (code: number) => log.flush(() => process.exit(code));
+  // Handlers go in before anything starts: a signal during start-up still shuts down cleanly.
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
-    if (signals > 1) {
-      log.warn({ signal }, 'second signal: exiting now');
+    if (signals > 1 || !service) {
+      log.warn({ signal }, service ? 'second signal: exiting now' : 'signal during start-up: exiting');
       exit(1);
       return;
     }
@@ -68,6 +68,8 @@ async function start(config: Config, log: Logger): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  service = await startService(config, log);
+  console.log(`No Wrong Door is ready at ${service.url}`);
 }
 
 async function importHsds(config: Config, log: Logger, args: string[]): Promise<void> {
