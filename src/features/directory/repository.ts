@@ -2,9 +2,9 @@
  * SQL for the service directory. Filters run on columns derived from each HSDS record at write time
  * (see taxonomy.ts); the HSDS record itself is kept whole for export.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import type { DB } from '../../db/types.ts';
+import type { DB, DirectoryServicesTable } from '../../db/types.ts';
 import type { Provenance } from '../../pack/schema.ts';
 import { withoutConfidentialAddress } from './hsds.ts';
 import { facetsOf } from './taxonomy.ts';
@@ -101,28 +101,7 @@ export async function bumpDataVersion(db: Executor, name: 'geography' | 'directo
     .execute();
 }
 
-function toRow(r: {
-  id: string;
-  name: string;
-  organization_name: string | null;
-  description: string | null;
-  program_types: string[];
-  genders: string[];
-  minimum_age: number | null;
-  maximum_age: number | null;
-  languages: string[];
-  county_fips: string[];
-  statewide: boolean;
-  culturally_specific: boolean;
-  culturally_specific_for: string | null;
-  lgbtq_affirming: boolean;
-  confidential_location: boolean;
-  hsds: Record<string, unknown>;
-  source: string;
-  retrieved: string;
-  verified: boolean;
-  note: string | null;
-}): ServiceRow {
+function toRow(r: Pick<Selectable<DirectoryServicesTable>, (typeof COLUMNS)[number]>): ServiceRow {
   return {
     id: r.id,
     name: r.name,

@@ -30,6 +30,16 @@ export function mapModel(geo: Geography, asOf: string): { counties: MapCounty[];
   return { counties, regions };
 }
 
+const CountyLinks = ({ counties }: { counties: MapCounty[] }) => (
+  <ul class="cols">
+    {counties.map((c) => (
+      <li>
+        <a href={c.href}>{c.name}</a>
+      </li>
+    ))}
+  </ul>
+);
+
 export const mapPages: Feature = (app, deps, policies) => {
   policies.declare('GET', '/map', PUBLIC);
   app.get('/map', (c) => {
@@ -52,25 +62,13 @@ export const mapPages: Feature = (app, deps, policies) => {
               {region.name}
               {list.some((c) => !c.verified) ? ' (not confirmed)' : ''}
             </h3>
-            <ul class="cols">
-              {list.map((c) => (
-                <li>
-                  <a href={c.href}>{c.name}</a>
-                </li>
-              ))}
-            </ul>
+            <CountyLinks counties={list} />
           </section>
         ))}
         {none.length ? (
           <section aria-labelledby="reg-none">
             <h3 id="reg-none">Region not known</h3>
-            <ul class="cols">
-              {none.map((c) => (
-                <li>
-                  <a href={c.href}>{c.name}</a>
-                </li>
-              ))}
-            </ul>
+            <CountyLinks counties={none} />
           </section>
         ) : null}
       </Layout>,
