@@ -2,6 +2,7 @@
  * Table types for the query builder, kept beside the migrations they mirror.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AuditTables } from '../platform/audit/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -115,7 +116,7 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB {
+export interface DB extends AuditTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

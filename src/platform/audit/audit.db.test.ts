@@ -1,0 +1,207 @@
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database.ts';
+import { GENESIS_HASH } from './canonical.ts';
+import { listAudit } from './list.ts';
+import { AuditEventError, recordAudit } from './record.ts';
+import type { AuditTables } from './tables.ts';
+import { ACTOR_ID, appendEvents, auditTestDatabase, sampleEvent, type AuditTestDatabase } from './testing.ts';
+import { verifyAuditChain } from './verify.ts';
+
+let a: AuditTestDatabase;
+beforeAll(async () => {
+  a = await auditTestDatabase();
+});
+afterAll(async () => {
+  await a.t.drop();
+});
+
+async function seqs(): Promise<number[]> {
+  const rows = await a.db.selectFrom('audit_events').select('seq').orderBy('seq').execute();
+  return rows.map((r) => Number(r.seq));
+}
+
+describe('recordAudit', () => {
+  it('appends a chained row and the chain verifies', async () => {
+    const first = await a.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actorKind: 'anonymous',
+        action: 'sign_in.failure',
+        ip: '198.51.100.7',
+        userAgent: 'Mozilla/5.0 (synthetic)',
+        details: { reason: 'bad_password', attempts: 3, nested: { ok: [1, 2.5, null, true] } },
+      }),
+    );
+    expect(first.seq).toBe(1);
+    expect(first.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    await appendEvents(a.db, 4);
+    const rows = await a.db
+      .selectFrom('audit_events')
+      .select(['seq', 'prev_hash', 'hash'])
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    expect(await verifyAuditChain(a.db)).toEqual({
+      ok: true,
+      rows: 5,
+      head: { seq: 5, hash: rows[4]!.hash },
+    });
+  });
+
+  it('keeps one gap-free chain under 20 concurrent transactions from two instances', async () => {
+    const before = (await seqs()).length;
+    const other = openDatabase(a.t.url, 10);
+    try {
+      const instances = [a.db, other.db as unknown as Kysely<AuditTables>];
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          instances[i % 2]!.transaction().execute(async (trx) => {
+            await sql`select pg_sleep(${(i % 5) / 200})`.execute(trx);
+            await recordAudit(trx, sampleEvent(100 + i, { action: 'record.update' }));
+            // Hold the append lock a little while others queue behind it.
+            await sql`select pg_sleep(0.005)`.execute(trx);
+          }),
+        ),
+      );
+    } finally {
+      await other.close();
+    }
+    expect(await seqs()).toEqual(Array.from({ length: before + 20 }, (_, i) => i + 1));
+    expect(await verifyAuditChain(a.db)).toMatchObject({ ok: true, rows: before + 20 });
+  });
+
+  it('leaves no row and no gap when the transaction rolls back', async () => {
+    const before = await seqs();
+    await expect(
+      a.db.transaction().execute(async (trx) => {
+        await recordAudit(trx, sampleEvent(900));
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await seqs()).toEqual(before);
+    const next = await a.db.transaction().execute((trx) => recordAudit(trx, sampleEvent(901)));
+    expect(next.seq).toBe(before.length + 1);
+    expect((await verifyAuditChain(a.db)).ok).toBe(true);
+  });
+
+  it('refuses to run outside a transaction or under repeatable read', async () => {
+    await expect(recordAudit(a.db as never, sampleEvent(1))).rejects.toThrow(/inside a transaction/);
+    await expect(
+      a.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((trx) => recordAudit(trx, sampleEvent(1))),
+    ).rejects.toThrow(/READ COMMITTED/);
+  });
+
+  it.each([
+    ['a personal key', { email: 'x' }],
+    ['a personal key in another spelling', { Date_Of_Birth: '2009-01-01' }],
+    ['a nested personal key', { changes: [{ field: 'status', phoneNumber: '555-0100' }] }],
+    ['an email-shaped value', { contact: 'someone@example.org' }],
+    ['a NUL character', { note: 'a\u0000b' }],
+    ['a non-finite number', { ratio: Number.NaN }],
+  ])('refuses details with %s and writes nothing', async (_label, details) => {
+    const before = await seqs();
+    const attempt = a.db.transaction().execute((trx) => recordAudit(trx, sampleEvent(1, { details })));
+    await expect(attempt).rejects.toThrow(AuditEventError);
+    expect(await seqs()).toEqual(before);
+  });
+
+  it('refuses inconsistent actors and email-shaped subject ids', async () => {
+    const attempt = (e: Parameters<typeof sampleEvent>[1]) =>
+      a.db.transaction().execute((trx) => recordAudit(trx, sampleEvent(1, e)));
+    await expect(attempt({ actorUserId: null })).rejects.toThrow(/actorUserId/);
+    await expect(attempt({ actorKind: 'anonymous' })).rejects.toThrow(/anonymous/);
+    await expect(attempt({ subjectId: 'young.person@example.org' })).rejects.toThrow(/record id/);
+    await expect(attempt({ action: 'Record Read' })).rejects.toThrow(/action/);
+  });
+
+  it('stores awkward but legitimate text exactly as hashed', async () => {
+    const long = 'UA '.repeat(400) + '😀';
+    const r = await a.db
+      .transaction()
+      .execute((trx) =>
+        recordAudit(
+          trx,
+          sampleEvent(2, { userAgent: `\uD800${long}\u0000`, reason: 'Court order 42 — “urgent”\r\n' }),
+        ),
+      );
+    const row = await a.db
+      .selectFrom('audit_events')
+      .select(['user_agent', 'reason'])
+      .where('seq', '=', r.seq)
+      .executeTakeFirstOrThrow();
+    expect(row.user_agent!.startsWith('\uFFFDUA ')).toBe(true);
+    expect([...row.user_agent!].length).toBe(512);
+    expect(row.reason).toBe('Court order 42 — “urgent”\r\n');
+    expect((await verifyAuditChain(a.db)).ok).toBe(true);
+  });
+});
+
+describe('append-only', () => {
+  it.each([
+    ['UPDATE', `update audit_events set action = 'record.read' where seq = 1`],
+    ['DELETE', 'delete from audit_events where seq = 1'],
+    ['TRUNCATE', 'truncate audit_events'],
+  ])('refuses %s through the application connection', async (_op, statement) => {
+    const before = await seqs();
+    await expect(sql.raw(statement).execute(a.db)).rejects.toThrow(/audit_events is append-only/);
+    expect(await seqs()).toEqual(before);
+  });
+});
+
+describe('listAudit', () => {
+  it('pages newest first with a keyset cursor and filters', async () => {
+    await a.db
+      .transaction()
+      .execute((trx) => recordAudit(trx, sampleEvent(7, { subjectId: 'case-unique-7' })));
+    const all = await listAudit(a.db, { limit: 500 });
+    const total = all.events.length;
+    expect(all.nextBefore).toBeNull();
+    expect(all.events.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => total - i));
+
+    const seen: number[] = [];
+    let before: number | undefined;
+    do {
+      const page = await listAudit(a.db, { limit: 7, before });
+      seen.push(...page.events.map((e) => e.seq));
+      before = page.nextBefore ?? undefined;
+    } while (before !== undefined);
+    expect(seen).toEqual(all.events.map((e) => e.seq));
+
+    const failures = await listAudit(a.db, { action: 'sign_in.failure', limit: 10 });
+    expect(failures.events.map((e) => e.seq)).toEqual([1]);
+    expect(failures.events[0]).toMatchObject({
+      actorKind: 'anonymous',
+      actorUserId: null,
+      ip: '198.51.100.7',
+    });
+
+    const byActor = await listAudit(a.db, {
+      actorUserId: ACTOR_ID.toUpperCase(),
+      subjectType: 'case',
+      limit: 500,
+    });
+    expect(byActor.events.length).toBe(total - 1);
+    const bySubject = await listAudit(a.db, { subjectType: 'case', subjectId: 'case-unique-7', limit: 5 });
+    expect(bySubject.events.map((e) => e.seq)).toEqual([total]);
+
+    const first = all.events[total - 1]!;
+    const future = await listAudit(a.db, { from: new Date(Date.now() + 60_000), limit: 5 });
+    expect(future.events).toEqual([]);
+    const window = await listAudit(a.db, {
+      from: first.occurredAt,
+      to: new Date(Date.now() + 60_000),
+      limit: 500,
+    });
+    expect(window.events.length).toBe(total);
+  });
+
+  it('rejects a limit out of range', async () => {
+    await expect(listAudit(a.db, { limit: 0 })).rejects.toThrow();
+    await expect(listAudit(a.db, { limit: 501 })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * The audit log: an append-only, hash-chained record of sign-ins, permission changes, exports and every
+ * read or change of a record holding personal data (who, what, which record, when, from where, why).
+ *
+ * - `recordAudit` appends inside the caller's transaction (the event commits with the change).
+ * - `listAudit` browses; `auditCsv` / `auditCsvStream` / `exportAuditCsv` export.
+ * - `verifyAuditChain` (verify.ts) recomputes the chain; `auditVerifyCommand` is `nwd audit verify`.
+ */
+export { recordAudit, AuditEventError, AUDIT_LOCK_KEY, type RecordedAudit } from './record.ts';
+export { listAudit, type AuditPage } from './list.ts';
+export {
+  auditCsv,
+  auditCsvLines,
+  auditCsvStream,
+  exportAuditCsv,
+  csvCell,
+  type AuditCsvFilters,
+  type AuditExportActor,
+} from './csv.ts';
+export type { AuditEvent } from './rows.ts';
+export { PERSONAL_FIELD_NAMES, type ActorKind, type AuditEventInput, type AuditFilters } from './schema.ts';
+export type { AuditTables, AuditEventsTable } from './tables.ts';
+export {
+  verifyAuditChain,
+  auditVerifyCommand,
+  type AuditChainResult,
+  type AuditChainProblem,
+  type AuditHead,
+  type VerifyOptions,
+} from './verify.ts';
