@@ -3,6 +3,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditTables } from '../platform/audit/tables.ts';
+import type { CryptoTables } from '../platform/crypto/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -116,7 +117,7 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB extends AuditTables {
+export interface DB extends AuditTables, CryptoTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;
