@@ -1,0 +1,159 @@
+/**
+ * The permission model, in one declarative place: for each action, which roles may take it and over
+ * what scope. Everything that checks access asks `can()`; `docs/security.md` publishes the same table
+ * (a test keeps the two equal).
+ *
+ * Scopes, from widest to narrowest:
+ * - `any`: every record of the kind;
+ * - `own_regions`: records belonging to one of the regions the person is assigned to (navigators);
+ * - `own_organization`: records of the person's own organisation;
+ * - `self`: only the person's own account;
+ * - `aggregate`: counts and statistics only, never a record about a person (evaluators).
+ */
+
+export const ROLES = [
+  'state_admin',
+  'org_admin',
+  'navigator',
+  'provider_staff',
+  'child_protection',
+  'professional',
+  'trainer',
+  'evaluator',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  state_admin: 'State administrator',
+  org_admin: 'Organisation administrator',
+  navigator: 'Regional navigator',
+  provider_staff: 'Provider staff',
+  child_protection: 'Child protection worker',
+  professional: 'Professional',
+  trainer: 'Trainer',
+  evaluator: 'Evaluator (aggregates only)',
+};
+
+/** Roles that can see personal data about young people: two-factor sign-in is mandatory for them. */
+export const ROLES_WITH_PERSONAL_DATA: readonly Role[] = ['state_admin', 'org_admin', 'navigator', 'provider_staff', 'child_protection'];
+
+export const ORGANIZATION_TYPES = {
+  state_agency: 'State agency',
+  child_protection: 'County or tribal child protection',
+  navigator_host: 'Navigator host',
+  service_provider: 'Service provider',
+  shelter_housing: 'Shelter or housing provider',
+  law_enforcement: 'Law enforcement',
+  school: 'School',
+  health_care: 'Health care',
+  other: 'Other',
+} as const;
+export type OrganizationType = keyof typeof ORGANIZATION_TYPES;
+
+export type Scope = 'any' | 'own_regions' | 'own_organization' | 'self' | 'aggregate';
+
+export const ACTIONS = {
+  'organizations.manage': 'Create, rename and disable organisations',
+  'people.invite': 'Invite people and set their role',
+  'people.manage': 'Change roles and scopes, disable, reset two-factor, unlock',
+  'people.list': 'See the people of an organisation',
+  'audit.read': 'Browse the audit log',
+  'audit.export': 'Export the audit log as CSV',
+  'keys.rotate': 'Rotate the master encryption key',
+  'tokens.manage': 'Create and revoke API tokens',
+  'sessions.manage': 'List and end sessions',
+  'reports.aggregate': 'See de-identified, aggregate reports',
+} as const;
+export type Action = keyof typeof ACTIONS;
+
+/** Actions that require signing in again within the last few minutes. */
+export const SENSITIVE_ACTIONS: readonly Action[] = ['audit.export', 'keys.rotate', 'people.manage', 'tokens.manage'];
+
+type Grants = Partial<Record<Role, Scope>>;
+
+/** The policy table. A role absent from an action's row may not take it at all. */
+export const POLICY: Record<Action, Grants> = {
+  'organizations.manage': { state_admin: 'any' },
+  'people.invite': { state_admin: 'any', org_admin: 'own_organization' },
+  'people.manage': { state_admin: 'any', org_admin: 'own_organization' },
+  'people.list': { state_admin: 'any', org_admin: 'own_organization' },
+  'audit.read': { state_admin: 'any', org_admin: 'own_organization' },
+  'audit.export': { state_admin: 'any' },
+  'keys.rotate': { state_admin: 'any' },
+  'tokens.manage': {
+    state_admin: 'self',
+    org_admin: 'self',
+    navigator: 'self',
+    provider_staff: 'self',
+    child_protection: 'self',
+    professional: 'self',
+    trainer: 'self',
+    evaluator: 'self',
+  },
+  'sessions.manage': {
+    state_admin: 'self',
+    org_admin: 'self',
+    navigator: 'self',
+    provider_staff: 'self',
+    child_protection: 'self',
+    professional: 'self',
+    trainer: 'self',
+    evaluator: 'self',
+  },
+  'reports.aggregate': { state_admin: 'aggregate', evaluator: 'aggregate', org_admin: 'aggregate' },
+};
+
+export interface Actor {
+  userId: string;
+  role: Role;
+  organizationId: string;
+  /** Region ids a navigator is assigned to. */
+  regions: readonly string[];
+  /** For API tokens: the actions the token may take (narrowing, never widening, the owner's). */
+  tokenScopes?: readonly Action[];
+}
+
+/** What an action is about, as far as scope is concerned. */
+export interface Target {
+  organizationId?: string | null;
+  regionId?: string | null;
+  userId?: string | null;
+  /** True for de-identified counts. */
+  aggregate?: boolean;
+}
+
+/**
+ * Whether the actor may take the action on the target.
+ *
+ * @example
+ * can({ userId: 'u1', role: 'org_admin', organizationId: 'o1', regions: [] }, 'people.manage', { organizationId: 'o1' }) // true
+ * can({ userId: 'u1', role: 'org_admin', organizationId: 'o1', regions: [] }, 'people.manage', { organizationId: 'o2' }) // false
+ */
+export function can(actor: Actor, action: Action, target: Target = {}): boolean {
+  if (actor.tokenScopes && !actor.tokenScopes.includes(action)) return false;
+  const scope = POLICY[action][actor.role];
+  switch (scope) {
+    case undefined:
+      return false;
+    case 'any':
+      return true;
+    case 'own_organization':
+      return target.organizationId !== undefined && target.organizationId === actor.organizationId;
+    case 'own_regions':
+      return typeof target.regionId === 'string' && actor.regions.includes(target.regionId);
+    case 'self':
+      return target.userId !== undefined && target.userId === actor.userId;
+    case 'aggregate':
+      return target.aggregate === true;
+  }
+}
+
+/** The policy table as Markdown, for docs/security.md. */
+export function policyTableMarkdown(): string {
+  const header = `| action | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`;
+  const rule = `| --- | ${ROLES.map(() => '---').join(' | ')} |`;
+  const rows = (Object.keys(POLICY) as Action[]).map(
+    (a) => `| \`${a}\` — ${ACTIONS[a]}${SENSITIVE_ACTIONS.includes(a) ? ' (re-authentication)' : ''} | ${ROLES.map((r) => POLICY[a][r] ?? '—').join(' | ')} |`,
+  );
+  return [header, rule, ...rows].join('\n');
+}
