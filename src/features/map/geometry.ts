@@ -195,7 +195,8 @@ class PathWriter {
       this.last = '';
     }
     for (const t of texts) {
-      const needsSep = this.last !== '' && !t.startsWith('-') && !(t.startsWith('.') && this.last.includes('.'));
+      const needsSep =
+        this.last !== '' && !t.startsWith('-') && !(t.startsWith('.') && this.last.includes('.'));
       s += (needsSep ? ' ' : '') + t;
       this.last = t;
     }
@@ -369,7 +370,8 @@ export function countyNeighbours(): Map<string, string[]> {
       }
     adjacency = new Map(geometries.map((g) => [String(g.id), [] as string[]]));
     for (const set of owners.values())
-      for (const a of set) for (const b of set) if (a !== b && !adjacency.get(a)!.includes(b)) adjacency.get(a)!.push(b);
+      for (const a of set)
+        for (const b of set) if (a !== b && !adjacency.get(a)!.includes(b)) adjacency.get(a)!.push(b);
   }
   return adjacency;
 }

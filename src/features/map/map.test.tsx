@@ -61,7 +61,10 @@ const byName = (name: string) => {
 
 /** Synthetic assignment: eight regions by position, a few unverified, a few unknown. */
 function synthetic(): { counties: MapCounty[]; regions: MapRegion[] } {
-  const regions: MapRegion[] = Array.from({ length: 8 }, (_, i) => ({ id: `region-${i}`, name: `Region ${i}` }));
+  const regions: MapRegion[] = Array.from({ length: 8 }, (_, i) => ({
+    id: `region-${i}`,
+    name: `Region ${i}`,
+  }));
   const counties = minnesotaCountyPaths().map((p, i): MapCounty => {
     const col = Math.min(1, Math.floor(p.labelX / (MAP_WIDTH / 2)));
     const row = Math.min(3, Math.floor(p.labelY / (MAP_HEIGHT / 4)));
@@ -150,7 +153,8 @@ describe('CountyMap', () => {
     for (const c of counties) {
       const link = links.find((l) => l[1] === c.href);
       expect(link, c.name).toBeDefined();
-      const [, , cls, title] = link!;
+      const cls = link![2] ?? '';
+      const title = link![3];
       expect(cls.split(' ')).toContain('county');
       expect(cls.split(' ')).toContain(`r-${c.regionId ?? 'unknown'}`);
       if (c.regionName === null) expect(title).toBe(`${c.name} — region not known`);
@@ -170,7 +174,9 @@ describe('CountyMap', () => {
 
   it('hatches unconfirmed counties and colours the rest by region', async () => {
     const { counties, regions } = synthetic();
-    const svg = await render(<CountyMap counties={counties} regions={regions} title="Map" descId="map-help" />);
+    const svg = await render(
+      <CountyMap counties={counties} regions={regions} title="Map" descId="map-help" />,
+    );
     expect(svg).toContain('aria-describedby="map-help"');
     const colours = regionColours(regions, counties);
     const fills = new Map(

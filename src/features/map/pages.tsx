@@ -26,7 +26,9 @@ export function mapModel(geo: Geography, asOf: string): { counties: MapCounty[];
       };
     });
   const used = new Set(counties.map((c) => c.regionId));
-  const regions = [...geo.regions.values()].filter((r) => used.has(r.id)).map((r) => ({ id: r.id, name: r.name }));
+  const regions = [...geo.regions.values()]
+    .filter((r) => used.has(r.id))
+    .map((r) => ({ id: r.id, name: r.name }));
   return { counties, regions };
 }
 
@@ -45,14 +47,22 @@ export const mapPages: Feature = (app, deps, policies) => {
   app.get('/map', (c) => {
     const geo = deps.geography.get();
     const { counties, regions } = mapModel(geo, todayIn(geo.timezone));
-    const byRegion = regions.map((r) => ({ region: r, counties: counties.filter((c) => c.regionId === r.id) }));
+    const byRegion = regions.map((r) => ({
+      region: r,
+      counties: counties.filter((c) => c.regionId === r.id),
+    }));
     const none = counties.filter((c) => c.regionId === null);
     return renderPage(
       c,
       <Layout frame={frameFor(c, deps)} title="Map of navigator regions">
         <p id="map-desc">Choose your county on the map or in the list below to see who to contact.</p>
         <div class="map">
-          <CountyMap counties={counties} regions={regions} title="Minnesota counties by Safe Harbor region" descId="map-desc" />
+          <CountyMap
+            counties={counties}
+            regions={regions}
+            title="Minnesota counties by Safe Harbor region"
+            descId="map-desc"
+          />
         </div>
         <MapLegend regions={regions} counties={counties} />
         <h2 id="list-h">Counties by region</h2>

@@ -57,7 +57,10 @@ export type RegionColours = Record<string, string>;
  * given; with more, regions are coloured greedily so that regions sharing a border never share a
  * colour (the map's county adjacency decides).
  */
-export function regionColours(regions: readonly MapRegion[], counties: readonly MapCounty[] = []): RegionColours {
+export function regionColours(
+  regions: readonly MapRegion[],
+  counties: readonly MapCounty[] = [],
+): RegionColours {
   const colours: RegionColours = {};
   if (regions.length <= REGION_PALETTE.length) {
     regions.forEach((r, i) => (colours[r.id] = REGION_PALETTE[i] as string));
@@ -128,9 +131,7 @@ export function CountyMap(props: CountyMapProps) {
 
   // One hatch pattern per colour that has unconfirmed counties.
   const hatched = [
-    ...new Set(
-      props.counties.filter((c) => !c.verified && c.regionId !== null).map((c) => short(fillOf(c))),
-    ),
+    ...new Set(props.counties.filter((c) => !c.verified && c.regionId !== null).map((c) => short(fillOf(c)))),
   ];
   const hatchId = (colour: string) => `${prefix}-h${hatched.indexOf(colour)}`;
 
