@@ -21,7 +21,8 @@ export const NEUTRAL_PAGE = '<title>Weather</title><h1>Neutral page</h1>';
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   const message = `${CHROMIUM_PATH} not found: the browser tests need Debian chromium (apt-get install -y chromium).`;
-  if (process.env.CI) throw new Error(`${message} .ci/run must install Debian chromium before the tests run.`);
+  if (process.env.CI)
+    throw new Error(`${message} .ci/run must install Debian chromium before the tests run.`);
   console.warn(`\n!!!!!!!!\n!!! SKIPPING BROWSER TESTS: ${message}\n!!!!!!!!\n`);
   return false;
 }

@@ -3,7 +3,7 @@
  * keyboard use, the quick exit with and without JavaScript, and privacy (no cookies, no third party,
  * strict CSP). One Chromium for the file, one context per group.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
@@ -23,6 +23,7 @@ const STATIC_ROUTES = [
   '/navigator?county=27053',
   '/navigator?q=Duluth',
   '/navigator?zip=55301',
+  '/navigator?zip=55810', // a ZIP code shared by two counties
   '/navigator?q=zzzz',
   '/services',
   '/services?type=shelter_housing',
@@ -42,7 +43,8 @@ let routes: string[];
 async function axeViolations(page: Page, route: string): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   return violations.map(
-    (v) => `${route}: ${v.id} (${v.impact ?? '?'}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    (v) =>
+      `${route}: ${v.id} (${v.impact ?? '?'}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
   );
 }
 
@@ -54,7 +56,10 @@ async function focusIndicator(page: Page): Promise<{ tag: string; visible: boole
     const style = getComputedStyle(el);
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
     const ring = style.boxShadow !== 'none';
-    return { tag: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim()}"`, visible: outline || ring };
+    return {
+      tag: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent ?? '').trim()}"`,
+      visible: outline || ring,
+    };
   });
 }
 
@@ -182,7 +187,8 @@ describe.skipIf(!available)('public pages in Chromium', () => {
               box.y >= 0 &&
               box.x + box.width <= viewport.width &&
               box.y + box.height <= viewport.height;
-            if (!inside) problems.push(`${route}: Quick exit off screen at the ${where}: ${JSON.stringify(box)}`);
+            if (!inside)
+              problems.push(`${route}: Quick exit off screen at the ${where}: ${JSON.stringify(box)}`);
           }
         }
         expect(problems).toEqual([]);
@@ -205,7 +211,9 @@ describe.skipIf(!available)('public pages in Chromium', () => {
     it('first Tab reaches the skip link, and Enter moves to main', async () => {
       await page.goto(origin + '/');
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to main content');
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+        'Skip to main content',
+      );
       expect((await focusIndicator(page)).visible).toBe(true);
       const skip = await page.locator('a.skip').boundingBox();
       expect(skip && skip.x >= 0 && skip.y >= 0).toBe(true);
@@ -213,7 +221,9 @@ describe.skipIf(!available)('public pages in Chromium', () => {
       await page.waitForURL(`${origin}/#main`);
       // Sequential focus now starts at main: the next Tab lands inside it, past the header.
       await page.keyboard.press('Tab');
-      expect(await page.evaluate(() => document.getElementById('main')?.contains(document.activeElement))).toBe(true);
+      expect(
+        await page.evaluate(() => document.getElementById('main')?.contains(document.activeElement)),
+      ).toBe(true);
     });
 
     it('reaches Quick exit within three Tabs', async () => {
