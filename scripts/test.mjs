@@ -20,7 +20,9 @@ let status = run('all tests, bundled PostgreSQL', [], withoutExternal);
 if (TEST_DATABASE_URL) {
   status = run('database tests, PostgreSQL at TEST_DATABASE_URL', ['.db.test.'], process.env) || status;
 } else if (process.env.CI) {
-  console.error('\nCI is set but TEST_DATABASE_URL is not: the suite must also run on a separate PostgreSQL server.');
+  console.error(
+    '\nCI is set but TEST_DATABASE_URL is not: the suite must also run on a separate PostgreSQL server.',
+  );
   status = status || 1;
 }
 process.exit(status);

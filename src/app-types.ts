@@ -28,5 +28,10 @@ export interface Feature {
 
 export function frameFor(c: Context, deps: AppDeps): PageFrame {
   const geo = deps.geography.get();
-  return { nonce: c.get('nonce'), quickExitUrl: deps.config.quickExitUrl, emergency: geo.emergencyLine, statewide: geo.statewideLine };
+  return {
+    nonce: c.get('nonce'),
+    quickExitUrl: deps.config.quickExitUrl,
+    emergency: geo.emergencyLine,
+    statewide: geo.statewideLine,
+  };
 }

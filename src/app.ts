@@ -42,8 +42,15 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   app.use(
     rejectNulBytes((c) =>
       c.req.path.startsWith('/api/')
-        ? badRequest(c, 'request', 'The address holds a NUL character (%00), which no field accepts. Remove it and try again.')
-        : c.text('The address holds a character (%00) this site does not accept. Go back and try again.', 400),
+        ? badRequest(
+            c,
+            'request',
+            'The address holds a NUL character (%00), which no field accepts. Remove it and try again.',
+          )
+        : c.text(
+            'The address holds a character (%00) this site does not accept. Go back and try again.',
+            400,
+          ),
     ),
   );
 

@@ -36,7 +36,11 @@ Commands:
 
 class UsageError extends Error {}
 
-async function withDatabase<T>(config: Config, log: Logger, work: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['handle']['db']) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  log: Logger,
+  work: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['handle']['db']) => Promise<T>,
+): Promise<T> {
   const setup = await openConfiguredDatabase(config, log);
   try {
     await migrate(setup.handle.db);
@@ -76,7 +80,11 @@ async function importHsds(config: Config, log: Logger, args: string[]): Promise<
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { source: { type: 'string' }, retrieved: { type: 'string' }, verified: { type: 'boolean', default: false } },
+    options: {
+      source: { type: 'string' },
+      retrieved: { type: 'string' },
+      verified: { type: 'boolean', default: false },
+    },
   });
   const file = positionals[0];
   if (!file) throw new UsageError('import-hsds needs the path of an HSDS JSON file.');
@@ -87,23 +95,38 @@ async function importHsds(config: Config, log: Logger, args: string[]): Promise<
     throw new UsageError(`Could not read ${file} as JSON: ${(error as Error).message}`);
   }
   const services = servicesInDocument(doc);
-  if (!services) throw new UsageError(`${file} holds no HSDS services: expected a service, an array of services, or a paginated list with "contents".`);
+  if (!services)
+    throw new UsageError(
+      `${file} holds no HSDS services: expected a service, an array of services, or a paginated list with "contents".`,
+    );
   const problems = services.flatMap((s, i) => {
     const r = validateHsdsService(s);
     return r.valid ? [] : r.errors.map((e) => `service ${i} (${String(s.id ?? 'no id')}): ${e}`);
   });
-  if (problems.length) throw new UsageError(`${file} is not valid HSDS 3.1; nothing was imported:\n  ${problems.slice(0, 30).join('\n  ')}`);
+  if (problems.length)
+    throw new UsageError(
+      `${file} is not valid HSDS 3.1; nothing was imported:\n  ${problems.slice(0, 30).join('\n  ')}`,
+    );
   const retrieved = values.retrieved ?? todayIn('America/Chicago');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(retrieved)) throw new UsageError('--retrieved must be a date as YYYY-MM-DD.');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(retrieved))
+    throw new UsageError('--retrieved must be a date as YYYY-MM-DD.');
   const count = await withDatabase(config, log, async (db) => {
-    const pack = await db.selectFrom('packs').select('jurisdiction').orderBy('imported_at', 'desc').executeTakeFirst();
+    const pack = await db
+      .selectFrom('packs')
+      .select('jurisdiction')
+      .orderBy('imported_at', 'desc')
+      .executeTakeFirst();
     if (!pack) throw new UsageError('Load a jurisdiction pack first: nwd import-pack data/mn');
     await db.transaction().execute(async (trx) => {
       for (const service of services) {
         await saveService(trx, {
           jurisdiction: pack.jurisdiction,
           service,
-          provenance: { source: values.source ?? `HSDS import of ${file}`, retrieved, verified: values.verified ?? false },
+          provenance: {
+            source: values.source ?? `HSDS import of ${file}`,
+            retrieved,
+            verified: values.verified ?? false,
+          },
           origin: 'hsds-import',
         });
       }
@@ -132,7 +155,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const config = loadConfig();
     // Commands other than start keep standard output for their own results.
-    log = command === 'start' ? createLogger(config.logLevel, stdoutDestination()) : createLogger('warn', process.stderr);
+    log =
+      command === 'start'
+        ? createLogger(config.logLevel, stdoutDestination())
+        : createLogger('warn', process.stderr);
     switch (command) {
       case 'start':
         return await start(config, log);
@@ -169,12 +195,20 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
-    } else if (error instanceof ConfigError || error instanceof EmbeddedStartError || error instanceof PackError || error instanceof MigrationError) {
+    } else if (
+      error instanceof ConfigError ||
+      error instanceof EmbeddedStartError ||
+      error instanceof PackError ||
+      error instanceof MigrationError
+    ) {
       console.error(error.message);
       process.exitCode = 1;
     } else {
       console.error(`nwd ${command ?? ''} failed: ${(error as Error).message}`);
-      log?.error({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'command failed');
+      log?.error(
+        { err: { message: (error as Error).message, stack: (error as Error).stack } },
+        'command failed',
+      );
       process.exitCode = 1;
     }
   }

@@ -62,7 +62,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const imported = await importPack(db, config.packDir, { force: false });
-    if (imported.imported) log.info({ jurisdiction: imported.jurisdiction, version: imported.version, ...imported.counts }, 'jurisdiction pack loaded');
+    if (imported.imported)
+      log.info(
+        { jurisdiction: imported.jurisdiction, version: imported.version, ...imported.counts },
+        'jurisdiction pack loaded',
+      );
   } catch (error) {
     await setup.release();
     throw error;
@@ -80,7 +84,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${address.port}`;
-  log.info({ url, ms: Math.round(performance.now() - started), database: setup.embedded ? 'bundled' : 'external' }, 'ready');
+  log.info(
+    { url, ms: Math.round(performance.now() - started), database: setup.embedded ? 'bundled' : 'external' },
+    'ready',
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {
@@ -106,7 +113,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
   if (setup.embedded) {
     setup.embedded.exited.then((code) => {
       if (stopping) return;
-      log.fatal({ code }, 'the bundled PostgreSQL stopped unexpectedly; exiting so the service can be restarted');
+      log.fatal(
+        { code },
+        'the bundled PostgreSQL stopped unexpectedly; exiting so the service can be restarted',
+      );
       void stop('database stopped').finally(() => log.flush(() => process.exit(1)));
     });
   }

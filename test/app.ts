@@ -45,7 +45,9 @@ export async function testApp(): Promise<TestApp> {
   return { app, policies, deps, database, logLines, close: () => database.drop() };
 }
 
-export async function listen(app: TestApp['app']): Promise<{ url: string; server: ServerType; close(): Promise<void> }> {
+export async function listen(
+  app: TestApp['app'],
+): Promise<{ url: string; server: ServerType; close(): Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -12,7 +12,11 @@ export interface CommandResult {
 
 export const NWD = resolve('bin/nwd.js');
 
-export function runNwd(args: string[], env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<CommandResult> {
+export function runNwd(
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [NWD, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },

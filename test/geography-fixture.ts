@@ -3,9 +3,20 @@
  * later), one confirmed navigator with a phone, one ZIP in two counties.
  */
 import { normalizePlace, countySlug } from '../src/features/help/names.ts';
-import type { Geography, Line, Membership, OrganizationInfo, RegionInfo } from '../src/features/help/rules.ts';
+import type {
+  Geography,
+  Line,
+  Membership,
+  OrganizationInfo,
+  RegionInfo,
+} from '../src/features/help/rules.ts';
 
-const p = (verified: boolean) => ({ source: 'synthetic test data', retrieved: '2026-01-01', verified, note: null });
+const p = (verified: boolean) => ({
+  source: 'synthetic test data',
+  retrieved: '2026-01-01',
+  verified,
+  note: null,
+});
 
 export function syntheticGeography(): Geography {
   const line = (id: string, name: string, scope: Line['scope']): Line => ({
@@ -27,12 +38,44 @@ export function syntheticGeography(): Geography {
     { fips: '27005', name: 'Gamma Lake' },
   ].map((c) => ({ ...c, slug: countySlug(c.name), ...p(true) }));
   const organizations: OrganizationInfo[] = [
-    { id: 'org-a', name: 'Alpha Navigators', description: 'd', city: 'Alphaville', website: null, email: null, phones: [{ dial: '+15550199', display: '555-0199', description: null }], ...p(true) },
-    { id: 'org-b', name: 'Beta Youth', description: 'd', city: null, website: null, email: null, phones: [], ...p(false) },
+    {
+      id: 'org-a',
+      name: 'Alpha Navigators',
+      description: 'd',
+      city: 'Alphaville',
+      website: null,
+      email: null,
+      phones: [{ dial: '+15550199', display: '555-0199', description: null }],
+      ...p(true),
+    },
+    {
+      id: 'org-b',
+      name: 'Beta Youth',
+      description: 'd',
+      city: null,
+      website: null,
+      email: null,
+      phones: [],
+      ...p(false),
+    },
   ];
   const regions: RegionInfo[] = [
-    { id: 'north', name: 'North', navigatorOrganizationId: 'org-a', effectiveFrom: '2014-08-01', effectiveTo: null, ...p(true) },
-    { id: 'east', name: 'East', navigatorOrganizationId: 'org-b', effectiveFrom: '2020-01-01', effectiveTo: null, ...p(false) },
+    {
+      id: 'north',
+      name: 'North',
+      navigatorOrganizationId: 'org-a',
+      effectiveFrom: '2014-08-01',
+      effectiveTo: null,
+      ...p(true),
+    },
+    {
+      id: 'east',
+      name: 'East',
+      navigatorOrganizationId: 'org-b',
+      effectiveFrom: '2020-01-01',
+      effectiveTo: null,
+      ...p(false),
+    },
   ];
   const memberships: Membership[] = [
     { regionId: 'north', fips: '27001', effectiveFrom: '2014-08-01', effectiveTo: null, ...p(true) },
@@ -44,11 +87,22 @@ export function syntheticGeography(): Geography {
   for (const m of memberships) byCounty.set(m.fips, [...(byCounty.get(m.fips) ?? []), m]);
   const zips = new Map([
     ['55001', { zip: '55001', city: 'Alphaville', counties: [{ fips: '27001', share: 100 }] }],
-    ['55002', { zip: '55002', city: 'Twin Falls', counties: [{ fips: '27001', share: 70 }, { fips: '27003', share: 30 }] }],
+    [
+      '55002',
+      {
+        zip: '55002',
+        city: 'Twin Falls',
+        counties: [
+          { fips: '27001', share: 70 },
+          { fips: '27003', share: 30 },
+        ],
+      },
+    ],
     ['55003', { zip: '55003', city: 'Twin Falls', counties: [{ fips: '27003', share: 100 }] }],
   ]);
   const zipsByCity = new Map<string, string[]>();
-  for (const z of zips.values()) zipsByCity.set(normalizePlace(z.city), [...(zipsByCity.get(normalizePlace(z.city)) ?? []), z.zip]);
+  for (const z of zips.values())
+    zipsByCity.set(normalizePlace(z.city), [...(zipsByCity.get(normalizePlace(z.city)) ?? []), z.zip]);
   return {
     jurisdiction: 'test',
     name: 'Testland',

@@ -52,9 +52,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`Cannot reach the test database at ${adminUrl.replace(/\/\/[^@]*@/, '//')}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Cannot reach the test database at ${adminUrl.replace(/\/\/[^@]*@/, '//')}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   await admin.query(`create database ${template}`);
   const handle = openDatabase(withDatabase(adminUrl, template), 2);

@@ -26,7 +26,14 @@ const started: ChildProcess[] = [];
 
 function start(env: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, [NWD, 'start'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', NWD_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      NWD_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);

@@ -15,7 +15,11 @@ let t: TestApp;
 let serviceId: string;
 beforeAll(async () => {
   t = await testApp();
-  const row = await t.database.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const row = await t.database.db
+    .selectFrom('directory_services')
+    .select('id')
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
   serviceId = row.id;
 });
 afterAll(async () => {
@@ -62,7 +66,10 @@ describe('route policies', () => {
 });
 
 describe('every public page', () => {
-  const pages = () => publicUrls().filter((u) => !u.startsWith('/api/') && !['/healthz', '/readyz'].includes(u)).concat(PAGE_VARIANTS);
+  const pages = () =>
+    publicUrls()
+      .filter((u) => !u.startsWith('/api/') && !['/healthz', '/readyz'].includes(u))
+      .concat(PAGE_VARIANTS);
 
   it('covers the pages the help finder promises', () => {
     const urls = pages();
@@ -84,7 +91,8 @@ describe('every public page', () => {
       expect(res.headers.get('cache-control'), url).toBe('no-store');
       const html = await res.text();
       // Every script and style element carries this response's nonce; nothing is pulled from elsewhere.
-      for (const tag of html.match(/<(script|style)\b[^>]*>/g) ?? []) expect(tag, url).toContain(`nonce="${nonce}"`);
+      for (const tag of html.match(/<(script|style)\b[^>]*>/g) ?? [])
+        expect(tag, url).toContain(`nonce="${nonce}"`);
       expect(html, url).not.toMatch(/<(script|img|iframe|audio|video|source)\b[^>]*\ssrc=/);
       expect(html, url).not.toMatch(/<link\b(?![^>]*href="data:)[^>]*>/);
       expect(html, url).not.toMatch(/\sstyle="/);
@@ -112,11 +120,31 @@ describe('every public page', () => {
 describe('robustness', () => {
   it('no input makes a public route answer 500', async () => {
     const routes = ['/navigator', '/services', '/api/v1/navigators', '/api/v1/services', '/map', '/'];
-    const keys = ['q', 'county', 'zip', 'type', 'age', 'gender', 'language', 'page', 'perPage', 'region', 'asOf', 'culturallySpecific', 'lgbtqAffirming'];
+    const keys = [
+      'q',
+      'county',
+      'zip',
+      'type',
+      'age',
+      'gender',
+      'language',
+      'page',
+      'perPage',
+      'region',
+      'asOf',
+      'culturallySpecific',
+      'lgbtqAffirming',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
-        fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.integer().map(String), fc.constant(''))), { maxLength: 4 }),
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...keys),
+            fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.integer().map(String), fc.constant('')),
+          ),
+          { maxLength: 4 },
+        ),
         async (route, params) => {
           const qs = new URLSearchParams(params).toString();
           const res = await t.app.request(`${route}?${qs}`);
@@ -125,7 +153,13 @@ describe('robustness', () => {
       ),
       { numRuns: 300 },
     );
-    for (const path of ['/services/%00', `/services/${'x'.repeat(5000)}`, '/api/v1/services/%E0%A4%A', '/learn/..%2F..%2Fetc', '/%']) {
+    for (const path of [
+      '/services/%00',
+      `/services/${'x'.repeat(5000)}`,
+      '/api/v1/services/%E0%A4%A',
+      '/learn/..%2F..%2Fetc',
+      '/%',
+    ]) {
       const res = await t.app.request(path);
       expect(res.status, path).toBeLessThan(500);
     }
@@ -146,7 +180,14 @@ describe('robustness', () => {
     const res = await t.app.request('/api/openapi.json');
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/navigators', '/api/v1/services', '/api/v1/services/{id}', '/api/v1/hsds/export']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/navigators',
+        '/api/v1/services',
+        '/api/v1/services/{id}',
+        '/api/v1/hsds/export',
+      ]),
+    );
   });
 
   it('answers an unknown API path with problem details', async () => {

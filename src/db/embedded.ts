@@ -13,7 +13,18 @@
  * no Unix socket.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, rmSync, chmodSync, statSync, chownSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+  rmSync,
+  chmodSync,
+  statSync,
+  chownSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { arch, platform } from 'node:os';
@@ -284,7 +295,9 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
       rmSync(pgDir, { recursive: true, force: true });
-      throw new EmbeddedStartError(`Could not initialise the bundled PostgreSQL in ${pgDir}: ${stderr.trim()}`);
+      throw new EmbeddedStartError(
+        `Could not initialise the bundled PostgreSQL in ${pgDir}: ${stderr.trim()}`,
+      );
     } finally {
       rmSync(initPasswordPath, { force: true });
     }
@@ -324,7 +337,12 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
     ],
     // Its own process group: a Ctrl-C in the terminal reaches the application, which stops PostgreSQL
     // after the last request, not before.
-    { ...spawnOptions, detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_MESSAGES: 'C' } },
+    {
+      ...spawnOptions,
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    },
   );
   closeSync(logFd);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

@@ -25,7 +25,11 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((f) => {
       const text = readFileSync(join(dir, f), 'utf8');
-      return { id: f.replace(/\.sql$/, ''), sql: text, checksum: createHash('sha256').update(text).digest('hex') };
+      return {
+        id: f.replace(/\.sql$/, ''),
+        sql: text,
+        checksum: createHash('sha256').update(text).digest('hex'),
+      };
     });
 }
 
@@ -41,7 +45,10 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
         checksum text not null,
         applied_at timestamptz not null default now()
       )`.execute(conn);
-      const rows = await sql<{ id: string; checksum: string }>`select id, checksum from schema_migrations`.execute(conn);
+      const rows = await sql<{
+        id: string;
+        checksum: string;
+      }>`select id, checksum from schema_migrations`.execute(conn);
       const applied = new Map(rows.rows.map((r) => [r.id, r.checksum]));
       const done: string[] = [];
       for (const m of migrations) {
@@ -57,7 +64,9 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
         }
         await conn.transaction().execute(async (trx) => {
           await sql.raw(m.sql).execute(trx);
-          await sql`insert into schema_migrations (id, checksum) values (${m.id}, ${m.checksum})`.execute(trx);
+          await sql`insert into schema_migrations (id, checksum) values (${m.id}, ${m.checksum})`.execute(
+            trx,
+          );
         });
         done.push(m.id);
       }

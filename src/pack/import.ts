@@ -14,7 +14,14 @@ export interface ImportResult {
   jurisdiction: string;
   version: string;
   imported: boolean;
-  counts: { counties: number; regions: number; organizations: number; lines: number; zips: number; services: number };
+  counts: {
+    counties: number;
+    regions: number;
+    organizations: number;
+    lines: number;
+    zips: number;
+    services: number;
+  };
 }
 
 function countsOf(pack: Pack): ImportResult['counts'] {
@@ -32,9 +39,13 @@ export function checkDirectory(pack: Pack): void {
   const problems: string[] = [];
   pack.directory.forEach((entry, i) => {
     const result = validateHsdsService(entry.service);
-    if (!result.valid) problems.push(...result.errors.map((e) => `directory.json entry ${i} (${String(entry.service.id)}): ${e}`));
+    if (!result.valid)
+      problems.push(
+        ...result.errors.map((e) => `directory.json entry ${i} (${String(entry.service.id)}): ${e}`),
+      );
   });
-  if (problems.length) throw new PackError('directory.json holds services that are not valid HSDS 3.1:', problems);
+  if (problems.length)
+    throw new PackError('directory.json holds services that are not valid HSDS 3.1:', problems);
 }
 
 /**
@@ -43,10 +54,18 @@ export function checkDirectory(pack: Pack): void {
  * @example
  * await importPack(db, './data/mn', { force: true });
  */
-export async function importPack(db: Database, dir: string, options: { force: boolean }): Promise<ImportResult> {
+export async function importPack(
+  db: Database,
+  dir: string,
+  options: { force: boolean },
+): Promise<ImportResult> {
   const pack = loadPack(dir);
   const m = pack.manifest;
-  const existing = await db.selectFrom('packs').select('checksum').where('jurisdiction', '=', m.jurisdiction).executeTakeFirst();
+  const existing = await db
+    .selectFrom('packs')
+    .select('checksum')
+    .where('jurisdiction', '=', m.jurisdiction)
+    .executeTakeFirst();
   if (!options.force && existing?.checksum === pack.checksum) {
     return { jurisdiction: m.jurisdiction, version: m.version, imported: false, counts: countsOf(pack) };
   }
@@ -69,21 +88,48 @@ export async function importPack(db: Database, dir: string, options: { force: bo
       imported_at: new Date(),
     };
     const { jurisdiction: _j, ...packUpdate } = packRow;
-    await trx.insertInto('packs').values(packRow).onConflict((oc) => oc.column('jurisdiction').doUpdateSet(packUpdate)).execute();
+    await trx
+      .insertInto('packs')
+      .values(packRow)
+      .onConflict((oc) => oc.column('jurisdiction').doUpdateSet(packUpdate))
+      .execute();
 
     const countyFips = pack.counties.map((c) => c.fips);
     // Rows that point at counties go first, so counties can be replaced.
-    await trx.deleteFrom('zip_counties').where('county_fips', 'in', sql<string>`(select fips from counties where jurisdiction = ${j})`).execute();
-    await trx.deleteFrom('region_counties').where('region_id', 'in', sql<string>`(select id from regions where jurisdiction = ${j})`).execute();
+    await trx
+      .deleteFrom('zip_counties')
+      .where('county_fips', 'in', sql<string>`(select fips from counties where jurisdiction = ${j})`)
+      .execute();
+    await trx
+      .deleteFrom('region_counties')
+      .where('region_id', 'in', sql<string>`(select id from regions where jurisdiction = ${j})`)
+      .execute();
     await trx.deleteFrom('regions').where('jurisdiction', '=', j).execute();
     await trx.deleteFrom('organizations').where('jurisdiction', '=', j).execute();
     await trx.deleteFrom('lines_to_call').where('jurisdiction', '=', j).execute();
-    await trx.deleteFrom('counties').where('jurisdiction', '=', j).where('fips', 'not in', countyFips).execute();
+    await trx
+      .deleteFrom('counties')
+      .where('jurisdiction', '=', j)
+      .where('fips', 'not in', countyFips)
+      .execute();
 
     for (const c of pack.counties) {
-      const row = { fips: c.fips, jurisdiction: j, name: c.name, slug: countySlug(c.name), source: c.source, retrieved: c.retrieved, verified: c.verified, note: c.note ?? null };
+      const row = {
+        fips: c.fips,
+        jurisdiction: j,
+        name: c.name,
+        slug: countySlug(c.name),
+        source: c.source,
+        retrieved: c.retrieved,
+        verified: c.verified,
+        note: c.note ?? null,
+      };
       const { fips: _f, ...update } = row;
-      await trx.insertInto('counties').values(row).onConflict((oc) => oc.column('fips').doUpdateSet(update)).execute();
+      await trx
+        .insertInto('counties')
+        .values(row)
+        .onConflict((oc) => oc.column('fips').doUpdateSet(update))
+        .execute();
     }
     if (pack.organizations.length) {
       await trx
@@ -168,14 +214,28 @@ export async function importPack(db: Database, dir: string, options: { force: bo
     }
     const z = pack.zips;
     const zipRows = Object.entries(z.zips).flatMap(([zip, e]) =>
-      e.counties.map(([fips, share]) => ({ zip, county_fips: fips, city: e.city, share, source: z.source, retrieved: z.retrieved, verified: z.verified })),
+      e.counties.map(([fips, share]) => ({
+        zip,
+        county_fips: fips,
+        city: e.city,
+        share,
+        source: z.source,
+        retrieved: z.retrieved,
+        verified: z.verified,
+      })),
     );
     for (let i = 0; i < zipRows.length; i += 1000) {
-      await trx.insertInto('zip_counties').values(zipRows.slice(i, i + 1000)).execute();
+      await trx
+        .insertInto('zip_counties')
+        .values(zipRows.slice(i, i + 1000))
+        .execute();
     }
 
     const serviceIds = pack.directory.map((e) => String(e.service.id));
-    const stale = trx.deleteFrom('directory_services').where('jurisdiction', '=', j).where('origin', '=', 'pack');
+    const stale = trx
+      .deleteFrom('directory_services')
+      .where('jurisdiction', '=', j)
+      .where('origin', '=', 'pack');
     await (serviceIds.length ? stale.where('id', 'not in', serviceIds) : stale).execute();
     for (const e of pack.directory) {
       await saveService(trx, {

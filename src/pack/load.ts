@@ -84,10 +84,13 @@ export function crossCheck(pack: Omit<Pack, 'checksum'>): string[] {
   if (fips.size !== pack.counties.length) problems.push('counties.json lists a FIPS code twice');
   for (const r of pack.regions) {
     if (r.navigatorOrganizationId && !orgs.has(r.navigatorOrganizationId)) {
-      problems.push(`regions.json: region ${r.id} names organisation ${r.navigatorOrganizationId}, which is not in organizations.json`);
+      problems.push(
+        `regions.json: region ${r.id} names organisation ${r.navigatorOrganizationId}, which is not in organizations.json`,
+      );
     }
     for (const m of r.counties) {
-      if (!fips.has(m.fips)) problems.push(`regions.json: region ${r.id} lists county ${m.fips}, which is not in counties.json`);
+      if (!fips.has(m.fips))
+        problems.push(`regions.json: region ${r.id} lists county ${m.fips}, which is not in counties.json`);
     }
   }
   for (const id of [pack.manifest.statewideLineId, pack.manifest.emergencyLineId]) {
@@ -95,7 +98,8 @@ export function crossCheck(pack: Omit<Pack, 'checksum'>): string[] {
   }
   for (const [zip, entry] of Object.entries(pack.zips.zips)) {
     for (const [f] of entry.counties) {
-      if (!fips.has(f)) problems.push(`zip-counties.json: ZIP ${zip} names county ${f}, which is not in counties.json`);
+      if (!fips.has(f))
+        problems.push(`zip-counties.json: ZIP ${zip} names county ${f}, which is not in counties.json`);
     }
   }
   const ids = new Set<string>();
@@ -120,6 +124,10 @@ export function loadPack(dir: string): Pack {
   const problems = crossCheck(pack);
   if (problems.length) throw new PackError(`The pack in ${dir} is not consistent:`, problems);
   const hash = createHash('sha256');
-  for (const file of PACK_FILES) hash.update(file).update('\0').update(raw.get(file) ?? '');
+  for (const file of PACK_FILES)
+    hash
+      .update(file)
+      .update('\0')
+      .update(raw.get(file) ?? '');
   return { ...pack, checksum: hash.digest('hex') };
 }

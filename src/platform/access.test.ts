@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ACTIONS, POLICY, ROLES, can, policyTableMarkdown, type Action, type Actor } from './access.ts';
 
-const actor = (over: Partial<Actor>): Actor => ({ userId: 'u1', role: 'org_admin', organizationId: 'o1', regions: [], ...over });
+const actor = (over: Partial<Actor>): Actor => ({
+  userId: 'u1',
+  role: 'org_admin',
+  organizationId: 'o1',
+  regions: [],
+  ...over,
+});
 
 describe('the permission model', () => {
   it('scopes an organisation administrator to their own organisation', () => {
@@ -39,7 +45,12 @@ describe('the permission model', () => {
         fc.constantFrom(...ROLES),
         fc.constantFrom(...(Object.keys(ACTIONS) as Action[])),
         fc.subarray(Object.keys(ACTIONS) as Action[]),
-        fc.record({ organizationId: fc.constantFrom('o1', 'o2', null), userId: fc.constantFrom('u1', 'u2'), regionId: fc.constantFrom('r1', null), aggregate: fc.boolean() }),
+        fc.record({
+          organizationId: fc.constantFrom('o1', 'o2', null),
+          userId: fc.constantFrom('u1', 'u2'),
+          regionId: fc.constantFrom('r1', null),
+          aggregate: fc.boolean(),
+        }),
         (role, action, scopes, target) => {
           const withToken = can(actor({ role, regions: ['r1'], tokenScopes: scopes }), action, target);
           const owner = can(actor({ role, regions: ['r1'] }), action, target);

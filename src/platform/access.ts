@@ -35,7 +35,13 @@ export const ROLE_NAMES: Record<Role, string> = {
 };
 
 /** Roles that can see personal data about young people: two-factor sign-in is mandatory for them. */
-export const ROLES_WITH_PERSONAL_DATA: readonly Role[] = ['state_admin', 'org_admin', 'navigator', 'provider_staff', 'child_protection'];
+export const ROLES_WITH_PERSONAL_DATA: readonly Role[] = [
+  'state_admin',
+  'org_admin',
+  'navigator',
+  'provider_staff',
+  'child_protection',
+];
 
 export const ORGANIZATION_TYPES = {
   state_agency: 'State agency',
@@ -67,7 +73,12 @@ export const ACTIONS = {
 export type Action = keyof typeof ACTIONS;
 
 /** Actions that require signing in again within the last few minutes. */
-export const SENSITIVE_ACTIONS: readonly Action[] = ['audit.export', 'keys.rotate', 'people.manage', 'tokens.manage'];
+export const SENSITIVE_ACTIONS: readonly Action[] = [
+  'audit.export',
+  'keys.rotate',
+  'people.manage',
+  'tokens.manage',
+];
 
 type Grants = Partial<Record<Role, Scope>>;
 
@@ -153,7 +164,8 @@ export function policyTableMarkdown(): string {
   const header = `| action | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`;
   const rule = `| --- | ${ROLES.map(() => '---').join(' | ')} |`;
   const rows = (Object.keys(POLICY) as Action[]).map(
-    (a) => `| \`${a}\` — ${ACTIONS[a]}${SENSITIVE_ACTIONS.includes(a) ? ' (re-authentication)' : ''} | ${ROLES.map((r) => POLICY[a][r] ?? '—').join(' | ')} |`,
+    (a) =>
+      `| \`${a}\` — ${ACTIONS[a]}${SENSITIVE_ACTIONS.includes(a) ? ' (re-authentication)' : ''} | ${ROLES.map((r) => POLICY[a][r] ?? '—').join(' | ')} |`,
   );
   return [header, rule, ...rows].join('\n');
 }

@@ -5,7 +5,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from './log.ts';
 
 /** Renders a page element with its doctype. */
-export async function renderPage(c: Context, element: unknown, status: 200 | 400 | 404 | 500 | 503 = 200): Promise<Response> {
+export async function renderPage(
+  c: Context,
+  element: unknown,
+  status: 200 | 400 | 404 | 500 | 503 = 200,
+): Promise<Response> {
   const html = await (element as { toString(): string | Promise<string> }).toString();
   return c.html(`<!doctype html>${html}`, status);
 }
@@ -22,7 +26,12 @@ export function requestLog(log: Logger): MiddlewareHandler {
     const started = performance.now();
     await next();
     access.info(
-      { method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      {
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
       'request',
     );
   };
@@ -38,7 +47,9 @@ export function queryValue(c: Context, name: string): string | undefined {
  * Refuses a request whose path or query holds a NUL byte: PostgreSQL cannot store one in text, and no
  * honest request needs one.
  */
-export function rejectNulBytes(onReject: (c: Parameters<MiddlewareHandler>[0]) => Response | Promise<Response>): MiddlewareHandler {
+export function rejectNulBytes(
+  onReject: (c: Parameters<MiddlewareHandler>[0]) => Response | Promise<Response>,
+): MiddlewareHandler {
   return async (c, next) => {
     const raw = c.req.url;
     let decoded: string;

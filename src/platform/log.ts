@@ -34,7 +34,10 @@ export function stdoutDestination(): pino.DestinationStream {
   return pino.destination({ dest: 1, sync: false, minLength: 4096 });
 }
 
-export function createLogger(level: string, destination?: NodeJS.WritableStream | pino.DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  destination?: NodeJS.WritableStream | pino.DestinationStream,
+): Logger {
   const paths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`]);
   return pino(
     {

@@ -15,15 +15,13 @@ export interface PageFrame {
 
 export const CallLink: FC<{ line: Line }> = ({ line }) => (
   <>
-    {line.call ? (
-      <a href={`tel:${line.call.dial}`}>
-        Call {line.call.display}
-      </a>
-    ) : null}
+    {line.call ? <a href={`tel:${line.call.dial}`}>Call {line.call.display}</a> : null}
     {line.text ? (
       <>
         {line.call ? ' · ' : null}
-        <a href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}>
+        <a
+          href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}
+        >
           Text {line.text.display}
         </a>
       </>
@@ -46,13 +44,13 @@ export const UrgentLines: FC<{ emergency: Line; statewide: Line }> = ({ emergenc
   </aside>
 );
 
-export const Layout: FC<{ frame: PageFrame; title: string; description?: string; children?: Child; urgent?: boolean }> = ({
-  frame,
-  title,
-  description,
-  children,
-  urgent = true,
-}) => (
+export const Layout: FC<{
+  frame: PageFrame;
+  title: string;
+  description?: string;
+  children?: Child;
+  urgent?: boolean;
+}> = ({ frame, title, description, children, urgent = true }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -76,7 +74,8 @@ export const Layout: FC<{ frame: PageFrame; title: string; description?: string;
         </a>
       </header>
       <p class="exit-note">
-        Press <kbd>Esc</kbd> or tap Quick exit to leave this site fast. <a href="/learn/staying-safe-online">Cover your tracks</a>
+        Press <kbd>Esc</kbd> or tap Quick exit to leave this site fast.{' '}
+        <a href="/learn/staying-safe-online">Cover your tracks</a>
       </p>
       <main id="main">
         <h1>{title}</h1>

@@ -13,7 +13,9 @@ const [circle, shelter] = synthetic.contents as [Record<string, any>, Record<str
 let t: TestApp;
 beforeAll(async () => {
   t = await testApp();
-  const imported = await runNwd(['import-hsds', FIXTURE, '--source', 'synthetic test fixture'], { DATABASE_URL: t.database.url });
+  const imported = await runNwd(['import-hsds', FIXTURE, '--source', 'synthetic test fixture'], {
+    DATABASE_URL: t.database.url,
+  });
   expect(imported.stderr).toBe('');
   expect(imported.stdout).toContain('Imported 2 services');
   expect(imported.code).toBe(0);
@@ -97,7 +99,11 @@ describe('GET /api/v1/services', () => {
     expect(JSON.stringify(body)).not.toContain('44.95');
     expect(body.provenance).toMatchObject({ source: 'synthetic test fixture', verified: false });
     // Not even stored: the address was dropped before it reached the database.
-    const stored = await t.database.db.selectFrom('directory_services').select('hsds').where('id', '=', shelter.id).executeTakeFirstOrThrow();
+    const stored = await t.database.db
+      .selectFrom('directory_services')
+      .select('hsds')
+      .where('id', '=', shelter.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(stored.hsds)).not.toContain('Synthetic Street');
     const page = await (await t.app.request(`/services/${shelter.id}`)).text();
     expect(page).not.toContain('Synthetic Street');
@@ -122,7 +128,10 @@ describe('GET /api/v1/services', () => {
 
 describe('nwd import-hsds and import-pack', () => {
   it('refuses an invalid HSDS file whole, naming the problem, and changes nothing', async () => {
-    const before = await t.database.db.selectFrom('directory_services').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await t.database.db
+      .selectFrom('directory_services')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const dir = mkdtempSync(join(tmpdir(), 'nwd-bad-'));
     const bad = join(dir, 'bad.json');
     const good = { ...circle, id: '8b0d3a52-55b3-4d0f-9a52-7f6f0c1a0001', name: 'Would be new' };
@@ -131,7 +140,10 @@ describe('nwd import-hsds and import-pack', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not valid HSDS 3.1; nothing was imported');
     expect(r.stderr).toContain('service 1 (not-a-uuid)');
-    const after = await t.database.db.selectFrom('directory_services').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.database.db
+      .selectFrom('directory_services')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -139,22 +151,42 @@ describe('nwd import-hsds and import-pack', () => {
     const r = await runNwd(['import-pack', resolve('data/mn')], { DATABASE_URL: t.database.url });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/87 counties, 8 regions/);
-    const kept = await t.database.db.selectFrom('directory_services').select('id').where('id', '=', circle.id).executeTakeFirst();
+    const kept = await t.database.db
+      .selectFrom('directory_services')
+      .select('id')
+      .where('id', '=', circle.id)
+      .executeTakeFirst();
     expect(kept?.id).toBe(circle.id);
   });
 
   it('refuses a broken pack with the file and path of each problem, and keeps the data as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nwd-pack-'));
-    for (const f of ['pack.json', 'counties.json', 'organizations.json', 'regions.json', 'lines.json', 'zip-counties.json', 'directory.json']) {
+    for (const f of [
+      'pack.json',
+      'counties.json',
+      'organizations.json',
+      'regions.json',
+      'lines.json',
+      'zip-counties.json',
+      'directory.json',
+    ]) {
       writeFileSync(join(dir, f), readFileSync(resolve('data/mn', f)));
     }
-    const regions = JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')) as { counties: { fips: string }[] }[];
-    (regions[0] as { counties: { fips: string }[] }).counties[0] = { ...(regions[0]?.counties[0] as { fips: string }), fips: '27999' };
+    const regions = JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')) as {
+      counties: { fips: string }[];
+    }[];
+    (regions[0] as { counties: { fips: string }[] }).counties[0] = {
+      ...(regions[0]?.counties[0] as { fips: string }),
+      fips: '27999',
+    };
     writeFileSync(join(dir, 'regions.json'), JSON.stringify(regions));
     const r = await runNwd(['import-pack', dir], { DATABASE_URL: t.database.url });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('27999');
-    const n = await t.database.db.selectFrom('region_counties').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await t.database.db
+      .selectFrom('region_counties')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(87);
   });
 });

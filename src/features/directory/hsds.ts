@@ -55,7 +55,8 @@ export function withoutConfidentialAddress(service: Json): Json {
   }
   if (copy.organization && typeof copy.organization === 'object') {
     const org = copy.organization as Json;
-    if (Array.isArray(org.locations)) copy.organization = { ...org, locations: (org.locations as unknown[]).map(stripLocation) };
+    if (Array.isArray(org.locations))
+      copy.organization = { ...org, locations: (org.locations as unknown[]).map(stripLocation) };
   }
   return copy;
 }

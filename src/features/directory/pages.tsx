@@ -53,15 +53,25 @@ const Tags: FC<{ s: ServiceRow }> = ({ s }) => (
       <li>{PROGRAM_TYPES[t as ProgramType] ?? t}</li>
     ))}
     {ages(s) ? <li>{ages(s)}</li> : null}
-    {s.genders.filter((g) => g !== 'any').map((g) => (
-      <li>{GENDERS_SERVED[g as GenderServed] ?? g}</li>
-    ))}
-    {s.culturallySpecific ? <li>Culturally specific{s.culturallySpecificFor ? `: ${s.culturallySpecificFor}` : ''}</li> : null}
+    {s.genders
+      .filter((g) => g !== 'any')
+      .map((g) => (
+        <li>{GENDERS_SERVED[g as GenderServed] ?? g}</li>
+      ))}
+    {s.culturallySpecific ? (
+      <li>Culturally specific{s.culturallySpecificFor ? `: ${s.culturallySpecificFor}` : ''}</li>
+    ) : null}
     {s.lgbtqAffirming ? <li>LGBTQ+ affirming</li> : null}
   </ul>
 );
 
-const Select: FC<{ id: string; label: string; value: string | undefined; options: [string, string][]; any: string }> = (p) => (
+const Select: FC<{
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  any: string;
+}> = (p) => (
   <div>
     <label for={p.id}>{p.label}</label>
     <select id={p.id} name={p.id}>
@@ -75,43 +85,80 @@ const Select: FC<{ id: string; label: string; value: string | undefined; options
   </div>
 );
 
-const Filters: FC<{ geo: Geography; f: Partial<ServiceFilters>; languages: string[]; countyValue: string | undefined }> = ({
-  geo,
-  f,
-  languages,
-  countyValue,
-}) => (
+const Filters: FC<{
+  geo: Geography;
+  f: Partial<ServiceFilters>;
+  languages: string[];
+  countyValue: string | undefined;
+}> = ({ geo, f, languages, countyValue }) => (
   <form method="get" action="/services" aria-labelledby="filters-h">
     <h2 id="filters-h">Filter services</h2>
     <div class="filters">
-      <Select id="type" label="Type of help" value={f.type} any="Any type" options={Object.entries(PROGRAM_TYPES)} />
+      <Select
+        id="type"
+        label="Type of help"
+        value={f.type}
+        any="Any type"
+        options={Object.entries(PROGRAM_TYPES)}
+      />
       <Select
         id="county"
         label="County"
         value={countyValue}
         any="Any county"
-        options={[...geo.counties.values()].sort((a, b) => a.name.localeCompare(b.name)).map((c) => [c.fips, c.name])}
+        options={[...geo.counties.values()]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((c) => [c.fips, c.name])}
       />
       <Select
         id="region"
         label="Region"
         value={f.region}
         any="Any region"
-        options={[...geo.regions.values()].sort((a, b) => a.name.localeCompare(b.name)).map((r) => [r.id, r.verified ? r.name : `${r.name} (not confirmed)`])}
+        options={[...geo.regions.values()]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((r) => [r.id, r.verified ? r.name : `${r.name} (not confirmed)`])}
       />
       <div>
         <label for="age">Age of the young person</label>
-        <input id="age" name="age" type="number" inputmode="numeric" min="0" max="120" value={f.age === undefined ? '' : String(f.age)} />
+        <input
+          id="age"
+          name="age"
+          type="number"
+          inputmode="numeric"
+          min="0"
+          max="120"
+          value={f.age === undefined ? '' : String(f.age)}
+        />
       </div>
-      <Select id="gender" label="Gender" value={f.gender} any="Any gender" options={Object.entries(GENDERS_SERVED).filter(([k]) => k !== 'any')} />
-      <Select id="language" label="Language" value={f.language} any="Any language" options={languages.map((l) => [l, languageName(l)])} />
+      <Select
+        id="gender"
+        label="Gender"
+        value={f.gender}
+        any="Any gender"
+        options={Object.entries(GENDERS_SERVED).filter(([k]) => k !== 'any')}
+      />
+      <Select
+        id="language"
+        label="Language"
+        value={f.language}
+        any="Any language"
+        options={languages.map((l) => [l, languageName(l)])}
+      />
       <fieldset>
         <legend>Only show</legend>
         <label>
-          <input type="checkbox" name="culturallySpecific" value="true" checked={f.culturallySpecific === true} /> Culturally specific
+          <input
+            type="checkbox"
+            name="culturallySpecific"
+            value="true"
+            checked={f.culturallySpecific === true}
+          />{' '}
+          Culturally specific
         </label>
         <label>
-          <input type="checkbox" name="lgbtqAffirming" value="true" checked={f.lgbtqAffirming === true} /> LGBTQ+ affirming
+          <input type="checkbox" name="lgbtqAffirming" value="true" checked={f.lgbtqAffirming === true} />{' '}
+          LGBTQ+ affirming
         </label>
       </fieldset>
     </div>
@@ -133,7 +180,12 @@ async function listPage(c: Context, deps: AppDeps): Promise<Response> {
   const parsed = ServiceFiltersSchema.safeParse(raw);
   const outcome = parsed.success
     ? toServiceQuery(geo, parsed.data)
-    : { ok: false as const, status: 400 as const, field: String(parsed.error.issues[0]?.path[0] ?? 'filters'), detail: parsed.error.issues[0]?.message ?? 'not valid' };
+    : {
+        ok: false as const,
+        status: 400 as const,
+        field: String(parsed.error.issues[0]?.path[0] ?? 'filters'),
+        detail: parsed.error.issues[0]?.message ?? 'not valid',
+      };
   if (!outcome.ok) {
     return renderPage(
       c,
@@ -153,11 +205,19 @@ async function listPage(c: Context, deps: AppDeps): Promise<Response> {
   const f = outcome.filters;
   const params = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== 'page') as [string, string][]);
   const pages = Math.max(1, Math.ceil(total / f.perPage));
-  const countyValue = outcome.query.countyFips?.length === 1 && !f.region ? outcome.query.countyFips[0] : undefined;
+  const countyValue =
+    outcome.query.countyFips?.length === 1 && !f.region ? outcome.query.countyFips[0] : undefined;
   return renderPage(
     c,
-    <Layout frame={frame} title="Services" description="Safe Harbor services, shelter and housing for young people in Minnesota.">
-      <p>Support for young people 24 and under who are being sexually exploited or trafficked, or might be. All are free to contact.</p>
+    <Layout
+      frame={frame}
+      title="Services"
+      description="Safe Harbor services, shelter and housing for young people in Minnesota."
+    >
+      <p>
+        Support for young people 24 and under who are being sexually exploited or trafficked, or might be. All
+        are free to contact.
+      </p>
       <Filters geo={geo} f={f} languages={languages} countyValue={countyValue} />
       <h2 id="results-h">
         {total === 0 ? 'No services match' : `${total} ${total === 1 ? 'service' : 'services'}`}
@@ -165,7 +225,8 @@ async function listPage(c: Context, deps: AppDeps): Promise<Response> {
       </h2>
       {total === 0 ? (
         <p>
-          Try fewer filters. You can always call or text <a href="/#lines">{geo.statewideLine.name}</a>: they know the services near you.
+          Try fewer filters. You can always call or text <a href="/#lines">{geo.statewideLine.name}</a>: they
+          know the services near you.
         </p>
       ) : null}
       <ul class="plain" aria-labelledby="results-h">
@@ -201,18 +262,26 @@ function phonesOf(hsds: Record<string, unknown>): { number: string; description:
   const fromOrg = Array.isArray(org?.phones) ? (org.phones as HsdsPhone[]) : [];
   return [...fromService, ...fromOrg]
     .filter((p) => typeof p.number === 'string' && p.number.length > 0)
-    .map((p) => ({ number: p.number as string, description: typeof p.description === 'string' ? p.description : null }));
+    .map((p) => ({
+      number: p.number as string,
+      description: typeof p.description === 'string' ? p.description : null,
+    }));
 }
 
 function placesOf(hsds: Record<string, unknown>): string[] {
-  const sals = Array.isArray(hsds.service_at_locations) ? (hsds.service_at_locations as { location?: Record<string, unknown> }[]) : [];
+  const sals = Array.isArray(hsds.service_at_locations)
+    ? (hsds.service_at_locations as { location?: Record<string, unknown> }[])
+    : [];
   return sals
     .map((sal) => sal.location)
     .filter((l): l is Record<string, unknown> => Boolean(l))
     .map((l) => {
       const addresses = Array.isArray(l.addresses) ? (l.addresses as Record<string, unknown>[]) : [];
       const a = addresses[0];
-      if (a) return [a.address_1, a.address_2, a.city, a.state_province, a.postal_code].filter((x) => typeof x === 'string' && x).join(', ');
+      if (a)
+        return [a.address_1, a.address_2, a.city, a.state_province, a.postal_code]
+          .filter((x) => typeof x === 'string' && x)
+          .join(', ');
       return typeof l.description === 'string' ? l.description : typeof l.name === 'string' ? l.name : '';
     })
     .filter((s) => s.length > 0);
@@ -256,7 +325,8 @@ async function detailPage(c: Context, deps: AppDeps): Promise<Response> {
         </ul>
       ) : (
         <p class="flag">
-          Their contact details are not listed here yet. Call or text <a href="/#lines">{geo.statewideLine.name}</a> and they will connect you.
+          Their contact details are not listed here yet. Call or text{' '}
+          <a href="/#lines">{geo.statewideLine.name}</a> and they will connect you.
         </p>
       )}
       {text(h.url) ? (
@@ -267,7 +337,11 @@ async function detailPage(c: Context, deps: AppDeps): Promise<Response> {
         </p>
       ) : null}
       <h2>Who it is for</h2>
-      {text(h.eligibility_description) ? <p>{text(h.eligibility_description)}</p> : <p>Young people 24 and under.</p>}
+      {text(h.eligibility_description) ? (
+        <p>{text(h.eligibility_description)}</p>
+      ) : (
+        <p>Young people 24 and under.</p>
+      )}
       {s.languages.length ? <p>Languages: {s.languages.map(languageName).join(', ')}</p> : null}
       <h2>Where</h2>
       <p>Serves: {areaServed(geo, s)}</p>

@@ -150,7 +150,10 @@ const COLUMNS = [
 ] as const;
 
 /** Services matching every given filter, ordered by name, with the total count for paging. */
-export async function searchServices(db: Database, q: ServiceQuery): Promise<{ total: number; items: ServiceRow[] }> {
+export async function searchServices(
+  db: Database,
+  q: ServiceQuery,
+): Promise<{ total: number; items: ServiceRow[] }> {
   let query = db.selectFrom('directory_services');
   if (q.type) query = query.where(sql<boolean>`${q.type} = any(program_types)`);
   if (q.countyFips && q.countyFips.length > 0) {
@@ -167,7 +170,9 @@ export async function searchServices(db: Database, q: ServiceQuery): Promise<{ t
   }
   if (q.gender) {
     const gender = q.gender;
-    query = query.where(sql<boolean>`(${gender} = any(genders) or 'any' = any(genders) or cardinality(genders) = 0)`);
+    query = query.where(
+      sql<boolean>`(${gender} = any(genders) or 'any' = any(genders) or cardinality(genders) = 0)`,
+    );
   }
   if (q.language) query = query.where(sql<boolean>`${q.language} = any(languages)`);
   if (q.culturallySpecific) query = query.where('culturally_specific', '=', true);
@@ -175,7 +180,11 @@ export async function searchServices(db: Database, q: ServiceQuery): Promise<{ t
   if (q.text) {
     const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>
-      eb.or([eb('name', 'ilike', like), eb('organization_name', 'ilike', like), eb('description', 'ilike', like)]),
+      eb.or([
+        eb('name', 'ilike', like),
+        eb('organization_name', 'ilike', like),
+        eb('description', 'ilike', like),
+      ]),
     );
   }
   const [count, rows] = await Promise.all([
@@ -186,7 +195,11 @@ export async function searchServices(db: Database, q: ServiceQuery): Promise<{ t
 }
 
 export async function findService(db: Database, id: string): Promise<ServiceRow | null> {
-  const row = await db.selectFrom('directory_services').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('directory_services')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toRow(row) : null;
 }
 
@@ -197,6 +210,8 @@ export async function allServicesHsds(db: Database): Promise<Record<string, unkn
 
 /** Languages that at least one service lists, for the filter's choices. */
 export async function languagesOffered(db: Database): Promise<string[]> {
-  const rows = await sql<{ code: string }>`select distinct unnest(languages) as code from directory_services order by 1`.execute(db);
+  const rows = await sql<{
+    code: string;
+  }>`select distinct unnest(languages) as code from directory_services order by 1`.execute(db);
   return rows.rows.map((r) => r.code);
 }

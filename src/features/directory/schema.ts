@@ -11,19 +11,40 @@ const flag = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'on' || v === 'yes');
 
-const programTypes = Object.keys(PROGRAM_TYPES) as [keyof typeof PROGRAM_TYPES, ...(keyof typeof PROGRAM_TYPES)[]];
-const genders = Object.keys(GENDERS_SERVED) as [keyof typeof GENDERS_SERVED, ...(keyof typeof GENDERS_SERVED)[]];
+const programTypes = Object.keys(PROGRAM_TYPES) as [
+  keyof typeof PROGRAM_TYPES,
+  ...(keyof typeof PROGRAM_TYPES)[],
+];
+const genders = Object.keys(GENDERS_SERVED) as [
+  keyof typeof GENDERS_SERVED,
+  ...(keyof typeof GENDERS_SERVED)[],
+];
 
 export const ServiceFiltersSchema = z.object({
   type: z.enum(programTypes).optional().openapi({ description: 'Program type.' }),
-  county: z.string().max(40).optional().openapi({ description: 'County name or five-digit FIPS code served.', example: 'Ramsey' }),
+  county: z
+    .string()
+    .max(40)
+    .optional()
+    .openapi({ description: 'County name or five-digit FIPS code served.', example: 'Ramsey' }),
   region: z
     .string()
     .regex(/^[a-z0-9-]{1,40}$/, 'a region id such as west-metro')
     .optional()
-    .openapi({ description: 'Region id (see /api/v1/navigators): services serving any county of the region.' }),
-  age: z.coerce.number().int().min(0).max(120).optional().openapi({ description: 'Age of the young person: services whose age range includes it.' }),
-  gender: z.enum(genders).optional().openapi({ description: 'Gender served. Services open to all genders always match.' }),
+    .openapi({
+      description: 'Region id (see /api/v1/navigators): services serving any county of the region.',
+    }),
+  age: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(120)
+    .optional()
+    .openapi({ description: 'Age of the young person: services whose age range includes it.' }),
+  gender: z
+    .enum(genders)
+    .optional()
+    .openapi({ description: 'Gender served. Services open to all genders always match.' }),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, 'a two- or three-letter language code such as so or hmn')
@@ -47,13 +68,31 @@ export function toServiceQuery(geo: Geography, filters: ServiceFilters): FilterO
   if (filters.county) {
     const input = parseCountyInput(filters.county);
     const county = input ? findCounty(geo, input) : null;
-    if (!input) return { ok: false, status: 400, field: 'county', detail: 'Give a county name or a five-digit FIPS code such as 27053.' };
-    if (!county) return { ok: false, status: 404, field: 'county', detail: `No ${geo.name} county matches "${filters.county}".` };
+    if (!input)
+      return {
+        ok: false,
+        status: 400,
+        field: 'county',
+        detail: 'Give a county name or a five-digit FIPS code such as 27053.',
+      };
+    if (!county)
+      return {
+        ok: false,
+        status: 404,
+        field: 'county',
+        detail: `No ${geo.name} county matches "${filters.county}".`,
+      };
     countyFips = [county.fips];
   }
   if (filters.region) {
     const region = geo.regions.get(filters.region);
-    if (!region) return { ok: false, status: 404, field: 'region', detail: `There is no region "${filters.region}". Regions: ${[...geo.regions.keys()].join(', ')}.` };
+    if (!region)
+      return {
+        ok: false,
+        status: 404,
+        field: 'region',
+        detail: `There is no region "${filters.region}". Regions: ${[...geo.regions.keys()].join(', ')}.`,
+      };
     const today = todayIn(geo.timezone);
     const inRegion = [...geo.membershipsByCounty.values()]
       .flat()

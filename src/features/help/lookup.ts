@@ -30,7 +30,13 @@ export interface Lookup {
 
 export type LookupOutcome =
   | { ok: true; lookup: Lookup }
-  | { ok: false; status: 400 | 404; field: 'county' | 'zip' | 'asOf'; detail: string; suggestions?: string[] };
+  | {
+      ok: false;
+      status: 400 | 404;
+      field: 'county' | 'zip' | 'asOf';
+      detail: string;
+      suggestions?: string[];
+    };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -47,7 +53,13 @@ function validDate(value: string): boolean {
  */
 export function lookupNavigator(geo: Geography, request: LookupRequest): LookupOutcome {
   const asOf = request.asOf ?? todayIn(geo.timezone);
-  if (!validDate(asOf)) return { ok: false, status: 400, field: 'asOf', detail: 'Give the date as YYYY-MM-DD, for example 2026-11-21.' };
+  if (!validDate(asOf))
+    return {
+      ok: false,
+      status: 400,
+      field: 'asOf',
+      detail: 'Give the date as YYYY-MM-DD, for example 2026-11-21.',
+    };
   const hasCounty = request.county !== undefined && request.county !== '';
   const hasZip = request.zip !== undefined && request.zip !== '';
   if (hasCounty === hasZip) {
@@ -74,15 +86,26 @@ export function lookupNavigator(geo: Geography, request: LookupRequest): LookupO
         field: 'county',
         detail:
           `No ${geo.name} county matches "${raw.trim()}".` +
-          (suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ' Check the spelling, or search by ZIP code.'),
+          (suggestions.length
+            ? ` Did you mean ${suggestions.join(', ')}?`
+            : ' Check the spelling, or search by ZIP code.'),
         suggestions,
       };
     }
     const answer = navigatorForCounty(geo, county.fips, asOf);
-    return { ok: true, lookup: { ...base, query: { county: raw.trim() }, ambiguous: false, results: answer ? [{ ...answer, share: null }] : [] } };
+    return {
+      ok: true,
+      lookup: {
+        ...base,
+        query: { county: raw.trim() },
+        ambiguous: false,
+        results: answer ? [{ ...answer, share: null }] : [],
+      },
+    };
   }
   const zip = (request.zip ?? '').trim();
-  if (!/^\d{5}$/.test(zip)) return { ok: false, status: 400, field: 'zip', detail: 'A ZIP code is five digits, for example 55401.' };
+  if (!/^\d{5}$/.test(zip))
+    return { ok: false, status: 400, field: 'zip', detail: 'A ZIP code is five digits, for example 55401.' };
   const entry = geo.zips.get(zip);
   if (!entry) {
     return {

@@ -7,7 +7,7 @@ import { renderPage } from '../../platform/http.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { Layout } from '../../ui/layout.tsx';
 import { lookupNavigator, type Lookup } from './lookup.ts';
-import { findPlace, navigatorForCounty, todayIn, type Geography } from './rules.ts';
+import { findPlace, navigatorForCounty, todayIn, type CountyInfo, type Geography } from './rules.ts';
 import { LinesList, NavigatorResult, PlaceSearch, WhichCounty } from './views.tsx';
 
 function sortedCounties(geo: Geography) {
@@ -35,10 +35,14 @@ function home(c: Context, deps: AppDeps) {
   const geo = deps.geography.get();
   return renderPage(
     c,
-    <Layout frame={frameFor(c, deps)} title="Get help now" description="Who to call for help in Minnesota, safely. For young people 24 and under and the people who care about them.">
+    <Layout
+      frame={frameFor(c, deps)}
+      title="Get help now"
+      description="Who to call for help in Minnesota, safely. For young people 24 and under and the people who care about them."
+    >
       <p>
-        If someone is pressuring you to trade sex or sexual pictures for money, a place to stay, food, rides or anything else, it is not your
-        fault. Help is free and you can ask for it any time.
+        If someone is pressuring you to trade sex or sexual pictures for money, a place to stay, food, rides
+        or anything else, it is not your fault. Help is free and you can ask for it any time.
       </p>
       <PlaceSearch counties={sortedCounties(geo)} />
       <WaysIn />
@@ -55,11 +59,34 @@ function navigatorPage(c: Context, deps: AppDeps) {
   const county = c.req.query('county')?.trim();
   const zip = c.req.query('zip')?.trim();
 
-  const showLookup = (lookup: Lookup, place: string) =>
+  const showLookup = (lookup: Lookup, place: string, alsoIn: CountyInfo[] = []) =>
     renderPage(
       c,
-      <Layout frame={frame} title={lookup.ambiguous ? 'Which county?' : `Your navigator: ${lookup.results[0]?.county.name ?? place} County`}>
-        {lookup.ambiguous ? <WhichCounty lookup={lookup} place={place} /> : lookup.results.map((r) => <NavigatorResult answer={r} heading="h2" />)}
+      <Layout
+        frame={frame}
+        title={
+          lookup.ambiguous
+            ? 'Which county?'
+            : `Your navigator: ${lookup.results[0]?.county.name ?? place} County`
+        }
+      >
+        {lookup.ambiguous ? (
+          <WhichCounty lookup={lookup} place={place} />
+        ) : (
+          lookup.results.map((r) => <NavigatorResult answer={r} heading="h2" />)
+        )}
+        {alsoIn.length ? (
+          <p>
+            Parts of {place} are also in{' '}
+            {alsoIn.map((c, i) => (
+              <>
+                {i > 0 ? ', ' : ''}
+                <a href={`/navigator?county=${c.fips}`}>{c.name} County</a>
+              </>
+            ))}
+            .
+          </p>
+        ) : null}
         <p>
           <a href="/navigator">Search for another place</a>
         </p>
@@ -77,7 +104,13 @@ function navigatorPage(c: Context, deps: AppDeps) {
 
   if (county || zip) {
     const outcome = lookupNavigator(geo, { county, zip });
-    if (!outcome.ok) return searchAgain(outcome.status === 404 ? 'We could not find that place' : 'Check what you typed', outcome.detail, outcome.status, county ?? zip);
+    if (!outcome.ok)
+      return searchAgain(
+        outcome.status === 404 ? 'We could not find that place' : 'Check what you typed',
+        outcome.detail,
+        outcome.status,
+        county ?? zip,
+      );
     return showLookup(outcome.lookup, zip ?? county ?? '');
   }
   if (q) {
@@ -95,25 +128,41 @@ function navigatorPage(c: Context, deps: AppDeps) {
         break;
       }
       case 'city': {
-        const results = match.fips
+        const answers = (match.primary ? [match.primary] : match.fips)
           .map((f) => navigatorForCounty(geo, f, asOf))
           .filter((a) => a !== null)
           .map((a) => ({ ...a, share: null }));
+        const others = match.primary ? match.fips.filter((f) => f !== match.primary) : [];
         return showLookup(
-          { query: {}, asOf, ambiguous: results.length > 1, results, statewide: geo.statewideLine, emergency: geo.emergencyLine },
+          {
+            query: {},
+            asOf,
+            ambiguous: answers.length > 1,
+            results: answers,
+            statewide: geo.statewideLine,
+            emergency: geo.emergencyLine,
+          },
           match.city,
+          others.map((f) => geo.counties.get(f)).filter((c) => c !== undefined),
         );
       }
       case 'none':
         return searchAgain(
           'We could not find that place',
           `We could not find "${q}" in ${geo.name}.` +
-            (match.suggestions.length ? ` Did you mean ${match.suggestions.join(', ')}?` : ' Try a ZIP code, or choose your county from the list.'),
+            (match.suggestions.length
+              ? ` Did you mean ${match.suggestions.join(', ')}?`
+              : ' Try a ZIP code, or choose your county from the list.'),
           404,
           q,
         );
       case 'invalid':
-        return searchAgain('Check what you typed', 'Type a five-digit ZIP code, a city or a county name.', 400, q);
+        return searchAgain(
+          'Check what you typed',
+          'Type a five-digit ZIP code, a city or a county name.',
+          400,
+          q,
+        );
     }
   }
   return renderPage(

@@ -40,7 +40,10 @@ export async function loadGeography(db: Database): Promise<Geography> {
     description: l.description,
     scope: l.scope,
     call: l.call_dial && l.call_display ? { dial: l.call_dial, display: l.call_display } : null,
-    text: l.text_dial && l.text_display ? { dial: l.text_dial, display: l.text_display, body: l.text_body } : null,
+    text:
+      l.text_dial && l.text_display
+        ? { dial: l.text_dial, display: l.text_display, body: l.text_body }
+        : null,
     url: l.url,
     hours: l.hours,
     source: l.source,
@@ -50,7 +53,8 @@ export async function loadGeography(db: Database): Promise<Geography> {
   }));
   const statewideLine = lineList.find((l) => l.id === pack.statewide_line_id);
   const emergencyLine = lineList.find((l) => l.id === pack.emergency_line_id);
-  if (!statewideLine || !emergencyLine) throw new NoPackError('The pack names a statewide or emergency line it does not hold.');
+  if (!statewideLine || !emergencyLine)
+    throw new NoPackError('The pack names a statewide or emergency line it does not hold.');
 
   const membershipsByCounty = new Map<string, Membership[]>();
   for (const m of memberships) {
@@ -89,7 +93,20 @@ export async function loadGeography(db: Database): Promise<Geography> {
     lines: lineList,
     statewideLine,
     emergencyLine,
-    counties: new Map(counties.map((c) => [c.fips, { fips: c.fips, name: c.name, slug: c.slug, source: c.source, retrieved: c.retrieved, verified: c.verified, note: c.note }])),
+    counties: new Map(
+      counties.map((c) => [
+        c.fips,
+        {
+          fips: c.fips,
+          name: c.name,
+          slug: c.slug,
+          source: c.source,
+          retrieved: c.retrieved,
+          verified: c.verified,
+          note: c.note,
+        },
+      ]),
+    ),
     countiesByName: new Map(counties.map((c) => [normalizePlace(c.name), c.fips])),
     countiesBySlug: new Map(counties.map((c) => [c.slug, c.fips])),
     regions: new Map(
@@ -129,7 +146,9 @@ export async function loadGeography(db: Database): Promise<Geography> {
     membershipsByCounty,
     zips: zipMap,
     zipsByCity,
-    zipProvenance: firstZip ? { source: firstZip.source, retrieved: firstZip.retrieved, verified: firstZip.verified, note: null } : null,
+    zipProvenance: firstZip
+      ? { source: firstZip.source, retrieved: firstZip.retrieved, verified: firstZip.verified, note: null }
+      : null,
   };
 }
 

@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { syntheticGeography } from '../../../test/geography-fixture.ts';
 import { countySlug, normalizePlace } from './names.ts';
 import { lookupNavigator } from './lookup.ts';
-import { editDistance, findPlace, inEffect, navigatorForCounty, parseCountyInput, suggestCounties, todayIn } from './rules.ts';
+import {
+  editDistance,
+  findPlace,
+  inEffect,
+  navigatorForCounty,
+  parseCountyInput,
+  suggestCounties,
+  todayIn,
+} from './rules.ts';
 
 const geo = syntheticGeography();
 
@@ -91,9 +99,11 @@ describe('parseCountyInput and findPlace', () => {
     expect(findPlace(geo, '55001-1234')).toMatchObject({ kind: 'zip' });
     expect(findPlace(geo, 'saint beta')).toMatchObject({ kind: 'county', county: { fips: '27003' } });
     expect(findPlace(geo, 'Alpha County, MN')).toMatchObject({ kind: 'county', county: { fips: '27001' } });
+    // Twin Falls: one ZIP 70/30 between Alpha and St. Beta, one all St. Beta → 35% and 65%.
     const city = findPlace(geo, 'twin falls');
-    expect(city.kind).toBe('city');
-    if (city.kind === 'city') expect(city.fips.sort()).toEqual(['27001', '27003']);
+    expect(city).toMatchObject({ kind: 'city', fips: ['27003', '27001'], primary: null });
+    // Alphaville: its only ZIP is all Alpha → answered with Alpha.
+    expect(findPlace(geo, 'Alphaville')).toMatchObject({ kind: 'city', fips: ['27001'], primary: '27001' });
     expect(findPlace(geo, '1234')).toEqual({ kind: 'invalid' });
     expect(findPlace(geo, '99999')).toEqual({ kind: 'none', suggestions: [] });
   });
@@ -120,19 +130,37 @@ describe('lookupNavigator', () => {
 
   it('names the field of each problem', () => {
     expect(lookupNavigator(geo, {})).toMatchObject({ ok: false, status: 400, field: 'county' });
-    expect(lookupNavigator(geo, { county: 'Alpha', zip: '55001' })).toMatchObject({ ok: false, status: 400, field: 'zip' });
+    expect(lookupNavigator(geo, { county: 'Alpha', zip: '55001' })).toMatchObject({
+      ok: false,
+      status: 400,
+      field: 'zip',
+    });
     expect(lookupNavigator(geo, { zip: '5500' })).toMatchObject({ ok: false, status: 400, field: 'zip' });
     expect(lookupNavigator(geo, { zip: '56999' })).toMatchObject({ ok: false, status: 404, field: 'zip' });
-    expect(lookupNavigator(geo, { county: 'Alpah' })).toMatchObject({ ok: false, status: 404, field: 'county', suggestions: ['Alpha'] });
-    expect(lookupNavigator(geo, { county: 'Alpha', asOf: '2026-02-30' })).toMatchObject({ ok: false, status: 400, field: 'asOf' });
+    expect(lookupNavigator(geo, { county: 'Alpah' })).toMatchObject({
+      ok: false,
+      status: 404,
+      field: 'county',
+      suggestions: ['Alpha'],
+    });
+    expect(lookupNavigator(geo, { county: 'Alpha', asOf: '2026-02-30' })).toMatchObject({
+      ok: false,
+      status: 400,
+      field: 'asOf',
+    });
   });
 
   it('never throws, whatever it is given', () => {
     fc.assert(
-      fc.property(fc.option(fc.string(), { nil: undefined }), fc.option(fc.string(), { nil: undefined }), fc.option(fc.string(), { nil: undefined }), (county, zip, asOf) => {
-        const r = lookupNavigator(geo, { county, zip, asOf });
-        expect(r.ok || [400, 404].includes(r.status)).toBe(true);
-      }),
+      fc.property(
+        fc.option(fc.string(), { nil: undefined }),
+        fc.option(fc.string(), { nil: undefined }),
+        fc.option(fc.string(), { nil: undefined }),
+        (county, zip, asOf) => {
+          const r = lookupNavigator(geo, { county, zip, asOf });
+          expect(r.ok || [400, 404].includes(r.status)).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
     fc.assert(

@@ -107,7 +107,12 @@ export function todayIn(timezone: string, now: Date = new Date()): string {
   if (cached && cached.minute === minute) return cached.date;
   let format = dateFormats.get(timezone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     dateFormats.set(timezone, format);
   }
   const date = format.format(now);
@@ -128,11 +133,19 @@ export function navigatorForCounty(geo: Geography, fips: string, asOf: string): 
   if (!county) return null;
   const membership = (geo.membershipsByCounty.get(fips) ?? []).find((m) => {
     const region = geo.regions.get(m.regionId);
-    return region !== undefined && inEffect(asOf, m.effectiveFrom, m.effectiveTo) && inEffect(asOf, region.effectiveFrom, region.effectiveTo);
+    return (
+      region !== undefined &&
+      inEffect(asOf, m.effectiveFrom, m.effectiveTo) &&
+      inEffect(asOf, region.effectiveFrom, region.effectiveTo)
+    );
   });
   const region = membership ? geo.regions.get(membership.regionId) : undefined;
-  const navigator = region?.navigatorOrganizationId ? (geo.organizations.get(region.navigatorOrganizationId) ?? null) : null;
-  const reachable = navigator !== null && (navigator.phones.length > 0 || navigator.email !== null || navigator.website !== null);
+  const navigator = region?.navigatorOrganizationId
+    ? (geo.organizations.get(region.navigatorOrganizationId) ?? null)
+    : null;
+  const reachable =
+    navigator !== null &&
+    (navigator.phones.length > 0 || navigator.email !== null || navigator.website !== null);
   const confirmed = Boolean(membership?.verified && region?.verified && navigator?.verified && reachable);
   return {
     county: { fips: county.fips, name: county.name, slug: county.slug },
@@ -147,7 +160,12 @@ export function navigatorForCounty(geo: Geography, fips: string, asOf: string): 
             retrieved: region.retrieved,
             verified: region.verified,
             note: region.note,
-            membership: { source: membership.source, retrieved: membership.retrieved, verified: membership.verified, note: membership.note },
+            membership: {
+              source: membership.source,
+              retrieved: membership.retrieved,
+              verified: membership.verified,
+              note: membership.note,
+            },
           }
         : null,
     navigator,
@@ -209,10 +227,24 @@ export function suggestCounties(geo: Geography, typed: string): string[] {
     .map((s) => s.name);
 }
 
+/**
+ * A city mostly in one county (by the share of its ZIP codes' addresses) is answered with that county,
+ * and the page offers the others; below this share the page asks which county.
+ */
+export const PRIMARY_COUNTY_SHARE = 90;
+
 export type PlaceMatch =
   | { kind: 'county'; county: CountyInfo }
   | { kind: 'zip'; zip: ZipEntry }
-  | { kind: 'city'; city: string; zips: string[]; fips: string[] }
+  | {
+      kind: 'city';
+      city: string;
+      zips: string[];
+      /** Counties the city's ZIP codes touch, largest share first. */
+      fips: string[];
+      /** The county holding at least PRIMARY_COUNTY_SHARE of the city's ZIP codes, if one does. */
+      primary: string | null;
+    }
   | { kind: 'none'; suggestions: string[] }
   | { kind: 'invalid' };
 
@@ -225,7 +257,10 @@ export type PlaceMatch =
  * findPlace(geo, 'Duluth, MN')   // { kind: 'city', … }
  */
 export function findPlace(geo: Geography, raw: string): PlaceMatch {
-  const value = raw.trim().replace(/,?\s*(minnesota|mn)\.?$/i, '').trim();
+  const value = raw
+    .trim()
+    .replace(/,?\s*(minnesota|mn)\.?$/i, '')
+    .trim();
   if (/^\d{5}(-\d{4})?$/.test(value)) {
     const zip = geo.zips.get(value.slice(0, 5));
     return zip ? { kind: 'zip', zip } : { kind: 'none', suggestions: [] };
@@ -238,9 +273,16 @@ export function findPlace(geo: Geography, raw: string): PlaceMatch {
   const key = normalizePlace(value);
   const zips = geo.zipsByCity.get(key);
   if (zips && zips.length > 0) {
-    const fips = [...new Set(zips.flatMap((z) => geo.zips.get(z)?.counties.map((c) => c.fips) ?? []))];
+    const weight = new Map<string, number>();
+    for (const z of zips) {
+      for (const c of geo.zips.get(z)?.counties ?? [])
+        weight.set(c.fips, (weight.get(c.fips) ?? 0) + c.share / zips.length);
+    }
+    const fips = [...weight.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f);
+    const top = fips[0];
+    const primary = top !== undefined && (weight.get(top) ?? 0) >= PRIMARY_COUNTY_SHARE ? top : null;
     const city = geo.zips.get(zips[0] ?? '')?.city ?? value;
-    return { kind: 'city', city, zips, fips };
+    return { kind: 'city', city, zips, fips, primary };
   }
   return { kind: 'none', suggestions: suggestCounties(geo, value) };
 }

@@ -45,12 +45,16 @@ export const NavigatorAnswerSchema = z
     }).nullable(),
     navigator: OrganizationSchema.nullable(),
     confirmed: z.boolean().openapi({
-      description: 'True only when the county membership, region and navigator are all verified in a source and the navigator can be reached.',
+      description:
+        'True only when the county membership, region and navigator are all verified in a source and the navigator can be reached.',
     }),
     contactFirst: z.enum(['navigator', 'statewide']).openapi({
       description: 'Whom to contact first: the statewide line whenever `confirmed` is false.',
     }),
-    share: z.number().nullable().openapi({ description: 'For a ZIP lookup: the share of the ZIP in this county (0–100).' }),
+    share: z
+      .number()
+      .nullable()
+      .openapi({ description: 'For a ZIP lookup: the share of the ZIP in this county (0–100).' }),
   })
   .openapi('NavigatorAnswer');
 
@@ -58,7 +62,9 @@ export const NavigatorLookupSchema = z
   .object({
     query: z.object({ county: z.string().optional(), zip: z.string().optional() }),
     asOf: z.string(),
-    ambiguous: z.boolean().openapi({ description: 'True when a ZIP code lies in several counties: ask which one.' }),
+    ambiguous: z
+      .boolean()
+      .openapi({ description: 'True when a ZIP code lies in several counties: ask which one.' }),
     results: z.array(NavigatorAnswerSchema),
     statewide: LineSchema,
     emergency: LineSchema,
@@ -69,7 +75,11 @@ export const NavigatorQuerySchema = z.object({
   county: z
     .string()
     .optional()
-    .openapi({ param: { name: 'county', in: 'query' }, description: 'County name (e.g. "St. Louis") or five-digit FIPS code (e.g. 27137).', example: 'Hennepin' }),
+    .openapi({
+      param: { name: 'county', in: 'query' },
+      description: 'County name (e.g. "St. Louis") or five-digit FIPS code (e.g. 27137).',
+      example: 'Hennepin',
+    }),
   zip: z
     .string()
     .optional()
@@ -77,7 +87,10 @@ export const NavigatorQuerySchema = z.object({
   asOf: z
     .string()
     .optional()
-    .openapi({ param: { name: 'asOf', in: 'query' }, description: 'Date (YYYY-MM-DD) for region boundaries; default today in Minnesota.' }),
+    .openapi({
+      param: { name: 'asOf', in: 'query' },
+      description: 'Date (YYYY-MM-DD) for region boundaries; default today in Minnesota.',
+    }),
 });
 
 export const ProblemSchema = z

@@ -32,10 +32,17 @@ export const LinesList: FC<{ lines: Line[]; headingId?: string }> = ({ lines, he
   </section>
 );
 
-export const PlaceSearch: FC<{ counties: CountyInfo[]; value?: string; error?: string }> = ({ counties, value, error }) => (
+export const PlaceSearch: FC<{ counties: CountyInfo[]; value?: string; error?: string }> = ({
+  counties,
+  value,
+  error,
+}) => (
   <section aria-labelledby="find-h">
     <h2 id="find-h">Find your navigator</h2>
-    <p>A navigator is a person in your part of Minnesota who helps young people 24 and under get safe and find support.</p>
+    <p>
+      A navigator is a person in your part of Minnesota who helps young people 24 and under get safe and find
+      support.
+    </p>
     <form method="get" action="/navigator" role="search">
       {error ? (
         <p class="error" id="q-error">
@@ -111,7 +118,10 @@ export const StatewideCard: FC<{ line: Line }> = ({ line }) => (
   </div>
 );
 
-export const NavigatorResult: FC<{ answer: NavigatorAnswer; heading: 'h2' | 'h3' }> = ({ answer, heading }) => {
+export const NavigatorResult: FC<{ answer: NavigatorAnswer; heading: 'h2' | 'h3' }> = ({
+  answer,
+  heading,
+}) => {
   const H = heading;
   const region = answer.region;
   const org = answer.navigator;
@@ -121,7 +131,8 @@ export const NavigatorResult: FC<{ answer: NavigatorAnswer; heading: 'h2' | 'h3'
       {answer.confirmed && region && org ? (
         <>
           <p class="ok">
-            {answer.county.name} County is in the <strong>{region.name}</strong> region. Your navigator is at <strong>{org.name}</strong>
+            {answer.county.name} County is in the <strong>{region.name}</strong> region. Your navigator is at{' '}
+            <strong>{org.name}</strong>
             {org.city ? ` in ${org.city}` : ''}.
           </p>
           <OrgContacts org={org} />
@@ -131,8 +142,9 @@ export const NavigatorResult: FC<{ answer: NavigatorAnswer; heading: 'h2' | 'h3'
       ) : (
         <>
           <p class="flag">
-            <strong>Start with {answer.statewide.name}.</strong> We have not confirmed the navigator for {answer.county.name} County yet.{' '}
-            {answer.statewide.name} answers any time and can connect you to the right person.
+            <strong>Start with {answer.statewide.name}.</strong> We have not confirmed the navigator for{' '}
+            {answer.county.name} County yet. {answer.statewide.name} answers any time and can connect you to
+            the right person.
           </p>
           <StatewideCard line={answer.statewide} />
           {region ? (
@@ -158,7 +170,12 @@ export const NavigatorResult: FC<{ answer: NavigatorAnswer; heading: 'h2' | 'h3'
         <a href={`/services?county=${answer.county.fips}`}>Services that serve {answer.county.name} County</a>
       </p>
       <p class="src">
-        Source: {region ? (region.membership.verified ? region.membership.source : `${region.membership.source} (not yet confirmed)`) : 'none yet'}
+        Source:{' '}
+        {region
+          ? region.membership.verified
+            ? region.membership.source
+            : `${region.membership.source} (not yet confirmed)`
+          : 'none yet'}
       </p>
     </section>
   );

@@ -24,7 +24,11 @@ export const learnPages: Feature = (app, deps, policies) => {
   app.get('/learn', (c) =>
     renderPage(
       c,
-      <Layout frame={frameFor(c, deps)} title="Learn" description="Sexual exploitation, trafficking and your rights under Minnesota's Safe Harbor law, in plain words.">
+      <Layout
+        frame={frameFor(c, deps)}
+        title="Learn"
+        description="Sexual exploitation, trafficking and your rights under Minnesota's Safe Harbor law, in plain words."
+      >
         <ul class="plain">
           {LEARN_PAGES.map((p) => (
             <li class="card">

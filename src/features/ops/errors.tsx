@@ -12,7 +12,12 @@ import { Layout, UrgentLines } from '../../ui/layout.tsx';
 const isApi = (c: Context) => c.req.path.startsWith('/api/');
 
 export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Response> {
-  if (isApi(c)) return problem(c, { title: 'Not found', status: 404, detail: `There is no API resource at ${c.req.path}. See /api/openapi.json.` });
+  if (isApi(c))
+    return problem(c, {
+      title: 'Not found',
+      status: 404,
+      detail: `There is no API resource at ${c.req.path}. See /api/openapi.json.`,
+    });
   return renderPage(
     c,
     <Layout frame={frameFor(c, deps)} title="Page not found">
@@ -27,15 +32,24 @@ export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Resp
 
 export function errorPage(c: Context, deps: AppDeps, error: Error): Response | Promise<Response> {
   if (error instanceof HTTPException && error.status < 500) {
-    if (isApi(c)) return problem(c, { title: 'The request is not valid', status: error.status, detail: error.message || 'The request could not be read.' });
+    if (isApi(c))
+      return problem(c, {
+        title: 'The request is not valid',
+        status: error.status,
+        detail: error.message || 'The request could not be read.',
+      });
     return c.text(error.message || 'The request could not be read.', error.status);
   }
-  deps.log.error({ err: { type: error.name, message: error.message, stack: error.stack }, route: c.req.routePath }, 'unexpected error');
+  deps.log.error(
+    { err: { type: error.name, message: error.message, stack: error.stack }, route: c.req.routePath },
+    'unexpected error',
+  );
   if (isApi(c)) {
     return problem(c, {
       title: 'Something went wrong on our side',
       status: 500,
-      detail: 'The service could not answer just now. Try again in a minute. If you need help now, call or text Day One: 1-866-223-1111.',
+      detail:
+        'The service could not answer just now. Try again in a minute. If you need help now, call or text Day One: 1-866-223-1111.',
     });
   }
   let frame;
