@@ -4,6 +4,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditTables } from '../platform/audit/tables.ts';
 import type { CryptoTables } from '../platform/crypto/tables.ts';
+import type { RateLimitTables } from '../platform/rate-limit/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -117,7 +118,7 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB extends AuditTables, CryptoTables {
+export interface DB extends AuditTables, CryptoTables, RateLimitTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;
