@@ -4,6 +4,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditTables } from '../platform/audit/tables.ts';
 import type { CryptoTables } from '../platform/crypto/tables.ts';
+import type { MailTables } from '../platform/mail/tables.ts';
 import type { RateLimitTables } from '../platform/rate-limit/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
@@ -118,7 +119,7 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB extends AuditTables, CryptoTables, RateLimitTables {
+export interface DB extends AuditTables, CryptoTables, MailTables, RateLimitTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;
