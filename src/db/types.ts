@@ -2,6 +2,7 @@
  * Table types for the query builder, kept beside the migrations they mirror.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AccountTables } from '../features/accounts/tables.ts';
 import type { AuditTables } from '../platform/audit/tables.ts';
 import type { CryptoTables } from '../platform/crypto/tables.ts';
 import type { MailTables } from '../platform/mail/tables.ts';
@@ -119,7 +120,7 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB extends AuditTables, CryptoTables, MailTables, RateLimitTables {
+export interface DB extends AccountTables, AuditTables, CryptoTables, MailTables, RateLimitTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

@@ -1,0 +1,424 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../../../test/db.ts';
+import type { Actor } from '../../platform/access.ts';
+import { verifyAuditChain } from '../../platform/audit/audit.ts';
+import { totpCodeAt } from '../../platform/auth/credentials/totp.ts';
+import { Keyring, decryptField, generateMasterKey } from '../../platform/crypto/index.ts';
+import { configureRateLimitHashing, RATE_LIMIT_INDEX_PURPOSE } from '../../platform/rate-limit/index.ts';
+import {
+  AccountError,
+  acceptInvitation,
+  actorFromBearer,
+  beginTwoFactorEnrolment,
+  changeRole,
+  completeSetup,
+  confirmTwoFactorEnrolment,
+  createApiToken,
+  createOrganization,
+  createSetupLink,
+  endSessions,
+  inviteUser,
+  listSessions,
+  needsSetup,
+  reauthenticate,
+  requestPasswordReset,
+  resetPassword,
+  sessionFromToken,
+  setDisabled,
+  signInWithPassword,
+  unlockUser,
+  verifySecondFactor,
+  type AccountsContext,
+  type CurrentSession,
+} from './service.ts';
+
+const origin = { ip: '192.0.2.10', userAgent: 'synthetic-test' };
+const PASSWORD = 'correct horse battery staple orbit';
+let t: TestDatabase;
+let clock = new Date('2030-01-01T12:00:00Z');
+let ctx: AccountsContext;
+
+const tokenOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);
+const advance = (ms: number) => {
+  clock = new Date(clock.getTime() + ms);
+};
+
+beforeAll(async () => {
+  t = await freshDatabase();
+  const keyring = new Keyring(t.db, generateMasterKey());
+  configureRateLimitHashing(await keyring.indexKeyFor(RATE_LIMIT_INDEX_PURPOSE));
+  ctx = { db: t.db, keyring, site: { origin: 'http://localhost:3000', development: true }, now: () => clock };
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+async function session(token: string): Promise<CurrentSession> {
+  const s = await sessionFromToken(ctx, token);
+  if (!s) throw new Error('no session');
+  return s;
+}
+
+/** Signs in through both steps, enrolling two-factor on the way when needed; returns the session and secret. */
+async function signInFully(email: string, password: string, secret?: string) {
+  const first = await signInWithPassword(ctx, { email, password }, origin);
+  if (!first.ok) throw new Error(`sign-in refused: ${first.reason}`);
+  const s = await session(first.session.token);
+  if (s.stage === 'enrol_second_factor') {
+    const enrolment = await beginTwoFactorEnrolment(ctx, s);
+    const confirmed = await confirmTwoFactorEnrolment(
+      ctx,
+      s,
+      await totpCodeAt(enrolment.secret, clock),
+      origin,
+    );
+    if (!confirmed.ok) throw new Error('enrolment refused');
+    return {
+      token: confirmed.session.token,
+      secret: enrolment.secret,
+      recoveryCodes: confirmed.recoveryCodes,
+    };
+  }
+  if (s.stage === 'second_factor' && secret) {
+    advance(30_000);
+    const done = await verifySecondFactor(ctx, s, await totpCodeAt(secret, clock), origin);
+    if (!done.ok) throw new Error('second factor refused');
+    expect((await session(done.session.token)).stage).toBe('complete');
+    return { token: done.session.token, secret, recoveryCodes: [] };
+  }
+  return { token: first.session.token, secret: secret ?? '', recoveryCodes: [] };
+}
+
+describe('setting up, inviting and signing in', () => {
+  let admin: { token: string; secret: string; recoveryCodes: string[] };
+  let adminActor: Actor;
+  let orgId: string;
+
+  it('offers a single-use set-up link while there is no state administrator', async () => {
+    expect(await needsSetup(t.db)).toBe(true);
+    const link = await createSetupLink(ctx);
+    expect(link).toMatch(/^http:\/\/localhost:3000\/staff\/setup\/nwdl_/);
+    await expect(
+      completeSetup(
+        ctx,
+        tokenOf(link ?? ''),
+        {
+          organizationName: 'Synthetic State Agency',
+          email: 'admin@example.org',
+          displayName: 'Synthetic Admin',
+          password: 'short',
+        },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'weak_password' });
+    const userId = await completeSetup(
+      ctx,
+      tokenOf(link ?? ''),
+      {
+        organizationName: 'Synthetic State Agency',
+        email: 'admin@example.org',
+        displayName: 'Synthetic Admin',
+        password: PASSWORD,
+      },
+      origin,
+    );
+    expect(userId).toMatch(/^[0-9a-f-]{36}$/);
+    await expect(
+      completeSetup(
+        ctx,
+        tokenOf(link ?? ''),
+        { organizationName: 'Other', email: 'x@example.org', displayName: 'X', password: PASSWORD },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'link_invalid' });
+    expect(await needsSetup(t.db)).toBe(false);
+    expect(await createSetupLink(ctx)).toBeNull();
+  });
+
+  it('makes a state administrator enrol two-factor before the session is complete, and shows recovery codes once', async () => {
+    const first = await signInWithPassword(ctx, { email: 'ADMIN@example.org ', password: PASSWORD }, origin);
+    if (!first.ok) throw new Error('refused');
+    expect(first.session.stage).toBe('enrol_second_factor');
+    const half = await session(first.session.token);
+    const enrolment = await beginTwoFactorEnrolment(ctx, half);
+    expect(enrolment.qrSvg).toContain('<svg');
+    expect(await confirmTwoFactorEnrolment(ctx, half, '000000', origin)).toEqual({ ok: false });
+    const confirmed = await confirmTwoFactorEnrolment(
+      ctx,
+      half,
+      await totpCodeAt(enrolment.secret, clock),
+      origin,
+    );
+    if (!confirmed.ok) throw new Error('enrolment refused');
+    admin = {
+      token: confirmed.session.token,
+      secret: enrolment.secret,
+      recoveryCodes: confirmed.recoveryCodes,
+    };
+    expect(admin.recoveryCodes).toHaveLength(10);
+    const s = await session(admin.token);
+    expect(s.stage).toBe('complete');
+    adminActor = s.actor;
+    expect(adminActor.role).toBe('state_admin');
+    // The half-signed-in session was replaced, not promoted (no session fixation).
+    expect(await sessionFromToken(ctx, first.session.token)).toBeNull();
+  });
+
+  it('stores no email, name or second-factor secret in the clear', async () => {
+    const row = await t.db.selectFrom('staff_users').selectAll().executeTakeFirstOrThrow();
+    const text = JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
+    expect(text).not.toContain('admin@example.org');
+    expect(text).not.toContain('Synthetic Admin');
+    expect(text).not.toContain(admin.secret);
+    expect(
+      await decryptField(
+        ctx.keyring,
+        { table: 'staff_users', recordId: row.id, field: 'email' },
+        row.email_encrypted,
+      ),
+    ).toBe('admin@example.org');
+  });
+
+  it('invites a navigator into an organisation; the link works once', async () => {
+    orgId = await createOrganization(
+      ctx,
+      adminActor,
+      { name: 'Synthetic Navigator Host', type: 'navigator_host' },
+      origin,
+    );
+    await expect(
+      inviteUser(
+        ctx,
+        adminActor,
+        { email: 'nav@example.org', role: 'navigator', organizationId: orgId },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'invalid' });
+    const { link } = await inviteUser(
+      ctx,
+      adminActor,
+      { email: 'nav@example.org', role: 'navigator', organizationId: orgId, regions: ['west-metro'] },
+      origin,
+    );
+    await expect(
+      inviteUser(
+        ctx,
+        adminActor,
+        { email: 'Nav@Example.org', role: 'navigator', organizationId: orgId, regions: ['west-metro'] },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    await expect(acceptInvitation(ctx, tokenOf(link), 'password', origin)).rejects.toBeInstanceOf(
+      AccountError,
+    );
+    await acceptInvitation(ctx, tokenOf(link), PASSWORD, origin);
+    await expect(acceptInvitation(ctx, tokenOf(link), PASSWORD, origin)).rejects.toMatchObject({
+      code: 'link_invalid',
+    });
+    const outbox = await t.db.selectFrom('email_outbox').select(['template', 'subject']).execute();
+    expect(outbox.map((r) => r.template)).toContain('invitation');
+  });
+
+  it('refuses an organisation administrator outside their organisation', async () => {
+    const orgAdmin: Actor = {
+      userId: adminActor.userId,
+      role: 'org_admin',
+      organizationId: orgId,
+      regions: [],
+    };
+    const otherOrg = await createOrganization(
+      ctx,
+      adminActor,
+      { name: 'Synthetic Other Org', type: 'school' },
+      origin,
+    );
+    await expect(
+      inviteUser(
+        ctx,
+        orgAdmin,
+        { email: 'p@example.org', role: 'professional', organizationId: otherOrg },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      inviteUser(
+        ctx,
+        orgAdmin,
+        { email: 'p@example.org', role: 'state_admin', organizationId: orgId },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      createOrganization(ctx, orgAdmin, { name: 'Nope', type: 'other' }, origin),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('answers an unknown account exactly like a wrong password, and locks out after five failures', async () => {
+    const unknown = await signInWithPassword(
+      ctx,
+      { email: 'nobody@example.org', password: PASSWORD },
+      origin,
+    );
+    const wrong = await signInWithPassword(
+      ctx,
+      { email: 'nav@example.org', password: 'wrong password entirely' },
+      origin,
+    );
+    expect(unknown).toEqual({ ok: false, reason: 'invalid' });
+    expect(wrong).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 4; i++)
+      await signInWithPassword(
+        ctx,
+        { email: 'nav@example.org', password: 'wrong password entirely' },
+        { ...origin, ip: `198.51.100.${i}` },
+      );
+    const locked = await signInWithPassword(ctx, { email: 'nav@example.org', password: PASSWORD }, origin);
+    expect(locked).toMatchObject({ ok: false, reason: 'throttled' });
+    const adminSession = await session(admin.token);
+    const navId = (
+      await t.db
+        .selectFrom('staff_users')
+        .select('id')
+        .where('role', '=', 'navigator')
+        .executeTakeFirstOrThrow()
+    ).id;
+    expect(await unlockUser(ctx, adminSession, navId, origin)).toBe(true);
+    expect(
+      await signInWithPassword(ctx, { email: 'nav@example.org', password: PASSWORD }, origin),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('never accepts the same second-factor code twice, nor a recovery code twice', async () => {
+    const first = await signInWithPassword(ctx, { email: 'admin@example.org', password: PASSWORD }, origin);
+    if (!first.ok) throw new Error('refused');
+    expect(first.session.stage).toBe('second_factor');
+    const s = await session(first.session.token);
+    // The code accepted at enrolment (same time step) is refused as a replay.
+    const replay = await verifySecondFactor(ctx, s, await totpCodeAt(admin.secret, clock), origin);
+    expect(replay).toEqual({ ok: false, reason: 'invalid' });
+    const code = admin.recoveryCodes[0] ?? '';
+    const viaRecovery = await verifySecondFactor(ctx, s, code.toLowerCase(), origin);
+    expect(viaRecovery).toMatchObject({ ok: true, usedRecoveryCode: true });
+    const again = await signInWithPassword(ctx, { email: 'admin@example.org', password: PASSWORD }, origin);
+    if (!again.ok) throw new Error('refused');
+    expect(await verifySecondFactor(ctx, await session(again.session.token), code, origin)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    advance(30_000);
+    const next = await verifySecondFactor(
+      ctx,
+      await session(again.session.token),
+      await totpCodeAt(admin.secret, clock),
+      origin,
+    );
+    expect(next.ok).toBe(true);
+    if (next.ok) admin.token = next.session.token;
+  });
+
+  it('ends sessions after 30 idle minutes and after 12 hours, and lists and ends them on request', async () => {
+    const s = await session(admin.token);
+    expect((await listSessions(ctx, s)).some((x) => x.current)).toBe(true);
+    advance(29 * 60_000);
+    expect(await sessionFromToken(ctx, admin.token)).not.toBeNull();
+    advance(31 * 60_000);
+    expect(await sessionFromToken(ctx, admin.token)).toBeNull();
+    admin = { ...admin, ...(await signInFully('admin@example.org', PASSWORD, admin.secret)) };
+    // Active every 29 minutes, never idle: still ended once 12 hours have passed since sign-in.
+    for (let i = 0; i < 24; i++) {
+      advance(29 * 60_000);
+      expect(await sessionFromToken(ctx, admin.token), `after ${(i + 1) * 29} minutes`).not.toBeNull();
+    }
+    advance(29 * 60_000);
+    expect(await sessionFromToken(ctx, admin.token)).toBeNull();
+    admin = { ...admin, ...(await signInFully('admin@example.org', PASSWORD, admin.secret)) };
+    const current = await session(admin.token);
+    const ended = await endSessions(ctx, current, 'others', origin);
+    expect(ended).toBeGreaterThanOrEqual(0);
+    expect((await listSessions(ctx, current)).map((x) => x.current)).toEqual([true]);
+  });
+
+  it('asks for a recent re-authentication before changing a role, and ends the changed person’s sessions', async () => {
+    const nav = await signInFully('nav@example.org', PASSWORD);
+    const navId = (await session(nav.token)).userId;
+    advance(6 * 60_000);
+    const adminSession = await session(admin.token);
+    await expect(
+      changeRole(ctx, adminSession, navId, { role: 'professional', regions: [] }, origin),
+    ).rejects.toMatchObject({ code: 'reauthentication_required' });
+    advance(30_000);
+    expect(
+      await reauthenticate(
+        ctx,
+        adminSession,
+        { password: PASSWORD, code: await totpCodeAt(admin.secret, clock) },
+        origin,
+      ),
+    ).toBe(true);
+    await changeRole(ctx, await session(admin.token), navId, { role: 'professional', regions: [] }, origin);
+    expect(await sessionFromToken(ctx, nav.token)).toBeNull();
+  });
+
+  it('issues scoped, expiring, revocable API tokens under the owner’s policy', async () => {
+    const adminSession = await session(admin.token);
+    const created = await createApiToken(
+      ctx,
+      adminSession.actor,
+      { userId: adminSession.userId, scopes: ['audit.read'], expiresInDays: 1 },
+      origin,
+    );
+    const actor = await actorFromBearer(ctx, created.token);
+    expect(actor).toMatchObject({ role: 'state_admin', tokenScopes: ['audit.read'] });
+    expect(await actorFromBearer(ctx, `${created.token.slice(0, -1)}x`)).toBeNull();
+    advance(86_400_000 + 1000);
+    expect(await actorFromBearer(ctx, created.token)).toBeNull();
+  });
+
+  it('resets a password by a single-use link and ends every session', async () => {
+    await requestPasswordReset(ctx, 'nobody@example.org', origin);
+    await requestPasswordReset(ctx, 'nav@example.org', origin);
+    const rows = await t.db
+      .selectFrom('one_time_links')
+      .select(['purpose', 'used_at'])
+      .where('purpose', '=', 'password_reset')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('disables a person: sessions and tokens end, sign-in answers as for a wrong password', async () => {
+    admin = { ...admin, ...(await signInFully('admin@example.org', PASSWORD, admin.secret)) };
+    const nav = await signInFully('nav@example.org', PASSWORD);
+    const navId = (await session(nav.token)).userId;
+    await setDisabled(ctx, await session(admin.token), navId, true, origin);
+    expect(await sessionFromToken(ctx, nav.token)).toBeNull();
+    expect(await signInWithPassword(ctx, { email: 'nav@example.org', password: PASSWORD }, origin)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+    await expect(resetPassword(ctx, 'nwdl_' + 'x'.repeat(43), PASSWORD, origin)).rejects.toMatchObject({
+      code: 'link_invalid',
+    });
+  });
+
+  it('recorded every step in an intact audit chain, without personal data', async () => {
+    const chain = await verifyAuditChain(t.db);
+    expect(chain.ok).toBe(true);
+    const actions = (await t.db.selectFrom('audit_events').select('action').execute()).map((r) => r.action);
+    for (const a of [
+      'setup.completed',
+      'sign_in.success',
+      'sign_in.failure',
+      'two_factor.enrolled',
+      'staff.invite',
+      'role.change',
+      'staff.disable',
+      'staff.unlock',
+      'token.create',
+      'reauthentication.success',
+    ]) {
+      expect(actions).toContain(a);
+    }
+    const all = JSON.stringify(await t.db.selectFrom('audit_events').selectAll().execute());
+    expect(all).not.toContain('example.org');
+  });
+});
