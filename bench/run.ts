@@ -201,6 +201,8 @@ function appEnv(dataDir: string): NodeJS.ProcessEnv {
     NWD_PACK: resolve(root, 'data/mn'),
     LOG_LEVEL: settings.serverLogLevel,
     NODE_ENV: 'production',
+    // Production requires the public origin for links in emails; the benchmark sends none.
+    NWD_PUBLIC_URL: 'https://bench.invalid',
   };
   delete env.DATABASE_URL;
   return env;

@@ -1,12 +1,15 @@
 /**
- * What the features get from the application: the database, the cached geography, configuration and
- * the logger, and the registry where each route declares who may call it.
+ * What the features get from the application: the database, the cached geography, the keyring that
+ * encrypts personal data, the public origin for links, configuration and the logger, and the registry
+ * where each route declares who may call it.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { GeographyCache } from './features/help/repository.ts';
+import type { Keyring } from './platform/crypto/index.ts';
 import type { Logger } from './platform/log.ts';
+import type { SiteOrigin } from './platform/mail/index.ts';
 import type { PolicyRegistry } from './platform/policy.ts';
 import type { PageFrame } from './ui/layout.tsx';
 import type { Context } from 'hono';
@@ -14,6 +17,13 @@ import type { Context } from 'hono';
 export interface AppDeps {
   db: Database;
   geography: GeographyCache;
+  /** Data keys and blind-index keys under the master key: `encryptField(deps.keyring, …)`. */
+  keyring: Keyring;
+  /**
+   * The service's public origin, for links in emails (`enqueueEmail(trx, deps.keyring, email, deps.site)`).
+   * Read it when the link is made: without NWD_PUBLIC_URL in development it is set once the port is known.
+   */
+  site: SiteOrigin;
   config: Pick<Config, 'quickExitUrl' | 'production'>;
   log: Logger;
   /** Set while the instance shuts down, so the load balancer stops sending it requests. */

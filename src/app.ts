@@ -17,6 +17,10 @@ import { rejectNulBytes, requestLog } from './platform/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
+import { adminPages } from './features/staff/admin-pages.tsx';
+import { staffApi } from './features/staff/api.ts';
+import { authPages } from './features/staff/auth-pages.tsx';
+import { csrfProtection, staffSession } from './features/staff/web.ts';
 
 export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRegistry } {
   const app = new OpenAPIHono({
@@ -54,7 +58,21 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     ),
   );
 
-  for (const feature of [opsRoutes, helpPages, helpApi, directoryPages, directoryApi, mapPages, learnPages]) {
+  // Staff routes read the session cookie and check CSRF; public routes never touch cookies.
+  for (const path of ['/staff', '/staff/*']) app.use(path, staffSession(deps), csrfProtection(deps));
+
+  for (const feature of [
+    opsRoutes,
+    helpPages,
+    helpApi,
+    directoryPages,
+    directoryApi,
+    mapPages,
+    learnPages,
+    authPages,
+    adminPages,
+    staffApi,
+  ]) {
     feature(app, deps, policies);
   }
 
@@ -69,6 +87,11 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
       license: { name: 'AGPL-3.0-or-later', url: 'https://www.gnu.org/licenses/agpl-3.0.html' },
     },
     servers: [{ url: '/' }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token from `nwd tokens create`.',
   });
 
   app.notFound((c) => notFoundPage(c, deps));

@@ -1,9 +1,36 @@
 /**
  * Configuration from the environment, validated once at start. Anything wrong stops the process with
- * a message naming the variable, rather than failing later in a request.
+ * a message naming the variable, rather than failing later in a request. Secrets (master keys, the SMTP
+ * URL with its password) are kept in a `ConfigSecrets` that never prints or serialises its values.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { z } from 'zod';
+import { parseMasterKey } from './platform/crypto/master-key.ts';
+import { siteOrigin } from './platform/mail/templates.ts';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+/** A master key (or a comma-separated list of them) that parses; the message never holds the value. */
+function masterKeyVariable(list = false) {
+  return optionalText.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    const parts = list ? value.split(',').filter((p) => p.trim() !== '') : [value];
+    parts.forEach((part, i) => {
+      try {
+        parseMasterKey(part, list ? `entry ${i + 1}` : 'the value');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    });
+  });
+}
+
+// The same rule as the mail transport's: `Name <address@host>` or `address@host`, one line.
+const MAIL_FROM = /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -17,9 +44,61 @@ const schema = z.object({
   NWD_PACK: z.string().min(1).default('./data/mn'),
   NWD_QUICK_EXIT_URL: z.string().url().default('https://www.weather.gov/'),
   NWD_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  NWD_MASTER_KEY: masterKeyVariable(),
+  NWD_MASTER_KEY_FILE: optionalText,
+  NWD_PREVIOUS_MASTER_KEYS: masterKeyVariable(true),
+  NWD_NEW_MASTER_KEY: masterKeyVariable(),
+  NWD_PUBLIC_URL: optionalText,
+  SMTP_URL: optionalText.refine(
+    (v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v),
+    'an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.org',
+  ),
+  NWD_MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(MAIL_FROM, 'an email address, e.g. "No Wrong Door <no-reply@nwd.example.org>"')
+    .default('No Wrong Door <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
+
+/** Names of the environment variables whose values are secrets. */
+export type SecretName = 'NWD_MASTER_KEY' | 'NWD_PREVIOUS_MASTER_KEYS' | 'NWD_NEW_MASTER_KEY' | 'SMTP_URL';
+
+/**
+ * Secret settings. The values live in a private field: logging, `JSON.stringify` or `inspect` of the
+ * configuration shows `[secrets]`, never a key or a password.
+ */
+export class ConfigSecrets {
+  readonly #values: Readonly<Record<SecretName, string | undefined>>;
+
+  constructor(values: Partial<Record<SecretName, string | undefined>> = {}) {
+    this.#values = Object.freeze({
+      NWD_MASTER_KEY: values.NWD_MASTER_KEY,
+      NWD_PREVIOUS_MASTER_KEYS: values.NWD_PREVIOUS_MASTER_KEYS,
+      NWD_NEW_MASTER_KEY: values.NWD_NEW_MASTER_KEY,
+      SMTP_URL: values.SMTP_URL,
+    });
+  }
+
+  get(name: SecretName): string | undefined {
+    return this.#values[name];
+  }
+
+  /** The master-key variables, in the shape `loadOrCreateMasterKey` and `loadPreviousMasterKeys` read. */
+  masterKeyEnv(): Readonly<Record<string, string | undefined>> {
+    const { NWD_MASTER_KEY, NWD_PREVIOUS_MASTER_KEYS, NWD_NEW_MASTER_KEY } = this.#values;
+    return { NWD_MASTER_KEY, NWD_PREVIOUS_MASTER_KEYS, NWD_NEW_MASTER_KEY };
+  }
+
+  toJSON(): string {
+    return '[secrets]';
+  }
+
+  [inspect.custom](): string {
+    return 'ConfigSecrets([secrets])';
+  }
+}
 
 export interface Config {
   port: number;
@@ -30,11 +109,41 @@ export interface Config {
   packDir: string;
   quickExitUrl: string;
   dbPoolSize: number;
+  /** The master key file (`NWD_MASTER_KEY_FILE`, default `<dataDir>/master.key`), used unless NWD_MASTER_KEY is set. */
+  masterKeyFile: string;
+  /**
+   * The public origin for links in emails (`NWD_PUBLIC_URL`, e.g. `https://nwd.example.org`). Null in
+   * development when unset: `http://localhost:<the port the server listens on>`.
+   */
+  publicUrl: string | null;
+  /** The From address of emails. */
+  mailFrom: string;
+  /** Master keys and the SMTP URL. */
+  secrets: ConfigSecrets;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
 
 export class ConfigError extends Error {}
+
+/** Checks NWD_PUBLIC_URL: an origin (no path), https, or http on a loopback host in development. */
+function publicOrigin(value: string, production: boolean): string {
+  const invalid = (why: string) => new ConfigError(`Configuration is not valid:\n  NWD_PUBLIC_URL: ${why}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('not a URL (expected e.g. https://nwd.example.org).');
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw invalid('the public origin only (scheme, host and port), without a path, query or fragment.');
+  }
+  try {
+    return siteOrigin({ origin: url.toString(), development: !production });
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+}
 
 /**
  * @example
@@ -47,15 +156,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Configuration is not valid:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && e.NWD_PUBLIC_URL === undefined) {
+    throw new ConfigError(
+      'Configuration is not valid:\n  NWD_PUBLIC_URL: required when NODE_ENV=production: the https origin ' +
+        'staff reach the service at, used for the links in emails (e.g. https://nwd.example.org).',
+    );
+  }
+  const dataDir = resolve(e.NWD_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
-    dataDir: resolve(e.NWD_DATA_DIR),
+    dataDir,
     packDir: resolve(e.NWD_PACK),
     quickExitUrl: e.NWD_QUICK_EXIT_URL,
     dbPoolSize: e.NWD_DB_POOL_SIZE,
+    masterKeyFile: e.NWD_MASTER_KEY_FILE ? resolve(e.NWD_MASTER_KEY_FILE) : join(dataDir, 'master.key'),
+    publicUrl: e.NWD_PUBLIC_URL === undefined ? null : publicOrigin(e.NWD_PUBLIC_URL, production),
+    mailFrom: e.NWD_MAIL_FROM,
+    secrets: new ConfigSecrets({
+      NWD_MASTER_KEY: e.NWD_MASTER_KEY,
+      NWD_PREVIOUS_MASTER_KEYS: e.NWD_PREVIOUS_MASTER_KEYS,
+      NWD_NEW_MASTER_KEY: e.NWD_NEW_MASTER_KEY,
+      SMTP_URL: e.SMTP_URL,
+    }),
     logLevel: e.LOG_LEVEL,
-    production: e.NODE_ENV === 'production',
+    production,
   };
 }

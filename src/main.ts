@@ -6,6 +6,9 @@
  *   nwd import-pack <dir>          load or reload a jurisdiction pack (e.g. data/mn)
  *   nwd import-hsds <file>         add or update directory services from an HSDS 3.1 JSON file
  *   nwd export-hsds [--out FILE]   write the directory as HSDS 3.1 JSON
+ *   nwd keys rotate                re-wrap every key under a new master key (resumable)
+ *   nwd keys status                which master keys wrap how many keys
+ *   nwd audit verify               check the audit log's hash chain
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,8 +20,15 @@ import { validateHsdsService } from './features/directory/hsds-validate.ts';
 import { allServicesHsds, bumpDataVersion, saveService } from './features/directory/repository.ts';
 import { todayIn } from './features/help/rules.ts';
 import { importPack } from './pack/import.ts';
+import { CommandError, tokensCommand, usersCommand } from './features/accounts/cli.ts';
+import { assertMasterKeyAvailable, loadKeys } from './platform/keys/index.ts';
+import type { AccountsContext } from './features/accounts/service.ts';
 import { PackError } from './pack/load.ts';
+import { auditVerifyCommand, type AuditHead } from './platform/audit/audit.ts';
+import { MasterKeyError, MasterKeyUnavailableError } from './platform/crypto/errors.ts';
+import { KeysCommandError, keysStatusCommand, rotateKeysCommand } from './platform/keys/index.ts';
 import { createLogger, stdoutDestination, type Logger } from './platform/log.ts';
+import { MailConfigError } from './platform/mail/index.ts';
 import { openConfiguredDatabase, startService, type RunningService } from './server.ts';
 
 const USAGE = `Usage: nwd <command>
@@ -31,10 +41,50 @@ Commands:
   import-hsds <file>          Add or update directory services from an HSDS 3.1 JSON file
                               [--source TEXT] [--retrieved YYYY-MM-DD] [--verified]
   export-hsds [--out FILE]    Write the whole directory as HSDS 3.1 JSON (standard output by default).
+  keys rotate                 Re-wrap every encryption key under a new master key: NWD_NEW_MASTER_KEY,
+                              or with a key file a generated key (staged as <file>.next-<id> first).
+                              [--batch-size N] Exits 1 when keys remain; running it again resumes.
+                              With DATABASE_URL it runs while the service runs; with the bundled
+                              PostgreSQL stop the service first.
+  keys status                 Show which master keys wrap how many keys, and which are loaded.
+  audit verify [--anchor SEQ:HASH]
+                              Check the audit log's hash chain: exit 0 with the head to record, or 1
+                              naming the first altered or missing row. --anchor: a head recorded earlier.
+  users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]
+                              Invite a person (prints a one-time link; the email goes to the outbox).
+                              An unknown --org is created when --org-type is given.
+  users list                  List the people with their role, organisation and status.
+  users disable --email E     Disable a person: their sessions end and their API tokens are revoked.
+  tokens create --email E --scopes a,b --expires-days N
+                              Create an API token for a person (printed once; stored hashed).
   help                        Show this text.
 `;
 
 class UsageError extends Error {}
+
+/** Runs an account command with the keyring loaded, as the service would. */
+async function accountsCommand(
+  config: Config,
+  log: Logger,
+  name: string,
+  run: (ctx: AccountsContext) => Promise<string>,
+): Promise<void> {
+  assertMasterKeyAvailable(config);
+  try {
+    const text = await withDatabase(config, log, async (db) => {
+      const { keyring } = await loadKeys(db, config, log);
+      const site = {
+        origin: config.publicUrl ?? `http://localhost:${config.port}`,
+        development: !config.production,
+      };
+      return run({ db, keyring, site });
+    });
+    console.log(text);
+  } catch (error) {
+    if (error instanceof CommandError) throw new UsageError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
 
 async function withDatabase<T>(
   config: Config,
@@ -74,6 +124,70 @@ async function start(config: Config, log: Logger): Promise<void> {
   process.on('SIGINT', onSignal);
   service = await startService(config, log);
   console.log(`No Wrong Door is ready at ${service.url}`);
+  if (service.setupLink) {
+    console.log(
+      `\nNo state administrator yet. Open this single-use link (valid for 24 hours) to create the first one:\n${service.setupLink}\n`,
+    );
+  }
+}
+
+async function keysCommand(config: Config, log: Logger, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'rotate' && sub !== 'status') throw new UsageError('keys needs "rotate" or "status".');
+  const { values } = parseArgs({ args: rest, options: { 'batch-size': { type: 'string' } } });
+  let batchSize: number | undefined;
+  if (values['batch-size'] !== undefined) {
+    batchSize = Number(values['batch-size']);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+      throw new UsageError('--batch-size must be a whole number from 1 to 10000.');
+  }
+  const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+  process.exitCode = await besideTheService(`keys ${sub}`, config, () =>
+    withDatabase(config, log, (db) =>
+      sub === 'rotate'
+        ? rotateKeysCommand(db, config, output, batchSize === undefined ? {} : { batchSize })
+        : keysStatusCommand(db, config, output),
+    ),
+  );
+}
+
+/** Runs an operator command; when the bundled PostgreSQL's data directory is taken, says what to do. */
+async function besideTheService<T>(command: string, config: Config, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (
+      error instanceof EmbeddedStartError &&
+      !config.databaseUrl &&
+      error.message.includes('already using the data directory')
+    ) {
+      throw new EmbeddedStartError(
+        `${error.message}\nWith the bundled PostgreSQL, "nwd ${command}" cannot run beside the service (one ` +
+          `process per data directory): stop the service first, then run it again. With DATABASE_URL it ` +
+          `runs while the service runs.`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function auditCommand(config: Config, log: Logger, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new UsageError('audit needs "verify".');
+  const { values } = parseArgs({ args: rest, options: { anchor: { type: 'string' } } });
+  let anchor: AuditHead | undefined;
+  if (values.anchor !== undefined) {
+    const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(values.anchor.trim().toLowerCase());
+    if (!m)
+      throw new UsageError('--anchor must be SEQ:HASH, as "nwd audit verify" printed it (row and sha256).');
+    anchor = { seq: Number(m[1]), hash: m[2]! };
+  }
+  const { exitCode, message } = await besideTheService('audit verify', config, () =>
+    withDatabase(config, log, (db) => auditVerifyCommand(db, anchor ? { anchor } : {})),
+  );
+  if (exitCode === 0) console.log(message);
+  else console.error(message);
+  process.exitCode = exitCode;
 }
 
 async function importHsds(config: Config, log: Logger, args: string[]): Promise<void> {
@@ -182,7 +296,15 @@ export async function main(argv: string[]): Promise<void> {
         return await importHsds(config, log, args);
       case 'export-hsds':
         return await exportHsds(config, log, args);
+      case 'keys':
+        return await keysCommand(config, log, args);
+      case 'audit':
+        return await auditCommand(config, log, args);
       case undefined:
+      case 'users':
+        return await accountsCommand(config, log, 'users', (ctx) => usersCommand(ctx, args));
+      case 'tokens':
+        return await accountsCommand(config, log, 'tokens', (ctx) => tokensCommand(ctx, args));
       case 'help':
       case '--help':
       case '-h':
@@ -199,7 +321,11 @@ export async function main(argv: string[]): Promise<void> {
       error instanceof ConfigError ||
       error instanceof EmbeddedStartError ||
       error instanceof PackError ||
-      error instanceof MigrationError
+      error instanceof MigrationError ||
+      error instanceof MasterKeyError ||
+      error instanceof MasterKeyUnavailableError ||
+      error instanceof KeysCommandError ||
+      error instanceof MailConfigError
     ) {
       console.error(error.message);
       process.exitCode = 1;

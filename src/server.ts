@@ -1,18 +1,29 @@
 /**
- * Running the service: database (bundled or given), migrations, the jurisdiction pack, the HTTP
- * server, and a clean shutdown — stop taking requests, let those in flight finish, close the pool,
- * then stop the bundled PostgreSQL.
+ * Running the service: database (bundled or given), migrations, the encryption keys, the jurisdiction
+ * pack, the HTTP server, the email outbox delivery, and a clean shutdown — stop taking requests, let
+ * those in flight finish, stop email delivery, close the pool, then stop the bundled PostgreSQL.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { openDatabase, type Database, type DatabaseHandle } from './db/database.ts';
 import { lockDataDir, startEmbedded, type EmbeddedServer } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { GeographyCache } from './features/help/repository.ts';
 import { importPack } from './pack/import.ts';
+import { createSetupLink } from './features/accounts/service.ts';
+import type { Keyring } from './platform/crypto/index.ts';
+import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
+import {
+  deliverPending,
+  describeFailure,
+  transportFromConfig,
+  type DeliveryOptions,
+  type MailTransport,
+  type SiteOrigin,
+} from './platform/mail/index.ts';
 
 export interface DatabaseSetup {
   url: string;
@@ -50,17 +61,30 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
 
 export interface RunningService {
   url: string;
+  /** A one-time link to set up the first state administrator, when there is none yet. */
+  setupLink: string | null;
   server: ServerType;
   stop(reason: string): Promise<void>;
 }
 
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const started = performance.now();
+  // Before anything starts: with DATABASE_URL a missing master key is refused, never created.
+  assertMasterKeyAvailable(config);
   const setup = await openConfiguredDatabase(config, log);
   const { db } = setup.handle;
+  let keys: LoadedKeys;
+  let transport: MailTransport;
   try {
     const applied = await migrate(db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
+    keys = await loadKeys(db, config, log);
+    transport = transportFromConfig({
+      smtpUrl: config.secrets.get('SMTP_URL'),
+      from: config.mailFrom,
+      log,
+      production: config.production,
+    });
     const imported = await importPack(db, config.packDir, { force: false });
     if (imported.imported)
       log.info(
@@ -76,7 +100,12 @@ export async function startService(config: Config, log: Logger): Promise<Running
   geography.watch((error) => log.warn({ err: String(error) }, 'could not refresh reference data'));
 
   const lifecycle = { draining: false };
-  const { app } = createApp({ db, geography, config, log, lifecycle });
+  const site: SiteOrigin = {
+    origin: config.publicUrl ?? `http://localhost:${config.port}`,
+    development: !config.production,
+  };
+  const { keyring } = keys;
+  const { app } = createApp({ db, geography, keyring, site, config, log, lifecycle });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
@@ -84,6 +113,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${address.port}`;
+  // Development without NWD_PUBLIC_URL: links point at the port actually listened on (PORT=0 picks one).
+  if (config.publicUrl === null) site.origin = `http://localhost:${address.port}`;
+  const delivery = startOutboxDelivery({ db, keyring, transport, log });
+  // With no state administrator yet, a single-use link to create the first one (printed by `nwd start`).
+  const setupLink = await createSetupLink({ db, keyring, site });
   log.info(
     { url, ms: Math.round(performance.now() - started), database: setup.embedded ? 'bundled' : 'external' },
     'ready',
@@ -104,6 +138,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
         }, 10_000);
         force.unref();
       });
+      // A delivery in progress finishes (or fails and is retried later) before the pool closes.
+      await delivery.stop();
       await setup.release();
       log.info('stopped');
     })();
@@ -120,5 +156,57 @@ export async function startService(config: Config, log: Logger): Promise<Running
       void stop('database stopped').finally(() => log.flush(() => process.exit(1)));
     });
   }
-  return { url, server, stop };
+  return { url, server, stop, setupLink };
+}
+
+export interface OutboxDeliverySettings {
+  db: Database;
+  keyring: Keyring;
+  transport: MailTransport;
+  log: Logger;
+  /** Time between runs (default 5 s). */
+  intervalMs?: number;
+  delivery?: Omit<DeliveryOptions, 'log'>;
+}
+
+/**
+ * Sends the email outbox every `intervalMs` on an unref'd timer (it never keeps the process alive);
+ * a run that is still going when the next is due is not overlapped. `stop()` waits for the run in
+ * progress, then closes the transport.
+ *
+ * @example
+ * const delivery = startOutboxDelivery({ db, keyring, transport, log });
+ * await delivery.stop(); // before the pool closes
+ */
+export function startOutboxDelivery(settings: OutboxDeliverySettings): { stop(): Promise<void> } {
+  const { db, keyring, transport, log } = settings;
+  const options: DeliveryOptions = { batchSize: 20, maxAttempts: 5, ...settings.delivery, log };
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const run = () => {
+    if (running || stopped) return;
+    running = deliverPending(db, keyring, transport, options)
+      .then(
+        () => undefined,
+        // The message is cleaned of addresses and URLs; the outbox keeps the emails for the next run.
+        (error: unknown) => log.warn({ err: describeFailure(error) }, 'email delivery failed; will retry'),
+      )
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(run, settings.intervalMs ?? 5_000);
+  timer.unref();
+  let stopping: Promise<void> | null = null;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        clearInterval(timer);
+        await running;
+        await transport.close();
+      })();
+      return stopping;
+    },
+  };
 }

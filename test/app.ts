@@ -1,5 +1,7 @@
 /**
  * The application wired to a test database, for requests through `app.request()` or a real server.
+ * Each test app has a random master key of its own (its keyring encrypts into its own database) and
+ * configures rate-limit hashing with it.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -7,16 +9,23 @@ import { Writable } from 'node:stream';
 import { createApp } from '../src/app.ts';
 import type { AppDeps } from '../src/app-types.ts';
 import { GeographyCache } from '../src/features/help/repository.ts';
+import { Keyring, generateMasterKey, type MasterKey } from '../src/platform/crypto/index.ts';
 import { createLogger } from '../src/platform/log.ts';
+import type { SiteOrigin } from '../src/platform/mail/index.ts';
+import { RATE_LIMIT_INDEX_PURPOSE, configureRateLimitHashing } from '../src/platform/rate-limit/index.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 
 export const QUICK_EXIT_URL = 'https://www.weather.gov/';
+/** The origin links in a test app's emails point at. */
+export const TEST_SITE: Readonly<SiteOrigin> = { origin: 'http://localhost:3000', development: true };
 
 export interface TestApp {
   app: ReturnType<typeof createApp>['app'];
   policies: ReturnType<typeof createApp>['policies'];
   deps: AppDeps;
   database: TestDatabase;
+  /** This app's master key (random per test app). */
+  masterKey: MasterKey;
   /** Every line the app logged, for asserting what logs hold. */
   logLines: string[];
   close(): Promise<void>;
@@ -34,15 +43,21 @@ export async function testApp(): Promise<TestApp> {
   const log = createLogger('info', sink);
   const geography = new GeographyCache(database.db);
   await geography.load();
+  const masterKey = generateMasterKey();
+  const keyring = new Keyring(database.db, masterKey);
+  // Module-wide, as in the service: the most recently built test app's key counts.
+  configureRateLimitHashing(await keyring.indexKeyFor(RATE_LIMIT_INDEX_PURPOSE));
   const deps: AppDeps = {
     db: database.db,
     geography,
+    keyring,
+    site: { ...TEST_SITE },
     config: { quickExitUrl: QUICK_EXIT_URL, production: false },
     log,
     lifecycle: { draining: false },
   };
   const { app, policies } = createApp(deps);
-  return { app, policies, deps, database, logLines, close: () => database.drop() };
+  return { app, policies, deps, database, masterKey, logLines, close: () => database.drop() };
 }
 
 export async function listen(

@@ -1,7 +1,8 @@
 /**
  * The service as an operator runs it: `nwd start` with the bundled PostgreSQL on a fresh data
- * directory, a second process refused, a clean SIGTERM that lets a request in flight finish, and
- * recovery after `kill -9` of the application or of PostgreSQL with nothing committed lost.
+ * directory (creating the master key file and saying loudly to back it up), a second process refused,
+ * a clean SIGTERM that lets a request in flight finish, and recovery after `kill -9` of the application
+ * or of PostgreSQL with nothing committed lost. With DATABASE_URL: no master key, no start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -11,12 +12,15 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateMasterKey, readMasterKeyFile } from '../src/platform/crypto/index.ts';
 import { NWD, runNwd } from './cli.ts';
 
 interface Running {
   child: ChildProcess;
   url: string;
+  /** Standard output and standard error, interleaved. */
   output: () => string;
+  stderr: () => string;
   exit: Promise<number | null>;
 }
 
@@ -38,8 +42,12 @@ function start(env: Record<string, string> = {}): Promise<Running> {
   });
   started.push(child);
   let out = '';
+  let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+    err += d.toString();
+  });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${out}`)), 60_000);
@@ -48,7 +56,7 @@ function start(env: Record<string, string> = {}): Promise<Running> {
       if (m?.[1]) {
         clearInterval(check);
         clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out, exit });
+        resolve({ child, url: m[1], output: () => out, stderr: () => err, exit });
       }
     }, 25);
     void exit.then((code) => {
@@ -109,6 +117,31 @@ describe('nwd start with the bundled PostgreSQL', () => {
     first = await start();
   }, 90_000);
 
+  it('creates the master key file (0600) on first start and says loudly, on stderr, to back it up', () => {
+    const keyFile = join(dataDir, 'master.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readMasterKeyFile(keyFile);
+    expect(first.stderr()).toContain(keyFile);
+    expect(first.stderr()).toContain(key.id);
+    expect(first.stderr()).toMatch(/A NEW MASTER KEY WAS CREATED/);
+    expect(first.stderr()).toMatch(/personal data in the database can never be read again/);
+    expect(first.stderr()).toMatch(/BACK IT UP NOW, separately from the database backups/);
+    // Never the key itself, on either stream.
+    for (const encoded of [key.encode(), key.bytes.toString('hex'), key.bytes.toString('base64url')]) {
+      expect(first.output()).not.toContain(encoded);
+    }
+  });
+
+  it('prints a single-use link to set up the first state administrator, which opens the set-up form', async () => {
+    const link = /No state administrator yet[^\n]*\n(http:\/\/\S+\/staff\/setup\/nwdl_\S+)/.exec(
+      first.output(),
+    )?.[1];
+    expect(link).toBeTruthy();
+    const page = await fetch(new URL(new URL(link ?? '').pathname, first.url));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Set up No Wrong Door');
+  });
+
   it('serves on a fresh data directory, on a port it chose, behind a password', async () => {
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${first.url}/`)).status).toBe(200);
@@ -134,9 +167,12 @@ describe('nwd start with the bundled PostgreSQL', () => {
     await first.exit;
     // The bundled PostgreSQL outlives the killed application …
     expect(before && alive(before.pid)).toBe(true);
-    // … and the next start stops it cleanly and starts again.
+    // … and the next start stops it cleanly and starts again, with the same master key.
+    const keyBefore = readMasterKeyFile(join(dataDir, 'master.key')).id;
     const again = await start();
     expect((await fetch(`${again.url}/readyz`)).status).toBe(200);
+    expect(again.stderr()).not.toMatch(/NEW MASTER KEY/);
+    expect(readMasterKeyFile(join(dataDir, 'master.key')).id).toBe(keyBefore);
     expect(await query(`select name from data_versions where name = 'marker-app-kill'`)).toHaveLength(1);
     first = again;
   }, 90_000);
@@ -181,7 +217,7 @@ describe('nwd start with the bundled PostgreSQL', () => {
 });
 
 describe('nwd start with DATABASE_URL', () => {
-  it('uses the given server and starts no bundled one', async () => {
+  async function withEmptyDatabase(work: (url: string, dir: string) => Promise<void>): Promise<void> {
     const adminUrl = inject('adminUrl');
     const name = `nwd_start_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl });
@@ -191,16 +227,39 @@ describe('nwd start with DATABASE_URL', () => {
     u.pathname = `/${name}`;
     const emptyDir = mkdtempSync(join(tmpdir(), 'nwd-ext-'));
     try {
-      const running = await start({ DATABASE_URL: u.toString(), NWD_DATA_DIR: emptyDir });
-      const res = await fetch(`${running.url}/api/v1/navigators?county=Stearns`);
-      expect(res.status).toBe(200);
-      expect(existsSync(join(emptyDir, 'pg'))).toBe(false);
-      running.child.kill('SIGTERM');
-      expect(await running.exit).toBe(0);
+      await work(u.toString(), emptyDir);
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
       rmSync(emptyDir, { recursive: true, force: true });
     }
+  }
+
+  it('uses the given server and starts no bundled one', async () => {
+    await withEmptyDatabase(async (url, emptyDir) => {
+      const running = await start({
+        DATABASE_URL: url,
+        NWD_DATA_DIR: emptyDir,
+        NWD_MASTER_KEY: generateMasterKey().encode(),
+      });
+      const res = await fetch(`${running.url}/api/v1/navigators?county=Stearns`);
+      expect(res.status).toBe(200);
+      expect(existsSync(join(emptyDir, 'pg'))).toBe(false);
+      expect(existsSync(join(emptyDir, 'master.key'))).toBe(false);
+      running.child.kill('SIGTERM');
+      expect(await running.exit).toBe(0);
+    });
   }, 90_000);
+
+  it('refuses to start without a master key, saying what to do, and creates none', async () => {
+    await withEmptyDatabase(async (url, emptyDir) => {
+      const r = await runNwd(['start'], { PORT: '0', DATABASE_URL: url, NWD_DATA_DIR: emptyDir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/No master key: DATABASE_URL is set/);
+      expect(r.stderr).toContain('NWD_MASTER_KEY');
+      expect(r.stderr).toContain(join(emptyDir, 'master.key'));
+      expect(r.stdout).not.toMatch(/ready/);
+      expect(existsSync(join(emptyDir, 'master.key'))).toBe(false);
+    });
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import type { Logger } from './log.ts';
 export async function renderPage(
   c: Context,
   element: unknown,
-  status: 200 | 400 | 404 | 500 | 503 = 200,
+  status: 200 | 400 | 403 | 404 | 429 | 500 | 503 = 200,
 ): Promise<Response> {
   const html = await (element as { toString(): string | Promise<string> }).toString();
   return c.html(`<!doctype html>${html}`, status);

@@ -2,14 +2,25 @@
  * Who may call each route, declared in one place. Every route the app serves must have a policy: a
  * test enumerates the app's routes and fails on any that lacks one.
  */
+import type { Action } from './access.ts';
+
 export type Policy =
   /** Anyone, signed in or not. Public routes set no cookie and record nothing about the caller. */
   | { kind: 'public' }
   /** Operations probes (health and readiness). */
-  | { kind: 'probe' };
+  | { kind: 'probe' }
+  /** The way into the staff side (sign-in steps, set-up, invitations, password reset): anyone. */
+  | { kind: 'staff_entry' }
+  /** Any person with a complete staff session (both factors where required). */
+  | { kind: 'signed_in' }
+  /** A complete staff session whose role may take the action (the handler checks the scope). */
+  | { kind: 'staff_action'; action: Action };
 
 export const PUBLIC: Policy = { kind: 'public' };
 export const PROBE: Policy = { kind: 'probe' };
+export const STAFF_ENTRY: Policy = { kind: 'staff_entry' };
+export const SIGNED_IN: Policy = { kind: 'signed_in' };
+export const staffAction = (action: Action): Policy => ({ kind: 'staff_action', action });
 
 export class PolicyRegistry {
   private readonly policies = new Map<string, Policy>();

@@ -8,10 +8,12 @@
  * sensitive actions.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import {
+  POLICY,
   ROLES_WITH_PERSONAL_DATA,
   can,
   type Action,
@@ -98,16 +100,35 @@ export function emailIndex(
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
 
+// The outbox's own rule: an address the service accepts must be one it can send to.
+const deliverable = z.email().max(254);
+
 function requireEmail(email: string): string {
   const value = email.trim();
-  if (!EMAIL.test(value))
+  if (!EMAIL.test(value) || !deliverable.safeParse(value).success) {
     throw new AccountError('invalid', 'Enter an email address such as name@example.org.');
+  }
   return value;
+}
+
+/** Plain text a person typed: no control characters (PostgreSQL refuses NUL). */
+function plainText(value: string, max: number, what: string): string {
+  const text = value.trim();
+  if (!text || text.length > max || /\p{Cc}/u.test(text)) {
+    throw new AccountError('invalid', `Give ${what} of up to ${max} characters, without control characters.`);
+  }
+  return text;
 }
 
 function requirePassword(password: string, context: { email?: string; displayName?: string }): void {
   const check = checkNewPassword(password, context);
   if (!check.ok) throw new AccountError('weak_password', check.reason);
+}
+
+/** The role may take the action somewhere; the scope is checked once the record is known. */
+function requireRoleMay(actor: Actor, action: Action): void {
+  if (!POLICY[action][actor.role])
+    throw new AccountError('forbidden', 'You do not have permission to do that.');
 }
 
 function requireAccess(actor: Actor, action: Action, target: Parameters<typeof can>[2]): void {
@@ -137,9 +158,7 @@ export async function createOrganization(
   origin: RequestOrigin,
 ): Promise<string> {
   requireAccess(actor, 'organizations.manage', {});
-  const name = input.name.trim();
-  if (name.length === 0 || name.length > 200)
-    throw new AccountError('invalid', 'Give the organisation a name of up to 200 characters.');
+  const name = plainText(input.name, 200, 'the organisation a name');
   return ctx.db.transaction().execute(async (trx) => {
     const clash = await trx
       .selectFrom('member_organizations')
@@ -337,7 +356,12 @@ export async function inviteUser(
         email_index: index,
         email_encrypted: await encryptField(ctx.keyring, field(userId, 'email'), email, trx),
         display_name_encrypted: input.displayName?.trim()
-          ? await encryptField(ctx.keyring, field(userId, 'display_name'), input.displayName.trim(), trx)
+          ? await encryptField(
+              ctx.keyring,
+              field(userId, 'display_name'),
+              plainText(input.displayName, 200, 'a name'),
+              trx,
+            )
           : null,
         role: input.role,
         regions,
@@ -493,9 +517,8 @@ export async function completeSetup(
 ): Promise<string> {
   const email = requireEmail(input.email);
   requirePassword(input.password, { email, displayName: input.displayName });
-  const orgName = input.organizationName.trim();
-  if (!orgName || orgName.length > 200)
-    throw new AccountError('invalid', 'Give the organisation a name of up to 200 characters.');
+  const orgName = plainText(input.organizationName, 200, 'the organisation a name');
+  const displayName = plainText(input.displayName, 200, 'your name');
   const hash = await hashPassword(input.password);
   const now = nowOf(ctx);
   return ctx.db.transaction().execute(async (trx) => {
@@ -520,9 +543,12 @@ export async function completeSetup(
         organization_id: org.id,
         email_index: await emailIndex(ctx, email, trx),
         email_encrypted: await encryptField(ctx.keyring, field(userId, 'email'), email, trx),
-        display_name_encrypted: input.displayName.trim()
-          ? await encryptField(ctx.keyring, field(userId, 'display_name'), input.displayName.trim(), trx)
-          : null,
+        display_name_encrypted: await encryptField(
+          ctx.keyring,
+          field(userId, 'display_name'),
+          displayName,
+          trx,
+        ),
         role: 'state_admin',
         password_hash: hash,
         updated_at: now,
@@ -606,16 +632,14 @@ export async function signInWithPassword(
   const attempt = { accountKey, address: origin.ip, now };
   const check = await checkSignIn(ctx.db, attempt);
   if (!check.allowed) {
-    await ctx.db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(trx, {
-          actorKind: 'anonymous',
-          action: 'sign_in.throttled',
-          ip: origin.ip,
-          userAgent: origin.userAgent,
-        }),
-      );
+    await ctx.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actorKind: 'anonymous',
+        action: 'sign_in.throttled',
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+      }),
+    );
     return { ok: false, reason: 'throttled', retryAfterSeconds: check.retryAfterSeconds };
   }
   const row = await ctx.db
@@ -862,21 +886,19 @@ export async function verifySecondFactor(
     : null;
   if (!outcome) {
     await recordSignInFailure(ctx.db, attempt);
-    await ctx.db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(trx, {
-          actorKind: 'user',
-          actorUserId: user.id,
-          action: 'sign_in.failure',
-          subjectType: 'staff_user',
-          subjectId: user.id,
-          organizationId: user.organization_id,
-          ip: origin.ip,
-          userAgent: origin.userAgent,
-          details: { step: 'second_factor' },
-        }),
-      );
+    await ctx.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actorKind: 'user',
+        actorUserId: user.id,
+        action: 'sign_in.failure',
+        subjectType: 'staff_user',
+        subjectId: user.id,
+        organizationId: user.organization_id,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        details: { step: 'second_factor' },
+      }),
+    );
     return { ok: false, reason: 'invalid' };
   }
   await recordSignInSuccess(ctx.db, { accountKey: attempt.accountKey });
@@ -1231,7 +1253,7 @@ export async function changeRole(
   input: { role: Role; regions: string[] },
   origin: RequestOrigin,
 ): Promise<void> {
-  requireAccess(session.actor, 'people.manage', {});
+  requireRoleMay(session.actor, 'people.manage');
   requireReauthenticated(ctx, session);
   if (input.role === 'state_admin' && session.actor.role !== 'state_admin')
     throw new AccountError('forbidden', 'Only a state administrator can make someone a state administrator.');
@@ -1274,7 +1296,7 @@ export async function setDisabled(
   disabled: boolean,
   origin: RequestOrigin,
 ): Promise<void> {
-  requireAccess(session.actor, 'people.manage', {});
+  requireRoleMay(session.actor, 'people.manage');
   if (userId === session.userId) throw new AccountError('invalid', 'You cannot disable your own account.');
   const now = nowOf(ctx);
   await ctx.db.transaction().execute(async (trx) => {
@@ -1318,7 +1340,7 @@ export async function resetTwoFactor(
   userId: string,
   origin: RequestOrigin,
 ): Promise<void> {
-  requireAccess(session.actor, 'people.manage', {});
+  requireRoleMay(session.actor, 'people.manage');
   requireReauthenticated(ctx, session);
   const now = nowOf(ctx);
   await ctx.db.transaction().execute(async (trx) => {
@@ -1361,7 +1383,7 @@ export async function unlockUser(
   userId: string,
   origin: RequestOrigin,
 ): Promise<boolean> {
-  requireAccess(session.actor, 'people.manage', {});
+  requireRoleMay(session.actor, 'people.manage');
   return ctx.db.transaction().execute(async (trx) => {
     const row = await administered(trx, session.actor, userId);
     const now = nowOf(ctx);

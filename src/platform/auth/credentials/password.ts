@@ -89,7 +89,12 @@ export async function hashPassword(password: string): Promise<string> {
  */
 export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
   if (password.length > MAX_VERIFY_INPUT) return burnVerification();
-  return verify(storedHash, normalise(password));
+  try {
+    return await verify(storedHash, normalise(password));
+  } catch {
+    // A stored value that is not an argon2 hash (a damaged or imported row) matches nothing.
+    return burnVerification();
+  }
 }
 
 /**

@@ -1,0 +1,242 @@
+/**
+ * `nwd users …` and `nwd tokens …`: account administration for operators and automation. Each
+ * command acts as the system (there is no person signed in), and each is audited as such.
+ */
+import { parseArgs } from 'node:util';
+import {
+  ACTIONS,
+  ORGANIZATION_TYPES,
+  ROLES,
+  type Action,
+  type OrganizationType,
+  type Role,
+} from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
+import { decryptField } from '../../platform/crypto/index.ts';
+import { AccountError, createApiToken, emailIndex, inviteUser, type AccountsContext } from './service.ts';
+
+export class CommandError extends Error {}
+
+const SYSTEM = { ip: 'command line', userAgent: 'nwd' };
+
+function one(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v.trim() === '') throw new CommandError(`--${name} is required.`);
+  return v.trim();
+}
+
+async function organizationByName(
+  ctx: AccountsContext,
+  name: string,
+  createAs: OrganizationType | null,
+): Promise<string> {
+  const found = await ctx.db
+    .selectFrom('member_organizations')
+    .select(['id', 'disabled_at'])
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+    .executeTakeFirst();
+  if (found) {
+    if (found.disabled_at) throw new CommandError(`The organisation "${name}" is disabled.`);
+    return found.id;
+  }
+  if (!createAs) {
+    throw new CommandError(
+      `There is no organisation "${name}". Add --org-type (${Object.keys(ORGANIZATION_TYPES).join(', ')}) to create it.`,
+    );
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('member_organizations')
+      .values({ name, type: createAs })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorKind: 'system',
+      action: 'organization.create',
+      subjectType: 'organization',
+      subjectId: row.id,
+      organizationId: row.id,
+      ip: SYSTEM.ip,
+      details: { type: createAs },
+    });
+    return row.id;
+  });
+}
+
+async function userByEmail(ctx: AccountsContext, email: string) {
+  const row = await ctx.db
+    .selectFrom('staff_users')
+    .select(['id', 'organization_id', 'disabled_at'])
+    .where('email_index', '=', await emailIndex(ctx, email))
+    .executeTakeFirst();
+  if (!row) throw new CommandError(`There is no account for ${email}.`);
+  return row;
+}
+
+/**
+ * `nwd users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]`,
+ * `nwd users list`, `nwd users disable --email E`. Returns the text to print.
+ */
+export async function usersCommand(ctx: AccountsContext, args: string[]): Promise<string> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      org: { type: 'string' },
+      'org-type': { type: 'string' },
+      region: { type: 'string', multiple: true },
+      name: { type: 'string' },
+    },
+  });
+  switch (sub) {
+    case 'add': {
+      const role = one(values, 'role');
+      if (!(ROLES as readonly string[]).includes(role))
+        throw new CommandError(`--role must be one of ${ROLES.join(', ')}.`);
+      const orgType = values['org-type'];
+      if (orgType !== undefined && !(orgType in ORGANIZATION_TYPES))
+        throw new CommandError(`--org-type must be one of ${Object.keys(ORGANIZATION_TYPES).join(', ')}.`);
+      const organizationId = await organizationByName(
+        ctx,
+        one(values, 'org'),
+        (orgType as OrganizationType | undefined) ?? null,
+      );
+      try {
+        const { link } = await inviteUser(
+          ctx,
+          'system',
+          {
+            email: one(values, 'email'),
+            role: role as Role,
+            organizationId,
+            regions: values.region ?? [],
+            displayName: values.name,
+          },
+          SYSTEM,
+        );
+        return `Invited ${one(values, 'email')} as ${role}. The invitation was also put in the email outbox. One-time link (expires in 7 days):\n${link}`;
+      } catch (error) {
+        if (error instanceof AccountError) throw new CommandError(error.message);
+        throw error;
+      }
+    }
+    case 'list': {
+      const rows = await ctx.db
+        .selectFrom('staff_users as u')
+        .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
+        .select([
+          'u.id',
+          'u.email_encrypted',
+          'u.role',
+          'u.regions',
+          'u.password_hash',
+          'u.totp_enabled_at',
+          'u.disabled_at',
+          'o.name as org',
+        ])
+        .orderBy('o.name')
+        .orderBy('u.created_at')
+        .execute();
+      const lines = await Promise.all(
+        rows.map(async (r) => {
+          const email = await decryptField(
+            ctx.keyring,
+            { table: 'staff_users', recordId: r.id, field: 'email' },
+            r.email_encrypted,
+          );
+          const status = r.disabled_at ? 'disabled' : r.password_hash ? 'active' : 'invited';
+          return [
+            email,
+            r.role,
+            r.org,
+            r.regions.join(',') || '-',
+            status,
+            r.totp_enabled_at ? '2fa' : 'no-2fa',
+          ].join('\t');
+        }),
+      );
+      await ctx.db.transaction().execute((trx) =>
+        recordAudit(trx, {
+          actorKind: 'system',
+          action: 'staff.list',
+          ip: SYSTEM.ip,
+          details: { count: rows.length, via: 'command line' },
+        }),
+      );
+      return ['email\trole\torganisation\tregions\tstatus\ttwo-factor', ...lines].join('\n');
+    }
+    case 'disable': {
+      const user = await userByEmail(ctx, one(values, 'email'));
+      const now = new Date();
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('staff_users')
+          .set({ disabled_at: now, updated_at: now })
+          .where('id', '=', user.id)
+          .execute();
+        await trx
+          .updateTable('staff_sessions')
+          .set({ ended_at: now })
+          .where('user_id', '=', user.id)
+          .where('ended_at', 'is', null)
+          .execute();
+        await trx
+          .updateTable('api_tokens')
+          .set({ revoked_at: now })
+          .where('user_id', '=', user.id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await recordAudit(trx, {
+          actorKind: 'system',
+          action: 'staff.disable',
+          subjectType: 'staff_user',
+          subjectId: user.id,
+          organizationId: user.organization_id,
+          ip: SYSTEM.ip,
+        });
+      });
+      return `Disabled ${one(values, 'email')}: their sessions ended and their API tokens were revoked.`;
+    }
+    default:
+      throw new CommandError(
+        'Usage: nwd users add --email E --role R --org O [--org-type T] [--region R …] | nwd users list | nwd users disable --email E',
+      );
+  }
+}
+
+/** `nwd tokens create --email E --scopes a,b --expires-days N`: prints the token once. */
+export async function tokensCommand(ctx: AccountsContext, args: string[]): Promise<string> {
+  const [sub, ...rest] = args;
+  if (sub !== 'create')
+    throw new CommandError('Usage: nwd tokens create --email E --scopes a,b --expires-days N');
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: 'string' }, scopes: { type: 'string' }, 'expires-days': { type: 'string' } },
+  });
+  const scopes = one(values, 'scopes')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = scopes.filter((s) => !(s in ACTIONS));
+  if (unknown.length)
+    throw new CommandError(
+      `Unknown scope ${unknown.join(', ')}. Scopes: ${Object.keys(ACTIONS).join(', ')}.`,
+    );
+  const days = Number(one(values, 'expires-days'));
+  const user = await userByEmail(ctx, one(values, 'email'));
+  if (user.disabled_at) throw new CommandError('That account is disabled.');
+  try {
+    const created = await createApiToken(
+      ctx,
+      'system',
+      { userId: user.id, scopes: scopes as Action[], expiresInDays: days },
+      SYSTEM,
+    );
+    return `API token for ${one(values, 'email')} (scopes ${scopes.join(', ')}; expires ${created.expiresAt.toISOString()}). It is shown only now:\n${created.token}`;
+  } catch (error) {
+    if (error instanceof AccountError) throw new CommandError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,1259 @@
+/**
+ * Administration pages: member organisations, people (invite, role and regions, disable, reset
+ * two-factor, unlock) and the audit log (browse, export as CSV). Thin: every change goes through a use
+ * case that checks access first and records its audit event in the same transaction.
+ *
+ * Sensitive changes (role, two-factor reset, CSV export) need a recent re-authentication; the use case
+ * says so with `reauthentication_required` and the page sends the person to sign in again, then back.
+ */
+import type { Context } from 'hono';
+import type { FC } from 'hono/jsx';
+import { z } from 'zod';
+import type { AppDeps, Feature } from '../../app-types.ts';
+import {
+  ORGANIZATION_TYPES,
+  ROLES,
+  ROLE_NAMES,
+  can,
+  type Action,
+  type Actor,
+  type OrganizationType,
+  type Role,
+  type Target,
+} from '../../platform/access.ts';
+import {
+  exportAuditCsv,
+  listAudit,
+  recordAudit,
+  type AuditCsvFilters,
+  type AuditEvent,
+} from '../../platform/audit/audit.ts';
+import { renderPage } from '../../platform/http.ts';
+import { staffAction } from '../../platform/policy.ts';
+import {
+  AccountError,
+  changeRole,
+  createOrganization,
+  getUser,
+  inviteUser,
+  listUsers,
+  recentlyReauthenticated,
+  resetTwoFactor,
+  setDisabled,
+  unlockUser,
+  type AccountsContext,
+  type CurrentSession,
+  type RequestOrigin,
+  type StaffUser,
+} from '../accounts/service.ts';
+import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from './layout.tsx';
+import { accountsContext, csrfToken, requestOrigin, requireStaff } from './web.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AUDIT_PAGE_SIZE = 50;
+/** Control characters (NUL cannot even be stored in text): no name, address or filter needs one. */
+const CONTROL = /\p{Cc}/u;
+/** The outbox's own check of a recipient, so an address it would refuse is caught on the form. */
+const deliverableEmail = z.email().max(254);
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Use cases that belong to organisations (kept here until the accounts service grows them)
+
+/**
+ * Disables or re-enables a member organisation. While it is disabled nobody in it can sign in or use
+ * an API token (the session and token checks look at the organisation), and no one can be invited to it.
+ */
+async function setOrganizationDisabled(
+  ctx: AccountsContext,
+  actor: Actor,
+  organizationId: string,
+  disabled: boolean,
+  origin: RequestOrigin,
+): Promise<void> {
+  if (!can(actor, 'organizations.manage', { organizationId }))
+    throw new AccountError('forbidden', 'You do not have permission to do that.');
+  if (disabled && organizationId === actor.organizationId)
+    throw new AccountError('invalid', 'You cannot disable your own organisation.');
+  const now = ctx.now ? ctx.now() : new Date();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = UUID.test(organizationId)
+      ? await trx
+          .selectFrom('member_organizations')
+          .select(['id', 'disabled_at'])
+          .where('id', '=', organizationId)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
+    if (!row) throw new AccountError('not_found', 'There is no such organisation.');
+    // Disabling twice keeps the first time.
+    if (disabled !== (row.disabled_at !== null)) {
+      await trx
+        .updateTable('member_organizations')
+        .set({ disabled_at: disabled ? now : null })
+        .where('id', '=', organizationId)
+        .execute();
+    }
+    await recordAudit(trx, {
+      actorKind: 'user',
+      actorUserId: actor.userId,
+      action: disabled ? 'organization.disable' : 'organization.enable',
+      subjectType: 'organization',
+      subjectId: organizationId,
+      organizationId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    });
+  });
+}
+
+/** Disables a member organisation (audited as `organization.disable`). */
+export function disableOrganization(
+  ctx: AccountsContext,
+  actor: Actor,
+  organizationId: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  return setOrganizationDisabled(ctx, actor, organizationId, true, origin);
+}
+
+/** Enables a member organisation again (audited as `organization.enable`). */
+export function enableOrganization(
+  ctx: AccountsContext,
+  actor: Actor,
+  organizationId: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  return setOrganizationDisabled(ctx, actor, organizationId, false, origin);
+}
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  type: OrganizationType;
+  disabled: boolean;
+  people: number;
+}
+
+async function organizationsWithCounts(deps: AppDeps): Promise<OrganizationRow[]> {
+  const rows = await deps.db
+    .selectFrom('member_organizations as o')
+    .leftJoin('staff_users as u', 'u.organization_id', 'o.id')
+    .select((eb) => ['o.id', 'o.name', 'o.type', 'o.disabled_at', eb.fn.count<string>('u.id').as('people')])
+    .groupBy('o.id')
+    .orderBy('o.name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    disabled: r.disabled_at !== null,
+    people: Number(r.people),
+  }));
+}
+
+async function organizationNames(deps: AppDeps): Promise<{ id: string; name: string; disabled: boolean }[]> {
+  const rows = await deps.db
+    .selectFrom('member_organizations')
+    .select(['id', 'name', 'disabled_at'])
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabled_at !== null }));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared page pieces
+
+async function frameOf(c: Context, deps: AppDeps, session: CurrentSession): Promise<StaffFrame> {
+  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
+}
+
+const page = renderPage;
+
+function forbiddenPage(c: Context, frame: StaffFrame): Promise<Response> {
+  return page(
+    c,
+    <StaffLayout frame={frame} title="You cannot see this page">
+      <p>Your role does not allow this. If you think it should, ask your organisation's administrator.</p>
+      <p>
+        <a href="/staff">Go to the staff home page</a>
+      </p>
+    </StaffLayout>,
+    403,
+  );
+}
+
+function notFoundPage(c: Context, frame: StaffFrame, what: string, back: string): Promise<Response> {
+  return page(
+    c,
+    <StaffLayout frame={frame} title={`${what} not found`}>
+      <p>We could not find that {what.toLowerCase()}, or you do not have access to it.</p>
+      <p>
+        <a href={back}>Go back</a>
+      </p>
+    </StaffLayout>,
+    404,
+  );
+}
+
+/**
+ * The signed-in session and its page frame, or the answer for someone who may not be here: a redirect
+ * to the next sign-in step, or a 403 page.
+ */
+async function guard(
+  c: Context,
+  deps: AppDeps,
+  action: Action,
+  target: (actor: Actor) => Target,
+): Promise<{ session: CurrentSession; frame: StaffFrame } | Response> {
+  const session = requireStaff(c);
+  if (session instanceof Response) return session;
+  const frame = await frameOf(c, deps, session);
+  if (!can(session.actor, action, target(session.actor))) return forbiddenPage(c, frame);
+  return { session, frame };
+}
+
+const ownOrganization = (actor: Actor): Target => ({ organizationId: actor.organizationId });
+const anyTarget = (): Target => ({});
+
+/** Where a person signs in again before a sensitive action, and comes back to afterwards. */
+function reauthenticateRedirect(c: Context, next: string): Response {
+  return c.redirect(`/staff/reauthenticate?next=${encodeURIComponent(next)}`, 303);
+}
+
+type Form = Record<string, string | File | (string | File)[]>;
+
+async function readForm(c: Context): Promise<Form> {
+  return c.req.parseBody({ all: true }).catch(() => ({}));
+}
+
+function text(form: Form, name: string): string {
+  const v = form[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first : '';
+}
+
+function texts(form: Form, name: string): string[] {
+  const v = form[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
+    (x): x is string => typeof x === 'string',
+  );
+}
+
+const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+const isOrganizationType = (value: string): value is OrganizationType =>
+  Object.prototype.hasOwnProperty.call(ORGANIZATION_TYPES, value);
+
+/** Roles the actor may give: only a state administrator can make another. */
+const grantableRoles = (actor: Actor): Role[] =>
+  ROLES.filter((r) => r !== 'state_admin' || actor.role === 'state_admin');
+
+const Success: FC<{ message: string | null }> = ({ message }) =>
+  message ? (
+    <div class="ok" role="status">
+      <p>{message}</p>
+    </div>
+  ) : null;
+
+const RegionChoices: FC<{ regions: { id: string; name: string }[]; checked: string[]; id: string }> = ({
+  regions,
+  checked,
+  id,
+}) => (
+  <fieldset id={id}>
+    <legend>Regions</legend>
+    <p class="hint">Only for regional navigators: choose at least one. Other roles have no regions.</p>
+    {regions.map((r) => (
+      <label>
+        <input type="checkbox" name="regions" value={r.id} checked={checked.includes(r.id)} /> {r.name}
+      </label>
+    ))}
+  </fieldset>
+);
+
+function regionList(deps: AppDeps): { id: string; name: string }[] {
+  return [...deps.geography.get().regions.values()]
+    .map((r) => ({ id: r.id, name: r.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function regionNames(deps: AppDeps, ids: readonly string[]): string {
+  const regions = deps.geography.get().regions;
+  return ids.map((id) => regions.get(id)?.name ?? id).join(', ');
+}
+
+const statusOf = (u: StaffUser): string => (u.disabled ? 'Disabled' : u.active ? 'Active' : 'Invited');
+
+/** Unknown regions are refused rather than stored. */
+function checkRegions(deps: AppDeps, role: Role, regions: string[], field: string): FieldError[] {
+  if (role !== 'navigator') return [];
+  const known = deps.geography.get().regions;
+  if (regions.length === 0)
+    return [{ field, message: 'Choose at least one region for a regional navigator.' }];
+  if (regions.some((r) => !known.has(r))) return [{ field, message: 'Choose regions from the list.' }];
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Organisations
+
+const ORGANIZATION_DONE: Record<string, string> = {
+  created: 'The organisation was added.',
+  disabled: 'The organisation is disabled. Nobody in it can sign in until it is enabled again.',
+  enabled: 'The organisation is enabled again.',
+};
+
+const OrganizationsView: FC<{
+  frame: StaffFrame;
+  organizations: OrganizationRow[];
+  actor: Actor;
+  errors: FieldError[];
+  values: { name: string; type: string };
+  done: string | null;
+}> = ({ frame, organizations, actor, errors, values, done }) => (
+  <StaffLayout frame={frame} title="Organisations">
+    <ErrorSummary errors={errors} />
+    <Success message={done} />
+    <table id="organizations" tabindex={0}>
+      <caption>Member organisations</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">Type</th>
+          <th scope="col">People</th>
+          <th scope="col">Status</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {organizations.map((o) => (
+          <tr>
+            <th scope="row">
+              <a href={`/staff/admin/people?organization=${o.id}`}>{o.name}</a>
+            </th>
+            <td>{ORGANIZATION_TYPES[o.type]}</td>
+            <td>{String(o.people)}</td>
+            <td>{o.disabled ? 'Disabled' : 'Active'}</td>
+            <td>
+              {o.id === actor.organizationId ? (
+                'Your organisation'
+              ) : (
+                <form
+                  method="post"
+                  action={`/staff/admin/organizations/${o.id}/${o.disabled ? 'enable' : 'disable'}`}
+                >
+                  <CsrfField token={frame.csrf} />
+                  <button type="submit" class="btn alt">
+                    {o.disabled ? 'Enable' : 'Disable'}
+                    <span class="skip"> {o.name}</span>
+                  </button>
+                </form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+    <h2 id="add-h">Add an organisation</h2>
+    <form method="post" action="/staff/admin/organizations" aria-labelledby="add-h" novalidate>
+      <CsrfField token={frame.csrf} />
+      <label for="name">Name</label>
+      <input
+        id="name"
+        name="name"
+        type="text"
+        maxlength={200}
+        required
+        value={values.name}
+        autocomplete="off"
+      />
+      <label for="type">Type</label>
+      <select id="type" name="type" required>
+        <option value="">Choose a type</option>
+        {Object.entries(ORGANIZATION_TYPES).map(([value, label]) => (
+          <option value={value} selected={value === values.type}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <p>
+        <button type="submit">Add organisation</button>
+      </p>
+    </form>
+  </StaffLayout>
+);
+
+async function organizationsPage(
+  c: Context,
+  deps: AppDeps,
+  state: { errors: FieldError[]; values: { name: string; type: string }; status: 200 | 400 },
+): Promise<Response> {
+  const g = await guard(c, deps, 'organizations.manage', anyTarget);
+  if (g instanceof Response) return g;
+  const done = ORGANIZATION_DONE[c.req.query('done') ?? ''] ?? null;
+  return page(
+    c,
+    <OrganizationsView
+      frame={g.frame}
+      organizations={await organizationsWithCounts(deps)}
+      actor={g.session.actor}
+      errors={state.errors}
+      values={state.values}
+      done={state.status === 200 ? done : null}
+    />,
+    state.status,
+  );
+}
+
+async function createOrganizationAction(c: Context, deps: AppDeps): Promise<Response> {
+  const g = await guard(c, deps, 'organizations.manage', anyTarget);
+  if (g instanceof Response) return g;
+  const form = await readForm(c);
+  const values = { name: text(form, 'name'), type: text(form, 'type') };
+  const errors: FieldError[] = [];
+  const name = values.name.trim();
+  if (!name) errors.push({ field: 'name', message: 'Enter the name of the organisation.' });
+  else if (name.length > 200)
+    errors.push({ field: 'name', message: 'The name must be 200 characters or fewer.' });
+  else if (CONTROL.test(name))
+    errors.push({ field: 'name', message: 'Use letters, numbers, spaces and punctuation only.' });
+  if (!isOrganizationType(values.type))
+    errors.push({ field: 'type', message: 'Choose the type of organisation.' });
+  if (errors.length === 0 && isOrganizationType(values.type)) {
+    try {
+      await createOrganization(
+        accountsContext(deps),
+        g.session.actor,
+        { name, type: values.type },
+        requestOrigin(c),
+      );
+      return c.redirect('/staff/admin/organizations?done=created', 303);
+    } catch (error) {
+      if (!(error instanceof AccountError)) throw error;
+      if (error.code === 'forbidden') return forbiddenPage(c, g.frame);
+      errors.push({ field: 'name', message: error.message });
+    }
+  }
+  return organizationsPage(c, deps, { errors, values, status: 400 });
+}
+
+async function organizationStatusAction(c: Context, deps: AppDeps, disabled: boolean): Promise<Response> {
+  const g = await guard(c, deps, 'organizations.manage', anyTarget);
+  if (g instanceof Response) return g;
+  const id = c.req.param('id') ?? '';
+  try {
+    await (disabled ? disableOrganization : enableOrganization)(
+      accountsContext(deps),
+      g.session.actor,
+      id,
+      requestOrigin(c),
+    );
+    return c.redirect(`/staff/admin/organizations?done=${disabled ? 'disabled' : 'enabled'}`, 303);
+  } catch (error) {
+    if (!(error instanceof AccountError)) throw error;
+    if (error.code === 'forbidden') return forbiddenPage(c, g.frame);
+    if (error.code === 'not_found')
+      return notFoundPage(c, g.frame, 'Organisation', '/staff/admin/organizations');
+    return organizationsPage(c, deps, {
+      errors: [{ field: 'organizations', message: error.message }],
+      values: { name: '', type: '' },
+      status: 400,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// People
+
+interface InviteValues {
+  email: string;
+  displayName: string;
+  role: string;
+  organization: string;
+  regions: string[];
+}
+
+const EMPTY_INVITE: InviteValues = { email: '', displayName: '', role: '', organization: '', regions: [] };
+
+const InviteForm: FC<{
+  frame: StaffFrame;
+  actor: Actor;
+  organizations: { id: string; name: string; disabled: boolean }[];
+  regions: { id: string; name: string }[];
+  values: InviteValues;
+}> = ({ frame, actor, organizations, regions, values }) => {
+  const mayChooseOrganization = can(actor, 'people.invite', {});
+  const own = organizations.find((o) => o.id === actor.organizationId);
+  return (
+    <form method="post" action="/staff/admin/people/invite" aria-labelledby="invite-h" novalidate>
+      <h2 id="invite-h">Invite someone</h2>
+      <p>They get an email with a link to choose a password. The link works once, for 7 days.</p>
+      <CsrfField token={frame.csrf} />
+      <label for="email">Email address</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        autocomplete="off"
+        spellcheck={false}
+        required
+        value={values.email}
+      />
+      <label for="displayName">Name</label>
+      <p class="hint">How they appear to colleagues. Optional.</p>
+      <input id="displayName" name="displayName" type="text" autocomplete="off" value={values.displayName} />
+      <label for="role">Role</label>
+      <select id="role" name="role" required>
+        <option value="">Choose a role</option>
+        {grantableRoles(actor).map((r) => (
+          <option value={r} selected={r === values.role}>
+            {ROLE_NAMES[r]}
+          </option>
+        ))}
+      </select>
+      {mayChooseOrganization ? (
+        <>
+          <label for="organization">Organisation</label>
+          <select id="organization" name="organization" required>
+            <option value="">Choose an organisation</option>
+            {organizations
+              .filter((o) => !o.disabled)
+              .map((o) => (
+                <option value={o.id} selected={o.id === values.organization}>
+                  {o.name}
+                </option>
+              ))}
+          </select>
+        </>
+      ) : (
+        <p>They will join {own?.name ?? 'your organisation'}.</p>
+      )}
+      <RegionChoices regions={regions} checked={values.regions} id="regions" />
+      <p>
+        <button type="submit">Send invitation</button>
+      </p>
+    </form>
+  );
+};
+
+async function peoplePage(
+  c: Context,
+  deps: AppDeps,
+  state: { errors: FieldError[]; values: InviteValues; status: 200 | 400 },
+): Promise<Response> {
+  const g = await guard(c, deps, 'people.list', ownOrganization);
+  if (g instanceof Response) return g;
+  const actor = g.session.actor;
+  const everyone = can(actor, 'people.list', {});
+  const organizations = await organizationNames(deps);
+  const names = new Map(organizations.map((o) => [o.id, o.name]));
+  const requested = c.req.query('organization') ?? '';
+  const filter = everyone ? (names.has(requested) ? requested : null) : actor.organizationId;
+  const people = await listUsers(accountsContext(deps), actor, filter, requestOrigin(c));
+  return page(
+    c,
+    <StaffLayout frame={g.frame} title="People">
+      <ErrorSummary errors={state.errors} />
+      {everyone ? (
+        <form method="get" action="/staff/admin/people">
+          <label for="filter-organization">Organisation</label>
+          <select id="filter-organization" name="organization">
+            <option value="">All organisations</option>
+            {organizations.map((o) => (
+              <option value={o.id} selected={o.id === filter}>
+                {o.name}
+                {o.disabled ? ' (disabled)' : ''}
+              </option>
+            ))}
+          </select>{' '}
+          <button type="submit" class="btn alt">
+            Show people
+          </button>
+        </form>
+      ) : null}
+      <table tabindex={0}>
+        <caption>
+          {people.length === 1 ? '1 person' : `${people.length} people`}
+          {filter ? ` in ${names.get(filter) ?? 'this organisation'}` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Name</th>
+            {everyone ? <th scope="col">Organisation</th> : null}
+            <th scope="col">Role</th>
+            <th scope="col">Regions</th>
+            <th scope="col">Two-factor</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {people.map((p) => (
+            <tr>
+              <th scope="row">
+                <a href={`/staff/admin/people/${p.id}`}>{p.email}</a>
+              </th>
+              <td>{p.displayName ?? ''}</td>
+              {everyone ? <td>{names.get(p.organizationId) ?? ''}</td> : null}
+              <td>{ROLE_NAMES[p.role]}</td>
+              <td>{regionNames(deps, p.regions)}</td>
+              <td>{p.twoFactorEnabled ? 'Yes' : 'No'}</td>
+              <td>{statusOf(p)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {can(actor, 'people.invite', { organizationId: actor.organizationId }) ? (
+        <InviteForm
+          frame={g.frame}
+          actor={actor}
+          organizations={organizations}
+          regions={regionList(deps)}
+          values={state.values}
+        />
+      ) : null}
+    </StaffLayout>,
+    state.status,
+  );
+}
+
+function inviteErrorField(error: AccountError): string {
+  if (error.code === 'conflict') return 'email';
+  if (error.code === 'not_found') return 'organization';
+  if (/region/i.test(error.message)) return 'regions';
+  if (/email/i.test(error.message)) return 'email';
+  return 'role';
+}
+
+async function inviteAction(c: Context, deps: AppDeps): Promise<Response> {
+  const g = await guard(c, deps, 'people.invite', ownOrganization);
+  if (g instanceof Response) return g;
+  const actor = g.session.actor;
+  const form = await readForm(c);
+  const values: InviteValues = {
+    email: text(form, 'email').trim(),
+    displayName: text(form, 'displayName').trim(),
+    role: text(form, 'role'),
+    organization: can(actor, 'people.invite', {}) ? text(form, 'organization') : actor.organizationId,
+    regions: texts(form, 'regions'),
+  };
+  const errors: FieldError[] = [];
+  if (!values.email) errors.push({ field: 'email', message: 'Enter their email address.' });
+  else if (CONTROL.test(values.email) || !deliverableEmail.safeParse(values.email).success)
+    errors.push({ field: 'email', message: 'Enter an email address such as name@example.org.' });
+  if (values.displayName.length > 200)
+    errors.push({ field: 'displayName', message: 'The name must be 200 characters or fewer.' });
+  else if (CONTROL.test(values.displayName))
+    errors.push({ field: 'displayName', message: 'Use letters, numbers, spaces and punctuation only.' });
+  const role = values.role;
+  if (!isRole(role) || !grantableRoles(actor).includes(role))
+    errors.push({ field: 'role', message: 'Choose a role from the list.' });
+  if (!UUID.test(values.organization))
+    errors.push({ field: 'organization', message: 'Choose an organisation.' });
+  if (isRole(role)) errors.push(...checkRegions(deps, role, values.regions, 'regions'));
+  if (errors.length === 0 && isRole(role)) {
+    try {
+      const { userId, link } = await inviteUser(
+        accountsContext(deps),
+        actor,
+        {
+          email: values.email,
+          role,
+          organizationId: values.organization,
+          regions: values.regions,
+          displayName: values.displayName || undefined,
+        },
+        requestOrigin(c),
+      );
+      return page(
+        c,
+        <StaffLayout frame={g.frame} title="Invitation sent">
+          {deps.site.development ? (
+            <div class="flag">
+              <p>Local development: no email is sent. Give them this link (it works once, for 7 days):</p>
+              <p>
+                <code>{link}</code>
+              </p>
+            </div>
+          ) : (
+            <p>We have emailed them a link to choose a password. It works once, for 7 days.</p>
+          )}
+          <p>
+            <a href={`/staff/admin/people/${userId}`}>See their account</a>
+          </p>
+          <p>
+            <a href="/staff/admin/people">Back to people</a>
+          </p>
+        </StaffLayout>,
+      );
+    } catch (error) {
+      if (!(error instanceof AccountError)) throw error;
+      if (error.code === 'forbidden') return forbiddenPage(c, g.frame);
+      errors.push({ field: inviteErrorField(error), message: error.message });
+    }
+  }
+  return peoplePage(c, deps, { errors, values, status: 400 });
+}
+
+const PERSON_DONE: Record<string, string> = {
+  role: 'Role and regions saved. Their sessions have ended: the new role applies when they next sign in.',
+  disable: 'The account is disabled. Their sessions and API tokens have ended.',
+  enable: 'The account is enabled again.',
+  'reset-two-factor':
+    'Two-factor sign-in was reset. They will set up their authenticator app again at their next sign-in.',
+  unlock: 'Any sign-in lockout on this account has been lifted.',
+};
+
+const PersonView: FC<{
+  frame: StaffFrame;
+  deps: AppDeps;
+  actor: Actor;
+  person: StaffUser;
+  organizationName: string;
+  errors: FieldError[];
+  done: string | null;
+  roleValues: { role: string; regions: string[] };
+}> = ({ frame, deps, actor, person, organizationName, errors, done, roleValues }) => {
+  const base = `/staff/admin/people/${person.id}`;
+  const self = person.id === actor.userId;
+  return (
+    <StaffLayout frame={frame} title="Account">
+      <ErrorSummary errors={errors} />
+      <Success message={done} />
+      <table tabindex={0}>
+        <caption>Account</caption>
+        <tbody>
+          <tr>
+            <th scope="row">Email</th>
+            <td>{person.email}</td>
+          </tr>
+          <tr>
+            <th scope="row">Name</th>
+            <td>{person.displayName ?? 'Not given'}</td>
+          </tr>
+          <tr>
+            <th scope="row">Organisation</th>
+            <td>{organizationName}</td>
+          </tr>
+          <tr>
+            <th scope="row">Role</th>
+            <td>{ROLE_NAMES[person.role]}</td>
+          </tr>
+          <tr>
+            <th scope="row">Regions</th>
+            <td>{person.regions.length ? regionNames(deps, person.regions) : 'None'}</td>
+          </tr>
+          <tr>
+            <th scope="row">Two-factor sign-in</th>
+            <td>{person.twoFactorEnabled ? 'Set up' : 'Not set up'}</td>
+          </tr>
+          <tr>
+            <th scope="row">Status</th>
+            <td>{statusOf(person)}</td>
+          </tr>
+        </tbody>
+      </table>
+
+      <form method="post" action={`${base}/role`} aria-labelledby="role-h" novalidate>
+        <h2 id="role-h">Change role and regions</h2>
+        <p class="hint">
+          You may be asked to sign in again first. Their sessions end, so the change applies at once.
+        </p>
+        <CsrfField token={frame.csrf} />
+        <label for="role">Role</label>
+        <select id="role" name="role" required>
+          {grantableRoles(actor).map((r) => (
+            <option value={r} selected={r === roleValues.role}>
+              {ROLE_NAMES[r]}
+            </option>
+          ))}
+        </select>
+        <RegionChoices regions={regionList(deps)} checked={roleValues.regions} id="regions" />
+        <p>
+          <button type="submit">Save role and regions</button>
+        </p>
+      </form>
+
+      <h2 id="status-h">Access</h2>
+      {self ? (
+        <p>You cannot disable your own account.</p>
+      ) : (
+        <form
+          method="post"
+          action={`${base}/${person.disabled ? 'enable' : 'disable'}`}
+          aria-labelledby="status-h"
+        >
+          <CsrfField token={frame.csrf} />
+          <p class="hint">
+            {person.disabled
+              ? 'Enabling lets them sign in again.'
+              : 'Disabling stops them signing in at once and ends their sessions and API tokens.'}
+          </p>
+          <button id="status" type="submit" class={person.disabled ? undefined : 'btn alt'}>
+            {person.disabled ? 'Enable account' : 'Disable account'}
+          </button>
+        </form>
+      )}
+
+      <h2 id="two-factor-h">Two-factor sign-in</h2>
+      <form method="post" action={`${base}/reset-two-factor`} aria-labelledby="two-factor-h">
+        <CsrfField token={frame.csrf} />
+        <p class="hint">
+          When they have lost their phone and their recovery codes. They set it up again at their next
+          sign-in. You may be asked to sign in again first.
+        </p>
+        <button id="reset-two-factor" type="submit" class="btn alt">
+          Reset two-factor sign-in
+        </button>
+      </form>
+
+      <h2 id="unlock-h">Locked out</h2>
+      <form method="post" action={`${base}/unlock`} aria-labelledby="unlock-h">
+        <CsrfField token={frame.csrf} />
+        <p class="hint">
+          After too many failed attempts, signing in is paused for a while. This lifts the pause.
+        </p>
+        <button id="unlock" type="submit" class="btn alt">
+          Unlock sign-in
+        </button>
+      </form>
+
+      <p>
+        <a href="/staff/admin/people">Back to people</a>
+      </p>
+    </StaffLayout>
+  );
+};
+
+async function organizationName(deps: AppDeps, id: string): Promise<string> {
+  const row = await deps.db
+    .selectFrom('member_organizations')
+    .select('name')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.name ?? '';
+}
+
+async function personPage(
+  c: Context,
+  deps: AppDeps,
+  state: { errors: FieldError[]; roleValues: { role: string; regions: string[] } | null; status: 200 | 400 },
+): Promise<Response> {
+  const g = await guard(c, deps, 'people.list', ownOrganization);
+  if (g instanceof Response) return g;
+  const id = c.req.param('id') ?? '';
+  let person: StaffUser;
+  try {
+    if (!UUID.test(id)) throw new AccountError('not_found', 'There is no such person.');
+    person = await getUser(accountsContext(deps), g.session.actor, id, requestOrigin(c));
+  } catch (error) {
+    if (!(error instanceof AccountError)) throw error;
+    if (error.code === 'forbidden') return forbiddenPage(c, g.frame);
+    return notFoundPage(c, g.frame, 'Person', '/staff/admin/people');
+  }
+  const done = state.status === 200 ? (PERSON_DONE[c.req.query('done') ?? ''] ?? null) : null;
+  return page(
+    c,
+    <PersonView
+      frame={g.frame}
+      deps={deps}
+      actor={g.session.actor}
+      person={person}
+      organizationName={await organizationName(deps, person.organizationId)}
+      errors={state.errors}
+      done={done}
+      roleValues={state.roleValues ?? { role: person.role, regions: person.regions }}
+    />,
+    state.status,
+  );
+}
+
+type PersonChange = 'role' | 'disable' | 'enable' | 'reset-two-factor' | 'unlock';
+
+/** Which field an error about a change links to. */
+const CHANGE_FIELD: Record<PersonChange, string> = {
+  role: 'role',
+  disable: 'status',
+  enable: 'status',
+  'reset-two-factor': 'reset-two-factor',
+  unlock: 'unlock',
+};
+
+async function personChangeAction(c: Context, deps: AppDeps, change: PersonChange): Promise<Response> {
+  const g = await guard(c, deps, 'people.manage', ownOrganization);
+  if (g instanceof Response) return g;
+  const id = c.req.param('id') ?? '';
+  const base = `/staff/admin/people/${id}`;
+  if (!UUID.test(id)) return notFoundPage(c, g.frame, 'Person', '/staff/admin/people');
+  const ctx = accountsContext(deps);
+  const origin = requestOrigin(c);
+  let roleValues: { role: string; regions: string[] } | null = null;
+  const errors: FieldError[] = [];
+  try {
+    switch (change) {
+      case 'role': {
+        const form = await readForm(c);
+        roleValues = { role: text(form, 'role'), regions: texts(form, 'regions') };
+        const role = roleValues.role;
+        if (!isRole(role) || !grantableRoles(g.session.actor).includes(role)) {
+          errors.push({ field: 'role', message: 'Choose a role from the list.' });
+        } else {
+          errors.push(...checkRegions(deps, role, roleValues.regions, 'regions'));
+          if (errors.length === 0)
+            await changeRole(ctx, g.session, id, { role, regions: roleValues.regions }, origin);
+        }
+        break;
+      }
+      case 'disable':
+      case 'enable':
+        await setDisabled(ctx, g.session, id, change === 'disable', origin);
+        break;
+      case 'reset-two-factor':
+        await resetTwoFactor(ctx, g.session, id, origin);
+        break;
+      case 'unlock':
+        await unlockUser(ctx, g.session, id, origin);
+        break;
+    }
+  } catch (error) {
+    if (!(error instanceof AccountError)) throw error;
+    switch (error.code) {
+      case 'reauthentication_required':
+        return reauthenticateRedirect(c, base);
+      case 'forbidden':
+        return forbiddenPage(c, g.frame);
+      case 'not_found':
+        return notFoundPage(c, g.frame, 'Person', '/staff/admin/people');
+      default:
+        errors.push({
+          field: change === 'role' && /region/i.test(error.message) ? 'regions' : CHANGE_FIELD[change],
+          message: error.message,
+        });
+    }
+  }
+  if (errors.length) return personPage(c, deps, { errors, roleValues, status: 400 });
+  return c.redirect(`${base}?done=${change}`, 303);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Audit log
+
+interface AuditQueryValues {
+  action: string;
+  actor: string;
+  subjectType: string;
+  subjectId: string;
+  organization: string;
+  from: string;
+  to: string;
+}
+
+const AUDIT_FIELDS: (keyof AuditQueryValues)[] = [
+  'action',
+  'actor',
+  'subjectType',
+  'subjectId',
+  'organization',
+  'from',
+  'to',
+];
+
+function parseDay(value: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const year = Number(value.slice(0, 4));
+  if (year < 1970 || year > 2999) return null;
+  const d = new Date(`${value}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : d;
+}
+
+/**
+ * The filters from the query, checked. An organisation administrator's filters are always narrowed to
+ * their own organisation's events.
+ */
+function auditQuery(
+  c: Context,
+  actor: Actor,
+): {
+  values: AuditQueryValues;
+  filters: AuditCsvFilters;
+  before: number | undefined;
+  errors: FieldError[];
+} {
+  const q = (name: string) => (c.req.query(name) ?? '').trim();
+  const values = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, q(f)])) as unknown as AuditQueryValues;
+  const errors: FieldError[] = [];
+  const filters: AuditCsvFilters = {};
+  if (values.action) {
+    if (/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(values.action) && values.action.length <= 100)
+      filters.action = values.action;
+    else errors.push({ field: 'action', message: 'Enter an action such as sign_in.failure.' });
+  }
+  if (values.actor) {
+    if (UUID.test(values.actor)) filters.actorUserId = values.actor.toLowerCase();
+    else
+      errors.push({
+        field: 'actor',
+        message: 'Enter the id of a person, such as the one in their page address.',
+      });
+  }
+  if (values.subjectType) {
+    if (/^[a-z][a-z0-9_]{0,63}$/.test(values.subjectType)) filters.subjectType = values.subjectType;
+    else errors.push({ field: 'subjectType', message: 'Enter a kind of record such as staff_user.' });
+  }
+  if (values.subjectId) {
+    if (values.subjectId.length <= 200 && !CONTROL.test(values.subjectId))
+      filters.subjectId = values.subjectId;
+    else
+      errors.push({
+        field: 'subjectId',
+        message: 'Enter a record id of up to 200 letters, digits and punctuation.',
+      });
+  }
+  if (!can(actor, 'audit.read', {})) {
+    filters.organizationId = actor.organizationId;
+    values.organization = '';
+  } else if (values.organization) {
+    if (UUID.test(values.organization)) filters.organizationId = values.organization.toLowerCase();
+    else errors.push({ field: 'organization', message: 'Choose an organisation from the list.' });
+  }
+  const from = values.from ? parseDay(values.from) : null;
+  if (values.from && !from) errors.push({ field: 'from', message: 'Enter the first day as YYYY-MM-DD.' });
+  if (from) filters.from = from;
+  const to = values.to ? parseDay(values.to) : null;
+  if (values.to && !to) errors.push({ field: 'to', message: 'Enter the last day as YYYY-MM-DD.' });
+  // The page asks for the last day to include; the log's bound is exclusive.
+  if (to) filters.to = new Date(to.getTime() + 86_400_000);
+  if (from && to && from > to)
+    errors.push({ field: 'to', message: 'The last day must be on or after the first day.' });
+  const rawBefore = q('before');
+  const before = /^[1-9]\d{0,14}$/.test(rawBefore) ? Number(rawBefore) : undefined;
+  return { values, filters, before, errors };
+}
+
+function auditSearch(values: AuditQueryValues, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const f of AUDIT_FIELDS) if (values[f]) params.set(f, values[f]);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+const shortId = (id: string) => (UUID.test(id) ? id.slice(0, 8) : id);
+
+function detailsText(details: Record<string, unknown>): string {
+  const json = JSON.stringify(details);
+  if (json === '{}') return '';
+  return json.length > 300 ? `${json.slice(0, 299)}…` : json;
+}
+
+const AuditRow: FC<{ e: AuditEvent }> = ({ e }) => (
+  <tr>
+    <td>
+      <time datetime={e.occurredAt}>{`${e.occurredAt.slice(0, 19).replace('T', ' ')} UTC`}</time>
+    </td>
+    <td>
+      {e.actorUserId ? (
+        <a href={`/staff/admin/audit?actor=${e.actorUserId}`}>
+          {e.actorKind} {shortId(e.actorUserId)}
+        </a>
+      ) : (
+        e.actorKind
+      )}
+    </td>
+    <td>
+      <code>{e.action}</code>
+    </td>
+    <td>
+      {e.subjectType ?? ''}
+      {e.subjectId ? ` ${shortId(e.subjectId)}` : ''}
+    </td>
+    <td>{e.ip ?? ''}</td>
+    <td>{e.reason ?? ''}</td>
+    <td>
+      <code>{detailsText(e.details)}</code>
+    </td>
+  </tr>
+);
+
+async function auditPage(c: Context, deps: AppDeps): Promise<Response> {
+  const g = await guard(c, deps, 'audit.read', ownOrganization);
+  if (g instanceof Response) return g;
+  const actor = g.session.actor;
+  const { values, filters, before, errors } = auditQuery(c, actor);
+  const scope = filters.organizationId;
+  if (!can(actor, 'audit.read', scope ? { organizationId: scope } : {})) return forbiddenPage(c, g.frame);
+  const everyone = can(actor, 'audit.read', {});
+  const organizations = everyone ? await organizationNames(deps) : [];
+  const result = errors.length
+    ? { events: [], nextBefore: null }
+    : await listAudit(deps.db, { ...filters, limit: AUDIT_PAGE_SIZE, before });
+  const frame = g.frame;
+  return page(
+    c,
+    <StaffLayout frame={frame} title="Audit log">
+      <ErrorSummary errors={errors} />
+      <p>
+        Every sign-in, permission change, export and read or change of personal data, newest first.
+        {everyone ? null : ' You see the events of your organisation.'}
+      </p>
+      <form method="get" action="/staff/admin/audit" aria-labelledby="audit-filter-h" novalidate>
+        <h2 id="audit-filter-h">Filter events</h2>
+        <div class="filters">
+          <div>
+            <label for="action">Action</label>
+            <p class="hint">For example sign_in.failure or role.change</p>
+            <input id="action" name="action" type="text" value={values.action} spellcheck={false} />
+          </div>
+          <div>
+            <label for="actor">Done by (person id)</label>
+            <input id="actor" name="actor" type="text" value={values.actor} spellcheck={false} />
+          </div>
+          <div>
+            <label for="subjectType">Kind of record</label>
+            <p class="hint">For example staff_user or organization</p>
+            <input
+              id="subjectType"
+              name="subjectType"
+              type="text"
+              value={values.subjectType}
+              spellcheck={false}
+            />
+          </div>
+          <div>
+            <label for="subjectId">Record id</label>
+            <input id="subjectId" name="subjectId" type="text" value={values.subjectId} spellcheck={false} />
+          </div>
+          {everyone ? (
+            <div>
+              <label for="organization">Organisation</label>
+              <select id="organization" name="organization">
+                <option value="">All organisations</option>
+                {organizations.map((o) => (
+                  <option value={o.id} selected={o.id === values.organization}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <div>
+            <label for="from">From (first day, YYYY-MM-DD)</label>
+            <input id="from" name="from" type="date" value={values.from} />
+          </div>
+          <div>
+            <label for="to">To (last day, YYYY-MM-DD)</label>
+            <input id="to" name="to" type="date" value={values.to} />
+          </div>
+        </div>
+        <button type="submit">Show events</button> <a href="/staff/admin/audit">Clear filters</a>
+      </form>
+      {can(actor, 'audit.export', {}) && errors.length === 0 ? (
+        <p>
+          <a href={`/staff/admin/audit.csv${auditSearch(values)}`}>Download these events as CSV</a> (you may
+          be asked to sign in again; the download is recorded)
+        </p>
+      ) : null}
+      <table tabindex={0}>
+        <caption>
+          {result.events.length === 0
+            ? 'No events match'
+            : `${result.events.length} ${result.events.length === 1 ? 'event' : 'events'}${before ? ' (older page)' : ''}`}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Done by</th>
+            <th scope="col">Action</th>
+            <th scope="col">Record</th>
+            <th scope="col">From where</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.events.map((e) => (
+            <AuditRow e={e} />
+          ))}
+        </tbody>
+      </table>
+      <nav class="pager" aria-label="Pages">
+        {before ? <a href={`/staff/admin/audit${auditSearch(values)}`}>Newest</a> : null}
+        {result.nextBefore ? (
+          <a href={`/staff/admin/audit${auditSearch(values, { before: String(result.nextBefore) })}`}>
+            Older
+          </a>
+        ) : null}
+      </nav>
+    </StaffLayout>,
+    errors.length ? 400 : 200,
+  );
+}
+
+async function auditCsvDownload(c: Context, deps: AppDeps): Promise<Response> {
+  const g = await guard(c, deps, 'audit.export', anyTarget);
+  if (g instanceof Response) return g;
+  const { session } = g;
+  const { values, filters, errors } = auditQuery(c, session.actor);
+  // The audit page shows what is wrong with the filters, beside the form.
+  if (errors.length) return c.redirect(`/staff/admin/audit${auditSearch(values)}`, 303);
+  const ctx = accountsContext(deps);
+  if (!recentlyReauthenticated(ctx, session))
+    return reauthenticateRedirect(c, `/staff/admin/audit.csv${auditSearch(values)}`);
+  const origin = requestOrigin(c);
+  const body = await exportAuditCsv(
+    deps.db,
+    {
+      actorKind: 'user',
+      actorUserId: session.userId,
+      organizationId: session.actor.organizationId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    },
+    filters,
+  );
+  const day = new Date().toISOString().slice(0, 10);
+  return c.body(body, 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="audit-${day}.csv"`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+export const adminPages: Feature = (app, deps, policies) => {
+  const manageOrganizations = staffAction('organizations.manage');
+  policies.declare('GET', '/staff/admin/organizations', manageOrganizations);
+  policies.declare('POST', '/staff/admin/organizations', manageOrganizations);
+  policies.declare('POST', '/staff/admin/organizations/:id/disable', manageOrganizations);
+  policies.declare('POST', '/staff/admin/organizations/:id/enable', manageOrganizations);
+  app.get('/staff/admin/organizations', (c) =>
+    organizationsPage(c, deps, { errors: [], values: { name: '', type: '' }, status: 200 }),
+  );
+  app.post('/staff/admin/organizations', (c) => createOrganizationAction(c, deps));
+  app.post('/staff/admin/organizations/:id/disable', (c) => organizationStatusAction(c, deps, true));
+  app.post('/staff/admin/organizations/:id/enable', (c) => organizationStatusAction(c, deps, false));
+
+  policies.declare('GET', '/staff/admin/people', staffAction('people.list'));
+  policies.declare('POST', '/staff/admin/people/invite', staffAction('people.invite'));
+  policies.declare('GET', '/staff/admin/people/:id', staffAction('people.list'));
+  app.get('/staff/admin/people', (c) =>
+    peoplePage(c, deps, { errors: [], values: EMPTY_INVITE, status: 200 }),
+  );
+  app.post('/staff/admin/people/invite', (c) => inviteAction(c, deps));
+  app.get('/staff/admin/people/:id', (c) =>
+    personPage(c, deps, { errors: [], roleValues: null, status: 200 }),
+  );
+  for (const change of ['role', 'disable', 'enable', 'reset-two-factor', 'unlock'] as const) {
+    policies.declare('POST', `/staff/admin/people/:id/${change}`, staffAction('people.manage'));
+    app.post(`/staff/admin/people/:id/${change}`, (c) => personChangeAction(c, deps, change));
+  }
+
+  policies.declare('GET', '/staff/admin/audit', staffAction('audit.read'));
+  policies.declare('GET', '/staff/admin/audit.csv', staffAction('audit.export'));
+  app.get('/staff/admin/audit', (c) => auditPage(c, deps));
+  app.get('/staff/admin/audit.csv', (c) => auditCsvDownload(c, deps));
+};

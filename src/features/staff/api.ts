@@ -1,0 +1,143 @@
+/**
+ * The staff API: `Authorization: Bearer <token>` (from `nwd tokens create`) or a staff session cookie.
+ * A token acts under its owner's policy, narrowed by its scopes.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppDeps, Feature } from '../../app-types.ts';
+import { ROLE_NAMES, can, type Action, type Actor } from '../../platform/access.ts';
+import { listAudit } from '../../platform/audit/audit.ts';
+import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
+import { problem } from '../../platform/problem.ts';
+import { actorFromBearer, sessionFromToken } from '../accounts/service.ts';
+import { ProblemSchema } from '../help/schema.ts';
+import { accountsContext, sessionCookieName } from './web.ts';
+
+/** The actor behind the request, from a bearer token or a complete session; null when neither. */
+export async function apiActor(c: Context, deps: AppDeps): Promise<Actor | null> {
+  const header = c.req.header('Authorization');
+  if (header !== undefined) {
+    const m = /^Bearer (\S+)$/.exec(header);
+    return m ? actorFromBearer(accountsContext(deps), m[1]) : null;
+  }
+  const session = await sessionFromToken(accountsContext(deps), getCookie(c, sessionCookieName(deps)));
+  return session?.stage === 'complete' ? session.actor : null;
+}
+
+function unauthorised(c: Context): Response {
+  c.header('WWW-Authenticate', 'Bearer realm="nwd"');
+  return problem(c, {
+    title: 'Sign-in required',
+    status: 401,
+    detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
+  });
+}
+
+function forbidden(c: Context, action: Action): Response {
+  return problem(c, {
+    title: 'Not permitted',
+    status: 403,
+    detail: `This token or account may not take the action ${action}.`,
+  });
+}
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/staff/me',
+  tags: ['Staff'],
+  summary: 'Who the request acts as',
+  security: [{ bearer: [] }],
+  responses: {
+    200: {
+      description: 'The actor',
+      content: {
+        'application/json': {
+          schema: z.object({
+            userId: z.string(),
+            role: z.string(),
+            roleName: z.string(),
+            organizationId: z.string(),
+            regions: z.array(z.string()),
+            scopes: z.array(z.string()).nullable(),
+          }),
+        },
+      },
+    },
+    401: problemResponse('No valid token or session'),
+  },
+});
+
+const AuditQuery = z.object({
+  action: z.string().max(100).optional(),
+  subjectType: z.string().max(64).optional(),
+  subjectId: z.string().max(200).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const auditRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/audit-events',
+  tags: ['Staff'],
+  summary: 'Browse the audit log (newest first; organisation administrators see their organisation only)',
+  security: [{ bearer: [] }],
+  request: { query: AuditQuery },
+  responses: {
+    200: {
+      description: 'A page of audit events',
+      content: {
+        'application/json': {
+          schema: z.object({
+            events: z.array(z.record(z.string(), z.unknown())),
+            nextBefore: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    401: problemResponse('No valid token or session'),
+    403: problemResponse('Not permitted'),
+  },
+});
+
+export const staffApi: Feature = (app, deps, policies) => {
+  policies.declare('GET', meRoute.path, SIGNED_IN);
+  app.openapi(meRoute, async (c) => {
+    const actor = await apiActor(c, deps);
+    if (!actor) return unauthorised(c) as never;
+    return c.json(
+      {
+        userId: actor.userId,
+        role: actor.role,
+        roleName: ROLE_NAMES[actor.role],
+        organizationId: actor.organizationId,
+        regions: [...actor.regions],
+        scopes: actor.tokenScopes ? [...actor.tokenScopes] : null,
+      },
+      200,
+    );
+  });
+
+  policies.declare('GET', auditRoute.path, staffAction('audit.read'));
+  app.openapi(auditRoute, async (c) => {
+    const actor = await apiActor(c, deps);
+    if (!actor) return unauthorised(c) as never;
+    const everywhere = can(actor, 'audit.read', {});
+    if (!everywhere && !can(actor, 'audit.read', { organizationId: actor.organizationId }))
+      return forbidden(c, 'audit.read') as never;
+    const q = c.req.valid('query');
+    const page = await listAudit(deps.db, {
+      ...q,
+      ...(everywhere ? {} : { organizationId: actor.organizationId }),
+    });
+    return c.json(
+      { events: page.events as unknown as Record<string, unknown>[], nextBefore: page.nextBefore },
+      200,
+    );
+  });
+};

@@ -1,0 +1,101 @@
+/**
+ * The frame of staff pages: the site's style sheet under the response's nonce, a header that says
+ * who is signed in, navigation by permission, and a sign-out button (a form: signing out changes state).
+ */
+import type { Child, FC } from 'hono/jsx';
+import { ROLE_NAMES, can } from '../../platform/access.ts';
+import { SITE_CSS } from '../../ui/assets.ts';
+import type { CurrentSession } from '../accounts/service.ts';
+
+export interface StaffFrame {
+  nonce: string;
+  csrf: string;
+  session: CurrentSession | null;
+}
+
+export const CsrfField: FC<{ token: string }> = ({ token }) => (
+  <input type="hidden" name="csrf" value={token} />
+);
+
+/** An error summary that links to the field, as GOV.UK does. */
+export const ErrorSummary: FC<{ errors: { field: string; message: string }[] }> = ({ errors }) =>
+  errors.length ? (
+    <div class="error" role="alert" tabindex={-1}>
+      <h2>There is a problem</h2>
+      <ul>
+        {errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+
+export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Child }> = ({
+  frame,
+  title,
+  children,
+}) => {
+  const s = frame.session?.stage === 'complete' ? frame.session : null;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="robots" content="noindex" />
+        <title>{`${title} | No Wrong Door staff`}</title>
+        <link rel="icon" href="data:," />
+        <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to main content
+        </a>
+        <header class="top">
+          <a class="home" href={s ? '/staff' : '/staff/sign-in'}>
+            No Wrong Door · staff
+          </a>
+          {s ? (
+            <form method="post" action="/staff/sign-out">
+              <CsrfField token={frame.csrf} />
+              <button type="submit" class="btn alt">
+                Sign out
+              </button>
+            </form>
+          ) : null}
+        </header>
+        {s ? (
+          <nav aria-label="Staff" class="exit-note">
+            <a href="/staff">Home</a> · <a href="/staff/sessions">Your sessions</a>
+            {can(s.actor, 'people.list', { organizationId: s.actor.organizationId }) ? (
+              <>
+                {' · '}
+                <a href="/staff/admin/people">People</a>
+              </>
+            ) : null}
+            {can(s.actor, 'organizations.manage') ? (
+              <>
+                {' · '}
+                <a href="/staff/admin/organizations">Organisations</a>
+              </>
+            ) : null}
+            {can(s.actor, 'audit.read', { organizationId: s.actor.organizationId }) ? (
+              <>
+                {' · '}
+                <a href="/staff/admin/audit">Audit log</a>
+              </>
+            ) : null}
+            {' · '}
+            <span>{ROLE_NAMES[s.actor.role]}</span>
+          </nav>
+        ) : null}
+        <main id="main">
+          <h1>{title}</h1>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+};

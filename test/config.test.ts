@@ -1,0 +1,79 @@
+/**
+ * Configuration: the master-key, mail and public-origin variables, and secrets that never print.
+ */
+import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { generateMasterKey } from '../src/platform/crypto/index.ts';
+
+describe('loadConfig', () => {
+  it('defaults: key file under the data directory, localhost origin from the port, a localhost sender', () => {
+    const config = loadConfig({ NWD_DATA_DIR: '/srv/nwd-data' });
+    expect(config.masterKeyFile).toBe(join('/srv/nwd-data', 'master.key'));
+    expect(config.publicUrl).toBeNull();
+    expect(config.mailFrom).toBe('No Wrong Door <no-reply@localhost>');
+    expect(config.secrets.get('NWD_MASTER_KEY')).toBeUndefined();
+    expect(config.secrets.get('SMTP_URL')).toBeUndefined();
+  });
+
+  it('resolves NWD_MASTER_KEY_FILE from the working directory', () => {
+    expect(loadConfig({ NWD_MASTER_KEY_FILE: 'keys/nwd.key' }).masterKeyFile).toBe(resolve('keys/nwd.key'));
+  });
+
+  it('requires NWD_PUBLIC_URL in production, as an https origin', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /NWD_PUBLIC_URL: required when NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', NWD_PUBLIC_URL: 'http://nwd.example.org' })).toThrow(
+      /NWD_PUBLIC_URL: .*https/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', NWD_PUBLIC_URL: 'https://nwd.example.org/' }).publicUrl).toBe(
+      'https://nwd.example.org',
+    );
+    expect(() => loadConfig({ NWD_PUBLIC_URL: 'https://nwd.example.org/staff' })).toThrow(/without a path/);
+    expect(() => loadConfig({ NWD_PUBLIC_URL: 'not a url' })).toThrow(ConfigError);
+    expect(loadConfig({ NWD_PUBLIC_URL: 'http://localhost:8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('refuses malformed keys, SMTP URLs and senders, naming the variable and never the value', () => {
+    const bad = 'c2hvcnQga2V5IHNob3J0IGtleQ==';
+    const attempt = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const key = attempt({ NWD_MASTER_KEY: bad });
+    expect(key).toMatch(/NWD_MASTER_KEY: /);
+    expect(key).not.toContain(bad);
+    expect(attempt({ NWD_PREVIOUS_MASTER_KEYS: `${generateMasterKey().encode()},${bad}` })).toMatch(
+      /NWD_PREVIOUS_MASTER_KEYS: entry 2/,
+    );
+    expect(attempt({ SMTP_URL: 'http://mail.example.org' })).toMatch(/SMTP_URL/);
+    expect(attempt({ NWD_MAIL_FROM: 'nobody' })).toMatch(/NWD_MAIL_FROM/);
+  });
+
+  it('keeps keys and the SMTP URL out of every printed or serialised form of the configuration', () => {
+    const key = generateMasterKey().encode();
+    const smtp = 'smtps://synthetic:very-secret-password@smtp.example.org';
+    const config = loadConfig({
+      NWD_MASTER_KEY: key,
+      NWD_NEW_MASTER_KEY: generateMasterKey().encode(),
+      SMTP_URL: smtp,
+    });
+    expect(config.secrets.get('NWD_MASTER_KEY')).toBe(key);
+    expect(config.secrets.get('SMTP_URL')).toBe(smtp);
+    for (const text of [
+      JSON.stringify(config),
+      inspect(config, { depth: 10, showHidden: true }),
+      String(config.secrets),
+    ]) {
+      expect(text).not.toContain(key);
+      expect(text).not.toContain('very-secret-password');
+    }
+  });
+});

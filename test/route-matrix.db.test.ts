@@ -1,0 +1,183 @@
+/**
+ * The authorisation matrix: every route the app serves, called by anonymous and by every role, must
+ * answer as its declared policy says. A route without a policy fails the suite.
+ *
+ * Sessions are written straight into the database here: this test is about who may do what once
+ * signed in; signing in itself is tested in the staff pages' tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, POLICY, type Role } from '../src/platform/access.ts';
+import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
+import { emailIndex } from '../src/features/accounts/service.ts';
+import { encryptField } from '../src/platform/crypto/index.ts';
+import { LEARN_PAGES } from '../src/features/learn/content.tsx';
+import type { Policy } from '../src/platform/policy.ts';
+import { TEST_SITE, testApp, type TestApp } from './app.ts';
+
+let t: TestApp;
+let orgId: string;
+let stateOrgId: string;
+const users = new Map<Role, string>();
+let serviceId: string;
+let victimId: string;
+let spareOrgId: string;
+
+async function addUser(role: Role, organizationId: string): Promise<string> {
+  const id = randomUUID();
+  const email = `${role}.${id.slice(0, 8)}@example.org`;
+  await t.deps.db
+    .insertInto('staff_users')
+    .values({
+      id,
+      organization_id: organizationId,
+      email_index: await emailIndex(t.deps, email),
+      email_encrypted: await encryptField(
+        t.deps.keyring,
+        { scope: `staff:${id}`, table: 'staff_users', recordId: id, field: 'email' },
+        email,
+      ),
+      role,
+      regions: role === 'navigator' ? ['west-metro'] : [],
+      password_hash: 'not-used-in-this-test',
+      updated_at: new Date(),
+    })
+    .execute();
+  return id;
+}
+
+/** A fresh, complete session for the person: cookie and CSRF token. */
+async function sessionFor(userId: string): Promise<{ cookie: string; csrf: string }> {
+  const token = newSecret('nwds');
+  const csrf = newSecret('nwdt');
+  const now = new Date();
+  await t.deps.db
+    .insertInto('staff_sessions')
+    .values({
+      id_hash: hashSecret(token),
+      user_id: userId,
+      stage: 'complete',
+      csrf_token: csrf,
+      created_at: now,
+      last_seen_at: now,
+      reauthenticated_at: now,
+    })
+    .execute();
+  return { cookie: `nwd_session=${token}`, csrf };
+}
+
+beforeAll(async () => {
+  t = await testApp();
+  stateOrgId = (
+    await t.deps.db
+      .insertInto('member_organizations')
+      .values({ name: 'Synthetic State Agency', type: 'state_agency' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  orgId = (
+    await t.deps.db
+      .insertInto('member_organizations')
+      .values({ name: 'Synthetic Host', type: 'navigator_host' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  for (const role of ROLES) users.set(role, await addUser(role, role === 'state_admin' ? stateOrgId : orgId));
+  victimId = await addUser('professional', orgId);
+  // Routes that change an organisation act on a spare one, so the matrix does not disable its own users.
+  spareOrgId = (
+    await t.deps.db
+      .insertInto('member_organizations')
+      .values({ name: 'Synthetic Spare', type: 'other' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  serviceId = (
+    await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
+  ).id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function concrete(path: string): string {
+  return path
+    .replace(':slug', LEARN_PAGES[0]?.slug ?? 'x')
+    .replace(':token', `nwdl_${'x'.repeat(43)}`)
+    .replace(/^\/services\/:id$/, `/services/${serviceId}`)
+    .replace(/^\/api\/v1\/services\/:id$/, `/api/v1/services/${serviceId}`)
+    .replace(/\/organizations\/:id/, `/organizations/${spareOrgId}`)
+    .replace(/\/people\/:id/, `/people/${victimId}`)
+    .replace(':id', randomUUID());
+}
+
+/** What the policy says an identity gets: in, sent to sign in, or refused. */
+function expected(policy: Policy, role: Role | null): 'in' | 'sign-in' | 'refused' | 'in-or-sign-in' {
+  switch (policy.kind) {
+    case 'public':
+    case 'probe':
+      return 'in';
+    case 'staff_entry':
+      // The way in: a step that is not available yet sends the person to sign in, never refuses.
+      return 'in-or-sign-in';
+    case 'signed_in':
+      return role ? 'in' : 'sign-in';
+    case 'staff_action':
+      if (!role) return 'sign-in';
+      return POLICY[policy.action][role] ? 'in' : 'refused';
+  }
+}
+
+describe('the authorisation matrix', () => {
+  it('has a policy for every route the app serves', () => {
+    const served = t.app.routes.filter((r) => r.method !== 'ALL');
+    const missing = served
+      .filter((r) => !t.policies.policyFor(r.method, r.path))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+    expect(served.some((r) => r.path.startsWith('/staff'))).toBe(true);
+  });
+
+  it('answers every route, for anonymous and every role, as its policy says', async () => {
+    const routes = t.app.routes.filter((r) => r.method !== 'ALL');
+    const failures: string[] = [];
+    for (const route of routes) {
+      const policy = t.policies.policyFor(route.method, route.path);
+      if (!policy) continue;
+      for (const role of [null, ...ROLES]) {
+        const path = concrete(route.path);
+        const identity = role ? await sessionFor(users.get(role) ?? '') : null;
+        const headers: Record<string, string> = identity ? { Cookie: identity.cookie } : {};
+        let init: RequestInit = { method: route.method, headers };
+        if (route.method === 'POST') {
+          // Anonymous forms carry a valid pre-session token too, so the answer shows the policy, not CSRF.
+          const stamp = Date.now().toString(36);
+          const anonymousToken = `f.${stamp}.${await t.deps.keyring.blindIndex('staff-form-token', `form:${stamp}`)}`;
+          const body = new URLSearchParams({ csrf: identity ? identity.csrf : anonymousToken });
+          init = {
+            method: 'POST',
+            body: body.toString(),
+            headers: {
+              ...headers,
+              Origin: TEST_SITE.origin,
+              'Content-Type': 'application/x-www-form-urlencoded',
+            },
+          };
+        }
+        const res = await t.app.request(path, init);
+        const location = res.headers.get('location') ?? '';
+        // A page sends the anonymous to sign in; the API answers 401.
+        const signIn = (res.status === 303 && location === '/staff/sign-in') || res.status === 401;
+        const got = res.status === 403 ? 'refused' : signIn ? 'sign-in' : 'in';
+        const want = expected(policy, role);
+        const matches = want === 'in-or-sign-in' ? got !== 'refused' : got === want;
+        if (!matches || res.status >= 500) {
+          failures.push(
+            `${route.method} ${route.path} as ${role ?? 'anonymous'}: expected ${want}, got ${res.status} ${location}`,
+          );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
