@@ -95,6 +95,8 @@ interface ServerProcess {
   /** Bytes written to standard output since the ready line (request logs), consumed and discarded. */
   stdoutBytes: () => number;
   stderrTail: () => string;
+  /** Standard output up to the ready line and the first 64 KB after it (the set-up link). */
+  output: () => string;
   exited: Promise<Exit>;
 }
 
@@ -119,6 +121,7 @@ function startProcess(
   let errTail = '';
   let reportedMs: number | null = null;
   let scanned = 0;
+  let early = '';
   // The service's `ready` log line comes just before the ready line but may arrive in a later chunk.
   const scanForReportedMs = (chunkText: string) => {
     for (const line of chunkText.split('\n')) {
@@ -148,9 +151,10 @@ function startProcess(
     child.stdout!.on('data', (chunk: Buffer) => {
       if (isReady) {
         bytes += chunk.length;
-        if (reportedMs === null && scanned < 65_536) {
+        if (scanned < 65_536) {
           scanned += chunk.length;
-          scanForReportedMs(chunk.toString('utf8'));
+          early += chunk.toString('utf8');
+          if (reportedMs === null) scanForReportedMs(chunk.toString('utf8'));
         }
         return;
       }
@@ -169,6 +173,7 @@ function startProcess(
         reportedMs: () => reportedMs,
         stdoutBytes: () => bytes,
         stderrTail: () => errTail,
+        output: () => text + early,
         exited,
       });
     });
@@ -303,6 +308,8 @@ interface Scenario {
   name: string;
   description: string;
   paths: string[];
+  /** A request other than a plain GET (a form post, a signed-in page), and the status it must answer. */
+  request?: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; status: number };
 }
 
 const BARE: Scenario = {
@@ -348,8 +355,9 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+const STAFF_SCENARIO_NAMES = ['staff-sign-in', 'staff-page'];
 for (const name of settings.only) {
-  if (!SCENARIOS.some((s) => s.name === name)) {
+  if (!SCENARIOS.some((s) => s.name === name) && !STAFF_SCENARIO_NAMES.includes(name)) {
     console.error(
       `BENCH_ONLY: unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}.`,
     );
@@ -396,12 +404,21 @@ interface ScenarioResult {
 }
 
 /** One request per path before the load: every path must answer 200; gives each body's size. */
-async function preflight(base: string, paths: string[]): Promise<Record<string, number>> {
+async function preflight(
+  base: string,
+  paths: string[],
+  request?: Scenario['request'],
+): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
   for (const path of paths) {
-    const response = await fetch(base + path, { headers: { 'accept-encoding': 'identity' } });
+    const response = await fetch(base + path, {
+      method: request?.method ?? 'GET',
+      redirect: 'manual',
+      headers: { 'accept-encoding': 'identity', ...(request?.headers ?? {}) },
+      ...(request?.body ? { body: request.body } : {}),
+    });
     const body = await response.arrayBuffer();
-    if (response.status !== 200) {
+    if (response.status !== (request?.status ?? 200)) {
       throw new Error(
         `${path} answered ${response.status}, not 200:\n${Buffer.from(body).toString('utf8').slice(0, 500)}`,
       );
@@ -411,13 +428,26 @@ async function preflight(base: string, paths: string[]): Promise<Record<string, 
   return sizes;
 }
 
-function fire(base: string, paths: string[], durationSeconds: number): Promise<autocannon.Result> {
-  const headers = settings.acceptEncoding ? { 'accept-encoding': settings.acceptEncoding } : undefined;
+function fire(
+  base: string,
+  paths: string[],
+  durationSeconds: number,
+  request?: Scenario['request'],
+): Promise<autocannon.Result> {
+  const headers = {
+    ...(settings.acceptEncoding ? { 'accept-encoding': settings.acceptEncoding } : {}),
+    ...(request?.headers ?? {}),
+  };
   return autocannon({
     url: base + paths[0],
     connections: settings.connections,
     duration: durationSeconds,
-    requests: paths.map((path) => ({ method: 'GET' as const, path, ...(headers ? { headers } : {}) })),
+    requests: paths.map((path) => ({
+      method: request?.method ?? ('GET' as const),
+      path,
+      headers,
+      ...(request?.body ? { body: request.body } : {}),
+    })),
   });
 }
 
@@ -426,9 +456,10 @@ async function runScenario(
   server: ServerProcess,
   bareRps: number | null,
 ): Promise<ScenarioResult> {
-  const responseBytes = await preflight(server.url, scenario.paths);
+  const responseBytes = await preflight(server.url, scenario.paths, scenario.request);
   process.stdout.write(`  ${scenario.name}: warm-up ${settings.warmupSeconds} s, `);
-  if (settings.warmupSeconds > 0) await fire(server.url, scenario.paths, settings.warmupSeconds);
+  if (settings.warmupSeconds > 0)
+    await fire(server.url, scenario.paths, settings.warmupSeconds, scenario.request);
   process.stdout.write(`load ${settings.durationSeconds} s … `);
 
   let peakRssKb = 0;
@@ -444,7 +475,7 @@ async function runScenario(
   const logBytesBefore = server.stdoutBytes();
   const wallStart = performance.now();
 
-  const result = await fire(server.url, scenario.paths, settings.durationSeconds);
+  const result = await fire(server.url, scenario.paths, settings.durationSeconds, scenario.request);
 
   const wallSeconds = (performance.now() - wallStart) / 1000;
   clearInterval(sampler);
@@ -487,7 +518,13 @@ async function runScenario(
       max: result.latency.max,
     },
     throughputBytesPerSecond: Math.round(result.throughput.average),
-    non2xx: result.non2xx,
+    // For a scenario that expects another status (a sign-in answers 303), count answers that differ.
+    non2xx: scenario.request
+      ? Object.entries(statusCodes).reduce(
+          (n, [code, count]) => n + (Number(code) === scenario.request?.status ? 0 : count),
+          0,
+        )
+      : result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
@@ -538,6 +575,100 @@ function writeJson(name: string, value: unknown): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+let argon2MsPerHash: number | null = null;
+
+/**
+ * What a browser sends with a same-site form under `Referrer-Policy: no-referrer` (`Origin: null`, and
+ * Sec-Fetch-Site), which the CSRF check accepts; the service's public origin here is a placeholder.
+ */
+const BROWSER_FORM = { origin: 'null', 'sec-fetch-site': 'same-origin' };
+
+/**
+ * The staff side: creates the first state administrator through the set-up link the service printed,
+ * signs in and enrols two-step verification (synthetic account), and returns two scenarios — the
+ * password step of signing in (one argon2id verification and a new session each), and a signed-in page.
+ */
+async function staffScenarios(app: ServerProcess): Promise<{ scenarios: Scenario[]; argon2Ms: number }> {
+  const { hashPassword } = await import('../src/platform/auth/credentials/password.ts');
+  const { totpCodeAt } = await import('../src/platform/auth/credentials/totp.ts');
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await hashPassword('bench synthetic passphrase');
+    times.push(performance.now() - t0);
+  }
+  const argon2Ms = times.sort((a, b) => a - b)[2] ?? 0;
+
+  const link = /\/staff\/setup\/nwdl_[A-Za-z0-9_-]{43}/.exec(app.output())?.[0];
+  if (!link)
+    throw new Error('The service printed no set-up link: the staff scenarios need a fresh data directory.');
+  const origin = new URL(app.url).origin;
+  const email = 'bench.admin@example.org';
+  const password = 'granite willow compass ember';
+  let cookie = '';
+  const call = async (path: string, form?: Record<string, string>) => {
+    const response = await fetch(origin + path, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded', ...BROWSER_FORM } : {}),
+      },
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    });
+    const set = response.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0] ?? '';
+    return { status: response.status, html: await response.text() };
+  };
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const setup = await call(link);
+  const created = await call(link, {
+    csrf: csrfOf(setup.html),
+    organizationName: 'Synthetic Bench Agency',
+    displayName: 'Bench Admin',
+    email,
+    password,
+  });
+  if (created.status !== 303)
+    throw new Error(`The set-up form answered ${created.status}: ${created.html.slice(0, 300)}`);
+  const signIn = await call('/staff/sign-in');
+  const formToken = csrfOf(signIn.html);
+  await call('/staff/sign-in', { csrf: formToken, email, password });
+  const enrol = await call('/staff/two-factor');
+  const key = (/Key: <code>([A-Z2-7 ]+)<\/code>/.exec(enrol.html)?.[1] ?? '').replace(/ /g, '');
+  if (!key)
+    throw new Error(
+      `Could not start two-step enrolment for the synthetic administrator (answer ${enrol.status}).`,
+    );
+  const done = await call('/staff/two-factor', { csrf: csrfOf(enrol.html), code: await totpCodeAt(key) });
+  if (done.status !== 200 || !cookie)
+    throw new Error('Could not sign in the synthetic administrator for the staff scenarios.');
+  const signedIn = cookie;
+  return {
+    argon2Ms,
+    scenarios: [
+      {
+        name: 'staff-page',
+        description: 'GET /staff/sessions signed in: session lookup, permission check, page',
+        paths: ['/staff/sessions'],
+        request: { method: 'GET', headers: { cookie: signedIn }, status: 200 },
+      },
+      {
+        name: 'staff-sign-in',
+        description:
+          'POST /staff/sign-in with a correct password: argon2id verification, throttle bookkeeping, a new session, audit row; answers 303',
+        paths: ['/staff/sign-in'],
+        request: {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...BROWSER_FORM },
+          body: new URLSearchParams({ csrf: formToken, email, password }).toString(),
+          status: 303,
+        },
+      },
+    ],
+  };
+}
 
 async function main(): Promise<number> {
   mkdirSync(settings.resultsDir, { recursive: true });
@@ -618,6 +749,14 @@ async function main(): Promise<number> {
       if (settings.only.length && !settings.only.includes(scenario.name)) continue;
       results.push(await runScenario(scenario, app, bareRps));
     }
+    const wantStaff = (name: string) => !settings.only.length || settings.only.includes(name);
+    if (wantStaff('staff-sign-in') || wantStaff('staff-page')) {
+      const staff = await staffScenarios(app);
+      console.log(`  argon2id: ${staff.argon2Ms.toFixed(1)} ms per hash (median of 5, in this process)`);
+      argon2MsPerHash = staff.argon2Ms;
+      for (const scenario of staff.scenarios)
+        if (wantStaff(scenario.name)) results.push(await runScenario(scenario, app, bareRps));
+    }
 
     // 4. Shut down and check the exits.
     await stopProcess(honoFloor);
@@ -692,6 +831,7 @@ async function main(): Promise<number> {
     for (const r of results) writeJson(r.scenario, r);
     writeJson('startup', startup);
     writeJson('summary', {
+      argon2MsPerHash,
       date: new Date().toISOString(),
       machine,
       machineCaveat,
