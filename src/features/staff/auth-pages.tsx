@@ -111,6 +111,16 @@ async function signInPage(
         This sign-in is for staff of the Safe Harbor network. Looking for help? Go to the{' '}
         <a href="/">public site</a>.
       </p>
+      <h2 id="staff-privacy">Privacy notice for staff</h2>
+      <p>
+        Your email address, your name and your two-step sign-in key are stored encrypted. Each sign-in (and
+        each failed one), each change to your account and each time you open a record about a person is
+        written to an audit log with the time, your account, the address your request came from and your
+        browser, so that every use of personal data can be checked later. Your sessions, with the same address
+        and browser, are listed on your sessions page, where you can end them. Administrators of your
+        organisation and the state administrators can see the audit log. Nothing is shared with other
+        companies, and this area sets one cookie, needed to keep you signed in.
+      </p>
     </StaffLayout>,
     status as 200 | 400,
   );
