@@ -13,7 +13,15 @@ import {
 } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
-import { AccountError, createApiToken, emailIndex, inviteUser, type AccountsContext } from './service.ts';
+import {
+  AccountError,
+  createApiToken,
+  emailIndex,
+  endAllSessions,
+  inviteUser,
+  revokeAllTokens,
+  type AccountsContext,
+} from './service.ts';
 
 export class CommandError extends Error {}
 
@@ -176,18 +184,8 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
           .set({ disabled_at: now, updated_at: now })
           .where('id', '=', user.id)
           .execute();
-        await trx
-          .updateTable('staff_sessions')
-          .set({ ended_at: now })
-          .where('user_id', '=', user.id)
-          .where('ended_at', 'is', null)
-          .execute();
-        await trx
-          .updateTable('api_tokens')
-          .set({ revoked_at: now })
-          .where('user_id', '=', user.id)
-          .where('revoked_at', 'is', null)
-          .execute();
+        await endAllSessions(trx, user.id, now);
+        await revokeAllTokens(trx, user.id, now);
         await recordAudit(trx, {
           actorKind: 'system',
           action: 'staff.disable',

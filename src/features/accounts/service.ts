@@ -289,6 +289,26 @@ export async function listUsers(
   });
 }
 
+/** Ends every open session of a person (after a role change, a reset, disabling). */
+export async function endAllSessions(trx: Transaction<DB>, userId: string, now: Date): Promise<void> {
+  await trx
+    .updateTable('staff_sessions')
+    .set({ ended_at: now })
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .execute();
+}
+
+/** Revokes every API token of a person (when they are disabled). */
+export async function revokeAllTokens(trx: Transaction<DB>, userId: string, now: Date): Promise<void> {
+  await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
 async function createLink(
   trx: Transaction<DB>,
   input: {
@@ -440,6 +460,34 @@ export async function linkUsable(
   return row !== undefined;
 }
 
+/** Uses a single-use link to set the person's password (checked against their email and name). */
+async function setPasswordByLink(
+  ctx: AccountsContext,
+  trx: Transaction<DB>,
+  input: {
+    token: string;
+    purpose: 'invitation' | 'password_reset';
+    password: string;
+    hash: string;
+    now: Date;
+  },
+): Promise<StaffUser> {
+  const link = await consumeLink(trx, input.token, input.purpose, input.now);
+  const row = await trx
+    .selectFrom('staff_users')
+    .select(USER_COLUMNS)
+    .where('id', '=', link.user_id as string)
+    .executeTakeFirstOrThrow();
+  const user = await readUser(ctx, row, trx);
+  requirePassword(input.password, { email: user.email, displayName: user.displayName ?? undefined });
+  await trx
+    .updateTable('staff_users')
+    .set({ password_hash: input.hash, updated_at: input.now })
+    .where('id', '=', user.id)
+    .execute();
+  return user;
+}
+
 /** Accepts an invitation: the person chooses their password. Two-factor enrolment follows at sign-in. */
 export async function acceptInvitation(
   ctx: AccountsContext,
@@ -450,19 +498,7 @@ export async function acceptInvitation(
   const now = nowOf(ctx);
   const hash = await hashPassword(password);
   return ctx.db.transaction().execute(async (trx) => {
-    const link = await consumeLink(trx, token, 'invitation', now);
-    const row = await trx
-      .selectFrom('staff_users')
-      .select(USER_COLUMNS)
-      .where('id', '=', link.user_id as string)
-      .executeTakeFirstOrThrow();
-    const user = await readUser(ctx, row, trx);
-    requirePassword(password, { email: user.email, displayName: user.displayName ?? undefined });
-    await trx
-      .updateTable('staff_users')
-      .set({ password_hash: hash, updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
+    const user = await setPasswordByLink(ctx, trx, { token, purpose: 'invitation', password, hash, now });
     await recordAudit(trx, {
       actorKind: 'user',
       actorUserId: user.id,
@@ -1194,25 +1230,8 @@ export async function resetPassword(
   const now = nowOf(ctx);
   const hash = await hashPassword(password);
   await ctx.db.transaction().execute(async (trx) => {
-    const link = await consumeLink(trx, token, 'password_reset', now);
-    const row = await trx
-      .selectFrom('staff_users')
-      .select(USER_COLUMNS)
-      .where('id', '=', link.user_id as string)
-      .executeTakeFirstOrThrow();
-    const user = await readUser(ctx, row, trx);
-    requirePassword(password, { email: user.email, displayName: user.displayName ?? undefined });
-    await trx
-      .updateTable('staff_users')
-      .set({ password_hash: hash, updated_at: now })
-      .where('id', '=', user.id)
-      .execute();
-    await trx
-      .updateTable('staff_sessions')
-      .set({ ended_at: now })
-      .where('user_id', '=', user.id)
-      .where('ended_at', 'is', null)
-      .execute();
+    const user = await setPasswordByLink(ctx, trx, { token, purpose: 'password_reset', password, hash, now });
+    await endAllSessions(trx, user.id, now);
     await recordAudit(trx, {
       actorKind: 'user',
       actorUserId: user.id,
@@ -1268,12 +1287,7 @@ export async function changeRole(
       .where('id', '=', userId)
       .execute();
     // New permissions take effect at the next sign-in: end the person's sessions now.
-    await trx
-      .updateTable('staff_sessions')
-      .set({ ended_at: nowOf(ctx) })
-      .where('user_id', '=', userId)
-      .where('ended_at', 'is', null)
-      .execute();
+    await endAllSessions(trx, userId, nowOf(ctx));
     await recordAudit(trx, {
       actorKind: 'user',
       actorUserId: session.userId,
@@ -1307,18 +1321,8 @@ export async function setDisabled(
       .where('id', '=', userId)
       .execute();
     if (disabled) {
-      await trx
-        .updateTable('staff_sessions')
-        .set({ ended_at: now })
-        .where('user_id', '=', userId)
-        .where('ended_at', 'is', null)
-        .execute();
-      await trx
-        .updateTable('api_tokens')
-        .set({ revoked_at: now })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await endAllSessions(trx, userId, now);
+      await revokeAllTokens(trx, userId, now);
     }
     await recordAudit(trx, {
       actorKind: 'user',
@@ -1357,12 +1361,7 @@ export async function resetTwoFactor(
       })
       .where('id', '=', userId)
       .execute();
-    await trx
-      .updateTable('staff_sessions')
-      .set({ ended_at: now })
-      .where('user_id', '=', userId)
-      .where('ended_at', 'is', null)
-      .execute();
+    await endAllSessions(trx, userId, now);
     await recordAudit(trx, {
       actorKind: 'user',
       actorUserId: session.userId,
