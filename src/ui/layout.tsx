@@ -44,6 +44,28 @@ export const UrgentLines: FC<{ emergency: Line; statewide: Line }> = ({ emergenc
   </aside>
 );
 
+/**
+ * The document head of every page, public or staff: the site's style sheet under the response's nonce,
+ * no referrer, and an empty icon so the browser asks for nothing else.
+ */
+export const PageHead: FC<{
+  nonce: string;
+  title: string;
+  description?: string | undefined;
+  noindex?: boolean;
+}> = ({ nonce, title, description, noindex }) => (
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="referrer" content="no-referrer" />
+    {noindex ? <meta name="robots" content="noindex" /> : null}
+    <title>{title}</title>
+    {description ? <meta name="description" content={description} /> : null}
+    <link rel="icon" href="data:," />
+    <style nonce={nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
+  </head>
+);
+
 export const Layout: FC<{
   frame: PageFrame;
   title: string;
@@ -52,15 +74,7 @@ export const Layout: FC<{
   urgent?: boolean;
 }> = ({ frame, title, description, children, urgent = true }) => (
   <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
-      <title>{`${title} | No Wrong Door Minnesota`}</title>
-      {description ? <meta name="description" content={description} /> : null}
-      <link rel="icon" href="data:," />
-      <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
-    </head>
+    <PageHead nonce={frame.nonce} title={`${title} | No Wrong Door Minnesota`} description={description} />
     <body>
       <a class="skip" href="#main">
         Skip to main content

@@ -578,37 +578,48 @@ export const authPages: Feature = (app, deps, policies) => {
     return c.redirect('/staff/sign-in', 303);
   });
 
-  policies.declare('GET', '/staff/invitation/:token', STAFF_ENTRY);
-  policies.declare('POST', '/staff/invitation/:token', STAFF_ENTRY);
-  const invitationPage = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) => {
-    const frame = await frameOf(c, deps);
-    return renderPage(
-      c,
-      <StaffLayout frame={frame} title="Accept your invitation">
-        <ErrorSummary errors={errors} />
-        {passwordForm(frame, c.req.path)}
-      </StaffLayout>,
-      status,
-    );
-  };
-  app.get('/staff/invitation/:token', async (c) =>
-    (await linkUsable(ctx(), c.req.param('token'), 'invitation')) ? invitationPage(c) : linkGone(c, deps),
-  );
-  app.post('/staff/invitation/:token', async (c) => {
-    const f = await form(c);
-    try {
-      await acceptInvitation(
-        ctx(),
-        c.req.param('token'),
-        (f.password ?? '').slice(0, 1024),
-        requestOrigin(c),
+  // Invitations and password resets: a single-use link, then the person chooses a password.
+  const passwordLink = (
+    prefix: '/staff/invitation' | '/staff/reset',
+    purpose: 'invitation' | 'password_reset',
+    title: string,
+    use: (token: string, password: string, c: Context) => Promise<unknown>,
+  ) => {
+    const path = `${prefix}/:token`;
+    policies.declare('GET', path, STAFF_ENTRY);
+    policies.declare('POST', path, STAFF_ENTRY);
+    const show = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) => {
+      const frame = await frameOf(c, deps);
+      return renderPage(
+        c,
+        <StaffLayout frame={frame} title={title}>
+          <ErrorSummary errors={errors} />
+          {passwordForm(frame, c.req.path)}
+        </StaffLayout>,
+        status,
       );
-    } catch (error) {
-      if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
-      return invitationPage(c, accountErrors(error, {}), 400);
-    }
-    return c.redirect('/staff/sign-in', 303);
-  });
+    };
+    app.get(path, async (c) =>
+      (await linkUsable(ctx(), c.req.param('token') ?? '', purpose)) ? show(c) : linkGone(c, deps),
+    );
+    app.post(path, async (c) => {
+      const f = await form(c);
+      try {
+        await use(c.req.param('token') ?? '', (f.password ?? '').slice(0, 1024), c);
+      } catch (error) {
+        if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
+        return show(c, accountErrors(error, {}), 400);
+      }
+      if (purpose === 'password_reset') clearSessionCookie(c, deps);
+      return c.redirect('/staff/sign-in', 303);
+    });
+  };
+  passwordLink('/staff/invitation', 'invitation', 'Accept your invitation', (token, password, c) =>
+    acceptInvitation(ctx(), token, password, requestOrigin(c)),
+  );
+  passwordLink('/staff/reset', 'password_reset', 'Choose a new password', (token, password, c) =>
+    resetPassword(ctx(), token, password, requestOrigin(c)),
+  );
 
   policies.declare('GET', '/staff/forgot', STAFF_ENTRY);
   policies.declare('POST', '/staff/forgot', STAFF_ENTRY);
@@ -640,33 +651,5 @@ export const authPages: Feature = (app, deps, policies) => {
         </p>
       </StaffLayout>,
     );
-  });
-
-  policies.declare('GET', '/staff/reset/:token', STAFF_ENTRY);
-  policies.declare('POST', '/staff/reset/:token', STAFF_ENTRY);
-  const resetPage = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) => {
-    const frame = await frameOf(c, deps);
-    return renderPage(
-      c,
-      <StaffLayout frame={frame} title="Choose a new password">
-        <ErrorSummary errors={errors} />
-        {passwordForm(frame, c.req.path)}
-      </StaffLayout>,
-      status,
-    );
-  };
-  app.get('/staff/reset/:token', async (c) =>
-    (await linkUsable(ctx(), c.req.param('token'), 'password_reset')) ? resetPage(c) : linkGone(c, deps),
-  );
-  app.post('/staff/reset/:token', async (c) => {
-    const f = await form(c);
-    try {
-      await resetPassword(ctx(), c.req.param('token'), (f.password ?? '').slice(0, 1024), requestOrigin(c));
-    } catch (error) {
-      if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
-      return resetPage(c, accountErrors(error, {}), 400);
-    }
-    clearSessionCookie(c, deps);
-    return c.redirect('/staff/sign-in', 303);
   });
 };

@@ -4,7 +4,7 @@
  */
 import type { Child, FC } from 'hono/jsx';
 import { ROLE_NAMES, can } from '../../platform/access.ts';
-import { SITE_CSS } from '../../ui/assets.ts';
+import { PageHead } from '../../ui/layout.tsx';
 import type { CurrentSession } from '../accounts/service.ts';
 
 export interface StaffFrame {
@@ -40,15 +40,7 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
   const s = frame.session?.stage === 'complete' ? frame.session : null;
   return (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="robots" content="noindex" />
-        <title>{`${title} | No Wrong Door staff`}</title>
-        <link rel="icon" href="data:," />
-        <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
-      </head>
+      <PageHead nonce={frame.nonce} title={`${title} | No Wrong Door staff`} noindex />
       <body>
         <a class="skip" href="#main">
           Skip to main content
