@@ -3,6 +3,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AccountTables } from '../features/accounts/tables.ts';
+import type { IntakeTables } from '../features/intake/tables.ts';
 import type { AuditTables } from '../platform/audit/tables.ts';
 import type { CryptoTables } from '../platform/crypto/tables.ts';
 import type { MailTables } from '../platform/mail/tables.ts';
@@ -120,7 +121,7 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB extends AccountTables, AuditTables, CryptoTables, MailTables, RateLimitTables {
+export interface DB extends AccountTables, IntakeTables, AuditTables, CryptoTables, MailTables, RateLimitTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;
