@@ -69,6 +69,9 @@ export const ACTIONS = {
   'tokens.manage': 'Create and revoke API tokens',
   'sessions.manage': 'List and end sessions',
   'reports.aggregate': 'See de-identified, aggregate reports',
+  'intake.read': 'See the navigator queue and open a referral or self-referral',
+  'intake.handle': 'Claim a referral and record contact and its outcome',
+  'instruments.manage': 'Load, publish and retire screening instruments',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -112,6 +115,9 @@ export const POLICY: Record<Action, Grants> = {
     evaluator: 'self',
   },
   'reports.aggregate': { state_admin: 'aggregate', evaluator: 'aggregate', org_admin: 'aggregate' },
+  'intake.read': { state_admin: 'any', navigator: 'own_regions' },
+  'intake.handle': { state_admin: 'any', navigator: 'own_regions' },
+  'instruments.manage': { state_admin: 'any' },
 };
 
 export interface Actor {
