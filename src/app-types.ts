@@ -9,6 +9,7 @@ import type { Database } from './db/database.ts';
 import type { GeographyCache } from './features/help/repository.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import type { Logger } from './platform/log.ts';
+import type { PackRules } from './pack/rules.ts';
 import type { SiteOrigin } from './platform/mail/index.ts';
 import type { PolicyRegistry } from './platform/policy.ts';
 import type { PageFrame } from './ui/layout.tsx';
@@ -17,6 +18,8 @@ import type { Context } from 'hono';
 export interface AppDeps {
   db: Database;
   geography: GeographyCache;
+  /** The pack's rules: the pathway's rules and the business calendar (holidays, time zone). */
+  rules: PackRules;
   /** Data keys and blind-index keys under the master key: `encryptField(deps.keyring, …)`. */
   keyring: Keyring;
   /**

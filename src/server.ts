@@ -12,6 +12,7 @@ import { lockDataDir, startEmbedded, type EmbeddedServer } from './db/embedded.t
 import { migrate } from './db/migrate.ts';
 import { GeographyCache } from './features/help/repository.ts';
 import { importPack } from './pack/import.ts';
+import { loadPackRules } from './pack/rules.ts';
 import { createSetupLink } from './features/accounts/service.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
@@ -97,6 +98,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   }
   const geography = new GeographyCache(db);
   await geography.load();
+  const rules = loadPackRules(config.packDir);
   geography.watch((error) => log.warn({ err: String(error) }, 'could not refresh reference data'));
 
   const lifecycle = { draining: false };
@@ -105,7 +107,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     development: !config.production,
   };
   const { keyring } = keys;
-  const { app } = createApp({ db, geography, keyring, site, config, log, lifecycle });
+  const { app } = createApp({ db, geography, rules, keyring, site, config, log, lifecycle });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);

@@ -5,10 +5,12 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../src/app.ts';
 import type { AppDeps } from '../src/app-types.ts';
 import { GeographyCache } from '../src/features/help/repository.ts';
+import { loadPackRules } from '../src/pack/rules.ts';
 import { Keyring, generateMasterKey, type MasterKey } from '../src/platform/crypto/index.ts';
 import { createLogger } from '../src/platform/log.ts';
 import type { SiteOrigin } from '../src/platform/mail/index.ts';
@@ -50,6 +52,7 @@ export async function testApp(): Promise<TestApp> {
   const deps: AppDeps = {
     db: database.db,
     geography,
+    rules: loadPackRules(resolve('data/mn')),
     keyring,
     site: { ...TEST_SITE },
     config: { quickExitUrl: QUICK_EXIT_URL, production: false },

@@ -106,14 +106,23 @@ export interface Basis {
   source: string;
 }
 
+export interface PhoneNumber {
+  /** Digits to dial, for `tel:` and `sms:` links. */
+  dial: string;
+  display: string;
+}
+
 export interface Contact {
-  /** `navigator`, a line id of the pack (`day-one`, `ncmec`, …) or `otip`. */
+  /** `navigator`, a line id of the pack (`day-one`, `ncmec`, …) or a contact of the rules file (`otip`). */
   id: string;
   name: string;
-  phone?: string;
-  text?: string;
+  phone?: PhoneNumber;
+  text?: PhoneNumber;
   url?: string;
+  /** For example: not confirmed yet, call Day One first. */
   note?: string;
+  /** False when the contact's details are not confirmed in a source. */
+  verified: boolean;
 }
 
 export interface PathwayAction {

@@ -1,0 +1,28 @@
+/**
+ * The parts of a jurisdiction pack that are rules rather than reference data: the pathway's rules and
+ * the business calendar (time zone and legal holidays). Read from the pack directory at start, checked,
+ * and kept in memory: they change with a new release of the pack, not at run time.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BusinessCalendar, loadHolidays } from '../platform/calendar.ts';
+import { loadRuleset, type Ruleset } from '../features/pathway/ruleset.ts';
+
+export interface PackRules {
+  pathway: Ruleset;
+  calendar: BusinessCalendar;
+}
+
+/**
+ * @example
+ * const rules = loadPackRules('data/mn');
+ * rules.calendar.isBusinessDay('2026-11-26') // false (Thanksgiving)
+ */
+export function loadPackRules(packDir: string): PackRules {
+  const manifest = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8')) as { timezone?: unknown };
+  if (typeof manifest.timezone !== 'string') throw new Error(`${join(packDir, 'pack.json')}: timezone is missing.`);
+  return {
+    pathway: loadRuleset(packDir),
+    calendar: new BusinessCalendar(manifest.timezone, loadHolidays(join(packDir, 'holidays.json'))),
+  };
+}
