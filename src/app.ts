@@ -8,6 +8,8 @@ import type { AppDeps } from './app-types.ts';
 import { directoryApi } from './features/directory/api.ts';
 import { directoryPages } from './features/directory/pages.tsx';
 import { helpApi } from './features/help/api.ts';
+import { pathwayApi } from './features/pathway/api.ts';
+import { pathwayPages } from './features/pathway/pages.tsx';
 import { helpPages } from './features/help/pages.tsx';
 import { learnPages } from './features/learn/pages.tsx';
 import { mapPages } from './features/map/pages.tsx';
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     opsRoutes,
     helpPages,
     helpApi,
+    pathwayApi,
+    pathwayPages,
     directoryPages,
     directoryApi,
     mapPages,

@@ -1,0 +1,135 @@
+/**
+ * `POST /api/v1/pathway`: what is happening and what the law asks, for the facts a person knows.
+ * No sign-in; nothing is stored or logged (the access log holds the route pattern only).
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { Feature } from '../../app-types.ts';
+import { PUBLIC } from '../../platform/policy.ts';
+import { badRequest, problem } from '../../platform/problem.ts';
+import { NavigatorLookupSchema, ProblemSchema } from '../help/schema.ts';
+import { pathwayInputSchema } from './engine.ts';
+import { answerPathway, parsePathwayInput } from './index.ts';
+import { ACTION_CODES } from './types.ts';
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+const indication = z.enum(['indicated', 'possible', 'not_indicated']);
+const phone = z.object({ dial: z.string(), display: z.string() });
+
+export const PathwayAnswerSchema = z
+  .object({
+    classification: z.object({
+      sexTrafficking: indication,
+      commercialSexualExploitation: indication,
+      laborTrafficking: indication,
+      atRisk: z.boolean(),
+      minor: z.boolean().nullable().openapi({ description: 'Null when neither age nor age band was given.' }),
+    }),
+    actions: z.array(
+      z.object({
+        code: z.enum(ACTION_CODES),
+        required: z.boolean().openapi({ description: 'True when the law requires it of the person asking.' }),
+        deadlineHours: z.number().int().optional().openapi({ description: '0 means immediately.' }),
+        deadlineBusinessDays: z.boolean().optional().openapi({
+          description: 'True when the hours count business days only (weekends and holidays excluded).',
+        }),
+        binds: z.enum(['reporter', 'child_protection', 'official', 'anyone']),
+        title: z.string(),
+        explanation: z.string(),
+        basis: z.array(z.object({ citation: z.string(), source: z.string() })),
+        contacts: z
+          .array(
+            z.object({
+              id: z.string(),
+              name: z.string(),
+              phone: phone.optional(),
+              text: phone.optional(),
+              url: z.string().optional(),
+              note: z.string().optional(),
+              verified: z.boolean(),
+            }),
+          )
+          .optional(),
+      }),
+    ),
+    navigator: NavigatorLookupSchema.optional(),
+    rulesVersion: z.string(),
+  })
+  .openapi('PathwayAnswer');
+
+/** The route as documented, with the risk-factor codes of the loaded rules. */
+export const pathwayRoute = (riskFactorCodes: readonly string[]) =>
+  createRoute({
+    method: 'post',
+    path: '/api/v1/pathway',
+    tags: ['Identification'],
+    summary: 'Classify a situation and list the legal pathway',
+    description:
+      'From the facts a person knows, answers what is happening in Minnesota’s terms (sex trafficking, commercial sexual exploitation, labor trafficking, risk) ' +
+      'and the actions that apply: who they bind, whether they are required of the person asking, the deadline, the legal basis and whom to contact. ' +
+      'An unknown age is treated as a minor for every duty. No sign-in; nothing is stored. Unknown fields, wrong types and unknown codes are refused.',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: pathwayInputSchema(riskFactorCodes).openapi('PathwayFacts'),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'The pathway', content: { 'application/json': { schema: PathwayAnswerSchema } } },
+      400: {
+        description: 'The body is not valid: the problem names the field',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+      413: {
+        description: 'The body is too large',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
+    },
+  });
+
+export const pathwayApi: Feature = (app, deps, policies) => {
+  const route = pathwayRoute(deps.rules.pathway.riskFactors.map((f) => f.code));
+  policies.declare('POST', route.path, PUBLIC);
+  // Documented from the route; validated by parsePathwayInput so every problem names its field.
+  app.openAPIRegistry.registerPath(route);
+  app.post(
+    route.path,
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        problem(c, {
+          title: 'The request is too large',
+          status: 413,
+          field: 'body',
+          detail: `Send at most ${MAX_BODY_BYTES / 1024} KB of JSON.`,
+        }),
+    }),
+    async (c) => {
+      const type = c.req.header('Content-Type') ?? '';
+      if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
+        return badRequest(c, 'body', 'Send the facts as JSON with "Content-Type: application/json".');
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        return badRequest(c, 'body', 'The body is not valid JSON.');
+      }
+      const geo = deps.geography.get();
+      const parsed = parsePathwayInput(body, deps.rules.pathway, new Date(), geo);
+      if (!parsed.ok)
+        return problem(c, {
+          title: 'The request is not valid',
+          status: 400,
+          field: parsed.field,
+          detail: parsed.detail,
+          ...(parsed.suggestions ? { suggestions: parsed.suggestions } : {}),
+        });
+      return c.json(answerPathway(geo, deps.rules.pathway, parsed.facts));
+    },
+  );
+};

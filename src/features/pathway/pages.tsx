@@ -1,0 +1,99 @@
+/**
+ * `/rules`: every rule of the pathway in plain words, with its legal basis and dates, from the same data
+ * the engine evaluates (and `docs/rules.md` is generated from).
+ */
+import type { Feature } from '../../app-types.ts';
+import { frameFor } from '../../app-types.ts';
+import { renderPage } from '../../platform/http.ts';
+import { PUBLIC } from '../../platform/policy.ts';
+import { Layout } from '../../ui/layout.tsx';
+import { summarise } from './describe.ts';
+
+export const pathwayPages: Feature = (app, deps, policies) => {
+  policies.declare('GET', '/rules', PUBLIC);
+
+  app.get('/rules', (c) => {
+    const ruleset = deps.rules.pathway;
+    const summaries = ruleset.rules.map(summarise);
+    return renderPage(
+      c,
+      <Layout
+        frame={frameFor(c, deps)}
+        title="What the law asks, and when"
+        description="Every rule the No Wrong Door pathway uses, in plain words, with its legal basis and the dates it applies."
+        urgent={false}
+      >
+        <p>
+          When an adult is worried about a young person, <a href="/identify">the guided questions</a> use
+          these rules to say what is happening in Minnesota's terms, what the law asks of whom, and by when.
+          An unknown age is treated as under 18 for every duty.
+        </p>
+        <p class="hint">
+          Rules version {ruleset.version}, written from {ruleset.source}.{' '}
+          {ruleset.verified ? 'Checked by a legal reviewer.' : 'Not yet checked by a legal reviewer.'}{' '}
+          {ruleset.note ?? ''}
+        </p>
+        <nav aria-label="Rules on this page">
+          <ul>
+            {summaries.map((s, i) => (
+              <li>
+                <a href={`#rule-${i + 1}`}>{s.title}</a>
+                {s.effective === 'always' ? null : <span class="hint"> ({s.effective})</span>}
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {summaries.map((s, i) => (
+          <section class="card" id={`rule-${i + 1}`} aria-labelledby={`rule-${i + 1}-title`}>
+            <h2 id={`rule-${i + 1}-title`}>{s.title}</h2>
+            <p>{s.explanation}</p>
+            <dl>
+              <dt>Code</dt>
+              <dd>
+                <code>{s.code}</code>
+              </dd>
+              <dt>Applies when</dt>
+              <dd>{s.when}</dd>
+              <dt>Required</dt>
+              <dd>{s.required}</dd>
+              <dt>Whose step it is</dt>
+              <dd>{s.binds}</dd>
+              <dt>Deadline</dt>
+              <dd>{s.deadline}</dd>
+              <dt>In effect</dt>
+              <dd>{s.effective}</dd>
+              <dt>Basis</dt>
+              <dd>
+                <ul>
+                  {s.basis.map((b) => (
+                    <li>
+                      {b.citation} <span class="hint">({b.source})</span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+              {s.note ? (
+                <>
+                  <dt>Note</dt>
+                  <dd>{s.note}</dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        ))}
+        <h2>Risk factors</h2>
+        <p>
+          Things that make a young person more vulnerable to being exploited. They never prove it by
+          themselves.
+        </p>
+        <ul>
+          {ruleset.riskFactors.map((f) => (
+            <li>
+              <strong>{f.label}.</strong> {f.help}
+            </li>
+          ))}
+        </ul>
+      </Layout>,
+    );
+  });
+};
