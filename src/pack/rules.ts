@@ -20,7 +20,8 @@ export interface PackRules {
  */
 export function loadPackRules(packDir: string): PackRules {
   const manifest = JSON.parse(readFileSync(join(packDir, 'pack.json'), 'utf8')) as { timezone?: unknown };
-  if (typeof manifest.timezone !== 'string') throw new Error(`${join(packDir, 'pack.json')}: timezone is missing.`);
+  if (typeof manifest.timezone !== 'string')
+    throw new Error(`${join(packDir, 'pack.json')}: timezone is missing.`);
   return {
     pathway: loadRuleset(packDir),
     calendar: new BusinessCalendar(manifest.timezone, loadHolidays(join(packDir, 'holidays.json'))),

@@ -247,6 +247,7 @@ export class BusinessCalendar {
       minute = 0;
     }
     let date = l.date;
+    while (!this.isBusinessDay(date)) date = shiftDate(date, 1);
     let left = days;
     while (left > 0) {
       date = shiftDate(date, 1);

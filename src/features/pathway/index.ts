@@ -8,7 +8,13 @@ import { evaluatePathway } from './engine.ts';
 import type { Ruleset } from './ruleset.ts';
 import type { PathwayAction, PathwayAnswer, PathwayFacts } from './types.ts';
 
-export { parsePathwayInput, evaluatePathway, classify, UNKNOWN_AGE_NOTE, type ParseOutcome } from './engine.ts';
+export {
+  parsePathwayInput,
+  evaluatePathway,
+  classify,
+  UNKNOWN_AGE_NOTE,
+  type ParseOutcome,
+} from './engine.ts';
 export { loadRuleset, type Ruleset, type Rule } from './ruleset.ts';
 export * from './types.ts';
 
@@ -27,6 +33,7 @@ export function answerPathway(geo: Geography, ruleset: Ruleset, facts: PathwayFa
 export function deadlineOf(action: PathwayAction, from: Date, calendar: BusinessCalendar): Date | null {
   if (action.deadlineHours === undefined) return null;
   if (action.deadlineHours === 0) return from;
-  if (action.deadlineBusinessDays) return calendar.addHoursSkippingNonBusinessDays(from, action.deadlineHours);
+  if (action.deadlineBusinessDays)
+    return calendar.addHoursSkippingNonBusinessDays(from, action.deadlineHours);
   return new Date(from.getTime() + action.deadlineHours * 3_600_000);
 }

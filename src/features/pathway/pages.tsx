@@ -21,7 +21,6 @@ export const pathwayPages: Feature = (app, deps, policies) => {
         frame={frameFor(c, deps)}
         title="What the law asks, and when"
         description="Every rule the No Wrong Door pathway uses, in plain words, with its legal basis and the dates it applies."
-        urgent={false}
       >
         <p>
           When an adult is worried about a young person, <a href="/identify">the guided questions</a> use
