@@ -353,6 +353,25 @@ const SCENARIOS: Scenario[] = [
     description: 'GET /services?county=27123 (directory search, rendered page)',
     paths: ['/services?county=27123'],
   },
+  {
+    name: 'pathway-api',
+    description:
+      'POST /api/v1/pathway: a teacher worried about a 15-year-old in Hennepin County with two risk factors (validation, rules, navigator lookup)',
+    paths: ['/api/v1/pathway'],
+    request: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reporterRole: 'education',
+        age: 15,
+        exchangeForValue: 'yes',
+        thirdPartyProfit: 'unknown',
+        county: 'Hennepin',
+        riskFactors: ['homeless_or_runaway', 'survival_sex'],
+      }),
+      status: 200,
+    },
+  },
 ];
 
 const STAFF_SCENARIO_NAMES = ['staff-sign-in', 'staff-page'];
