@@ -19,6 +19,8 @@ import { rejectNulBytes, requestLog } from './platform/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
+import { queueApi } from './features/intake/queue-api.ts';
+import { queuePages } from './features/intake/queue-pages.tsx';
 import { adminPages } from './features/staff/admin-pages.tsx';
 import { staffApi } from './features/staff/api.ts';
 import { authPages } from './features/staff/auth-pages.tsx';
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     authPages,
     adminPages,
     staffApi,
+    queuePages,
+    queueApi,
   ]) {
     feature(app, deps, policies);
   }

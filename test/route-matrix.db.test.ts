@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, POLICY, type Role } from '../src/platform/access.ts';
 import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
 import { emailIndex } from '../src/features/accounts/service.ts';
+import { addItem } from '../src/features/intake/queue-testing.ts';
 import { encryptField } from '../src/platform/crypto/index.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
@@ -22,6 +23,8 @@ const users = new Map<Role, string>();
 let serviceId: string;
 let victimId: string;
 let spareOrgId: string;
+/** An item of the navigators' region (west-metro), so the queue's routes answer for a real record. */
+let intakeItemId: string;
 
 async function addUser(role: Role, organizationId: string): Promise<string> {
   const id = randomUUID();
@@ -92,6 +95,7 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
+  intakeItemId = await addItem(t.deps, { regionId: 'west-metro' });
   serviceId = (
     await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
   ).id;
@@ -108,6 +112,8 @@ function concrete(path: string): string {
     .replace(/^\/api\/v1\/services\/:id$/, `/api/v1/services/${serviceId}`)
     .replace(/\/organizations\/:id/, `/organizations/${spareOrgId}`)
     .replace(/\/people\/:id/, `/people/${victimId}`)
+    .replace(/^\/staff\/queue\/:id/, `/staff/queue/${intakeItemId}`)
+    .replace(/^\/api\/v1\/intake\/:id$/, `/api/v1/intake/${intakeItemId}`)
     .replace(':id', randomUUID());
 }
 

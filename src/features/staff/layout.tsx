@@ -3,7 +3,7 @@
  * who is signed in, navigation by permission, and a sign-out button (a form: signing out changes state).
  */
 import type { Child, FC } from 'hono/jsx';
-import { ROLE_NAMES, can } from '../../platform/access.ts';
+import { POLICY, ROLE_NAMES, can } from '../../platform/access.ts';
 import { PageHead } from '../../ui/layout.tsx';
 import type { CurrentSession } from '../accounts/service.ts';
 
@@ -61,6 +61,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
         {s ? (
           <nav aria-label="Staff" class="exit-note">
             <a href="/staff">Home</a> · <a href="/staff/sessions">Your sessions</a>
+            {POLICY['intake.read'][s.actor.role] ? (
+              <>
+                {' · '}
+                <a href="/staff/queue">Referral queue</a>
+              </>
+            ) : null}
             {can(s.actor, 'people.list', { organizationId: s.actor.organizationId }) ? (
               <>
                 {' · '}
