@@ -12,6 +12,7 @@ import { pathwayApi } from './features/pathway/api.ts';
 import { pathwayPages } from './features/pathway/pages.tsx';
 import { helpPages } from './features/help/pages.tsx';
 import { learnPages } from './features/learn/pages.tsx';
+import { intakePages } from './features/intake/public-pages.tsx';
 import { mapPages } from './features/map/pages.tsx';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     directoryApi,
     mapPages,
     learnPages,
+    intakePages,
     authPages,
     adminPages,
     staffApi,
