@@ -4,10 +4,12 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AccountTables } from '../features/accounts/tables.ts';
 import type { IntakeTables } from '../features/intake/tables.ts';
+import type { CaseTables } from '../features/cases/tables.ts';
 import type { AuditTables } from '../platform/audit/tables.ts';
 import type { CryptoTables } from '../platform/crypto/tables.ts';
 import type { MailTables } from '../platform/mail/tables.ts';
 import type { RateLimitTables } from '../platform/rate-limit/tables.ts';
+import type { ScreeningTables } from '../features/screening/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -121,7 +123,16 @@ export interface DataVersionsTable {
   changed_at: Generated<Date>;
 }
 
-export interface DB extends AccountTables, IntakeTables, AuditTables, CryptoTables, MailTables, RateLimitTables {
+export interface DB
+  extends
+    AccountTables,
+    CaseTables,
+    IntakeTables,
+    AuditTables,
+    CryptoTables,
+    MailTables,
+    RateLimitTables,
+    ScreeningTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

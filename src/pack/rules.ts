@@ -7,10 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BusinessCalendar, loadHolidays } from '../platform/calendar.ts';
 import { loadRuleset, type Ruleset } from '../features/pathway/ruleset.ts';
+import { loadVocabularies, type Vocabularies } from '../features/cases/vocabularies.ts';
 
 export interface PackRules {
   pathway: Ruleset;
   calendar: BusinessCalendar;
+  /** Answer lists of case coordination (race and ethnicity, services, housing, reasons …). */
+  vocabularies: Vocabularies;
 }
 
 /**
@@ -25,5 +28,6 @@ export function loadPackRules(packDir: string): PackRules {
   return {
     pathway: loadRuleset(packDir),
     calendar: new BusinessCalendar(manifest.timezone, loadHolidays(join(packDir, 'holidays.json'))),
+    vocabularies: loadVocabularies(packDir),
   };
 }

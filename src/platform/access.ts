@@ -72,12 +72,20 @@ export const ACTIONS = {
   'intake.read': 'See the navigator queue and open a referral or self-referral',
   'intake.handle': 'Claim a referral and record contact and its outcome',
   'instruments.manage': 'Load, publish and retire screening instruments',
+  'cases.read': "See a young person's case: details, consents, referrals, plan, notes, timeline",
+  'cases.write': 'Open and update cases: consents, referrals, tasks, safety plans, notes, transfers, closing',
+  'referrals.respond': 'See referrals sent to the organisation (only what consent allows) and answer them',
+  'transfers.decide': 'Accept or decline a case transferred into the region',
+  'cases.export': 'Export everything held about a person, on their request',
+  'cases.erase': 'Erase a case on request (destroys its data key)',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
 /** Actions that require signing in again within the last few minutes. */
 export const SENSITIVE_ACTIONS: readonly Action[] = [
   'audit.export',
+  'cases.export',
+  'cases.erase',
   'keys.rotate',
   'people.manage',
   'tokens.manage',
@@ -118,6 +126,16 @@ export const POLICY: Record<Action, Grants> = {
   'intake.read': { state_admin: 'any', navigator: 'own_regions' },
   'intake.handle': { state_admin: 'any', navigator: 'own_regions' },
   'instruments.manage': { state_admin: 'any' },
+  'cases.read': { state_admin: 'any', navigator: 'own_regions' },
+  'cases.write': { navigator: 'own_regions' },
+  'referrals.respond': {
+    org_admin: 'own_organization',
+    provider_staff: 'own_organization',
+    navigator: 'own_organization',
+  },
+  'transfers.decide': { navigator: 'own_regions' },
+  'cases.export': { state_admin: 'any' },
+  'cases.erase': { state_admin: 'any' },
 };
 
 export interface Actor {

@@ -1,0 +1,239 @@
+/**
+ * What every part of case coordination shares: the case's data key scope and field encryption, the
+ * personal fields of a case, the timeline, finding a case the actor may see (an invisible case is
+ * answered like a missing one), and refusals a person can act on.
+ */
+import { z } from 'zod';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
+import { POLICY, can, type Action, type Actor } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
+import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import type { AnyKysely } from '../../platform/crypto/tables.ts';
+import type { BusinessCalendar } from '../../platform/calendar.ts';
+import type { Vocabularies } from './vocabularies.ts';
+import type { CasesTable } from './tables.ts';
+import type { Selectable } from 'kysely';
+
+export type CaseRow = Selectable<CasesTable>;
+
+/** The data key scope of a case: destroying it erases every personal field of the case. */
+export const caseScope = (caseId: string) => `case:${caseId}`;
+
+/**
+ * Encrypts one field of a record that belongs to a case, under the case's key.
+ *
+ * @example
+ * const body = await sealCaseField(keyring, caseId, { table: 'case_notes', recordId: noteId, field: 'body_encrypted' }, text, trx);
+ */
+export function sealCaseField(
+  keyring: Keyring,
+  caseId: string,
+  address: { table: string; recordId: string; field: string },
+  plaintext: string,
+  trx?: AnyKysely,
+): Promise<Buffer> {
+  return encryptField(keyring, { scope: caseScope(caseId), ...address }, plaintext, trx);
+}
+
+/** Decrypts a field sealed by {@link sealCaseField}. Throws DataKeyDestroyedError after a purge. */
+export function openCaseField(
+  keyring: Keyring,
+  address: { table: string; recordId: string; field: string },
+  sealed: Uint8Array,
+): Promise<string> {
+  return decryptField(keyring, address, sealed);
+}
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+/** The personal fields of a case, stored as one encrypted JSON document (`cases.personal_encrypted`). */
+export const CasePersonalSchema = z
+  .object({
+    /** The name the young person chooses to be called. */
+    chosenName: text(100),
+    legalName: text(200).nullable(),
+    dateOfBirth: isoDate.nullable(),
+    /** Age in years when the date of birth is not known. */
+    age: z.number().int().min(0).max(120).nullable(),
+    pronouns: text(50).nullable(),
+    genderIdentity: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/)).max(10),
+    raceEthnicity: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/)).max(20),
+    sexualOrientation: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/)
+      .nullable(),
+    languages: z.array(text(50)).max(10),
+    tribalAffiliation: text(200).nullable(),
+    safeContact: z
+      .object({
+        method: z
+          .enum(['phone_call', 'text_message', 'email', 'in_person', 'through_someone', 'other'])
+          .nullable(),
+        value: text(200).nullable(),
+        times: text(200).nullable(),
+        codeWord: text(100).nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type CasePersonal = z.infer<typeof CasePersonalSchema>;
+
+/** Checks vocabulary codes of personal fields against the pack's lists; returns the field at fault. */
+export function personalVocabularyProblem(p: CasePersonal, v: Vocabularies): string | null {
+  const has = (list: { code: string }[], code: string) => list.some((e) => e.code === code);
+  if (p.genderIdentity.some((c) => !has(v.genderIdentity, c))) return 'genderIdentity';
+  if (p.raceEthnicity.some((c) => !has(v.raceEthnicity, c))) return 'raceEthnicity';
+  if (p.sexualOrientation !== null && !has(v.sexualOrientation, p.sexualOrientation))
+    return 'sexualOrientation';
+  return null;
+}
+
+export async function openPersonal(
+  keyring: Keyring,
+  row: Pick<CaseRow, 'id' | 'personal_encrypted'>,
+): Promise<CasePersonal> {
+  const plain = await openCaseField(
+    keyring,
+    { table: 'cases', recordId: row.id, field: 'personal_encrypted' },
+    row.personal_encrypted,
+  );
+  return CasePersonalSchema.parse(JSON.parse(plain));
+}
+
+export function sealPersonal(
+  keyring: Keyring,
+  caseId: string,
+  personal: CasePersonal,
+  trx?: AnyKysely,
+): Promise<Buffer> {
+  return sealCaseField(
+    keyring,
+    caseId,
+    { table: 'cases', recordId: caseId, field: 'personal_encrypted' },
+    JSON.stringify(CasePersonalSchema.parse(personal)),
+    trx,
+  );
+}
+
+/** A refusal a person can act on: 404, 403, 409 or 400 (with the field at fault). */
+export class CaseError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'forbidden' | 'conflict' | 'invalid',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const CASE_NOT_FOUND = 'There is no such case, or it is not in your regions.';
+
+export interface CaseContext {
+  db: Database;
+  keyring: Keyring;
+  calendar: BusinessCalendar;
+  vocabularies: Vocabularies;
+  /** The clock: tests pass a fixed one. */
+  now?: () => Date;
+}
+
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string | null;
+}
+
+export const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());
+export const actorKind = (actor: Actor) => (actor.tokenScopes ? 'token' : 'user') as 'token' | 'user';
+
+/** Regions in which the actor may take `action` on cases: all, some (maybe none), or null for none at all. */
+export function caseScopeOf(
+  actor: Actor,
+  action: Action,
+): { all: true } | { all: false; regions: string[] } | null {
+  if (actor.tokenScopes && !actor.tokenScopes.includes(action)) return null;
+  if (!POLICY[action][actor.role]) return null;
+  if (can(actor, action, {})) return { all: true };
+  return { all: false, regions: actor.regions.filter((regionId) => can(actor, action, { regionId })) };
+}
+
+/**
+ * The case when the actor may take `action` on it (by its region), else a `not_found` CaseError — the
+ * same answer as for a case that does not exist. A purged case is gone. With `trx`, the row is locked
+ * for update.
+ */
+export async function findCase(
+  db: Database | Transaction<DB>,
+  actor: Actor,
+  caseId: string,
+  action: Action,
+  options: { forUpdate?: boolean } = {},
+): Promise<CaseRow> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(caseId))
+    throw new CaseError('not_found', CASE_NOT_FOUND);
+  let query = db
+    .selectFrom('cases')
+    .selectAll()
+    .where('id', '=', caseId.toLowerCase())
+    .where('purged_at', 'is', null);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row || !can(actor, action, { regionId: row.region_id }))
+    throw new CaseError('not_found', CASE_NOT_FOUND);
+  return row;
+}
+
+/**
+ * One line of the case's timeline. `detail` holds codes and ids only, never personal data.
+ */
+export async function recordCaseEvent(
+  trx: Transaction<DB>,
+  entry: {
+    caseId: string;
+    actorUserId: string | null;
+    event: string;
+    detail?: Record<string, unknown>;
+    at?: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('case_events')
+    .values({
+      case_id: entry.caseId,
+      actor_user_id: entry.actorUserId,
+      event: entry.event,
+      detail: JSON.stringify(entry.detail ?? {}),
+      ...(entry.at ? { at: entry.at } : {}),
+    })
+    .execute();
+}
+
+/**
+ * The audit record of a read or change of a case (last in the transaction, as the audit module asks).
+ */
+export async function auditCase(
+  trx: Transaction<DB>,
+  actor: Actor,
+  origin: RequestOrigin,
+  entry: {
+    action: string;
+    caseId: string;
+    subjectType?: string;
+    subjectId?: string;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await recordAudit(trx, {
+    actorKind: actorKind(actor),
+    actorUserId: actor.userId,
+    action: entry.action,
+    subjectType: entry.subjectType ?? 'case',
+    subjectId: entry.subjectId ?? entry.caseId,
+    organizationId: actor.organizationId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    details: { case: entry.caseId, ...(entry.details ?? {}) },
+  });
+}
