@@ -58,6 +58,16 @@ const schema = z.object({
     .trim()
     .regex(MAIL_FROM, 'an email address, e.g. "No Wrong Door <no-reply@nwd.example.org>"')
     .default('No Wrong Door <no-reply@localhost>'),
+  NWD_ESCALATE_AFTER_BUSINESS_HOURS: z.coerce
+    .number()
+    .positive('a number of business hours above 0, e.g. 4')
+    .max(200, 'at most 200 business hours')
+    .default(4),
+  NWD_ESCALATE_TO_STATE_AFTER_HOURS: z.coerce
+    .number()
+    .positive('a number of hours above 0, e.g. 24')
+    .max(720, 'at most 720 hours')
+    .default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -120,6 +130,12 @@ export interface Config {
   mailFrom: string;
   /** Master keys and the SMTP URL. */
   secrets: ConfigSecrets;
+  /**
+   * When an unclaimed referral escalates: to all of its region's navigators after `afterBusinessHours`
+   * business hours, to the state administrators after `toStateAfterHours` hours not counting weekends
+   * and holidays.
+   */
+  escalation: { afterBusinessHours: number; toStateAfterHours: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -181,6 +197,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       NWD_NEW_MASTER_KEY: e.NWD_NEW_MASTER_KEY,
       SMTP_URL: e.SMTP_URL,
     }),
+    escalation: {
+      afterBusinessHours: e.NWD_ESCALATE_AFTER_BUSINESS_HOURS,
+      toStateAfterHours: e.NWD_ESCALATE_TO_STATE_AFTER_HOURS,
+    },
     logLevel: e.LOG_LEVEL,
     production,
   };

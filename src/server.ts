@@ -1,7 +1,8 @@
 /**
  * Running the service: database (bundled or given), migrations, the encryption keys, the jurisdiction
- * pack, the HTTP server, the email outbox delivery, and a clean shutdown — stop taking requests, let
- * those in flight finish, stop email delivery, close the pool, then stop the bundled PostgreSQL.
+ * pack, the HTTP server, the email outbox delivery, the background jobs (pg-boss), and a clean shutdown —
+ * stop taking requests, let those in flight finish, stop the jobs and email delivery, close the pool,
+ * then stop the bundled PostgreSQL.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,9 @@ import { GeographyCache } from './features/help/repository.ts';
 import { importPack } from './pack/import.ts';
 import { loadPackRules } from './pack/rules.ts';
 import { createSetupLink } from './features/accounts/service.ts';
+import { escalationJob } from './features/intake/escalation.ts';
 import type { Keyring } from './platform/crypto/index.ts';
+import { startJobs } from './platform/jobs/index.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
 import {
@@ -118,6 +121,17 @@ export async function startService(config: Config, log: Logger): Promise<Running
   // Development without NWD_PUBLIC_URL: links point at the port actually listened on (PORT=0 picks one).
   if (config.publicUrl === null) site.origin = `http://localhost:${address.port}`;
   const delivery = startOutboxDelivery({ db, keyring, transport, log });
+  // Background jobs (pg-boss, in this database): escalation of unclaimed referrals every minute.
+  const jobs = await startJobs({
+    url: setup.url,
+    log,
+    jobs: [escalationJob(db, { keyring, site, calendar: rules.calendar, settings: config.escalation, log })],
+  }).catch(async (error: unknown) => {
+    await delivery.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await setup.release();
+    throw error;
+  });
   // With no state administrator yet, a single-use link to create the first one (printed by `nwd start`).
   const setupLink = await createSetupLink({ db, keyring, site });
   log.info(
@@ -140,6 +154,15 @@ export async function startService(config: Config, log: Logger): Promise<Running
         }, 10_000);
         force.unref();
       });
+      // A job run in progress finishes (up to 10 s) and pg-boss closes its connections.
+      await jobs
+        .stop()
+        .catch((error: unknown) =>
+          log.warn(
+            { err: error instanceof Error ? error.message : String(error) },
+            'background jobs did not stop cleanly',
+          ),
+        );
       // A delivery in progress finishes (or fails and is retried later) before the pool closes.
       await delivery.stop();
       await setup.release();

@@ -17,6 +17,20 @@ describe('loadConfig', () => {
     expect(config.secrets.get('SMTP_URL')).toBeUndefined();
   });
 
+  it('escalation thresholds: 4 business hours and 24 hours by default, configurable, checked', () => {
+    expect(loadConfig({}).escalation).toEqual({ afterBusinessHours: 4, toStateAfterHours: 24 });
+    expect(
+      loadConfig({ NWD_ESCALATE_AFTER_BUSINESS_HOURS: '2', NWD_ESCALATE_TO_STATE_AFTER_HOURS: '12' })
+        .escalation,
+    ).toEqual({ afterBusinessHours: 2, toStateAfterHours: 12 });
+    expect(() => loadConfig({ NWD_ESCALATE_AFTER_BUSINESS_HOURS: '0' })).toThrow(
+      /NWD_ESCALATE_AFTER_BUSINESS_HOURS: a number of business hours above 0/,
+    );
+    expect(() => loadConfig({ NWD_ESCALATE_TO_STATE_AFTER_HOURS: 'soon' })).toThrow(
+      /NWD_ESCALATE_TO_STATE_AFTER_HOURS/,
+    );
+  });
+
   it('resolves NWD_MASTER_KEY_FILE from the working directory', () => {
     expect(loadConfig({ NWD_MASTER_KEY_FILE: 'keys/nwd.key' }).masterKeyFile).toBe(resolve('keys/nwd.key'));
   });
