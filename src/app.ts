@@ -14,6 +14,7 @@ import { helpPages } from './features/help/pages.tsx';
 import { learnPages } from './features/learn/pages.tsx';
 import { intakePages } from './features/intake/public-pages.tsx';
 import { mapPages } from './features/map/pages.tsx';
+import { screening } from './features/screening/index.ts';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
 import { rejectNulBytes, requestLog } from './platform/http.ts';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     directoryApi,
     mapPages,
     learnPages,
+    screening,
     intakePages,
     authPages,
     adminPages,
