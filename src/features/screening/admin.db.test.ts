@@ -1,0 +1,393 @@
+/**
+ * Administration of screening instruments against a real database: only state administrators; a file
+ * that is not JSON, or not a valid instrument, gets a 400 page naming the problem and stores nothing; a
+ * loaded instrument is versioned, published to /identify and retired, each change audited.
+ * Synthetic people and a synthetic instrument only.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import type { Role } from '../../platform/access.ts';
+import { encryptField } from '../../platform/crypto/index.ts';
+import { hashSecret, newSecret } from '../accounts/secrets.ts';
+import { emailIndex } from '../accounts/service.ts';
+
+let t: TestApp;
+let orgId: string;
+const people = new Map<Role, { cookie: string; csrf: string }>();
+
+async function person(role: Role): Promise<{ cookie: string; csrf: string }> {
+  const id = randomUUID();
+  const email = `${role}.${id.slice(0, 8)}@example.org`;
+  await t.deps.db
+    .insertInto('staff_users')
+    .values({
+      id,
+      organization_id: orgId,
+      email_index: await emailIndex(t.deps, email),
+      email_encrypted: await encryptField(
+        t.deps.keyring,
+        { scope: `staff:${id}`, table: 'staff_users', recordId: id, field: 'email' },
+        email,
+      ),
+      role,
+      regions: role === 'navigator' ? ['west-metro'] : [],
+      password_hash: 'not-used-in-this-test',
+      updated_at: new Date(),
+    })
+    .execute();
+  const token = newSecret('nwds');
+  const csrf = newSecret('nwdt');
+  const now = new Date();
+  await t.deps.db
+    .insertInto('staff_sessions')
+    .values({
+      id_hash: hashSecret(token),
+      user_id: id,
+      stage: 'complete',
+      csrf_token: csrf,
+      created_at: now,
+      last_seen_at: now,
+      reauthenticated_at: now,
+    })
+    .execute();
+  return { cookie: `nwd_session=${token}`, csrf };
+}
+
+const admin = () => people.get('state_admin')!;
+
+function get(path: string, who = admin()): Promise<Response> {
+  return Promise.resolve(t.app.request(path, { headers: { Cookie: who.cookie } }));
+}
+
+function post(path: string, fields: Record<string, string>, who = admin()): Promise<Response> {
+  return Promise.resolve(
+    t.app.request(path, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf: who.csrf, ...fields }).toString(),
+      headers: {
+        Cookie: who.cookie,
+        Origin: t.deps.site.origin,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+    }),
+  );
+}
+
+function upload(json: string, who = admin()): Promise<Response> {
+  const form = new FormData();
+  form.set('csrf', who.csrf);
+  form.set('file', new File([json], 'instrument.json', { type: 'application/json' }));
+  form.set('definition', '');
+  return Promise.resolve(
+    t.app.request('/staff/admin/instruments', {
+      method: 'POST',
+      body: form,
+      headers: { Cookie: who.cookie, Origin: t.deps.site.origin },
+    }),
+  );
+}
+
+async function stored(): Promise<{ id: string; version: string; status: string }[]> {
+  return t.deps.db
+    .selectFrom('screening_instruments')
+    .select(['id', 'version', 'status'])
+    .orderBy('id')
+    .orderBy('version')
+    .execute();
+}
+
+async function audits(action: string): Promise<{ subject_id: string | null; details: unknown }[]> {
+  return t.deps.db
+    .selectFrom('audit_events')
+    .select(['subject_id', 'details'])
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute();
+}
+
+/** A small synthetic instrument in the same format: who is asking, two signs, one risk factor. */
+function licensedTool(version = '1.0', name = 'Example licensed tool (synthetic)'): Record<string, any> {
+  const shipped = JSON.parse(
+    readFileSync(resolve('data/mn/instruments/safe-harbor-indicators.json'), 'utf8'),
+  );
+  const happening = shipped.groups.find((g: { id: string }) => g.id === 'happening');
+  return {
+    format: 'nwd-screening-instrument/1',
+    id: 'example-licensed-tool',
+    version,
+    name,
+    description: 'A synthetic stand-in for a licensed instrument, for tests.',
+    validated: true,
+    licence: 'Synthetic test data: no licence needed.',
+    source: 'Synthetic test data',
+    retrieved: '2026-11-22',
+    verified: false,
+    groups: [
+      {
+        id: 'asker',
+        title: 'Who is asking',
+        items: [
+          {
+            id: 'role',
+            question: 'Where do you work?',
+            help: 'Choose one.',
+            required: true,
+            answer: {
+              type: 'single_choice',
+              options: [
+                { value: 'school', label: 'A school', map: { facts: { reporterRole: 'education' } } },
+                { value: 'clinic', label: 'A clinic', map: { facts: { reporterRole: 'health_care' } } },
+              ],
+            },
+          },
+        ],
+      },
+      {
+        id: 'signs',
+        title: 'Signs',
+        items: [
+          ...happening.items.slice(0, 2),
+          {
+            id: 'housing',
+            question: 'Does the young person have a safe place to sleep?',
+            required: false,
+            answer: { type: 'boolean', map: { no: { riskFactors: ['homeless_or_runaway'] } } },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  t = await testApp();
+  orgId = (
+    await t.deps.db
+      .insertInto('member_organizations')
+      .values({ name: 'Synthetic State Agency', type: 'state_agency' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  for (const role of ['state_admin', 'org_admin', 'navigator', 'professional'] as const)
+    people.set(role, await person(role));
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('who may manage instruments', () => {
+  it('lets a state administrator in, sends the anonymous to sign in, and refuses everyone else', async () => {
+    const page = await get('/staff/admin/instruments');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<h1>Screening instruments</h1>');
+    expect(html).toMatch(/Safe Harbor indicators checklist[\s\S]*Shipped, always available<strong> · in use/);
+    const anonymous = await t.app.request('/staff/admin/instruments');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/staff/sign-in');
+    for (const role of ['org_admin', 'navigator', 'professional'] as const) {
+      expect((await get('/staff/admin/instruments', people.get(role))).status, role).toBe(403);
+      const load = await post(
+        '/staff/admin/instruments',
+        { definition: JSON.stringify(licensedTool()) },
+        people.get(role),
+      );
+      expect(load.status, role).toBe(403);
+    }
+    expect(await stored()).toEqual([]);
+    expect(await audits('instrument.load')).toEqual([]);
+  });
+
+  it('refuses a form without its CSRF token', async () => {
+    const res = await t.app.request('/staff/admin/instruments', {
+      method: 'POST',
+      body: new URLSearchParams({ definition: JSON.stringify(licensedTool()) }).toString(),
+      headers: {
+        Cookie: admin().cookie,
+        Origin: t.deps.site.origin,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+    });
+    expect(res.status).toBe(403);
+    expect(await stored()).toEqual([]);
+  });
+});
+
+describe('loading an instrument', () => {
+  it('answers text that is not JSON with a 400 page that says so, and stores nothing', async () => {
+    const res = await post('/staff/admin/instruments', { definition: '{"id": "x",' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('There is a problem');
+    expect(html).toMatch(
+      /<a href="#definition">This is not valid JSON: [^<]+\. Check the file, or paste it again\.<\/a>/,
+    );
+    // What was pasted is kept to be corrected.
+    expect(html).toContain('{&quot;id&quot;: &quot;x&quot;,</textarea>');
+    expect((await post('/staff/admin/instruments', { definition: '  ' })).status).toBe(400);
+    expect(await stored()).toEqual([]);
+  });
+
+  it('names every problem of an invalid instrument by its group, item and answer', async () => {
+    const bad = licensedTool();
+    bad.groups[1].items[0].answer.map.yes.facts.exchangeForValue = 'certainly';
+    bad.groups[1].items[2].answer.map.no.riskFactors = ['no_bed'];
+    bad.groups[0].items[0].answer.options[1].map.facts = { reporterRole: 'doctor' };
+    const res = await upload(JSON.stringify(bad));
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain(
+      'group &quot;signs&quot; › item &quot;exchange&quot; › map › yes › facts › exchangeForValue: Invalid option',
+    );
+    expect(html).toContain(
+      'group &quot;asker&quot; › item &quot;role&quot; › option &quot;clinic&quot; › map › facts › reporterRole',
+    );
+    expect(html).toContain('href="#file"');
+    const unknownRisk = licensedTool();
+    unknownRisk.groups[1].items[2].answer.map.no.riskFactors = ['no_bed'];
+    const second = await post('/staff/admin/instruments', { definition: JSON.stringify(unknownRisk) });
+    expect(await second.text()).toContain('risk factor &quot;no_bed&quot; is not one the pathway knows');
+    expect(await stored()).toEqual([]);
+    expect(await audits('instrument.load')).toEqual([]);
+  });
+
+  it('stores a valid instrument once, under its id and version, and audits it', async () => {
+    const res = await post('/staff/admin/instruments', { definition: JSON.stringify(licensedTool()) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/staff/admin/instruments?done=loaded');
+    expect(await stored()).toEqual([{ id: 'example-licensed-tool', version: '1.0', status: 'loaded' }]);
+    const [event] = await audits('instrument.load');
+    expect(event).toMatchObject({
+      subject_id: 'example-licensed-tool:1.0',
+      details: { validated: true, groups: 2 },
+    });
+    // The same file again changes nothing; another file under the same version is refused.
+    const again = await upload(JSON.stringify(licensedTool()));
+    expect(again.headers.get('location')).toBe('/staff/admin/instruments?done=already');
+    const changed = await post('/staff/admin/instruments', {
+      definition: JSON.stringify(licensedTool('1.0', 'Another name')),
+    });
+    expect(changed.status).toBe(400);
+    expect(await changed.text()).toContain('is already loaded with different content');
+    const shipped = JSON.parse(
+      readFileSync(resolve('data/mn/instruments/safe-harbor-indicators.json'), 'utf8'),
+    );
+    const copy = await post('/staff/admin/instruments', { definition: JSON.stringify(shipped) });
+    expect(copy.status).toBe(400);
+    expect(await copy.text()).toContain('is the shipped checklist, which is always available');
+    expect(await audits('instrument.load')).toHaveLength(1);
+    // It is loaded, not used yet.
+    expect(await (await t.app.request('/identify')).text()).toContain('Safe Harbor indicators checklist');
+  });
+
+  it('shows what each answer of a loaded instrument tells the pathway', async () => {
+    const res = await get('/staff/admin/instruments/example-licensed-tool/1.0');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<h1>Example licensed tool (synthetic)</h1>');
+    expect(html).toContain('<td>A clinic</td><td>reporterRole = health_care</td>');
+    expect(html).toContain('<td>No</td><td>risk factor homeless_or_runaway</td>');
+    expect((await get('/staff/admin/instruments/example-licensed-tool/9.9')).status).toBe(404);
+    expect((await get('/staff/admin/instruments/safe-harbor-indicators/2026.11.1')).status).toBe(200);
+  });
+});
+
+describe('publishing and retiring', () => {
+  it('publishes an instrument to /identify, keeps forms of the shipped checklist working, and audits it', async () => {
+    const res = await post('/staff/admin/instruments/example-licensed-tool/1.0/publish', {});
+    expect(res.status).toBe(303);
+    expect(await stored()).toEqual([{ id: 'example-licensed-tool', version: '1.0', status: 'published' }]);
+    const [event] = await audits('instrument.publish');
+    expect(event).toMatchObject({
+      subject_id: 'example-licensed-tool:1.0',
+      details: { previous: 'safe-harbor-indicators:2026.11.1', shipped: false },
+    });
+    const first = await (await t.app.request('/identify')).text();
+    expect(first).toContain('<h1>Who is asking</h1>');
+    expect(first).toContain('Step 1 of 2');
+    expect(first).toContain('<strong>Example licensed tool (synthetic)</strong> (version 1.0).');
+    expect(first).not.toContain('not a validated screening instrument');
+    // Through to the result.
+    const step2 = await t.app.request('/identify', {
+      method: 'POST',
+      body: new URLSearchParams({
+        instrument: 'example-licensed-tool:1.0',
+        step: '1',
+        'a.role': 'clinic',
+      }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await step2.text()).toContain('<h1>Signs</h1>');
+    const result = await t.app.request('/identify', {
+      method: 'POST',
+      body: new URLSearchParams({
+        instrument: 'example-licensed-tool:1.0',
+        step: '2',
+        'a.role': 'clinic',
+        'a.exchange': 'yes',
+        'a.third_party': 'yes',
+        'a.housing': 'no',
+      }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    const html = await result.text();
+    expect(result.status).toBe(200);
+    expect(html).toContain('<strong>Sex trafficking</strong>: the answers point to it');
+    expect(html).toContain(
+      '&quot;instrument&quot;:{&quot;id&quot;:&quot;example-licensed-tool&quot;,&quot;version&quot;:&quot;1.0&quot;}',
+    );
+    // A form opened before the change still finishes with the shipped checklist.
+    const old = await t.app.request('/identify', {
+      method: 'POST',
+      body: new URLSearchParams({
+        instrument: 'safe-harbor-indicators:2026.11.1',
+        step: '1',
+        'a.danger_now': 'no',
+      }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await old.text()).toContain('<h1>About you</h1>');
+  });
+
+  it('retires it: /identify goes back to the shipped checklist and its forms ask to start again', async () => {
+    const res = await post('/staff/admin/instruments/example-licensed-tool/1.0/retire', {});
+    expect(res.status).toBe(303);
+    expect(await stored()).toEqual([{ id: 'example-licensed-tool', version: '1.0', status: 'retired' }]);
+    expect(await audits('instrument.retire')).toEqual([
+      expect.objectContaining({ subject_id: 'example-licensed-tool:1.0' }),
+    ]);
+    expect(await (await t.app.request('/identify')).text()).toContain('Safe Harbor indicators checklist');
+    const stale = await t.app.request('/identify', {
+      method: 'POST',
+      body: new URLSearchParams({
+        instrument: 'example-licensed-tool:1.0',
+        step: '1',
+        'a.role': 'clinic',
+      }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(stale.status).toBe(400);
+    expect(await stale.text()).toContain('Please start again');
+  });
+
+  it('publishing the shipped checklist withdraws the published one; the shipped one cannot be retired', async () => {
+    await post('/staff/admin/instruments', { definition: JSON.stringify(licensedTool('1.1')) });
+    await post('/staff/admin/instruments/example-licensed-tool/1.1/publish', {});
+    const back = await post('/staff/admin/instruments/safe-harbor-indicators/2026.11.1/publish', {});
+    expect(back.status).toBe(303);
+    expect(await stored()).toEqual([
+      { id: 'example-licensed-tool', version: '1.0', status: 'retired' },
+      { id: 'example-licensed-tool', version: '1.1', status: 'loaded' },
+    ]);
+    const retire = await post('/staff/admin/instruments/safe-harbor-indicators/2026.11.1/retire', {});
+    expect(retire.status).toBe(400);
+    expect(await retire.text()).toContain('The shipped checklist is always available');
+    expect((await post('/staff/admin/instruments/nothing-here/1.0/publish', {})).status).toBe(404);
+    expect((await post('/staff/admin/instruments/Bad%20Id/1.0/publish', {})).status).toBe(404);
+    const list = await (await get('/staff/admin/instruments')).text();
+    expect(list).toMatch(/Shipped, always available<strong> · in use/);
+  });
+});
