@@ -3,6 +3,7 @@
  * another region's item, by page and by API token), the audited open, claiming and recording contact
  * with forms and CSRF, a lost claim race answered 409, notifications, and the navigation link.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
 import { createApiToken } from '../accounts/service.ts';
@@ -281,4 +282,35 @@ describe('notifications on the queue page', () => {
     await post(navigator, `/staff/notifications/${others[0]?.id}/read`);
     expect(await (await get(person, '/staff/queue')).text()).toContain('You have 2 unread notifications.');
   });
+});
+
+describe('random input', () => {
+  it('never answers 500 to the filters, the outcome form or an id', async () => {
+    const id = await addItem(t.deps);
+    await post(navigator, `/staff/queue/${id}/claim`);
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('contacted', 'closed', 'other', 'duplicate', 'spoke_with_youth', 'none', '__proto__'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        text,
+        text,
+        fc.string({ maxLength: 300 }),
+        text,
+        async (status, outcome, note, filter) => {
+          const form = await post(navigator, `/staff/queue/${id}/outcome`, { status, outcome, note });
+          expect([303, 400, 409]).toContain(form.status);
+          const list = await get(
+            navigator,
+            `/staff/queue?${new URLSearchParams({ view: filter, region: filter, urgency: filter })}`,
+          );
+          expect([200, 400]).toContain(list.status);
+          const page = await get(navigator, `/staff/queue/${encodeURIComponent(filter)}`);
+          expect([200, 400, 404]).toContain(page.status);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
 });
