@@ -9,7 +9,14 @@ import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { POLICY, can, type Action, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import {
+  blindIndex,
+  decryptField,
+  encryptField,
+  indexInput,
+  normaliseForIndex,
+  type Keyring,
+} from '../../platform/crypto/index.ts';
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import type { Vocabularies } from './vocabularies.ts';
@@ -116,6 +123,27 @@ export function sealPersonal(
     JSON.stringify(CasePersonalSchema.parse(personal)),
     trx,
   );
+}
+
+/** The blind-index purpose for finding the same young person in another region. */
+export const DUPLICATE_INDEX_PURPOSE = 'case-duplicate';
+
+/**
+ * The duplicate index of a case: a keyed hash of the normalised chosen name and the date of birth, or
+ * null without a date of birth (a name alone matches too many people). Equal for the same person in
+ * any region; reveals nothing by itself.
+ *
+ * @example
+ * await duplicateIndexFor(keyring, { chosenName: ' Rowan  ', dateOfBirth: '2009-04-01' }) === await duplicateIndexFor(keyring, { chosenName: 'rowan', dateOfBirth: '2009-04-01' }) // true
+ */
+export async function duplicateIndexFor(
+  keyring: Keyring,
+  personal: Pick<CasePersonal, 'chosenName' | 'dateOfBirth'>,
+  trx?: AnyKysely,
+): Promise<string | null> {
+  if (!personal.dateOfBirth) return null;
+  const key = await keyring.indexKeyFor(DUPLICATE_INDEX_PURPOSE, trx);
+  return blindIndex(key, indexInput(normaliseForIndex(personal.chosenName), personal.dateOfBirth));
 }
 
 /** A refusal a person can act on: 404, 403, 409 or 400 (with the field at fault). */
