@@ -30,7 +30,7 @@ export const IDENTIFY_CSS =
   '.choice label{font-weight:400;margin:0}.choice .hint{margin:0}' +
   '.err{color:var(--exit);font-weight:700;margin:.25rem 0}.step{font-weight:600;color:var(--muted);margin:0 0 .5rem}' +
   '.q{margin:1rem 0}.nav{margin:1.25rem 0}.due{font-weight:600}dt{font-weight:600}dd{margin:0 0 .5rem}' +
-  '.acts{list-style:none;padding:0}' +
+  '.acts{list-style:none;padding:0}[hidden]{display:none!important}' +
   '@media print{form,.lines,.noprint{display:none}.card{break-inside:avoid}a{color:inherit}}';
 
 /** Says what the instrument is, and that it informs judgement and never labels a young person. */
