@@ -9,6 +9,7 @@
  *   nwd keys rotate                re-wrap every key under a new master key (resumable)
  *   nwd keys status                which master keys wrap how many keys
  *   nwd audit verify               check the audit log's hash chain
+ *   nwd seed-synthetic --cases N   write synthetic cases for demonstrations and benchmarks
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,9 @@ import { validateHsdsService } from './features/directory/hsds-validate.ts';
 import { allServicesHsds, bumpDataVersion, saveService } from './features/directory/repository.ts';
 import { todayIn } from './features/help/rules.ts';
 import { importPack } from './pack/import.ts';
+import { loadPackRules } from './pack/rules.ts';
+import { loadGeography } from './features/help/repository.ts';
+import { seedSynthetic } from './features/cases/synthetic.ts';
 import { CommandError, tokensCommand, usersCommand } from './features/accounts/cli.ts';
 import { assertMasterKeyAvailable, loadKeys } from './platform/keys/index.ts';
 import type { AccountsContext } from './features/accounts/service.ts';
@@ -57,6 +61,10 @@ Commands:
   users disable --email E     Disable a person: their sessions end and their API tokens are revoked.
   tokens create --email E --scopes a,b --expires-days N
                               Create an API token for a person (printed once; stored hashed).
+  seed-synthetic --cases N [--events N] [--seed N]
+                              Write N synthetic cases (invented young people, navigators and providers;
+                              default 10 timeline events per case) for demonstrations and benchmarks.
+                              Refused when NODE_ENV=production.
   help                        Show this text.
 `;
 
@@ -129,6 +137,49 @@ async function start(config: Config, log: Logger): Promise<void> {
       `\nNo state administrator yet. Open this single-use link (valid for 24 hours) to create the first one:\n${service.setupLink}\n`,
     );
   }
+}
+
+async function seedSyntheticCommand(config: Config, log: Logger, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { cases: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' } },
+  });
+  const count = (name: string, raw: string | undefined, max: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new UsageError(`--${name} must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+  const cases = count('cases', values.cases, 500_000);
+  if (cases === undefined) throw new UsageError('seed-synthetic needs --cases N, for example --cases 20000.');
+  const events = count('events', values.events, 50_000_000);
+  const seed = count('seed', values.seed, 2 ** 31);
+  if (config.production)
+    throw new UsageError('seed-synthetic writes invented cases: it is refused when NODE_ENV=production.');
+  assertMasterKeyAvailable(config);
+  const summary = await withDatabase(config, log, async (db) => {
+    const { keyring } = await loadKeys(db, config, log);
+    await importPack(db, config.packDir, { force: false });
+    const geography = await loadGeography(db);
+    const { vocabularies } = loadPackRules(config.packDir);
+    return seedSynthetic(
+      { db, keyring, geography, vocabularies },
+      {
+        cases,
+        ...(events !== undefined ? { events } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        progress: (n) => process.stderr.write(`\r${n} of ${cases} cases written`),
+      },
+    );
+  });
+  process.stderr.write('\n');
+  console.log(
+    `Wrote ${summary.cases} synthetic cases with ${summary.events} timeline events, ${summary.notes} notes, ${summary.tasks} tasks, ` +
+      `${summary.referrals} referrals, ${summary.consents} consents and ${summary.safetyPlans} safety plans; ` +
+      `${summary.navigators} synthetic navigators in ${summary.organizations} synthetic organisations (they cannot sign in). ` +
+      `${(summary.ms / 1000).toFixed(1)} s.`,
+  );
 }
 
 async function keysCommand(config: Config, log: Logger, args: string[]): Promise<void> {
@@ -305,6 +356,8 @@ export async function main(argv: string[]): Promise<void> {
         return await accountsCommand(config, log, 'users', (ctx) => usersCommand(ctx, args));
       case 'tokens':
         return await accountsCommand(config, log, 'tokens', (ctx) => tokensCommand(ctx, args));
+      case 'seed-synthetic':
+        return await seedSyntheticCommand(config, log, args);
       case 'help':
       case '--help':
       case '-h':
