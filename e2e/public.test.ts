@@ -31,6 +31,7 @@ const STATIC_ROUTES = [
   '/learn',
   ...LEARN_PAGES.map((p) => `/learn/${p.slug}`),
   '/privacy',
+  '/identify',
   '/no-such-page',
 ];
 

@@ -119,7 +119,15 @@ describe('every public page', () => {
 
 describe('robustness', () => {
   it('no input makes a public route answer 500', async () => {
-    const routes = ['/navigator', '/services', '/api/v1/navigators', '/api/v1/services', '/map', '/'];
+    const routes = [
+      '/navigator',
+      '/services',
+      '/api/v1/navigators',
+      '/api/v1/services',
+      '/map',
+      '/',
+      '/identify',
+    ];
     const keys = [
       'q',
       'county',
