@@ -285,6 +285,57 @@ describe('the result', () => {
   });
 });
 
+describe('weight', () => {
+  it('keeps every page within 14 KB compressed, even the result with the most actions', async () => {
+    const budget = 14 * 1024;
+    const sizes: Record<string, number> = {};
+    const gzipped = async (fields: [string, string][]) => {
+      const res = await t.app.request('/identify', {
+        method: 'POST',
+        body: new URLSearchParams(fields).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept-Encoding': 'gzip' },
+      });
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      return { body: Buffer.from(await res.arrayBuffer()), res };
+    };
+    // Back from the page after shows each page (the page after the last is the result).
+    for (let page = 1; page <= 6; page++) {
+      const { body } = await gzipped([
+        ['instrument', KEY],
+        ['step', String(page + 1)],
+        ['go', 'back'],
+      ]);
+      expect(gunzipSync(body).toString('utf8')).toContain(`Step ${page} of 6`);
+      sizes[`step ${page}`] = body.length;
+    }
+    const risks = [
+      ...t.deps.rules.pathway.riskFactors.map((f): [string, string] => ['a.risk_factors', f.code]),
+    ];
+    const { body, res } = await gzipped([
+      ['instrument', KEY],
+      ['step', '6'],
+      ['a.danger_now', 'yes'],
+      ['a.reporter_role', 'education'],
+      ['a.age_band', 'under18'],
+      ['a.county', '27053'],
+      ['a.in_care', 'yes'],
+      ['a.missing_now', 'yes'],
+      ['a.found_after_missing', 'no'],
+      ['a.foreign_national', 'yes'],
+      ['a.exchange', 'yes'],
+      ['a.third_party', 'yes'],
+      ['a.caregiver', 'no'],
+      ['a.labor', 'yes'],
+      ...risks,
+    ]);
+    expect(res.status).toBe(200);
+    const html = gunzipSync(body).toString('utf8');
+    expect(html.match(/<h3 id="act-/g)?.length).toBeGreaterThanOrEqual(12);
+    sizes.result = body.length;
+    expect(Object.entries(sizes).filter(([, n]) => n > budget)).toEqual([]);
+  });
+});
+
 describe('changed or broken forms', () => {
   it('sends a changed hidden answer back to its page with the problem named', async () => {
     const html = await walk(PAGES.slice(0, 5));
