@@ -29,7 +29,8 @@ const DONE: Record<string, string> = {
   loaded: 'The instrument was checked and loaded. It is not used until you choose "Use this one".',
   already: 'This exact instrument was already loaded: nothing changed.',
   publish: 'The public questions (/identify) now use this instrument.',
-  retire: 'The instrument is retired. If it was in use, /identify uses the shipped checklist again.',
+  retire:
+    'The instrument is retired and can no longer be used. If it was in use, /identify uses the shipped checklist again.',
 };
 
 const STATUS: Record<InstrumentSummary['status'], string> = {
@@ -122,7 +123,7 @@ const ListView: FC<{
               {s.inUse ? <strong> · in use</strong> : null}
             </td>
             <td>
-              {s.inUse || (s.status === 'shipped' && list[0] !== s) ? null : (
+              {s.inUse || s.status === 'retired' || (s.status === 'shipped' && list[0] !== s) ? null : (
                 <form method="post" action={`${path(s)}/publish`}>
                   <CsrfField token={frame.csrf} />
                   <button type="submit" class="btn alt">
@@ -179,7 +180,7 @@ async function listPage(
   c: Context,
   deps: AppDeps,
   catalogue: InstrumentCatalogue,
-  state: { errors: { field: string; message: string }[]; pasted: string; status: 200 | 400 | 409 },
+  state: { errors: { field: string; message: string }[]; pasted: string; status: 200 | 400 },
 ): Promise<Response> {
   const g = await guard(c, deps);
   if (g instanceof Response) return g;
@@ -193,7 +194,7 @@ async function listPage(
       pasted={state.pasted}
       done={done}
     />,
-    state.status === 409 ? 400 : state.status,
+    state.status,
   );
 }
 

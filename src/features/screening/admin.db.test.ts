@@ -356,6 +356,9 @@ describe('publishing and retiring', () => {
     const res = await post('/staff/admin/instruments/example-licensed-tool/1.0/retire', {});
     expect(res.status).toBe(303);
     expect(await stored()).toEqual([{ id: 'example-licensed-tool', version: '1.0', status: 'retired' }]);
+    const again = await post('/staff/admin/instruments/example-licensed-tool/1.0/publish', {});
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('This instrument is retired and cannot be used again');
     expect(await audits('instrument.retire')).toEqual([
       expect.objectContaining({ subject_id: 'example-licensed-tool:1.0' }),
     ]);

@@ -288,8 +288,9 @@ export async function loadInstrument(
 }
 
 /**
- * Makes an instrument the one `/identify` uses (`publish`), or withdraws it (`retire`). Publishing the
- * shipped checklist withdraws the published one; the shipped checklist itself cannot be retired.
+ * Makes an instrument the one `/identify` uses (`publish`), or withdraws it for good (`retire`).
+ * Publishing the shipped checklist withdraws the published one; the shipped checklist itself cannot be
+ * retired, and a retired instrument cannot be published again (load it under a new version).
  */
 export async function changeInstrumentStatus(
   catalogue: InstrumentCatalogue,
@@ -327,6 +328,13 @@ export async function changeInstrumentStatus(
         .forUpdate()
         .executeTakeFirst();
       if (!row) throw new InstrumentError('not_found', 'There is no such instrument.');
+      if (row.status === 'retired')
+        throw new InstrumentError(
+          'invalid',
+          change === 'publish'
+            ? 'This instrument is retired and cannot be used again. Load it under a new version instead.'
+            : 'This instrument is already retired.',
+        );
     }
     if (change === 'publish' && previous && previousKey !== key)
       await trx
