@@ -77,6 +77,8 @@ describe.skipIf(!available)('staff pages in a browser', () => {
       '/staff/admin/people',
       '/staff/admin/organizations',
       '/staff/admin/audit',
+      '/staff/admin/instruments',
+      '/staff/admin/instruments/safe-harbor-indicators/2026.11.1',
       '/staff/forgot',
     ]) {
       await page.goto(server.url + path);
