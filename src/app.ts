@@ -10,6 +10,7 @@ import { directoryPages } from './features/directory/pages.tsx';
 import { helpApi } from './features/help/api.ts';
 import { pathwayApi } from './features/pathway/api.ts';
 import { pathwayPages } from './features/pathway/pages.tsx';
+import { retentionPages } from './features/cases/retention-pages.tsx';
 import { helpPages } from './features/help/pages.tsx';
 import { learnPages } from './features/learn/pages.tsx';
 import { intakePages } from './features/intake/public-pages.tsx';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     helpApi,
     pathwayApi,
     pathwayPages,
+    retentionPages,
     directoryPages,
     directoryApi,
     mapPages,

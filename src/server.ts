@@ -18,6 +18,7 @@ import { createSetupLink } from './features/accounts/service.ts';
 import { escalationJob } from './features/intake/escalation.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import { startJobs } from './platform/jobs/index.ts';
+import { retentionJob } from './features/cases/retention.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
 import {
@@ -125,7 +126,10 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const jobs = await startJobs({
     url: setup.url,
     log,
-    jobs: [escalationJob(db, { keyring, site, calendar: rules.calendar, settings: config.escalation, log })],
+    jobs: [
+      escalationJob(db, { keyring, site, calendar: rules.calendar, settings: config.escalation, log }),
+      retentionJob({ db, keyring }),
+    ],
   }).catch(async (error: unknown) => {
     await delivery.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -79,6 +79,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
                 <a href="/staff/admin/organizations">Organisations</a>
               </>
             ) : null}
+            {can(s.actor, 'cases.export') ? (
+              <>
+                {' · '}
+                <a href="/staff/admin/person-requests">Requests about a person</a>
+              </>
+            ) : null}
             {can(s.actor, 'audit.read', { organizationId: s.actor.organizationId }) ? (
               <>
                 {' · '}
