@@ -27,7 +27,8 @@ export interface AppDeps {
    * Read it when the link is made: without NWD_PUBLIC_URL in development it is set once the port is known.
    */
   site: SiteOrigin;
-  config: Pick<Config, 'quickExitUrl' | 'production'>;
+  /** `caseRetentionDays` unset: the default (NWD_CASE_RETENTION_DAYS's, 2555 days). */
+  config: Pick<Config, 'quickExitUrl' | 'production'> & Partial<Pick<Config, 'caseRetentionDays'>>;
   log: Logger;
   /** Set while the instance shuts down, so the load balancer stops sending it requests. */
   lifecycle: { draining: boolean };

@@ -68,6 +68,12 @@ const schema = z.object({
     .positive('a number of hours above 0, e.g. 24')
     .max(720, 'at most 720 hours')
     .default(24),
+  NWD_CASE_RETENTION_DAYS: z.coerce
+    .number()
+    .int('a whole number of days, e.g. 2555 (7 years)')
+    .min(30, 'at least 30 days')
+    .max(36500, 'at most 36500 days (100 years)')
+    .default(2555),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -136,6 +142,8 @@ export interface Config {
    * and holidays.
    */
   escalation: { afterBusinessHours: number; toStateAfterHours: number };
+  /** Days a closed case is kept before its data key is destroyed (`NWD_CASE_RETENTION_DAYS`). */
+  caseRetentionDays: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -201,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       afterBusinessHours: e.NWD_ESCALATE_AFTER_BUSINESS_HOURS,
       toStateAfterHours: e.NWD_ESCALATE_TO_STATE_AFTER_HOURS,
     },
+    caseRetentionDays: e.NWD_CASE_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     production,
   };
