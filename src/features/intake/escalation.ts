@@ -196,6 +196,11 @@ export async function announceOrEscalate(
   }
   recipients = [...new Map(recipients.map((r) => [r.id, r])).values()];
 
+  if (recipients.length === 0)
+    deps.log?.warn(
+      { item: item.id, region: item.region_id, level: target },
+      'an intake item is waiting but there is no active navigator or state administrator to tell',
+    );
   const text = notificationText(item.kind, item.region_name ?? null, target, deps.settings);
   const link = `/staff/queue/${item.id}`;
   const origin = siteOrigin(deps.site);

@@ -74,7 +74,15 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
   boss.on('error', (error) =>
     log.warn({ err: describe(error) }, 'background jobs: pg-boss reported an error'),
   );
-  await boss.start();
+  try {
+    await boss.start();
+  } catch (error) {
+    throw new Error(
+      `Could not start the background jobs: pg-boss keeps its queue in the schema "${options.schema ?? 'pgboss'}" ` +
+        `of this database and must be able to create it (CREATE on the database). ${describe(error)}`,
+      { cause: error },
+    );
+  }
   try {
     for (const job of jobs) {
       await boss.createQueue(job.name, {
