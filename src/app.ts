@@ -28,6 +28,10 @@ import { adminPages } from './features/staff/admin-pages.tsx';
 import { staffApi } from './features/staff/api.ts';
 import { authPages } from './features/staff/auth-pages.tsx';
 import { csrfProtection, staffSession } from './features/staff/web.ts';
+import { safetyPlanPages } from './features/cases/safety-plan-pages.tsx';
+import { tasksApi } from './features/cases/tasks-api.ts';
+import { tasksPages } from './features/cases/tasks-pages.tsx';
+import { transfersPages } from './features/cases/transfers-pages.tsx';
 
 export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRegistry } {
   const app = new OpenAPIHono({
@@ -86,6 +90,10 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     staffApi,
     queuePages,
     queueApi,
+    tasksPages,
+    tasksApi,
+    transfersPages,
+    safetyPlanPages,
   ]) {
     feature(app, deps, policies);
   }

@@ -67,6 +67,18 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
                 <a href="/staff/queue">Referral queue</a>
               </>
             ) : null}
+            {POLICY['cases.read'][s.actor.role] ? (
+              <>
+                {' · '}
+                <a href="/staff/tasks">Tasks</a>
+              </>
+            ) : null}
+            {POLICY['transfers.decide'][s.actor.role] ? (
+              <>
+                {' · '}
+                <a href="/staff/transfers">Transfers</a>
+              </>
+            ) : null}
             {can(s.actor, 'people.list', { organizationId: s.actor.organizationId }) ? (
               <>
                 {' · '}
