@@ -67,20 +67,23 @@ afterAll(async () => {
 });
 
 describe('escalation times', () => {
-  it('counts 4 business hours from Friday 16:00 to Monday 11:00, and 24 hours outside the weekend to Monday 16:00', () => {
+  it('counts 4 business hours from Friday 16:00 to Monday 11:00, but 24 clock hours to the state: Saturday 16:00', () => {
     const friday = mn('2025-02-07', 16);
     const times = escalationTimes(calendar, DEFAULT_ESCALATION, friday);
     expect(times.toRegion).toEqual(mn('2025-02-10', 11));
-    expect(times.toState).toEqual(mn('2025-02-10', 16));
-    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, friday, mn('2025-02-10', 10, 59))).toBe(0);
-    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, friday, mn('2025-02-10', 11))).toBe(1);
-    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, friday, mn('2025-02-10', 16))).toBe(2);
+    expect(times.toState).toEqual(mn('2025-02-08', 16));
+    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, friday, mn('2025-02-08', 15, 59))).toBe(0);
+    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, friday, mn('2025-02-08', 16))).toBe(2);
+    const tuesday = mn('2025-02-04', 14);
+    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, tuesday, mn('2025-02-05', 8, 59))).toBe(0);
+    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, tuesday, mn('2025-02-05', 9))).toBe(1);
+    expect(escalationLevelAt(calendar, DEFAULT_ESCALATION, tuesday, mn('2025-02-05', 14))).toBe(2);
   });
 
-  it('skips a holiday (Martin Luther King Jr. Day, Monday 20 January 2025)', () => {
+  it('skips a holiday in business hours (Martin Luther King Jr. Day, Monday 20 January 2025)', () => {
     const times = escalationTimes(calendar, DEFAULT_ESCALATION, mn('2025-01-17', 16));
     expect(times.toRegion).toEqual(mn('2025-01-21', 11));
-    expect(times.toState).toEqual(mn('2025-01-21', 16));
+    expect(times.toState).toEqual(mn('2025-01-18', 16));
   });
 
   it('says nothing about the young person', () => {
@@ -94,11 +97,11 @@ describe('escalation times', () => {
 });
 
 describe('escalateDue', () => {
-  it('announces on arrival, escalates at Monday 11:00 (not 10:59) and to the state at Monday 16:00, once each', async () => {
-    const id = await addItem(t.deps, { createdAt: mn('2025-02-07', 16) });
+  it('announces on arrival, escalates after 4 business hours (Wednesday 09:00, not 08:59) and to the state after 24 hours, once each', async () => {
+    const id = await addItem(t.deps, { createdAt: mn('2025-02-04', 14) });
 
     // Arrival: every active navigator of the region, nobody else.
-    await escalateDue(t.deps.db, deps, mn('2025-02-07', 16, 1));
+    await escalateDue(t.deps.db, deps, mn('2025-02-04', 14, 1));
     let got = await notified(id);
     expect(got.map((n) => n.userId).sort()).toEqual(ids(west));
     expect(
@@ -106,15 +109,15 @@ describe('escalateDue', () => {
     ).toBe(true);
     expect(await levelOf(id)).toBe(0);
 
-    // Over the weekend and until 10:59 on Monday: nothing more.
-    for (const at of [mn('2025-02-08', 12), mn('2025-02-09', 23), mn('2025-02-10', 10, 59)]) {
+    // Overnight and until 08:59 on Wednesday (Tuesday 14–17 and Wednesday 08–09 are the 4 business hours).
+    for (const at of [mn('2025-02-04', 17), mn('2025-02-05', 3), mn('2025-02-05', 8, 59)]) {
       await escalateDue(t.deps.db, deps, at);
     }
     expect(await notified(id)).toHaveLength(2);
     expect(await levelOf(id)).toBe(0);
 
-    // Monday 11:00: all of the region's navigators, saying it has waited.
-    await escalateDue(t.deps.db, deps, mn('2025-02-10', 11));
+    // Wednesday 09:00: all of the region's navigators, saying it has waited.
+    await escalateDue(t.deps.db, deps, mn('2025-02-05', 9));
     expect(await levelOf(id)).toBe(1);
     got = await notified(id);
     expect(
@@ -126,15 +129,15 @@ describe('escalateDue', () => {
     expect(got[2]?.text).toBe('A referral has waited 4 business hours unclaimed in West Metro');
 
     // Idempotent: the same minute again, or a minute later, changes nothing.
-    const again = await escalateDue(t.deps.db, deps, mn('2025-02-10', 11));
+    const again = await escalateDue(t.deps.db, deps, mn('2025-02-05', 9));
     expect(again).toEqual({ announced: 0, toRegion: 0, toState: 0, notifications: 0 });
-    await escalateDue(t.deps.db, deps, mn('2025-02-10', 11, 1));
+    await escalateDue(t.deps.db, deps, mn('2025-02-05', 9, 1));
     expect(await notified(id)).toHaveLength(4);
 
-    // Monday 16:00 (24 hours not counting the weekend): every state administrator.
-    await escalateDue(t.deps.db, deps, mn('2025-02-10', 15, 59));
+    // Wednesday 14:00 (24 hours): every state administrator.
+    await escalateDue(t.deps.db, deps, mn('2025-02-05', 13, 59));
     expect(await levelOf(id)).toBe(1);
-    await escalateDue(t.deps.db, deps, mn('2025-02-10', 16));
+    await escalateDue(t.deps.db, deps, mn('2025-02-05', 14));
     expect(await levelOf(id)).toBe(2);
     got = await notified(id);
     expect(
@@ -143,7 +146,7 @@ describe('escalateDue', () => {
         .map((n) => n.userId)
         .sort(),
     ).toEqual(ids(admins));
-    await escalateDue(t.deps.db, deps, mn('2025-02-12', 9));
+    await escalateDue(t.deps.db, deps, mn('2025-02-07', 9));
     expect(await notified(id)).toHaveLength(6);
     expect(got.some((n) => n.userId === southeast.id)).toBe(false);
 
@@ -172,14 +175,28 @@ describe('escalateDue', () => {
     ]);
   });
 
-  it('skips holidays: a Friday item before Martin Luther King Jr. Day escalates on Tuesday 11:00', async () => {
+  it('skips holidays: a Friday item before Martin Luther King Jr. Day reaches the region on Tuesday 11:00', async () => {
+    // A longer state threshold, so that the region's step comes first.
+    const patient: EscalationDeps = { ...deps, settings: { afterBusinessHours: 4, toStateAfterHours: 120 } };
     const id = await addItem(t.deps, { createdAt: mn('2025-01-17', 16) });
-    await escalateDue(t.deps.db, deps, mn('2025-01-20', 12));
+    await escalateDue(t.deps.db, patient, mn('2025-01-20', 12));
     expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, deps, mn('2025-01-21', 10, 59));
+    await escalateDue(t.deps.db, patient, mn('2025-01-21', 10, 59));
     expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, deps, mn('2025-01-21', 11));
+    await escalateDue(t.deps.db, patient, mn('2025-01-21', 11));
     expect(await levelOf(id)).toBe(1);
+  });
+
+  it('reaches the state administrators on Saturday for an item left on Friday afternoon, telling the navigators too', async () => {
+    const id = await addItem(t.deps, { createdAt: mn('2025-02-14', 16) });
+    await escalateDue(t.deps.db, deps, mn('2025-02-14', 16, 1));
+    await escalateDue(t.deps.db, deps, mn('2025-02-15', 15, 59));
+    expect(await levelOf(id)).toBe(0);
+    await escalateDue(t.deps.db, deps, mn('2025-02-15', 16));
+    expect(await levelOf(id)).toBe(2);
+    const got = await notified(id);
+    expect(got.filter((n) => ids(admins).includes(n.userId))).toHaveLength(admins.length);
+    expect(got.filter((n) => ids(west).includes(n.userId)).length).toBeGreaterThanOrEqual(2 * west.length);
   });
 
   it('never escalates a claimed item', async () => {
@@ -222,18 +239,19 @@ describe('escalateDue', () => {
 
   it('follows configured thresholds', async () => {
     const quick: EscalationDeps = { ...deps, settings: { afterBusinessHours: 2, toStateAfterHours: 20 } };
-    const id = await addItem(t.deps, { createdAt: mn('2025-06-06', 16) });
-    await escalateDue(t.deps.db, quick, mn('2025-06-09', 8, 59));
+    const id = await addItem(t.deps, { createdAt: mn('2025-06-03', 16) });
+    // 2 business hours: Tuesday 16–17, then Wednesday 08–09.
+    await escalateDue(t.deps.db, quick, mn('2025-06-04', 8, 59));
     expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, quick, mn('2025-06-09', 9));
+    await escalateDue(t.deps.db, quick, mn('2025-06-04', 9));
     expect(await levelOf(id)).toBe(1);
     expect((await notified(id)).at(-1)?.text).toBe(
       'A referral has waited 2 business hours unclaimed in West Metro',
     );
-    // 20 hours not counting the weekend: Friday 16:00–24:00, then Monday 00:00–12:00.
-    await escalateDue(t.deps.db, quick, mn('2025-06-09', 11, 59));
+    // 20 hours: Wednesday 12:00.
+    await escalateDue(t.deps.db, quick, mn('2025-06-04', 11, 59));
     expect(await levelOf(id)).toBe(1);
-    await escalateDue(t.deps.db, quick, mn('2025-06-09', 12));
+    await escalateDue(t.deps.db, quick, mn('2025-06-04', 12));
     expect(await levelOf(id)).toBe(2);
     expect((await notified(id)).at(-1)?.text).toBe('A referral has waited 20 hours unclaimed in West Metro');
   });

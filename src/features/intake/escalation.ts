@@ -6,8 +6,10 @@
  * - After `afterBusinessHours` business hours unclaimed (default 4, counted in the jurisdiction's
  *   working hours, skipping weekends and holidays): level 1, all of the region's navigators again,
  *   saying it has waited.
- * - After `toStateAfterHours` hours unclaimed (default 24, not counting weekends and holidays): level
- *   2, every state administrator (and the region's navigators, if level 1 had not happened yet).
+ * - After `toStateAfterHours` hours unclaimed (default 24, clock hours: a young person's wait does not
+ *   pause at weekends): level 2, every state administrator (and the region's navigators, if level 1
+ *   had not happened yet — an item that arrives on a Friday afternoon reaches the state on Saturday,
+ *   before the region's business hours have run).
  *
  * `escalateDue` is idempotent and safe on several instances at once: each item is handled in its own
  * transaction under its row lock (`skip locked`), and its level only goes up. Notifications and emails
@@ -27,7 +29,7 @@ import type { IntakeKind } from './tables.ts';
 export interface EscalationSettings {
   /** Business hours unclaimed before the region's navigators are told again (default 4). */
   afterBusinessHours: number;
-  /** Hours unclaimed, not counting weekends and holidays, before the state administrators are told (default 24). */
+  /** Clock hours unclaimed before the state administrators are told (default 24). */
   toStateAfterHours: number;
 }
 
@@ -61,7 +63,7 @@ export function escalationTimes(
 ): { toRegion: Date; toState: Date } {
   return {
     toRegion: calendar.addBusinessHours(createdAt, settings.afterBusinessHours),
-    toState: calendar.addHoursSkippingNonBusinessDays(createdAt, settings.toStateAfterHours),
+    toState: new Date(createdAt.getTime() + settings.toStateAfterHours * 3_600_000),
   };
 }
 
