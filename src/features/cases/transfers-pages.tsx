@@ -194,6 +194,7 @@ async function caseTransferPage(
               <th scope="col">From</th>
               <th scope="col">To</th>
               <th scope="col">Asked by</th>
+              <th scope="col">Reason</th>
               <th scope="col">Outcome</th>
             </tr>
           </thead>
@@ -206,6 +207,7 @@ async function caseTransferPage(
                 <td>{t.fromRegionName}</td>
                 <td>{t.toRegionName}</td>
                 <td>{t.requestedBy.id === actor.userId ? 'You' : t.requestedBy.name}</td>
+                <td>{t.reason ?? '—'}</td>
                 <td>
                   {outcomeText(t)}
                   {t.decidedAt ? (
