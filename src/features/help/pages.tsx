@@ -27,6 +27,12 @@ const WaysIn = () => (
       <li>
         <a href="/learn/for-professionals">I work with young people</a>
       </li>
+      <li>
+        <a href="/help/contact-me">Ask a navigator to contact me, safely</a>
+      </li>
+      <li>
+        <a href="/identify">I&rsquo;m worried about a young person: what do I do now?</a>
+      </li>
     </ul>
   </section>
 );

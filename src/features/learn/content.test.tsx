@@ -20,6 +20,9 @@ const KNOWN_ROUTES = new Set([
   '/map',
   '/privacy',
   '/#lines',
+  '/help/contact-me',
+  '/identify',
+  '/rules',
   ...LEARN_PAGES.map((p) => `/learn/${p.slug}`),
 ]);
 

@@ -125,6 +125,10 @@ const YourRights: FC = () => (
         A <a href="/navigator">regional navigator</a> is the main contact for young people in your area. A
         navigator helps connect you with services and housing.
       </li>
+      <li>
+        You can <a href="/help/contact-me">ask a navigator to contact you</a> in a way and at a time that is
+        safe for you.
+      </li>
       <li>You can ask questions first, before you share anything.</li>
     </ul>
     <h2>Some adults have to report</h2>
@@ -273,6 +277,12 @@ const ForProfessionals: FC = () => (
       sex trafficking by a non-caregiver get a non-caregiver sex trafficking assessment; other reports are
       investigated. The focus is safety and access to services. Under Safe Harbor, a young person under 18 is
       a victim, not a delinquent.
+    </p>
+    <h2>What applies to you, and by when</h2>
+    <p>
+      <a href="/identify">Answer a few questions</a> to see what is happening in Minnesota&rsquo;s terms, what
+      the law asks of you with the exact deadlines, and who to call. Nothing you enter is stored.{' '}
+      <a href="/rules">Every rule it uses</a> is listed with its legal basis.
     </p>
     <h2>Connect the young person</h2>
     <ul>

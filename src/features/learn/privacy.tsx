@@ -12,7 +12,7 @@ export const PrivacyBody: FC = () => (
   <>
     <p>
       This page says what this website records about you, and what it does not. It covers the public pages
-      anyone can use without signing in.
+      anyone can use without signing in, including the forms that ask a navigator to get in touch.
     </p>
     <h2>What we do not do</h2>
     <ul>
@@ -29,6 +29,29 @@ export const PrivacyBody: FC = () => (
       When you search for a county, ZIP code or city, the site uses it to answer you. It is not stored with
       anything that identifies you.
     </p>
+    <h2>The guided questions</h2>
+    <p>
+      The questions at <a href="/identify">What to do now</a> store nothing: your answers travel with the page
+      and are forgotten when you close it. They never ask for a name.
+    </p>
+    <h2>When you ask a navigator to contact you, or send a referral</h2>
+    <p>
+      If you fill in <a href="/help/contact-me">Ask a navigator to contact me</a>, or a professional sends a
+      referral, what is typed is kept so that a navigator can reach the young person. It is stored encrypted.
+      Only the regional navigators of the county given (or, when no county is given, the state&rsquo;s Safe
+      Harbor administrators) can open it, and every time someone opens it is recorded.
+    </p>
+    <ul>
+      <li>It is never put in an email. Staff are told only that a request is waiting.</li>
+      <li>
+        To stop people from flooding the forms, the site keeps a scrambled (hashed) form of your network
+        address for a short time. It cannot be turned back into the address.
+      </li>
+      <li>
+        A person who sends a referral gets a reference code. With it, the status page shows only whether the
+        request was received, whether contact was made, and whether it is closed.
+      </li>
+    </ul>
     <h2>Technical logs</h2>
     <p>
       To keep the service working, the server keeps short technical logs: the time, the page address without
