@@ -74,6 +74,16 @@ const schema = z.object({
     .min(30, 'at least 30 days')
     .max(36500, 'at most 36500 days (100 years)')
     .default(2555),
+  NWD_TASK_REMIND_BEFORE_HOURS: z.coerce
+    .number()
+    .min(0, 'a number of hours, 0 or more (0 reminds at the due time), e.g. 24')
+    .max(720, 'at most 720 hours')
+    .default(24),
+  NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS: z.coerce
+    .number()
+    .positive('a number of business hours above 0, e.g. 4')
+    .max(200, 'at most 200 business hours')
+    .default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -144,6 +154,11 @@ export interface Config {
   escalation: { afterBusinessHours: number; toStateAfterHours: number };
   /** Days a closed case is kept before its data key is destroyed (`NWD_CASE_RETENTION_DAYS`). */
   caseRetentionDays: number;
+  /**
+   * Tasks: the assignee is reminded `remindBeforeHours` before the due time (0: at it); an overdue task
+   * is escalated to the region's other navigators `escalateAfterBusinessHours` business hours after it.
+   */
+  tasks: { remindBeforeHours: number; escalateAfterBusinessHours: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -210,6 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       toStateAfterHours: e.NWD_ESCALATE_TO_STATE_AFTER_HOURS,
     },
     caseRetentionDays: e.NWD_CASE_RETENTION_DAYS,
+    tasks: {
+      remindBeforeHours: e.NWD_TASK_REMIND_BEFORE_HOURS,
+      escalateAfterBusinessHours: e.NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS,
+    },
     logLevel: e.LOG_LEVEL,
     production,
   };

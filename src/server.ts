@@ -19,6 +19,7 @@ import { escalationJob } from './features/intake/escalation.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import { startJobs } from './platform/jobs/index.ts';
 import { retentionJob } from './features/cases/retention.ts';
+import { taskRemindersJob } from './features/cases/task-reminders.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
@@ -130,6 +131,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     jobs: [
       escalationJob(db, { keyring, site, calendar: rules.calendar, settings: config.escalation, log }),
       retentionJob({ db, keyring }),
+      taskRemindersJob(db, { keyring, site, calendar: rules.calendar, settings: config.tasks, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],
