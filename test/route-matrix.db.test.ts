@@ -11,6 +11,8 @@ import { ROLES, POLICY, type Role } from '../src/platform/access.ts';
 import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
 import { emailIndex } from '../src/features/accounts/service.ts';
 import { addItem } from '../src/features/intake/queue-testing.ts';
+import { addCase } from '../src/features/cases/tasks-testing.ts';
+import { coordinationContext, createTask } from '../src/features/cases/tasks.ts';
 import { encryptField } from '../src/platform/crypto/index.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
@@ -25,6 +27,9 @@ let victimId: string;
 let spareOrgId: string;
 /** An item of the navigators' region (west-metro), so the queue's routes answer for a real record. */
 let intakeItemId: string;
+/** A task of the navigators' region, and a transfer into it, so their routes answer for real records. */
+let taskId: string;
+let transferId: string;
 
 async function addUser(role: Role, organizationId: string): Promise<string> {
   const id = randomUUID();
@@ -96,6 +101,28 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow()
   ).id;
   intakeItemId = await addItem(t.deps, { regionId: 'west-metro' });
+  taskId = await createTask(
+    coordinationContext(t.deps),
+    { userId: users.get('navigator')!, role: 'navigator', organizationId: orgId, regions: ['west-metro'] },
+    {
+      caseId: null,
+      regionId: 'west-metro',
+      title: 'Synthetic matrix task',
+      dueAt: new Date(Date.now() + 86_400_000),
+    },
+    { ip: '192.0.2.1', userAgent: null },
+  );
+  transferId = randomUUID();
+  await t.deps.db
+    .insertInto('case_transfers')
+    .values({
+      id: transferId,
+      case_id: await addCase(t.deps, { regionId: 'southeast', countyFips: '27109' }),
+      from_region_id: 'southeast',
+      to_region_id: 'west-metro',
+      requested_by: users.get('navigator')!,
+    })
+    .execute();
   serviceId = (
     await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
   ).id;
@@ -114,6 +141,8 @@ function concrete(path: string): string {
     .replace(/\/people\/:id/, `/people/${victimId}`)
     .replace(/^\/staff\/queue\/:id/, `/staff/queue/${intakeItemId}`)
     .replace(/^\/api\/v1\/intake\/:id$/, `/api/v1/intake/${intakeItemId}`)
+    .replace(/^\/staff\/tasks\/:id/, `/staff/tasks/${taskId}`)
+    .replace(/^\/staff\/transfers\/:id/, `/staff/transfers/${transferId}`)
     .replace(':id', randomUUID());
 }
 
