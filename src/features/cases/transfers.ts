@@ -624,18 +624,20 @@ export async function decideTransfer(
     await closeDecisionTask(trx, transfer.id, actor, now);
     const toName = await regionName(trx, transfer.to_region_id);
     let moved = 0;
+    let assignmentsEnded = 0;
     if (input.decision === 'accept') {
       await trx
         .updateTable('cases')
         .set({ region_id: transfer.to_region_id, updated_at: now })
         .where('id', '=', row.id)
         .execute();
-      await trx
+      const ended = await trx
         .updateTable('case_assignments')
         .set({ ended_at: now })
         .where('case_id', '=', row.id)
         .where('ended_at', 'is', null)
-        .execute();
+        .executeTakeFirst();
+      assignmentsEnded = Number(ended.numUpdatedRows);
       await trx
         .insertInto('case_assignments')
         .values({ case_id: row.id, user_id: actor.userId, assigned_by: actor.userId, assigned_at: now })
@@ -661,10 +663,20 @@ export async function decideTransfer(
         transfer: transfer.id,
         from: transfer.from_region_id,
         to: transfer.to_region_id,
-        ...(input.decision === 'accept' ? { tasks_moved: moved } : { reason }),
+        ...(input.decision === 'accept'
+          ? { tasks_moved: moved, assignments_ended: assignmentsEnded, assigned: actor.userId }
+          : { reason }),
       },
       at: now,
     });
+    if (input.decision === 'accept')
+      await recordCaseEvent(trx, {
+        caseId: row.id,
+        actorUserId: actor.userId,
+        event: 'navigator.assigned',
+        detail: { user: actor.userId, transfer: transfer.id },
+        at: now,
+      });
     const notified = await tellRequester(
       trx,
       ctx,
