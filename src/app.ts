@@ -24,6 +24,8 @@ import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
 import { queueApi } from './features/intake/queue-api.ts';
 import { queuePages } from './features/intake/queue-pages.tsx';
+import { casePages } from './features/cases/pages.tsx';
+import { casesApi } from './features/cases/api.ts';
 import { adminPages } from './features/staff/admin-pages.tsx';
 import { staffApi } from './features/staff/api.ts';
 import { authPages } from './features/staff/auth-pages.tsx';
@@ -90,6 +92,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     staffApi,
     queuePages,
     queueApi,
+    casePages,
+    casesApi,
     tasksPages,
     tasksApi,
     transfersPages,

@@ -13,6 +13,7 @@ import { emailIndex } from '../src/features/accounts/service.ts';
 import { addItem } from '../src/features/intake/queue-testing.ts';
 import { addCase } from '../src/features/cases/tasks-testing.ts';
 import { coordinationContext, createTask } from '../src/features/cases/tasks.ts';
+import { openCase } from '../src/features/cases/service.ts';
 import { encryptField } from '../src/platform/crypto/index.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
@@ -30,6 +31,8 @@ let intakeItemId: string;
 /** A task of the navigators' region, and a transfer into it, so their routes answer for real records. */
 let taskId: string;
 let transferId: string;
+/** A case of the navigators' region, so the case routes answer for a real record. */
+let caseId: string;
 
 async function addUser(role: Role, organizationId: string): Promise<string> {
   const id = randomUUID();
@@ -123,6 +126,19 @@ beforeAll(async () => {
       requested_by: users.get('navigator')!,
     })
     .execute();
+  caseId = (
+    await openCase(
+      {
+        db: t.deps.db,
+        keyring: t.deps.keyring,
+        calendar: t.deps.rules.calendar,
+        vocabularies: t.deps.rules.vocabularies,
+      },
+      { userId: users.get('navigator')!, role: 'navigator', organizationId: orgId, regions: ['west-metro'] },
+      { chosenName: 'Synthetic Matrix', regionId: 'west-metro' },
+      { ip: '192.0.2.1', userAgent: null },
+    )
+  ).id;
   serviceId = (
     await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
   ).id;
@@ -143,6 +159,8 @@ function concrete(path: string): string {
     .replace(/^\/api\/v1\/intake\/:id$/, `/api/v1/intake/${intakeItemId}`)
     .replace(/^\/staff\/tasks\/:id/, `/staff/tasks/${taskId}`)
     .replace(/^\/staff\/transfers\/:id/, `/staff/transfers/${transferId}`)
+    .replace(/^\/staff\/cases\/:id/, `/staff/cases/${caseId}`)
+    .replace(/^\/api\/v1\/cases\/:id$/, `/api/v1/cases/${caseId}`)
     .replace(':id', randomUUID());
 }
 

@@ -493,6 +493,11 @@ async function lockIntakeItem(trx: Transaction<DB>, actor: Actor, itemId: string
     new CaseInputError([
       { field: 'intakeItemId', message: 'There is no such referral, or it is not in your regions.' },
     ]);
+  if (actor.tokenScopes && !actor.tokenScopes.includes('intake.read'))
+    throw new CaseError(
+      'forbidden',
+      'Opening a case from a referral needs a token with the intake.read scope too.',
+    );
   if (!UUID.test(itemId)) throw notFound();
   const item = await trx
     .selectFrom('intake_items')

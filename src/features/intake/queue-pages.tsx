@@ -383,6 +383,7 @@ const EVENT_NAMES: Record<string, string> = {
   contacted: 'Contacted',
   could_not_reach: 'Could not reach',
   closed: 'Closed',
+  case_opened: 'Case opened',
 };
 
 function eventText(event: string, detail: Record<string, unknown>): string {
@@ -560,6 +561,10 @@ async function itemPage(
   const open = item.status !== 'closed';
   const mayRelease = mayHandle && open && item.status !== 'new' && (mine || can(actor, 'intake.handle', {}));
   const done = state.status === 200 ? (DETAIL_DONE[c.req.query('done') ?? ''] ?? null) : null;
+  // A case opened from this item (its history says which), or the way to open one.
+  const caseOpened = item.history.find((h) => h.event === 'case_opened')?.detail.case;
+  const mayOpenCase =
+    can(actor, 'cases.write', { regionId: item.regionId }) && (item.status === 'new' || mine || !open);
   return html(
     c,
     <StaffLayout frame={frame} title={KIND_NAMES[item.kind]}>
@@ -616,6 +621,24 @@ async function itemPage(
               </button>
             </form>
           ) : null}
+        </section>
+      ) : null}
+      {typeof caseOpened === 'string' ? (
+        <p>
+          <a href={`/staff/cases/${caseOpened}`}>Go to the case opened from this referral</a>
+        </p>
+      ) : mayOpenCase ? (
+        <section aria-labelledby="case-h">
+          <h2 id="case-h">Open a case</h2>
+          <p>
+            When the young person wants a navigator’s ongoing support, open a case: what this referral says
+            about them is filled in, and the referral is closed as connected to services.
+          </p>
+          <p>
+            <a class="btn" href={`/staff/cases/new?from=${item.id}`}>
+              Open a case for this young person
+            </a>
+          </p>
         </section>
       ) : null}
       <PayloadView payload={item.payload} />

@@ -70,6 +70,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
             {POLICY['cases.read'][s.actor.role] ? (
               <>
                 {' · '}
+                <a href="/staff/cases">Cases</a>
+              </>
+            ) : null}
+            {POLICY['cases.read'][s.actor.role] ? (
+              <>
+                {' · '}
                 <a href="/staff/tasks">Tasks</a>
               </>
             ) : null}
@@ -89,6 +95,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
               <>
                 {' · '}
                 <a href="/staff/admin/organizations">Organisations</a>
+              </>
+            ) : null}
+            {can(s.actor, 'instruments.manage') ? (
+              <>
+                {' · '}
+                <a href="/staff/admin/instruments">Screening instruments</a>
               </>
             ) : null}
             {can(s.actor, 'cases.export') ? (
