@@ -24,6 +24,9 @@ import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
 import { queueApi } from './features/intake/queue-api.ts';
 import { queuePages } from './features/intake/queue-pages.tsx';
+import { consentsPages } from './features/cases/consents-pages.tsx';
+import { referralsApi } from './features/cases/referrals-api.ts';
+import { referralsPages } from './features/cases/referrals-pages.tsx';
 import { casePages } from './features/cases/pages.tsx';
 import { casesApi } from './features/cases/api.ts';
 import { adminPages } from './features/staff/admin-pages.tsx';
@@ -92,6 +95,9 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     staffApi,
     queuePages,
     queueApi,
+    consentsPages,
+    referralsPages,
+    referralsApi,
     casePages,
     casesApi,
     tasksPages,

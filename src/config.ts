@@ -84,6 +84,18 @@ const schema = z.object({
     .positive('a number of business hours above 0, e.g. 4')
     .max(200, 'at most 200 business hours')
     .default(4),
+  NWD_REFERRAL_REMIND_AFTER_BUSINESS_DAYS: z.coerce
+    .number()
+    .int('a whole number of business days, e.g. 2')
+    .min(1, 'at least 1 business day')
+    .max(30, 'at most 30 business days')
+    .default(2),
+  NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS: z.coerce
+    .number()
+    .int('a whole number of business days, e.g. 2')
+    .min(1, 'at least 1 business day')
+    .max(30, 'at most 30 business days')
+    .default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -159,6 +171,11 @@ export interface Config {
    * is escalated to the region's other navigators `escalateAfterBusinessHours` business hours after it.
    */
   tasks: { remindBeforeHours: number; escalateAfterBusinessHours: number };
+  /**
+   * A sent referral without an answer: its organisation is reminded after `remindAfterBusinessDays`
+   * business days, and the sending region told `escalateAfterBusinessDays` business days after that.
+   */
+  referrals: { remindAfterBusinessDays: number; escalateAfterBusinessDays: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -228,6 +245,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tasks: {
       remindBeforeHours: e.NWD_TASK_REMIND_BEFORE_HOURS,
       escalateAfterBusinessHours: e.NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS,
+    },
+    referrals: {
+      remindAfterBusinessDays: e.NWD_REFERRAL_REMIND_AFTER_BUSINESS_DAYS,
+      escalateAfterBusinessDays: e.NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS,
     },
     logLevel: e.LOG_LEVEL,
     production,

@@ -1,0 +1,126 @@
+/**
+ * Test support for consents and referrals (synthetic data only): organisations, staff of a given
+ * organisation, consents and referrals written straight into the database, and the cases' helpers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../db/database.ts';
+import type { Role } from '../../platform/access.ts';
+import { encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import { emailIndex } from '../accounts/service.ts';
+import type { TestStaff } from '../intake/queue-testing.ts';
+import type { ConsentCategory, ReferralStatus } from './tables.ts';
+
+export { addCase, ORIGIN, SYNTHETIC_PERSON } from './tasks-testing.ts';
+export { minnesotaCalendar, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
+
+/** A member organisation with a synthetic, unique name. */
+export async function addOrganization(
+  db: Database,
+  name = 'Synthetic Provider',
+  type: 'service_provider' | 'shelter_housing' | 'navigator_host' = 'service_provider',
+): Promise<string> {
+  return (
+    await db
+      .insertInto('member_organizations')
+      .values({ name: `${name} ${randomUUID().slice(0, 8)}`, type })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+/** A signed-up staff member of the organisation (password set, so they count as active). */
+export async function addPerson(
+  deps: { db: Database; keyring: Keyring },
+  role: Role,
+  organizationId: string,
+  regions: string[] = [],
+  options: { name?: string; disabled?: boolean } = {},
+): Promise<TestStaff> {
+  const id = randomUUID();
+  const email = `${role}.${id.slice(0, 8)}@example.org`;
+  const name = options.name ?? `Synthetic ${role} ${id.slice(0, 4)}`;
+  const at = (field: string) => ({ scope: `staff:${id}`, table: 'staff_users', recordId: id, field });
+  await deps.db
+    .insertInto('staff_users')
+    .values({
+      id,
+      organization_id: organizationId,
+      email_index: await emailIndex(deps, email),
+      email_encrypted: await encryptField(deps.keyring, at('email'), email),
+      display_name_encrypted: await encryptField(deps.keyring, at('display_name'), name),
+      role,
+      regions,
+      password_hash: 'not-used-in-this-test',
+      updated_at: new Date(),
+      disabled_at: options.disabled ? new Date() : null,
+    })
+    .execute();
+  return { id, email, name, actor: { userId: id, role, organizationId, regions } };
+}
+
+/** A consent written straight into the database (no witness). */
+export async function addConsent(
+  db: Database,
+  c: {
+    caseId: string;
+    organizationId: string;
+    recordedBy: string;
+    categories?: ConsentCategory[];
+    startsOn: string;
+    expiresOn: string;
+    revoked?: boolean;
+  },
+): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('consents')
+    .values({
+      id,
+      case_id: c.caseId,
+      organization_id: c.organizationId,
+      purpose: 'referral_for_services',
+      categories: c.categories ?? ['identity', 'contact'],
+      method: 'written',
+      starts_on: c.startsOn,
+      expires_on: c.expiresOn,
+      recorded_by: c.recordedBy,
+      revoked_at: c.revoked ? new Date() : null,
+      revoked_by: c.revoked ? c.recordedBy : null,
+    })
+    .execute();
+  return id;
+}
+
+/** A de-identified referral written straight into the database, at a status (no transitions). */
+export async function addReferral(
+  db: Database,
+  r: {
+    caseId: string;
+    fromRegionId?: string;
+    toOrganizationId: string;
+    createdBy: string;
+    status?: ReferralStatus;
+    sentAt?: Date | null;
+    remindAt?: Date | null;
+  },
+): Promise<string> {
+  const id = randomUUID();
+  const status = r.status ?? 'sent';
+  const sentAt = r.sentAt === undefined ? (status === 'draft' ? null : new Date()) : r.sentAt;
+  await db
+    .insertInto('referrals')
+    .values({
+      id,
+      case_id: r.caseId,
+      from_region_id: r.fromRegionId ?? 'west-metro',
+      to_organization_id: r.toOrganizationId,
+      service_type: 'emergency_shelter',
+      share_identifying: false,
+      status,
+      sent_at: sentAt,
+      remind_at: r.remindAt ?? null,
+      created_by: r.createdBy,
+    })
+    .execute();
+  return id;
+}
