@@ -55,12 +55,9 @@ const ListQuery = z.object({
     .enum(DUE_VIEWS)
     .default('all')
     .openapi({ description: 'Which open tasks: by due time in Minnesota time' }),
-  scope: z
-    .enum(TASK_SCOPES)
-    .default('mine')
-    .openapi({
-      description: 'mine: assigned to the caller; region: every open task of the caller’s regions',
-    }),
+  scope: z.enum(TASK_SCOPES).default('mine').openapi({
+    description: 'mine: assigned to the caller; region: every open task of the caller’s regions',
+  }),
   region: z.string().max(64).optional().openapi({ description: 'One of the caller’s regions' }),
   limit: z.coerce.number().int().min(1).max(TASK_LIST_LIMIT).default(TASK_LIST_LIMIT),
 });
