@@ -20,6 +20,7 @@ import type { Keyring } from './platform/crypto/index.ts';
 import { startJobs } from './platform/jobs/index.ts';
 import { retentionJob } from './features/cases/retention.ts';
 import { taskRemindersJob } from './features/cases/task-reminders.ts';
+import { referralReminderJob } from './features/cases/referral-reminders.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
@@ -132,6 +133,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
       escalationJob(db, { keyring, site, calendar: rules.calendar, settings: config.escalation, log }),
       retentionJob({ db, keyring }),
       taskRemindersJob(db, { keyring, site, calendar: rules.calendar, settings: config.tasks, log }),
+      // Referrals nobody has answered: a reminder, then the sending region (business days).
+      referralReminderJob(db, { keyring, site, calendar: rules.calendar, timing: config.referrals, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],
