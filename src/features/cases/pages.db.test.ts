@@ -4,6 +4,7 @@
  * services, closing with the survey, reopening), editing with a stale form refused, the duplicate
  * notice, and 404 — never 403 — for another region's case. Synthetic data only.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
 import { addItem, addStaff, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
@@ -400,4 +401,61 @@ describe('the dashboard', () => {
     expect(second).not.toContain('Synthetic P26');
     expect(second).not.toContain('Next page');
   });
+});
+
+describe('random form input', () => {
+  it('is never answered with a 500, on any form', async () => {
+    const { id } = await openCase(ctx, navigator.actor, { chosenName: 'Synthetic Random' }, origin);
+    const value = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.constantFrom('', 'white', 'female', 'queer', '27053', '2008-02-29', 'goals_met', 'contact', 'yes'),
+      fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }),
+    );
+    const fields = fc.dictionary(
+      fc.constantFrom(
+        'chosenName',
+        'dateOfBirth',
+        'age',
+        'raceEthnicity',
+        'genderIdentity',
+        'sexualOrientation',
+        'languages',
+        'contactMethod',
+        'countyFips',
+        'regionId',
+        'intakeItemId',
+        'category',
+        'body',
+        'serviceCode',
+        'deliveredOn',
+        'userId',
+        'reason',
+        'exitHousing',
+        'feelsSafer',
+        'version',
+      ),
+      value,
+    );
+    const paths = [
+      '/staff/cases',
+      ...['details', 'notes', 'services', 'assign', 'unassign', 'close'].map(
+        (p) => `/staff/cases/${id}/${p}`,
+      ),
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), fields, async (path, form) => {
+        const res = await post(navigator, path, form as Record<string, string | string[]>);
+        expect(res.status, `${path} ${JSON.stringify(form)}`).toBeLessThan(500);
+      }),
+      { numRuns: 150 },
+    );
+    for (const query of [
+      '?view=%00',
+      '?after=%E0%A4%A',
+      `?region=${'x'.repeat(3000)}`,
+      '?before=99999999999999999999',
+    ])
+      expect((await get(navigator, `/staff/cases${query}`)).status).toBeLessThan(500);
+    expect((await get(navigator, `/staff/cases/${id}?before=99999999999999999`)).status).toBeLessThan(500);
+  }, 60_000);
 });
