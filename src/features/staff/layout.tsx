@@ -85,6 +85,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
                 <a href="/staff/transfers">Transfers</a>
               </>
             ) : null}
+            {POLICY['referrals.respond'][s.actor.role] || POLICY['cases.write'][s.actor.role] ? (
+              <>
+                {' · '}
+                <a href="/staff/referrals">Referrals</a>
+              </>
+            ) : null}
             {can(s.actor, 'people.list', { organizationId: s.actor.organizationId }) ? (
               <>
                 {' · '}
