@@ -14,6 +14,8 @@ import { addItem } from '../src/features/intake/queue-testing.ts';
 import { addCase } from '../src/features/cases/tasks-testing.ts';
 import { coordinationContext, createTask } from '../src/features/cases/tasks.ts';
 import { openCase } from '../src/features/cases/service.ts';
+import { recordConsent } from '../src/features/cases/consents.ts';
+import { createReferral } from '../src/features/cases/referrals.ts';
 import { encryptField } from '../src/platform/crypto/index.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
@@ -33,6 +35,9 @@ let taskId: string;
 let transferId: string;
 /** A case of the navigators' region, so the case routes answer for a real record. */
 let caseId: string;
+/** A consent of that case, and a referral from it to the roles' own organisation (its receivers). */
+let consentId: string;
+let referralId: string;
 
 async function addUser(role: Role, organizationId: string): Promise<string> {
   const id = randomUUID();
@@ -139,6 +144,42 @@ beforeAll(async () => {
       { ip: '192.0.2.1', userAgent: null },
     )
   ).id;
+  const caseContext = {
+    db: t.deps.db,
+    keyring: t.deps.keyring,
+    calendar: t.deps.rules.calendar,
+    vocabularies: t.deps.rules.vocabularies,
+  };
+  const navigatorActor = {
+    userId: users.get('navigator')!,
+    role: 'navigator' as const,
+    organizationId: orgId,
+    regions: ['west-metro'],
+  };
+  const origin = { ip: '192.0.2.1', userAgent: null };
+  consentId = (
+    await recordConsent(
+      caseContext,
+      navigatorActor,
+      caseId,
+      {
+        organizationId: orgId,
+        purpose: 'referral_for_services',
+        categories: ['identity'],
+        method: 'written',
+      },
+      origin,
+    )
+  ).id;
+  referralId = (
+    await createReferral(
+      { ...caseContext, site: t.deps.site },
+      navigatorActor,
+      caseId,
+      { toOrganizationId: orgId, serviceType: 'basic_needs', shareIdentifying: true, send: true },
+      origin,
+    )
+  ).id;
   serviceId = (
     await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
   ).id;
@@ -161,6 +202,10 @@ function concrete(path: string): string {
     .replace(/^\/staff\/transfers\/:id/, `/staff/transfers/${transferId}`)
     .replace(/^\/staff\/cases\/:id/, `/staff/cases/${caseId}`)
     .replace(/^\/api\/v1\/cases\/:id$/, `/api/v1/cases/${caseId}`)
+    .replace(/^\/api\/v1\/cases\/:id\//, `/api/v1/cases/${caseId}/`)
+    .replace(':consentId', consentId)
+    .replace(/^\/api\/v1\/consents\/:id/, `/api/v1/consents/${consentId}`)
+    .replace(/^\/(staff|api\/v1)\/referrals\/:id/, `/$1/referrals/${referralId}`)
     .replace(':id', randomUUID());
 }
 
