@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config.ts';
 import { addDays, addYears, checkConsent, consentCovers, consentState, isCalendarDate } from './consents.ts';
 import { CaseError } from './core.ts';
 import {
@@ -251,6 +252,23 @@ describe('consent rules', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('the reminder settings', () => {
+  it('default to 2 and 2 business days, are configurable, and refuse what is not a whole number of days', () => {
+    expect(loadConfig({}).referrals).toEqual({ remindAfterBusinessDays: 2, escalateAfterBusinessDays: 2 });
+    expect(
+      loadConfig({
+        NWD_REFERRAL_REMIND_AFTER_BUSINESS_DAYS: '1',
+        NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS: '5',
+      }).referrals,
+    ).toEqual({ remindAfterBusinessDays: 1, escalateAfterBusinessDays: 5 });
+    for (const bad of ['0', '1.5', '31', 'soon'])
+      expect(() => loadConfig({ NWD_REFERRAL_REMIND_AFTER_BUSINESS_DAYS: bad })).toThrow(ConfigError);
+    expect(() => loadConfig({ NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS: '0' })).toThrow(
+      /NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS/,
     );
   });
 });

@@ -1,0 +1,177 @@
+/**
+ * Consents and referrals in a real browser: a navigator records a young person's written consent for a
+ * shelter, prints the form, and sends a referral with identifying details; the shelter's provider staff
+ * find it in their inbox, see only what the consent covers, and accept it — every page checked with axe
+ * (WCAG 2.2 AA tags), and no request leaves the site.
+ */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addCase,
+  addOrganization,
+  addPerson,
+  type TestStaff,
+} from '../src/features/cases/referrals-testing.ts';
+import { hashPassword } from '../src/platform/auth/credentials/password.ts';
+import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
+import { encryptField } from '../src/platform/crypto/index.ts';
+import { listen, testApp, type TestApp } from '../test/app.ts';
+import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+
+const available = browserAvailable();
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const PASSWORD = 'harbor lantern quarry meadow';
+
+async function axe(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe.skipIf(!available)('consents and referrals in a browser', () => {
+  let t: TestApp;
+  let server: Awaited<ReturnType<typeof listen>>;
+  let browser: Browser;
+  const contexts: IsolatedContext[] = [];
+  let navigator: TestStaff;
+  let provider: TestStaff;
+  let shelterOrg: string;
+  let caseId: string;
+  const secrets = new Map<string, string>();
+
+  async function canSignIn(person: TestStaff): Promise<void> {
+    const secret = newTotpSecret();
+    secrets.set(person.id, secret);
+    await t.deps.db
+      .updateTable('staff_users')
+      .set({
+        password_hash: await hashPassword(PASSWORD),
+        totp_secret_encrypted: await encryptField(
+          t.deps.keyring,
+          { scope: `staff:${person.id}`, table: 'staff_users', recordId: person.id, field: 'totp_secret' },
+          secret,
+        ),
+        totp_enabled_at: new Date(),
+      })
+      .where('id', '=', person.id)
+      .execute();
+  }
+
+  async function signIn(person: TestStaff): Promise<Page> {
+    const iso = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
+    contexts.push(iso);
+    const page = await iso.context.newPage();
+    await page.goto(`${server.url}/staff/sign-in`);
+    await page.fill('#email', person.email);
+    await page.fill('#password', PASSWORD);
+    await page.press('#password', 'Enter');
+    await page.waitForURL(/\/staff\/sign-in\/code$/);
+    await page.fill('#code', await totpCodeAt(secrets.get(person.id)!));
+    await page.press('#code', 'Enter');
+    await page.waitForURL(/\/staff$/);
+    return page;
+  }
+
+  beforeAll(async () => {
+    t = await testApp();
+    server = await listen(t.app);
+    t.deps.site = { origin: server.url, development: true };
+    const host = await addOrganization(t.deps.db, 'Synthetic Navigator Host', 'navigator_host');
+    shelterOrg = await addOrganization(t.deps.db, 'Synthetic Shelter', 'shelter_housing');
+    navigator = await addPerson(t.deps, 'navigator', host, ['west-metro'], { name: 'Synthetic Navigator' });
+    provider = await addPerson(t.deps, 'provider_staff', shelterOrg, [], {
+      name: 'Synthetic Shelter Worker',
+    });
+    await canSignIn(navigator);
+    await canSignIn(provider);
+    caseId = await addCase(t.deps, {
+      person: {
+        chosenName: 'Synthetic Wren',
+        safeContact: { method: 'text_message', value: '555-0188', times: 'evenings', codeWord: 'sunflower' },
+        languages: ['Somali'],
+      },
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await t?.close();
+  });
+
+  it('records consent, prints the form and refers with identifying details; the shelter sees only what the consent covers and accepts', async () => {
+    const problems: string[] = [];
+    const nav = await signIn(navigator);
+    await nav.goto(`${server.url}/staff/cases/${caseId}/consents`);
+    expect(await nav.textContent('#condition-of-service')).toContain(
+      'Consent is never a condition of service',
+    );
+    problems.push(...(await axe(nav)));
+
+    // Recording without choosing anything: an error summary linking to the field.
+    await nav.click('button:has-text("Record the consent")');
+    await nav.waitForSelector('.error');
+    expect(await nav.getAttribute('.error a', 'href')).toBe('#organizationId');
+    problems.push(...(await axe(nav)));
+
+    const shelterName = (await nav.locator(`#organizationId option[value="${shelterOrg}"]`).textContent())!;
+    await nav.selectOption('#organizationId', shelterOrg);
+    await nav.selectOption('#purpose', 'housing_placement');
+    await nav.check('input[name="categories"][value="identity"]');
+    await nav.check('input[name="categories"][value="contact"]');
+    await nav.check('input[name="method"][value="written"]');
+    await nav.click('button:has-text("Record the consent")');
+    await nav.waitForURL(/done=recorded$/);
+    expect(await nav.textContent('[role="status"]')).toContain('Consent recorded.');
+    problems.push(...(await axe(nav)));
+
+    await nav.click('text=Print the consent form');
+    await nav.waitForURL(/\/print$/);
+    const form = (await nav.textContent('main')) ?? '';
+    expect(form).toContain('Saying no will not change the help you get.');
+    expect(form).toContain(shelterName.trim());
+    problems.push(...(await axe(nav)));
+
+    await nav.goto(`${server.url}/staff/cases/${caseId}/referrals`);
+    await nav.selectOption('#toOrganizationId', shelterOrg);
+    await nav.selectOption('#serviceType', 'emergency_shelter');
+    await nav.check('input[name="shareIdentifying"][value="yes"]');
+    await nav.fill('#message', 'A bed from Friday, please. Text first.');
+    await nav.click('button:has-text("Send the referral")');
+    await nav.waitForURL(/done=sent$/);
+    expect(await nav.textContent('#referrals')).toContain('Identifying, with consent');
+    problems.push(...(await axe(nav)));
+
+    const shelter = await signIn(provider);
+    await shelter.click('nav >> text=Referrals');
+    await shelter.waitForURL(/\/staff\/referrals$/);
+    const inbox = (await shelter.textContent('main')) ?? '';
+    expect(inbox).toContain('A new referral is waiting for your organisation’s answer');
+    expect(inbox).not.toContain('Synthetic Wren');
+    problems.push(...(await axe(shelter)));
+
+    await shelter.click('#inbox a');
+    await shelter.waitForURL(/\/staff\/referrals\/[0-9a-f-]{36}$/);
+    const seen = (await shelter.textContent('main')) ?? '';
+    expect(seen).toContain('Synthetic Wren');
+    expect(seen).toContain('555-0188');
+    expect(seen).toContain('A bed from Friday, please.');
+    expect(seen).not.toContain('Somali');
+    problems.push(...(await axe(shelter)));
+
+    await shelter.click('button:has-text("Accept")');
+    await shelter.waitForURL(/done=accepted$/);
+    expect(await shelter.textContent('[role="status"]')).toContain('Accepted.');
+    problems.push(...(await axe(shelter)));
+
+    expect(problems).toEqual([]);
+    for (const iso of contexts) expect(iso.foreignRequests()).toEqual([]);
+    const row = await t.deps.db
+      .selectFrom('referrals')
+      .select(['status', 'share_identifying'])
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'accepted', share_identifying: true });
+  }, 120_000);
+});
