@@ -15,6 +15,7 @@ import {
   WITHDRAW_REASONS,
   allowedTransitions,
   decideTransition,
+  emailHeadline,
   type Side,
 } from './referrals.ts';
 import { CONSENT_CATEGORIES, REFERRAL_STATUSES, type ReferralStatus } from './tables.ts';
@@ -270,5 +271,20 @@ describe('the reminder settings', () => {
     expect(() => loadConfig({ NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS: '0' })).toThrow(
       /NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS/,
     );
+  });
+});
+
+describe('email headlines', () => {
+  it('keep a short plain sentence, and fall back when an organisation’s name looks like a number or date', () => {
+    expect(emailHeadline('Synthetic Shelter accepted a referral')).toBe(
+      'Synthetic Shelter accepted a referral',
+    );
+    for (const risky of [
+      'Shelter 6125550100 accepted a referral',
+      'Shelter 11/22/2026 accepted a referral',
+      'someone@example.org accepted a referral',
+      'x'.repeat(121),
+    ])
+      expect(emailHeadline(risky)).toBe('A referral has news for you');
   });
 });

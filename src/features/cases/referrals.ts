@@ -312,6 +312,19 @@ export async function navigatorsOf(trx: Transaction<DB>, regionId: string): Prom
     .execute();
 }
 
+/**
+ * The email's headline: the notification's sentence when it is one short line that cannot be mistaken
+ * for contact details or a date (an organisation's name could hold digits), else a fixed sentence.
+ */
+export function emailHeadline(text: string): string {
+  const risky =
+    text.length > 120 ||
+    /\p{Cc}|@/u.test(text) ||
+    /\d(?:[\s().-]*\d){6,}/.test(text) ||
+    /\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b/.test(text);
+  return risky ? 'A referral has news for you' : text;
+}
+
 /** One in-app notification and one email per person (deduplicated), inside the caller's transaction. */
 export async function notifyPeople(
   trx: Transaction<DB>,
@@ -321,8 +334,7 @@ export async function notifyPeople(
 ): Promise<number> {
   const unique = [...new Map(people.map((p) => [p.id, p])).values()];
   const origin = siteOrigin(deps.site);
-  // The email's headline is one short line; a long organisation name falls back to a fixed sentence.
-  const headline = message.text.length <= 120 ? message.text : 'A referral has news for you';
+  const headline = emailHeadline(message.text);
   for (const person of unique) {
     await addNotification(trx, { userId: person.id, ...message });
     const to = await decryptField(
