@@ -257,10 +257,9 @@ export class BusinessCalendar {
     return this.instant(l.date, hour, minute);
   }
 
-  /** A deadline as people read it: "Tuesday 24 November, 14:05". */
+  /** A deadline as people read it: "Tuesday, November 24 at 14:05". */
   describe(at: Date): string {
-    return new Intl.DateTimeFormat('en-US', {
-      timeZone: this.timezone,
+    return this.#formatter('describe', {
       weekday: 'long',
       day: 'numeric',
       month: 'long',
@@ -268,5 +267,45 @@ export class BusinessCalendar {
       minute: '2-digit',
       hourCycle: 'h23',
     }).format(at);
+  }
+
+  /**
+   * A date as people read it: "November 24, 2026". An instant is shown in the calendar's time zone; a
+   * `YYYY-MM-DD` calendar date is shown as it is.
+   */
+  formatDate(at: Date | string): string {
+    if (typeof at === 'string')
+      return this.#formatter('date-utc', { day: 'numeric', month: 'long', year: 'numeric' }, 'UTC').format(
+        new Date(`${at}T12:00:00Z`),
+      );
+    return this.#formatter('date', { day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+  }
+
+  /** A moment as people read it: "November 24, 2026 at 09:05". */
+  formatDateTime(at: Date): string {
+    return this.#formatter('date-time', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(at);
+  }
+
+  readonly #formatters = new Map<string, Intl.DateTimeFormat>();
+
+  /** Formatters are costly to build (about 30 µs each): one per use, kept. */
+  #formatter(
+    name: string,
+    options: Intl.DateTimeFormatOptions,
+    timeZone = this.timezone,
+  ): Intl.DateTimeFormat {
+    let f = this.#formatters.get(name);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
+      this.#formatters.set(name, f);
+    }
+    return f;
   }
 }

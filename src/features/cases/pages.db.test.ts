@@ -251,7 +251,7 @@ describe('a case’s overview', () => {
 
     const html = await (await get(colleague, `/staff/cases/${id}`)).text();
     expect(html).toContain('<p>Synthetic note one.</p><p>Second paragraph.</p>');
-    expect(html).toContain('15 January 2026');
+    expect(html).toContain('January 15, 2026');
     expect(html).toContain('Help finding housing');
     expect(html).toContain('Note added: Safety');
     expect(html).toContain('Navigator assignment ended: Synthetic Navigator');

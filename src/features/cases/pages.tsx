@@ -147,29 +147,11 @@ function message(
 const notFound = (c: Context, frame: StaffFrame) =>
   message(c, frame, 404, 'Case not found', 'There is no such case, or it is not in your regions.');
 
-/** A date as people read it, in the pack's time zone: "24 November 2026". */
-function dateText(deps: AppDeps, at: Date | string): string {
-  const d = typeof at === 'string' ? new Date(`${at}T12:00:00Z`) : at;
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: typeof at === 'string' ? 'UTC' : deps.rules.calendar.timezone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(d);
-}
+/** A date as people read it, in the pack's time zone: "November 24, 2026". */
+const dateText = (deps: AppDeps, at: Date | string): string => deps.rules.calendar.formatDate(at);
 
-/** A time as people read it: "24 November 2026, 09:05". */
-function timeText(deps: AppDeps, at: Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: deps.rules.calendar.timezone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
-}
+/** A time as people read it: "November 24, 2026 at 09:05". */
+const timeText = (deps: AppDeps, at: Date): string => deps.rules.calendar.formatDateTime(at);
 
 const When: FC<{ deps: AppDeps; at: Date; withTime?: boolean }> = ({ deps, at, withTime }) => (
   <time datetime={at.toISOString()}>{withTime ? timeText(deps, at) : dateText(deps, at)}</time>
