@@ -703,3 +703,21 @@ describe('steps through the API', () => {
     );
   }, 120_000);
 });
+
+describe('the OpenAPI document', () => {
+  it('describes every consent and referral route, with the enums and the 409 on shareIdentifying', async () => {
+    const doc = (await api(null, 'GET', '/api/openapi.json')).json;
+    for (const path of [
+      '/api/v1/cases/{id}/consents',
+      '/api/v1/consents/{id}/revoke',
+      '/api/v1/cases/{id}/referrals',
+      '/api/v1/referrals',
+      '/api/v1/referrals/{id}',
+      '/api/v1/referrals/{id}/transitions',
+    ])
+      expect(doc.paths[path], path).toBeDefined();
+    expect(doc.paths['/api/v1/cases/{id}/referrals'].post.responses['409']).toBeDefined();
+    expect(doc.components.schemas.ReferralTransition.properties.to.enum).toContain('in_service');
+    expect(doc.components.schemas.ConsentInput.properties.categories.items.enum).toContain('safety_plan');
+  });
+});
