@@ -142,7 +142,7 @@ const Success: FC<{ message: string | null }> = ({ message }) =>
 // ---------------------------------------------------------------------------------------------------
 // Notifications
 
-const Notifications: FC<{
+export const Notifications: FC<{
   deps: AppDeps;
   frame: StaffFrame;
   unread: number;

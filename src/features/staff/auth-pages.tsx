@@ -28,6 +28,8 @@ import {
   verifySecondFactor,
   type SignedInSession,
 } from '../accounts/service.ts';
+import { Notifications } from '../intake/queue-pages.tsx';
+import { listNotifications } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from './layout.tsx';
 import {
   accountsContext,
@@ -213,10 +215,21 @@ export const authPages: Feature = (app, deps, policies) => {
   app.get('/staff', async (c) => {
     const session = requireStaff(c);
     if (session instanceof Response) return session;
+    const [frame, notes] = await Promise.all([
+      frameOf(c, deps),
+      listNotifications(deps.db, session.userId, 20),
+    ]);
     return renderPage(
       c,
-      <StaffLayout frame={await frameOf(c, deps)} title="Staff home">
+      <StaffLayout frame={frame} title="Staff home">
         <p>You are signed in as {ROLE_NAMES[session.actor.role]}.</p>
+        <Notifications
+          deps={deps}
+          frame={frame}
+          unread={notes.unread}
+          notifications={notes.notifications}
+          now={new Date()}
+        />
         <p>Sessions end after 30 minutes without activity, and after 12 hours in any case.</p>
       </StaffLayout>,
     );
