@@ -160,8 +160,8 @@ export interface Config {
   secrets: ConfigSecrets;
   /**
    * When an unclaimed referral escalates: to all of its region's navigators after `afterBusinessHours`
-   * business hours, to the state administrators after `toStateAfterHours` hours not counting weekends
-   * and holidays.
+   * business hours, to the state administrators after `toStateAfterHours` clock hours (weekends
+   * included).
    */
   escalation: { afterBusinessHours: number; toStateAfterHours: number };
   /** Days a closed case is kept before its data key is destroyed (`NWD_CASE_RETENTION_DAYS`). */
