@@ -1,5 +1,5 @@
 /**
- * Table types for case coordination (migration 0010).
+ * Table types for case coordination (migrations 0009 and 0010).
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AgeBand } from '../intake/tables.ts';
