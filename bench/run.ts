@@ -16,6 +16,7 @@
  *   BENCH_SERVER_NODE_ARGS=    extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *   BENCH_ONLY=                comma-separated scenarios to run (the bare baseline always runs), e.g. navigator-api
  *   BENCH_RESULTS_DIR=bench/results
+ *   BENCH_CASES=20000          synthetic cases for the case-coordination scenarios (ten events each)
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,6 +33,13 @@ import {
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  BENCH_NAVIGATOR,
+  explainCaseQueries,
+  seededDirectory,
+  type QueryPlan,
+  type SeededDirectory,
+} from './cases.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -58,6 +66,7 @@ const settings = {
     .map((s) => s.trim())
     .filter(Boolean),
   resultsDir: resolve(root, process.env.BENCH_RESULTS_DIR || 'bench/results'),
+  cases: Math.round(numberSetting('BENCH_CASES', 20_000, 100)),
 };
 
 /** The issue's aims for the navigator lookup API. */
@@ -375,10 +384,15 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const STAFF_SCENARIO_NAMES = ['staff-sign-in', 'staff-page'];
+const CASE_SCENARIO_NAMES = ['cases-dashboard', 'case-page'];
 for (const name of settings.only) {
-  if (!SCENARIOS.some((s) => s.name === name) && !STAFF_SCENARIO_NAMES.includes(name)) {
+  if (
+    !SCENARIOS.some((s) => s.name === name) &&
+    !STAFF_SCENARIO_NAMES.includes(name) &&
+    !CASE_SCENARIO_NAMES.includes(name)
+  ) {
     console.error(
-      `BENCH_ONLY: unknown scenario "${name}"; known: ${SCENARIOS.map((s) => s.name).join(', ')}.`,
+      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES].join(', ')}.`,
     );
     process.exit(2);
   }
@@ -604,27 +618,18 @@ let argon2MsPerHash: number | null = null;
 const BROWSER_FORM = { origin: 'null', 'sec-fetch-site': 'same-origin' };
 
 /**
- * The staff side: creates the first state administrator through the set-up link the service printed,
- * signs in and enrols two-step verification (synthetic account), and returns two scenarios — the
- * password step of signing in (one argon2id verification and a new session each), and a signed-in page.
+ * Follows a single-use link (first set-up or invitation) with `linkForm` and the password, signs in,
+ * enrols two-step verification, and returns the session cookie and the sign-in form's token.
  */
-async function staffScenarios(app: ServerProcess): Promise<{ scenarios: Scenario[]; argon2Ms: number }> {
-  const { hashPassword } = await import('../src/platform/auth/credentials/password.ts');
+async function signInThroughLink(
+  url: string,
+  link: string,
+  email: string,
+  password: string,
+  linkForm: Record<string, string>,
+): Promise<{ cookie: string; formToken: string }> {
   const { totpCodeAt } = await import('../src/platform/auth/credentials/totp.ts');
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    await hashPassword('bench synthetic passphrase');
-    times.push(performance.now() - t0);
-  }
-  const argon2Ms = times.sort((a, b) => a - b)[2] ?? 0;
-
-  const link = /\/staff\/setup\/nwdl_[A-Za-z0-9_-]{43}/.exec(app.output())?.[0];
-  if (!link)
-    throw new Error('The service printed no set-up link: the staff scenarios need a fresh data directory.');
-  const origin = new URL(app.url).origin;
-  const email = 'bench.admin@example.org';
-  const password = 'granite willow compass ember';
+  const origin = new URL(url).origin;
   let cookie = '';
   const call = async (path: string, form?: Record<string, string>) => {
     const response = await fetch(origin + path, {
@@ -641,28 +646,48 @@ async function staffScenarios(app: ServerProcess): Promise<{ scenarios: Scenario
     return { status: response.status, html: await response.text() };
   };
   const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  const setup = await call(link);
-  const created = await call(link, {
-    csrf: csrfOf(setup.html),
-    organizationName: 'Synthetic Bench Agency',
-    displayName: 'Bench Admin',
-    email,
-    password,
-  });
+  const first = await call(link);
+  const created = await call(link, { csrf: csrfOf(first.html), ...linkForm, password });
   if (created.status !== 303)
-    throw new Error(`The set-up form answered ${created.status}: ${created.html.slice(0, 300)}`);
+    throw new Error(
+      `${link.split('/').slice(0, 3).join('/')} answered ${created.status}: ${created.html.slice(0, 300)}`,
+    );
   const signIn = await call('/staff/sign-in');
   const formToken = csrfOf(signIn.html);
   await call('/staff/sign-in', { csrf: formToken, email, password });
   const enrol = await call('/staff/two-factor');
   const key = (/Key: <code>([A-Z2-7 ]+)<\/code>/.exec(enrol.html)?.[1] ?? '').replace(/ /g, '');
-  if (!key)
-    throw new Error(
-      `Could not start two-step enrolment for the synthetic administrator (answer ${enrol.status}).`,
-    );
+  if (!key) throw new Error(`Could not start two-step enrolment for ${email} (answer ${enrol.status}).`);
   const done = await call('/staff/two-factor', { csrf: csrfOf(enrol.html), code: await totpCodeAt(key) });
-  if (done.status !== 200 || !cookie)
-    throw new Error('Could not sign in the synthetic administrator for the staff scenarios.');
+  if (done.status !== 200 || !cookie) throw new Error(`Could not sign in ${email}.`);
+  return { cookie, formToken };
+}
+
+/**
+ * The staff side: creates the first state administrator through the set-up link the service printed,
+ * signs in and enrols two-step verification (synthetic account), and returns two scenarios — the
+ * password step of signing in (one argon2id verification and a new session each), and a signed-in page.
+ */
+async function staffScenarios(app: ServerProcess): Promise<{ scenarios: Scenario[]; argon2Ms: number }> {
+  const { hashPassword } = await import('../src/platform/auth/credentials/password.ts');
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await hashPassword('bench synthetic passphrase');
+    times.push(performance.now() - t0);
+  }
+  const argon2Ms = times.sort((a, b) => a - b)[2] ?? 0;
+
+  const link = /\/staff\/setup\/nwdl_[A-Za-z0-9_-]{43}/.exec(app.output())?.[0];
+  if (!link)
+    throw new Error('The service printed no set-up link: the staff scenarios need a fresh data directory.');
+  const email = 'bench.admin@example.org';
+  const password = 'granite willow compass ember';
+  const { cookie, formToken } = await signInThroughLink(app.url, link, email, password, {
+    organizationName: 'Synthetic Bench Agency',
+    displayName: 'Bench Admin',
+    email,
+  });
   const signedIn = cookie;
   return {
     argon2Ms,
@@ -684,6 +709,49 @@ async function staffScenarios(app: ServerProcess): Promise<{ scenarios: Scenario
           body: new URLSearchParams({ csrf: formToken, email, password }).toString(),
           status: 303,
         },
+      },
+    ],
+  };
+}
+
+/**
+ * The navigator's day at scale: a service on a data directory seeded with `settings.cases` synthetic
+ * cases, a navigator of West Metro signed in through their invitation, and two scenarios — the
+ * dashboard (their region's open cases, one page) and one case's page.
+ */
+async function caseScenarios(
+  seeded: SeededDirectory,
+  app: ServerProcess,
+): Promise<{ scenarios: Scenario[]; caseId: string }> {
+  const { cookie } = await signInThroughLink(
+    app.url,
+    seeded.invitationPath,
+    BENCH_NAVIGATOR.email,
+    BENCH_NAVIGATOR.password,
+    {},
+  );
+  const dashboard = await fetch(`${app.url}/staff/cases?view=open`, { headers: { cookie } });
+  const html = await dashboard.text();
+  const caseId = /\/staff\/cases\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/.exec(
+    html,
+  )?.[1];
+  if (dashboard.status !== 200 || !caseId)
+    throw new Error(`The case dashboard answered ${dashboard.status} without a case link.`);
+  const signedIn = { method: 'GET' as const, headers: { cookie }, status: 200 };
+  return {
+    caseId,
+    scenarios: [
+      {
+        name: 'cases-dashboard',
+        description: `GET /staff/cases?view=open as a West Metro navigator, ${seeded.cases} cases in the database: one page of the region's open cases (names decrypted), audited`,
+        paths: ['/staff/cases?view=open'],
+        request: signedIn,
+      },
+      {
+        name: 'case-page',
+        description: `GET /staff/cases/:id: one case with its details, notes, services and timeline decrypted, audited (${seeded.cases} cases, ten events each)`,
+        paths: [`/staff/cases/${caseId}`],
+        request: signedIn,
       },
     ],
   };
@@ -711,6 +779,14 @@ async function main(): Promise<number> {
         ? ' — other work is running (or a run just ended); figures may be lower and noisier.\n'
         : '\n'),
   );
+
+  const wantCases = !settings.only.length || CASE_SCENARIO_NAMES.some((n) => settings.only.includes(n));
+  let seeded: SeededDirectory | null = null;
+  if (wantCases) {
+    process.stdout.write(`Seeding ${settings.cases} synthetic cases for the case scenarios … `);
+    seeded = await seededDirectory(root, settings.cases);
+    console.log(`${seeded.seedSeconds.toFixed(1)} s\n  ${seeded.seedSummary}`);
+  }
 
   const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-'));
   // PostgreSQL runs as the postgres user when we are root; mkdtemp makes 0700 directories it cannot enter.
@@ -775,6 +851,25 @@ async function main(): Promise<number> {
       argon2MsPerHash = staff.argon2Ms;
       for (const scenario of staff.scenarios)
         if (wantStaff(scenario.name)) results.push(await runScenario(scenario, app, bareRps));
+    }
+
+    let plans: QueryPlan[] = [];
+    if (seeded) {
+      const casesApp = await startApp(seeded.dataDir, 'service with synthetic cases');
+      running.push(casesApp);
+      const cases = await caseScenarios(seeded, casesApp);
+      for (const scenario of cases.scenarios)
+        if (!settings.only.length || settings.only.includes(scenario.name))
+          results.push(await runScenario(scenario, casesApp, bareRps));
+      const casesStop = await stopProcess(casesApp);
+      running.splice(running.indexOf(casesApp), 1);
+      if (casesStop.code !== 0)
+        problems.push(`the service with synthetic cases exited with code ${casesStop.code}, not 0`);
+      plans = await explainCaseQueries(root, seeded.dataDir, cases.caseId);
+      writeFileSync(
+        join(settings.resultsDir, 'case-query-plans.json'),
+        `${JSON.stringify({ date: new Date().toISOString(), cases: seeded.cases, seedSeconds: round(seeded.seedSeconds, 1), plans }, null, 2)}\n`,
+      );
     }
 
     // 4. Shut down and check the exits.
@@ -951,6 +1046,16 @@ async function main(): Promise<number> {
     console.log('\nAims (reported, not enforced):');
     for (const a of aims)
       console.log(`  ${'context' in a ? 'CONTEXT' : a.met ? 'MET    ' : 'NOT MET'}  ${a.aim}: ${a.measured}`);
+    if (plans.length) {
+      console.log(
+        `\nQuery plans at ${seeded?.cases} cases (EXPLAIN ANALYZE of every SELECT the page sends):`,
+      );
+      for (const plan of plans)
+        console.log(
+          `  [${plan.page}] ${plan.executionMs} ms — ${plan.indexes.length ? `indexes: ${plan.indexes.join(', ')}` : 'no index'}` +
+            `${plan.fullScans.length ? `; full scans: ${plan.fullScans.join(', ')}` : ''}\n      ${plan.query}`,
+        );
+    }
     console.log(`\nResults written to ${settings.resultsDir}/`);
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
@@ -963,6 +1068,7 @@ async function main(): Promise<number> {
         );
     }
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+    if (seeded && existsSync(seeded.dataDir)) rmSync(seeded.dataDir, { recursive: true, force: true });
   }
 
   if (problems.length) {
