@@ -2,13 +2,14 @@
  * Small pieces every feature's routes use.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from './log.ts';
 
 /** Renders a page element with its doctype. */
 export async function renderPage(
   c: Context,
   element: unknown,
-  status: 200 | 400 | 403 | 404 | 429 | 500 | 503 = 200,
+  status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const html = await (element as { toString(): string | Promise<string> }).toString();
   return c.html(`<!doctype html>${html}`, status);

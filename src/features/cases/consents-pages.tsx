@@ -10,12 +10,13 @@ import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import { can, type Action, type Actor } from '../../platform/access.ts';
+import { can } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
-import type { CurrentSession } from '../accounts/service.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { csrfToken, requestOrigin, requireStaff } from '../staff/web.ts';
-import { CaseTabs } from './case-layout.tsx';
+import { Success, formList, formText, readForm, type FieldError } from '../staff/page.tsx';
+import { requestOrigin } from '../staff/web.ts';
+import { CaseTabs, forbiddenPage, guardCasePage, notFoundPage } from './case-layout.tsx';
 import {
   CATEGORY_NAMES,
   CATEGORY_PLAIN,
@@ -32,129 +33,9 @@ import {
   type ConsentInput,
   type ConsentView,
 } from './consents.ts';
-import { CaseError, caseScopeOf } from './core.ts';
+import { CaseError } from './core.ts';
 import { caseContext } from './referrals-api.ts';
 import { CONSENT_CATEGORIES } from './tables.ts';
-
-// ---------------------------------------------------------------------------------------------------
-// Shared by the consent and referral pages
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export async function html(
-  c: Context,
-  element: unknown,
-  status: ContentfulStatusCode = 200,
-): Promise<Response> {
-  const text = await (element as { toString(): string | Promise<string> }).toString();
-  return c.html(`<!doctype html>${text}`, status);
-}
-
-/**
- * The session and page frame of someone whose role may take `action` somewhere, or the answer for
- * someone who may not (sign in first, or a 403 page naming who uses it).
- */
-export async function pageGuard(
-  c: Context,
-  deps: AppDeps,
-  action: Action,
-  who: string,
-): Promise<{ session: CurrentSession; frame: StaffFrame; actor: Actor } | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame: StaffFrame = { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-  const actor = session.actor;
-  const allowed = action === 'referrals.respond' ? respondRole(actor) : caseScopeOf(actor, action) !== null;
-  if (!allowed)
-    return html(
-      c,
-      <StaffLayout frame={frame} title="You cannot see this page">
-        <p>Your role does not include this page. {who}</p>
-        <p>
-          <a href="/staff">Go to the staff home page</a>
-        </p>
-      </StaffLayout>,
-      403,
-    );
-  return { session, frame, actor };
-}
-
-/** Whether the role answers referrals for an organisation (and the token allows it). */
-export const respondRole = (actor: Actor) =>
-  can(actor, 'referrals.respond', { organizationId: actor.organizationId });
-
-export function notFoundPage(
-  c: Context,
-  frame: StaffFrame,
-  message: string,
-  back: string,
-): Promise<Response> {
-  return html(
-    c,
-    <StaffLayout frame={frame} title="Not found">
-      <p>{message}</p>
-      <p>
-        <a href={back}>Go back</a>
-      </p>
-    </StaffLayout>,
-    404,
-  );
-}
-
-export function forbiddenPage(
-  c: Context,
-  frame: StaffFrame,
-  message: string,
-  back: string,
-): Promise<Response> {
-  return html(
-    c,
-    <StaffLayout frame={frame} title="You cannot do that">
-      <p>{message}</p>
-      <p>
-        <a href={back}>Go back</a>
-      </p>
-    </StaffLayout>,
-    403,
-  );
-}
-
-export const Success: FC<{ message: string | null }> = ({ message }) =>
-  message ? (
-    <div class="ok" role="status">
-      <p>{message}</p>
-    </div>
-  ) : null;
-
-export type Form = Record<string, string | File | (string | File)[]>;
-
-export function formText(form: Form, name: string): string {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
-}
-
-export function formList(form: Form, name: string): string[] {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-    (x): x is string => typeof x === 'string',
-  );
-}
-
-export const readForm = (c: Context): Promise<Form> => c.req.parseBody({ all: true }).catch(() => ({}));
-
-/** A calendar date as people read it: "22 November 2026". */
-export function dateInWords(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${date}T00:00:00Z`));
-}
 
 export const NEVER_A_CONDITION: FC<{ name: string }> = ({ name }) => (
   <div class="flag" id="condition-of-service">
@@ -183,12 +64,13 @@ const DONE: Record<string, string> = {
   revoked: 'Consent revoked. The organisation no longer sees what it covered.',
 };
 
-const ConsentCard: FC<{ consent: ConsentView; caseId: string; frame: StaffFrame; mayWrite: boolean }> = ({
-  consent,
-  caseId,
-  frame,
-  mayWrite,
-}) => {
+const ConsentCard: FC<{
+  deps: AppDeps;
+  consent: ConsentView;
+  caseId: string;
+  frame: StaffFrame;
+  mayWrite: boolean;
+}> = ({ deps, consent, caseId, frame, mayWrite }) => {
   const last = addDays(consent.expiresOn, -1);
   const live = consent.state === 'active' || consent.state === 'not_started';
   return (
@@ -214,7 +96,8 @@ const ConsentCard: FC<{ consent: ConsentView; caseId: string; frame: StaffFrame;
         </dd>
         <dt>When</dt>
         <dd>
-          From {dateInWords(consent.startsOn)} to the end of {dateInWords(last)}
+          From {deps.rules.calendar.formatDate(consent.startsOn)} to the end of{' '}
+          {deps.rules.calendar.formatDate(last)}
         </dd>
         <dt>Recorded</dt>
         <dd>by {consent.recordedBy}</dd>
@@ -355,7 +238,12 @@ async function consentsPage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await pageGuard(c, deps, 'cases.read', 'Regional navigators and state administrators see cases.');
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see cases.',
+  );
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const caseId = (c.req.param('id') ?? '').toLowerCase();
@@ -377,7 +265,7 @@ async function consentsPage(
   const done = state.status === 200 ? (DONE[c.req.query('done') ?? ''] ?? null) : null;
   const live = data.consents.filter((k) => k.state === 'active' || k.state === 'not_started');
   const past = data.consents.filter((k) => !(k.state === 'active' || k.state === 'not_started'));
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title={`Consents: ${data.chosenName}`}>
       <CaseTabs caseId={data.caseId} current="consents" label={data.chosenName} />
@@ -393,7 +281,7 @@ async function consentsPage(
       {live.length ? (
         <ul class="plain">
           {live.map((k) => (
-            <ConsentCard consent={k} caseId={data.caseId} frame={frame} mayWrite={mayWrite} />
+            <ConsentCard deps={deps} consent={k} caseId={data.caseId} frame={frame} mayWrite={mayWrite} />
           ))}
         </ul>
       ) : (
@@ -404,7 +292,7 @@ async function consentsPage(
           <h2>Ended and revoked consents</h2>
           <ul class="plain">
             {past.map((k) => (
-              <ConsentCard consent={k} caseId={data.caseId} frame={frame} mayWrite={false} />
+              <ConsentCard deps={deps} consent={k} caseId={data.caseId} frame={frame} mayWrite={false} />
             ))}
           </ul>
         </>
@@ -426,7 +314,7 @@ async function consentsPage(
 }
 
 async function recordAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await pageGuard(c, deps, 'cases.write', 'Regional navigators record consents.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators record consents.');
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const caseId = c.req.param('id') ?? '';
@@ -463,7 +351,7 @@ async function recordAction(c: Context, deps: AppDeps): Promise<Response> {
 }
 
 async function revokeAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await pageGuard(c, deps, 'cases.write', 'Regional navigators revoke consents.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators revoke consents.');
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const caseId = c.req.param('id') ?? '';
@@ -497,7 +385,12 @@ const PRINT_JS =
   "var b=document.getElementById('print-now');if(b){b.hidden=false;b.addEventListener('click',function(){window.print()})}";
 
 async function printPage(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await pageGuard(c, deps, 'cases.read', 'Regional navigators and state administrators see cases.');
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see cases.',
+  );
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const caseId = (c.req.param('id') ?? '').toLowerCase();
@@ -516,8 +409,8 @@ async function printPage(c: Context, deps: AppDeps): Promise<Response> {
     throw error;
   }
   const k = data.consent;
-  const last = dateInWords(addDays(k.expiresOn, -1));
-  return html(
+  const last = deps.rules.calendar.formatDate(addDays(k.expiresOn, -1));
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Agreement to share information">
       <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: PRINT_CSS }} />
@@ -577,7 +470,7 @@ async function printPage(c: Context, deps: AppDeps): Promise<Response> {
       <p>Nothing else. Everything else stays with your navigator.</p>
       <h2>For how long</h2>
       <p>
-        From {dateInWords(k.startsOn)} until the end of {last}.
+        From {deps.rules.calendar.formatDate(k.startsOn)} until the end of {last}.
       </p>
       <h2>How you agreed</h2>
       {k.method === 'written' ? (

@@ -12,11 +12,22 @@ import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can, type Actor } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
-import type { CurrentSession } from '../accounts/service.ts';
 import { AGE_BAND_NAMES, QueueError } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { csrfToken, requestOrigin, requireStaff } from '../staff/web.ts';
+import {
+  Success,
+  Time,
+  formList,
+  formText,
+  guardStaffPage,
+  messagePage,
+  readForm,
+  type BackLink,
+  type Form,
+} from '../staff/page.tsx';
+import { requestOrigin } from '../staff/web.ts';
 import { CaseTabs, casePath } from './case-layout.tsx';
 import { CaseError, caseScopeOf } from './core.ts';
 import {
@@ -68,101 +79,28 @@ const caseContext = (deps: AppDeps): CaseServiceContext => ({
   retentionDays: deps.config.caseRetentionDays ?? DEFAULT_CASE_RETENTION_DAYS,
 });
 
-async function html(c: Context, element: unknown, status: ContentfulStatusCode = 200): Promise<Response> {
-  const text = await (element as { toString(): string | Promise<string> }).toString();
-  return c.html(`<!doctype html>${text}`, status);
-}
-
-type Form = Record<string, string | File | (string | File)[]>;
-
-const readForm = (c: Context): Promise<Form> => c.req.parseBody({ all: true }).catch(() => ({}));
-
-function formText(form: Form, name: string): string {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
-}
-
-function formList(form: Form, name: string): string[] {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-    (x): x is string => typeof x === 'string',
-  );
-}
-
-interface Guarded {
-  session: CurrentSession;
-  frame: StaffFrame;
-  actor: Actor;
-}
-
 /** The person, when their role may read (or write) cases somewhere; otherwise the answer to give. */
-async function guard(
-  c: Context,
-  deps: AppDeps,
-  action: 'cases.read' | 'cases.write',
-): Promise<Guarded | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame: StaffFrame = { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-  if (!caseScopeOf(session.actor, action)) {
-    return html(
-      c,
-      <StaffLayout frame={frame} title="You cannot see this page">
-        <p>
-          {action === 'cases.read'
-            ? 'Your role does not include cases. Regional navigators and state administrators use them.'
-            : 'Your role does not include opening or changing cases. Regional navigators do.'}
-        </p>
-        <p>
-          <a href="/staff">Go to the staff home page</a>
-        </p>
-      </StaffLayout>,
-      403,
-    );
-  }
-  return { session, frame, actor: session.actor };
-}
+const guard = (c: Context, deps: AppDeps, action: 'cases.read' | 'cases.write') =>
+  guardStaffPage(
+    c,
+    deps,
+    (actor) => caseScopeOf(actor, action) !== null,
+    action === 'cases.read'
+      ? 'Your role does not include cases. Regional navigators and state administrators use them.'
+      : 'Your role does not include opening or changing cases. Regional navigators do.',
+  );
 
-function message(
+const message = (
   c: Context,
   frame: StaffFrame,
   status: 403 | 404 | 409,
   title: string,
   text: string,
-  back = { href: '/staff/cases', text: 'Go back to cases' },
-): Promise<Response> {
-  return html(
-    c,
-    <StaffLayout frame={frame} title={title}>
-      <p>{text}</p>
-      <p>
-        <a href={back.href}>{back.text}</a>
-      </p>
-    </StaffLayout>,
-    status,
-  );
-}
+  back: BackLink = { href: '/staff/cases', text: 'Go back to cases' },
+) => messagePage(c, frame, status, title, text, back);
 
 const notFound = (c: Context, frame: StaffFrame) =>
   message(c, frame, 404, 'Case not found', 'There is no such case, or it is not in your regions.');
-
-/** A date as people read it, in the pack's time zone: "November 24, 2026". */
-const dateText = (deps: AppDeps, at: Date | string): string => deps.rules.calendar.formatDate(at);
-
-/** A time as people read it: "November 24, 2026 at 09:05". */
-const timeText = (deps: AppDeps, at: Date): string => deps.rules.calendar.formatDateTime(at);
-
-const When: FC<{ deps: AppDeps; at: Date; withTime?: boolean }> = ({ deps, at, withTime }) => (
-  <time datetime={at.toISOString()}>{withTime ? timeText(deps, at) : dateText(deps, at)}</time>
-);
-
-const Success: FC<{ text: string | null }> = ({ text }) =>
-  text ? (
-    <div class="ok" role="status">
-      <p>{text}</p>
-    </div>
-  ) : null;
 
 /** An inline error under a field's label, joined to the field by `aria-describedby`. */
 const FieldError: FC<{ field: string; errors: FieldProblem[] }> = ({ field, errors }) => {
@@ -237,7 +175,7 @@ const CaseTable: FC<{ deps: AppDeps; list: CaseList; view: CaseListView; actor: 
           <td>{c.countyName ?? 'Not known'}</td>
           <td>{c.regionName}</td>
           <td>
-            <When deps={deps} at={view === 'closed' && c.closedAt ? c.closedAt : c.openedAt} />
+            <Time deps={deps} at={view === 'closed' && c.closedAt ? c.closedAt : c.openedAt} show="date" />
           </td>
           <td>
             {c.assigned.length
@@ -281,7 +219,7 @@ async function dashboard(c: Context, deps: AppDeps): Promise<Response> {
     return s.size ? `/staff/cases?${s.toString()}` : '/staff/cases';
   };
   const views = (Object.keys(CASE_LIST_VIEWS) as CaseListView[]).filter((v) => v !== 'mine' || !scope.all);
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Cases">
       <ErrorSummary errors={errors} />
@@ -622,7 +560,7 @@ async function newCasePage(c: Context, deps: AppDeps, state: NewState | null = n
       throw error;
     }
     if (draft.existingCaseId || draft.existingElsewhere)
-      return html(
+      return renderPage(
         c,
         <StaffLayout frame={frame} title="A case is already open">
           <p>A case has already been opened from this referral.</p>
@@ -649,7 +587,7 @@ async function newCasePage(c: Context, deps: AppDeps, state: NewState | null = n
   const regions = regionsOf(deps, actor, 'cases.write');
   const values = state?.values ?? (draft ? valuesOf(draft.values) : {});
   const errors = state?.errors ?? [];
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Open a case">
       <ErrorSummary errors={errors} />
@@ -888,11 +826,11 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
       .map((e) => [e.actor!.userId, e.actor!.name] as [string, string]),
   ]);
   const path = casePath(detail.id);
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Case overview">
       <ErrorSummary errors={errors} />
-      <Success text={done} />
+      <Success message={done} />
       <p id="summary" tabindex={-1}>
         Case of <strong>{p.chosenName}</strong>
         {p.pronouns ? ` (${p.pronouns})` : ''} · {detail.regionName} · {CASE_STATUS_NAMES[detail.status]}
@@ -913,7 +851,7 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
       <p>
         {open ? (
           <>
-            Opened <When deps={deps} at={detail.openedAt} />
+            Opened <Time deps={deps} at={detail.openedAt} show="date" />
             {detail.openedBy
               ? ` by ${detail.openedBy.userId === actor.userId ? 'you' : detail.openedBy.name}`
               : ''}
@@ -921,7 +859,7 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
           </>
         ) : (
           <>
-            Closed <When deps={deps} at={detail.closedAt!} />
+            Closed <Time deps={deps} at={detail.closedAt!} show="date" />
             {detail.closedBy
               ? ` by ${detail.closedBy.userId === actor.userId ? 'you' : detail.closedBy.name}`
               : ''}
@@ -929,8 +867,8 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
             {detail.purgeAfter ? (
               <>
                 {' '}
-                Its personal details will be erased after <When deps={deps} at={detail.purgeAfter} /> unless
-                it is reopened.
+                Its personal details will be erased after{' '}
+                <Time deps={deps} at={detail.purgeAfter} show="date" /> unless it is reopened.
               </>
             ) : null}
           </>
@@ -984,7 +922,8 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
           <ul class="plain">
             {detail.assigned.map((a) => (
               <li>
-                {a.userId === actor.userId ? 'You' : a.name}, since <When deps={deps} at={a.assignedAt} />
+                {a.userId === actor.userId ? 'You' : a.name}, since{' '}
+                <Time deps={deps} at={a.assignedAt} show="date" />
                 {mayWrite && open ? (
                   <form method="post" action={`${path}/unassign`}>
                     <CsrfField token={frame.csrf} />
@@ -1071,7 +1010,7 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
               <li class="card">
                 <p>
                   <strong>{labelOf(v, 'noteCategories', n.category)}</strong> ·{' '}
-                  <When deps={deps} at={n.createdAt} withTime /> ·{' '}
+                  <Time deps={deps} at={n.createdAt} show="date-time" /> ·{' '}
                   {n.author.userId === actor.userId ? 'You' : n.author.name}
                 </p>
                 <Paragraphs text={n.body} />
@@ -1139,7 +1078,7 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
             <tbody>
               {detail.services.map((s) => (
                 <tr>
-                  <td>{dateText(deps, s.deliveredOn)}</td>
+                  <td>{deps.rules.calendar.formatDate(s.deliveredOn)}</td>
                   <td>{labelOf(v, 'services', s.serviceCode)}</td>
                   <td>{s.recordedBy.userId === actor.userId ? 'You' : s.recordedBy.name}</td>
                 </tr>
@@ -1166,7 +1105,7 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
             {detail.timeline.map((e) => (
               <tr>
                 <td>
-                  <When deps={deps} at={e.at} withTime />
+                  <Time deps={deps} at={e.at} show="date-time" />
                 </td>
                 <td>{eventText(deps, e, names)}</td>
                 <td>{e.actor ? (e.actor.userId === actor.userId ? 'You' : e.actor.name) : 'The system'}</td>
@@ -1296,7 +1235,7 @@ async function editPage(
     version: versionOf(detail.updatedAt),
   };
   const errors = state?.errors ?? [];
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Change the details">
       <ErrorSummary errors={errors} />
@@ -1396,7 +1335,7 @@ async function closePage(
   const v = deps.rules.vocabularies;
   const { values, errors } = state;
   const days = deps.config.caseRetentionDays ?? DEFAULT_CASE_RETENTION_DAYS;
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Close the case">
       <ErrorSummary errors={errors} />

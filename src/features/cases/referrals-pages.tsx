@@ -16,23 +16,14 @@ import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can, type Actor } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
+import { Success, Time, formText, readForm, type FieldError } from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
 import { AGE_BAND_NAMES, durationInWords } from '../intake/queue.ts';
-import { CaseTabs } from './case-layout.tsx';
+import { CaseTabs, forbiddenPage, guardCasePage, notFoundPage } from './case-layout.tsx';
 import { CATEGORY_NAMES, activeOrganizations, coveringOrganizations, addDays } from './consents.ts';
-import {
-  Success,
-  dateInWords,
-  forbiddenPage,
-  formText,
-  html,
-  notFoundPage,
-  pageGuard,
-  readForm,
-  type FieldError,
-} from './consents-pages.tsx';
 import { CaseError, caseScopeOf } from './core.ts';
 import {
   ACTION_NAMES,
@@ -56,12 +47,6 @@ import {
 import { referralContext } from './referrals-api.ts';
 import type { ReferralStatus } from './tables.ts';
 import { labelOf } from './vocabularies.ts';
-
-const when = (deps: AppDeps, at: Date) => deps.rules.calendar.describe(at);
-
-const Time: FC<{ deps: AppDeps; at: Date }> = ({ deps, at }) => (
-  <time datetime={at.toISOString()}>{when(deps, at)}</time>
-);
 
 function statusText(deps: AppDeps, r: { status: ReferralStatus; statusReason: string | null }): string {
   const reason = reasonLabel(r.status, r.statusReason, deps.rules.vocabularies.declineReasons);
@@ -94,7 +79,12 @@ async function caseReferralsPage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await pageGuard(c, deps, 'cases.read', 'Regional navigators and state administrators see cases.');
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see cases.',
+  );
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const ctx = referralContext(deps);
@@ -117,7 +107,7 @@ async function caseReferralsPage(
     : [[], []];
   const done = state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null;
   const v = state.values;
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title={`Referrals: ${data.chosenName}`}>
       <CaseTabs caseId={data.caseId} current="referrals" label={data.chosenName} />
@@ -216,7 +206,7 @@ async function caseReferralsPage(
                     <li>
                       {k.name}:{' '}
                       {k.categories.map((cat) => CATEGORY_NAMES[cat].split(':')[0]!.toLowerCase()).join(', ')}
-                      , until the end of {dateInWords(addDays(k.expiresOn, -1))}
+                      , until the end of {deps.rules.calendar.formatDate(addDays(k.expiresOn, -1))}
                     </li>
                   ))}
                 </ul>
@@ -260,7 +250,7 @@ async function caseReferralsPage(
 }
 
 async function createAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await pageGuard(c, deps, 'cases.write', 'Regional navigators make referrals.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators make referrals.');
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const caseId = c.req.param('id') ?? '';
@@ -368,7 +358,7 @@ const InboxTable: FC<{ deps: AppDeps; box: ReferralBox; items: ReferralSummary[]
 );
 
 async function inboxPage(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await pageGuard(
+  const g = await guardCasePage(
     c,
     deps,
     'referrals.respond',
@@ -406,7 +396,7 @@ async function inboxPage(c: Context, deps: AppDeps): Promise<Response> {
     .select('name')
     .where('id', '=', actor.organizationId)
     .executeTakeFirst();
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Referrals">
       <ErrorSummary errors={errors} />
@@ -497,7 +487,11 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
             <Field label="Legal name" value={shared.identity.legalName} />
             <Field
               label="Date of birth"
-              value={shared.identity.dateOfBirth ? dateInWords(shared.identity.dateOfBirth) : null}
+              value={
+                shared.identity.dateOfBirth
+                  ? deps.rules.calendar.formatDate(shared.identity.dateOfBirth)
+                  : null
+              }
             />
             <Field label="Age" value={shared.identity.age === null ? null : String(shared.identity.age)} />
             <Field label="Pronouns" value={shared.identity.pronouns} />
@@ -556,7 +550,7 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
             <ul>
               {shared.services.map((s) => (
                 <li>
-                  {s.label}, {dateInWords(s.deliveredOn)}
+                  {s.label}, {deps.rules.calendar.formatDate(s.deliveredOn)}
                 </li>
               ))}
             </ul>
@@ -630,7 +624,7 @@ async function referralPage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await pageGuard(
+  const g = await guardCasePage(
     c,
     deps,
     'referrals.respond',
@@ -648,7 +642,7 @@ async function referralPage(
   }
   const done = state.status === 200 ? (DETAIL_DONE[c.req.query('done') ?? ''] ?? null) : null;
   const now = new Date();
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title={`Referral for ${view.serviceLabel.toLowerCase()}`}>
       <ErrorSummary errors={state.errors} />
@@ -698,8 +692,8 @@ async function referralPage(
               .map((cat) => CATEGORY_NAMES[cat].split(':')[0]!.toLowerCase())
               .join(', ')}{' '}
             with {view.toOrganization.name} until the end of{' '}
-            {dateInWords(addDays(view.consent.expiresOn, -1))}. They can take it back at any time. Consent is
-            never a condition of service.
+            {deps.rules.calendar.formatDate(addDays(view.consent.expiresOn, -1))}. They can take it back at
+            any time. Consent is never a condition of service.
           </p>
         ) : null}
         {view.sharing !== 'identifying' && view.viewer.receiver ? (
@@ -756,7 +750,7 @@ async function referralPage(
 }
 
 async function transitionAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await pageGuard(
+  const g = await guardCasePage(
     c,
     deps,
     'referrals.respond',

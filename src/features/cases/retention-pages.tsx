@@ -4,14 +4,14 @@
  * actions: the administrator signs in again first, and each is audited.
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { accountsContext } from '../staff/web.ts';
-import { recentlyReauthenticated, type CurrentSession } from '../accounts/service.ts';
+import { recentlyReauthenticated } from '../accounts/service.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { csrfToken, requestOrigin, requireStaff } from '../staff/web.ts';
+import { Time, formText, guardStaffPage, messagePage, readForm, type FieldError } from '../staff/page.tsx';
+import { accountsContext, requestOrigin } from '../staff/web.ts';
 import { CaseError } from './core.ts';
 import { eraseCase, exportCase, findPersonCases, type PersonMatch } from './retention.ts';
 
@@ -19,29 +19,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CONFIRM_WORD = 'ERASE';
 
-async function html(c: Context, element: unknown, status: ContentfulStatusCode = 200): Promise<Response> {
-  const text = await (element as { toString(): string | Promise<string> }).toString();
-  return c.html(`<!doctype html>${text}`, status);
-}
+const guard = (c: Context, deps: AppDeps, action: 'cases.export' | 'cases.erase') =>
+  guardStaffPage(
+    c,
+    deps,
+    (actor) => can(actor, action, {}),
+    "Only state administrators handle a person's requests about their data.",
+    null,
+  );
 
-async function guard(
-  c: Context,
-  deps: AppDeps,
-  action: 'cases.export' | 'cases.erase',
-): Promise<{ session: CurrentSession; frame: StaffFrame } | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame: StaffFrame = { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-  if (!can(session.actor, action, {}))
-    return html(
-      c,
-      <StaffLayout frame={frame} title="You cannot see this page">
-        <p>Only state administrators handle a person's requests about their data.</p>
-      </StaffLayout>,
-      403,
-    );
-  return { session, frame };
-}
+const BACK = { href: '/staff/admin/person-requests', text: 'Back to requests about a person' };
 
 const reauthenticate = (c: Context, next: string) =>
   c.redirect(`/staff/reauthenticate?next=${encodeURIComponent(next)}`, 303);
@@ -73,7 +60,7 @@ function SearchForm({ frame, values }: { frame: StaffFrame; values: Record<strin
   );
 }
 
-function MatchList({ matches }: { matches: PersonMatch[] }) {
+function MatchList({ deps, matches }: { deps: AppDeps; matches: PersonMatch[] }) {
   if (!matches.length) return <p role="status">No case matches. Check the spelling and the date of birth.</p>;
   return (
     <>
@@ -100,7 +87,9 @@ function MatchList({ matches }: { matches: PersonMatch[] }) {
               </td>
               <td>{m.regionId}</td>
               <td>{m.purged ? 'Erased or purged' : m.status === 'open' ? 'Open' : 'Closed'}</td>
-              <td>{m.openedAt.toISOString().slice(0, 10)}</td>
+              <td>
+                <Time deps={deps} at={m.openedAt} show="date" />
+              </td>
               <td>
                 {m.purged ? (
                   'Nothing left to export'
@@ -140,7 +129,7 @@ export const retentionPages: Feature = (app, deps, policies) => {
   app.get('/staff/admin/person-requests', async (c) => {
     const g = await guard(c, deps, 'cases.export');
     if (g instanceof Response) return g;
-    return html(
+    return renderPage(
       c,
       <StaffLayout frame={g.frame} title={title}>
         {intro}
@@ -152,14 +141,14 @@ export const retentionPages: Feature = (app, deps, policies) => {
   app.post('/staff/admin/person-requests', async (c) => {
     const g = await guard(c, deps, 'cases.export');
     if (g instanceof Response) return g;
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    const value = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
+    const form = await readForm(c);
+    const value = (k: string) => formText(form, k).trim();
     const values = {
       caseId: value('caseId'),
       chosenName: value('chosenName'),
       dateOfBirth: value('dateOfBirth'),
     };
-    const errors: { field: string; message: string }[] = [];
+    const errors: FieldError[] = [];
     if (values.caseId) {
       if (!UUID.test(values.caseId))
         errors.push({ field: 'caseId', message: 'A case number looks like 8-4-4-4-12 letters and digits.' });
@@ -173,7 +162,7 @@ export const retentionPages: Feature = (app, deps, policies) => {
         errors.push({ field: 'dateOfBirth', message: 'Enter the date of birth, for example 2009-04-01.' });
     }
     if (errors.length)
-      return html(
+      return renderPage(
         c,
         <StaffLayout frame={g.frame} title={title}>
           <ErrorSummary errors={errors} />
@@ -188,10 +177,10 @@ export const retentionPages: Feature = (app, deps, policies) => {
         ? { caseId: values.caseId }
         : { chosenName: values.chosenName, dateOfBirth: values.dateOfBirth },
     );
-    return html(
+    return renderPage(
       c,
       <StaffLayout frame={g.frame} title={title}>
-        <MatchList matches={matches} />
+        <MatchList deps={deps} matches={matches} />
         <h2>Search again</h2>
         <SearchForm frame={g.frame} values={{}} />
       </StaffLayout>,
@@ -199,15 +188,13 @@ export const retentionPages: Feature = (app, deps, policies) => {
   });
 
   const problemPage = (c: Context, frame: StaffFrame, error: CaseError) =>
-    html(
+    messagePage(
       c,
-      <StaffLayout frame={frame} title={error.code === 'not_found' ? 'No such case' : 'This cannot be done'}>
-        <p>{error.message}</p>
-        <p>
-          <a href="/staff/admin/person-requests">Back to requests about a person</a>
-        </p>
-      </StaffLayout>,
+      frame,
       error.code === 'not_found' ? 404 : error.code === 'conflict' ? 409 : 403,
+      error.code === 'not_found' ? 'No such case' : 'This cannot be done',
+      error.message,
+      BACK,
     );
 
   app.get('/staff/admin/cases/:id/export.json', async (c) => {
@@ -229,13 +216,8 @@ export const retentionPages: Feature = (app, deps, policies) => {
     }
   });
 
-  const confirmPage = async (
-    c: Context,
-    frame: StaffFrame,
-    id: string,
-    errors: { field: string; message: string }[],
-  ) =>
-    html(
+  const confirmPage = async (c: Context, frame: StaffFrame, id: string, errors: FieldError[]) =>
+    renderPage(
       c,
       <StaffLayout frame={frame} title="Erase this case">
         <ErrorSummary errors={errors} />
@@ -291,8 +273,8 @@ export const retentionPages: Feature = (app, deps, policies) => {
     if (!UUID.test(id)) return problemPage(c, g.frame, new CaseError('not_found', 'There is no such case.'));
     if (!recentlyReauthenticated(accountsContext(deps), g.session))
       return reauthenticate(c, `/staff/admin/cases/${id}/erase`);
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (form.confirm !== CONFIRM_WORD)
+    const form = await readForm(c);
+    if (formText(form, 'confirm') !== CONFIRM_WORD)
       return confirmPage(c, g.frame, id.toLowerCase(), [
         { field: 'confirm', message: `Type ${CONFIRM_WORD} in capital letters to confirm.` },
       ]);
@@ -302,7 +284,7 @@ export const retentionPages: Feature = (app, deps, policies) => {
       if (error instanceof CaseError) return problemPage(c, g.frame, error);
       throw error;
     }
-    return html(
+    return renderPage(
       c,
       <StaffLayout frame={g.frame} title="The case was erased">
         <p role="status">
@@ -310,7 +292,7 @@ export const retentionPages: Feature = (app, deps, policies) => {
           that you did this.
         </p>
         <p>
-          <a href="/staff/admin/person-requests">Back to requests about a person</a>
+          <a href={BACK.href}>{BACK.text}</a>
         </p>
       </StaffLayout>,
     );

@@ -10,11 +10,24 @@ import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { SITE_CSS } from '../../ui/assets.ts';
 import type { Line } from '../help/rules.ts';
 import { CsrfField, ErrorSummary, StaffLayout } from '../staff/layout.tsx';
+import {
+  Success,
+  Time,
+  formList,
+  formText,
+  messagePage,
+  readForm,
+  type FieldError,
+  type Form,
+  type Guarded,
+} from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
+import { CaseHeading, caseNotFound, guardCasePage } from './case-layout.tsx';
 import { CaseError } from './core.ts';
 import {
   EMPTY_PLAN,
@@ -25,20 +38,6 @@ import {
   type SafetyPlanContent,
 } from './safety-plan.ts';
 import { coordinationContext } from './tasks.ts';
-import {
-  CaseHeading,
-  Success,
-  Time,
-  caseNotFound,
-  formList,
-  formText,
-  guardPage,
-  html,
-  messagePage,
-  readForm,
-  type FieldError,
-  type Form,
-} from './tasks-pages.tsx';
 
 /** What the form holds: rows as typed, so a refused form comes back as it was. */
 interface PlanForm {
@@ -359,8 +358,13 @@ async function load(
   c: Context,
   deps: AppDeps,
   purpose: 'read' | 'print',
-): Promise<{ g: Exclude<Awaited<ReturnType<typeof guardPage>>, Response>; plan: CaseSafetyPlan } | Response> {
-  const g = await guardPage(c, deps, 'cases.read', 'Regional navigators and state administrators see cases.');
+): Promise<{ g: Guarded; plan: CaseSafetyPlan } | Response> {
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see cases.',
+  );
   if (g instanceof Response) return g;
   const version = parseVersion(c.req.query('version'));
   if (version === null) return caseNotFound(c, g.frame);
@@ -413,7 +417,7 @@ async function planPage(
       ? 'The safety plan is saved as a new version.'
       : null;
   const region = deps.geography.get().regions.get(plan.case.region_id)?.name ?? plan.case.region_id;
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Safety plan">
       <ErrorSummary errors={state.errors} />
@@ -496,7 +500,7 @@ async function planPage(
 }
 
 async function saveAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.write', 'Regional navigators write safety plans.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators write safety plans.');
   if (g instanceof Response) return g;
   const caseId = c.req.param('id') ?? '';
   const values = readPlanForm(await readForm(c));
@@ -574,11 +578,8 @@ async function printPage(c: Context, deps: AppDeps): Promise<Response> {
     .map((id) => geo.lines.find((l) => l.id === id))
     .filter((l): l is Line => l !== undefined);
   const emergency = geo.emergencyLine;
-  const made = new Intl.DateTimeFormat('en-US', {
-    timeZone: deps.rules.calendar.timezone,
-    dateStyle: 'long',
-  }).format(current.createdAt);
-  return html(
+  const made = deps.rules.calendar.formatDate(current.createdAt);
+  return renderPage(
     c,
     <html lang="en">
       <head>

@@ -2,20 +2,29 @@
  * The staff pages of tasks: `/staff/tasks` (the signed-in navigator's tasks — overdue, due today,
  * upcoming — or every open task of their regions, and a form for a task without a case), and a case's
  * tasks tab `/staff/cases/:id/tasks` (open and done tasks, a task by hand, tasks from the pathway's
- * duties). Thin: every read and change goes through `tasks.ts`. Also the helpers the transfer and
- * safety-plan pages share (guard, not-found page, case heading).
+ * duties). Thin: every read and change goes through `tasks.ts`.
  */
 import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import { POLICY, can, type Action, type Actor } from '../../platform/access.ts';
+import { POLICY, can, type Actor } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
-import type { CurrentSession } from '../accounts/service.ts';
 import { durationInWords } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { csrfToken, requestOrigin, requireStaff } from '../staff/web.ts';
-import { CaseTabs, type CaseTab } from './case-layout.tsx';
+import {
+  Success,
+  Time,
+  formList,
+  formText,
+  messagePage,
+  readForm,
+  type FieldError,
+  type Form,
+} from '../staff/page.tsx';
+import { requestOrigin } from '../staff/web.ts';
+import { CaseHeading, caseNotFound, guardCasePage } from './case-layout.tsx';
 import { CaseError, caseScopeOf } from './core.ts';
 import {
   SOURCE_NAMES,
@@ -36,133 +45,6 @@ import {
   type Task,
   type TaskScope,
 } from './tasks.ts';
-
-// ---------------------------------------------------------------------------------------------------
-// Shared by the case coordination pages
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export type Form = Record<string, string | File | (string | File)[]>;
-
-/** The first text value of a form field ('' when absent). */
-export function formText(form: Form, name: string): string {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
-}
-
-/** Every text value of a form field (checkboxes). */
-export function formList(form: Form, name: string): string[] {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-    (x): x is string => typeof x === 'string',
-  );
-}
-
-export async function readForm(c: Context): Promise<Form> {
-  return c.req.parseBody({ all: true }).catch(() => ({}));
-}
-
-export async function html(
-  c: Context,
-  element: unknown,
-  status: ContentfulStatusCode = 200,
-): Promise<Response> {
-  const text = await (element as { toString(): string | Promise<string> }).toString();
-  return c.html(`<!doctype html>${text}`, status);
-}
-
-export interface Guarded {
-  session: CurrentSession;
-  frame: StaffFrame;
-  actor: Actor;
-}
-
-/**
- * The signed-in person who may take `action` somewhere, with the page frame; or the answer for someone
- * who may not (sign-in redirect, or a 403 page).
- */
-export async function guardPage(
-  c: Context,
-  deps: AppDeps,
-  action: Action,
-  who: string,
-): Promise<Guarded | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame: StaffFrame = { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-  if (!caseScopeOf(session.actor, action)) {
-    return html(
-      c,
-      <StaffLayout frame={frame} title="You cannot see this page">
-        <p>Your role does not include this page. {who}</p>
-        <p>
-          <a href="/staff">Go to the staff home page</a>
-        </p>
-      </StaffLayout>,
-      403,
-    );
-  }
-  return { session, frame, actor: session.actor };
-}
-
-export function messagePage(
-  c: Context,
-  frame: StaffFrame,
-  status: 403 | 404 | 409,
-  title: string,
-  message: string,
-  back: { href: string; text: string },
-): Promise<Response> {
-  return html(
-    c,
-    <StaffLayout frame={frame} title={title}>
-      <p>{message}</p>
-      <p>
-        <a href={back.href}>{back.text}</a>
-      </p>
-    </StaffLayout>,
-    status,
-  );
-}
-
-export const caseNotFound = (c: Context, frame: StaffFrame) =>
-  messagePage(c, frame, 404, 'Case not found', 'There is no such case, or it is not in your regions.', {
-    href: '/staff/tasks',
-    text: 'Go to your tasks',
-  });
-
-/** Minnesota (the pack's) wall-clock time as people read it, in a `<time>` element. */
-export const Time: FC<{ deps: AppDeps; at: Date }> = ({ deps, at }) => (
-  <time datetime={at.toISOString()}>{deps.rules.calendar.describe(at)}</time>
-);
-
-export const Success: FC<{ message: string | null }> = ({ message }) =>
-  message ? (
-    <div class="ok" role="status">
-      <p>{message}</p>
-    </div>
-  ) : null;
-
-/** The heading of every tab of a case: whose case, its region, and the tabs. */
-export const CaseHeading: FC<{
-  caseId: string;
-  label: string;
-  regionName: string;
-  current: CaseTab;
-  closed: boolean;
-}> = ({ caseId, label, regionName, current, closed }) => (
-  <>
-    <p>
-      Case of <strong>{label}</strong> · {regionName}
-      {closed ? ' · closed' : ''}
-    </p>
-    <CaseTabs caseId={caseId} current={current} label={label} />
-  </>
-);
 
 /** The select of people a task can be assigned to. */
 const AssigneeSelect: FC<{
@@ -385,7 +267,12 @@ async function tasksPage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.read', 'Regional navigators and state administrators see tasks.');
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see tasks.',
+  );
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   const errors = [...state.errors];
@@ -422,7 +309,7 @@ async function tasksPage(
   );
   const count = (n: number) => `${n} ${n === 1 ? 'task' : 'tasks'}`;
   const done = state.status === 200 ? (DONE_MESSAGES[c.req.query('done') ?? ''] ?? null) : null;
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title={scope === 'region' ? 'Tasks of your regions' : 'Your tasks'}>
       <ErrorSummary errors={errors} />
@@ -514,7 +401,7 @@ function errorOf(error: CaseError, fallback: string): FieldError {
 }
 
 async function addRegionTask(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.write', 'Regional navigators add tasks.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators add tasks.');
   if (g instanceof Response) return g;
   const form = await readForm(c);
   const values = taskValues(form);
@@ -550,7 +437,7 @@ async function addRegionTask(c: Context, deps: AppDeps): Promise<Response> {
 const BACK = /^\/staff\/(tasks(\?view=(mine|region))?|cases\/[0-9a-f-]{36}\/tasks)$/;
 
 async function doneAction(c: Context, deps: AppDeps, done: boolean): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.write', 'Regional navigators change tasks.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators change tasks.');
   if (g instanceof Response) return g;
   const form = await readForm(c);
   const back = BACK.test(formText(form, 'back')) ? formText(form, 'back') : '/staff/tasks';
@@ -590,7 +477,12 @@ async function caseTasksPage(
     status: ContentfulStatusCode;
   } = { errors: [], task: EMPTY_TASK, pathway: { codes: [], from: '', assignee: '' }, status: 200 },
 ): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.read', 'Regional navigators and state administrators see cases.');
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see cases.',
+  );
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   let view: CaseTasks;
@@ -610,7 +502,7 @@ async function caseTasksPage(
   const people = writable ? await assigneeGroups(deps, [view.case.region_id]) : [];
   const actions = taskableActions(deps.rules.pathway, deps.rules.calendar.local(now).date);
   const message = state.status === 200 ? (DONE_MESSAGES[c.req.query('done') ?? ''] ?? null) : null;
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Tasks">
       <ErrorSummary errors={state.errors} />
@@ -754,7 +646,7 @@ async function caseTasksPage(
 }
 
 async function addCaseTask(c: Context, deps: AppDeps, fromPathway: boolean): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.write', 'Regional navigators add tasks.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators add tasks.');
   if (g instanceof Response) return g;
   const caseId = c.req.param('id') ?? '';
   const form = await readForm(c);

@@ -10,24 +10,15 @@ import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { AGE_BAND_NAMES } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout } from '../staff/layout.tsx';
+import { Success, Time, formText, messagePage, readForm, type FieldError } from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
+import { CaseHeading, caseNotFound, guardCasePage } from './case-layout.tsx';
 import { CaseError } from './core.ts';
 import { coordinationContext } from './tasks.ts';
-import {
-  CaseHeading,
-  Success,
-  Time,
-  caseNotFound,
-  formText,
-  guardPage,
-  html,
-  messagePage,
-  readForm,
-  type FieldError,
-} from './tasks-pages.tsx';
 import {
   DECISION_BUSINESS_DAYS,
   DECLINE_REASONS,
@@ -86,7 +77,12 @@ async function caseTransferPage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.read', 'Regional navigators and state administrators see cases.');
+  const g = await guardCasePage(
+    c,
+    deps,
+    'cases.read',
+    'Regional navigators and state administrators see cases.',
+  );
   if (g instanceof Response) return g;
   const { actor, frame } = g;
   let view: CaseTransfers;
@@ -101,7 +97,7 @@ async function caseTransferPage(
   const writable =
     view.case.status === 'open' && can(actor, 'cases.write', { regionId: view.case.region_id });
   const message = state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null;
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Transfer">
       <ErrorSummary errors={state.errors} />
@@ -231,7 +227,7 @@ async function caseTransferPage(
 }
 
 async function requestAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.write', 'Regional navigators transfer cases.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators transfer cases.');
   if (g instanceof Response) return g;
   const caseId = c.req.param('id') ?? '';
   const form = await readForm(c);
@@ -262,7 +258,7 @@ async function requestAction(c: Context, deps: AppDeps): Promise<Response> {
 }
 
 async function cancelAction(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await guardPage(c, deps, 'cases.write', 'Regional navigators transfer cases.');
+  const g = await guardCasePage(c, deps, 'cases.write', 'Regional navigators transfer cases.');
   if (g instanceof Response) return g;
   const caseId = c.req.param('id') ?? '';
   try {
@@ -309,7 +305,7 @@ const LIST_DONE: Record<string, string> = {
 };
 
 async function transfersPage(c: Context, deps: AppDeps): Promise<Response> {
-  const g = await guardPage(
+  const g = await guardCasePage(
     c,
     deps,
     'transfers.decide',
@@ -322,7 +318,7 @@ async function transfersPage(c: Context, deps: AppDeps): Promise<Response> {
     incomingTransfers(ctx, actor, requestOrigin(c)),
     outgoingTransfers(ctx, actor),
   ]);
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Transfers">
       <Success message={LIST_DONE[c.req.query('done') ?? ''] ?? null} />
@@ -403,7 +399,7 @@ async function transferPage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await guardPage(
+  const g = await guardCasePage(
     c,
     deps,
     'transfers.decide',
@@ -423,7 +419,7 @@ async function transferPage(
     throw error;
   }
   const waiting = t.status === 'requested';
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title={`Transfer from ${t.fromRegionName}`}>
       <ErrorSummary errors={state.errors} />
@@ -479,7 +475,7 @@ async function transferPage(
 }
 
 async function decideAction(c: Context, deps: AppDeps, decision: 'accept' | 'decline'): Promise<Response> {
-  const g = await guardPage(
+  const g = await guardCasePage(
     c,
     deps,
     'transfers.decide',

@@ -11,10 +11,19 @@ import type { FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can, type Actor } from '../../platform/access.ts';
+import { renderPage } from '../../platform/http.ts';
 import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
-import type { CurrentSession } from '../accounts/service.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { csrfToken, requestOrigin, requireStaff } from '../staff/web.ts';
+import {
+  Success,
+  Time,
+  formText,
+  guardStaffPage,
+  messagePage,
+  readForm,
+  type FieldError,
+} from '../staff/page.tsx';
+import { requestOrigin, requireStaff } from '../staff/web.ts';
 import type { IntakePayload } from './payload.ts';
 import {
   ESCALATION_NAMES,
@@ -47,79 +56,31 @@ import {
 } from './queue.ts';
 import type { Urgency } from './tables.ts';
 
-interface FieldError {
-  field: string;
-  message: string;
-}
-
 const queueContext = (deps: AppDeps): QueueContext => ({ db: deps.db, keyring: deps.keyring });
 
-async function html(c: Context, element: unknown, status: ContentfulStatusCode = 200): Promise<Response> {
-  const text = await (element as { toString(): string | Promise<string> }).toString();
-  return c.html(`<!doctype html>${text}`, status);
-}
-
-async function frameOf(c: Context, deps: AppDeps, session: CurrentSession): Promise<StaffFrame> {
-  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-}
-
 /** The session and page frame of someone who may use the queue, or the answer for someone who may not. */
-async function guard(
-  c: Context,
-  deps: AppDeps,
-): Promise<{ session: CurrentSession; frame: StaffFrame; actor: Actor } | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame = await frameOf(c, deps, session);
-  if (!queueScope(session.actor, 'intake.read')) {
-    return html(
-      c,
-      <StaffLayout frame={frame} title="You cannot see this page">
-        <p>
-          Your role does not include the referral queue. Regional navigators and state administrators use it.
-        </p>
-        <p>
-          <a href="/staff">Go to the staff home page</a>
-        </p>
-      </StaffLayout>,
-      403,
-    );
-  }
-  return { session, frame, actor: session.actor };
-}
-
-function notFound(c: Context, frame: StaffFrame): Promise<Response> {
-  return html(
+const guard = (c: Context, deps: AppDeps) =>
+  guardStaffPage(
     c,
-    <StaffLayout frame={frame} title="Referral not found">
-      <p>There is no such referral, or it is not in your regions.</p>
-      <p>
-        <a href="/staff/queue">Go back to the queue</a>
-      </p>
-    </StaffLayout>,
+    deps,
+    (actor) => queueScope(actor, 'intake.read') !== null,
+    'Your role does not include the referral queue. Regional navigators and state administrators use it.',
+  );
+
+const BACK_TO_QUEUE = { href: '/staff/queue', text: 'Go back to the queue' };
+
+const notFound = (c: Context, frame: StaffFrame) =>
+  messagePage(
+    c,
+    frame,
     404,
+    'Referral not found',
+    'There is no such referral, or it is not in your regions.',
+    BACK_TO_QUEUE,
   );
-}
 
-function forbidden(c: Context, frame: StaffFrame, message: string): Promise<Response> {
-  return html(
-    c,
-    <StaffLayout frame={frame} title="You cannot do that">
-      <p>{message}</p>
-      <p>
-        <a href="/staff/queue">Go back to the queue</a>
-      </p>
-    </StaffLayout>,
-    403,
-  );
-}
-
-/** Minnesota (the pack's) wall-clock time, as people read it. */
-const when = (deps: AppDeps, at: Date) => deps.rules.calendar.describe(at);
-
-const Time: FC<{ deps: AppDeps; at: Date }> = ({ deps, at }) => (
-  <time datetime={at.toISOString()}>{when(deps, at)}</time>
-);
+const forbidden = (c: Context, frame: StaffFrame, message: string) =>
+  messagePage(c, frame, 403, 'You cannot do that', message, BACK_TO_QUEUE);
 
 function waiting(item: QueueItemSummary, now: Date): string {
   if (item.closedAt)
@@ -131,13 +92,6 @@ function claimedByText(item: QueueItemSummary, actor: Actor): string {
   if (!item.claimedBy) return 'Nobody yet';
   return item.claimedBy.userId === actor.userId ? 'You' : item.claimedBy.name;
 }
-
-const Success: FC<{ message: string | null }> = ({ message }) =>
-  message ? (
-    <div class="ok" role="status">
-      <p>{message}</p>
-    </div>
-  ) : null;
 
 // ---------------------------------------------------------------------------------------------------
 // Notifications
@@ -296,7 +250,7 @@ async function queuePage(c: Context, deps: AppDeps): Promise<Response> {
   ]);
   const regions = regionOptions(deps, actor);
   const scope = queueScope(actor, 'intake.read');
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Referral queue">
       <ErrorSummary errors={errors} />
@@ -565,7 +519,7 @@ async function itemPage(
   const caseOpened = item.history.find((h) => h.event === 'case_opened')?.detail.case;
   const mayOpenCase =
     can(actor, 'cases.write', { regionId: item.regionId }) && (item.status === 'new' || mine || !open);
-  return html(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title={KIND_NAMES[item.kind]}>
       <ErrorSummary errors={state.errors} />
@@ -683,14 +637,6 @@ async function itemPage(
   );
 }
 
-type Form = Record<string, string | File | (string | File)[]>;
-
-function text(form: Form, name: string): string {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
-}
-
 async function changeAction(
   c: Context,
   deps: AppDeps,
@@ -708,8 +654,12 @@ async function changeAction(
     if (change === 'claim') await claimItem(ctx, actor, id, origin);
     else if (change === 'release') await releaseItem(ctx, actor, id, origin);
     else {
-      const form: Form = await c.req.parseBody({ all: true }).catch(() => ({}));
-      values = { status: text(form, 'status'), outcome: text(form, 'outcome'), note: text(form, 'note') };
+      const form = await readForm(c);
+      values = {
+        status: formText(form, 'status'),
+        outcome: formText(form, 'outcome'),
+        note: formText(form, 'note'),
+      };
       await recordOutcome(ctx, actor, id, values, origin);
       done = values.status;
     }

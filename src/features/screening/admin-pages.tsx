@@ -9,9 +9,9 @@ import type { App, AppDeps } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
 import { renderPage } from '../../platform/http.ts';
 import { staffAction, type PolicyRegistry } from '../../platform/policy.ts';
-import type { CurrentSession } from '../accounts/service.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { csrfToken, requestOrigin, requireStaff } from '../staff/web.ts';
+import { Success, guardStaffPage, messagePage, type FieldError } from '../staff/page.tsx';
+import { requestOrigin } from '../staff/web.ts';
 import { YES_NO_LABELS, YES_NO_UNKNOWN_LABELS } from './rules.ts';
 import { INSTRUMENT_ID, INSTRUMENT_VERSION, type Instrument, type Item, type Mapping } from './schema.ts';
 import {
@@ -40,39 +40,19 @@ const STATUS: Record<InstrumentSummary['status'], string> = {
   retired: 'Retired',
 };
 
-async function guard(
-  c: Context,
-  deps: AppDeps,
-): Promise<{ session: CurrentSession; frame: StaffFrame } | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame: StaffFrame = { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-  if (!can(session.actor, 'instruments.manage'))
-    return renderPage(
-      c,
-      <StaffLayout frame={frame} title="You cannot see this page">
-        <p>Only a state administrator can manage screening instruments.</p>
-        <p>
-          <a href="/staff">Go to the staff home page</a>
-        </p>
-      </StaffLayout>,
-      403,
-    );
-  return { session, frame };
-}
-
-function notFound(c: Context, frame: StaffFrame): Promise<Response> {
-  return renderPage(
+const guard = (c: Context, deps: AppDeps) =>
+  guardStaffPage(
     c,
-    <StaffLayout frame={frame} title="Instrument not found">
-      <p>There is no instrument with that id and version.</p>
-      <p>
-        <a href={BASE}>Back to screening instruments</a>
-      </p>
-    </StaffLayout>,
-    404,
+    deps,
+    (actor) => can(actor, 'instruments.manage'),
+    'Only a state administrator can manage screening instruments.',
   );
-}
+
+const notFound = (c: Context, frame: StaffFrame) =>
+  messagePage(c, frame, 404, 'Instrument not found', 'There is no instrument with that id and version.', {
+    href: BASE,
+    text: 'Back to screening instruments',
+  });
 
 const path = (s: { id: string; version: string }) =>
   `${BASE}/${encodeURIComponent(s.id)}/${encodeURIComponent(s.version)}`;
@@ -80,18 +60,14 @@ const path = (s: { id: string; version: string }) =>
 const ListView: FC<{
   frame: StaffFrame;
   list: InstrumentSummary[];
-  errors: { field: string; message: string }[];
+  errors: FieldError[];
   pasted: string;
   done: string | null;
 }> = ({ frame, list, errors, pasted, done }) => (
   <StaffLayout frame={frame} title="Screening instruments">
     <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: ADMIN_CSS }} />
     <ErrorSummary errors={errors} />
-    {done ? (
-      <div class="ok" role="status">
-        <p>{done}</p>
-      </div>
-    ) : null}
+    <Success message={done} />
     <p>
       The public guided questions at <a href="/identify">/identify</a> use the instrument marked "in use". The
       shipped Safe Harbor indicators checklist is always available; it is not a validated instrument. Load
@@ -180,7 +156,7 @@ async function listPage(
   c: Context,
   deps: AppDeps,
   catalogue: InstrumentCatalogue,
-  state: { errors: { field: string; message: string }[]; pasted: string; status: 200 | 400 },
+  state: { errors: FieldError[]; pasted: string; status: 200 | 400 },
 ): Promise<Response> {
   const g = await guard(c, deps);
   if (g instanceof Response) return g;

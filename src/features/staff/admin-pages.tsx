@@ -42,12 +42,21 @@ import {
   setDisabled,
   unlockUser,
   type AccountsContext,
-  type CurrentSession,
   type RequestOrigin,
   type StaffUser,
 } from '../accounts/service.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from './layout.tsx';
-import { accountsContext, csrfToken, requestOrigin, requireStaff } from './web.ts';
+import {
+  STAFF_HOME,
+  Success,
+  formList,
+  formText,
+  guardStaffPage,
+  messagePage,
+  readForm,
+  type FieldError,
+} from './page.tsx';
+import { accountsContext, requestOrigin } from './web.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUDIT_PAGE_SIZE = 50;
@@ -55,11 +64,6 @@ const AUDIT_PAGE_SIZE = 50;
 const CONTROL = /\p{Cc}/u;
 /** The outbox's own check of a recipient, so an address it would refuse is caught on the form. */
 const deliverableEmail = z.email().max(254);
-
-interface FieldError {
-  field: string;
-  message: string;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Use cases that belong to organisations (kept here until the accounts service grows them)
@@ -168,54 +172,28 @@ async function organizationNames(deps: AppDeps): Promise<{ id: string; name: str
 // ---------------------------------------------------------------------------------------------------
 // Shared page pieces
 
-async function frameOf(c: Context, deps: AppDeps, session: CurrentSession): Promise<StaffFrame> {
-  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
-}
+const FORBIDDEN =
+  "Your role does not allow this. If you think it should, ask your organisation's administrator.";
 
-const page = renderPage;
+const forbiddenPage = (c: Context, frame: StaffFrame) =>
+  messagePage(c, frame, 403, 'You cannot see this page', FORBIDDEN, STAFF_HOME);
 
-function forbiddenPage(c: Context, frame: StaffFrame): Promise<Response> {
-  return page(
+const notFoundPage = (c: Context, frame: StaffFrame, what: string, back: string) =>
+  messagePage(
     c,
-    <StaffLayout frame={frame} title="You cannot see this page">
-      <p>Your role does not allow this. If you think it should, ask your organisation's administrator.</p>
-      <p>
-        <a href="/staff">Go to the staff home page</a>
-      </p>
-    </StaffLayout>,
-    403,
-  );
-}
-
-function notFoundPage(c: Context, frame: StaffFrame, what: string, back: string): Promise<Response> {
-  return page(
-    c,
-    <StaffLayout frame={frame} title={`${what} not found`}>
-      <p>We could not find that {what.toLowerCase()}, or you do not have access to it.</p>
-      <p>
-        <a href={back}>Go back</a>
-      </p>
-    </StaffLayout>,
+    frame,
     404,
+    `${what} not found`,
+    `We could not find that ${what.toLowerCase()}, or you do not have access to it.`,
+    { href: back, text: 'Go back' },
   );
-}
 
 /**
  * The signed-in session and its page frame, or the answer for someone who may not be here: a redirect
  * to the next sign-in step, or a 403 page.
  */
-async function guard(
-  c: Context,
-  deps: AppDeps,
-  action: Action,
-  target: (actor: Actor) => Target,
-): Promise<{ session: CurrentSession; frame: StaffFrame } | Response> {
-  const session = requireStaff(c);
-  if (session instanceof Response) return session;
-  const frame = await frameOf(c, deps, session);
-  if (!can(session.actor, action, target(session.actor))) return forbiddenPage(c, frame);
-  return { session, frame };
-}
+const guard = (c: Context, deps: AppDeps, action: Action, target: (actor: Actor) => Target) =>
+  guardStaffPage(c, deps, (actor) => can(actor, action, target(actor)), FORBIDDEN);
 
 const ownOrganization = (actor: Actor): Target => ({ organizationId: actor.organizationId });
 const anyTarget = (): Target => ({});
@@ -225,25 +203,6 @@ function reauthenticateRedirect(c: Context, next: string): Response {
   return c.redirect(`/staff/reauthenticate?next=${encodeURIComponent(next)}`, 303);
 }
 
-type Form = Record<string, string | File | (string | File)[]>;
-
-async function readForm(c: Context): Promise<Form> {
-  return c.req.parseBody({ all: true }).catch(() => ({}));
-}
-
-function text(form: Form, name: string): string {
-  const v = form[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
-}
-
-function texts(form: Form, name: string): string[] {
-  const v = form[name];
-  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-    (x): x is string => typeof x === 'string',
-  );
-}
-
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 const isOrganizationType = (value: string): value is OrganizationType =>
   Object.prototype.hasOwnProperty.call(ORGANIZATION_TYPES, value);
@@ -251,13 +210,6 @@ const isOrganizationType = (value: string): value is OrganizationType =>
 /** Roles the actor may give: only a state administrator can make another. */
 const grantableRoles = (actor: Actor): Role[] =>
   ROLES.filter((r) => r !== 'state_admin' || actor.role === 'state_admin');
-
-const Success: FC<{ message: string | null }> = ({ message }) =>
-  message ? (
-    <div class="ok" role="status">
-      <p>{message}</p>
-    </div>
-  ) : null;
 
 const RegionChoices: FC<{ regions: { id: string; name: string }[]; checked: string[]; id: string }> = ({
   regions,
@@ -395,7 +347,7 @@ async function organizationsPage(
   const g = await guard(c, deps, 'organizations.manage', anyTarget);
   if (g instanceof Response) return g;
   const done = ORGANIZATION_DONE[c.req.query('done') ?? ''] ?? null;
-  return page(
+  return renderPage(
     c,
     <OrganizationsView
       frame={g.frame}
@@ -413,7 +365,7 @@ async function createOrganizationAction(c: Context, deps: AppDeps): Promise<Resp
   const g = await guard(c, deps, 'organizations.manage', anyTarget);
   if (g instanceof Response) return g;
   const form = await readForm(c);
-  const values = { name: text(form, 'name'), type: text(form, 'type') };
+  const values = { name: formText(form, 'name'), type: formText(form, 'type') };
   const errors: FieldError[] = [];
   const name = values.name.trim();
   if (!name) errors.push({ field: 'name', message: 'Enter the name of the organisation.' });
@@ -554,7 +506,7 @@ async function peoplePage(
   const requested = c.req.query('organization') ?? '';
   const filter = everyone ? (names.has(requested) ? requested : null) : actor.organizationId;
   const people = await listUsers(accountsContext(deps), actor, filter, requestOrigin(c));
-  return page(
+  return renderPage(
     c,
     <StaffLayout frame={g.frame} title="People">
       <ErrorSummary errors={state.errors} />
@@ -635,11 +587,11 @@ async function inviteAction(c: Context, deps: AppDeps): Promise<Response> {
   const actor = g.session.actor;
   const form = await readForm(c);
   const values: InviteValues = {
-    email: text(form, 'email').trim(),
-    displayName: text(form, 'displayName').trim(),
-    role: text(form, 'role'),
-    organization: can(actor, 'people.invite', {}) ? text(form, 'organization') : actor.organizationId,
-    regions: texts(form, 'regions'),
+    email: formText(form, 'email').trim(),
+    displayName: formText(form, 'displayName').trim(),
+    role: formText(form, 'role'),
+    organization: can(actor, 'people.invite', {}) ? formText(form, 'organization') : actor.organizationId,
+    regions: formList(form, 'regions'),
   };
   const errors: FieldError[] = [];
   if (!values.email) errors.push({ field: 'email', message: 'Enter their email address.' });
@@ -669,7 +621,7 @@ async function inviteAction(c: Context, deps: AppDeps): Promise<Response> {
         },
         requestOrigin(c),
       );
-      return page(
+      return renderPage(
         c,
         <StaffLayout frame={g.frame} title="Invitation sent">
           {deps.site.development ? (
@@ -856,7 +808,7 @@ async function personPage(
     return notFoundPage(c, g.frame, 'Person', '/staff/admin/people');
   }
   const done = state.status === 200 ? (PERSON_DONE[c.req.query('done') ?? ''] ?? null) : null;
-  return page(
+  return renderPage(
     c,
     <PersonView
       frame={g.frame}
@@ -897,7 +849,7 @@ async function personChangeAction(c: Context, deps: AppDeps, change: PersonChang
     switch (change) {
       case 'role': {
         const form = await readForm(c);
-        roleValues = { role: text(form, 'role'), regions: texts(form, 'regions') };
+        roleValues = { role: formText(form, 'role'), regions: formList(form, 'regions') };
         const role = roleValues.role;
         if (!isRole(role) || !grantableRoles(g.session.actor).includes(role)) {
           errors.push({ field: 'role', message: 'Choose a role from the list.' });
@@ -1092,7 +1044,7 @@ async function auditPage(c: Context, deps: AppDeps): Promise<Response> {
     ? { events: [], nextBefore: null }
     : await listAudit(deps.db, { ...filters, limit: AUDIT_PAGE_SIZE, before });
   const frame = g.frame;
-  return page(
+  return renderPage(
     c,
     <StaffLayout frame={frame} title="Audit log">
       <ErrorSummary errors={errors} />

@@ -31,10 +31,10 @@ import {
 import { Notifications } from '../intake/queue-pages.tsx';
 import { listNotifications } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from './layout.tsx';
+import { staffFrame } from './page.tsx';
 import {
   accountsContext,
   clearSessionCookie,
-  csrfToken,
   nextStepFor,
   requestOrigin,
   requireStaff,
@@ -44,9 +44,8 @@ import {
 
 type Errors = { field: string; message: string }[];
 
-async function frameOf(c: Context, deps: AppDeps): Promise<StaffFrame> {
-  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session: c.get('session') };
-}
+/** The page frame for whoever is (perhaps partly) signed in. */
+const frameOf = (c: Context, deps: AppDeps) => staffFrame(c, deps, c.get('session'));
 
 async function form(c: Context): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
