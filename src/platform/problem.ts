@@ -1,7 +1,8 @@
 /**
  * Errors as RFC 9457 problem details: a title and a detail a person can act on, never a stack trace.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export interface Problem {
@@ -26,4 +27,33 @@ export function badRequest(c: Context, field: string, detail: string): Response 
 
 export function notFound(c: Context, detail: string, extra: Record<string, unknown> = {}): Response {
   return problem(c, { title: 'Not found', status: 404, detail, ...extra });
+}
+
+/** Refuses a body over `maxBytes` with a 413 problem naming the limit. */
+export function jsonBodyLimit(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) =>
+      problem(c, {
+        title: 'The request is too large',
+        status: 413,
+        field: 'body',
+        detail: `Send at most ${maxBytes / 1024} KB of JSON.`,
+      }),
+  });
+}
+
+/**
+ * The request's JSON body, or a 400 problem: the wrong content type ("Send <what> as JSON …"), or text
+ * that is not JSON.
+ */
+export async function readJsonBody(c: Context, what: string): Promise<{ json: unknown } | Response> {
+  const type = c.req.header('Content-Type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
+    return badRequest(c, 'body', `Send ${what} as JSON with "Content-Type: application/json".`);
+  try {
+    return { json: JSON.parse(await c.req.text()) };
+  } catch {
+    return badRequest(c, 'body', 'The body is not valid JSON.');
+  }
 }

@@ -7,13 +7,11 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import type { Actor } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { badRequest, problem } from '../../platform/problem.ts';
-import { ProblemSchema } from '../help/schema.ts';
-import { apiActor } from '../staff/api.ts';
+import { badRequest, jsonBodyLimit, problem, readJsonBody } from '../../platform/problem.ts';
+import { problemResponse } from '../help/schema.ts';
+import { apiCaller, notPermitted, refusalProblem } from '../staff/api-support.ts';
 import { requestOrigin } from '../staff/web.ts';
 import { CaseError, CasePersonalSchema, caseScopeOf } from './core.ts';
 import {
@@ -30,11 +28,6 @@ import {
 import { codesOf, type Vocabularies } from './vocabularies.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
 
 /** Where each of the service's fields sits in the API's body. */
 const FIELD_PATHS: Record<string, string> = {
@@ -234,22 +227,6 @@ const oneRoute = createRoute({
   },
 });
 
-function unauthorised(c: Context): Response {
-  c.header('WWW-Authenticate', 'Bearer realm="nwd"');
-  return problem(c, {
-    title: 'Sign-in required',
-    status: 401,
-    detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
-  });
-}
-
-const forbidden = (c: Context, action: 'cases.read' | 'cases.write', detail?: string) =>
-  problem(c, {
-    title: 'Not permitted',
-    status: 403,
-    detail: detail ?? `This token or account may not take the action ${action}.`,
-  });
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A case as the API returns it. */
@@ -315,84 +292,52 @@ export const casesApi: Feature = (app, deps, policies) => {
   policies.declare('POST', route.path, staffAction('cases.write'));
   // Documented from the route; handled in order: who is asking, then the body, then the service.
   app.openAPIRegistry.registerPath(route);
-  app.post(
-    route.path,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        problem(c, {
-          title: 'The request is too large',
-          status: 413,
-          field: 'body',
-          detail: `Send at most ${MAX_BODY_BYTES / 1024} KB of JSON.`,
-        }),
-    }),
-    async (c) => {
-      const actor: Actor | null = await apiActor(c, deps);
-      if (!actor) return unauthorised(c);
-      if (!caseScopeOf(actor, 'cases.write')) return forbidden(c, 'cases.write');
-      if (!sameSite(c, deps))
-        return forbidden(c, 'cases.write', 'A request signed in with a cookie must come from this site.');
-      const type = c.req.header('Content-Type') ?? '';
-      if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
-        return badRequest(c, 'body', 'Send the case as JSON with "Content-Type: application/json".');
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await c.req.text());
-      } catch {
-        return badRequest(c, 'body', 'The body is not valid JSON.');
+  app.post(route.path, jsonBodyLimit(MAX_BODY_BYTES), async (c) => {
+    const actor = await apiCaller(c, deps, 'cases.write', (a) => caseScopeOf(a, 'cases.write') !== null);
+    if (actor instanceof Response) return actor;
+    if (!sameSite(c, deps))
+      return notPermitted(c, 'cases.write', 'A request signed in with a cookie must come from this site.');
+    const body = await readJsonBody(c, 'the case');
+    if (body instanceof Response) return body;
+    const parsed = bodySchema.safeParse(body.json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      const field = [...issue.path, ...keys.slice(0, 1)].join('.') || 'body';
+      return badRequest(c, field, `${field}: ${issue.message}`);
+    }
+    try {
+      const opened = await openCase(ctx(), actor, inputOf(parsed.data), requestOrigin(c));
+      c.header('Location', `/api/v1/cases/${opened.id}`);
+      return c.json(opened, 201);
+    } catch (error) {
+      if (error instanceof CaseInputError) {
+        const problems = error.problems.map((p) => ({
+          field: FIELD_PATHS[p.field] ?? p.field,
+          detail: p.message,
+        }));
+        return problem(c, {
+          title: 'The request is not valid',
+          status: 400,
+          field: problems[0]?.field ?? 'body',
+          detail: problems[0]?.detail ?? error.message,
+          problems,
+        });
       }
-      const parsed = bodySchema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        const field = [...issue.path, ...keys.slice(0, 1)].join('.') || 'body';
-        return badRequest(c, field, `${field}: ${issue.message}`);
-      }
-      try {
-        const opened = await openCase(ctx(), actor, inputOf(parsed.data), requestOrigin(c));
-        c.header('Location', `/api/v1/cases/${opened.id}`);
-        return c.json(opened, 201);
-      } catch (error) {
-        if (error instanceof CaseInputError) {
-          const problems = error.problems.map((p) => ({
-            field: FIELD_PATHS[p.field] ?? p.field,
-            detail: p.message,
-          }));
-          return problem(c, {
-            title: 'The request is not valid',
-            status: 400,
-            field: problems[0]?.field ?? 'body',
-            detail: problems[0]?.detail ?? error.message,
-            problems,
-          });
-        }
-        if (error instanceof CaseError) {
-          const status = { not_found: 404, forbidden: 403, conflict: 409, invalid: 400 }[error.code];
-          return problem(c, {
-            title:
-              status === 409 ? 'Conflict' : status === 403 ? 'Not permitted' : 'The request is not valid',
-            status,
-            detail: error.message,
-            ...(error.field ? { field: FIELD_PATHS[error.field] ?? error.field } : {}),
-          });
-        }
-        throw error;
-      }
-    },
-  );
+      if (error instanceof CaseError) return refusalProblem(c, error, (field) => FIELD_PATHS[field] ?? field);
+      throw error;
+    }
+  });
 
   policies.declare('GET', '/api/v1/cases/:id', staffAction('cases.read'));
   app.openapi(oneRoute, async (c) => {
-    const actor = await apiActor(c, deps);
-    if (!actor) return unauthorised(c) as never;
-    if (!caseScopeOf(actor, 'cases.read')) return forbidden(c, 'cases.read') as never;
+    const actor = await apiCaller(c, deps, 'cases.read', (a) => caseScopeOf(a, 'cases.read') !== null);
+    if (actor instanceof Response) return actor as never;
     try {
       const detail = await getCase(ctx(), actor, c.req.valid('param').id, requestOrigin(c));
       return c.json(caseJson(detail), 200);
     } catch (error) {
-      if (error instanceof CaseError && error.code === 'not_found')
-        return problem(c, { title: 'Not found', status: 404, detail: error.message }) as never;
+      if (error instanceof CaseError && error.code === 'not_found') return refusalProblem(c, error) as never;
       throw error;
     }
   });

@@ -17,11 +17,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import type { Config } from '../../config.ts';
-import { POLICY, type Action, type Actor } from '../../platform/access.ts';
+import { POLICY, type Action } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { problem } from '../../platform/problem.ts';
-import { ProblemSchema } from '../help/schema.ts';
-import { apiActor } from '../staff/api.ts';
+import { problemResponse } from '../help/schema.ts';
+import { apiCallerMiddleware, callerOf, refusalProblem } from '../staff/api-support.ts';
 import { requestOrigin } from '../staff/web.ts';
 import {
   CONSENT_STATE_NAMES,
@@ -71,11 +70,6 @@ export function referralContext(deps: AppDeps): ReferralContext {
 /** `NWD_REFERRAL_*_AFTER_BUSINESS_DAYS` when the app was given the service's configuration. */
 const referralTimingOf = (deps: AppDeps): ReferralTiming | undefined =>
   (deps.config as Partial<Pick<Config, 'referrals'>>).referrals;
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
 
 const COMMON_ERRORS = {
   401: problemResponse('No valid token or session'),
@@ -229,51 +223,23 @@ function viewJson(v: ReferralView) {
 // ---------------------------------------------------------------------------------------------------
 // The caller, checked before anything else
 
-const actors = new WeakMap<Request, Actor>();
-
 /**
  * Middleware: 401 without a valid token or session; 403 when the role may not take `action` at all, or
  * the token carries none of `scopes`.
  */
-function caller(deps: AppDeps, action: Action, scopes: readonly Action[] = [action]): MiddlewareHandler {
-  return async (c, next) => {
-    const actor = await apiActor(c, deps);
-    if (!actor) {
-      c.header('WWW-Authenticate', 'Bearer realm="nwd"');
-      return problem(c, {
-        title: 'Sign-in required',
-        status: 401,
-        detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
-      });
-    }
-    const tokenAllows = !actor.tokenScopes || scopes.some((s) => actor.tokenScopes!.includes(s));
-    if (!POLICY[action][actor.role] || !tokenAllows)
-      return problem(c, {
-        title: 'Not permitted',
-        status: 403,
-        detail: `This token or account may not take the action ${action}.`,
-      });
-    actors.set(c.req.raw, actor);
-    await next();
-  };
-}
-
-const actorOf = (c: Context): Actor => actors.get(c.req.raw)!;
+const caller = (deps: AppDeps, action: Action, scopes: readonly Action[] = [action]): MiddlewareHandler =>
+  apiCallerMiddleware(
+    deps,
+    action,
+    (actor) =>
+      Boolean(POLICY[action][actor.role]) &&
+      (!actor.tokenScopes || scopes.some((s) => actor.tokenScopes!.includes(s))),
+  );
 
 /** A CaseError as problem details; anything else is thrown on. */
 function refusal(c: Context, error: unknown): Response {
   if (!(error instanceof CaseError)) throw error;
-  const field = error.field ? { field: error.field } : {};
-  switch (error.code) {
-    case 'not_found':
-      return problem(c, { title: 'Not found', status: 404, detail: error.message });
-    case 'forbidden':
-      return problem(c, { title: 'Not permitted', status: 403, detail: error.message });
-    case 'conflict':
-      return problem(c, { title: 'Conflict', status: 409, detail: error.message, ...field });
-    case 'invalid':
-      return problem(c, { title: 'The request is not valid', status: 400, detail: error.message, ...field });
-  }
+  return refusalProblem(c, error);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -357,7 +323,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
   policies.declare('GET', '/api/v1/cases/:id/consents', staffAction('cases.read'));
   app.openapi(listConsentsRoute, async (c) => {
     try {
-      const r = await listConsents(caseContext(deps), actorOf(c), c.req.valid('param').id, requestOrigin(c));
+      const r = await listConsents(caseContext(deps), callerOf(c), c.req.valid('param').id, requestOrigin(c));
       return c.json({ consents: r.consents.map(consentJson) }, 200);
     } catch (error) {
       return refusal(c, error) as never;
@@ -386,7 +352,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
       const body = c.req.valid('json');
       const consent = await recordConsent(
         caseContext(deps),
-        actorOf(c),
+        callerOf(c),
         c.req.valid('param').id,
         body,
         requestOrigin(c),
@@ -416,7 +382,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
     try {
       const consent = await revokeConsent(
         caseContext(deps),
-        actorOf(c),
+        callerOf(c),
         c.req.valid('param').id,
         requestOrigin(c),
       );
@@ -454,7 +420,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
     try {
       const r = await listCaseReferrals(
         caseContext(deps),
-        actorOf(c),
+        callerOf(c),
         c.req.valid('param').id,
         requestOrigin(c),
       );
@@ -495,7 +461,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
     try {
       const created = await createReferral(
         referralContext(deps),
-        actorOf(c),
+        callerOf(c),
         c.req.valid('param').id,
         c.req.valid('json'),
         requestOrigin(c),
@@ -535,7 +501,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
   policies.declare('GET', '/api/v1/referrals', staffAction('referrals.respond'));
   app.openapi(inboxRoute, async (c) => {
     const q = c.req.valid('query');
-    const list = await listReferrals(caseContext(deps), actorOf(c), q);
+    const list = await listReferrals(caseContext(deps), callerOf(c), q);
     return c.json({ referrals: list.map(summaryJson) }, 200);
   });
 
@@ -558,7 +524,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
     try {
       const view = await openReferral(
         referralContext(deps),
-        actorOf(c),
+        callerOf(c),
         c.req.valid('param').id,
         requestOrigin(c),
       );
@@ -593,7 +559,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
       const body = c.req.valid('json');
       const changed = await transitionReferral(
         referralContext(deps),
-        actorOf(c),
+        callerOf(c),
         c.req.valid('param').id,
         { to: body.to as ReferralStatus, reason: body.reason ?? null },
         requestOrigin(c),

@@ -5,12 +5,11 @@
  * and the same audited read of the titles.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { badRequest, problem } from '../../platform/problem.ts';
-import { ProblemSchema } from '../help/schema.ts';
-import { apiActor } from '../staff/api.ts';
+import { badRequest } from '../../platform/problem.ts';
+import { problemResponse } from '../help/schema.ts';
+import { apiCaller } from '../staff/api-support.ts';
 import { requestOrigin } from '../staff/web.ts';
 import { CaseError, caseScopeOf } from './core.ts';
 import {
@@ -22,11 +21,6 @@ import {
   listTasks,
   type Task,
 } from './tasks.ts';
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
 
 const Person = z.object({ userId: z.string(), name: z.string() }).nullable();
 
@@ -81,26 +75,11 @@ const listRoute = createRoute({
   },
 });
 
-function unauthorised(c: Context): Response {
-  c.header('WWW-Authenticate', 'Bearer realm="nwd"');
-  return problem(c, {
-    title: 'Sign-in required',
-    status: 401,
-    detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
-  });
-}
-
 export const tasksApi: Feature = (app, deps, policies) => {
   policies.declare('GET', listRoute.path, staffAction('cases.read'));
   app.openapi(listRoute, async (c) => {
-    const actor = await apiActor(c, deps);
-    if (!actor) return unauthorised(c) as never;
-    if (!caseScopeOf(actor, 'cases.read'))
-      return problem(c, {
-        title: 'Not permitted',
-        status: 403,
-        detail: 'This token or account may not take the action cases.read.',
-      }) as never;
+    const actor = await apiCaller(c, deps, 'cases.read', (a) => caseScopeOf(a, 'cases.read') !== null);
+    if (actor instanceof Response) return actor as never;
     const q = c.req.valid('query');
     const now = new Date();
     let tasks: Task[];

@@ -5,7 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { problem } from '../../platform/problem.ts';
-import { ProblemSchema } from '../help/schema.ts';
+import { problemResponse } from '../help/schema.ts';
 import { hsdsPage, withoutConfidentialAddress } from './hsds.ts';
 import { allServicesHsds, findService, searchServices, type ServiceRow } from './repository.ts';
 import { ServiceFiltersSchema, toServiceQuery } from './schema.ts';
@@ -27,11 +27,6 @@ const HsdsPageSchema = z
     contents: z.array(HsdsServiceSchema),
   })
   .openapi('HsdsServicePage');
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
 
 /** The published form of a service: HSDS with its provenance, never a confidential address. */
 export function publishedService(

@@ -7,12 +7,7 @@ import { PUBLIC } from '../../platform/policy.ts';
 import { problem } from '../../platform/problem.ts';
 import { lookupNavigator } from './lookup.ts';
 import { todayIn, type Geography } from './rules.ts';
-import { NavigatorLookupSchema, NavigatorQuerySchema, ProblemSchema } from './schema.ts';
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+import { NavigatorLookupSchema, NavigatorQuerySchema, problemResponse } from './schema.ts';
 
 export const navigatorsRoute = createRoute({
   method: 'get',

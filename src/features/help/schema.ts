@@ -103,3 +103,9 @@ export const ProblemSchema = z
     suggestions: z.array(z.string()).optional(),
   })
   .openapi('Problem');
+
+/** An OpenAPI response documented as problem details. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});

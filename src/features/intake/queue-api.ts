@@ -5,11 +5,10 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Feature } from '../../app-types.ts';
+import type { AppDeps, Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { problem } from '../../platform/problem.ts';
-import { ProblemSchema } from '../help/schema.ts';
-import { apiActor } from '../staff/api.ts';
+import { problemResponse } from '../help/schema.ts';
+import { apiCaller, refusalProblem } from '../staff/api-support.ts';
 import { requestOrigin } from '../staff/web.ts';
 import { IntakePayloadSchema } from './payload.ts';
 import {
@@ -23,11 +22,6 @@ import {
   type QueueItemSummary,
   type QueueView,
 } from './queue.ts';
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
 
 const STATUSES = ['new', 'claimed', 'contacted', 'could_not_reach', 'closed'] as const;
 
@@ -122,21 +116,9 @@ const oneRoute = createRoute({
   },
 });
 
-function unauthorised(c: Context): Response {
-  c.header('WWW-Authenticate', 'Bearer realm="nwd"');
-  return problem(c, {
-    title: 'Sign-in required',
-    status: 401,
-    detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
-  });
-}
-
-const forbidden = (c: Context) =>
-  problem(c, {
-    title: 'Not permitted',
-    status: 403,
-    detail: 'This token or account may not take the action intake.read.',
-  });
+/** The caller when they may see the queue, or the 401/403 answer. */
+const caller = (c: Context, deps: AppDeps) =>
+  apiCaller(c, deps, 'intake.read', (actor) => queueScope(actor, 'intake.read') !== null);
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -166,9 +148,8 @@ export const queueApi: Feature = (app, deps, policies) => {
 
   policies.declare('GET', listRoute.path, staffAction('intake.read'));
   app.openapi(listRoute, async (c) => {
-    const actor = await apiActor(c, deps);
-    if (!actor) return unauthorised(c) as never;
-    if (!queueScope(actor, 'intake.read')) return forbidden(c) as never;
+    const actor = await caller(c, deps);
+    if (actor instanceof Response) return actor as never;
     const q = c.req.valid('query');
     const items = await listQueue(ctx, actor, q);
     return c.json({ items: items.map(summaryJson) }, 200);
@@ -176,9 +157,8 @@ export const queueApi: Feature = (app, deps, policies) => {
 
   policies.declare('GET', '/api/v1/intake/:id', staffAction('intake.read'));
   app.openapi(oneRoute, async (c) => {
-    const actor = await apiActor(c, deps);
-    if (!actor) return unauthorised(c) as never;
-    if (!queueScope(actor, 'intake.read')) return forbidden(c) as never;
+    const actor = await caller(c, deps);
+    if (actor instanceof Response) return actor as never;
     try {
       const item = await openItem(ctx, actor, c.req.valid('param').id, requestOrigin(c));
       return c.json(
@@ -191,8 +171,7 @@ export const queueApi: Feature = (app, deps, policies) => {
         200,
       );
     } catch (error) {
-      if (error instanceof QueueError && error.code === 'not_found')
-        return problem(c, { title: 'Not found', status: 404, detail: error.message }) as never;
+      if (error instanceof QueueError && error.code === 'not_found') return refusalProblem(c, error) as never;
       throw error;
     }
   });

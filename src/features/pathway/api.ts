@@ -3,11 +3,10 @@
  * No sign-in; nothing is stored or logged (the access log holds the route pattern only).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { badRequest, problem } from '../../platform/problem.ts';
-import { NavigatorLookupSchema, ProblemSchema } from '../help/schema.ts';
+import { jsonBodyLimit, problem, readJsonBody } from '../../platform/problem.ts';
+import { NavigatorLookupSchema, problemResponse } from '../help/schema.ts';
 import { pathwayInputSchema } from './engine.ts';
 import { answerPathway, parsePathwayInput } from './index.ts';
 import { ACTION_CODES } from './types.ts';
@@ -81,14 +80,8 @@ export const pathwayRoute = (riskFactorCodes: readonly string[]) =>
     },
     responses: {
       200: { description: 'The pathway', content: { 'application/json': { schema: PathwayAnswerSchema } } },
-      400: {
-        description: 'The body is not valid: the problem names the field',
-        content: { 'application/problem+json': { schema: ProblemSchema } },
-      },
-      413: {
-        description: 'The body is too large',
-        content: { 'application/problem+json': { schema: ProblemSchema } },
-      },
+      400: problemResponse('The body is not valid: the problem names the field'),
+      413: problemResponse('The body is too large'),
     },
   });
 
@@ -97,39 +90,19 @@ export const pathwayApi: Feature = (app, deps, policies) => {
   policies.declare('POST', route.path, PUBLIC);
   // Documented from the route; validated by parsePathwayInput so every problem names its field.
   app.openAPIRegistry.registerPath(route);
-  app.post(
-    route.path,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        problem(c, {
-          title: 'The request is too large',
-          status: 413,
-          field: 'body',
-          detail: `Send at most ${MAX_BODY_BYTES / 1024} KB of JSON.`,
-        }),
-    }),
-    async (c) => {
-      const type = c.req.header('Content-Type') ?? '';
-      if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
-        return badRequest(c, 'body', 'Send the facts as JSON with "Content-Type: application/json".');
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return badRequest(c, 'body', 'The body is not valid JSON.');
-      }
-      const geo = deps.geography.get();
-      const parsed = parsePathwayInput(body, deps.rules.pathway, new Date(), geo);
-      if (!parsed.ok)
-        return problem(c, {
-          title: 'The request is not valid',
-          status: 400,
-          field: parsed.field,
-          detail: parsed.detail,
-          ...(parsed.suggestions ? { suggestions: parsed.suggestions } : {}),
-        });
-      return c.json(answerPathway(geo, deps.rules.pathway, parsed.facts));
-    },
-  );
+  app.post(route.path, jsonBodyLimit(MAX_BODY_BYTES), async (c) => {
+    const body = await readJsonBody(c, 'the facts');
+    if (body instanceof Response) return body;
+    const geo = deps.geography.get();
+    const parsed = parsePathwayInput(body.json, deps.rules.pathway, new Date(), geo);
+    if (!parsed.ok)
+      return problem(c, {
+        title: 'The request is not valid',
+        status: 400,
+        field: parsed.field,
+        detail: parsed.detail,
+        ...(parsed.suggestions ? { suggestions: parsed.suggestions } : {}),
+      });
+    return c.json(answerPathway(geo, deps.rules.pathway, parsed.facts));
+  });
 };

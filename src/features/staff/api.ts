@@ -3,49 +3,12 @@
  * A token acts under its owner's policy, narrowed by its scopes.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
-import type { AppDeps, Feature } from '../../app-types.ts';
-import { ROLE_NAMES, can, type Action, type Actor } from '../../platform/access.ts';
+import type { Feature } from '../../app-types.ts';
+import { ROLE_NAMES, can } from '../../platform/access.ts';
 import { listAudit } from '../../platform/audit/audit.ts';
 import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
-import { problem } from '../../platform/problem.ts';
-import { actorFromBearer, sessionFromToken } from '../accounts/service.ts';
-import { ProblemSchema } from '../help/schema.ts';
-import { accountsContext, sessionCookieName } from './web.ts';
-
-/** The actor behind the request, from a bearer token or a complete session; null when neither. */
-export async function apiActor(c: Context, deps: AppDeps): Promise<Actor | null> {
-  const header = c.req.header('Authorization');
-  if (header !== undefined) {
-    const m = /^Bearer (\S+)$/.exec(header);
-    return m ? actorFromBearer(accountsContext(deps), m[1]) : null;
-  }
-  const session = await sessionFromToken(accountsContext(deps), getCookie(c, sessionCookieName(deps)));
-  return session?.stage === 'complete' ? session.actor : null;
-}
-
-function unauthorised(c: Context): Response {
-  c.header('WWW-Authenticate', 'Bearer realm="nwd"');
-  return problem(c, {
-    title: 'Sign-in required',
-    status: 401,
-    detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
-  });
-}
-
-function forbidden(c: Context, action: Action): Response {
-  return problem(c, {
-    title: 'Not permitted',
-    status: 403,
-    detail: `This token or account may not take the action ${action}.`,
-  });
-}
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});
+import { problemResponse } from '../help/schema.ts';
+import { apiActor, notPermitted, unauthorised } from './api-support.ts';
 
 const meRoute = createRoute({
   method: 'get',
@@ -129,7 +92,7 @@ export const staffApi: Feature = (app, deps, policies) => {
     if (!actor) return unauthorised(c) as never;
     const everywhere = can(actor, 'audit.read', {});
     if (!everywhere && !can(actor, 'audit.read', { organizationId: actor.organizationId }))
-      return forbidden(c, 'audit.read') as never;
+      return notPermitted(c, 'audit.read') as never;
     const q = c.req.valid('query');
     const page = await listAudit(deps.db, {
       ...q,
