@@ -26,7 +26,8 @@ import type { RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { recordCaseEvent } from './core.ts';
-import { navigatorsOf, notifyPeople, referralLink, respondersOf, type ReferralTiming } from './referrals.ts';
+import { activeStaff } from '../staff/notify.ts';
+import { notifyPeople, referralLink, respondersOf, type ReferralTiming } from './referrals.ts';
 
 export interface ReminderDeps {
   keyring: Keyring;
@@ -119,7 +120,7 @@ export async function remindOrEscalate(
     escalationTime(deps.calendar, deps.timing, r.remind_at).getTime() <= now.getTime();
   if (!remindDue && !escalateDue) return;
   const link = referralLink(r.id);
-  const navigators = await navigatorsOf(trx, r.region_id);
+  const navigators = await activeStaff(trx, 'navigator', r.region_id);
   const set: { reminded_at?: Date; escalated_at?: Date } = {};
 
   if (remindDue) {

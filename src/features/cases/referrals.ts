@@ -24,8 +24,9 @@ import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { POLICY, ROLES, can, type Actor, type Role } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
-import { enqueueEmail, siteOrigin, type SiteOrigin } from '../../platform/mail/index.ts';
-import { addNotification, staffNames } from '../intake/queue.ts';
+import type { SiteOrigin } from '../../platform/mail/index.ts';
+import { staffNames } from '../intake/queue.ts';
+import { activeStaffQuery, markLinkRead, notifyStaff, type Recipient } from '../staff/notify.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import { consentCovers, findCoveringConsent, localToday } from './consents.ts';
 import { createFollowUpTask } from './tasks.ts';
@@ -275,21 +276,6 @@ export const RESPONDER_ROLES: readonly Role[] = ROLES.filter((r) => POLICY['refe
 // ---------------------------------------------------------------------------------------------------
 // Notifications (a fixed sentence, an organisation's or region's name and a link: never personal data)
 
-interface Recipient {
-  id: string;
-  email_encrypted: Buffer;
-}
-
-function activeStaffQuery(trx: Transaction<DB>) {
-  return trx
-    .selectFrom('staff_users as u')
-    .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
-    .select(['u.id', 'u.email_encrypted'])
-    .where('u.disabled_at', 'is', null)
-    .where('o.disabled_at', 'is', null)
-    .where('u.password_hash', 'is not', null);
-}
-
 /** Active people of the organisation who can answer its referrals (optionally only some roles). */
 export async function respondersOf(
   trx: Transaction<DB>,
@@ -299,15 +285,6 @@ export async function respondersOf(
   return activeStaffQuery(trx)
     .where('u.organization_id', '=', organizationId)
     .where('u.role', 'in', [...roles])
-    .orderBy('u.id')
-    .execute();
-}
-
-/** Active navigators of a region. */
-export async function navigatorsOf(trx: Transaction<DB>, regionId: string): Promise<Recipient[]> {
-  return activeStaffQuery(trx)
-    .where('u.role', '=', 'navigator')
-    .where((eb) => eb(eb.val(regionId), '=', eb.fn.any('u.regions')))
     .orderBy('u.id')
     .execute();
 }
@@ -325,33 +302,16 @@ export function emailHeadline(text: string): string {
   return risky ? 'A referral has news for you' : text;
 }
 
-/** One in-app notification and one email per person (deduplicated), inside the caller's transaction. */
-export async function notifyPeople(
+/**
+ * One in-app notification and one email per person (deduplicated), inside the caller's transaction;
+ * the email's headline is `emailHeadline`'s.
+ */
+export const notifyPeople = (
   trx: Transaction<DB>,
   deps: { keyring: CaseContext['keyring']; site: SiteOrigin },
-  people: Recipient[],
+  people: readonly Recipient[],
   message: { kind: string; text: string; link: string; at: Date },
-): Promise<number> {
-  const unique = [...new Map(people.map((p) => [p.id, p])).values()];
-  const origin = siteOrigin(deps.site);
-  const headline = emailHeadline(message.text);
-  for (const person of unique) {
-    await addNotification(trx, { userId: person.id, ...message });
-    const to = await decryptField(
-      deps.keyring,
-      { table: 'staff_users', recordId: person.id, field: 'email' },
-      person.email_encrypted,
-      trx,
-    );
-    await enqueueEmail(
-      trx,
-      deps.keyring,
-      { to, template: 'notification', params: { link: `${origin}${message.link}`, headline } },
-      deps.site,
-    );
-  }
-  return unique.length;
-}
+): Promise<number> => notifyStaff(trx, deps, people, message, emailHeadline(message.text));
 
 export const referralLink = (id: string) => `/staff/referrals/${id}`;
 
@@ -679,13 +639,7 @@ export async function openReferral(
           )
         : null;
     const history = await historyOf(ctx, trx, referral.id);
-    await trx
-      .updateTable('staff_notifications')
-      .set({ read_at: now })
-      .where('user_id', '=', actor.userId)
-      .where('link', '=', referralLink(referral.id))
-      .where('read_at', 'is', null)
-      .execute();
+    await markLinkRead(trx, referralLink(referral.id), now, actor.userId);
     await auditCase(trx, actor, origin, {
       action: 'referral.read',
       caseId: referral.case_id,

@@ -18,7 +18,8 @@ import { can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { blindIndex, indexInput, normaliseForIndex, type Keyring } from '../../platform/crypto/index.ts';
 import { openPayload, type IntakePayload } from '../intake/payload.ts';
-import { addNotification, openItem, staffNames } from '../intake/queue.ts';
+import { openItem, staffNames } from '../intake/queue.ts';
+import { addNotification } from '../staff/notify.ts';
 import { ageBandOf } from '../intake/service.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import {

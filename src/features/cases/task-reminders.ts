@@ -25,7 +25,8 @@ import type { RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { recordCaseEvent } from './core.ts';
-import { activeStaff, notifyStaff, taskLink } from './tasks.ts';
+import { activeStaff, notifyStaff } from '../staff/notify.ts';
+import { taskLink } from './tasks.ts';
 
 export interface TaskReminderSettings {
   /** Hours before the due time when the assignee is reminded (default 24; 0: at the due time). */

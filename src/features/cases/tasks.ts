@@ -24,8 +24,9 @@ import { can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
-import { enqueueEmail, siteOrigin, type SiteOrigin } from '../../platform/mail/index.ts';
-import { addNotification, staffNames } from '../intake/queue.ts';
+import type { SiteOrigin } from '../../platform/mail/index.ts';
+import { staffNames } from '../intake/queue.ts';
+import { activeStaff } from '../staff/notify.ts';
 import { deadlineOf, evaluatePathway, type ActionCode, type PathwayFacts } from '../pathway/index.ts';
 import { inEffectOn } from '../pathway/engine.ts';
 import type { Audience, Rule, Ruleset } from '../pathway/ruleset.ts';
@@ -274,32 +275,6 @@ export interface Assignable {
   name: string;
 }
 
-interface Recipient {
-  id: string;
-  email_encrypted: Buffer;
-}
-
-/**
- * Active people (account set up, not disabled, organisation not disabled) with the role, and for
- * navigators of the region.
- */
-export async function activeStaff(
-  db: Database | Transaction<DB>,
-  role: 'navigator' | 'state_admin',
-  regionId?: string,
-): Promise<Recipient[]> {
-  let q = db
-    .selectFrom('staff_users as u')
-    .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
-    .select(['u.id', 'u.email_encrypted'])
-    .where('u.role', '=', role)
-    .where('u.disabled_at', 'is', null)
-    .where('o.disabled_at', 'is', null)
-    .where('u.password_hash', 'is not', null);
-  if (regionId !== undefined) q = q.where((eb) => eb(eb.val(regionId), '=', eb.fn.any('u.regions')));
-  return q.orderBy('u.id').execute();
-}
-
 /** The navigators a task of the region can be assigned to, by name. */
 export async function assignableNavigators(
   ctx: Pick<CaseContext, 'db' | 'keyring'>,
@@ -328,36 +303,6 @@ async function checkAssignee(
   if (!ok)
     throw new CaseError('invalid', 'Choose a navigator of the region from the list, or nobody yet.', field);
   return assigneeUserId.toLowerCase();
-}
-
-/**
- * Writes an in-app notification and an email (a fixed sentence and a link, never anything about the
- * young person) to each person, inside the caller's transaction.
- */
-export async function notifyStaff(
-  trx: Transaction<DB>,
-  deps: { keyring: Keyring; site: SiteOrigin },
-  people: readonly Recipient[],
-  message: { kind: string; text: string; link: string; at: Date },
-): Promise<number> {
-  const unique = [...new Map(people.map((p) => [p.id, p])).values()];
-  const origin = siteOrigin(deps.site);
-  for (const person of unique) {
-    await addNotification(trx, { userId: person.id, ...message });
-    const to = await decryptField(
-      deps.keyring,
-      { table: 'staff_users', recordId: person.id, field: 'email' },
-      person.email_encrypted,
-      trx,
-    );
-    await enqueueEmail(
-      trx,
-      deps.keyring,
-      { to, template: 'notification', params: { link: `${origin}${message.link}`, headline: message.text } },
-      deps.site,
-    );
-  }
-  return unique.length;
 }
 
 /** Where a task's notifications and list entries point. */

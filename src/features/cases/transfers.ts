@@ -23,6 +23,7 @@ import { can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import { staffNames } from '../intake/queue.ts';
+import { activeStaff, markLinkRead, notifyStaff } from '../staff/notify.ts';
 import {
   CaseError,
   actorKind,
@@ -37,13 +38,7 @@ import {
   type RequestOrigin,
 } from './core.ts';
 import type { TransferStatus } from './tables.ts';
-import {
-  activeStaff,
-  caseLabel,
-  createTransferTask,
-  notifyStaff,
-  type CoordinationContext,
-} from './tasks.ts';
+import { caseLabel, createTransferTask, type CoordinationContext } from './tasks.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // The state machine (pure)
@@ -359,13 +354,7 @@ export async function openTransfer(
     if (!row || !can(actor, 'transfers.decide', { regionId: row.to_region_id }))
       throw new CaseError('not_found', TRANSFER_NOT_FOUND);
     const [transfer] = await incoming(ctx, [row], trx);
-    await trx
-      .updateTable('staff_notifications')
-      .set({ read_at: nowOf(ctx) })
-      .where('user_id', '=', actor.userId)
-      .where('link', '=', `/staff/transfers/${row.id}`)
-      .where('read_at', 'is', null)
-      .execute();
+    await markLinkRead(trx, `/staff/transfers/${row.id}`, nowOf(ctx), actor.userId);
     await auditCase(trx, actor, origin, {
       action: 'transfer.open',
       caseId: row.case_id,
@@ -744,12 +733,7 @@ export async function cancelTransfer(
       .where('id', '=', transfer.id)
       .execute();
     await closeDecisionTask(trx, transfer.id, actor, now);
-    await trx
-      .updateTable('staff_notifications')
-      .set({ read_at: now })
-      .where('link', '=', `/staff/transfers/${transfer.id}`)
-      .where('read_at', 'is', null)
-      .execute();
+    await markLinkRead(trx, `/staff/transfers/${transfer.id}`, now, null);
     await recordCaseEvent(trx, {
       caseId: row.id,
       actorUserId: actor.userId,

@@ -20,10 +20,10 @@ import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
-import { decryptField, type Keyring } from '../../platform/crypto/index.ts';
+import type { Keyring } from '../../platform/crypto/index.ts';
 import type { Logger } from '../../platform/log.ts';
-import { enqueueEmail, siteOrigin, type SiteOrigin } from '../../platform/mail/index.ts';
-import { addNotification } from './queue.ts';
+import type { SiteOrigin } from '../../platform/mail/index.ts';
+import { activeStaff, notifyStaff, type Recipient } from '../staff/notify.ts';
 import type { IntakeKind } from './tables.ts';
 
 export interface EscalationSettings {
@@ -110,29 +110,6 @@ export function notificationText(
   }
 }
 
-interface Recipient {
-  id: string;
-  email_encrypted: Buffer;
-}
-
-/** Active people (account set up, not disabled, organisation not disabled) with the role. */
-async function activeStaff(
-  trx: Transaction<DB>,
-  role: 'navigator' | 'state_admin',
-  regionId?: string,
-): Promise<Recipient[]> {
-  let q = trx
-    .selectFrom('staff_users as u')
-    .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
-    .select(['u.id', 'u.email_encrypted'])
-    .where('u.role', '=', role)
-    .where('u.disabled_at', 'is', null)
-    .where('o.disabled_at', 'is', null)
-    .where('u.password_hash', 'is not', null);
-  if (regionId !== undefined) q = q.where((eb) => eb(eb.val(regionId), '=', eb.fn.any('u.regions')));
-  return q.orderBy('u.id').execute();
-}
-
 /** What one call of `escalateDue` did. */
 export interface EscalationReport {
   /** Items whose region was told of their arrival. */
@@ -205,28 +182,12 @@ export async function announceOrEscalate(
     );
   const text = notificationText(item.kind, item.region_name ?? null, target, deps.settings);
   const link = `/staff/queue/${item.id}`;
-  const origin = siteOrigin(deps.site);
-  for (const person of recipients) {
-    await addNotification(trx, {
-      userId: person.id,
-      kind: target === 0 ? 'intake_new' : 'intake_escalated',
-      text,
-      link,
-      at: now,
-    });
-    const to = await decryptField(
-      deps.keyring,
-      { table: 'staff_users', recordId: person.id, field: 'email' },
-      person.email_encrypted,
-      trx,
-    );
-    await enqueueEmail(
-      trx,
-      deps.keyring,
-      { to, template: 'notification', params: { link: `${origin}${link}`, headline: text } },
-      deps.site,
-    );
-  }
+  await notifyStaff(trx, deps, recipients, {
+    kind: target === 0 ? 'intake_new' : 'intake_escalated',
+    text,
+    link,
+    at: now,
+  });
   if (target > current) {
     await trx
       .updateTable('intake_items')

@@ -23,6 +23,7 @@ import {
   readForm,
   type FieldError,
 } from '../staff/page.tsx';
+import { listNotifications, markNotificationsRead, type StaffNotification } from '../staff/notify.ts';
 import { requestOrigin, requireStaff } from '../staff/web.ts';
 import type { IntakePayload } from './payload.ts';
 import {
@@ -38,9 +39,7 @@ import {
   claimItem,
   durationInWords,
   isOutcomeCode,
-  listNotifications,
   listQueue,
-  markNotificationsRead,
   openItem,
   outcomesFor,
   queueScope,
@@ -52,7 +51,6 @@ import {
   type QueueItemDetail,
   type QueueItemSummary,
   type QueueView,
-  type StaffNotification,
 } from './queue.ts';
 import type { Urgency } from './tables.ts';
 

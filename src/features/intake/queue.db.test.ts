@@ -7,14 +7,13 @@ import { testApp, type TestApp } from '../../../test/app.ts';
 import {
   QueueError,
   claimItem,
-  listNotifications,
   listQueue,
-  markNotificationsRead,
   openItem,
   recordOutcome,
   releaseItem,
   type QueueContext,
 } from './queue.ts';
+import { listNotifications, markNotificationsRead } from '../staff/notify.ts';
 import { addItem, addStaff, type TestStaff } from './queue-testing.ts';
 
 const ORIGIN = { ip: '192.0.2.1', userAgent: 'vitest' };

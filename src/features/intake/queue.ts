@@ -1,7 +1,6 @@
 /**
  * The navigator queue: who sees which referrals and self-referrals, opening one (an audited read of
- * personal data), claiming it, recording contact and its outcome, releasing a claim, and the in-app
- * notifications that point at the queue.
+ * personal data), claiming it, recording contact and its outcome, releasing a claim.
  *
  * Visibility is the permission model's: `intake.read` with scope `any` (state administrators) sees every
  * item, including those without a region; `own_regions` (navigators) sees only items of the person's
@@ -11,13 +10,13 @@
  * Every change takes the item's row lock, checks the status machine below, writes an `intake_events`
  * row and records its audit event last, in one transaction.
  */
-import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { POLICY, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import { markLinkRead } from '../staff/notify.ts';
 import { intakeScope, openPayload, type IntakePayload } from './payload.ts';
 import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from './tables.ts';
 
@@ -479,13 +478,7 @@ export async function openItem(
       .insertInto('intake_events')
       .values({ item_id: item.id, at: now, actor_user_id: actor.userId, event: 'opened' })
       .execute();
-    await trx
-      .updateTable('staff_notifications')
-      .set({ read_at: now })
-      .where('user_id', '=', actor.userId)
-      .where('link', '=', `/staff/queue/${item.id}`)
-      .where('read_at', 'is', null)
-      .execute();
+    await markLinkRead(trx, `/staff/queue/${item.id}`, now, actor.userId);
     await recordAudit(trx, {
       actorKind: actorKind(actor),
       actorUserId: actor.userId,
@@ -725,88 +718,4 @@ export async function recordOutcome(
       detail: { status: checked.status, outcome: checked.outcome, with_note: checked.note !== null },
     });
   });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Notifications (never personal data: a fixed sentence and a link)
-
-export interface StaffNotification {
-  id: string;
-  kind: string;
-  text: string;
-  link: string | null;
-  createdAt: Date;
-  read: boolean;
-}
-
-/** The person's notifications, unread first, then newest first. */
-export async function listNotifications(
-  db: Database,
-  userId: string,
-  limit = 20,
-): Promise<{ unread: number; notifications: StaffNotification[] }> {
-  const [count, rows] = await Promise.all([
-    db
-      .selectFrom('staff_notifications')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('user_id', '=', userId)
-      .where('read_at', 'is', null)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('staff_notifications')
-      .select(['id', 'kind', 'text', 'link', 'created_at', 'read_at'])
-      .where('user_id', '=', userId)
-      .orderBy(sql`read_at is null`, 'desc')
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .limit(limit)
-      .execute(),
-  ]);
-  return {
-    unread: Number(count.n),
-    notifications: rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      text: r.text,
-      link: r.link,
-      createdAt: r.created_at,
-      read: r.read_at !== null,
-    })),
-  };
-}
-
-/** Marks one of the person's notifications read, or all of them when `id` is null. */
-export async function markNotificationsRead(
-  db: Database,
-  userId: string,
-  id: string | null,
-  now = new Date(),
-): Promise<number> {
-  if (id !== null && !UUID.test(id)) return 0;
-  let q = db
-    .updateTable('staff_notifications')
-    .set({ read_at: now })
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null);
-  if (id !== null) q = q.where('id', '=', id.toLowerCase());
-  const result = await q.executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
-
-/** A new notification row (inside the caller's transaction). */
-export async function addNotification(
-  trx: Transaction<DB>,
-  notification: { userId: string; kind: string; text: string; link: string; at: Date },
-): Promise<void> {
-  await trx
-    .insertInto('staff_notifications')
-    .values({
-      id: randomUUID(),
-      user_id: notification.userId,
-      kind: notification.kind,
-      text: notification.text,
-      link: notification.link,
-      created_at: notification.at,
-    })
-    .execute();
 }

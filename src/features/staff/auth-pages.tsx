@@ -29,8 +29,8 @@ import {
   type SignedInSession,
 } from '../accounts/service.ts';
 import { Notifications } from '../intake/queue-pages.tsx';
-import { listNotifications } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from './layout.tsx';
+import { listNotifications } from './notify.ts';
 import { staffFrame } from './page.tsx';
 import {
   accountsContext,
