@@ -268,6 +268,28 @@ export async function activeOrganizations(
     .execute();
 }
 
+/**
+ * Refuses an organisation a consent or a referral cannot name (not a member, or disabled), with an
+ * error on `field`.
+ */
+export async function checkActiveOrganization(
+  trx: Transaction<DB>,
+  organizationId: string,
+  field: string,
+): Promise<void> {
+  const org = await trx
+    .selectFrom('member_organizations')
+    .select(['id', 'disabled_at'])
+    .where('id', '=', organizationId)
+    .executeTakeFirst();
+  if (!org || org.disabled_at !== null)
+    throw new CaseError(
+      'invalid',
+      'Choose an organisation from the list: that one is not a member of the network.',
+      field,
+    );
+}
+
 async function toViews(
   ctx: CaseContext,
   trx: Transaction<DB>,
@@ -475,17 +497,7 @@ export async function recordConsent(
     const row = await findCase(trx, actor, caseId, 'cases.write', { forUpdate: true });
     if (row.status !== 'open')
       throw new CaseError('conflict', 'This case is closed: reopen it before recording a new consent.');
-    const org = await trx
-      .selectFrom('member_organizations')
-      .select(['id', 'disabled_at'])
-      .where('id', '=', checked.organizationId)
-      .executeTakeFirst();
-    if (!org || org.disabled_at !== null)
-      throw new CaseError(
-        'invalid',
-        'Choose an organisation from the list: that one is not a member of the network.',
-        'organizationId',
-      );
+    await checkActiveOrganization(trx, checked.organizationId, 'organizationId');
     const id = randomUUID();
     await trx
       .insertInto('consents')

@@ -28,7 +28,7 @@ import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { staffNames } from '../intake/queue.ts';
 import { activeStaffQuery, markLinkRead, notifyStaff, type Recipient } from '../staff/notify.ts';
 import type { AgeBand } from '../intake/tables.ts';
-import { consentCovers, findCoveringConsent, localToday } from './consents.ts';
+import { checkActiveOrganization, consentCovers, findCoveringConsent, localToday } from './consents.ts';
 import { createFollowUpTask } from './tasks.ts';
 import {
   CaseError,
@@ -1019,17 +1019,7 @@ export async function createReferral(
     const row = await findCase(trx, actor, caseId, 'cases.write', { forUpdate: true });
     if (row.status !== 'open')
       throw new CaseError('conflict', 'This case is closed: reopen it before making a referral.');
-    const org = await trx
-      .selectFrom('member_organizations')
-      .select(['id', 'disabled_at'])
-      .where('id', '=', checked.toOrganizationId)
-      .executeTakeFirst();
-    if (!org || org.disabled_at !== null)
-      throw new CaseError(
-        'invalid',
-        'Choose an organisation from the list: that one is not a member of the network.',
-        'toOrganizationId',
-      );
+    await checkActiveOrganization(trx, checked.toOrganizationId, 'toOrganizationId');
     let consentId: string | null = null;
     if (checked.shareIdentifying) {
       const covering = await findCoveringConsent(

@@ -16,7 +16,6 @@ import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { blindIndex, indexInput, normaliseForIndex, type Keyring } from '../../platform/crypto/index.ts';
 import { openPayload, type IntakePayload } from '../intake/payload.ts';
 import { openItem, staffNames } from '../intake/queue.ts';
 import { addNotification } from '../staff/notify.ts';
@@ -28,6 +27,7 @@ import {
   actorKind,
   auditCase,
   caseScopeOf,
+  duplicateIndexFor,
   findCase,
   nowOf,
   openCaseField,
@@ -47,8 +47,6 @@ import type { CaseStatus, SurveyAnswer } from './tables.ts';
 // ---------------------------------------------------------------------------------------------------
 // Settings and context
 
-/** The blind-index purpose of the duplicate check (normalised chosen name and date of birth). */
-export const DUPLICATE_INDEX_PURPOSE = 'case-duplicate';
 /** How long a closed case is kept by default before its data key is destroyed: 7 years. */
 export const DEFAULT_CASE_RETENTION_DAYS = 2555;
 export const NOTE_MAX = 8000;
@@ -411,20 +409,6 @@ export function changedFields(before: CaseDetailsInput, after: CaseDetailsInput)
 // ---------------------------------------------------------------------------------------------------
 // Duplicates
 
-/**
- * The blind index of the normalised chosen name and date of birth (null without a date of birth): the
- * same young person opened in two regions gives the same value, and the value tells nothing else.
- */
-export async function duplicateIndexOf(
-  keyring: Keyring,
-  personal: Pick<CasePersonal, 'chosenName' | 'dateOfBirth'>,
-  trx?: Transaction<DB>,
-): Promise<string | null> {
-  if (!personal.dateOfBirth) return null;
-  const key = await keyring.indexKeyFor(DUPLICATE_INDEX_PURPOSE, trx);
-  return blindIndex(key, indexInput(normaliseForIndex(personal.chosenName), personal.dateOfBirth));
-}
-
 /** Names of the other regions holding a case with the same duplicate index (never ids or counts). */
 async function duplicateRegions(
   db: Database | Transaction<DB>,
@@ -593,7 +577,7 @@ export async function openCase(
       await checkCounty(trx, checked.countyFips);
 
       const { personal, countyFips } = checked;
-      const duplicateIndex = await duplicateIndexOf(ctx.keyring, personal, trx);
+      const duplicateIndex = await duplicateIndexFor(ctx.keyring, personal, trx);
       await trx
         .insertInto('cases')
         .values({
@@ -1084,7 +1068,7 @@ export async function updateCaseDetails(
       detailsInputOf(before, row.county_fips),
       detailsInputOf(personal, countyFips),
     );
-    const duplicateIndex = await duplicateIndexOf(ctx.keyring, personal, trx);
+    const duplicateIndex = await duplicateIndexFor(ctx.keyring, personal, trx);
     if (changed.length) {
       await trx
         .updateTable('cases')
