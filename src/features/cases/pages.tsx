@@ -17,6 +17,7 @@ import { staffAction } from '../../platform/policy.ts';
 import { AGE_BAND_NAMES, QueueError } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
 import {
+  HistoryTable,
   Success,
   Time,
   formList,
@@ -1092,27 +1093,17 @@ async function overviewPage(c: Context, deps: AppDeps, state: OverviewState = EM
 
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
-        <table tabindex={0} id="timeline">
-          <caption>Everything that happened on the case, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Who</th>
-            </tr>
-          </thead>
-          <tbody>
-            {detail.timeline.map((e) => (
-              <tr>
-                <td>
-                  <Time deps={deps} at={e.at} show="date-time" />
-                </td>
-                <td>{eventText(deps, e, names)}</td>
-                <td>{e.actor ? (e.actor.userId === actor.userId ? 'You' : e.actor.name) : 'The system'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <HistoryTable
+          deps={deps}
+          caption="Everything that happened on the case, newest first"
+          id="timeline"
+          show="date-time"
+          entries={detail.timeline.map((e) => ({
+            at: e.at,
+            what: eventText(deps, e, names),
+            who: e.actor ? (e.actor.userId === actor.userId ? 'You' : e.actor.name) : 'The system',
+          }))}
+        />
         <nav aria-label="Pages of the timeline" class="pager">
           {before ? <a href={`${path}#timeline-h`}>Newest entries</a> : null}
           {detail.timelineNext ? (

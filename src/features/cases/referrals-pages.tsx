@@ -19,7 +19,7 @@ import { can, type Actor } from '../../platform/access.ts';
 import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { Success, Time, formText, readForm, type FieldError } from '../staff/page.tsx';
+import { HistoryTable, Success, Time, formText, readForm, type FieldError } from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
 import { AGE_BAND_NAMES, durationInWords } from '../intake/queue.ts';
 import { CaseTabs, forbiddenPage, guardCasePage, notFoundPage } from './case-layout.tsx';
@@ -717,33 +717,15 @@ async function referralPage(
           <p>No message.</p>
         )}
       </section>
-      <table tabindex={0}>
-        <caption>History</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Who</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.history.map((h) => (
-            <tr>
-              <td>
-                <Time deps={deps} at={h.at} />
-              </td>
-              <td>
-                {STATUS_NAMES[h.to]}
-                {h.reasonLabel ? `: ${h.reasonLabel}` : ''}
-              </td>
-              <td>
-                {h.byUserId === actor.userId ? 'You' : h.by}
-                {h.organization ? ` (${h.organization})` : ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <HistoryTable
+        deps={deps}
+        caption="History"
+        entries={view.history.map((h) => ({
+          at: h.at,
+          what: `${STATUS_NAMES[h.to]}${h.reasonLabel ? `: ${h.reasonLabel}` : ''}`,
+          who: `${h.byUserId === actor.userId ? 'You' : h.by}${h.organization ? ` (${h.organization})` : ''}`,
+        }))}
+      />
     </StaffLayout>,
     state.status,
   );

@@ -15,6 +15,7 @@ import { renderPage } from '../../platform/http.ts';
 import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
 import {
+  HistoryTable,
   Success,
   Time,
   formText,
@@ -609,27 +610,15 @@ async function itemPage(
       ) : (
         <p>No notes yet.</p>
       )}
-      <table tabindex={0}>
-        <caption>History</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Who</th>
-          </tr>
-        </thead>
-        <tbody>
-          {item.history.map((h) => (
-            <tr>
-              <td>
-                <Time deps={deps} at={h.at} />
-              </td>
-              <td>{eventText(h.event, h.detail)}</td>
-              <td>{h.byUserId === actor.userId ? 'You' : h.by}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <HistoryTable
+        deps={deps}
+        caption="History"
+        entries={item.history.map((h) => ({
+          at: h.at,
+          what: eventText(h.event, h.detail),
+          who: h.byUserId === actor.userId ? 'You' : h.by,
+        }))}
+      />
     </StaffLayout>,
     state.status,
   );

@@ -7,7 +7,7 @@
  * page: the guard is given the rule and the words.
  */
 import type { Context } from 'hono';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../../app-types.ts';
 import type { Actor } from '../../platform/access.ts';
@@ -120,16 +120,14 @@ export const Success: FC<{ message: string | null }> = ({ message }) =>
     </div>
   ) : null;
 
+export type TimeShow = 'moment' | 'date' | 'date-time';
+
 /**
  * A moment in a `<time>` element, as people read it in the pack's time zone (src/platform/calendar.ts):
  * `moment` "Tuesday, November 24 at 14:05" (the default), `date` "November 24, 2026", `date-time`
  * "November 24, 2026 at 09:05".
  */
-export const Time: FC<{ deps: AppDeps; at: Date; show?: 'moment' | 'date' | 'date-time' }> = ({
-  deps,
-  at,
-  show = 'moment',
-}) => {
+export const Time: FC<{ deps: AppDeps; at: Date; show?: TimeShow }> = ({ deps, at, show = 'moment' }) => {
   const calendar = deps.rules.calendar;
   const words =
     show === 'date'
@@ -139,3 +137,34 @@ export const Time: FC<{ deps: AppDeps; at: Date; show?: 'moment' | 'date' | 'dat
         : calendar.describe(at);
   return <time datetime={at.toISOString()}>{words}</time>;
 };
+
+/** A record's history as a table: when (shown as `show` says), what happened and who did it. */
+export const HistoryTable: FC<{
+  deps: AppDeps;
+  caption: string;
+  id?: string;
+  show?: TimeShow;
+  entries: { at: Date; what: Child; who: Child }[];
+}> = ({ deps, caption, id, show, entries }) => (
+  <table tabindex={0} id={id}>
+    <caption>{caption}</caption>
+    <thead>
+      <tr>
+        <th scope="col">When</th>
+        <th scope="col">What</th>
+        <th scope="col">Who</th>
+      </tr>
+    </thead>
+    <tbody>
+      {entries.map((e) => (
+        <tr>
+          <td>
+            <Time deps={deps} at={e.at} show={show} />
+          </td>
+          <td>{e.what}</td>
+          <td>{e.who}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
