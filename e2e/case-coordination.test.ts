@@ -9,14 +9,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinationContext, createTask, localDateTimeValue } from '../src/features/cases/tasks.ts';
-import {
-  ORIGIN,
-  addCase,
-  addStaff,
-  sessionFor,
-  type TestStaff,
-} from '../src/features/cases/tasks-testing.ts';
+import { ORIGIN, addCase } from '../src/features/cases/tasks-testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
+import { addStaff, sessionFor, type TestStaff } from '../test/staff.ts';
 import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
 
 const available = browserAvailable();

@@ -7,11 +7,12 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addItem, addStaff, type TestStaff } from '../src/features/intake/queue-testing.ts';
+import { addItem } from '../src/features/intake/queue-testing.ts';
 import { hashPassword } from '../src/platform/auth/credentials/password.ts';
 import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
 import { encryptField } from '../src/platform/crypto/index.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
+import { addStaff, type TestStaff } from '../test/staff.ts';
 import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
 
 const available = browserAvailable();

@@ -2,24 +2,22 @@
  * The authorisation matrix: every route the app serves, called by anonymous and by every role, must
  * answer as its declared policy says. A route without a policy fails the suite.
  *
- * Sessions are written straight into the database here: this test is about who may do what once
- * signed in; signing in itself is tested in the staff pages' tests.
+ * People and sessions are written straight into the database (test/staff.ts): this test is about who may
+ * do what once signed in; signing in itself is tested in the staff pages' tests.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, POLICY, type Role } from '../src/platform/access.ts';
-import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
-import { emailIndex } from '../src/features/accounts/service.ts';
 import { addItem } from '../src/features/intake/queue-testing.ts';
 import { addCase } from '../src/features/cases/tasks-testing.ts';
 import { coordinationContext, createTask } from '../src/features/cases/tasks.ts';
 import { openCase } from '../src/features/cases/service.ts';
 import { recordConsent } from '../src/features/cases/consents.ts';
 import { createReferral } from '../src/features/cases/referrals.ts';
-import { encryptField } from '../src/platform/crypto/index.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';
+import { addStaff, sessionFor } from './staff.ts';
 
 let t: TestApp;
 let orgId: string;
@@ -39,48 +37,9 @@ let caseId: string;
 let consentId: string;
 let referralId: string;
 
-async function addUser(role: Role, organizationId: string): Promise<string> {
-  const id = randomUUID();
-  const email = `${role}.${id.slice(0, 8)}@example.org`;
-  await t.deps.db
-    .insertInto('staff_users')
-    .values({
-      id,
-      organization_id: organizationId,
-      email_index: await emailIndex(t.deps, email),
-      email_encrypted: await encryptField(
-        t.deps.keyring,
-        { scope: `staff:${id}`, table: 'staff_users', recordId: id, field: 'email' },
-        email,
-      ),
-      role,
-      regions: role === 'navigator' ? ['west-metro'] : [],
-      password_hash: 'not-used-in-this-test',
-      updated_at: new Date(),
-    })
-    .execute();
-  return id;
-}
-
-/** A fresh, complete session for the person: cookie and CSRF token. */
-async function sessionFor(userId: string): Promise<{ cookie: string; csrf: string }> {
-  const token = newSecret('nwds');
-  const csrf = newSecret('nwdt');
-  const now = new Date();
-  await t.deps.db
-    .insertInto('staff_sessions')
-    .values({
-      id_hash: hashSecret(token),
-      user_id: userId,
-      stage: 'complete',
-      csrf_token: csrf,
-      created_at: now,
-      last_seen_at: now,
-      reauthenticated_at: now,
-    })
-    .execute();
-  return { cookie: `nwd_session=${token}`, csrf };
-}
+/** A signed-up person of the role (navigators of West Metro). */
+const addUser = async (role: Role, organizationId: string): Promise<string> =>
+  (await addStaff(t.deps, role, role === 'navigator' ? ['west-metro'] : [], { organizationId })).id;
 
 beforeAll(async () => {
   t = await testApp();
@@ -244,7 +203,7 @@ describe('the authorisation matrix', () => {
       if (!policy) continue;
       for (const role of [null, ...ROLES]) {
         const path = concrete(route.path);
-        const identity = role ? await sessionFor(users.get(role) ?? '') : null;
+        const identity = role ? await sessionFor(t.deps.db, users.get(role) ?? '') : null;
         const headers: Record<string, string> = identity ? { Cookie: identity.cookie } : {};
         let init: RequestInit = { method: route.method, headers };
         if (route.method === 'POST') {

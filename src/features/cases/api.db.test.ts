@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import type { Action } from '../../platform/access.ts';
 import { createApiToken } from '../accounts/service.ts';
-import { addItem, addStaff, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
+import { addItem } from '../intake/queue-testing.ts';
 
 let t: TestApp;
 let navigator: TestStaff;

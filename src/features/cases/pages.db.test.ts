@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import { addItem, addStaff, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { addItem } from '../intake/queue-testing.ts';
 import { openCase, type CaseServiceContext } from './service.ts';
 
 let t: TestApp;
@@ -19,40 +20,7 @@ let admin: TestStaff;
 let professional: TestStaff;
 const origin = { ip: '192.0.2.20', userAgent: 'vitest' };
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-async function session(person: TestStaff) {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = await sessionFor(t.deps.db, person.id);
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-
-async function get(person: TestStaff | null, path: string): Promise<Response> {
-  return t.app.request(path, { headers: person ? { Cookie: (await session(person)).cookie } : {} });
-}
-
-async function post(
-  person: TestStaff,
-  path: string,
-  fields: Record<string, string | string[]> = {},
-  options: { csrf?: string } = {},
-): Promise<Response> {
-  const s = await session(person);
-  const body = new URLSearchParams({ csrf: options.csrf ?? s.csrf });
-  for (const [k, v] of Object.entries(fields))
-    for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-  return t.app.request(path, {
-    method: 'POST',
-    body: body.toString(),
-    headers: {
-      Cookie: s.cookie,
-      Origin: TEST_SITE.origin,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-  });
-}
+const { session, get, post } = staffRequests(() => t);
 
 const caseIdFrom = (res: Response) =>
   /\/staff\/cases\/([0-9a-f-]{36})\?done=opened$/.exec(res.headers.get('location') ?? '')?.[1];

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
   createReferral,
@@ -21,7 +22,7 @@ import {
   remindDue,
   type ReminderDeps,
 } from './referral-reminders.ts';
-import { ORIGIN, addCase, addOrganization, addPerson, type TestStaff } from './referrals-testing.ts';
+import { ORIGIN, addCase, addOrganization, addPerson } from './referrals-testing.ts';
 
 let t: TestApp;
 let deps: ReminderDeps;

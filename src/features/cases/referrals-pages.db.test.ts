@@ -6,8 +6,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import { addCase, addOrganization, addPerson, sessionFor, type TestStaff } from './referrals-testing.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { addCase, addOrganization, addPerson } from './referrals-testing.ts';
 
 let t: TestApp;
 let shelterOrg: string;
@@ -20,38 +21,7 @@ let caseId: string;
 
 const YOUTH = /Synthetic Juniper|555-0177|marigold/;
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-async function session(person: TestStaff) {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = await sessionFor(t.deps.db, person.id);
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-
-async function get(person: TestStaff | null, path: string): Promise<Response> {
-  return t.app.request(path, { headers: person ? { Cookie: (await session(person)).cookie } : {} });
-}
-
-async function post(
-  person: TestStaff,
-  path: string,
-  fields: Record<string, string | string[]> = {},
-): Promise<Response> {
-  const s = await session(person);
-  const body = new URLSearchParams({ csrf: s.csrf });
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return t.app.request(path, {
-    method: 'POST',
-    body: body.toString(),
-    headers: {
-      Cookie: s.cookie,
-      Origin: TEST_SITE.origin,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-  });
-}
+const { get, post } = staffRequests(() => t);
 
 async function audited(action: string, caseOf: string): Promise<number> {
   const rows = await t.deps.db

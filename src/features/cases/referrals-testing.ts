@@ -5,13 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { Role } from '../../platform/access.ts';
-import { encryptField, type Keyring } from '../../platform/crypto/index.ts';
-import { emailIndex } from '../accounts/service.ts';
-import type { TestStaff } from '../intake/queue-testing.ts';
+import type { Keyring } from '../../platform/crypto/index.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import type { ConsentCategory, ReferralStatus } from './tables.ts';
 
 export { addCase, ORIGIN, SYNTHETIC_PERSON } from './tasks-testing.ts';
-export { minnesotaCalendar, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
+export { minnesotaCalendar } from '../intake/queue-testing.ts';
 
 /** A member organisation with a synthetic, unique name. */
 export async function addOrganization(
@@ -29,34 +28,13 @@ export async function addOrganization(
 }
 
 /** A signed-up staff member of the organisation (password set, so they count as active). */
-export async function addPerson(
+export const addPerson = (
   deps: { db: Database; keyring: Keyring },
   role: Role,
   organizationId: string,
   regions: string[] = [],
   options: { name?: string; disabled?: boolean } = {},
-): Promise<TestStaff> {
-  const id = randomUUID();
-  const email = `${role}.${id.slice(0, 8)}@example.org`;
-  const name = options.name ?? `Synthetic ${role} ${id.slice(0, 4)}`;
-  const at = (field: string) => ({ scope: `staff:${id}`, table: 'staff_users', recordId: id, field });
-  await deps.db
-    .insertInto('staff_users')
-    .values({
-      id,
-      organization_id: organizationId,
-      email_index: await emailIndex(deps, email),
-      email_encrypted: await encryptField(deps.keyring, at('email'), email),
-      display_name_encrypted: await encryptField(deps.keyring, at('display_name'), name),
-      role,
-      regions,
-      password_hash: 'not-used-in-this-test',
-      updated_at: new Date(),
-      disabled_at: options.disabled ? new Date() : null,
-    })
-    .execute();
-  return { id, email, name, actor: { userId: id, role, organizationId, regions } };
-}
+): Promise<TestStaff> => addStaff(deps, role, regions, { ...options, organizationId });
 
 /** A consent written straight into the database (no witness). */
 export async function addConsent(

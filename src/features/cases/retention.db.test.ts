@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import { DataKeyDestroyedError } from '../../platform/crypto/index.ts';
-import { addStaff, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
 import { CaseError, openPersonal } from './core.ts';
 import { eraseCase, exportCase, findPersonCases, purgeDueCases } from './retention.ts';
 import { seedSynthetic } from './synthetic.ts';

@@ -5,7 +5,8 @@
  * words, tap-to-call, no case number, region or agency words).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { CaseError } from './core.ts';
 import {
   EMPTY_PLAN,
@@ -15,7 +16,7 @@ import {
   type SafetyPlanContent,
 } from './safety-plan.ts';
 import { coordinationContext, type CoordinationContext } from './tasks.ts';
-import { ORIGIN, addCase, addStaff, sessionFor, type TestStaff } from './tasks-testing.ts';
+import { ORIGIN, addCase } from './tasks-testing.ts';
 
 let t: TestApp;
 let ctx: CoordinationContext;
@@ -34,30 +35,7 @@ const PLAN: SafetyPlanContent = {
   customLines: [{ name: 'Synthetic school counsellor', phone: '(612) 555-0177' }],
 };
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-async function session(person: TestStaff) {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = await sessionFor(t.deps.db, person.id);
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-async function get(person: TestStaff, path: string): Promise<Response> {
-  return t.app.request(path, { headers: { Cookie: (await session(person)).cookie } });
-}
-async function post(person: TestStaff, path: string, fields: [string, string][]): Promise<Response> {
-  const s = await session(person);
-  return t.app.request(path, {
-    method: 'POST',
-    body: new URLSearchParams([['csrf', s.csrf], ...fields]).toString(),
-    headers: {
-      Cookie: s.cookie,
-      Origin: TEST_SITE.origin,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-  });
-}
+const { get, post } = staffRequests(() => t);
 
 async function codeOf(promise: Promise<unknown>): Promise<[string, string | undefined]> {
   return promise.then(

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addItem, addStaff, type TestStaff } from '../intake/queue-testing.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
+import { addItem } from '../intake/queue-testing.ts';
 import { CaseError } from './core.ts';
 import {
   CaseInputError,

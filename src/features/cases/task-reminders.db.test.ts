@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
   DEFAULT_TASK_REMINDERS,
@@ -16,7 +17,7 @@ import {
   type TaskReminderDeps,
 } from './task-reminders.ts';
 import { coordinationContext, createTask, setTaskDone, type CoordinationContext } from './tasks.ts';
-import { ORIGIN, addCase, addStaff, minnesotaCalendar, type TestStaff } from './tasks-testing.ts';
+import { ORIGIN, addCase, minnesotaCalendar } from './tasks-testing.ts';
 
 const calendar = minnesotaCalendar();
 const mn = (date: string, hour: number, minute = 0) => calendar.instant(date, hour, minute);

@@ -5,10 +5,11 @@
  * a bearer token (and its OpenAPI description), and the navigation link.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { createApiToken } from '../accounts/service.ts';
 import { coordinationContext, createTask, localDateTimeValue } from './tasks.ts';
-import { ORIGIN, addCase, addStaff, sessionFor, type TestStaff } from './tasks-testing.ts';
+import { ORIGIN, addCase } from './tasks-testing.ts';
 
 let t: TestApp;
 let nav: TestStaff;
@@ -19,33 +20,7 @@ let professional: TestStaff;
 let caseId: string;
 let southeastCase: string;
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-async function session(person: TestStaff) {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = await sessionFor(t.deps.db, person.id);
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-
-async function get(person: TestStaff | null, path: string): Promise<Response> {
-  return t.app.request(path, { headers: person ? { Cookie: (await session(person)).cookie } : {} });
-}
-
-async function post(person: TestStaff, path: string, fields: [string, string][] = []): Promise<Response> {
-  const s = await session(person);
-  const body = new URLSearchParams([['csrf', s.csrf], ...fields]);
-  return t.app.request(path, {
-    method: 'POST',
-    body: body.toString(),
-    headers: {
-      Cookie: s.cookie,
-      Origin: TEST_SITE.origin,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-  });
-}
+const { get, post } = staffRequests(() => t);
 
 const inHours = (h: number) => new Date(Date.now() + h * 3_600_000);
 

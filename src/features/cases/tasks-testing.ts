@@ -1,7 +1,7 @@
 /**
  * Test support for tasks, transfers and safety plans (synthetic data only): a case row written straight
- * into the database (as the cases module would open it), a request origin, and the queue's helpers for
- * staff and sessions.
+ * into the database (as the cases module would open it), a request origin and the Minnesota calendar.
+ * Staff and their sessions: test/staff.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
@@ -9,7 +9,7 @@ import type { Keyring } from '../../platform/crypto/index.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import { sealPersonal, type CasePersonal, type RequestOrigin } from './core.ts';
 
-export { addStaff, minnesotaCalendar, sessionFor, type TestStaff } from '../intake/queue-testing.ts';
+export { minnesotaCalendar } from '../intake/queue-testing.ts';
 
 export const ORIGIN: RequestOrigin = { ip: '127.0.0.1', userAgent: 'vitest' };
 

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { CaseError } from './core.ts';
 import {
   caseTasks,
@@ -22,7 +23,7 @@ import {
   taskableActions,
   type CoordinationContext,
 } from './tasks.ts';
-import { ORIGIN, addCase, addStaff, minnesotaCalendar, type TestStaff } from './tasks-testing.ts';
+import { ORIGIN, addCase, minnesotaCalendar } from './tasks-testing.ts';
 
 const calendar = minnesotaCalendar();
 const mn = (date: string, hour: number, minute = 0) => calendar.instant(date, hour, minute);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
   DEFAULT_ESCALATION,
@@ -15,7 +16,7 @@ import {
   type EscalationDeps,
 } from './escalation.ts';
 import { claimItem } from './queue.ts';
-import { addItem, addStaff, minnesotaCalendar, type TestStaff } from './queue-testing.ts';
+import { addItem, minnesotaCalendar } from './queue-testing.ts';
 
 const calendar = minnesotaCalendar();
 /** A Minnesota wall-clock time as an instant. */

@@ -6,8 +6,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { createApiToken } from '../accounts/service.ts';
-import { addItem, addStaff, sessionFor, type TestStaff } from './queue-testing.ts';
+import { addItem } from './queue-testing.ts';
 
 let t: TestApp;
 let navigator: TestStaff;
@@ -18,32 +19,7 @@ let westItem: string;
 let southeastItem: string;
 let regionlessItem: string;
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-async function session(person: TestStaff) {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = await sessionFor(t.deps.db, person.id);
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-
-async function get(person: TestStaff | null, path: string): Promise<Response> {
-  return t.app.request(path, { headers: person ? { Cookie: (await session(person)).cookie } : {} });
-}
-
-async function post(person: TestStaff, path: string, fields: Record<string, string> = {}): Promise<Response> {
-  const s = await session(person);
-  return t.app.request(path, {
-    method: 'POST',
-    body: new URLSearchParams({ csrf: s.csrf, ...fields }).toString(),
-    headers: {
-      Cookie: s.cookie,
-      Origin: TEST_SITE.origin,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-  });
-}
+const { session, get, post } = staffRequests(() => t);
 
 beforeAll(async () => {
   t = await testApp();

@@ -1,74 +1,16 @@
 /**
- * Test support for the navigator queue (synthetic data only): staff of each role, intake items written
- * straight into the database, sessions for page requests, and a Minnesota business calendar.
+ * Test support for the navigator queue (synthetic data only): intake items written straight into the
+ * database and a Minnesota business calendar. Staff and their sessions: test/staff.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
-import type { Actor, Role } from '../../platform/access.ts';
 import { BusinessCalendar, loadHolidays } from '../../platform/calendar.ts';
-import { encryptField, type Keyring } from '../../platform/crypto/index.ts';
-import { hashSecret, newSecret } from '../accounts/secrets.ts';
-import { emailIndex } from '../accounts/service.ts';
+import type { Keyring } from '../../platform/crypto/index.ts';
 import { sealPayload, type IntakePayload } from './payload.ts';
 import type { AgeBand, IntakeKind, Urgency } from './tables.ts';
 
 export const minnesotaCalendar = (): BusinessCalendar =>
   new BusinessCalendar('America/Chicago', loadHolidays('data/mn/holidays.json'));
-
-export interface TestStaff {
-  id: string;
-  email: string;
-  name: string;
-  actor: Actor;
-}
-
-let organizationId: string | null = null;
-
-async function testOrganization(db: Database): Promise<string> {
-  const existing = await db
-    .selectFrom('member_organizations')
-    .select('id')
-    .where('name', '=', 'Synthetic Queue Host')
-    .executeTakeFirst();
-  if (existing) return existing.id;
-  return (
-    await db
-      .insertInto('member_organizations')
-      .values({ name: 'Synthetic Queue Host', type: 'navigator_host' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
-}
-
-/** A signed-up staff member (password set, so they count as active) with a synthetic name and email. */
-export async function addStaff(
-  deps: { db: Database; keyring: Keyring },
-  role: Role,
-  regions: string[] = [],
-  options: { name?: string; disabled?: boolean } = {},
-): Promise<TestStaff> {
-  organizationId = await testOrganization(deps.db);
-  const id = randomUUID();
-  const email = `${role}.${id.slice(0, 8)}@example.org`;
-  const name = options.name ?? `Synthetic ${role} ${id.slice(0, 4)}`;
-  const at = (field: string) => ({ scope: `staff:${id}`, table: 'staff_users', recordId: id, field });
-  await deps.db
-    .insertInto('staff_users')
-    .values({
-      id,
-      organization_id: organizationId,
-      email_index: await emailIndex(deps, email),
-      email_encrypted: await encryptField(deps.keyring, at('email'), email),
-      display_name_encrypted: await encryptField(deps.keyring, at('display_name'), name),
-      role,
-      regions,
-      password_hash: 'not-used-in-this-test',
-      updated_at: new Date(),
-      disabled_at: options.disabled ? new Date() : null,
-    })
-    .execute();
-  return { id, email, name, actor: { userId: id, role, organizationId, regions } };
-}
 
 export const SYNTHETIC_PAYLOAD: IntakePayload = {
   youth: {
@@ -133,24 +75,4 @@ export async function addItem(
       .execute();
   });
   return id;
-}
-
-/** A complete session for page requests: the cookie header and the CSRF token. */
-export async function sessionFor(db: Database, userId: string): Promise<{ cookie: string; csrf: string }> {
-  const token = newSecret('nwds');
-  const csrf = newSecret('nwdt');
-  const now = new Date();
-  await db
-    .insertInto('staff_sessions')
-    .values({
-      id_hash: hashSecret(token),
-      user_id: userId,
-      stage: 'complete',
-      csrf_token: csrf,
-      created_at: now,
-      last_seen_at: now,
-      reauthenticated_at: now,
-    })
-    .execute();
-  return { cookie: `nwd_session=${token}`, csrf };
 }

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import {
   QueueError,
   claimItem,
@@ -14,7 +15,7 @@ import {
   type QueueContext,
 } from './queue.ts';
 import { listNotifications, markNotificationsRead } from '../staff/notify.ts';
-import { addItem, addStaff, type TestStaff } from './queue-testing.ts';
+import { addItem } from './queue-testing.ts';
 
 const ORIGIN = { ip: '192.0.2.1', userAgent: 'vitest' };
 let t: TestApp;

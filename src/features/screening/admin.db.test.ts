@@ -4,56 +4,22 @@
  * loaded instrument is versioned, published to /identify and retired, each change audited.
  * Synthetic people and a synthetic instrument only.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
 import type { Role } from '../../platform/access.ts';
-import { encryptField } from '../../platform/crypto/index.ts';
-import { hashSecret, newSecret } from '../accounts/secrets.ts';
-import { emailIndex } from '../accounts/service.ts';
 
 let t: TestApp;
 let orgId: string;
-const people = new Map<Role, { cookie: string; csrf: string }>();
+const people = new Map<Role, TestSession>();
 
-async function person(role: Role): Promise<{ cookie: string; csrf: string }> {
-  const id = randomUUID();
-  const email = `${role}.${id.slice(0, 8)}@example.org`;
-  await t.deps.db
-    .insertInto('staff_users')
-    .values({
-      id,
-      organization_id: orgId,
-      email_index: await emailIndex(t.deps, email),
-      email_encrypted: await encryptField(
-        t.deps.keyring,
-        { scope: `staff:${id}`, table: 'staff_users', recordId: id, field: 'email' },
-        email,
-      ),
-      role,
-      regions: role === 'navigator' ? ['west-metro'] : [],
-      password_hash: 'not-used-in-this-test',
-      updated_at: new Date(),
-    })
-    .execute();
-  const token = newSecret('nwds');
-  const csrf = newSecret('nwdt');
-  const now = new Date();
-  await t.deps.db
-    .insertInto('staff_sessions')
-    .values({
-      id_hash: hashSecret(token),
-      user_id: id,
-      stage: 'complete',
-      csrf_token: csrf,
-      created_at: now,
-      last_seen_at: now,
-      reauthenticated_at: now,
-    })
-    .execute();
-  return { cookie: `nwd_session=${token}`, csrf };
+/** A signed-in person of the role, of the state agency. */
+async function person(role: Role): Promise<TestSession> {
+  const regions = role === 'navigator' ? ['west-metro'] : [];
+  const { id } = await addStaff(t.deps, role, regions, { organizationId: orgId });
+  return sessionFor(t.deps.db, id);
 }
 
 const admin = () => people.get('state_admin')!;
@@ -66,7 +32,7 @@ function post(path: string, fields: Record<string, string>, who = admin()): Prom
   return Promise.resolve(
     t.app.request(path, {
       method: 'POST',
-      body: new URLSearchParams({ csrf: who.csrf, ...fields }).toString(),
+      body: formBody(who.csrf, fields),
       headers: {
         Cookie: who.cookie,
         Origin: t.deps.site.origin,

@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff } from '../../../test/staff.ts';
 import { DEFAULT_ESCALATION, ESCALATION_JOB, escalationJob } from '../../features/intake/escalation.ts';
-import { addItem, addStaff, minnesotaCalendar } from '../../features/intake/queue-testing.ts';
+import { addItem, minnesotaCalendar } from '../../features/intake/queue-testing.ts';
 import { startJobs, type JobRunner } from './index.ts';
 
 let t: TestApp;

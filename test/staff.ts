@@ -1,0 +1,150 @@
+/**
+ * Test support for the staff side (synthetic data only): staff of each role written straight into the
+ * database, complete sessions for them, and page requests as a signed-in person. Signing in itself is
+ * tested in the staff pages' tests.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../src/db/database.ts';
+import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
+import { emailIndex } from '../src/features/accounts/service.ts';
+import type { Actor, Role } from '../src/platform/access.ts';
+import { encryptField, type Keyring } from '../src/platform/crypto/index.ts';
+import { TEST_SITE, type TestApp } from './app.ts';
+
+export interface TestStaff {
+  id: string;
+  email: string;
+  name: string;
+  actor: Actor;
+}
+
+/** The organisation staff belong to unless a test names another (one per database). */
+async function defaultOrganization(db: Database): Promise<string> {
+  const existing = await db
+    .selectFrom('member_organizations')
+    .select('id')
+    .where('name', '=', 'Synthetic Queue Host')
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  return (
+    await db
+      .insertInto('member_organizations')
+      .values({ name: 'Synthetic Queue Host', type: 'navigator_host' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+/**
+ * A signed-up staff member (password set, so they count as active) with a synthetic name and email, of
+ * `organizationId` or else the test database's synthetic navigator host.
+ */
+export async function addStaff(
+  deps: { db: Database; keyring: Keyring },
+  role: Role,
+  regions: string[] = [],
+  options: { name?: string; disabled?: boolean; organizationId?: string } = {},
+): Promise<TestStaff> {
+  const organizationId = options.organizationId ?? (await defaultOrganization(deps.db));
+  const id = randomUUID();
+  const email = `${role}.${id.slice(0, 8)}@example.org`;
+  const name = options.name ?? `Synthetic ${role} ${id.slice(0, 4)}`;
+  const at = (field: string) => ({ scope: `staff:${id}`, table: 'staff_users', recordId: id, field });
+  await deps.db
+    .insertInto('staff_users')
+    .values({
+      id,
+      organization_id: organizationId,
+      email_index: await emailIndex(deps, email),
+      email_encrypted: await encryptField(deps.keyring, at('email'), email),
+      display_name_encrypted: await encryptField(deps.keyring, at('display_name'), name),
+      role,
+      regions,
+      password_hash: 'not-used-in-this-test',
+      updated_at: new Date(),
+      disabled_at: options.disabled ? new Date() : null,
+    })
+    .execute();
+  return { id, email, name, actor: { userId: id, role, organizationId, regions } };
+}
+
+export interface TestSession {
+  /** The `Cookie` header. */
+  cookie: string;
+  csrf: string;
+}
+
+/** A fresh, complete session for the person (signed in with both factors, just re-authenticated). */
+export async function sessionFor(db: Database, userId: string): Promise<TestSession> {
+  const token = newSecret('nwds');
+  const csrf = newSecret('nwdt');
+  const now = new Date();
+  await db
+    .insertInto('staff_sessions')
+    .values({
+      id_hash: hashSecret(token),
+      user_id: userId,
+      stage: 'complete',
+      csrf_token: csrf,
+      created_at: now,
+      last_seen_at: now,
+      reauthenticated_at: now,
+    })
+    .execute();
+  return { cookie: `nwd_session=${token}`, csrf };
+}
+
+/** Form fields: by name (a list for a repeated field), or as pairs in order. */
+export type FormFields = Record<string, string | string[]> | [string, string][];
+
+/** A form body: the CSRF token first, then the fields in order. */
+export function formBody(csrf: string, fields: FormFields = {}): string {
+  const body = new URLSearchParams({ csrf });
+  const pairs = Array.isArray(fields)
+    ? fields
+    : Object.entries(fields).flatMap(([k, v]) => [v].flat().map((one): [string, string] => [k, one]));
+  for (const [k, v] of pairs) body.append(k, v);
+  return body.toString();
+}
+
+/**
+ * Page requests to the test app (`app()`, so it can be made before the app is) as signed-in people:
+ * each person's session is made once; `null` asks as nobody. A form is posted from this site with the
+ * session's CSRF token, or `options.csrf`.
+ */
+export function staffRequests(app: () => TestApp) {
+  const sessions = new Map<string, TestSession>();
+  async function session(person: TestStaff): Promise<TestSession> {
+    let s = sessions.get(person.id);
+    if (!s) {
+      s = await sessionFor(app().deps.db, person.id);
+      sessions.set(person.id, s);
+    }
+    return s;
+  }
+  return {
+    session,
+    async get(person: TestStaff | null, path: string): Promise<Response> {
+      return app().app.request(path, {
+        headers: person ? { Cookie: (await session(person)).cookie } : {},
+      });
+    },
+    async post(
+      person: TestStaff,
+      path: string,
+      fields: FormFields = {},
+      options: { csrf?: string } = {},
+    ): Promise<Response> {
+      const s = await session(person);
+      return app().app.request(path, {
+        method: 'POST',
+        body: formBody(options.csrf ?? s.csrf, fields),
+        headers: {
+          Cookie: s.cookie,
+          Origin: TEST_SITE.origin,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+      });
+    },
+  };
+}
