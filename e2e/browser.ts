@@ -6,10 +6,38 @@
  * Without /usr/bin/chromium the browser tests are skipped with a warning on a developer machine and fail
  * in CI (`process.env.CI`), where `.ci/run` must install it.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** A phone-sized screen. */
+export const PHONE = { width: 390, height: 844 };
+
+/** The axe rules every page is checked against: WCAG 2.2 AA. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** What axe finds on the page, one line a violation: the page's address, the rule and where. */
+export async function axe(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** What axe finds on the page, one line a violation: `label`, the rule, its impact and where. */
+export async function axeViolations(page: Page, label: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  return violations.map(
+    (v) =>
+      `${label}: ${v.id} (${v.impact ?? '?'}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+  );
+}
 
 /** What the route handler answers for any other origin (the quick exit lands here). */
 export const NEUTRAL_PAGE = '<title>Weather</title><h1>Neutral page</h1>';

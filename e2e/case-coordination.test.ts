@@ -5,22 +5,23 @@
  * axe (WCAG 2.2 AA tags). Sessions are written straight into the database: signing in is tested in
  * staff.test.ts and queue.test.ts.
  */
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinationContext, createTask, localDateTimeValue } from '../src/features/cases/tasks.ts';
 import { ORIGIN, addCase } from '../src/features/cases/tasks-testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
-import { addStaff, sessionFor, type TestStaff } from '../test/staff.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import { addStaff, type TestStaff } from '../test/staff.ts';
+import {
+  PHONE,
+  axe,
+  browserAvailable,
+  isolatedContext,
+  launchBrowser,
+  type IsolatedContext,
+} from './browser.ts';
+import { addSessionCookie } from './staff-session.ts';
 
 const available = browserAvailable();
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-async function axe(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!available)('tasks, safety plans and transfers in a browser', () => {
   let t: TestApp;
@@ -31,13 +32,6 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
   let navigator: TestStaff;
   let receiver: TestStaff;
   let caseId: string;
-
-  async function signedIn(iso: IsolatedContext, person: TestStaff): Promise<BrowserContext> {
-    const { cookie } = await sessionFor(t.deps.db, person.id);
-    const [name, value] = cookie.split('=') as [string, string];
-    await iso.context.addCookies([{ name, value, url: server.url }]);
-    return iso.context;
-  }
 
   beforeAll(async () => {
     t = await testApp();
@@ -59,10 +53,10 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
       ORIGIN,
     );
     browser = await launchBrowser();
-    west = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
-    southeast = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
-    await signedIn(west, navigator);
-    await signedIn(southeast, receiver);
+    west = await isolatedContext(browser, server.url, { viewport: PHONE });
+    southeast = await isolatedContext(browser, server.url, { viewport: PHONE });
+    await addSessionCookie(west.context, t, server.url, navigator);
+    await addSessionCookie(southeast.context, t, server.url, receiver);
   }, 60_000);
 
   afterAll(async () => {

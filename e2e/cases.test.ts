@@ -4,25 +4,23 @@
  * service, and closes the case with the young person's answers — every page checked with axe (WCAG 2.2
  * AA tags), nothing requested from another site.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItem } from '../src/features/intake/queue-testing.ts';
-import { hashPassword } from '../src/platform/auth/credentials/password.ts';
-import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
-import { encryptField } from '../src/platform/crypto/index.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addStaff, type TestStaff } from '../test/staff.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import {
+  PHONE,
+  axe,
+  browserAvailable,
+  isolatedContext,
+  launchBrowser,
+  type IsolatedContext,
+} from './browser.ts';
+import { enableSignIn, signIn, type SignInKey } from './staff-session.ts';
 
 const available = browserAvailable();
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORD = 'harbor lantern quarry meadow';
-
-async function axe(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!available)('cases in a browser', () => {
   let t: TestApp;
@@ -31,7 +29,7 @@ describe.skipIf(!available)('cases in a browser', () => {
   let iso: IsolatedContext;
   let page: Page;
   let navigator: TestStaff;
-  let totpSecret: string;
+  let key: SignInKey;
   let itemId: string;
 
   beforeAll(async () => {
@@ -39,28 +37,10 @@ describe.skipIf(!available)('cases in a browser', () => {
     server = await listen(t.app);
     t.deps.site = { origin: server.url, development: true };
     navigator = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' });
-    totpSecret = newTotpSecret();
-    await t.deps.db
-      .updateTable('staff_users')
-      .set({
-        password_hash: await hashPassword(PASSWORD),
-        totp_secret_encrypted: await encryptField(
-          t.deps.keyring,
-          {
-            scope: `staff:${navigator.id}`,
-            table: 'staff_users',
-            recordId: navigator.id,
-            field: 'totp_secret',
-          },
-          totpSecret,
-        ),
-        totp_enabled_at: new Date(),
-      })
-      .where('id', '=', navigator.id)
-      .execute();
+    key = await enableSignIn(t, navigator, PASSWORD);
     itemId = await addItem(t.deps, { age: 16 });
     browser = await launchBrowser();
-    iso = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
+    iso = await isolatedContext(browser, server.url, { viewport: PHONE });
     page = await iso.context.newPage();
   }, 60_000);
 
@@ -72,14 +52,7 @@ describe.skipIf(!available)('cases in a browser', () => {
 
   it('opens a case from a referral, adds a note and a service, and closes it; axe finds nothing', async () => {
     const problems: string[] = [];
-    await page.goto(`${server.url}/staff/sign-in`);
-    await page.fill('#email', navigator.email);
-    await page.fill('#password', PASSWORD);
-    await page.press('#password', 'Enter');
-    await page.waitForURL(/\/staff\/sign-in\/code$/);
-    await page.fill('#code', await totpCodeAt(totpSecret));
-    await page.press('#code', 'Enter');
-    await page.waitForURL(/\/staff$/);
+    await signIn(page, server.url, key);
 
     await page.click('nav >> text=Cases');
     await page.waitForURL(/\/staff\/cases$/);

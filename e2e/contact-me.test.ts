@@ -5,30 +5,19 @@
  * with no cookie and no request to another site. The form's minimum age is shortened here so the
  * browser need not wait three seconds a form.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configureFormTokenTiming, SUBMIT_LIMIT } from '../src/features/intake/anti-abuse.ts';
 import { reset } from '../src/platform/rate-limit/index.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
-import { browserAvailable, isolatedContext, launchBrowser } from './browser.ts';
+import { PHONE, axeViolations, browserAvailable, isolatedContext, launchBrowser } from './browser.ts';
 
 const available = browserAvailable();
 
-const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 /** The shortened minimum age of a form, and a wait a little longer than it. */
 const MIN_FORM_AGE_MS = 200;
 const settle = (page: Page) => page.waitForTimeout(MIN_FORM_AGE_MS + 100);
-
-async function axe(page: Page, label: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map(
-    (v) =>
-      `${label}: ${v.id} (${v.impact ?? '?'}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-  );
-}
 
 async function focusIndicator(page: Page): Promise<{ tag: string; visible: boolean }> {
   return page.evaluate(() => {
@@ -85,28 +74,28 @@ describe.skipIf(!available)('intake pages in Chromium', () => {
       try {
         // The young person's form: empty, with errors, sent.
         await page.goto(`${origin}/help/contact-me`);
-        problems.push(...(await axe(page, 'contact-me')));
+        problems.push(...(await axeViolations(page, 'contact-me')));
         await settle(page);
         await page.getByRole('button', { name: 'Send to a navigator' }).click();
         await page.waitForSelector('text=There is a problem');
-        problems.push(...(await axe(page, 'contact-me errors')));
+        problems.push(...(await axeViolations(page, 'contact-me errors')));
         await fillContactMe(page);
         await settle(page);
         await page.getByRole('button', { name: 'Send to a navigator' }).click();
         await page.waitForSelector('h1:has-text("Your request was sent")');
-        problems.push(...(await axe(page, 'contact-me sent')));
+        problems.push(...(await axeViolations(page, 'contact-me sent')));
 
         // The professional's referral: the question, the form, its errors, the confirmation.
         await page.goto(`${origin}/identify/refer`);
-        problems.push(...(await axe(page, 'refer start')));
+        problems.push(...(await axeViolations(page, 'refer start')));
         await page.getByLabel('Yes, they agreed').check();
         await page.getByRole('button', { name: 'Continue' }).click();
         await page.waitForSelector('#youthName');
-        problems.push(...(await axe(page, 'refer form')));
+        problems.push(...(await axeViolations(page, 'refer form')));
         await settle(page);
         await page.getByRole('button', { name: 'Send the referral' }).click();
         await page.waitForSelector('text=There is a problem');
-        problems.push(...(await axe(page, 'refer errors')));
+        problems.push(...(await axeViolations(page, 'refer errors')));
         await page.fill('#youthName', 'J.S.');
         await page.fill('#age', '16');
         await page.fill('#place', 'Hennepin');
@@ -123,7 +112,7 @@ describe.skipIf(!available)('intake pages in Chromium', () => {
         await settle(page);
         await page.getByRole('button', { name: 'Send the referral' }).click();
         await page.waitForSelector('#reference-code');
-        problems.push(...(await axe(page, 'referral sent')));
+        problems.push(...(await axeViolations(page, 'referral sent')));
         const code = (await page.textContent('#reference-code')) ?? '';
         expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
@@ -132,19 +121,19 @@ describe.skipIf(!available)('intake pages in Chromium', () => {
         await page.getByLabel(/No, or I have not asked/).check();
         await page.getByRole('button', { name: 'Continue' }).click();
         await page.waitForSelector('h1:has-text("Talk it through")');
-        problems.push(...(await axe(page, 'consultation form')));
+        problems.push(...(await axeViolations(page, 'consultation form')));
 
         // The status page: the form, a code not found, the answer.
         await page.goto(`${origin}/referral-status`);
-        problems.push(...(await axe(page, 'status')));
+        problems.push(...(await axeViolations(page, 'status')));
         await page.fill('#code', 'K7QM-4R2D-9XHT');
         await page.getByRole('button', { name: 'Check' }).click();
         await page.waitForSelector('text=We could not find a referral');
-        problems.push(...(await axe(page, 'status not found')));
+        problems.push(...(await axeViolations(page, 'status not found')));
         await page.fill('#code', code.toLowerCase());
         await page.getByRole('button', { name: 'Check' }).click();
         await page.waitForSelector('h1:has-text("Status: Received")');
-        problems.push(...(await axe(page, 'status found')));
+        problems.push(...(await axeViolations(page, 'status found')));
         // the code never travels in the address
         expect(page.url()).toBe(`${origin}/referral-status`);
 
@@ -244,7 +233,7 @@ describe.skipIf(!available)('intake pages in Chromium', () => {
       await page.getByRole('button', { name: 'Send to a navigator' }).click();
       await page.waitForSelector('h1:has-text("We could not send this")');
       expect(await page.locator('a[href="tel:911"]').count()).toBeGreaterThan(0);
-      expect(await axe(page, 'refused')).toEqual([]);
+      expect(await axeViolations(page, 'refused')).toEqual([]);
     } finally {
       await iso.context.close();
     }

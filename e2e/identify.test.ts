@@ -3,30 +3,26 @@
  * errors that take you to the field, the result with its deadlines, the print view, and axe (WCAG 2.2
  * AA tags) on every page of the flow at 390 px and 1280 px. No cookie, no request to another site.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, testApp, type TestApp } from '../test/app.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import {
+  type IsolatedContext,
+  PHONE,
+  axeViolations,
+  browserAvailable,
+  isolatedContext,
+  launchBrowser,
+} from './browser.ts';
 
 const available = browserAvailable();
 
-const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let app: TestApp;
 let server: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
 let origin: string;
-
-async function axeViolations(page: Page, where: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map(
-    (v) =>
-      `${where}: ${v.id} (${v.impact ?? '?'}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-  );
-}
 
 async function h1(page: Page): Promise<string> {
   return ((await page.locator('h1').textContent()) ?? '').trim();

@@ -3,18 +3,22 @@
  * keyboard use, the quick exit with and without JavaScript, and privacy (no cookies, no third party,
  * strict CSP). One Chromium for the file, one context per group.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import { listen, testApp, QUICK_EXIT_URL, type TestApp } from '../test/app.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import {
+  type IsolatedContext,
+  PHONE,
+  axeViolations,
+  browserAvailable,
+  isolatedContext,
+  launchBrowser,
+} from './browser.ts';
 
 const available = browserAvailable();
 
-const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** Every public page; `/services/<id>` is added once the directory is known. */
 const STATIC_ROUTES = [
@@ -40,14 +44,6 @@ let server: Awaited<ReturnType<typeof listen>>;
 let browser: Browser;
 let origin: string;
 let routes: string[];
-
-async function axeViolations(page: Page, route: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map(
-    (v) =>
-      `${route}: ${v.id} (${v.impact ?? '?'}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
-  );
-}
 
 /** Whether the focused element shows a focus indicator (outline or ring). */
 async function focusIndicator(page: Page): Promise<{ tag: string; visible: boolean }> {

@@ -3,26 +3,24 @@
  * sees their notification and their region's referral (not another region's), opens it, claims it and
  * records contact — every page checked with axe (WCAG 2.2 AA tags).
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateDue, DEFAULT_ESCALATION } from '../src/features/intake/escalation.ts';
 import { addItem } from '../src/features/intake/queue-testing.ts';
-import { hashPassword } from '../src/platform/auth/credentials/password.ts';
-import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
-import { encryptField } from '../src/platform/crypto/index.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addStaff, type TestStaff } from '../test/staff.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import {
+  PHONE,
+  axe,
+  browserAvailable,
+  isolatedContext,
+  launchBrowser,
+  type IsolatedContext,
+} from './browser.ts';
+import { enableSignIn, signIn, type SignInKey } from './staff-session.ts';
 
 const available = browserAvailable();
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORD = 'harbor lantern quarry meadow';
-
-async function axe(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!available)('the referral queue in a browser', () => {
   let t: TestApp;
@@ -31,7 +29,7 @@ describe.skipIf(!available)('the referral queue in a browser', () => {
   let iso: IsolatedContext;
   let page: Page;
   let navigator: TestStaff;
-  let totpSecret: string;
+  let key: SignInKey;
   let westItem: string;
   let southeastItem: string;
 
@@ -40,25 +38,7 @@ describe.skipIf(!available)('the referral queue in a browser', () => {
     server = await listen(t.app);
     t.deps.site = { origin: server.url, development: true };
     navigator = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' });
-    totpSecret = newTotpSecret();
-    await t.deps.db
-      .updateTable('staff_users')
-      .set({
-        password_hash: await hashPassword(PASSWORD),
-        totp_secret_encrypted: await encryptField(
-          t.deps.keyring,
-          {
-            scope: `staff:${navigator.id}`,
-            table: 'staff_users',
-            recordId: navigator.id,
-            field: 'totp_secret',
-          },
-          totpSecret,
-        ),
-        totp_enabled_at: new Date(),
-      })
-      .where('id', '=', navigator.id)
-      .execute();
+    key = await enableSignIn(t, navigator, PASSWORD);
     const hourAgo = new Date(Date.now() - 3_600_000);
     westItem = await addItem(t.deps, { urgency: 'immediate', age: 16, createdAt: hourAgo });
     southeastItem = await addItem(t.deps, { regionId: 'southeast', countyFips: '27109', createdAt: hourAgo });
@@ -74,7 +54,7 @@ describe.skipIf(!available)('the referral queue in a browser', () => {
       new Date(),
     );
     browser = await launchBrowser();
-    iso = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
+    iso = await isolatedContext(browser, server.url, { viewport: PHONE });
     page = await iso.context.newPage();
   }, 60_000);
 
@@ -86,14 +66,7 @@ describe.skipIf(!available)('the referral queue in a browser', () => {
 
   it('signs in, sees the region’s referral, opens it, claims it and records contact; axe finds nothing', async () => {
     const problems: string[] = [];
-    await page.goto(`${server.url}/staff/sign-in`);
-    await page.fill('#email', navigator.email);
-    await page.fill('#password', PASSWORD);
-    await page.press('#password', 'Enter');
-    await page.waitForURL(/\/staff\/sign-in\/code$/);
-    await page.fill('#code', await totpCodeAt(totpSecret));
-    await page.press('#code', 'Enter');
-    await page.waitForURL(/\/staff$/);
+    await signIn(page, server.url, key);
 
     await page.click('nav >> text=Referral queue');
     await page.waitForURL(/\/staff\/queue$/);

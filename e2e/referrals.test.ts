@@ -4,25 +4,16 @@
  * find it in their inbox, see only what the consent covers, and accept it — every page checked with axe
  * (WCAG 2.2 AA tags), and no request leaves the site.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCase, addOrganization, addPerson } from '../src/features/cases/referrals-testing.ts';
-import { hashPassword } from '../src/platform/auth/credentials/password.ts';
-import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
-import { encryptField } from '../src/platform/crypto/index.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { type TestStaff } from '../test/staff.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './browser.ts';
+import { enableSignIn, signedInPage, type SignInKey } from './staff-session.ts';
 
 const available = browserAvailable();
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORD = 'harbor lantern quarry meadow';
-
-async function axe(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!available)('consents and referrals in a browser', () => {
   let t: TestApp;
@@ -33,38 +24,12 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
   let provider: TestStaff;
   let shelterOrg: string;
   let caseId: string;
-  const secrets = new Map<string, string>();
+  const keys = new Map<string, SignInKey>();
 
-  async function canSignIn(person: TestStaff): Promise<void> {
-    const secret = newTotpSecret();
-    secrets.set(person.id, secret);
-    await t.deps.db
-      .updateTable('staff_users')
-      .set({
-        password_hash: await hashPassword(PASSWORD),
-        totp_secret_encrypted: await encryptField(
-          t.deps.keyring,
-          { scope: `staff:${person.id}`, table: 'staff_users', recordId: person.id, field: 'totp_secret' },
-          secret,
-        ),
-        totp_enabled_at: new Date(),
-      })
-      .where('id', '=', person.id)
-      .execute();
-  }
-
+  /** A new context of its own, signed in as the person through the pages. */
   async function signIn(person: TestStaff): Promise<Page> {
-    const iso = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
+    const { iso, page } = await signedInPage(browser, server.url, keys.get(person.id)!);
     contexts.push(iso);
-    const page = await iso.context.newPage();
-    await page.goto(`${server.url}/staff/sign-in`);
-    await page.fill('#email', person.email);
-    await page.fill('#password', PASSWORD);
-    await page.press('#password', 'Enter');
-    await page.waitForURL(/\/staff\/sign-in\/code$/);
-    await page.fill('#code', await totpCodeAt(secrets.get(person.id)!));
-    await page.press('#code', 'Enter');
-    await page.waitForURL(/\/staff$/);
     return page;
   }
 
@@ -78,8 +43,8 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
     provider = await addPerson(t.deps, 'provider_staff', shelterOrg, [], {
       name: 'Synthetic Shelter Worker',
     });
-    await canSignIn(navigator);
-    await canSignIn(provider);
+    keys.set(navigator.id, await enableSignIn(t, navigator, PASSWORD));
+    keys.set(provider.id, await enableSignIn(t, provider, PASSWORD));
     caseId = await addCase(t.deps, {
       person: {
         chosenName: 'Synthetic Wren',

@@ -2,22 +2,22 @@
  * The staff side in a real browser: first set-up, two-step sign-in enrolment, the administration
  * pages — each checked with axe (WCAG 2.2 AA tags) and used with the keyboard where it matters.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSetupLink } from '../src/features/accounts/service.ts';
 import { totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
-import { browserAvailable, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
+import {
+  PHONE,
+  axe,
+  browserAvailable,
+  isolatedContext,
+  launchBrowser,
+  type IsolatedContext,
+} from './browser.ts';
 
 const available = browserAvailable();
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const PASSWORD = 'amber kestrel quarry lantern';
-
-async function axe(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
-  return violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.skipIf(!available)('staff pages in a browser', () => {
   let t: TestApp;
@@ -32,7 +32,7 @@ describe.skipIf(!available)('staff pages in a browser', () => {
     // Links and the CSRF origin check must name the address the browser uses.
     t.deps.site = { origin: server.url, development: true };
     browser = await launchBrowser();
-    iso = await isolatedContext(browser, server.url, { viewport: { width: 390, height: 844 } });
+    iso = await isolatedContext(browser, server.url, { viewport: PHONE });
     page = await iso.context.newPage();
   }, 60_000);
 

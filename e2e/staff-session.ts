@@ -1,0 +1,75 @@
+/**
+ * Signing staff in for browser tests. Through the pages: a test person is given a password and a
+ * two-step sign-in key (`enableSignIn`), then signs in with the email, the password and a fresh code
+ * (`signIn`). Or, where signing in is not what is tested, a session written straight into the database
+ * becomes the browser's cookie (`addSessionCookie`).
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hashPassword } from '../src/platform/auth/credentials/password.ts';
+import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
+import { encryptField } from '../src/platform/crypto/index.ts';
+import type { TestApp } from '../test/app.ts';
+import { sessionFor, type TestStaff } from '../test/staff.ts';
+import { PHONE, isolatedContext, type IsolatedContext } from './browser.ts';
+
+/** What a person signs in with. */
+export interface SignInKey {
+  email: string;
+  password: string;
+  totpSecret: string;
+}
+
+/** Gives the person `password` and a new two-step sign-in key, so they can sign in through the pages. */
+export async function enableSignIn(t: TestApp, person: TestStaff, password: string): Promise<SignInKey> {
+  const totpSecret = newTotpSecret();
+  await t.deps.db
+    .updateTable('staff_users')
+    .set({
+      password_hash: await hashPassword(password),
+      totp_secret_encrypted: await encryptField(
+        t.deps.keyring,
+        { scope: `staff:${person.id}`, table: 'staff_users', recordId: person.id, field: 'totp_secret' },
+        totpSecret,
+      ),
+      totp_enabled_at: new Date(),
+    })
+    .where('id', '=', person.id)
+    .execute();
+  return { email: person.email, password, totpSecret };
+}
+
+/** Signs in on the page at `origin`: email and password, then the code; ends on the staff home page. */
+export async function signIn(page: Page, origin: string, key: SignInKey): Promise<void> {
+  await page.goto(`${origin}/staff/sign-in`);
+  await page.fill('#email', key.email);
+  await page.fill('#password', key.password);
+  await page.press('#password', 'Enter');
+  await page.waitForURL(/\/staff\/sign-in\/code$/);
+  await page.fill('#code', await totpCodeAt(key.totpSecret));
+  await page.press('#code', 'Enter');
+  await page.waitForURL(/\/staff$/);
+}
+
+/** A new phone-sized context of its own (see `isolatedContext`), signed in as `key`, and its page. */
+export async function signedInPage(
+  browser: Browser,
+  origin: string,
+  key: SignInKey,
+): Promise<{ iso: IsolatedContext; page: Page }> {
+  const iso = await isolatedContext(browser, origin, { viewport: PHONE });
+  const page = await iso.context.newPage();
+  await signIn(page, origin, key);
+  return { iso, page };
+}
+
+/** A complete session for the person, written into the database and set as the context's cookie. */
+export async function addSessionCookie(
+  context: BrowserContext,
+  t: TestApp,
+  origin: string,
+  person: TestStaff,
+): Promise<void> {
+  const { cookie } = await sessionFor(t.deps.db, person.id);
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: origin }]);
+}
