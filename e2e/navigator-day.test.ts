@@ -7,10 +7,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOrganization, addPerson } from '../src/features/cases/referrals-testing.ts';
+import { addPerson } from '../src/features/cases/referrals-testing.ts';
 import { addItem } from '../src/features/intake/queue-testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
-import { type TestStaff } from '../test/staff.ts';
+import { addOrganization, type TestStaff } from '../test/staff.ts';
 import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './browser.ts';
 import { enableSignIn, signedInPage, type SignInKey } from './staff-session.ts';
 

@@ -17,7 +17,7 @@ import { createReferral } from '../src/features/cases/referrals.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';
-import { addStaff, sessionFor } from './staff.ts';
+import { addOrganization, addStaff, sessionFor } from './staff.ts';
 
 let t: TestApp;
 let orgId: string;
@@ -43,30 +43,12 @@ const addUser = async (role: Role, organizationId: string): Promise<string> =>
 
 beforeAll(async () => {
   t = await testApp();
-  stateOrgId = (
-    await t.deps.db
-      .insertInto('member_organizations')
-      .values({ name: 'Synthetic State Agency', type: 'state_agency' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
-  orgId = (
-    await t.deps.db
-      .insertInto('member_organizations')
-      .values({ name: 'Synthetic Host', type: 'navigator_host' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
+  stateOrgId = await addOrganization(t.deps.db, 'Synthetic State Agency', 'state_agency');
+  orgId = await addOrganization(t.deps.db, 'Synthetic Host', 'navigator_host');
   for (const role of ROLES) users.set(role, await addUser(role, role === 'state_admin' ? stateOrgId : orgId));
   victimId = await addUser('professional', orgId);
   // Routes that change an organisation act on a spare one, so the matrix does not disable its own users.
-  spareOrgId = (
-    await t.deps.db
-      .insertInto('member_organizations')
-      .values({ name: 'Synthetic Spare', type: 'other' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
+  spareOrgId = await addOrganization(t.deps.db, 'Synthetic Spare', 'other');
   intakeItemId = await addItem(t.deps, { regionId: 'west-metro' });
   taskId = await createTask(
     coordinationContext(t.deps),

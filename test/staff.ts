@@ -1,13 +1,13 @@
 /**
- * Test support for the staff side (synthetic data only): staff of each role written straight into the
- * database, complete sessions for them, and page requests as a signed-in person. Signing in itself is
+ * Test support for the staff side (synthetic data only): organisations and staff of each role written
+ * straight into the database, complete sessions for them, and page requests as a signed-in person. Signing in itself is
  * tested in the staff pages' tests.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../src/db/database.ts';
 import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
 import { emailIndex } from '../src/features/accounts/service.ts';
-import type { Actor, Role } from '../src/platform/access.ts';
+import type { Actor, OrganizationType, Role } from '../src/platform/access.ts';
 import { encryptField, type Keyring } from '../src/platform/crypto/index.ts';
 import { TEST_SITE, type TestApp } from './app.ts';
 
@@ -16,6 +16,21 @@ export interface TestStaff {
   email: string;
   name: string;
   actor: Actor;
+}
+
+/** A member organisation with a synthetic, unique name (`name` and a random suffix). */
+export async function addOrganization(
+  db: Database,
+  name = 'Synthetic Provider',
+  type: OrganizationType = 'service_provider',
+): Promise<string> {
+  return (
+    await db
+      .insertInto('member_organizations')
+      .values({ name: `${name} ${randomUUID().slice(0, 8)}`, type })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
 }
 
 /** The organisation staff belong to unless a test names another (one per database). */

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { type TestStaff } from '../../../test/staff.ts';
+import { addOrganization, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
   createReferral,
@@ -22,7 +22,7 @@ import {
   remindDue,
   type ReminderDeps,
 } from './referral-reminders.ts';
-import { ORIGIN, addCase, addOrganization, addPerson } from './referrals-testing.ts';
+import { ORIGIN, addCase, addPerson } from './referrals-testing.ts';
 
 let t: TestApp;
 let deps: ReminderDeps;

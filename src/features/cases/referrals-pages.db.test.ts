@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { staffRequests, type TestStaff } from '../../../test/staff.ts';
-import { addCase, addOrganization, addPerson } from './referrals-testing.ts';
+import { addOrganization, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { addCase, addPerson } from './referrals-testing.ts';
 
 let t: TestApp;
 let shelterOrg: string;

@@ -1,6 +1,6 @@
 /**
- * Test support for consents and referrals (synthetic data only): organisations, staff of a given
- * organisation, consents and referrals written straight into the database, and the cases' helpers.
+ * Test support for consents and referrals (synthetic data only): staff of a given organisation,
+ * consents and referrals written straight into the database, and the cases' helpers.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
@@ -11,21 +11,6 @@ import type { ConsentCategory, ReferralStatus } from './tables.ts';
 
 export { addCase, ORIGIN, SYNTHETIC_PERSON } from './tasks-testing.ts';
 export { minnesotaCalendar } from '../intake/queue-testing.ts';
-
-/** A member organisation with a synthetic, unique name. */
-export async function addOrganization(
-  db: Database,
-  name = 'Synthetic Provider',
-  type: 'service_provider' | 'shelter_housing' | 'navigator_host' = 'service_provider',
-): Promise<string> {
-  return (
-    await db
-      .insertInto('member_organizations')
-      .values({ name: `${name} ${randomUUID().slice(0, 8)}`, type })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
-}
 
 /** A signed-up staff member of the organisation (password set, so they count as active). */
 export const addPerson = (

@@ -10,11 +10,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { sessionFor, type TestStaff } from '../../../test/staff.ts';
+import { addOrganization, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import { addDays } from './consents.ts';
 import { decideTransition, type Side } from './referrals.ts';
-import { addCase, addConsent, addOrganization, addPerson } from './referrals-testing.ts';
+import { addCase, addConsent, addPerson } from './referrals-testing.ts';
 import { REFERRAL_STATUSES, type ReferralStatus } from './tables.ts';
 
 let t: TestApp;

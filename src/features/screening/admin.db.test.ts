@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
+import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
 import type { Role } from '../../platform/access.ts';
 
 let t: TestApp;
@@ -130,13 +130,7 @@ function licensedTool(version = '1.0', name = 'Example licensed tool (synthetic)
 
 beforeAll(async () => {
   t = await testApp();
-  orgId = (
-    await t.deps.db
-      .insertInto('member_organizations')
-      .values({ name: 'Synthetic State Agency', type: 'state_agency' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
+  orgId = await addOrganization(t.deps.db, 'Synthetic State Agency', 'state_agency');
   for (const role of ['state_admin', 'org_admin', 'navigator', 'professional'] as const)
     people.set(role, await person(role));
 });
