@@ -183,6 +183,23 @@ export function can(actor: Actor, action: Action, target: Target = {}): boolean 
   }
 }
 
+/** Where an actor may take a regional action: everywhere, in some regions (maybe none), or (null) nowhere. */
+export type RegionScope = { all: true } | { all: false; regions: string[] };
+
+/**
+ * The regions in which the actor may take `action`: all of them (scope `any`), their own regions that
+ * the policy allows, or null when the role (or the token) may not take the action anywhere.
+ *
+ * @example
+ * regionScope({ userId: 'u1', role: 'navigator', organizationId: 'o1', regions: ['central'] }, 'cases.read') // { all: false, regions: ['central'] }
+ */
+export function regionScope(actor: Actor, action: Action): RegionScope | null {
+  if (actor.tokenScopes && !actor.tokenScopes.includes(action)) return null;
+  if (!POLICY[action][actor.role]) return null;
+  if (can(actor, action, {})) return { all: true };
+  return { all: false, regions: actor.regions.filter((regionId) => can(actor, action, { regionId })) };
+}
+
 /** The policy table as Markdown, for docs/security.md. */
 export function policyTableMarkdown(): string {
   const header = `| action | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`;

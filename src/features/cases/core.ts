@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { POLICY, can, type Action, type Actor } from '../../platform/access.ts';
+import { can, regionScope, type Action, type Actor, type RegionScope } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import {
   blindIndex,
@@ -177,15 +177,7 @@ export const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new D
 export const actorKind = (actor: Actor) => (actor.tokenScopes ? 'token' : 'user') as 'token' | 'user';
 
 /** Regions in which the actor may take `action` on cases: all, some (maybe none), or null for none at all. */
-export function caseScopeOf(
-  actor: Actor,
-  action: Action,
-): { all: true } | { all: false; regions: string[] } | null {
-  if (actor.tokenScopes && !actor.tokenScopes.includes(action)) return null;
-  if (!POLICY[action][actor.role]) return null;
-  if (can(actor, action, {})) return { all: true };
-  return { all: false, regions: actor.regions.filter((regionId) => can(actor, action, { regionId })) };
-}
+export const caseScopeOf = (actor: Actor, action: Action): RegionScope | null => regionScope(actor, action);
 
 /**
  * The case when the actor may take `action` on it (by its region), else a `not_found` CaseError — the

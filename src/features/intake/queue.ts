@@ -13,7 +13,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { POLICY, can, type Actor } from '../../platform/access.ts';
+import { can, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { markLinkRead } from '../staff/notify.ts';
@@ -139,18 +139,14 @@ export function durationInWords(ms: number): string {
 }
 
 /** Which items an actor may see or handle: all of them, some regions' (maybe none), or none at all. */
-export type QueueScope = { all: true } | { all: false; regions: string[] };
+export type QueueScope = RegionScope;
 
 /**
  * The actor's scope for `intake.read` or `intake.handle`; null when the role (or the token) may not
  * take the action anywhere.
  */
-export function queueScope(actor: Actor, action: 'intake.read' | 'intake.handle'): QueueScope | null {
-  if (actor.tokenScopes && !actor.tokenScopes.includes(action)) return null;
-  if (!POLICY[action][actor.role]) return null;
-  if (can(actor, action, {})) return { all: true };
-  return { all: false, regions: actor.regions.filter((regionId) => can(actor, action, { regionId })) };
-}
+export const queueScope = (actor: Actor, action: 'intake.read' | 'intake.handle'): QueueScope | null =>
+  regionScope(actor, action);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Control characters other than line breaks and tabs. */
