@@ -183,6 +183,9 @@ export function can(actor: Actor, action: Action, target: Target = {}): boolean 
   }
 }
 
+/** How the audit log names who acted: through an API token, or as a signed-in user. */
+export const actorKind = (actor: Actor): 'token' | 'user' => (actor.tokenScopes ? 'token' : 'user');
+
 /** Where an actor may take a regional action: everywhere, in some regions (maybe none), or (null) nowhere. */
 export type RegionScope = { all: true } | { all: false; regions: string[] };
 

@@ -15,6 +15,7 @@ import type { DB } from '../../db/types.ts';
 import {
   POLICY,
   ROLES_WITH_PERSONAL_DATA,
+  actorKind,
   can,
   type Action,
   type Actor,
@@ -247,7 +248,7 @@ export async function getUser(
     }
     const user = await readUser(ctx, row, trx);
     await recordAudit(trx, {
-      actorKind: actor.tokenScopes ? 'token' : 'user',
+      actorKind: actorKind(actor),
       actorUserId: actor.userId,
       action: 'staff.read',
       subjectType: 'staff_user',

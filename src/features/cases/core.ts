@@ -7,7 +7,14 @@ import { z } from 'zod';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { can, regionScope, type Action, type Actor, type RegionScope } from '../../platform/access.ts';
+import {
+  actorKind,
+  can,
+  regionScope,
+  type Action,
+  type Actor,
+  type RegionScope,
+} from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import {
   blindIndex,
@@ -19,6 +26,7 @@ import {
 } from '../../platform/crypto/index.ts';
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
+import type { RequestOrigin } from '../accounts/service.ts';
 import type { Vocabularies } from './vocabularies.ts';
 import type { CasesTable } from './tables.ts';
 import type { Selectable } from 'kysely';
@@ -168,13 +176,10 @@ export interface CaseContext {
   now?: () => Date;
 }
 
-export interface RequestOrigin {
-  ip: string;
-  userAgent: string | null;
-}
+/** Where a request came from, for the audit log. */
+export type { RequestOrigin };
 
 export const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());
-export const actorKind = (actor: Actor) => (actor.tokenScopes ? 'token' : 'user') as 'token' | 'user';
 
 /** Regions in which the actor may take `action` on cases: all, some (maybe none), or null for none at all. */
 export const caseScopeOf = (actor: Actor, action: Action): RegionScope | null => regionScope(actor, action);

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { can, type Actor } from '../../platform/access.ts';
+import { actorKind, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { openPayload, type IntakePayload } from '../intake/payload.ts';
 import { openItem, staffNames } from '../intake/queue.ts';
@@ -24,7 +24,6 @@ import type { AgeBand } from '../intake/tables.ts';
 import {
   CASE_NOT_FOUND,
   CaseError,
-  actorKind,
   auditCase,
   caseScopeOf,
   duplicateIndexFor,

@@ -20,7 +20,7 @@ import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../app-types.ts';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { can, type Actor } from '../../platform/access.ts';
+import { actorKind, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
@@ -32,7 +32,6 @@ import { inEffectOn } from '../pathway/engine.ts';
 import type { Audience, Rule, Ruleset } from '../pathway/ruleset.ts';
 import {
   CaseError,
-  actorKind,
   auditCase,
   caseScope,
   caseScopeOf,

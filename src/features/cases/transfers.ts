@@ -19,14 +19,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { can, type Actor } from '../../platform/access.ts';
+import { actorKind, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import { staffNames } from '../intake/queue.ts';
 import { activeStaff, markLinkRead, notifyStaff } from '../staff/notify.ts';
 import {
   CaseError,
-  actorKind,
   auditCase,
   caseScopeOf,
   findCase,

@@ -13,9 +13,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { can, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
+import { actorKind, can, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import type { RequestOrigin } from '../accounts/service.ts';
 import { markLinkRead } from '../staff/notify.ts';
 import { intakeScope, openPayload, type IntakePayload } from './payload.ts';
 import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from './tables.ts';
@@ -176,13 +177,10 @@ export interface QueueContext {
   now?: () => Date;
 }
 
-export interface RequestOrigin {
-  ip: string;
-  userAgent: string | null;
-}
+/** Where a request came from, for the audit log. */
+export type { RequestOrigin };
 
 const nowOf = (ctx: QueueContext) => (ctx.now ? ctx.now() : new Date());
-const actorKind = (actor: Actor) => (actor.tokenScopes ? 'token' : 'user') as 'token' | 'user';
 
 // ---------------------------------------------------------------------------------------------------
 // Reading
