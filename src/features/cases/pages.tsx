@@ -1199,11 +1199,14 @@ async function changeAction(c: Context, deps: AppDeps, change: Change): Promise<
 // ---------------------------------------------------------------------------------------------------
 // Editing the details
 
-async function editPage(
+/**
+ * The case of the request, read (audited) for a form that changes it: someone who may write cases and
+ * whose region holds it; otherwise the answer (a case they may not change is not found, like a missing one).
+ */
+async function caseToChange(
   c: Context,
   deps: AppDeps,
-  state: { values: DetailValues | null; errors: FieldProblem[]; status: ContentfulStatusCode } | null = null,
-): Promise<Response> {
+): Promise<{ actor: Actor; frame: StaffFrame; detail: CaseDetail } | Response> {
   const g = await guard(c, deps, 'cases.write');
   if (g instanceof Response) return g;
   const { actor, frame } = g;
@@ -1215,6 +1218,17 @@ async function editPage(
     throw error;
   }
   if (!can(actor, 'cases.write', { regionId: detail.regionId })) return notFound(c, frame);
+  return { actor, frame, detail };
+}
+
+async function editPage(
+  c: Context,
+  deps: AppDeps,
+  state: { values: DetailValues | null; errors: FieldProblem[]; status: ContentfulStatusCode } | null = null,
+): Promise<Response> {
+  const loaded = await caseToChange(c, deps);
+  if (loaded instanceof Response) return loaded;
+  const { frame, detail } = loaded;
   const path = casePath(detail.id);
   if (detail.status !== 'open')
     return message(c, frame, 409, 'This case is closed', 'Reopen the case to change its details.', {
@@ -1306,17 +1320,9 @@ async function closePage(
     status: 200,
   },
 ): Promise<Response> {
-  const g = await guard(c, deps, 'cases.write');
-  if (g instanceof Response) return g;
-  const { actor, frame } = g;
-  let detail: CaseDetail;
-  try {
-    detail = await getCase(caseContext(deps), actor, c.req.param('id') ?? '', requestOrigin(c));
-  } catch (error) {
-    if (error instanceof CaseError && error.code === 'not_found') return notFound(c, frame);
-    throw error;
-  }
-  if (!can(actor, 'cases.write', { regionId: detail.regionId })) return notFound(c, frame);
+  const loaded = await caseToChange(c, deps);
+  if (loaded instanceof Response) return loaded;
+  const { frame, detail } = loaded;
   const path = casePath(detail.id);
   if (detail.status !== 'open')
     return message(c, frame, 409, 'This case is already closed', 'It was closed earlier.', {
