@@ -364,7 +364,32 @@ describe('the database and the state machine agree', () => {
         for (const [i, id] of ids.entries())
           expect(statuses.find((s) => s.id === id)?.status).toBe(world.transfers[i]!.status);
       }),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        // Besides the random runs, sequences that surely reach each decision: west asks southeast, and
+        // southeast accepts, or declines; west asks central and cancels, then asks southeast.
+        examples: [
+          [
+            [
+              { kind: 'request', who: 0, to: 'southeast' },
+              { kind: 'accept', who: 2, transfer: 0 },
+            ],
+          ],
+          [
+            [
+              { kind: 'request', who: 0, to: 'southeast' },
+              { kind: 'decline', who: 2, transfer: 0 },
+            ],
+          ],
+          [
+            [
+              { kind: 'request', who: 1, to: 'central' },
+              { kind: 'cancel', who: 1 },
+              { kind: 'request', who: 0, to: 'southeast' },
+            ],
+          ],
+        ],
+      },
     );
     // The runs reached decisions, not only refusals.
     expect(decided).toBeGreaterThan(0);
