@@ -33,34 +33,31 @@ const CACHE_LIMIT = 5000;
 const answers = new WeakMap<Geography, Map<string, string>>();
 
 /**
- * The serialised answer for a query, kept per loaded geography (a reload starts a new cache) and
- * per date, so the same lookup is not serialised again on every request.
+ * Serialised answers, kept per loaded geography (a reload starts a new cache) and per date, so a
+ * repeated query is neither looked up nor serialised again.
  */
-function serialised(
-  geo: Geography,
-  q: { county?: string; zip?: string; asOf?: string },
-  make: () => string,
-): string {
+function answerCache(geo: Geography): Map<string, string> {
   let cache = answers.get(geo);
   if (!cache) {
     cache = new Map();
     answers.set(geo, cache);
   }
-  const key = `${q.asOf ?? todayIn(geo.timezone)}|${q.county ?? ''}|${q.zip ?? ''}`;
-  let body = cache.get(key);
-  if (body === undefined) {
-    body = make();
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, body);
-  }
-  return body;
+  return cache;
 }
+
+const cacheKey = (geo: Geography, q: { county?: string; zip?: string; asOf?: string }) =>
+  `${q.asOf ?? todayIn(geo.timezone)}|${q.county ?? ''}|${q.zip ?? ''}`;
 
 export const helpApi: Feature = (app, deps, policies) => {
   policies.declare('GET', navigatorsRoute.path, PUBLIC);
   app.openapi(navigatorsRoute, (c) => {
     const q = c.req.valid('query');
     const geo = deps.geography.get();
+    // Only answers are kept, so a query found here was valid: no need to look it up again.
+    const cache = answerCache(geo);
+    const key = cacheKey(geo, q);
+    const cached = cache.get(key);
+    if (cached !== undefined) return c.body(cached, 200, JSON_TYPE) as never;
     const outcome = lookupNavigator(geo, q);
     if (!outcome.ok) {
       return problem(c, {
@@ -71,10 +68,9 @@ export const helpApi: Feature = (app, deps, policies) => {
         ...(outcome.suggestions ? { suggestions: outcome.suggestions } : {}),
       }) as never;
     }
-    return c.body(
-      serialised(geo, q, () => JSON.stringify(outcome.lookup)),
-      200,
-      JSON_TYPE,
-    ) as never;
+    const body = JSON.stringify(outcome.lookup);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, body);
+    return c.body(body, 200, JSON_TYPE) as never;
   });
 };
