@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { lookupNavigator } from '../help/lookup.ts';
-import { todayIn, type Geography, type Line } from '../help/rules.ts';
+import { findCounty, parseCountyInput, todayIn, type Geography, type Line } from '../help/rules.ts';
 import type { Audience, Condition, ConditionFact, Rule, Ruleset } from './ruleset.ts';
 import {
   AGE_BANDS,
@@ -140,15 +140,21 @@ export function parsePathwayInput(
   const b = parsed.data;
   let county: string | null = b.county ?? null;
   if (county !== null && geo) {
-    const found = lookupNavigator(geo, { county, asOf: b.asOf ?? todayIn(geo.timezone, now) });
-    if (!found.ok)
-      return {
-        ok: false,
-        field: 'county',
-        detail: found.detail,
-        ...(found.suggestions ? { suggestions: found.suggestions } : {}),
-      };
-    county = found.lookup.results[0]?.county.fips ?? county;
+    // Only the county is checked here; the navigator is looked up once, when the answer is made.
+    const input = parseCountyInput(county);
+    const known = input ? findCounty(geo, input) : null;
+    if (known) county = known.fips;
+    else {
+      // The lookup's own refusal, with its wording and suggestions.
+      const refused = lookupNavigator(geo, { county, asOf: b.asOf ?? todayIn(geo.timezone, now) });
+      if (!refused.ok)
+        return {
+          ok: false,
+          field: 'county',
+          detail: refused.detail,
+          ...(refused.suggestions ? { suggestions: refused.suggestions } : {}),
+        };
+    }
   }
   return {
     ok: true,
