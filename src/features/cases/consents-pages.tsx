@@ -14,7 +14,7 @@ import { can } from '../../platform/access.ts';
 import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { Success, formList, formText, readForm, type FieldError } from '../staff/page.tsx';
+import { Choice, Success, formList, formText, readForm, type FieldError } from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
 import { CaseTabs, forbiddenPage, guardCasePage, notFoundPage } from './case-layout.tsx';
 import {
@@ -143,24 +143,20 @@ const ConsentForm: FC<{
       the help they get. Record only what the young person agreed to. Print the form for them to keep.
     </p>
     <CsrfField token={frame.csrf} />
-    <label for="organizationId">Organisation they agree to share with</label>
-    <select id="organizationId" name="organizationId">
-      <option value="">Choose an organisation</option>
-      {organizations.map((o) => (
-        <option value={o.id} selected={values.organizationId === o.id}>
-          {o.name}
-        </option>
-      ))}
-    </select>
-    <label for="purpose">What for</label>
-    <select id="purpose" name="purpose">
-      <option value="">Choose a purpose</option>
-      {deps.rules.vocabularies.consentPurposes.map((p) => (
-        <option value={p.code} selected={values.purpose === p.code}>
-          {p.label}
-        </option>
-      ))}
-    </select>
+    <Choice
+      id="organizationId"
+      label="Organisation they agree to share with"
+      placeholder="Choose an organisation"
+      options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+      selected={values.organizationId}
+    />
+    <Choice
+      id="purpose"
+      label="What for"
+      placeholder="Choose a purpose"
+      options={deps.rules.vocabularies.consentPurposes.map((p) => ({ value: p.code, label: p.label }))}
+      selected={values.purpose}
+    />
     <fieldset id="categories">
       <legend>What the organisation may see</legend>
       <p class="hint">Only what they agreed to. Anything not ticked stays with you.</p>

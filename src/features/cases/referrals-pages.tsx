@@ -19,7 +19,7 @@ import { can, type Actor } from '../../platform/access.ts';
 import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { HistoryTable, Success, Time, formText, readForm, type FieldError } from '../staff/page.tsx';
+import { Choice, HistoryTable, Success, Time, formText, readForm, type FieldError } from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
 import { AGE_BAND_NAMES, durationInWords } from '../intake/queue.ts';
 import { CaseTabs, forbiddenPage, guardCasePage, notFoundPage } from './case-layout.tsx';
@@ -165,24 +165,20 @@ async function caseReferralsPage(
         >
           <h2 id="refer-h">Make a referral</h2>
           <CsrfField token={frame.csrf} />
-          <label for="toOrganizationId">Organisation</label>
-          <select id="toOrganizationId" name="toOrganizationId">
-            <option value="">Choose an organisation</option>
-            {organizations.map((o) => (
-              <option value={o.id} selected={v.toOrganizationId === o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-          <label for="serviceType">Service needed</label>
-          <select id="serviceType" name="serviceType">
-            <option value="">Choose a service</option>
-            {deps.rules.vocabularies.services.map((s) => (
-              <option value={s.code} selected={v.serviceType === s.code}>
-                {s.label}
-              </option>
-            ))}
-          </select>
+          <Choice
+            id="toOrganizationId"
+            label="Organisation"
+            placeholder="Choose an organisation"
+            options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+            selected={v.toOrganizationId}
+          />
+          <Choice
+            id="serviceType"
+            label="Service needed"
+            placeholder="Choose a service"
+            options={deps.rules.vocabularies.services.map((s) => ({ value: s.code, label: s.label }))}
+            selected={v.serviceType}
+          />
           <fieldset id="shareIdentifying">
             <legend>What the organisation sees</legend>
             <label>

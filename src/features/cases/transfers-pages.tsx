@@ -14,7 +14,7 @@ import { renderPage } from '../../platform/http.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { AGE_BAND_NAMES } from '../intake/queue.ts';
 import { CsrfField, ErrorSummary, StaffLayout } from '../staff/layout.tsx';
-import { Success, Time, formText, messagePage, readForm, type FieldError } from '../staff/page.tsx';
+import { Choice, Success, Time, formText, messagePage, readForm, type FieldError } from '../staff/page.tsx';
 import { requestOrigin } from '../staff/web.ts';
 import { CaseHeading, caseNotFound, guardCasePage } from './case-layout.tsx';
 import { CaseError } from './core.ts';
@@ -145,15 +145,13 @@ async function caseTransferPage(
             <li>its history — notes, timeline, safety plan, transfers — stays with the case.</li>
           </ul>
           <CsrfField token={frame.csrf} />
-          <label for="toRegion">Region the young person has moved to</label>
-          <select id="toRegion" name="toRegion">
-            <option value="">Choose a region</option>
-            {view.regions.map((r) => (
-              <option value={r.id} selected={state.values.toRegion === r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
+          <Choice
+            id="toRegion"
+            label="Region the young person has moved to"
+            placeholder="Choose a region"
+            options={view.regions.map((r) => ({ value: r.id, label: r.name }))}
+            selected={state.values.toRegion}
+          />
           <label for="reason">Why the case should move</label>
           <p class="hint" id="reason-hint">
             Kept encrypted. Say what the receiving navigators need to decide, for example where the young

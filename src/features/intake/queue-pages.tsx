@@ -15,6 +15,7 @@ import { renderPage } from '../../platform/http.ts';
 import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
 import {
+  Choice,
   HistoryTable,
   Success,
   Time,
@@ -284,27 +285,26 @@ async function queuePage(c: Context, deps: AppDeps): Promise<Response> {
           </div>
           {regions.length > 1 ? (
             <div>
-              <label for="region">Region</label>
-              <select id="region" name="region">
-                <option value="">All your regions</option>
-                {regions.map((r) => (
-                  <option value={r.id} selected={values.region === r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
+              <Choice
+                id="region"
+                label="Region"
+                placeholder="All your regions"
+                options={regions.map((r) => ({ value: r.id, label: r.name }))}
+                selected={values.region}
+              />
             </div>
           ) : null}
           <div>
-            <label for="urgency">Urgency</label>
-            <select id="urgency" name="urgency">
-              <option value="">Any urgency</option>
-              {(Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => (
-                <option value={u} selected={values.urgency === u}>
-                  {URGENCY_NAMES[u]}
-                </option>
-              ))}
-            </select>
+            <Choice
+              id="urgency"
+              label="Urgency"
+              placeholder="Any urgency"
+              options={(Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => ({
+                value: u,
+                label: URGENCY_NAMES[u],
+              }))}
+              selected={values.urgency}
+            />
           </div>
         </div>
         <button type="submit">Show referrals</button> <a href="/staff/queue">Clear filters</a>

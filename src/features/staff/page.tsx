@@ -112,6 +112,30 @@ export function formList(form: Form, name: string): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Page pieces
 
+/**
+ * A labelled drop-down list whose first option is empty (`placeholder`: "Choose a region", "Any
+ * urgency"), with the option whose value is `selected` chosen.
+ */
+export const Choice: FC<{
+  id: string;
+  label: string;
+  placeholder: string;
+  options: readonly { value: string; label: string }[];
+  selected: string;
+}> = ({ id, label, placeholder, options, selected }) => (
+  <>
+    <label for={id}>{label}</label>
+    <select id={id} name={id}>
+      <option value="">{placeholder}</option>
+      {options.map((o) => (
+        <option value={o.value} selected={selected === o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  </>
+);
+
 /** What a change just did, announced to screen readers. */
 export const Success: FC<{ message: string | null }> = ({ message }) =>
   message ? (
