@@ -4,8 +4,7 @@
  * a clean SIGTERM that lets a request in flight finish, and recovery after `kill -9` of the application
  * or of PostgreSQL with nothing committed lost. With DATABASE_URL: no master key, no start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,103 +12,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateMasterKey, readMasterKeyFile } from '../src/platform/crypto/index.ts';
-import { NWD, runNwd } from './cli.ts';
+import { runNwd } from './cli.ts';
+import { alive, nwdOnTempDataDir, waitFor, type Running } from './nwd-process.ts';
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  /** Standard output and standard error, interleaved. */
-  output: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
+const { dataDir, start, postmaster, query, cleanup } = nwdOnTempDataDir('nwd-life-');
 
-const dataDir = mkdtempSync(join(tmpdir(), 'nwd-life-'));
-chmodSync(dataDir, 0o755);
-const started: ChildProcess[] = [];
-
-function start(env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [NWD, 'start'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: '0',
-      NWD_DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-    err += d.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 60 s:\n${out}`)), 60_000);
-    const check = setInterval(() => {
-      const m = /No Wrong Door is ready at (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out, stderr: () => err, exit });
-      }
-    }, 25);
-    void exit.then((code) => {
-      clearInterval(check);
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ready:\n${out}`));
-    });
-  });
-}
-
-function postmaster(): { pid: number; port: number } | null {
-  const file = join(dataDir, 'pg', 'postmaster.pid');
-  if (!existsSync(file)) return null;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  return { pid: Number(lines[0]), port: Number(lines[3]) };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const pm = postmaster();
-  if (!pm) throw new Error('no postmaster.pid');
-  const password = encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim());
-  const client = new pg.Client({ connectionString: `postgres://nwd:${password}@127.0.0.1:${pm.port}/nwd` });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-afterAll(() => {
-  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
-  const pm = postmaster();
-  if (pm && alive(pm.pid)) process.kill(pm.pid, 'SIGQUIT');
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('nwd start with the bundled PostgreSQL', () => {
   let first: Running;
