@@ -33,6 +33,7 @@ import { adminPages } from './features/staff/admin-pages.tsx';
 import { staffApi } from './features/staff/api.ts';
 import { authPages } from './features/staff/auth-pages.tsx';
 import { csrfProtection, staffSession } from './features/staff/web.ts';
+import { sameSiteWrites } from './features/staff/api-support.ts';
 import { safetyPlanPages } from './features/cases/safety-plan-pages.tsx';
 import { tasksApi } from './features/cases/tasks-api.ts';
 import { tasksPages } from './features/cases/tasks-pages.tsx';
@@ -76,6 +77,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
 
   // Staff routes read the session cookie and check CSRF; public routes never touch cookies.
   for (const path of ['/staff', '/staff/*']) app.use(path, staffSession(deps), csrfProtection(deps));
+  // API writes signed in with the session cookie must come from this site (bearer tokens need not).
+  app.use('/api/*', sameSiteWrites(deps));
 
   for (const feature of [
     opsRoutes,

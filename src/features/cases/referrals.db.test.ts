@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../../../test/app.ts';
+import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import { addDays } from './consents.ts';
@@ -49,6 +49,8 @@ async function api(
   body?: unknown,
 ): Promise<{ status: number; json: any; text: string }> {
   const headers: Record<string, string> = person ? { Cookie: await cookie(person) } : {};
+  // A browser's write from the staff pages: signed in with the cookie, from this site.
+  if (method !== 'GET') headers.Origin = TEST_SITE.origin;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await t.app.request(path, {
     method,

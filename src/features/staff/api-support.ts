@@ -1,7 +1,7 @@
 /**
  * What every staff API route shares: the caller (a bearer token from `nwd tokens create`, or a complete
- * staff session), the 401 and 403 problems, and a service's refusal (a `CaseError`, `QueueError` …) as
- * problem details.
+ * staff session), the same-site check on writes signed in with the session cookie, the 401 and 403
+ * problems, and a service's refusal (a `CaseError`, `QueueError` …) as problem details.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -20,6 +20,43 @@ export async function apiActor(c: Context, deps: AppDeps): Promise<Actor | null>
   }
   const session = await sessionFromToken(accountsContext(deps), getCookie(c, sessionCookieName(deps)));
   return session?.stage === 'complete' ? session.actor : null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a request signed in with the session cookie came from this site: its `Origin` is the site's
+ * origin or, when a browser sends no usable Origin (`null` under `no-referrer`), `Sec-Fetch-Site` says
+ * `same-origin`. A request with `Authorization` is not cookie-authenticated (`apiActor` reads only the
+ * header then), and one without the session cookie signs in as nobody: neither is refused here.
+ */
+export function fromThisSite(c: Context, deps: AppDeps): boolean {
+  if (c.req.header('Authorization') !== undefined) return true;
+  if (getCookie(c, sessionCookieName(deps)) === undefined) return true;
+  const origin = c.req.header('Origin');
+  return origin && origin !== 'null'
+    ? origin === deps.site.origin
+    : c.req.header('Sec-Fetch-Site') === 'same-origin';
+}
+
+/**
+ * Refuses (403 problem details) every state-changing API request that carries the session cookie and
+ * comes from another site, before any route reads its body: the cookie is `SameSite=Strict`, so this is
+ * the second lock, for every write route at once rather than one route at a time. Reads pass.
+ *
+ * @example
+ * app.use('/api/*', sameSiteWrites(deps));
+ */
+export function sameSiteWrites(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || fromThisSite(c, deps)) return next();
+    return problem(c, {
+      title: 'Not permitted',
+      status: 403,
+      detail:
+        'A request signed in with a cookie must come from this site. Programs should send Authorization: Bearer <token> instead.',
+    });
+  };
 }
 
 /** 401, with how to authenticate. */
