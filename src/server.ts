@@ -40,10 +40,24 @@ export interface DatabaseSetup {
   release: () => Promise<void>;
 }
 
+/**
+ * Longest a query may wait for its answer once the service serves requests (start-up work such as
+ * migrations has no limit). Past it the connection is closed and the request answered 503.
+ */
+export const QUERY_TIMEOUT_MS = 30_000;
+
 /** Opens the configured database, starting the bundled server when no DATABASE_URL is set. */
 export async function openConfiguredDatabase(config: Config, log: Logger): Promise<DatabaseSetup> {
+  // A lost connection is logged and dropped by the pool; it never reaches the process as an uncaught error.
+  const options = {
+    onConnectionError: (error: Error) =>
+      log.warn(
+        { err: { message: error.message, code: (error as { code?: string }).code } },
+        'a database connection was lost; the pool will open a new one',
+      ),
+  };
   if (config.databaseUrl) {
-    const handle = openDatabase(config.databaseUrl, config.dbPoolSize);
+    const handle = openDatabase(config.databaseUrl, config.dbPoolSize, options);
     return { url: config.databaseUrl, handle, embedded: null, release: () => handle.close() };
   }
   const unlock = lockDataDir(config.dataDir);
@@ -54,7 +68,7 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
     unlock();
     throw error;
   }
-  const handle = openDatabase(embedded.url, config.dbPoolSize);
+  const handle = openDatabase(embedded.url, config.dbPoolSize, options);
   return {
     url: embedded.url,
     handle,
@@ -105,6 +119,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   }
   const geography = new GeographyCache(db);
   await geography.load();
+  // From here on a query that gets no answer fails its request rather than holding it.
+  setup.handle.setQueryTimeout(QUERY_TIMEOUT_MS);
   const rules = loadPackRules(config.packDir);
   geography.watch((error) => log.warn({ err: String(error) }, 'could not refresh reference data'));
 

@@ -1,10 +1,11 @@
 /**
- * Not found and unexpected errors: a page (or problem body, under /api) a person can act on. The
- * error itself goes to the log, without the request's query or body.
+ * Not found, the database being away, and unexpected errors: a page (or problem body, under /api) a
+ * person can act on. The error itself goes to the log, without the request's query or body.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { frameFor, type AppDeps } from '../../app-types.ts';
+import { isDatabaseUnavailable } from '../../db/database.ts';
 import { renderPage } from '../../platform/http.ts';
 import { problem } from '../../platform/problem.ts';
 import { Layout, UrgentLines } from '../../ui/layout.tsx';
@@ -40,6 +41,7 @@ export function errorPage(c: Context, deps: AppDeps, error: Error): Response | P
       });
     return c.text(error.message || 'The request could not be read.', error.status);
   }
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(c, deps, error);
   deps.log.error(
     { err: { type: error.name, message: error.message, stack: error.stack }, route: c.req.routePath },
     'unexpected error',
@@ -71,5 +73,47 @@ export function errorPage(c: Context, deps: AppDeps, error: Error): Response | P
       <UrgentLines emergency={frame.emergency} statewide={frame.statewide} />
     </Layout>,
     500,
+  );
+}
+
+/** Seconds a client is asked to wait before trying again while the database is away. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database cannot be reached just now (refused, lost, shutting down, not answering): 503 with
+ * `Retry-After`, never a 500. The pool reconnects by itself, so the next request after the database is
+ * back succeeds. Logged as a warning without a stack: the cause is outside the code.
+ */
+function databaseUnavailable(c: Context, deps: AppDeps, error: Error): Response | Promise<Response> {
+  const code = (error as { code?: unknown }).code;
+  deps.log.warn(
+    {
+      err: { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) },
+      route: c.req.routePath,
+    },
+    'the database is unavailable; answered 503',
+  );
+  c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+  if (isApi(c)) {
+    return problem(c, {
+      title: 'The service is briefly unavailable',
+      status: 503,
+      detail:
+        'The service cannot reach its records just now. Try again in a few seconds. If you need help now, call or text Day One: 1-866-223-1111.',
+    });
+  }
+  // The lines to call come from the reference data in memory, which needs no database.
+  const frame = frameFor(c, deps);
+  return renderPage(
+    c,
+    <Layout frame={frame} title="Please try again in a moment" urgent={false}>
+      <p>
+        This page cannot load just now because the service cannot reach its records. Nothing you did caused
+        this.
+      </p>
+      <p>Please try again in a minute.</p>
+      <UrgentLines emergency={frame.emergency} statewide={frame.statewide} />
+    </Layout>,
+    503,
   );
 }

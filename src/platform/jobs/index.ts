@@ -71,6 +71,9 @@ export async function startJobs(options: JobsOptions): Promise<JobRunner> {
     migrate: true,
   });
   // pg-boss reports connection and maintenance problems as events; without a listener they would throw.
+  // Its pool runs every query through `pool.query`, which listens on the checked-out connection for
+  // the query's duration, and forwards an idle connection's error here: a terminated backend or a lost
+  // server crashes nothing, and the pool connects again when the database is back (a test shows it).
   boss.on('error', (error) =>
     log.warn({ err: describe(error) }, 'background jobs: pg-boss reported an error'),
   );

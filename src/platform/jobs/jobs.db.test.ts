@@ -1,8 +1,9 @@
 /**
  * pg-boss in the test database: the escalation job is scheduled every minute, a run is handled by the
- * worker and escalates a long-unclaimed item, a failing run does not stop the worker, and stop() ends
- * cleanly before the application's pool closes.
+ * worker and escalates a long-unclaimed item, a failing run does not stop the worker, its connections
+ * terminated under it crash nothing, and stop() ends cleanly before the application's pool closes.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff } from '../../../test/staff.ts';
@@ -104,5 +105,45 @@ describe('background jobs on pg-boss', () => {
     runner = null;
     // The application's pool is untouched.
     expect(await t.deps.db.selectFrom('intake_items').select('id').limit(1).execute()).toBeDefined();
+  }, 30_000);
+
+  it('lives through its connections being terminated, and runs jobs again afterwards', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    let calls = 0;
+    try {
+      runner = await startJobs({
+        url: t.database.url,
+        log: t.deps.log,
+        pollingIntervalSeconds: 0.5,
+        schedule: false,
+        jobs: [{ name: 'test-terminated', cron: '* * * * *', run: async () => void calls++ }],
+      });
+      await runner.runNow('test-terminated');
+      await until(async () => (calls >= 1 ? true : undefined));
+      // Each round waits for pg-boss to have connected again, then terminates its connections.
+      for (let round = 0; round < 5; round++) {
+        const terminated = await until(async () => {
+          // In the select list, not the WHERE clause: PostgreSQL may test the WHERE conditions in any order.
+          const { rows } = await sql<{ terminated: boolean }>`
+            select pg_terminate_backend(pid) as terminated from pg_stat_activity
+            where application_name = 'nwd-jobs' and datname = current_database()`.execute(t.deps.db);
+          return rows.length > 0 ? rows.length : undefined;
+        });
+        expect(terminated).toBeGreaterThan(0);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await until(async () =>
+        (await runner?.runNow('test-terminated').catch(() => null)) ? true : undefined,
+      );
+      await until(async () => (calls >= 2 ? true : undefined));
+      expect(uncaught).toEqual([]);
+      expect(
+        t.logLines.some((l) => l.includes('background jobs') && l.includes('terminating connection')),
+      ).toBe(true);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
   }, 30_000);
 });
