@@ -67,7 +67,10 @@ export function nwdOnTempDataDir(prefix: string) {
     });
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready in ${readyWithinMs} ms:\n${out}`)), readyWithinMs);
+      const timer = setTimeout(
+        () => reject(new Error(`not ready in ${readyWithinMs} ms:\n${out}`)),
+        readyWithinMs,
+      );
       const check = setInterval(() => {
         const m = /No Wrong Door is ready at (http:\/\/\S+)/.exec(out);
         if (m?.[1]) {

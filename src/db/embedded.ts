@@ -5,8 +5,10 @@
  * the server process itself, so that shutdown order is ours (requests finish, then the pool closes,
  * then PostgreSQL stops) and so that a crash of either process is recovered on the next start:
  * - a PostgreSQL left running by an application killed with `kill -9` is stopped cleanly and restarted;
- * - a stale `postmaster.pid` left by a killed PostgreSQL is handled by PostgreSQL's own start-up check,
- *   and crash recovery replays the write-ahead log, so nothing committed is lost;
+ * - a stale `postmaster.pid` left by a killed PostgreSQL is removed when the pid it names is a zombie
+ *   (a killed postmaster nobody reaped) or another program (the pid reused), once no server process of
+ *   the data directory is left; PostgreSQL's own check handles a pid that is gone; crash recovery then
+ *   replays the write-ahead log, so nothing committed is lost;
  * - a second application on the same data directory is refused by a lock file naming the first.
  *
  * The server listens on 127.0.0.1 on a free port chosen at start (never assuming 5432 is free) and on
@@ -17,6 +19,9 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
   writeFileSync,
   openSync,
   closeSync,
@@ -143,6 +148,17 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The process's state letter from `/proc/<pid>/stat` (`Z` for a zombie), or null when it is gone. */
+function processState(pid: number): string | null {
+  try {
+    // The command name in parentheses may hold spaces and parentheses: the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || null;
+  } catch {
+    return null;
+  }
+}
+
 function processName(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -211,17 +227,74 @@ function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   });
 }
 
-/** Stops a PostgreSQL left running on this data directory by a process that was killed. */
+/**
+ * The live processes working in `pgDir` (PostgreSQL's processes run in their data directory): after a
+ * postmaster is killed its backends notice and exit within moments, and until they have, a new server
+ * must not start on the same shared memory. Processes this user may not inspect are not counted.
+ */
+function serverProcessesIn(pgDir: string): number[] {
+  if (!existsSync('/proc') || !existsSync(pgDir)) return [];
+  const dir = realpathSync(pgDir);
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir && processState(Number(entry)) !== 'Z')
+        found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to inspect
+    }
+  }
+  return found;
+}
+
+/**
+ * Makes way for a new server on this data directory:
+ * - a PostgreSQL left running by an application that was killed is stopped cleanly;
+ * - a `postmaster.pid` naming a zombie (a killed postmaster whose parent died before reaping it: it
+ *   still answers `kill(pid, 0)`, so PostgreSQL would refuse to start with "lock file already exists")
+ *   or a live program that is not PostgreSQL (the pid reused) is stale: once the old server's last
+ *   processes have gone, it is removed. A pid that is gone is left to PostgreSQL's own check.
+ */
 async function stopLeftover(pgDir: string, log: Logger): Promise<void> {
   const pid = postmasterPid(pgDir);
   if (pid === null || !pidAlive(pid)) return;
-  if (!/postgres/.test(processName(pid))) return;
-  log.warn({ pid }, 'a bundled PostgreSQL from an earlier run is still running; stopping it cleanly');
-  process.kill(pid, 'SIGINT'); // fast shutdown
-  if (!(await waitForExit(pid, 30_000))) {
-    process.kill(pid, 'SIGQUIT');
-    await waitForExit(pid, 10_000);
+  const state = processState(pid);
+  if (state !== null && state !== 'Z' && /postgres/.test(processName(pid))) {
+    log.warn({ pid }, 'a bundled PostgreSQL from an earlier run is still running; stopping it cleanly');
+    process.kill(pid, 'SIGINT'); // fast shutdown
+    if (!(await waitForExit(pid, 30_000))) {
+      process.kill(pid, 'SIGQUIT');
+      await waitForExit(pid, 10_000);
+    }
+    return;
   }
+  await waitForServerProcesses(pgDir, log);
+  log.warn(
+    { pid, state: state === 'Z' ? 'zombie' : 'not PostgreSQL' },
+    'removing a stale postmaster.pid left by a bundled PostgreSQL that was killed',
+  );
+  rmSync(join(pgDir, 'postmaster.pid'), { force: true });
+}
+
+/** Waits for the processes of a killed server to exit (they do on their own), then ends stragglers. */
+async function waitForServerProcesses(pgDir: string, log: Logger): Promise<void> {
+  const until = Date.now() + 10_000;
+  let left = serverProcessesIn(pgDir);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = serverProcessesIn(pgDir);
+  }
+  if (left.length === 0) return;
+  log.warn({ pids: left }, 'processes of a killed bundled PostgreSQL are still running; stopping them');
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  await Promise.all(left.map((pid) => waitForExit(pid, 10_000)));
 }
 
 async function waitUntilAccepting(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -232,6 +305,8 @@ async function waitUntilAccepting(url: string, child: ChildProcess, timeoutMs: n
       throw new EmbeddedStartError(`The bundled PostgreSQL exited during start-up (code ${child.exitCode}).`);
     }
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    // A connection lost here fails the attempt; it must not reach the process as an uncaught error.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       await client.query('select 1');
@@ -356,10 +431,17 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
     throw new EmbeddedStartError(`${(error as Error).message}\nLast lines of ${logFile}:\n${tail}`);
   }
   const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
-  if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
-  await admin.end();
+  admin.on('error', () => undefined); // a lost connection fails the query below instead
+  try {
+    await admin.connect();
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
+  } catch (error) {
+    child.kill('SIGQUIT');
+    throw new EmbeddedStartError(`The bundled PostgreSQL could not create its database: ${String(error)}`);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
 
   let stopping: Promise<void> | null = null;
   return {
