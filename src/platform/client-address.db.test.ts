@@ -21,6 +21,25 @@ afterAll(async () => {
   await plain?.close();
 });
 
+/** A sign-in with a wrong password for `email`, from `client` behind the proxy. */
+async function signInAttempt(t: TestApp, client: string, email: string): Promise<Response> {
+  const html = await (await t.app.request('/staff/sign-in')).text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  return t.app.request(
+    '/staff/sign-in',
+    {
+      method: 'POST',
+      body: new URLSearchParams({ email, password: 'synthetic wrong password', csrf }).toString(),
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: TEST_SITE.origin,
+        'X-Forwarded-For': client,
+      },
+    },
+    envFor(PROXY),
+  );
+}
+
 async function signInFailureFrom(t: TestApp, socket: string, headers: Record<string, string>) {
   const html = await (await t.app.request('/staff/sign-in')).text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -78,6 +97,22 @@ describe('the client address in the audit log', () => {
       PROXY,
     );
     expect(await signInFailureFrom(behindTrustedProxy, PROXY, {})).toBe(PROXY);
+  });
+});
+
+describe('the sign-in throttle behind a load balancer', () => {
+  const tryEmail = (t: TestApp, client: string, email: string) => signInAttempt(t, client, email);
+
+  it('holds back only the visitor who guessed, when the proxy is trusted', async () => {
+    const guesser = '198.51.100.60';
+    for (let i = 0; i < 20; i++) await tryEmail(behindTrustedProxy, guesser, `made.up.${i}@example.org`);
+    expect((await tryEmail(behindTrustedProxy, guesser, 'made.up.x@example.org')).status).toBe(429);
+    expect((await tryEmail(behindTrustedProxy, '198.51.100.61', 'real.person@example.org')).status).toBe(400);
+  });
+
+  it('holds back everyone behind the proxy when it is not trusted', async () => {
+    for (let i = 0; i < 20; i++) await tryEmail(plain, '198.51.100.60', `made.up.${i}@example.org`);
+    expect((await tryEmail(plain, '198.51.100.61', 'real.person@example.org')).status).toBe(429);
   });
 });
 
