@@ -12,6 +12,12 @@ import { hashPassword } from '../../platform/auth/credentials/password.ts';
 import { newTotpSecret, totpCodeAt } from '../../platform/auth/credentials/totp.ts';
 import { encryptField } from '../../platform/crypto/index.ts';
 import {
+  ACCOUNT_LOCK_AFTER_FAILURES,
+  beginSignInAttempt,
+  signInAttemptFailed,
+} from '../../platform/rate-limit/index.ts';
+import {
+  emailIndex,
   reauthenticate,
   sessionFromToken,
   signInWithPassword,
@@ -309,6 +315,37 @@ describe('a stranger guessing', () => {
       ok: true,
     });
   }, 60_000);
+});
+
+describe('the locked page', () => {
+  it('says the same to a locked account and to a locked email that has no account', async () => {
+    const p = await person('trainer', false);
+    const start = Date.now() - (ACCOUNT_LOCK_AFTER_FAILURES + 1) * 16 * 60_000;
+    for (const email of [p.email, 'no.such.person.zq@example.org']) {
+      const accountKey = await emailIndex(t.deps, email);
+      for (let i = 0; i < ACCOUNT_LOCK_AFTER_FAILURES; i++) {
+        const gate = await beginSignInAttempt(t.deps.db, {
+          accountKey,
+          address: freshAddress(),
+          now: new Date(start + i * 16 * 60_000),
+        });
+        if (!gate.allowed) throw new Error(`attempt ${i} refused`);
+        await signInAttemptFailed(t.deps.db, gate.ticket);
+      }
+    }
+    const csrf = await csrfOf('/staff/sign-in');
+    const pages = await Promise.all(
+      [p.email, 'no.such.person.zq@example.org'].map(async (email) => {
+        const res = await postForm('/staff/sign-in', { email, password: PASSWORD, csrf }, freshAddress());
+        expect(res.status).toBe(429);
+        expect(res.headers.get('retry-after')).toBeNull();
+        return /<div class="error"[\s\S]*?<\/div>/.exec(await res.text())?.[0];
+      }),
+    );
+    expect(pages[0]).toContain('locked after too many failed attempts');
+    expect(pages[0]).toContain('Ask your administrator to unlock it');
+    expect(pages[1]).toBe(pages[0]);
+  });
 });
 
 describe('the second step', () => {
