@@ -27,8 +27,12 @@ export interface AppDeps {
    * Read it when the link is made: without NWD_PUBLIC_URL in development it is set once the port is known.
    */
   site: SiteOrigin;
-  /** `caseRetentionDays` unset: the default (NWD_CASE_RETENTION_DAYS's, 2555 days). */
-  config: Pick<Config, 'quickExitUrl' | 'production'> & Partial<Pick<Config, 'caseRetentionDays'>>;
+  /**
+   * `caseRetentionDays` unset: the default (NWD_CASE_RETENTION_DAYS's, 2555 days). `trustedProxies`
+   * unset: no proxy is trusted, the socket's address is the client's.
+   */
+  config: Pick<Config, 'quickExitUrl' | 'production'> &
+    Partial<Pick<Config, 'caseRetentionDays' | 'trustedProxies' | 'trustedProxyHeader'>>;
   log: Logger;
   /** Set while the instance shuts down, so the load balancer stops sending it requests. */
   lifecycle: { draining: boolean };

@@ -18,6 +18,7 @@ import { mapPages } from './features/map/pages.tsx';
 import { screening } from './features/screening/index.ts';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
+import { clientAddresses } from './platform/client-address.ts';
 import { rejectNulBytes, requestLog } from './platform/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
@@ -52,6 +53,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   });
   const policies = new PolicyRegistry();
 
+  // First: every later part (audit, throttles, limits) reads the client address it decides.
+  app.use(clientAddresses(deps.config));
   app.use(securityHeaders({ hsts: deps.config.production }));
   app.use(requestLog(deps.log));
   // Only a client that asks for compression pays for the middleware (and its copy of the response).

@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { FORWARDING_HEADERS, TrustedProxies, type ForwardingHeader } from './platform/client-address.ts';
 import { parseMasterKey } from './platform/crypto/master-key.ts';
 import { siteOrigin } from './platform/mail/templates.ts';
 
@@ -96,6 +97,20 @@ const schema = z.object({
     .min(1, 'at least 1 business day')
     .max(30, 'at most 30 business days')
     .default(2),
+  NWD_TRUSTED_PROXIES: optionalText.superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      TrustedProxies.parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+  NWD_TRUSTED_PROXY_HEADER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(FORWARDING_HEADERS, { message: 'x-forwarded-for or forwarded' }))
+    .default('x-forwarded-for'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -176,6 +191,13 @@ export interface Config {
    * business days, and the sending region told `escalateAfterBusinessDays` business days after that.
    */
   referrals: { remindAfterBusinessDays: number; escalateAfterBusinessDays: number };
+  /**
+   * The load balancers and reverse proxies whose forwarding header names the client
+   * (`NWD_TRUSTED_PROXIES`, normalised CIDRs); empty: the socket's address is the client's.
+   */
+  trustedProxies: string[];
+  /** The header those proxies write (`NWD_TRUSTED_PROXY_HEADER`). */
+  trustedProxyHeader: ForwardingHeader;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -250,6 +272,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       remindAfterBusinessDays: e.NWD_REFERRAL_REMIND_AFTER_BUSINESS_DAYS,
       escalateAfterBusinessDays: e.NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS,
     },
+    trustedProxies:
+      e.NWD_TRUSTED_PROXIES === undefined ? [] : TrustedProxies.parse(e.NWD_TRUSTED_PROXIES).cidrs,
+    trustedProxyHeader: e.NWD_TRUSTED_PROXY_HEADER,
     logLevel: e.LOG_LEVEL,
     production,
   };

@@ -33,7 +33,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(): Promise<TestApp> {
+/** `config` adds to the test app's configuration, e.g. `{ trustedProxies: ['10.0.0.0/8'] }`. */
+export async function testApp(config: Partial<AppDeps['config']> = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const logLines: string[] = [];
   const sink = new Writable({
@@ -55,7 +56,7 @@ export async function testApp(): Promise<TestApp> {
     rules: loadPackRules(resolve('data/mn')),
     keyring,
     site: { ...TEST_SITE },
-    config: { quickExitUrl: QUICK_EXIT_URL, production: false },
+    config: { quickExitUrl: QUICK_EXIT_URL, production: false, ...config },
     log,
     lifecycle: { draining: false },
   };

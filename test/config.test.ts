@@ -31,6 +31,27 @@ describe('loadConfig', () => {
     );
   });
 
+  it('trusts no proxy by default; NWD_TRUSTED_PROXIES takes IPv4 and IPv6 networks, checked', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({}).trustedProxyHeader).toBe('x-forwarded-for');
+    const config = loadConfig({
+      NWD_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.4.17 ,fd00:1::/32',
+      NWD_TRUSTED_PROXY_HEADER: 'Forwarded',
+    });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.168.4.17/32', 'fd00:1::/32']);
+    expect(config.trustedProxyHeader).toBe('forwarded');
+    expect(loadConfig({ NWD_TRUSTED_PROXIES: ' ' }).trustedProxies).toEqual([]);
+    expect(() => loadConfig({ NWD_TRUSTED_PROXIES: '10.0.0.0/8,lb.internal' })).toThrow(
+      /NWD_TRUSTED_PROXIES: "lb.internal" is not an IP address or network/,
+    );
+    expect(() => loadConfig({ NWD_TRUSTED_PROXIES: '10.0.0.0/40' })).toThrow(
+      /NWD_TRUSTED_PROXIES: "10.0.0.0\/40" has no valid prefix length/,
+    );
+    expect(() => loadConfig({ NWD_TRUSTED_PROXY_HEADER: 'x-real-ip' })).toThrow(
+      /NWD_TRUSTED_PROXY_HEADER: x-forwarded-for or forwarded/,
+    );
+  });
+
   it('resolves NWD_MASTER_KEY_FILE from the working directory', () => {
     expect(loadConfig({ NWD_MASTER_KEY_FILE: 'keys/nwd.key' }).masterKeyFile).toBe(resolve('keys/nwd.key'));
   });

@@ -41,8 +41,9 @@ import { completeSetup, createSetupLink } from '../src/features/accounts/service
 import { enqueueEmail } from '../src/platform/mail/index.ts';
 import {
   RATE_LIMIT_INDEX_PURPOSE,
+  beginSignInAttempt,
   configureRateLimitHashing,
-  recordSignInFailure,
+  signInAttemptFailed,
 } from '../src/platform/rate-limit/index.ts';
 import { TEST_SITE } from './app.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
@@ -285,7 +286,9 @@ describe('a database dump made without the master key', () => {
     );
 
     // The sign-in throttle: counters keyed by the account's blind index and by the client address.
-    await recordSignInFailure(t.db, { accountKey: personRow.email_index, address: ADDRESS });
+    const gate = await beginSignInAttempt(t.db, { accountKey: personRow.email_index, address: ADDRESS });
+    if (!gate.allowed) throw new Error('the first attempt is never refused');
+    await signInAttemptFailed(t.db, gate.ticket);
 
     // A canary stored in clear, in text and in bytea: the search below must find it in this dump.
     await t.pool.query('create table synthetic_canary (note text not null, raw bytea not null)');

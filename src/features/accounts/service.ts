@@ -35,10 +35,11 @@ import { newTotpSecret, otpauthUri, totpQrSvg, verifyTotp } from '../../platform
 import { decryptField, encryptField, normaliseForIndex, type Keyring } from '../../platform/crypto/index.ts';
 import { enqueueEmail, type SiteOrigin } from '../../platform/mail/index.ts';
 import {
-  checkSignIn,
-  recordSignInFailure,
-  recordSignInSuccess,
+  beginSignInAttempt,
+  signInAttemptFailed,
+  signInAttemptSucceeded,
   unlockAccount,
+  type SignInGate,
 } from '../../platform/rate-limit/index.ts';
 import { hashSecret, looksLikeSecret, newSecret, sameSecret } from './secrets.ts';
 import type { SessionStage } from './tables.ts';
@@ -615,10 +616,15 @@ export interface SignedInSession {
   stage: SessionStage;
 }
 
+/**
+ * An attempt refused before its secret was checked: `throttled` until `retryAfterSeconds` have passed,
+ * or `locked` (too many failures in a row) until an administrator unlocks the account.
+ */
+export type AttemptRefused =
+  { ok: false; reason: 'throttled'; retryAfterSeconds: number } | { ok: false; reason: 'locked' };
+
 export type SignInOutcome =
-  | { ok: true; session: SignedInSession }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+  { ok: true; session: SignedInSession } | { ok: false; reason: 'invalid' } | AttemptRefused;
 
 /** The one message for an unknown account, a wrong password and a disabled account. */
 export const SIGN_IN_REFUSED =
@@ -666,18 +672,20 @@ export async function signInWithPassword(
 ): Promise<SignInOutcome> {
   const now = nowOf(ctx);
   const accountKey = await emailIndex(ctx, input.email.trim());
-  const attempt = { accountKey, address: origin.ip, now };
-  const check = await checkSignIn(ctx.db, attempt);
-  if (!check.allowed) {
+  // Counted before the password is checked, so simultaneous guesses cannot pass the limits.
+  const gate = await beginSignInAttempt(ctx.db, { accountKey, address: origin.ip, now });
+  if (!gate.allowed) {
+    // The same record for every email: whether an account exists is not looked up.
     await ctx.db.transaction().execute((trx) =>
       recordAudit(trx, {
         actorKind: 'anonymous',
         action: 'sign_in.throttled',
         ip: origin.ip,
         userAgent: origin.userAgent,
+        details: { step: 'password', reason: gate.reason },
       }),
     );
-    return { ok: false, reason: 'throttled', retryAfterSeconds: check.retryAfterSeconds };
+    return refusedAttempt(gate);
   }
   const row = await ctx.db
     .selectFrom('staff_users')
@@ -688,23 +696,27 @@ export async function signInWithPassword(
     ? await verifyPassword(row.password_hash, input.password)
     : await burnVerification(input.password);
   if (!row || !valid || row.disabled_at) {
-    await recordSignInFailure(ctx.db, attempt);
-    await ctx.db.transaction().execute((trx) =>
-      recordAudit(trx, {
-        actorKind: row ? 'user' : 'anonymous',
-        actorUserId: row?.id ?? null,
+    const locks = await signInAttemptFailed(ctx.db, gate.ticket);
+    const who = {
+      actorKind: row ? ('user' as const) : ('anonymous' as const),
+      actorUserId: row?.id ?? null,
+      subjectType: row ? 'staff_user' : null,
+      subjectId: row?.id ?? null,
+      organizationId: row?.organization_id ?? null,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    };
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, {
+        ...who,
         action: 'sign_in.failure',
-        subjectType: row ? 'staff_user' : null,
-        subjectId: row?.id ?? null,
-        organizationId: row?.organization_id ?? null,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
         details: { step: 'password', reason: row?.disabled_at ? 'disabled' : 'credentials' },
-      }),
-    );
+      });
+      await auditLockouts(trx, 'sign_in.lockout', 'password', locks, who);
+    });
     return { ok: false, reason: 'invalid' };
   }
-  await recordSignInSuccess(ctx.db, { accountKey });
+  await signInAttemptSucceeded(ctx.db, gate.ticket);
   const rehash =
     row.password_hash && needsRehash(row.password_hash) ? await hashPassword(input.password) : null;
   const session = await ctx.db.transaction().execute(async (trx) => {
@@ -744,6 +756,30 @@ export async function signInWithPassword(
     return opened;
   });
   return { ok: true, session };
+}
+
+/** The answer to an attempt the throttle refused. */
+function refusedAttempt(gate: Exclude<SignInGate, { allowed: true }>): AttemptRefused {
+  return gate.reason === 'locked'
+    ? { ok: false, reason: 'locked' }
+    : { ok: false, reason: 'throttled', retryAfterSeconds: gate.retryAfterSeconds };
+}
+
+type AuditWho = Pick<
+  Parameters<typeof recordAudit>[1],
+  'actorKind' | 'actorUserId' | 'subjectType' | 'subjectId' | 'organizationId' | 'ip' | 'userAgent'
+>;
+
+/** Records the locks a failure began: of the account from this address, and of the account itself. */
+async function auditLockouts(
+  trx: Transaction<DB>,
+  action: 'sign_in.lockout' | 'reauthentication.lockout',
+  step: 'password' | 'second_factor' | 'reauthentication',
+  locks: { lockedPair: boolean; lockedAccount: boolean },
+  who: AuditWho,
+): Promise<void> {
+  if (locks.lockedPair) await recordAudit(trx, { ...who, action, details: { step, scope: 'address' } });
+  if (locks.lockedAccount) await recordAudit(trx, { ...who, action, details: { step, scope: 'account' } });
 }
 
 export interface CurrentSession {
@@ -855,14 +891,34 @@ export async function verifySecondFactor(
   origin: RequestOrigin,
 ): Promise<
   | { ok: true; session: SignedInSession; usedRecoveryCode: boolean }
-  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSeconds?: number }
+  | { ok: false; reason: 'invalid' }
+  | AttemptRefused
 > {
   if (session.stage !== 'second_factor')
     throw new AccountError('invalid', 'There is no second step to complete.');
   const now = nowOf(ctx);
-  const attempt = { accountKey: `second-factor:${session.userId}`, address: origin.ip, now };
-  const check = await checkSignIn(ctx.db, attempt);
-  if (!check.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: check.retryAfterSeconds };
+  // Counted before the code is checked: simultaneous codes on one session cannot pass the limits.
+  const gate = await beginSignInAttempt(ctx.db, {
+    accountKey: `second-factor:${session.userId}`,
+    address: origin.ip,
+    now,
+  });
+  if (!gate.allowed) {
+    await ctx.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actorKind: 'user',
+        actorUserId: session.userId,
+        action: 'sign_in.throttled',
+        subjectType: 'staff_user',
+        subjectId: session.userId,
+        organizationId: session.actor.organizationId,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        details: { step: 'second_factor', reason: gate.reason },
+      }),
+    );
+    return refusedAttempt(gate);
+  }
   const user = await ctx.db
     .selectFrom('staff_users')
     .select(['id', 'organization_id', 'totp_secret_encrypted', 'totp_last_step', 'recovery_code_hashes'])
@@ -922,23 +978,23 @@ export async function verifySecondFactor(
       })
     : null;
   if (!outcome) {
-    await recordSignInFailure(ctx.db, attempt);
-    await ctx.db.transaction().execute((trx) =>
-      recordAudit(trx, {
-        actorKind: 'user',
-        actorUserId: user.id,
-        action: 'sign_in.failure',
-        subjectType: 'staff_user',
-        subjectId: user.id,
-        organizationId: user.organization_id,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
-        details: { step: 'second_factor' },
-      }),
-    );
+    const locks = await signInAttemptFailed(ctx.db, gate.ticket);
+    const who = {
+      actorKind: 'user' as const,
+      actorUserId: user.id,
+      subjectType: 'staff_user',
+      subjectId: user.id,
+      organizationId: user.organization_id,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+    };
+    await ctx.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, { ...who, action: 'sign_in.failure', details: { step: 'second_factor' } });
+      await auditLockouts(trx, 'sign_in.lockout', 'second_factor', locks, who);
+    });
     return { ok: false, reason: 'invalid' };
   }
-  await recordSignInSuccess(ctx.db, { accountKey: attempt.accountKey });
+  await signInAttemptSucceeded(ctx.db, gate.ticket);
   return { ok: true, session: outcome, usedRecoveryCode: accepted?.kind === 'recovery' };
 }
 
@@ -1021,14 +1077,40 @@ export async function confirmTwoFactorEnrolment(
   return { ok: true, recoveryCodes, session: replaced };
 }
 
-/** Signing in again before a sensitive action: password and, when enrolled, a current code. */
+/**
+ * Signing in again before a sensitive action: password and, when enrolled, a current code. Throttled
+ * like signing in (its own count per person and address, the address's count shared), and counted
+ * before anything is checked.
+ */
 export async function reauthenticate(
   ctx: AccountsContext,
   session: CurrentSession,
   input: { password: string; code: string },
   origin: RequestOrigin,
-): Promise<boolean> {
+): Promise<{ ok: true } | { ok: false; reason: 'invalid' } | AttemptRefused> {
   const now = nowOf(ctx);
+  const gate = await beginSignInAttempt(ctx.db, {
+    accountKey: `reauthentication:${session.userId}`,
+    address: origin.ip,
+    now,
+  });
+  const who = {
+    actorKind: 'user' as const,
+    actorUserId: session.userId,
+    subjectType: 'staff_user',
+    subjectId: session.userId,
+    organizationId: session.actor.organizationId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+  };
+  if (!gate.allowed) {
+    await ctx.db
+      .transaction()
+      .execute((trx) =>
+        recordAudit(trx, { ...who, action: 'reauthentication.throttled', details: { reason: gate.reason } }),
+      );
+    return refusedAttempt(gate);
+  }
   const row = await ctx.db
     .selectFrom('staff_users')
     .select(['id', 'organization_id', 'password_hash', 'totp_secret_encrypted', 'totp_last_step'])
@@ -1042,28 +1124,48 @@ export async function reauthenticate(
     ok = result.ok;
     step = result.ok ? result.step : null;
   }
-  await ctx.db.transaction().execute(async (trx) => {
-    if (ok) {
-      if (step !== null)
-        await trx.updateTable('staff_users').set({ totp_last_step: step }).where('id', '=', row.id).execute();
+  if (ok) {
+    ok = await ctx.db.transaction().execute(async (trx) => {
+      if (step !== null) {
+        // As at sign-in: a code is accepted once, even by two simultaneous requests.
+        const claimed = await trx
+          .updateTable('staff_users')
+          .set({ totp_last_step: step })
+          .where('id', '=', row.id)
+          .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return false;
+      }
       await trx
         .updateTable('staff_sessions')
         .set({ reauthenticated_at: now })
         .where('id_hash', '=', session.idHash)
         .execute();
-    }
+      await recordAudit(trx, {
+        ...who,
+        organizationId: row.organization_id,
+        action: 'reauthentication.success',
+      });
+      return true;
+    });
+  }
+  if (ok) {
+    await signInAttemptSucceeded(ctx.db, gate.ticket);
+    return { ok: true };
+  }
+  const locks = await signInAttemptFailed(ctx.db, gate.ticket);
+  await ctx.db.transaction().execute(async (trx) => {
     await recordAudit(trx, {
-      actorKind: 'user',
-      actorUserId: row.id,
-      action: ok ? 'reauthentication.success' : 'reauthentication.failure',
-      subjectType: 'staff_user',
-      subjectId: row.id,
+      ...who,
       organizationId: row.organization_id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
+      action: 'reauthentication.failure',
+    });
+    await auditLockouts(trx, 'reauthentication.lockout', 'reauthentication', locks, {
+      ...who,
+      organizationId: row.organization_id,
     });
   });
-  return ok;
+  return { ok: false, reason: 'invalid' };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1387,8 +1489,10 @@ export async function unlockUser(
   return ctx.db.transaction().execute(async (trx) => {
     const row = await administered(trx, session.actor, userId);
     const now = nowOf(ctx);
-    const wasLocked = await unlockAccount(ctx.db, row.email_index, now);
-    await unlockAccount(ctx.db, `second-factor:${userId}`, now);
+    // Every step's count: the password's (by email), the second step's and re-authentication's.
+    let wasLocked = false;
+    for (const key of [row.email_index, `second-factor:${userId}`, `reauthentication:${userId}`])
+      if (await unlockAccount(trx, key, now)) wasLocked = true;
     await recordAudit(trx, {
       actorKind: 'user',
       actorUserId: session.userId,

@@ -16,10 +16,10 @@
  */
 import type { Context } from 'hono';
 import type { Database } from '../../db/database.ts';
+import { clientAddress as clientAddressOf } from '../../platform/client-address.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import { addressKey, hit, type RateLimitResult } from '../../platform/rate-limit/index.ts';
 import { sameSecret } from '../accounts/secrets.ts';
-import { requestOrigin } from '../staff/web.ts';
 
 /** The forms that carry a time token; the name is signed, so a token works only for its own form. */
 export type FormName = 'contact-me' | 'refer';
@@ -128,9 +128,12 @@ export const SUBMIT_LIMIT = { bucket: 'intake.submit', limit: 10, windowSeconds:
 /** Reference-code look-ups per address. */
 export const STATUS_LIMIT = { bucket: 'intake.status', limit: 20, windowSeconds: 10 * 60 } as const;
 
-/** The client address a request is counted under (the socket's; see docs/deployment.md on proxies). */
+/**
+ * The key a request is counted under: the client address (behind a trusted proxy, the visitor's own;
+ * see docs/deployment.md) as `addressKey` normalises it (an IPv6 client by its /64).
+ */
 export function clientAddress(c: Context): string {
-  return addressKey(requestOrigin(c).ip);
+  return addressKey(clientAddressOf(c));
 }
 
 /**

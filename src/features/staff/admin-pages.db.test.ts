@@ -385,7 +385,7 @@ describe('people', () => {
       { password: PASSWORD, code: await totpCodeAt(stateAdmin.secret, new Date(Date.now() + 30_000)) },
       origin,
     );
-    expect(ok).toBe(true);
+    expect(ok).toEqual({ ok: true });
     const changed = await post(`/staff/admin/people/${personA}/role`, stateAdmin, [['role', 'trainer']]);
     expect(changed.status).toBe(303);
     expect(changed.headers.get('Location')).toBe(`/staff/admin/people/${personA}?done=role`);
@@ -504,7 +504,7 @@ describe('the audit log', () => {
       { password: PASSWORD, code: await totpCodeAt(exporter.secret, new Date(Date.now() + 30_000)) },
       origin,
     );
-    expect(ok).toBe(true);
+    expect(ok).toEqual({ ok: true });
     const res = await get('/staff/admin/audit.csv?action=staff.disable', exporter);
     expect(res.status).toBe(200);
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');

@@ -767,7 +767,8 @@ const PersonView: FC<{
       <form method="post" action={`${base}/unlock`} aria-labelledby="unlock-h">
         <CsrfField token={frame.csrf} />
         <p class="hint">
-          After too many failed attempts, signing in is paused for a while. This lifts the pause.
+          After too many failed attempts, signing in is paused for a while; after 100 in a row it stays locked
+          until it is unlocked here. This lifts every pause and lock, for each sign-in step.
         </p>
         <button id="unlock" type="submit" class="btn alt">
           Unlock sign-in

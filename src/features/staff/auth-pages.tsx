@@ -7,12 +7,14 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { ROLE_NAMES } from '../../platform/access.ts';
+import { waitInWords } from '../../platform/rate-limit/index.ts';
 import { renderPage } from '../../platform/http.ts';
 import { SIGNED_IN, STAFF_ENTRY } from '../../platform/policy.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../platform/auth/credentials/password.ts';
 import {
   AccountError,
   SIGN_IN_REFUSED,
+  type AttemptRefused,
   acceptInvitation,
   beginTwoFactorEnrolment,
   completeSetup,
@@ -127,7 +129,7 @@ async function signInPage(
   );
 }
 
-async function codePage(c: Context, deps: AppDeps, errors: Errors = [], status: 200 | 400 = 200) {
+async function codePage(c: Context, deps: AppDeps, errors: Errors = [], status: 200 | 400 | 429 = 200) {
   const frame = await frameOf(c, deps);
   return renderPage(
     c,
@@ -201,6 +203,17 @@ async function linkGone(c: Context, deps: AppDeps) {
   );
 }
 
+/**
+ * What to say when the throttle refused an attempt before checking it; sets `Retry-After`. The same
+ * words for every account, known or not.
+ */
+function refusedMessage(c: Context, refused: AttemptRefused): string {
+  if (refused.reason === 'locked')
+    return 'This account is locked after too many failed attempts. Ask your administrator to unlock it.';
+  c.header('Retry-After', String(refused.retryAfterSeconds));
+  return `Too many attempts. Try again in ${waitInWords(refused.retryAfterSeconds)}. If you cannot wait, ask your administrator to unlock your account.`;
+}
+
 function accountErrors(error: unknown, fieldFor: Partial<Record<AccountError['code'], string>>): Errors {
   if (error instanceof AccountError)
     return [{ field: fieldFor[error.code] ?? 'password', message: error.message }];
@@ -250,21 +263,8 @@ export const authPages: Feature = (app, deps, policies) => {
       requestOrigin(c),
     );
     if (outcome.ok) return startSession(c, deps, outcome.session);
-    if (outcome.reason === 'throttled') {
-      c.header('Retry-After', String(outcome.retryAfterSeconds));
-      return signInPage(
-        c,
-        deps,
-        [
-          {
-            field: 'email',
-            message: `Too many attempts. Wait ${Math.ceil(outcome.retryAfterSeconds / 60)} minutes and try again, or ask your administrator to unlock your account.`,
-          },
-        ],
-        email,
-        429,
-      );
-    }
+    if (outcome.reason !== 'invalid')
+      return signInPage(c, deps, [{ field: 'email', message: refusedMessage(c, outcome) }], email, 429);
     return signInPage(c, deps, [{ field: 'email', message: SIGN_IN_REFUSED }], email, 400);
   });
 
@@ -281,13 +281,8 @@ export const authPages: Feature = (app, deps, policies) => {
     const f = await form(c);
     const result = await verifySecondFactor(ctx(), session, (f.code ?? '').slice(0, 40), requestOrigin(c));
     if (result.ok) return startSession(c, deps, result.session);
-    if (result.reason === 'throttled')
-      return codePage(
-        c,
-        deps,
-        [{ field: 'code', message: 'Too many attempts. Wait 15 minutes and try again.' }],
-        400,
-      );
+    if (result.reason !== 'invalid')
+      return codePage(c, deps, [{ field: 'code', message: refusedMessage(c, result) }], 429);
     return codePage(
       c,
       deps,
@@ -448,7 +443,7 @@ export const authPages: Feature = (app, deps, policies) => {
 
   policies.declare('GET', '/staff/reauthenticate', SIGNED_IN);
   policies.declare('POST', '/staff/reauthenticate', SIGNED_IN);
-  const reauthPage = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) => {
+  const reauthPage = async (c: Context, errors: Errors = [], status: 200 | 400 | 429 = 200) => {
     const frame = await frameOf(c, deps);
     return renderPage(
       c,
@@ -480,13 +475,15 @@ export const authPages: Feature = (app, deps, policies) => {
     const session = requireStaff(c);
     if (session instanceof Response) return session;
     const f = await form(c);
-    const ok = await reauthenticate(
+    const result = await reauthenticate(
       ctx(),
       session,
       { password: (f.password ?? '').slice(0, 1024), code: (f.code ?? '').slice(0, 20) },
       requestOrigin(c),
     );
-    if (!ok)
+    if (!result.ok && result.reason !== 'invalid')
+      return reauthPage(c, [{ field: 'password', message: refusedMessage(c, result) }], 429);
+    if (!result.ok)
       return reauthPage(
         c,
         [{ field: 'password', message: 'The password or code is not right. Try again.' }],

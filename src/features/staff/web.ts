@@ -9,6 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps } from '../../app-types.ts';
 import { can, type Action, type Target } from '../../platform/access.ts';
+import { clientAddress } from '../../platform/client-address.ts';
 import { sameSecret } from '../accounts/secrets.ts';
 import {
   sessionFromToken,
@@ -45,11 +46,13 @@ export function clearSessionCookie(c: Context, deps: AppDeps): void {
   deleteCookie(c, sessionCookieName(deps), { path: '/', secure: !deps.site.development });
 }
 
-/** The client's address as the server saw it (the load balancer's own, unless it is trusted). */
+/**
+ * Who is asking, for the audit log and the sign-in throttle: the client address (the load balancer's
+ * own unless it is a trusted proxy, see `src/platform/client-address.ts`) and the browser.
+ */
 export function requestOrigin(c: Context): RequestOrigin {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return {
-    ip: incoming?.socket?.remoteAddress ?? 'unknown',
+    ip: clientAddress(c),
     userAgent: c.req.header('User-Agent')?.slice(0, 512) ?? null,
   };
 }
