@@ -468,6 +468,42 @@ describe('the audit log', () => {
     expect(html).not.toContain('organization.disable');
   });
 
+  it('withholds the ids of young people’s records from an organisation administrator', async () => {
+    const caseId = '6f1c2a4e-0b7d-4c1e-9a35-2d8e7f6a1b90';
+    const referralId = '0d9e8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
+    await t.deps.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actorKind: 'user',
+        actorUserId: orgAdmin.userId,
+        action: 'referral.read',
+        subjectType: 'referral',
+        subjectId: referralId,
+        organizationId: orgA,
+        details: { case: caseId, side: 'receiver', consent: null, cases: [caseId] },
+      }),
+    );
+    const page = await (await get('/staff/admin/audit?action=referral.read', orgAdmin)).text();
+    expect(page).toContain('referral.read');
+    expect(page).toContain('(id withheld)');
+    for (const id of [caseId, referralId]) {
+      expect(page).not.toContain(id);
+      expect(page).not.toContain(id.slice(0, 8));
+    }
+    const api = await app.request('/api/v1/audit-events?action=referral.read', {
+      headers: { Cookie: cookie(orgAdmin) },
+    });
+    expect(api.status).toBe(200);
+    const body = await api.text();
+    expect(body).toContain('referral.read');
+    expect(body).not.toContain(caseId);
+    expect(body).not.toContain(referralId);
+    // Staff ids stay: the administrator sees who did it.
+    expect(body).toContain(orgAdmin.userId);
+    // A state administrator sees every id.
+    const full = await (await get('/staff/admin/audit?action=referral.read', stateAdmin)).text();
+    expect(full).toContain(caseId);
+  });
+
   it('answers 400 with the field linked when a filter is wrong', async () => {
     const res = await get('/staff/admin/audit?from=2030-13-45&actor=someone', stateAdmin);
     expect(res.status).toBe(400);

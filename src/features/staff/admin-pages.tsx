@@ -22,9 +22,11 @@ import {
   type Target,
 } from '../../platform/access.ts';
 import {
+  WITHHELD,
   exportAuditCsv,
   listAudit,
   recordAudit,
+  withholdRecordIds,
   type AuditCsvFilters,
   type AuditEvent,
 } from '../../platform/audit/audit.ts';
@@ -1021,7 +1023,7 @@ const AuditRow: FC<{ e: AuditEvent }> = ({ e }) => (
     </td>
     <td>
       {e.subjectType ?? ''}
-      {e.subjectId ? ` ${shortId(e.subjectId)}` : ''}
+      {e.subjectId === WITHHELD ? ' (id withheld)' : e.subjectId ? ` ${shortId(e.subjectId)}` : ''}
     </td>
     <td>{e.ip ?? ''}</td>
     <td>{e.reason ?? ''}</td>
@@ -1050,7 +1052,9 @@ async function auditPage(c: Context, deps: AppDeps): Promise<Response> {
       <ErrorSummary errors={errors} />
       <p>
         Every sign-in, permission change, export and read or change of personal data, newest first.
-        {everyone ? null : ' You see the events of your organisation.'}
+        {everyone
+          ? null
+          : " You see the events of your organization, without the ids of young people's records."}
       </p>
       <form method="get" action="/staff/admin/audit" aria-labelledby="audit-filter-h" novalidate>
         <h2 id="audit-filter-h">Filter events</h2>
@@ -1128,7 +1132,8 @@ async function auditPage(c: Context, deps: AppDeps): Promise<Response> {
         </thead>
         <tbody>
           {result.events.map((e) => (
-            <AuditRow e={e} />
+            // Without statewide access, the ids of young people's records are withheld.
+            <AuditRow e={everyone ? e : withholdRecordIds(e)} />
           ))}
         </tbody>
       </table>
