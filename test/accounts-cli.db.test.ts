@@ -68,6 +68,18 @@ describe('nwd users and nwd tokens', () => {
     const list = await runNwd(['users', 'list'], env);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/nav@example\.org\tnavigator\tSynthetic Host\twest-metro\tinvited\tno-2fa/);
+    const tokenArgs = ['tokens', 'create', '--email', 'nav@example.org', '--scopes', 'sessions.manage'];
+    // Invited, not yet signed in: no password, no two-step sign-in, so no token.
+    const early = await runNwd([...tokenArgs, '--expires-days', '30'], env);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('not finished setting up');
+    expect(await t.db.selectFrom('api_tokens').select('id').execute()).toEqual([]);
+    // As if they had accepted the invitation and enrolled two-step sign-in.
+    await t.db
+      .updateTable('staff_users')
+      .set({ password_hash: 'not-used-in-this-test', totp_enabled_at: new Date() })
+      .where('role', '=', 'navigator')
+      .execute();
     const token = await runNwd(
       [
         'tokens',

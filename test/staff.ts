@@ -51,14 +51,15 @@ async function defaultOrganization(db: Database): Promise<string> {
 }
 
 /**
- * A signed-up staff member (password set, so they count as active) with a synthetic name and email, of
- * `organizationId` or else the test database's synthetic navigator host.
+ * A signed-up staff member (password set, so they count as active, and two-step sign-in enrolled, unless
+ * `twoFactor: false`) with a synthetic name and email, of `organizationId` or else the test database's
+ * synthetic navigator host.
  */
 export async function addStaff(
   deps: { db: Database; keyring: Keyring },
   role: Role,
   regions: string[] = [],
-  options: { name?: string; disabled?: boolean; organizationId?: string } = {},
+  options: { name?: string; disabled?: boolean; organizationId?: string; twoFactor?: boolean } = {},
 ): Promise<TestStaff> {
   const organizationId = options.organizationId ?? (await defaultOrganization(deps.db));
   const id = randomUUID();
@@ -76,6 +77,7 @@ export async function addStaff(
       role,
       regions,
       password_hash: 'not-used-in-this-test',
+      totp_enabled_at: options.twoFactor === false ? null : new Date(),
       updated_at: new Date(),
       disabled_at: options.disabled ? new Date() : null,
     })

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../../test/db.ts';
+import { addOrganization, addStaff } from '../../../test/staff.ts';
+import { hashSecret, newSecret } from './secrets.ts';
 import type { Actor } from '../../platform/access.ts';
 import { verifyAuditChain } from '../../platform/audit/audit.ts';
 import { totpCodeAt } from '../../platform/auth/credentials/totp.ts';
@@ -23,6 +26,7 @@ import {
   reauthenticate,
   requestPasswordReset,
   resetPassword,
+  resetTwoFactor,
   sessionFromToken,
   setDisabled,
   signInWithPassword,
@@ -420,5 +424,77 @@ describe('setting up, inviting and signing in', () => {
     }
     const all = JSON.stringify(await t.db.selectFrom('audit_events').selectAll().execute());
     expect(all).not.toContain('example.org');
+  });
+});
+
+describe('who may hold an API token', () => {
+  const now = () => clock;
+  /** A complete session, just re-authenticated, for calling the use cases directly. */
+  const sessionOf = (actor: Actor): CurrentSession => ({
+    idHash: `synthetic-${actor.userId}`,
+    userId: actor.userId,
+    stage: 'complete',
+    csrfToken: 'synthetic',
+    createdAt: now(),
+    reauthenticatedAt: now(),
+    actor,
+  });
+  let host: string;
+  let state: Actor;
+
+  beforeAll(async () => {
+    const deps = { db: t.db, keyring: ctx.keyring };
+    host = await addOrganization(t.db, 'Synthetic Host', 'navigator_host');
+    state = (
+      await addStaff(deps, 'state_admin', [], {
+        organizationId: await addOrganization(t.db, 'State', 'state_agency'),
+      })
+    ).actor;
+  });
+
+  it('creates API tokens only for people who finished setting up, and refuses them after a two-factor reset', async () => {
+    const deps = { db: t.db, keyring: ctx.keyring };
+    const token = (userId: string) =>
+      createApiToken(ctx, 'system', { userId, scopes: ['sessions.manage'], expiresInDays: 1 }, origin);
+    // Invited, never signed in: no password.
+    const invited = await inviteUser(
+      ctx,
+      state,
+      { email: `${randomUUID()}@example.org`, role: 'professional', organizationId: host },
+      origin,
+    );
+    await expect(token(invited.userId)).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('not finished setting up'),
+    });
+    // A password but no two-step sign-in, in a role that sees personal data.
+    const navigator = await addStaff(deps, 'navigator', ['west-metro'], {
+      organizationId: host,
+      twoFactor: false,
+    });
+    await expect(token(navigator.id)).rejects.toMatchObject({ code: 'invalid' });
+    // A professional sees no personal data: a password is enough.
+    const professional = await addStaff(deps, 'professional', [], { organizationId: host, twoFactor: false });
+    expect(await actorFromBearer(ctx, (await token(professional.id)).token)).toMatchObject({
+      userId: professional.id,
+    });
+    // Set up completely; then an administrator resets two-step sign-in: the token stops working.
+    const complete = await addStaff(deps, 'navigator', ['west-metro'], { organizationId: host });
+    const issued = await token(complete.id);
+    expect(await actorFromBearer(ctx, issued.token)).toMatchObject({ userId: complete.id });
+    await resetTwoFactor(ctx, sessionOf(state), complete.id, origin);
+    expect(await actorFromBearer(ctx, issued.token)).toBeNull();
+    // A token made before set-up was finished (as earlier versions allowed) does not work either.
+    const early = newSecret('nwdt');
+    await t.db
+      .insertInto('api_tokens')
+      .values({
+        user_id: invited.userId,
+        token_hash: hashSecret(early),
+        scopes: ['sessions.manage'],
+        expires_at: new Date(clock.getTime() + 86_400_000),
+      })
+      .execute();
+    expect(await actorFromBearer(ctx, early)).toBeNull();
   });
 });

@@ -1407,6 +1407,17 @@ export async function unlockUser(
 // ---------------------------------------------------------------------------------------------------
 // API tokens
 
+/**
+ * A person who may hold an API token: they chose a password and, where their role sees personal data,
+ * enrolled two-step sign-in. A token must not be a way around set-up (or around a two-factor reset).
+ */
+function setUpComplete(user: { role: Role; password_hash: string | null; totp_enabled_at: Date | null }) {
+  return (
+    user.password_hash !== null &&
+    (user.totp_enabled_at !== null || !ROLES_WITH_PERSONAL_DATA.includes(user.role))
+  );
+}
+
 /** Creates an API token for a person (shown once, stored hashed), scoped and expiring. */
 export async function createApiToken(
   ctx: AccountsContext,
@@ -1424,10 +1435,15 @@ export async function createApiToken(
   return ctx.db.transaction().execute(async (trx) => {
     const user = await trx
       .selectFrom('staff_users')
-      .select(['id', 'organization_id', 'disabled_at'])
+      .select(['id', 'organization_id', 'role', 'password_hash', 'totp_enabled_at', 'disabled_at'])
       .where('id', '=', input.userId)
       .executeTakeFirst();
     if (!user || user.disabled_at) throw new AccountError('not_found', 'There is no such active person.');
+    if (!setUpComplete(user))
+      throw new AccountError(
+        'invalid',
+        'This person has not finished setting up their account: they need a password and, for their role, two-step sign-in. Create the token after they have signed in and set these up.',
+      );
     const row = await trx
       .insertInto('api_tokens')
       .values({
@@ -1475,6 +1491,8 @@ export async function actorFromBearer(
       'u.regions',
       'u.organization_id',
       'u.disabled_at',
+      'u.password_hash',
+      'u.totp_enabled_at',
       'o.disabled_at as org_disabled_at',
     ])
     .where('t.token_hash', '=', hashSecret(token))
@@ -1484,7 +1502,8 @@ export async function actorFromBearer(
     row.revoked_at ||
     row.disabled_at ||
     row.org_disabled_at ||
-    row.expires_at.getTime() <= now.getTime()
+    row.expires_at.getTime() <= now.getTime() ||
+    !setUpComplete(row)
   )
     return null;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
