@@ -18,7 +18,16 @@ export interface TestStaff {
   actor: Actor;
 }
 
-/** A member organisation with a synthetic, unique name (`name` and a random suffix). */
+/**
+ * Eight random letters. Not hex digits: an invitation email refuses an organisation name holding seven
+ * digits in a row (it could be a phone number), which a random hex suffix has about one time in twenty.
+ */
+const uniqueLetters = (): string =>
+  randomUUID()
+    .slice(0, 8)
+    .replace(/\d/g, (d) => String.fromCharCode(103 + Number(d))); // 0–9 → g–p
+
+/** A member organisation with a synthetic, unique name (`name` and a random suffix of letters). */
 export async function addOrganization(
   db: Database,
   name = 'Synthetic Provider',
@@ -27,7 +36,7 @@ export async function addOrganization(
   return (
     await db
       .insertInto('member_organizations')
-      .values({ name: `${name} ${randomUUID().slice(0, 8)}`, type })
+      .values({ name: `${name} ${uniqueLetters()}`, type })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
