@@ -64,10 +64,90 @@ describe('nwd users and nwd tokens', () => {
     expect(badRole.stderr).toContain('--role must be one of');
   });
 
+  it('refuses a region that does not exist, listing those that do', async () => {
+    const r = await runNwd(
+      [
+        'users',
+        'add',
+        '--email',
+        'nav.two@example.org',
+        '--role',
+        'navigator',
+        '--org',
+        'Synthetic Host',
+        '--region',
+        'atlantis',
+      ],
+      env,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('There is no region atlantis');
+    for (const region of ['west-metro', 'southeast', 'northwest']) expect(r.stderr).toContain(region);
+    const invited = await t.db.selectFrom('staff_users').select('regions').execute();
+    expect(invited.flatMap((u) => u.regions)).not.toContain('atlantis');
+  });
+
+  it('refuses a role the organization type does not have, before creating the organization', async () => {
+    const r = await runNwd(
+      [
+        'users',
+        'add',
+        '--email',
+        'nav.three@example.org',
+        '--role',
+        'navigator',
+        '--org',
+        'Synthetic School',
+        '--org-type',
+        'school',
+        '--region',
+        'west-metro',
+      ],
+      env,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('An organization of type school cannot have the role navigator');
+    const schools = await t.db
+      .selectFrom('member_organizations')
+      .select('id')
+      .where('name', '=', 'Synthetic School')
+      .execute();
+    expect(schools).toEqual([]);
+    const stray = await runNwd(
+      [
+        'users',
+        'add',
+        '--email',
+        'p@example.org',
+        '--role',
+        'professional',
+        '--org',
+        'Synthetic Host',
+        '--region',
+        'west-metro',
+      ],
+      env,
+    );
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('Only navigators have regions');
+  });
+
   it('lists people, creates a scoped token shown once, and disables a person', async () => {
     const list = await runNwd(['users', 'list'], env);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/nav@example\.org\tnavigator\tSynthetic Host\twest-metro\tinvited\tno-2fa/);
+    const tokenArgs = ['tokens', 'create', '--email', 'nav@example.org', '--scopes', 'sessions.manage'];
+    // Invited, not yet signed in: no password, no two-step sign-in, so no token.
+    const early = await runNwd([...tokenArgs, '--expires-days', '30'], env);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('not finished setting up');
+    expect(await t.db.selectFrom('api_tokens').select('id').execute()).toEqual([]);
+    // As if they had accepted the invitation and enrolled two-step sign-in.
+    await t.db
+      .updateTable('staff_users')
+      .set({ password_hash: 'not-used-in-this-test', totp_enabled_at: new Date() })
+      .where('role', '=', 'navigator')
+      .execute();
     const token = await runNwd(
       [
         'tokens',

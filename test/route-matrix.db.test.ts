@@ -7,7 +7,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, POLICY, type Role } from '../src/platform/access.ts';
+import {
+  GRANTS,
+  ORGANIZATION_TYPES,
+  POLICY,
+  REGIONAL_ROLES,
+  ROLES,
+  can,
+  grantRefusal,
+  type Actor,
+  type GrantRequest,
+  type OrganizationType,
+  type Role,
+} from '../src/platform/access.ts';
+import {
+  beginTwoFactorEnrolment,
+  confirmTwoFactorEnrolment,
+  emailIndex,
+  sessionFromToken,
+  signInWithPassword,
+} from '../src/features/accounts/service.ts';
+import { accountsContext } from '../src/features/staff/web.ts';
+import { totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
 import { addItem } from '../src/features/intake/queue-testing.ts';
 import { addCase } from '../src/features/cases/tasks-testing.ts';
 import { coordinationContext, createTask } from '../src/features/cases/tasks.ts';
@@ -17,7 +38,7 @@ import { createReferral } from '../src/features/cases/referrals.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';
-import { addOrganization, addStaff, sessionFor } from './staff.ts';
+import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from './staff.ts';
 
 let t: TestApp;
 let orgId: string;
@@ -219,4 +240,348 @@ describe('the authorisation matrix', () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+});
+
+/**
+ * The grant matrix: every role, as someone in an organization of each type that can have them, tries to
+ * give every role, by invitation and by changing another person's role and their own, with no region, a
+ * region of their own, a region outside it and a region that does not exist, through the real routes.
+ * Each answer must be exactly the grant rule's (`grantRefusal` in src/platform/access.ts), and the
+ * database must hold the change only when the rule allows it.
+ */
+describe('the grant matrix', () => {
+  const REGION_CASES = {
+    none: [],
+    own: ['west-metro'],
+    outside: ['southeast'],
+    unknown: ['atlantis'],
+  } as const satisfies Record<string, readonly string[]>;
+  const TYPES = Object.keys(ORGANIZATION_TYPES) as OrganizationType[];
+  const organizations = new Map<OrganizationType, string>();
+  interface Granter {
+    label: string;
+    actor: Actor;
+    type: OrganizationType;
+    session: TestSession;
+  }
+  const granters: Granter[] = [];
+  let emails = 0;
+  let existing: Set<string>;
+
+  const post = (who: TestSession, path: string, fields: [string, string][]) =>
+    t.app.request(path, {
+      method: 'POST',
+      body: formBody(who.csrf, fields),
+      headers: {
+        Cookie: who.cookie,
+        Origin: TEST_SITE.origin,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+    });
+  const staffRow = (where: { id: string } | { emailIndex: string }) => {
+    const q = t.deps.db.selectFrom('staff_users').select(['id', 'role', 'regions', 'organization_id']);
+    return (
+      'id' in where ? q.where('id', '=', where.id) : q.where('email_index', '=', where.emailIndex)
+    ).executeTakeFirst();
+  };
+
+  beforeAll(async () => {
+    existing = new Set(t.deps.geography.get().regions.keys());
+    expect(existing.has('west-metro') && existing.has('southeast') && !existing.has('atlantis')).toBe(true);
+    for (const type of TYPES)
+      organizations.set(type, await addOrganization(t.deps.db, `Synthetic Grant ${type}`, type));
+    // Each role in the first type of organization that can have it; organization administrators in every type.
+    const seats: [Role, OrganizationType][] = ROLES.filter((r) => r !== 'org_admin').map((role) => [
+      role,
+      TYPES.find((type) => GRANTS[type][role])!,
+    ]);
+    for (const type of TYPES) seats.push(['org_admin', type]);
+    for (const [role, type] of seats) {
+      const person = await addStaff(t.deps, role, REGIONAL_ROLES.includes(role) ? ['west-metro'] : [], {
+        organizationId: organizations.get(type)!,
+      });
+      granters.push({
+        label: `${role} of a ${type}`,
+        actor: person.actor,
+        type,
+        session: await sessionFor(t.deps.db, person.id),
+      });
+    }
+  });
+
+  type Outcome = 'allowed' | 'refused' | 'forbidden';
+  interface Tried {
+    granter: Granter;
+    kind: 'invite' | 'change' | 'self';
+    type: OrganizationType;
+    role: Role;
+    regions: keyof typeof REGION_CASES;
+    outcome: Outcome;
+  }
+
+  /** What the rule declares: forbidden by the route's policy, allowed, or refused by the grant rule. */
+  function declared(granter: Actor, kind: Tried['kind'], request: GrantRequest): Outcome {
+    if (!POLICY[kind === 'invite' ? 'people.invite' : 'people.manage'][granter.role]) return 'forbidden';
+    return grantRefusal(granter, request, existing) === null ? 'allowed' : 'refused';
+  }
+
+  it('answers every grant as the rule declares, and changes the database only when it allows', async () => {
+    const tried: Tried[] = [];
+    const failures: string[] = [];
+    /** A fresh professional per organization, replaced once their role has been changed. */
+    const people = new Map<string, string>();
+    const personIn = async (organizationId: string) => {
+      let id = people.get(organizationId);
+      if (!id) {
+        id = (await addStaff(t.deps, 'professional', [], { organizationId })).id;
+        people.set(organizationId, id);
+      }
+      return id;
+    };
+    for (const granter of granters) {
+      const own = organizations.get(granter.type)!;
+      const everywhere = can(granter.actor, 'people.invite', {});
+      // A state administrator tries every type of organization; anyone else their own.
+      const targets = everywhere ? TYPES : [granter.type];
+      for (const type of targets) {
+        const organizationId = organizations.get(type)!;
+        for (const role of ROLES) {
+          for (const [regionCase, regions] of Object.entries(REGION_CASES) as [
+            keyof typeof REGION_CASES,
+            readonly string[],
+          ][]) {
+            const regionFields = regions.map((r): [string, string] => ['regions', r]);
+            const what = `${granter.label} gives ${role} in a ${type} with regions ${regionCase}`;
+
+            // By invitation. An organization administrator's invitation always lands in their own organization.
+            const email = `grant.${++emails}@example.org`;
+            const invitedInto = {
+              id: everywhere ? organizationId : own,
+              type: everywhere ? type : granter.type,
+            };
+            const inviteWant = declared(granter.actor, 'invite', {
+              organization: invitedInto,
+              role,
+              regions,
+            });
+            const invited = await post(granter.session, '/staff/admin/people/invite', [
+              ['email', email],
+              ['role', role],
+              ['organization', organizationId],
+              ...regionFields,
+            ]);
+            const created = await staffRow({ emailIndex: await emailIndex(t.deps, email) });
+            const inviteGot: Outcome =
+              invited.status === 200 && created
+                ? 'allowed'
+                : invited.status === 403
+                  ? 'forbidden'
+                  : 'refused';
+            if (
+              inviteGot !== inviteWant ||
+              (inviteGot !== 'allowed' &&
+                (created || invited.status !== (inviteGot === 'forbidden' ? 403 : 400)))
+            )
+              failures.push(
+                `invite: ${what}: expected ${inviteWant}, got ${invited.status}${created ? ' and an account' : ''}`,
+              );
+            if (created && inviteWant === 'allowed') {
+              expect(created, what).toMatchObject({
+                role,
+                regions: [...regions],
+                organization_id: invitedInto.id,
+              });
+            }
+            tried.push({
+              granter,
+              kind: 'invite',
+              type: invitedInto.type,
+              role,
+              regions: regionCase,
+              outcome: inviteGot,
+            });
+
+            // Changing another person's role (a professional of the organization).
+            const personId = await personIn(organizationId);
+            const changeWant = declared(granter.actor, 'change', {
+              organization: { id: organizationId, type },
+              role,
+              regions,
+              person: { userId: personId, role: 'professional', regions: [] },
+            });
+            const changed = await post(granter.session, `/staff/admin/people/${personId}/role`, [
+              ['role', role],
+              ...regionFields,
+            ]);
+            const after = await staffRow({ id: personId });
+            const moved = after?.role !== 'professional' || (after?.regions.length ?? 0) > 0;
+            const changeGot: Outcome =
+              changed.status === 303 &&
+              changed.headers.get('location') === `/staff/admin/people/${personId}?done=role`
+                ? 'allowed'
+                : changed.status === 403
+                  ? 'forbidden'
+                  : 'refused';
+            if (
+              changeGot !== changeWant ||
+              (changeGot !== 'allowed' &&
+                (moved || changed.status !== (changeGot === 'forbidden' ? 403 : 400)))
+            )
+              failures.push(
+                `change: ${what}: expected ${changeWant}, got ${changed.status}${moved ? ' and the role changed' : ''}`,
+              );
+            if (changeGot === 'allowed') {
+              if (after?.role !== role || after.regions.join() !== regions.join())
+                failures.push(`change: ${what}: stored ${after?.role} ${after?.regions.join()}`);
+              people.delete(organizationId);
+            } else if (moved) people.delete(organizationId);
+            tried.push({ granter, kind: 'change', type, role, regions: regionCase, outcome: changeGot });
+          }
+        }
+      }
+      // Their own role, last (a wrongly allowed change would alter the granter).
+      for (const role of ROLES) {
+        for (const [regionCase, regions] of Object.entries(REGION_CASES) as [
+          keyof typeof REGION_CASES,
+          readonly string[],
+        ][]) {
+          const want = declared(granter.actor, 'self', {
+            organization: { id: own, type: granter.type },
+            role,
+            regions,
+            person: {
+              userId: granter.actor.userId,
+              role: granter.actor.role,
+              regions: granter.actor.regions,
+            },
+          });
+          const res = await post(granter.session, `/staff/admin/people/${granter.actor.userId}/role`, [
+            ['role', role],
+            ...regions.map((r): [string, string] => ['regions', r]),
+          ]);
+          const row = await staffRow({ id: granter.actor.userId });
+          const got: Outcome = res.status === 403 ? 'forbidden' : res.status === 400 ? 'refused' : 'allowed';
+          const unchanged =
+            row?.role === granter.actor.role && row.regions.join() === granter.actor.regions.join();
+          if (got !== want || !unchanged)
+            failures.push(
+              `self: ${granter.label} makes themselves ${role} with regions ${regionCase}: expected ${want}, got ${res.status}`,
+            );
+          tried.push({ granter, kind: 'self', type: granter.type, role, regions: regionCase, outcome: got });
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+
+    // What the rule says, checked on the answers themselves (not through grantRefusal).
+    const allowed = tried.filter((x) => x.outcome === 'allowed');
+    for (const x of allowed) {
+      const what = `${x.kind}: ${x.granter.label} gave ${x.role} in a ${x.type} with regions ${x.regions}`;
+      expect(x.kind, what).not.toBe('self');
+      expect(['state_admin', 'org_admin'], what).toContain(x.granter.actor.role);
+      expect(GRANTS[x.type][x.role], what).toBeDefined();
+      if (x.role === 'navigator') {
+        expect(x.granter.actor.role, what).toBe('state_admin');
+        expect(['own', 'outside'], what).toContain(x.regions);
+      } else expect(x.regions, what).toBe('none');
+      if (x.granter.actor.role === 'org_admin')
+        expect(['provider_staff', 'professional'], what).toContain(x.role);
+    }
+    // Nobody but a state administrator ever gives a navigator, child-protection, trainer or evaluator role.
+    const stateOnly: Role[] = [
+      'state_admin',
+      'org_admin',
+      'navigator',
+      'child_protection',
+      'trainer',
+      'evaluator',
+    ];
+    for (const role of stateOnly) {
+      expect(allowed.filter((x) => x.role === role && x.granter.actor.role !== 'state_admin')).toEqual([]);
+      expect(
+        allowed.some((x) => x.role === role && x.granter.actor.role === 'state_admin'),
+        role,
+      ).toBe(true);
+    }
+    // Every region that does not exist was refused, whoever asked.
+    expect(allowed.filter((x) => x.regions === 'unknown')).toEqual([]);
+    expect(
+      tried
+        .filter((x) => x.kind === 'self' && x.outcome !== 'forbidden')
+        .every((x) => x.outcome === 'refused'),
+    ).toBe(true);
+    expect(tried.length).toBeGreaterThan(1500);
+  }, 600_000);
+
+  it('reproduction A: a service provider’s administrator cannot invite a navigator, and a navigator cannot open another region’s case', async () => {
+    const provider = granters.find((g) => g.label === 'org_admin of a service_provider')!;
+    const admin = granters.find((g) => g.actor.role === 'state_admin')!;
+    const southeastCase = await addCase(t.deps, { regionId: 'southeast', countyFips: '27109' });
+    const attempt = await post(provider.session, '/staff/admin/people/invite', [
+      ['email', 'would.be.navigator@example.org'],
+      ['role', 'navigator'],
+      ...[...existing].map((r): [string, string] => ['regions', r]),
+    ]);
+    expect(attempt.status).toBe(400);
+    expect(
+      await staffRow({ emailIndex: await emailIndex(t.deps, 'would.be.navigator@example.org') }),
+    ).toBeUndefined();
+
+    // A navigator a state administrator invites for West Metro: they accept, sign in, and see only West Metro.
+    const invited = await post(admin.session, '/staff/admin/people/invite', [
+      ['email', 'west.navigator@example.org'],
+      ['role', 'navigator'],
+      ['organization', organizations.get('navigator_host')!],
+      ['regions', 'west-metro'],
+    ]);
+    expect(invited.status).toBe(200);
+    const link = /\/staff\/invitation\/(nwdl_[A-Za-z0-9_-]+)/.exec(await invited.text())?.[1];
+    expect(link).toBeDefined();
+    const stamp = Date.now().toString(36);
+    const formToken = `f.${stamp}.${await t.deps.keyring.blindIndex('staff-form-token', `form:${stamp}`)}`;
+    const password = 'harbor lantern quarry meadow';
+    const accepted = await t.app.request(`/staff/invitation/${link}`, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf: formToken, password, confirm: password }).toString(),
+      headers: { Origin: TEST_SITE.origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(accepted.status).toBe(303);
+    const ctx = accountsContext(t.deps);
+    const origin = { ip: '192.0.2.30', userAgent: null };
+    const first = await signInWithPassword(ctx, { email: 'west.navigator@example.org', password }, origin);
+    if (!first.ok) throw new Error('sign-in refused');
+    const half = await sessionFromToken(ctx, first.session.token);
+    const enrolment = await beginTwoFactorEnrolment(ctx, half!);
+    const done = await confirmTwoFactorEnrolment(ctx, half!, await totpCodeAt(enrolment.secret), origin);
+    if (!done.ok) throw new Error('enrolment refused');
+    const cookie = { headers: { Cookie: `nwd_session=${done.session.token}` } };
+    expect((await t.app.request(`/staff/cases/${caseId}`, cookie)).status).toBe(200);
+    expect((await t.app.request(`/staff/cases/${southeastCase}`, cookie)).status).toBe(404);
+    expect((await t.app.request(`/api/v1/cases/${southeastCase}`, cookie)).status).toBe(404);
+  });
+
+  it('reproduction B: an organization administrator cannot make themselves a navigator for every region', async () => {
+    const provider = granters.find((g) => g.label === 'org_admin of a service_provider')!;
+    const southeastCase = await addCase(t.deps, { regionId: 'southeast', countyFips: '27109' });
+    const own = await sessionFor(t.deps.db, provider.actor.userId); // just re-authenticated
+    const res = await post(own, `/staff/admin/people/${provider.actor.userId}/role`, [
+      ['role', 'navigator'],
+      ...[...existing].map((r): [string, string] => ['regions', r]),
+    ]);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('You cannot change your own role or regions');
+    expect(await staffRow({ id: provider.actor.userId })).toMatchObject({ role: 'org_admin', regions: [] });
+    // Signed in again, they still cannot open any region's case.
+    const again = await sessionFor(t.deps.db, provider.actor.userId);
+    for (const id of [caseId, southeastCase])
+      expect((await t.app.request(`/staff/cases/${id}`, { headers: { Cookie: again.cookie } })).status).toBe(
+        403,
+      );
+    // Nor change someone of another organization.
+    const elsewhere = (
+      await addStaff(t.deps, 'professional', [], { organizationId: organizations.get('shelter_housing')! })
+    ).id;
+    const other = await post(own, `/staff/admin/people/${elsewhere}/role`, [['role', 'provider_staff']]);
+    expect(other.status).toBe(404);
+  });
 });

@@ -18,7 +18,16 @@ export interface TestStaff {
   actor: Actor;
 }
 
-/** A member organisation with a synthetic, unique name (`name` and a random suffix). */
+/**
+ * Eight random letters. Not hex digits: an invitation email refuses an organisation name holding seven
+ * digits in a row (it could be a phone number), which a random hex suffix has about one time in twenty.
+ */
+const uniqueLetters = (): string =>
+  randomUUID()
+    .slice(0, 8)
+    .replace(/\d/g, (d) => String.fromCharCode(103 + Number(d))); // 0–9 → g–p
+
+/** A member organisation with a synthetic, unique name (`name` and a random suffix of letters). */
 export async function addOrganization(
   db: Database,
   name = 'Synthetic Provider',
@@ -27,7 +36,7 @@ export async function addOrganization(
   return (
     await db
       .insertInto('member_organizations')
-      .values({ name: `${name} ${randomUUID().slice(0, 8)}`, type })
+      .values({ name: `${name} ${uniqueLetters()}`, type })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
@@ -51,14 +60,15 @@ async function defaultOrganization(db: Database): Promise<string> {
 }
 
 /**
- * A signed-up staff member (password set, so they count as active) with a synthetic name and email, of
- * `organizationId` or else the test database's synthetic navigator host.
+ * A signed-up staff member (password set, so they count as active, and two-step sign-in enrolled, unless
+ * `twoFactor: false`) with a synthetic name and email, of `organizationId` or else the test database's
+ * synthetic navigator host.
  */
 export async function addStaff(
   deps: { db: Database; keyring: Keyring },
   role: Role,
   regions: string[] = [],
-  options: { name?: string; disabled?: boolean; organizationId?: string } = {},
+  options: { name?: string; disabled?: boolean; organizationId?: string; twoFactor?: boolean } = {},
 ): Promise<TestStaff> {
   const organizationId = options.organizationId ?? (await defaultOrganization(deps.db));
   const id = randomUUID();
@@ -76,6 +86,7 @@ export async function addStaff(
       role,
       regions,
       password_hash: 'not-used-in-this-test',
+      totp_enabled_at: options.twoFactor === false ? null : new Date(),
       updated_at: new Date(),
       disabled_at: options.disabled ? new Date() : null,
     })

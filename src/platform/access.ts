@@ -213,3 +213,183 @@ export function policyTableMarkdown(): string {
   );
   return [header, rule, ...rows].join('\n');
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Who may grant what
+
+/**
+ * Who gives a role in an organization: `state_admin` (state administrators only) or `org_admin` (the
+ * organization's own administrators, and state administrators).
+ */
+export type Granter = 'state_admin' | 'org_admin';
+
+/**
+ * The grant table: for each type of organization, the roles its members may hold and who may give each.
+ * A role absent from a row cannot be held in that type of organization at all, whoever asks.
+ *
+ * - Navigators, child-protection workers, trainers, evaluators, organization administrators and state
+ *   administrators are appointed by a state administrator only: each of these roles reaches beyond the
+ *   organization (a region's cases, a county's reports, statewide aggregates, the organization's people
+ *   and audit log).
+ * - An organization administrator gives only the roles that see nothing beyond their own organization:
+ *   provider staff (referrals sent to the organization, where its type receives them) and professionals.
+ * - An organization administrator may not make another organization administrator: a compromised or
+ *   departing administrator cannot mint more administrators, and the state knows who administers each
+ *   member organization.
+ */
+export const GRANTS: Record<OrganizationType, Partial<Record<Role, Granter>>> = {
+  state_agency: {
+    state_admin: 'state_admin',
+    org_admin: 'state_admin',
+    trainer: 'state_admin',
+    evaluator: 'state_admin',
+    professional: 'org_admin',
+  },
+  child_protection: {
+    org_admin: 'state_admin',
+    child_protection: 'state_admin',
+    trainer: 'state_admin',
+    professional: 'org_admin',
+  },
+  navigator_host: {
+    org_admin: 'state_admin',
+    navigator: 'state_admin',
+    trainer: 'state_admin',
+    provider_staff: 'org_admin',
+    professional: 'org_admin',
+  },
+  service_provider: {
+    org_admin: 'state_admin',
+    trainer: 'state_admin',
+    provider_staff: 'org_admin',
+    professional: 'org_admin',
+  },
+  shelter_housing: {
+    org_admin: 'state_admin',
+    trainer: 'state_admin',
+    provider_staff: 'org_admin',
+    professional: 'org_admin',
+  },
+  law_enforcement: { org_admin: 'state_admin', trainer: 'state_admin', professional: 'org_admin' },
+  school: { org_admin: 'state_admin', professional: 'org_admin' },
+  health_care: { org_admin: 'state_admin', provider_staff: 'org_admin', professional: 'org_admin' },
+  other: {
+    org_admin: 'state_admin',
+    trainer: 'state_admin',
+    evaluator: 'state_admin',
+    professional: 'org_admin',
+  },
+};
+
+/** Roles that hold regions (at least one, each a row of the regions table); every other role holds none. */
+export const REGIONAL_ROLES: readonly Role[] = ['navigator'];
+
+/** A role given to someone: by invitation (no `person`) or by changing a person's role and regions. */
+export interface GrantRequest {
+  /** The organization the person belongs to, or is invited into. */
+  organization: { id: string; type: OrganizationType };
+  role: Role;
+  regions: readonly string[];
+  /** For a change: the person, with the role and regions they have now. */
+  person?: { userId: string; role: Role; regions: readonly string[] };
+}
+
+/** Why a grant is refused; `GRANT_REFUSALS` says it in plain words. */
+export type GrantRefusal =
+  | 'own_account'
+  | 'not_permitted'
+  | 'role_not_in_organization'
+  | 'role_not_grantable'
+  | 'current_role_not_grantable'
+  | 'regions_required'
+  | 'regions_not_for_role'
+  | 'unknown_region';
+
+export const GRANT_REFUSALS: Record<GrantRefusal, string> = {
+  own_account: 'You cannot change your own role or regions. Ask another administrator to do it.',
+  not_permitted: 'You do not have permission to do that.',
+  role_not_in_organization:
+    'This type of organization does not have that role. Choose a role from the list, or another organization.',
+  role_not_grantable: 'Only a state administrator can give that role. Choose a role from the list.',
+  current_role_not_grantable:
+    "Only a state administrator can change this person's role, because you cannot give the role they have now.",
+  regions_required: 'Choose at least one region for a regional navigator.',
+  regions_not_for_role:
+    'Only regional navigators have regions. Clear the regions, or choose the regional navigator role.',
+  unknown_region: 'Choose regions from the list: at least one of those given does not exist.',
+};
+
+/** The form field a refusal is about. */
+export const grantRefusalField = (refusal: GrantRefusal): 'role' | 'regions' =>
+  refusal === 'regions_required' || refusal === 'regions_not_for_role' || refusal === 'unknown_region'
+    ? 'regions'
+    : 'role';
+
+/** The part of the rule about the role: who the granter is, whom they change, what they give. */
+function roleRefusal(granter: Actor | 'system', request: Omit<GrantRequest, 'regions'>): GrantRefusal | null {
+  const { organization, role, person } = request;
+  if (granter !== 'system') {
+    if (person && person.userId === granter.userId) return 'own_account';
+    const action: Action = person ? 'people.manage' : 'people.invite';
+    if (!can(granter, action, { organizationId: organization.id })) return 'not_permitted';
+  }
+  const givenBy = GRANTS[organization.type][role];
+  if (!givenBy) return 'role_not_in_organization';
+  // The command line acts as the operator of the service: as a state administrator would.
+  if (granter === 'system' || granter.role === 'state_admin') return null;
+  if (granter.role !== 'org_admin' || givenBy !== 'org_admin') return 'role_not_grantable';
+  if (person && GRANTS[organization.type][person.role] !== 'org_admin') return 'current_role_not_grantable';
+  return null;
+}
+
+/**
+ * Whether `granter` may give `request.role` (and its regions) in `request.organization`, or why not.
+ * `'system'` is the command line. `existingRegions` are the ids of the regions table's rows.
+ *
+ * @example
+ * const host = { id: 'o1', type: 'navigator_host' as const };
+ * grantRefusal({ userId: 'u1', role: 'org_admin', organizationId: 'o1', regions: [] },
+ *   { organization: host, role: 'navigator', regions: ['central'] }, new Set(['central'])); // 'role_not_grantable'
+ */
+export function grantRefusal(
+  granter: Actor | 'system',
+  request: GrantRequest,
+  existingRegions: ReadonlySet<string>,
+): GrantRefusal | null {
+  const refusal = roleRefusal(granter, request);
+  if (refusal) return refusal;
+  if (!REGIONAL_ROLES.includes(request.role)) return request.regions.length ? 'regions_not_for_role' : null;
+  if (request.regions.length === 0) return 'regions_required';
+  return request.regions.every((r) => existingRegions.has(r)) ? null : 'unknown_region';
+}
+
+/**
+ * The roles `granter` may give in `organization` (to `person`, for a change), for the forms' choices.
+ * With no organization (a state administrator's invitation form, before one is chosen): the roles
+ * they may give in some organization; none for a granter limited to their own organization.
+ */
+export function grantableRoles(
+  granter: Actor | 'system',
+  organization: GrantRequest['organization'] | null,
+  person?: GrantRequest['person'],
+): Role[] {
+  if (!organization && granter !== 'system' && !can(granter, 'people.invite', {})) return [];
+  const organizations = organization
+    ? [organization]
+    : (Object.keys(GRANTS) as OrganizationType[]).map((type) => ({ id: '', type }));
+  return ROLES.filter((role) =>
+    organizations.some((o) => !roleRefusal(granter, { organization: o, role, person })),
+  );
+}
+
+/** The grant table as Markdown, for docs/security.md. */
+export function grantTableMarkdown(): string {
+  const cell = (g: Granter | undefined) =>
+    g === 'org_admin' ? 'org admin or state admin' : g === 'state_admin' ? 'state admin' : '—';
+  const header = `| organization type | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`;
+  const rule = `| --- | ${ROLES.map(() => '---').join(' | ')} |`;
+  const rows = (Object.keys(GRANTS) as OrganizationType[]).map(
+    (t) => `| \`${t}\` — ${ORGANIZATION_TYPES[t]} | ${ROLES.map((r) => cell(GRANTS[t][r])).join(' | ')} |`,
+  );
+  return [header, rule, ...rows].join('\n');
+}

@@ -5,8 +5,11 @@
 import { parseArgs } from 'node:util';
 import {
   ACTIONS,
+  GRANTS,
+  GRANT_REFUSALS,
   ORGANIZATION_TYPES,
   ROLES,
+  grantRefusal,
   type Action,
   type OrganizationType,
   type Role,
@@ -33,18 +36,41 @@ function one(values: Record<string, unknown>, name: string): string {
   return v.trim();
 }
 
+/** The grant table's answer for the command line (which acts as a state administrator would). */
+function requireGrantable(type: OrganizationType, role: Role, regions: string[]): void {
+  // Regions were checked against the table already (requireKnownRegions), with their own message.
+  const refusal = grantRefusal('system', { organization: { id: '', type }, role, regions }, new Set(regions));
+  switch (refusal) {
+    case null:
+      return;
+    case 'role_not_in_organization':
+      throw new CommandError(
+        `An organization of type ${type} cannot have the role ${role}. Roles it can have: ${Object.keys(GRANTS[type]).join(', ')}.`,
+      );
+    case 'regions_required':
+      throw new CommandError('A navigator needs at least one --region.');
+    case 'regions_not_for_role':
+      throw new CommandError('Only navigators have regions: leave out --region for this role.');
+    default:
+      throw new CommandError(GRANT_REFUSALS[refusal]);
+  }
+}
+
+/** The organization's id; created with `createAs` when missing, once the role is known to fit it. */
 async function organizationByName(
   ctx: AccountsContext,
   name: string,
   createAs: OrganizationType | null,
+  grant: { role: Role; regions: string[] },
 ): Promise<string> {
   const found = await ctx.db
     .selectFrom('member_organizations')
-    .select(['id', 'disabled_at'])
+    .select(['id', 'type', 'disabled_at'])
     .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
     .executeTakeFirst();
   if (found) {
     if (found.disabled_at) throw new CommandError(`The organisation "${name}" is disabled.`);
+    requireGrantable(found.type, grant.role, grant.regions);
     return found.id;
   }
   if (!createAs) {
@@ -52,6 +78,8 @@ async function organizationByName(
       `There is no organisation "${name}". Add --org-type (${Object.keys(ORGANIZATION_TYPES).join(', ')}) to create it.`,
     );
   }
+  // Checked before creating, so a refused invitation leaves no organization behind.
+  requireGrantable(createAs, grant.role, grant.regions);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('member_organizations')
@@ -81,6 +109,20 @@ async function userByEmail(ctx: AccountsContext, email: string) {
   return row;
 }
 
+/** Every --region must be a row of the regions table; the error lists the ones there are. */
+async function requireKnownRegions(ctx: AccountsContext, given: string[]): Promise<void> {
+  if (given.length === 0) return;
+  const regions = await ctx.db.selectFrom('regions').select(['id', 'name']).orderBy('id').execute();
+  const known = new Set(regions.map((r) => r.id));
+  const unknown = given.filter((r) => !known.has(r));
+  if (unknown.length === 0) return;
+  throw new CommandError(
+    `There is no region ${unknown.join(', ')}. --region must be one of: ${
+      regions.map((r) => `${r.id} (${r.name})`).join(', ') || 'none (load a jurisdiction pack first)'
+    }.`,
+  );
+}
+
 /**
  * `nwd users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]`,
  * `nwd users list`, `nwd users disable --email E`. Returns the text to print.
@@ -106,10 +148,13 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
       const orgType = values['org-type'];
       if (orgType !== undefined && !(orgType in ORGANIZATION_TYPES))
         throw new CommandError(`--org-type must be one of ${Object.keys(ORGANIZATION_TYPES).join(', ')}.`);
+      const regions = [...new Set(values.region ?? [])];
+      await requireKnownRegions(ctx, regions);
       const organizationId = await organizationByName(
         ctx,
         one(values, 'org'),
         (orgType as OrganizationType | undefined) ?? null,
+        { role: role as Role, regions },
       );
       try {
         const { link } = await inviteUser(
@@ -119,7 +164,7 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
             email: one(values, 'email'),
             role: role as Role,
             organizationId,
-            regions: values.region ?? [],
+            regions,
             displayName: values.name,
           },
           SYSTEM,

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../../test/db.ts';
-import type { Actor } from '../../platform/access.ts';
+import { addOrganization, addStaff } from '../../../test/staff.ts';
+import { hashSecret, newSecret } from './secrets.ts';
+import type { Actor, Role } from '../../platform/access.ts';
 import { verifyAuditChain } from '../../platform/audit/audit.ts';
 import { totpCodeAt } from '../../platform/auth/credentials/totp.ts';
 import { Keyring, decryptField, generateMasterKey } from '../../platform/crypto/index.ts';
@@ -23,6 +26,7 @@ import {
   reauthenticate,
   requestPasswordReset,
   resetPassword,
+  resetTwoFactor,
   sessionFromToken,
   setDisabled,
   signInWithPassword,
@@ -241,13 +245,17 @@ describe('setting up, inviting and signing in', () => {
       ),
     ).rejects.toMatchObject({ code: 'forbidden' });
     await expect(
+      inviteUser(ctx, orgAdmin, { email: 'p@example.org', role: 'org_admin', organizationId: orgId }, origin),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    // A navigator host has no state administrators, whoever asks.
+    await expect(
       inviteUser(
         ctx,
         orgAdmin,
         { email: 'p@example.org', role: 'state_admin', organizationId: orgId },
         origin,
       ),
-    ).rejects.toMatchObject({ code: 'forbidden' });
+    ).rejects.toMatchObject({ code: 'invalid' });
     await expect(
       createOrganization(ctx, orgAdmin, { name: 'Nope', type: 'other' }, origin),
     ).rejects.toMatchObject({ code: 'forbidden' });
@@ -420,5 +428,145 @@ describe('setting up, inviting and signing in', () => {
     }
     const all = JSON.stringify(await t.db.selectFrom('audit_events').selectAll().execute());
     expect(all).not.toContain('example.org');
+  });
+});
+
+describe('who may grant what, and who may hold an API token', () => {
+  const now = () => clock;
+  /** A complete session, just re-authenticated, for calling the use cases directly. */
+  const sessionOf = (actor: Actor): CurrentSession => ({
+    idHash: `synthetic-${actor.userId}`,
+    userId: actor.userId,
+    stage: 'complete',
+    csrfToken: 'synthetic',
+    createdAt: now(),
+    reauthenticatedAt: now(),
+    actor,
+  });
+  const roleOf = async (id: string) =>
+    t.db.selectFrom('staff_users').select(['role', 'regions']).where('id', '=', id).executeTakeFirstOrThrow();
+  let provider: string;
+  let host: string;
+  let state: Actor;
+  let providerAdmin: Actor;
+  let hostAdmin: Actor;
+
+  beforeAll(async () => {
+    const deps = { db: t.db, keyring: ctx.keyring };
+    provider = await addOrganization(t.db, 'Synthetic Provider', 'service_provider');
+    host = await addOrganization(t.db, 'Synthetic Host', 'navigator_host');
+    state = (
+      await addStaff(deps, 'state_admin', [], {
+        organizationId: await addOrganization(t.db, 'State', 'state_agency'),
+      })
+    ).actor;
+    providerAdmin = (await addStaff(deps, 'org_admin', [], { organizationId: provider })).actor;
+    hostAdmin = (await addStaff(deps, 'org_admin', [], { organizationId: host })).actor;
+  });
+
+  it('refuses an organization administrator a navigator, a region or an administrator, by invitation', async () => {
+    const ask = (actor: Actor, organizationId: string, role: Role, regions: string[] = []) =>
+      inviteUser(ctx, actor, { email: `${randomUUID()}@example.org`, role, organizationId, regions }, origin);
+    await expect(ask(providerAdmin, provider, 'navigator', ['west-metro'])).rejects.toMatchObject({
+      code: 'invalid',
+    });
+    await expect(ask(hostAdmin, host, 'navigator', ['west-metro'])).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(ask(hostAdmin, host, 'org_admin')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(ask(hostAdmin, host, 'child_protection')).rejects.toMatchObject({ code: 'invalid' });
+    await expect(ask(hostAdmin, host, 'provider_staff', ['west-metro'])).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('Only regional navigators have regions'),
+    });
+    const staff = await ask(hostAdmin, host, 'provider_staff');
+    expect(await roleOf(staff.userId)).toEqual({ role: 'provider_staff', regions: [] });
+    // A state administrator: a navigator in a navigator host, in regions that exist only.
+    await expect(ask(state, host, 'navigator', ['atlantis'])).rejects.toMatchObject({ code: 'invalid' });
+    await expect(ask(state, provider, 'navigator', ['west-metro'])).rejects.toMatchObject({
+      code: 'invalid',
+    });
+    const navigator = await ask(state, host, 'navigator', ['west-metro', 'west-metro']);
+    expect(await roleOf(navigator.userId)).toEqual({ role: 'navigator', regions: ['west-metro'] });
+  });
+
+  it('lets nobody change their own role, and an organization administrator only roles they can give', async () => {
+    await expect(
+      changeRole(
+        ctx,
+        sessionOf(providerAdmin),
+        providerAdmin.userId,
+        { role: 'navigator', regions: ['west-metro'] },
+        origin,
+      ),
+    ).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('your own role') });
+    await expect(
+      changeRole(ctx, sessionOf(state), state.userId, { role: 'state_admin', regions: [] }, origin),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await roleOf(providerAdmin.userId)).role).toBe('org_admin');
+
+    const deps = { db: t.db, keyring: ctx.keyring };
+    const person = (await addStaff(deps, 'professional', [], { organizationId: host })).id;
+    await expect(
+      changeRole(ctx, sessionOf(hostAdmin), person, { role: 'navigator', regions: ['west-metro'] }, origin),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await changeRole(ctx, sessionOf(hostAdmin), person, { role: 'provider_staff', regions: [] }, origin);
+    expect(await roleOf(person)).toEqual({ role: 'provider_staff', regions: [] });
+    // A navigator's role is a state administrator's to change.
+    const navigator = (await addStaff(deps, 'navigator', ['west-metro'], { organizationId: host })).id;
+    await expect(
+      changeRole(ctx, sessionOf(hostAdmin), navigator, { role: 'professional', regions: [] }, origin),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      changeRole(ctx, sessionOf(state), navigator, { role: 'navigator', regions: ['atlantis'] }, origin),
+    ).rejects.toMatchObject({ code: 'invalid' });
+    await changeRole(ctx, sessionOf(state), navigator, { role: 'navigator', regions: ['southeast'] }, origin);
+    expect(await roleOf(navigator)).toEqual({ role: 'navigator', regions: ['southeast'] });
+  });
+
+  it('creates API tokens only for people who finished setting up, and refuses them after a two-factor reset', async () => {
+    const deps = { db: t.db, keyring: ctx.keyring };
+    const token = (userId: string) =>
+      createApiToken(ctx, 'system', { userId, scopes: ['sessions.manage'], expiresInDays: 1 }, origin);
+    // Invited, never signed in: no password.
+    const invited = await inviteUser(
+      ctx,
+      state,
+      { email: `${randomUUID()}@example.org`, role: 'professional', organizationId: host },
+      origin,
+    );
+    await expect(token(invited.userId)).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('not finished setting up'),
+    });
+    // A password but no two-step sign-in, in a role that sees personal data.
+    const navigator = await addStaff(deps, 'navigator', ['west-metro'], {
+      organizationId: host,
+      twoFactor: false,
+    });
+    await expect(token(navigator.id)).rejects.toMatchObject({ code: 'invalid' });
+    // A professional sees no personal data: a password is enough.
+    const professional = await addStaff(deps, 'professional', [], { organizationId: host, twoFactor: false });
+    expect(await actorFromBearer(ctx, (await token(professional.id)).token)).toMatchObject({
+      userId: professional.id,
+    });
+    // Set up completely; then an administrator resets two-step sign-in: the token stops working.
+    const complete = await addStaff(deps, 'navigator', ['west-metro'], { organizationId: host });
+    const issued = await token(complete.id);
+    expect(await actorFromBearer(ctx, issued.token)).toMatchObject({ userId: complete.id });
+    await resetTwoFactor(ctx, sessionOf(state), complete.id, origin);
+    expect(await actorFromBearer(ctx, issued.token)).toBeNull();
+    // A token made before set-up was finished (as earlier versions allowed) does not work either.
+    const early = newSecret('nwdt');
+    await t.db
+      .insertInto('api_tokens')
+      .values({
+        user_id: invited.userId,
+        token_hash: hashSecret(early),
+        scopes: ['sessions.manage'],
+        expires_at: new Date(clock.getTime() + 86_400_000),
+      })
+      .execute();
+    expect(await actorFromBearer(ctx, early)).toBeNull();
   });
 });

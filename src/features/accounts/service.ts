@@ -13,12 +13,16 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import {
+  GRANT_REFUSALS,
   POLICY,
   ROLES_WITH_PERSONAL_DATA,
   actorKind,
   can,
+  grantRefusal,
   type Action,
   type Actor,
+  type GrantRefusal,
+  type GrantRequest,
   type OrganizationType,
   type Role,
 } from '../../platform/access.ts';
@@ -334,9 +338,39 @@ async function createLink(
   return token;
 }
 
+/** Which of the given region ids are rows of the regions table (the only regions a person can hold). */
+export async function existingRegions(db: Database, regionIds: readonly string[]): Promise<Set<string>> {
+  if (regionIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('regions')
+    .select('id')
+    .where('id', 'in', [...regionIds])
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Grant refusals that are about who asks (403); the others are about what was asked (a form error). */
+const REFUSED_TO_GRANTER: readonly GrantRefusal[] = [
+  'own_account',
+  'not_permitted',
+  'role_not_grantable',
+  'current_role_not_grantable',
+];
+
+/** Applies the grant table (`grantRefusal` in access.ts) to an invitation or a change of role. */
+async function requireGrant(trx: Transaction<DB>, actor: Actor | 'system', request: GrantRequest) {
+  const refusal = grantRefusal(actor, request, await existingRegions(trx, request.regions));
+  if (refusal)
+    throw new AccountError(
+      REFUSED_TO_GRANTER.includes(refusal) ? 'forbidden' : 'invalid',
+      GRANT_REFUSALS[refusal],
+    );
+}
+
 /**
  * Invites a person: creates their account without a password and a single-use link (sent through the
- * outbox, and returned for the command line to print).
+ * outbox, and returned for the command line to print). The role and regions must be the actor's to
+ * give in that organization (the grant table in access.ts); the command line acts as `'system'`.
  */
 export async function inviteUser(
   ctx: AccountsContext,
@@ -345,22 +379,22 @@ export async function inviteUser(
   origin: RequestOrigin,
 ): Promise<{ userId: string; link: string }> {
   if (actor !== 'system') requireAccess(actor, 'people.invite', { organizationId: input.organizationId });
-  if (actor !== 'system' && input.role === 'state_admin' && actor.role !== 'state_admin') {
-    throw new AccountError('forbidden', 'Only a state administrator can invite a state administrator.');
-  }
   const email = requireEmail(input.email);
-  const regions = input.role === 'navigator' ? [...new Set(input.regions ?? [])] : [];
-  if (input.role === 'navigator' && regions.length === 0)
-    throw new AccountError('invalid', 'A navigator needs at least one region.');
+  const regions = [...new Set(input.regions ?? [])];
   const now = nowOf(ctx);
   return ctx.db.transaction().execute(async (trx) => {
     const org = await trx
       .selectFrom('member_organizations')
-      .select(['id', 'name', 'disabled_at'])
+      .select(['id', 'name', 'type', 'disabled_at'])
       .where('id', '=', input.organizationId)
       .executeTakeFirst();
     if (!org || org.disabled_at)
       throw new AccountError('not_found', 'There is no such organisation, or it is disabled.');
+    await requireGrant(trx, actor, {
+      organization: { id: org.id, type: org.type },
+      role: input.role,
+      regions,
+    });
     const index = await emailIndex(ctx, email, trx);
     const existing = await trx
       .selectFrom('staff_users')
@@ -1367,7 +1401,10 @@ function requireReauthenticated(ctx: AccountsContext, session: CurrentSession): 
     throw new AccountError('reauthentication_required', 'Sign in again to do this.');
 }
 
-/** Changes a person's role and regions (a sensitive action). */
+/**
+ * Changes a person's role and regions (a sensitive action). Nobody changes their own; the actor must be
+ * able to give both the person's current role and the new one (the grant table in access.ts).
+ */
 export async function changeRole(
   ctx: AccountsContext,
   session: CurrentSession,
@@ -1376,14 +1413,23 @@ export async function changeRole(
   origin: RequestOrigin,
 ): Promise<void> {
   requireRoleMay(session.actor, 'people.manage');
+  if (userId.toLowerCase() === session.userId.toLowerCase())
+    throw new AccountError('forbidden', GRANT_REFUSALS.own_account);
   requireReauthenticated(ctx, session);
-  if (input.role === 'state_admin' && session.actor.role !== 'state_admin')
-    throw new AccountError('forbidden', 'Only a state administrator can make someone a state administrator.');
-  const regions = input.role === 'navigator' ? [...new Set(input.regions)] : [];
-  if (input.role === 'navigator' && regions.length === 0)
-    throw new AccountError('invalid', 'A navigator needs at least one region.');
+  const regions = [...new Set(input.regions)];
   await ctx.db.transaction().execute(async (trx) => {
     const row = await administered(trx, session.actor, userId);
+    const org = await trx
+      .selectFrom('member_organizations')
+      .select(['id', 'type'])
+      .where('id', '=', row.organization_id)
+      .executeTakeFirstOrThrow();
+    await requireGrant(trx, session.actor, {
+      organization: org,
+      role: input.role,
+      regions,
+      person: { userId: row.id, role: row.role, regions: row.regions },
+    });
     await trx
       .updateTable('staff_users')
       .set({ role: input.role, regions, updated_at: nowOf(ctx) })
@@ -1511,6 +1557,17 @@ export async function unlockUser(
 // ---------------------------------------------------------------------------------------------------
 // API tokens
 
+/**
+ * A person who may hold an API token: they chose a password and, where their role sees personal data,
+ * enrolled two-step sign-in. A token must not be a way around set-up (or around a two-factor reset).
+ */
+function setUpComplete(user: { role: Role; password_hash: string | null; totp_enabled_at: Date | null }) {
+  return (
+    user.password_hash !== null &&
+    (user.totp_enabled_at !== null || !ROLES_WITH_PERSONAL_DATA.includes(user.role))
+  );
+}
+
 /** Creates an API token for a person (shown once, stored hashed), scoped and expiring. */
 export async function createApiToken(
   ctx: AccountsContext,
@@ -1528,10 +1585,15 @@ export async function createApiToken(
   return ctx.db.transaction().execute(async (trx) => {
     const user = await trx
       .selectFrom('staff_users')
-      .select(['id', 'organization_id', 'disabled_at'])
+      .select(['id', 'organization_id', 'role', 'password_hash', 'totp_enabled_at', 'disabled_at'])
       .where('id', '=', input.userId)
       .executeTakeFirst();
     if (!user || user.disabled_at) throw new AccountError('not_found', 'There is no such active person.');
+    if (!setUpComplete(user))
+      throw new AccountError(
+        'invalid',
+        'This person has not finished setting up their account: they need a password and, for their role, two-step sign-in. Create the token after they have signed in and set these up.',
+      );
     const row = await trx
       .insertInto('api_tokens')
       .values({
@@ -1579,6 +1641,8 @@ export async function actorFromBearer(
       'u.regions',
       'u.organization_id',
       'u.disabled_at',
+      'u.password_hash',
+      'u.totp_enabled_at',
       'o.disabled_at as org_disabled_at',
     ])
     .where('t.token_hash', '=', hashSecret(token))
@@ -1588,7 +1652,8 @@ export async function actorFromBearer(
     row.revoked_at ||
     row.disabled_at ||
     row.org_disabled_at ||
-    row.expires_at.getTime() <= now.getTime()
+    row.expires_at.getTime() <= now.getTime() ||
+    !setUpComplete(row)
   )
     return null;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {

@@ -49,6 +49,9 @@ let orgA: string;
 let orgB: string;
 let personA: string;
 let personB: string;
+/** A navigator host and a professional in it (navigators belong to navigator hosts only). */
+let orgHost: string;
+let personH: string;
 
 const tokenOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);
 
@@ -184,6 +187,20 @@ beforeAll(async () => {
       origin,
     )
   ).userId;
+  orgHost = await createOrganization(
+    ctx,
+    adminActor,
+    { name: 'Synthetic Navigator Host H', type: 'navigator_host' },
+    origin,
+  );
+  personH = (
+    await inviteUser(
+      ctx,
+      adminActor,
+      { email: 'professional.h@example.org', role: 'professional', organizationId: orgHost },
+      origin,
+    )
+  ).userId;
 });
 
 afterAll(async () => {
@@ -312,7 +329,7 @@ describe('people', () => {
       ['email', 'navigator.new@example.org'],
       ['displayName', 'New Navigator'],
       ['role', 'navigator'],
-      ['organization', orgA],
+      ['organization', orgHost],
       ['regions', region ?? ''],
     ]);
     expect(res.status).toBe(200);
@@ -324,7 +341,7 @@ describe('people', () => {
     try {
       const emailed = await post('/staff/admin/people/invite', orgAdmin, [
         ['email', 'trainer.new@example.org'],
-        ['role', 'trainer'],
+        ['role', 'professional'],
       ]);
       expect(emailed.status).toBe(200);
       const html = await emailed.text();
@@ -342,7 +359,7 @@ describe('people', () => {
     const res = await post('/staff/admin/people/invite', stateAdmin, [
       ['email', 'navigator.two@example.org'],
       ['role', 'navigator'],
-      ['organization', orgA],
+      ['organization', orgHost],
     ]);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('href="#regions"');
@@ -399,9 +416,16 @@ describe('people', () => {
     const page = await (await get(`/staff/admin/people/${personA}?done=role`, stateAdmin)).text();
     expect(page).toContain('Role and regions saved');
 
-    const noRegion = await post(`/staff/admin/people/${personA}/role`, stateAdmin, [['role', 'navigator']]);
+    const noRegion = await post(`/staff/admin/people/${personH}/role`, stateAdmin, [['role', 'navigator']]);
     expect(noRegion.status).toBe(400);
     expect(await noRegion.text()).toContain('href="#regions"');
+    // A shelter has no navigators, whoever asks.
+    const notHere = await post(`/staff/admin/people/${personA}/role`, stateAdmin, [
+      ['role', 'navigator'],
+      ['regions', 'west-metro'],
+    ]);
+    expect(notHere.status).toBe(400);
+    expect(await notHere.text()).toContain('This type of organization does not have that role');
   });
 
   it('disables a person, audited, and refuses disabling oneself', async () => {
@@ -425,6 +449,36 @@ describe('people', () => {
     const unlocked = await post(`/staff/admin/people/${personB}/unlock`, stateAdmin, []);
     expect(unlocked.status).toBe(303);
     expect(await auditCount('staff.unlock', personB)).toBe(1);
+  });
+
+  it('offers an organization administrator only the roles they may give, and no regions', async () => {
+    const html = await (await get('/staff/admin/people', orgAdmin)).text();
+    const offered = [...html.matchAll(/<option value="([a-z_]+)"/g)].map((m) => m[1]);
+    expect(offered).toEqual(['provider_staff', 'professional']);
+    expect(html).not.toContain('name="regions"');
+    // On their own page: no role form at all.
+    const own = await (await get(`/staff/admin/people/${orgAdmin.userId}`, orgAdmin)).text();
+    expect(own).not.toContain(`action="/staff/admin/people/${orgAdmin.userId}/role"`);
+    expect(own).toContain('You cannot change your own role or regions');
+    // A state administrator chooses among every role, and regions.
+    const all = await (await get('/staff/admin/people', stateAdmin)).text();
+    expect(all).toContain('value="navigator"');
+    expect(all).toContain('name="regions"');
+  });
+
+  it('refuses an organization administrator who makes themselves a navigator', async () => {
+    const res = await post(`/staff/admin/people/${orgAdmin.userId}/role`, orgAdmin, [
+      ['role', 'navigator'],
+      ['regions', 'west-metro'],
+    ]);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('You cannot change your own role or regions');
+    const row = await t.deps.db
+      .selectFrom('staff_users')
+      .select(['role', 'regions'])
+      .where('id', '=', orgAdmin.userId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ role: 'org_admin', regions: [] });
   });
 
   it('reads of one person are audited', async () => {
@@ -466,6 +520,42 @@ describe('the audit log', () => {
     expect(html).toContain('staff.invite');
     expect(html).not.toContain('setup.completed');
     expect(html).not.toContain('organization.disable');
+  });
+
+  it('withholds the ids of young people’s records from an organisation administrator', async () => {
+    const caseId = '6f1c2a4e-0b7d-4c1e-9a35-2d8e7f6a1b90';
+    const referralId = '0d9e8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
+    await t.deps.db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        actorKind: 'user',
+        actorUserId: orgAdmin.userId,
+        action: 'referral.read',
+        subjectType: 'referral',
+        subjectId: referralId,
+        organizationId: orgA,
+        details: { case: caseId, side: 'receiver', consent: null, cases: [caseId] },
+      }),
+    );
+    const page = await (await get('/staff/admin/audit?action=referral.read', orgAdmin)).text();
+    expect(page).toContain('referral.read');
+    expect(page).toContain('(id withheld)');
+    for (const id of [caseId, referralId]) {
+      expect(page).not.toContain(id);
+      expect(page).not.toContain(id.slice(0, 8));
+    }
+    const api = await app.request('/api/v1/audit-events?action=referral.read', {
+      headers: { Cookie: cookie(orgAdmin) },
+    });
+    expect(api.status).toBe(200);
+    const body = await api.text();
+    expect(body).toContain('referral.read');
+    expect(body).not.toContain(caseId);
+    expect(body).not.toContain(referralId);
+    // Staff ids stay: the administrator sees who did it.
+    expect(body).toContain(orgAdmin.userId);
+    // A state administrator sees every id.
+    const full = await (await get('/staff/admin/audit?action=referral.read', stateAdmin)).text();
+    expect(full).toContain(caseId);
   });
 
   it('answers 400 with the field linked when a filter is wrong', async () => {

@@ -11,20 +11,28 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import {
+  GRANT_REFUSALS,
   ORGANIZATION_TYPES,
+  REGIONAL_ROLES,
   ROLES,
   ROLE_NAMES,
   can,
+  grantRefusal,
+  grantRefusalField,
+  grantableRoles,
   type Action,
   type Actor,
+  type GrantRequest,
   type OrganizationType,
   type Role,
   type Target,
 } from '../../platform/access.ts';
 import {
+  WITHHELD,
   exportAuditCsv,
   listAudit,
   recordAudit,
+  withholdRecordIds,
   type AuditCsvFilters,
   type AuditEvent,
 } from '../../platform/audit/audit.ts';
@@ -207,10 +215,6 @@ const isRole = (value: string): value is Role => (ROLES as readonly string[]).in
 const isOrganizationType = (value: string): value is OrganizationType =>
   Object.prototype.hasOwnProperty.call(ORGANIZATION_TYPES, value);
 
-/** Roles the actor may give: only a state administrator can make another. */
-const grantableRoles = (actor: Actor): Role[] =>
-  ROLES.filter((r) => r !== 'state_admin' || actor.role === 'state_admin');
-
 const RegionChoices: FC<{ regions: { id: string; name: string }[]; checked: string[]; id: string }> = ({
   regions,
   checked,
@@ -240,15 +244,50 @@ function regionNames(deps: AppDeps, ids: readonly string[]): string {
 
 const statusOf = (u: StaffUser): string => (u.disabled ? 'Disabled' : u.active ? 'Active' : 'Invited');
 
-/** Unknown regions are refused rather than stored. */
-function checkRegions(deps: AppDeps, role: Role, regions: string[], field: string): FieldError[] {
-  if (role !== 'navigator') return [];
-  const known = deps.geography.get().regions;
-  if (regions.length === 0)
-    return [{ field, message: 'Choose at least one region for a regional navigator.' }];
-  if (regions.some((r) => !known.has(r))) return [{ field, message: 'Choose regions from the list.' }];
-  return [];
+/** The organization someone belongs to or is invited into, as the grant table needs it. */
+async function organizationForGrant(deps: AppDeps, id: string): Promise<GrantRequest['organization'] | null> {
+  if (!UUID.test(id)) return null;
+  const row = await deps.db
+    .selectFrom('member_organizations')
+    .select(['id', 'type', 'disabled_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && !row.disabled_at ? { id: row.id, type: row.type } : null;
 }
+
+/** A person's organization, role and regions (no personal data), when the actor may manage them. */
+async function personForGrant(
+  deps: AppDeps,
+  actor: Actor,
+  id: string,
+): Promise<{
+  organization: GrantRequest['organization'];
+  person: NonNullable<GrantRequest['person']>;
+} | null> {
+  const row = await deps.db
+    .selectFrom('staff_users as u')
+    .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
+    .select(['u.id', 'u.role', 'u.regions', 'o.id as organization_id', 'o.type'])
+    .where('u.id', '=', id)
+    .executeTakeFirst();
+  if (!row || !can(actor, 'people.manage', { organizationId: row.organization_id })) return null;
+  return {
+    organization: { id: row.organization_id, type: row.type },
+    person: { userId: row.id, role: row.role, regions: row.regions },
+  };
+}
+
+/**
+ * The grant table's answer, as a form error beside the field it is about (the use case applies the
+ * same rule again, against the regions table itself).
+ */
+function grantErrors(deps: AppDeps, actor: Actor, request: GrantRequest): FieldError[] {
+  const regions = new Set(deps.geography.get().regions.keys());
+  const refusal = grantRefusal(actor, request, regions);
+  return refusal ? [{ field: grantRefusalField(refusal), message: GRANT_REFUSALS[refusal] }] : [];
+}
+
+const offersRegions = (roles: readonly Role[]) => roles.some((r) => REGIONAL_ROLES.includes(r));
 
 // ---------------------------------------------------------------------------------------------------
 // Organisations
@@ -436,8 +475,10 @@ const InviteForm: FC<{
   actor: Actor;
   organizations: { id: string; name: string; disabled: boolean }[];
   regions: { id: string; name: string }[];
+  /** The roles the actor may give (in their own organization, or in some organization). */
+  roles: Role[];
   values: InviteValues;
-}> = ({ frame, actor, organizations, regions, values }) => {
+}> = ({ frame, actor, organizations, regions, roles, values }) => {
   const mayChooseOrganization = can(actor, 'people.invite', {});
   const own = organizations.find((o) => o.id === actor.organizationId);
   return (
@@ -461,7 +502,7 @@ const InviteForm: FC<{
       <label for="role">Role</label>
       <select id="role" name="role" required>
         <option value="">Choose a role</option>
-        {grantableRoles(actor).map((r) => (
+        {roles.map((r) => (
           <option value={r} selected={r === values.role}>
             {ROLE_NAMES[r]}
           </option>
@@ -484,7 +525,9 @@ const InviteForm: FC<{
       ) : (
         <p>They will join {own?.name ?? 'your organisation'}.</p>
       )}
-      <RegionChoices regions={regions} checked={values.regions} id="regions" />
+      {offersRegions(roles) ? (
+        <RegionChoices regions={regions} checked={values.regions} id="regions" />
+      ) : null}
       <p>
         <button type="submit">Send invitation</button>
       </p>
@@ -565,12 +608,20 @@ async function peoplePage(
           actor={actor}
           organizations={organizations}
           regions={regionList(deps)}
+          roles={await invitableRoles(deps, actor)}
           values={state.values}
         />
       ) : null}
     </StaffLayout>,
     state.status,
   );
+}
+
+/** The roles the invitation form offers: in any organization, or in the actor's own. */
+async function invitableRoles(deps: AppDeps, actor: Actor): Promise<Role[]> {
+  if (can(actor, 'people.invite', {})) return grantableRoles(actor, null);
+  const own = await organizationForGrant(deps, actor.organizationId);
+  return own ? grantableRoles(actor, own) : [];
 }
 
 function inviteErrorField(error: AccountError): string {
@@ -602,11 +653,13 @@ async function inviteAction(c: Context, deps: AppDeps): Promise<Response> {
   else if (CONTROL.test(values.displayName))
     errors.push({ field: 'displayName', message: 'Use letters, numbers, spaces and punctuation only.' });
   const role = values.role;
-  if (!isRole(role) || !grantableRoles(actor).includes(role))
-    errors.push({ field: 'role', message: 'Choose a role from the list.' });
+  if (!isRole(role)) errors.push({ field: 'role', message: 'Choose a role from the list.' });
   if (!UUID.test(values.organization))
     errors.push({ field: 'organization', message: 'Choose an organisation.' });
-  if (isRole(role)) errors.push(...checkRegions(deps, role, values.regions, 'regions'));
+  const organization = await organizationForGrant(deps, values.organization);
+  // An unknown or disabled organization is the use case's to report, beside its field.
+  if (isRole(role) && organization)
+    errors.push(...grantErrors(deps, actor, { organization, role, regions: values.regions }));
   if (errors.length === 0 && isRole(role)) {
     try {
       const { userId, link } = await inviteUser(
@@ -669,7 +722,9 @@ const PersonView: FC<{
   errors: FieldError[];
   done: string | null;
   roleValues: { role: string; regions: string[] };
-}> = ({ frame, deps, actor, person, organizationName, errors, done, roleValues }) => {
+  /** The roles the actor may give this person (none for themselves, or beyond the actor). */
+  roles: Role[];
+}> = ({ frame, deps, actor, person, organizationName, errors, done, roleValues, roles }) => {
   const base = `/staff/admin/people/${person.id}`;
   const self = person.id === actor.userId;
   return (
@@ -710,25 +765,33 @@ const PersonView: FC<{
         </tbody>
       </table>
 
-      <form method="post" action={`${base}/role`} aria-labelledby="role-h" novalidate>
-        <h2 id="role-h">Change role and regions</h2>
-        <p class="hint">
-          You may be asked to sign in again first. Their sessions end, so the change applies at once.
-        </p>
-        <CsrfField token={frame.csrf} />
-        <label for="role">Role</label>
-        <select id="role" name="role" required>
-          {grantableRoles(actor).map((r) => (
-            <option value={r} selected={r === roleValues.role}>
-              {ROLE_NAMES[r]}
-            </option>
-          ))}
-        </select>
-        <RegionChoices regions={regionList(deps)} checked={roleValues.regions} id="regions" />
-        <p>
-          <button type="submit">Save role and regions</button>
-        </p>
-      </form>
+      <h2 id="role-h">Change role and regions</h2>
+      {self ? (
+        <p>{GRANT_REFUSALS.own_account}</p>
+      ) : roles.length === 0 ? (
+        <p>{GRANT_REFUSALS.current_role_not_grantable}</p>
+      ) : (
+        <form method="post" action={`${base}/role`} aria-labelledby="role-h" novalidate>
+          <p class="hint">
+            You may be asked to sign in again first. Their sessions end, so the change applies at once.
+          </p>
+          <CsrfField token={frame.csrf} />
+          <label for="role">Role</label>
+          <select id="role" name="role" required>
+            {roles.map((r) => (
+              <option value={r} selected={r === roleValues.role}>
+                {ROLE_NAMES[r]}
+              </option>
+            ))}
+          </select>
+          {offersRegions(roles) ? (
+            <RegionChoices regions={regionList(deps)} checked={roleValues.regions} id="regions" />
+          ) : null}
+          <p>
+            <button type="submit">Save role and regions</button>
+          </p>
+        </form>
+      )}
 
       <h2 id="status-h">Access</h2>
       {self ? (
@@ -809,6 +872,7 @@ async function personPage(
     return notFoundPage(c, g.frame, 'Person', '/staff/admin/people');
   }
   const done = state.status === 200 ? (PERSON_DONE[c.req.query('done') ?? ''] ?? null) : null;
+  const grant = await personForGrant(deps, g.session.actor, person.id);
   return renderPage(
     c,
     <PersonView
@@ -820,6 +884,7 @@ async function personPage(
       errors={state.errors}
       done={done}
       roleValues={state.roleValues ?? { role: person.role, regions: person.regions }}
+      roles={grant ? grantableRoles(g.session.actor, grant.organization, grant.person) : []}
     />,
     state.status,
   );
@@ -852,10 +917,15 @@ async function personChangeAction(c: Context, deps: AppDeps, change: PersonChang
         const form = await readForm(c);
         roleValues = { role: formText(form, 'role'), regions: formList(form, 'regions') };
         const role = roleValues.role;
-        if (!isRole(role) || !grantableRoles(g.session.actor).includes(role)) {
+        if (!isRole(role)) {
           errors.push({ field: 'role', message: 'Choose a role from the list.' });
         } else {
-          errors.push(...checkRegions(deps, role, roleValues.regions, 'regions'));
+          // Someone the actor may not manage is the use case's to answer (404, like an unknown id).
+          const grant = await personForGrant(deps, g.session.actor, id);
+          if (grant)
+            errors.push(
+              ...grantErrors(deps, g.session.actor, { ...grant, role, regions: roleValues.regions }),
+            );
           if (errors.length === 0)
             await changeRole(ctx, g.session, id, { role, regions: roleValues.regions }, origin);
         }
@@ -1022,7 +1092,7 @@ const AuditRow: FC<{ e: AuditEvent }> = ({ e }) => (
     </td>
     <td>
       {e.subjectType ?? ''}
-      {e.subjectId ? ` ${shortId(e.subjectId)}` : ''}
+      {e.subjectId === WITHHELD ? ' (id withheld)' : e.subjectId ? ` ${shortId(e.subjectId)}` : ''}
     </td>
     <td>{e.ip ?? ''}</td>
     <td>{e.reason ?? ''}</td>
@@ -1051,7 +1121,9 @@ async function auditPage(c: Context, deps: AppDeps): Promise<Response> {
       <ErrorSummary errors={errors} />
       <p>
         Every sign-in, permission change, export and read or change of personal data, newest first.
-        {everyone ? null : ' You see the events of your organisation.'}
+        {everyone
+          ? null
+          : " You see the events of your organization, without the ids of young people's records."}
       </p>
       <form method="get" action="/staff/admin/audit" aria-labelledby="audit-filter-h" novalidate>
         <h2 id="audit-filter-h">Filter events</h2>
@@ -1129,7 +1201,8 @@ async function auditPage(c: Context, deps: AppDeps): Promise<Response> {
         </thead>
         <tbody>
           {result.events.map((e) => (
-            <AuditRow e={e} />
+            // Without statewide access, the ids of young people's records are withheld.
+            <AuditRow e={everyone ? e : withholdRecordIds(e)} />
           ))}
         </tbody>
       </table>

@@ -49,6 +49,12 @@ beforeAll(async () => {
     )
   ).userId;
   orgAdmin = { userId: orgAdminId, role: 'org_admin', organizationId: org, regions: [] };
+  // As if both had accepted their invitation and enrolled two-step sign-in: only then may they hold tokens.
+  await t.deps.db
+    .updateTable('staff_users')
+    .set({ password_hash: 'not-used-in-this-test', totp_enabled_at: new Date() })
+    .where('id', 'in', [adminId, orgAdminId])
+    .execute();
 });
 afterAll(async () => {
   await t.close();

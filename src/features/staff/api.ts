@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { ROLE_NAMES, can } from '../../platform/access.ts';
-import { listAudit } from '../../platform/audit/audit.ts';
+import { listAudit, withholdRecordIds } from '../../platform/audit/audit.ts';
 import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../help/schema.ts';
 import { apiActor, notPermitted, unauthorised } from './api-support.ts';
@@ -48,7 +48,8 @@ const auditRoute = createRoute({
   method: 'get',
   path: '/api/v1/audit-events',
   tags: ['Staff'],
-  summary: 'Browse the audit log (newest first; organisation administrators see their organisation only)',
+  summary:
+    "Browse the audit log (newest first; organization administrators see their organization's events only, without the ids of young people's records)",
   security: [{ bearer: [] }],
   request: { query: AuditQuery },
   responses: {
@@ -98,8 +99,10 @@ export const staffApi: Feature = (app, deps, policies) => {
       ...q,
       ...(everywhere ? {} : { organizationId: actor.organizationId }),
     });
+    // Without statewide access, the ids of young people's records are withheld.
+    const events = everywhere ? page.events : page.events.map(withholdRecordIds);
     return c.json(
-      { events: page.events as unknown as Record<string, unknown>[], nextBefore: page.nextBefore },
+      { events: events as unknown as Record<string, unknown>[], nextBefore: page.nextBefore },
       200,
     );
   });

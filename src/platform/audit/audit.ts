@@ -4,6 +4,8 @@
  *
  * - `recordAudit` appends inside the caller's transaction (the event commits with the change).
  * - `listAudit` browses; `auditCsv` / `auditCsvStream` / `exportAuditCsv` export.
+ * - `withholdRecordIds` (withhold.ts) hides the ids of young people's records from viewers without
+ *   statewide access.
  * - `verifyAuditChain` (verify.ts) recomputes the chain; `auditVerifyCommand` is `nwd audit verify`.
  */
 export { recordAudit, AuditEventError, AUDIT_LOCK_KEY, type RecordedAudit } from './record.ts';
@@ -18,6 +20,7 @@ export {
   type AuditExportActor,
 } from './csv.ts';
 export type { AuditEvent } from './rows.ts';
+export { withholdRecordIds, WITHHELD } from './withhold.ts';
 export { PERSONAL_FIELD_NAMES, type ActorKind, type AuditEventInput, type AuditFilters } from './schema.ts';
 export type { AuditTables, AuditEventsTable } from './tables.ts';
 export {

@@ -6,8 +6,10 @@ import {
   DUMMY_HASH,
   PASSWORD_REASONS,
   burnVerification,
+  MIN_GUESSES,
   checkNewPassword,
   commonPasswords,
+  estimateGuesses,
   hashPassword,
   needsRehash,
   verifyPassword,
@@ -158,10 +160,80 @@ describe('checkNewPassword', () => {
     expect(refused('aaaaaabbbbbbcc')).toBeUndefined();
   });
 
+  it('refuses keyboard patterns, repetitive and sequential strings and words about the service', () => {
+    // Found by an outside test: each of these was accepted.
+    expect(checkNewPassword('qwertyuiopas')).toEqual({ ok: false, reason: PASSWORD_REASONS.keyboard });
+    expect(checkNewPassword('zxcvbnmasdfg')).toEqual({ ok: false, reason: PASSWORD_REASONS.keyboard });
+    expect(checkNewPassword('aaaaaaaaaaab')).toEqual({ ok: false, reason: PASSWORD_REASONS.repetitive });
+    expect(checkNewPassword('111111111112')).toEqual({ ok: false, reason: PASSWORD_REASONS.repetitive });
+    expect(checkNewPassword('trafficking123')).toEqual({ ok: false, reason: PASSWORD_REASONS.serviceWords });
+    // Their neighbours.
+    expect(checkNewPassword('mnbvcxzlkjhg')).toEqual({ ok: false, reason: PASSWORD_REASONS.keyboard });
+    expect(checkNewPassword('741258963147')).toEqual({ ok: false, reason: PASSWORD_REASONS.keyboard }); // the number pad
+    expect(checkNewPassword('asdfghjkl;zxc')).toEqual({ ok: false, reason: PASSWORD_REASONS.keyboard });
+    expect(checkNewPassword('Trafficking2024!')).toEqual({
+      ok: false,
+      reason: PASSWORD_REASONS.serviceWords,
+    });
+    expect(checkNewPassword('gnikciffart!!!')).toEqual({ ok: false, reason: PASSWORD_REASONS.serviceWords }); // reversed
+    expect(checkNewPassword('zzzzzzzzzzzzzzzy')).toEqual({ ok: false, reason: PASSWORD_REASONS.repetitive });
+    expect(checkNewPassword('abcdefghijk9')).toEqual({ ok: false, reason: PASSWORD_REASONS.repetitive });
+    expect(checkNewPassword('aaaaaaaabbbbbbb')).toEqual({ ok: false, reason: PASSWORD_REASONS.repetitive });
+  });
+
+  it('still accepts passphrases, long random strings and words about the service among others', () => {
+    for (const password of [
+      PASSPHRASE,
+      'copper lantern meadow orbit',
+      'correct horse battery staple orbit',
+      'amber kestrel quarry lantern',
+      'Plum-Harbor-Lantern-7731-Qxv',
+      'qzvtmkrwplxh',
+      'trafficking prevention tuesday lunch',
+      'my keyboard says qwerty often today',
+      'Vb7#qL2!xR9m',
+    ]) {
+      expect(refused(password), password).toBeUndefined();
+    }
+  });
+
+  it('estimates guesses as zxcvbn does: the cheapest combination of patterns', () => {
+    const row = estimateGuesses('qwertyuiopas');
+    expect(row.guesses).toBeLessThan(1e5);
+    expect(row.sequence[0]).toEqual({ pattern: 'dictionary', token: 'qwertyuiop' });
+    expect(estimateGuesses('zxcvbnmasdfg').found).toContainEqual({ pattern: 'spatial', token: 'zxcvbnm' });
+    expect(estimateGuesses('aaaaaaaaaaab').sequence).toEqual([
+      { pattern: 'repeat', token: 'aaaaaaaaaaa' },
+      { pattern: 'bruteforce', token: 'b' },
+    ]);
+    expect(estimateGuesses('trafficking123').sequence).toEqual([
+      { pattern: 'service', token: 'trafficking' },
+      { pattern: 'sequence', token: '123' },
+    ]);
+    expect(estimateGuesses('spring 1987 roses').found).toContainEqual({ pattern: 'year', token: '1987' });
+    // Capitals add a little; random characters a lot; unrelated words more still.
+    expect(estimateGuesses('Trafficking').guesses).toBeGreaterThan(estimateGuesses('trafficking').guesses);
+    expect(estimateGuesses('qzvtmkrwplxh').guesses).toBeGreaterThanOrEqual(1e12);
+    expect(estimateGuesses(PASSPHRASE).guesses).toBeGreaterThan(1e20);
+    expect(MIN_GUESSES).toBe(1e8);
+  });
+
+  it('estimates the longest passwords quickly', () => {
+    const started = performance.now();
+    for (const password of ['ab'.repeat(64), 'qwerty'.repeat(21), 'velvet harbour quince tram '.repeat(4)])
+      estimateGuesses(password);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it('gives reasons in plain words', () => {
     expect(refused('password')).toMatch(/^Use at least 12 characters\./);
     expect(PASSWORD_REASONS.common).toBe(
       'This password is on a list of passwords that attackers try first. Choose another — a few unrelated words work well.',
     );
+    // Each says what is wrong and what to do instead.
+    for (const reason of ['serviceWords', 'keyboard', 'repetitive', 'commonWords', 'guessable'] as const) {
+      expect(PASSWORD_REASONS[reason]).toMatch(/^This password /);
+      expect(PASSWORD_REASONS[reason]).toMatch(/choose another|make it longer/i);
+    }
   });
 });
