@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/ui/*.js'],
+    files: ['src/web/*.js'],
     languageOptions: { globals: { document: 'readonly', location: 'readonly', window: 'readonly' } },
   },
 );

@@ -7,8 +7,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coordinationContext, createTask, localDateTimeValue } from '../src/features/cases/tasks.ts';
-import { ORIGIN, addCase } from '../src/features/cases/tasks-testing.ts';
+import { coordinationContext, createTask, localDateTimeValue } from '../src/features/tasks/service.ts';
+import { ORIGIN, addCase } from '../src/features/tasks/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addStaff, type TestStaff } from '../test/staff.ts';
 import {

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addItem } from '../src/features/intake/queue-testing.ts';
+import { addItem } from '../src/features/queue/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addStaff, type TestStaff } from '../test/staff.ts';
 import {

@@ -7,8 +7,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addPerson } from '../src/features/cases/referrals-testing.ts';
-import { addItem } from '../src/features/intake/queue-testing.ts';
+import { addPerson } from '../src/features/referrals/testing.ts';
+import { addItem } from '../src/features/queue/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
 import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './browser.ts';

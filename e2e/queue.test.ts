@@ -5,8 +5,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escalateDue, DEFAULT_ESCALATION } from '../src/features/intake/escalation.ts';
-import { addItem } from '../src/features/intake/queue-testing.ts';
+import { escalateDue, DEFAULT_ESCALATION } from '../src/features/queue/jobs.ts';
+import { addItem } from '../src/features/queue/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addStaff, type TestStaff } from '../test/staff.ts';
 import {

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCase, addPerson } from '../src/features/cases/referrals-testing.ts';
+import { addCase, addPerson } from '../src/features/referrals/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
 import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './browser.ts';

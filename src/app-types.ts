@@ -6,13 +6,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import type { GeographyCache } from './features/help/repository.ts';
+import type { GeographyCache } from './features/help/queries.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import type { Logger } from './platform/log.ts';
 import type { PackRules } from './pack/rules.ts';
 import type { SiteOrigin } from './platform/mail/index.ts';
 import type { PolicyRegistry } from './platform/policy.ts';
-import type { PageFrame } from './ui/layout.tsx';
+import type { PageFrame } from './web/public-layout.tsx';
 import type { Context } from 'hono';
 
 export interface AppDeps {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../src/app.ts';
 import type { AppDeps } from '../src/app-types.ts';
-import { GeographyCache } from '../src/features/help/repository.ts';
+import { GeographyCache } from '../src/features/help/queries.ts';
 import { loadPackRules } from '../src/pack/rules.ts';
 import { Keyring, generateMasterKey, type MasterKey } from '../src/platform/crypto/index.ts';
 import { createLogger } from '../src/platform/log.ts';

@@ -27,14 +27,14 @@ import {
   sessionFromToken,
   signInWithPassword,
 } from '../src/features/accounts/service.ts';
-import { accountsContext } from '../src/features/staff/web.ts';
+import { accountsContext } from '../src/web/session.ts';
 import { totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
-import { addItem } from '../src/features/intake/queue-testing.ts';
-import { addCase } from '../src/features/cases/tasks-testing.ts';
-import { coordinationContext, createTask } from '../src/features/cases/tasks.ts';
+import { addItem } from '../src/features/queue/testing.ts';
+import { addCase } from '../src/features/tasks/testing.ts';
+import { coordinationContext, createTask } from '../src/features/tasks/service.ts';
 import { openCase } from '../src/features/cases/service.ts';
-import { recordConsent } from '../src/features/cases/consents.ts';
-import { createReferral } from '../src/features/cases/referrals.ts';
+import { recordConsent } from '../src/features/consents/service.ts';
+import { createReferral } from '../src/features/referrals/service.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import type { Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';

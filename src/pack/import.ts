@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { bumpDataVersion, saveService } from '../features/directory/repository.ts';
+import { bumpDataVersion, saveService } from '../features/directory/queries.ts';
 import { validateHsdsService } from '../features/directory/hsds-validate.ts';
 import { countySlug } from '../features/help/names.ts';
 import { loadPack, PackError, type Pack } from './load.ts';

@@ -4,6 +4,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
 
 export interface Problem {
   type?: string;
@@ -57,3 +58,20 @@ export async function readJsonBody(c: Context, what: string): Promise<{ json: un
     return badRequest(c, 'body', 'The body is not valid JSON.');
   }
 }
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    field: z.string().optional(),
+    suggestions: z.array(z.string()).optional(),
+  })
+  .openapi('Problem');
+
+/** An OpenAPI response documented as problem details. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});

@@ -10,7 +10,7 @@ import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import type { Action } from '../../platform/access.ts';
 import { createApiToken } from '../accounts/service.ts';
-import { addItem } from '../intake/queue-testing.ts';
+import { addItem } from '../queue/testing.ts';
 
 let t: TestApp;
 let navigator: TestStaff;

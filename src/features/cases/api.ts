@@ -9,9 +9,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { badRequest, jsonBodyLimit, problem, readJsonBody } from '../../platform/problem.ts';
-import { problemResponse } from '../help/schema.ts';
-import { apiCaller, refusalProblem } from '../staff/api-support.ts';
-import { requestOrigin } from '../staff/web.ts';
+import { problemResponse } from '../../platform/problem.ts';
+import { apiCaller, refusalProblem } from '../../web/api.ts';
+import { requestOrigin } from '../../web/session.ts';
 import { CaseError, CasePersonalSchema, caseScopeOf } from './core.ts';
 import {
   CONTACT_METHODS,

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
-import { addItem } from '../intake/queue-testing.ts';
+import { addItem } from '../queue/testing.ts';
 import { CaseError } from './core.ts';
 import {
   CaseInputError,

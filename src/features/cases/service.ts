@@ -17,8 +17,8 @@ import type { DB } from '../../db/types.ts';
 import { actorKind, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { openPayload, type IntakePayload } from '../intake/payload.ts';
-import { openItem, staffNames } from '../intake/queue.ts';
-import { addNotification } from '../staff/notify.ts';
+import { openItem, staffNames } from '../queue/service.ts';
+import { addNotification } from '../notifications/service.ts';
 import { ageBandOf } from '../intake/service.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import {

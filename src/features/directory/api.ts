@@ -5,9 +5,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { problem } from '../../platform/problem.ts';
-import { problemResponse } from '../help/schema.ts';
+import { problemResponse } from '../../platform/problem.ts';
 import { hsdsPage, withoutConfidentialAddress } from './hsds.ts';
-import { allServicesHsds, findService, searchServices, type ServiceRow } from './repository.ts';
+import { allServicesHsds, findService, searchServices, type ServiceRow } from './queries.ts';
 import { ServiceFiltersSchema, toServiceQuery } from './schema.ts';
 
 const HsdsServiceSchema = z.record(z.string(), z.unknown()).openapi('HsdsService', {

@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { findCounty, inEffect, parseCountyInput, todayIn, type Geography } from '../help/rules.ts';
 import { GENDERS_SERVED, PROGRAM_TYPES } from './taxonomy.ts';
-import type { ServiceQuery } from './repository.ts';
+import type { ServiceQuery } from './queries.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', 'yes', 'no'])

@@ -4,10 +4,10 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { problem } from '../../platform/problem.ts';
+import { problem, problemResponse } from '../../platform/problem.ts';
 import { lookupNavigator } from './lookup.ts';
 import { todayIn, type Geography } from './rules.ts';
-import { NavigatorLookupSchema, NavigatorQuerySchema, problemResponse } from './schema.ts';
+import { NavigatorLookupSchema, NavigatorQuerySchema } from './schema.ts';
 
 export const navigatorsRoute = createRoute({
   method: 'get',

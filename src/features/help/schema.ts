@@ -92,20 +92,3 @@ export const NavigatorQuerySchema = z.object({
       description: 'Date (YYYY-MM-DD) for region boundaries; default today in Minnesota.',
     }),
 });
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    field: z.string().optional(),
-    suggestions: z.array(z.string()).optional(),
-  })
-  .openapi('Problem');
-
-/** An OpenAPI response documented as problem details. */
-export const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-});

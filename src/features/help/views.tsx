@@ -2,7 +2,7 @@
  * The help finder's page parts: the lines to call, the place search, and a navigator answer.
  */
 import type { FC } from 'hono/jsx';
-import { CallLink } from '../../ui/layout.tsx';
+import { CallLink } from '../../web/public-layout.tsx';
 import type { Lookup } from './lookup.ts';
 import type { CountyInfo, Line, NavigatorAnswer, OrganizationInfo } from './rules.ts';
 

@@ -6,9 +6,9 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { frameFor, type AppDeps } from '../../app-types.ts';
 import { isDatabaseUnavailable } from '../../db/database.ts';
-import { renderPage } from '../../platform/http.ts';
+import { renderPage } from '../../web/http.ts';
 import { problem } from '../../platform/problem.ts';
-import { Layout, UrgentLines } from '../../ui/layout.tsx';
+import { Layout, UrgentLines } from '../../web/public-layout.tsx';
 
 const isApi = (c: Context) => c.req.path.startsWith('/api/');
 

@@ -4,9 +4,9 @@
  */
 import type { Feature } from '../../app-types.ts';
 import { frameFor } from '../../app-types.ts';
-import { renderPage } from '../../platform/http.ts';
+import { renderPage } from '../../web/http.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { Layout } from '../../ui/layout.tsx';
+import { Layout } from '../../web/public-layout.tsx';
 import { summarise } from './describe.ts';
 
 export const pathwayPages: Feature = (app, deps, policies) => {

@@ -7,11 +7,11 @@ import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { App, AppDeps } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
-import { renderPage } from '../../platform/http.ts';
+import { renderPage } from '../../web/http.ts';
 import { staffAction, type PolicyRegistry } from '../../platform/policy.ts';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../staff/layout.tsx';
-import { Success, guardStaffPage, messagePage, type FieldError } from '../staff/page.tsx';
-import { requestOrigin } from '../staff/web.ts';
+import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../web/staff-layout.tsx';
+import { Success, guardStaffPage, messagePage, type FieldError } from '../../web/page.tsx';
+import { requestOrigin } from '../../web/session.ts';
 import { YES_NO_LABELS, YES_NO_UNKNOWN_LABELS } from './rules.ts';
 import { INSTRUMENT_ID, INSTRUMENT_VERSION, type Instrument, type Item, type Mapping } from './schema.ts';
 import {

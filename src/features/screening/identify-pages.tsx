@@ -10,14 +10,14 @@
  */
 import type { Context } from 'hono';
 import { frameFor, type AppDeps } from '../../app-types.ts';
-import { renderPage } from '../../platform/http.ts';
+import { renderPage } from '../../web/http.ts';
 import { PUBLIC, type PolicyRegistry } from '../../platform/policy.ts';
-import { Layout } from '../../ui/layout.tsx';
+import { Layout } from '../../web/public-layout.tsx';
 import type { App } from '../../app-types.ts';
 import { todayIn } from '../help/rules.ts';
 import { answerPathway, deadlineOf, parsePathwayInput, UNKNOWN_AGE_NOTE } from '../pathway/index.ts';
 import { ScreeningHandoffSchema, type PathwayAction, type ScreeningHandoff } from '../pathway/types.ts';
-import { ErrorSummary } from '../staff/layout.tsx';
+import { ErrorSummary } from '../../web/staff-layout.tsx';
 import {
   answerFields,
   dangerNow,

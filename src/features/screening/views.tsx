@@ -8,7 +8,7 @@
  * the print view adds one small script under the page's nonce for its "Print this page" button.
  */
 import type { FC } from 'hono/jsx';
-import { CallLink } from '../../ui/layout.tsx';
+import { CallLink } from '../../web/public-layout.tsx';
 import type { CountyInfo, Line } from '../help/rules.ts';
 import { NavigatorResult, StatewideCard } from '../help/views.tsx';
 import type { Classification, Contact, Indication, PathwayAnswer } from '../pathway/types.ts';

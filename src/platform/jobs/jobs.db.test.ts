@@ -7,8 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff } from '../../../test/staff.ts';
-import { DEFAULT_ESCALATION, ESCALATION_JOB, escalationJob } from '../../features/intake/escalation.ts';
-import { addItem, minnesotaCalendar } from '../../features/intake/queue-testing.ts';
+import { DEFAULT_ESCALATION, ESCALATION_JOB, escalationJob } from '../../features/queue/jobs.ts';
+import { addItem, minnesotaCalendar } from '../../features/queue/testing.ts';
 import { startJobs, type JobRunner } from './index.ts';
 
 let t: TestApp;

@@ -1,0 +1,98 @@
+/**
+ * What the case coordination pages share: the tabs every page of a case shows, so that its parts (built
+ * in separate modules) read as one case — overview (details, notes, services, timeline), consents,
+ * referrals, tasks, safety plan, transfer — the heading above them, the guard and the not-found pages.
+ */
+import type { Context } from 'hono';
+import type { FC } from 'hono/jsx';
+import type { AppDeps } from '../../../app-types.ts';
+import { can, type Action, type Actor } from '../../../platform/access.ts';
+import type { StaffFrame } from '../../../web/staff-layout.tsx';
+import { guardStaffPage, messagePage, type Guarded } from '../../../web/page.tsx';
+import { caseScopeOf } from '../core.ts';
+
+export const CASE_TABS = [
+  { id: 'overview', label: 'Overview', path: '' },
+  { id: 'consents', label: 'Consents', path: '/consents' },
+  { id: 'referrals', label: 'Referrals', path: '/referrals' },
+  { id: 'tasks', label: 'Tasks', path: '/tasks' },
+  { id: 'safety-plan', label: 'Safety plan', path: '/safety-plan' },
+  { id: 'transfer', label: 'Transfer', path: '/transfer' },
+] as const;
+export type CaseTab = (typeof CASE_TABS)[number]['id'];
+
+/** `/staff/cases/<id><tab path>` */
+export const casePath = (caseId: string, tab: CaseTab = 'overview') =>
+  `/staff/cases/${caseId}${CASE_TABS.find((t) => t.id === tab)!.path}`;
+
+export const CaseTabs: FC<{ caseId: string; current: CaseTab; label: string }> = ({
+  caseId,
+  current,
+  label,
+}) => (
+  <nav aria-label={`Case of ${label}`} class="tabs">
+    <ul>
+      {CASE_TABS.map((t) => (
+        <li>
+          <a href={casePath(caseId, t.id)} aria-current={t.id === current ? 'page' : undefined}>
+            {t.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  </nav>
+);
+
+/** The heading of every tab of a case: whose case, its region, and the tabs. */
+export const CaseHeading: FC<{
+  caseId: string;
+  label: string;
+  regionName: string;
+  current: CaseTab;
+  closed: boolean;
+}> = ({ caseId, label, regionName, current, closed }) => (
+  <>
+    <p>
+      Case of <strong>{label}</strong> · {regionName}
+      {closed ? ' · closed' : ''}
+    </p>
+    <CaseTabs caseId={caseId} current={current} label={label} />
+  </>
+);
+
+/** Whether the role answers referrals for an organisation (and the token allows it). */
+export const respondRole = (actor: Actor) =>
+  can(actor, 'referrals.respond', { organizationId: actor.organizationId });
+
+/**
+ * The signed-in person whose role may take `action` somewhere (answering referrals: for their own
+ * organisation), with the page frame; or the answer for someone who may not (sign in first, or a 403
+ * page naming `who` uses the page).
+ */
+export function guardCasePage(
+  c: Context,
+  deps: AppDeps,
+  action: Action,
+  who: string,
+): Promise<Guarded | Response> {
+  return guardStaffPage(
+    c,
+    deps,
+    (actor) => (action === 'referrals.respond' ? respondRole(actor) : caseScopeOf(actor, action) !== null),
+    `Your role does not include this page. ${who}`,
+  );
+}
+
+export const caseNotFound = (c: Context, frame: StaffFrame) =>
+  messagePage(c, frame, 404, 'Case not found', 'There is no such case, or it is not in your regions.', {
+    href: '/staff/tasks',
+    text: 'Go to your tasks',
+  });
+
+/** A 404 page with the reason and a link back. */
+export const notFoundPage = (c: Context, frame: StaffFrame, message: string, back: string) =>
+  messagePage(c, frame, 404, 'Not found', message, { href: back, text: 'Go back' });
+
+/** A 403 page for a step the person may not take, with the reason and a link back. */
+export const forbiddenPage = (c: Context, frame: StaffFrame, message: string, back: string) =>
+  messagePage(c, frame, 403, 'You cannot do that', message, { href: back, text: 'Go back' });

@@ -1,0 +1,292 @@
+/**
+ * The queue's pages and API through the app: what a navigator sees and cannot see (404, never 403, for
+ * another region's item, by page and by API token), the audited open, claiming and recording contact
+ * with forms and CSRF, a lost claim race answered 409, notifications, and the navigation link.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { createApiToken } from '../accounts/service.ts';
+import { addItem } from './testing.ts';
+
+let t: TestApp;
+let navigator: TestStaff;
+let colleague: TestStaff;
+let admin: TestStaff;
+let professional: TestStaff;
+let westItem: string;
+let southeastItem: string;
+let regionlessItem: string;
+
+const { session, get, post } = staffRequests(() => t);
+
+beforeAll(async () => {
+  t = await testApp();
+  navigator = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' });
+  colleague = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Colleague' });
+  admin = await addStaff(t.deps, 'state_admin', [], { name: 'Synthetic Admin' });
+  professional = await addStaff(t.deps, 'professional');
+  westItem = await addItem(t.deps, { urgency: 'immediate', age: 15 });
+  southeastItem = await addItem(t.deps, { regionId: 'southeast', countyFips: '27109', age: 17 });
+  regionlessItem = await addItem(t.deps, { regionId: null, countyFips: null, age: null, ageBand: '18to24' });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('the queue page', () => {
+  it('lists the navigator’s region only, with age, county, urgency and time waiting, and no personal details', async () => {
+    const res = await get(navigator, '/staff/queue');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`/staff/queue/${westItem}`);
+    expect(html).not.toContain(southeastItem);
+    expect(html).not.toContain(regionlessItem);
+    expect(html).toContain('Hennepin');
+    expect(html).toContain('West Metro');
+    expect(html).toContain('<strong>Immediate</strong>');
+    expect(html).toMatch(/less than a minute|1 minute/);
+    expect(html).not.toMatch(/Synthetic Youth|bluebird|555-01/);
+    expect(html).toContain('href="/staff/queue">Referral queue</a>');
+  });
+
+  it('shows a state administrator every region and the items without one, with a filter for them', async () => {
+    const html = await (await get(admin, '/staff/queue')).text();
+    for (const id of [westItem, southeastItem, regionlessItem]) expect(html).toContain(id);
+    const none = await (await get(admin, '/staff/queue?region=none')).text();
+    expect(none).toContain(regionlessItem);
+    expect(none).not.toContain(westItem);
+    expect(none).toContain('18 to 24');
+  });
+
+  it('refuses a filter for another region, and roles without the queue', async () => {
+    const res = await get(navigator, '/staff/queue?region=southeast');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('href="#region"');
+    expect((await get(professional, '/staff/queue')).status).toBe(403);
+    expect(await (await get(professional, '/staff')).text()).not.toContain('Referral queue');
+    const anonymous = await get(null, '/staff/queue');
+    expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, '/staff/sign-in']);
+  });
+});
+
+describe('another region’s item', () => {
+  it('is not found by page, form or API, exactly like an id that does not exist', async () => {
+    const missing = crypto.randomUUID();
+    for (const id of [southeastItem, regionlessItem, missing]) {
+      expect((await get(navigator, `/staff/queue/${id}`)).status).toBe(404);
+      expect((await post(navigator, `/staff/queue/${id}/claim`)).status).toBe(404);
+      expect((await post(navigator, `/staff/queue/${id}/release`)).status).toBe(404);
+      expect(
+        (await post(navigator, `/staff/queue/${id}/outcome`, { status: 'closed', outcome: 'duplicate' }))
+          .status,
+      ).toBe(404);
+    }
+    const hidden = await (await get(navigator, `/staff/queue/${southeastItem}`)).text();
+    const absent = await (await get(navigator, `/staff/queue/${missing}`)).text();
+    expect(hidden.replace(/nonce="[^"]+"/g, '')).toBe(absent.replace(/nonce="[^"]+"/g, ''));
+    const row = await t.deps.db
+      .selectFrom('intake_items')
+      .select(['status', 'claimed_by'])
+      .where('id', '=', southeastItem)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'new', claimed_by: null });
+    const opened = await t.deps.db
+      .selectFrom('intake_events')
+      .select('id')
+      .where('item_id', 'in', [southeastItem, regionlessItem])
+      .where('event', '=', 'opened')
+      .execute();
+    expect(opened).toEqual([]);
+  });
+
+  it('is not listed nor found through the API with a bearer token', async () => {
+    const ctx = { db: t.deps.db, keyring: t.deps.keyring, site: t.deps.site };
+    const { token } = await createApiToken(
+      ctx,
+      'system',
+      { userId: navigator.id, scopes: ['intake.read'], expiresInDays: 1 },
+      { ip: '192.0.2.1', userAgent: null },
+    );
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    const list = await t.app.request('/api/v1/intake', auth);
+    expect(list.status).toBe(200);
+    const ids = ((await list.json()) as { items: { id: string }[] }).items.map((i) => i.id);
+    expect(ids).toContain(westItem);
+    expect(ids).not.toContain(southeastItem);
+    expect(ids).not.toContain(regionlessItem);
+    expect((await t.app.request(`/api/v1/intake/${southeastItem}`, auth)).status).toBe(404);
+    expect((await t.app.request(`/api/v1/intake/${regionlessItem}`, auth)).status).toBe(404);
+    const one = await t.app.request(`/api/v1/intake/${westItem}`, auth);
+    expect(one.status).toBe(200);
+    const body = (await one.json()) as { payload: { youth: { name: string } }; age: number };
+    expect([body.payload.youth.name, body.age]).toEqual(['Synthetic Youth', 15]);
+    const audit = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['actor_kind', 'actor_user_id'])
+      .where('action', '=', 'intake.open')
+      .where('subject_id', '=', westItem)
+      .execute();
+    expect(audit).toContainEqual({ actor_kind: 'token', actor_user_id: navigator.id });
+    // A token without the intake scope is refused; no token at all is asked to sign in.
+    const { token: narrow } = await createApiToken(
+      ctx,
+      'system',
+      { userId: navigator.id, scopes: ['sessions.manage'], expiresInDays: 1 },
+      { ip: '192.0.2.1', userAgent: null },
+    );
+    expect(
+      (await t.app.request('/api/v1/intake', { headers: { Authorization: `Bearer ${narrow}` } })).status,
+    ).toBe(403);
+    expect((await t.app.request('/api/v1/intake')).status).toBe(401);
+  });
+});
+
+describe('handling an item through the pages', () => {
+  it('opens (audited), claims, records contact, and shows the history', async () => {
+    const id = await addItem(t.deps);
+    const page = await get(navigator, `/staff/queue/${id}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Synthetic Youth');
+    expect(html).toContain('bluebird');
+    expect(html).toContain(`action="/staff/queue/${id}/claim"`);
+    expect(html).toContain(`name="csrf" value="${(await session(navigator)).csrf}"`);
+    const audits = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['actor_user_id', 'details'])
+      .where('action', '=', 'intake.open')
+      .where('subject_id', '=', id)
+      .execute();
+    expect(audits).toEqual([
+      { actor_user_id: navigator.id, details: { region: 'west-metro', status: 'new' } },
+    ]);
+
+    const claimed = await post(navigator, `/staff/queue/${id}/claim`);
+    expect([claimed.status, claimed.headers.get('location')]).toEqual([
+      303,
+      `/staff/queue/${id}?done=claimed`,
+    ]);
+    const after = await (await get(navigator, `/staff/queue/${id}?done=claimed`)).text();
+    expect(after).toContain('You have claimed this referral');
+    expect(after).toContain(`action="/staff/queue/${id}/outcome"`);
+
+    // The colleague sees who has it and gets no form; claiming now is a conflict they can read.
+    const theirs = await (await get(colleague, `/staff/queue/${id}`)).text();
+    expect(theirs).toContain('Synthetic Navigator has claimed it');
+    expect(theirs).not.toContain(`action="/staff/queue/${id}/outcome"`);
+    const late = await post(colleague, `/staff/queue/${id}/claim`);
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain('Someone else has already claimed this referral');
+
+    const invalid = await post(navigator, `/staff/queue/${id}/outcome`, {
+      status: 'contacted',
+      outcome: 'duplicate',
+      note: 'Synthetic kept note',
+    });
+    expect(invalid.status).toBe(400);
+    const invalidHtml = await invalid.text();
+    expect(invalidHtml).toContain('href="#outcome"');
+    expect(invalidHtml).toContain('Synthetic kept note');
+
+    const recorded = await post(navigator, `/staff/queue/${id}/outcome`, {
+      status: 'contacted',
+      outcome: 'spoke_with_youth',
+      note: 'Synthetic page note',
+    });
+    expect([recorded.status, recorded.headers.get('location')]).toEqual([
+      303,
+      `/staff/queue/${id}?done=contacted`,
+    ]);
+    const done = await (await get(navigator, `/staff/queue/${id}`)).text();
+    expect(done).toContain('Synthetic page note');
+    expect(done).toContain('Contacted: spoke with the young person');
+
+    // Without the CSRF token the form is refused before it reaches the queue.
+    const s = await session(navigator);
+    const forged = await t.app.request(`/staff/queue/${id}/release`, {
+      method: 'POST',
+      body: 'csrf=wrong',
+      headers: {
+        Cookie: s.cookie,
+        Origin: TEST_SITE.origin,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+    });
+    expect(forged.status).toBe(403);
+    const released = await post(navigator, `/staff/queue/${id}/release`);
+    expect(released.status).toBe(303);
+    const row = await t.deps.db
+      .selectFrom('intake_items')
+      .select(['status', 'claimed_by'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'new', claimed_by: null });
+  });
+});
+
+describe('notifications on the queue page', () => {
+  it('shows the count and list, and marks them read', async () => {
+    const person = await addStaff(t.deps, 'navigator', ['west-metro']);
+    const id = await addItem(t.deps);
+    for (const text of ['A referral is waiting in West Metro', 'A referral has waited 4 business hours']) {
+      await t.deps.db
+        .insertInto('staff_notifications')
+        .values({
+          id: crypto.randomUUID(),
+          user_id: person.id,
+          kind: 'intake_new',
+          text,
+          link: `/staff/queue/${id}`,
+        })
+        .execute();
+    }
+    const html = await (await get(person, '/staff/queue')).text();
+    expect(html).toContain('You have 2 unread notifications.');
+    expect(html).toContain('A referral has waited 4 business hours');
+    const all = await post(person, '/staff/notifications/read');
+    expect([all.status, all.headers.get('location')]).toEqual([303, '/staff/queue?done=read']);
+    expect(await (await get(person, '/staff/queue')).text()).toContain('You have no unread notifications.');
+    // Marking someone else's notification does nothing.
+    const others = await t.deps.db
+      .selectFrom('staff_notifications')
+      .select('id')
+      .where('user_id', '=', person.id)
+      .execute();
+    await t.deps.db.updateTable('staff_notifications').set({ read_at: null }).execute();
+    await post(navigator, `/staff/notifications/${others[0]?.id}/read`);
+    expect(await (await get(person, '/staff/queue')).text()).toContain('You have 2 unread notifications.');
+  });
+});
+
+describe('random input', () => {
+  it('never answers 500 to the filters, the outcome form or an id', async () => {
+    const id = await addItem(t.deps);
+    await post(navigator, `/staff/queue/${id}/claim`);
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('contacted', 'closed', 'other', 'duplicate', 'spoke_with_youth', 'none', '__proto__'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        text,
+        text,
+        fc.string({ maxLength: 300 }),
+        text,
+        async (status, outcome, note, filter) => {
+          const form = await post(navigator, `/staff/queue/${id}/outcome`, { status, outcome, note });
+          expect([303, 400, 409]).toContain(form.status);
+          const list = await get(
+            navigator,
+            `/staff/queue?${new URLSearchParams({ view: filter, region: filter, urgency: filter })}`,
+          );
+          expect([200, 400]).toContain(list.status);
+          const page = await get(navigator, `/staff/queue/${encodeURIComponent(filter)}`);
+          expect([200, 400, 404]).toContain(page.status);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+});

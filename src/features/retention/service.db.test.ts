@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
+import { DataKeyDestroyedError } from '../../platform/crypto/index.ts';
+import { CaseError, openPersonal } from '../cases/core.ts';
+import { eraseCase, exportCase, findPersonCases, purgeDueCases } from './service.ts';
+import { seedSynthetic } from '../synthetic/service.ts';
+
+let t: TestApp;
+let admin: TestStaff;
+let navigator: TestStaff;
+const origin = { ip: '127.0.0.1', userAgent: 'test' };
+const now = new Date('2026-11-20T18:00:00Z');
+
+beforeAll(async () => {
+  t = await testApp();
+  await seedSynthetic(
+    {
+      db: t.deps.db,
+      keyring: t.deps.keyring,
+      geography: t.deps.geography.get(),
+      vocabularies: t.deps.rules.vocabularies,
+    },
+    { cases: 60, events: 300, seed: 11, now },
+  );
+  admin = await addStaff(t.deps, 'state_admin');
+  navigator = await addStaff(t.deps, 'navigator', ['west-metro']);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const ctx = (at = now) => ({ db: t.deps.db, keyring: t.deps.keyring, now: () => at });
+
+async function someCase(where: { status: 'open' | 'closed'; withDob?: boolean }) {
+  let q = t.deps.db
+    .selectFrom('cases')
+    .selectAll()
+    .where('status', '=', where.status)
+    .where('purged_at', 'is', null);
+  if (where.withDob) q = q.where('duplicate_index', 'is not', null);
+  return q.limit(1).executeTakeFirstOrThrow();
+}
+
+async function auditActions(subjectId: string): Promise<string[]> {
+  const rows = await t.deps.db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('subject_id', '=', subjectId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => r.action);
+}
+
+describe('retention', () => {
+  it('purges a closed case once its time has come, by destroying its key, and records it', async () => {
+    const row = await someCase({ status: 'closed' });
+    await t.deps.db
+      .updateTable('cases')
+      .set({ purge_after: new Date(now.getTime() + 1000) })
+      .where('id', '=', row.id)
+      .execute();
+    // Not yet.
+    await purgeDueCases(ctx());
+    expect(
+      (
+        await t.deps.db
+          .selectFrom('cases')
+          .select('purged_at')
+          .where('id', '=', row.id)
+          .executeTakeFirstOrThrow()
+      ).purged_at,
+    ).toBeNull();
+    await t.deps.db
+      .updateTable('cases')
+      .set({ purge_after: new Date(now.getTime() - 1000) })
+      .where('id', '=', row.id)
+      .execute();
+    expect(await purgeDueCases(ctx())).toBeGreaterThanOrEqual(1);
+    const after = await t.deps.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(after.purged_at).not.toBeNull();
+    expect(after.duplicate_index).toBeNull();
+    await expect(openPersonal(t.deps.keyring, after)).rejects.toBeInstanceOf(DataKeyDestroyedError);
+    expect(await auditActions(row.id)).toContain('case.purge');
+    const events = await t.deps.db
+      .selectFrom('case_events')
+      .select('event')
+      .where('case_id', '=', row.id)
+      .execute();
+    expect(events.map((e) => e.event)).toContain('case.purged');
+    // Safe to repeat: nothing more to do for this case.
+    const again = await purgeDueCases(ctx());
+    expect(again).toBe(0);
+  });
+
+  it('never purges an open case, whatever its date', async () => {
+    const row = await someCase({ status: 'open' });
+    await t.deps.db
+      .updateTable('cases')
+      .set({ purge_after: new Date(now.getTime() - 1000) })
+      .where('id', '=', row.id)
+      .execute();
+    await purgeDueCases(ctx());
+    const after = await t.deps.db
+      .selectFrom('cases')
+      .select('purged_at')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(after.purged_at).toBeNull();
+    await t.deps.db.updateTable('cases').set({ purge_after: null }).where('id', '=', row.id).execute();
+  });
+});
+
+describe("a person's requests", () => {
+  it('finds every case of a person by the name they use and date of birth, however it is typed', async () => {
+    const row = await someCase({ status: 'open', withDob: true });
+    const personal = await openPersonal(t.deps.keyring, row);
+    const found = await findPersonCases(ctx(), admin.actor, {
+      chosenName: `  ${personal.chosenName.toUpperCase()} `,
+      dateOfBirth: personal.dateOfBirth!,
+    });
+    expect(found.map((m) => m.caseId)).toContain(row.id);
+    expect(await findPersonCases(ctx(), admin.actor, { caseId: row.id })).toHaveLength(1);
+    await expect(findPersonCases(ctx(), navigator.actor, { caseId: row.id })).rejects.toBeInstanceOf(
+      CaseError,
+    );
+  });
+
+  it('exports everything held in a case, decrypted, and audits it', async () => {
+    const withNotes = await t.deps.db
+      .selectFrom('cases')
+      .innerJoin('case_notes', 'case_notes.case_id', 'cases.id')
+      .innerJoin('referrals', 'referrals.case_id', 'cases.id')
+      .select('cases.id')
+      .where('cases.purged_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    const doc = (await exportCase(ctx(), admin.actor, withNotes.id, origin)) as Record<string, any>;
+    expect(doc.case.id).toBe(withNotes.id);
+    expect(typeof doc.case.details.chosenName).toBe('string');
+    expect(doc.notes.length).toBeGreaterThan(0);
+    expect(typeof doc.notes[0].text).toBe('string');
+    expect(doc.referrals[0].history.length).toBeGreaterThan(0);
+    expect(doc.timeline.length).toBeGreaterThan(0);
+    expect(await auditActions(withNotes.id)).toContain('case.export');
+    await expect(exportCase(ctx(), navigator.actor, withNotes.id, origin)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+  });
+
+  it('erases a case on request: closed, unreadable, referrals withdrawn, tasks completed, audited', async () => {
+    const row = await t.deps.db
+      .selectFrom('cases')
+      .innerJoin('tasks', 'tasks.case_id', 'cases.id')
+      .select(['cases.id', 'cases.personal_encrypted'])
+      .where('cases.status', '=', 'open')
+      .where('tasks.completed_at', 'is', null)
+      .where('cases.purged_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    await eraseCase(ctx(), admin.actor, row.id, origin);
+    const after = await t.deps.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'closed', close_reason: 'erased_on_request' });
+    expect(after.purged_at).not.toBeNull();
+    await expect(openPersonal(t.deps.keyring, after)).rejects.toBeInstanceOf(DataKeyDestroyedError);
+    const openTasks = await t.deps.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('case_id', '=', row.id)
+      .where('completed_at', 'is', null)
+      .execute();
+    expect(openTasks).toEqual([]);
+    const live = await t.deps.db
+      .selectFrom('referrals')
+      .select('status')
+      .where('case_id', '=', row.id)
+      .where('status', 'in', ['draft', 'sent', 'accepted', 'in_service'])
+      .execute();
+    expect(live).toEqual([]);
+    expect(await auditActions(row.id)).toContain('case.erase');
+    await expect(exportCase(ctx(), admin.actor, row.id, origin)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(eraseCase(ctx(), admin.actor, row.id, origin)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
+
+describe('the pages', () => {
+  async function request(
+    person: TestStaff,
+    path: string,
+    form?: Record<string, string>,
+    reauthenticated = true,
+  ) {
+    const s = await sessionFor(t.deps.db, person.id);
+    if (!reauthenticated)
+      await t.deps.db
+        .updateTable('staff_sessions')
+        .set({ reauthenticated_at: new Date(Date.now() - 3_600_000) })
+        .where('csrf_token', '=', s.csrf)
+        .execute();
+    return t.app.request(path, {
+      method: form ? 'POST' : 'GET',
+      headers: {
+        Cookie: s.cookie,
+        ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded', Origin: TEST_SITE.origin } : {}),
+      },
+      ...(form ? { body: new URLSearchParams({ csrf: s.csrf, ...form }).toString() } : {}),
+    });
+  }
+
+  it('lets a state administrator search, export after signing in again, and erase with a typed confirmation', async () => {
+    const row = await someCase({ status: 'open' });
+    expect((await request(admin, '/staff/admin/person-requests')).status).toBe(200);
+    const bad = await request(admin, '/staff/admin/person-requests', { chosenName: '', dateOfBirth: 'soon' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('There is a problem');
+    const found = await request(admin, '/staff/admin/person-requests', { caseId: row.id });
+    expect(await found.text()).toContain(`/staff/admin/cases/${row.id}/export.json`);
+
+    const stale = await request(admin, `/staff/admin/cases/${row.id}/export.json`, undefined, false);
+    expect(stale.status).toBe(303);
+    expect(stale.headers.get('Location')).toMatch(/^\/staff\/reauthenticate\?next=/);
+    const exported = await request(admin, `/staff/admin/cases/${row.id}/export.json`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('Content-Disposition')).toContain('attachment');
+    expect(((await exported.json()) as { case: { id: string } }).case.id).toBe(row.id);
+
+    const unconfirmed = await request(admin, `/staff/admin/cases/${row.id}/erase`, { confirm: 'erase' });
+    expect(unconfirmed.status).toBe(400);
+    const erased = await request(admin, `/staff/admin/cases/${row.id}/erase`, { confirm: 'ERASE' });
+    expect(erased.status).toBe(200);
+    const after = await t.deps.db
+      .selectFrom('cases')
+      .select('purged_at')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(after.purged_at).not.toBeNull();
+  });
+
+  it('refuses everyone else', async () => {
+    const row = await someCase({ status: 'open' });
+    expect((await request(navigator, '/staff/admin/person-requests')).status).toBe(403);
+    expect((await request(navigator, `/staff/admin/cases/${row.id}/export.json`)).status).toBe(403);
+    expect(
+      (await request(navigator, `/staff/admin/cases/${row.id}/erase`, { confirm: 'ERASE' })).status,
+    ).toBe(403);
+  });
+});

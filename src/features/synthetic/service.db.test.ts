@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { runNwd } from '../../../test/cli.ts';
+import { openPersonal } from '../cases/core.ts';
+import { random, seedSynthetic } from './service.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('synthetic cases', () => {
+  it('writes the cases and events asked for, encrypted like real ones, each in a region that holds its county', async () => {
+    const now = new Date('2026-11-20T18:00:00Z');
+    const summary = await seedSynthetic(
+      {
+        db: t.deps.db,
+        keyring: t.deps.keyring,
+        geography: t.deps.geography.get(),
+        vocabularies: t.deps.rules.vocabularies,
+      },
+      { cases: 250, events: 2500, seed: 7, now },
+    );
+    expect(summary.cases).toBe(250);
+    expect(summary.events).toBe(2500);
+    const counts = await sql<{ cases: number; events: number; open: number }>`
+      select (select count(*)::int from cases) as cases, (select count(*)::int from case_events) as events,
+             (select count(*)::int from cases where status = 'open') as open`.execute(t.deps.db);
+    expect(counts.rows[0]).toMatchObject({ cases: 250, events: 2500 });
+    expect(counts.rows[0]!.open).toBeGreaterThan(100);
+    expect(counts.rows[0]!.open).toBeLessThan(250);
+
+    const rows = await t.deps.db.selectFrom('cases').selectAll().limit(40).execute();
+    const geo = t.deps.geography.get();
+    for (const row of rows) {
+      const personal = await openPersonal(t.deps.keyring, row);
+      // The stored bytes never hold the name or code word in clear.
+      expect(row.personal_encrypted.includes(Buffer.from(personal.chosenName))).toBe(false);
+      expect(personal.dateOfBirth === null).toBe(row.duplicate_index === null);
+      const membership = geo.membershipsByCounty.get(row.county_fips!)?.find((m) => m.effectiveTo === null);
+      expect(membership?.regionId).toBe(row.region_id);
+    }
+    // Some tasks are overdue, and every event belongs to a case opened before it.
+    const overdue = await t.deps.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('due_at', '<', now)
+      .where('completed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(overdue.n)).toBeGreaterThan(0);
+    const early = await sql<{ n: number }>`
+      select count(*)::int as n from case_events e join cases c on c.id = e.case_id where e.at < c.opened_at`.execute(
+      t.deps.db,
+    );
+    expect(early.rows[0]!.n).toBe(0);
+  });
+
+  it('draws the same sequence for the same seed', () => {
+    const a = random(42);
+    const b = random(42);
+    const c = random(43);
+    const first = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(first);
+    expect([c(), c(), c()]).not.toEqual(first);
+  });
+
+  it('is refused in production and without --cases', async () => {
+    const prod = await runNwd(['seed-synthetic', '--cases', '5'], {
+      NODE_ENV: 'production',
+      DATABASE_URL: t.database.url,
+      NWD_PUBLIC_URL: 'https://nwd.example.org',
+    });
+    expect(prod.code).not.toBe(0);
+    expect(prod.stderr).toMatch(/refused when NODE_ENV=production/);
+    const missing = await runNwd(['seed-synthetic'], { DATABASE_URL: t.database.url });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/needs --cases/);
+  });
+});

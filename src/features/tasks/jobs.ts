@@ -1,0 +1,237 @@
+/**
+ * Reminders and escalation of tasks, run every minute as a recurring job.
+ *
+ * - **Reminder**: when an open task falls due within `remindBeforeHours` (default 24; 0 reminds at the
+ *   due time), its assignee is told, in the app and by email; a task nobody is assigned to is told to
+ *   every navigator of its region. Once per task (`reminded_at`).
+ * - **Escalation**: when an open task is still not done `escalateAfterBusinessHours` business hours
+ *   after its due time (default 4: working hours in the jurisdiction's time zone, weekends and holidays
+ *   skipped), the region's other navigators are told; with no other navigator, the state
+ *   administrators. Once per task (`escalated_at`).
+ *
+ * Reopening a task clears both marks, and a transfer moves open tasks to the new region with both
+ * cleared, so the new region is told. Each task is handled in its own transaction under its row lock
+ * (`skip locked`), so a repeated or concurrent run changes nothing. Notifications and emails hold a
+ * fixed sentence, the region's name, the due time and a link: never the task's title or anything about
+ * the young person.
+ */
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
+import type { BusinessCalendar } from '../../platform/calendar.ts';
+import type { Keyring } from '../../platform/crypto/index.ts';
+import type { RecurringJob } from '../../platform/jobs/index.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { SiteOrigin } from '../../platform/mail/index.ts';
+import { recordCaseEvent } from '../cases/core.ts';
+import { activeStaff, notifyStaff } from '../notifications/service.ts';
+import { taskLink } from './service.ts';
+
+export interface TaskReminderSettings {
+  /** Hours before the due time when the assignee is reminded (default 24; 0: at the due time). */
+  remindBeforeHours: number;
+  /** Business hours after the due time before the region's other navigators are told (default 4). */
+  escalateAfterBusinessHours: number;
+}
+
+export const DEFAULT_TASK_REMINDERS: Readonly<TaskReminderSettings> = {
+  remindBeforeHours: 24,
+  escalateAfterBusinessHours: 4,
+};
+
+export interface TaskReminderDeps {
+  keyring: Keyring;
+  /** Read when a link is made (development sets the port after start). */
+  site: SiteOrigin;
+  calendar: BusinessCalendar;
+  settings: TaskReminderSettings;
+  log?: Logger;
+}
+
+/** When a task due at `dueAt` is reminded. */
+export function reminderTime(settings: TaskReminderSettings, dueAt: Date): Date {
+  return new Date(dueAt.getTime() - settings.remindBeforeHours * 3_600_000);
+}
+
+/**
+ * When an overdue task due at `dueAt` escalates.
+ *
+ * @example
+ * escalationTime(calendar, DEFAULT_TASK_REMINDERS, fridayAt16) // Monday 11:00 (no holiday)
+ */
+export function escalationTime(
+  calendar: BusinessCalendar,
+  settings: TaskReminderSettings,
+  dueAt: Date,
+): Date {
+  return calendar.addBusinessHours(dueAt, settings.escalateAfterBusinessHours);
+}
+
+/** The reminder's sentence: the region and the due time, nothing else. */
+export function reminderText(
+  calendar: BusinessCalendar,
+  regionName: string,
+  dueAt: Date,
+  mine: boolean,
+): string {
+  return `${mine ? 'A task of yours' : 'A task nobody has taken'} in ${regionName} is due ${calendar.describe(dueAt)}`;
+}
+
+/** The escalation's sentence. */
+export function escalationText(calendar: BusinessCalendar, regionName: string, dueAt: Date): string {
+  return `A task in ${regionName} is overdue: it was due ${calendar.describe(dueAt)}`;
+}
+
+/** What one call of `remindDueTasks` did. */
+export interface TaskReminderReport {
+  reminded: number;
+  escalated: number;
+  notifications: number;
+}
+
+async function handleTask(
+  trx: Transaction<DB>,
+  deps: TaskReminderDeps,
+  taskId: string,
+  now: Date,
+  report: TaskReminderReport,
+): Promise<void> {
+  const task = await trx
+    .selectFrom('tasks as t')
+    .innerJoin('regions as r', 'r.id', 't.region_id')
+    .select([
+      't.id',
+      't.case_id',
+      't.region_id',
+      'r.name as region_name',
+      't.assignee_user_id',
+      't.source',
+      't.source_ref',
+      't.due_at',
+      't.completed_at',
+      't.reminded_at',
+      't.escalated_at',
+    ])
+    .where('t.id', '=', taskId)
+    .forUpdate('t')
+    .skipLocked()
+    .executeTakeFirst();
+  if (!task || task.completed_at) return;
+  const remind = task.reminded_at === null && reminderTime(deps.settings, task.due_at) <= now;
+  const escalate =
+    task.escalated_at === null && escalationTime(deps.calendar, deps.settings, task.due_at) <= now;
+  if (!remind && !escalate) return;
+
+  const link = taskLink({ caseId: task.case_id, source: task.source, sourceRef: task.source_ref });
+  const navigators = await activeStaff(trx, 'navigator', task.region_id);
+  const assignee = navigators.find((p) => p.id === task.assignee_user_id) ?? null;
+  const detail: Record<string, unknown> = { task: task.id, region: task.region_id };
+
+  if (remind) {
+    const people = assignee ? [assignee] : navigators;
+    const text = reminderText(deps.calendar, task.region_name, task.due_at, assignee !== null);
+    const sent = await notifyStaff(trx, deps, people, { kind: 'task_due', text, link, at: now });
+    await trx.updateTable('tasks').set({ reminded_at: now }).where('id', '=', task.id).execute();
+    report.reminded++;
+    report.notifications += sent;
+    if (task.case_id)
+      await recordCaseEvent(trx, {
+        caseId: task.case_id,
+        actorUserId: null,
+        event: 'task.reminded',
+        detail: { ...detail, recipients: sent },
+        at: now,
+      });
+    await recordAudit(trx, {
+      actorKind: 'system',
+      action: 'task.remind',
+      subjectType: 'task',
+      subjectId: task.id,
+      details: { ...detail, case: task.case_id, recipients: sent },
+    });
+  }
+  if (escalate) {
+    let people = navigators.filter((p) => p.id !== task.assignee_user_id);
+    if (people.length === 0) people = await activeStaff(trx, 'state_admin');
+    const text = escalationText(deps.calendar, task.region_name, task.due_at);
+    const sent = await notifyStaff(trx, deps, people, { kind: 'task_overdue', text, link, at: now });
+    await trx.updateTable('tasks').set({ escalated_at: now }).where('id', '=', task.id).execute();
+    report.escalated++;
+    report.notifications += sent;
+    if (task.case_id)
+      await recordCaseEvent(trx, {
+        caseId: task.case_id,
+        actorUserId: null,
+        event: 'task.escalated',
+        detail: { ...detail, recipients: sent },
+        at: now,
+      });
+    await recordAudit(trx, {
+      actorKind: 'system',
+      action: 'task.escalate',
+      subjectType: 'task',
+      subjectId: task.id,
+      details: { ...detail, case: task.case_id, recipients: sent },
+    });
+  }
+}
+
+/**
+ * Reminds and escalates the open tasks that are due for it at `now`. One transaction per task; a task
+ * that fails is logged and tried again on the next run.
+ *
+ * @example
+ * const report = await remindDueTasks(db, { keyring, site, calendar, settings: DEFAULT_TASK_REMINDERS }, new Date());
+ * // { reminded: 2, escalated: 0, notifications: 2 }
+ */
+export async function remindDueTasks(
+  db: Database,
+  deps: TaskReminderDeps,
+  now: Date,
+): Promise<TaskReminderReport> {
+  // Cheap candidates first; business hours never come sooner than clock hours.
+  const remindBy = new Date(now.getTime() + deps.settings.remindBeforeHours * 3_600_000);
+  const escalateBy = new Date(now.getTime() - deps.settings.escalateAfterBusinessHours * 3_600_000);
+  const candidates = await db
+    .selectFrom('tasks')
+    .select('id')
+    .where('completed_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('reminded_at', 'is', null), eb('due_at', '<=', remindBy)]),
+        eb.and([eb('escalated_at', 'is', null), eb('due_at', '<=', escalateBy)]),
+      ]),
+    )
+    .orderBy('due_at')
+    .execute();
+  const report: TaskReminderReport = { reminded: 0, escalated: 0, notifications: 0 };
+  for (const { id } of candidates) {
+    try {
+      await db.transaction().execute((trx) => handleTask(trx, deps, id, now, report));
+    } catch (error) {
+      deps.log?.warn(
+        { task: id, err: error instanceof Error ? error.message : String(error) },
+        'could not remind or escalate a task; will retry',
+      );
+    }
+  }
+  return report;
+}
+
+/** The name of the job's queue. */
+export const TASK_REMINDERS_JOB = 'task-reminders';
+
+/**
+ * The recurring job that runs `remindDueTasks` every minute.
+ *
+ * @example
+ * await startJobs({ url, log, jobs: [taskRemindersJob(db, { keyring, site, calendar, settings, log })] });
+ */
+export function taskRemindersJob(
+  db: Database,
+  deps: TaskReminderDeps,
+  clock: () => Date = () => new Date(),
+): RecurringJob {
+  return { name: TASK_REMINDERS_JOB, cron: '* * * * *', run: () => remindDueTasks(db, deps, clock()) };
+}

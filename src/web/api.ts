@@ -1,0 +1,147 @@
+/**
+ * What every staff API route shares: the caller (a bearer token from `nwd tokens create`, or a complete
+ * staff session), the same-site check on writes signed in with the session cookie, the 401 and 403
+ * problems, and a service's refusal (a `CaseError`, `QueueError` …) as problem details.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppDeps } from '../app-types.ts';
+import type { Action, Actor } from '../platform/access.ts';
+import { problem } from '../platform/problem.ts';
+import { actorFromBearer, sessionFromToken } from '../features/accounts/service.ts';
+import { accountsContext, sessionCookieName } from './session.ts';
+
+/** The actor behind the request, from a bearer token or a complete session; null when neither. */
+export async function apiActor(c: Context, deps: AppDeps): Promise<Actor | null> {
+  const header = c.req.header('Authorization');
+  if (header !== undefined) {
+    const m = /^Bearer (\S+)$/.exec(header);
+    return m ? actorFromBearer(accountsContext(deps), m[1]) : null;
+  }
+  const session = await sessionFromToken(accountsContext(deps), getCookie(c, sessionCookieName(deps)));
+  return session?.stage === 'complete' ? session.actor : null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a request signed in with the session cookie came from this site: its `Origin` is the site's
+ * origin or, when a browser sends no usable Origin (`null` under `no-referrer`), `Sec-Fetch-Site` says
+ * `same-origin`. A request with `Authorization` is not cookie-authenticated (`apiActor` reads only the
+ * header then), and one without the session cookie signs in as nobody: neither is refused here.
+ */
+export function fromThisSite(c: Context, deps: AppDeps): boolean {
+  if (c.req.header('Authorization') !== undefined) return true;
+  if (getCookie(c, sessionCookieName(deps)) === undefined) return true;
+  const origin = c.req.header('Origin');
+  return origin && origin !== 'null'
+    ? origin === deps.site.origin
+    : c.req.header('Sec-Fetch-Site') === 'same-origin';
+}
+
+/**
+ * Refuses (403 problem details) every state-changing API request that carries the session cookie and
+ * comes from another site, before any route reads its body: the cookie is `SameSite=Strict`, so this is
+ * the second lock, for every write route at once rather than one route at a time. Reads pass.
+ *
+ * @example
+ * app.use('/api/*', sameSiteWrites(deps));
+ */
+export function sameSiteWrites(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method) || fromThisSite(c, deps)) return next();
+    return problem(c, {
+      title: 'Not permitted',
+      status: 403,
+      detail:
+        'A request signed in with a cookie must come from this site. Programs should send Authorization: Bearer <token> instead.',
+    });
+  };
+}
+
+/** 401, with how to authenticate. */
+export function unauthorised(c: Context): Response {
+  c.header('WWW-Authenticate', 'Bearer realm="nwd"');
+  return problem(c, {
+    title: 'Sign-in required',
+    status: 401,
+    detail: 'Send Authorization: Bearer <token> with a token from `nwd tokens create`, or sign in.',
+  });
+}
+
+/** 403 for an action the token or account may not take. */
+export function notPermitted(c: Context, action: Action, detail?: string): Response {
+  return problem(c, {
+    title: 'Not permitted',
+    status: 403,
+    detail: detail ?? `This token or account may not take the action ${action}.`,
+  });
+}
+
+/**
+ * The caller when `allowed` says their role (and token) may take `action` somewhere; otherwise the
+ * answer: 401 without a valid token or session, 403 for a role or token that may not.
+ */
+export async function apiCaller(
+  c: Context,
+  deps: AppDeps,
+  action: Action,
+  allowed: (actor: Actor) => boolean,
+): Promise<Actor | Response> {
+  const actor = await apiActor(c, deps);
+  if (!actor) return unauthorised(c);
+  if (!allowed(actor)) return notPermitted(c, action);
+  return actor;
+}
+
+/**
+ * `apiCaller` as middleware, checked before the body is read; the handler reads the caller with
+ * `callerOf(c)`.
+ */
+export function apiCallerMiddleware(
+  deps: AppDeps,
+  action: Action,
+  allowed: (actor: Actor) => boolean,
+): MiddlewareHandler {
+  return async (c, next) => {
+    const caller = await apiCaller(c, deps, action, allowed);
+    if (caller instanceof Response) return caller;
+    callers.set(c.req.raw, caller);
+    await next();
+  };
+}
+
+const callers = new WeakMap<Request, Actor>();
+
+/** The caller `apiCallerMiddleware` let through. */
+export const callerOf = (c: Context): Actor => callers.get(c.req.raw)!;
+
+/** A refusal from a service: what went wrong, and the field at fault when there is one. */
+export interface ServiceRefusal {
+  code: 'not_found' | 'forbidden' | 'conflict' | 'invalid';
+  message: string;
+  field?: string;
+}
+
+const REFUSALS = {
+  not_found: { title: 'Not found', status: 404 },
+  forbidden: { title: 'Not permitted', status: 403 },
+  conflict: { title: 'Conflict', status: 409 },
+  invalid: { title: 'The request is not valid', status: 400 },
+} as const;
+
+/**
+ * A service's refusal as problem details: 404, 403, 409 or 400, naming the field (as `fieldPath` says
+ * where it sits in the API's body) when the refusal names one.
+ */
+export function refusalProblem(
+  c: Context,
+  error: ServiceRefusal,
+  fieldPath: (field: string) => string = (field) => field,
+): Response {
+  return problem(c, {
+    ...REFUSALS[error.code],
+    detail: error.message,
+    ...(error.field ? { field: fieldPath(error.field) } : {}),
+  });
+}

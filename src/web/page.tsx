@@ -1,0 +1,194 @@
+/**
+ * What every signed-in staff page shares: the page frame, the guard that turns the permission model
+ * into a page (sign in first, or a 403 page that says who uses it), the short message pages (not found,
+ * refused, conflict), the form readers, the success note and dates in the pack's time zone.
+ *
+ * Pages render with `renderPage` (src/platform/http.ts). Which roles may use a page stays with the
+ * page: the guard is given the rule and the words.
+ */
+import type { Context } from 'hono';
+import type { Child, FC } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppDeps } from '../app-types.ts';
+import type { Actor } from '../platform/access.ts';
+import { renderPage } from './http.ts';
+import type { CurrentSession } from '../features/accounts/service.ts';
+import { StaffLayout, type StaffFrame } from './staff-layout.tsx';
+import { csrfToken, requireStaff } from './session.ts';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A link back, at the foot of a message page. */
+export interface BackLink {
+  href: string;
+  text: string;
+}
+
+export const STAFF_HOME: BackLink = { href: '/staff', text: 'Go to the staff home page' };
+
+/** The frame of a page for this request: its nonce, the form token and who is signed in. */
+export async function staffFrame(
+  c: Context,
+  deps: AppDeps,
+  session: CurrentSession | null,
+): Promise<StaffFrame> {
+  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
+}
+
+export interface Guarded {
+  session: CurrentSession;
+  frame: StaffFrame;
+  actor: Actor;
+}
+
+/**
+ * The signed-in person and the page frame when `allowed` says their role may use the page; otherwise
+ * the answer to give: the next sign-in step, or a 403 page with `refusal` (and a link home unless
+ * `back` is null).
+ */
+export async function guardStaffPage(
+  c: Context,
+  deps: AppDeps,
+  allowed: (actor: Actor) => boolean,
+  refusal: string,
+  back: BackLink | null = STAFF_HOME,
+): Promise<Guarded | Response> {
+  const session = requireStaff(c);
+  if (session instanceof Response) return session;
+  const frame = await staffFrame(c, deps, session);
+  if (!allowed(session.actor)) return messagePage(c, frame, 403, 'You cannot see this page', refusal, back);
+  return { session, frame, actor: session.actor };
+}
+
+/** A page with a title, one paragraph and (unless null) a link back. */
+export function messagePage(
+  c: Context,
+  frame: StaffFrame,
+  status: ContentfulStatusCode,
+  title: string,
+  message: string,
+  back: BackLink | null,
+): Promise<Response> {
+  return renderPage(
+    c,
+    <StaffLayout frame={frame} title={title}>
+      <p>{message}</p>
+      {back ? (
+        <p>
+          <a href={back.href}>{back.text}</a>
+        </p>
+      ) : null}
+    </StaffLayout>,
+    status,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Forms
+
+export type Form = Record<string, string | File | (string | File)[]>;
+
+/** The posted form, every value of every field; an unreadable body reads as an empty form. */
+export const readForm = (c: Context): Promise<Form> => c.req.parseBody({ all: true }).catch(() => ({}));
+
+/** The first text value of a form field ('' when absent). */
+export function formText(form: Form, name: string): string {
+  const v = form[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first : '';
+}
+
+/** Every text value of a form field (checkboxes). */
+export function formList(form: Form, name: string): string[] {
+  const v = form[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
+    (x): x is string => typeof x === 'string',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Page pieces
+
+/**
+ * A labelled drop-down list whose first option is empty (`placeholder`: "Choose a region", "Any
+ * urgency"), with the option whose value is `selected` chosen.
+ */
+export const Choice: FC<{
+  id: string;
+  label: string;
+  placeholder: string;
+  options: readonly { value: string; label: string }[];
+  selected: string;
+}> = ({ id, label, placeholder, options, selected }) => (
+  <>
+    <label for={id}>{label}</label>
+    <select id={id} name={id}>
+      <option value="">{placeholder}</option>
+      {options.map((o) => (
+        <option value={o.value} selected={selected === o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  </>
+);
+
+/** What a change just did, announced to screen readers. */
+export const Success: FC<{ message: string | null }> = ({ message }) =>
+  message ? (
+    <div class="ok" role="status">
+      <p>{message}</p>
+    </div>
+  ) : null;
+
+export type TimeShow = 'moment' | 'date' | 'date-time';
+
+/**
+ * A moment in a `<time>` element, as people read it in the pack's time zone (src/platform/calendar.ts):
+ * `moment` "Tuesday, November 24 at 14:05" (the default), `date` "November 24, 2026", `date-time`
+ * "November 24, 2026 at 09:05".
+ */
+export const Time: FC<{ deps: AppDeps; at: Date; show?: TimeShow }> = ({ deps, at, show = 'moment' }) => {
+  const calendar = deps.rules.calendar;
+  const words =
+    show === 'date'
+      ? calendar.formatDate(at)
+      : show === 'date-time'
+        ? calendar.formatDateTime(at)
+        : calendar.describe(at);
+  return <time datetime={at.toISOString()}>{words}</time>;
+};
+
+/** A record's history as a table: when (shown as `show` says), what happened and who did it. */
+export const HistoryTable: FC<{
+  deps: AppDeps;
+  caption: string;
+  id?: string;
+  show?: TimeShow;
+  entries: { at: Date; what: Child; who: Child }[];
+}> = ({ deps, caption, id, show, entries }) => (
+  <table tabindex={0} id={id}>
+    <caption>{caption}</caption>
+    <thead>
+      <tr>
+        <th scope="col">When</th>
+        <th scope="col">What</th>
+        <th scope="col">Who</th>
+      </tr>
+    </thead>
+    <tbody>
+      {entries.map((e) => (
+        <tr>
+          <td>
+            <Time deps={deps} at={e.at} show={show} />
+          </td>
+          <td>{e.what}</td>
+          <td>{e.who}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
