@@ -11,6 +11,8 @@
  * - `aggregate`: counts and statistics only, never a record about a person (evaluators).
  */
 
+import { AccessDenied } from './errors.ts';
+
 export const ROLES = [
   'state_admin',
   'org_admin',
@@ -392,4 +394,33 @@ export function grantTableMarkdown(): string {
     (t) => `| \`${t}\` — ${ORGANIZATION_TYPES[t]} | ${ROLES.map((r) => cell(GRANTS[t][r])).join(' | ')} |`,
   );
   return [header, rule, ...rows].join('\n');
+}
+
+/** Whether the role (and the token) may take the action anywhere at all: the coarse check of a route. */
+export function mayTake(actor: Actor, action: Action): boolean {
+  if (actor.tokenScopes && !actor.tokenScopes.includes(action)) return false;
+  return POLICY[action][actor.role] !== undefined;
+}
+
+/**
+ * The one access check every use case starts with, before it reads its input. Without a target: may
+ * the role (and token) take the action anywhere — the answer is where (all regions, or which). With a
+ * target: may it take it there. Otherwise it throws `AccessDenied`: a 403, or a 404 when `hidden` says a
+ * record outside the caller's scope is answered like a missing one.
+ */
+export function authorize(
+  actor: Actor,
+  action: Action,
+  target?: Target,
+  refusal: { message?: string; hidden?: boolean } = {},
+): RegionScope {
+  const scope = regionScope(actor, action);
+  const allowed = scope !== null && (target === undefined || can(actor, action, target));
+  if (!allowed || scope === null) {
+    throw new AccessDenied(
+      refusal.message ?? `You may not take the action ${action} here.`,
+      refusal.hidden === true && scope !== null,
+    );
+  }
+  return scope;
 }

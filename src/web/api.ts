@@ -70,11 +70,15 @@ export function unauthorised(c: Context): Response {
 }
 
 /** 403 for an action the token or account may not take. */
-export function notPermitted(c: Context, action: Action, detail?: string): Response {
+export function notPermitted(c: Context, action: Action | null, detail?: string): Response {
   return problem(c, {
     title: 'Not permitted',
     status: 403,
-    detail: detail ?? `This token or account may not take the action ${action}.`,
+    detail:
+      detail ??
+      (action
+        ? `This token or account may not take the action ${action}.`
+        : 'This token or account may not do this.'),
   });
 }
 
@@ -85,7 +89,7 @@ export function notPermitted(c: Context, action: Action, detail?: string): Respo
 export async function apiCaller(
   c: Context,
   deps: AppDeps,
-  action: Action,
+  action: Action | null,
   allowed: (actor: Actor) => boolean,
 ): Promise<Actor | Response> {
   const actor = await apiActor(c, deps);
@@ -100,7 +104,7 @@ export async function apiCaller(
  */
 export function apiCallerMiddleware(
   deps: AppDeps,
-  action: Action,
+  action: Action | null,
   allowed: (actor: Actor) => boolean,
 ): MiddlewareHandler {
   return async (c, next) => {

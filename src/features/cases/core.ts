@@ -30,6 +30,7 @@ import type { RequestOrigin } from '../accounts/service.ts';
 import type { Vocabularies } from './vocabularies.ts';
 import type { CasesTable } from './tables.ts';
 import type { Selectable } from 'kysely';
+import { ServiceError } from '../../platform/errors.ts';
 
 export type CaseRow = Selectable<CasesTable>;
 
@@ -155,15 +156,7 @@ export async function duplicateIndexFor(
 }
 
 /** A refusal a person can act on: 404, 403, 409 or 400 (with the field at fault). */
-export class CaseError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'forbidden' | 'conflict' | 'invalid',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export class CaseError extends ServiceError {}
 
 export const CASE_NOT_FOUND = 'There is no such case, or it is not in your regions.';
 

@@ -20,6 +20,7 @@ import type { RequestOrigin } from '../accounts/service.ts';
 import { markLinkRead } from '../notifications/service.ts';
 import { intakeScope, openPayload, type IntakePayload } from '../intake/payload.ts';
 import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from '../intake/tables.ts';
+import { ServiceError } from '../../platform/errors.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Rules (pure)
@@ -158,16 +159,7 @@ export const NOTE_MAX = 4000;
 // Errors and context
 
 /** A refusal a person can act on; `code` maps to 404, 403, 409 or 400. */
-export class QueueError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'forbidden' | 'conflict' | 'invalid',
-    message: string,
-    /** The form field the problem is about, for `invalid`. */
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export class QueueError extends ServiceError {}
 
 const NOT_FOUND = 'There is no such referral, or it is not in your regions.';
 

@@ -7,11 +7,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { badRequest } from '../../platform/problem.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { apiCaller } from '../../web/api.ts';
+import { callerOf } from '../../web/api.ts';
+import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { CaseError, caseScopeOf } from '../cases/core.ts';
 import {
   DUE_VIEWS,
   TASK_LIST_LIMIT,
@@ -19,7 +18,6 @@ import {
   coordinationContext,
   dueState,
   listTasks,
-  type Task,
 } from './service.ts';
 
 const Person = z.object({ userId: z.string(), name: z.string() }).nullable();
@@ -76,25 +74,15 @@ const listRoute = createRoute({
 });
 
 export const tasksApi: Feature = (app, deps, policies) => {
-  policies.declare('GET', listRoute.path, staffAction('cases.read'));
-  app.openapi(listRoute, async (c) => {
-    const actor = await apiCaller(c, deps, 'cases.read', (a) => caseScopeOf(a, 'cases.read') !== null);
-    if (actor instanceof Response) return actor as never;
+  router(app, deps, policies).api(listRoute, staffAction('cases.read'), async (c) => {
     const q = c.req.valid('query');
     const now = new Date();
-    let tasks: Task[];
-    try {
-      tasks = await listTasks(
-        { ...coordinationContext(deps), now: () => now },
-        actor,
-        { due: q.due, scope: q.scope, limit: q.limit, ...(q.region ? { regionId: q.region } : {}) },
-        requestOrigin(c),
-      );
-    } catch (error) {
-      if (error instanceof CaseError && error.code === 'invalid')
-        return badRequest(c, error.field ?? 'request', error.message) as never;
-      throw error;
-    }
+    const tasks = await listTasks(
+      { ...coordinationContext(deps), now: () => now },
+      callerOf(c),
+      { due: q.due, scope: q.scope, limit: q.limit, ...(q.region ? { regionId: q.region } : {}) },
+      requestOrigin(c),
+    );
     return c.json(
       {
         tasks: tasks.map((t) => ({
