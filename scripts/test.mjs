@@ -8,26 +8,44 @@
 // 1. Every test (unit, integration, command-line, lifecycle, browser) on the bundled PostgreSQL.
 // 2. When TEST_DATABASE_URL is set, the database tests (*.db.test.*) again on that server, so that
 //    the product is proven on both the bundled PostgreSQL and a separately run one.
-import { spawnSync } from 'node:child_process';
+//
+// A SIGINT or SIGTERM sent to this script goes on to vitest, which then stops its PostgreSQL; the
+// script stops too, running nothing after.
+import { spawn } from 'node:child_process';
 
 const vitest = ['node_modules/vitest/vitest.mjs', 'run'];
 const unit = process.argv.includes('--unit');
 const extra = process.argv.slice(2).filter((arg) => arg !== '--unit');
 
-function run(label, args, env) {
+let interrupted = null;
+let current = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted = signal;
+    current?.kill(signal);
+  });
+}
+
+async function run(label, args, env) {
+  if (interrupted) return 1;
   console.log(`\n=== ${label} ===`);
-  const result = spawnSync(process.execPath, [...vitest, ...args, ...extra], { stdio: 'inherit', env });
-  return result.status ?? 1;
+  current = spawn(process.execPath, [...vitest, ...args, ...extra], { stdio: 'inherit', env });
+  const status = await new Promise((done) => current.once('exit', (code) => done(code ?? 1)));
+  current = null;
+  return interrupted ? 130 : status;
 }
 
 if (unit) {
-  process.exit(run('fast tier: no database, no browser', [], { ...process.env, NWD_TEST_TIER: 'unit' }));
+  process.exit(
+    await run('fast tier: no database, no browser', [], { ...process.env, NWD_TEST_TIER: 'unit' }),
+  );
 }
 
 const { TEST_DATABASE_URL, ...withoutExternal } = process.env;
-let status = run('all tests, bundled PostgreSQL', [], withoutExternal);
+let status = await run('all tests, bundled PostgreSQL', [], withoutExternal);
 if (TEST_DATABASE_URL) {
-  status = run('database tests, PostgreSQL at TEST_DATABASE_URL', ['.db.test.'], process.env) || status;
+  status =
+    (await run('database tests, PostgreSQL at TEST_DATABASE_URL', ['.db.test.'], process.env)) || status;
 } else if (process.env.CI) {
   console.error(
     '\nCI is set but TEST_DATABASE_URL is not: the suite must also run on a separate PostgreSQL server.',
