@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LEARN_PAGES } from './content.tsx';
-import { PrivacyBody } from './privacy.tsx';
+import { PrivacyBody } from './views.tsx';
 
 /** Phone and text numbers listed in DOMAIN.md §6 (digits only, without the leading US country code). */
 const KNOWN_NUMBERS = new Set([

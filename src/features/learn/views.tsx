@@ -1,4 +1,43 @@
 /**
+ * The learn pages' views: the list of pages, one page, and the privacy notice.
+ */
+import type { FC } from 'hono/jsx';
+import type { LearnPage } from './content.tsx';
+
+const AUDIENCE: Record<LearnPage['audience'], string> = {
+  youth: 'For young people',
+  friend: 'For friends and family',
+  professional: 'For people who work with young people',
+  everyone: 'For everyone',
+};
+
+export const LearnIndex: FC<{ pages: LearnPage[] }> = ({ pages }) => (
+  <ul class="plain">
+    {pages.map((p) => (
+      <li class="card">
+        <h2>
+          <a href={`/learn/${p.slug}`}>{p.title}</a>
+        </h2>
+        <p>{p.summary}</p>
+        <p class="hint">{AUDIENCE[p.audience]}</p>
+      </li>
+    ))}
+  </ul>
+);
+
+export const LearnArticle: FC<{ page: LearnPage }> = ({ page }) => {
+  const Body = page.Body;
+  return (
+    <>
+      <Body />
+      <p>
+        <a href="/learn">More to read</a> · <a href="/navigator">Find your navigator</a>
+      </p>
+    </>
+  );
+};
+
+/**
  * Body of the public `/privacy` page: exactly what the public site does and does not record.
  *
  * These statements describe the product's design (no cookies, no third-party requests,
@@ -6,8 +45,6 @@
  * IP addresses or search words). If that design changes, this text must change with it.
  * Do not add a retention period here unless one is decided and enforced.
  */
-import type { FC } from 'hono/jsx';
-
 export const PrivacyBody: FC = () => (
   <>
     <p>
