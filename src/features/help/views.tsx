@@ -197,3 +197,61 @@ export const WhichCounty: FC<{ lookup: Pick<Lookup, 'results'>; place: string }>
     {lookup.results[0] ? <StatewideCard line={lookup.results[0].statewide} /> : null}
   </section>
 );
+
+/** The ways into the site from the home page. */
+export const WaysIn: FC = () => (
+  <section aria-labelledby="ways-h">
+    <h2 id="ways-h">Where do you want to start?</h2>
+    <ul class="ways">
+      <li>
+        <a href="/learn/your-rights">Something is happening to me</a>
+      </li>
+      <li>
+        <a href="/learn/help-a-friend">I'm worried about a friend</a>
+      </li>
+      <li>
+        <a href="/learn/for-professionals">I work with young people</a>
+      </li>
+      <li>
+        <a href="/help/contact-me">Ask a navigator to contact me, safely</a>
+      </li>
+      <li>
+        <a href="/identify">I&rsquo;m worried about a young person: what do I do now?</a>
+      </li>
+    </ul>
+  </section>
+);
+
+/** The page title for a found place: the county's navigator, or a question when it is in several. */
+export const foundTitle = (lookup: Lookup, place: string): string =>
+  lookup.ambiguous ? 'Which county?' : `Your navigator: ${lookup.results[0]?.county.name ?? place} County`;
+
+/** A found place: its navigator (or the choice of county), and the other counties it reaches into. */
+export const NavigatorFound: FC<{ lookup: Lookup; place: string; alsoIn: CountyInfo[] }> = ({
+  lookup,
+  place,
+  alsoIn,
+}) => (
+  <>
+    {lookup.ambiguous ? (
+      <WhichCounty lookup={lookup} place={place} />
+    ) : (
+      lookup.results.map((r) => <NavigatorResult answer={r} heading="h2" />)
+    )}
+    {alsoIn.length ? (
+      <p>
+        Parts of {place} are also in{' '}
+        {alsoIn.map((c, i) => (
+          <>
+            {i > 0 ? ', ' : ''}
+            <a href={`/navigator?county=${c.fips}`}>{c.name} County</a>
+          </>
+        ))}
+        .
+      </p>
+    ) : null}
+    <p>
+      <a href="/navigator">Search for another place</a>
+    </p>
+  </>
+);

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, it, expect } from 'vitest';
 import { countyNeighbours, MAP_HEIGHT, MAP_VIEWBOX, MAP_WIDTH, minnesotaCountyPaths } from './geometry.ts';
-import type { MapCounty, MapRegion } from './render.tsx';
-import { CountyMap, MapLegend, REGION_PALETTE, regionColours, UNKNOWN_REGION_COLOUR } from './render.tsx';
+import type { MapCounty, MapRegion } from './views.tsx';
+import { CountyMap, MapLegend, REGION_PALETTE, regionColours, UNKNOWN_REGION_COLOUR } from './views.tsx';
 
 const SVG_GZIP_BUDGET = 7 * 1024;
 

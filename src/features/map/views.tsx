@@ -1,5 +1,6 @@
 /**
- * Server-rendered Minnesota county map (inline SVG) and its legend.
+ * The map views: the server-rendered Minnesota county map (inline SVG), its legend, and the `/map`
+ * page body with the same in words (counties by region).
  *
  * The public pages run under a strict Content-Security-Policy (`style-src 'self'`), so nothing here
  * uses `<style>` or `style=""`: colours are SVG presentation attributes. Hover, focus and other
@@ -13,7 +14,7 @@
  * and says "(unconfirmed)", unconfirmed counties are also hatched, and the page lists the counties as
  * text.
  */
-import type { Child } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { countyNeighbours, MAP_HEIGHT, MAP_VIEWBOX, MAP_WIDTH, minnesotaCountyPaths } from './geometry.ts';
 
 export interface MapCounty {
@@ -228,3 +229,51 @@ export function MapLegend(props: MapLegendProps) {
     </ul>
   );
 }
+
+const CountyLinks = ({ counties }: { counties: MapCounty[] }) => (
+  <ul class="cols">
+    {counties.map((c) => (
+      <li>
+        <a href={c.href}>{c.name}</a>
+      </li>
+    ))}
+  </ul>
+);
+
+export const MapPage: FC<{ counties: MapCounty[]; regions: MapRegion[] }> = ({ counties, regions }) => {
+  const byRegion = regions.map((r) => ({
+    region: r,
+    counties: counties.filter((c) => c.regionId === r.id),
+  }));
+  const none = counties.filter((c) => c.regionId === null);
+  return (
+    <>
+      <p id="map-desc">Choose your county on the map or in the list below to see who to contact.</p>
+      <div class="map">
+        <CountyMap
+          counties={counties}
+          regions={regions}
+          title="Minnesota counties by Safe Harbor region"
+          descId="map-desc"
+        />
+      </div>
+      <MapLegend regions={regions} counties={counties} />
+      <h2 id="list-h">Counties by region</h2>
+      {byRegion.map(({ region, counties: list }) => (
+        <section aria-labelledby={`reg-${region.id}`}>
+          <h3 id={`reg-${region.id}`}>
+            {region.name}
+            {list.some((c) => !c.verified) ? ' (not confirmed)' : ''}
+          </h3>
+          <CountyLinks counties={list} />
+        </section>
+      ))}
+      {none.length ? (
+        <section aria-labelledby="reg-none">
+          <h3 id="reg-none">Region not known</h3>
+          <CountyLinks counties={none} />
+        </section>
+      ) : null}
+    </>
+  );
+};

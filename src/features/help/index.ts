@@ -1,0 +1,22 @@
+/**
+ * What other features use of the help finder: the geography and its rules (which county, which
+ * region and navigator, today's date where the service is), the navigator lookup, and the cards that
+ * show a navigator or the statewide line.
+ */
+export {
+  COUNTY_INPUT_PROBLEM,
+  PRIMARY_COUNTY_SHARE,
+  findCounty,
+  findPlace,
+  inEffect,
+  navigatorForCounty,
+  parseCountyInput,
+  todayIn,
+  type CountyInfo,
+  type Geography,
+  type Line,
+  type NavigatorAnswer,
+} from './rules.ts';
+export { lookupNavigator, type Lookup } from './lookup.ts';
+export { NavigatorLookupSchema } from './schema.ts';
+export { NavigatorResult, StatewideCard } from './views.tsx';
