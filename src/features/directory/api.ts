@@ -4,11 +4,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { problem } from '../../platform/problem.ts';
-import { problemResponse } from '../../platform/problem.ts';
-import { hsdsPage, withoutConfidentialAddress } from './hsds.ts';
-import { allServicesHsds, findService, searchServices, type ServiceRow } from './queries.ts';
-import { ServiceFiltersSchema, toServiceQuery } from './schema.ts';
+import { problem, problemResponse } from '../../platform/problem.ts';
+import { router } from '../../web/route.ts';
+import { publishedService } from './hsds.ts';
+import { ServiceFiltersSchema } from './schema.ts';
+import { directoryExport, searchPublished, serviceById } from './service.ts';
 
 const HsdsServiceSchema = z.record(z.string(), z.unknown()).openapi('HsdsService', {
   description:
@@ -27,16 +27,6 @@ const HsdsPageSchema = z
     contents: z.array(HsdsServiceSchema),
   })
   .openapi('HsdsServicePage');
-
-/** The published form of a service: HSDS with its provenance, never a confidential address. */
-export function publishedService(
-  row: Pick<ServiceRow, 'hsds' | 'source' | 'retrieved' | 'verified' | 'note'>,
-): Record<string, unknown> {
-  return {
-    ...withoutConfidentialAddress(row.hsds),
-    provenance: { source: row.source, retrieved: row.retrieved, verified: row.verified, note: row.note },
-  };
-}
 
 const listRoute = createRoute({
   method: 'get',
@@ -88,27 +78,21 @@ const exportRoute = createRoute({
 });
 
 export const directoryApi: Feature = (app, deps, policies) => {
-  policies.declare('GET', listRoute.path, PUBLIC);
-  policies.declare('GET', '/api/v1/services/:id', PUBLIC);
-  policies.declare('GET', exportRoute.path, PUBLIC);
+  const r = router(app, deps, policies);
 
-  app.openapi(listRoute, async (c) => {
-    const outcome = toServiceQuery(deps.geography.get(), c.req.valid('query'));
+  r.api(listRoute, PUBLIC, async (c) => {
+    const outcome = await searchPublished(deps.db, deps.geography.get(), c.req.valid('query'));
     if (!outcome.ok) {
       return problem(c, {
         title: outcome.status === 404 ? 'Not found' : 'The request is not valid',
         ...outcome,
       }) as never;
     }
-    const { total, items } = await searchServices(deps.db, outcome.query);
-    return c.json(
-      hsdsPage(items.map(publishedService), total, outcome.filters.page, outcome.filters.perPage),
-      200,
-    );
+    return c.json(outcome.page, 200);
   });
 
-  app.openapi(oneRoute, async (c) => {
-    const row = await findService(deps.db, c.req.valid('param').id);
+  r.api(oneRoute, PUBLIC, async (c) => {
+    const row = await serviceById(deps.db, c.req.valid('param').id);
     if (!row)
       return problem(c, {
         title: 'Not found',
@@ -118,16 +102,5 @@ export const directoryApi: Feature = (app, deps, policies) => {
     return c.json(publishedService(row), 200);
   });
 
-  app.openapi(exportRoute, async (c) => {
-    const services = await allServicesHsds(deps.db);
-    return c.json(
-      hsdsPage(
-        services.map((s) => withoutConfidentialAddress(s)),
-        services.length,
-        1,
-        Math.max(1, services.length),
-      ),
-      200,
-    );
-  });
+  r.api(exportRoute, PUBLIC, async (c) => c.json(await directoryExport(deps.db), 200));
 };

@@ -2,6 +2,7 @@
  * HSDS documents in and out: the paginated list shape of the HSDS 3.1 API, reading the shapes an
  * import may come in, and removing what a confidential location must never publish.
  */
+import type { ServiceRow } from './queries.ts';
 import { facetsOf } from './taxonomy.ts';
 
 export interface HsdsPage<T> {
@@ -70,4 +71,52 @@ export function servicesInDocument(doc: unknown): Json[] | null {
     if (typeof o.id === 'string' && typeof o.name === 'string') return [o];
   }
   return null;
+}
+
+/** The published form of a service: HSDS with its provenance, never a confidential address. */
+export function publishedService(
+  row: Pick<ServiceRow, 'hsds' | 'source' | 'retrieved' | 'verified' | 'note'>,
+): Record<string, unknown> {
+  return {
+    ...withoutConfidentialAddress(row.hsds),
+    provenance: { source: row.source, retrieved: row.retrieved, verified: row.verified, note: row.note },
+  };
+}
+
+interface HsdsPhone {
+  number?: unknown;
+  description?: unknown;
+}
+
+/** The service's phone numbers, then its organisation's. */
+export function phonesOf(hsds: Record<string, unknown>): { number: string; description: string | null }[] {
+  const fromService = Array.isArray(hsds.phones) ? (hsds.phones as HsdsPhone[]) : [];
+  const org = hsds.organization as { phones?: unknown } | undefined;
+  const fromOrg = Array.isArray(org?.phones) ? (org.phones as HsdsPhone[]) : [];
+  return [...fromService, ...fromOrg]
+    .filter((p) => typeof p.number === 'string' && p.number.length > 0)
+    .map((p) => ({
+      number: p.number as string,
+      description: typeof p.description === 'string' ? p.description : null,
+    }));
+}
+
+/** Where the service is: each location's first address, or its description or name. */
+export function placesOf(hsds: Record<string, unknown>): string[] {
+  const sals = Array.isArray(hsds.service_at_locations)
+    ? (hsds.service_at_locations as { location?: Record<string, unknown> }[])
+    : [];
+  return sals
+    .map((sal) => sal.location)
+    .filter((l): l is Record<string, unknown> => Boolean(l))
+    .map((l) => {
+      const addresses = Array.isArray(l.addresses) ? (l.addresses as Record<string, unknown>[]) : [];
+      const a = addresses[0];
+      if (a)
+        return [a.address_1, a.address_2, a.city, a.state_province, a.postal_code]
+          .filter((x) => typeof x === 'string' && x)
+          .join(', ');
+      return typeof l.description === 'string' ? l.description : typeof l.name === 'string' ? l.name : '';
+    })
+    .filter((s) => s.length > 0);
 }

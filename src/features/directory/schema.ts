@@ -2,9 +2,7 @@
  * The directory's filters, read the same way by the page and the API.
  */
 import { z } from '@hono/zod-openapi';
-import { findCounty, inEffect, parseCountyInput, todayIn, type Geography } from '../help/rules.ts';
 import { GENDERS_SERVED, PROGRAM_TYPES } from './taxonomy.ts';
-import type { ServiceQuery } from './queries.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', 'yes', 'no'])
@@ -57,64 +55,3 @@ export const ServiceFiltersSchema = z.object({
   perPage: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ServiceFilters = z.infer<typeof ServiceFiltersSchema>;
-
-export type FilterOutcome =
-  | { ok: true; query: ServiceQuery; filters: ServiceFilters }
-  | { ok: false; status: 400 | 404; field: string; detail: string };
-
-/** Turns validated filters into a query, resolving county names and regions to county codes. */
-export function toServiceQuery(geo: Geography, filters: ServiceFilters): FilterOutcome {
-  let countyFips: string[] | undefined;
-  if (filters.county) {
-    const input = parseCountyInput(filters.county);
-    const county = input ? findCounty(geo, input) : null;
-    if (!input)
-      return {
-        ok: false,
-        status: 400,
-        field: 'county',
-        detail: 'Give a county name or a five-digit FIPS code such as 27053.',
-      };
-    if (!county)
-      return {
-        ok: false,
-        status: 404,
-        field: 'county',
-        detail: `No ${geo.name} county matches "${filters.county}".`,
-      };
-    countyFips = [county.fips];
-  }
-  if (filters.region) {
-    const region = geo.regions.get(filters.region);
-    if (!region)
-      return {
-        ok: false,
-        status: 404,
-        field: 'region',
-        detail: `There is no region "${filters.region}". Regions: ${[...geo.regions.keys()].join(', ')}.`,
-      };
-    const today = todayIn(geo.timezone);
-    const inRegion = [...geo.membershipsByCounty.values()]
-      .flat()
-      .filter((m) => m.regionId === region.id && inEffect(today, m.effectiveFrom, m.effectiveTo))
-      .map((m) => m.fips);
-    countyFips = countyFips ? countyFips.filter((f) => inRegion.includes(f)) : inRegion;
-    if (countyFips.length === 0) countyFips = ['none'];
-  }
-  return {
-    ok: true,
-    filters,
-    query: {
-      type: filters.type,
-      countyFips,
-      age: filters.age,
-      gender: filters.gender === 'any' ? undefined : filters.gender,
-      language: filters.language,
-      culturallySpecific: filters.culturallySpecific || undefined,
-      lgbtqAffirming: filters.lgbtqAffirming || undefined,
-      text: filters.q?.trim() || undefined,
-      limit: filters.perPage,
-      offset: (filters.page - 1) * filters.perPage,
-    },
-  };
-}

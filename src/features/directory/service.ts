@@ -1,0 +1,82 @@
+/**
+ * The directory's use cases, all public: search the services (for the page and the API), one
+ * service, and the whole directory as HSDS. What is published never carries a confidential address.
+ */
+import type { Database } from '../../db/database.ts';
+import type { Geography } from '../help/index.ts';
+import { hsdsPage, publishedService, withoutConfidentialAddress, type HsdsPage } from './hsds.ts';
+import {
+  allServicesHsds,
+  findService,
+  languagesOffered,
+  searchServices,
+  type ServiceRow,
+} from './queries.ts';
+import { toServiceQuery, type FilterOutcome } from './rules.ts';
+import { ServiceFiltersSchema, type ServiceFilters } from './schema.ts';
+
+/** Longest service id looked up; longer ones cannot exist. */
+const MAX_ID_LENGTH = 200;
+
+export type FilterProblem = Extract<FilterOutcome, { ok: false }>;
+
+/** What the `/services` page shows: the results for the filters, or why the filters are wrong. */
+export type DirectorySearch = { languages: string[] } & (
+  | { ok: true; filters: ServiceFilters; countyValue: string | undefined; total: number; items: ServiceRow[] }
+  | FilterProblem
+);
+
+/** The filters as typed into the page (query parameters, empty ones left out). */
+export async function searchDirectory(
+  db: Database,
+  geo: Geography,
+  raw: Record<string, string>,
+): Promise<DirectorySearch> {
+  const languages = await languagesOffered(db);
+  const parsed = ServiceFiltersSchema.safeParse(raw);
+  const outcome: FilterOutcome = parsed.success
+    ? toServiceQuery(geo, parsed.data)
+    : {
+        ok: false,
+        status: 400,
+        field: String(parsed.error.issues[0]?.path[0] ?? 'filters'),
+        detail: parsed.error.issues[0]?.message ?? 'not valid',
+      };
+  if (!outcome.ok) return { languages, ...outcome };
+  const { total, items } = await searchServices(db, outcome.query);
+  const f = outcome.filters;
+  const countyValue =
+    outcome.query.countyFips?.length === 1 && !f.region ? outcome.query.countyFips[0] : undefined;
+  return { languages, ok: true, filters: f, countyValue, total, items };
+}
+
+/** The search for the API: a page of published services, or the filter problem. */
+export async function searchPublished(
+  db: Database,
+  geo: Geography,
+  filters: ServiceFilters,
+): Promise<{ ok: true; page: HsdsPage<Record<string, unknown>> } | FilterProblem> {
+  const outcome = toServiceQuery(geo, filters);
+  if (!outcome.ok) return outcome;
+  const { total, items } = await searchServices(db, outcome.query);
+  return {
+    ok: true,
+    page: hsdsPage(items.map(publishedService), total, outcome.filters.page, outcome.filters.perPage),
+  };
+}
+
+/** One service, or null when there is none with that id. */
+export async function serviceById(db: Database, id: string): Promise<ServiceRow | null> {
+  return id.length <= MAX_ID_LENGTH ? findService(db, id) : null;
+}
+
+/** The whole directory, HSDS 3.1, in one page. */
+export async function directoryExport(db: Database): Promise<HsdsPage<Record<string, unknown>>> {
+  const services = await allServicesHsds(db);
+  return hsdsPage(
+    services.map((s) => withoutConfidentialAddress(s)),
+    services.length,
+    1,
+    Math.max(1, services.length),
+  );
+}
