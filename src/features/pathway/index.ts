@@ -10,6 +10,7 @@ import type { PathwayAction, PathwayAnswer, PathwayFacts } from './types.ts';
 
 export {
   parsePathwayInput,
+  pathwayInputSchema,
   evaluatePathway,
   classify,
   UNKNOWN_AGE_NOTE,

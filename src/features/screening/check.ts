@@ -4,7 +4,7 @@
  * an administrator loading a file can fix it.
  */
 import type { z } from 'zod';
-import { pathwayInputSchema } from '../pathway/engine.ts';
+import { pathwayInputSchema } from '../pathway/index.ts';
 import {
   ANSWER_TYPES,
   InstrumentSchema,

@@ -2,8 +2,8 @@
  * Screening: instruments as versioned data, the public `/identify` flow, and their administration.
  */
 import type { Feature } from '../../app-types.ts';
-import { instrumentAdminPages } from './admin-pages.tsx';
 import { identifyPages } from './identify-pages.tsx';
+import { instrumentAdminRoutes } from './routes.tsx';
 import { InstrumentCatalogue, loadShippedInstruments, shippedInstrumentsDir } from './service.ts';
 
 export { checkInstrument, type InstrumentContext } from './check.ts';
@@ -22,5 +22,5 @@ export const screening: Feature = (app, deps, policies) => {
     ),
   );
   identifyPages(app, deps, policies, catalogue);
-  instrumentAdminPages(app, deps, policies, catalogue);
+  instrumentAdminRoutes(catalogue)(app, deps, policies);
 };

@@ -10,8 +10,8 @@
  * - risk factors: every code any answer adds, once;
  * - an exact age replaces the age band (the band is worked out from the age).
  */
-import { PRIMARY_COUNTY_SHARE } from '../help/rules.ts';
-import type { AgeBandInput } from '../pathway/types.ts';
+import { PRIMARY_COUNTY_SHARE } from '../help/index.ts';
+import type { AgeBandInput } from '../pathway/index.ts';
 import {
   BOOLEAN_FACTS,
   TRI_STATE_FACTS,

@@ -9,7 +9,7 @@
  * item that always tells the pathway who is asking).
  */
 import { z } from 'zod';
-import { AGE_BANDS, REPORTER_ROLES, TRI_STATE } from '../pathway/types.ts';
+import { AGE_BANDS, REPORTER_ROLES, TRI_STATE } from '../pathway/index.ts';
 
 export const INSTRUMENT_FORMAT = 'nwd-screening-instrument/1';
 

@@ -9,10 +9,19 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../../db/database.ts';
-import { can, type Actor } from '../../platform/access.ts';
+import { authorize, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { ServiceError, type RefusalCode } from '../../platform/errors.ts';
 import type { RequestOrigin } from '../accounts/service.ts';
 import { checkInstrument, MAX_INSTRUMENT_BYTES, type InstrumentContext } from './check.ts';
+import {
+  insertInstrument,
+  lockInstrument,
+  publishedInstrument,
+  setInstrumentStatus,
+  storedDefinition,
+  storedInstruments,
+} from './queries.ts';
 import { instrumentKey, type Instrument } from './schema.ts';
 import type { InstrumentStatus } from './tables.ts';
 
@@ -45,14 +54,14 @@ export function loadShippedInstruments(dir: string, ctx: InstrumentContext): Ins
   );
 }
 
-/** A refusal an administrator can act on. */
-export class InstrumentError extends Error {
+/** A refusal an administrator can act on, with every problem the check found. */
+export class InstrumentError extends ServiceError {
   constructor(
-    readonly code: 'forbidden' | 'not_found' | 'invalid' | 'conflict',
+    code: RefusalCode,
     message: string,
     readonly problems: readonly string[] = [message],
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -100,19 +109,10 @@ export class InstrumentCatalogue {
   }
 
   async #published(): Promise<Instrument | null> {
-    const row = await this.db
-      .selectFrom('screening_instruments')
-      .select(['id', 'version', 'checksum'])
-      .where('status', '=', 'published')
-      .executeTakeFirst();
+    const row = await publishedInstrument(this.db);
     if (!row) return null;
     if (!this.#parsed.has(row.checksum)) {
-      const full = await this.db
-        .selectFrom('screening_instruments')
-        .select('definition')
-        .where('id', '=', row.id)
-        .where('version', '=', row.version)
-        .executeTakeFirst();
+      const full = await storedDefinition(this.db, row.id, row.version);
       return full ? this.#usable(`${row.id}:${row.version}`, row.checksum, full.definition) : null;
     }
     return this.#parsed.get(row.checksum) ?? null;
@@ -144,25 +144,14 @@ export class InstrumentCatalogue {
     if (!summary) return null;
     const shipped = this.shipped.find((i) => i.id === id && i.version === version);
     if (shipped) return { instrument: shipped, summary };
-    const row = await this.db
-      .selectFrom('screening_instruments')
-      .select(['definition', 'checksum'])
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    const row = await storedDefinition(this.db, id, version);
     const instrument = row ? this.#usable(`${id}:${version}`, row.checksum, row.definition) : null;
     return instrument ? { instrument, summary } : null;
   }
 
   /** Every instrument: the shipped ones first, then the stored ones, newest first. */
   async list(): Promise<InstrumentSummary[]> {
-    const rows = await this.db
-      .selectFrom('screening_instruments')
-      .select(['id', 'version', 'name', 'validated', 'status', 'loaded_at'])
-      .orderBy('loaded_at', 'desc')
-      .orderBy('id')
-      .orderBy('version')
-      .execute();
+    const rows = await storedInstruments(this.db);
     const published = rows.some((r) => r.status === 'published');
     return [
       ...this.shipped.map((i, n) => ({
@@ -187,10 +176,7 @@ export class InstrumentCatalogue {
   }
 }
 
-function requireManage(actor: Actor): void {
-  if (!can(actor, 'instruments.manage'))
-    throw new InstrumentError('forbidden', 'You do not have permission to manage screening instruments.');
-}
+const MAY_NOT_MANAGE = { message: 'You do not have permission to manage screening instruments.' };
 
 function auditActor(actor: Actor, origin: RequestOrigin) {
   return {
@@ -215,7 +201,7 @@ export async function loadInstrument(
   json: string,
   origin: RequestOrigin,
 ): Promise<{ instrument: Instrument; already: boolean }> {
-  requireManage(actor);
+  authorize(actor, 'instruments.manage', undefined, MAY_NOT_MANAGE);
   if (json.trim() === '')
     throw new InstrumentError('invalid', 'Paste the instrument as JSON, or choose its file.');
   if (Buffer.byteLength(json) > MAX_INSTRUMENT_BYTES)
@@ -249,13 +235,7 @@ export async function loadInstrument(
   const definition = JSON.stringify(instrument);
   const checksum = checksumOf(definition);
   return catalogue.db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('screening_instruments')
-      .select('checksum')
-      .where('id', '=', instrument.id)
-      .where('version', '=', instrument.version)
-      .forUpdate()
-      .executeTakeFirst();
+    const existing = await lockInstrument(trx, instrument.id, instrument.version);
     if (existing) {
       if (existing.checksum === checksum) return { instrument, already: true };
       throw new InstrumentError(
@@ -263,19 +243,15 @@ export async function loadInstrument(
         `Version ${instrument.version} of "${instrument.id}" is already loaded with different content. Instruments are never changed once loaded: give this one a new version.`,
       );
     }
-    await trx
-      .insertInto('screening_instruments')
-      .values({
-        id: instrument.id,
-        version: instrument.version,
-        name: instrument.name,
-        validated: instrument.validated,
-        definition,
-        checksum,
-        loaded_by: actor.userId,
-      })
-      .onConflict((oc) => oc.columns(['id', 'version']).doNothing())
-      .execute();
+    await insertInstrument(trx, {
+      id: instrument.id,
+      version: instrument.version,
+      name: instrument.name,
+      validated: instrument.validated,
+      definition,
+      checksum,
+      loadedBy: actor.userId,
+    });
     await recordAudit(trx, {
       ...auditActor(actor, origin),
       action: 'instrument.load',
@@ -300,7 +276,7 @@ export async function changeInstrumentStatus(
   change: 'publish' | 'retire',
   origin: RequestOrigin,
 ): Promise<void> {
-  requireManage(actor);
+  authorize(actor, 'instruments.manage', undefined, MAY_NOT_MANAGE);
   const key = `${id}:${version}`;
   const shipped = catalogue.shipped.find((i) => i.id === id && i.version === version);
   if (shipped && change === 'retire')
@@ -312,21 +288,10 @@ export async function changeInstrumentStatus(
     throw new InstrumentError('invalid', 'Only the default shipped checklist can be chosen directly.');
   await catalogue.db.transaction().execute(async (trx) => {
     const now = new Date();
-    const previous = await trx
-      .selectFrom('screening_instruments')
-      .select(['id', 'version'])
-      .where('status', '=', 'published')
-      .forUpdate()
-      .executeTakeFirst();
+    const previous = await publishedInstrument(trx, { lock: true });
     const previousKey = previous ? `${previous.id}:${previous.version}` : instrumentKey(catalogue.fallback);
     if (!shipped) {
-      const row = await trx
-        .selectFrom('screening_instruments')
-        .select('status')
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .forUpdate()
-        .executeTakeFirst();
+      const row = await lockInstrument(trx, id, version);
       if (!row) throw new InstrumentError('not_found', 'There is no such instrument.');
       if (row.status === 'retired')
         throw new InstrumentError(
@@ -337,19 +302,9 @@ export async function changeInstrumentStatus(
         );
     }
     if (change === 'publish' && previous && previousKey !== key)
-      await trx
-        .updateTable('screening_instruments')
-        .set({ status: 'loaded', status_changed_at: now })
-        .where('id', '=', previous.id)
-        .where('version', '=', previous.version)
-        .execute();
+      await setInstrumentStatus(trx, previous.id, previous.version, 'loaded', now);
     if (!shipped)
-      await trx
-        .updateTable('screening_instruments')
-        .set({ status: change === 'publish' ? 'published' : 'retired', status_changed_at: now })
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .execute();
+      await setInstrumentStatus(trx, id, version, change === 'publish' ? 'published' : 'retired', now);
     await recordAudit(trx, {
       ...auditActor(actor, origin),
       action: change === 'publish' ? 'instrument.publish' : 'instrument.retire',
