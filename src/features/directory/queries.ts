@@ -7,26 +7,18 @@ import type { Database } from '../../db/database.ts';
 import type { DB, DirectoryServicesTable } from '../../db/types.ts';
 import type { Provenance } from '../../pack/schema.ts';
 import { withoutConfidentialAddress } from './hsds.ts';
-import { facetsOf } from './taxonomy.ts';
+import { facetsOf, type DirectoryFacets } from './taxonomy.ts';
 
 type Executor = Database | Transaction<DB>;
 
-export interface ServiceRow {
+/** A service as the pages and the API read it: its facets (as stored), its HSDS and provenance. */
+export interface ServiceRow extends Omit<DirectoryFacets, 'programTypes' | 'genders'> {
   id: string;
   name: string;
   organizationName: string | null;
   description: string | null;
   programTypes: string[];
   genders: string[];
-  minimumAge: number | null;
-  maximumAge: number | null;
-  languages: string[];
-  countyFips: string[];
-  statewide: boolean;
-  culturallySpecific: boolean;
-  culturallySpecificFor: string | null;
-  lgbtqAffirming: boolean;
-  confidentialLocation: boolean;
   hsds: Record<string, unknown>;
   source: string;
   retrieved: string;

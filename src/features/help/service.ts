@@ -3,24 +3,12 @@
  * loaded geography so a repeated query is neither looked up nor serialised again), and the place
  * search of `/navigator` (a ZIP code, city or county typed in, or chosen from the list).
  */
-import { lookupNavigator, type Lookup } from './lookup.ts';
+import { lookupNavigator, type Lookup, type LookupOutcome, type LookupRequest } from './lookup.ts';
 import { findPlace, navigatorForCounty, todayIn, type CountyInfo, type Geography } from './rules.ts';
 
-export interface NavigatorQuery {
-  county?: string | undefined;
-  zip?: string | undefined;
-  asOf?: string | undefined;
-}
+export type NavigatorQuery = LookupRequest;
 
-export type NavigatorJson =
-  | { ok: true; body: string }
-  | {
-      ok: false;
-      status: 400 | 404;
-      field: 'county' | 'zip' | 'asOf';
-      detail: string;
-      suggestions?: string[];
-    };
+export type NavigatorJson = { ok: true; body: string } | Extract<LookupOutcome, { ok: false }>;
 
 const CACHE_LIMIT = 5000;
 const answers = new WeakMap<Geography, Map<string, string>>();

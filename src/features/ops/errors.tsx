@@ -4,13 +4,26 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { Child } from 'hono/jsx';
 import { frameFor, type AppDeps } from '../../app-types.ts';
 import { isDatabaseUnavailable } from '../../db/database.ts';
 import { renderPage } from '../../web/http.ts';
 import { problem } from '../../platform/problem.ts';
-import { Layout, UrgentLines } from '../../web/public-layout.tsx';
+import { Layout, UrgentLines, type PageFrame } from '../../web/public-layout.tsx';
 
 const isApi = (c: Context) => c.req.path.startsWith('/api/');
+
+/** A page saying the service could not answer, with the lines to call (the emergency line not urgent). */
+function apology(c: Context, frame: PageFrame, title: string, status: 500 | 503, body: Child) {
+  return renderPage(
+    c,
+    <Layout frame={frame} title={title} urgent={false}>
+      {body}
+      <UrgentLines emergency={frame.emergency} statewide={frame.statewide} />
+    </Layout>,
+    status,
+  );
+}
 
 export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Response> {
   if (isApi(c))
@@ -66,13 +79,12 @@ export function errorPage(c: Context, deps: AppDeps, error: Error): Response | P
       500,
     );
   }
-  return renderPage(
+  return apology(
     c,
-    <Layout frame={frame} title="Something went wrong" urgent={false}>
-      <p>This page could not load just now. Please try again in a minute.</p>
-      <UrgentLines emergency={frame.emergency} statewide={frame.statewide} />
-    </Layout>,
+    frame,
+    'Something went wrong',
     500,
+    <p>This page could not load just now. Please try again in a minute.</p>,
   );
 }
 
@@ -103,17 +115,17 @@ function databaseUnavailable(c: Context, deps: AppDeps, error: Error): Response 
     });
   }
   // The lines to call come from the reference data in memory, which needs no database.
-  const frame = frameFor(c, deps);
-  return renderPage(
+  return apology(
     c,
-    <Layout frame={frame} title="Please try again in a moment" urgent={false}>
+    frameFor(c, deps),
+    'Please try again in a moment',
+    503,
+    <>
       <p>
         This page cannot load just now because the service cannot reach its records. Nothing you did caused
         this.
       </p>
       <p>Please try again in a minute.</p>
-      <UrgentLines emergency={frame.emergency} statewide={frame.statewide} />
-    </Layout>,
-    503,
+    </>,
   );
 }
