@@ -241,7 +241,10 @@ export function reconciledExchange(
 export function classify(facts: PathwayFacts, riskFactors: Ruleset['riskFactors'] = []): Classification {
   const { exchange } = reconciledExchange(facts, riskFactors);
   return {
-    sexTrafficking: stronger(both(exchange, facts.thirdPartyProfit), single(facts.recruitedOrAdvertised ?? 'no')),
+    sexTrafficking: stronger(
+      both(exchange, facts.thirdPartyProfit),
+      single(facts.recruitedOrAdvertised ?? 'no'),
+    ),
     commercialSexualExploitation: single(exchange),
     laborTrafficking: single(facts.laborExploitation),
     atRisk: facts.riskFactors.length > 0,
@@ -400,7 +403,10 @@ export function noticesFor(
     });
   }
   const recruited = facts.recruitedOrAdvertised ?? 'no';
-  if (recruited !== 'no' && both(reconciledExchange(facts, ruleset.riskFactors).exchange, facts.thirdPartyProfit) === 'not_indicated')
+  if (
+    recruited !== 'no' &&
+    both(reconciledExchange(facts, ruleset.riskFactors).exchange, facts.thirdPartyProfit) === 'not_indicated'
+  )
     notices.push({
       code: 'recruitment',
       text: 'Recruiting, enticing or advertising someone for commercial sex is sex trafficking in Minnesota even before anything has been exchanged (Minn. Stat. 609.321 subd. 7a).',
