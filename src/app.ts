@@ -34,6 +34,7 @@ import { casesApi } from './features/cases/api.ts';
 import { adminPages } from './features/admin/routes.tsx';
 import { staffApi } from './features/admin/api.ts';
 import { authPages } from './features/accounts/routes.tsx';
+import { accountsApi } from './features/accounts/api.ts';
 import { csrfProtection, staffSession } from './web/session.ts';
 import { sameSiteWrites } from './web/api.ts';
 import { safetyPlanPages } from './features/safety-plans/routes.tsx';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     intakePages,
     authPages,
     adminPages,
+    accountsApi,
     staffApi,
     queuePages,
     queueApi,
