@@ -250,6 +250,14 @@ export async function findCoveringConsent(
   return covering.find((r) => r.id === prefer) ?? covering[0] ?? null;
 }
 
+/** `findCoveringConsent`'s consent as a referral shows it: its id, categories and end. */
+export async function coveringConsent(
+  ...args: Parameters<typeof findCoveringConsent>
+): Promise<{ id: string; categories: ConsentCategory[]; expiresOn: string } | null> {
+  const covering = await findCoveringConsent(...args);
+  return covering && { id: covering.id, categories: covering.categories, expiresOn: covering.expires_on };
+}
+
 /**
  * The organisations an active consent of the case lets see identifying details today, with what and
  * until when. Codes and names only (no personal data): for the referral form's hints.

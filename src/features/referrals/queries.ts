@@ -4,7 +4,9 @@
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { ReferralsTable, ReferralStatus } from '../cases/tables.ts';
-import type { LoadedReferral, ReferralListView } from './rules.ts';
+import { activeStaffQuery, type Recipient } from '../notifications/service.ts';
+import { RESPONDER_ROLES, type LoadedReferral, type ReferralListView } from './rules.ts';
+import type { Role } from '../../platform/access.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -151,6 +153,33 @@ export async function organizationName(db: Db, id: string): Promise<string | nul
     .where('id', '=', id)
     .executeTakeFirst();
   return row?.name ?? null;
+}
+
+/** Active people of the organisation who can answer its referrals (optionally only some roles). */
+export async function respondersOf(
+  trx: Transaction<DB>,
+  organizationId: string,
+  roles: readonly Role[] = RESPONDER_ROLES,
+): Promise<Recipient[]> {
+  return activeStaffQuery(trx)
+    .where('u.organization_id', '=', organizationId)
+    .where('u.role', 'in', [...roles])
+    .orderBy('u.id')
+    .execute();
+}
+
+/** Of these people, the active navigators of the region (who sent a referral from it). */
+export function sendingNavigators(
+  trx: Transaction<DB>,
+  ids: string[],
+  regionId: string,
+): Promise<Recipient[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return activeStaffQuery(trx)
+    .where('u.id', 'in', ids)
+    .where('u.role', '=', 'navigator')
+    .where((eb) => eb(eb.val(regionId), '=', eb.fn.any('u.regions')))
+    .execute();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,10 +1,18 @@
 /**
- * Referral rules, pure: the status machine (`TRANSITIONS`: which step each side may take), the reasons
- * a step takes, who sees a referral and on which side, the summary anyone who sees it gets, and the
- * fixed sentences of notifications (never personal data).
+ * Referral rules, pure: the status machine, the reasons a step takes, who sees a referral and on which
+ * side, what each side sees, and the fixed sentences of notifications (never personal data).
+ *
+ * The status machine (`TRANSITIONS`): `draft → sent → accepted | declined (reason) |
+ * no_response`, `accepted → in_service | closed (reason)`, `in_service → completed (outcome) | closed
+ * (reason)`, and `withdrawn` by the sender from any status before the end. Each step belongs to one side:
+ * - the **sender**: navigators with `cases.write` in the case's region (send, withdraw, no answer);
+ * - the **receiver**: people with `referrals.respond` in the receiving organisation (accept, decline,
+ *   start the service, complete, close).
+ * A step the machine does not have is a conflict (409); a step of the other side is refused (403).
  */
-import { POLICY, ROLES, can, type Actor, type Role } from '../../platform/access.ts';
+import { POLICY, ROLES, can, regionScope, type Actor, type Role } from '../../platform/access.ts';
 import type { AgeBand } from '../intake/tables.ts';
+import type { CasePersonal } from '../cases/core.ts';
 import { REFERRAL_STATUSES, type ConsentCategory, type ReferralStatus } from '../cases/tables.ts';
 import type { Vocabularies } from '../cases/vocabularies.ts';
 
@@ -368,3 +376,148 @@ export const STEP_TEXT: Partial<Record<ReferralStatus, (org: string) => string>>
   completed: (org) => `${org} completed a referral`,
   closed: (org) => `${org} closed a referral`,
 };
+
+// ---------------------------------------------------------------------------------------------------
+// What the receiver and the sender see
+
+/** The parts of the case a consent's categories let the receiver see. */
+export interface SharedDetails {
+  identity?: {
+    chosenName: string;
+    legalName: string | null;
+    dateOfBirth: string | null;
+    age: number | null;
+    pronouns: string | null;
+  };
+  contact?: CasePersonal['safeContact'];
+  demographics?: {
+    genderIdentity: string[];
+    raceEthnicity: string[];
+    sexualOrientation: string | null;
+    languages: string[];
+    tribalAffiliation: string | null;
+  };
+  services?: { code: string; label: string; deliveredOn: string }[];
+}
+
+/** The young person's details a consent's categories let the receiver see (services aside). */
+export function sharedFrom(p: CasePersonal, categories: readonly ConsentCategory[]): SharedDetails {
+  const out: SharedDetails = {};
+  if (categories.includes('identity'))
+    out.identity = {
+      chosenName: p.chosenName,
+      legalName: p.legalName,
+      dateOfBirth: p.dateOfBirth,
+      age: p.age,
+      pronouns: p.pronouns,
+    };
+  if (categories.includes('contact')) out.contact = p.safeContact;
+  if (categories.includes('demographics'))
+    out.demographics = {
+      genderIdentity: p.genderIdentity,
+      raceEthnicity: p.raceEthnicity,
+      sexualOrientation: p.sexualOrientation,
+      languages: p.languages,
+      tribalAffiliation: p.tribalAffiliation,
+    };
+  return out;
+}
+
+export interface ReferralHistoryEntry {
+  at: Date;
+  from: ReferralStatus;
+  to: ReferralStatus;
+  reason: string | null;
+  reasonLabel: string | null;
+  by: string;
+  byUserId: string | null;
+  organization: string | null;
+}
+
+export interface ReferralView extends ReferralSummary {
+  viewer: { sender: boolean; receiver: boolean; senderReads: boolean };
+  allowedTransitions: ReferralStatus[];
+  sharing: Sharing;
+  /** The consent that allows identifying details today (while `sharing` is `identifying`). */
+  consent: { id: string; categories: ConsentCategory[]; expiresOn: string } | null;
+  /** For the receiver: only what the consent allows; null otherwise. */
+  shared: SharedDetails | null;
+  /** Shown to the sender; to the receiver unless the consent that covered it has ended. */
+  message: string | null;
+  messageWithheld: boolean;
+  history: ReferralHistoryEntry[];
+}
+
+export interface CaseReferral extends ReferralSummary {
+  sharing: Sharing;
+  allowedTransitions: ReferralStatus[];
+}
+
+/**
+ * Who is told of a step, and what: the receiving organisation's responders of a sent or withdrawn
+ * referral, the sending navigators of the receiver's answers; nobody otherwise.
+ */
+export function stepNotice(
+  from: ReferralStatus,
+  to: ReferralStatus,
+  referral: { organization_name: string; from_region_name: string },
+): { audience: 'responders' | 'senders'; kind: string; text: string } | null {
+  if (to === 'sent')
+    return {
+      audience: 'responders',
+      kind: 'referral_new',
+      text: 'A new referral is waiting for your organisation’s answer',
+    };
+  if (to === 'withdrawn')
+    return from === 'draft'
+      ? null
+      : {
+          audience: 'responders',
+          kind: 'referral_update',
+          text: `A referral to your organisation was withdrawn by ${referral.from_region_name}`,
+        };
+  const text = STEP_TEXT[to]?.(referral.organization_name);
+  return text ? { audience: 'senders', kind: 'referral_update', text } : null;
+}
+
+/**
+ * Which referrals a box shows the person: those received by their organisation (if they answer for
+ * it), those sent from their regions (all regions: `regions` null), or none (null).
+ */
+export function listScope(
+  actor: Actor,
+  box: ReferralBox,
+): { receivedBy: string } | { regions: string[] | null } | null {
+  if (box === 'received')
+    return can(actor, 'referrals.respond', { organizationId: actor.organizationId })
+      ? { receivedBy: actor.organizationId }
+      : null;
+  const scope = regionScope(actor, 'cases.read');
+  if (!scope || (!scope.all && scope.regions.length === 0)) return null;
+  return { regions: scope.all ? null : scope.regions };
+}
+
+/** One line of a referral's history, with the names of the people who acted. */
+export function historyEntry(
+  r: {
+    at: Date;
+    from_status: ReferralStatus;
+    to_status: ReferralStatus;
+    reason: string | null;
+    actor_user_id: string | null;
+    org_name: string | null;
+  },
+  names: ReadonlyMap<string, string>,
+  declineReasons: readonly { code: string; label: string }[],
+): ReferralHistoryEntry {
+  return {
+    at: r.at,
+    from: r.from_status,
+    to: r.to_status,
+    reason: r.reason,
+    reasonLabel: reasonLabel(r.to_status, r.reason, declineReasons),
+    by: r.actor_user_id ? (names.get(r.actor_user_id) ?? 'a colleague') : 'the system',
+    byUserId: r.actor_user_id,
+    organization: r.org_name ?? null,
+  };
+}

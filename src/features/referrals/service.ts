@@ -1,16 +1,9 @@
 /**
  * Closed-loop referrals from a navigator's case to a provider organisation: the use cases.
  *
- * The status machine is in `rules.ts` (`TRANSITIONS`): `draft → sent → accepted | declined (reason) |
- * no_response`, `accepted → in_service | closed (reason)`, `in_service → completed (outcome) | closed
- * (reason)`, and `withdrawn` by the sender from any status before the end. Each step belongs to one side:
- * - the **sender**: navigators with `cases.write` in the case's region (send, withdraw, no answer);
- * - the **receiver**: people with `referrals.respond` in the receiving organisation (accept, decline,
- *   start the service, complete, close).
- * A step the machine does not have is a conflict (409); a step of the other side is refused (403).
- * Every step records a `referral_transitions` row (who, which organisation, when, why), a case event and
- * an audit event, in the referral's row lock, and tells the other side (in the app and by email, never
- * with personal data).
+ * The status machine, and which side takes each step, are in `rules.ts`. Every step records a
+ * `referral_transitions` row (who, which organisation, when, why), a case event and an audit event, in
+ * the referral's row lock, and tells the other side (in the app and by email, never with personal data).
  *
  * What the receiver sees is decided at every read, never stored: a referral sent with
  * `shareIdentifying` shows identifying details only while an active consent of the young person covers
@@ -27,26 +20,12 @@ import type { Transaction, Updateable } from 'kysely';
 import type { AppDeps } from '../../app-types.ts';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/types.ts';
-import {
-  authorize,
-  can,
-  mayTake,
-  regionScope,
-  type Action,
-  type Actor,
-  type Role,
-} from '../../platform/access.ts';
+import { authorize, can, mayTake, type Action, type Actor } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { staffNames } from '../queue/service.ts';
-import { activeStaffQuery, markLinkRead, notifyStaff, type Recipient } from '../notifications/service.ts';
-import {
-  caseContext,
-  checkActiveOrganization,
-  consentCovers,
-  findCoveringConsent,
-  localToday,
-} from '../consents/service.ts';
+import { markLinkRead, notifyStaff, type Recipient } from '../notifications/service.ts';
+import { caseContext, checkActiveOrganization, coveringConsent, localToday } from '../consents/service.ts';
 import { createFollowUpTask } from '../tasks/service.ts';
 import {
   CaseError,
@@ -57,7 +36,6 @@ import {
   recordCaseEvent,
   sealCaseField,
   type CaseContext,
-  type CasePersonal,
   type RequestOrigin,
 } from '../cases/core.ts';
 import type { ConsentCategory, ReferralStatus, ReferralsTable } from '../cases/tables.ts';
@@ -70,14 +48,19 @@ import {
   NO_CONSENT_MESSAGE,
   REFERRAL_LIST_LIMIT,
   REFERRAL_NOT_FOUND,
-  RESPONDER_ROLES,
   SHARED_CATEGORIES,
-  STEP_TEXT,
   allowedTransitions,
   decideTransition,
+  sharedFrom,
+  stepNotice,
+  type CaseReferral,
+  type ReferralHistoryEntry,
+  type ReferralView,
+  type SharedDetails,
   emailHeadline,
   followUpTitle,
-  reasonLabel,
+  historyEntry,
+  listScope,
   referralLink,
   sidesOf,
   summaryOf,
@@ -107,6 +90,8 @@ export function referralContext(deps: AppDeps): ReferralContext {
  * The action a use case over one referral is checked against: answering for the organisation when the
  * role (and token) may, else the sending side's `sender` action.
  */
+const IDENTIFYING = IDENTIFYING_CATEGORIES;
+
 const sideAction = (actor: Actor, sender: Action): Action =>
   mayTake(actor, 'referrals.respond') ? 'referrals.respond' : sender;
 
@@ -119,18 +104,7 @@ export interface ReferralContext extends CaseContext {
 // ---------------------------------------------------------------------------------------------------
 // Notifications (a fixed sentence, an organisation's or region's name and a link: never personal data)
 
-/** Active people of the organisation who can answer its referrals (optionally only some roles). */
-export async function respondersOf(
-  trx: Transaction<DB>,
-  organizationId: string,
-  roles: readonly Role[] = RESPONDER_ROLES,
-): Promise<Recipient[]> {
-  return activeStaffQuery(trx)
-    .where('u.organization_id', '=', organizationId)
-    .where('u.role', 'in', [...roles])
-    .orderBy('u.id')
-    .execute();
-}
+export const respondersOf = q.respondersOf;
 
 /**
  * One in-app notification and one email per person (deduplicated), inside the caller's transaction;
@@ -163,47 +137,19 @@ async function loadVisible(
 /** What the receiving organisation may see today: decided at every read. */
 async function sharingOf(
   trx: Transaction<DB>,
-  referral: Pick<LoadedReferral, 'case_id' | 'to_organization_id' | 'share_identifying' | 'consent_id'>,
+  r: Pick<LoadedReferral, 'case_id' | 'to_organization_id' | 'share_identifying' | 'consent_id'>,
   today: string,
-): Promise<{
-  sharing: Sharing;
-  consent: { id: string; categories: ConsentCategory[]; expiresOn: string } | null;
-}> {
-  if (!referral.share_identifying) return { sharing: 'de_identified', consent: null };
-  const covering = await findCoveringConsent(
+): Promise<{ sharing: Sharing; consent: Awaited<ReturnType<typeof coveringConsent>> }> {
+  if (!r.share_identifying) return { sharing: 'de_identified', consent: null };
+  const consent = await coveringConsent(
     trx,
-    referral.case_id,
-    referral.to_organization_id,
-    IDENTIFYING_CATEGORIES,
+    r.case_id,
+    r.to_organization_id,
+    IDENTIFYING,
     today,
-    referral.consent_id,
+    r.consent_id,
   );
-  if (!covering || !consentCovers(covering, referral.to_organization_id, IDENTIFYING_CATEGORIES, today))
-    return { sharing: 'consent_ended', consent: null };
-  return {
-    sharing: 'identifying',
-    consent: { id: covering.id, categories: covering.categories, expiresOn: covering.expires_on },
-  };
-}
-
-/** The parts of the case a consent's categories let the receiver see. */
-export interface SharedDetails {
-  identity?: {
-    chosenName: string;
-    legalName: string | null;
-    dateOfBirth: string | null;
-    age: number | null;
-    pronouns: string | null;
-  };
-  contact?: CasePersonal['safeContact'];
-  demographics?: {
-    genderIdentity: string[];
-    raceEthnicity: string[];
-    sexualOrientation: string | null;
-    languages: string[];
-    tribalAffiliation: string | null;
-  };
-  services?: { code: string; label: string; deliveredOn: string }[];
+  return consent ? { sharing: 'identifying', consent } : { sharing: 'consent_ended', consent: null };
 }
 
 async function sharedDetails(
@@ -212,26 +158,8 @@ async function sharedDetails(
   caseRow: { id: string; personal_encrypted: Buffer },
   categories: readonly ConsentCategory[],
 ): Promise<SharedDetails> {
-  const out: SharedDetails = {};
-  if (!categories.some((c) => SHARED_CATEGORIES.includes(c))) return out;
-  const p = await openPersonal(ctx.keyring, caseRow);
-  if (categories.includes('identity'))
-    out.identity = {
-      chosenName: p.chosenName,
-      legalName: p.legalName,
-      dateOfBirth: p.dateOfBirth,
-      age: p.age,
-      pronouns: p.pronouns,
-    };
-  if (categories.includes('contact')) out.contact = p.safeContact;
-  if (categories.includes('demographics'))
-    out.demographics = {
-      genderIdentity: p.genderIdentity,
-      raceEthnicity: p.raceEthnicity,
-      sexualOrientation: p.sexualOrientation,
-      languages: p.languages,
-      tribalAffiliation: p.tribalAffiliation,
-    };
+  if (!categories.some((c) => SHARED_CATEGORIES.includes(c))) return {};
+  const out: SharedDetails = sharedFrom(await openPersonal(ctx.keyring, caseRow), categories);
   if (categories.includes('services')) {
     const rows = await q.servicesDelivered(trx, caseRow.id);
     out.services = rows.map((r) => ({
@@ -241,31 +169,6 @@ async function sharedDetails(
     }));
   }
   return out;
-}
-
-export interface ReferralHistoryEntry {
-  at: Date;
-  from: ReferralStatus;
-  to: ReferralStatus;
-  reason: string | null;
-  reasonLabel: string | null;
-  by: string;
-  byUserId: string | null;
-  organization: string | null;
-}
-
-export interface ReferralView extends ReferralSummary {
-  viewer: { sender: boolean; receiver: boolean; senderReads: boolean };
-  allowedTransitions: ReferralStatus[];
-  sharing: Sharing;
-  /** The consent that allows identifying details today (while `sharing` is `identifying`). */
-  consent: { id: string; categories: ConsentCategory[]; expiresOn: string } | null;
-  /** For the receiver: only what the consent allows; null otherwise. */
-  shared: SharedDetails | null;
-  /** Shown to the sender; to the receiver unless the consent that covered it has ended. */
-  message: string | null;
-  messageWithheld: boolean;
-  history: ReferralHistoryEntry[];
 }
 
 async function historyOf(
@@ -279,16 +182,7 @@ async function historyOf(
     rows.map((r) => r.actor_user_id),
     trx,
   );
-  return rows.map((r) => ({
-    at: r.at,
-    from: r.from_status,
-    to: r.to_status,
-    reason: r.reason,
-    reasonLabel: reasonLabel(r.to_status, r.reason, ctx.vocabularies.declineReasons),
-    by: r.actor_user_id ? (names.get(r.actor_user_id) ?? 'a colleague') : 'the system',
-    byUserId: r.actor_user_id,
-    organization: r.org_name ?? null,
-  }));
+  return rows.map((r) => historyEntry(r, names, ctx.vocabularies.declineReasons));
 }
 
 /**
@@ -369,24 +263,11 @@ export async function listReferrals(
   filters: { box: ReferralBox; view?: ReferralListView; limit?: number },
 ): Promise<ReferralSummary[]> {
   const view = filters.view ?? 'open';
-  let where: Parameters<typeof q.referralList>[1];
-  if (filters.box === 'received') {
-    if (!can(actor, 'referrals.respond', { organizationId: actor.organizationId })) return [];
-    where = { receivedBy: actor.organizationId };
-  } else {
-    const scope = regionScope(actor, 'cases.read');
-    if (!scope || (!scope.all && scope.regions.length === 0)) return [];
-    where = { regions: scope.all ? null : scope.regions };
-  }
+  const where = listScope(actor, filters.box);
+  if (!where) return [];
   const limit = Math.min(Math.max(filters.limit ?? REFERRAL_LIST_LIMIT, 1), REFERRAL_LIST_LIMIT);
   const rows = await q.referralList(ctx.db, where, view, FINAL_STATUSES, limit);
   return rows.map((r) => summaryOf(ctx, r, filters.box === 'sent'));
-}
-
-/** Whether the person sees referrals sent from some regions. */
-function sentFromRegions(actor: Actor): boolean {
-  const scope = regionScope(actor, 'cases.read');
-  return scope !== null && (scope.all || scope.regions.length > 0);
 }
 
 /**
@@ -409,7 +290,7 @@ export async function referralInbox<
   }
 > {
   authorize(actor, 'referrals.respond', { organizationId: actor.organizationId });
-  const boxes: ReferralBox[] = sentFromRegions(actor) ? ['received', 'sent'] : ['received'];
+  const boxes: ReferralBox[] = listScope(actor, 'sent') ? ['received', 'sent'] : ['received'];
   const filters = filtersOf(boxes);
   const items = filters.errors.length
     ? []
@@ -421,11 +302,6 @@ export async function referralInbox<
     unread: await q.unreadReferralNotifications(ctx.db, actor.userId),
     organizationName: await q.organizationName(ctx.db, actor.organizationId),
   };
-}
-
-export interface CaseReferral extends ReferralSummary {
-  sharing: Sharing;
-  allowedTransitions: ReferralStatus[];
 }
 
 /**
@@ -562,14 +438,22 @@ async function applyTransition(
   });
 
   // Tell the other side.
-  const link = referralLink(referral.id);
+  const notice = stepNotice(referral.status, to, referral);
+  if (notice) {
+    const people =
+      notice.audience === 'responders'
+        ? await q.respondersOf(trx, referral.to_organization_id)
+        : await q.sendingNavigators(
+            trx,
+            [referral.created_by, ...(await q.senderIds(trx, referral.id))].filter(
+              (u): u is string => u !== null && u !== actor.userId,
+            ),
+            referral.case_region_id,
+          );
+    const link = referralLink(referral.id);
+    await notifyPeople(trx, ctx, people, { kind: notice.kind, text: notice.text, link, at: now });
+  }
   if (to === 'sent') {
-    await notifyPeople(trx, ctx, await respondersOf(trx, referral.to_organization_id), {
-      kind: 'referral_new',
-      text: 'A new referral is waiting for your organisation’s answer',
-      link,
-      at: now,
-    });
     // The sender's follow-up, due when the region would be told there is still no answer.
     const timing = ctx.timing ?? DEFAULT_REFERRAL_TIMING;
     await createFollowUpTask(trx, ctx, {
@@ -584,29 +468,6 @@ async function applyTransition(
       assigneeUserId: actor.userId,
       createdBy: actor.userId,
     });
-  } else if (to === 'withdrawn' && referral.status !== 'draft') {
-    await notifyPeople(trx, ctx, await respondersOf(trx, referral.to_organization_id), {
-      kind: 'referral_update',
-      text: `A referral to your organisation was withdrawn by ${referral.from_region_name}`,
-      link,
-      at: now,
-    });
-  } else {
-    const text = STEP_TEXT[to]?.(referral.organization_name);
-    if (text) {
-      const senders = await q.senderIds(trx, referral.id);
-      const wanted = [referral.created_by, ...senders].filter(
-        (u): u is string => u !== null && u !== actor.userId,
-      );
-      const people = wanted.length
-        ? await activeStaffQuery(trx)
-            .where('u.id', 'in', wanted)
-            .where('u.role', '=', 'navigator')
-            .where((eb) => eb(eb.val(referral.case_region_id), '=', eb.fn.any('u.regions')))
-            .execute()
-        : [];
-      await notifyPeople(trx, ctx, people, { kind: 'referral_update', text, link, at: now });
-    }
   }
   const updated = (await q.loadReferral(trx, referral.id))!;
   return {
@@ -637,14 +498,8 @@ async function requireConsent(
   organizationId: string,
   prefer: string | null,
 ): Promise<string> {
-  const covering = await findCoveringConsent(
-    trx,
-    caseId,
-    organizationId,
-    IDENTIFYING_CATEGORIES,
-    localToday(ctx),
-    prefer,
-  );
+  const today = localToday(ctx);
+  const covering = await coveringConsent(trx, caseId, organizationId, IDENTIFYING, today, prefer);
   if (!covering) throw new CaseError('conflict', NO_CONSENT_MESSAGE, 'shareIdentifying');
   return covering.id;
 }
