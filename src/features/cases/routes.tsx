@@ -55,9 +55,9 @@ import {
   type CaseList,
   type ReferralDraft,
 } from './service.ts';
-import { DashboardPage } from './views/dashboard.tsx';
+import { DashboardPage } from './views/pages.tsx';
 import { valuesOf, type DetailValues } from './views/fields.tsx';
-import { AlreadyOpenPage, ClosePage, EditPage, NewCasePage } from './views/forms.tsx';
+import { AlreadyOpenPage, ClosePage, EditPage, NewCasePage } from './views/pages.tsx';
 import { casePath } from './views/layout.tsx';
 import { OVERVIEW_DONE, OverviewPage } from './views/overview.tsx';
 

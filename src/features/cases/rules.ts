@@ -4,6 +4,7 @@
  */
 import type { IntakePayload } from '../intake/payload.ts';
 import type { CasePersonal } from './core.ts';
+import type { AgeBand } from '../intake/tables.ts';
 import type { CaseStatus, SurveyAnswer } from './tables.ts';
 
 /** How long a closed case is kept by default before its data key is destroyed: 7 years. */
@@ -224,4 +225,38 @@ export function ageText(personal: Pick<CasePersonal, 'dateOfBirth' | 'age'>, tod
   return personal.age !== null
     ? `${personal.age} years old when the case was opened (date of birth not known)`
     : null;
+}
+
+// The dashboard's lists
+
+export interface CaseListFilters {
+  view?: CaseListView;
+  /** One region (of the actor's). */
+  region?: string | null;
+  /** The cursor: the id of the last case of the previous page. */
+  after?: string | null;
+  limit?: number;
+}
+
+export interface CaseSummary {
+  id: string;
+  /** Decrypted for the page's rows only; null when it cannot be read. */
+  chosenName: string | null;
+  status: CaseStatus;
+  regionId: string;
+  regionName: string;
+  countyName: string | null;
+  ageBand: AgeBand;
+  openedAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  assigned: PersonRef[];
+}
+
+export interface CaseList {
+  cases: CaseSummary[];
+  /** How many cases the view holds in all. */
+  total: number;
+  /** The cursor of the next page, or null. */
+  next: string | null;
 }
