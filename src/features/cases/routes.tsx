@@ -31,6 +31,7 @@ import { QueueError } from '../queue/service.ts';
 import { caseServiceContext } from './api.ts';
 import {
   CASE_LIST_VIEWS,
+  DETAIL_FIELDS,
   DEFAULT_CASE_RETENTION_DAYS,
   detailsInputOf,
   versionOf,
@@ -155,26 +156,9 @@ async function dashboard(c: Context, deps: AppDeps, { actor, frame }: Guarded): 
 // Opening a case
 
 function detailsFromForm(form: Form): CaseDetailsInput {
-  const list = new Set(['genderIdentity', 'raceEthnicity']);
-  const fields = [
-    'chosenName',
-    'legalName',
-    'dateOfBirth',
-    'age',
-    'pronouns',
-    'genderIdentity',
-    'raceEthnicity',
-    'sexualOrientation',
-    'languages',
-    'tribalAffiliation',
-    'contactMethod',
-    'contactValue',
-    'contactTimes',
-    'codeWord',
-    'countyFips',
-  ] as const;
+  const lists: readonly string[] = ['genderIdentity', 'raceEthnicity'];
   return Object.fromEntries(
-    fields.map((f) => [f, list.has(f) ? formList(form, f) : formText(form, f)]),
+    DETAIL_FIELDS.map((f) => [f, lists.includes(f) ? formList(form, f) : formText(form, f)]),
   ) as CaseDetailsInput;
 }
 
