@@ -9,7 +9,7 @@ import { Choice, Success, Time, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/views/layout.tsx';
 import { DECISION_BUSINESS_DAYS, outcomeText, type CaseTransfers } from '../rules.ts';
-import { Paragraphs } from './decide-pages.tsx';
+import { Paragraphs, TransferCells, TransferHead } from './decide-pages.tsx';
 
 export interface RequestValues {
   toRegion: string;
@@ -113,25 +113,11 @@ export const CaseTransferPage: FC<{
       {view.transfers.length ? (
         <table id="transfers" tabindex={0}>
           <caption>Transfers of this case, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Asked</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">Asked by</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
+          <TransferHead reason />
           <tbody>
             {view.transfers.map((t) => (
               <tr>
-                <td>
-                  <Time deps={deps} at={t.requestedAt} />
-                </td>
-                <td>{t.fromRegionName}</td>
-                <td>{t.toRegionName}</td>
-                <td>{t.requestedBy.id === actor.userId ? 'You' : t.requestedBy.name}</td>
+                <TransferCells deps={deps} actor={actor} t={t} />
                 <td>{t.reason ?? '—'}</td>
                 <td>
                   {outcomeText(t)}

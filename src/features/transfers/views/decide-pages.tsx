@@ -46,6 +46,36 @@ const IncomingFacts: FC<{ deps: AppDeps; t: IncomingTransfer }> = ({ deps, t }) 
   </dl>
 );
 
+/** The head of a table of transfers: when asked, from, to, by whom, (the reason,) the outcome. */
+export const TransferHead: FC<{ reason?: boolean }> = ({ reason }) => (
+  <thead>
+    <tr>
+      <th scope="col">Asked</th>
+      <th scope="col">From</th>
+      <th scope="col">To</th>
+      <th scope="col">Asked by</th>
+      {reason ? <th scope="col">Reason</th> : null}
+      <th scope="col">Outcome</th>
+    </tr>
+  </thead>
+);
+
+/** The first cells of a transfer's row: when asked, from, to, by whom. */
+export const TransferCells: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary }> = ({
+  deps,
+  actor,
+  t,
+}) => (
+  <>
+    <td>
+      <Time deps={deps} at={t.requestedAt} />
+    </td>
+    <td>{t.fromRegionName}</td>
+    <td>{t.toRegionName}</td>
+    <td>{t.requestedBy.id === actor.userId ? 'You' : t.requestedBy.name}</td>
+  </>
+);
+
 export const TransfersPage: FC<{
   deps: AppDeps;
   frame: StaffFrame;
@@ -80,24 +110,11 @@ export const TransfersPage: FC<{
     {outgoing.length ? (
       <table id="outgoing" tabindex={0}>
         <caption>Recent transfers out of your regions, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Asked</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Asked by</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
+        <TransferHead />
         <tbody>
           {outgoing.map((t) => (
             <tr>
-              <td>
-                <Time deps={deps} at={t.requestedAt} />
-              </td>
-              <td>{t.fromRegionName}</td>
-              <td>{t.toRegionName}</td>
-              <td>{t.requestedBy.id === actor.userId ? 'You' : t.requestedBy.name}</td>
+              <TransferCells deps={deps} actor={actor} t={t} />
               <td>
                 {outcomeText(t)}
                 {can(actor, 'cases.read', { regionId: t.fromRegionId }) && t.status !== 'accepted' ? (
