@@ -18,7 +18,20 @@ import { waitInWords, type RateLimitResult } from '../../platform/rate-limit/ind
 import { Layout } from '../../web/public-layout.tsx';
 import { findPlace, type Geography } from '../help/rules.ts';
 import { ScreeningHandoffSchema, type ScreeningHandoff } from '../pathway/types.ts';
-import { ErrorSummary } from '../../web/staff-layout.tsx';
+import {
+  Checkbox,
+  ErrorSummary,
+  FieldError,
+  Radios,
+  Select,
+  TextArea,
+  TextField,
+  errorFor,
+  fieldProblems,
+  inFormOrder,
+  pickValues,
+  type FieldProblem,
+} from '../../web/forms.tsx';
 import {
   FORM_TOKEN_FIELD,
   HONEYPOT_FIELD,
@@ -51,7 +64,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** Largest `screening` field accepted before it is parsed. */
 const MAX_SCREENING_CHARS = 200_000;
 
-type Errors = { field: string; message: string }[];
+type Errors = FieldProblem[];
 type Form = Record<string, string>;
 
 // ---------------------------------------------------------------------------------------------------
@@ -109,146 +122,6 @@ function placeProblem(geo: Geography, typed: string | null): string | null {
   if (match.kind === 'invalid') return 'Type a five-digit ZIP code, a city or a county, or leave it empty.';
   return null;
 }
-
-function issuesToErrors(error: z.ZodError, order: readonly string[]): Errors {
-  const seen = new Set<string>();
-  const errors: Errors = [];
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form');
-    if (seen.has(field)) continue;
-    seen.add(field);
-    errors.push({ field, message: issue.message });
-  }
-  return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
-}
-
-const errorFor = (errors: Errors, field: string) => errors.find((e) => e.field === field)?.message;
-
-// ---------------------------------------------------------------------------------------------------
-// Form parts
-
-const FieldError: FC<{ id: string; message: string | undefined }> = ({ id, message }) =>
-  message ? (
-    <p class="error" id={`${id}-error`}>
-      {message}
-    </p>
-  ) : null;
-
-const describedBy = (id: string, hint: boolean, error: boolean) =>
-  [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-
-const TextField: FC<{
-  id: string;
-  label: string;
-  hint?: string;
-  value: string;
-  error?: string | undefined;
-  required?: boolean;
-  type?: 'text' | 'tel' | 'email';
-  inputmode?: 'numeric' | 'tel' | 'email' | 'text';
-  autocomplete?: string;
-  maxlength: number;
-  size?: number;
-}> = (p) => (
-  <div>
-    <label for={p.id}>{p.label}</label>
-    {p.hint ? (
-      <p class="hint" id={`${p.id}-hint`}>
-        {p.hint}
-      </p>
-    ) : null}
-    <FieldError id={p.id} message={p.error} />
-    <input
-      id={p.id}
-      name={p.id}
-      type={p.type ?? 'text'}
-      value={p.value}
-      maxlength={p.maxlength}
-      size={p.size}
-      inputmode={p.inputmode}
-      autocomplete={p.autocomplete ?? 'off'}
-      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
-      aria-invalid={p.error ? 'true' : undefined}
-      required={p.required}
-    />
-  </div>
-);
-
-const TextArea: FC<{
-  id: string;
-  label: string;
-  hint?: string;
-  value: string;
-  error?: string | undefined;
-  required?: boolean;
-  maxlength: number;
-}> = (p) => (
-  <div>
-    <label for={p.id}>{p.label}</label>
-    {p.hint ? (
-      <p class="hint" id={`${p.id}-hint`}>
-        {p.hint}
-      </p>
-    ) : null}
-    <FieldError id={p.id} message={p.error} />
-    <textarea
-      id={p.id}
-      name={p.id}
-      rows={5}
-      cols={28}
-      maxlength={p.maxlength}
-      autocomplete="off"
-      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
-      aria-invalid={p.error ? 'true' : undefined}
-      required={p.required}
-    >
-      {p.value}
-    </textarea>
-  </div>
-);
-
-/** Radio buttons in a fieldset; the first button carries the field's id, so an error links to it. */
-const Radios: FC<{
-  name: string;
-  legend: string;
-  hint?: string;
-  options: readonly { value: string; label: string }[];
-  value: string;
-  error?: string | undefined;
-  required?: boolean;
-}> = (p) => (
-  <fieldset
-    aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
-    aria-invalid={p.error ? 'true' : undefined}
-  >
-    <legend>{p.legend}</legend>
-    {p.hint ? (
-      <p class="hint" id={`${p.name}-hint`}>
-        {p.hint}
-      </p>
-    ) : null}
-    <FieldError id={p.name} message={p.error} />
-    {p.options.map((o, i) => (
-      <label>
-        <input
-          type="radio"
-          id={i === 0 ? p.name : `${p.name}-${o.value}`}
-          name={p.name}
-          value={o.value}
-          checked={p.value === o.value}
-          required={p.required}
-        />{' '}
-        {o.label}
-      </label>
-    ))}
-  </fieldset>
-);
-
-const Checkbox: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) => (
-  <label>
-    <input type="checkbox" id={name} name={name} value="yes" checked={checked} /> {label}
-  </label>
-);
 
 /** The fields a person never sees: the time token and the honeypot. */
 const Guards: FC<{ token: string }> = ({ token }) => (
@@ -431,11 +304,7 @@ const ContactMeSchema = z
     }
   });
 
-function contactMeValues(body: Form): Form {
-  const out: Form = {};
-  for (const f of CONTACT_ME_FIELDS) out[f] = (body[f] ?? '').slice(0, 5000);
-  return out;
-}
+const contactMeValues = (body: Form): Form => pickValues(body, CONTACT_ME_FIELDS);
 
 async function contactMeForm(
   c: Context,
@@ -555,17 +424,12 @@ async function contactMeSend(c: Context, deps: AppDeps) {
 
   const geo = deps.geography.get();
   const parsed = ContactMeSchema.safeParse(values);
-  const errors: Errors = parsed.success ? [] : issuesToErrors(parsed.error, CONTACT_ME_FIELDS);
+  const errors: Errors = parsed.success ? [] : fieldProblems(parsed.error, CONTACT_ME_FIELDS);
   const place = parsed.success ? parsed.data.place : null;
   const placeError = placeProblem(geo, place);
   if (placeError && !errorFor(errors, 'place')) errors.push({ field: 'place', message: placeError });
   if (!parsed.success || errors.length)
-    return contactMeForm(
-      c,
-      deps,
-      values,
-      errors.sort((a, b) => CONTACT_ME_FIELDS.indexOf(a.field) - CONTACT_ME_FIELDS.indexOf(b.field)),
-    );
+    return contactMeForm(c, deps, values, inFormOrder(errors, CONTACT_ME_FIELDS));
 
   if (!(await firstUseOfToken(deps.db, body[FORM_TOKEN_FIELD] ?? ''))) return alreadySentPage(c, deps);
   const d = parsed.data;
@@ -990,24 +854,15 @@ async function referForm(
           maxlength={200}
           required
         />
-        <div>
-          <label for="referrerRole">Your role</label>
-          <FieldError id="referrerRole" message={errorFor(errors, 'referrerRole')} />
-          <select
-            id="referrerRole"
-            name="referrerRole"
-            required
-            aria-describedby={errorFor(errors, 'referrerRole') ? 'referrerRole-error' : undefined}
-            aria-invalid={errorFor(errors, 'referrerRole') ? 'true' : undefined}
-          >
-            <option value="">Choose your role</option>
-            {REFERRER_ROLES.map((r) => (
-              <option value={r} selected={v('referrerRole') === r}>
-                {REFERRER_ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select
+          id="referrerRole"
+          label="Your role"
+          placeholder="Choose your role"
+          options={REFERRER_ROLES.map((r) => ({ value: r, label: REFERRER_ROLE_LABELS[r] }))}
+          value={v('referrerRole')}
+          error={errorFor(errors, 'referrerRole')}
+          required
+        />
         <TextField
           id="referrerOrganization"
           label="Your organisation (optional)"
@@ -1071,12 +926,7 @@ async function referEntry(c: Context, deps: AppDeps) {
   return referStart(c, deps, read.screening, errors);
 }
 
-function referValues(body: Form): Form {
-  const out: Form = {};
-  for (const f of REFER_FIELDS) out[f] = (body[f] ?? '').slice(0, 5000);
-  out.agreed = body.agreed ?? '';
-  return out;
-}
+const referValues = (body: Form): Form => ({ ...pickValues(body, REFER_FIELDS), agreed: body.agreed ?? '' });
 
 const EXPLOITATION: Record<string, UrgencySignals['exploitation']> = {
   yes: 'indicated',
@@ -1098,22 +948,11 @@ async function referSend(c: Context, deps: AppDeps) {
 
   const geo = deps.geography.get();
   const parsed = ReferSchema.safeParse(values);
-  const errors: Errors = parsed.success ? [] : issuesToErrors(parsed.error, REFER_FIELDS);
+  const errors: Errors = parsed.success ? [] : fieldProblems(parsed.error, REFER_FIELDS);
   const placeError = placeProblem(geo, parsed.success ? parsed.data.place : null);
   if (placeError && !errorFor(errors, 'place')) errors.push({ field: 'place', message: placeError });
   if (!parsed.success || errors.length)
-    return referForm(
-      c,
-      deps,
-      agreed,
-      read.screening,
-      values,
-      errors.sort(
-        (a, b) =>
-          REFER_FIELDS.indexOf(a.field as (typeof REFER_FIELDS)[number]) -
-          REFER_FIELDS.indexOf(b.field as (typeof REFER_FIELDS)[number]),
-      ),
-    );
+    return referForm(c, deps, agreed, read.screening, values, inFormOrder(errors, REFER_FIELDS));
 
   if (!(await firstUseOfToken(deps.db, body[FORM_TOKEN_FIELD] ?? ''))) return alreadySentPage(c, deps);
   const d = parsed.data;

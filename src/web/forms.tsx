@@ -1,0 +1,189 @@
+/**
+ * The form kit, public and staff alike: labelled fields with a hint and an inline error joined to the
+ * field by `aria-describedby`, the error summary that links to them, and the step from a zod error to
+ * one problem per field in the form's order.
+ *
+ * Every field is named by its `id` (its `name` too), so the summary's `#id` link lands on it. A group
+ * of radio buttons gives its first button the group's name as id for the same reason.
+ */
+import type { FC } from 'hono/jsx';
+import type { z } from 'zod';
+import type { FieldError as FieldProblem } from './page.tsx';
+
+export { ErrorSummary } from './staff-layout.tsx';
+export type { FieldProblem };
+
+/** Text as posted, one value per field. */
+export type FormValues = Record<string, string>;
+
+/** The message for one field, if it has one. */
+export const errorFor = (errors: readonly FieldProblem[], field: string): string | undefined =>
+  errors.find((e) => e.field === field)?.message;
+
+/** Problems sorted in the order the fields appear on the form (unknown fields first). */
+export function inFormOrder(errors: FieldProblem[], order: readonly string[]): FieldProblem[] {
+  return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
+}
+
+/** A zod error as one problem per field (the first issue of each), in the form's order. */
+export function fieldProblems(error: z.ZodError, order: readonly string[]): FieldProblem[] {
+  const seen = new Set<string>();
+  const errors: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (seen.has(field)) continue;
+    seen.add(field);
+    errors.push({ field, message: issue.message });
+  }
+  return inFormOrder(errors, order);
+}
+
+/** The posted text of the named fields, each cut to `max` characters ('' when absent). */
+export function pickValues(body: FormValues, fields: readonly string[], max = 5000): FormValues {
+  const out: FormValues = {};
+  for (const f of fields) out[f] = (body[f] ?? '').slice(0, max);
+  return out;
+}
+
+/** The ids a field is described by: its hint and its error, when it has them. */
+export const describedBy = (id: string, hint: boolean, error: boolean): string | undefined =>
+  [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+/** An inline error, above the field. */
+export const FieldError: FC<{ id: string; message: string | undefined }> = ({ id, message }) =>
+  message ? (
+    <p class="error" id={`${id}-error`}>
+      {message}
+    </p>
+  ) : null;
+
+export const Hint: FC<{ id: string; hint: string | undefined }> = ({ id, hint }) =>
+  hint ? (
+    <p class="hint" id={`${id}-hint`}>
+      {hint}
+    </p>
+  ) : null;
+
+interface FieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string | undefined;
+  required?: boolean;
+}
+
+export const TextField: FC<
+  FieldProps & {
+    type?: 'text' | 'tel' | 'email';
+    inputmode?: 'numeric' | 'tel' | 'email' | 'text';
+    autocomplete?: string;
+    maxlength: number;
+    size?: number;
+  }
+> = (p) => (
+  <div>
+    <label for={p.id}>{p.label}</label>
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
+    <input
+      id={p.id}
+      name={p.id}
+      type={p.type ?? 'text'}
+      value={p.value}
+      maxlength={p.maxlength}
+      size={p.size}
+      inputmode={p.inputmode}
+      autocomplete={p.autocomplete ?? 'off'}
+      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
+      aria-invalid={p.error ? 'true' : undefined}
+      required={p.required}
+    />
+  </div>
+);
+
+export const TextArea: FC<FieldProps & { maxlength: number; rows?: number }> = (p) => (
+  <div>
+    <label for={p.id}>{p.label}</label>
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
+    <textarea
+      id={p.id}
+      name={p.id}
+      rows={p.rows ?? 5}
+      cols={28}
+      maxlength={p.maxlength}
+      autocomplete="off"
+      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
+      aria-invalid={p.error ? 'true' : undefined}
+      required={p.required}
+    >
+      {p.value}
+    </textarea>
+  </div>
+);
+
+export type Option = { value: string; label: string };
+
+/** Radio buttons in a fieldset; the first button carries the field's id, so an error links to it. */
+export const Radios: FC<{
+  name: string;
+  legend: string;
+  hint?: string;
+  options: readonly Option[];
+  value: string;
+  error?: string | undefined;
+  required?: boolean;
+}> = (p) => (
+  <fieldset
+    aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
+    aria-invalid={p.error ? 'true' : undefined}
+  >
+    <legend>{p.legend}</legend>
+    <Hint id={p.name} hint={p.hint} />
+    <FieldError id={p.name} message={p.error} />
+    {p.options.map((o, i) => (
+      <label>
+        <input
+          type="radio"
+          id={i === 0 ? p.name : `${p.name}-${o.value}`}
+          name={p.name}
+          value={o.value}
+          checked={p.value === o.value}
+          required={p.required}
+        />{' '}
+        {o.label}
+      </label>
+    ))}
+  </fieldset>
+);
+
+/** One yes-or-nothing box (it posts `yes` when ticked). */
+export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) => (
+  <label>
+    <input type="checkbox" id={name} name={name} value="yes" checked={checked} /> {label}
+  </label>
+);
+
+/** A drop-down list whose first option is empty and says what to choose. */
+export const Select: FC<FieldProps & { placeholder: string; options: readonly Option[] }> = (p) => (
+  <div>
+    <label for={p.id}>{p.label}</label>
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
+    <select
+      id={p.id}
+      name={p.id}
+      required={p.required}
+      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
+      aria-invalid={p.error ? 'true' : undefined}
+    >
+      <option value="">{p.placeholder}</option>
+      {p.options.map((o) => (
+        <option value={o.value} selected={p.value === o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  </div>
+);
