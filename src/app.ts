@@ -25,6 +25,7 @@ import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
 import { queueApi } from './features/queue/api.ts';
 import { queuePages } from './features/queue/routes.tsx';
+import { notificationPages } from './features/notifications/routes.tsx';
 import { consentsPages } from './features/consents/routes.tsx';
 import { referralsApi } from './features/referrals/api.ts';
 import { referralsPages } from './features/referrals/routes.tsx';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     adminPages,
     staffApi,
     queuePages,
+    notificationPages,
     queueApi,
     consentsPages,
     referralsPages,

@@ -115,7 +115,13 @@ export const itemEvents = (trx: Transaction<DB>, id: string) =>
 /** A line of an item's history. */
 export async function insertEvent(
   trx: Transaction<DB>,
-  e: { itemId: string; at: Date; actorUserId: string | null; event: string; detail?: Record<string, unknown> },
+  e: {
+    itemId: string;
+    at: Date;
+    actorUserId: string | null;
+    event: string;
+    detail?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await trx
     .insertInto('intake_events')
@@ -200,7 +206,12 @@ export async function wasAnnounced(trx: Transaction<DB>, id: string): Promise<bo
   return row !== undefined;
 }
 
-export async function setEscalation(trx: Transaction<DB>, id: string, level: number, now: Date): Promise<void> {
+export async function setEscalation(
+  trx: Transaction<DB>,
+  id: string,
+  level: number,
+  now: Date,
+): Promise<void> {
   await trx
     .updateTable('intake_items')
     .set({ escalation_level: level, escalated_at: now })

@@ -3,7 +3,7 @@
  * API use, who may see which items, and when an unclaimed item escalates. No I/O.
  */
 import type { BusinessCalendar } from '../../platform/calendar.ts';
-import { regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
+import { can, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from '../intake/tables.ts';
 
@@ -138,7 +138,6 @@ export type QueueScope = RegionScope;
 export const queueScope = (actor: Actor, action: 'intake.read' | 'intake.handle'): QueueScope | null =>
   regionScope(actor, action);
 
-
 export type QueueView = 'open' | 'new' | 'mine' | 'closed' | 'all';
 export const QUEUE_VIEWS: Record<QueueView, string> = {
   open: 'Open (not closed)',
@@ -161,6 +160,49 @@ export function statusConflict(status: IntakeStatus, claimedBy: string | null, a
     'conflict',
     'Someone else has already claimed this referral. It stays with them; open it to see who.',
   );
+}
+
+/** What the actor may do on an item's page. */
+export interface ItemActions {
+  mayHandle: boolean;
+  /** The actor holds the claim. */
+  mine: boolean;
+  open: boolean;
+  mayRelease: boolean;
+  mayOpenCase: boolean;
+}
+
+export function itemActions(
+  actor: Actor,
+  item: { regionId: string | null; status: IntakeStatus; claimedBy: { userId: string } | null },
+): ItemActions {
+  const mayHandle = can(actor, 'intake.handle', { regionId: item.regionId });
+  const mine = item.claimedBy?.userId === actor.userId;
+  const open = item.status !== 'closed';
+  return {
+    mayHandle,
+    mine,
+    open,
+    mayRelease: mayHandle && open && item.status !== 'new' && (mine || can(actor, 'intake.handle', {})),
+    mayOpenCase:
+      can(actor, 'cases.write', { regionId: item.regionId }) && (item.status === 'new' || mine || !open),
+  };
+}
+
+/** How long an item has waited, or how long it took to close. */
+export function waiting(item: { createdAt: Date; closedAt: Date | null }, now: Date): string {
+  if (item.closedAt)
+    return `Closed after ${durationInWords(item.closedAt.getTime() - item.createdAt.getTime())}`;
+  return durationInWords(now.getTime() - item.createdAt.getTime());
+}
+
+/** Who holds the claim, as the actor reads it. */
+export function claimedByText(
+  item: { claimedBy: { userId: string; name: string } | null },
+  actor: Actor,
+): string {
+  if (!item.claimedBy) return 'Nobody yet';
+  return item.claimedBy.userId === actor.userId ? 'You' : item.claimedBy.name;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -240,4 +282,3 @@ export function notificationText(
       return `${what} has waited ${hoursWord(settings.toStateAfterHours)} unclaimed ${where}`;
   }
 }
-
