@@ -20,6 +20,21 @@ export type FormValues = Record<string, string>;
 export const errorFor = (errors: readonly FieldProblem[], field: string): string | undefined =>
   errors.find((e) => e.field === field)?.message;
 
+/**
+ * The props a field takes from the form's values and problems, by its id.
+ *
+ * @example
+ * const f = fieldsOf(values, errors);
+ * <TextField {...f('contact')} label="Your phone number" maxlength={200} />
+ */
+export const fieldsOf =
+  (values: FormValues, errors: readonly FieldProblem[]) =>
+  (id: string): { id: string; value: string; error: string | undefined } => ({
+    id,
+    value: values[id] ?? '',
+    error: errorFor(errors, id),
+  });
+
 /** Problems sorted in the order the fields appear on the form (unknown fields first). */
 export function inFormOrder(errors: FieldProblem[], order: readonly string[]): FieldProblem[] {
   return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
@@ -102,6 +117,25 @@ export const TextField: FC<
   </div>
 );
 
+/** A text field as data: everything but its value and error. */
+export type TextFieldSpec = Omit<Parameters<typeof TextField>[0], 'value' | 'error'>;
+
+/** Text fields one after another, each with its value and error from the form. */
+export const TextFields: FC<{
+  fields: readonly TextFieldSpec[];
+  values: FormValues;
+  errors: readonly FieldProblem[];
+}> = ({ fields, values, errors }) => {
+  const f = fieldsOf(values, errors);
+  return (
+    <>
+      {fields.map((spec) => (
+        <TextField {...spec} {...f(spec.id)} />
+      ))}
+    </>
+  );
+};
+
 export const TextArea: FC<FieldProps & { maxlength: number; rows?: number }> = (p) => (
   <div>
     <label for={p.id}>{p.label}</label>
@@ -127,7 +161,7 @@ export type Option = { value: string; label: string };
 
 /** Radio buttons in a fieldset; the first button carries the field's id, so an error links to it. */
 export const Radios: FC<{
-  name: string;
+  id: string;
   legend: string;
   hint?: string;
   options: readonly Option[];
@@ -136,18 +170,18 @@ export const Radios: FC<{
   required?: boolean;
 }> = (p) => (
   <fieldset
-    aria-describedby={describedBy(p.name, Boolean(p.hint), Boolean(p.error))}
+    aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
     aria-invalid={p.error ? 'true' : undefined}
   >
     <legend>{p.legend}</legend>
-    <Hint id={p.name} hint={p.hint} />
-    <FieldError id={p.name} message={p.error} />
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
     {p.options.map((o, i) => (
       <label>
         <input
           type="radio"
-          id={i === 0 ? p.name : `${p.name}-${o.value}`}
-          name={p.name}
+          id={i === 0 ? p.id : `${p.id}-${o.value}`}
+          name={p.id}
           value={o.value}
           checked={p.value === o.value}
           required={p.required}

@@ -9,6 +9,7 @@
  */
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { frameFor, type AppDeps, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
@@ -105,11 +106,22 @@ async function guard(
   return token;
 }
 
-/** The form's problems with the place's (checked against the geography), in the form's order. */
-function withPlaceProblem(deps: AppDeps, errors: Errors, place: string | null, order: readonly string[]) {
-  const placeError = placeProblem(deps.geography.get(), place);
+/**
+ * The values checked by the form's schema, and the place against the geography: the data, or the
+ * problems in the form's order.
+ */
+function checkSend<T extends { place: string | null }>(
+  deps: AppDeps,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: z.ZodError } },
+  values: FormValues,
+  order: readonly string[],
+): { data: T; errors: [] } | { data: null; errors: Errors } {
+  const parsed = schema.safeParse(values);
+  const errors = parsed.success ? [] : fieldProblems(parsed.error, order);
+  const placeError = placeProblem(deps.geography.get(), parsed.success ? parsed.data.place : null);
   if (placeError && !errorFor(errors, 'place')) errors.push({ field: 'place', message: placeError });
-  return inFormOrder(errors, order);
+  if (parsed.success && errors.length === 0) return { data: parsed.data, errors: [] };
+  return { data: null, errors: inFormOrder(errors, order) };
 }
 
 /** Whether this is the token's first use (a refresh or replay of a send is not sent again). */
@@ -140,17 +152,10 @@ async function contactMeSend(c: Context, deps: AppDeps) {
   const values = pickValues(body, CONTACT_ME_FIELDS);
   if (guarded !== 'ok') return contactMeForm(c, deps, values, [], TIMING_NOTICE[guarded]);
 
-  const parsed = ContactMeSchema.safeParse(values);
-  const errors = withPlaceProblem(
-    deps,
-    parsed.success ? [] : fieldProblems(parsed.error, CONTACT_ME_FIELDS),
-    parsed.success ? parsed.data.place : null,
-    CONTACT_ME_FIELDS,
-  );
-  if (!parsed.success || errors.length) return contactMeForm(c, deps, values, errors);
+  const { data: d, errors } = checkSend(deps, ContactMeSchema, values, CONTACT_ME_FIELDS);
+  if (!d) return contactMeForm(c, deps, values, errors);
 
   if (!(await firstSend(deps, body))) return page(c, <AlreadySentPage frame={frameFor(c, deps)} />);
-  const d = parsed.data;
   const created = await sendContactMe(deps, d);
   return page(
     c,
@@ -225,21 +230,12 @@ async function referSend(c: Context, deps: AppDeps) {
   if (agreed !== 'yes' && agreed !== 'no') return referStart(c, deps, read.screening);
   if (guarded !== 'ok') return referForm(c, deps, agreed, read.screening, values, [], TIMING_NOTICE[guarded]);
 
-  const parsed = ReferSchema.safeParse(values);
-  const errors = withPlaceProblem(
-    deps,
-    parsed.success ? [] : fieldProblems(parsed.error, REFER_FIELDS),
-    parsed.success ? parsed.data.place : null,
-    REFER_FIELDS,
-  );
-  if (!parsed.success || errors.length) return referForm(c, deps, agreed, read.screening, values, errors);
+  const { data: d, errors } = checkSend(deps, ReferSchema, values, REFER_FIELDS);
+  if (!d) return referForm(c, deps, agreed, read.screening, values, errors);
 
   if (!(await firstSend(deps, body))) return page(c, <AlreadySentPage frame={frameFor(c, deps)} />);
-  const created = await sendReferral(deps, parsed.data, read.screening);
-  return page(
-    c,
-    <ReferSent frame={frameFor(c, deps)} created={created} said={referralSignals(parsed.data)} />,
-  );
+  const created = await sendReferral(deps, d, read.screening);
+  return page(c, <ReferSent frame={frameFor(c, deps)} created={created} said={referralSignals(d)} />);
 }
 
 // ---------------------------------------------------------------------------------------------------

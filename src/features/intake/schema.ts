@@ -14,23 +14,19 @@ const MAX_SCREENING_CHARS = 200_000;
 const CONTROL_IN_LINE = /\p{Cc}/u;
 const CONTROL = /(?![\t\n\r])\p{Cc}/u;
 
-/** Optional text on one line: empty becomes null. */
-const line = (max: number, what: string) =>
+/** Optional text, without the control characters `control` matches: empty becomes null. */
+const optionalText = (control: RegExp) => (max: number, what: string) =>
   z
     .string()
     .trim()
     .max(max, `${what}: use at most ${max} characters.`)
-    .refine((s) => !CONTROL_IN_LINE.test(s), `${what}: remove the special characters.`)
+    .refine((s) => !control.test(s), `${what}: remove the special characters.`)
     .transform((s) => (s === '' ? null : s));
 
-/** Optional text over several lines: empty becomes null. */
-const paragraph = (max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${what}: use at most ${max} characters.`)
-    .refine((s) => !CONTROL.test(s), `${what}: remove the special characters.`)
-    .transform((s) => (s === '' ? null : s));
+/** Optional text on one line. */
+const line = optionalText(CONTROL_IN_LINE);
+/** Optional text over several lines. */
+const paragraph = optionalText(CONTROL);
 
 const PHONE = /^[+(]?[0-9][0-9 ().+-]{5,28}[0-9](\s*(x|ext\.?)\s*[0-9]{1,6})?$/i;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;

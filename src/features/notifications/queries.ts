@@ -111,15 +111,14 @@ export async function listNotifications(
 }
 
 /** Marks one of the person's notifications read (`id`, a UUID), or all of them when `id` is null. */
-export async function markNotificationsRead(
+export async function markRead(
   db: Database,
-  userId: string,
-  id: string | null,
-  now = new Date(),
+  m: { userId: string; id: string | null; at: Date },
 ): Promise<number> {
+  const { userId, id } = m;
   let q = db
     .updateTable('staff_notifications')
-    .set({ read_at: now })
+    .set({ read_at: m.at })
     .where('user_id', '=', userId)
     .where('read_at', 'is', null);
   if (id !== null) q = q.where('id', '=', id.toLowerCase());

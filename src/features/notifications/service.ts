@@ -61,5 +61,5 @@ export async function markNotificationsRead(
   now = new Date(),
 ): Promise<number> {
   if (id !== null && !UUID.test(id)) return 0;
-  return q.markNotificationsRead(db, userId, id, now);
+  return q.markRead(db, { userId, id, at: now });
 }

@@ -19,21 +19,13 @@ import { requestOrigin } from '../../web/session.ts';
 import { listNotifications } from '../notifications/service.ts';
 import { NOT_FOUND, QueueError, queueScope } from './rules.ts';
 import { listFiltersForm } from './schema.ts';
-import {
-  claimItem,
-  listQueue,
-  openItem,
-  recordOutcome,
-  releaseItem,
-  type QueueContext,
-  type QueueFilters,
-} from './service.ts';
+import * as queue from './service.ts';
 import { EMPTY_OUTCOME, ItemPage, type OutcomeValues } from './views/item.tsx';
 import { QueueListPage, type ListValues } from './views/list.tsx';
 
 export { Notifications } from '../notifications/views.tsx';
 
-const queueContext = (deps: AppDeps): QueueContext => ({ db: deps.db, keyring: deps.keyring });
+const queueContext = (deps: AppDeps): queue.QueueContext => ({ db: deps.db, keyring: deps.keyring });
 
 /** Who may use the queue's pages, and what anyone else is told. */
 const QUEUE_PAGE: StaffRouteOptions = {
@@ -64,7 +56,8 @@ function regionOptions(deps: AppDeps, actor: Actor): { id: string; name: string 
   return scope?.all ? [...regions, { id: 'none', name: 'No region (county not known)' }] : regions;
 }
 
-async function queuePage(c: Context, deps: AppDeps, { actor, frame }: Guarded): Promise<Response> {
+async function queuePage(c: Context, deps: AppDeps, guarded: Guarded): Promise<Response> {
+  const { actor } = guarded;
   const q = (name: string) => (c.req.query(name) ?? '').trim();
   const values: ListValues = { view: q('view'), region: q('region'), urgency: q('urgency') };
   const regions = regionOptions(deps, actor);
@@ -72,15 +65,16 @@ async function queuePage(c: Context, deps: AppDeps, { actor, frame }: Guarded): 
   const errors = parsed.success ? [] : fieldProblems(parsed.error, ['view', 'region', 'urgency']);
   const now = new Date();
   const [items, notes] = await Promise.all([
-    parsed.success ? listQueue(queueContext(deps), actor, parsed.data as QueueFilters) : Promise.resolve([]),
+    parsed.success
+      ? queue.listQueue(queueContext(deps), actor, parsed.data as queue.QueueFilters)
+      : Promise.resolve([]),
     listNotifications(deps.db, actor.userId),
   ]);
   return renderPage(
     c,
     <QueueListPage
+      {...guarded}
       deps={deps}
-      frame={frame}
-      actor={actor}
       values={values}
       errors={errors}
       done={LIST_DONE[c.req.query('done') ?? ''] ?? null}
@@ -107,10 +101,9 @@ async function itemPage(
     status: 200,
   },
 ): Promise<Response> {
-  const { actor, frame } = guarded;
   let item;
   try {
-    item = await openItem(queueContext(deps), actor, c.req.param('id') ?? '', requestOrigin(c));
+    item = await queue.openItem(queueContext(deps), guarded.actor, c.req.param('id') ?? '', requestOrigin(c));
   } catch (error) {
     if (error instanceof QueueError && error.code === 'not_found') return notFound(c, guarded);
     throw error;
@@ -118,9 +111,8 @@ async function itemPage(
   return renderPage(
     c,
     <ItemPage
+      {...guarded}
       deps={deps}
-      frame={frame}
-      actor={actor}
       item={item}
       errors={state.errors}
       values={state.values}
@@ -144,8 +136,8 @@ async function changeAction(
   let values = EMPTY_OUTCOME;
   let done: string = change === 'claim' ? 'claimed' : 'released';
   try {
-    if (change === 'claim') await claimItem(ctx, actor, id, origin);
-    else if (change === 'release') await releaseItem(ctx, actor, id, origin);
+    if (change === 'claim') await queue.claimItem(ctx, actor, id, origin);
+    else if (change === 'release') await queue.releaseItem(ctx, actor, id, origin);
     else {
       const form = await readForm(c);
       values = {
@@ -153,7 +145,7 @@ async function changeAction(
         outcome: formText(form, 'outcome'),
         note: formText(form, 'note'),
       };
-      await recordOutcome(ctx, actor, id, values, origin);
+      await queue.recordOutcome(ctx, actor, id, values, origin);
       done = values.status;
     }
   } catch (error) {

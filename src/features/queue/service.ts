@@ -309,26 +309,26 @@ export async function openItem(
 // ---------------------------------------------------------------------------------------------------
 // Changes
 
+type LockedItem = NonNullable<Awaited<ReturnType<typeof q.itemForChange>>>;
+
+/** What a change did: its history event, audit action and the detail both record. */
+type Change = (
+  trx: Transaction<DB>,
+  item: LockedItem,
+  now: Date,
+  actor: Actor,
+) => Promise<{ event: string; action: string; detail: Record<string, unknown> }>;
+
 /**
  * In one transaction: the item the actor may handle, under its row lock, then `change`, then its
  * history line and audit record (last).
  */
-function changeItem(
-  ctx: QueueContext,
-  actor: Actor,
-  id: string,
-  origin: RequestOrigin,
-  change: (
-    trx: Transaction<DB>,
-    item: Awaited<ReturnType<typeof visibleItem>>,
-    now: Date,
-  ) => Promise<{ event: string; action: string; detail: Record<string, unknown> }>,
-): Promise<void> {
+function changeItem(ctx: QueueContext, actor: Actor, id: string, origin: RequestOrigin, change: Change) {
   const now = nowOf(ctx);
   return ctx.db.transaction().execute(async (trx) => {
     const item = await visibleItem(trx, actor, id, true);
     authorizeQueue(actor, 'intake.handle', { regionId: item.region_id }, { message: HANDLE });
-    const done = await change(trx, item, now);
+    const done = await change(trx, item, now, actor);
     await q.insertEvent(trx, {
       itemId: item.id,
       at: now,
@@ -350,6 +350,14 @@ function changeItem(
   });
 }
 
+/** A use case that changes one item: the access check first, then the change. */
+const itemUseCase =
+  (change: Change) =>
+  async (ctx: QueueContext, actor: Actor, id: string, origin: RequestOrigin): Promise<void> => {
+    authorizeQueue(actor, 'intake.handle', undefined, { message: HANDLE });
+    await changeItem(ctx, actor, id, origin, change);
+  };
+
 /**
  * Claims an unclaimed item for the actor. Only one claim can win: the row is locked, and a second
  * claimer gets a `conflict` saying someone else has it.
@@ -357,51 +365,31 @@ function changeItem(
  * @example
  * await claimItem(ctx, navigator, id, origin); // the item is now 'claimed' by the navigator
  */
-export async function claimItem(
-  ctx: QueueContext,
-  actor: Actor,
-  id: string,
-  origin: RequestOrigin,
-): Promise<void> {
-  authorizeQueue(actor, 'intake.handle', undefined, { message: HANDLE });
-  await changeItem(ctx, actor, id, origin, async (trx, item, now) => {
-    if (nextStatus(item.status, 'claim') === null) throw statusConflict(item.status, item.claimed_by, actor);
-    await q.setClaimed(trx, item.id, actor.userId, now);
-    return { event: 'claimed', action: 'intake.claim', detail: {} };
-  });
-}
+export const claimItem = itemUseCase(async (trx, item, now, actor) => {
+  if (nextStatus(item.status, 'claim') === null) throw statusConflict(item.status, item.claimed_by, actor);
+  await q.setClaimed(trx, item.id, actor.userId, now);
+  return { event: 'claimed', action: 'intake.claim', detail: {} };
+});
 
 /**
  * Gives a claimed item back to the queue (status new, unclaimed). The person who claimed it may, and so
  * may someone whose scope is every item (a state administrator, to reassign).
  */
-export async function releaseItem(
-  ctx: QueueContext,
-  actor: Actor,
-  id: string,
-  origin: RequestOrigin,
-): Promise<void> {
-  authorizeQueue(actor, 'intake.handle', undefined, { message: HANDLE });
-  await changeItem(ctx, actor, id, origin, async (trx, item, now) => {
-    if (nextStatus(item.status, 'release') === null)
-      throw new QueueError(
-        'conflict',
-        item.status === 'closed' ? 'This referral is already closed.' : 'This referral is not claimed.',
-      );
-    const ownClaim = item.claimed_by === actor.userId;
-    if (!ownClaim && !can(actor, 'intake.handle', {}))
-      throw new QueueError(
-        'forbidden',
-        'Only the person who claimed this referral, or a state administrator, can release it.',
-      );
-    await q.setReleased(trx, item.id, now);
-    return {
-      event: 'released',
-      action: 'intake.release',
-      detail: { from: item.status, own_claim: ownClaim },
-    };
-  });
-}
+export const releaseItem = itemUseCase(async (trx, item, now, actor) => {
+  if (nextStatus(item.status, 'release') === null)
+    throw new QueueError(
+      'conflict',
+      item.status === 'closed' ? 'This referral is already closed.' : 'This referral is not claimed.',
+    );
+  const ownClaim = item.claimed_by === actor.userId;
+  if (!ownClaim && !can(actor, 'intake.handle', {}))
+    throw new QueueError(
+      'forbidden',
+      'Only the person who claimed this referral, or a state administrator, can release it.',
+    );
+  await q.setReleased(trx, item.id, now);
+  return { event: 'released', action: 'intake.release', detail: { from: item.status, own_claim: ownClaim } };
+});
 
 /**
  * Records contact, a failed attempt, or closing, with an outcome code from `OUTCOMES` and an optional

@@ -8,7 +8,9 @@ import {
   Radios,
   TextArea,
   TextField,
-  errorFor,
+  TextFields,
+  type TextFieldSpec,
+  fieldsOf,
   type FieldProblem,
   type FormValues,
 } from '../../../web/forms.tsx';
@@ -22,6 +24,40 @@ const SELF_METHODS = [
   { value: 'email', label: 'Email' },
 ] as const;
 
+/** The optional text fields, in the form's order. */
+const OPTIONAL_FIELDS: readonly TextFieldSpec[] = [
+  {
+    id: 'times',
+    label: 'When is it safe to contact you? (optional)',
+    hint: 'For example: weekdays after 3 pm. Say if it is not OK to leave a message.',
+    maxlength: 200,
+  },
+  {
+    id: 'codeWord',
+    label: 'A code word (optional)',
+    hint: 'The navigator will say it first, so you know it is them. Pick something only you would know.',
+    maxlength: 100,
+  },
+  {
+    id: 'name',
+    label: 'What should we call you? (optional)',
+    hint: 'A first name or a nickname is enough.',
+    maxlength: 100,
+  },
+  {
+    id: 'language',
+    label: 'Language you want to talk in (optional)',
+    hint: 'For example English, Spanish, Somali, Hmong or Oromo.',
+    maxlength: 100,
+  },
+  {
+    id: 'place',
+    label: 'Your ZIP code, city or county (optional)',
+    hint: 'It helps us send this to the navigator for your area.',
+    maxlength: 80,
+  },
+];
+
 export const ContactMeForm: FC<{
   frame: PageFrame;
   token: string;
@@ -29,7 +65,7 @@ export const ContactMeForm: FC<{
   errors: FieldProblem[];
   notice: string | null;
 }> = ({ frame, token, values, errors, notice }) => {
-  const v = (f: string) => values[f] ?? '';
+  const f = fieldsOf(values, errors);
   return (
     <Layout
       frame={frame}
@@ -49,68 +85,23 @@ export const ContactMeForm: FC<{
       <form method="post" action="/help/contact-me" autocomplete="off" novalidate>
         <Guards token={token} />
         <Radios
-          name="method"
+          {...f('method')}
           legend="How should the navigator reach you?"
           options={SELF_METHODS}
-          value={v('method')}
-          error={errorFor(errors, 'method')}
           required
         />
         <TextField
-          id="contact"
+          {...f('contact')}
           label="Your phone number or email address"
           hint="Use one that only you check, not one someone who might hurt you can see."
-          value={v('contact')}
-          error={errorFor(errors, 'contact')}
           maxlength={200}
           required
         />
-        <TextField
-          id="times"
-          label="When is it safe to contact you? (optional)"
-          hint="For example: weekdays after 3 pm. Say if it is not OK to leave a message."
-          value={v('times')}
-          error={errorFor(errors, 'times')}
-          maxlength={200}
-        />
-        <TextField
-          id="codeWord"
-          label="A code word (optional)"
-          hint="The navigator will say it first, so you know it is them. Pick something only you would know."
-          value={v('codeWord')}
-          error={errorFor(errors, 'codeWord')}
-          maxlength={100}
-        />
-        <TextField
-          id="name"
-          label="What should we call you? (optional)"
-          hint="A first name or a nickname is enough."
-          value={v('name')}
-          error={errorFor(errors, 'name')}
-          maxlength={100}
-        />
-        <TextField
-          id="language"
-          label="Language you want to talk in (optional)"
-          hint="For example English, Spanish, Somali, Hmong or Oromo."
-          value={v('language')}
-          error={errorFor(errors, 'language')}
-          maxlength={100}
-        />
-        <TextField
-          id="place"
-          label="Your ZIP code, city or county (optional)"
-          hint="It helps us send this to the navigator for your area."
-          value={v('place')}
-          error={errorFor(errors, 'place')}
-          maxlength={80}
-        />
+        <TextFields fields={OPTIONAL_FIELDS} values={values} errors={errors} />
         <TextArea
-          id="message"
+          {...f('message')}
           label="Anything you want the navigator to know (optional)"
           hint="Only if you want to. You can also say it when they contact you."
-          value={v('message')}
-          error={errorFor(errors, 'message')}
           maxlength={4000}
         />
         <p>

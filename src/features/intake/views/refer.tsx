@@ -11,7 +11,9 @@ import {
   Select,
   TextArea,
   TextField,
-  errorFor,
+  TextFields,
+  type TextFieldSpec,
+  fieldsOf,
   type FieldProblem,
   type FormValues,
 } from '../../../web/forms.tsx';
@@ -61,35 +63,78 @@ const ReferIntro = () => (
   </>
 );
 
+/** How to reach the young person (a referral only). */
+const REACH_FIELDS: readonly TextFieldSpec[] = [
+  {
+    id: 'contact',
+    label: 'Their phone number, email, or the other way',
+    hint: 'Only one that is safe: not one that someone who might hurt them can see.',
+    maxlength: 200,
+  },
+  {
+    id: 'times',
+    label: 'Safe times to contact them (optional)',
+    hint: 'For example: weekdays 3 to 5 pm, no messages.',
+    maxlength: 200,
+  },
+  {
+    id: 'codeWord',
+    label: 'Code word (optional)',
+    hint: 'A word the navigator says first, so they know it is safe to talk.',
+    maxlength: 100,
+  },
+];
+
+/** How to reach the referrer, after their name and role. */
+const REFERRER_FIELDS: readonly TextFieldSpec[] = [
+  {
+    id: 'referrerOrganization',
+    label: 'Your organisation (optional)',
+    autocomplete: 'organization',
+    maxlength: 200,
+  },
+  {
+    id: 'referrerPhone',
+    label: 'Your phone number',
+    hint: 'A phone number or an email address, or both.',
+    type: 'tel',
+    autocomplete: 'tel',
+    maxlength: 50,
+  },
+  { id: 'referrerEmail', label: 'Your email address', type: 'email', autocomplete: 'email', maxlength: 200 },
+  { id: 'callbackTimes', label: 'When to call you back (optional)', maxlength: 200 },
+];
+
 export const ReferStart: FC<{
   frame: PageFrame;
   screening: ScreeningHandoff | null;
   errors: FieldProblem[];
-}> = ({ frame, screening, errors }) => (
-  <Layout
-    frame={frame}
-    title="Refer a young person to a navigator"
-    description="Refer a young person to a Minnesota Safe Harbor regional navigator, or ask for a consultation."
-  >
-    <ReferIntro />
-    <ErrorSummary errors={errors} />
-    <form method="post" action="/identify/refer" novalidate>
-      <ScreeningField screening={screening} />
-      <Radios
-        name="agreed"
-        legend="Has the young person agreed that a navigator may contact them?"
-        hint="Ask them first if you can. Without their agreement, you can still talk it through with a navigator, without their name or contact details."
-        options={AGREED_OPTIONS}
-        value=""
-        error={errorFor(errors, 'agreed')}
-        required
-      />
-      <p>
-        <button type="submit">Continue</button>
-      </p>
-    </form>
-  </Layout>
-);
+}> = ({ frame, screening, errors }) => {
+  const f = fieldsOf({}, errors);
+  return (
+    <Layout
+      frame={frame}
+      title="Refer a young person to a navigator"
+      description="Refer a young person to a Minnesota Safe Harbor regional navigator, or ask for a consultation."
+    >
+      <ReferIntro />
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/identify/refer" novalidate>
+        <ScreeningField screening={screening} />
+        <Radios
+          {...f('agreed')}
+          legend="Has the young person agreed that a navigator may contact them?"
+          hint="Ask them first if you can. Without their agreement, you can still talk it through with a navigator, without their name or contact details."
+          options={AGREED_OPTIONS}
+          required
+        />
+        <p>
+          <button type="submit">Continue</button>
+        </p>
+      </form>
+    </Layout>
+  );
+};
 
 export const ReferForm: FC<{
   frame: PageFrame;
@@ -100,7 +145,8 @@ export const ReferForm: FC<{
   errors: FieldProblem[];
   notice: string | null;
 }> = ({ frame, token, agreed, screening, values, errors, notice }) => {
-  const v = (f: string) => values[f] ?? '';
+  const v = (id: string) => values[id] ?? '';
+  const f = fieldsOf(values, errors);
   const referral = agreed === 'yes';
   return (
     <Layout
@@ -136,77 +182,35 @@ export const ReferForm: FC<{
         <ScreeningField screening={screening} />
         <h2>About the young person</h2>
         {referral ? (
-          <TextField
-            id="youthName"
-            label="First name or initials"
-            value={v('youthName')}
-            error={errorFor(errors, 'youthName')}
-            maxlength={100}
-            required
-          />
+          <TextField {...f('youthName')} label="First name or initials" maxlength={100} required />
         ) : null}
         <TextField
-          id="age"
+          {...f('age')}
           label="Age (optional)"
           hint="In years. Navigators serve young people 24 and under."
-          value={v('age')}
-          error={errorFor(errors, 'age')}
           inputmode="numeric"
           maxlength={3}
           size={4}
         />
         <TextField
-          id="place"
+          {...f('place')}
           label="Where they live or stay: ZIP code, city or county (optional)"
           hint="This decides which region’s navigator gets the referral."
-          value={v('place')}
-          error={errorFor(errors, 'place')}
           maxlength={80}
         />
         {referral ? (
           <>
             <h2>How to reach them safely</h2>
             <Radios
-              name="method"
+              {...f('method')}
               legend="How should the navigator reach them?"
               options={YOUTH_METHODS}
-              value={v('method')}
-              error={errorFor(errors, 'method')}
               required
             />
-            <TextField
-              id="contact"
-              label="Their phone number, email, or the other way"
-              hint="Only one that is safe: not one that someone who might hurt them can see."
-              value={v('contact')}
-              error={errorFor(errors, 'contact')}
-              maxlength={200}
-            />
-            <TextField
-              id="times"
-              label="Safe times to contact them (optional)"
-              hint="For example: weekdays 3 to 5 pm, no messages."
-              value={v('times')}
-              error={errorFor(errors, 'times')}
-              maxlength={200}
-            />
-            <TextField
-              id="codeWord"
-              label="Code word (optional)"
-              hint="A word the navigator says first, so they know it is safe to talk."
-              value={v('codeWord')}
-              error={errorFor(errors, 'codeWord')}
-              maxlength={100}
-            />
+            <TextFields fields={REACH_FIELDS} values={values} errors={errors} />
           </>
         ) : null}
-        <TextField
-          id="language"
-          label="Language they want to talk in (optional)"
-          value={v('language')}
-          error={errorFor(errors, 'language')}
-          maxlength={100}
-        />
+        <TextField {...f('language')} label="Language they want to talk in (optional)" maxlength={100} />
         <h2>Right now</h2>
         <fieldset>
           <legend>Tick what is true now</legend>
@@ -218,78 +222,31 @@ export const ReferForm: FC<{
           />
         </fieldset>
         <Radios
-          name="exploitation"
+          {...f('exploitation')}
           legend="Has anyone given or promised them something (money, a place to stay, food, drugs, a ride) for sex or sexual pictures, or made money from it? (optional)"
           options={EXPLOITATION_OPTIONS}
-          value={v('exploitation')}
-          error={errorFor(errors, 'exploitation')}
         />
         <TextArea
-          id="observed"
+          {...f('observed')}
           label="What you observed, or what worries you"
           hint={
             referral
               ? 'Facts you saw or heard, briefly.'
               : 'Facts you saw or heard, briefly, without names or details that would identify them.'
           }
-          value={v('observed')}
-          error={errorFor(errors, 'observed')}
           maxlength={4000}
           required
         />
         <h2>About you</h2>
-        <TextField
-          id="referrerName"
-          label="Your name"
-          value={v('referrerName')}
-          error={errorFor(errors, 'referrerName')}
-          autocomplete="name"
-          maxlength={200}
-          required
-        />
+        <TextField {...f('referrerName')} label="Your name" autocomplete="name" maxlength={200} required />
         <Select
-          id="referrerRole"
+          {...f('referrerRole')}
           label="Your role"
           placeholder="Choose your role"
           options={REFERRER_ROLES.map((r) => ({ value: r, label: REFERRER_ROLE_LABELS[r] }))}
-          value={v('referrerRole')}
-          error={errorFor(errors, 'referrerRole')}
           required
         />
-        <TextField
-          id="referrerOrganization"
-          label="Your organisation (optional)"
-          value={v('referrerOrganization')}
-          error={errorFor(errors, 'referrerOrganization')}
-          autocomplete="organization"
-          maxlength={200}
-        />
-        <TextField
-          id="referrerPhone"
-          label="Your phone number"
-          hint="A phone number or an email address, or both."
-          value={v('referrerPhone')}
-          error={errorFor(errors, 'referrerPhone')}
-          type="tel"
-          autocomplete="tel"
-          maxlength={50}
-        />
-        <TextField
-          id="referrerEmail"
-          label="Your email address"
-          value={v('referrerEmail')}
-          error={errorFor(errors, 'referrerEmail')}
-          type="email"
-          autocomplete="email"
-          maxlength={200}
-        />
-        <TextField
-          id="callbackTimes"
-          label="When to call you back (optional)"
-          value={v('callbackTimes')}
-          error={errorFor(errors, 'callbackTimes')}
-          maxlength={200}
-        />
+        <TextFields fields={REFERRER_FIELDS} values={values} errors={errors} />
         <p>
           <button type="submit">{referral ? 'Send the referral' : 'Ask for a consultation'}</button>
         </p>
