@@ -6,7 +6,7 @@
  * Every field is named by its `id` (its `name` too), so the summary's `#id` link lands on it. A group
  * of radio buttons gives its first button the group's name as id for the same reason.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { z } from 'zod';
 import type { FieldError as FieldProblem } from './page.tsx';
 
@@ -88,6 +88,22 @@ interface FieldProps {
   required?: boolean;
 }
 
+/** What a control tells assistive technology: the ids of its hint and error, and whether it is in error. */
+const aria = (p: { id: string; hint?: string | undefined; error?: string | undefined }) => ({
+  'aria-describedby': describedBy(p.id, Boolean(p.hint), Boolean(p.error)),
+  'aria-invalid': p.error ? ('true' as const) : undefined,
+});
+
+/** The label, hint and inline error above a control. */
+const Labelled: FC<{ p: FieldProps; children?: Child }> = ({ p, children }) => (
+  <div>
+    <label for={p.id}>{p.label}</label>
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
+    {children}
+  </div>
+);
+
 export const TextField: FC<
   FieldProps & {
     type?: 'text' | 'tel' | 'email';
@@ -97,10 +113,7 @@ export const TextField: FC<
     size?: number;
   }
 > = (p) => (
-  <div>
-    <label for={p.id}>{p.label}</label>
-    <Hint id={p.id} hint={p.hint} />
-    <FieldError id={p.id} message={p.error} />
+  <Labelled p={p}>
     <input
       id={p.id}
       name={p.id}
@@ -110,11 +123,10 @@ export const TextField: FC<
       size={p.size}
       inputmode={p.inputmode}
       autocomplete={p.autocomplete ?? 'off'}
-      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
-      aria-invalid={p.error ? 'true' : undefined}
+      {...aria(p)}
       required={p.required}
     />
-  </div>
+  </Labelled>
 );
 
 /** A text field as data: everything but its value and error. */
@@ -137,10 +149,7 @@ export const TextFields: FC<{
 };
 
 export const TextArea: FC<FieldProps & { maxlength: number; rows?: number }> = (p) => (
-  <div>
-    <label for={p.id}>{p.label}</label>
-    <Hint id={p.id} hint={p.hint} />
-    <FieldError id={p.id} message={p.error} />
+  <Labelled p={p}>
     <textarea
       id={p.id}
       name={p.id}
@@ -148,13 +157,12 @@ export const TextArea: FC<FieldProps & { maxlength: number; rows?: number }> = (
       cols={28}
       maxlength={p.maxlength}
       autocomplete="off"
-      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
-      aria-invalid={p.error ? 'true' : undefined}
+      {...aria(p)}
       required={p.required}
     >
       {p.value}
     </textarea>
-  </div>
+  </Labelled>
 );
 
 export type Option = { value: string; label: string };
@@ -169,10 +177,7 @@ export const Radios: FC<{
   error?: string | undefined;
   required?: boolean;
 }> = (p) => (
-  <fieldset
-    aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
-    aria-invalid={p.error ? 'true' : undefined}
-  >
+  <fieldset {...aria(p)}>
     <legend>{p.legend}</legend>
     <Hint id={p.id} hint={p.hint} />
     <FieldError id={p.id} message={p.error} />
@@ -201,17 +206,8 @@ export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = (
 
 /** A drop-down list whose first option is empty and says what to choose. */
 export const Select: FC<FieldProps & { placeholder: string; options: readonly Option[] }> = (p) => (
-  <div>
-    <label for={p.id}>{p.label}</label>
-    <Hint id={p.id} hint={p.hint} />
-    <FieldError id={p.id} message={p.error} />
-    <select
-      id={p.id}
-      name={p.id}
-      required={p.required}
-      aria-describedby={describedBy(p.id, Boolean(p.hint), Boolean(p.error))}
-      aria-invalid={p.error ? 'true' : undefined}
-    >
+  <Labelled p={p}>
+    <select id={p.id} name={p.id} required={p.required} {...aria(p)}>
       <option value="">{p.placeholder}</option>
       {p.options.map((o) => (
         <option value={o.value} selected={p.value === o.value}>
@@ -219,5 +215,5 @@ export const Select: FC<FieldProps & { placeholder: string; options: readonly Op
         </option>
       ))}
     </select>
-  </div>
+  </Labelled>
 );

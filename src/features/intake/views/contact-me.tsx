@@ -2,7 +2,6 @@
  * /help/contact-me: a young person's request that a navigator reach them, and the page once it is sent.
  */
 import type { FC } from 'hono/jsx';
-import type { PageFrame } from '../../../web/public-layout.tsx';
 import {
   ErrorSummary,
   Radios,
@@ -14,7 +13,7 @@ import {
   type FieldProblem,
   type FormValues,
 } from '../../../web/forms.tsx';
-import { Layout } from '../../../web/public-layout.tsx';
+import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { CreatedIntake } from '../service.ts';
 import { Guards, Notice, WhenPickedUp, regionSentence } from './shared.tsx';
 

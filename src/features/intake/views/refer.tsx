@@ -3,7 +3,6 @@
  * consultation. First the question of agreement, then the form for that answer, then the reference code.
  */
 import type { FC } from 'hono/jsx';
-import type { PageFrame } from '../../../web/public-layout.tsx';
 import {
   Checkbox,
   ErrorSummary,
@@ -17,7 +16,7 @@ import {
   type FieldProblem,
   type FormValues,
 } from '../../../web/forms.tsx';
-import { Layout } from '../../../web/public-layout.tsx';
+import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ScreeningHandoff } from '../../pathway/types.ts';
 import { REFERRER_ROLES, REFERRER_ROLE_LABELS, type UrgencySignals } from '../rules.ts';
 import type { CreatedIntake } from '../service.ts';

@@ -3,9 +3,8 @@
  * refused, too frequent, too large, repeated or unreadable send.
  */
 import type { Child, FC } from 'hono/jsx';
-import type { PageFrame } from '../../../web/public-layout.tsx';
 import { waitInWords } from '../../../platform/rate-limit/index.ts';
-import { Layout } from '../../../web/public-layout.tsx';
+import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, type FormName, type FormTokenCheck } from '../anti-abuse.ts';
 import type { CreatedIntake } from '../service.ts';
 

@@ -3,9 +3,8 @@
  * received, whether a navigator has been in touch, or whether it is closed.
  */
 import type { FC } from 'hono/jsx';
-import type { PageFrame } from '../../../web/public-layout.tsx';
 import { ErrorSummary, FieldError } from '../../../web/forms.tsx';
-import { Layout } from '../../../web/public-layout.tsx';
+import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ReferenceStatus } from '../rules.ts';
 
 const STATUS_WORDS: Record<ReferenceStatus, { title: string; text: string }> = {
