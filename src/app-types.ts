@@ -29,10 +29,10 @@ export interface AppDeps {
   site: SiteOrigin;
   /**
    * `caseRetentionDays` unset: the default (NWD_CASE_RETENTION_DAYS's, 2555 days). `trustedProxies`
-   * unset: no proxy is trusted, the socket's address is the client's.
+   * unset: no proxy is trusted, the socket's address is the client's. `apiRateLimit` unset: the defaults.
    */
   config: Pick<Config, 'quickExitUrl' | 'production'> &
-    Partial<Pick<Config, 'caseRetentionDays' | 'trustedProxies' | 'trustedProxyHeader'>>;
+    Partial<Pick<Config, 'caseRetentionDays' | 'trustedProxies' | 'trustedProxyHeader' | 'apiRateLimit'>>;
   log: Logger;
   /** Set while the instance shuts down, so the load balancer stops sending it requests. */
   lifecycle: { draining: boolean };

@@ -18,7 +18,8 @@ import { mapPages } from './features/map/routes.tsx';
 import { screening } from './features/screening/index.ts';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
-import { clientAddresses } from './platform/client-address.ts';
+import { clientAddress, clientAddresses } from './platform/client-address.ts';
+import { API_RATE_LIMIT_DEFAULTS, apiRateLimit } from './platform/rate-limit/index.ts';
 import { rejectNulBytes, requestLog } from './web/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
@@ -26,6 +27,7 @@ import { securityHeaders } from './platform/security.ts';
 import { queueApi } from './features/queue/api.ts';
 import { queuePages } from './features/queue/routes.tsx';
 import { notificationPages } from './features/notifications/routes.tsx';
+import { consentsApi } from './features/consents/api.ts';
 import { consentsPages } from './features/consents/routes.tsx';
 import { referralsApi } from './features/referrals/api.ts';
 import { referralsPages } from './features/referrals/routes.tsx';
@@ -34,6 +36,7 @@ import { casesApi } from './features/cases/api.ts';
 import { adminPages } from './features/admin/routes.tsx';
 import { staffApi } from './features/admin/api.ts';
 import { authPages } from './features/accounts/routes.tsx';
+import { accountsApi } from './features/accounts/api.ts';
 import { csrfProtection, staffSession } from './web/session.ts';
 import { sameSiteWrites } from './web/api.ts';
 import { safetyPlanPages } from './features/safety-plans/routes.tsx';
@@ -83,6 +86,15 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   for (const path of ['/staff', '/staff/*']) app.use(path, staffSession(deps), csrfProtection(deps));
   // API writes signed in with the session cookie must come from this site (bearer tokens need not).
   app.use('/api/*', sameSiteWrites(deps));
+  // Per token and per address, with RateLimit-* headers; 429 problem+json past the limit.
+  app.use(
+    '/api/v1/*',
+    apiRateLimit({
+      db: deps.db,
+      limits: deps.config.apiRateLimit ?? API_RATE_LIMIT_DEFAULTS,
+      address: clientAddress,
+    }),
+  );
 
   for (const feature of [
     opsRoutes,
@@ -99,12 +111,14 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     intakePages,
     authPages,
     adminPages,
+    accountsApi,
     staffApi,
     queuePages,
     notificationPages,
     queueApi,
     consentsPages,
     referralsPages,
+    consentsApi,
     referralsApi,
     casePages,
     casesApi,

@@ -111,6 +111,9 @@ const schema = z.object({
     .toLowerCase()
     .pipe(z.enum(FORWARDING_HEADERS, { message: 'x-forwarded-for or forwarded' }))
     .default('x-forwarded-for'),
+  NWD_API_RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  NWD_API_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  NWD_API_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -198,6 +201,8 @@ export interface Config {
   trustedProxies: string[];
   /** The header those proxies write (`NWD_TRUSTED_PROXY_HEADER`). */
   trustedProxyHeader: ForwardingHeader;
+  /** Requests to /api/v1 per window, per bearer token and per client address (`NWD_API_RATE_LIMIT_*`). */
+  apiRateLimit: { perToken: number; perAddress: number; windowSeconds: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   production: boolean;
 }
@@ -275,6 +280,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies:
       e.NWD_TRUSTED_PROXIES === undefined ? [] : TrustedProxies.parse(e.NWD_TRUSTED_PROXIES).cidrs,
     trustedProxyHeader: e.NWD_TRUSTED_PROXY_HEADER,
+    apiRateLimit: {
+      perToken: e.NWD_API_RATE_LIMIT_PER_TOKEN,
+      perAddress: e.NWD_API_RATE_LIMIT_PER_ADDRESS,
+      windowSeconds: e.NWD_API_RATE_LIMIT_WINDOW_SECONDS,
+    },
     logLevel: e.LOG_LEVEL,
     production,
   };

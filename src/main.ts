@@ -61,6 +61,7 @@ Commands:
   users disable --email E     Disable a person: their sessions end and their API tokens are revoked.
   tokens create --email E --scopes a,b --expires-days N
                               Create an API token for a person (printed once; stored hashed).
+  tokens revoke <token id>    Revoke an API token: it stops working at once.
   seed-synthetic --cases N [--events N] [--seed N]
                               Write N synthetic cases (invented young people, navigators and providers;
                               default 10 timeline events per case) for demonstrations and benchmarks.

@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { BusinessCalendar, loadHolidays } from '../platform/calendar.ts';
 import { loadRuleset, type Ruleset } from '../features/pathway/ruleset.ts';
 import { loadVocabularies, type Vocabularies } from '../features/cases/vocabularies.ts';
+import { loadTribalNations, type TribalNations } from '../features/pathway/tribal-nations.ts';
 
 export interface PackRules {
   pathway: Ruleset;
   calendar: BusinessCalendar;
   /** Answer lists of case coordination (race and ethnicity, services, housing, reasons …). */
   vocabularies: Vocabularies;
+  /** The jurisdiction's tribal nations (names; contacts only where a source gives them). */
+  tribalNations: TribalNations;
 }
 
 /**
@@ -29,5 +32,6 @@ export function loadPackRules(packDir: string): PackRules {
     pathway: loadRuleset(packDir),
     calendar: new BusinessCalendar(manifest.timezone, loadHolidays(join(packDir, 'holidays.json'))),
     vocabularies: loadVocabularies(packDir),
+    tribalNations: loadTribalNations(packDir),
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
+import { ServiceError } from '../../platform/errors.ts';
 import {
   AccountError,
   createApiToken,
@@ -23,6 +24,7 @@ import {
   endAllSessions,
   inviteUser,
   revokeAllTokens,
+  revokeApiToken,
   type AccountsContext,
 } from './service.ts';
 
@@ -249,11 +251,17 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
   }
 }
 
-/** `nwd tokens create --email E --scopes a,b --expires-days N`: prints the token once. */
+const TOKENS_USAGE =
+  'Usage: nwd tokens create --email E --scopes a,b --expires-days N | nwd tokens revoke <token id>';
+
+/**
+ * `nwd tokens create --email E --scopes a,b --expires-days N`: prints the token once.
+ * `nwd tokens revoke <token id>`: the token stops working at once (audited as the system).
+ */
 export async function tokensCommand(ctx: AccountsContext, args: string[]): Promise<string> {
   const [sub, ...rest] = args;
-  if (sub !== 'create')
-    throw new CommandError('Usage: nwd tokens create --email E --scopes a,b --expires-days N');
+  if (sub === 'revoke') return revokeTokenCommand(ctx, rest);
+  if (sub !== 'create') throw new CommandError(TOKENS_USAGE);
   const { values } = parseArgs({
     args: rest,
     options: { email: { type: 'string' }, scopes: { type: 'string' }, 'expires-days': { type: 'string' } },
@@ -280,6 +288,18 @@ export async function tokensCommand(ctx: AccountsContext, args: string[]): Promi
     return `API token for ${one(values, 'email')} (scopes ${scopes.join(', ')}; expires ${created.expiresAt.toISOString()}). It is shown only now:\n${created.token}`;
   } catch (error) {
     if (error instanceof AccountError) throw new CommandError(error.message);
+    throw error;
+  }
+}
+
+async function revokeTokenCommand(ctx: AccountsContext, args: string[]): Promise<string> {
+  const [id, ...extra] = args;
+  if (!id || extra.length) throw new CommandError(TOKENS_USAGE);
+  try {
+    const revoked = await revokeApiToken(ctx, 'system', id.trim(), SYSTEM);
+    return revoked ? `Revoked API token ${id.trim()}.` : `API token ${id.trim()} was already revoked.`;
+  } catch (error) {
+    if (error instanceof ServiceError) throw new CommandError(error.message);
     throw error;
   }
 }

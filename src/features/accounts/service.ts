@@ -17,6 +17,7 @@ import {
   POLICY,
   ROLES_WITH_PERSONAL_DATA,
   actorKind,
+  authorize,
   can,
   grantRefusal,
   type Action,
@@ -27,6 +28,7 @@ import {
   type Role,
 } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { AccessDenied, ServiceError } from '../../platform/errors.ts';
 import {
   burnVerification,
   checkNewPassword,
@@ -57,6 +59,7 @@ export const SETUP_TTL_MS = 24 * 60 * 60 * 1000;
 /** last_seen_at is written at most this often, so a busy session is not a write per request. */
 const TOUCH_EVERY_MS = 60 * 1000;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL_INDEX = 'staff-email';
 const RECOVERY_INDEX = 'staff-recovery-code';
 
@@ -1668,36 +1671,55 @@ export async function actorFromBearer(
   };
 }
 
+/**
+ * Revokes one of the caller's own API tokens (`tokens.manage`, checked first), audited as
+ * `token.revoke`. Signed in with a session, the person must have signed in again within the last few
+ * minutes, as for creating a token; a token with the scope may revoke its owner's tokens, itself
+ * included. Another person's token is answered as a missing one. True when it was still in use.
+ * The command line (`'system'`) revokes any token.
+ */
 export async function revokeApiToken(
   ctx: AccountsContext,
-  actor: Actor,
+  actor: Actor | 'system',
   tokenId: string,
   origin: RequestOrigin,
+  session?: Pick<CurrentSession, 'reauthenticatedAt'> | null,
 ): Promise<boolean> {
+  if (actor !== 'system') {
+    authorize(actor, 'tokens.manage', { userId: actor.userId });
+    if (!actor.tokenScopes && !(session && recentlyReauthenticated(ctx, session)))
+      throw new AccessDenied(
+        'Sign in again to revoke a token: it needs a sign-in within the last 5 minutes.',
+      );
+  }
+  const missing = () => new ServiceError('not_found', 'There is no such token.');
+  if (!UUID.test(tokenId)) throw missing();
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx
-      .selectFrom('api_tokens')
-      .select(['id', 'user_id'])
-      .where('id', '=', tokenId)
+      .selectFrom('api_tokens as t')
+      .innerJoin('staff_users as u', 'u.id', 't.user_id')
+      .select(['t.id', 't.user_id', 'u.organization_id'])
+      .where('t.id', '=', tokenId)
       .executeTakeFirst();
-    if (!row || !(can(actor, 'tokens.manage', { userId: row.user_id }) || actor.role === 'state_admin'))
-      throw new AccountError('not_found', 'There is no such token.');
+    if (!row || (actor !== 'system' && row.user_id !== actor.userId)) throw missing();
     const result = await trx
       .updateTable('api_tokens')
       .set({ revoked_at: nowOf(ctx) })
       .where('id', '=', tokenId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    const revoked = Number(result.numUpdatedRows) === 1;
     await recordAudit(trx, {
-      actorKind: 'user',
-      actorUserId: actor.userId,
+      actorKind: actor === 'system' ? 'system' : actorKind(actor),
+      actorUserId: actor === 'system' ? null : actor.userId,
       action: 'token.revoke',
       subjectType: 'api_token',
       subjectId: tokenId,
-      organizationId: actor.organizationId,
+      organizationId: row.organization_id,
       ip: origin.ip,
       userAgent: origin.userAgent,
+      details: { owner: row.user_id, wasActive: revoked },
     });
-    return Number(result.numUpdatedRows) === 1;
+    return revoked;
   });
 }

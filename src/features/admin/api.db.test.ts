@@ -119,7 +119,7 @@ describe('bearer tokens on the staff API', () => {
       origin,
     );
     expect((await get('/api/v1/staff/me', token)).status).toBe(200);
-    expect(await revokeApiToken(ctx, admin, id, origin)).toBe(true);
+    expect(await revokeApiToken(ctx, admin, id, origin, { reauthenticatedAt: new Date() })).toBe(true);
     expect((await get('/api/v1/staff/me', token)).status).toBe(401);
     const soon = await createApiToken(
       ctx,

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
-import { CaseError } from './core.ts';
+import { ServiceError } from '../../platform/errors.ts';
+import { versionOf } from './rules.ts';
+import { CaseInputError } from './schema.ts';
 import {
-  CaseInputError,
   addNote,
   assignNavigator,
   closeCase,
@@ -27,7 +28,6 @@ import {
   reopenCase,
   unassignNavigator,
   updateCaseDetails,
-  versionOf,
   type CaseServiceContext,
 } from './service.ts';
 
@@ -50,7 +50,7 @@ async function refusal(
   } catch (error) {
     if (error instanceof CaseInputError)
       return { code: error.code, field: error.field, fields: error.problems.map((p) => p.field) };
-    if (error instanceof CaseError) return { code: error.code, field: error.field };
+    if (error instanceof ServiceError) return { code: error.code, field: error.field };
     throw error;
   }
   throw new Error('expected a refusal');
@@ -408,7 +408,7 @@ describe('opening a case from a referral', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect((failed.reason as CaseError).code).toBe('conflict');
+    expect((failed.reason as ServiceError).code).toBe('conflict');
   });
 });
 

@@ -8,16 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { CasePersonalSchema } from './core.ts';
-import {
-  CaseInputError,
-  ageOn,
-  caseAgeBand,
-  changedFields,
-  checkCaseDetails,
-  detailsFromReferral,
-  detailsInputOf,
-  isRealDate,
-} from './service.ts';
+import { ageOn, changedFields, detailsFromReferral, detailsInputOf, isRealDate } from './rules.ts';
+import { CaseInputError, checkCaseDetails } from './schema.ts';
+import { caseAgeBand } from './service.ts';
 import { loadVocabularies } from './vocabularies.ts';
 
 const vocabularies = loadVocabularies(resolve('data/mn'));

@@ -11,17 +11,20 @@
  *
  * Consent is never a condition of service: nothing in the product requires one to open a case, record
  * services or send a (de-identified) referral. The witness's name is encrypted under the case's key.
+ *
+ * Each use case starts with its access check (`authorize`), then reads its input, then works and
+ * records the audit event in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { AppDeps } from '../../app-types.ts';
 import type { DB } from '../../db/types.ts';
-import type { Actor } from '../../platform/access.ts';
+import { authorize, can, type Actor } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import { staffNames } from '../queue/service.ts';
 import {
   CaseError,
   auditCase,
-  caseScopeOf,
   findCase,
   nowOf,
   openPersonal,
@@ -30,204 +33,42 @@ import {
   type CaseContext,
   type RequestOrigin,
 } from '../cases/core.ts';
-import { CONSENT_CATEGORIES, type ConsentCategory, type ConsentsTable } from '../cases/tables.ts';
+import type { ConsentCategory } from '../cases/tables.ts';
 import { labelOf } from '../cases/vocabularies.ts';
+import * as q from './queries.ts';
+import { consentCovers, consentState, type ConsentState } from './rules.ts';
+import { UUID, checkConsent, type ConsentInput } from './schema.ts';
 
-export type ConsentRow = Selectable<ConsentsTable>;
+// What other features use: the rules and the checked input.
+export {
+  CATEGORY_NAMES,
+  CATEGORY_PLAIN,
+  CONSENT_BACKDATE_DAYS,
+  CONSENT_FUTURE_START_DAYS,
+  CONSENT_STATE_NAMES,
+  CONSENT_YEARS,
+  METHOD_NAMES,
+  addDays,
+  addYears,
+  consentCovers,
+  consentState,
+  isCalendarDate,
+  type ConsentState,
+} from './rules.ts';
+export { checkConsent, type CheckedConsent, type ConsentInput } from './schema.ts';
+export type { ConsentRow } from './queries.ts';
 
-// ---------------------------------------------------------------------------------------------------
-// Rules (pure)
+export const CONSENT_NOT_FOUND = 'There is no such consent, or its case is not in your regions.';
+const MAY_NOT_SEE = { message: 'You do not have permission to see cases.' };
+const MAY_NOT_CHANGE = { message: 'You do not have permission to change cases.' };
 
-/** What each category of a consent lets an organisation see, in plain words. */
-export const CATEGORY_NAMES: Record<ConsentCategory, string> = {
-  identity: 'Who they are: names, date of birth or age, pronouns',
-  contact: 'How to reach them safely: contact details, safe times, code word',
-  demographics: 'Background: gender, race and ethnicity, sexual orientation, languages, tribal affiliation',
-  screening: 'Screening answers',
-  safety_plan: 'Their safety plan',
-  notes: 'Case notes',
-  services: 'Services they have received',
-};
-
-/** The same, as a young person reads it on the printed form. */
-export const CATEGORY_PLAIN: Record<ConsentCategory, string> = {
-  identity: 'your name, date of birth or age, and pronouns',
-  contact: 'how to reach you safely (phone, text or other contact details, safe times, your code word)',
-  demographics:
-    'your background (gender, race and ethnicity, sexual orientation, languages, tribal affiliation)',
-  screening: 'your answers to screening questions',
-  safety_plan: 'your safety plan',
-  notes: 'notes your navigator has written',
-  services: 'the services you have received',
-};
-
-export const METHOD_NAMES = {
-  written: 'Written (signed)',
-  verbal: 'Verbal (spoken, with a witness)',
-} as const;
-
-/** How long a consent lasts when no end is given, and the longest it may last. */
-export const CONSENT_YEARS = 1;
-/** How far back a consent given earlier (a signed paper form) may be dated. */
-export const CONSENT_BACKDATE_DAYS = 30;
-/** How far ahead a consent may start. */
-export const CONSENT_FUTURE_START_DAYS = 90;
-
-export type ConsentState = 'active' | 'not_started' | 'expired' | 'revoked';
-
-export const CONSENT_STATE_NAMES: Record<ConsentState, string> = {
-  active: 'Active',
-  not_started: 'Not started yet',
-  expired: 'Ended',
-  revoked: 'Revoked',
-};
-
-/** A calendar date `days` after `date` (YYYY-MM-DD). */
-export function addDays(date: string, days: number): string {
-  const t = new Date(`${date}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
-}
-
-/**
- * The same day `years` later; 29 February becomes 28 February.
- *
- * @example
- * addYears('2028-02-29', 1) // '2029-02-28'
- */
-export function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
-  return `${String(y + years).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
-/** A real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const t = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === value;
-}
-
-/**
- * Where a consent stands on a (local) date.
- *
- * @example
- * consentState({ starts_on: '2026-01-01', expires_on: '2027-01-01', revoked_at: null }, '2026-06-01') // 'active'
- * consentState({ starts_on: '2026-01-01', expires_on: '2027-01-01', revoked_at: null }, '2027-01-01') // 'expired'
- */
-export function consentState(
-  consent: Pick<ConsentRow, 'starts_on' | 'expires_on' | 'revoked_at'>,
-  today: string,
-): ConsentState {
-  if (consent.revoked_at !== null) return 'revoked';
-  if (today < consent.starts_on) return 'not_started';
-  if (today >= consent.expires_on) return 'expired';
-  return 'active';
-}
-
-/**
- * Whether the consent lets `organizationId` see every one of `categories` on `today`.
- *
- * @example
- * consentCovers(consent, orgId, ['identity'], '2026-06-01') // true while active, same organisation, category included
- */
-export function consentCovers(
-  consent: Pick<ConsentRow, 'organization_id' | 'categories' | 'starts_on' | 'expires_on' | 'revoked_at'>,
-  organizationId: string,
-  categories: readonly ConsentCategory[],
-  today: string,
-): boolean {
-  return (
-    consent.organization_id === organizationId &&
-    consentState(consent, today) === 'active' &&
-    categories.every((c) => consent.categories.includes(c))
-  );
-}
-
-const hasControl = (text: string) => /\p{Cc}/u.test(text);
-
-export interface ConsentInput {
-  organizationId: string;
-  purpose: string;
-  categories: string[];
-  method: string;
-  witness?: string | null;
-  /** Default: today (local). */
-  startsOn?: string | null;
-  /** Default: one year after it starts. */
-  expiresOn?: string | null;
-}
-
-export interface CheckedConsent {
-  organizationId: string;
-  purpose: string;
-  categories: ConsentCategory[];
-  method: 'written' | 'verbal';
-  witness: string | null;
-  startsOn: string;
-  expiresOn: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Checks a consent as entered; the error names the field. `today` is the local date.
- *
- * @example
- * checkConsent({ organizationId, purpose: 'referral_for_services', categories: ['identity'], method: 'written' }, purposes, '2026-11-22')
- * // { …, startsOn: '2026-11-22', expiresOn: '2027-11-22' }
- */
-export function checkConsent(
-  input: ConsentInput,
-  purposes: readonly string[],
-  today: string,
-): CheckedConsent {
-  const invalid = (field: string, message: string) => new CaseError('invalid', message, field);
-  if (!UUID.test(input.organizationId ?? ''))
-    throw invalid('organizationId', 'Choose the organisation the young person agreed to share with.');
-  if (!purposes.includes(input.purpose))
-    throw invalid('purpose', 'Choose what the information will be used for.');
-  const categories = [...new Set(input.categories)];
-  if (categories.length === 0)
-    throw invalid('categories', 'Choose at least one kind of information the young person agreed to share.');
-  if (!categories.every((c): c is ConsentCategory => (CONSENT_CATEGORIES as readonly string[]).includes(c)))
-    throw invalid('categories', 'Choose kinds of information from the list.');
-  if (input.method !== 'written' && input.method !== 'verbal')
-    throw invalid('method', 'Say how the young person gave consent: written or verbal.');
-  const witness = (input.witness ?? '').trim();
-  if (witness.length > 200) throw invalid('witness', 'The witness’s name must be 200 characters or fewer.');
-  if (hasControl(witness)) throw invalid('witness', 'Write the witness’s name on one line.');
-  if (input.method === 'verbal' && !witness)
-    throw invalid('witness', 'Verbal consent needs a witness: write who heard the young person agree.');
-  const startsOn = (input.startsOn ?? '').trim() || today;
-  if (!isCalendarDate(startsOn))
-    throw invalid('startsOn', 'Write the start date as a real date, YYYY-MM-DD.');
-  if (startsOn < addDays(today, -CONSENT_BACKDATE_DAYS))
-    throw invalid(
-      'startsOn',
-      `The start date can be at most ${CONSENT_BACKDATE_DAYS} days ago. For an older form, ask the young person again.`,
-    );
-  if (startsOn > addDays(today, CONSENT_FUTURE_START_DAYS))
-    throw invalid('startsOn', `The start date can be at most ${CONSENT_FUTURE_START_DAYS} days from today.`);
-  const longest = addYears(startsOn, CONSENT_YEARS);
-  const expiresOn = (input.expiresOn ?? '').trim() || longest;
-  if (!isCalendarDate(expiresOn))
-    throw invalid('expiresOn', 'Write the end date as a real date, YYYY-MM-DD.');
-  if (expiresOn <= startsOn) throw invalid('expiresOn', 'The end date must be after the start date.');
-  if (expiresOn <= today) throw invalid('expiresOn', 'The end date must be after today.');
-  if (expiresOn > longest)
-    throw invalid(
-      'expiresOn',
-      'Consent can last at most one year. Ask the young person again when it ends if they want to keep sharing.',
-    );
+/** The case services' context from the app's dependencies. */
+export function caseContext(deps: AppDeps): CaseContext {
   return {
-    organizationId: input.organizationId.toLowerCase(),
-    purpose: input.purpose,
-    categories: CONSENT_CATEGORIES.filter((c) => categories.includes(c)),
-    method: input.method,
-    witness: witness || null,
-    startsOn,
-    expiresOn,
+    db: deps.db,
+    keyring: deps.keyring,
+    calendar: deps.rules.calendar,
+    vocabularies: deps.rules.vocabularies,
   };
 }
 
@@ -257,16 +98,7 @@ export interface ConsentView {
 }
 
 /** Organisations a consent or a referral can name: every member organisation that is not disabled. */
-export async function activeOrganizations(
-  db: CaseContext['db'] | Transaction<DB>,
-): Promise<{ id: string; name: string; type: string }[]> {
-  return db
-    .selectFrom('member_organizations')
-    .select(['id', 'name', 'type'])
-    .where('disabled_at', 'is', null)
-    .orderBy('name')
-    .execute();
-}
+export const activeOrganizations = (ctx: Pick<CaseContext, 'db'>) => q.activeOrganizations(ctx.db);
 
 /**
  * Refuses an organisation a consent or a referral cannot name (not a member, or disabled), with an
@@ -277,11 +109,7 @@ export async function checkActiveOrganization(
   organizationId: string,
   field: string,
 ): Promise<void> {
-  const org = await trx
-    .selectFrom('member_organizations')
-    .select(['id', 'disabled_at'])
-    .where('id', '=', organizationId)
-    .executeTakeFirst();
+  const org = await q.organizationState(trx, organizationId);
   if (!org || org.disabled_at !== null)
     throw new CaseError(
       'invalid',
@@ -293,7 +121,7 @@ export async function checkActiveOrganization(
 async function toViews(
   ctx: CaseContext,
   trx: Transaction<DB>,
-  rows: (ConsentRow & { organization_name: string })[],
+  rows: q.ConsentWithOrganization[],
 ): Promise<ConsentView[]> {
   const today = localToday(ctx);
   const names = await staffNames(
@@ -331,33 +159,33 @@ async function toViews(
   return views;
 }
 
-function consentQuery(trx: Transaction<DB>) {
-  return trx
-    .selectFrom('consents as k')
-    .innerJoin('member_organizations as o', 'o.id', 'k.organization_id')
-    .selectAll('k')
-    .select('o.name as organization_name');
+/** One stored consent as a view. */
+async function viewOf(ctx: CaseContext, trx: Transaction<DB>, id: string): Promise<ConsentView> {
+  const [view] = await toViews(ctx, trx, [(await q.consentById(trx, id))!]);
+  return view!;
 }
 
 /**
  * The consents of a case the actor may read (`cases.read`), newest first, with the young person's
- * chosen name for the page heading. Audited (`consent.list`): witnesses' names are decrypted.
+ * chosen name for the page heading and whether the actor may change them. Audited (`consent.list`):
+ * witnesses' names are decrypted.
  */
 export async function listConsents(
   ctx: CaseContext,
   actor: Actor,
   caseId: string,
   origin: RequestOrigin,
-): Promise<{ caseId: string; chosenName: string; caseOpen: boolean; consents: ConsentView[] }> {
-  if (!caseScopeOf(actor, 'cases.read'))
-    throw new CaseError('forbidden', 'You do not have permission to see cases.');
+): Promise<{
+  caseId: string;
+  chosenName: string;
+  caseOpen: boolean;
+  mayWrite: boolean;
+  consents: ConsentView[];
+}> {
+  authorize(actor, 'cases.read', undefined, MAY_NOT_SEE);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCase(trx, actor, caseId, 'cases.read');
-    const rows = await consentQuery(trx)
-      .where('k.case_id', '=', row.id)
-      .orderBy('k.recorded_at', 'desc')
-      .orderBy('k.id')
-      .execute();
+    const rows = await q.caseConsents(trx, row.id);
     const consents = await toViews(ctx, trx, rows);
     const personal = await openPersonal(ctx.keyring, row);
     await auditCase(trx, actor, origin, {
@@ -365,7 +193,13 @@ export async function listConsents(
       caseId: row.id,
       details: { consents: rows.length },
     });
-    return { caseId: row.id, chosenName: personal.chosenName, caseOpen: row.status === 'open', consents };
+    return {
+      caseId: row.id,
+      chosenName: personal.chosenName,
+      caseOpen: row.status === 'open',
+      mayWrite: can(actor, 'cases.write', { regionId: row.region_id }),
+      consents,
+    };
   });
 }
 
@@ -380,15 +214,11 @@ export async function consentForPrint(
   consentId: string,
   origin: RequestOrigin,
 ): Promise<{ consent: ConsentView; chosenName: string }> {
-  if (!caseScopeOf(actor, 'cases.read'))
-    throw new CaseError('forbidden', 'You do not have permission to see cases.');
+  authorize(actor, 'cases.read', undefined, MAY_NOT_SEE);
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCase(trx, actor, caseId, 'cases.read');
     if (!UUID.test(consentId)) throw new CaseError('not_found', CONSENT_NOT_FOUND);
-    const found = await consentQuery(trx)
-      .where('k.case_id', '=', row.id)
-      .where('k.id', '=', consentId.toLowerCase())
-      .executeTakeFirst();
+    const found = await q.consentById(trx, consentId.toLowerCase(), row.id);
     if (!found) throw new CaseError('not_found', CONSENT_NOT_FOUND);
     const [consent] = await toViews(ctx, trx, [found]);
     const personal = await openPersonal(ctx.keyring, row);
@@ -402,11 +232,10 @@ export async function consentForPrint(
   });
 }
 
-export const CONSENT_NOT_FOUND = 'There is no such consent, or its case is not in your regions.';
-
 /**
- * The newest consent of a case that lets `organizationId` see `categories` today, or null. Used when a
- * referral shares identifying data (at creation, when sent, and at every read by the receiver).
+ * The newest consent of a case that lets `organizationId` see `categories` today, or null (`prefer`
+ * first when it still covers them). Used when a referral shares identifying data (at creation, when
+ * sent, and at every read by the receiver).
  */
 export async function findCoveringConsent(
   trx: Transaction<DB>,
@@ -415,20 +244,18 @@ export async function findCoveringConsent(
   categories: readonly ConsentCategory[],
   today: string,
   prefer: string | null = null,
-): Promise<ConsentRow | null> {
-  const rows = await trx
-    .selectFrom('consents')
-    .selectAll()
-    .where('case_id', '=', caseId)
-    .where('organization_id', '=', organizationId)
-    .where('revoked_at', 'is', null)
-    .where('starts_on', '<=', today)
-    .where('expires_on', '>', today)
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id')
-    .execute();
+): Promise<q.ConsentRow | null> {
+  const rows = await q.consentsInForce(trx, caseId, organizationId, today);
   const covering = rows.filter((r) => consentCovers(r, organizationId, categories, today));
   return covering.find((r) => r.id === prefer) ?? covering[0] ?? null;
+}
+
+/** `findCoveringConsent`'s consent as a referral shows it: its id, categories and end. */
+export async function coveringConsent(
+  ...args: Parameters<typeof findCoveringConsent>
+): Promise<{ id: string; categories: ConsentCategory[]; expiresOn: string } | null> {
+  const covering = await findCoveringConsent(...args);
+  return covering && { id: covering.id, categories: covering.categories, expiresOn: covering.expires_on };
 }
 
 /**
@@ -440,23 +267,11 @@ export async function coveringOrganizations(
   caseId: string,
 ): Promise<{ organizationId: string; name: string; categories: ConsentCategory[]; expiresOn: string }[]> {
   const today = localToday(ctx);
-  const rows = await ctx.db
-    .selectFrom('consents as k')
-    .innerJoin('member_organizations as o', 'o.id', 'k.organization_id')
-    .select(['k.organization_id', 'o.name', 'k.categories', 'k.starts_on', 'k.expires_on', 'k.revoked_at'])
-    .where('k.case_id', '=', caseId)
-    .where('k.revoked_at', 'is', null)
-    .where('k.starts_on', '<=', today)
-    .where('k.expires_on', '>', today)
-    .where('o.disabled_at', 'is', null)
-    .orderBy('o.name')
-    .orderBy('k.expires_on', 'desc')
-    .execute();
   const seen = new Set<string>();
   const out = [];
-  for (const r of rows) {
+  for (const r of await q.caseConsentsInForce(ctx.db, caseId, today)) {
     if (seen.has(r.organization_id)) continue;
-    if (!consentCovers({ ...r }, r.organization_id, ['identity'], today)) continue;
+    if (!consentCovers(r, r.organization_id, ['identity'], today)) continue;
     seen.add(r.organization_id);
     out.push({
       organizationId: r.organization_id,
@@ -476,7 +291,7 @@ export async function coveringOrganizations(
  * `consent.recorded` event on the timeline and the audit event `consent.record`, in one transaction.
  *
  * @example
- * const id = await recordConsent(ctx, navigator, caseId, { organizationId, purpose: 'referral_for_services', categories: ['identity', 'contact'], method: 'written' }, origin);
+ * const view = await recordConsent(ctx, navigator, caseId, { organizationId, purpose: 'referral_for_services', categories: ['identity', 'contact'], method: 'written' }, origin);
  */
 export async function recordConsent(
   ctx: CaseContext,
@@ -485,44 +300,40 @@ export async function recordConsent(
   input: ConsentInput,
   origin: RequestOrigin,
 ): Promise<ConsentView> {
-  if (!caseScopeOf(actor, 'cases.write'))
-    throw new CaseError('forbidden', 'You do not have permission to change cases.');
+  authorize(actor, 'cases.write', undefined, MAY_NOT_CHANGE);
   const now = nowOf(ctx);
-  const checked = checkConsent(
-    input,
-    ctx.vocabularies.consentPurposes.map((p) => p.code),
-    localToday(ctx),
-  );
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCase(trx, actor, caseId, 'cases.write', { forUpdate: true });
+    const checked = checkConsent(
+      input,
+      ctx.vocabularies.consentPurposes.map((p) => p.code),
+      localToday(ctx),
+    );
     if (row.status !== 'open')
       throw new CaseError('conflict', 'This case is closed: reopen it before recording a new consent.');
     await checkActiveOrganization(trx, checked.organizationId, 'organizationId');
     const id = randomUUID();
-    await trx
-      .insertInto('consents')
-      .values({
-        id,
-        case_id: row.id,
-        organization_id: checked.organizationId,
-        purpose: checked.purpose,
-        categories: checked.categories,
-        method: checked.method,
-        witness_encrypted: checked.witness
-          ? await sealCaseField(
-              ctx.keyring,
-              row.id,
-              { table: 'consents', recordId: id, field: 'witness_encrypted' },
-              checked.witness,
-              trx,
-            )
-          : null,
-        starts_on: checked.startsOn,
-        expires_on: checked.expiresOn,
-        recorded_by: actor.userId,
-        recorded_at: now,
-      })
-      .execute();
+    await q.insertConsent(trx, {
+      id,
+      case_id: row.id,
+      organization_id: checked.organizationId,
+      purpose: checked.purpose,
+      categories: checked.categories,
+      method: checked.method,
+      witness_encrypted: checked.witness
+        ? await sealCaseField(
+            ctx.keyring,
+            row.id,
+            { table: 'consents', recordId: id, field: 'witness_encrypted' },
+            checked.witness,
+            trx,
+          )
+        : null,
+      starts_on: checked.startsOn,
+      expires_on: checked.expiresOn,
+      recorded_by: actor.userId,
+      recorded_at: now,
+    });
     const detail = {
       consent: id,
       organization: checked.organizationId,
@@ -532,24 +343,35 @@ export async function recordConsent(
       starts_on: checked.startsOn,
       expires_on: checked.expiresOn,
     };
-    await recordCaseEvent(trx, {
-      caseId: row.id,
-      actorUserId: actor.userId,
-      event: 'consent.recorded',
-      detail,
-      at: now,
-    });
-    const stored = await consentQuery(trx).where('k.id', '=', id).executeTakeFirstOrThrow();
-    const [view] = await toViews(ctx, trx, [stored]);
-    await auditCase(trx, actor, origin, {
-      action: 'consent.record',
-      caseId: row.id,
-      subjectType: 'consent',
-      subjectId: id,
-      details: detail,
-    });
-    return view!;
+    return recorded(ctx, trx, actor, origin, { caseId: row.id, id, now, detail }, 'record');
   });
+}
+
+/** A consent's change on the timeline (`consent.recorded|revoked`) and in the audit log, and its view. */
+async function recorded(
+  ctx: CaseContext,
+  trx: Transaction<DB>,
+  actor: Actor,
+  origin: RequestOrigin,
+  change: { caseId: string; id: string; now: Date; detail: Record<string, unknown> },
+  verb: 'record' | 'revoke',
+): Promise<ConsentView> {
+  await recordCaseEvent(trx, {
+    caseId: change.caseId,
+    actorUserId: actor.userId,
+    event: verb === 'record' ? 'consent.recorded' : 'consent.revoked',
+    detail: change.detail,
+    at: change.now,
+  });
+  const view = await viewOf(ctx, trx, change.id);
+  await auditCase(trx, actor, origin, {
+    action: `consent.${verb}`,
+    caseId: change.caseId,
+    subjectType: 'consent',
+    subjectId: change.id,
+    details: change.detail,
+  });
+  return view;
 }
 
 /**
@@ -564,16 +386,11 @@ export async function revokeConsent(
   origin: RequestOrigin,
   expectedCaseId?: string,
 ): Promise<ConsentView> {
-  if (!caseScopeOf(actor, 'cases.write'))
-    throw new CaseError('forbidden', 'You do not have permission to change cases.');
+  authorize(actor, 'cases.write', undefined, MAY_NOT_CHANGE);
   const now = nowOf(ctx);
   return ctx.db.transaction().execute(async (trx) => {
     if (!UUID.test(consentId)) throw new CaseError('not_found', CONSENT_NOT_FOUND);
-    const found = await trx
-      .selectFrom('consents')
-      .select(['id', 'case_id'])
-      .where('id', '=', consentId.toLowerCase())
-      .executeTakeFirst();
+    const found = await q.consentCase(trx, consentId.toLowerCase());
     if (!found || (expectedCaseId !== undefined && found.case_id !== expectedCaseId.toLowerCase()))
       throw new CaseError('not_found', CONSENT_NOT_FOUND);
     let row;
@@ -583,44 +400,14 @@ export async function revokeConsent(
       if (error instanceof CaseError) throw new CaseError('not_found', CONSENT_NOT_FOUND);
       throw error;
     }
-    const consent = await trx
-      .selectFrom('consents')
-      .selectAll()
-      .where('id', '=', found.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const consent = await q.lockConsent(trx, found.id);
     if (consent.revoked_at !== null) throw new CaseError('conflict', 'This consent is already revoked.');
-    await trx
-      .updateTable('consents')
-      .set({ revoked_at: now, revoked_by: actor.userId })
-      .where('id', '=', consent.id)
-      .execute();
-    const referrals = await trx
-      .selectFrom('referrals')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('consent_id', '=', consent.id)
-      .executeTakeFirstOrThrow();
+    await q.markRevoked(trx, consent.id, actor.userId, now);
     const detail = {
       consent: consent.id,
       organization: consent.organization_id,
-      referrals_affected: Number(referrals.n),
+      referrals_affected: await q.referralsUnder(trx, consent.id),
     };
-    await recordCaseEvent(trx, {
-      caseId: row.id,
-      actorUserId: actor.userId,
-      event: 'consent.revoked',
-      detail,
-      at: now,
-    });
-    const stored = await consentQuery(trx).where('k.id', '=', consent.id).executeTakeFirstOrThrow();
-    const [view] = await toViews(ctx, trx, [stored]);
-    await auditCase(trx, actor, origin, {
-      action: 'consent.revoke',
-      caseId: row.id,
-      subjectType: 'consent',
-      subjectId: consent.id,
-      details: detail,
-    });
-    return view!;
+    return recorded(ctx, trx, actor, origin, { caseId: row.id, id: consent.id, now, detail }, 'revoke');
   });
 }

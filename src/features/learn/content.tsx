@@ -100,8 +100,8 @@ const YourRights: FC = () => (
     <ul>
       <li>If you are under 18, the law sees you as a victim and survivor, not a criminal.</li>
       <li>
-        You cannot be charged as a delinquent for being paid, or agreeing to be paid, for sexual activity.
-        This has been the law since August 1, 2014.
+        You cannot be charged as a delinquent for being sold or exploited: for being paid, or agreeing to be
+        paid, for sexual activity. This has been the law since August 1, 2014.
       </li>
       <li>The law raised the penalties for buyers.</li>
     </ul>
@@ -143,7 +143,7 @@ const YourRights: FC = () => (
       involved, the focus is your safety and getting you help. You can always ask first: &ldquo;Do you have to
       report what I tell you?&rdquo;
     </p>
-    <Sources text="Minnesota Safe Harbor law (in effect August 1, 2014); Minnesota Statutes 145.4716 and chapter 260E; Minnesota Department of Health; Minnesota Department of Human Services; University of Minnesota (Safe Harbor for All report)." />
+    <Sources text="Minnesota Safe Harbor law (in effect August 1, 2014); Minnesota Statutes 145.4716 and chapter 260E; Sex Trafficking and Safe Harbors in Minnesota (fact sheet: the law, its principles, navigators); LSS StreetWorks (Day One); Minnesota Department of Human Services (the child welfare response); National Human Trafficking Hotline." />
   </>
 );
 

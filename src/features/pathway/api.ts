@@ -26,11 +26,19 @@ export const PathwayAnswerSchema = z
       atRisk: z.boolean(),
       minor: z.boolean().nullable().openapi({ description: 'Null when neither age nor age band was given.' }),
     }),
+    notices: z
+      .array(
+        z.object({ code: z.enum(['unknown_age', 'exchange_reconciled', 'recruitment']), text: z.string() }),
+      )
+      .openapi({ description: 'How the answers were read, to show once before the actions.' }),
     actions: z.array(
       z.object({
         code: z.enum(ACTION_CODES),
         required: z.boolean().openapi({ description: 'True when the law requires it of the person asking.' }),
         deadlineHours: z.number().int().optional().openapi({ description: '0 means immediately.' }),
+        deadlineFrom: z.literal('oral_report').optional().openapi({
+          description: 'The deadline counts from the oral report the person made.',
+        }),
         deadlineBusinessDays: z.boolean().optional().openapi({
           description: 'True when the hours count business days only (weekends and holidays excluded).',
         }),

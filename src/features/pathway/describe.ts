@@ -9,7 +9,8 @@ const FACT_WORDS: Record<ConditionFact, string> = {
   minorOrUnknown: 'the young person is under 18, or their age is not known',
   youth: 'the young person is 24 or younger, or their age is not known',
   adult25: 'the person is 25 or older',
-  concern: 'commercial sexual exploitation or sex trafficking is indicated or possible',
+  concern:
+    'commercial sexual exploitation or sex trafficking is indicated or possible (survival sex, a minor in a strip club, and recruiting or advertising for commercial sex count)',
   atRisk: 'at least one risk factor is present',
   immediateDanger: 'someone is in danger right now',
   inOutOfHomeCare: 'the young person is in foster care or another out-of-home placement',
@@ -19,7 +20,10 @@ const FACT_WORDS: Record<ConditionFact, string> = {
   laborTraffickingIndicatedOrPossible: 'labor trafficking is indicated or possible',
   cseIndicatedOrPossible: 'commercial sexual exploitation is indicated or possible',
   foreignNational: 'the young person is not a US citizen or permanent resident',
+  foreignNationalUnknown: 'it is not known whether the young person is a US citizen or permanent resident',
   caregiverNo: 'the person suspected is not a parent or caregiver',
+  americanIndian: 'the young person is American Indian',
+  americanIndianOrUnknown: 'the young person is American Indian, or it is not known',
 };
 
 export const ROLE_WORDS: Record<ReporterRole, string> = {
@@ -87,13 +91,23 @@ export interface RuleSummary {
   deadline: string;
   effective: string;
   basis: { citation: string; source: string }[];
+  /** Cases that read differently (the first that holds applies). */
+  variants: { when: string; required: string | null; title: string; explanation: string }[];
   note: string | null;
+}
+
+function describeRequired(required: Rule['required']): string {
+  return required === true
+    ? 'yes'
+    : required === false
+      ? 'no (guidance)'
+      : `when ${describeCondition(required)}`;
 }
 
 function describeDeadline(rule: Rule): string {
   if (rule.deadlineHours === undefined) return 'none';
   if (rule.deadlineHours === 0) return 'immediately';
-  return `${rule.deadlineHours} hours${rule.deadlineBusinessDays ? ', not counting weekends and holidays' : ''}`;
+  return `${rule.deadlineHours} hours${rule.deadlineBusinessDays ? ', not counting weekends and holidays' : ''}${rule.deadlineFrom === 'oral_report' ? ', counted from the oral report' : ''}`;
 }
 
 function describeEffective(rule: Rule): string {
@@ -110,16 +124,20 @@ export function summarise(rule: Rule): RuleSummary {
     title: text.title,
     explanation: text.explanation,
     when: describeCondition(rule.when),
-    required:
-      rule.required === true
-        ? 'yes'
-        : rule.required === false
-          ? 'no (guidance)'
-          : `when ${describeCondition(rule.required)}`,
+    required: describeRequired(rule.required),
     binds: BINDS_WORDS[rule.binds],
     deadline: describeDeadline(rule),
     effective: describeEffective(rule),
     basis: rule.basis,
+    variants: (rule.variants ?? []).map((v) => {
+      const t = v.text.professional ?? v.text.default;
+      return {
+        when: describeCondition(v.when),
+        required: v.required === undefined ? null : describeRequired(v.required),
+        title: t.title,
+        explanation: t.explanation,
+      };
+    }),
     note: rule.note ?? null,
   };
 }
@@ -158,6 +176,10 @@ export function rulesMarkdown(ruleset: Ruleset): string {
     out.push(`- **In effect:** ${s.effective}.`);
     out.push('- **Basis:**');
     for (const b of s.basis) out.push(`  - ${b.citation} (${b.source})`);
+    for (const v of s.variants)
+      out.push(
+        `- **When ${v.when}:** "${v.title}"${v.required ? ` (required: ${v.required})` : ''}. ${v.explanation}`,
+      );
     if (s.note) out.push(`- **Note:** ${s.note}`);
     out.push('');
   }

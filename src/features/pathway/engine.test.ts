@@ -26,6 +26,8 @@ function facts(over: Partial<PathwayFacts> = {}): PathwayFacts {
     reporterRole: 'education',
     exchangeForValue: 'no',
     thirdPartyProfit: 'no',
+    recruitedOrAdvertised: 'no',
+    americanIndian: 'no',
     allegedOffenderIsCaregiver: 'unknown',
     laborExploitation: 'no',
     foreignNational: 'no',
@@ -53,22 +55,31 @@ function reference(f: PathwayFacts): Map<ActionCode, { required: boolean; deadli
   const mu = minor !== false;
   const youth = f.age !== null ? f.age <= 24 : f.ageBand !== '25plus';
   const adult25 = f.age !== null ? f.age >= 25 : f.ageBand === '25plus';
-  const one = (v: TriState) => v !== 'no';
-  const cse = one(f.exchangeForValue);
-  const st =
-    (f.exchangeForValue === 'yes' && f.thirdPartyProfit !== 'no') ||
-    (f.exchangeForValue === 'unknown' && f.thirdPartyProfit !== 'no');
+  const one = (v: TriState | undefined) => v !== undefined && v !== 'no';
+  // Survival sex is an exchange; a strip club is one for a minor (possible when the age is unknown).
+  const survival = f.riskFactors.includes('survival_sex');
+  const strip = f.riskFactors.includes('strip_club_work') && minor !== false;
+  const exchange: TriState =
+    f.exchangeForValue === 'yes' || survival || (strip && minor === true)
+      ? 'yes'
+      : f.exchangeForValue === 'unknown' || strip
+        ? 'unknown'
+        : 'no';
+  const cse = one(exchange);
+  const st = (exchange !== 'no' && f.thirdPartyProfit !== 'no') || one(f.recruitedOrAdvertised);
   const lt = one(f.laborExploitation);
   const concern = cse || st;
   const atRisk = f.riskFactors.length > 0;
   const role = f.reporterRole;
   const cp = role === 'child_protection';
+  const ai = one(f.americanIndian);
   const out = new Map<ActionCode, { required: boolean; deadlineHours?: number }>();
   if (f.immediateDanger) out.set('CALL_911', { required: false, deadlineHours: 0 });
   if (mu && concern && role !== 'child_protection' && role !== 'youth_self')
     out.set('REPORT_CHILD_PROTECTION', { required: MANDATED_ROLES.includes(role), deadlineHours: 24 });
   if (out.get('REPORT_CHILD_PROTECTION')?.required)
     out.set('WRITTEN_REPORT_72H', { required: true, deadlineHours: 72 });
+  if (cp && mu && concern) out.set('CROSS_REPORT_LAW_ENFORCEMENT', { required: true });
   if (mu && st && f.asOf >= '2024-07-01' && f.allegedOffenderIsCaregiver === 'no' && role !== 'youth_self')
     out.set('CP_NONCAREGIVER_TRAFFICKING_ASSESSMENT', { required: cp });
   if (
@@ -83,21 +94,29 @@ function reference(f: PathwayFacts): Map<ActionCode, { required: boolean; deadli
     out.set('REPORT_MISSING_LAW_ENFORCEMENT', { required: cp, deadlineHours: 24 });
     out.set('REPORT_MISSING_NCMEC', { required: cp, deadlineHours: 24 });
   }
-  if (mu && f.inOutOfHomeCare && concern)
+  if (mu && (f.inOutOfHomeCare || f.currentlyMissingFromCare || f.foundAfterMissingFromCare) && st)
     out.set('REPORT_TRAFFICKING_RISK_LAW_ENFORCEMENT', { required: cp, deadlineHours: 24 });
   if (mu && f.foundAfterMissingFromCare) out.set('RETURN_MEETING_24H', { required: cp, deadlineHours: 24 });
-  if (cp && mu && (concern || (f.foundAfterMissingFromCare && atRisk)))
+  if (cp && mu && f.foundAfterMissingFromCare && concern)
     out.set('DOCUMENT_SSIS_SEY_STY', { required: true, deadlineHours: 0 });
-  if (mu && f.foreignNational === 'yes' && (st || lt))
-    out.set('OTIP_REQUEST_FOR_ASSISTANCE', { required: OFFICIAL_ROLES.includes(role), deadlineHours: 24 });
+  if (mu && f.foreignNational !== 'no' && (st || lt))
+    out.set('OTIP_REQUEST_FOR_ASSISTANCE', {
+      required: f.foreignNational === 'yes' && OFFICIAL_ROLES.includes(role),
+      deadlineHours: 24,
+    });
+  if (mu && ai && concern) out.set('TRIBAL_CHILD_WELFARE', { required: cp && f.americanIndian === 'yes' });
+  if (ai && (concern || atRisk || lt)) out.set('TRIBAL_SERVICES', { required: false });
   if (mu && cse && f.asOf >= '2014-08-01') out.set('NOT_DELINQUENT', { required: false });
   const eligible = f.asOf >= '2016-07-01' ? youth : mu;
-  if (eligible && f.asOf >= '2014-08-01' && (concern || atRisk))
+  if (eligible && f.asOf >= '2014-08-01' && (concern || atRisk)) {
     out.set('SAFE_HARBOR_ELIGIBLE', { required: false });
-  if (youth && (concern || atRisk)) out.set('REFER_REGIONAL_NAVIGATOR', { required: false });
-  if (adult25 && concern) out.set('ADULT_VICTIM_SERVICES', { required: false });
+    out.set('REFER_REGIONAL_NAVIGATOR', { required: false });
+  }
+  if (adult25 && (concern || lt)) out.set('ADULT_VICTIM_SERVICES', { required: false });
+  if (adult25 && concern && f.asOf >= '2019-02-01')
+    out.set('SAFE_HARBOR_FOR_ALL_PROPOSAL', { required: false });
   if (lt) out.set('LABOR_TRAFFICKING_SERVICES', { required: false });
-  if (concern || atRisk) out.set('SAFETY_PLAN', { required: false });
+  if (concern || atRisk || lt) out.set('SAFETY_PLAN', { required: false });
   out.set('HOTLINE_INFO', { required: false });
   return out;
 }
@@ -109,6 +128,10 @@ const BOUNDARY_DATES = [
   '2016-07-01',
   '2017-05-28',
   '2017-05-29',
+  '2019-01-31',
+  '2019-02-01',
+  '2020-07-31',
+  '2020-08-01',
   '2024-06-30',
   '2024-07-01',
 ];
@@ -135,6 +158,8 @@ const factsArb: fc.Arbitrary<PathwayFacts> = fc.record({
   reporterRole: fc.constantFrom(...REPORTER_ROLES),
   exchangeForValue: triArb,
   thirdPartyProfit: triArb,
+  recruitedOrAdvertised: triArb,
+  americanIndian: triArb,
   allegedOffenderIsCaregiver: triArb,
   laborExploitation: triArb,
   foreignNational: triArb,
@@ -265,10 +290,18 @@ describe('each rule at its boundaries', () => {
     expect(codes({ age: 18, currentlyMissingFromCare: true })).not.toContain('REPORT_MISSING_NCMEC');
   });
 
-  it('in care with a concern: report the trafficking risk to law enforcement', () => {
-    expect(codes({ ...concern, age: 14, inOutOfHomeCare: true })).toContain(
+  it('in care (or missing from it) with possible sex trafficking: report the risk to law enforcement (260C.212 subd. 13)', () => {
+    expect(codes({ ...trafficking, age: 14, inOutOfHomeCare: true })).toContain(
       'REPORT_TRAFFICKING_RISK_LAW_ENFORCEMENT',
     );
+    expect(codes({ ...trafficking, age: 14, currentlyMissingFromCare: true })).toContain(
+      'REPORT_TRAFFICKING_RISK_LAW_ENFORCEMENT',
+    );
+    // Exploitation with no third party is reported under the reporting law, not this rule.
+    expect(codes({ ...concern, age: 14, inOutOfHomeCare: true })).not.toContain(
+      'REPORT_TRAFFICKING_RISK_LAW_ENFORCEMENT',
+    );
+    expect(codes({ ...trafficking, age: 14 })).not.toContain('REPORT_TRAFFICKING_RISK_LAW_ENFORCEMENT');
     expect(codes({ age: 14, inOutOfHomeCare: true, riskFactors: ['poverty'] })).not.toContain(
       'REPORT_TRAFFICKING_RISK_LAW_ENFORCEMENT',
     );
@@ -280,11 +313,14 @@ describe('each rule at its boundaries', () => {
     });
     const cp = { age: 15, foundAfterMissingFromCare: true, reporterRole: 'child_protection' } as const;
     expect(codes(cp)).not.toContain('DOCUMENT_SSIS_SEY_STY');
-    expect(action({ ...cp, riskFactors: ['homeless_or_runaway'] }, 'DOCUMENT_SSIS_SEY_STY')).toMatchObject({
+    // Only exploitation while missing from care: risk factors alone, or a concern without having been
+    // missing, no longer call for it.
+    expect(codes({ ...cp, riskFactors: ['homeless_or_runaway'] })).not.toContain('DOCUMENT_SSIS_SEY_STY');
+    expect(action({ ...cp, ...concern }, 'DOCUMENT_SSIS_SEY_STY')).toMatchObject({
       required: true,
       deadlineHours: 0,
     });
-    expect(codes({ ...concern, age: 15, reporterRole: 'child_protection' })).toContain(
+    expect(codes({ ...concern, age: 15, reporterRole: 'child_protection' })).not.toContain(
       'DOCUMENT_SSIS_SEY_STY',
     );
     expect(codes({ ...concern, age: 15, reporterRole: 'education' })).not.toContain('DOCUMENT_SSIS_SEY_STY');
@@ -300,7 +336,13 @@ describe('each rule at its boundaries', () => {
       },
     );
     expect(action(base, 'OTIP_REQUEST_FOR_ASSISTANCE')?.required).toBe(false);
-    expect(codes({ ...base, foreignNational: 'unknown' })).not.toContain('OTIP_REQUEST_FOR_ASSISTANCE');
+    const ask = action(
+      { ...base, foreignNational: 'unknown', reporterRole: 'law_enforcement' },
+      'OTIP_REQUEST_FOR_ASSISTANCE',
+    );
+    expect(ask).toMatchObject({ required: false, deadlineHours: 24 });
+    expect(ask?.title).toMatch(/^Ask OTIP/);
+    expect(codes({ ...base, foreignNational: 'no' })).not.toContain('OTIP_REQUEST_FOR_ASSISTANCE');
     expect(codes({ ...concern, age: 16, foreignNational: 'yes' })).not.toContain(
       'OTIP_REQUEST_FOR_ASSISTANCE',
     );
@@ -328,7 +370,9 @@ describe('each rule at its boundaries', () => {
     expect(codes({ ...concern, age: 25 })).toContain('ADULT_VICTIM_SERVICES');
     expect(codes({ ...concern, ageBand: '25plus' })).toContain('ADULT_VICTIM_SERVICES');
     expect(codes({ age: 20, riskFactors: ['survival_sex'] })).toContain('REFER_REGIONAL_NAVIGATOR');
-    expect(codes({ age: 25, riskFactors: ['survival_sex'] })).not.toContain('ADULT_VICTIM_SERVICES');
+    // Survival sex is itself commercial sexual exploitation, so an adult gets adult services.
+    expect(codes({ age: 25, riskFactors: ['survival_sex'] })).toContain('ADULT_VICTIM_SERVICES');
+    expect(codes({ age: 25, riskFactors: ['poverty'] })).not.toContain('ADULT_VICTIM_SERVICES');
   });
 
   it('LABOR_TRAFFICKING_SERVICES, SAFETY_PLAN and HOTLINE_INFO', () => {
@@ -339,15 +383,15 @@ describe('each rule at its boundaries', () => {
     expect(codes({})).toEqual(['HOTLINE_INFO']);
   });
 
-  it('an unknown age counts as a minor for every duty, and the explanation says so', () => {
+  it('an unknown age counts as a minor for every duty, and a notice says so once', () => {
     const r = run({ ...concern });
     expect(r.classification.minor).toBeNull();
     const report = r.actions.find((a) => a.code === 'REPORT_CHILD_PROTECTION');
     expect(report?.required).toBe(true);
-    expect(report?.explanation).toContain(UNKNOWN_AGE_NOTE);
-    expect(
-      run({ ...concern, age: 15 }).actions.find((a) => a.code === 'REPORT_CHILD_PROTECTION')?.explanation,
-    ).not.toContain(UNKNOWN_AGE_NOTE);
+    expect(r.notices.filter((n) => n.text === UNKNOWN_AGE_NOTE)).toHaveLength(1);
+    for (const a of r.actions) expect(a.explanation).not.toContain(UNKNOWN_AGE_NOTE);
+    expect(run({ ...concern, age: 15 }).notices.map((n) => n.code)).not.toContain('unknown_age');
+    expect(run({}).notices).toEqual([]);
   });
 
   it('speaks to the person asking', () => {
@@ -358,9 +402,9 @@ describe('each rule at its boundaries', () => {
     );
     expect(teacher?.title).toMatch(/within 24 hours/);
     expect(parent?.title).not.toEqual(teacher?.title);
-    expect(action({ ...concern, age: 15, reporterRole: 'youth_self' }, 'NOT_DELINQUENT')?.title).toBe(
-      'You are not in trouble',
-    );
+    const youth = action({ ...concern, age: 15, reporterRole: 'youth_self' }, 'NOT_DELINQUENT');
+    expect(youth?.title).toBe('You cannot be charged as a delinquent for being sold or exploited');
+    expect(`${youth?.title} ${youth?.explanation}`).not.toMatch(/arrest|not in trouble/i);
   });
 
   it('names the county navigator as a contact', () => {
@@ -372,6 +416,229 @@ describe('each rule at its boundaries', () => {
     const navigator = refer?.contacts?.find((c) => c.id === 'navigator');
     expect(navigator?.name).toContain(answer.navigator?.results[0]?.navigator?.name ?? '(none)');
     expect(navigator?.verified).toBe(answer.navigator?.results[0]?.confirmed);
+  });
+});
+
+describe('issue 12 corrections, each at its date boundaries', () => {
+  const concernFacts = { exchangeForValue: 'yes', thirdPartyProfit: 'no' } as const;
+  const basisOf = (over: Partial<PathwayFacts>, code: ActionCode) =>
+    (action(over, code)?.basis ?? []).map((b) => b.citation).join(' | ');
+
+  it('survival sex counts as commercial sexual exploitation whatever the exchange answer, and says so once', () => {
+    for (const exchangeForValue of ['no', 'unknown'] as const) {
+      const r = run({ age: 16, exchangeForValue, riskFactors: ['survival_sex'] });
+      expect(r.classification.commercialSexualExploitation).toBe('indicated');
+      expect(r.actions.map((a) => a.code)).toContain('REPORT_CHILD_PROTECTION');
+      expect(r.notices.filter((n) => n.code === 'exchange_reconciled')).toHaveLength(1);
+    }
+    expect(run({ age: 16, exchangeForValue: 'yes', riskFactors: ['survival_sex'] }).notices).toEqual([]);
+    // NOT_DELINQUENT for survival sex: not the day before Safe Harbor, from the day it starts.
+    expect(codes({ age: 16, riskFactors: ['survival_sex'], asOf: '2014-07-31' })).not.toContain(
+      'NOT_DELINQUENT',
+    );
+    expect(codes({ age: 16, riskFactors: ['survival_sex'], asOf: '2014-08-01' })).toContain('NOT_DELINQUENT');
+  });
+
+  it('a minor in a strip club is commercial sexual exploitation; an adult there only has a risk factor', () => {
+    expect(classify(facts({ age: 16, riskFactors: ['strip_club_work'] }), ruleset.riskFactors)).toMatchObject(
+      {
+        commercialSexualExploitation: 'indicated',
+      },
+    );
+    expect(classify(facts({ riskFactors: ['strip_club_work'] }), ruleset.riskFactors)).toMatchObject({
+      commercialSexualExploitation: 'possible',
+    });
+    expect(classify(facts({ age: 18, riskFactors: ['strip_club_work'] }), ruleset.riskFactors)).toMatchObject(
+      {
+        commercialSexualExploitation: 'not_indicated',
+      },
+    );
+    expect(codes({ age: 17, riskFactors: ['strip_club_work'] })).toContain('REPORT_CHILD_PROTECTION');
+    expect(codes({ age: 18, riskFactors: ['strip_club_work'] })).not.toContain('REPORT_CHILD_PROTECTION');
+  });
+
+  it('recruiting, enticing or advertising for commercial sex is sex trafficking before any exchange', () => {
+    const r = run({ age: 15, recruitedOrAdvertised: 'yes', reporterRole: 'child_protection' });
+    expect(r.classification.sexTrafficking).toBe('indicated');
+    expect(r.classification.commercialSexualExploitation).toBe('not_indicated');
+    expect(r.notices.map((n) => n.code)).toContain('recruitment');
+    expect(run({ age: 15, recruitedOrAdvertised: 'unknown' }).classification.sexTrafficking).toBe('possible');
+    const base = { age: 15, recruitedOrAdvertised: 'yes', reporterRole: 'child_protection' } as const;
+    expect(codes({ ...base, asOf: '2017-05-28' })).not.toContain('CP_INVESTIGATION');
+    expect(codes({ ...base, asOf: '2017-05-29' })).toContain('CP_INVESTIGATION');
+    expect(
+      parsePathwayInput(
+        { reporterRole: 'education', exchangeForValue: 'no', thirdPartyProfit: 'no' },
+        ruleset,
+      ),
+    ).toMatchObject({ ok: true, facts: { recruitedOrAdvertised: 'no', americanIndian: 'no' } });
+  });
+
+  it('CP_INVESTIGATION no longer says "whatever the relationship" from 2024-07-01; the two rules agree', () => {
+    const base = {
+      exchangeForValue: 'yes',
+      thirdPartyProfit: 'yes',
+      age: 16,
+      reporterRole: 'child_protection',
+    } as const;
+    const before = action(
+      { ...base, allegedOffenderIsCaregiver: 'yes', asOf: '2024-06-30' },
+      'CP_INVESTIGATION',
+    );
+    const from = action(
+      { ...base, allegedOffenderIsCaregiver: 'yes', asOf: '2024-07-01' },
+      'CP_INVESTIGATION',
+    );
+    expect(before?.explanation).toMatch(/whatever the alleged offender's relationship/);
+    expect(
+      `${from?.explanation} ${basisOf({ ...base, allegedOffenderIsCaregiver: 'yes', asOf: '2024-07-01' }, 'CP_INVESTIGATION')}`,
+    ).not.toMatch(/whatever the|regardless of/i);
+    expect(from?.explanation).toMatch(/non-caregiver sex trafficking assessment/);
+    const assessment = action(
+      { ...base, allegedOffenderIsCaregiver: 'no', asOf: '2024-07-01' },
+      'CP_NONCAREGIVER_TRAFFICKING_ASSESSMENT',
+    );
+    expect(assessment?.explanation).toMatch(/July 1, 2024/);
+  });
+
+  it('the reporting law is cited by date: 626.556 until 2020-07-31, chapter 260E from 2020-08-01', () => {
+    const teacher = { exchangeForValue: 'yes', age: 15 } as const;
+    expect(basisOf({ ...teacher, asOf: '2020-07-31' }, 'REPORT_CHILD_PROTECTION')).toMatch(/626\.556/);
+    expect(basisOf({ ...teacher, asOf: '2020-07-31' }, 'REPORT_CHILD_PROTECTION')).not.toMatch(/260E\.0/);
+    expect(basisOf({ ...teacher, asOf: '2020-08-01' }, 'REPORT_CHILD_PROTECTION')).toMatch(/260E\.06/);
+    expect(basisOf({ ...teacher, asOf: '2020-08-01' }, 'REPORT_CHILD_PROTECTION')).not.toMatch(/626\.556/);
+    expect(basisOf({ ...teacher, asOf: '2020-07-31' }, 'WRITTEN_REPORT_72H')).toMatch(/626\.556 subd\. 7/);
+    expect(basisOf({ ...teacher, asOf: '2020-08-01' }, 'WRITTEN_REPORT_72H')).toMatch(/260E\.09/);
+    const written = action({ ...teacher, asOf: '2020-08-01' }, 'WRITTEN_REPORT_72H');
+    expect(written).toMatchObject({
+      deadlineHours: 72,
+      deadlineBusinessDays: true,
+      deadlineFrom: 'oral_report',
+    });
+    expect(written?.explanation).toMatch(/unless the agency you told says no written report is needed/);
+  });
+
+  it('law enforcement tells child protection, and child protection tells law enforcement', () => {
+    for (const asOf of ['2020-07-31', '2020-08-01']) {
+      const police = action(
+        { ...concernFacts, age: 15, reporterRole: 'law_enforcement', asOf },
+        'REPORT_CHILD_PROTECTION',
+      );
+      expect(police?.title).toBe('Tell the local child protection agency within 24 hours');
+      expect(police?.required).toBe(true);
+      const cp = action(
+        { ...concernFacts, age: 15, reporterRole: 'child_protection', asOf },
+        'CROSS_REPORT_LAW_ENFORCEMENT',
+      );
+      expect(cp).toMatchObject({ required: true, binds: 'child_protection' });
+      expect(
+        basisOf(
+          { ...concernFacts, age: 15, reporterRole: 'child_protection', asOf },
+          'CROSS_REPORT_LAW_ENFORCEMENT',
+        ),
+      ).toMatch(asOf < '2020-08-01' ? /626\.556/ : /260E/);
+    }
+    expect(codes({ ...concernFacts, age: 15, reporterRole: 'law_enforcement' })).not.toContain(
+      'CROSS_REPORT_LAW_ENFORCEMENT',
+    );
+    expect(codes({ ...concernFacts, age: 18, reporterRole: 'child_protection' })).not.toContain(
+      'CROSS_REPORT_LAW_ENFORCEMENT',
+    );
+  });
+
+  it('an American Indian young person (or unsure) is pointed to the tribe, never away from it', () => {
+    const yes = run({ ...concernFacts, age: 15, americanIndian: 'yes' });
+    const tribal = yes.actions.find((a) => a.code === 'TRIBAL_CHILD_WELFARE');
+    expect(tribal?.explanation).toMatch(/tribe's social services can receive the report/);
+    expect(tribal?.explanation).toMatch(
+      /Indian Child Welfare Act and the Minnesota Indian Family Preservation Act/,
+    );
+    expect(tribal?.contacts?.map((c) => c.id)).toContain('tribal-partners');
+    expect(yes.actions.map((a) => a.code)).toContain('TRIBAL_SERVICES');
+    const unsure = action(
+      { ...concernFacts, age: 15, americanIndian: 'unknown', reporterRole: 'child_protection' },
+      'TRIBAL_CHILD_WELFARE',
+    );
+    expect(unsure).toMatchObject({ required: false, title: 'Ask whether the child is American Indian' });
+    expect(
+      action(
+        { ...concernFacts, age: 15, americanIndian: 'yes', reporterRole: 'child_protection' },
+        'TRIBAL_CHILD_WELFARE',
+      )?.required,
+    ).toBe(true);
+    expect(codes({ ...concernFacts, age: 15 })).not.toContain('TRIBAL_CHILD_WELFARE');
+    expect(codes({ ...concernFacts, age: 20, americanIndian: 'yes' })).not.toContain('TRIBAL_CHILD_WELFARE');
+    expect(codes({ ...concernFacts, age: 20, americanIndian: 'yes' })).toContain('TRIBAL_SERVICES');
+    for (const asOf of ['2014-07-31', '2014-08-01', '2024-06-30', '2024-07-01'])
+      expect(codes({ ...concernFacts, age: 15, americanIndian: 'unknown', asOf })).toContain(
+        'TRIBAL_CHILD_WELFARE',
+      );
+  });
+
+  it('REFER_REGIONAL_NAVIGATOR starts 2014-08-01 (under 18) and reaches 24 from 2016-07-01', () => {
+    expect(codes({ ...concernFacts, age: 16, asOf: '2014-07-31' })).not.toContain('REFER_REGIONAL_NAVIGATOR');
+    expect(codes({ ...concernFacts, age: 16, asOf: '2014-08-01' })).toContain('REFER_REGIONAL_NAVIGATOR');
+    expect(codes({ ...concernFacts, age: 20, asOf: '2016-06-30' })).not.toContain('REFER_REGIONAL_NAVIGATOR');
+    expect(codes({ ...concernFacts, age: 20, asOf: '2016-07-01' })).toContain('REFER_REGIONAL_NAVIGATOR');
+    const eligible = ruleset.rules.filter(
+      (r) => r.code === 'SAFE_HARBOR_ELIGIBLE' && r.effectiveFrom === '2016-07-01',
+    )[0];
+    expect(eligible?.note).toMatch(/2017/);
+    expect(eligible?.basis.map((b) => b.source).join(' ')).toMatch(/seed 003/);
+  });
+
+  it('OTIP when citizenship is unsure: "ask OTIP", not required; required when known foreign national', () => {
+    const base = { age: 16, laborExploitation: 'yes', reporterRole: 'law_enforcement' } as const;
+    expect(action({ ...base, foreignNational: 'unknown' }, 'OTIP_REQUEST_FOR_ASSISTANCE')?.required).toBe(
+      false,
+    );
+    expect(action({ ...base, foreignNational: 'yes' }, 'OTIP_REQUEST_FOR_ASSISTANCE')?.required).toBe(true);
+    expect(codes({ ...base, foreignNational: 'unknown', age: 18 })).not.toContain(
+      'OTIP_REQUEST_FOR_ASSISTANCE',
+    );
+  });
+
+  it('labor trafficking without sex: its own route and lines, no sexual-exploitation duties', () => {
+    const r = evaluatePathway(facts({ age: 16, laborExploitation: 'yes' }), ruleset, syntheticGeography());
+    const got = r.actions.map((a) => a.code);
+    expect(got).toContain('LABOR_TRAFFICKING_SERVICES');
+    expect(got).toContain('SAFETY_PLAN');
+    expect(got).not.toContain('NOT_DELINQUENT');
+    expect(got).not.toContain('REFER_REGIONAL_NAVIGATOR');
+    const labor = r.actions.find((a) => a.code === 'LABOR_TRAFFICKING_SERVICES');
+    expect(labor?.contacts?.map((c) => c.id)).toContain('labor-trafficking-services');
+    // The lines come from the pack's lines file (the synthetic geography holds only two of them).
+    expect(ruleset.rules.find((x) => x.code === 'LABOR_TRAFFICKING_SERVICES')?.contacts).toEqual([
+      'national-human-trafficking-hotline',
+      'labor-trafficking-services',
+      'mn-crime-victim-support-line',
+    ]);
+    const hotline = r.actions.find((a) => a.code === 'HOTLINE_INFO');
+    expect(hotline?.title).toBe('Lines for labor trafficking');
+    expect(hotline?.contacts?.map((c) => c.id) ?? []).not.toContain('day-one');
+    expect(ruleset.rules.find((x) => x.code === 'HOTLINE_INFO')?.variants?.[0]?.contacts).toEqual([
+      'national-human-trafficking-hotline',
+      'mn-crime-victim-support-line',
+      'emergency-911',
+    ]);
+    expect(
+      run({ ...concernFacts, laborExploitation: 'yes' }).actions.find((a) => a.code === 'HOTLINE_INFO')
+        ?.title,
+    ).toBe('Lines you can call or text');
+  });
+
+  it('adults 25 and over: victim services, and Safe Harbor for All only as a proposal from 2019-02-01', () => {
+    expect(codes({ age: 30, laborExploitation: 'yes' })).toContain('ADULT_VICTIM_SERVICES');
+    expect(codes({ ...concernFacts, age: 30, asOf: '2019-01-31' })).not.toContain(
+      'SAFE_HARBOR_FOR_ALL_PROPOSAL',
+    );
+    const proposal = action({ ...concernFacts, age: 30, asOf: '2019-02-01' }, 'SAFE_HARBOR_FOR_ALL_PROPOSAL');
+    expect(proposal?.title).toMatch(/^Proposed, not yet law/);
+    expect(proposal?.explanation).toMatch(/not yet law/);
+    expect(proposal?.required).toBe(false);
+    expect(codes({ ...concernFacts, age: 24, asOf: '2019-02-01' })).not.toContain(
+      'SAFE_HARBOR_FOR_ALL_PROPOSAL',
+    );
   });
 });
 

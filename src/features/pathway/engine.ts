@@ -16,6 +16,7 @@ import {
   type Classification,
   type Contact,
   type Indication,
+  type Notice,
   type PathwayAction,
   type PathwayAnswer,
   type PathwayFacts,
@@ -58,6 +59,8 @@ export function pathwayInputSchema(riskFactorCodes: readonly string[]) {
       }),
       exchangeForValue: tri,
       thirdPartyProfit: tri,
+      recruitedOrAdvertised: tri.default('no'),
+      americanIndian: tri.default('no'),
       allegedOffenderIsCaregiver: tri.default('unknown'),
       laborExploitation: tri.default('no'),
       foreignNational: tri.default('no'),
@@ -165,6 +168,8 @@ export function parsePathwayInput(
       reporterRole: b.reporterRole,
       exchangeForValue: b.exchangeForValue,
       thirdPartyProfit: b.thirdPartyProfit,
+      recruitedOrAdvertised: b.recruitedOrAdvertised,
+      americanIndian: b.americanIndian,
       allegedOffenderIsCaregiver: b.allegedOffenderIsCaregiver,
       laborExploitation: b.laborExploitation,
       foreignNational: b.foreignNational,
@@ -177,6 +182,9 @@ export function parsePathwayInput(
     },
   };
 }
+
+const RANK: Record<TriState, number> = { no: 0, unknown: 1, yes: 2 };
+const higher = (a: TriState, b: TriState): TriState => (RANK[b] > RANK[a] ? b : a);
 
 function single(v: TriState): Indication {
   return v === 'yes' ? 'indicated' : v === 'unknown' ? 'possible' : 'not_indicated';
@@ -193,16 +201,54 @@ function both(a: TriState, b: TriState): Indication {
   return 'not_indicated';
 }
 
-/** What is happening, in Minnesota's terms. */
-export function classify(facts: PathwayFacts): Classification {
-  const minor =
-    facts.age !== null ? facts.age < 18 : facts.ageBand !== null ? facts.ageBand === 'under18' : null;
+const INDICATION_RANK: Record<Indication, number> = { not_indicated: 0, possible: 1, indicated: 2 };
+const stronger = (a: Indication, b: Indication): Indication =>
+  INDICATION_RANK[b] > INDICATION_RANK[a] ? b : a;
+
+function minorOf(facts: PathwayFacts): boolean | null {
+  return facts.age !== null ? facts.age < 18 : facts.ageBand !== null ? facts.ageBand === 'under18' : null;
+}
+
+/**
+ * Whether there was sexual activity in exchange for something of value, reconciling the exchange
+ * question with risk factors that are themselves such an exchange: survival sex always, a strip club
+ * for a minor ("possible" when the age is not known). Returns the reconciled answer and the risk
+ * factors that raised it.
+ */
+export function reconciledExchange(
+  facts: PathwayFacts,
+  riskFactors: Ruleset['riskFactors'] = [],
+): { exchange: TriState; raisedBy: string[] } {
+  const minor = minorOf(facts);
+  let exchange = facts.exchangeForValue;
+  const raisedBy: string[] = [];
+  for (const f of riskFactors) {
+    if (!f.meansExchange || !facts.riskFactors.includes(f.code)) continue;
+    const v: TriState =
+      f.meansExchange === 'always' || minor === true ? 'yes' : minor === null ? 'unknown' : 'no';
+    if (RANK[v] > RANK[facts.exchangeForValue]) raisedBy.push(f.code);
+    exchange = higher(exchange, v);
+  }
+  return { exchange, raisedBy };
+}
+
+/**
+ * What is happening, in Minnesota's terms. Commercial sexual exploitation: anything of value given for
+ * sexual activity (the exchange question, or a risk factor that is such an exchange). Sex trafficking
+ * (609.321 subd. 7a): someone else profits from it, or someone recruited, enticed or advertised the young
+ * person for it, even before any exchange.
+ */
+export function classify(facts: PathwayFacts, riskFactors: Ruleset['riskFactors'] = []): Classification {
+  const { exchange } = reconciledExchange(facts, riskFactors);
   return {
-    sexTrafficking: both(facts.exchangeForValue, facts.thirdPartyProfit),
-    commercialSexualExploitation: single(facts.exchangeForValue),
+    sexTrafficking: stronger(
+      both(exchange, facts.thirdPartyProfit),
+      single(facts.recruitedOrAdvertised ?? 'no'),
+    ),
+    commercialSexualExploitation: single(exchange),
     laborTrafficking: single(facts.laborExploitation),
     atRisk: facts.riskFactors.length > 0,
-    minor,
+    minor: minorOf(facts),
   };
 }
 
@@ -226,7 +272,10 @@ export function deriveFacts(facts: PathwayFacts, c: Classification): Record<Cond
     laborTraffickingIndicatedOrPossible: flagged(c.laborTrafficking),
     cseIndicatedOrPossible: flagged(c.commercialSexualExploitation),
     foreignNational: facts.foreignNational === 'yes',
+    foreignNationalUnknown: facts.foreignNational === 'unknown',
     caregiverNo: facts.allegedOffenderIsCaregiver === 'no',
+    americanIndian: (facts.americanIndian ?? 'no') === 'yes',
+    americanIndianOrUnknown: (facts.americanIndian ?? 'no') !== 'no',
   };
 }
 
@@ -256,6 +305,7 @@ export function audiencesFor(role: ReporterRole): Audience[] {
   if (role === 'family_or_friend' || role === 'community_member') return ['community', 'default'];
   const list: Audience[] = [];
   if (role === 'child_protection') list.push('child_protection');
+  if (role === 'law_enforcement') list.push('law_enforcement');
   if (OFFICIAL_ROLES.includes(role)) list.push('official');
   if (MANDATED_ROLES.includes(role)) list.push('mandated');
   list.push('professional', 'default');
@@ -289,7 +339,7 @@ function lineContact(line: Line): Contact {
  * evaluatePathway(facts, ruleset).actions.map((a) => a.code) // ['REPORT_CHILD_PROTECTION', 'WRITTEN_REPORT_72H', …, 'HOTLINE_INFO']
  */
 export function evaluatePathway(facts: PathwayFacts, ruleset: Ruleset, geo?: Geography): PathwayAnswer {
-  const classification = classify(facts);
+  const classification = classify(facts, ruleset.riskFactors);
   const e: Evaluation = {
     role: facts.reporterRole,
     derived: deriveFacts(facts, classification),
@@ -300,34 +350,68 @@ export function evaluatePathway(facts: PathwayFacts, ruleset: Ruleset, geo?: Geo
     geo && facts.county ? lookupNavigator(geo, { county: facts.county, asOf: facts.asOf }) : null;
   const lookup = navigator?.ok ? navigator.lookup : undefined;
   const actions: PathwayAction[] = [];
+  let minorOnlyShown = false;
   for (const rule of ruleset.rules) {
     if (!inEffectOn(rule, facts.asOf) || e.actions.has(rule.code) || !holds(rule.when, e)) continue;
-    const required = typeof rule.required === 'boolean' ? rule.required : holds(rule.required, e);
+    const variant = rule.variants?.find((v) => holds(v.when, e));
+    const requiredWhen = variant?.required ?? rule.required;
+    const required = typeof requiredWhen === 'boolean' ? requiredWhen : holds(requiredWhen, e);
     e.actions.set(rule.code, { required });
-    const text = audiences.map((a) => rule.text[a]).find((t) => t !== undefined) ?? rule.text.default;
-    const explanation =
-      rule.minorOnly && classification.minor === null
-        ? `${text.explanation} ${UNKNOWN_AGE_NOTE}`
-        : text.explanation;
-    const contacts = rule.contacts.flatMap((id) => resolveContact(id, ruleset, geo, lookup));
+    if (rule.minorOnly) minorOnlyShown = true;
+    const texts = variant?.text ?? rule.text;
+    const text = audiences.map((a) => texts[a]).find((t) => t !== undefined) ?? texts.default;
+    const contacts = (variant?.contacts ?? rule.contacts).flatMap((id) =>
+      resolveContact(id, ruleset, geo, lookup),
+    );
     actions.push({
       code: rule.code,
       required,
       ...(rule.deadlineHours !== undefined ? { deadlineHours: rule.deadlineHours } : {}),
       ...(rule.deadlineBusinessDays ? { deadlineBusinessDays: true } : {}),
+      ...(rule.deadlineFrom ? { deadlineFrom: rule.deadlineFrom } : {}),
       binds: rule.binds,
       title: text.title,
-      explanation,
+      explanation: text.explanation,
       basis: rule.basis.map((b) => ({ citation: b.citation, source: b.source })),
       ...(contacts.length ? { contacts } : {}),
     });
   }
   return {
     classification,
+    notices: noticesFor(facts, ruleset, classification, minorOnlyShown),
     actions,
     ...(lookup ? { navigator: lookup } : {}),
     rulesVersion: ruleset.version,
   };
+}
+
+/** How the answers were read, said once: an unknown age, an exchange the answers imply, recruitment. */
+export function noticesFor(
+  facts: PathwayFacts,
+  ruleset: Ruleset,
+  c: Classification,
+  minorOnlyShown: boolean,
+): Notice[] {
+  const notices: Notice[] = [];
+  if (c.minor === null && minorOnlyShown) notices.push({ code: 'unknown_age', text: UNKNOWN_AGE_NOTE });
+  const { raisedBy } = reconciledExchange(facts, ruleset.riskFactors);
+  if (raisedBy.length) {
+    const labels = raisedBy.map((code) => ruleset.riskFactors.find((f) => f.code === code)?.label ?? code);
+    notices.push({
+      code: 'exchange_reconciled',
+      text: `You answered ${facts.exchangeForValue === 'no' ? '"No"' : '"Not sure"'} about an exchange of something sexual for something of value, but you also chose: ${labels.join('; ')}. That is itself sexual activity in exchange for something of value, so it is treated here as commercial sexual exploitation.`,
+    });
+  }
+  const recruited = facts.recruitedOrAdvertised ?? 'no';
+  if (
+    recruited !== 'no' &&
+    both(reconciledExchange(facts, ruleset.riskFactors).exchange, facts.thirdPartyProfit) === 'not_indicated'
+  )
+    notices.push({
+      code: 'recruitment',
+      text: 'Recruiting, enticing or advertising someone for commercial sex is sex trafficking in Minnesota even before anything has been exchanged (Minn. Stat. 609.321 subd. 7a).',
+    });
+  return notices;
 }
 
 function resolveContact(

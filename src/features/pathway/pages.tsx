@@ -71,6 +71,15 @@ export const pathwayPages: Feature = (app, deps, policies) => {
                   ))}
                 </ul>
               </dd>
+              {s.variants.map((v) => (
+                <>
+                  <dt>When {v.when}</dt>
+                  <dd>
+                    <strong>{v.title}</strong>
+                    {v.required ? ` (required: ${v.required})` : ''}. {v.explanation}
+                  </dd>
+                </>
+              ))}
               {s.note ? (
                 <>
                   <dt>Note</dt>

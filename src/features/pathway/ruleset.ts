@@ -25,7 +25,10 @@ export const CONDITION_FACTS = [
   'laborTraffickingIndicatedOrPossible',
   'cseIndicatedOrPossible',
   'foreignNational',
+  'foreignNationalUnknown',
   'caregiverNo',
+  'americanIndian',
+  'americanIndianOrUnknown',
 ] as const;
 export type ConditionFact = (typeof CONDITION_FACTS)[number];
 
@@ -58,6 +61,7 @@ export const AUDIENCES = [
   'professional',
   'mandated',
   'official',
+  'law_enforcement',
   'child_protection',
 ] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -66,6 +70,30 @@ const TextSchema = z
   .object({ title: z.string().min(1).max(200), explanation: z.string().min(1).max(2000) })
   .strict();
 
+const TextsSchema = z
+  .object({ default: TextSchema })
+  .catchall(TextSchema)
+  .refine((t) => Object.keys(t).every((k) => (AUDIENCES as readonly string[]).includes(k)), {
+    message: `text keys must be among ${AUDIENCES.join(', ')}`,
+  });
+
+const RequiredSchema = z.union([z.boolean(), ConditionSchema]);
+
+/**
+ * A case of a rule that reads differently: the first variant whose condition holds replaces the rule's
+ * texts, and, where given, whether it is required and its contacts (for example OTIP when citizenship is
+ * not known: "ask OTIP", not "send the request").
+ */
+const VariantSchema = z
+  .object({
+    when: ConditionSchema,
+    required: RequiredSchema.optional(),
+    text: TextsSchema,
+    contacts: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+export type Variant = z.infer<typeof VariantSchema>;
+
 export const RuleSchema = z
   .object({
     code: z.enum(ACTION_CODES),
@@ -73,19 +101,17 @@ export const RuleSchema = z
     effectiveTo: isoDate.nullable(),
     when: ConditionSchema,
     /** `true`, `false`, or a condition (usually on the reporter's role) that makes it required. */
-    required: z.union([z.boolean(), ConditionSchema]),
+    required: RequiredSchema,
     binds: z.enum(['reporter', 'child_protection', 'official', 'anyone']),
     deadlineHours: z.number().int().min(0).max(8760).optional(),
     /** The deadline counts only business days (weekends and holidays excluded). */
     deadlineBusinessDays: z.boolean().optional(),
+    /** The deadline counts from the oral report the person made, not from when they learned of it. */
+    deadlineFrom: z.literal('oral_report').optional(),
     /** The rule protects children: it applies to minors and, as a precaution, to an unknown age. */
     minorOnly: z.boolean(),
-    text: z
-      .object({ default: TextSchema })
-      .catchall(TextSchema)
-      .refine((t) => Object.keys(t).every((k) => (AUDIENCES as readonly string[]).includes(k)), {
-        message: `text keys must be among ${AUDIENCES.join(', ')}`,
-      }),
+    text: TextsSchema,
+    variants: z.array(VariantSchema).optional(),
     basis: z.array(z.object({ citation: z.string().min(1), source: z.string().min(1) }).strict()).min(1),
     /** `navigator`, a line id of the pack, or a contact id of this file. */
     contacts: z.array(z.string().min(1)),
@@ -118,6 +144,12 @@ export const RulesetSchema = z
             label: z.string().min(1),
             help: z.string().min(1),
             source: z.string().min(1),
+            /**
+             * The risk factor is itself sexual activity in exchange for something of value: `always`
+             * (survival sex), or `minor` (a minor in a strip club). It then counts as commercial sexual
+             * exploitation whatever the separate exchange question says.
+             */
+            meansExchange: z.enum(['always', 'minor']).optional(),
           })
           .strict(),
       )
@@ -131,7 +163,8 @@ export const RulesetSchema = z
             .object({ dial: z.string().regex(/^\+?\d{3,15}$/), display: z.string().min(1) })
             .strict()
             .nullable(),
-          url: z.url().nullable(),
+          /** A web address, or a page of this site (for example the directory's tribal partners). */
+          url: z.union([z.url(), z.string().regex(/^\/[a-z0-9/?=&_-]*$/)]).nullable(),
           ...provenance,
         })
         .strict(),

@@ -61,10 +61,14 @@ export const ACTION_CODES = [
   'RETURN_MEETING_24H',
   'DOCUMENT_SSIS_SEY_STY',
   'OTIP_REQUEST_FOR_ASSISTANCE',
+  'CROSS_REPORT_LAW_ENFORCEMENT',
+  'TRIBAL_CHILD_WELFARE',
+  'TRIBAL_SERVICES',
   'NOT_DELINQUENT',
   'SAFE_HARBOR_ELIGIBLE',
   'REFER_REGIONAL_NAVIGATOR',
   'ADULT_VICTIM_SERVICES',
+  'SAFE_HARBOR_FOR_ALL_PROPOSAL',
   'LABOR_TRAFFICKING_SERVICES',
   'SAFETY_PLAN',
   'HOTLINE_INFO',
@@ -82,6 +86,13 @@ export interface PathwayFacts {
   reporterRole: ReporterRole;
   exchangeForValue: TriState;
   thirdPartyProfit: TriState;
+  /**
+   * Someone recruited, enticed or advertised the young person for commercial sex (609.321 subd. 7a).
+   * Absent means "no" (the input's default), as for `americanIndian`.
+   */
+  recruitedOrAdvertised?: TriState;
+  /** The young person is American Indian (for ICWA and the Minnesota Indian Family Preservation Act). */
+  americanIndian?: TriState;
   allegedOffenderIsCaregiver: TriState;
   laborExploitation: TriState;
   foreignNational: TriState;
@@ -129,6 +140,11 @@ export interface PathwayAction {
   code: ActionCode;
   required: boolean;
   deadlineHours?: number;
+  /**
+   * What the deadline counts from: `oral_report` (the spoken report the person made), otherwise from
+   * when the person learned of it.
+   */
+  deadlineFrom?: 'oral_report';
   /** True when the deadline counts only business days (weekends and holidays excluded). */
   deadlineBusinessDays?: boolean;
   binds: Binds;
@@ -138,8 +154,16 @@ export interface PathwayAction {
   contacts?: Contact[];
 }
 
+/** Something the person asking should read once, before the actions (not a duty). */
+export interface Notice {
+  code: 'unknown_age' | 'exchange_reconciled' | 'recruitment';
+  text: string;
+}
+
 export interface PathwayAnswer {
   classification: Classification;
+  /** Read once, before the actions: how the answers were read (an unknown age, reconciled answers). */
+  notices: Notice[];
   actions: PathwayAction[];
   navigator?: Lookup;
   rulesVersion: string;

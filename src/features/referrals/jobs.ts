@@ -27,6 +27,7 @@ import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { recordCaseEvent } from '../cases/core.ts';
 import { activeStaff } from '../notifications/service.ts';
+import { lockForReminder, reminderCandidates } from './queries.ts';
 import { notifyPeople, referralLink, respondersOf, type ReferralTiming } from './service.ts';
 
 export interface ReminderDeps {
@@ -83,6 +84,30 @@ export interface ReminderReport {
   notifications: number;
 }
 
+/** A reminder or escalation on the case's timeline (`referral.reminded|escalated`) and in the audit log. */
+async function recordSystemStep(
+  trx: Transaction<DB>,
+  referral: { id: string; caseId: string },
+  step: 'remind' | 'escalate',
+  detail: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await recordCaseEvent(trx, {
+    caseId: referral.caseId,
+    actorUserId: null,
+    event: step === 'remind' ? 'referral.reminded' : 'referral.escalated',
+    detail,
+    at: now,
+  });
+  await recordAudit(trx, {
+    actorKind: 'system',
+    action: `referral.${step}`,
+    subjectType: 'referral',
+    subjectId: referral.id,
+    details: { case: referral.caseId, ...detail },
+  });
+}
+
 /**
  * Reminds or escalates one referral inside the caller's transaction, under its row lock (skipping one
  * another instance holds). Does nothing when nothing is due or it is no longer waiting.
@@ -94,25 +119,7 @@ export async function remindOrEscalate(
   now: Date,
   report: ReminderReport,
 ): Promise<void> {
-  const r = await trx
-    .selectFrom('referrals as f')
-    .innerJoin('cases as c', 'c.id', 'f.case_id')
-    .innerJoin('member_organizations as o', 'o.id', 'f.to_organization_id')
-    .select([
-      'f.id',
-      'f.case_id',
-      'f.status',
-      'f.to_organization_id',
-      'f.remind_at',
-      'f.reminded_at',
-      'f.escalated_at',
-      'c.region_id',
-      'o.name as organization_name',
-    ])
-    .where('f.id', '=', referralId)
-    .forUpdate('f')
-    .skipLocked()
-    .executeTakeFirst();
+  const r = await lockForReminder(trx, referralId);
   if (!r || r.status !== 'sent' || r.remind_at === null) return;
   const remindDue = r.reminded_at === null && r.remind_at.getTime() <= now.getTime();
   const escalateDue =
@@ -133,20 +140,7 @@ export async function remindOrEscalate(
     });
     set.reminded_at = now;
     const detail = { referral: r.id, recipients: sent, to_sender: responders.length === 0 };
-    await recordCaseEvent(trx, {
-      caseId: r.case_id,
-      actorUserId: null,
-      event: 'referral.reminded',
-      detail,
-      at: now,
-    });
-    await recordAudit(trx, {
-      actorKind: 'system',
-      action: 'referral.remind',
-      subjectType: 'referral',
-      subjectId: r.id,
-      details: { case: r.case_id, ...detail },
-    });
+    await recordSystemStep(trx, { id: r.id, caseId: r.case_id }, 'remind', detail, now);
     report.reminded++;
     report.notifications += sent;
   }
@@ -162,20 +156,7 @@ export async function remindOrEscalate(
     set.escalated_at = now;
     set.reminded_at ??= r.reminded_at ?? now;
     const detail = { referral: r.id, recipients: sent };
-    await recordCaseEvent(trx, {
-      caseId: r.case_id,
-      actorUserId: null,
-      event: 'referral.escalated',
-      detail,
-      at: now,
-    });
-    await recordAudit(trx, {
-      actorKind: 'system',
-      action: 'referral.escalate',
-      subjectType: 'referral',
-      subjectId: r.id,
-      details: { case: r.case_id, ...detail },
-    });
+    await recordSystemStep(trx, { id: r.id, caseId: r.case_id }, 'escalate', detail, now);
     report.escalated++;
     report.notifications += sent;
   }
@@ -193,19 +174,7 @@ export async function remindDue(db: Database, deps: ReminderDeps, now: Date): Pr
   // Business days are never shorter than calendar days: a referral whose reminder was due less than
   // `escalateAfterBusinessDays` calendar days ago cannot be due for escalation yet.
   const escalateBefore = new Date(now.getTime() - deps.timing.escalateAfterBusinessDays * 86_400_000);
-  const candidates = await db
-    .selectFrom('referrals')
-    .select('id')
-    .where('status', '=', 'sent')
-    .where('remind_at', '<=', now)
-    .where((eb) =>
-      eb.or([
-        eb('reminded_at', 'is', null),
-        eb.and([eb('escalated_at', 'is', null), eb('remind_at', '<=', escalateBefore)]),
-      ]),
-    )
-    .orderBy('remind_at')
-    .execute();
+  const candidates = await reminderCandidates(db, now, escalateBefore);
   const report: ReminderReport = { reminded: 0, escalated: 0, notifications: 0 };
   for (const { id } of candidates) {
     try {

@@ -14,7 +14,7 @@ import {
   consentState,
   isCalendarDate,
 } from '../consents/service.ts';
-import { CaseError } from '../cases/core.ts';
+import { ServiceError } from '../../platform/errors.ts';
 import {
   CLOSE_REASONS,
   FINAL_STATUSES,
@@ -211,8 +211,9 @@ describe('consent rules', () => {
       checkConsent(input, PURPOSES, TODAY);
       return null;
     } catch (error) {
-      expect(error).toBeInstanceOf(CaseError);
-      return (error as CaseError).field;
+      expect(error).toBeInstanceOf(ServiceError);
+      expect((error as ServiceError).code).toBe('invalid');
+      return (error as ServiceError).field;
     }
   };
 

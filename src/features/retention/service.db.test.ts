@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import { DataKeyDestroyedError } from '../../platform/crypto/index.ts';
-import { CaseError, openPersonal } from '../cases/core.ts';
+import { ServiceError } from '../../platform/errors.ts';
+import { openPersonal } from '../cases/core.ts';
 import { eraseCase, exportCase, findPersonCases, purgeDueCases } from './service.ts';
 import { seedSynthetic } from '../synthetic/service.ts';
 
@@ -126,7 +127,7 @@ describe("a person's requests", () => {
     expect(found.map((m) => m.caseId)).toContain(row.id);
     expect(await findPersonCases(ctx(), admin.actor, { caseId: row.id })).toHaveLength(1);
     await expect(findPersonCases(ctx(), navigator.actor, { caseId: row.id })).rejects.toBeInstanceOf(
-      CaseError,
+      ServiceError,
     );
   });
 

@@ -10,14 +10,14 @@
  */
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import type { Actor } from '../../platform/access.ts';
-import { can } from '../../platform/access.ts';
+import { authorize, type Actor } from '../../platform/access.ts';
+import { ServiceError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField, type Keyring } from '../../platform/crypto/index.ts';
 import type { Database } from '../../db/database.ts';
 import { intakeScope, openPayload } from '../intake/payload.ts';
+import * as q from './queries.ts';
 import {
-  CaseError,
   CASE_NOT_FOUND,
   auditCase,
   caseScope,
@@ -35,6 +35,7 @@ export interface RetentionContext {
 }
 
 const SYSTEM_ORIGIN = { ip: 'system', userAgent: null };
+const ONLY_STATE_ADMIN = 'Only a state administrator can do this.';
 
 /** Destroys the keys of a case (and of its intake item) and marks it purged, inside `trx`. */
 async function shred(
@@ -46,53 +47,7 @@ async function shred(
 ): Promise<void> {
   await keyring.destroyDataKey(caseScope(row.id), trx);
   if (row.intake_item_id) await keyring.destroyDataKey(intakeScope(row.intake_item_id), trx);
-  await trx
-    .updateTable('cases')
-    .set({ purged_at: at, duplicate_index: null, updated_at: at })
-    .where('id', '=', row.id)
-    .execute();
-  // Nothing stays open on a case whose data is gone: referrals still under way are withdrawn (the
-  // provider sees why), a pending transfer is cancelled and open tasks are completed.
-  const open = await trx
-    .selectFrom('referrals')
-    .select(['id', 'status'])
-    .where('case_id', '=', row.id)
-    .where('status', 'in', ['draft', 'sent', 'accepted', 'in_service'])
-    .execute();
-  for (const r of open) {
-    await trx
-      .updateTable('referrals')
-      .set({ status: 'withdrawn', status_reason: 'case_erased', updated_at: at, remind_at: null })
-      .where('id', '=', r.id)
-      .execute();
-    await trx
-      .insertInto('referral_transitions')
-      .values({
-        referral_id: r.id,
-        from_status: r.status,
-        to_status: 'withdrawn',
-        reason: 'case_erased',
-        actor_user_id: actorUserId,
-        at,
-      })
-      .execute();
-  }
-  await trx
-    .updateTable('case_transfers')
-    .set({ status: 'cancelled', decided_at: at, decided_by: actorUserId })
-    .where('case_id', '=', row.id)
-    .where('status', '=', 'requested')
-    .execute();
-  if (actorUserId)
-    await trx
-      .updateTable('tasks')
-      .set({ completed_at: at, completed_by: actorUserId })
-      .where('case_id', '=', row.id)
-      .where('completed_at', 'is', null)
-      .execute();
-  // The retention job has no person to complete them: open tasks of a purged case are removed.
-  else
-    await trx.deleteFrom('tasks').where('case_id', '=', row.id).where('completed_at', 'is', null).execute();
+  await q.markPurged(trx, row.id, at, actorUserId);
 }
 
 /**
@@ -101,24 +56,11 @@ async function shred(
  */
 export async function purgeDueCases(ctx: RetentionContext, limit = 200): Promise<number> {
   const now = nowOf(ctx);
-  const due = await ctx.db
-    .selectFrom('cases')
-    .select('id')
-    .where('purged_at', 'is', null)
-    .where('status', '=', 'closed')
-    .where('purge_after', '<=', now)
-    .orderBy('purge_after')
-    .limit(limit)
-    .execute();
+  const due = await q.casesDueForPurge(ctx.db, now, limit);
   let purged = 0;
-  for (const { id } of due) {
+  for (const id of due) {
     const done = await ctx.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('cases')
-        .select(['id', 'region_id', 'intake_item_id', 'purge_after', 'purged_at', 'status'])
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
+      const row = await q.lockCase(trx, id);
       // Re-checked under the lock: a case reopened meanwhile is not purged.
       if (!row || row.purged_at || row.status !== 'closed' || !row.purge_after || row.purge_after > now)
         return false;
@@ -163,24 +105,20 @@ export async function findPersonCases(
   actor: Actor,
   query: { caseId: string } | { chosenName: string; dateOfBirth: string },
 ): Promise<PersonMatch[]> {
-  if (!can(actor, 'cases.export', {}))
-    throw new CaseError('forbidden', 'Only a state administrator can do this.');
-  let q = ctx.db
-    .selectFrom('cases')
-    .select(['id', 'region_id', 'status', 'opened_at', 'closed_at', 'purged_at'])
-    .orderBy('opened_at');
+  authorize(actor, 'cases.export', undefined, { message: ONLY_STATE_ADMIN });
+  let by: { id: string } | { index: string };
   if ('caseId' in query) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query.caseId)) return [];
-    q = q.where('id', '=', query.caseId.toLowerCase());
+    by = { id: query.caseId.toLowerCase() };
   } else {
     const index = await duplicateIndexFor(ctx.keyring, {
       chosenName: query.chosenName,
       dateOfBirth: query.dateOfBirth,
     });
     if (!index) return [];
-    q = q.where('duplicate_index', '=', index);
+    by = { index };
   }
-  const rows = await q.execute();
+  const rows = await q.findCases(ctx.db, by);
   return rows.map((r) => ({
     caseId: r.id,
     regionId: r.region_id,
@@ -217,63 +155,31 @@ export async function exportCase(
   caseId: string,
   origin: RequestOrigin,
 ): Promise<Record<string, unknown>> {
-  if (!can(actor, 'cases.export', {}))
-    throw new CaseError('forbidden', 'Only a state administrator can do this.');
+  authorize(actor, 'cases.export', undefined, { message: ONLY_STATE_ADMIN });
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
-    if (!row) throw new CaseError('not_found', CASE_NOT_FOUND);
+    const row = await q.caseRow(trx, caseId);
+    if (!row) throw new ServiceError('not_found', CASE_NOT_FOUND);
     if (row.purged_at)
-      throw new CaseError(
+      throw new ServiceError(
         'conflict',
         'This case was purged: its personal data no longer exists and cannot be exported.',
       );
     const k = ctx.keyring;
-    const [assignments, consents, referrals, transitions, transfers, tasks, plans, notes, services, events] =
-      await Promise.all([
-        trx
-          .selectFrom('case_assignments')
-          .selectAll()
-          .where('case_id', '=', caseId)
-          .orderBy('assigned_at')
-          .execute(),
-        trx.selectFrom('consents').selectAll().where('case_id', '=', caseId).orderBy('recorded_at').execute(),
-        trx.selectFrom('referrals').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute(),
-        trx
-          .selectFrom('referral_transitions')
-          .innerJoin('referrals', 'referrals.id', 'referral_transitions.referral_id')
-          .selectAll('referral_transitions')
-          .where('referrals.case_id', '=', caseId)
-          .orderBy('referral_transitions.at')
-          .execute(),
-        trx
-          .selectFrom('case_transfers')
-          .selectAll()
-          .where('case_id', '=', caseId)
-          .orderBy('requested_at')
-          .execute(),
-        trx.selectFrom('tasks').selectAll().where('case_id', '=', caseId).orderBy('due_at').execute(),
-        trx.selectFrom('safety_plans').selectAll().where('case_id', '=', caseId).orderBy('version').execute(),
-        trx
-          .selectFrom('case_notes')
-          .selectAll()
-          .where('case_id', '=', caseId)
-          .orderBy('created_at')
-          .execute(),
-        trx
-          .selectFrom('services_delivered')
-          .selectAll()
-          .where('case_id', '=', caseId)
-          .orderBy('delivered_on')
-          .execute(),
-        trx.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('at').execute(),
-      ]);
+    const {
+      assignments,
+      consents,
+      referrals,
+      transitions,
+      transfers,
+      tasks,
+      plans,
+      notes,
+      services,
+      events,
+    } = await q.caseRecords(trx, caseId);
     let intake: Record<string, unknown> | null = null;
     if (row.intake_item_id) {
-      const item = await trx
-        .selectFrom('intake_items')
-        .selectAll()
-        .where('id', '=', row.intake_item_id)
-        .executeTakeFirst();
+      const item = await q.intakeItem(trx, row.intake_item_id);
       if (item)
         intake = {
           id: item.id,
@@ -397,24 +303,13 @@ export async function eraseCase(
   caseId: string,
   origin: RequestOrigin,
 ): Promise<void> {
-  if (!can(actor, 'cases.erase', {}))
-    throw new CaseError('forbidden', 'Only a state administrator can do this.');
+  authorize(actor, 'cases.erase', undefined, { message: ONLY_STATE_ADMIN });
   const now = nowOf(ctx);
   await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('cases')
-      .select(['id', 'region_id', 'status', 'intake_item_id', 'purged_at'])
-      .where('id', '=', caseId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new CaseError('not_found', CASE_NOT_FOUND);
-    if (row.purged_at) throw new CaseError('conflict', 'This case was already erased or purged.');
-    if (row.status === 'open')
-      await trx
-        .updateTable('cases')
-        .set({ status: 'closed', closed_at: now, closed_by: actor.userId, close_reason: 'erased_on_request' })
-        .where('id', '=', caseId)
-        .execute();
+    const row = await q.lockCase(trx, caseId);
+    if (!row) throw new ServiceError('not_found', CASE_NOT_FOUND);
+    if (row.purged_at) throw new ServiceError('conflict', 'This case was already erased or purged.');
+    if (row.status === 'open') await q.closeOnRequest(trx, caseId, actor.userId, now);
     await shred(trx, ctx.keyring, row, now, actor.userId);
     await recordCaseEvent(trx, {
       caseId,

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
-import { CaseError } from '../cases/core.ts';
+import { ServiceError } from '../../platform/errors.ts';
 import {
   EMPTY_PLAN,
   checkSafetyPlan,
@@ -41,7 +41,7 @@ async function codeOf(promise: Promise<unknown>): Promise<[string, string | unde
   return promise.then(
     () => ['ok', undefined],
     (e: unknown) => {
-      if (e instanceof CaseError) return [e.code, e.field];
+      if (e instanceof ServiceError) return [e.code, e.field];
       throw e;
     },
   );
@@ -69,7 +69,7 @@ describe('checking a plan', () => {
         checkSafetyPlan(plan, lines());
         return null;
       } catch (e) {
-        return (e as CaseError).field;
+        return (e as ServiceError).field;
       }
     };
     expect(bad({ ...PLAN, lines: ['no-such-line'] })).toBe('lines');

@@ -9,14 +9,12 @@
  * record, in one transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { Actor } from '../../platform/access.ts';
+import { authorize, type Actor } from '../../platform/access.ts';
+import { InputError, ServiceError } from '../../platform/errors.ts';
 import type { Line } from '../help/rules.ts';
 import { staffNames } from '../queue/service.ts';
 import {
-  CaseError,
   auditCase,
-  caseScopeOf,
   findCase,
   nowOf,
   openCaseField,
@@ -27,96 +25,26 @@ import {
   type RequestOrigin,
 } from '../cases/core.ts';
 import { caseLabel } from '../tasks/service.ts';
+import * as q from './queries.ts';
+import { isEmptyPlan } from './rules.ts';
+import { SafetyPlanSchema, fieldOf, safetyPlanSchema, type SafetyPlanContent } from './schema.ts';
 
-/** Control characters other than line breaks and tabs. */
-const plain = (max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, `Write ${what}, or leave the row empty.`)
-    .max(max, `Keep ${what} to ${max} characters or fewer.`)
-    .refine((v) => !/\p{Cc}/u.test(v.replace(/[\n\r\t]/g, '')), 'Use letters, numbers and punctuation.');
-
-export const SAFETY_PLAN_LIMITS = {
-  warningSigns: 15,
-  safePeople: 8,
-  safePlaces: 8,
-  customLines: 5,
-} as const;
-
-/** A phone number to dial: digits, with an optional leading +, spaces, dashes, dots and brackets. */
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ().-]{3,30}$/, 'Write a phone number with digits, for example 612-555-0100.')
-  .refine((v) => v.replace(/\D/g, '').length >= 3, 'Write a phone number with at least 3 digits.');
-
-export const SafetyPlanSchema = z
-  .object({
-    /** Signs that things are getting unsafe, in the young person's words. */
-    warningSigns: z.array(plain(300, 'a warning sign')).max(SAFETY_PLAN_LIMITS.warningSigns),
-    /** People they can reach, and how (a phone number, where to find them). */
-    safePeople: z
-      .array(z.object({ name: plain(100, 'the name'), contact: plain(200, 'how to reach them') }).strict())
-      .max(SAFETY_PLAN_LIMITS.safePeople),
-    safePlaces: z.array(plain(300, 'a safe place')).max(SAFETY_PLAN_LIMITS.safePlaces),
-    /** A word that tells a trusted person "I need help" without saying it. */
-    codeWord: plain(100, 'the code word').nullable(),
-    /** What they will do when they are in danger. */
-    inDanger: plain(2000, 'what to do in danger').nullable(),
-    /** Line ids of the jurisdiction pack (`lines.json`). */
-    lines: z
-      .array(z.string().regex(/^[a-z0-9-]{1,64}$/))
-      .max(20)
-      .refine((l) => new Set(l).size === l.length, 'A line is chosen twice.'),
-    /** Other numbers: a counsellor, a shelter. */
-    customLines: z
-      .array(z.object({ name: plain(100, 'who it is'), phone }).strict())
-      .max(SAFETY_PLAN_LIMITS.customLines),
-  })
-  .strict();
-export type SafetyPlanContent = z.infer<typeof SafetyPlanSchema>;
-
-export const EMPTY_PLAN: SafetyPlanContent = {
-  warningSigns: [],
-  safePeople: [],
-  safePlaces: [],
-  codeWord: null,
-  inDanger: null,
-  lines: [],
-  customLines: [],
-};
-
-/** The form field (element id) of a zod issue's path: `safePeople.1.contact` → `safePeople-1-contact`. */
-export const fieldOf = (path: readonly PropertyKey[]) => path.map(String).join('-') || 'warningSigns';
+export * from './schema.ts';
+export { isEmptyPlan } from './rules.ts';
 
 /**
  * Checks a plan against the schema and the pack's lines; the error names the field.
  *
  * @example
  * checkSafetyPlan({ ...EMPTY_PLAN, lines: ['day-one'] }, lines) // the plan
- * checkSafetyPlan({ ...EMPTY_PLAN, lines: ['nope'] }, lines) // throws CaseError 'invalid' on 'lines'
+ * checkSafetyPlan({ ...EMPTY_PLAN, lines: ['nope'] }, lines) // throws InputError on 'lines'
  */
 export function checkSafetyPlan(raw: unknown, lines: readonly Pick<Line, 'id'>[]): SafetyPlanContent {
-  const parsed = SafetyPlanSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CaseError('invalid', issue.message, fieldOf(issue.path));
-  }
-  if (parsed.data.lines.some((id) => !lines.some((l) => l.id === id)))
-    throw new CaseError('invalid', 'Choose lines from the list.', 'lines');
-  return parsed.data;
+  const parsed = safetyPlanSchema(lines).safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InputError(issue.message, fieldOf(issue.path));
 }
-
-/** True when nothing has been written in the plan. */
-export const isEmptyPlan = (p: SafetyPlanContent) =>
-  !p.warningSigns.length &&
-  !p.safePeople.length &&
-  !p.safePlaces.length &&
-  p.codeWord === null &&
-  p.inDanger === null &&
-  !p.lines.length &&
-  !p.customLines.length;
 
 const contentAddress = (planId: string) => ({
   table: 'safety_plans',
@@ -155,16 +83,10 @@ export async function readSafetyPlan(
   origin: RequestOrigin,
   options: { version?: number; purpose?: 'read' | 'print' } = {},
 ): Promise<CaseSafetyPlan> {
-  if (!caseScopeOf(actor, 'cases.read'))
-    throw new CaseError('forbidden', 'You do not have permission to see cases.');
+  authorize(actor, 'cases.read', undefined, { message: 'You do not have permission to see cases.' });
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCase(trx, actor, caseId, 'cases.read');
-    const rows = await trx
-      .selectFrom('safety_plans')
-      .select(['id', 'version', 'created_at', 'created_by'])
-      .where('case_id', '=', row.id)
-      .orderBy('version', 'desc')
-      .execute();
+    const rows = await q.planVersions(trx, row.id);
     const names = await staffNames(
       ctx,
       rows.map((r) => r.created_by),
@@ -178,16 +100,12 @@ export async function readSafetyPlan(
     const wanted = options.version ?? rows[0]?.version;
     const chosen = rows.find((r) => r.version === wanted);
     if (options.version !== undefined && !chosen)
-      throw new CaseError('not_found', 'This case has no safety plan with that version number.');
+      throw new ServiceError('not_found', 'This case has no safety plan with that version number.');
     let current: CaseSafetyPlan['current'] = null;
     if (chosen) {
-      const sealed = await trx
-        .selectFrom('safety_plans')
-        .select('content_encrypted')
-        .where('id', '=', chosen.id)
-        .executeTakeFirstOrThrow();
+      const sealed = await q.sealedContent(trx, chosen.id);
       const content = SafetyPlanSchema.parse(
-        JSON.parse(await openCaseField(ctx.keyring, contentAddress(chosen.id), sealed.content_encrypted)),
+        JSON.parse(await openCaseField(ctx.keyring, contentAddress(chosen.id), sealed)),
       );
       current = { ...versions.find((v) => v.version === chosen.version)!, content };
     }
@@ -218,41 +136,28 @@ export async function saveSafetyPlan(
   lines: readonly Pick<Line, 'id'>[],
   origin: RequestOrigin,
 ): Promise<number> {
-  if (!caseScopeOf(actor, 'cases.write'))
-    throw new CaseError('forbidden', 'You do not have permission to change safety plans.');
-  const content = checkSafetyPlan(raw, lines);
-  if (isEmptyPlan(content))
-    throw new CaseError('invalid', 'Write at least one part of the plan before saving it.', 'warningSigns');
+  authorize(actor, 'cases.write', undefined, {
+    message: 'You do not have permission to change safety plans.',
+  });
   const now = nowOf(ctx);
   return ctx.db.transaction().execute(async (trx) => {
     // The case's row lock serialises saves, so two people saving at once get two versions.
     const row = await findCase(trx, actor, caseId, 'cases.write', { forUpdate: true });
+    const content = checkSafetyPlan(raw, lines);
+    if (isEmptyPlan(content))
+      throw new InputError('Write at least one part of the plan before saving it.', 'warningSigns');
     if (row.status !== 'open')
-      throw new CaseError('conflict', 'This case is closed: its safety plan cannot change.');
-    const last = await trx
-      .selectFrom('safety_plans')
-      .select((eb) => eb.fn.max('version').as('v'))
-      .where('case_id', '=', row.id)
-      .executeTakeFirst();
-    const version = Number(last?.v ?? 0) + 1;
+      throw new ServiceError('conflict', 'This case is closed: its safety plan cannot change.');
+    const version = await q.nextVersion(trx, row.id);
     const id = randomUUID();
-    await trx
-      .insertInto('safety_plans')
-      .values({
-        id,
-        case_id: row.id,
-        version,
-        content_encrypted: await sealCaseField(
-          ctx.keyring,
-          row.id,
-          contentAddress(id),
-          JSON.stringify(content),
-          trx,
-        ),
-        created_by: actor.userId,
-        created_at: now,
-      })
-      .execute();
+    await q.insertPlan(trx, {
+      id,
+      caseId: row.id,
+      version,
+      content: await sealCaseField(ctx.keyring, row.id, contentAddress(id), JSON.stringify(content), trx),
+      by: actor.userId,
+      at: now,
+    });
     await recordCaseEvent(trx, {
       caseId: row.id,
       actorUserId: actor.userId,

@@ -164,6 +164,65 @@ export function dueText(action: PathwayAction, from: Date, deps: AppDeps): strin
   return `By ${deps.rules.calendar.describe(shown)} (${within})`;
 }
 
+/** "2026-11-20T14:05" read as a wall-clock time in `timeZone`. */
+export function zonedTime(local: string, timeZone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  if (Number.isNaN(guess) || new Date(guess).getUTCDate() !== d) return null;
+  const offsetAt = (t: number) => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      })
+        .formatToParts(new Date(t))
+        .map((x) => [x.type, x.value]),
+    );
+    return Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!) - t;
+  };
+  const first = guess - offsetAt(guess);
+  return new Date(guess - offsetAt(first));
+}
+
+/**
+ * When the person says they made the oral report (`oral`, a local date and time), if plausible: not in
+ * the future and not more than 30 days ago. Returns the moment, nothing, or a problem to show.
+ */
+export function oralReportTime(
+  form: Record<string, unknown>,
+  now: Date,
+  timeZone: string,
+): { at: Date | null; value: string; problem?: string } {
+  const value = firstText(form, 'oral').trim().slice(0, 16);
+  if (value === '') return { at: null, value };
+  const at = zonedTime(value, timeZone);
+  if (!at)
+    return {
+      at: null,
+      value,
+      problem: 'Enter the date and time of your oral report, for example 2026-11-20 14:05.',
+    };
+  if (at.getTime() > now.getTime() + 5 * 60_000)
+    return { at: null, value, problem: 'The oral report time is in the future. Enter when you made it.' };
+  if (at.getTime() < now.getTime() - 30 * 24 * 3_600_000)
+    return { at: null, value, problem: 'The oral report time is more than 30 days ago. Check the date.' };
+  return { at, value };
+}
+
+/** Duties first: what the person asking must do, then other required steps, then guidance. */
+export function dutiesFirst(actions: PathwayAction[]): PathwayAction[] {
+  const rank = (a: PathwayAction) =>
+    a.code === 'CALL_911' ? 0 : a.required ? (a.binds === 'reporter' ? 1 : 2) : 3;
+  return [...actions].sort((a, b) => rank(a) - rank(b));
+}
+
 /** The time deadlines count from: the first time the result was shown, if the form says so plausibly. */
 function resultTime(form: Record<string, unknown>, now: Date): Date {
   const at = new Date(firstText(form, 'at'));
@@ -179,6 +238,7 @@ function resultPage(
   answers: Answers,
   at: Date,
   print: boolean,
+  oral: { at: Date | null; value: string; problem?: string } = { at: null, value: '' },
 ): Promise<Response> {
   const frame = frameFor(c, deps);
   const geo = deps.geography.get();
@@ -193,6 +253,7 @@ function resultPage(
       <input type="hidden" name="instrument" value={key} />
       <input type="hidden" name="step" value={String(total + 1)} />
       <input type="hidden" name="at" value={at.toISOString()} />
+      {oral.at ? <input type="hidden" name="oral" value={oral.value} /> : null}
       <Hidden fields={carried} />
       {print ? (
         <button type="submit" name="go" value="next" class="btn alt">
@@ -223,7 +284,20 @@ function resultPage(
       400,
     );
   const answer = answerPathway(geo, ruleset, parsed.facts);
-  const due: DueAction[] = answer.actions.map((action) => ({ action, due: dueText(action, at, deps) }));
+  const due: DueAction[] = dutiesFirst(answer.actions).map((action) => ({
+    action,
+    due:
+      action.deadlineFrom === 'oral_report'
+        ? oral.at
+          ? `${dueText(action, oral.at, deps)}, counted from your oral report`
+          : `Within ${action.deadlineHours} hours of your oral report, not counting weekends and holidays: enter when you made it below to see the date`
+        : dueText(action, at, deps),
+  }));
+  const oralAsked = answer.actions.some((a) => a.deadlineFrom === 'oral_report');
+  const tribal = answer.actions.some(
+    (a) => a.code === 'TRIBAL_CHILD_WELFARE' || a.code === 'TRIBAL_SERVICES',
+  );
+  const nations = deps.rules.tribalNations.nations;
   const plain = plainAnswers(instrument, answers, geo);
   const handoff: ScreeningHandoff = ScreeningHandoffSchema.parse({
     instrument: { id: instrument.id, version: instrument.version },
@@ -255,22 +329,81 @@ function resultPage(
         Worked out {deps.rules.calendar.describe(at)} ({deps.rules.calendar.timezone.replace('_', ' ')} time).
         Deadlines count from then; if you learned of this earlier, they may be sooner.
       </p>
+      {answer.notices.length ? (
+        <section aria-labelledby="notes-h" class="flag">
+          <h2 id="notes-h">How your answers were read</h2>
+          <ul>
+            {answer.notices.map((n) => (
+              <li>{n.text}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="what-h">
         <h2 id="what-h">What the answers point to</h2>
         <ClassificationList
           c={answer.classification}
           riskFactors={parsed.facts.riskFactors.length}
-          unknownAgeNote={UNKNOWN_AGE_NOTE}
+          unknownAgeNote={
+            answer.notices.some((n) => n.text === UNKNOWN_AGE_NOTE)
+              ? 'not known (see the note above).'
+              : UNKNOWN_AGE_NOTE
+          }
         />
       </section>
       <section aria-labelledby="do-h">
         <h2 id="do-h">What to do, and by when</h2>
         <ActionList actions={due} />
+        {oralAsked && !print ? (
+          <form method="post" action="/identify" class="card">
+            <input type="hidden" name="instrument" value={key} />
+            <input type="hidden" name="step" value={String(total + 1)} />
+            <input type="hidden" name="at" value={at.toISOString()} />
+            <Hidden fields={carried} />
+            <label for="oral">When did you make your oral report (by phone or in person)?</label>
+            <p class="hint" id="oral-h">
+              The written report is due 72 hours after it, not counting weekends and holidays. Your local
+              time.
+            </p>
+            {oral.problem ? (
+              <p class="err" id="oral-e">
+                <span class="skip">Error: </span>
+                {oral.problem}
+              </p>
+            ) : null}
+            <input
+              type="datetime-local"
+              id="oral"
+              name="oral"
+              value={oral.value}
+              aria-describedby={oral.problem ? 'oral-h oral-e' : 'oral-h'}
+              aria-invalid={oral.problem ? 'true' : undefined}
+            />{' '}
+            <button type="submit" name="go" value="next" class="btn alt">
+              Count from this time
+            </button>
+          </form>
+        ) : null}
         <p class="src">
           Rules version {answer.rulesVersion}. <a href="/rules">Every rule and its source</a>.
         </p>
       </section>
-      <NavigatorSection answer={answer} statewide={geo.statewideLine} />
+      {tribal && nations.length ? (
+        <section aria-labelledby="tribes-h">
+          <h2 id="tribes-h">Minnesota's tribal nations</h2>
+          <p>
+            Contacts for each nation's social services are not confirmed in our sources yet:{' '}
+            <a href="/services?type=tribal_partner">tribal partners in the directory</a>, a navigator or{' '}
+            {frame.statewide.name} can connect you.
+          </p>
+          <ul>
+            {nations.map((n) => (
+              <li>{n.name}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <NavigatorSection answer={answer} statewide={geo.statewideLine} showStatewide={print} />
       {unsure.length ? (
         <section aria-labelledby="unsure-h">
           <h2 id="unsure-h">What you were not sure about</h2>
@@ -351,7 +484,8 @@ async function answerStep(c: Context, deps: AppDeps, catalogue: InstrumentCatalo
   if (step < total) return stepPage(c, deps, instrument, step + 1, reading.answers, null, new Map());
   const now = new Date();
   const at = step === total + 1 ? resultTime(form, now) : now;
-  return resultPage(c, deps, instrument, reading.answers, at, go === 'print' && step === total + 1);
+  const oral = oralReportTime(form, now, deps.rules.calendar.timezone);
+  return resultPage(c, deps, instrument, reading.answers, at, go === 'print' && step === total + 1, oral);
 }
 
 export function identifyPages(

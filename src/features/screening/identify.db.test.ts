@@ -221,16 +221,41 @@ describe('the result', () => {
     const at = new Date(hiddenFields(html).find(([k]) => k === 'at')![1]);
     expect(Date.now() - at.getTime()).toBeLessThan(60_000);
     const due = t.deps.rules.calendar.describe(new Date(at.getTime() + 24 * 3_600_000));
-    expect(html).toContain(`Report to child protection or the police within 24 hours`);
+    expect(html).toContain(`Report to child protection or law enforcement within 24 hours`);
     expect(html).toContain(`Required · By ${due} (within 24 hours) · Your step`);
-    expect(html).toMatch(
-      /By \w+day, \w+ \d{1,2} at \d\d:\d\d \(within 72 hours, not counting weekends and holidays\)/,
-    );
+    // The written report counts from the oral report the person made, which the page asks for.
+    expect(html).toContain('Within 72 hours of your oral report, not counting weekends and holidays');
+    expect(html).toContain('When did you make your oral report');
+    // Duties first: the report, then the written report, before any guidance.
+    expect(html.indexOf('<h3 id="act-1">Report to child protection')).toBeGreaterThan(0);
     expect(html).toContain('Basis: Minn. Stat. 260E.06');
     expect(html).toMatch(/href="tel:\+18662231111"/);
     expect(html).toContain('<h2 id="nav-h">The regional navigator</h2>');
     expect(html).toContain('Hennepin County');
     expect(html).toContain('What you were not sure about');
+  });
+
+  it('counts the written report from the oral report time given, and refuses one in the future', async () => {
+    const first = await walk();
+    const fields = hiddenFields(first).filter(([k]) => k !== 'oral');
+    const post = (oral: string) =>
+      t.app.request('/identify', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams([...fields, ['oral', oral], ['go', 'next']]).toString(),
+      });
+    // Thursday 2026-11-19 at 10:00 in Minnesota (16:00 UTC): 72 business hours skip the weekend and
+    // Thanksgiving, whatever today is.
+    const cal = t.deps.rules.calendar;
+    const oralAt = new Date('2026-11-19T16:00:00Z');
+    const expected = cal.describe(cal.addHoursSkippingNonBusinessDays(oralAt, 72));
+    if (Date.now() > oralAt.getTime() && Date.now() < oralAt.getTime() + 30 * 24 * 3_600_000) {
+      const html = await (await post('2026-11-19T10:00')).text();
+      expect(html).toContain(`By ${expected}`);
+      expect(html).toContain('counted from your oral report');
+    }
+    const future = await (await post('2999-01-01T10:00')).text();
+    expect(future).toContain('The oral report time is in the future');
   });
 
   it('says "Now" for calling 911 when someone is in danger', async () => {

@@ -85,6 +85,8 @@ describe('the shipped Safe Harbor indicators checklist', () => {
         'laborExploitation',
         'reporterRole',
         'thirdPartyProfit',
+        'recruitedOrAdvertised',
+        'americanIndian',
       ].sort(),
     );
     expect([...risks].sort()).toEqual([...context.riskFactorCodes].sort());

@@ -54,6 +54,8 @@ export const FactsMapping = z
     ageBand: z.enum(AGE_BANDS),
     exchangeForValue: z.enum(TRI_STATE),
     thirdPartyProfit: z.enum(TRI_STATE),
+    recruitedOrAdvertised: z.enum(TRI_STATE),
+    americanIndian: z.enum(TRI_STATE),
     allegedOffenderIsCaregiver: z.enum(TRI_STATE),
     laborExploitation: z.enum(TRI_STATE),
     foreignNational: z.enum(TRI_STATE),
@@ -70,6 +72,8 @@ export const MAPPABLE_FACTS = Object.keys(FactsMapping.shape) as MappableFact[];
 export const TRI_STATE_FACTS = [
   'exchangeForValue',
   'thirdPartyProfit',
+  'recruitedOrAdvertised',
+  'americanIndian',
   'allegedOffenderIsCaregiver',
   'laborExploitation',
   'foreignNational',

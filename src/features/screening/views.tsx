@@ -345,7 +345,12 @@ export const ActionList: FC<{ actions: DueAction[] }> = ({ actions }) => (
   </ol>
 );
 
-export const NavigatorSection: FC<{ answer: PathwayAnswer; statewide: Line }> = ({ answer, statewide }) => {
+/** `showStatewide` false when the page already shows the lines to call (one statewide block, not two). */
+export const NavigatorSection: FC<{ answer: PathwayAnswer; statewide: Line; showStatewide?: boolean }> = ({
+  answer,
+  statewide,
+  showStatewide = true,
+}) => {
   const result = answer.navigator?.results[0];
   return (
     <section aria-labelledby="nav-h">
@@ -358,7 +363,7 @@ export const NavigatorSection: FC<{ answer: PathwayAnswer; statewide: Line }> = 
             You did not give a county, so we cannot name the regional navigator. {statewide.name} answers any
             time and can connect you: <a href="/navigator">or find the navigator for a place</a>.
           </p>
-          <StatewideCard line={statewide} />
+          {showStatewide ? <StatewideCard line={statewide} /> : null}
         </>
       )}
     </section>

@@ -11,48 +11,8 @@ import { problemResponse } from '../../platform/problem.ts';
 import { callerOf } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import {
-  DUE_VIEWS,
-  TASK_LIST_LIMIT,
-  TASK_SCOPES,
-  coordinationContext,
-  dueState,
-  listTasks,
-} from './service.ts';
-
-const Person = z.object({ userId: z.string(), name: z.string() }).nullable();
-
-const TaskSchema = z
-  .object({
-    id: z.string().uuid(),
-    caseId: z.string().uuid().nullable(),
-    regionId: z.string(),
-    regionName: z.string(),
-    title: z.string().openapi({ description: 'Decrypted: may hold personal data' }),
-    source: z.enum(['pathway', 'referral', 'manual', 'intake', 'transfer']),
-    sourceRef: z
-      .string()
-      .nullable()
-      .openapi({ description: 'The pathway action code, referral id or transfer id' }),
-    dueAt: z.string().openapi({ format: 'date-time' }),
-    state: z.enum(['overdue', 'today', 'upcoming', 'done']),
-    assignee: Person,
-    createdAt: z.string().openapi({ format: 'date-time' }),
-    link: z.string().openapi({ description: 'The staff page of the task' }),
-  })
-  .openapi('Task');
-
-const ListQuery = z.object({
-  due: z
-    .enum(DUE_VIEWS)
-    .default('all')
-    .openapi({ description: 'Which open tasks: by due time in Minnesota time' }),
-  scope: z.enum(TASK_SCOPES).default('mine').openapi({
-    description: 'mine: assigned to the caller; region: every open task of the caller’s regions',
-  }),
-  region: z.string().max(64).optional().openapi({ description: 'One of the caller’s regions' }),
-  limit: z.coerce.number().int().min(1).max(TASK_LIST_LIMIT).default(TASK_LIST_LIMIT),
-});
+import { TaskListQuery, TaskSchema } from './schema.ts';
+import { coordinationContext, dueState, listTasks } from './service.ts';
 
 const listRoute = createRoute({
   method: 'get',
@@ -61,7 +21,7 @@ const listRoute = createRoute({
   summary:
     'Open tasks the caller may see, soonest due first (navigators: their regions; state administrators: all). Titles are decrypted, so each call is recorded in the audit log.',
   security: [{ bearer: [] }],
-  request: { query: ListQuery },
+  request: { query: TaskListQuery },
   responses: {
     200: {
       description: 'The tasks',

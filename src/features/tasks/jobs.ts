@@ -26,7 +26,8 @@ import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { recordCaseEvent } from '../cases/core.ts';
 import { activeStaff, notifyStaff } from '../notifications/service.ts';
-import { taskLink } from './service.ts';
+import { lockTaskForReminder, markTask, reminderCandidates } from './queries.ts';
+import { taskLink } from './rules.ts';
 
 export interface TaskReminderSettings {
   /** Hours before the due time when the assignee is reminded (default 24; 0: at the due time). */
@@ -90,6 +91,12 @@ export interface TaskReminderReport {
   notifications: number;
 }
 
+/** The two notices of the job: to whom each goes, and what it marks and records. */
+const NOTICES = {
+  remind: { mark: 'reminded_at', kind: 'task_due', event: 'task.reminded', action: 'task.remind' },
+  escalate: { mark: 'escalated_at', kind: 'task_overdue', event: 'task.escalated', action: 'task.escalate' },
+} as const;
+
 async function handleTask(
   trx: Transaction<DB>,
   deps: TaskReminderDeps,
@@ -97,26 +104,7 @@ async function handleTask(
   now: Date,
   report: TaskReminderReport,
 ): Promise<void> {
-  const task = await trx
-    .selectFrom('tasks as t')
-    .innerJoin('regions as r', 'r.id', 't.region_id')
-    .select([
-      't.id',
-      't.case_id',
-      't.region_id',
-      'r.name as region_name',
-      't.assignee_user_id',
-      't.source',
-      't.source_ref',
-      't.due_at',
-      't.completed_at',
-      't.reminded_at',
-      't.escalated_at',
-    ])
-    .where('t.id', '=', taskId)
-    .forUpdate('t')
-    .skipLocked()
-    .executeTakeFirst();
+  const task = await lockTaskForReminder(trx, taskId);
   if (!task || task.completed_at) return;
   const remind = task.reminded_at === null && reminderTime(deps.settings, task.due_at) <= now;
   const escalate =
@@ -128,48 +116,32 @@ async function handleTask(
   const assignee = navigators.find((p) => p.id === task.assignee_user_id) ?? null;
   const detail: Record<string, unknown> = { task: task.id, region: task.region_id };
 
-  if (remind) {
-    const people = assignee ? [assignee] : navigators;
-    const text = reminderText(deps.calendar, task.region_name, task.due_at, assignee !== null);
-    const sent = await notifyStaff(trx, deps, people, { kind: 'task_due', text, link, at: now });
-    await trx.updateTable('tasks').set({ reminded_at: now }).where('id', '=', task.id).execute();
-    report.reminded++;
+  for (const which of [remind ? 'remind' : null, escalate ? 'escalate' : null] as const) {
+    if (!which) continue;
+    const notice = NOTICES[which];
+    let people = assignee ? [assignee] : navigators;
+    let text = reminderText(deps.calendar, task.region_name, task.due_at, assignee !== null);
+    if (which === 'escalate') {
+      people = navigators.filter((p) => p.id !== task.assignee_user_id);
+      if (people.length === 0) people = await activeStaff(trx, 'state_admin');
+      text = escalationText(deps.calendar, task.region_name, task.due_at);
+    }
+    const sent = await notifyStaff(trx, deps, people, { kind: notice.kind, text, link, at: now });
+    await markTask(trx, task.id, notice.mark, now);
+    if (which === 'remind') report.reminded++;
+    else report.escalated++;
     report.notifications += sent;
     if (task.case_id)
       await recordCaseEvent(trx, {
         caseId: task.case_id,
         actorUserId: null,
-        event: 'task.reminded',
+        event: notice.event,
         detail: { ...detail, recipients: sent },
         at: now,
       });
     await recordAudit(trx, {
       actorKind: 'system',
-      action: 'task.remind',
-      subjectType: 'task',
-      subjectId: task.id,
-      details: { ...detail, case: task.case_id, recipients: sent },
-    });
-  }
-  if (escalate) {
-    let people = navigators.filter((p) => p.id !== task.assignee_user_id);
-    if (people.length === 0) people = await activeStaff(trx, 'state_admin');
-    const text = escalationText(deps.calendar, task.region_name, task.due_at);
-    const sent = await notifyStaff(trx, deps, people, { kind: 'task_overdue', text, link, at: now });
-    await trx.updateTable('tasks').set({ escalated_at: now }).where('id', '=', task.id).execute();
-    report.escalated++;
-    report.notifications += sent;
-    if (task.case_id)
-      await recordCaseEvent(trx, {
-        caseId: task.case_id,
-        actorUserId: null,
-        event: 'task.escalated',
-        detail: { ...detail, recipients: sent },
-        at: now,
-      });
-    await recordAudit(trx, {
-      actorKind: 'system',
-      action: 'task.escalate',
+      action: notice.action,
       subjectType: 'task',
       subjectId: task.id,
       details: { ...detail, case: task.case_id, recipients: sent },
@@ -193,20 +165,9 @@ export async function remindDueTasks(
   // Cheap candidates first; business hours never come sooner than clock hours.
   const remindBy = new Date(now.getTime() + deps.settings.remindBeforeHours * 3_600_000);
   const escalateBy = new Date(now.getTime() - deps.settings.escalateAfterBusinessHours * 3_600_000);
-  const candidates = await db
-    .selectFrom('tasks')
-    .select('id')
-    .where('completed_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('reminded_at', 'is', null), eb('due_at', '<=', remindBy)]),
-        eb.and([eb('escalated_at', 'is', null), eb('due_at', '<=', escalateBy)]),
-      ]),
-    )
-    .orderBy('due_at')
-    .execute();
+  const candidates = await reminderCandidates(db, remindBy, escalateBy);
   const report: TaskReminderReport = { reminded: 0, escalated: 0, notifications: 0 };
-  for (const { id } of candidates) {
+  for (const id of candidates) {
     try {
       await db.transaction().execute((trx) => handleTask(trx, deps, id, now, report));
     } catch (error) {

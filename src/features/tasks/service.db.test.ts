@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
-import { CaseError } from '../cases/core.ts';
+import { ServiceError } from '../../platform/errors.ts';
 import {
   caseTasks,
   coordinationContext,
@@ -39,14 +39,14 @@ let admin: TestStaff;
 let caseId: string;
 let southeastCase: string;
 
-async function expectCaseError(promise: Promise<unknown>, code: CaseError['code'], field?: string) {
+async function expectServiceError(promise: Promise<unknown>, code: ServiceError['code'], field?: string) {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(CaseError);
-  expect((error as CaseError).code).toBe(code);
-  if (field) expect((error as CaseError).field).toBe(field);
+  expect(error).toBeInstanceOf(ServiceError);
+  expect((error as ServiceError).code).toBe(code);
+  if (field) expect((error as ServiceError).field).toBe(field);
 }
 
 async function events(id: string) {
@@ -168,24 +168,28 @@ describe('creating tasks', () => {
 
   it('refuses bad input, naming the field', async () => {
     const base = { caseId, title: 'A task', dueAt: mn('2026-11-23', 15) };
-    await expectCaseError(createTask(ctx, nav.actor, { ...base, title: '  ' }, ORIGIN), 'invalid', 'title');
-    await expectCaseError(
+    await expectServiceError(
+      createTask(ctx, nav.actor, { ...base, title: '  ' }, ORIGIN),
+      'invalid',
+      'title',
+    );
+    await expectServiceError(
       createTask(ctx, nav.actor, { ...base, title: 'x'.repeat(201) }, ORIGIN),
       'invalid',
       'title',
     );
-    await expectCaseError(createTask(ctx, nav.actor, { ...base, dueAt: null }, ORIGIN), 'invalid', 'due');
-    await expectCaseError(
+    await expectServiceError(createTask(ctx, nav.actor, { ...base, dueAt: null }, ORIGIN), 'invalid', 'due');
+    await expectServiceError(
       createTask(ctx, nav.actor, { ...base, dueAt: mn('2026-11-20', 9) }, ORIGIN),
       'invalid',
       'due',
     );
-    await expectCaseError(
+    await expectServiceError(
       createTask(ctx, nav.actor, { ...base, assigneeUserId: southeastNav.id }, ORIGIN),
       'invalid',
       'assignee',
     );
-    await expectCaseError(
+    await expectServiceError(
       createTask(
         ctx,
         nav.actor,
@@ -199,8 +203,8 @@ describe('creating tasks', () => {
 
   it('answers another region’s case like a missing one, and refuses roles that cannot write', async () => {
     const input = { caseId: southeastCase, title: 'A task', dueAt: mn('2026-11-23', 15) };
-    await expectCaseError(createTask(ctx, nav.actor, input, ORIGIN), 'not_found');
-    await expectCaseError(createTask(ctx, admin.actor, { ...input, caseId }, ORIGIN), 'forbidden');
+    await expectServiceError(createTask(ctx, nav.actor, input, ORIGIN), 'not_found');
+    await expectServiceError(createTask(ctx, admin.actor, { ...input, caseId }, ORIGIN), 'forbidden');
   });
 
   it('turns pathway duties into tasks due at their absolute deadline, once per duty', async () => {
@@ -287,17 +291,17 @@ describe('creating tasks', () => {
   });
 
   it('refuses unknown duties, a start in the future, and a closed case', async () => {
-    await expectCaseError(
+    await expectServiceError(
       createTasksFromPathway(ctx, nav.actor, caseId, { codes: [] }, ORIGIN),
       'invalid',
       'codes',
     );
-    await expectCaseError(
+    await expectServiceError(
       createTasksFromPathway(ctx, nav.actor, caseId, { codes: ['CALL_911'] }, ORIGIN),
       'invalid',
       'codes',
     );
-    await expectCaseError(
+    await expectServiceError(
       createTasksFromPathway(
         ctx,
         nav.actor,
@@ -309,7 +313,7 @@ describe('creating tasks', () => {
       'from',
     );
     const closed = await addCase(t.deps, { status: 'closed' });
-    await expectCaseError(
+    await expectServiceError(
       createTasksFromPathway(ctx, nav.actor, closed, { codes: ['RETURN_MEETING_24H'] }, ORIGIN),
       'conflict',
     );
@@ -353,9 +357,9 @@ describe('completing and reopening', () => {
     let row = await t.deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.completed_by).toBe(colleague.id);
     expect(row.completed_at).toEqual(NOW);
-    await expectCaseError(setTaskDone(ctx, nav.actor, id, true, ORIGIN), 'conflict');
-    await expectCaseError(setTaskDone(ctx, southeastNav.actor, id, false, ORIGIN), 'not_found');
-    await expectCaseError(setTaskDone(ctx, admin.actor, id, false, ORIGIN), 'forbidden');
+    await expectServiceError(setTaskDone(ctx, nav.actor, id, true, ORIGIN), 'conflict');
+    await expectServiceError(setTaskDone(ctx, southeastNav.actor, id, false, ORIGIN), 'not_found');
+    await expectServiceError(setTaskDone(ctx, admin.actor, id, false, ORIGIN), 'forbidden');
     await setTaskDone(ctx, nav.actor, id, false, ORIGIN);
     row = await t.deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.completed_at).toBeNull();
@@ -363,7 +367,7 @@ describe('completing and reopening', () => {
     expect(names.slice(-2)).toEqual(['task.completed', 'task.reopened']);
     expect((await audits('task.complete')).at(-1)?.subject_id).toBe(id);
     expect((await audits('task.reopen')).at(-1)?.subject_id).toBe(id);
-    await expectCaseError(setTaskDone(ctx, nav.actor, 'not-a-uuid', true, ORIGIN), 'not_found');
+    await expectServiceError(setTaskDone(ctx, nav.actor, 'not-a-uuid', true, ORIGIN), 'not_found');
   });
 });
 
@@ -416,7 +420,7 @@ describe('the due views', () => {
     expect(titles).not.toContain('Southeast task');
     const everything = await listTasks(ctx, admin.actor, { scope: 'region', due: 'today' }, ORIGIN);
     expect(everything.map((x) => x.title)).toContain('Southeast task');
-    await expectCaseError(
+    await expectServiceError(
       listTasks(ctx, nav.actor, { scope: 'region', regionId: 'southeast' }, ORIGIN),
       'invalid',
       'region',
@@ -432,6 +436,6 @@ describe('the due views', () => {
 
   it('refuses roles without cases.read', async () => {
     const professional = await addStaff(t.deps, 'professional');
-    await expectCaseError(listTasks(ctx, professional.actor, {}, ORIGIN), 'forbidden');
+    await expectServiceError(listTasks(ctx, professional.actor, {}, ORIGIN), 'forbidden');
   });
 });

@@ -6,35 +6,30 @@
  *
  * A task's title may say something about the young person, so it is encrypted: under the case's key
  * (scope `case:<id>`, destroyed with the case) or, for a task without a case, under the shared key. Its
- * region, assignee, source and times stay in clear for the lists, reminders and escalation
- * (`task-reminders.ts`).
+ * region, assignee, source and times stay in clear for the lists, reminders and escalation (`jobs.ts`).
  *
  * Who may do what is the permission model's: `cases.read` sees the tasks of the regions it covers
  * (navigators: their own; state administrators: all), `cases.write` creates, completes and reopens them
  * (navigators of the task's region). A task outside the actor's regions is answered like a missing one.
- * Every read of titles is audited (`task.list`) and every change writes the case's timeline and an
- * audit record last, in one transaction.
+ * Every use case checks access first, then its input. Every read of titles is audited (`task.list`) and
+ * every change writes the case's timeline and an audit record last, in one transaction.
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { z } from 'zod';
 import type { AppDeps } from '../../app-types.ts';
-import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { actorKind, can, type Actor } from '../../platform/access.ts';
+import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import type { BusinessCalendar } from '../../platform/calendar.ts';
 import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import { InputError, ServiceError } from '../../platform/errors.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { staffNames } from '../queue/service.ts';
 import { activeStaff } from '../notifications/service.ts';
-import { deadlineOf, evaluatePathway, type ActionCode, type PathwayFacts } from '../pathway/index.ts';
-import { inEffectOn } from '../pathway/engine.ts';
-import type { Audience, Rule, Ruleset } from '../pathway/ruleset.ts';
+import { evaluatePathway, type ActionCode, type PathwayFacts, type Ruleset } from '../pathway/index.ts';
 import {
-  CaseError,
   auditCase,
   caseScope,
-  caseScopeOf,
   findCase,
   nowOf,
   openPersonal,
@@ -44,6 +39,23 @@ import {
   type RequestOrigin,
 } from '../cases/core.ts';
 import type { TaskSource } from '../cases/tables.ts';
+import * as q from './queries.ts';
+import {
+  TASK_LIST_LIMIT,
+  caseTaskOrder,
+  doneRefusal,
+  endOfLocalDay,
+  pathwayDueAt,
+  taskLink,
+  taskableActions,
+  type Assignable,
+  type CaseTasks,
+  type Task,
+  type TaskFilters,
+} from './rules.ts';
+import { TaskTitleSchema, pathwayCodesSchema, pathwayFromSchema, taskFieldsSchema } from './schema.ts';
+
+export * from './rules.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Context
@@ -66,252 +78,63 @@ export function coordinationContext(deps: AppDeps): CoordinationContext {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Rules (pure)
-
-export const TASK_TITLE_MAX = 200;
-/** The most tasks one list shows. */
-export const TASK_LIST_LIMIT = 200;
-
-export const DUE_VIEWS = ['overdue', 'today', 'upcoming', 'all'] as const;
-export type DueView = (typeof DUE_VIEWS)[number];
-export const DUE_VIEW_NAMES: Record<DueView, string> = {
-  overdue: 'Overdue',
-  today: 'Due today',
-  upcoming: 'Upcoming',
-  all: 'All open tasks',
-};
-
-export const TASK_SCOPES = ['mine', 'region'] as const;
-export type TaskScope = (typeof TASK_SCOPES)[number];
-
-export const SOURCE_NAMES: Record<TaskSource, string> = {
-  pathway: 'Pathway duty',
-  referral: 'Referral follow-up',
-  manual: 'Added by hand',
-  intake: 'From the referral queue',
-  transfer: 'Transfer decision',
-};
-
-export type DueState = 'done' | 'overdue' | 'today' | 'upcoming';
-
-/** The end of the calendar day of `now` in the jurisdiction's time zone (midnight that starts tomorrow). */
-export function endOfLocalDay(calendar: BusinessCalendar, now: Date): Date {
-  const today = calendar.local(now).date;
-  const next = new Date(`${today}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return calendar.instant(next.toISOString().slice(0, 10));
-}
-
-/**
- * Where a task stands at `now`: done, overdue (its due time has passed), due today (before midnight in
- * the jurisdiction's time zone) or upcoming.
- *
- * @example
- * dueState(calendar, { dueAt: tomorrowNoon, completedAt: null }, now) // 'upcoming'
- */
-export function dueState(
-  calendar: BusinessCalendar,
-  task: { dueAt: Date; completedAt: Date | null },
-  now: Date,
-): DueState {
-  if (task.completedAt) return 'done';
-  if (task.dueAt.getTime() <= now.getTime()) return 'overdue';
-  return task.dueAt.getTime() < endOfLocalDay(calendar, now).getTime() ? 'today' : 'upcoming';
-}
-
-/** The pathway text a navigator reads for a duty: the words for whom the duty binds. */
-function audienceOf(binds: Rule['binds']): Audience[] {
-  switch (binds) {
-    case 'child_protection':
-      return ['child_protection', 'professional', 'default'];
-    case 'official':
-      return ['official', 'professional', 'default'];
-    case 'reporter':
-      return ['mandated', 'professional', 'default'];
-    case 'anyone':
-      return ['professional', 'default'];
-  }
-}
-
-/** A pathway action a task can be made from: it has a deadline. */
-export interface TaskableAction {
-  code: ActionCode;
-  title: string;
-  deadlineHours: number;
-  deadlineBusinessDays: boolean;
-}
-
-/** Calling 911 is done at once, never tracked as a task. */
-const NOT_TASKS: readonly ActionCode[] = ['CALL_911'];
-
-/**
- * The pathway's actions with a deadline, as in effect on `date` (YYYY-MM-DD), in the rules file's order.
- *
- * @example
- * taskableActions(ruleset, '2026-12-01').find((a) => a.code === 'RETURN_MEETING_24H')
- * // { code: 'RETURN_MEETING_24H', title: 'Meet the youth within 24 hours of being found', deadlineHours: 24, … }
- */
-export function taskableActions(ruleset: Ruleset, date: string): TaskableAction[] {
-  const found = new Map<ActionCode, TaskableAction>();
-  for (const rule of ruleset.rules) {
-    if (found.has(rule.code) || !inEffectOn(rule, date)) continue;
-    if (rule.deadlineHours === undefined || NOT_TASKS.includes(rule.code)) continue;
-    const text = audienceOf(rule.binds)
-      .map((a) => rule.text[a])
-      .find((t) => t !== undefined);
-    found.set(rule.code, {
-      code: rule.code,
-      title: (text ?? rule.text.default).title,
-      deadlineHours: rule.deadlineHours,
-      deadlineBusinessDays: rule.deadlineBusinessDays ?? false,
-    });
-  }
-  return [...found.values()];
-}
-
-/** "within 24 hours", "within 72 hours, not counting weekends and holidays", "at once". */
-export function deadlineWords(
-  action: Pick<TaskableAction, 'deadlineHours' | 'deadlineBusinessDays'>,
-): string {
-  if (action.deadlineHours === 0) return 'at once';
-  const hours = `within ${action.deadlineHours} ${action.deadlineHours === 1 ? 'hour' : 'hours'}`;
-  return action.deadlineBusinessDays ? `${hours}, not counting weekends and holidays` : hours;
-}
-
-/** When a task made from `action` falls due, counted from `from`. */
-export function pathwayDueAt(action: TaskableAction, from: Date, calendar: BusinessCalendar): Date {
-  const due = deadlineOf(
-    {
-      code: action.code,
-      required: true,
-      deadlineHours: action.deadlineHours,
-      ...(action.deadlineBusinessDays ? { deadlineBusinessDays: true } : {}),
-      binds: 'anyone',
-      title: action.title,
-      explanation: '',
-      basis: [],
-    },
-    from,
-    calendar,
-  );
-  return due ?? from;
-}
+// Helpers
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Control characters other than line breaks and tabs. */
-const hasControl = (text: string) => /\p{Cc}/u.test(text.replace(/[\n\r\t]/g, ''));
+const TASK_NOT_FOUND = 'There is no such task, or it is not in your regions.';
+const CLOSED = 'This case is closed: tasks cannot be added to it.';
 
-/** Checks a title as a person typed it; the error names the field. */
-export function checkTitle(raw: string, field = 'title'): string {
-  const title = raw.trim().replace(/\s+/g, ' ');
-  if (!title) throw new CaseError('invalid', 'Say what needs doing.', field);
-  if (title.length > TASK_TITLE_MAX)
-    throw new CaseError('invalid', `Keep the task to ${TASK_TITLE_MAX} characters or fewer.`, field);
-  if (hasControl(title))
-    throw new CaseError('invalid', 'Use letters, numbers, spaces and punctuation in the task.', field);
-  return title;
+/** The value a schema makes of `value`, or an `InputError` naming `field` (or the schema's path). */
+function parse<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const error = InputError.from(result.error);
+  throw field && !error.field ? new InputError(error.message, field) : error;
 }
-
-/**
- * A due time typed in a form (`YYYY-MM-DDTHH:MM`, the jurisdiction's wall-clock time) as an instant.
- * Null when the text is not such a time.
- */
-export function parseLocalDateTime(calendar: BusinessCalendar, text: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2})?$/.exec(text.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59) return null;
-  if (d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
-  const date = `${m[1]}-${m[2]}-${m[3]}`;
-  return calendar.instant(date, h, mi);
-}
-
-/** The `datetime-local` value of an instant, in the jurisdiction's time. */
-export function localDateTimeValue(calendar: BusinessCalendar, at: Date): string {
-  const l = calendar.local(at);
-  return `${l.date}T${String(l.hour).padStart(2, '0')}:${String(l.minute).padStart(2, '0')}`;
-}
-
-const MAX_AHEAD_MS = 2 * 366 * 24 * 3_600_000;
-
-function checkDue(dueAt: Date | null, now: Date, field = 'due'): Date {
-  if (!dueAt || Number.isNaN(dueAt.getTime()))
-    throw new CaseError('invalid', 'Enter when it is due, as a date and a time.', field);
-  if (dueAt.getTime() <= now.getTime())
-    throw new CaseError('invalid', 'Choose a due time in the future.', field);
-  if (dueAt.getTime() - now.getTime() > MAX_AHEAD_MS)
-    throw new CaseError('invalid', 'Choose a due time within the next two years.', field);
-  return dueAt;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Storage helpers
 
 const titleAddress = (taskId: string) => ({ table: 'tasks', recordId: taskId, field: 'title_encrypted' });
 
-function sealTitle(
-  keyring: Keyring,
-  taskId: string,
-  caseId: string | null,
-  title: string,
-  trx: Transaction<DB>,
-): Promise<Buffer> {
-  return encryptField(
-    keyring,
-    { scope: caseId ? caseScope(caseId) : SHARED_SCOPE, ...titleAddress(taskId) },
-    title,
-    trx,
-  );
+/** The name a case goes by on its pages (its chosen name). Decrypts: call inside an audited read. */
+export async function caseLabel(keyring: Keyring, row: CaseRow): Promise<string> {
+  return (await openPersonal(keyring, row)).chosenName;
 }
 
-function openTitle(keyring: Keyring, taskId: string, sealed: Buffer, trx?: Transaction<DB>): Promise<string> {
-  return decryptField(keyring, titleAddress(taskId), sealed, trx);
-}
-
-/** A person who can be given tasks of a region: an active navigator of it. */
-export interface Assignable {
-  id: string;
-  name: string;
-}
-
-/** The navigators a task of the region can be assigned to, by name. */
-export async function assignableNavigators(
+/**
+ * The navigators a task of each region can be assigned to (its active navigators), by name, for the
+ * forms of a person who adds tasks.
+ */
+export async function assignableGroups(
   ctx: Pick<CaseContext, 'db' | 'keyring'>,
-  regionId: string,
-): Promise<Assignable[]> {
-  const people = await activeStaff(ctx.db, 'navigator', regionId);
-  const names = await staffNames(
-    ctx,
-    people.map((p) => p.id),
-  );
-  return people
-    .map((p) => ({ id: p.id, name: names.get(p.id) ?? 'a colleague' }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  actor: Actor,
+  regions: readonly { id: string; name: string }[],
+): Promise<{ regionName: string; navigators: Assignable[] }[]> {
+  authorize(actor, 'cases.write', undefined, { message: 'You do not have permission to add tasks.' });
+  const groups = [];
+  for (const r of regions) {
+    const people = await activeStaff(ctx.db, 'navigator', r.id);
+    const names = await staffNames(
+      ctx,
+      people.map((p) => p.id),
+    );
+    const navigators = people
+      .map((p) => ({ id: p.id, name: names.get(p.id) ?? 'a colleague' }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    groups.push({ regionName: r.name, navigators });
+  }
+  return groups;
 }
 
 async function checkAssignee(
   trx: Transaction<DB>,
   regionId: string,
   assigneeUserId: string | null | undefined,
-  field = 'assignee',
 ): Promise<string | null> {
   if (!assigneeUserId) return null;
   const ok =
     UUID.test(assigneeUserId) &&
     (await activeStaff(trx, 'navigator', regionId)).some((p) => p.id === assigneeUserId.toLowerCase());
-  if (!ok)
-    throw new CaseError('invalid', 'Choose a navigator of the region from the list, or nobody yet.', field);
+  if (!ok) throw new InputError('Choose a navigator of the region from the list, or nobody yet.', 'assignee');
   return assigneeUserId.toLowerCase();
-}
-
-/** Where a task's notifications and list entries point. */
-export function taskLink(task: {
-  caseId: string | null;
-  source: TaskSource;
-  sourceRef: string | null;
-}): string {
-  if (task.source === 'transfer' && task.sourceRef) return `/staff/transfers/${task.sourceRef}`;
-  return task.caseId ? `/staff/cases/${task.caseId}/tasks` : '/staff/tasks';
 }
 
 /** The audit record of a change to a task: about the case when there is one. */
@@ -323,76 +146,23 @@ async function auditTask(
   action: string,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  if (task.caseId) {
-    await auditCase(trx, actor, origin, {
-      action,
-      caseId: task.caseId,
-      subjectType: 'task',
-      subjectId: task.id,
-      details: { region: task.regionId, ...details },
-    });
-    return;
-  }
+  const about = { subjectType: 'task', subjectId: task.id, details: { region: task.regionId, ...details } };
+  if (task.caseId) return auditCase(trx, actor, origin, { action, caseId: task.caseId, ...about });
   await recordAudit(trx, {
     actorKind: actorKind(actor),
     actorUserId: actor.userId,
     action,
-    subjectType: 'task',
-    subjectId: task.id,
     organizationId: actor.organizationId,
     ip: origin.ip,
     userAgent: origin.userAgent,
-    details: { region: task.regionId, ...details },
+    ...about,
   });
-}
-
-/** The name a case goes by on its pages (its chosen name). Decrypts: call inside an audited read. */
-export async function caseLabel(keyring: Keyring, row: CaseRow): Promise<string> {
-  return (await openPersonal(keyring, row)).chosenName;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Reading
 
-export interface Task {
-  id: string;
-  caseId: string | null;
-  regionId: string;
-  regionName: string;
-  assignee: Assignable | null;
-  source: TaskSource;
-  sourceRef: string | null;
-  title: string;
-  dueAt: Date;
-  completedAt: Date | null;
-  completedBy: Assignable | null;
-  createdAt: Date;
-  createdBy: Assignable | null;
-  link: string;
-}
-
-const TASK_COLUMNS = [
-  't.id',
-  't.case_id',
-  't.region_id',
-  'r.name as region_name',
-  't.assignee_user_id',
-  't.source',
-  't.source_ref',
-  't.title_encrypted',
-  't.due_at',
-  't.completed_at',
-  't.completed_by',
-  't.created_at',
-  't.created_by',
-] as const;
-
-function taskQuery(db: Database | Transaction<DB>) {
-  return db.selectFrom('tasks as t').innerJoin('regions as r', 'r.id', 't.region_id').select(TASK_COLUMNS);
-}
-type TaskRow = Awaited<ReturnType<ReturnType<typeof taskQuery>['executeTakeFirstOrThrow']>>;
-
-async function toTasks(ctx: Pick<CaseContext, 'db' | 'keyring'>, rows: TaskRow[], trx: Transaction<DB>) {
+async function toTasks(ctx: Pick<CaseContext, 'db' | 'keyring'>, rows: q.TaskRow[], trx: Transaction<DB>) {
   const names = await staffNames(
     ctx,
     rows.flatMap((r) => [r.assignee_user_id, r.completed_by, r.created_by]),
@@ -409,7 +179,7 @@ async function toTasks(ctx: Pick<CaseContext, 'db' | 'keyring'>, rows: TaskRow[]
       assignee: person(r.assignee_user_id),
       source: r.source,
       sourceRef: r.source_ref,
-      title: await openTitle(ctx.keyring, r.id, r.title_encrypted, trx),
+      title: await decryptField(ctx.keyring, titleAddress(r.id), r.title_encrypted, trx),
       dueAt: r.due_at,
       completedAt: r.completed_at,
       completedBy: person(r.completed_by),
@@ -419,14 +189,6 @@ async function toTasks(ctx: Pick<CaseContext, 'db' | 'keyring'>, rows: TaskRow[]
     });
   }
   return tasks;
-}
-
-export interface TaskFilters {
-  due?: DueView;
-  scope?: TaskScope;
-  /** One of the actor's regions (for the region view). */
-  regionId?: string;
-  limit?: number;
 }
 
 /** Case ids an audit record can list (the details hold at most 8 KB). */
@@ -446,28 +208,26 @@ export async function listTasks(
   filters: TaskFilters,
   origin: RequestOrigin,
 ): Promise<Task[]> {
-  const scope = caseScopeOf(actor, 'cases.read');
-  if (!scope) throw new CaseError('forbidden', 'You do not have permission to see tasks.');
+  const scope = authorize(actor, 'cases.read', undefined, {
+    message: 'You do not have permission to see tasks.',
+  });
   const view = filters.scope ?? 'mine';
   const due = filters.due ?? 'all';
   if (filters.regionId !== undefined && !can(actor, 'cases.read', { regionId: filters.regionId }))
-    throw new CaseError('invalid', 'Choose one of your regions from the list.', 'region');
+    throw new InputError('Choose one of your regions from the list.', 'region');
   if (!scope.all && scope.regions.length === 0) return [];
   const now = nowOf(ctx);
   const endOfToday = endOfLocalDay(ctx.calendar, now);
   return ctx.db.transaction().execute(async (trx) => {
-    let q = taskQuery(trx).where('t.completed_at', 'is', null);
-    if (!scope.all) q = q.where('t.region_id', 'in', scope.regions);
-    if (filters.regionId !== undefined) q = q.where('t.region_id', '=', filters.regionId);
-    if (view === 'mine') q = q.where('t.assignee_user_id', '=', actor.userId);
-    if (due === 'overdue') q = q.where('t.due_at', '<=', now);
-    if (due === 'today') q = q.where('t.due_at', '>', now).where('t.due_at', '<', endOfToday);
-    if (due === 'upcoming') q = q.where('t.due_at', '>=', endOfToday);
-    const rows = await q
-      .orderBy('t.due_at')
-      .orderBy('t.id')
-      .limit(Math.min(Math.max(filters.limit ?? TASK_LIST_LIMIT, 1), TASK_LIST_LIMIT))
-      .execute();
+    const rows = await q.openTasks(trx, {
+      regions: scope.all ? null : scope.regions,
+      ...(filters.regionId !== undefined ? { regionId: filters.regionId } : {}),
+      ...(view === 'mine' ? { assigneeUserId: actor.userId } : {}),
+      ...(due === 'overdue' ? { dueBy: now } : {}),
+      ...(due === 'today' ? { dueAfter: now, dueBefore: endOfToday } : {}),
+      ...(due === 'upcoming' ? { dueFrom: endOfToday } : {}),
+      limit: Math.min(Math.max(filters.limit ?? TASK_LIST_LIMIT, 1), TASK_LIST_LIMIT),
+    });
     const tasks = await toTasks(ctx, rows, trx);
     if (tasks.length) {
       const cases = [...new Set(tasks.map((t) => t.caseId).filter((id): id is string => id !== null))];
@@ -493,15 +253,6 @@ export async function listTasks(
   });
 }
 
-export interface CaseTasks {
-  case: CaseRow;
-  label: string;
-  regionName: string;
-  tasks: Task[];
-  /** Pathway action codes that already have a task on this case. */
-  pathwayDone: ActionCode[];
-}
-
 /**
  * The tasks of one case (open first, soonest due; then completed, newest first), with its label. An
  * audited read (`task.list`).
@@ -512,22 +263,11 @@ export async function caseTasks(
   caseId: string,
   origin: RequestOrigin,
 ): Promise<CaseTasks> {
-  if (!caseScopeOf(actor, 'cases.read'))
-    throw new CaseError('forbidden', 'You do not have permission to see cases.');
+  authorize(actor, 'cases.read', undefined, { message: 'You do not have permission to see cases.' });
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCase(trx, actor, caseId, 'cases.read');
-    const rows = await taskQuery(trx).where('t.case_id', '=', row.id).execute();
-    const tasks = await toTasks(ctx, rows, trx);
-    tasks.sort((a, b) => {
-      if (!a.completedAt !== !b.completedAt) return a.completedAt ? 1 : -1;
-      if (a.completedAt && b.completedAt) return b.completedAt.getTime() - a.completedAt.getTime();
-      return a.dueAt.getTime() - b.dueAt.getTime() || a.id.localeCompare(b.id);
-    });
-    const region = await trx
-      .selectFrom('regions')
-      .select('name')
-      .where('id', '=', row.region_id)
-      .executeTakeFirstOrThrow();
+    const tasks = (await toTasks(ctx, await q.tasksOfCase(trx, row.id), trx)).sort(caseTaskOrder);
+    const regionName = (await q.regionName(trx, row.region_id)) ?? row.region_id;
     const label = await caseLabel(ctx.keyring, row);
     await auditCase(trx, actor, origin, {
       action: 'task.list',
@@ -537,7 +277,7 @@ export async function caseTasks(
     return {
       case: row,
       label,
-      regionName: region.name,
+      regionName,
       tasks,
       pathwayDone: tasks
         .filter((t) => t.source === 'pathway' && t.sourceRef)
@@ -561,24 +301,16 @@ interface NewTask {
   now: Date;
 }
 
-/** Inserts a task and, for a case, its `task.created` timeline line (no permission checks). */
+/** Inserts a task (its title sealed) and, for a case, its `task.created` timeline line. */
 async function insertTask(trx: Transaction<DB>, keyring: Keyring, task: NewTask): Promise<string> {
   const id = randomUUID();
-  await trx
-    .insertInto('tasks')
-    .values({
-      id,
-      case_id: task.caseId,
-      region_id: task.regionId,
-      assignee_user_id: task.assigneeUserId,
-      source: task.source,
-      source_ref: task.sourceRef,
-      title_encrypted: await sealTitle(keyring, id, task.caseId, task.title, trx),
-      due_at: task.dueAt,
-      created_by: task.createdBy,
-      created_at: task.now,
-    })
-    .execute();
+  const titleSealed = await encryptField(
+    keyring,
+    { scope: task.caseId ? caseScope(task.caseId) : SHARED_SCOPE, ...titleAddress(id) },
+    task.title,
+    trx,
+  );
+  await q.insertTask(trx, { ...task, id, titleSealed });
   if (task.caseId)
     await recordCaseEvent(trx, {
       caseId: task.caseId,
@@ -620,25 +352,19 @@ export async function createTask(
   input: ManualTaskInput,
   origin: RequestOrigin,
 ): Promise<string> {
-  if (!caseScopeOf(actor, 'cases.write'))
-    throw new CaseError('forbidden', 'You do not have permission to add tasks.');
+  authorize(actor, 'cases.write', undefined, { message: 'You do not have permission to add tasks.' });
   const now = nowOf(ctx);
-  const title = checkTitle(input.title);
-  const dueAt = checkDue(input.dueAt, now);
   return ctx.db.transaction().execute(async (trx) => {
-    let regionId: string;
-    if (input.caseId) {
-      const row = await findCase(trx, actor, input.caseId, 'cases.write', { forUpdate: true });
-      if (row.status !== 'open')
-        throw new CaseError('conflict', 'This case is closed: tasks cannot be added to it.');
-      regionId = row.region_id;
-    } else {
-      if (!input.regionId || !can(actor, 'cases.write', { regionId: input.regionId }))
-        throw new CaseError('invalid', 'Choose one of your regions from the list.', 'region');
-      regionId = input.regionId;
-    }
+    const row = input.caseId
+      ? await findCase(trx, actor, input.caseId, 'cases.write', { forUpdate: true })
+      : null;
+    const { title, due } = parse(taskFieldsSchema(now), { title: input.title, due: input.dueAt });
+    if (row && row.status !== 'open') throw new ServiceError('conflict', CLOSED);
+    if (!row && (!input.regionId || !can(actor, 'cases.write', { regionId: input.regionId })))
+      throw new InputError('Choose one of your regions from the list.', 'region');
+    const regionId = row ? row.region_id : input.regionId!;
     const assignee = await checkAssignee(trx, regionId, input.assigneeUserId);
-    const caseId = input.caseId ? input.caseId.toLowerCase() : null;
+    const caseId = row ? row.id : null;
     const id = await insertTask(trx, ctx.keyring, {
       caseId,
       regionId,
@@ -646,7 +372,7 @@ export async function createTask(
       source: 'manual',
       sourceRef: null,
       title,
-      dueAt,
+      dueAt: due,
       createdBy: actor.userId,
       now,
     });
@@ -663,7 +389,7 @@ export interface PathwayTaskInput {
   codes?: readonly string[];
   /** Or facts: every action with a deadline the pathway answers for them. */
   facts?: PathwayFacts;
-  /** When the deadlines start (default now; not in the future). */
+  /** When the deadlines start (default now; not in the future; an invalid date is refused). */
   from?: Date | null;
   assigneeUserId?: string | null;
 }
@@ -684,46 +410,24 @@ export async function createTasksFromPathway(
   input: PathwayTaskInput,
   origin: RequestOrigin,
 ): Promise<{ created: string[]; skipped: ActionCode[] }> {
-  if (!caseScopeOf(actor, 'cases.write'))
-    throw new CaseError('forbidden', 'You do not have permission to add tasks.');
+  authorize(actor, 'cases.write', undefined, { message: 'You do not have permission to add tasks.' });
   const now = nowOf(ctx);
-  const from = input.from ?? now;
-  if (Number.isNaN(from.getTime()) || from.getTime() > now.getTime())
-    throw new CaseError('invalid', 'The time the deadlines count from cannot be in the future.', 'from');
-  const available = taskableActions(ctx.pathway, ctx.calendar.local(from).date);
-  let codes: string[];
-  if (input.facts) {
-    codes = evaluatePathway(input.facts, ctx.pathway).actions.map((a) => a.code);
-    codes = codes.filter((c) => available.some((a) => a.code === c));
-  } else {
-    codes = [...new Set(input.codes ?? [])];
-    if (codes.length === 0)
-      throw new CaseError('invalid', 'Choose at least one duty to add as a task.', 'codes');
-    if (codes.some((c) => !available.some((a) => a.code === c)))
-      throw new CaseError('invalid', 'Choose duties from the list.', 'codes');
-  }
-  const actions = available.filter((a) => codes.includes(a.code));
   return ctx.db.transaction().execute(async (trx) => {
     const row = await findCase(trx, actor, caseId, 'cases.write', { forUpdate: true });
-    if (row.status !== 'open')
-      throw new CaseError('conflict', 'This case is closed: tasks cannot be added to it.');
+    const from = input.from ? parse(pathwayFromSchema(now), input.from, 'from') : now;
+    const available = taskableActions(ctx.pathway, ctx.calendar.local(from).date);
+    const codes: string[] = input.facts
+      ? evaluatePathway(input.facts, ctx.pathway)
+          .actions.map((a) => a.code)
+          .filter((c) => available.some((a) => a.code === c))
+      : parse(pathwayCodesSchema(available), [...(input.codes ?? [])], 'codes');
+    const actions = available.filter((a) => codes.includes(a.code));
+    if (row.status !== 'open') throw new ServiceError('conflict', CLOSED);
     const assignee = await checkAssignee(trx, row.region_id, input.assigneeUserId);
-    const existing = new Set(
-      actions.length
-        ? (
-            await trx
-              .selectFrom('tasks')
-              .select('source_ref')
-              .where('case_id', '=', row.id)
-              .where('source', '=', 'pathway')
-              .where(
-                'source_ref',
-                'in',
-                actions.map((a) => a.code),
-              )
-              .execute()
-          ).map((r) => r.source_ref)
-        : [],
+    const existing = await q.pathwayCodesOnCase(
+      trx,
+      row.id,
+      actions.map((a) => a.code),
     );
     const created: string[] = [];
     const skipped: ActionCode[] = [];
@@ -787,16 +491,9 @@ export async function createFollowUpTask(
     createdBy?: string | null;
   },
 ): Promise<string> {
-  const title = checkTitle(input.title);
-  const open = await trx
-    .selectFrom('tasks')
-    .select('id')
-    .where('case_id', '=', input.caseId)
-    .where('source', '=', 'referral')
-    .where('source_ref', '=', input.referralId)
-    .where('completed_at', 'is', null)
-    .executeTakeFirst();
-  if (open) return open.id;
+  const title = parse(TaskTitleSchema, input.title, 'title');
+  const open = await q.openFollowUp(trx, input.caseId, input.referralId);
+  if (open) return open;
   return insertTask(trx, ctx.keyring, {
     caseId: input.caseId,
     regionId: input.regionId,
@@ -827,23 +524,18 @@ export async function createTransferTask(
     now: Date;
   },
 ): Promise<string> {
+  const { toRegionId, transferId, ...task } = input;
   return insertTask(trx, keyring, {
-    caseId: input.caseId,
-    regionId: input.toRegionId,
+    ...task,
+    regionId: toRegionId,
     assigneeUserId: null,
     source: 'transfer',
-    sourceRef: input.transferId,
-    title: input.title,
-    dueAt: input.dueAt,
-    createdBy: input.createdBy,
-    now: input.now,
+    sourceRef: transferId,
   });
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Completing and reopening
-
-const TASK_NOT_FOUND = 'There is no such task, or it is not in your regions.';
 
 /**
  * Marks a task done, or open again. Navigators of the task's region may; a transfer's decision task
@@ -859,46 +551,24 @@ export async function setTaskDone(
   done: boolean,
   origin: RequestOrigin,
 ): Promise<{ caseId: string | null }> {
-  if (!caseScopeOf(actor, 'cases.write'))
-    throw new CaseError('forbidden', 'You do not have permission to change tasks.');
-  if (!UUID.test(taskId)) throw new CaseError('not_found', TASK_NOT_FOUND);
+  authorize(actor, 'cases.write', undefined, { message: 'You do not have permission to change tasks.' });
+  if (!UUID.test(taskId)) throw new ServiceError('not_found', TASK_NOT_FOUND);
   const now = nowOf(ctx);
   return ctx.db.transaction().execute(async (trx) => {
-    const task = await trx
-      .selectFrom('tasks')
-      .select(['id', 'case_id', 'region_id', 'source', 'completed_at'])
-      .where('id', '=', taskId.toLowerCase())
-      .forUpdate()
-      .executeTakeFirst();
-    if (!task || !can(actor, 'cases.read', { regionId: task.region_id }))
-      throw new CaseError('not_found', TASK_NOT_FOUND);
-    if (!can(actor, 'cases.write', { regionId: task.region_id }))
-      throw new CaseError('forbidden', 'Only the navigators of the task’s region can change it.');
-    if (task.source === 'transfer')
-      throw new CaseError(
-        'conflict',
-        'This task is done when the transfer is accepted, declined or cancelled. Open the transfer to decide.',
-      );
-    if (done && task.completed_at) throw new CaseError('conflict', 'This task is already done.');
-    if (!done && !task.completed_at) throw new CaseError('conflict', 'This task is still open.');
-    if (!done && task.case_id) {
-      const row = await trx
-        .selectFrom('cases')
-        .select('status')
-        .where('id', '=', task.case_id)
-        .executeTakeFirst();
-      if (row?.status !== 'open')
-        throw new CaseError('conflict', 'This case is closed: its tasks cannot be reopened.');
-    }
-    await trx
-      .updateTable('tasks')
-      .set(
-        done
-          ? { completed_at: now, completed_by: actor.userId }
-          : { completed_at: null, completed_by: null, reminded_at: null, escalated_at: null },
-      )
-      .where('id', '=', task.id)
-      .execute();
+    const task = await q.lockTask(trx, taskId.toLowerCase());
+    if (!task) throw new ServiceError('not_found', TASK_NOT_FOUND);
+    authorize(actor, 'cases.read', { regionId: task.region_id }, { hidden: true, message: TASK_NOT_FOUND });
+    authorize(
+      actor,
+      'cases.write',
+      { regionId: task.region_id },
+      { message: 'Only the navigators of the task’s region can change it.' },
+    );
+    const refusal = doneRefusal({ source: task.source, completedAt: task.completed_at }, done);
+    if (refusal) throw new ServiceError('conflict', refusal);
+    if (!done && task.case_id && (await q.caseStatus(trx, task.case_id)) !== 'open')
+      throw new ServiceError('conflict', 'This case is closed: its tasks cannot be reopened.');
+    await q.setCompletion(trx, task.id, done ? { at: now, by: actor.userId } : null);
     if (task.case_id)
       await recordCaseEvent(trx, {
         caseId: task.case_id,

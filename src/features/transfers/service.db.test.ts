@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
-import { CaseError } from '../cases/core.ts';
+import { ServiceError } from '../../platform/errors.ts';
 import { caseTasks, coordinationContext, createTask, type CoordinationContext } from '../tasks/service.ts';
 import { ORIGIN, addCase } from '../tasks/testing.ts';
 import {
@@ -36,7 +36,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   return promise.then(
     () => 'ok',
     (e: unknown) => {
-      if (e instanceof CaseError) return e.code;
+      if (e instanceof ServiceError) return e.code;
       throw e;
     },
   );

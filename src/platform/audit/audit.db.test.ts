@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.ts';
 import { GENESIS_HASH } from './canonical.ts';
-import { listAudit } from './list.ts';
+import { AccessDenied } from '../errors.ts';
+import { listAudit, listAuditAs } from './list.ts';
 import { AuditEventError, recordAudit } from './record.ts';
 import type { AuditTables } from './tables.ts';
 import { ACTOR_ID, appendEvents, auditTestDatabase, sampleEvent, type AuditTestDatabase } from './testing.ts';
@@ -203,5 +204,52 @@ describe('listAudit', () => {
   it('rejects a limit out of range', async () => {
     await expect(listAudit(a.db, { limit: 0 })).rejects.toThrow();
     await expect(listAudit(a.db, { limit: 501 })).rejects.toThrow();
+  });
+});
+
+describe('listAuditAs', () => {
+  const ORG_A = '11111111-1111-4111-8111-111111111111';
+  const ORG_B = '22222222-2222-4222-8222-222222222222';
+  const CASE_ID = '33333333-3333-4333-8333-333333333333';
+  const person = (role: 'state_admin' | 'org_admin' | 'navigator', organizationId = ORG_A) => ({
+    userId: ACTOR_ID,
+    role,
+    organizationId,
+    regions: [],
+  });
+
+  it("narrows an organisation administrator to their organisation's events, record ids withheld", async () => {
+    await a.db.transaction().execute(async (trx) => {
+      await recordAudit(
+        trx,
+        sampleEvent(1, { organizationId: ORG_A, action: 'narrow.a', subjectId: CASE_ID }),
+      );
+      await recordAudit(
+        trx,
+        sampleEvent(2, { organizationId: ORG_B, action: 'narrow.b', subjectId: CASE_ID }),
+      );
+    });
+    const mine = await listAuditAs(a.db, person('org_admin'), { subjectId: CASE_ID, limit: 50 });
+    expect(mine.statewide).toBe(false);
+    expect(mine.events.map((e) => e.action)).toEqual(['narrow.a']);
+    expect(mine.events[0]).toMatchObject({ subjectType: 'case', subjectId: 'withheld' });
+    // naming another organisation does not widen it
+    const asked = await listAuditAs(a.db, person('org_admin'), { organizationId: ORG_B, limit: 50 });
+    expect(asked.events.every((e) => e.organizationId === ORG_A)).toBe(true);
+    expect(asked.events.some((e) => e.action === 'narrow.a')).toBe(true);
+
+    const all = await listAuditAs(a.db, person('state_admin', ORG_B), { subjectId: CASE_ID, limit: 50 });
+    expect(all.statewide).toBe(true);
+    expect(all.events.map((e) => [e.action, e.subjectId])).toEqual([
+      ['narrow.b', CASE_ID],
+      ['narrow.a', CASE_ID],
+    ]);
+  });
+
+  it('refuses a role without audit.read before reading anything', async () => {
+    await expect(listAuditAs(a.db, person('navigator'), { limit: 50 })).rejects.toBeInstanceOf(AccessDenied);
+    await expect(
+      listAuditAs(a.db, { ...person('state_admin'), tokenScopes: ['cases.read'] }, { limit: 50 }),
+    ).rejects.toBeInstanceOf(AccessDenied);
   });
 });

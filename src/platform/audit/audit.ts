@@ -3,13 +3,14 @@
  * read or change of a record holding personal data (who, what, which record, when, from where, why).
  *
  * - `recordAudit` appends inside the caller's transaction (the event commits with the change).
- * - `listAudit` browses; `auditCsv` / `auditCsvStream` / `exportAuditCsv` export.
+ * - `listAudit` browses; `listAuditAs` browses as a person may (narrowed to their organisation's
+ *   events, record ids withheld, without statewide access); `auditCsv` / `auditCsvStream` / `exportAuditCsv` export.
  * - `withholdRecordIds` (withhold.ts) hides the ids of young people's records from viewers without
  *   statewide access.
  * - `verifyAuditChain` (verify.ts) recomputes the chain; `auditVerifyCommand` is `nwd audit verify`.
  */
 export { recordAudit, AuditEventError, AUDIT_LOCK_KEY, type RecordedAudit } from './record.ts';
-export { listAudit, type AuditPage } from './list.ts';
+export { listAudit, listAuditAs, type AuditPage } from './list.ts';
 export {
   auditCsv,
   auditCsvLines,

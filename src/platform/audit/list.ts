@@ -2,9 +2,11 @@
  * Browsing the audit log, newest first.
  */
 import type { Kysely } from 'kysely';
+import { authorize, type Actor } from '../access.ts';
 import { STORED_COLUMNS, toAuditEvent, type AuditEvent } from './rows.ts';
 import { auditFilters, type AuditFilters } from './schema.ts';
 import type { AuditTables } from './tables.ts';
+import { withholdRecordIds } from './withhold.ts';
 
 /** One page of the log, newest first, and the cursor for the next page (null on the last page). */
 export interface AuditPage {
@@ -41,4 +43,29 @@ export async function listAudit<T extends AuditTables>(
     .execute();
   const events = rows.slice(0, f.limit).map((r) => toAuditEvent(r));
   return { events, nextBefore: rows.length > f.limit ? events[events.length - 1]!.seq : null };
+}
+
+/**
+ * The log as `actor` may browse it (`audit.read`, checked first: 403 otherwise). With statewide access,
+ * as filtered; otherwise only the events of the actor's own organisation, whatever organisation the
+ * filters name, and with the ids of young people's records withheld (withhold.ts).
+ *
+ * @example
+ * const { events, statewide } = await listAuditAs(db, actor, { action: 'role.change', limit: 50 });
+ */
+export async function listAuditAs<T extends AuditTables>(
+  db: Kysely<T>,
+  actor: Actor,
+  filters: AuditFilters,
+): Promise<AuditPage & { statewide: boolean }> {
+  const statewide = authorize(actor, 'audit.read').all;
+  const page = await listAudit(
+    db,
+    statewide ? filters : { ...filters, organizationId: actor.organizationId },
+  );
+  return {
+    events: statewide ? page.events : page.events.map(withholdRecordIds),
+    nextBefore: page.nextBefore,
+    statewide,
+  };
 }

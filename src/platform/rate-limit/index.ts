@@ -1,6 +1,6 @@
 /**
  * Rate limits kept in PostgreSQL (shared by every instance), the sign-in throttle built on them, and
- * the Hono middleware.
+ * the staff API's limit (Hono middleware on /api/v1).
  */
 export { addressKey } from './address.ts';
 export {
@@ -19,13 +19,14 @@ export {
   type RateLimitResult,
   type RateLimitRule,
 } from './limiter.ts';
-export { rateLimit, tooManyRequests, waitInWords, type RateLimitOptions } from './middleware.ts';
 export {
-  PUBLIC_FORM_BUCKET,
-  PUBLIC_FORM_LIMIT,
-  PUBLIC_FORM_WINDOW_SECONDS,
-  publicFormRateLimit,
-  recordPublicFormRequest,
-} from './public-forms.ts';
+  API_ADDRESS_BUCKET,
+  API_RATE_LIMIT_DEFAULTS,
+  API_TOKEN_BUCKET,
+  apiRateLimit,
+  tooManyRequests,
+  waitInWords,
+  type ApiRateLimits,
+} from './middleware.ts';
 export * from './sign-in-throttle.ts';
 export type { RateLimitTables, RateLimitsTable } from './tables.ts';

@@ -1,42 +1,101 @@
 /**
- * Rate limiting as Hono middleware: counts each request under a key taken from it and answers 429
- * (with `Retry-After`) once the limit is reached.
+ * The staff API's rate limit, as Hono middleware on `/api/v1/*`: each request counts once against its
+ * client address and, when it carries `Authorization: Bearer …`, once against that token. Every answer
+ * says where the caller stands (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`); past a
+ * limit the answer is 429 problem+json with `Retry-After`. Counters live in PostgreSQL (limiter.ts), so
+ * every instance counts against the same limits.
  */
-import type { Context, Env, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { problem } from '../problem.ts';
-import { hit, assertRateLimitRule, type RateLimitRule } from './limiter.ts';
+import { addressKey } from './address.ts';
+import { assertRateLimitRule, hit } from './limiter.ts';
 import type { AnyKysely } from './tables.ts';
 import type { RateLimitResult } from './window.ts';
 
-export interface RateLimitOptions<E extends Env = Env> extends RateLimitRule {
-  db: AnyKysely;
-  /** What to count the request under, e.g. `(c) => addressKey(clientAddress(c))`. */
-  key: (c: Context<E>) => string | Promise<string>;
-  /** The answer to a refused request; by default `tooManyRequests`. */
-  refuse?: (c: Context<E>, result: RateLimitResult) => Response | Promise<Response>;
+/** Requests per window: per bearer token and per client address (NWD_API_RATE_LIMIT_*). */
+export interface ApiRateLimits {
+  perToken: number;
+  perAddress: number;
+  windowSeconds: number;
+}
+
+/** The defaults of NWD_API_RATE_LIMIT_PER_TOKEN, _PER_ADDRESS and _WINDOW_SECONDS. */
+export const API_RATE_LIMIT_DEFAULTS: Readonly<ApiRateLimits> = {
+  perToken: 600,
+  perAddress: 1200,
+  windowSeconds: 60,
+};
+
+export const API_TOKEN_BUCKET = 'api.token';
+export const API_ADDRESS_BUCKET = 'api.address';
+
+/** The bearer token of the request, as sent (counted only as a keyed hash), or null. */
+function bearerOf(c: Context): string | null {
+  const m = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '');
+  return m ? m[1]! : null;
+}
+
+/** Whole seconds until the current window ends (when its count stops weighing fully). */
+function secondsToWindowEnd(windowSeconds: number, now: Date): number {
+  const windowMs = windowSeconds * 1000;
+  return Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
 }
 
 /**
- * A middleware allowing at most `limit` requests per `windowSeconds` for each key. Refused requests
- * get 429 with `Retry-After`: problem+json under `/api/`, a short page elsewhere.
+ * The API limit: refuses a request once its token or its address has used up the window's budget.
  *
  * @example
- * app.post('/help/contact', rateLimit({ db, bucket: 'help.contact', limit: 10, windowSeconds: 600,
- *   key: (c) => addressKey(clientAddress(c)) }), handler);
+ * app.use('/api/v1/*', apiRateLimit({ db, limits: API_RATE_LIMIT_DEFAULTS, address: clientAddress }));
  */
-export function rateLimit<E extends Env = Env>(options: RateLimitOptions<E>): MiddlewareHandler<E> {
-  const { db, key, refuse, ...rule } = options;
-  assertRateLimitRule(rule);
+export function apiRateLimit(options: {
+  db: AnyKysely;
+  limits: ApiRateLimits;
+  address: (c: Context) => string;
+}): MiddlewareHandler {
+  const { db, limits } = options;
+  const address = {
+    bucket: API_ADDRESS_BUCKET,
+    limit: limits.perAddress,
+    windowSeconds: limits.windowSeconds,
+  };
+  const token = { bucket: API_TOKEN_BUCKET, limit: limits.perToken, windowSeconds: limits.windowSeconds };
+  assertRateLimitRule(address);
+  assertRateLimitRule(token);
   return async (c, next) => {
-    const result = await hit(db, { ...rule, key: await key(c) });
-    if (!result.allowed) return refuse ? refuse(c, result) : tooManyRequests(c, result);
+    const now = new Date();
+    const bearer = bearerOf(c);
+    const counted: { limit: number; result: RateLimitResult }[] = [
+      {
+        limit: address.limit,
+        result: await hit(db, { ...address, key: addressKey(options.address(c)), now }),
+      },
+    ];
+    if (bearer !== null)
+      counted.push({ limit: token.limit, result: await hit(db, { ...token, key: bearer, now }) });
+    // The headers tell of the limit nearest to refusing: a refused one first, then the least remaining.
+    const binding = counted.reduce((a, b) =>
+      a.result.allowed !== b.result.allowed
+        ? a.result.allowed
+          ? b
+          : a
+        : b.result.remaining < a.result.remaining
+          ? b
+          : a,
+    );
+    const { result } = binding;
+    c.header('RateLimit-Limit', String(binding.limit));
+    c.header('RateLimit-Remaining', String(result.remaining));
+    c.header(
+      'RateLimit-Reset',
+      String(result.allowed ? secondsToWindowEnd(limits.windowSeconds, now) : result.retryAfterSeconds),
+    );
+    if (!result.allowed) return tooManyRequests(c, result);
     await next();
   };
 }
 
 /**
- * The default answer to a refused request: 429 with `Retry-After`, as problem+json for `/api/` paths
- * and as a short plain-language page otherwise (the page is meant to be restyled by the caller).
+ * A refused API request: 429 problem+json with `Retry-After`.
  *
  * @example
  * if (!r.allowed) return tooManyRequests(c, r);
@@ -45,22 +104,12 @@ export function tooManyRequests(c: Context, result: Pick<RateLimitResult, 'retry
   const seconds = Math.max(1, Math.ceil(result.retryAfterSeconds));
   c.header('Retry-After', String(seconds));
   c.header('Cache-Control', 'no-store');
-  const wait = waitInWords(seconds);
-  if (c.req.path.startsWith('/api/')) {
-    return problem(c, {
-      title: 'Too many requests',
-      status: 429,
-      detail: `Too many requests came from this client in a short time. Try again in ${wait}.`,
-      retryAfterSeconds: seconds,
-    });
-  }
-  return c.html(
-    '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
-      '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Please wait a moment</title></head>' +
-      `<body><main><h1>Please wait a moment</h1><p>There were too many requests from this connection. Try again in ${wait}.</p>` +
-      '<p>If you are in danger now, call 911.</p></main></body></html>',
-    429,
-  );
+  return problem(c, {
+    title: 'Too many requests',
+    status: 429,
+    detail: `Too many requests came from this client in a short time. Try again in ${waitInWords(seconds)}.`,
+    retryAfterSeconds: seconds,
+  });
 }
 
 /**

@@ -4,7 +4,6 @@ import { freshDatabase, type TestDatabase } from '../../../test/db.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/database.ts';
 import { BlindIndexKey, blindIndex, normaliseForIndex } from '../crypto/blind-index.ts';
 import { RATE_LIMIT_INDEX_PURPOSE, configureRateLimitHashing, rateLimitKeyHash } from './key-hash.ts';
-import { PUBLIC_FORM_LIMIT, recordPublicFormRequest } from './public-forms.ts';
 import {
   ACCOUNT_FREE_FAILURES,
   ACCOUNT_LOCK_AFTER_FAILURES,
@@ -379,21 +378,6 @@ describe('the same answer for unknown accounts and wrong passwords', () => {
     ).toEqual({
       outcome: 'signed-in',
     });
-  });
-});
-
-describe('public forms', () => {
-  it(`allows ${PUBLIC_FORM_LIMIT} requests a minute per address`, async () => {
-    const at = freshDay();
-    const address = freshAddress();
-    for (let i = 0; i < PUBLIC_FORM_LIMIT; i++) {
-      expect((await recordPublicFormRequest(t.db, { address, now: at(0) })).allowed).toBe(true);
-    }
-    expect(await recordPublicFormRequest(t.db, { address, now: at(0) })).toMatchObject({
-      allowed: false,
-      remaining: 0,
-    });
-    expect((await recordPublicFormRequest(t.db, { address: freshAddress(), now: at(0) })).allowed).toBe(true);
   });
 });
 

@@ -6,10 +6,9 @@
 import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
-import { can, type Action, type Actor } from '../../../platform/access.ts';
+import { can, mayTake, type Action, type Actor } from '../../../platform/access.ts';
 import type { StaffFrame } from '../../../web/staff-layout.tsx';
 import { guardStaffPage, messagePage, type Guarded } from '../../../web/page.tsx';
-import { caseScopeOf } from '../core.ts';
 
 export const CASE_TABS = [
   { id: 'overview', label: 'Overview', path: '' },
@@ -78,7 +77,7 @@ export function guardCasePage(
   return guardStaffPage(
     c,
     deps,
-    (actor) => (action === 'referrals.respond' ? respondRole(actor) : caseScopeOf(actor, action) !== null),
+    (actor) => (action === 'referrals.respond' ? respondRole(actor) : mayTake(actor, action)),
     `Your role does not include this page. ${who}`,
   );
 }

@@ -1,0 +1,27 @@
+/**
+ * What other features may use of cases: the shared case context (core.ts: the case's data key scope,
+ * sealed fields, personal details, finding a case, the timeline and the audit record), the case
+ * tables' types and answer lists, the case pages' heading and tabs, and the use cases of service.ts.
+ */
+export * from './core.ts';
+export * from './tables.ts';
+export {
+  codesOf,
+  labelOf,
+  loadVocabularies,
+  type Vocabularies,
+  type VocabularyName,
+} from './vocabularies.ts';
+export {
+  CASE_TABS,
+  CaseHeading,
+  CaseTabs,
+  casePath,
+  caseNotFound,
+  forbiddenPage,
+  guardCasePage,
+  notFoundPage,
+  respondRole,
+  type CaseTab,
+} from './views/layout.tsx';
+export { openCase, getCase, type CaseServiceContext, type OpenedCase } from './service.ts';

@@ -1,0 +1,320 @@
+/**
+ * The SQL of cases: rows of cases, their assignments, notes, services delivered and timeline, the
+ * dashboard's keyset pages, the possible duplicates in other regions, and the referral a case is opened
+ * from. Plain values in, rows out; no access rules here (the service decides who may see what).
+ */
+import { sql, type Insertable, type Transaction, type Updateable } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
+import type { CaseRow } from './core.ts';
+import type { CaseListView } from './rules.ts';
+import type { CaseNotesTable, CasesTable, ServicesDeliveredTable } from './tables.ts';
+
+type Db = Database | Transaction<DB>;
+
+/** A case that is not purged, by id (lower case); with `forUpdate`, its row locked. */
+export function caseRow(db: Db, caseId: string, options: { forUpdate?: boolean } = {}) {
+  let query = db
+    .selectFrom('cases')
+    .selectAll()
+    .where('id', '=', caseId.toLowerCase())
+    .where('purged_at', 'is', null);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** Names of the other regions holding a case with the same duplicate index (never ids or counts). */
+export async function duplicateRegions(
+  db: Db,
+  row: Pick<CaseRow, 'id' | 'region_id' | 'duplicate_index'>,
+): Promise<string[]> {
+  if (!row.duplicate_index) return [];
+  const rows = await db
+    .selectFrom('cases as c')
+    .innerJoin('regions as r', 'r.id', 'c.region_id')
+    .select('r.name')
+    .distinct()
+    .where('c.duplicate_index', '=', row.duplicate_index)
+    .where('c.purged_at', 'is', null)
+    .where('c.id', '<>', row.id)
+    .where('c.region_id', '<>', row.region_id)
+    .orderBy('r.name')
+    .execute();
+  return rows.map((r) => r.name);
+}
+
+/** A referral (intake item) in the queue, its row locked. */
+export const intakeItemForUpdate = (trx: Transaction<DB>, itemId: string) =>
+  trx
+    .selectFrom('intake_items')
+    .select(['id', 'region_id', 'county_fips', 'age', 'status', 'claimed_by', 'payload_encrypted'])
+    .where('id', '=', itemId.toLowerCase())
+    .forUpdate()
+    .executeTakeFirst();
+
+export type IntakeItemRow = NonNullable<Awaited<ReturnType<typeof intakeItemForUpdate>>>;
+
+/** The case opened from a referral, if any (with `livingOnly`, only one not purged). */
+export function caseOpenedFrom(db: Db, itemId: string, options: { livingOnly?: boolean } = {}) {
+  let query = db.selectFrom('cases').select(['id', 'region_id']).where('intake_item_id', '=', itemId);
+  if (options.livingOnly) query = query.where('purged_at', 'is', null);
+  return query.executeTakeFirst();
+}
+
+export const regionById = (db: Db, regionId: string) =>
+  db
+    .selectFrom('regions')
+    .select(['id', 'jurisdiction', 'name'])
+    .where('id', '=', regionId)
+    .executeTakeFirst();
+
+export async function countyExists(db: Db, fips: string): Promise<boolean> {
+  const county = await db.selectFrom('counties').select('fips').where('fips', '=', fips).executeTakeFirst();
+  return county !== undefined;
+}
+
+export async function insertCase(trx: Transaction<DB>, values: Insertable<CasesTable>): Promise<void> {
+  await trx.insertInto('cases').values(values).execute();
+}
+
+export async function updateCase(
+  trx: Transaction<DB>,
+  caseId: string,
+  values: Updateable<CasesTable>,
+): Promise<void> {
+  await trx.updateTable('cases').set(values).where('id', '=', caseId).execute();
+}
+
+export async function insertAssignment(
+  trx: Transaction<DB>,
+  a: { caseId: string; userId: string; assignedBy: string; at: Date },
+): Promise<void> {
+  await trx
+    .insertInto('case_assignments')
+    .values({ case_id: a.caseId, user_id: a.userId, assigned_by: a.assignedBy, assigned_at: a.at })
+    .execute();
+}
+
+/** Whether the person is assigned to the case now. */
+export async function isAssigned(db: Db, caseId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('case_assignments')
+    .select('user_id')
+    .where('case_id', '=', caseId)
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Ends the person's assignment to the case; false when they were not assigned. */
+export async function endAssignment(
+  trx: Transaction<DB>,
+  caseId: string,
+  userId: string,
+  at: Date,
+): Promise<boolean> {
+  const ended = await trx
+    .updateTable('case_assignments')
+    .set({ ended_at: at })
+    .where('case_id', '=', caseId)
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(ended.numUpdatedRows) > 0;
+}
+
+/** The current assignments of the cases, oldest first. */
+export const activeAssignments = (db: Db, caseIds: string[]) =>
+  caseIds.length
+    ? db
+        .selectFrom('case_assignments')
+        .select(['case_id', 'user_id', 'assigned_at'])
+        .where('case_id', 'in', caseIds)
+        .where('ended_at', 'is', null)
+        .orderBy('assigned_at')
+        .execute()
+    : Promise.resolve([]);
+
+/** The referral a case was opened from: closed as "connected to services" unless already closed. */
+export async function markReferralCaseOpened(
+  trx: Transaction<DB>,
+  actorUserId: string,
+  item: { id: string; status: string; claimed_by: string | null },
+  caseId: string,
+  now: Date,
+): Promise<void> {
+  if (item.status !== 'closed') {
+    await trx
+      .updateTable('intake_items')
+      .set({
+        status: 'closed',
+        claimed_by: item.claimed_by ?? actorUserId,
+        claimed_at: item.claimed_by ? undefined : now,
+        outcome: 'connected_to_services',
+        closed_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', item.id)
+      .execute();
+  }
+  await trx
+    .insertInto('intake_events')
+    .values({
+      item_id: item.id,
+      at: now,
+      actor_user_id: actorUserId,
+      event: 'case_opened',
+      detail: JSON.stringify({ case: caseId, ...(item.status !== 'closed' ? { status: 'closed' } : {}) }),
+    })
+    .execute();
+}
+
+/**
+ * A page of the dashboard, newest first: the person's own open cases (`mine`), the open or closed ones
+ * of `regions` (null: every region). Keyset pagination on (opened_at, id) or (closed_at, id), each
+ * served by an index; `total` counts the whole view.
+ */
+export async function caseListPage(
+  db: Database,
+  q: { view: CaseListView; userId: string; regions: string[] | null; after: string | null; limit: number },
+) {
+  const base = () => {
+    let query =
+      q.view === 'mine'
+        ? db
+            .selectFrom('case_assignments as a')
+            .innerJoin('cases as c', 'c.id', 'a.case_id')
+            .where('a.user_id', '=', q.userId)
+            .where('a.ended_at', 'is', null)
+            .where('c.status', '=', 'open')
+        : db.selectFrom('cases as c').where('c.status', '=', q.view === 'closed' ? 'closed' : 'open');
+    query = query.where('c.purged_at', 'is', null);
+    if (q.regions !== null) query = query.where('c.region_id', 'in', q.regions);
+    return query;
+  };
+  const key = q.view === 'closed' ? sql.ref('c.closed_at') : sql.ref('c.opened_at');
+  const keyColumn = q.view === 'closed' ? sql.ref('k.closed_at') : sql.ref('k.opened_at');
+  let page = base()
+    .leftJoin('regions as r', 'r.id', 'c.region_id')
+    .leftJoin('counties as co', 'co.fips', 'c.county_fips')
+    .select([
+      'c.id',
+      'c.personal_encrypted',
+      'c.status',
+      'c.region_id',
+      'r.name as region_name',
+      'co.name as county_name',
+      'c.age_band',
+      'c.opened_at',
+      'c.updated_at',
+      'c.closed_at',
+    ]);
+  if (q.after !== null) {
+    // The cursor row's own key, so that timestamps compare exactly (microseconds included). The first
+    // condition lets the index range scan start at the cursor.
+    const cursor = sql`(select ${keyColumn} from cases k where k.id = ${q.after})`;
+    page = page
+      .where(sql<boolean>`${key} <= ${cursor}`)
+      .where(sql<boolean>`(${key}, c.id) < (${cursor}, ${q.after}::uuid)`);
+  }
+  const [rows, count] = await Promise.all([
+    page
+      .orderBy(key, 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(q.limit + 1)
+      .execute(),
+    base()
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** The names of a case's region and county. */
+export const placeNames = (db: Db, row: Pick<CaseRow, 'region_id' | 'county_fips'>) =>
+  db
+    .selectFrom('regions as r')
+    .leftJoin('counties as c', (j) => j.on('c.fips', '=', row.county_fips))
+    .select(['r.name as region', 'c.name as county'])
+    .where('r.id', '=', row.region_id)
+    .executeTakeFirst();
+
+/** The newest notes of a case (bodies still sealed). */
+export const latestNotes = (db: Db, caseId: string, limit: number) =>
+  db
+    .selectFrom('case_notes')
+    .select(['id', 'category', 'body_encrypted', 'author_id', 'created_at'])
+    .where('case_id', '=', caseId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+
+export async function noteCount(db: Db, caseId: string): Promise<number> {
+  const row = await db
+    .selectFrom('case_notes')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('case_id', '=', caseId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export const servicesOf = (db: Db, caseId: string) =>
+  db
+    .selectFrom('services_delivered')
+    .select(['id', 'service_code', 'delivered_on', 'recorded_by', 'created_at'])
+    .where('case_id', '=', caseId)
+    .orderBy('delivered_on', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+
+export async function insertNote(trx: Transaction<DB>, values: Insertable<CaseNotesTable>): Promise<void> {
+  await trx.insertInto('case_notes').values(values).execute();
+}
+
+export async function insertService(
+  trx: Transaction<DB>,
+  values: Insertable<ServicesDeliveredTable>,
+): Promise<void> {
+  await trx.insertInto('services_delivered').values(values).execute();
+}
+
+/** A page of a case's timeline, newest first, before the entry `before` (its id). */
+export async function timelinePage(db: Db, caseId: string, before: string | null, limit: number) {
+  let q = db
+    .selectFrom('case_events')
+    .select(['id', 'at', 'event', 'actor_user_id', 'detail'])
+    .where('case_id', '=', caseId);
+  // The cursor row's own (at, id): entries written with the same time still page exactly.
+  if (before !== null)
+    q = q.where(
+      sql<boolean>`(at, id) < (select k.at, k.id from case_events k where k.id = ${before} and k.case_id = ${caseId})`,
+    );
+  const rows = await q
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  return { rows: page, next: rows.length > limit ? String(page[page.length - 1]!.id) : null };
+}
+
+/** Ids of the active navigators of a region. */
+export async function navigatorIds(db: Db, regionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('staff_users')
+    .select('id')
+    .where('role', '=', 'navigator')
+    .where('disabled_at', 'is', null)
+    .where(sql<boolean>`${regionId} = any(regions)`)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export const staffUser = (db: Db, userId: string) =>
+  db
+    .selectFrom('staff_users')
+    .select(['id', 'role', 'regions', 'disabled_at'])
+    .where('id', '=', userId.toLowerCase())
+    .executeTakeFirst();

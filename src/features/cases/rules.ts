@@ -1,0 +1,262 @@
+/**
+ * The pure rules of a case: its settings and answer lists, dates and ages, what a referral fills in,
+ * the fields a change touched, and the version stamp of a form. No I/O.
+ */
+import type { IntakePayload } from '../intake/payload.ts';
+import type { CasePersonal } from './core.ts';
+import type { AgeBand } from '../intake/tables.ts';
+import type { CaseStatus, SurveyAnswer } from './tables.ts';
+
+/** How long a closed case is kept by default before its data key is destroyed: 7 years. */
+export const DEFAULT_CASE_RETENTION_DAYS = 2555;
+export const NOTE_MAX = 8000;
+export const CASE_PAGE_SIZE = 25;
+/** Timeline entries shown at once. */
+export const TIMELINE_PAGE_SIZE = 50;
+/** Notes decrypted when a case is opened (newest first). */
+export const NOTES_SHOWN = 100;
+
+export const CONTACT_METHODS = [
+  'phone_call',
+  'text_message',
+  'email',
+  'in_person',
+  'through_someone',
+  'other',
+] as const;
+export type ContactMethod = (typeof CONTACT_METHODS)[number];
+
+export const CONTACT_METHOD_NAMES: Record<ContactMethod, string> = {
+  phone_call: 'Phone call',
+  text_message: 'Text message',
+  email: 'Email',
+  in_person: 'In person',
+  through_someone: 'Through someone they trust',
+  other: 'Another way',
+};
+
+export const SURVEY_ANSWERS = ['yes', 'no', 'unsure', 'not_asked'] as const;
+export const SURVEY_ANSWER_NAMES: Record<SurveyAnswer, string> = {
+  yes: 'Yes',
+  no: 'No',
+  unsure: 'Not sure',
+  not_asked: 'Not asked, or chose not to answer',
+};
+export const SURVEY_QUESTIONS = {
+  feelsSafer: 'Do you feel safer than when we started working together?',
+  moreHopeful: 'Do you feel more hopeful about your future?',
+  knowsWhereHelp: 'Do you know where to get help if you need it?',
+} as const;
+export type SurveyQuestion = keyof typeof SURVEY_QUESTIONS;
+
+export const CASE_STATUS_NAMES: Record<CaseStatus, string> = { open: 'Open', closed: 'Closed' };
+
+export const CASE_LIST_VIEWS = {
+  mine: 'My open cases',
+  open: 'Open cases',
+  closed: 'Closed cases',
+} as const;
+export type CaseListView = keyof typeof CASE_LIST_VIEWS;
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Control characters; `multiline` allows line breaks and tabs. */
+export const hasControl = (text: string, multiline = false) =>
+  /\p{Cc}/u.test(multiline ? text.replace(/[\n\r\t]/g, '') : text);
+
+/** One trimmed text from a form or body value (the first of a list); null when empty or not text. */
+export function oneText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return oneText(value[0]);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return null;
+  const t = value.trim();
+  return t === '' ? null : t;
+}
+
+/** The distinct trimmed texts of a value (one text or a list). */
+export function listOf(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const raw = Array.isArray(value) ? value : [value];
+  return [...new Set(raw.filter((v): v is string => typeof v === 'string').map((v) => v.trim()))].filter(
+    (v) => v !== '',
+  );
+}
+
+/** Whether `text` is a real calendar date written YYYY-MM-DD. */
+export function isRealDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * Whole years from `dateOfBirth` to `on` (both YYYY-MM-DD).
+ *
+ * @example
+ * ageOn('2008-06-15', '2026-06-14') // 17
+ * ageOn('2008-06-15', '2026-06-15') // 18
+ */
+export function ageOn(dateOfBirth: string, on: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** The age a case's details tell on `on`: from the date of birth, else the age given. */
+export const ageOf = (personal: Pick<CasePersonal, 'dateOfBirth' | 'age'>, on: string): number | null =>
+  personal.dateOfBirth ? ageOn(personal.dateOfBirth, on) : personal.age;
+
+/**
+ * A case's details as a person or a client sends them. Field names are the form's (and the names in
+ * error messages): the safe contact details are `contactMethod`, `contactValue`, `contactTimes` and
+ * `codeWord`. In `openCase` from a referral, a field left `undefined` is filled from the referral.
+ */
+export interface CaseDetailsInput {
+  chosenName?: string | null;
+  legalName?: string | null;
+  dateOfBirth?: string | null;
+  age?: number | string | null;
+  pronouns?: string | null;
+  genderIdentity?: readonly string[] | string | null;
+  raceEthnicity?: readonly string[] | string | null;
+  sexualOrientation?: string | null;
+  /** A list, or one text with the languages separated by commas. */
+  languages?: readonly string[] | string | null;
+  tribalAffiliation?: string | null;
+  contactMethod?: string | null;
+  contactValue?: string | null;
+  contactTimes?: string | null;
+  codeWord?: string | null;
+  countyFips?: string | null;
+}
+
+export const DETAIL_FIELDS = [
+  'chosenName',
+  'legalName',
+  'dateOfBirth',
+  'age',
+  'pronouns',
+  'genderIdentity',
+  'raceEthnicity',
+  'sexualOrientation',
+  'languages',
+  'tribalAffiliation',
+  'contactMethod',
+  'contactValue',
+  'contactTimes',
+  'codeWord',
+  'countyFips',
+] as const satisfies readonly (keyof CaseDetailsInput)[];
+
+/** The form's values of stored details (the inverse of `checkCaseDetails`). */
+export function detailsInputOf(personal: CasePersonal, countyFips: string | null): CaseDetailsInput {
+  return {
+    chosenName: personal.chosenName,
+    legalName: personal.legalName,
+    dateOfBirth: personal.dateOfBirth,
+    age: personal.age,
+    pronouns: personal.pronouns,
+    genderIdentity: personal.genderIdentity,
+    raceEthnicity: personal.raceEthnicity,
+    sexualOrientation: personal.sexualOrientation,
+    languages: personal.languages,
+    tribalAffiliation: personal.tribalAffiliation,
+    contactMethod: personal.safeContact.method,
+    contactValue: personal.safeContact.value,
+    contactTimes: personal.safeContact.times,
+    codeWord: personal.safeContact.codeWord,
+    countyFips,
+  };
+}
+
+/**
+ * What a referral already says about the young person, as case details (its name, contact details,
+ * code word, language, age and county).
+ */
+export function detailsFromReferral(
+  payload: IntakePayload,
+  item: { age: number | null; countyFips: string | null },
+): CaseDetailsInput {
+  const y = payload.youth;
+  return {
+    chosenName: y.name,
+    age: item.age,
+    languages: y.language ? [y.language] : [],
+    contactMethod: y.contactMethod === 'through_referrer' ? 'through_someone' : y.contactMethod,
+    contactValue: y.contactValue,
+    contactTimes: y.safeTimes,
+    codeWord: y.codeWord,
+    countyFips: item.countyFips,
+  };
+}
+
+/** The details sent, over what a referral says: fields left `undefined` are the referral's. */
+export function withReferralDetails(prefill: CaseDetailsInput, input: CaseDetailsInput): CaseDetailsInput {
+  const details: Record<string, unknown> = { ...prefill };
+  for (const field of DETAIL_FIELDS) if (input[field] !== undefined) details[field] = input[field];
+  return details as CaseDetailsInput;
+}
+
+/** Names of the details that differ (for the timeline: which fields, never their values). */
+export function changedFields(before: CaseDetailsInput, after: CaseDetailsInput): string[] {
+  const norm = (v: unknown) => JSON.stringify(Array.isArray(v) ? [...(v as unknown[])].sort() : (v ?? null));
+  return DETAIL_FIELDS.filter((f) => norm(before[f]) !== norm(after[f]));
+}
+
+/** A version stamp of a case, for forms that must not overwrite a change made meanwhile. */
+export const versionOf = (updatedAt: Date) => updatedAt.toISOString();
+
+export interface PersonRef {
+  userId: string;
+  name: string;
+}
+
+/** A colleague by id, named from `names` ("a colleague" when unknown); null for none. */
+export const person = (names: Map<string, string>, id: string | null): PersonRef | null =>
+  id ? { userId: id, name: names.get(id) ?? 'a colleague' } : null;
+
+/** The date of birth and age as the overview tells them. */
+export function ageText(personal: Pick<CasePersonal, 'dateOfBirth' | 'age'>, today: string): string | null {
+  if (personal.dateOfBirth)
+    return `${personal.dateOfBirth} (${ageOn(personal.dateOfBirth, today)} years old)`;
+  return personal.age !== null
+    ? `${personal.age} years old when the case was opened (date of birth not known)`
+    : null;
+}
+
+// The dashboard's lists
+
+export interface CaseListFilters {
+  view?: CaseListView;
+  /** One region (of the actor's). */
+  region?: string | null;
+  /** The cursor: the id of the last case of the previous page. */
+  after?: string | null;
+  limit?: number;
+}
+
+export interface CaseSummary {
+  id: string;
+  /** Decrypted for the page's rows only; null when it cannot be read. */
+  chosenName: string | null;
+  status: CaseStatus;
+  regionId: string;
+  regionName: string;
+  countyName: string | null;
+  ageBand: AgeBand;
+  openedAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  assigned: PersonRef[];
+}
+
+export interface CaseList {
+  cases: CaseSummary[];
+  /** How many cases the view holds in all. */
+  total: number;
+  /** The cursor of the next page, or null. */
+  next: string | null;
+}

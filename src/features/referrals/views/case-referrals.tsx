@@ -1,0 +1,168 @@
+/**
+ * The case's Referrals tab: the case's referrals and what each shows its organisation today, and the
+ * form to refer (de-identified, or with identifying details when an active consent covers the
+ * organisation).
+ */
+import type { FC } from 'hono/jsx';
+import type { AppDeps } from '../../../app-types.ts';
+import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Choice, Success, Time, type FieldError } from '../../../web/page.tsx';
+import { CaseTabs } from '../../cases/views/layout.tsx';
+import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
+import { MESSAGE_MAX } from '../rules.ts';
+import type { CaseReferral } from '../service.ts';
+import { statusText } from './common.tsx';
+
+export interface ReferralValues {
+  toOrganizationId: string;
+  serviceType: string;
+  shareIdentifying: string;
+  message: string;
+}
+
+export const EMPTY: ReferralValues = {
+  toOrganizationId: '',
+  serviceType: '',
+  shareIdentifying: '',
+  message: '',
+};
+
+export const CaseReferralsTab: FC<{
+  deps: AppDeps;
+  frame: StaffFrame;
+  data: { caseId: string; chosenName: string; referrals: CaseReferral[] };
+  mayWrite: boolean;
+  organizations: { id: string; name: string }[];
+  covering: { name: string; categories: (keyof typeof CATEGORY_NAMES)[]; expiresOn: string }[];
+  errors: FieldError[];
+  done: string | null;
+  values: ReferralValues;
+}> = ({ deps, frame, data, mayWrite, organizations, covering, errors, done, values: v }) => (
+  <StaffLayout frame={frame} title={`Referrals: ${data.chosenName}`}>
+    <CaseTabs caseId={data.caseId} current="referrals" label={data.chosenName} />
+    <ErrorSummary errors={errors} />
+    <Success message={done} />
+    <p>
+      Each referral tells an organisation what service {data.chosenName} needs. It shows identifying details
+      only while an active consent of theirs covers that organisation; otherwise it goes without a name or
+      contact details. Consent is never a condition of service.
+    </p>
+    <table id="referrals" tabindex={0}>
+      <caption>
+        {data.referrals.length === 0
+          ? 'No referrals yet'
+          : `${data.referrals.length} ${data.referrals.length === 1 ? 'referral' : 'referrals'}, newest first`}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Organisation</th>
+          <th scope="col">Service</th>
+          <th scope="col">Status</th>
+          <th scope="col">What they see</th>
+          <th scope="col">Sent</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.referrals.map((r) => (
+          <tr>
+            <th scope="row">
+              <a href={`/staff/referrals/${r.id}`}>
+                {r.toOrganization.name}
+                <span class="skip"> — open this referral</span>
+              </a>
+            </th>
+            <td>{r.serviceLabel}</td>
+            <td>{statusText(deps, r)}</td>
+            <td>
+              {r.sharing === 'identifying'
+                ? 'Identifying, with consent'
+                : r.sharing === 'consent_ended'
+                  ? 'De-identified (consent ended)'
+                  : 'De-identified'}
+            </td>
+            <td>{r.sentAt ? <Time deps={deps} at={r.sentAt} /> : 'Not sent'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+    {mayWrite ? (
+      <form
+        method="post"
+        action={`/staff/cases/${data.caseId}/referrals`}
+        aria-labelledby="refer-h"
+        novalidate
+      >
+        <h2 id="refer-h">Make a referral</h2>
+        <CsrfField token={frame.csrf} />
+        <Choice
+          id="toOrganizationId"
+          label="Organisation"
+          placeholder="Choose an organisation"
+          options={organizations.map((o) => ({ value: o.id, label: o.name }))}
+          selected={v.toOrganizationId}
+        />
+        <Choice
+          id="serviceType"
+          label="Service needed"
+          placeholder="Choose a service"
+          options={deps.rules.vocabularies.services.map((s) => ({ value: s.code, label: s.label }))}
+          selected={v.serviceType}
+        />
+        <fieldset id="shareIdentifying">
+          <legend>What the organisation sees</legend>
+          <label>
+            <input type="radio" name="shareIdentifying" value="no" checked={v.shareIdentifying !== 'yes'} />{' '}
+            No identifying details: service, age band, county and region only
+          </label>
+          <label>
+            <input type="radio" name="shareIdentifying" value="yes" checked={v.shareIdentifying === 'yes'} />{' '}
+            Identifying details, as far as the young person’s consent allows
+          </label>
+          {covering.length ? (
+            <div class="hint">
+              <p>Active consents that allow identifying details:</p>
+              <ul>
+                {covering.map((k) => (
+                  <li>
+                    {k.name}:{' '}
+                    {k.categories.map((cat) => CATEGORY_NAMES[cat].split(':')[0]!.toLowerCase()).join(', ')},
+                    until the end of {deps.rules.calendar.formatDate(addDays(k.expiresOn, -1))}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : (
+            <p class="hint">
+              No active consent allows identifying details.{' '}
+              <a href={`/staff/cases/${data.caseId}/consents`}>Record one</a> if the young person agrees, or
+              refer without them.
+            </p>
+          )}
+        </fieldset>
+        <label for="message">Message to the organisation (optional)</label>
+        <p class="hint" id="message-hint">
+          Kept encrypted. For a referral without identifying details, do not write a name, contact details or
+          anything else that identifies the young person.
+        </p>
+        <textarea
+          id="message"
+          name="message"
+          rows={4}
+          cols={40}
+          maxlength={MESSAGE_MAX}
+          aria-describedby="message-hint"
+        >
+          {v.message}
+        </textarea>
+        <p>
+          <button type="submit" name="send" value="yes">
+            Send the referral
+          </button>
+          <button type="submit" name="send" value="no" class="btn alt">
+            Save as a draft
+          </button>
+        </p>
+      </form>
+    ) : null}
+  </StaffLayout>
+);

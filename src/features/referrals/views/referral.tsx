@@ -1,0 +1,244 @@
+/**
+ * One referral: for the receiving organisation only what consent allows, the message, the history, and
+ * the steps the viewer may take.
+ */
+import type { FC } from 'hono/jsx';
+import type { AppDeps } from '../../../app-types.ts';
+import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { HistoryTable, Success, Time, type FieldError } from '../../../web/page.tsx';
+import { AGE_BAND_NAMES } from '../../queue/service.ts';
+import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
+import { labelOf } from '../../cases/vocabularies.ts';
+import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
+import type { ReferralView, SharedDetails } from '../service.ts';
+import { Field, statusText } from './common.tsx';
+
+const CONTACT_METHODS: Record<string, string> = {
+  phone_call: 'Phone call',
+  text_message: 'Text message',
+  email: 'Email',
+  in_person: 'In person',
+  through_someone: 'Through someone they trust',
+  other: 'Other',
+};
+
+const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared }) => {
+  const v = deps.rules.vocabularies;
+  return (
+    <>
+      {shared.identity ? (
+        <>
+          <h3>Who they are</h3>
+          <dl>
+            <Field label="Chosen name" value={shared.identity.chosenName} />
+            <Field label="Legal name" value={shared.identity.legalName} />
+            <Field
+              label="Date of birth"
+              value={
+                shared.identity.dateOfBirth
+                  ? deps.rules.calendar.formatDate(shared.identity.dateOfBirth)
+                  : null
+              }
+            />
+            <Field label="Age" value={shared.identity.age === null ? null : String(shared.identity.age)} />
+            <Field label="Pronouns" value={shared.identity.pronouns} />
+          </dl>
+        </>
+      ) : null}
+      {shared.contact ? (
+        <>
+          <h3>How to reach them safely</h3>
+          <dl>
+            <Field
+              label="How"
+              value={
+                shared.contact.method
+                  ? (CONTACT_METHODS[shared.contact.method] ?? shared.contact.method)
+                  : null
+              }
+            />
+            <Field label="Contact details" value={shared.contact.value} />
+            <Field label="Safe times" value={shared.contact.times} />
+            <Field label="Code word" value={shared.contact.codeWord} />
+          </dl>
+        </>
+      ) : null}
+      {shared.demographics ? (
+        <>
+          <h3>Background</h3>
+          <dl>
+            <Field
+              label="Gender"
+              value={shared.demographics.genderIdentity
+                .map((c) => labelOf(v, 'genderIdentity', c))
+                .join(', ')}
+            />
+            <Field
+              label="Race and ethnicity"
+              value={shared.demographics.raceEthnicity.map((c) => labelOf(v, 'raceEthnicity', c)).join(', ')}
+            />
+            <Field
+              label="Sexual orientation"
+              value={
+                shared.demographics.sexualOrientation
+                  ? labelOf(v, 'sexualOrientation', shared.demographics.sexualOrientation)
+                  : null
+              }
+            />
+            <Field label="Languages" value={shared.demographics.languages.join(', ')} />
+            <Field label="Tribal affiliation" value={shared.demographics.tribalAffiliation} />
+          </dl>
+        </>
+      ) : null}
+      {shared.services ? (
+        <>
+          <h3>Services they have received</h3>
+          {shared.services.length ? (
+            <ul>
+              {shared.services.map((s) => (
+                <li>
+                  {s.label}, {deps.rules.calendar.formatDate(s.deliveredOn)}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>None recorded.</p>
+          )}
+        </>
+      ) : null}
+    </>
+  );
+};
+
+const StepForms: FC<{
+  deps: AppDeps;
+  view: ReferralView;
+  frame: StaffFrame;
+  values: { to: string; reason: string };
+}> = ({ deps, view, frame, values }) => (
+  <section aria-labelledby="act-h">
+    <h2 id="act-h">What to do</h2>
+    {view.allowedTransitions.map((to) => {
+      const reasons = reasonsFor(to, deps.rules.vocabularies.declineReasons);
+      const fieldId = `reason-${to}`;
+      return (
+        <form method="post" action={`/staff/referrals/${view.id}/transitions`} class="card">
+          <CsrfField token={frame.csrf} />
+          <input type="hidden" name="to" value={to} />
+          {reasons ? (
+            <>
+              <label for={fieldId}>
+                {to === 'completed' ? 'Outcome' : 'Reason'}
+                {reasons.required ? '' : ' (optional)'}
+              </label>
+              <select id={fieldId} name="reason">
+                <option value="">{to === 'completed' ? 'Choose the outcome' : 'Choose a reason'}</option>
+                {reasons.options.map((o) => (
+                  <option value={o.code} selected={values.to === to && values.reason === o.code}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            </>
+          ) : null}
+          <button type="submit" class={to === 'withdrawn' || to === 'declined' ? 'btn alt' : undefined}>
+            {ACTION_NAMES[to]}
+          </button>
+        </form>
+      );
+    })}
+  </section>
+);
+
+export const ReferralPage: FC<{
+  deps: AppDeps;
+  frame: StaffFrame;
+  view: ReferralView;
+  userId: string;
+  errors: FieldError[];
+  done: string | null;
+  values: { to: string; reason: string };
+  now: Date;
+}> = ({ deps, frame, view, userId, errors, done, values, now }) => (
+  <StaffLayout frame={frame} title={`Referral for ${view.serviceLabel.toLowerCase()}`}>
+    <ErrorSummary errors={errors} />
+    <Success message={done} />
+    <p>
+      <a href="/staff/referrals">Back to referrals</a>
+      {view.caseId ? (
+        <>
+          {' · '}
+          <a href={`/staff/cases/${view.caseId}/referrals`}>The case’s referrals</a>
+        </>
+      ) : null}
+    </p>
+    <dl id="summary">
+      <Field label="Service needed" value={view.serviceLabel} />
+      <Field label="To" value={view.toOrganization.name} />
+      <Field label="From" value={`${view.fromRegion.name} region`} />
+      <Field label="Status" value={statusText(deps, view)} />
+      <dt>Sent</dt>
+      <dd>{view.sentAt ? <Time deps={deps} at={view.sentAt} /> : 'Not sent yet'}</dd>
+      {view.status === 'sent' && view.remindAt ? (
+        <>
+          <dt>Answer expected by</dt>
+          <dd>
+            <Time deps={deps} at={view.remindAt} />
+            {view.remindAt.getTime() <= now.getTime() ? ' (overdue)' : ''}
+          </dd>
+        </>
+      ) : null}
+      <Field label="Age" value={AGE_BAND_NAMES[view.ageBand]} />
+      <Field label="County" value={view.countyName ?? 'Not known'} />
+    </dl>
+    {view.allowedTransitions.length ? (
+      <StepForms deps={deps} view={view} frame={frame} values={values} />
+    ) : null}
+    <section aria-labelledby="shared-h">
+      <h2 id="shared-h">
+        {view.viewer.receiver && !view.viewer.senderReads
+          ? 'About the young person'
+          : 'What the organisation sees'}
+      </h2>
+      <p>{SHARING_NAMES[view.sharing]}.</p>
+      {view.sharing === 'identifying' && view.consent ? (
+        <p class="hint">
+          The young person agreed to share{' '}
+          {view.consent.categories.map((cat) => CATEGORY_NAMES[cat].split(':')[0]!.toLowerCase()).join(', ')}{' '}
+          with {view.toOrganization.name} until the end of{' '}
+          {deps.rules.calendar.formatDate(addDays(view.consent.expiresOn, -1))}. They can take it back at any
+          time. Consent is never a condition of service.
+        </p>
+      ) : null}
+      {view.sharing !== 'identifying' && view.viewer.receiver ? (
+        <p class="hint">
+          To reach the young person, answer the referral: the navigator passes on what the young person agrees
+          to.
+        </p>
+      ) : null}
+      {view.shared ? <SharedView deps={deps} shared={view.shared} /> : null}
+    </section>
+    <section aria-labelledby="message-h">
+      <h2 id="message-h">Message</h2>
+      {view.message ? (
+        view.message
+          .split(/\n{2,}|\r\n\r\n/)
+          .filter((p) => p.trim())
+          .map((p) => <p>{p}</p>)
+      ) : view.messageWithheld ? (
+        <p>The message is no longer shown: the consent it was written under has ended or was revoked.</p>
+      ) : (
+        <p>No message.</p>
+      )}
+    </section>
+    <HistoryTable
+      deps={deps}
+      caption="History"
+      entries={view.history.map((h) => ({
+        at: h.at,
+        what: `${STATUS_NAMES[h.to]}${h.reasonLabel ? `: ${h.reasonLabel}` : ''}`,
+        who: `${h.byUserId === userId ? 'You' : h.by}${h.organization ? ` (${h.organization})` : ''}`,
+      }))}
+    />
+  </StaffLayout>
+);
