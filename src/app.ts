@@ -26,6 +26,7 @@ import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
 import { queueApi } from './features/queue/api.ts';
 import { queuePages } from './features/queue/routes.tsx';
+import { notificationPages } from './features/notifications/routes.tsx';
 import { consentsApi } from './features/consents/api.ts';
 import { consentsPages } from './features/consents/routes.tsx';
 import { referralsApi } from './features/referrals/api.ts';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     accountsApi,
     staffApi,
     queuePages,
+    notificationPages,
     queueApi,
     consentsPages,
     referralsPages,

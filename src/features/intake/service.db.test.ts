@@ -12,15 +12,12 @@ import {
   IntakeInputError,
   ageBandOf,
   combineSignals,
-  createIntakeItem,
   factsSummary,
-  newReferenceCode,
   normaliseReferenceCode,
-  referenceHash,
   routePlace,
-  statusForReference,
   urgencyOf,
-} from './service.ts';
+} from './rules.ts';
+import { createIntakeItem, newReferenceCode, referenceHash, statusForReference } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {

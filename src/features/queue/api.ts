@@ -4,24 +4,16 @@
  * it. The same policies as the pages: another region's item answers 404, like a missing one.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppDeps, Feature } from '../../app-types.ts';
+import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { apiCaller, refusalProblem } from '../../web/api.ts';
+import { callerOf } from '../../web/api.ts';
+import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { IntakePayloadSchema } from '../intake/payload.ts';
-import {
-  OUTCOMES,
-  QUEUE_LIMIT,
-  QUEUE_VIEWS,
-  QueueError,
-  listQueue,
-  openItem,
-  queueScope,
-  type QueueItemSummary,
-  type QueueView,
-} from './service.ts';
+import { OUTCOMES, type OutcomeCode } from './rules.ts';
+import { ListQuery } from './schema.ts';
+import { listQueue, openItem, type QueueItemSummary } from './service.ts';
 
 const STATUSES = ['new', 'claimed', 'contacted', 'could_not_reach', 'closed'] as const;
 
@@ -54,7 +46,7 @@ const ItemDetailSchema = ItemSummarySchema.extend({
       byUserId: z.string(),
       by: z.string(),
       status: z.enum(['contacted', 'could_not_reach', 'closed']),
-      outcome: z.enum(Object.keys(OUTCOMES) as [keyof typeof OUTCOMES, ...(keyof typeof OUTCOMES)[]]),
+      outcome: z.enum(Object.keys(OUTCOMES) as [OutcomeCode, ...OutcomeCode[]]),
       text: z.string(),
     }),
   ),
@@ -68,13 +60,6 @@ const ItemDetailSchema = ItemSummarySchema.extend({
     }),
   ),
 }).openapi('IntakeItem');
-
-const ListQuery = z.object({
-  view: z.enum(Object.keys(QUEUE_VIEWS) as [QueueView, ...QueueView[]]).default('open'),
-  region: z.string().max(64).optional(),
-  urgency: z.enum(['immediate', 'soon', 'routine']).optional(),
-  limit: z.coerce.number().int().min(1).max(QUEUE_LIMIT).default(QUEUE_LIMIT),
-});
 
 const listRoute = createRoute({
   method: 'get',
@@ -116,10 +101,6 @@ const oneRoute = createRoute({
   },
 });
 
-/** The caller when they may see the queue, or the 401/403 answer. */
-const caller = (c: Context, deps: AppDeps) =>
-  apiCaller(c, deps, 'intake.read', (actor) => queueScope(actor, 'intake.read') !== null);
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function summaryJson(item: QueueItemSummary) {
@@ -144,35 +125,25 @@ function summaryJson(item: QueueItemSummary) {
 }
 
 export const queueApi: Feature = (app, deps, policies) => {
+  const r = router(app, deps, policies);
   const ctx = { db: deps.db, keyring: deps.keyring };
+  const read = staffAction('intake.read');
 
-  policies.declare('GET', listRoute.path, staffAction('intake.read'));
-  app.openapi(listRoute, async (c) => {
-    const actor = await caller(c, deps);
-    if (actor instanceof Response) return actor as never;
-    const q = c.req.valid('query');
-    const items = await listQueue(ctx, actor, q);
+  r.api(listRoute, read, async (c) => {
+    const items = await listQueue(ctx, callerOf(c), c.req.valid('query'));
     return c.json({ items: items.map(summaryJson) }, 200);
   });
 
-  policies.declare('GET', '/api/v1/intake/:id', staffAction('intake.read'));
-  app.openapi(oneRoute, async (c) => {
-    const actor = await caller(c, deps);
-    if (actor instanceof Response) return actor as never;
-    try {
-      const item = await openItem(ctx, actor, c.req.valid('param').id, requestOrigin(c));
-      return c.json(
-        {
-          ...summaryJson(item),
-          payload: item.payload,
-          notes: item.notes.map((n) => ({ ...n, at: n.at.toISOString() })),
-          history: item.history.map((h) => ({ ...h, at: h.at.toISOString() })),
-        },
-        200,
-      );
-    } catch (error) {
-      if (error instanceof QueueError && error.code === 'not_found') return refusalProblem(c, error) as never;
-      throw error;
-    }
+  r.api(oneRoute, read, async (c) => {
+    const item = await openItem(ctx, callerOf(c), c.req.valid('param').id, requestOrigin(c));
+    return c.json(
+      {
+        ...summaryJson(item),
+        payload: item.payload,
+        notes: item.notes.map((n) => ({ ...n, at: n.at.toISOString() })),
+        history: item.history.map((h) => ({ ...h, at: h.at.toISOString() })),
+      },
+      200,
+    );
   });
 };

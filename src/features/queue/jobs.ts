@@ -24,19 +24,22 @@ import type { Keyring } from '../../platform/crypto/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { activeStaff, notifyStaff, type Recipient } from '../notifications/service.ts';
-import type { IntakeKind } from '../intake/tables.ts';
+import * as q from './queries.ts';
+import {
+  escalationLevelAt,
+  notificationText,
+  type EscalationLevel,
+  type EscalationSettings,
+} from './rules.ts';
 
-export interface EscalationSettings {
-  /** Business hours unclaimed before the region's navigators are told again (default 4). */
-  afterBusinessHours: number;
-  /** Clock hours unclaimed before the state administrators are told (default 24). */
-  toStateAfterHours: number;
-}
-
-export const DEFAULT_ESCALATION: Readonly<EscalationSettings> = {
-  afterBusinessHours: 4,
-  toStateAfterHours: 24,
-};
+export {
+  DEFAULT_ESCALATION,
+  escalationLevelAt,
+  escalationTimes,
+  notificationText,
+  type EscalationLevel,
+  type EscalationSettings,
+} from './rules.ts';
 
 export interface EscalationDeps {
   keyring: Keyring;
@@ -45,69 +48,6 @@ export interface EscalationDeps {
   calendar: BusinessCalendar;
   settings: EscalationSettings;
   log?: Logger;
-}
-
-export type EscalationLevel = 0 | 1 | 2;
-
-/**
- * When an item created at `createdAt` escalates: to the region's navigators, then to the state
- * administrators.
- *
- * @example
- * escalationTimes(calendar, DEFAULT_ESCALATION, fridayAt16).toRegion // Monday 11:00 (no holiday)
- */
-export function escalationTimes(
-  calendar: BusinessCalendar,
-  settings: EscalationSettings,
-  createdAt: Date,
-): { toRegion: Date; toState: Date } {
-  return {
-    toRegion: calendar.addBusinessHours(createdAt, settings.afterBusinessHours),
-    toState: new Date(createdAt.getTime() + settings.toStateAfterHours * 3_600_000),
-  };
-}
-
-/** The level an unclaimed item created at `createdAt` should have reached at `now`. */
-export function escalationLevelAt(
-  calendar: BusinessCalendar,
-  settings: EscalationSettings,
-  createdAt: Date,
-  now: Date,
-): EscalationLevel {
-  const { toRegion, toState } = escalationTimes(calendar, settings, createdAt);
-  if (toState.getTime() <= now.getTime()) return 2;
-  if (toRegion.getTime() <= now.getTime()) return 1;
-  return 0;
-}
-
-const KIND_WORDS: Record<IntakeKind, string> = {
-  professional_referral: 'A referral',
-  consultation: 'A consultation request',
-  self_referral: 'A self-referral',
-};
-
-const hoursWord = (n: number) => `${n} ${n === 1 ? 'hour' : 'hours'}`;
-
-/**
- * The sentence of a notification. Only the kind of item, the region's name and how long it waited:
- * never anything about the young person.
- */
-export function notificationText(
-  kind: IntakeKind,
-  regionName: string | null,
-  level: EscalationLevel,
-  settings: EscalationSettings,
-): string {
-  const where = regionName ? `in ${regionName}` : 'with no region (the county is not known)';
-  const what = KIND_WORDS[kind];
-  switch (level) {
-    case 0:
-      return `${what} is waiting ${where}`;
-    case 1:
-      return `${what} has waited ${settings.afterBusinessHours} business ${settings.afterBusinessHours === 1 ? 'hour' : 'hours'} unclaimed ${where}`;
-    case 2:
-      return `${what} has waited ${hoursWord(settings.toStateAfterHours)} unclaimed ${where}`;
-  }
 }
 
 /** What one call of `escalateDue` did. */
@@ -135,30 +75,9 @@ export async function announceOrEscalate(
   now: Date,
   report: EscalationReport = emptyReport(),
 ): Promise<EscalationReport> {
-  const item = await trx
-    .selectFrom('intake_items as i')
-    .leftJoin('regions as r', 'r.id', 'i.region_id')
-    .select([
-      'i.id',
-      'i.kind',
-      'i.status',
-      'i.region_id',
-      'r.name as region_name',
-      'i.escalation_level',
-      'i.created_at',
-    ])
-    .where('i.id', '=', itemId)
-    .forUpdate('i')
-    .skipLocked()
-    .executeTakeFirst();
+  const item = await q.itemForEscalation(trx, itemId);
   if (!item || item.status !== 'new') return report;
-  const announced = await trx
-    .selectFrom('intake_events')
-    .select('id')
-    .where('item_id', '=', item.id)
-    .where('event', 'in', ['announced', 'escalated'])
-    .limit(1)
-    .executeTakeFirst();
+  const announced = await q.wasAnnounced(trx, item.id);
   const current = item.escalation_level as EscalationLevel;
   const due = escalationLevelAt(deps.calendar, deps.settings, item.created_at, now);
   const target = Math.max(current, due) as EscalationLevel;
@@ -188,19 +107,10 @@ export async function announceOrEscalate(
     link,
     at: now,
   });
-  if (target > current) {
-    await trx
-      .updateTable('intake_items')
-      .set({ escalation_level: target, escalated_at: now })
-      .where('id', '=', item.id)
-      .execute();
-  }
+  if (target > current) await q.setEscalation(trx, item.id, target, now);
   const event = target === 0 ? 'announced' : 'escalated';
   const detail = { level: target, recipients: recipients.length };
-  await trx
-    .insertInto('intake_events')
-    .values({ item_id: item.id, at: now, actor_user_id: null, event, detail: JSON.stringify(detail) })
-    .execute();
+  await q.insertEvent(trx, { itemId: item.id, at: now, actorUserId: null, event, detail });
   await recordAudit(trx, {
     actorKind: 'system',
     action: target === 0 ? 'intake.announce' : 'intake.escalate',
@@ -229,30 +139,9 @@ export async function escalateDue(db: Database, deps: EscalationDeps, now: Date)
   const soonest = new Date(
     now.getTime() - Math.min(deps.settings.afterBusinessHours, deps.settings.toStateAfterHours) * 3_600_000,
   );
-  const candidates = await db
-    .selectFrom('intake_items as i')
-    .select('i.id')
-    .where('i.status', '=', 'new')
-    .where('i.escalation_level', '<', 2)
-    .where('i.created_at', '<=', now)
-    .where((eb) =>
-      eb.or([
-        eb('i.created_at', '<=', soonest),
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('intake_events as e')
-              .select('e.id')
-              .whereRef('e.item_id', '=', 'i.id')
-              .where('e.event', 'in', ['announced', 'escalated']),
-          ),
-        ),
-      ]),
-    )
-    .orderBy('i.created_at')
-    .execute();
+  const candidates = await q.escalationCandidates(db, now, soonest);
   const report = emptyReport();
-  for (const { id } of candidates) {
+  for (const id of candidates) {
     try {
       await db.transaction().execute((trx) => announceOrEscalate(trx, deps, id, now, report));
     } catch (error) {

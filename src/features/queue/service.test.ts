@@ -10,13 +10,13 @@ import {
   OUTCOMES,
   OUTCOME_STATUSES,
   QUEUE_ACTIONS,
-  checkOutcome,
   durationInWords,
   nextStatus,
   outcomesFor,
   queueScope,
   type QueueAction,
-} from './service.ts';
+} from './rules.ts';
+import { checkOutcome } from './schema.ts';
 import type { IntakeStatus } from '../intake/tables.ts';
 
 const STATUSES: IntakeStatus[] = ['new', 'claimed', 'contacted', 'could_not_reach', 'closed'];

@@ -1,0 +1,7 @@
+/**
+ * What other features use of intake: the age band of an age, the item's sealed payload (a case opened
+ * from a referral reads it; retention erases it) and the table types.
+ */
+export { ageBandOf } from './rules.ts';
+export { IntakePayloadSchema, intakeScope, openPayload, type IntakePayload } from './payload.ts';
+export type { AgeBand, IntakeKind, IntakeStatus, Urgency } from './tables.ts';

@@ -1,0 +1,307 @@
+/**
+ * One item's page: its summary, what the person may do (claim, record contact, release, open a case),
+ * the decrypted details, the notes and the history.
+ */
+import type { FC } from 'hono/jsx';
+import type { AppDeps } from '../../../app-types.ts';
+import type { Actor } from '../../../platform/access.ts';
+import { HistoryTable, Success, Time } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import type { FieldProblem } from '../../../web/forms.tsx';
+import type { IntakePayload } from '../../intake/payload.ts';
+import {
+  ESCALATION_NAMES,
+  KIND_NAMES,
+  OUTCOMES,
+  OUTCOME_STATUSES,
+  STATUS_NAMES,
+  URGENCY_NAMES,
+  ageInWords,
+  claimedByText,
+  isOutcomeCode,
+  itemActions,
+  outcomesFor,
+  waiting,
+  type OutcomeStatus,
+} from '../rules.ts';
+import type { QueueItemDetail } from '../service.ts';
+
+const EVENT_NAMES: Record<string, string> = {
+  received: 'Received',
+  announced: 'Navigators told it is waiting',
+  escalated: 'Escalated',
+  opened: 'Opened',
+  claimed: 'Claimed',
+  released: 'Released back to the queue',
+  contacted: 'Contacted',
+  could_not_reach: 'Could not reach',
+  closed: 'Closed',
+  case_opened: 'Case opened',
+};
+
+function eventText(event: string, detail: Record<string, unknown>): string {
+  const name = EVENT_NAMES[event] ?? event;
+  if (event === 'escalated' && (detail.level === 1 || detail.level === 2))
+    return `${name}: ${ESCALATION_NAMES[detail.level].toLowerCase()}`;
+  if (typeof detail.outcome === 'string' && isOutcomeCode(detail.outcome))
+    return `${name}: ${OUTCOMES[detail.outcome].label.toLowerCase()}`;
+  return name;
+}
+
+const yesNo = (value: boolean | null) => (value === null ? 'Not asked' : value ? 'Yes' : 'No');
+
+const CONTACT_METHOD_NAMES: Record<string, string> = {
+  phone_call: 'Phone call',
+  text_message: 'Text message',
+  email: 'Email',
+  through_referrer: 'Through the person who referred',
+  other: 'Other',
+};
+
+const Field: FC<{ label: string; value: string | null | undefined }> = ({ label, value }) => (
+  <>
+    <dt>{label}</dt>
+    <dd>{value ?? 'Not given'}</dd>
+  </>
+);
+
+const Paragraphs: FC<{ text: string }> = ({ text }) => (
+  <>
+    {text
+      .split(/\n{2,}|\r\n\r\n/)
+      .filter((p) => p.trim())
+      .map((p) => (
+        <p>{p}</p>
+      ))}
+  </>
+);
+
+const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
+  <>
+    <h2>About the young person</h2>
+    <dl>
+      <Field label="Name or initials" value={payload.youth.name} />
+      <Field
+        label="How to contact them"
+        value={payload.youth.contactMethod ? CONTACT_METHOD_NAMES[payload.youth.contactMethod] : null}
+      />
+      <Field label="Contact details" value={payload.youth.contactValue} />
+      <Field label="Safe times to contact" value={payload.youth.safeTimes} />
+      <Field label="Code word" value={payload.youth.codeWord} />
+      <Field label="Language" value={payload.youth.language} />
+      <Field label="Agreed to be contacted by a navigator" value={yesNo(payload.youth.agreedToContact)} />
+    </dl>
+    {payload.referrer ? (
+      <>
+        <h2>Who referred</h2>
+        <dl>
+          <Field label="Name" value={payload.referrer.name} />
+          <Field label="Role" value={payload.referrer.role} />
+          <Field label="Organisation" value={payload.referrer.organization} />
+          <Field label="Phone" value={payload.referrer.phone} />
+          <Field label="Email" value={payload.referrer.email} />
+          <Field label="When to call back" value={payload.referrer.callbackTimes} />
+        </dl>
+      </>
+    ) : null}
+    <h2>What was observed</h2>
+    {payload.observed ? <Paragraphs text={payload.observed} /> : <p>Nothing written.</p>}
+    {payload.screening ? (
+      <>
+        <h2>Screening answers</h2>
+        <p class="hint">
+          Instrument {payload.screening.instrument.id}, version {payload.screening.instrument.version}.
+          Screening informs a person’s judgement; it does not label anyone.
+        </p>
+        <table tabindex={0}>
+          <caption>Answers</caption>
+          <thead>
+            <tr>
+              <th scope="col">Question</th>
+              <th scope="col">Answer</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payload.screening.answers.map((a) => (
+              <tr>
+                <th scope="row">{a.question || a.itemId}</th>
+                <td>{a.answer}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </>
+    ) : null}
+  </>
+);
+
+export interface OutcomeValues {
+  status: string;
+  outcome: string;
+  note: string;
+}
+
+const OutcomeForm: FC<{ item: QueueItemDetail; frame: StaffFrame; values: OutcomeValues }> = ({
+  item,
+  frame,
+  values,
+}) => (
+  <form method="post" action={`/staff/queue/${item.id}/outcome`} aria-labelledby="outcome-h" novalidate>
+    <h3 id="outcome-h">Record contact</h3>
+    <CsrfField token={frame.csrf} />
+    <fieldset id="status">
+      <legend>What happened</legend>
+      {OUTCOME_STATUSES.map((s) => (
+        <label>
+          <input type="radio" name="status" value={s} checked={values.status === s} /> {STATUS_NAMES[s]}
+        </label>
+      ))}
+    </fieldset>
+    <label for="outcome">Outcome</label>
+    <p class="hint" id="outcome-hint">
+      Choose one that goes with what happened.
+    </p>
+    <select id="outcome" name="outcome" aria-describedby="outcome-hint">
+      <option value="">Choose an outcome</option>
+      {OUTCOME_STATUSES.map((s: OutcomeStatus) => (
+        <optgroup label={STATUS_NAMES[s]}>
+          {outcomesFor(s).map((code) => (
+            <option value={code} selected={values.outcome === code}>
+              {OUTCOMES[code].label}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+    <label for="note">Note (optional)</label>
+    <p class="hint" id="note-hint">
+      Kept encrypted and shown only to people who can open this referral. Write only what the next person
+      needs.
+    </p>
+    <textarea id="note" name="note" rows={4} cols={40} maxlength={4000} aria-describedby="note-hint">
+      {values.note}
+    </textarea>
+    <p>
+      <button type="submit">Record</button>
+    </p>
+  </form>
+);
+
+export const EMPTY_OUTCOME: OutcomeValues = { status: '', outcome: '', note: '' };
+
+export const ItemPage: FC<{
+  deps: AppDeps;
+  frame: StaffFrame;
+  actor: Actor;
+  item: QueueItemDetail;
+  errors: FieldProblem[];
+  values: OutcomeValues;
+  done: string | null;
+  now: Date;
+}> = ({ deps, frame, actor, item, errors, values, done, now }) => {
+  const { mayHandle, mine, open, mayRelease, mayOpenCase } = itemActions(actor, item);
+  // A case opened from this item (its history says which), or the way to open one.
+  const caseOpened = item.history.find((h) => h.event === 'case_opened')?.detail.case;
+  return (
+    <StaffLayout frame={frame} title={KIND_NAMES[item.kind]}>
+      <ErrorSummary errors={errors} />
+      <Success message={done} />
+      <p>
+        <a href="/staff/queue">Back to the queue</a>
+      </p>
+      <dl id="summary" tabindex={-1}>
+        <dt>Received</dt>
+        <dd>
+          <Time deps={deps} at={item.createdAt} />
+        </dd>
+        <dt>{item.closedAt ? 'Time to close' : 'Waiting'}</dt>
+        <dd>{waiting(item, now)}</dd>
+        <Field label="Urgency" value={URGENCY_NAMES[item.urgency]} />
+        <Field label="Age" value={ageInWords(item.age, item.ageBand)} />
+        <Field label="County" value={item.countyName ?? 'Not known'} />
+        <Field label="Region" value={item.regionName ?? 'No region: a state administrator routes it'} />
+        <Field label="Status" value={STATUS_NAMES[item.status]} />
+        <Field label="Claimed by" value={claimedByText(item, actor)} />
+        {item.outcome && isOutcomeCode(item.outcome) ? (
+          <Field label="Latest outcome" value={OUTCOMES[item.outcome].label} />
+        ) : null}
+        <Field
+          label="Escalation"
+          value={ESCALATION_NAMES[item.escalationLevel] ?? String(item.escalationLevel)}
+        />
+      </dl>
+      {mayHandle && open ? (
+        <section aria-labelledby="act-h">
+          <h2 id="act-h">What to do</h2>
+          {item.status === 'new' ? (
+            <form method="post" action={`/staff/queue/${item.id}/claim`}>
+              <CsrfField token={frame.csrf} />
+              <p>Claim it so that the region’s other navigators know you are making contact.</p>
+              <button type="submit">Claim this referral</button>
+            </form>
+          ) : null}
+          {mine ? <OutcomeForm item={item} frame={frame} values={values} /> : null}
+          {!mine && item.status !== 'new' ? (
+            <p>{item.claimedBy?.name ?? 'A colleague'} has claimed it. Only they can record contact.</p>
+          ) : null}
+          {mayRelease ? (
+            <form method="post" action={`/staff/queue/${item.id}/release`}>
+              <CsrfField token={frame.csrf} />
+              <p class="hint">
+                {mine
+                  ? 'If you cannot follow it up, give it back to the queue for the region’s navigators.'
+                  : 'Release the claim so that another navigator can take it.'}
+              </p>
+              <button type="submit" class="btn alt">
+                Release back to the queue
+              </button>
+            </form>
+          ) : null}
+        </section>
+      ) : null}
+      {typeof caseOpened === 'string' ? (
+        <p>
+          <a href={`/staff/cases/${caseOpened}`}>Go to the case opened from this referral</a>
+        </p>
+      ) : mayOpenCase ? (
+        <section aria-labelledby="case-h">
+          <h2 id="case-h">Open a case</h2>
+          <p>
+            When the young person wants a navigator’s ongoing support, open a case: what this referral says
+            about them is filled in, and the referral is closed as connected to services.
+          </p>
+          <p>
+            <a class="btn" href={`/staff/cases/new?from=${item.id}`}>
+              Open a case for this young person
+            </a>
+          </p>
+        </section>
+      ) : null}
+      <PayloadView payload={item.payload} />
+      <h2>Notes</h2>
+      {item.notes.length ? (
+        <ul class="plain">
+          {item.notes.map((n) => (
+            <li>
+              <p>
+                <Time deps={deps} at={n.at} />, {n.by}: {STATUS_NAMES[n.status]} ({OUTCOMES[n.outcome].label})
+              </p>
+              <Paragraphs text={n.text} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>No notes yet.</p>
+      )}
+      <HistoryTable
+        deps={deps}
+        caption="History"
+        entries={item.history.map((h) => ({
+          at: h.at,
+          what: eventText(h.event, h.detail),
+          who: h.byUserId === actor.userId ? 'You' : h.by,
+        }))}
+      />
+    </StaffLayout>
+  );
+};

@@ -1,0 +1,219 @@
+/**
+ * The form kit, public and staff alike: labelled fields with a hint and an inline error joined to the
+ * field by `aria-describedby`, the error summary that links to them, and the step from a zod error to
+ * one problem per field in the form's order.
+ *
+ * Every field is named by its `id` (its `name` too), so the summary's `#id` link lands on it. A group
+ * of radio buttons gives its first button the group's name as id for the same reason.
+ */
+import type { Child, FC } from 'hono/jsx';
+import type { z } from 'zod';
+import type { FieldError as FieldProblem } from './page.tsx';
+
+export { ErrorSummary } from './staff-layout.tsx';
+export type { FieldProblem };
+
+/** Text as posted, one value per field. */
+export type FormValues = Record<string, string>;
+
+/** The message for one field, if it has one. */
+export const errorFor = (errors: readonly FieldProblem[], field: string): string | undefined =>
+  errors.find((e) => e.field === field)?.message;
+
+/**
+ * The props a field takes from the form's values and problems, by its id.
+ *
+ * @example
+ * const f = fieldsOf(values, errors);
+ * <TextField {...f('contact')} label="Your phone number" maxlength={200} />
+ */
+export const fieldsOf =
+  (values: FormValues, errors: readonly FieldProblem[]) =>
+  (id: string): { id: string; value: string; error: string | undefined } => ({
+    id,
+    value: values[id] ?? '',
+    error: errorFor(errors, id),
+  });
+
+/** Problems sorted in the order the fields appear on the form (unknown fields first). */
+export function inFormOrder(errors: FieldProblem[], order: readonly string[]): FieldProblem[] {
+  return errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
+}
+
+/** A zod error as one problem per field (the first issue of each), in the form's order. */
+export function fieldProblems(error: z.ZodError, order: readonly string[]): FieldProblem[] {
+  const seen = new Set<string>();
+  const errors: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    if (seen.has(field)) continue;
+    seen.add(field);
+    errors.push({ field, message: issue.message });
+  }
+  return inFormOrder(errors, order);
+}
+
+/** The posted text of the named fields, each cut to `max` characters ('' when absent). */
+export function pickValues(body: FormValues, fields: readonly string[], max = 5000): FormValues {
+  const out: FormValues = {};
+  for (const f of fields) out[f] = (body[f] ?? '').slice(0, max);
+  return out;
+}
+
+/** The ids a field is described by: its hint and its error, when it has them. */
+export const describedBy = (id: string, hint: boolean, error: boolean): string | undefined =>
+  [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+/** An inline error, above the field. */
+export const FieldError: FC<{ id: string; message: string | undefined }> = ({ id, message }) =>
+  message ? (
+    <p class="error" id={`${id}-error`}>
+      {message}
+    </p>
+  ) : null;
+
+export const Hint: FC<{ id: string; hint: string | undefined }> = ({ id, hint }) =>
+  hint ? (
+    <p class="hint" id={`${id}-hint`}>
+      {hint}
+    </p>
+  ) : null;
+
+interface FieldProps {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  error?: string | undefined;
+  required?: boolean;
+}
+
+/** What a control tells assistive technology: the ids of its hint and error, and whether it is in error. */
+const aria = (p: { id: string; hint?: string | undefined; error?: string | undefined }) => ({
+  'aria-describedby': describedBy(p.id, Boolean(p.hint), Boolean(p.error)),
+  'aria-invalid': p.error ? ('true' as const) : undefined,
+});
+
+/** The label, hint and inline error above a control. */
+const Labelled: FC<{ p: FieldProps; children?: Child }> = ({ p, children }) => (
+  <div>
+    <label for={p.id}>{p.label}</label>
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
+    {children}
+  </div>
+);
+
+export const TextField: FC<
+  FieldProps & {
+    type?: 'text' | 'tel' | 'email';
+    inputmode?: 'numeric' | 'tel' | 'email' | 'text';
+    autocomplete?: string;
+    maxlength: number;
+    size?: number;
+  }
+> = (p) => (
+  <Labelled p={p}>
+    <input
+      id={p.id}
+      name={p.id}
+      type={p.type ?? 'text'}
+      value={p.value}
+      maxlength={p.maxlength}
+      size={p.size}
+      inputmode={p.inputmode}
+      autocomplete={p.autocomplete ?? 'off'}
+      {...aria(p)}
+      required={p.required}
+    />
+  </Labelled>
+);
+
+/** A text field as data: everything but its value and error. */
+export type TextFieldSpec = Omit<Parameters<typeof TextField>[0], 'value' | 'error'>;
+
+/** Text fields one after another, each with its value and error from the form. */
+export const TextFields: FC<{
+  fields: readonly TextFieldSpec[];
+  values: FormValues;
+  errors: readonly FieldProblem[];
+}> = ({ fields, values, errors }) => {
+  const f = fieldsOf(values, errors);
+  return (
+    <>
+      {fields.map((spec) => (
+        <TextField {...spec} {...f(spec.id)} />
+      ))}
+    </>
+  );
+};
+
+export const TextArea: FC<FieldProps & { maxlength: number; rows?: number }> = (p) => (
+  <Labelled p={p}>
+    <textarea
+      id={p.id}
+      name={p.id}
+      rows={p.rows ?? 5}
+      cols={28}
+      maxlength={p.maxlength}
+      autocomplete="off"
+      {...aria(p)}
+      required={p.required}
+    >
+      {p.value}
+    </textarea>
+  </Labelled>
+);
+
+export type Option = { value: string; label: string };
+
+/** Radio buttons in a fieldset; the first button carries the field's id, so an error links to it. */
+export const Radios: FC<{
+  id: string;
+  legend: string;
+  hint?: string;
+  options: readonly Option[];
+  value: string;
+  error?: string | undefined;
+  required?: boolean;
+}> = (p) => (
+  <fieldset {...aria(p)}>
+    <legend>{p.legend}</legend>
+    <Hint id={p.id} hint={p.hint} />
+    <FieldError id={p.id} message={p.error} />
+    {p.options.map((o, i) => (
+      <label>
+        <input
+          type="radio"
+          id={i === 0 ? p.id : `${p.id}-${o.value}`}
+          name={p.id}
+          value={o.value}
+          checked={p.value === o.value}
+          required={p.required}
+        />{' '}
+        {o.label}
+      </label>
+    ))}
+  </fieldset>
+);
+
+/** One yes-or-nothing box (it posts `yes` when ticked). */
+export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) => (
+  <label>
+    <input type="checkbox" id={name} name={name} value="yes" checked={checked} /> {label}
+  </label>
+);
+
+/** A drop-down list whose first option is empty and says what to choose. */
+export const Select: FC<FieldProps & { placeholder: string; options: readonly Option[] }> = (p) => (
+  <Labelled p={p}>
+    <select id={p.id} name={p.id} required={p.required} {...aria(p)}>
+      <option value="">{p.placeholder}</option>
+      {p.options.map((o) => (
+        <option value={o.value} selected={p.value === o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  </Labelled>
+);
