@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { POLICY, can, type Action, type Actor, type Role } from '../../platform/access.ts';
+import { ServiceError, type RefusalCode } from '../../platform/errors.ts';
 import { checkNewPassword } from '../../platform/auth/credentials/password.ts';
 import { decryptField, normaliseForIndex, type Keyring } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
@@ -36,20 +37,37 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
-/** A refusal a person can act on; `code` is stable for tests and pages. */
-export class AccountError extends Error {
+/** What an account refusal is about: one of the shared refusal codes, or one a page acts on. */
+export type AccountReason =
+  | RefusalCode
+  /** The new password is too weak or too common (a form error on the password). */
+  | 'weak_password'
+  /** A single-use link is malformed, expired, used, or no longer needed (the page offers a new one). */
+  | 'link_invalid'
+  /** A sensitive action needs a recent sign-in (the page sends the person to sign in again). */
+  | 'reauthentication_required';
+
+const CODE_OF: Record<AccountReason, RefusalCode> = {
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  invalid: 'invalid',
+  conflict: 'conflict',
+  weak_password: 'invalid',
+  link_invalid: 'not_found',
+  reauthentication_required: 'forbidden',
+};
+
+/**
+ * A refusal a person can act on: a ServiceError (so the route helper and the API answer it like any
+ * other), with `reason` stable for tests and pages.
+ */
+export class AccountError extends ServiceError {
   constructor(
-    readonly code:
-      | 'forbidden'
-      | 'not_found'
-      | 'invalid'
-      | 'weak_password'
-      | 'link_invalid'
-      | 'reauthentication_required'
-      | 'conflict',
+    readonly reason: AccountReason,
     message: string,
+    field?: string,
   ) {
-    super(message);
+    super(CODE_OF[reason], message, field ?? (reason === 'weak_password' ? 'password' : undefined));
   }
 }
 

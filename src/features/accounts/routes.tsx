@@ -13,6 +13,7 @@ import { SIGNED_IN, STAFF_ENTRY } from '../../platform/policy.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../platform/auth/credentials/password.ts';
 import {
   AccountError,
+  type AccountReason,
   SIGN_IN_REFUSED,
   type AttemptRefused,
   acceptInvitation,
@@ -214,9 +215,9 @@ function refusedMessage(c: Context, refused: AttemptRefused): string {
   return `Too many attempts. Try again in ${waitInWords(refused.retryAfterSeconds)}. If you cannot wait, ask your administrator to unlock your account.`;
 }
 
-function accountErrors(error: unknown, fieldFor: Partial<Record<AccountError['code'], string>>): Errors {
+function accountErrors(error: unknown, fieldFor: Partial<Record<AccountReason, string>>): Errors {
   if (error instanceof AccountError)
-    return [{ field: fieldFor[error.code] ?? 'password', message: error.message }];
+    return [{ field: fieldFor[error.reason] ?? 'password', message: error.message }];
   throw error;
 }
 
@@ -581,7 +582,7 @@ export const authPages: Feature = (app, deps, policies) => {
         requestOrigin(c),
       );
     } catch (error) {
-      if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
+      if (error instanceof AccountError && error.reason === 'link_invalid') return linkGone(c, deps);
       return setupPage(c, accountErrors(error, { invalid: 'email', weak_password: 'password' }), values, 400);
     }
     return c.redirect('/staff/sign-in', 303);
@@ -616,7 +617,7 @@ export const authPages: Feature = (app, deps, policies) => {
       try {
         await use(c.req.param('token') ?? '', (f.password ?? '').slice(0, 1024), c);
       } catch (error) {
-        if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
+        if (error instanceof AccountError && error.reason === 'link_invalid') return linkGone(c, deps);
         return show(c, accountErrors(error, {}), 400);
       }
       if (purpose === 'password_reset') clearSessionCookie(c, deps);

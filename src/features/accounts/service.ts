@@ -21,6 +21,7 @@ export {
   type AccountsContext,
   type RequestOrigin,
   AccountError,
+  type AccountReason,
   emailIndex,
   type StaffUser,
 } from './context.ts';

@@ -111,7 +111,8 @@ const anyTarget = (): Target => ({});
 
 /** A refusal of a use case (an account's or another), or null for any other error. */
 function refusalOf(error: unknown): { code: string; message: string } | null {
-  return error instanceof AccountError || error instanceof ServiceError ? error : null;
+  if (error instanceof AccountError) return { code: error.reason, message: error.message };
+  return error instanceof ServiceError ? error : null;
 }
 
 /** Where a person signs in again before a sensitive action, and comes back to afterwards. */
