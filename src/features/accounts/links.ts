@@ -20,7 +20,6 @@ import {
   PASSWORD_RESET_TTL_MS,
   type RequestOrigin,
   SETUP_TTL_MS,
-  type StaffUser,
   emailIndex,
   field,
   nowOf,
@@ -164,49 +163,37 @@ export async function linkUsable(
   return openLinkExists(ctx.db, hashSecret(token), purpose, nowOf(ctx));
 }
 
-/** Uses a single-use link to set the person's password (checked against their email and name). */
+/**
+ * Uses a single-use link to set the person's password (checked against their email and name), and
+ * records `action`. A password reset also ends every session of the person.
+ */
 async function setPasswordByLink(
   ctx: AccountsContext,
-  trx: Transaction<DB>,
-  input: {
-    token: string;
-    purpose: 'invitation' | 'password_reset';
-    password: string;
-    hash: string;
-    now: Date;
-  },
-): Promise<StaffUser> {
-  const link = await consumeLink(trx, input.token, input.purpose, input.now);
-  const row = await trx
-    .selectFrom('staff_users')
-    .select(USER_COLUMNS)
-    .where('id', '=', link.user_id as string)
-    .executeTakeFirstOrThrow();
-  const user = await readUser(ctx, row, trx);
-  requirePassword(input.password, { email: user.email, displayName: user.displayName ?? undefined });
-  await trx
-    .updateTable('staff_users')
-    .set({ password_hash: input.hash, updated_at: input.now })
-    .where('id', '=', user.id)
-    .execute();
-  return user;
-}
-
-/** Accepts an invitation: the person chooses their password. Two-factor enrolment follows at sign-in. */
-export async function acceptInvitation(
-  ctx: AccountsContext,
-  token: string,
-  password: string,
+  input: { token: string; purpose: 'invitation' | 'password_reset'; password: string },
+  action: 'staff.invitation_accepted' | 'password_reset.completed',
   origin: RequestOrigin,
 ): Promise<string> {
   const now = nowOf(ctx);
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(input.password);
   return ctx.db.transaction().execute(async (trx) => {
-    const user = await setPasswordByLink(ctx, trx, { token, purpose: 'invitation', password, hash, now });
+    const link = await consumeLink(trx, input.token, input.purpose, now);
+    const row = await trx
+      .selectFrom('staff_users')
+      .select(USER_COLUMNS)
+      .where('id', '=', link.user_id as string)
+      .executeTakeFirstOrThrow();
+    const user = await readUser(ctx, row, trx);
+    requirePassword(input.password, { email: user.email, displayName: user.displayName ?? undefined });
+    await trx
+      .updateTable('staff_users')
+      .set({ password_hash: hash, updated_at: now })
+      .where('id', '=', user.id)
+      .execute();
+    if (input.purpose === 'password_reset') await endAllSessions(trx, user.id, now);
     await recordAudit(trx, {
       actorKind: 'user',
       actorUserId: user.id,
-      action: 'staff.invitation_accepted',
+      action,
       subjectType: 'staff_user',
       subjectId: user.id,
       organizationId: user.organizationId,
@@ -215,6 +202,21 @@ export async function acceptInvitation(
     });
     return user.id;
   });
+}
+
+/** Accepts an invitation: the person chooses their password. Two-factor enrolment follows at sign-in. */
+export function acceptInvitation(
+  ctx: AccountsContext,
+  token: string,
+  password: string,
+  origin: RequestOrigin,
+): Promise<string> {
+  return setPasswordByLink(
+    ctx,
+    { token, purpose: 'invitation', password },
+    'staff.invitation_accepted',
+    origin,
+  );
 }
 
 /** True while no active state administrator exists (the service then offers a set-up link). */
@@ -364,20 +366,10 @@ export async function resetPassword(
   password: string,
   origin: RequestOrigin,
 ): Promise<void> {
-  const now = nowOf(ctx);
-  const hash = await hashPassword(password);
-  await ctx.db.transaction().execute(async (trx) => {
-    const user = await setPasswordByLink(ctx, trx, { token, purpose: 'password_reset', password, hash, now });
-    await endAllSessions(trx, user.id, now);
-    await recordAudit(trx, {
-      actorKind: 'user',
-      actorUserId: user.id,
-      action: 'password_reset.completed',
-      subjectType: 'staff_user',
-      subjectId: user.id,
-      organizationId: user.organizationId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-    });
-  });
+  await setPasswordByLink(
+    ctx,
+    { token, purpose: 'password_reset', password },
+    'password_reset.completed',
+    origin,
+  );
 }

@@ -69,16 +69,13 @@ export async function signInWithPassword(
   const gate = await beginSignInAttempt(ctx.db, { accountKey, address: origin.ip, now });
   if (!gate.allowed) {
     // The same record for every email: whether an account exists is not looked up.
-    await ctx.db.transaction().execute((trx) =>
-      recordAudit(trx, {
-        actorKind: 'anonymous',
-        action: 'sign_in.throttled',
-        ip: origin.ip,
-        userAgent: origin.userAgent,
-        details: { step: 'password', reason: gate.reason },
-      }),
-    );
-    return refusedAttempt(gate);
+    return refuseAttempt(ctx, gate, {
+      actorKind: 'anonymous',
+      action: 'sign_in.throttled',
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      details: { step: 'password', reason: gate.reason },
+    });
   }
   const row = await ctx.db
     .selectFrom('staff_users')
@@ -158,6 +155,16 @@ function refusedAttempt(gate: Exclude<SignInGate, { allowed: true }>): AttemptRe
     : { ok: false, reason: 'throttled', retryAfterSeconds: gate.retryAfterSeconds };
 }
 
+/** Records an attempt the throttle refused, and answers it. */
+async function refuseAttempt(
+  ctx: AccountsContext,
+  gate: Exclude<SignInGate, { allowed: true }>,
+  record: Parameters<typeof recordAudit>[1],
+): Promise<AttemptRefused> {
+  await ctx.db.transaction().execute((trx) => recordAudit(trx, record));
+  return refusedAttempt(gate);
+}
+
 type AuditWho = Pick<
   Parameters<typeof recordAudit>[1],
   'actorKind' | 'actorUserId' | 'subjectType' | 'subjectId' | 'organizationId' | 'ip' | 'userAgent'
@@ -199,20 +206,17 @@ export async function verifySecondFactor(
     now,
   });
   if (!gate.allowed) {
-    await ctx.db.transaction().execute((trx) =>
-      recordAudit(trx, {
-        actorKind: 'user',
-        actorUserId: session.userId,
-        action: 'sign_in.throttled',
-        subjectType: 'staff_user',
-        subjectId: session.userId,
-        organizationId: session.actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
-        details: { step: 'second_factor', reason: gate.reason },
-      }),
-    );
-    return refusedAttempt(gate);
+    return refuseAttempt(ctx, gate, {
+      actorKind: 'user',
+      actorUserId: session.userId,
+      action: 'sign_in.throttled',
+      subjectType: 'staff_user',
+      subjectId: session.userId,
+      organizationId: session.actor.organizationId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      details: { step: 'second_factor', reason: gate.reason },
+    });
   }
   const user = await ctx.db
     .selectFrom('staff_users')
@@ -399,12 +403,11 @@ export async function reauthenticate(
     userAgent: origin.userAgent,
   };
   if (!gate.allowed) {
-    await ctx.db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(trx, { ...who, action: 'reauthentication.throttled', details: { reason: gate.reason } }),
-      );
-    return refusedAttempt(gate);
+    return refuseAttempt(ctx, gate, {
+      ...who,
+      action: 'reauthentication.throttled',
+      details: { reason: gate.reason },
+    });
   }
   const row = await ctx.db
     .selectFrom('staff_users')
