@@ -114,7 +114,7 @@ describe('setting up, inviting and signing in', () => {
         },
         origin,
       ),
-    ).rejects.toMatchObject({ code: 'weak_password' });
+    ).rejects.toMatchObject({ code: 'invalid', reason: 'weak_password' });
     const userId = await completeSetup(
       ctx,
       tokenOf(link ?? ''),
@@ -134,7 +134,7 @@ describe('setting up, inviting and signing in', () => {
         { organizationName: 'Other', email: 'x@example.org', displayName: 'X', password: PASSWORD },
         origin,
       ),
-    ).rejects.toMatchObject({ code: 'link_invalid' });
+    ).rejects.toMatchObject({ code: 'not_found', reason: 'link_invalid' });
     expect(await needsSetup(t.db)).toBe(false);
     expect(await createSetupLink(ctx)).toBeNull();
   });
@@ -217,7 +217,8 @@ describe('setting up, inviting and signing in', () => {
     );
     await acceptInvitation(ctx, tokenOf(link), PASSWORD, origin);
     await expect(acceptInvitation(ctx, tokenOf(link), PASSWORD, origin)).rejects.toMatchObject({
-      code: 'link_invalid',
+      code: 'not_found',
+      reason: 'link_invalid',
     });
     const outbox = await t.db.selectFrom('email_outbox').select(['template', 'subject']).execute();
     expect(outbox.map((r) => r.template)).toContain('invitation');
@@ -353,7 +354,7 @@ describe('setting up, inviting and signing in', () => {
     const adminSession = await session(admin.token);
     await expect(
       changeRole(ctx, adminSession, navId, { role: 'professional', regions: [] }, origin),
-    ).rejects.toMatchObject({ code: 'reauthentication_required' });
+    ).rejects.toMatchObject({ code: 'forbidden', reason: 'reauthentication_required' });
     advance(30_000);
     expect(
       await reauthenticate(
@@ -404,7 +405,8 @@ describe('setting up, inviting and signing in', () => {
       reason: 'invalid',
     });
     await expect(resetPassword(ctx, 'nwdl_' + 'x'.repeat(43), PASSWORD, origin)).rejects.toMatchObject({
-      code: 'link_invalid',
+      code: 'not_found',
+      reason: 'link_invalid',
     });
   });
 
