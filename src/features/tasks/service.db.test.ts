@@ -236,7 +236,7 @@ describe('creating tasks', () => {
     const view = await caseTasks(ctx, nav.actor, pathwayCase, ORIGIN);
     expect(view.tasks.map((task) => task.title)).toEqual([
       'Meet the youth within 24 hours of being found',
-      'Follow up in writing within 72 hours',
+      'Follow up in writing within 72 hours of your oral report',
     ]);
     const again = await createTasksFromPathway(
       ctx,
