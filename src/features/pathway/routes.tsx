@@ -6,13 +6,12 @@ import type { Feature } from '../../app-types.ts';
 import { frameFor } from '../../app-types.ts';
 import { renderPage } from '../../web/http.ts';
 import { PUBLIC } from '../../platform/policy.ts';
+import { router } from '../../web/route.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { summarise } from './describe.ts';
 
 export const pathwayPages: Feature = (app, deps, policies) => {
-  policies.declare('GET', '/rules', PUBLIC);
-
-  app.get('/rules', (c) => {
+  router(app, deps, policies).open('get', '/rules', PUBLIC, (c) => {
     const ruleset = deps.rules.pathway;
     const summaries = ruleset.rules.map(summarise);
     return renderPage(
