@@ -9,7 +9,7 @@ import { directoryApi } from './features/directory/api.ts';
 import { directoryPages } from './features/directory/routes.tsx';
 import { helpApi } from './features/help/api.ts';
 import { pathwayApi } from './features/pathway/api.ts';
-import { pathwayPages } from './features/pathway/pages.tsx';
+import { pathwayPages } from './features/pathway/routes.tsx';
 import { retentionPages } from './features/retention/routes.tsx';
 import { helpPages } from './features/help/routes.tsx';
 import { learnPages } from './features/learn/routes.tsx';
