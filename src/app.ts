@@ -130,8 +130,9 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     feature(app, deps, policies);
   }
 
-  policies.declare('GET', '/api/openapi.json', PUBLIC);
-  app.doc31('/api/openapi.json', {
+  const openApiPath = '/api/openapi.json';
+  policies.declare('GET', openApiPath, PUBLIC);
+  app.doc31(openApiPath, {
     openapi: '3.1.0',
     info: {
       title: 'No Wrong Door API',
