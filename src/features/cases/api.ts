@@ -14,7 +14,7 @@ import { badRequest, jsonBodyLimit, problem, problemResponse, readJsonBody } fro
 import { callerOf, idParam, isoOrNull, jsonAnswer, jsonBody, refusalProblem } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { CaseError } from './core.ts';
+import { CaseError, caseContext } from './core.ts';
 import { DEFAULT_CASE_RETENTION_DAYS } from './rules.ts';
 import {
   CaseInputError,
@@ -85,10 +85,7 @@ export function caseJson(d: CaseDetail): z.infer<typeof CaseSchema> {
 }
 
 export const caseServiceContext = (deps: AppDeps): CaseServiceContext => ({
-  db: deps.db,
-  keyring: deps.keyring,
-  calendar: deps.rules.calendar,
-  vocabularies: deps.rules.vocabularies,
+  ...caseContext(deps),
   retentionDays: deps.config.caseRetentionDays ?? DEFAULT_CASE_RETENTION_DAYS,
 });
 

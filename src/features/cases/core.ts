@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Transaction } from 'kysely';
+import type { AppDeps } from '../../app-types.ts';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import {
@@ -169,6 +170,16 @@ export interface CaseContext {
   vocabularies: Vocabularies;
   /** The clock: tests pass a fixed one. */
   now?: () => Date;
+}
+
+/** The case context of the app: its database, keyring, business calendar and answer lists. */
+export function caseContext(deps: AppDeps): CaseContext {
+  return {
+    db: deps.db,
+    keyring: deps.keyring,
+    calendar: deps.rules.calendar,
+    vocabularies: deps.rules.vocabularies,
+  };
 }
 
 /** Where a request came from, for the audit log. */

@@ -17,7 +17,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { AppDeps } from '../../app-types.ts';
 import type { DB } from '../../db/types.ts';
 import { authorize, type Actor } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
@@ -59,20 +58,11 @@ export {
 } from './rules.ts';
 export { checkConsent, type CheckedConsent, type ConsentInput } from './schema.ts';
 export type { ConsentRow } from './queries.ts';
+export { caseContext } from '../cases/core.ts';
 
 export const CONSENT_NOT_FOUND = 'There is no such consent, or its case is not in your regions.';
 const MAY_NOT_SEE = { message: 'You do not have permission to see cases.' };
 const MAY_NOT_CHANGE = { message: 'You do not have permission to change cases.' };
-
-/** The case services' context from the app's dependencies. */
-export function caseContext(deps: AppDeps): CaseContext {
-  return {
-    db: deps.db,
-    keyring: deps.keyring,
-    calendar: deps.rules.calendar,
-    vocabularies: deps.rules.vocabularies,
-  };
-}
 
 /** Today's date in the jurisdiction (Minnesota time), for consent checks. */
 export const localToday = (ctx: Pick<CaseContext, 'calendar' | 'now'>): string =>
