@@ -19,13 +19,4 @@ export async function caseEventNames(db: Database, caseId: string, only?: string
   return (await q.orderBy('id').execute()).map((e) => e.event);
 }
 
-/** The actions audited on a record (`subject_id`), oldest first. */
-export async function auditActions(db: Database, subjectId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('audit_events')
-    .select('action')
-    .where('subject_id', '=', subjectId)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => r.action);
-}
+export { auditActions } from './staff.ts';
