@@ -29,7 +29,7 @@ import {
   verifySecondFactor,
   type SignedInSession,
 } from './service.ts';
-import { Notifications } from '../queue/routes.tsx';
+import { Notifications } from '../queue/index.ts';
 import { listNotifications } from '../notifications/service.ts';
 import { staffFrame } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';

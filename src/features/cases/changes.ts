@@ -9,7 +9,7 @@ import type { DB } from '../../db/types.ts';
 import { authorize, type Actor } from '../../platform/access.ts';
 
 import { ageBandOf } from '../intake/service.ts';
-import type { AgeBand } from '../intake/tables.ts';
+import type { AgeBand } from '../intake/index.ts';
 import { addNotification } from '../notifications/service.ts';
 import { staffNames } from '../queue/service.ts';
 import type { findCase } from './core.ts';

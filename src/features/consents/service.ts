@@ -33,9 +33,9 @@ import {
   type CaseContext,
   type CaseListHeading,
   type RequestOrigin,
-} from '../cases/core.ts';
-import type { ConsentCategory } from '../cases/tables.ts';
-import { labelOf } from '../cases/vocabularies.ts';
+} from '../cases/index.ts';
+import type { ConsentCategory } from '../cases/index.ts';
+import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
 import { consentCovers, consentState, type ConsentState } from './rules.ts';
 import { UUID, checkConsent, type ConsentInput } from './schema.ts';
@@ -58,7 +58,7 @@ export {
 } from './rules.ts';
 export { checkConsent, type CheckedConsent, type ConsentInput } from './schema.ts';
 export type { ConsentRow } from './queries.ts';
-export { caseContext } from '../cases/core.ts';
+export { caseContext } from '../cases/index.ts';
 
 export const CONSENT_NOT_FOUND = 'There is no such consent, or its case is not in your regions.';
 const MAY_NOT_SEE = { message: 'You do not have permission to see cases.' };

@@ -20,3 +20,7 @@ export {
 export { lookupNavigator, type Lookup } from './lookup.ts';
 export { NavigatorLookupSchema } from './schema.ts';
 export { NavigatorResult, StatewideCard } from './views.tsx';
+export * from './rules.ts';
+export * from './schema.ts';
+export * from './lookup.ts';
+export * from './views.tsx';

@@ -17,8 +17,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
-import { todayIn, type Geography } from '../help/rules.ts';
-import type { ScreeningHandoff } from '../pathway/types.ts';
+import { todayIn, type Geography } from '../help/index.ts';
+import type { ScreeningHandoff } from '../pathway/index.ts';
 import { sealPayload, type IntakePayload } from './payload.ts';
 import * as q from './queries.ts';
 import {

@@ -7,7 +7,7 @@ import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { router } from '../../web/route.ts';
 import { jsonBodyLimit, problem, readJsonBody } from '../../platform/problem.ts';
-import { NavigatorLookupSchema } from '../help/schema.ts';
+import { NavigatorLookupSchema } from '../help/index.ts';
 import { problemResponse } from '../../platform/problem.ts';
 import { pathwayInputSchema } from './engine.ts';
 import { answerPathway, parsePathwayInput } from './index.ts';

@@ -10,7 +10,7 @@ import { problemResponse } from '../../platform/problem.ts';
 import { callerOf } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { IntakePayloadSchema } from '../intake/payload.ts';
+import { IntakePayloadSchema } from '../intake/index.ts';
 import { OUTCOMES, type OutcomeCode } from './rules.ts';
 import { ListQuery } from './schema.ts';
 import { listQueue, openItem, type QueueItemSummary } from './service.ts';

@@ -29,7 +29,7 @@ import {
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { caseContext } from '../consents/service.ts';
-import type { ReferralStatus } from '../cases/tables.ts';
+import type { ReferralStatus } from '../cases/index.ts';
 import {
   CaseReferralSchema,
   ChangedSchema,

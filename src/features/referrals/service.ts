@@ -39,9 +39,9 @@ import {
   type CaseContext,
   type CaseListHeading,
   type RequestOrigin,
-} from '../cases/core.ts';
-import type { ConsentCategory, ReferralStatus, ReferralsTable } from '../cases/tables.ts';
-import { labelOf } from '../cases/vocabularies.ts';
+} from '../cases/index.ts';
+import type { ConsentCategory, ReferralStatus, ReferralsTable } from '../cases/index.ts';
+import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
 import {
   DEFAULT_REFERRAL_TIMING,

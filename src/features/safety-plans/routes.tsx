@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
-import type { Line } from '../help/rules.ts';
+import type { Line } from '../help/index.ts';
 import { renderPage } from '../../web/http.ts';
 import {
   cannotDoPage,
@@ -26,7 +26,7 @@ import {
 } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { caseNotFound } from '../cases/views/layout.tsx';
+import { caseNotFound } from '../cases/index.ts';
 import { coordinationContext } from '../tasks/service.ts';
 import { pageError, parseVersion, planOf, type PlanForm } from './rules.ts';
 import { SAFETY_PLAN_LIMITS } from './schema.ts';

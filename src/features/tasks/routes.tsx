@@ -29,7 +29,7 @@ import {
 } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { caseNotFound } from '../cases/views/layout.tsx';
+import { caseNotFound } from '../cases/index.ts';
 import {
   assignableGroups,
   caseTasks,

@@ -25,7 +25,7 @@ import {
 } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { caseNotFound } from '../cases/views/layout.tsx';
+import { caseNotFound } from '../cases/index.ts';
 import { coordinationContext } from '../tasks/service.ts';
 import {
   cancelTransfer,

@@ -8,7 +8,7 @@ import type { Actor } from '../../../platform/access.ts';
 import { HistoryTable, Success, Time } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
-import type { IntakePayload } from '../../intake/payload.ts';
+import type { IntakePayload } from '../../intake/index.ts';
 import {
   ESCALATION_NAMES,
   KIND_NAMES,

@@ -8,8 +8,8 @@ import type { Actor } from '../../../platform/access.ts';
 import { Choice, Success } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
-import type { Urgency } from '../../intake/tables.ts';
-import { Notifications } from '../../notifications/views.tsx';
+import type { Urgency } from '../../intake/index.ts';
+import { Notifications } from '../../notifications/index.ts';
 import type { StaffNotification } from '../../notifications/service.ts';
 import {
   ESCALATION_NAMES,
