@@ -1,6 +1,7 @@
 /**
  * `/rules`: every rule of the pathway in plain words, with its legal basis and dates, from the same data
- * the engine evaluates (and `docs/rules.md` is generated from).
+ * the engine evaluates (and `docs/rules.md` is generated from). The public page shows no rule codes,
+ * sources or reviewers' notes: those are in docs/rules.md and the pack.
  */
 import type { Feature } from '../../app-types.ts';
 import { frameFor } from '../../app-types.ts';
@@ -27,9 +28,10 @@ export const pathwayPages: Feature = (app, deps, policies) => {
           An unknown age is treated as under 18 for every duty.
         </p>
         <p class="hint">
-          Rules version {ruleset.version}, written from {ruleset.source}.{' '}
-          {ruleset.verified ? 'Checked by a legal reviewer.' : 'Not yet checked by a legal reviewer.'}{' '}
-          {ruleset.note ?? ''}
+          {ruleset.verified
+            ? 'A legal reviewer has checked these rules.'
+            : 'A legal reviewer has not yet checked these rules.'}{' '}
+          They help you find your next step; they are not legal advice.
         </p>
         <nav aria-label="Rules on this page">
           <ul>
@@ -46,10 +48,6 @@ export const pathwayPages: Feature = (app, deps, policies) => {
             <h2 id={`rule-${i + 1}-title`}>{s.title}</h2>
             <p>{s.explanation}</p>
             <dl>
-              <dt>Code</dt>
-              <dd>
-                <code>{s.code}</code>
-              </dd>
               <dt>Applies when</dt>
               <dd>{s.when}</dd>
               <dt>Required</dt>
@@ -64,9 +62,7 @@ export const pathwayPages: Feature = (app, deps, policies) => {
               <dd>
                 <ul>
                   {s.basis.map((b) => (
-                    <li>
-                      {b.citation} <span class="hint">({b.source})</span>
-                    </li>
+                    <li>{b.citation}</li>
                   ))}
                 </ul>
               </dd>
@@ -79,12 +75,6 @@ export const pathwayPages: Feature = (app, deps, policies) => {
                   </dd>
                 </>
               ))}
-              {s.note ? (
-                <>
-                  <dt>Note</dt>
-                  <dd>{s.note}</dd>
-                </>
-              ) : null}
             </dl>
           </section>
         ))}
