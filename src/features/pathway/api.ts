@@ -6,7 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { jsonBodyLimit, problem, readJsonBody } from '../../platform/problem.ts';
-import { NavigatorLookupSchema } from '../help/schema.ts';
+import { NavigatorLookupSchema } from '../help/index.ts';
 import { problemResponse } from '../../platform/problem.ts';
 import { pathwayInputSchema } from './engine.ts';
 import { answerPathway, parsePathwayInput } from './index.ts';

@@ -14,9 +14,16 @@ import { renderPage } from '../../web/http.ts';
 import { PUBLIC, type PolicyRegistry } from '../../platform/policy.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import type { App } from '../../app-types.ts';
-import { todayIn } from '../help/rules.ts';
-import { answerPathway, deadlineOf, parsePathwayInput, UNKNOWN_AGE_NOTE } from '../pathway/index.ts';
-import { ScreeningHandoffSchema, type PathwayAction, type ScreeningHandoff } from '../pathway/types.ts';
+import { todayIn } from '../help/index.ts';
+import {
+  answerPathway,
+  deadlineOf,
+  parsePathwayInput,
+  ScreeningHandoffSchema,
+  UNKNOWN_AGE_NOTE,
+  type PathwayAction,
+  type ScreeningHandoff,
+} from '../pathway/index.ts';
 import { ErrorSummary } from '../../web/staff-layout.tsx';
 import {
   answerFields,

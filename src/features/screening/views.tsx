@@ -9,9 +9,8 @@
  */
 import type { FC } from 'hono/jsx';
 import { CallLink } from '../../web/public-layout.tsx';
-import type { CountyInfo, Line } from '../help/rules.ts';
-import { NavigatorResult, StatewideCard } from '../help/views.tsx';
-import type { Classification, Contact, Indication, PathwayAnswer } from '../pathway/types.ts';
+import { NavigatorResult, StatewideCard, type CountyInfo, type Line } from '../help/index.ts';
+import type { Classification, Contact, Indication, PathwayAnswer } from '../pathway/index.ts';
 import {
   ANSWER_FIELD,
   YES_NO_LABELS,
