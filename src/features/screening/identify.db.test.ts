@@ -18,7 +18,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const KEY = 'safe-harbor-indicators:2026.11.1';
+const KEY = 'safe-harbor-indicators:2026.12.1';
 
 const unescape = (s: string) =>
   s
@@ -272,7 +272,7 @@ describe('the result', () => {
     const [[name, value]] = hiddenFields(html, '/identify/refer') as [[string, string]];
     expect(name).toBe('screening');
     const handoff = ScreeningHandoffSchema.parse(JSON.parse(value));
-    expect(handoff.instrument).toEqual({ id: 'safe-harbor-indicators', version: '2026.11.1' });
+    expect(handoff.instrument).toEqual({ id: 'safe-harbor-indicators', version: '2026.12.1' });
     expect(handoff.answers).toContainEqual({
       itemId: 'county',
       question: 'Where is the young person: which county, or which ZIP code?',
