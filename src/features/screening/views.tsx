@@ -31,7 +31,7 @@ export const IDENTIFY_CSS =
   '.q{margin:1rem 0}.nav{margin:1.25rem 0}.due{font-weight:600}dt{font-weight:600}dd{margin:0 0 .5rem}' +
   '.acts{list-style:none;padding:0}[hidden]{display:none!important}' +
   'details.fold{margin:1rem 0;border-top:1px solid var(--line,#ccc);padding-top:.5rem}' +
-  'details.fold>summary{cursor:pointer;min-height:44px;display:flex;align-items:center}' +
+  'details.fold>summary{cursor:pointer;padding:.6rem 0}' +
   'details.fold>summary h2{display:inline;margin:0;font-size:1.2rem}' +
   '@media print{form,.lines,.noprint{display:none}.card{break-inside:avoid}a{color:inherit}}';
 
