@@ -53,7 +53,9 @@ export const PageHead: FC<{
   title: string;
   description?: string | undefined;
   noindex?: boolean;
-}> = ({ nonce, title, description, noindex }) => (
+  /** Styles of this page only, after the site's. */
+  css?: string | undefined;
+}> = ({ nonce, title, description, noindex, css }) => (
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -62,7 +64,7 @@ export const PageHead: FC<{
     <title>{title}</title>
     {description ? <meta name="description" content={description} /> : null}
     <link rel="icon" href="data:," />
-    <style nonce={nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
+    <style nonce={nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS + (css ?? '') }} />
   </head>
 );
 
@@ -72,9 +74,15 @@ export const Layout: FC<{
   description?: string;
   children?: Child;
   urgent?: boolean;
-}> = ({ frame, title, description, children, urgent = true }) => (
+  css?: string;
+}> = ({ frame, title, description, children, urgent = true, css }) => (
   <html lang="en">
-    <PageHead nonce={frame.nonce} title={`${title} | No Wrong Door Minnesota`} description={description} />
+    <PageHead
+      nonce={frame.nonce}
+      title={`${title} | No Wrong Door Minnesota`}
+      description={description}
+      css={css}
+    />
     <body>
       <a class="skip" href="#main">
         Skip to main content

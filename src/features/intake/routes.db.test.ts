@@ -190,6 +190,18 @@ describe('GET pages', () => {
 });
 
 describe('/help/contact-me', () => {
+  it('tells a young person under 18, before the send button, that a navigator may have to tell child protection', async () => {
+    const html = await (await t.app.request('/help/contact-me')).text();
+    const form = html.slice(html.indexOf('action="/help/contact-me"'), html.indexOf('</form>'));
+    const note = form.indexOf('If you are under 18');
+    expect(note).toBeGreaterThan(0);
+    expect(note).toBeLessThan(form.indexOf('Send to a navigator'));
+    const text = form.slice(note).replace(/<[^>]+>/g, '');
+    expect(text).toContain('they may have to tell child protection');
+    expect(text).toContain('a victim, not a criminal');
+    expect(form.slice(note)).toContain('<a href="/learn/your-rights">Read about your rights</a>');
+  });
+
   it('sends a request: the item is routed and encrypted, and the page says what happens next', async () => {
     const before = await counts();
     const res = await post('/help/contact-me', {
