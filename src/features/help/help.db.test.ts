@@ -164,4 +164,39 @@ describe('help pages', () => {
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain('<><');
   });
+
+  it('navigator page: finds the big cities by name in any common spelling', async () => {
+    for (const [q, county] of [
+      ['Brooklyn Park', 'Hennepin'],
+      ['bloomington', 'Hennepin'],
+      ['Plymouth, MN', 'Hennepin'],
+      ['Eagan', 'Dakota'],
+      ['Woodbury', 'Washington'],
+      ['EDINA', 'Hennepin'],
+      ['St Paul', 'Ramsey'],
+      ['Saint  Paul', 'Ramsey'],
+      ['Afton Township', 'Washington'],
+    ] as const) {
+      const res = await t.app.request(`/navigator?q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(await res.text(), q).toContain(`<h1>Your navigator: ${county} County</h1>`);
+    }
+  });
+
+  it('navigator page: a place in several counties asks which, listing each as a link', async () => {
+    const res = await t.app.request('/navigator?q=Hastings');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<h1>Which county?</h1>');
+    expect(html).toContain('Hastings is in more than one county');
+    expect(html).toContain('href="/navigator?county=27037">Dakota County');
+    expect(html).toContain('href="/navigator?county=27163">Washington County');
+    // "Ramsey" is a county and a city in Anoka County: both offered, the city named.
+    const ramsey = await (await t.app.request('/navigator?q=Ramsey')).text();
+    expect(ramsey).toContain('href="/navigator?county=27123">Ramsey County');
+    expect(ramsey).toMatch(/href="\/navigator\?county=27003">Anoka County<span class="sub">Ramsey<\/span>/);
+    // The full help box is not repeated on the answer: the emergency line stays.
+    expect(html).not.toContain('Need help now?');
+    expect(html).toContain('href="tel:911"');
+  });
 });
