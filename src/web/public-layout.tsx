@@ -13,12 +13,24 @@ export interface PageFrame {
   statewide: Line;
 }
 
+/** A phone number that never breaks across lines ("1-800-THE-LOST (1-800-843-5678)" may, between its two forms). */
+export const Tel: FC<{ display: string }> = ({ display }) => (
+  <>
+    {display.split(' ').map((part, i) => (
+      <>
+        {i > 0 ? ' ' : null}
+        <span class="tel">{part}</span>
+      </>
+    ))}
+  </>
+);
+
 /** Call and text as buttons big enough for a thumb (44 px at least); a number never breaks. */
 export const CallLink: FC<{ line: Line }> = ({ line }) => (
   <>
     {line.call ? (
       <a class="btn call" href={`tel:${line.call.dial}`}>
-        Call {line.call.display}
+        Call <Tel display={line.call.display} />
       </a>
     ) : null}
     {line.text ? (
@@ -28,7 +40,7 @@ export const CallLink: FC<{ line: Line }> = ({ line }) => (
           class="btn call alt"
           href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}
         >
-          Text {line.text.display}
+          Text <Tel display={line.text.display} />
         </a>
       </>
     ) : null}

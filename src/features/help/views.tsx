@@ -2,7 +2,7 @@
  * The help finder's page parts: the lines to call, the place search, and a navigator answer.
  */
 import type { Child, FC } from 'hono/jsx';
-import { CallLink } from '../../web/public-layout.tsx';
+import { CallLink, Tel } from '../../web/public-layout.tsx';
 import type { Lookup } from './lookup.ts';
 import type { CountyInfo, Line, NavigatorAnswer, OrganizationInfo } from './rules.ts';
 
@@ -94,7 +94,7 @@ const OrgContacts: FC<{ org: OrganizationInfo }> = ({ org }) => (
       <p class="calls">
         {org.phones.map((p) => (
           <a class="btn call" href={`tel:${p.dial}`}>
-            Call {p.display}
+            Call <Tel display={p.display} />
             {p.description ? ` (${p.description})` : null}
           </a>
         ))}
