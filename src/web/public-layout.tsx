@@ -59,7 +59,8 @@ export const UrgentLines: FC<{ emergency: Line; statewide: Line; only?: 'emergen
   only === 'emergency' ? (
     <aside class="lines short" aria-label="In danger right now">
       <p>
-        <strong>In danger right now?</strong> <CallLink line={emergency} />
+        <strong>In danger right now?</strong>
+        <CallLink line={emergency} />
       </p>
     </aside>
   ) : (
@@ -67,10 +68,14 @@ export const UrgentLines: FC<{ emergency: Line; statewide: Line; only?: 'emergen
       <h2 id="urgent-h">Need help now?</h2>
       <ul>
         <li>
-          <strong>In danger right now:</strong> <CallLink line={emergency} />
+          <strong>In danger right now:</strong>
+          <CallLink line={emergency} />
         </li>
         <li>
-          <strong>{statewide.name}</strong>, free, any time: <CallLink line={statewide} />
+          <span>
+            <strong>{statewide.name}</strong>, free, any time:
+          </span>
+          <CallLink line={statewide} />
         </li>
       </ul>
     </aside>

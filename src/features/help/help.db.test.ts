@@ -147,7 +147,7 @@ describe('help pages', () => {
 
   it('navigator page: a ZIP code in several counties asks which one', async () => {
     const html = await (await t.app.request('/navigator?q=55009')).text();
-    expect(html).toContain('Which county are you in?');
+    expect(html).toContain('Choose your county');
     expect((html.match(/href="\/navigator\?county=27\d{3}"/g) ?? []).length).toBeGreaterThan(1);
   });
 

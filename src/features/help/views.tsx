@@ -14,17 +14,16 @@ export const LinesList: FC<{ lines: Line[]; headingId?: string }> = ({ lines, he
         <li class="card">
           <h3>{line.name}</h3>
           <p>{line.description}</p>
-          <p>
+          <p class="calls">
             <CallLink line={line} />
-            {line.url ? (
-              <>
-                {' · '}
-                <a href={line.url} rel="noreferrer">
-                  Website
-                </a>
-              </>
-            ) : null}
           </p>
+          {line.url ? (
+            <p>
+              <a href={line.url} rel="noreferrer">
+                {line.name} website
+              </a>
+            </p>
+          ) : null}
           {line.hours ? <p class="hint">{line.hours}</p> : null}
         </li>
       ))}
@@ -233,8 +232,8 @@ export const WhichCounty: FC<{
   notes?: Record<string, string> | undefined;
 }> = ({ lookup, place, notes }) => (
   <section aria-labelledby="which-h">
-    <h2 id="which-h">Which county are you in?</h2>
-    <p>{place} is in more than one county. Choose yours:</p>
+    <h2 id="which-h">Choose your county</h2>
+    <p>{place} is in more than one county. Which one are you in?</p>
     <ul class="ways">
       {lookup.results.map((r) => (
         <li>
@@ -246,7 +245,8 @@ export const WhichCounty: FC<{
       ))}
     </ul>
     <p>
-      Not sure? Type your ZIP code above, or call {lookup.results[0]?.statewide.name ?? 'the statewide line'}:
+      Not sure? <a href="/navigator">Search by your ZIP code</a>, or call{' '}
+      {lookup.results[0]?.statewide.name ?? 'the statewide line'}:
     </p>
     {lookup.results[0] ? <StatewideCard line={lookup.results[0].statewide} /> : null}
   </section>
