@@ -18,6 +18,8 @@ export {
   type NavigatorAnswer,
 } from './rules.ts';
 export { lookupNavigator, type Lookup } from './lookup.ts';
+export { placeIndexFor } from './service.ts';
+export type { PlaceIndex } from './places.ts';
 export { NavigatorLookupSchema } from './schema.ts';
 export { NavigatorResult, StatewideCard } from './views.tsx';
 export * from './rules.ts';
