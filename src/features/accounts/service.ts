@@ -66,3 +66,4 @@ export {
 } from './sessions.ts';
 export { createApiToken, actorFromBearer, revokeApiToken } from './tokens.ts';
 export { endAllSessions, existingRegions, revokeAllTokens } from './queries.ts';
+export { sameSecret } from './secrets.ts';

@@ -1,2 +1,0 @@
-/** What other features may use of accounts. */
-export * from './secrets.ts';
