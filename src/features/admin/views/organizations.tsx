@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES, type Actor } from '../../../platform/access.ts';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { ColumnHeads } from '../../../web/table.tsx';
 import type { OrganizationRow } from '../queries.ts';
 
 export const OrganizationsView: FC<{
@@ -18,15 +19,7 @@ export const OrganizationsView: FC<{
     <Success message={done} />
     <table id="organizations" tabindex={0}>
       <caption>Member organisations</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Type</th>
-          <th scope="col">People</th>
-          <th scope="col">Status</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
+      <ColumnHeads columns={['Name', 'Type', 'People', 'Status', 'Change']} />
       <tbody>
         {organizations.map((o) => (
           <tr>

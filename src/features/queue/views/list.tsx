@@ -7,6 +7,7 @@ import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
 import { Choice, Success } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { ColumnHeads } from '../../../web/table.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
 import type { Urgency } from '../../intake/index.ts';
 import { Notifications } from '../../notifications/index.ts';
@@ -31,6 +32,8 @@ export interface ListValues {
   urgency: string;
 }
 
+const COLUMNS = ['Waiting', 'Urgency', 'Age', 'County', 'Region', 'Kind', 'Status', 'Claimed by'];
+
 const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = ({ items, actor, now }) => (
   <table id="queue" tabindex={0}>
     <caption>
@@ -38,18 +41,7 @@ const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = (
         ? 'No referrals match'
         : `${items.length} ${items.length === 1 ? 'referral' : 'referrals'}, most urgent and longest waiting first`}
     </caption>
-    <thead>
-      <tr>
-        <th scope="col">Waiting</th>
-        <th scope="col">Urgency</th>
-        <th scope="col">Age</th>
-        <th scope="col">County</th>
-        <th scope="col">Region</th>
-        <th scope="col">Kind</th>
-        <th scope="col">Status</th>
-        <th scope="col">Claimed by</th>
-      </tr>
-    </thead>
+    <ColumnHeads columns={COLUMNS} />
     <tbody>
       {items.map((item) => (
         <tr>
