@@ -32,6 +32,11 @@ export interface ListValues {
   urgency: string;
 }
 
+const URGENCY_OPTIONS = (Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => ({
+  value: u,
+  label: URGENCY_NAMES[u],
+}));
+
 const COLUMNS = ['Waiting', 'Urgency', 'Age', 'County', 'Region', 'Kind', 'Status', 'Claimed by'];
 
 const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = ({ items, actor, now }) => (
@@ -133,10 +138,7 @@ export const QueueListPage: FC<{
             id="urgency"
             label="Urgency"
             placeholder="Any urgency"
-            options={(Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => ({
-              value: u,
-              label: URGENCY_NAMES[u],
-            }))}
+            options={URGENCY_OPTIONS}
             selected={values.urgency}
           />
         </div>
