@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, type TestStaff } from '../../../test/staff.ts';
-import { decryptField } from '../../platform/crypto/index.ts';
+import { addStaff, emailBodies, type TestStaff } from '../../../test/staff.ts';
 import {
   DEFAULT_ESCALATION,
   escalateDue,
@@ -239,19 +238,7 @@ describe('escalateDue', () => {
   it('emails a fixed sentence and a link, never the young person’s details', async () => {
     const id = await addItem(t.deps, { createdAt: mn('2025-07-01', 10) });
     await escalateDue(t.deps.db, deps, mn('2025-07-01', 10, 1));
-    const emails = await t.deps.db
-      .selectFrom('email_outbox')
-      .select(['id', 'subject', 'body_text'])
-      .execute();
-    const bodies = await Promise.all(
-      emails.map((e) =>
-        decryptField(
-          t.deps.keyring,
-          { table: 'email_outbox', recordId: e.id, field: 'body_text' },
-          e.body_text!,
-        ),
-      ),
-    );
+    const bodies = await emailBodies(t.deps);
     const about = bodies.filter((b) => b.includes(`/staff/queue/${id}`));
     expect(about).toHaveLength(2);
     for (const body of about) {

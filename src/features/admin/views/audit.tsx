@@ -1,9 +1,8 @@
 /** The audit log page: filters, the events (newest first), the CSV download and the pager. */
 import type { FC } from 'hono/jsx';
 import { WITHHELD, type AuditEvent } from '../../../platform/audit/audit.ts';
-import type { FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, type FieldError } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { ColumnHeads } from '../../../web/table.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -154,7 +153,7 @@ export const AuditView: FC<{
           ? 'No events match'
           : `${result.events.length} ${result.events.length === 1 ? 'event' : 'events'}${before ? ' (older page)' : ''}`}
       </caption>
-      <ColumnHeads columns={['Time', 'Done by', 'Action', 'Record', 'From where', 'Reason', 'Details']} />
+      <ColumnHeads names={['Time', 'Done by', 'Action', 'Record', 'From where', 'Reason', 'Details']} />
       <tbody>
         {result.events.map((e) => (
           // Without statewide access, the ids of young people's records are withheld.

@@ -1,9 +1,8 @@
 /** The organisations page: the member organisations, disabling and enabling them, adding one. */
 import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES, type Actor } from '../../../platform/access.ts';
-import { Success, type FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { ColumnHeads } from '../../../web/table.tsx';
 import type { OrganizationRow } from '../queries.ts';
 
 export const OrganizationsView: FC<{
@@ -19,7 +18,7 @@ export const OrganizationsView: FC<{
     <Success message={done} />
     <table id="organizations" tabindex={0}>
       <caption>Member organisations</caption>
-      <ColumnHeads columns={['Name', 'Type', 'People', 'Status', 'Change']} />
+      <ColumnHeads names={['Name', 'Type', 'People', 'Status', 'Change']} />
       <tbody>
         {organizations.map((o) => (
           <tr>

@@ -2,9 +2,8 @@
 import type { FC } from 'hono/jsx';
 import { REGIONAL_ROLES, ROLE_NAMES, can, type Actor, type Role } from '../../../platform/access.ts';
 import type { StaffUser } from '../../accounts/service.ts';
-import type { FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { ColumnHeads } from '../../../web/table.tsx';
 
 export type Regions = { id: string; name: string }[];
 
@@ -154,7 +153,7 @@ export const PeopleView: FC<{
           {filter ? ` in ${names.get(filter) ?? 'this organisation'}` : ''}
         </caption>
         <ColumnHeads
-          columns={['Email', 'Name', everyone && 'Organisation', 'Role', 'Regions', 'Two-factor', 'Status']}
+          names={['Email', 'Name', everyone && 'Organisation', 'Role', 'Regions', 'Two-factor', 'Status']}
         />
         <tbody>
           {people.map((p) => (

@@ -1,11 +1,25 @@
 /** A person's account page: their details, role and regions, access, two-factor reset and unlock. */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { GRANT_REFUSALS, ROLE_NAMES, type Actor, type Role } from '../../../platform/access.ts';
 import type { StaffUser } from '../../accounts/service.ts';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { FactTable } from '../../../web/table.tsx';
 import { RegionChoices, offersRegions, regionNames, statusOf, type Regions } from './people.tsx';
+
+/** One record's facts as a table: a caption, then a row header and a value on each line. */
+const FactTable: FC<{ caption: string; rows: readonly [string, Child][] }> = ({ caption, rows }) => (
+  <table tabindex={0}>
+    <caption>{caption}</caption>
+    <tbody>
+      {rows.map(([label, value]) => (
+        <tr>
+          <th scope="row">{label}</th>
+          <td>{value}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
 
 export const PersonView: FC<{
   frame: StaffFrame;

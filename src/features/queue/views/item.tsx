@@ -5,9 +5,8 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { HistoryTable, Success, Time } from '../../../web/page.tsx';
+import { ColumnHeads, HistoryTable, Success, Time } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { ColumnHeads } from '../../../web/table.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
 import type { IntakePayload } from '../../intake/index.ts';
 import {
@@ -131,7 +130,7 @@ const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
         </p>
         <table tabindex={0}>
           <caption>Answers</caption>
-          <ColumnHeads columns={['Question', 'Answer']} />
+          <ColumnHeads names={['Question', 'Answer']} />
           <tbody>
             {payload.screening.answers.map((a) => (
               <tr>

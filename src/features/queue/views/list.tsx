@@ -5,9 +5,8 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { Choice, Success } from '../../../web/page.tsx';
+import { Choice, ColumnHeads, Success } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { ColumnHeads } from '../../../web/table.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
 import type { Urgency } from '../../intake/index.ts';
 import { Notifications } from '../../notifications/index.ts';
@@ -46,7 +45,7 @@ const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = (
         ? 'No referrals match'
         : `${items.length} ${items.length === 1 ? 'referral' : 'referrals'}, most urgent and longest waiting first`}
     </caption>
-    <ColumnHeads columns={COLUMNS} />
+    <ColumnHeads names={COLUMNS} />
     <tbody>
       {items.map((item) => (
         <tr>
