@@ -14,7 +14,10 @@ import { summarise } from './describe.ts';
 export const pathwayPages: Feature = (app, deps, policies) => {
   router(app, deps, policies).open('get', '/rules', PUBLIC, (c) => {
     const ruleset = deps.rules.pathway;
-    const summaries = ruleset.rules.map(summarise);
+    // Another rule is named by its title, in quotes, as the public reads it.
+    const titles = new Map<string, string>(ruleset.rules.map((r) => [r.code, summarise(r).title]));
+    const name = (code: string) => `“${titles.get(code) ?? code}”`;
+    const summaries = ruleset.rules.map((r) => summarise(r, name));
     return renderPage(
       c,
       <Layout
