@@ -209,3 +209,14 @@ export async function emailBodies(deps: { db: Database; keyring: Keyring }): Pro
     ),
   );
 }
+
+/** The youth part of an intake payload that names no one and gives no way to reach them (a consultation's). */
+export const unnamedYouth = (agreedToContact: boolean | null) => ({
+  name: null,
+  contactMethod: null,
+  contactValue: null,
+  safeTimes: null,
+  codeWord: null,
+  language: null,
+  agreedToContact,
+});

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addCaseTeam, addStaff, type TestStaff } from '../../../test/staff.ts';
+import { addCaseTeam, addStaff, unnamedYouth, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { caseContext } from './core.ts';
@@ -357,15 +357,7 @@ describe('opening a case from a referral', () => {
     const consultation = await addItem(t.deps, {
       kind: 'consultation',
       payload: {
-        youth: {
-          name: null,
-          contactMethod: null,
-          contactValue: null,
-          safeTimes: null,
-          codeWord: null,
-          language: null,
-          agreedToContact: null,
-        },
+        youth: unnamedYouth(null),
         referrer: null,
         observed: null,
         screening: null,

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { unnamedYouth } from '../../../test/staff.ts';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, issueFormToken, type FormName } from './anti-abuse.ts';
 import { openPayload } from './payload.ts';
 
@@ -571,15 +572,7 @@ describe('/identify/refer', () => {
     expect(html).toMatch(/id="reference-code">[0-9A-Z-]+</);
     const { row, payload } = await latestItem();
     expect(row).toMatchObject({ kind: 'consultation', age: 15, urgency: 'soon', region_id: 'west-metro' });
-    expect(payload.youth).toEqual({
-      name: null,
-      contactMethod: null,
-      contactValue: null,
-      safeTimes: null,
-      codeWord: null,
-      language: null,
-      agreedToContact: false,
-    });
+    expect(payload.youth).toEqual(unnamedYouth(false));
   });
 
   it('refuses a consultation that names the young person or gives their contact details', async () => {

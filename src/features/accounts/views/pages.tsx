@@ -9,6 +9,27 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../../platform/auth
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { SessionSummary } from '../service.ts';
 
+/** The password field (as long as a password may be), then the form's Continue button. */
+const PasswordAndContinue = (props: {
+  autocomplete: 'current-password' | 'new-password';
+  hint?: boolean;
+}) => (
+  <>
+    <input
+      id="password"
+      name="password"
+      type="password"
+      autocomplete={props.autocomplete}
+      aria-describedby={props.hint ? 'password-hint' : undefined}
+      maxlength={MAX_PASSWORD_LENGTH}
+      required
+    />
+    <p>
+      <button type="submit">Continue</button>
+    </p>
+  </>
+);
+
 export type Errors = { field: string; message: string }[];
 
 interface Page {
@@ -62,17 +83,7 @@ export const SignInPage = ({ frame, errors = [], email }: Page & { email: string
       <label for="email">Email address</label>
       <input id="email" name="email" type="email" autocomplete="username" value={email} required />
       <label for="password">Password</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="current-password"
-        maxlength={MAX_PASSWORD_LENGTH}
-        required
-      />
-      <p>
-        <button type="submit">Continue</button>
-      </p>
+      <PasswordAndContinue autocomplete="current-password" />
     </form>
     <p>
       <a href="/staff/forgot">Forgot your password?</a>
@@ -257,18 +268,7 @@ const PasswordForm = ({
     {children}
     <label for="password">Choose a password</label>
     <PasswordHint />
-    <input
-      id="password"
-      name="password"
-      type="password"
-      autocomplete="new-password"
-      aria-describedby="password-hint"
-      maxlength={MAX_PASSWORD_LENGTH}
-      required
-    />
-    <p>
-      <button type="submit">Continue</button>
-    </p>
+    <PasswordAndContinue autocomplete="new-password" hint />
   </form>
 );
 
