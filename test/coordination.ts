@@ -2,6 +2,7 @@
  * Test support for reading back what the coordination features wrote (synthetic data only): a task's or
  * a case's row, the names of a case's events and the actions audited on a record, in the order written.
  */
+import { expect } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 
 /** A task's row (throws when there is none). */
@@ -17,6 +18,18 @@ export async function caseEventNames(db: Database, caseId: string, only?: string
   let q = db.selectFrom('case_events').select('event').where('case_id', '=', caseId);
   if (only) q = q.where('event', 'in', only);
   return (await q.orderBy('id').execute()).map((e) => e.event);
+}
+
+/** A page's HTML, after checking its status and that each of `texts` stands in it. */
+export async function pageWith(
+  res: Response,
+  status: number,
+  texts: readonly string[] = [],
+): Promise<string> {
+  expect(res.status).toBe(status);
+  const html = await res.text();
+  for (const text of texts) expect(html).toContain(text);
+  return html;
 }
 
 export { auditActions } from './staff.ts';

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
+import { pageWith } from '../../../test/coordination.ts';
 import type { Role } from '../../platform/access.ts';
 
 let t: TestApp;
@@ -140,10 +141,9 @@ afterAll(async () => {
 
 describe('who may manage instruments', () => {
   it('lets a state administrator in, sends the anonymous to sign in, and refuses everyone else', async () => {
-    const page = await get('/staff/admin/instruments');
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('<h1>Screening instruments</h1>');
+    const html = await pageWith(await get('/staff/admin/instruments'), 200, [
+      '<h1>Screening instruments</h1>',
+    ]);
     expect(html).toMatch(/Safe Harbor indicators checklist[\s\S]*Shipped, always available<strong> · in use/);
     const anonymous = await t.app.request('/staff/admin/instruments');
     expect(anonymous.status).toBe(303);
@@ -178,10 +178,9 @@ describe('who may manage instruments', () => {
 
 describe('loading an instrument', () => {
   it('answers text that is not JSON with a 400 page that says so, and stores nothing', async () => {
-    const res = await post('/staff/admin/instruments', { definition: '{"id": "x",' });
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('There is a problem');
+    const html = await pageWith(await post('/staff/admin/instruments', { definition: '{"id": "x",' }), 400, [
+      'There is a problem',
+    ]);
     expect(html).toMatch(
       /<a href="#definition">This is not valid JSON: [^<]+\. Check the file, or paste it again\.<\/a>/,
     );
@@ -196,9 +195,7 @@ describe('loading an instrument', () => {
     bad.groups[1].items[0].answer.map.yes.facts.exchangeForValue = 'certainly';
     bad.groups[1].items[2].answer.map.no.riskFactors = ['no_bed'];
     bad.groups[0].items[0].answer.options[1].map.facts = { reporterRole: 'doctor' };
-    const res = await upload(JSON.stringify(bad));
-    expect(res.status).toBe(400);
-    const html = await res.text();
+    const html = await pageWith(await upload(JSON.stringify(bad)), 400);
     expect(html).toContain(
       'group &quot;signs&quot; › item &quot;exchange&quot; › map › yes › facts › exchangeForValue: Invalid option',
     );
@@ -244,12 +241,11 @@ describe('loading an instrument', () => {
   });
 
   it('shows what each answer of a loaded instrument tells the pathway', async () => {
-    const res = await get('/staff/admin/instruments/example-licensed-tool/1.0');
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain('<h1>Example licensed tool (synthetic)</h1>');
-    expect(html).toContain('<td>A clinic</td><td>reporterRole = health_care</td>');
-    expect(html).toContain('<td>No</td><td>risk factor homeless_or_runaway</td>');
+    await pageWith(await get('/staff/admin/instruments/example-licensed-tool/1.0'), 200, [
+      '<h1>Example licensed tool (synthetic)</h1>',
+      '<td>A clinic</td><td>reporterRole = health_care</td>',
+      '<td>No</td><td>risk factor homeless_or_runaway</td>',
+    ]);
     expect((await get('/staff/admin/instruments/example-licensed-tool/9.9')).status).toBe(404);
     expect((await get('/staff/admin/instruments/safe-harbor-indicators/2026.12.1')).status).toBe(200);
   });
