@@ -3,11 +3,9 @@
  * the latest version, every earlier version.
  */
 import type { FC } from 'hono/jsx';
-import type { AppDeps } from '../../../app-types.ts';
 import type { Line } from '../../help/index.ts';
-import type { Actor } from '../../../platform/access.ts';
-import { ColumnHeads, Success, Time, type FieldError } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { ColumnHeads, Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { formOf, rows, type PlanForm } from '../rules.ts';
 import { EMPTY_PLAN, SAFETY_PLAN_LIMITS, type SafetyPlanContent } from '../schema.ts';
@@ -202,17 +200,16 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
   );
 };
 
-export const PlanPage: FC<{
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
-  plan: CaseSafetyPlan;
-  writable: boolean;
-  region: string;
-  errors: FieldError[];
-  values: PlanForm | null;
-  saved: string | null;
-}> = ({ deps, frame, actor, plan, writable, region, errors, values, saved }) => {
+export const PlanPage: FC<
+  StaffView & {
+    plan: CaseSafetyPlan;
+    writable: boolean;
+    region: string;
+    errors: FieldError[];
+    values: PlanForm | null;
+    saved: string | null;
+  }
+> = ({ deps, frame, actor, plan, writable, region, errors, values, saved }) => {
   const caseId = plan.case.id;
   const packLines = deps.geography.get().lines;
   const current = plan.current;
