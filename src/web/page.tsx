@@ -231,6 +231,18 @@ export const ColumnHeads: FC<{ names: readonly (string | false)[] }> = ({ names 
   </thead>
 );
 
+/** A multi-line text field, described by the hint whose id is `<id>-hint`. */
+export const TextBox: FC<{ id: string; rows: number; maxlength?: number; value: string }> = ({
+  id,
+  rows,
+  maxlength,
+  value,
+}) => (
+  <textarea id={id} name={id} rows={rows} cols={40} maxlength={maxlength} aria-describedby={`${id}-hint`}>
+    {value}
+  </textarea>
+);
+
 /** One row of a facts table: the row's heading, then what it says. */
 export const FactRow: FC<{ head: string; children: Child }> = ({ head, children }) => (
   <tr>

@@ -4,7 +4,7 @@
  */
 import type { FC } from 'hono/jsx';
 import type { Line } from '../../help/index.ts';
-import { ColumnHeads, Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { ColumnHeads, Success, Time, type FieldError, type StaffView, TextBox } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { formOf, rows, type PlanForm } from '../rules.ts';
@@ -92,9 +92,7 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
       <p class="hint" id="warningSigns-hint">
         What tells them things are getting unsafe. One per line, up to {SAFETY_PLAN_LIMITS.warningSigns}.
       </p>
-      <textarea id="warningSigns" name="warningSigns" rows={4} cols={40} aria-describedby="warningSigns-hint">
-        {values.warningSigns}
-      </textarea>
+      <TextBox id="warningSigns" rows={4} value={values.warningSigns} />
       <fieldset>
         <legend>Safe people: who they can reach, and how</legend>
         {people.map((p, i) => (
@@ -126,9 +124,7 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
       <p class="hint" id="safePlaces-hint">
         Where they can go to be safe. One per line, up to {SAFETY_PLAN_LIMITS.safePlaces}.
       </p>
-      <textarea id="safePlaces" name="safePlaces" rows={3} cols={40} aria-describedby="safePlaces-hint">
-        {values.safePlaces}
-      </textarea>
+      <TextBox id="safePlaces" rows={3} value={values.safePlaces} />
       <label for="codeWord">Code word</label>
       <p class="hint" id="codeWord-hint">
         A word that tells a safe person “I need help” without saying it.
@@ -145,16 +141,7 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
       <p class="hint" id="inDanger-hint">
         Their steps when they are in danger, for example where to go and who to call first.
       </p>
-      <textarea
-        id="inDanger"
-        name="inDanger"
-        rows={4}
-        cols={40}
-        maxlength={2000}
-        aria-describedby="inDanger-hint"
-      >
-        {values.inDanger}
-      </textarea>
+      <TextBox id="inDanger" rows={4} maxlength={2000} value={values.inDanger} />
       <fieldset id="lines">
         <legend>Lines to call or text</legend>
         {packLines.map((line) => (

@@ -4,7 +4,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { can } from '../../../platform/access.ts';
-import { Choice, Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { Choice, Success, Time, type FieldError, type StaffView, TextBox } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { DECISION_BUSINESS_DAYS, outcomeText, type CaseTransfers } from '../rules.ts';
@@ -86,16 +86,7 @@ export const CaseTransferPage: FC<
             Kept encrypted. Say what the receiving navigators need to decide, for example where the young
             person now stays — not more.
           </p>
-          <textarea
-            id="reason"
-            name="reason"
-            rows={4}
-            cols={40}
-            maxlength={1000}
-            aria-describedby="reason-hint"
-          >
-            {values.reason}
-          </textarea>
+          <TextBox id="reason" rows={4} maxlength={1000} value={values.reason} />
           <p>
             <button type="submit">Ask for the transfer</button>
           </p>
