@@ -43,6 +43,18 @@ function post(path: string, fields: Record<string, string>, who = admin()): Prom
   );
 }
 
+/** The first step of the licensed instrument's form, answered. */
+const LICENSED_STEP_ONE = { instrument: 'example-licensed-tool:1.0', step: '1', 'a.role': 'clinic' };
+
+/** Posts a step of the public /identify form. */
+async function postIdentify(fields: Record<string, string>): Promise<Response> {
+  return t.app.request('/identify', {
+    method: 'POST',
+    body: new URLSearchParams(fields).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+}
+
 function upload(json: string, who = admin()): Promise<Response> {
   const form = new FormData();
   form.set('csrf', who.csrf);
@@ -267,27 +279,15 @@ describe('publishing and retiring', () => {
     expect(first).toContain('<strong>Example licensed tool (synthetic)</strong> (version 1.0).');
     expect(first).not.toContain('not a validated screening instrument');
     // Through to the result.
-    const step2 = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'example-licensed-tool:1.0',
-        step: '1',
-        'a.role': 'clinic',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    });
+    const step2 = await postIdentify(LICENSED_STEP_ONE);
     expect(await step2.text()).toContain('<h1>Signs</h1>');
-    const result = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'example-licensed-tool:1.0',
-        step: '2',
-        'a.role': 'clinic',
-        'a.exchange': 'yes',
-        'a.third_party': 'yes',
-        'a.housing': 'no',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    const result = await postIdentify({
+      instrument: 'example-licensed-tool:1.0',
+      step: '2',
+      'a.role': 'clinic',
+      'a.exchange': 'yes',
+      'a.third_party': 'yes',
+      'a.housing': 'no',
     });
     const html = await result.text();
     expect(result.status).toBe(200);
@@ -296,14 +296,10 @@ describe('publishing and retiring', () => {
       '&quot;instrument&quot;:{&quot;id&quot;:&quot;example-licensed-tool&quot;,&quot;version&quot;:&quot;1.0&quot;}',
     );
     // A form opened before the change still finishes with the shipped checklist.
-    const old = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'safe-harbor-indicators:2026.12.1',
-        step: '1',
-        'a.danger_now': 'no',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    const old = await postIdentify({
+      instrument: 'safe-harbor-indicators:2026.12.1',
+      step: '1',
+      'a.danger_now': 'no',
     });
     expect(await old.text()).toContain('<h1>About you</h1>');
   });
@@ -319,15 +315,7 @@ describe('publishing and retiring', () => {
       expect.objectContaining({ subject_id: 'example-licensed-tool:1.0' }),
     ]);
     expect(await (await t.app.request('/identify')).text()).toContain('Safe Harbor indicators checklist');
-    const stale = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'example-licensed-tool:1.0',
-        step: '1',
-        'a.role': 'clinic',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    });
+    const stale = await postIdentify(LICENSED_STEP_ONE);
     expect(stale.status).toBe(400);
     expect(await stale.text()).toContain('Please start again');
   });
