@@ -243,6 +243,15 @@ export const TextBox: FC<{ id: string; rows: number; maxlength?: number; value: 
   </textarea>
 );
 
+/** A bulleted list, one item a line. */
+export const Bullets: FC<{ items: readonly Child[] }> = ({ items }) => (
+  <ul>
+    {items.map((item) => (
+      <li>{item}</li>
+    ))}
+  </ul>
+);
+
 /** One row of a facts table: the row's heading, then what it says. */
 export const FactRow: FC<{ head: string; children: Child }> = ({ head, children }) => (
   <tr>
