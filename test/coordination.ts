@@ -1,7 +1,9 @@
 /**
- * Test support for reading back what the coordination features wrote (synthetic data only): a task's or
- * a case's row, the names of a case's events and the actions audited on a record, in the order written.
+ * Test support for reading back what the coordination features wrote (synthetic data only): a task's, a
+ * case's or a transfer's row, the names of a case's events and the actions audited on a record, in the
+ * order written; and a page's status and texts.
  */
+import { expect } from 'vitest';
 import type { Database } from '../src/db/database.ts';
 
 /** A task's row (throws when there is none). */
@@ -12,11 +14,32 @@ export const taskRow = (db: Database, id: string) =>
 export const caseRow = (db: Database, id: string) =>
   db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+/** A case transfer's row (throws when there is none). */
+export const transferRow = (db: Database, id: string) =>
+  db.selectFrom('case_transfers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
 /** The names of a case's events, oldest first; with `only`, just those names. */
 export async function caseEventNames(db: Database, caseId: string, only?: string[]): Promise<string[]> {
   let q = db.selectFrom('case_events').select('event').where('case_id', '=', caseId);
   if (only) q = q.where('event', 'in', only);
   return (await q.orderBy('id').execute()).map((e) => e.event);
+}
+
+/** A page's HTML, after checking its status and that each of `texts` stands in it. */
+export async function pageWith(
+  res: Response,
+  status: number,
+  texts: readonly string[] = [],
+): Promise<string> {
+  expect(res.status).toBe(status);
+  const html = await res.text();
+  expectAll(html, texts);
+  return html;
+}
+
+/** Checks that each of `texts` stands in `html`. */
+export function expectAll(html: string, texts: readonly string[]): void {
+  for (const text of texts) expect(html).toContain(text);
 }
 
 export { auditActions } from './staff.ts';

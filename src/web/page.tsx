@@ -45,6 +45,20 @@ export interface Guarded {
   actor: Actor;
 }
 
+/** What every staff page's view is given: the app, the page frame and who is signed in. */
+export interface StaffView {
+  deps: AppDeps;
+  frame: StaffFrame;
+  actor: Actor;
+}
+
+/** The view basics of a guarded request, to spread into a page: `<Page {...staffView(deps, g)} … />`. */
+export const staffView = (deps: AppDeps, { frame, actor }: Pick<Guarded, 'frame' | 'actor'>): StaffView => ({
+  deps,
+  frame,
+  actor,
+});
+
 /**
  * The signed-in person and the page frame when `allowed` says their role may use the page; otherwise
  * the answer to give: the next sign-in step, or a 403 page with `refusal` (and a link home unless
@@ -215,6 +229,35 @@ export const ColumnHeads: FC<{ names: readonly (string | false)[] }> = ({ names 
   <thead>
     <tr>{names.map((name) => (name === false ? null : <th scope="col">{name}</th>))}</tr>
   </thead>
+);
+
+/** A multi-line text field, described by the hint whose id is `<id>-hint`. */
+export const TextBox: FC<{ id: string; rows: number; maxlength?: number; value: string }> = ({
+  id,
+  rows,
+  maxlength,
+  value,
+}) => (
+  <textarea id={id} name={id} rows={rows} cols={40} maxlength={maxlength} aria-describedby={`${id}-hint`}>
+    {value}
+  </textarea>
+);
+
+/** A bulleted list, one item a line. */
+export const Bullets: FC<{ items: readonly Child[] }> = ({ items }) => (
+  <ul>
+    {items.map((item) => (
+      <li>{item}</li>
+    ))}
+  </ul>
+);
+
+/** One row of a facts table: the row's heading, then what it says. */
+export const FactRow: FC<{ head: string; children: Child }> = ({ head, children }) => (
+  <tr>
+    <th scope="row">{head}</th>
+    <td>{children}</td>
+  </tr>
 );
 
 /** A record's history as a table: when (shown as `show` says), what happened and who did it. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { runNwd } from '../../../test/cli.ts';
+import { PACK_FILES } from '../../pack/load.ts';
 import { validateHsdsService } from './hsds-validate.ts';
 import { FilterProblemView } from './views.tsx';
 
@@ -162,15 +163,7 @@ describe('nwd import-hsds and import-pack', () => {
 
   it('refuses a broken pack with the file and path of each problem, and keeps the data as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nwd-pack-'));
-    for (const f of [
-      'pack.json',
-      'counties.json',
-      'organizations.json',
-      'regions.json',
-      'lines.json',
-      'zip-counties.json',
-      'directory.json',
-    ]) {
+    for (const f of PACK_FILES) {
       writeFileSync(join(dir, f), readFileSync(resolve('data/mn', f)));
     }
     const regions = JSON.parse(readFileSync(join(dir, 'regions.json'), 'utf8')) as {

@@ -6,17 +6,24 @@ import { CallLink, Tel } from '../../web/public-layout.tsx';
 import type { Lookup } from './lookup.ts';
 import type { CountyInfo, Line, NavigatorAnswer, OrganizationInfo } from './rules.ts';
 
+/** A line's name, what it is for, and how to call or text it. */
+const LineCall: FC<{ line: Line }> = ({ line }) => (
+  <>
+    <h3>{line.name}</h3>
+    <p>{line.description}</p>
+    <p class="calls">
+      <CallLink line={line} />
+    </p>
+  </>
+);
+
 export const LinesList: FC<{ lines: Line[]; headingId?: string }> = ({ lines, headingId = 'lines' }) => (
   <section aria-labelledby={`${headingId}-h`} id={headingId}>
     <h2 id={`${headingId}-h`}>Lines you can call or text</h2>
     <ul class="plain">
       {lines.map((line) => (
         <li class="card">
-          <h3>{line.name}</h3>
-          <p>{line.description}</p>
-          <p class="calls">
-            <CallLink line={line} />
-          </p>
+          <LineCall line={line} />
           {line.url ? (
             <p>
               <a href={line.url} rel="noreferrer">
@@ -150,11 +157,7 @@ export function checkedOn(date: string): string | null {
 
 export const StatewideCard: FC<{ line: Line }> = ({ line }) => (
   <div class="card">
-    <h3>{line.name}</h3>
-    <p>{line.description}</p>
-    <p class="calls">
-      <CallLink line={line} />
-    </p>
+    <LineCall line={line} />
   </div>
 );
 

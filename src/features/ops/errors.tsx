@@ -63,8 +63,7 @@ export function errorPage(c: Context, deps: AppDeps, error: Error): Response | P
     return problem(c, {
       title: 'Something went wrong on our side',
       status: 500,
-      detail:
-        'The service could not answer just now. Try again in a minute. If you need help now, call or text Day One: 1-866-223-1111.',
+      detail: `The service could not answer just now. Try again in a minute. ${HELP_NOW}`,
     });
   }
   let frame;
@@ -88,6 +87,9 @@ export function errorPage(c: Context, deps: AppDeps, error: Error): Response | P
   );
 }
 
+/** The last sentence of an API problem from our side: where to get help now. */
+const HELP_NOW = 'If you need help now, call or text Day One: 1-866-223-1111.';
+
 /** Seconds a client is asked to wait before trying again while the database is away. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
@@ -110,8 +112,7 @@ function databaseUnavailable(c: Context, deps: AppDeps, error: Error): Response 
     return problem(c, {
       title: 'The service is briefly unavailable',
       status: 503,
-      detail:
-        'The service cannot reach its records just now. Try again in a few seconds. If you need help now, call or text Day One: 1-866-223-1111.',
+      detail: `The service cannot reach its records just now. Try again in a few seconds. ${HELP_NOW}`,
     });
   }
   // The lines to call come from the reference data in memory, which needs no database.

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { pageWith } from '../../../test/coordination.ts';
 import { rulesMarkdown, summarise } from './describe.ts';
 import { loadRuleset } from './ruleset.ts';
 
@@ -182,9 +183,7 @@ describe('POST /api/v1/pathway', () => {
 
 describe('the rules in plain words', () => {
   it('lists every rule on /rules with its basis and dates', async () => {
-    const res = await t.app.request('/rules');
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const html = await pageWith(await t.app.request('/rules'), 200);
     const ruleset = loadRuleset('data/mn');
     const escaped = (text: string) =>
       text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -20,6 +20,7 @@ import {
   readForm,
   roleRefusal,
   serviceError,
+  staffView,
   type Form,
   type FormState,
   type Guarded,
@@ -95,9 +96,7 @@ async function planPage(
   return renderPage(
     c,
     <PlanPage
-      deps={deps}
-      frame={g.frame}
-      actor={g.actor}
+      {...staffView(deps, g)}
       plan={plan}
       writable={plan.case.status === 'open' && can(g.actor, 'cases.write', { regionId: plan.case.region_id })}
       region={deps.geography.get().regions.get(plan.case.region_id)?.name ?? plan.case.region_id}

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { pageWith } from '../../../test/coordination.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
   EMPTY_PLAN,
@@ -153,15 +154,14 @@ describe('saving and reading', () => {
 
 describe('the pages', () => {
   it('shows the plan, a form pre-filled with the latest version, and the versions', async () => {
-    const res = await get(nav, `/staff/cases/${caseId}/safety-plan`);
-    expect(res.status).toBe(200);
-    const page = await res.text();
-    expect(page).toContain('aria-current="page">Safety plan</a>');
-    expect(page).toContain('The plan now');
-    expect(page).toContain('value="mango"');
-    expect(page).toContain('value="Synthetic Aunt Rae"');
-    expect(page).toContain('name="lines" value="day-one" checked=""');
-    expect(page).toContain(`href="/staff/cases/${caseId}/safety-plan?version=1"`);
+    await pageWith(await get(nav, `/staff/cases/${caseId}/safety-plan`), 200, [
+      'aria-current="page">Safety plan</a>',
+      'The plan now',
+      'value="mango"',
+      'value="Synthetic Aunt Rae"',
+      'name="lines" value="day-one" checked=""',
+      `href="/staff/cases/${caseId}/safety-plan?version=1"`,
+    ]);
     const old = await (await get(nav, `/staff/cases/${caseId}/safety-plan?version=1`)).text();
     expect(old).toContain('Version 1 (an earlier version)');
     expect(old).toContain('pineapple');
@@ -183,10 +183,7 @@ describe('the pages', () => {
       ['safePeople-1-name', 'Synthetic Friend'],
       ['safePeople-1-contact', ''],
     ]);
-    expect(bad.status).toBe(400);
-    const badPage = await bad.text();
-    expect(badPage).toContain('<a href="#safePeople-1-contact">');
-    expect(badPage).toContain('value="Synthetic Friend"');
+    await pageWith(bad, 400, ['<a href="#safePeople-1-contact">', 'value="Synthetic Friend"']);
     const badPhone = await post(nav, `/staff/cases/${fresh}/safety-plan`, [
       ['customLines-1-name', 'Synthetic shelter'],
       ['customLines-1-phone', 'ask at desk'],
@@ -218,18 +215,17 @@ describe('the pages', () => {
   });
 
   it('prints "My safety plan": plain words, tap-to-call, no case number, region or agency words; audited', async () => {
-    const res = await get(nav, `/staff/cases/${caseId}/safety-plan/print`);
-    expect(res.status).toBe(200);
-    const page = await res.text();
-    expect(page).toContain('<title>My safety plan</title>');
-    expect(page).toContain('<h1>My safety plan</h1>');
-    expect(page).toContain('mango');
-    expect(page).toContain('<a href="tel:6125550142">612-555-0142</a>');
-    expect(page).toContain('<a href="tel:6125550177">(612) 555-0177</a>');
-    expect(page).toContain('<a href="tel:+18662231111">1-866-223-1111</a>');
-    expect(page).toContain('<a href="sms:+16123999995">612-399-9995</a>');
-    expect(page).toContain('<a href="tel:911">911</a>');
-    expect(page).toContain('@media print');
+    const page = await pageWith(await get(nav, `/staff/cases/${caseId}/safety-plan/print`), 200, [
+      '<title>My safety plan</title>',
+      '<h1>My safety plan</h1>',
+      'mango',
+      '<a href="tel:6125550142">612-555-0142</a>',
+      '<a href="tel:6125550177">(612) 555-0177</a>',
+      '<a href="tel:+18662231111">1-866-223-1111</a>',
+      '<a href="sms:+16123999995">612-399-9995</a>',
+      '<a href="tel:911">911</a>',
+      '@media print',
+    ]);
     const printed = page.replace(/<p class="staff-only">[\s\S]*?<\/p>/, '');
     expect(printed).not.toContain(caseId);
     for (const word of ['West Metro', 'Synthetic Sky', 'navigator', 'case', 'No Wrong Door'])

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
+import { pageWith } from '../../../test/coordination.ts';
 import type { Role } from '../../platform/access.ts';
 
 let t: TestApp;
@@ -40,6 +41,18 @@ function post(path: string, fields: Record<string, string>, who = admin()): Prom
       },
     }),
   );
+}
+
+/** The first step of the licensed instrument's form, answered. */
+const LICENSED_STEP_ONE = { instrument: 'example-licensed-tool:1.0', step: '1', 'a.role': 'clinic' };
+
+/** Posts a step of the public /identify form. */
+async function postIdentify(fields: Record<string, string>): Promise<Response> {
+  return t.app.request('/identify', {
+    method: 'POST',
+    body: new URLSearchParams(fields).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
 }
 
 function upload(json: string, who = admin()): Promise<Response> {
@@ -140,10 +153,9 @@ afterAll(async () => {
 
 describe('who may manage instruments', () => {
   it('lets a state administrator in, sends the anonymous to sign in, and refuses everyone else', async () => {
-    const page = await get('/staff/admin/instruments');
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('<h1>Screening instruments</h1>');
+    const html = await pageWith(await get('/staff/admin/instruments'), 200, [
+      '<h1>Screening instruments</h1>',
+    ]);
     expect(html).toMatch(/Safe Harbor indicators checklist[\s\S]*Shipped, always available<strong> · in use/);
     const anonymous = await t.app.request('/staff/admin/instruments');
     expect(anonymous.status).toBe(303);
@@ -178,10 +190,9 @@ describe('who may manage instruments', () => {
 
 describe('loading an instrument', () => {
   it('answers text that is not JSON with a 400 page that says so, and stores nothing', async () => {
-    const res = await post('/staff/admin/instruments', { definition: '{"id": "x",' });
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('There is a problem');
+    const html = await pageWith(await post('/staff/admin/instruments', { definition: '{"id": "x",' }), 400, [
+      'There is a problem',
+    ]);
     expect(html).toMatch(
       /<a href="#definition">This is not valid JSON: [^<]+\. Check the file, or paste it again\.<\/a>/,
     );
@@ -196,9 +207,7 @@ describe('loading an instrument', () => {
     bad.groups[1].items[0].answer.map.yes.facts.exchangeForValue = 'certainly';
     bad.groups[1].items[2].answer.map.no.riskFactors = ['no_bed'];
     bad.groups[0].items[0].answer.options[1].map.facts = { reporterRole: 'doctor' };
-    const res = await upload(JSON.stringify(bad));
-    expect(res.status).toBe(400);
-    const html = await res.text();
+    const html = await pageWith(await upload(JSON.stringify(bad)), 400);
     expect(html).toContain(
       'group &quot;signs&quot; › item &quot;exchange&quot; › map › yes › facts › exchangeForValue: Invalid option',
     );
@@ -244,12 +253,11 @@ describe('loading an instrument', () => {
   });
 
   it('shows what each answer of a loaded instrument tells the pathway', async () => {
-    const res = await get('/staff/admin/instruments/example-licensed-tool/1.0');
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain('<h1>Example licensed tool (synthetic)</h1>');
-    expect(html).toContain('<td>A clinic</td><td>reporterRole = health_care</td>');
-    expect(html).toContain('<td>No</td><td>risk factor homeless_or_runaway</td>');
+    await pageWith(await get('/staff/admin/instruments/example-licensed-tool/1.0'), 200, [
+      '<h1>Example licensed tool (synthetic)</h1>',
+      '<td>A clinic</td><td>reporterRole = health_care</td>',
+      '<td>No</td><td>risk factor homeless_or_runaway</td>',
+    ]);
     expect((await get('/staff/admin/instruments/example-licensed-tool/9.9')).status).toBe(404);
     expect((await get('/staff/admin/instruments/safe-harbor-indicators/2026.12.1')).status).toBe(200);
   });
@@ -271,27 +279,15 @@ describe('publishing and retiring', () => {
     expect(first).toContain('<strong>Example licensed tool (synthetic)</strong> (version 1.0).');
     expect(first).not.toContain('not a validated screening instrument');
     // Through to the result.
-    const step2 = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'example-licensed-tool:1.0',
-        step: '1',
-        'a.role': 'clinic',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    });
+    const step2 = await postIdentify(LICENSED_STEP_ONE);
     expect(await step2.text()).toContain('<h1>Signs</h1>');
-    const result = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'example-licensed-tool:1.0',
-        step: '2',
-        'a.role': 'clinic',
-        'a.exchange': 'yes',
-        'a.third_party': 'yes',
-        'a.housing': 'no',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    const result = await postIdentify({
+      instrument: 'example-licensed-tool:1.0',
+      step: '2',
+      'a.role': 'clinic',
+      'a.exchange': 'yes',
+      'a.third_party': 'yes',
+      'a.housing': 'no',
     });
     const html = await result.text();
     expect(result.status).toBe(200);
@@ -300,14 +296,10 @@ describe('publishing and retiring', () => {
       '&quot;instrument&quot;:{&quot;id&quot;:&quot;example-licensed-tool&quot;,&quot;version&quot;:&quot;1.0&quot;}',
     );
     // A form opened before the change still finishes with the shipped checklist.
-    const old = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'safe-harbor-indicators:2026.12.1',
-        step: '1',
-        'a.danger_now': 'no',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    const old = await postIdentify({
+      instrument: 'safe-harbor-indicators:2026.12.1',
+      step: '1',
+      'a.danger_now': 'no',
     });
     expect(await old.text()).toContain('<h1>About you</h1>');
   });
@@ -323,15 +315,7 @@ describe('publishing and retiring', () => {
       expect.objectContaining({ subject_id: 'example-licensed-tool:1.0' }),
     ]);
     expect(await (await t.app.request('/identify')).text()).toContain('Safe Harbor indicators checklist');
-    const stale = await t.app.request('/identify', {
-      method: 'POST',
-      body: new URLSearchParams({
-        instrument: 'example-licensed-tool:1.0',
-        step: '1',
-        'a.role': 'clinic',
-      }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    });
+    const stale = await postIdentify(LICENSED_STEP_ONE);
     expect(stale.status).toBe(400);
     expect(await stale.text()).toContain('Please start again');
   });

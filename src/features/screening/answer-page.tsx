@@ -20,6 +20,7 @@ import {
 } from '../pathway/index.ts';
 import { answerFields, notSure, pathwayInput, plainAnswers, type Answers } from './rules.ts';
 import { instrumentKey, type Instrument } from './schema.ts';
+import { Bullets } from '../../web/page.tsx';
 import {
   ActionList,
   AnswerList,
@@ -187,11 +188,7 @@ export function resultPage(
       {answer.notices.length ? (
         <section aria-labelledby="notes-h" class="flag">
           <h2 id="notes-h">How your answers were read</h2>
-          <ul>
-            {answer.notices.map((n) => (
-              <li>{n.text}</li>
-            ))}
-          </ul>
+          <Bullets items={answer.notices.map((n) => n.text)} />
         </section>
       ) : null}
       <section aria-labelledby="do-h">
@@ -271,11 +268,7 @@ export function resultPage(
             <a href="/services?type=tribal_partner">tribal partners in the directory</a>, a navigator or{' '}
             {frame.statewide.name} can connect you.
           </p>
-          <ul>
-            {nations.map((n) => (
-              <li>{n.name}</li>
-            ))}
-          </ul>
+          <Bullets items={nations.map((n) => n.name)} />
         </Folded>
       ) : null}
       {unsure.length ? (
@@ -284,11 +277,7 @@ export function resultPage(
             If it is safe to find out, the answers may change what to do. Do not question the young person to
             get them.
           </p>
-          <ul>
-            {unsure.map((item) => (
-              <li>{item.question}</li>
-            ))}
-          </ul>
+          <Bullets items={unsure.map((item) => item.question)} />
         </Folded>
       ) : null}
       <Folded id="answers" title="Your answers" open={print}>

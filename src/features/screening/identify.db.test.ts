@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { expectAll } from '../../../test/coordination.ts';
 import { ScreeningHandoffSchema } from '../pathway/types.ts';
 
 let t: TestApp;
@@ -128,13 +129,15 @@ describe('the first page', () => {
     const body = Buffer.from(await res.arrayBuffer());
     expect(body.length).toBeLessThanOrEqual(14 * 1024);
     const html = gunzipSync(body).toString('utf8');
-    expect(html).toContain('<h1>Safety first</h1>');
-    expect(html).toContain('Step 1 of 6');
-    expect(html).toContain('not a validated screening instrument');
-    expect(html).toContain('It never labels a young person');
-    expect(html).toContain('we keep nothing you enter');
-    expect(html).toContain('id="quick-exit"');
-    expect(html).toContain('href="tel:911"');
+    expectAll(html, [
+      '<h1>Safety first</h1>',
+      'Step 1 of 6',
+      'not a validated screening instrument',
+      'It never labels a young person',
+      'we keep nothing you enter',
+      'id="quick-exit"',
+      'href="tel:911"',
+    ]);
     expect(html).toMatch(
       /<fieldset class="q" id="f-danger_now"[^>]*>\s*<legend>Is the young person in danger/,
     );

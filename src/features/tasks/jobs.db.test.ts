@@ -18,10 +18,7 @@ import {
   type TaskReminderDeps,
 } from './jobs.ts';
 import { coordinationContext, createTask, setTaskDone, type CoordinationContext } from './service.ts';
-import { ORIGIN, addCase, minnesotaCalendar } from './testing.ts';
-
-const calendar = minnesotaCalendar();
-const mn = (date: string, hour: number, minute = 0) => calendar.instant(date, hour, minute);
+import { ORIGIN, addCase, calendar, mn } from './testing.ts';
 
 let t: TestApp;
 let deps: TaskReminderDeps;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { pageWith } from '../../../test/coordination.ts';
 import { createApiToken } from '../accounts/service.ts';
 import { coordinationContext, createTask, localDateTimeValue } from './service.ts';
 import { ORIGIN, addCase } from './testing.ts';
@@ -66,11 +67,10 @@ afterAll(async () => {
 
 describe('/staff/tasks', () => {
   it('shows a navigator their tasks in due order, with overdue first, and the navigation link', async () => {
-    const res = await get(nav, '/staff/tasks');
-    expect(res.status).toBe(200);
-    const page = await res.text();
-    expect(page).toContain('<a href="/staff/tasks">Tasks</a>');
-    expect(page).toContain('<a href="/staff/transfers">Transfers</a>');
+    const page = await pageWith(await get(nav, '/staff/tasks'), 200, [
+      '<a href="/staff/tasks">Tasks</a>',
+      '<a href="/staff/transfers">Transfers</a>',
+    ]);
     const overdue = page.indexOf('id="overdue"');
     expect(overdue).toBeGreaterThan(0);
     expect(page.indexOf('Synthetic overdue call')).toBeGreaterThan(overdue);
@@ -111,10 +111,7 @@ describe('/staff/tasks', () => {
       ['title', 'Synthetic kit restock'],
       ['due', 'tomorrow'],
     ]);
-    expect(badDue.status).toBe(400);
-    const page = await badDue.text();
-    expect(page).toContain('href="#due"');
-    expect(page).toContain('value="Synthetic kit restock"');
+    await pageWith(badDue, 400, ['href="#due"', 'value="Synthetic kit restock"']);
     const ok = await post(nav, '/staff/tasks', [
       ['region', 'west-metro'],
       ['title', 'Synthetic kit restock'],
@@ -130,14 +127,13 @@ describe('/staff/tasks', () => {
 
 describe('/staff/cases/:id/tasks', () => {
   it('shows the case’s tasks with the tabs, and answers another region’s case 404', async () => {
-    const res = await get(nav, `/staff/cases/${caseId}/tasks`);
-    expect(res.status).toBe(200);
-    const page = await res.text();
-    expect(page).toContain('Synthetic Sky');
-    expect(page).toContain(`href="/staff/cases/${caseId}/safety-plan"`);
-    expect(page).toContain('aria-current="page">Tasks</a>');
-    expect(page).toContain('Synthetic colleague task');
-    expect(page).toContain('Meet the youth within 24 hours of being found (within 24 hours)');
+    await pageWith(await get(nav, `/staff/cases/${caseId}/tasks`), 200, [
+      'Synthetic Sky',
+      `href="/staff/cases/${caseId}/safety-plan"`,
+      'aria-current="page">Tasks</a>',
+      'Synthetic colleague task',
+      'Meet the youth within 24 hours of being found (within 24 hours)',
+    ]);
     expect((await get(nav, `/staff/cases/${southeastCase}/tasks`)).status).toBe(404);
     expect((await get(nav, '/staff/cases/not-a-case/tasks')).status).toBe(404);
     const adminPage = await (await get(admin, `/staff/cases/${caseId}/tasks`)).text();

@@ -22,6 +22,7 @@ import {
   readForm,
   roleRefusal,
   serviceError,
+  staffView,
   type FieldError,
   type Form,
   type FormState,
@@ -107,9 +108,7 @@ async function tasksPage(
   return renderPage(
     c,
     <TasksPage
-      deps={deps}
-      frame={frame}
-      actor={actor}
+      {...staffView(deps, { frame, actor })}
       scope={scope}
       writes={writes(actor)}
       everyRegion={regionScope(actor, 'cases.read')?.all === true}
@@ -188,9 +187,7 @@ async function caseTasksPage(
   return renderPage(
     c,
     <CaseTasksPage
-      deps={deps}
-      frame={frame}
-      actor={actor}
+      {...staffView(deps, { frame, actor })}
       view={view}
       writable={writable}
       now={now}

@@ -24,10 +24,8 @@ import {
   taskableActions,
   type CoordinationContext,
 } from './service.ts';
-import { ORIGIN, addCase, minnesotaCalendar } from './testing.ts';
+import { ORIGIN, addCase, calendar, mn } from './testing.ts';
 
-const calendar = minnesotaCalendar();
-const mn = (date: string, hour: number, minute = 0) => calendar.instant(date, hour, minute);
 /** Friday 20 November 2026, 10:00 in Minnesota. */
 const NOW = mn('2026-11-20', 10);
 

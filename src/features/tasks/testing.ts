@@ -1,6 +1,7 @@
 /**
  * Test support for tasks, transfers and safety plans (synthetic data only): a case row written straight
- * into the database (as the cases module would open it), a request origin and the Minnesota calendar.
+ * into the database (as the cases module would open it), a request origin, the Minnesota calendar and its
+ * wall-clock times.
  * Staff and their sessions: test/staff.ts.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,8 +9,12 @@ import type { Database } from '../../db/database.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import type { AgeBand } from '../intake/tables.ts';
 import { sealPersonal, type CasePersonal, type RequestOrigin } from '../cases/core.ts';
+import { minnesotaCalendar } from '../queue/testing.ts';
 
-export { minnesotaCalendar } from '../queue/testing.ts';
+/** The Minnesota business calendar (weekends and state holidays). */
+export const calendar = minnesotaCalendar();
+/** A Minnesota wall-clock time as an instant. */
+export const mn = (date: string, hour: number, minute = 0) => calendar.instant(date, hour, minute);
 
 export const ORIGIN: RequestOrigin = { ip: '127.0.0.1', userAgent: 'vitest' };
 

@@ -20,6 +20,7 @@ import {
   readForm,
   roleRefusal,
   serviceError,
+  staffView,
   type FormState,
   type Guarded,
 } from '../../web/page.tsx';
@@ -65,9 +66,7 @@ async function caseTransferPage(
   return renderPage(
     c,
     <CaseTransferPage
-      deps={deps}
-      frame={frame}
-      actor={actor}
+      {...staffView(deps, { frame, actor })}
       view={view}
       errors={state.errors}
       values={state.values}
@@ -131,9 +130,7 @@ async function transfersPage(c: Context, deps: AppDeps, { actor, frame }: Guarde
   return renderPage(
     c,
     <TransfersPage
-      deps={deps}
-      frame={frame}
-      actor={actor}
+      {...staffView(deps, { frame, actor })}
       waiting={waiting}
       outgoing={outgoing}
       message={doneNote(c, LIST_DONE)}
@@ -154,14 +151,7 @@ async function transferPage(
   if (t instanceof Response) return t;
   return renderPage(
     c,
-    <DecisionPage
-      deps={deps}
-      frame={frame}
-      actor={actor}
-      t={t}
-      errors={state.errors}
-      reason={state.values}
-    />,
+    <DecisionPage {...staffView(deps, { frame, actor })} t={t} errors={state.errors} reason={state.values} />,
     state.status,
   );
 }

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { auditActions, caseEventNames, caseRow } from '../../../test/coordination.ts';
+import { auditActions, caseEventNames, caseRow, transferRow } from '../../../test/coordination.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { caseTasks, coordinationContext, createTask, type CoordinationContext } from '../tasks/service.ts';
@@ -91,11 +91,7 @@ describe('a transfer from West Metro to Southeast', () => {
       { toRegionId: 'southeast', reason: 'Synthetic: moved to Rochester to stay with an aunt' },
       ORIGIN,
     );
-    const row = await t.deps.db
-      .selectFrom('case_transfers')
-      .selectAll()
-      .where('id', '=', transferId)
-      .executeTakeFirstOrThrow();
+    const row = await transferRow(t.deps.db, transferId);
     expect(row).toMatchObject({
       status: 'requested',
       from_region_id: 'west-metro',

@@ -3,11 +3,9 @@
  * the latest version, every earlier version.
  */
 import type { FC } from 'hono/jsx';
-import type { AppDeps } from '../../../app-types.ts';
 import type { Line } from '../../help/index.ts';
-import type { Actor } from '../../../platform/access.ts';
-import { ColumnHeads, Success, Time, type FieldError } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { ColumnHeads, Success, Time, type FieldError, type StaffView, TextBox } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { formOf, rows, type PlanForm } from '../rules.ts';
 import { EMPTY_PLAN, SAFETY_PLAN_LIMITS, type SafetyPlanContent } from '../schema.ts';
@@ -94,9 +92,7 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
       <p class="hint" id="warningSigns-hint">
         What tells them things are getting unsafe. One per line, up to {SAFETY_PLAN_LIMITS.warningSigns}.
       </p>
-      <textarea id="warningSigns" name="warningSigns" rows={4} cols={40} aria-describedby="warningSigns-hint">
-        {values.warningSigns}
-      </textarea>
+      <TextBox id="warningSigns" rows={4} value={values.warningSigns} />
       <fieldset>
         <legend>Safe people: who they can reach, and how</legend>
         {people.map((p, i) => (
@@ -128,9 +124,7 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
       <p class="hint" id="safePlaces-hint">
         Where they can go to be safe. One per line, up to {SAFETY_PLAN_LIMITS.safePlaces}.
       </p>
-      <textarea id="safePlaces" name="safePlaces" rows={3} cols={40} aria-describedby="safePlaces-hint">
-        {values.safePlaces}
-      </textarea>
+      <TextBox id="safePlaces" rows={3} value={values.safePlaces} />
       <label for="codeWord">Code word</label>
       <p class="hint" id="codeWord-hint">
         A word that tells a safe person “I need help” without saying it.
@@ -147,16 +141,7 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
       <p class="hint" id="inDanger-hint">
         Their steps when they are in danger, for example where to go and who to call first.
       </p>
-      <textarea
-        id="inDanger"
-        name="inDanger"
-        rows={4}
-        cols={40}
-        maxlength={2000}
-        aria-describedby="inDanger-hint"
-      >
-        {values.inDanger}
-      </textarea>
+      <TextBox id="inDanger" rows={4} maxlength={2000} value={values.inDanger} />
       <fieldset id="lines">
         <legend>Lines to call or text</legend>
         {packLines.map((line) => (
@@ -202,17 +187,16 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
   );
 };
 
-export const PlanPage: FC<{
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
-  plan: CaseSafetyPlan;
-  writable: boolean;
-  region: string;
-  errors: FieldError[];
-  values: PlanForm | null;
-  saved: string | null;
-}> = ({ deps, frame, actor, plan, writable, region, errors, values, saved }) => {
+export const PlanPage: FC<
+  StaffView & {
+    plan: CaseSafetyPlan;
+    writable: boolean;
+    region: string;
+    errors: FieldError[];
+    values: PlanForm | null;
+    saved: string | null;
+  }
+> = ({ deps, frame, actor, plan, writable, region, errors, values, saved }) => {
   const caseId = plan.case.id;
   const packLines = deps.geography.get().lines;
   const current = plan.current;

@@ -8,6 +8,7 @@ import type { Line } from '../../help/index.ts';
 import { SITE_CSS } from '../../../web/assets.ts';
 import { looksLikePhone, telOf } from '../rules.ts';
 import type { SafetyPlanContent } from '../schema.ts';
+import { Bullets } from '../../../web/page.tsx';
 
 /** Large plain text; no page margins, so the browser prints no address or title around the plan. */
 const PRINT_CSS = `
@@ -65,11 +66,7 @@ export const PrintPage: FC<{
         {p.warningSigns.length ? (
           <section>
             <h2>Signs that things are getting unsafe</h2>
-            <ul>
-              {p.warningSigns.map((s) => (
-                <li>{s}</li>
-              ))}
-            </ul>
+            <Bullets items={p.warningSigns} />
           </section>
         ) : null}
         {p.inDanger ? (
@@ -98,11 +95,7 @@ export const PrintPage: FC<{
         {p.safePlaces.length ? (
           <section>
             <h2>Places where I am safe</h2>
-            <ul>
-              {p.safePlaces.map((s) => (
-                <li>{s}</li>
-              ))}
-            </ul>
+            <Bullets items={p.safePlaces} />
           </section>
         ) : null}
         {p.codeWord ? (

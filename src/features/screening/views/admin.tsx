@@ -4,7 +4,7 @@
  */
 import type { FC } from 'hono/jsx';
 import type { FieldError } from '../../../web/page.tsx';
-import { Success } from '../../../web/page.tsx';
+import { ColumnHeads, FactRow, Success } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { YES_NO_LABELS, YES_NO_UNKNOWN_LABELS } from '../rules.ts';
 import type { Instrument, Item, Mapping } from '../schema.ts';
@@ -61,15 +61,7 @@ export const ListView: FC<{
     </p>
     <table tabindex={0}>
       <caption>Instruments</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Version</th>
-          <th scope="col">Validated</th>
-          <th scope="col">Status</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Name', 'Version', 'Validated', 'Status', 'Change']} />
       <tbody>
         {list.map((s) => (
           <tr>
@@ -185,43 +177,22 @@ export const InstrumentView: FC<{
     <table tabindex={0}>
       <caption>About this instrument</caption>
       <tbody>
-        <tr>
-          <th scope="row">Id and version</th>
-          <td>
-            <code>{i.id}</code> {i.version}
-          </td>
-        </tr>
-        <tr>
-          <th scope="row">Status</th>
-          <td>
-            {STATUS[summary.status]}
-            {summary.inUse ? ' · in use by /identify' : ''}
-          </td>
-        </tr>
-        <tr>
-          <th scope="row">Validated</th>
-          <td>{i.validated ? 'Yes' : 'No: shown to people as not a validated instrument'}</td>
-        </tr>
-        <tr>
-          <th scope="row">Description</th>
-          <td>{i.description}</td>
-        </tr>
-        <tr>
-          <th scope="row">Licence</th>
-          <td>{i.licence}</td>
-        </tr>
-        <tr>
-          <th scope="row">Source</th>
-          <td>
-            {i.source} (retrieved {i.retrieved}; {i.verified ? 'verified' : 'not verified'})
-          </td>
-        </tr>
-        {i.note ? (
-          <tr>
-            <th scope="row">Note</th>
-            <td>{i.note}</td>
-          </tr>
-        ) : null}
+        <FactRow head="Id and version">
+          <code>{i.id}</code> {i.version}
+        </FactRow>
+        <FactRow head="Status">
+          {STATUS[summary.status]}
+          {summary.inUse ? ' · in use by /identify' : ''}
+        </FactRow>
+        <FactRow head="Validated">
+          {i.validated ? 'Yes' : 'No: shown to people as not a validated instrument'}
+        </FactRow>
+        <FactRow head="Description">{i.description}</FactRow>
+        <FactRow head="Licence">{i.licence}</FactRow>
+        <FactRow head="Source">
+          {i.source} (retrieved {i.retrieved}; {i.verified ? 'verified' : 'not verified'})
+        </FactRow>
+        {i.note ? <FactRow head="Note">{i.note}</FactRow> : null}
       </tbody>
     </table>
     {i.groups.map((g, n) => (
@@ -240,12 +211,7 @@ export const InstrumentView: FC<{
             </p>
             <table tabindex={0}>
               <caption>What each answer tells the pathway</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Answer</th>
-                  <th scope="col">Sets</th>
-                </tr>
-              </thead>
+              <ColumnHeads names={['Answer', 'Sets']} />
               <tbody>
                 {answerRows(item).map((r) => (
                   <tr>

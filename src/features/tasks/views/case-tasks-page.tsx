@@ -3,10 +3,8 @@
  * pathway's duties.
  */
 import type { FC } from 'hono/jsx';
-import type { AppDeps } from '../../../app-types.ts';
-import type { Actor } from '../../../platform/access.ts';
-import { Success, type FieldError } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Success, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { deadlineWords, localDateTimeValue, type TaskableAction } from '../rules.ts';
 import type { CaseTasks } from '../rules.ts';
@@ -27,10 +25,7 @@ export interface PathwayValues {
 
 export const EMPTY_PATHWAY: PathwayValues = { codes: [], from: '', assignee: '' };
 
-export interface CaseTasksPageProps {
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
+export interface CaseTasksPageProps extends StaffView {
   view: CaseTasks;
   writable: boolean;
   now: Date;

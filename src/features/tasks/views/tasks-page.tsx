@@ -3,18 +3,13 @@
  * their regions, and the form for a task without a case.
  */
 import type { FC } from 'hono/jsx';
-import type { AppDeps } from '../../../app-types.ts';
-import type { Actor } from '../../../platform/access.ts';
-import { Success, type FieldError } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Success, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { dueState, type TaskScope } from '../rules.ts';
 import type { Task } from '../rules.ts';
 import { OpenTasks, TaskFields, type AssigneeGroups, type TaskFormValues } from './task-table.tsx';
 
-export interface TasksPageProps {
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
+export interface TasksPageProps extends StaffView {
   scope: TaskScope | null;
   /** Whether the person adds tasks (and so has tasks of their own). */
   writes: boolean;

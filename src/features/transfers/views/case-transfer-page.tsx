@@ -3,10 +3,9 @@
  * request, the case's transfer history.
  */
 import type { FC } from 'hono/jsx';
-import type { AppDeps } from '../../../app-types.ts';
-import { can, type Actor } from '../../../platform/access.ts';
-import { Choice, Success, Time, type FieldError } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { can } from '../../../platform/access.ts';
+import { Choice, Success, Time, type FieldError, type StaffView, TextBox } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { DECISION_BUSINESS_DAYS, outcomeText, type CaseTransfers } from '../rules.ts';
 import { Paragraphs, TransferCells, TransferHead } from './decide-pages.tsx';
@@ -16,15 +15,14 @@ export interface RequestValues {
   reason: string;
 }
 
-export const CaseTransferPage: FC<{
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
-  view: CaseTransfers;
-  errors: FieldError[];
-  values: RequestValues;
-  message: string | null;
-}> = ({ deps, frame, actor, view, errors, values, message }) => {
+export const CaseTransferPage: FC<
+  StaffView & {
+    view: CaseTransfers;
+    errors: FieldError[];
+    values: RequestValues;
+    message: string | null;
+  }
+> = ({ deps, frame, actor, view, errors, values, message }) => {
   const caseId = view.case.id;
   const pending = view.transfers.find((t) => t.status === 'requested') ?? null;
   const writable =
@@ -88,16 +86,7 @@ export const CaseTransferPage: FC<{
             Kept encrypted. Say what the receiving navigators need to decide, for example where the young
             person now stays — not more.
           </p>
-          <textarea
-            id="reason"
-            name="reason"
-            rows={4}
-            cols={40}
-            maxlength={1000}
-            aria-describedby="reason-hint"
-          >
-            {values.reason}
-          </textarea>
+          <TextBox id="reason" rows={4} maxlength={1000} value={values.reason} />
           <p>
             <button type="submit">Ask for the transfer</button>
           </p>

@@ -5,8 +5,8 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
-import { ColumnHeads, Success, Time, type FieldError } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { ColumnHeads, Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
   DECLINE_REASONS,
@@ -67,14 +67,13 @@ export const TransferCells: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary
   </>
 );
 
-export const TransfersPage: FC<{
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
-  waiting: IncomingTransfer[];
-  outgoing: TransferSummary[];
-  message: string | null;
-}> = ({ deps, frame, actor, waiting, outgoing, message }) => (
+export const TransfersPage: FC<
+  StaffView & {
+    waiting: IncomingTransfer[];
+    outgoing: TransferSummary[];
+    message: string | null;
+  }
+> = ({ deps, frame, actor, waiting, outgoing, message }) => (
   <StaffLayout frame={frame} title="Transfers">
     <Success message={message} />
     <h2 id="incoming-h">Waiting for your decision ({waiting.length})</h2>
@@ -131,14 +130,13 @@ export const TransfersPage: FC<{
   </StaffLayout>
 );
 
-export const DecisionPage: FC<{
-  deps: AppDeps;
-  frame: StaffFrame;
-  actor: Actor;
-  t: IncomingTransfer;
-  errors: FieldError[];
-  reason: string;
-}> = ({ deps, frame, actor, t, errors, reason }) => {
+export const DecisionPage: FC<
+  StaffView & {
+    t: IncomingTransfer;
+    errors: FieldError[];
+    reason: string;
+  }
+> = ({ deps, frame, actor, t, errors, reason }) => {
   const waiting = t.status === 'requested';
   return (
     <StaffLayout frame={frame} title={`Transfer from ${t.fromRegionName}`}>
