@@ -142,3 +142,30 @@ export function publicFacts<T extends Record<string, unknown>>(row: T, keys: rea
 /** The keys that changed between two records of public facts. */
 export const changedKeys = (before: Record<string, unknown>, after: Record<string, unknown>): string[] =>
   Object.keys(after).filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+
+/** Languages the directory records as codes (as its filter reads them), by name or code. */
+export const LANGUAGES: Record<string, string> = {
+  en: 'English',
+  es: 'Spanish',
+  so: 'Somali',
+  hmn: 'Hmong',
+  om: 'Oromo',
+  vi: 'Vietnamese',
+  kar: 'Karen',
+  ar: 'Arabic',
+  am: 'Amharic',
+  oj: 'Ojibwe',
+  dak: 'Dakota',
+  fr: 'French',
+  ru: 'Russian',
+  zh: 'Chinese',
+  asl: 'American Sign Language',
+};
+
+/** A language written as a name or a code → its code, or null when it is not one the directory knows. */
+export function languageCode(text: string): string | null {
+  const t = text.trim().toLowerCase();
+  if (t in LANGUAGES) return t;
+  const found = Object.entries(LANGUAGES).find(([, name]) => name.toLowerCase() === t);
+  return found ? found[0] : null;
+}

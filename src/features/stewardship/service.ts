@@ -23,6 +23,8 @@ import {
   changedKeys,
   dialOf,
   healthItems,
+  languageCode,
+  LANGUAGES,
   planMove,
   publicFacts,
   staleBefore,
@@ -447,7 +449,14 @@ export async function editService(
     set('email', d.email);
     set('url', d.website);
     hsds.phones = d.phone ? [{ id: randomUUID(), number: d.phone }] : [];
-    hsds.languages = d.languages.map((name) => ({ id: randomUUID(), name }));
+    const codes = d.languages.map((l) => ({ text: l, code: languageCode(l) }));
+    const unknown = codes.find((l) => l.code === null);
+    if (unknown)
+      throw new InputError(
+        `Languages: "${unknown.text.slice(0, 60)}" is not one the directory lists (${Object.values(LANGUAGES).join(', ')}).`,
+        'languages',
+      );
+    hsds.languages = codes.map((l) => ({ id: randomUUID(), name: LANGUAGES[l.code!], code: l.code }));
     const valid = validateHsdsService(hsds);
     if (!valid.valid)
       throw new InputError(`The service is not valid HSDS 3.1: ${valid.errors[0] ?? ''}`, 'name');
