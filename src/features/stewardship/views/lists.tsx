@@ -61,6 +61,8 @@ export const DataPage: FC<{
   </StaffLayout>
 );
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 const PROBLEM_NAMES: Record<Problem, string> = {
   unreachable: 'No reachable navigator',
   unverified: 'Not confirmed',
@@ -84,11 +86,12 @@ export const HealthPage: FC<{ frame: StaffFrame; items: HealthItem[]; staleMonth
       </p>
       <ul>
         <li>
-          {count('unreachable')} counties without a navigator the public can reach (phone, text or website)
+          {plural(count('unreachable'), 'county', 'counties')} without a navigator the public can reach
+          (phone, text or website)
         </li>
-        <li>{count('unverified')} facts not confirmed in a source</li>
+        <li>{plural(count('unverified'), 'fact', 'facts')} not confirmed in a source</li>
         <li>
-          {count('stale')} facts not checked in {staleMonths} months
+          {plural(count('stale'), 'fact', 'facts')} not checked in {staleMonths} months
         </li>
       </ul>
       <p>State administrators get a weekly email while anything here is open.</p>
@@ -98,24 +101,21 @@ export const HealthPage: FC<{ frame: StaffFrame; items: HealthItem[]; staleMonth
           <thead>
             <tr>
               <th scope="col">Problem</th>
-              <th scope="col">Fact</th>
+              <th scope="col">Fact (follow the link to fix it)</th>
               <th scope="col">Last checked</th>
-              <th scope="col">
-                <span class="skip">Action</span>
-              </th>
             </tr>
           </thead>
           <tbody>
             {items.map((i) => (
               <tr>
                 <td>{PROBLEM_NAMES[i.problem]}</td>
-                <td>{i.label}</td>
-                <td>{i.checkedAt ?? '—'}</td>
                 <td>
                   <a href={i.fix}>
-                    Fix<span class="skip">: {i.label}</span>
+                    {i.label}
+                    <span class="skip"> (fix it)</span>
                   </a>
                 </td>
+                <td>{i.checkedAt ?? '—'}</td>
               </tr>
             ))}
           </tbody>
