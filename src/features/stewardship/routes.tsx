@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { Feature } from '../../app-types.ts';
+import type { Actor } from '../../platform/access.ts';
 import { InputError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import type { FormValues } from '../../web/forms.tsx';
@@ -26,6 +27,8 @@ import {
   setMembership,
   stewardshipContext,
   stewardshipOverview,
+  type RequestOrigin,
+  type StewardshipContext,
 } from './service.ts';
 import { OrganizationPage, RegionPage, ServicePage, type FormState } from './views/forms.tsx';
 import { DataPage, HealthPage } from './views/lists.tsx';
@@ -74,6 +77,32 @@ async function change(
 export const stewardshipPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
   const ctx = stewardshipContext(deps);
+
+  /** A form's post: the use case, then the page again (done) or with the problem beside its field. */
+  const save = (
+    path: string,
+    fields: readonly string[],
+    run: (
+      ctx: StewardshipContext,
+      actor: Actor,
+      id: string,
+      values: FormValues,
+      origin: RequestOrigin,
+    ) => Promise<unknown>,
+    kind: 'organizations' | 'regions' | 'services',
+    again: (c: Context, g: Guarded, state: FormState) => Promise<Response>,
+  ) =>
+    r.staff('post', path, STEWARD, async (c, g) => {
+      const id = c.req.param('id') ?? '';
+      const values = await posted(c, fields);
+      return change(
+        c,
+        values,
+        () => run(ctx, g.actor, id, values, requestOrigin(c)),
+        `/staff/data/${kind}/${id}`,
+        (state) => again(c, g, state),
+      );
+    });
 
   r.staff('get', '/staff/data', STEWARD, async (c, { actor, frame }) => {
     const o = await stewardshipOverview(ctx, actor);
@@ -137,17 +166,13 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
     );
   };
   r.staff('get', '/staff/data/organizations/:id', STEWARD, (c, g) => organizationPage(c, g, null));
-  r.staff('post', '/staff/data/organizations/:id', STEWARD, async (c, g) => {
-    const id = c.req.param('id') ?? '';
-    const values = await posted(c, ORGANIZATION_FIELDS);
-    return change(
-      c,
-      values,
-      () => editOrganization(ctx, g.actor, id, values, requestOrigin(c)),
-      `/staff/data/organizations/${id}`,
-      (state) => organizationPage(c, g, state),
-    );
-  });
+  save(
+    '/staff/data/organizations/:id',
+    ORGANIZATION_FIELDS,
+    editOrganization,
+    'organizations',
+    organizationPage,
+  );
 
   const regionPage = async (
     c: Context,
@@ -211,28 +236,12 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
     );
   };
   r.staff('get', '/staff/data/regions/:id', STEWARD, (c, g) => regionPage(c, g, {}));
-  r.staff('post', '/staff/data/regions/:id', STEWARD, async (c, g) => {
-    const id = c.req.param('id') ?? '';
-    const values = await posted(c, REGION_FIELDS);
-    return change(
-      c,
-      values,
-      () => editRegion(ctx, g.actor, id, values, requestOrigin(c)),
-      `/staff/data/regions/${id}`,
-      (state) => regionPage(c, g, { region: state }),
-    );
-  });
-  r.staff('post', '/staff/data/regions/:id/memberships', STEWARD, async (c, g) => {
-    const id = c.req.param('id') ?? '';
-    const values = await posted(c, MEMBERSHIP_FIELDS);
-    return change(
-      c,
-      values,
-      () => setMembership(ctx, g.actor, id, values, requestOrigin(c)),
-      `/staff/data/regions/${id}`,
-      (state) => regionPage(c, g, { membership: state }),
-    );
-  });
+  save('/staff/data/regions/:id', REGION_FIELDS, editRegion, 'regions', (c, g, state) =>
+    regionPage(c, g, { region: state }),
+  );
+  save('/staff/data/regions/:id/memberships', MEMBERSHIP_FIELDS, setMembership, 'regions', (c, g, state) =>
+    regionPage(c, g, { membership: state }),
+  );
 
   const servicePage = async (c: Context, { actor, frame }: Guarded, state: FormState | null) => {
     const s = await serviceForEdit(ctx, actor, c.req.param('id') ?? '');
@@ -256,17 +265,7 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
     );
   };
   r.staff('get', '/staff/data/services/:id', STEWARD, (c, g) => servicePage(c, g, null));
-  r.staff('post', '/staff/data/services/:id', STEWARD, async (c, g) => {
-    const id = c.req.param('id') ?? '';
-    const values = await posted(c, SERVICE_FIELDS);
-    return change(
-      c,
-      values,
-      () => editService(ctx, g.actor, id, values, requestOrigin(c)),
-      `/staff/data/services/${id}`,
-      (state) => servicePage(c, g, state),
-    );
-  });
+  save('/staff/data/services/:id', SERVICE_FIELDS, editService, 'services', servicePage);
 
   r.staff('get', '/staff/data-health', staffAction('data.health'), async (c, { actor, frame }) => {
     const h = await dataHealth(ctx, actor);

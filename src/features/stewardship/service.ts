@@ -9,7 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
 import type { AppDeps } from '../../app-types.ts';
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
 import { authorize, ROLE_NAMES, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
@@ -107,9 +109,37 @@ function beforeAfter(before: Record<string, unknown>, after: Record<string, unkn
   return { changed: keys, before: pick(before), after: pick(after) };
 }
 
-async function afterChange(ctx: StewardshipContext): Promise<void> {
+/** One change: in one transaction, stamped with who made it; then the geography in memory is reloaded. */
+async function changeIn<T>(
+  ctx: StewardshipContext,
+  actor: Actor,
+  now: Date,
+  work: (trx: Transaction<DB>, stamp: q.EditStamp) => Promise<T>,
+): Promise<T> {
+  const stamp = await stampFor(ctx, actor, now);
+  const result = await ctx.db.transaction().execute((trx) => work(trx, stamp));
   await ctx.geography.refresh();
+  return result;
 }
+
+/** The audit event of a change, in its transaction. */
+const audited = (
+  trx: Transaction<DB>,
+  actor: Actor,
+  origin: RequestOrigin,
+  action: string,
+  [subjectType, subjectId]: [string, string],
+  details: Record<string, unknown>,
+) =>
+  recordAudit(trx, {
+    ...auditActor(actor),
+    action,
+    subjectType,
+    subjectId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    details,
+  });
 
 // ---------------------------------------------------------------------------------------------------
 // What an administrator may edit
@@ -194,8 +224,7 @@ export async function editOrganization(
   now = new Date(),
 ) {
   const scope = authorize(actor, 'data.steward');
-  const stamp = await stampFor(ctx, actor, now);
-  const result = await ctx.db.transaction().execute(async (trx) => {
+  return changeIn(ctx, actor, now, async (trx, stamp) => {
     const before = await organizationOf(trx as unknown as Database, actor, id, true);
     const d = parse(organizationInput, input);
     const raw = (input ?? {}) as Record<string, unknown>;
@@ -229,19 +258,12 @@ export async function editOrganization(
     });
     const after = (await q.findOrganization(trx, id))!;
     await q.bumpVersion(trx, 'geography');
-    await recordAudit(trx, {
-      ...auditActor(actor),
-      action: 'data.organization_edit',
-      subjectType: 'public_organization',
-      subjectId: id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      details: { ...beforeAfter(orgFacts(before), orgFacts(after)), managedBy: member },
+    await audited(trx, actor, origin, 'data.organization_edit', ['public_organization', id], {
+      ...beforeAfter(orgFacts(before), orgFacts(after)),
+      managedBy: member,
     });
     return after;
   });
-  await afterChange(ctx);
-  return result;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -273,8 +295,7 @@ export async function editRegion(
   now = new Date(),
 ) {
   authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  const stamp = await stampFor(ctx, actor, now);
-  await ctx.db.transaction().execute(async (trx) => {
+  await changeIn(ctx, actor, now, async (trx, stamp) => {
     const before = await regionOf(trx as unknown as Database, id, true);
     const d = parse(regionInput, input);
     if (d.navigatorOrganizationId && !(await q.findOrganization(trx, d.navigatorOrganizationId)))
@@ -294,17 +315,15 @@ export async function editRegion(
       );
     const after = (await q.findRegion(trx, id))!;
     await q.bumpVersion(trx, 'geography');
-    await recordAudit(trx, {
-      ...auditActor(actor),
-      action: 'data.region_edit',
-      subjectType: 'region',
-      subjectId: id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      details: beforeAfter(facts(before), facts(after)),
-    });
+    await audited(
+      trx,
+      actor,
+      origin,
+      'data.region_edit',
+      ['region', id],
+      beforeAfter(facts(before), facts(after)),
+    );
   });
-  await afterChange(ctx);
 }
 
 /**
@@ -321,8 +340,7 @@ export async function setMembership(
   now = new Date(),
 ) {
   authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  const stamp = await stampFor(ctx, actor, now);
-  await ctx.db.transaction().execute(async (trx) => {
+  await changeIn(ctx, actor, now, async (trx, stamp) => {
     await regionOf(trx as unknown as Database, regionId, true);
     const d: MembershipInput = parse(membershipInput, input);
     const county = (await q.listCounties(trx)).find((c) => c.fips === d.county);
@@ -358,34 +376,25 @@ export async function setMembership(
       ...stamp,
     });
     await q.bumpVersion(trx, 'geography');
-    await recordAudit(trx, {
-      ...auditActor(actor),
-      action: 'data.membership_set',
-      subjectType: 'region',
-      subjectId: regionId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      details: {
-        county: d.county,
-        before: same
-          ? {
-              effectiveFrom: same.effective_from,
-              effectiveTo: same.effective_to,
-              verified: same.verified,
-              source: same.source,
-            }
-          : null,
-        after: {
-          effectiveFrom: d.effectiveFrom,
-          effectiveTo: d.effectiveTo,
-          verified: d.verified,
-          source: d.source,
-        },
-        ended: plan.end.map((m) => ({ region: m.region_id, from: m.effective_from, to: d.effectiveFrom })),
+    await audited(trx, actor, origin, 'data.membership_set', ['region', regionId], {
+      county: d.county,
+      before: same
+        ? {
+            effectiveFrom: same.effective_from,
+            effectiveTo: same.effective_to,
+            verified: same.verified,
+            source: same.source,
+          }
+        : null,
+      after: {
+        effectiveFrom: d.effectiveFrom,
+        effectiveTo: d.effectiveTo,
+        verified: d.verified,
+        source: d.source,
       },
+      ended: plan.end.map((m) => ({ region: m.region_id, from: m.effective_from, to: d.effectiveFrom })),
     });
   });
-  await afterChange(ctx);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -432,8 +441,7 @@ export async function editService(
   now = new Date(),
 ) {
   authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  const stamp = await stampFor(ctx, actor, now);
-  await ctx.db.transaction().execute(async (trx) => {
+  await changeIn(ctx, actor, now, async (trx, stamp) => {
     const before = await serviceOf(trx as unknown as Database, id, true);
     const d = parse(serviceInput, input);
     const hsds: Record<string, unknown> = { ...before.hsds };
@@ -483,17 +491,15 @@ export async function editService(
       return { ...rest, title: name, publicPhone: phone, publicEmail: email };
     };
     await q.bumpVersion(trx, 'directory');
-    await recordAudit(trx, {
-      ...auditActor(actor),
-      action: 'data.service_edit',
-      subjectType: 'directory_service',
-      subjectId: id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-      details: beforeAfter(renamed(facts(before.hsds, before)), renamed(facts(hsds, d))),
-    });
+    await audited(
+      trx,
+      actor,
+      origin,
+      'data.service_edit',
+      ['directory_service', id],
+      beforeAfter(renamed(facts(before.hsds, before)), renamed(facts(hsds, d))),
+    );
   });
-  await afterChange(ctx);
 }
 
 // ---------------------------------------------------------------------------------------------------
