@@ -349,3 +349,29 @@ describe('re-importing the pack', () => {
     expect(unedited?.edited_at ?? null).toBeNull();
   });
 });
+
+describe('the API', () => {
+  const put = async (who: TestStaff, path: string, body: unknown) => {
+    const { cookie } = await http.session(who);
+    return t.app.request(path, {
+      method: 'PUT',
+      body: JSON.stringify(body),
+      headers: { Cookie: cookie, Origin: 'http://localhost:3000', 'Content-Type': 'application/json' },
+    });
+  };
+
+  it('saves, names a refused field, and hides an organisation that is not the caller’s', async () => {
+    const ok = await put(state, `/api/v1/data/organizations/${ORG}`, orgInput({ phone: '218-555-0111' }));
+    expect(ok.status).toBe(200);
+    expect(t.deps.geography.get().organizations.get(ORG)!.phones[0]?.display).toBe('218-555-0111');
+    const bad = await put(state, `/api/v1/data/organizations/${ORG}`, orgInput({ email: 'nobody' }));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('Email must be an email address');
+    expect((await put(orgAdmin, `/api/v1/data/organizations/${ORG}`, orgInput())).status).toBe(404);
+    const health = await t.app.request('/api/v1/data/health', {
+      headers: { Cookie: (await http.session(state)).cookie },
+    });
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { open: number }).open).toBeGreaterThan(0);
+  });
+});

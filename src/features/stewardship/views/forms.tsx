@@ -3,7 +3,7 @@
  * and a directory service. Every form ends with the fact's provenance: where it was confirmed, and
  * whether it was.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES } from '../../../platform/access.ts';
 import {
   Checkbox,
@@ -68,6 +68,27 @@ const Save: FC<{ label: string }> = ({ label }) => (
   </button>
 );
 
+/** An edit page of one form: the way back, what was saved or refused, the form with its token. */
+const EditFrame: FC<{
+  frame: StaffFrame;
+  title: string;
+  state: FormState;
+  action: string;
+  children?: Child;
+}> = ({ frame, title, state, action, children }) => (
+  <StaffLayout frame={frame} title={`Edit ${title}`}>
+    <p>
+      <a href="/staff/data">Back to public data</a>
+    </p>
+    <Success message={state.done} />
+    <ErrorSummary errors={state.errors} />
+    <form method="post" action={action} novalidate>
+      <CsrfField token={frame.csrf} />
+      {children}
+    </form>
+  </StaffLayout>
+);
+
 export const OrganizationPage: FC<{
   frame: StaffFrame;
   id: string;
@@ -79,61 +100,53 @@ export const OrganizationPage: FC<{
 }> = ({ frame, id, title, state, checkedBy, checkedAt, members }) => {
   const f = fieldsOf(state.values, state.errors);
   return (
-    <StaffLayout frame={frame} title={`Edit ${title}`}>
-      <p>
-        <a href="/staff/data">Back to public data</a>
-      </p>
-      <Success message={state.done} />
-      <ErrorSummary errors={state.errors} />
-      <form method="post" action={`/staff/data/organizations/${id}`} novalidate>
-        <CsrfField token={frame.csrf} />
-        <TextField {...f('name')} label="Name" maxlength={200} required />
+    <EditFrame frame={frame} title={title} state={state} action={`/staff/data/organizations/${id}`}>
+      <TextField {...f('name')} label="Name" maxlength={200} required />
+      <Select
+        {...f('type')}
+        label="Type"
+        placeholder="Choose a type"
+        options={Object.entries(ORGANIZATION_TYPES).map(([value, label]) => ({ value, label }))}
+      />
+      <TextField
+        {...f('phone')}
+        type="tel"
+        label="Public phone"
+        hint="For example 218-555-0100"
+        maxlength={25}
+      />
+      <TextField {...f('phone2')} type="tel" label="Second public phone (optional)" maxlength={25} />
+      <TextField {...f('textNumber')} type="tel" label="Text number (optional)" maxlength={25} />
+      <TextField {...f('email')} type="email" label="Public email (optional)" maxlength={200} />
+      <TextField {...f('website')} label="Website (optional)" hint="Starts with https://" maxlength={300} />
+      <TextField
+        {...f('hours')}
+        label="Hours (optional)"
+        hint="For example: Monday to Friday, 8 am to 5 pm"
+        maxlength={300}
+      />
+      <TextField
+        {...f('languages')}
+        label="Languages (optional)"
+        hint="Separate with commas: English, Spanish, Somali"
+        maxlength={600}
+      />
+      <Checkbox
+        name="addressConfidential"
+        label="The address is confidential (never shown)"
+        checked={state.values.addressConfidential === 'yes'}
+      />
+      {members ? (
         <Select
-          {...f('type')}
-          label="Type"
-          placeholder="Choose a type"
-          options={Object.entries(ORGANIZATION_TYPES).map(([value, label]) => ({ value, label }))}
+          {...f('memberOrganizationId')}
+          label="Managed by (whose organisation administrators may edit it)"
+          placeholder="Only state administrators"
+          options={members.map((m) => ({ value: m.id, label: m.name }))}
         />
-        <TextField
-          {...f('phone')}
-          type="tel"
-          label="Public phone"
-          hint="For example 218-555-0100"
-          maxlength={25}
-        />
-        <TextField {...f('phone2')} type="tel" label="Second public phone (optional)" maxlength={25} />
-        <TextField {...f('textNumber')} type="tel" label="Text number (optional)" maxlength={25} />
-        <TextField {...f('email')} type="email" label="Public email (optional)" maxlength={200} />
-        <TextField {...f('website')} label="Website (optional)" hint="Starts with https://" maxlength={300} />
-        <TextField
-          {...f('hours')}
-          label="Hours (optional)"
-          hint="For example: Monday to Friday, 8 am to 5 pm"
-          maxlength={300}
-        />
-        <TextField
-          {...f('languages')}
-          label="Languages (optional)"
-          hint="Separate with commas: English, Spanish, Somali"
-          maxlength={600}
-        />
-        <Checkbox
-          name="addressConfidential"
-          label="The address is confidential (never shown)"
-          checked={state.values.addressConfidential === 'yes'}
-        />
-        {members ? (
-          <Select
-            {...f('memberOrganizationId')}
-            label="Managed by (whose organisation administrators may edit it)"
-            placeholder="Only state administrators"
-            options={members.map((m) => ({ value: m.id, label: m.name }))}
-          />
-        ) : null}
-        <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
-        <Save label="Save organisation" />
-      </form>
-    </StaffLayout>
+      ) : null}
+      <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
+      <Save label="Save organisation" />
+    </EditFrame>
   );
 };
 
@@ -245,31 +258,23 @@ export const ServicePage: FC<{
 }> = ({ frame, id, title, state, checkedBy, checkedAt }) => {
   const f = fieldsOf(state.values, state.errors);
   return (
-    <StaffLayout frame={frame} title={`Edit ${title}`}>
-      <p>
-        <a href="/staff/data">Back to public data</a>
-      </p>
-      <Success message={state.done} />
-      <ErrorSummary errors={state.errors} />
-      <form method="post" action={`/staff/data/services/${id}`} novalidate>
-        <CsrfField token={frame.csrf} />
-        <TextField {...f('name')} label="Name" maxlength={200} required />
-        <TextArea {...f('description')} label="Description" maxlength={4000} required />
-        <TextArea {...f('eligibility')} label="Who it is for (optional)" maxlength={2000} rows={3} />
-        <TextField {...f('minimumAge')} label="Youngest age (optional)" inputmode="numeric" maxlength={3} />
-        <TextField {...f('maximumAge')} label="Oldest age (optional)" inputmode="numeric" maxlength={3} />
-        <TextField {...f('phone')} type="tel" label="Phone (optional)" maxlength={25} />
-        <TextField {...f('email')} type="email" label="Email (optional)" maxlength={200} />
-        <TextField {...f('website')} label="Website (optional)" hint="Starts with https://" maxlength={300} />
-        <TextField
-          {...f('languages')}
-          label="Languages (optional)"
-          hint="Separate with commas: English, Spanish, Somali"
-          maxlength={600}
-        />
-        <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
-        <Save label="Save service" />
-      </form>
-    </StaffLayout>
+    <EditFrame frame={frame} title={title} state={state} action={`/staff/data/services/${id}`}>
+      <TextField {...f('name')} label="Name" maxlength={200} required />
+      <TextArea {...f('description')} label="Description" maxlength={4000} required />
+      <TextArea {...f('eligibility')} label="Who it is for (optional)" maxlength={2000} rows={3} />
+      <TextField {...f('minimumAge')} label="Youngest age (optional)" inputmode="numeric" maxlength={3} />
+      <TextField {...f('maximumAge')} label="Oldest age (optional)" inputmode="numeric" maxlength={3} />
+      <TextField {...f('phone')} type="tel" label="Phone (optional)" maxlength={25} />
+      <TextField {...f('email')} type="email" label="Email (optional)" maxlength={200} />
+      <TextField {...f('website')} label="Website (optional)" hint="Starts with https://" maxlength={300} />
+      <TextField
+        {...f('languages')}
+        label="Languages (optional)"
+        hint="Separate with commas: English, Spanish, Somali"
+        maxlength={600}
+      />
+      <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
+      <Save label="Save service" />
+    </EditFrame>
   );
 };
