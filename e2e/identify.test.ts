@@ -70,9 +70,17 @@ const STEPS: { title: string; answer: (page: Page) => Promise<void> }[] = [
   },
 ];
 
+/**
+ * Presses a button and waits for the next page: a new document without JavaScript, a new <main> of the
+ * same document with it.
+ */
 async function next(page: Page, label = /^(Next|See what to do)$/): Promise<void> {
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: label }).click()]);
-  await page.waitForLoadState('load');
+  await page.evaluate(() => document.getElementById('main')?.setAttribute('data-was', ''));
+  await page.getByRole('button', { name: label }).click();
+  await page.waitForFunction(() => {
+    const main = document.getElementById('main');
+    return main !== null && !main.hasAttribute('data-was') && document.readyState === 'complete';
+  });
 }
 
 /**
@@ -158,6 +166,46 @@ describe.skipIf(!available)('/identify in Chromium', () => {
       expect(await h1(page)).toBe('What may be happening');
       expect(await page.locator('#f-labor').getByLabel('Not sure', { exact: true }).isChecked()).toBe(true);
     }, 60_000);
+
+    it("goes back and forward with the browser's buttons at every step, never asking to resend a form", async () => {
+      await walk(page);
+      const sent: string[] = [];
+      const record = (r: { method(): string; url(): string }) => sent.push(`${r.method()} ${r.url()}`);
+      page.on('request', record);
+      const titles = STEPS.map((s) => s.title);
+      for (let n = titles.length - 1; n >= 0; n--) {
+        await page.goBack();
+        await expect.poll(() => h1(page)).toBe(titles[n]);
+        // The answers are never in the address.
+        expect(page.url()).toBe(`${origin}/identify`);
+      }
+      expect(await page.getByLabel('No', { exact: true }).isChecked()).toBe(true);
+      for (const title of [...titles.slice(1), 'What to do next']) {
+        await page.goForward();
+        await expect.poll(() => h1(page)).toBe(title);
+      }
+      expect(await page.locator('#f-labor').count()).toBe(0);
+      await expectResult(page);
+      // Back and Forward asked the server for nothing: no form was sent again.
+      expect(sent).toEqual([]);
+      // Changing an answer after going back goes on from there.
+      await page.goBack();
+      await page.goBack();
+      expect(await h1(page)).toBe('What may be happening');
+      await page.locator('#f-labor').getByLabel('No', { exact: true }).check();
+      await next(page);
+      expect(await h1(page)).toBe('What makes them vulnerable');
+      page.off('request', record);
+      // Leaving the questions and coming back starts again, saying the answers were not kept.
+      await next(page, /^See what to do$/);
+      await Promise.all([
+        page.waitForURL(`${origin}/rules`),
+        page.getByRole('link', { name: 'Every rule and its source' }).click(),
+      ]);
+      await page.goBack();
+      await expect.poll(() => h1(page)).toBe('Safety first');
+      expect(await page.locator('main').textContent()).toContain('Your earlier answers were not kept');
+    }, 90_000);
 
     it('set no cookie and asked no other site for anything', async () => {
       expect(iso.requests.length).toBeGreaterThan(0);

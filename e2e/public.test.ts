@@ -29,6 +29,8 @@ const STATIC_ROUTES = [
   '/navigator?zip=55301',
   '/navigator?zip=55810', // a ZIP code shared by two counties
   '/navigator?q=zzzz',
+  '/navigator?q=Hastings', // a city in two counties: the choice page
+  '/navigator?q=Brooklyn%20Park',
   '/services',
   '/services?type=shelter_housing',
   '/map',
@@ -252,6 +254,84 @@ describe.skipIf(!available)('public pages in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/navigator\?/);
       await expect.poll(() => page.locator('h1').textContent()).toContain('Hennepin County');
+    });
+  });
+
+  describe('crisis use on a phone (375 px)', () => {
+    let iso: IsolatedContext;
+    let page: Page;
+    const SMALL = { width: 375, height: 720 };
+
+    beforeAll(async () => {
+      iso = await isolatedContext(browser, origin, { viewport: SMALL });
+      page = await iso.context.newPage();
+    });
+    afterAll(() => iso.context.close());
+
+    it('shows call and text as targets of at least 44x44 px, each number on one line', async () => {
+      const problems: string[] = [];
+      let seen = 0;
+      for (const route of [
+        '/',
+        '/navigator?county=27053',
+        '/navigator?q=Hastings',
+        '/navigator?county=27137',
+      ]) {
+        await page.goto(origin + route);
+        const links = page.locator('a[href^="tel:"], a[href^="sms:"]');
+        const count = await links.count();
+        for (let i = 0; i < count; i++) {
+          const link = links.nth(i);
+          const box = await link.boundingBox();
+          const text = ((await link.textContent()) ?? '').trim();
+          seen += 1;
+          if (!box || box.width < 44 || box.height < 44)
+            problems.push(`${route} "${text}": ${JSON.stringify(box)}`);
+          // Each number sits on one line: every piece of its text on the same line box.
+          const lines = await link.evaluate((el) =>
+            [...el.querySelectorAll('.tel')].map((tel) => {
+              const range = document.createRange();
+              range.selectNodeContents(tel);
+              return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+            }),
+          );
+          if (lines.length === 0 || lines.some((n) => n !== 1))
+            problems.push(`${route} "${text}" number lines: ${JSON.stringify(lines)}`);
+        }
+      }
+      expect(seen).toBeGreaterThan(8);
+      expect(problems).toEqual([]);
+    });
+
+    it('Esc in a text field stays; a second Esc leaves', async () => {
+      await page.goto(origin + '/');
+      await page.goto(origin + '/navigator');
+      await page.locator('#q').fill('Brooklyn');
+      await page.locator('#q').press('Escape');
+      await page.waitForTimeout(300);
+      expect(page.url()).toBe(origin + '/navigator');
+      await page.locator('#q').press('Escape');
+      await page.waitForURL(QUICK_EXIT_URL);
+      await page.goBack();
+      expect(page.url()).toBe(origin + '/');
+    });
+
+    it('hides the Esc tip on a touch screen and shows it with a mouse', async () => {
+      const touch = await isolatedContext(browser, origin, {
+        viewport: SMALL,
+        hasTouch: true,
+        isMobile: true,
+      });
+      try {
+        const phone = await touch.context.newPage();
+        await phone.goto(origin + '/');
+        expect(await phone.locator('.exit-key').isVisible()).toBe(false);
+        expect(await phone.locator('.exit-note').textContent()).toContain('Quick exit');
+        await page.goto(origin + '/');
+        expect(await page.locator('.exit-key').isVisible()).toBe(true);
+      } finally {
+        await touch.context.close();
+      }
     });
   });
 

@@ -78,7 +78,7 @@ describe.skipIf(!available)('staff pages in a browser', () => {
       '/staff/admin/organizations',
       '/staff/admin/audit',
       '/staff/admin/instruments',
-      '/staff/admin/instruments/safe-harbor-indicators/2026.11.1',
+      '/staff/admin/instruments/safe-harbor-indicators/2026.12.1',
       '/staff/forgot',
     ]) {
       await page.goto(server.url + path);

@@ -9,7 +9,7 @@ import { directoryApi } from './features/directory/api.ts';
 import { directoryPages } from './features/directory/routes.tsx';
 import { helpApi } from './features/help/api.ts';
 import { pathwayApi } from './features/pathway/api.ts';
-import { pathwayPages } from './features/pathway/pages.tsx';
+import { pathwayPages } from './features/pathway/routes.tsx';
 import { retentionPages } from './features/retention/routes.tsx';
 import { helpPages } from './features/help/routes.tsx';
 import { learnPages } from './features/learn/routes.tsx';
@@ -141,8 +141,9 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     feature(app, deps, policies);
   }
 
-  policies.declare('GET', '/api/openapi.json', PUBLIC);
-  app.doc31('/api/openapi.json', {
+  const openApiPath = '/api/openapi.json';
+  policies.declare('GET', openApiPath, PUBLIC);
+  app.doc31(openApiPath, {
     openapi: '3.1.0',
     info: {
       title: 'No Wrong Door API',

@@ -8,7 +8,7 @@ import type { Database } from '../src/db/database.ts';
 import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
 import { emailIndex } from '../src/features/accounts/service.ts';
 import type { Actor, OrganizationType, Role } from '../src/platform/access.ts';
-import { encryptField, type Keyring } from '../src/platform/crypto/index.ts';
+import { decryptField, encryptField, type Keyring } from '../src/platform/crypto/index.ts';
 import { TEST_SITE, type TestApp } from './app.ts';
 
 export interface TestStaff {
@@ -174,3 +174,49 @@ export function staffRequests(app: () => TestApp) {
     },
   };
 }
+
+/**
+ * The staff of the case tests: two navigators of West Metro (Synthetic Navigator, Synthetic Colleague),
+ * one of Southeast, a state administrator and a professional.
+ */
+export async function addCaseTeam(deps: { db: Database; keyring: Keyring }) {
+  return {
+    navigator: await addStaff(deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' }),
+    colleague: await addStaff(deps, 'navigator', ['west-metro'], { name: 'Synthetic Colleague' }),
+    southeast: await addStaff(deps, 'navigator', ['southeast'], { name: 'Synthetic Southeast' }),
+    admin: await addStaff(deps, 'state_admin', [], { name: 'Synthetic Admin' }),
+    professional: await addStaff(deps, 'professional'),
+  };
+}
+
+/** The audit actions recorded about a subject (a case, a referral …), oldest first. */
+export async function auditActions(db: Database, subjectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('subject_id', '=', subjectId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => r.action);
+}
+
+/** The plain text of every email in the outbox (decrypted). */
+export async function emailBodies(deps: { db: Database; keyring: Keyring }): Promise<string[]> {
+  const emails = await deps.db.selectFrom('email_outbox').select(['id', 'body_text']).execute();
+  return Promise.all(
+    emails.map((e) =>
+      decryptField(deps.keyring, { table: 'email_outbox', recordId: e.id, field: 'body_text' }, e.body_text!),
+    ),
+  );
+}
+
+/** The youth part of an intake payload that names no one and gives no way to reach them (a consultation's). */
+export const unnamedYouth = (agreedToContact: boolean | null) => ({
+  name: null,
+  contactMethod: null,
+  contactValue: null,
+  safeTimes: null,
+  codeWord: null,
+  language: null,
+  agreedToContact,
+});

@@ -19,6 +19,7 @@ import {
   packManifest,
   region,
   zipCrosswalk,
+  type FactSource,
 } from './schema.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,7 +42,7 @@ const countyFips = new Set(counties.map((c) => c.fips));
 const activeOn = (row: { effectiveFrom: string; effectiveTo: string | null }, date: string) =>
   row.effectiveFrom <= date && (row.effectiveTo === null || date < row.effectiveTo);
 
-/** Digits of every number in the domain notes §6 (lines to call): the only numbers the pack may hold. */
+/** Digits of every number in the domain notes §6 (lines to call). */
 const SOURCED_NUMBERS = new Set([
   '911',
   '18662231111',
@@ -175,14 +176,39 @@ describe('zip-counties.json', () => {
   });
 });
 
+/** The source given for one published value of a row, or undefined when it has none. */
+function sourceOf(row: { sources?: FactSource[] | undefined }, field: string, value: string) {
+  const same = (a: string) => (/^\+?[\d\s().-]+$/.test(value) ? digits(a) === digits(value) : a === value);
+  return row.sources?.find((f) => f.field === field && same(f.value));
+}
+
 describe('organizations.json', () => {
-  it('has unique ids and no contact details without a source', () => {
+  it('has unique ids and no contact detail without its own source and date', () => {
     expect(new Set(organizations.map((o) => o.id)).size).toBe(organizations.length);
     for (const o of organizations) {
-      expect(o.phones).toEqual([]);
-      expect(o.email).toBeNull();
-      expect(o.website).toBeNull();
+      o.phones.forEach((p, i) => {
+        expect(sourceOf(o, `phones[${i}]`, p.display), `${o.id} phones[${i}]`).toBeDefined();
+        expect(digits(p.dial)).toBe(digits(p.display));
+      });
+      if (o.website) expect(sourceOf(o, 'website', o.website), `${o.id} website`).toBeDefined();
+      if (o.email) expect(sourceOf(o, 'email', o.email), `${o.id} email`).toBeDefined();
+      // Read from public pages, not yet confirmed by the organisation itself.
+      for (const f of o.sources ?? []) expect(f.verified, `${o.id} ${f.field}`).toBe(false);
     }
+  });
+
+  it('publishes contact details for the hosts the sources give them for, and none for the others', () => {
+    const reachable = organizations
+      .filter((o) => o.phones.length > 0 || o.website !== null)
+      .map((o) => o.id)
+      .sort();
+    expect(reachable).toEqual([
+      'pavsa',
+      'someplace-safe',
+      'southwest-crisis-center',
+      'the-link',
+      'victim-services-of-olmsted-county',
+    ]);
   });
 });
 
@@ -255,12 +281,33 @@ describe('directory.json', () => {
   });
 });
 
-describe('phone numbers', () => {
-  it('appear nowhere but in lines.json', () => {
-    for (const [key, value] of walk([organizations, directory])) {
-      if (key === 'phones') expect(value).toEqual([]);
-      if (typeof value === 'string' && key !== 'id' && !key.endsWith('_id')) {
-        for (const match of value.match(PHONE_SHAPED) ?? []) expect(SOURCED_NUMBERS).toContain(digits(match));
+describe('phone numbers and websites', () => {
+  const rows = [...organizations, ...directory.entries];
+  /** Numbers read in a cited public page (each row's `sources`), besides the lines in lines.json. */
+  const cited = new Set(rows.flatMap((r) => (r.sources ?? []).map((f) => digits(f.value))));
+
+  it('are published in the directory only with their own source and date', () => {
+    for (const e of directory.entries) {
+      const s = e.service as { name: string; url?: string; phones?: { number: string }[] };
+      (s.phones ?? []).forEach((p, i) =>
+        expect(sourceOf(e, `phones[${i}]`, p.number), `${s.name} phones[${i}]`).toBeDefined(),
+      );
+      if (s.url) expect(sourceOf(e, 'url', s.url), `${s.name} url`).toBeDefined();
+      for (const f of e.sources ?? []) expect(f.verified, `${s.name} ${f.field}`).toBe(false);
+    }
+  });
+
+  it('appear in text only when sourced: a line, a cited value, or a note that cites its page', () => {
+    for (const row of rows) {
+      for (const [key, value] of walk(row)) {
+        if (typeof value !== 'string' || key === 'id' || key.endsWith('_id')) continue;
+        for (const match of value.match(PHONE_SHAPED) ?? []) {
+          const ok =
+            SOURCED_NUMBERS.has(digits(match)) ||
+            cited.has(digits(match)) ||
+            (key === 'note' && /https?:\/\//.test(value));
+          expect(ok, `${match} in ${key}`).toBe(true);
+        }
       }
     }
   });

@@ -10,6 +10,22 @@ import { z } from 'zod';
 /** ISO calendar date, `YYYY-MM-DD`. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
+/**
+ * Where one published value of a row (a phone number, a website, hours…) was read, when the row's
+ * values come from different sources. `field` names the value, for example `phones[0]` or `website`.
+ */
+export const factSource = z.object({
+  field: z.string().min(1),
+  value: z.string().min(1),
+  source: z.string().url(),
+  retrieved: isoDate,
+  /** False until the organisation itself has confirmed the value. */
+  verified: z.boolean(),
+  /** The words of the source that show the value. */
+  quote: z.string().optional(),
+});
+export type FactSource = z.infer<typeof factSource>;
+
 /** Where a fact came from and whether a person has checked it against that source. */
 export const provenance = z.object({
   /** A citation a person can follow: a URL, a statute, or a seed document name. */
@@ -20,6 +36,8 @@ export const provenance = z.object({
   verified: z.boolean(),
   /** Optional remark for administrators (what is uncertain, what to check). */
   note: z.string().optional(),
+  /** Optional: a source and date for each published value of the row (see `factSource`). */
+  sources: z.array(factSource).optional(),
 });
 export type Provenance = z.infer<typeof provenance>;
 

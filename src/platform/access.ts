@@ -99,6 +99,9 @@ export const SENSITIVE_ACTIONS: readonly Action[] = [
 type Grants = Partial<Record<Role, Scope>>;
 
 /** The policy table. A role absent from an action's row may not take it at all. */
+/** Every role, for their own records only (their API tokens, their sessions). */
+const EVERY_ROLE_SELF: Grants = Object.fromEntries(ROLES.map((role) => [role, 'self']));
+
 export const POLICY: Record<Action, Grants> = {
   'organizations.manage': { state_admin: 'any' },
   'people.invite': { state_admin: 'any', org_admin: 'own_organization' },
@@ -107,26 +110,8 @@ export const POLICY: Record<Action, Grants> = {
   'audit.read': { state_admin: 'any', org_admin: 'own_organization' },
   'audit.export': { state_admin: 'any' },
   'keys.rotate': { state_admin: 'any' },
-  'tokens.manage': {
-    state_admin: 'self',
-    org_admin: 'self',
-    navigator: 'self',
-    provider_staff: 'self',
-    child_protection: 'self',
-    professional: 'self',
-    trainer: 'self',
-    evaluator: 'self',
-  },
-  'sessions.manage': {
-    state_admin: 'self',
-    org_admin: 'self',
-    navigator: 'self',
-    provider_staff: 'self',
-    child_protection: 'self',
-    professional: 'self',
-    trainer: 'self',
-    evaluator: 'self',
-  },
+  'tokens.manage': EVERY_ROLE_SELF,
+  'sessions.manage': EVERY_ROLE_SELF,
   'reports.aggregate': { state_admin: 'aggregate', evaluator: 'aggregate', org_admin: 'aggregate' },
   'intake.read': { state_admin: 'any', navigator: 'own_regions' },
   'intake.handle': { state_admin: 'any', navigator: 'own_regions' },

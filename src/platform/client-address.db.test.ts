@@ -23,6 +23,16 @@ afterAll(async () => {
 
 /** A sign-in with a wrong password for `email`, from `client` behind the proxy. */
 async function signInAttempt(t: TestApp, client: string, email: string): Promise<Response> {
+  return wrongPassword(t, email, PROXY, { 'X-Forwarded-For': client });
+}
+
+/** A sign-in with a wrong password for `email`, from the socket address `socket` with these headers. */
+async function wrongPassword(
+  t: TestApp,
+  email: string,
+  socket: string,
+  headers: Record<string, string>,
+): Promise<Response> {
   const html = await (await t.app.request('/staff/sign-in')).text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
   return t.app.request(
@@ -30,33 +40,15 @@ async function signInAttempt(t: TestApp, client: string, email: string): Promise
     {
       method: 'POST',
       body: new URLSearchParams({ email, password: 'synthetic wrong password', csrf }).toString(),
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: TEST_SITE.origin,
-        'X-Forwarded-For': client,
-      },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: TEST_SITE.origin, ...headers },
     },
-    envFor(PROXY),
+    envFor(socket),
   );
 }
 
 async function signInFailureFrom(t: TestApp, socket: string, headers: Record<string, string>) {
-  const html = await (await t.app.request('/staff/sign-in')).text();
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
   const email = `nobody.${Math.random().toString(36).slice(2)}@example.org`;
-  const res = await t.app.request(
-    '/staff/sign-in',
-    {
-      method: 'POST',
-      body: new URLSearchParams({ email, password: 'synthetic wrong password', csrf }).toString(),
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Origin: TEST_SITE.origin,
-        ...headers,
-      },
-    },
-    envFor(socket),
-  );
+  const res = await wrongPassword(t, email, socket, headers);
   expect(res.status).toBe(400);
   const row = await t.deps.db
     .selectFrom('audit_events')

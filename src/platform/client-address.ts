@@ -14,6 +14,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Groups } from './rate-limit/address.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -52,28 +53,6 @@ function parseAddress(text: string): Parsed | null {
   // ::ffff:a.b.c.d is an IPv4 client on a dual-stack socket.
   if (bits >> 32n === 0xffffn) return { family: 4, bits: bits & 0xffffffffn };
   return { family: 6, bits };
-}
-
-/** The eight 16-bit groups of a valid IPv6 address (without zone). */
-function ipv6Groups(address: string): number[] {
-  const parse = (part: string): number[] => {
-    if (part === '') return [];
-    const out: number[] = [];
-    for (const piece of part.split(':')) {
-      if (piece.includes('.')) {
-        const [a = 0, b = 0, c = 0, d = 0] = piece.split('.').map(Number);
-        out.push((a << 8) | b, (c << 8) | d);
-      } else {
-        out.push(parseInt(piece, 16));
-      }
-    }
-    return out;
-  };
-  const gap = address.indexOf('::');
-  if (gap < 0) return parse(address);
-  const head = parse(address.slice(0, gap));
-  const tail = parse(address.slice(gap + 2));
-  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }
 
 function ipv4Text(bits: bigint): string {

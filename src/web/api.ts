@@ -3,11 +3,12 @@
  * staff session), the same-site check on writes signed in with the session cookie, the 401 and 403
  * problems, and a service's refusal (a `CaseError`, `QueueError` …) as problem details.
  */
+import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-types.ts';
 import type { Action, Actor } from '../platform/access.ts';
-import { problem } from '../platform/problem.ts';
+import { problem, problemResponse } from '../platform/problem.ts';
 import { actorFromBearer, sessionFromToken } from '../features/accounts/service.ts';
 import { accountsContext, sessionCookieName } from './session.ts';
 
@@ -149,3 +150,47 @@ export function refusalProblem(
     ...(error.field ? { field: fieldPath(error.field) } : {}),
   });
 }
+
+/** The answers of a route over one record besides its own: no caller, a caller without the action, no record. */
+export const COMMON_ERRORS = {
+  401: problemResponse('No valid token or session'),
+  403: problemResponse('The role or token may not take this action'),
+  404: problemResponse('No such record, or the caller may not see it'),
+};
+
+const PATH_ID = { param: { name: 'id', in: 'path' } } as const;
+
+/** The `{id}` of a path: a record's id, at most 100 characters. */
+export const idParam = z.object({ id: z.string().max(100).openapi(PATH_ID) });
+
+/** A required JSON request body read by `schema`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+/** A JSON answer: its description and its schema. */
+export const jsonAnswer = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/**
+ * A route over one record for bearer tokens and sessions: the route's own answers and those of
+ * `COMMON_ERRORS` (401, 403, 404).
+ *
+ * @example
+ * const oneRoute = recordRoute({ method: 'get', path: '/api/v1/x/{id}', tags: ['X'], summary: '…',
+ *   request: { params: idParam }, responses: { 200: jsonAnswer('The x', XSchema) } });
+ */
+export const recordRoute = <P extends string, R extends Omit<RouteConfig, 'path' | 'security'> & { path: P }>(
+  config: R,
+) =>
+  createRoute({
+    ...config,
+    security: [{ bearer: [] }],
+    responses: { ...config.responses, ...COMMON_ERRORS },
+  });
+
+/** A date as the API writes it: ISO 8601, or null. */
+export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);

@@ -11,6 +11,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../app-types.ts';
 import type { Actor } from '../platform/access.ts';
+import { ServiceError } from '../platform/errors.ts';
 import { renderPage } from './http.ts';
 import type { CurrentSession } from '../features/accounts/service.ts';
 import { StaffLayout, type StaffFrame } from './staff-layout.tsx';
@@ -86,8 +87,55 @@ export function messagePage(
   );
 }
 
+/** The words of a 403 page for a role that may never use a page, for the route helper's options. */
+export const roleRefusal = (who: string) => ({ refusal: `Your role does not include this page. ${who}` });
+
+/**
+ * What `load` gives; when it throws a not_found ServiceError, the page `notFound` makes of it instead.
+ * Any other failure is thrown on.
+ */
+export async function loadOr<T>(
+  load: Promise<T>,
+  notFound: (error: ServiceError) => Promise<Response>,
+): Promise<T | Response> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === 'not_found') return notFound(error);
+    throw error;
+  }
+}
+
+/** A thrown ServiceError, to be answered as a page; any other failure is thrown on. */
+export function serviceError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  throw error;
+}
+
+/** The 403 page of a change the service refused to this person, with a link back. */
+export const cannotDoPage = (c: Context, frame: StaffFrame, error: ServiceError, back: BackLink) =>
+  messagePage(c, frame, 403, 'You cannot do that', error.message, back);
+
 // ---------------------------------------------------------------------------------------------------
 // Forms
+
+/** How a form page is shown: the faults to name, the values typed in, the status of the answer. */
+export interface FormState<V> {
+  errors: FieldError[];
+  values: V;
+  status: ContentfulStatusCode;
+}
+
+/** A form page as first shown: no faults, the given values, 200. */
+export const freshForm = <V,>(values: V): FormState<V> => ({ errors: [], values, status: 200 });
+
+/** The status of a form page shown again after the service refused its input: 400 invalid, else 409. */
+export const formStatus = (error: ServiceError): ContentfulStatusCode =>
+  error.code === 'invalid' ? 400 : 409;
+
+/** The note a `?done=` link announces, from `messages`; none on a page shown with faults (`status` ≠ 200). */
+export const doneNote = (c: Context, messages: Record<string, string>, status: ContentfulStatusCode = 200) =>
+  status === 200 ? (messages[c.req.query('done') ?? ''] ?? null) : null;
 
 export type Form = Record<string, string | File | (string | File)[]>;
 
@@ -162,6 +210,13 @@ export const Time: FC<{ deps: AppDeps; at: Date; show?: TimeShow }> = ({ deps, a
   return <time datetime={at.toISOString()}>{words}</time>;
 };
 
+/** A table's head: one column header a name, in order; a false name is a column left out. */
+export const ColumnHeads: FC<{ names: readonly (string | false)[] }> = ({ names }) => (
+  <thead>
+    <tr>{names.map((name) => (name === false ? null : <th scope="col">{name}</th>))}</tr>
+  </thead>
+);
+
 /** A record's history as a table: when (shown as `show` says), what happened and who did it. */
 export const HistoryTable: FC<{
   deps: AppDeps;
@@ -172,13 +227,7 @@ export const HistoryTable: FC<{
 }> = ({ deps, caption, id, show, entries }) => (
   <table tabindex={0} id={id}>
     <caption>{caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">When</th>
-        <th scope="col">What</th>
-        <th scope="col">Who</th>
-      </tr>
-    </thead>
+    <ColumnHeads names={['When', 'What', 'Who']} />
     <tbody>
       {entries.map((e) => (
         <tr>

@@ -13,36 +13,73 @@ export interface PageFrame {
   statewide: Line;
 }
 
+/** A phone number that never breaks across lines ("1-800-THE-LOST (1-800-843-5678)" may, between its two forms). */
+export const Tel: FC<{ display: string }> = ({ display }) => (
+  <>
+    {display.split(' ').map((part, i) => (
+      <>
+        {i > 0 ? ' ' : null}
+        <span class="tel">{part}</span>
+      </>
+    ))}
+  </>
+);
+
+/** Call and text as buttons big enough for a thumb (44 px at least); a number never breaks. */
 export const CallLink: FC<{ line: Line }> = ({ line }) => (
   <>
-    {line.call ? <a href={`tel:${line.call.dial}`}>Call {line.call.display}</a> : null}
+    {line.call ? (
+      <a class="btn call" href={`tel:${line.call.dial}`}>
+        Call <Tel display={line.call.display} />
+      </a>
+    ) : null}
     {line.text ? (
       <>
-        {line.call ? ' · ' : null}
+        {line.call ? ' ' : null}
         <a
+          class="btn call alt"
           href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}
         >
-          Text {line.text.display}
+          Text <Tel display={line.text.display} />
         </a>
       </>
     ) : null}
   </>
 );
 
-/** The short "call now" box every page carries. */
-export const UrgentLines: FC<{ emergency: Line; statewide: Line }> = ({ emergency, statewide }) => (
-  <aside class="lines" aria-labelledby="urgent-h">
-    <h2 id="urgent-h">Need help now?</h2>
-    <ul>
-      <li>
-        <strong>In danger right now:</strong> <CallLink line={emergency} />
-      </li>
-      <li>
-        <strong>{statewide.name}</strong>, free, any time: <CallLink line={statewide} />
-      </li>
-    </ul>
-  </aside>
-);
+/**
+ * The short "call now" box. `emergency` keeps only the emergency line: for a page that already shows
+ * the statewide line in its body, or a later step of a flow whose first step showed the whole box.
+ */
+export const UrgentLines: FC<{ emergency: Line; statewide: Line; only?: 'emergency' }> = ({
+  emergency,
+  statewide,
+  only,
+}) =>
+  only === 'emergency' ? (
+    <aside class="lines short" aria-label="In danger right now">
+      <p>
+        <strong>In danger right now?</strong>
+        <CallLink line={emergency} />
+      </p>
+    </aside>
+  ) : (
+    <aside class="lines" aria-labelledby="urgent-h">
+      <h2 id="urgent-h">Need help now?</h2>
+      <ul>
+        <li>
+          <strong>In danger right now:</strong>
+          <CallLink line={emergency} />
+        </li>
+        <li>
+          <span>
+            <strong>{statewide.name}</strong>, free, any time:
+          </span>
+          <CallLink line={statewide} />
+        </li>
+      </ul>
+    </aside>
+  );
 
 /**
  * The document head of every page, public or staff: the site's style sheet under the response's nonce,
@@ -53,7 +90,9 @@ export const PageHead: FC<{
   title: string;
   description?: string | undefined;
   noindex?: boolean;
-}> = ({ nonce, title, description, noindex }) => (
+  /** Styles of this page only, after the site's. */
+  css?: string | undefined;
+}> = ({ nonce, title, description, noindex, css }) => (
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -62,7 +101,7 @@ export const PageHead: FC<{
     <title>{title}</title>
     {description ? <meta name="description" content={description} /> : null}
     <link rel="icon" href="data:," />
-    <style nonce={nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
+    <style nonce={nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS + (css ?? '') }} />
   </head>
 );
 
@@ -71,10 +110,17 @@ export const Layout: FC<{
   title: string;
   description?: string;
   children?: Child;
-  urgent?: boolean;
-}> = ({ frame, title, description, children, urgent = true }) => (
+  /** The help box: whole (default), only the emergency line, or none. */
+  urgent?: boolean | 'emergency';
+  css?: string;
+}> = ({ frame, title, description, children, urgent = true, css }) => (
   <html lang="en">
-    <PageHead nonce={frame.nonce} title={`${title} | No Wrong Door Minnesota`} description={description} />
+    <PageHead
+      nonce={frame.nonce}
+      title={`${title} | No Wrong Door Minnesota`}
+      description={description}
+      css={css}
+    />
     <body>
       <a class="skip" href="#main">
         Skip to main content
@@ -88,12 +134,21 @@ export const Layout: FC<{
         </a>
       </header>
       <p class="exit-note">
-        Press <kbd>Esc</kbd> or tap Quick exit to leave this site fast.{' '}
+        <span class="exit-key">
+          Press <kbd>Esc</kbd> or tap
+        </span>
+        <span class="exit-tap">Tap</span> Quick exit to leave this site fast.{' '}
         <a href="/learn/staying-safe-online">Cover your tracks</a>
       </p>
       <main id="main">
         <h1>{title}</h1>
-        {urgent ? <UrgentLines emergency={frame.emergency} statewide={frame.statewide} /> : null}
+        {urgent ? (
+          <UrgentLines
+            emergency={frame.emergency}
+            statewide={frame.statewide}
+            {...(urgent === 'emergency' ? { only: 'emergency' as const } : {})}
+          />
+        ) : null}
         {children}
       </main>
       <footer class="foot">

@@ -1,18 +1,17 @@
 /**
  * Signing in and out, two-factor enrolment, sessions, first set-up, invitations, password resets and
- * re-authentication: the pages around the accounts service. Every form works without JavaScript and
- * carries a CSRF token; every refusal says what to do next.
+ * re-authentication: the pages around the accounts service. Thin: each reads its form with schema.ts,
+ * calls the service and renders a page from views/. Every refusal says what to do next.
  */
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import { ROLE_NAMES } from '../../platform/access.ts';
 import { waitInWords } from '../../platform/rate-limit/index.ts';
 import { renderPage } from '../../web/http.ts';
 import { SIGNED_IN, STAFF_ENTRY } from '../../platform/policy.ts';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../platform/auth/credentials/password.ts';
 import {
   AccountError,
+  type AccountReason,
   SIGN_IN_REFUSED,
   type AttemptRefused,
   acceptInvitation,
@@ -30,25 +29,52 @@ import {
   verifySecondFactor,
   type SignedInSession,
 } from './service.ts';
-import { Notifications } from '../queue/routes.tsx';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../web/staff-layout.tsx';
+import { Notifications } from '../queue/index.ts';
 import { listNotifications } from '../notifications/service.ts';
 import { staffFrame } from '../../web/page.tsx';
+import { router } from '../../web/route.ts';
+import type { StaffFrame } from '../../web/staff-layout.tsx';
 import {
   accountsContext,
   clearSessionCookie,
   nextStepFor,
   requestOrigin,
-  requireStaff,
   sessionCookieName,
   setSessionCookie,
 } from '../../web/session.ts';
+import {
+  EndSessionsForm,
+  EnrolmentForm,
+  ForgotForm,
+  NewPasswordForm,
+  ReauthenticationForm,
+  SecondFactorForm,
+  SetupForm,
+  SignInForm,
+  readAccountForm,
+  type SetupValues,
+} from './schema.ts';
+import {
+  CodePage,
+  EnrolPage,
+  ForgotPage,
+  NewPasswordPage,
+  NoticePage,
+  ReauthenticatePage,
+  RecoveryCodesPage,
+  SessionsPage,
+  SetupPage,
+  SignInPage,
+  StaffHomePage,
+  type Errors,
+} from './views/pages.tsx';
 
-type Errors = { field: string; message: string }[];
+type Status = 200 | 400 | 404 | 429;
 
 /** The page frame for whoever is (perhaps partly) signed in. */
 const frameOf = (c: Context, deps: AppDeps) => staffFrame(c, deps, c.get('session'));
 
+/** A form's text fields (a file reads as empty). */
 async function form(c: Context): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
   return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
@@ -61,13 +87,6 @@ function safeNext(value: string | undefined): string {
     : '/staff';
 }
 
-const PasswordHint = () => (
-  <p class="hint" id="password-hint">
-    At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well. You can paste it from a
-    password manager.
-  </p>
-);
-
 function startSession(c: Context, deps: AppDeps, session: SignedInSession): Response {
   setSessionCookie(c, deps, session.token);
   const next = {
@@ -78,130 +97,8 @@ function startSession(c: Context, deps: AppDeps, session: SignedInSession): Resp
   return c.redirect(next[session.stage], 303);
 }
 
-async function signInPage(
-  c: Context,
-  deps: AppDeps,
-  errors: Errors = [],
-  email = '',
-  status: 200 | 400 | 429 = 200,
-) {
-  const frame = await frameOf(c, deps);
-  return renderPage(
-    c,
-    <StaffLayout frame={{ ...frame, session: null }} title="Sign in">
-      <ErrorSummary errors={errors} />
-      <form method="post" action="/staff/sign-in">
-        <CsrfField token={frame.csrf} />
-        <label for="email">Email address</label>
-        <input id="email" name="email" type="email" autocomplete="username" value={email} required />
-        <label for="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          maxlength={MAX_PASSWORD_LENGTH}
-          required
-        />
-        <p>
-          <button type="submit">Continue</button>
-        </p>
-      </form>
-      <p>
-        <a href="/staff/forgot">Forgot your password?</a>
-      </p>
-      <p class="hint">
-        This sign-in is for staff of the Safe Harbor network. Looking for help? Go to the{' '}
-        <a href="/">public site</a>.
-      </p>
-      <h2 id="staff-privacy">Privacy notice for staff</h2>
-      <p>
-        Your email address, your name and your two-step sign-in key are stored encrypted. Each sign-in (and
-        each failed one), each change to your account and each time you open a record about a person is
-        written to an audit log with the time, your account, the address your request came from and your
-        browser, so that every use of personal data can be checked later. Your sessions, with the same address
-        and browser, are listed on your sessions page, where you can end them. Administrators of your
-        organisation and the state administrators can see the audit log. Nothing is shared with other
-        companies, and this area sets one cookie, needed to keep you signed in.
-      </p>
-    </StaffLayout>,
-    status as 200 | 400,
-  );
-}
-
-async function codePage(c: Context, deps: AppDeps, errors: Errors = [], status: 200 | 400 | 429 = 200) {
-  const frame = await frameOf(c, deps);
-  return renderPage(
-    c,
-    <StaffLayout frame={frame} title="Enter your code">
-      <ErrorSummary errors={errors} />
-      <form method="post" action="/staff/sign-in/code">
-        <CsrfField token={frame.csrf} />
-        <label for="code">Code from your authenticator app</label>
-        <p class="hint" id="code-hint">
-          Six digits. Lost your phone? Enter one of your recovery codes instead.
-        </p>
-        <input
-          id="code"
-          name="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          aria-describedby="code-hint"
-          required
-        />
-        <p>
-          <button type="submit">Sign in</button>
-        </p>
-      </form>
-    </StaffLayout>,
-    status,
-  );
-}
-
-async function enrolPage(c: Context, deps: AppDeps, errors: Errors = [], status: 200 | 400 = 200) {
-  const session = c.get('session');
-  if (!session) return c.redirect('/staff/sign-in', 303);
-  const frame = await frameOf(c, deps);
-  const enrolment = await beginTwoFactorEnrolment(accountsContext(deps), session);
-  return renderPage(
-    c,
-    <StaffLayout frame={frame} title="Set up two-step sign-in">
-      <ErrorSummary errors={errors} />
-      <p>
-        Your account can see information about young people, so signing in needs a second step: a code from an
-        app on your phone.
-      </p>
-      <ol>
-        <li>Install an authenticator app your organisation trusts.</li>
-        <li>Scan this QR code with it, or type the key below.</li>
-        <li>Enter the six-digit code it shows.</li>
-      </ol>
-      <div dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
-      <p>
-        Key: <code>{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
-      </p>
-      <form method="post" action="/staff/two-factor">
-        <CsrfField token={frame.csrf} />
-        <label for="code">Six-digit code</label>
-        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required />
-        <p>
-          <button type="submit">Turn on two-step sign-in</button>
-        </p>
-      </form>
-    </StaffLayout>,
-    status,
-  );
-}
-
-async function linkGone(c: Context, deps: AppDeps) {
-  return renderPage(
-    c,
-    <StaffLayout frame={await frameOf(c, deps)} title="This link cannot be used">
-      <p>It has expired or has already been used. Ask your administrator for a new one.</p>
-    </StaffLayout>,
-    404,
-  );
-}
+/** Where a person at another sign-in step belongs. */
+const elsewhere = (c: Context) => c.redirect(nextStepFor(c.get('session')) ?? '/staff', 303);
 
 /**
  * What to say when the throttle refused an attempt before checking it; sets `Retry-After`. The same
@@ -214,27 +111,44 @@ function refusedMessage(c: Context, refused: AttemptRefused): string {
   return `Too many attempts. Try again in ${waitInWords(refused.retryAfterSeconds)}. If you cannot wait, ask your administrator to unlock your account.`;
 }
 
-function accountErrors(error: unknown, fieldFor: Partial<Record<AccountError['code'], string>>): Errors {
+/** A refused attempt (429) or a wrong secret (400), as one error on `field`. */
+function attemptErrors(
+  c: Context,
+  result: { ok: false; reason: 'invalid' } | AttemptRefused,
+  field: string,
+  wrong: string,
+): [Errors, Status] {
+  return result.reason === 'invalid'
+    ? [[{ field, message: wrong }], 400]
+    : [[{ field, message: refusedMessage(c, result) }], 429];
+}
+
+function accountErrors(error: unknown, fieldFor: Partial<Record<AccountReason, string>>): Errors {
   if (error instanceof AccountError)
-    return [{ field: fieldFor[error.code] ?? 'password', message: error.message }];
+    return [{ field: fieldFor[error.reason] ?? 'password', message: error.message }];
   throw error;
 }
 
+const linkGone = async (c: Context, deps: AppDeps) =>
+  renderPage(
+    c,
+    <NoticePage frame={await frameOf(c, deps)} title="This link cannot be used">
+      It has expired or has already been used. Ask your administrator for a new one.
+    </NoticePage>,
+    404,
+  );
+
+const isLinkGone = (error: unknown) => error instanceof AccountError && error.reason === 'link_invalid';
+
 export const authPages: Feature = (app, deps, policies) => {
+  const r = router(app, deps, policies);
   const ctx = () => accountsContext(deps);
 
-  policies.declare('GET', '/staff', SIGNED_IN);
-  app.get('/staff', async (c) => {
-    const session = requireStaff(c);
-    if (session instanceof Response) return session;
-    const [frame, notes] = await Promise.all([
-      frameOf(c, deps),
-      listNotifications(deps.db, session.userId, 20),
-    ]);
+  r.staff('get', '/staff', SIGNED_IN, async (c, { session, frame }) => {
+    const notes = await listNotifications(deps.db, session.userId, 20);
     return renderPage(
       c,
-      <StaffLayout frame={frame} title="Staff home">
-        <p>You are signed in as {ROLE_NAMES[session.actor.role]}.</p>
+      <StaffHomePage frame={frame} role={session.actor.role}>
         <Notifications
           deps={deps}
           frame={frame}
@@ -242,83 +156,66 @@ export const authPages: Feature = (app, deps, policies) => {
           notifications={notes.notifications}
           now={new Date()}
         />
-        <p>Sessions end after 30 minutes without activity, and after 12 hours in any case.</p>
-      </StaffLayout>,
+      </StaffHomePage>,
     );
   });
 
-  policies.declare('GET', '/staff/sign-in', STAFF_ENTRY);
-  policies.declare('POST', '/staff/sign-in', STAFF_ENTRY);
-  app.get('/staff/sign-in', (c) => signInPage(c, deps));
-  app.post('/staff/sign-in', async (c) => {
-    const f = await form(c);
-    const email = (f.email ?? '').slice(0, 320);
+  // Step one: email and password.
+  const signInPage = async (c: Context, errors: Errors = [], email = '', status: Status = 200) =>
+    renderPage(c, <SignInPage frame={await frameOf(c, deps)} errors={errors} email={email} />, status as 200);
+  r.open('get', '/staff/sign-in', STAFF_ENTRY, (c) => signInPage(c));
+  r.open('post', '/staff/sign-in', STAFF_ENTRY, async (c) => {
+    const f = readAccountForm(SignInForm, await form(c));
     const outcome = await signInWithPassword(
       ctx(),
-      {
-        email,
-        password: (f.password ?? '').slice(0, 1024),
-        previousSessionToken: getCookie(c, sessionCookieName(deps)),
-      },
+      { ...f, previousSessionToken: getCookie(c, sessionCookieName(deps)) },
       requestOrigin(c),
     );
     if (outcome.ok) return startSession(c, deps, outcome.session);
-    if (outcome.reason !== 'invalid')
-      return signInPage(c, deps, [{ field: 'email', message: refusedMessage(c, outcome) }], email, 429);
-    return signInPage(c, deps, [{ field: 'email', message: SIGN_IN_REFUSED }], email, 400);
+    const [errors, status] = attemptErrors(c, outcome, 'email', SIGN_IN_REFUSED);
+    return signInPage(c, errors, f.email, status);
   });
 
-  policies.declare('GET', '/staff/sign-in/code', STAFF_ENTRY);
-  policies.declare('POST', '/staff/sign-in/code', STAFF_ENTRY);
-  app.get('/staff/sign-in/code', (c) =>
-    c.get('session')?.stage === 'second_factor'
-      ? codePage(c, deps)
-      : c.redirect(nextStepFor(c.get('session')) ?? '/staff', 303),
-  );
-  app.post('/staff/sign-in/code', async (c) => {
+  // Step two: a code from the app or a recovery code.
+  const codePage = async (c: Context, errors: Errors = [], status: Status = 200) =>
+    renderPage(c, <CodePage frame={await frameOf(c, deps)} errors={errors} />, status as 200);
+  const atSecondStep = (c: Context) => c.get('session')?.stage === 'second_factor';
+  r.open('get', '/staff/sign-in/code', STAFF_ENTRY, (c) => (atSecondStep(c) ? codePage(c) : elsewhere(c)));
+  r.open('post', '/staff/sign-in/code', STAFF_ENTRY, async (c) => {
     const session = c.get('session');
-    if (session?.stage !== 'second_factor') return c.redirect(nextStepFor(session) ?? '/staff', 303);
-    const f = await form(c);
-    const result = await verifySecondFactor(ctx(), session, (f.code ?? '').slice(0, 40), requestOrigin(c));
+    if (!session || !atSecondStep(c)) return elsewhere(c);
+    const f = readAccountForm(SecondFactorForm, await form(c));
+    const result = await verifySecondFactor(ctx(), session, f.code, requestOrigin(c));
     if (result.ok) return startSession(c, deps, result.session);
-    if (result.reason !== 'invalid')
-      return codePage(c, deps, [{ field: 'code', message: refusedMessage(c, result) }], 429);
     return codePage(
       c,
-      deps,
-      [
-        {
-          field: 'code',
-          message: 'That code is not right, or it was already used. Wait for the next code and try again.',
-        },
-      ],
-      400,
+      ...attemptErrors(
+        c,
+        result,
+        'code',
+        'That code is not right, or it was already used. Wait for the next code and try again.',
+      ),
     );
   });
 
-  policies.declare('GET', '/staff/two-factor', STAFF_ENTRY);
-  policies.declare('POST', '/staff/two-factor', STAFF_ENTRY);
-  const mayEnrol = (c: Context) => {
-    const stage = c.get('session')?.stage;
-    return stage === 'enrol_second_factor';
-  };
-  app.get('/staff/two-factor', (c) =>
-    mayEnrol(c) ? enrolPage(c, deps) : c.redirect(nextStepFor(c.get('session')) ?? '/staff', 303),
-  );
-  app.post('/staff/two-factor', async (c) => {
+  // Two-factor enrolment, for a role that sees personal data.
+  const enrolPage = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) => {
     const session = c.get('session');
-    if (!session || !mayEnrol(c)) return c.redirect(nextStepFor(session) ?? '/staff', 303);
-    const f = await form(c);
-    const result = await confirmTwoFactorEnrolment(
-      ctx(),
-      session,
-      (f.code ?? '').slice(0, 20),
-      requestOrigin(c),
-    );
+    if (!session) return c.redirect('/staff/sign-in', 303);
+    const frame = await frameOf(c, deps);
+    const enrolment = await beginTwoFactorEnrolment(ctx(), session);
+    return renderPage(c, <EnrolPage frame={frame} errors={errors} enrolment={enrolment} />, status);
+  };
+  const mayEnrol = (c: Context) => c.get('session')?.stage === 'enrol_second_factor';
+  r.open('get', '/staff/two-factor', STAFF_ENTRY, (c) => (mayEnrol(c) ? enrolPage(c) : elsewhere(c)));
+  r.open('post', '/staff/two-factor', STAFF_ENTRY, async (c) => {
+    const session = c.get('session');
+    if (!session || !mayEnrol(c)) return elsewhere(c);
+    const f = readAccountForm(EnrolmentForm, await form(c));
+    const result = await confirmTwoFactorEnrolment(ctx(), session, f.code, requestOrigin(c));
     if (!result.ok)
       return enrolPage(
         c,
-        deps,
         [
           {
             field: 'code',
@@ -329,101 +226,21 @@ export const authPages: Feature = (app, deps, policies) => {
       );
     setSessionCookie(c, deps, result.session.token);
     c.set('session', null);
-    const frame = await frameOf(c, deps);
-    return renderPage(
-      c,
-      <StaffLayout frame={frame} title="Save your recovery codes">
-        <p>
-          Two-step sign-in is on. If you lose your phone, each of these codes lets you sign in once. Keep them
-          somewhere safe; they are shown only now.
-        </p>
-        <ul class="cols">
-          {result.recoveryCodes.map((code) => (
-            <li>
-              <code>{code}</code>
-            </li>
-          ))}
-        </ul>
-        <p>
-          <a class="btn" href="/staff">
-            I have saved them
-          </a>
-        </p>
-      </StaffLayout>,
-    );
+    return renderPage(c, <RecoveryCodesPage frame={await frameOf(c, deps)} codes={result.recoveryCodes} />);
   });
 
-  policies.declare('POST', '/staff/sign-out', STAFF_ENTRY);
-  app.post('/staff/sign-out', async (c) => {
+  r.open('post', '/staff/sign-out', STAFF_ENTRY, async (c) => {
     const session = c.get('session');
     if (session) await signOut(ctx(), session, requestOrigin(c));
     clearSessionCookie(c, deps);
     return c.redirect('/staff/sign-in', 303);
   });
 
-  policies.declare('GET', '/staff/sessions', SIGNED_IN);
-  policies.declare('POST', '/staff/sessions/end', SIGNED_IN);
-  app.get('/staff/sessions', async (c) => {
-    const session = requireStaff(c);
-    if (session instanceof Response) return session;
-    const sessions = await listSessions(ctx(), session);
-    const frame = await frameOf(c, deps);
-    return renderPage(
-      c,
-      <StaffLayout frame={frame} title="Your sessions">
-        <table tabindex={0}>
-          <thead>
-            <tr>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last active</th>
-              <th scope="col">From</th>
-              <th scope="col">Browser</th>
-              <th scope="col">
-                <span class="skip">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s, i) => (
-              <tr>
-                <td>{s.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</td>
-                <td>{s.lastSeenAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</td>
-                <td>{s.ip ?? 'unknown'}</td>
-                <td>{(s.userAgent ?? 'unknown').slice(0, 60)}</td>
-                <td>
-                  {s.current ? (
-                    'This session'
-                  ) : (
-                    <form method="post" action="/staff/sessions/end">
-                      <CsrfField token={frame.csrf} />
-                      <input type="hidden" name="which" value={String(i)} />
-                      <button type="submit">End</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <form method="post" action="/staff/sessions/end">
-          <CsrfField token={frame.csrf} />
-          <input type="hidden" name="which" value="others" />
-          <button type="submit">End all other sessions</button>
-        </form>
-        <form method="post" action="/staff/sessions/end">
-          <CsrfField token={frame.csrf} />
-          <input type="hidden" name="which" value="all" />
-          <button type="submit" class="btn alt">
-            End every session, including this one
-          </button>
-        </form>
-      </StaffLayout>,
-    );
-  });
-  app.post('/staff/sessions/end', async (c) => {
-    const session = requireStaff(c);
-    if (session instanceof Response) return session;
-    const which = (await form(c)).which ?? '';
+  r.staff('get', '/staff/sessions', SIGNED_IN, async (c, { session, frame }) =>
+    renderPage(c, <SessionsPage frame={frame} sessions={await listSessions(ctx(), session)} />),
+  );
+  r.staff('post', '/staff/sessions/end', SIGNED_IN, async (c, { session }) => {
+    const { which } = readAccountForm(EndSessionsForm, await form(c));
     let target: string;
     if (which === 'all' || which === 'others') target = which;
     else {
@@ -441,147 +258,47 @@ export const authPages: Feature = (app, deps, policies) => {
     return c.redirect('/staff/sessions', 303);
   });
 
-  policies.declare('GET', '/staff/reauthenticate', SIGNED_IN);
-  policies.declare('POST', '/staff/reauthenticate', SIGNED_IN);
-  const reauthPage = async (c: Context, errors: Errors = [], status: 200 | 400 | 429 = 200) => {
-    const frame = await frameOf(c, deps);
-    return renderPage(
+  // Signing in again before a sensitive action, then back to it.
+  const reauthPage = (c: Context, frame: StaffFrame, errors: Errors = [], status: Status = 200) =>
+    renderPage(
       c,
-      <StaffLayout frame={frame} title="Confirm it is you">
-        <ErrorSummary errors={errors} />
-        <p>This action needs you to sign in again.</p>
-        <form
-          method="post"
-          action={`/staff/reauthenticate?next=${encodeURIComponent(safeNext(c.req.query('next')))}`}
-        >
-          <CsrfField token={frame.csrf} />
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
-          <label for="code">Code from your authenticator app</label>
-          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" />
-          <p>
-            <button type="submit">Confirm</button>
-          </p>
-        </form>
-      </StaffLayout>,
-      status,
+      <ReauthenticatePage frame={frame} errors={errors} next={safeNext(c.req.query('next'))} />,
+      status as 200,
     );
-  };
-  app.get('/staff/reauthenticate', (c) => {
-    const session = requireStaff(c);
-    return session instanceof Response ? session : reauthPage(c);
-  });
-  app.post('/staff/reauthenticate', async (c) => {
-    const session = requireStaff(c);
-    if (session instanceof Response) return session;
-    const f = await form(c);
-    const result = await reauthenticate(
-      ctx(),
-      session,
-      { password: (f.password ?? '').slice(0, 1024), code: (f.code ?? '').slice(0, 20) },
-      requestOrigin(c),
-    );
-    if (!result.ok && result.reason !== 'invalid')
-      return reauthPage(c, [{ field: 'password', message: refusedMessage(c, result) }], 429);
+  r.staff('get', '/staff/reauthenticate', SIGNED_IN, (c, { frame }) => reauthPage(c, frame));
+  r.staff('post', '/staff/reauthenticate', SIGNED_IN, async (c, { session, frame }) => {
+    const f = readAccountForm(ReauthenticationForm, await form(c));
+    const result = await reauthenticate(ctx(), session, f, requestOrigin(c));
     if (!result.ok)
       return reauthPage(
         c,
-        [{ field: 'password', message: 'The password or code is not right. Try again.' }],
-        400,
+        frame,
+        ...attemptErrors(c, result, 'password', 'The password or code is not right. Try again.'),
       );
     return c.redirect(safeNext(c.req.query('next')), 303);
   });
 
   // Single-use links: first set-up, invitations, password resets.
-  const passwordForm = (frame: StaffFrame, action: string, extra: unknown = null) => (
-    <form method="post" action={action}>
-      <CsrfField token={frame.csrf} />
-      {extra}
-      <label for="password">Choose a password</label>
-      <PasswordHint />
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="new-password"
-        aria-describedby="password-hint"
-        maxlength={MAX_PASSWORD_LENGTH}
-        required
-      />
-      <p>
-        <button type="submit">Continue</button>
-      </p>
-    </form>
-  );
-
-  policies.declare('GET', '/staff/setup/:token', STAFF_ENTRY);
-  policies.declare('POST', '/staff/setup/:token', STAFF_ENTRY);
   const setupPage = async (
     c: Context,
     errors: Errors = [],
-    values: Record<string, string> = {},
+    values: Partial<SetupValues> = {},
     status: 200 | 400 = 200,
-  ) => {
-    const frame = await frameOf(c, deps);
-    const fields = (
-      <>
-        <label for="organizationName">Your organisation (the state agency)</label>
-        <input
-          id="organizationName"
-          name="organizationName"
-          value={values.organizationName ?? ''}
-          required
-          maxlength={200}
-        />
-        <label for="displayName">Your name</label>
-        <input
-          id="displayName"
-          name="displayName"
-          autocomplete="name"
-          value={values.displayName ?? ''}
-          required
-          maxlength={200}
-        />
-        <label for="email">Your email address</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autocomplete="username"
-          value={values.email ?? ''}
-          required
-        />
-      </>
-    );
-    return renderPage(
+  ) =>
+    renderPage(
       c,
-      <StaffLayout frame={frame} title="Set up No Wrong Door">
-        <ErrorSummary errors={errors} />
-        <p>You are creating the first state administrator. You will set up two-step sign-in next.</p>
-        {passwordForm(frame, c.req.path, fields)}
-      </StaffLayout>,
+      <SetupPage frame={await frameOf(c, deps)} errors={errors} action={c.req.path} values={values} />,
       status,
     );
-  };
-  app.get('/staff/setup/:token', async (c) =>
-    (await linkUsable(ctx(), c.req.param('token'), 'setup')) ? setupPage(c) : linkGone(c, deps),
+  r.open('get', '/staff/setup/:token', STAFF_ENTRY, async (c) =>
+    (await linkUsable(ctx(), c.req.param('token') ?? '', 'setup')) ? setupPage(c) : linkGone(c, deps),
   );
-  app.post('/staff/setup/:token', async (c) => {
-    const f = await form(c);
-    const values = {
-      organizationName: f.organizationName ?? '',
-      displayName: f.displayName ?? '',
-      email: f.email ?? '',
-    };
+  r.open('post', '/staff/setup/:token', STAFF_ENTRY, async (c) => {
+    const { password, ...values } = readAccountForm(SetupForm, await form(c));
     try {
-      await completeSetup(
-        ctx(),
-        c.req.param('token'),
-        { ...values, password: f.password ?? '' },
-        requestOrigin(c),
-      );
+      await completeSetup(ctx(), c.req.param('token') ?? '', { ...values, password }, requestOrigin(c));
     } catch (error) {
-      if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
+      if (isLinkGone(error)) return linkGone(c, deps);
       return setupPage(c, accountErrors(error, { invalid: 'email', weak_password: 'password' }), values, 400);
     }
     return c.redirect('/staff/sign-in', 303);
@@ -595,28 +312,21 @@ export const authPages: Feature = (app, deps, policies) => {
     use: (token: string, password: string, c: Context) => Promise<unknown>,
   ) => {
     const path = `${prefix}/:token`;
-    policies.declare('GET', path, STAFF_ENTRY);
-    policies.declare('POST', path, STAFF_ENTRY);
-    const show = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) => {
-      const frame = await frameOf(c, deps);
-      return renderPage(
+    const show = async (c: Context, errors: Errors = [], status: 200 | 400 = 200) =>
+      renderPage(
         c,
-        <StaffLayout frame={frame} title={title}>
-          <ErrorSummary errors={errors} />
-          {passwordForm(frame, c.req.path)}
-        </StaffLayout>,
+        <NewPasswordPage frame={await frameOf(c, deps)} errors={errors} action={c.req.path} title={title} />,
         status,
       );
-    };
-    app.get(path, async (c) =>
+    r.open('get', path, STAFF_ENTRY, async (c) =>
       (await linkUsable(ctx(), c.req.param('token') ?? '', purpose)) ? show(c) : linkGone(c, deps),
     );
-    app.post(path, async (c) => {
-      const f = await form(c);
+    r.open('post', path, STAFF_ENTRY, async (c) => {
+      const { password } = readAccountForm(NewPasswordForm, await form(c));
       try {
-        await use(c.req.param('token') ?? '', (f.password ?? '').slice(0, 1024), c);
+        await use(c.req.param('token') ?? '', password, c);
       } catch (error) {
-        if (error instanceof AccountError && error.code === 'link_invalid') return linkGone(c, deps);
+        if (isLinkGone(error)) return linkGone(c, deps);
         return show(c, accountErrors(error, {}), 400);
       }
       if (purpose === 'password_reset') clearSessionCookie(c, deps);
@@ -630,35 +340,18 @@ export const authPages: Feature = (app, deps, policies) => {
     resetPassword(ctx(), token, password, requestOrigin(c)),
   );
 
-  policies.declare('GET', '/staff/forgot', STAFF_ENTRY);
-  policies.declare('POST', '/staff/forgot', STAFF_ENTRY);
-  app.get('/staff/forgot', async (c) => {
-    const frame = await frameOf(c, deps);
+  r.open('get', '/staff/forgot', STAFF_ENTRY, async (c) =>
+    renderPage(c, <ForgotPage frame={await frameOf(c, deps)} />),
+  );
+  r.open('post', '/staff/forgot', STAFF_ENTRY, async (c) => {
+    const { email } = readAccountForm(ForgotForm, await form(c));
+    await requestPasswordReset(ctx(), email, requestOrigin(c));
     return renderPage(
       c,
-      <StaffLayout frame={frame} title="Reset your password">
-        <form method="post" action="/staff/forgot">
-          <CsrfField token={frame.csrf} />
-          <label for="email">Email address</label>
-          <input id="email" name="email" type="email" autocomplete="username" required />
-          <p>
-            <button type="submit">Send me a link</button>
-          </p>
-        </form>
-      </StaffLayout>,
-    );
-  });
-  app.post('/staff/forgot', async (c) => {
-    const f = await form(c);
-    await requestPasswordReset(ctx(), (f.email ?? '').slice(0, 320), requestOrigin(c));
-    return renderPage(
-      c,
-      <StaffLayout frame={await frameOf(c, deps)} title="Check your email">
-        <p>
-          If that address has an account, we have sent it a link to choose a new password. The link works
-          once, for one hour.
-        </p>
-      </StaffLayout>,
+      <NoticePage frame={await frameOf(c, deps)} title="Check your email">
+        If that address has an account, we have sent it a link to choose a new password. The link works once,
+        for one hour.
+      </NoticePage>,
     );
   });
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import type { Actor } from '../../platform/access.ts';
+import type { Actor, Role } from '../../platform/access.ts';
 import {
   createApiToken,
   createOrganization,
@@ -25,52 +25,40 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
-  const adminId = (
-    await inviteUser(
-      ctx,
-      'system',
-      { email: 'state@example.org', role: 'state_admin', organizationId: stateOrg },
-      origin,
-    )
-  ).userId;
-  admin = { userId: adminId, role: 'state_admin', organizationId: stateOrg, regions: [] };
+  /** An invited administrator of `organizationId`, as an actor. */
+  const invited = async (by: Actor | 'system', email: string, role: Role, organizationId: string) => {
+    const { userId } = await inviteUser(ctx, by, { email, role, organizationId }, origin);
+    return { userId, role, organizationId, regions: [] };
+  };
+  admin = await invited('system', 'state@example.org', 'state_admin', stateOrg);
   const org = await createOrganization(
     ctx,
     admin,
     { name: 'Synthetic Host', type: 'navigator_host' },
     origin,
   );
-  const orgAdminId = (
-    await inviteUser(
-      ctx,
-      admin,
-      { email: 'host@example.org', role: 'org_admin', organizationId: org },
-      origin,
-    )
-  ).userId;
-  orgAdmin = { userId: orgAdminId, role: 'org_admin', organizationId: org, regions: [] };
+  orgAdmin = await invited(admin, 'host@example.org', 'org_admin', org);
   // As if both had accepted their invitation and enrolled two-step sign-in: only then may they hold tokens.
   await t.deps.db
     .updateTable('staff_users')
     .set({ password_hash: 'not-used-in-this-test', totp_enabled_at: new Date() })
-    .where('id', 'in', [adminId, orgAdminId])
+    .where('id', 'in', [admin.userId, orgAdmin.userId])
     .execute();
 });
 afterAll(async () => {
   await t.close();
 });
 
+/** A token for `owner`, valid for `days`, with these scopes. */
+const tokenFor = (owner: Actor, scopes: ('audit.read' | 'sessions.manage')[], days = 1) =>
+  createApiToken(ctx, 'system', { userId: owner.userId, scopes, expiresInDays: days }, origin);
+
 const get = (path: string, token?: string) =>
   t.app.request(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 
 describe('bearer tokens on the staff API', () => {
   it('act as their owner, narrowed by their scopes', async () => {
-    const { token } = await createApiToken(
-      ctx,
-      'system',
-      { userId: admin.userId, scopes: ['audit.read'], expiresInDays: 30 },
-      origin,
-    );
+    const { token } = await tokenFor(admin, ['audit.read'], 30);
     const me = await get('/api/v1/staff/me', token);
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({
@@ -82,24 +70,14 @@ describe('bearer tokens on the staff API', () => {
     expect(events.status).toBe(200);
     expect(((await events.json()) as { events: unknown[] }).events.length).toBeGreaterThan(0);
 
-    const narrow = await createApiToken(
-      ctx,
-      'system',
-      { userId: admin.userId, scopes: ['sessions.manage'], expiresInDays: 30 },
-      origin,
-    );
+    const narrow = await tokenFor(admin, ['sessions.manage'], 30);
     const refused = await get('/api/v1/audit-events', narrow.token);
     expect(refused.status).toBe(403);
     expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
   });
 
   it('limit an organisation administrator to their organisation', async () => {
-    const { token } = await createApiToken(
-      ctx,
-      'system',
-      { userId: orgAdmin.userId, scopes: ['audit.read'], expiresInDays: 1 },
-      origin,
-    );
+    const { token } = await tokenFor(orgAdmin, ['audit.read']);
     const body = (await (await get('/api/v1/audit-events?limit=500', token)).json()) as {
       events: { organizationId: string | null }[];
     };
@@ -112,21 +90,11 @@ describe('bearer tokens on the staff API', () => {
     expect((await get('/api/v1/staff/me', 'nwdt_not-a-real-token')).status).toBe(401);
     const malformed = await t.app.request('/api/v1/staff/me', { headers: { Authorization: 'Basic abc' } });
     expect(malformed.status).toBe(401);
-    const { id, token } = await createApiToken(
-      ctx,
-      'system',
-      { userId: admin.userId, scopes: ['audit.read'], expiresInDays: 1 },
-      origin,
-    );
+    const { id, token } = await tokenFor(admin, ['audit.read']);
     expect((await get('/api/v1/staff/me', token)).status).toBe(200);
     expect(await revokeApiToken(ctx, admin, id, origin, { reauthenticatedAt: new Date() })).toBe(true);
     expect((await get('/api/v1/staff/me', token)).status).toBe(401);
-    const soon = await createApiToken(
-      ctx,
-      'system',
-      { userId: admin.userId, scopes: ['audit.read'], expiresInDays: 1 },
-      origin,
-    );
+    const soon = await tokenFor(admin, ['audit.read']);
     await t.deps.db
       .updateTable('api_tokens')
       .set({ expires_at: new Date(Date.now() - 1000) })

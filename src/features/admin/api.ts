@@ -8,7 +8,7 @@ import type { Feature } from '../../app-types.ts';
 import { listAuditAs } from '../../platform/audit/audit.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf } from '../../web/api.ts';
+import { callerOf, jsonAnswer } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 
 const AuditQuery = z.object({
@@ -28,17 +28,10 @@ const auditRoute = createRoute({
   security: [{ bearer: [] }],
   request: { query: AuditQuery },
   responses: {
-    200: {
-      description: 'A page of audit events',
-      content: {
-        'application/json': {
-          schema: z.object({
-            events: z.array(z.record(z.string(), z.unknown())),
-            nextBefore: z.number().nullable(),
-          }),
-        },
-      },
-    },
+    200: jsonAnswer(
+      'A page of audit events',
+      z.object({ events: z.array(z.record(z.string(), z.unknown())), nextBefore: z.number().nullable() }),
+    ),
     401: problemResponse('No valid token or session'),
     403: problemResponse('Not permitted'),
   },

@@ -24,7 +24,7 @@ import {
   type Role,
   type Target,
 } from '../../platform/access.ts';
-import { exportAuditCsv, type AuditCsvFilters } from '../../platform/audit/audit.ts';
+import { exportAuditCsv } from '../../platform/audit/audit.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
@@ -64,6 +64,7 @@ import {
   organizationNameOf,
   personForGrant,
 } from './service.ts';
+import { AuditBefore, parseAuditFilters } from './schema.ts';
 import { AUDIT_FIELDS, AuditView, auditSearch, type AuditQueryValues } from './views/audit.tsx';
 import { OrganizationsView } from './views/organizations.tsx';
 import {
@@ -111,7 +112,8 @@ const anyTarget = (): Target => ({});
 
 /** A refusal of a use case (an account's or another), or null for any other error. */
 function refusalOf(error: unknown): { code: string; message: string } | null {
-  return error instanceof AccountError || error instanceof ServiceError ? error : null;
+  if (error instanceof AccountError) return { code: error.reason, message: error.message };
+  return error instanceof ServiceError ? error : null;
 }
 
 /** Where a person signs in again before a sensitive action, and comes back to afterwards. */
@@ -446,75 +448,16 @@ async function personChangeAction(
 // ---------------------------------------------------------------------------------------------------
 // Audit log
 
-function parseDay(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const year = Number(value.slice(0, 4));
-  if (year < 1970 || year > 2999) return null;
-  const d = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : d;
-}
-
 /**
- * The filters from the query, checked. The organisation filter is for statewide readers only (the
- * audit listing narrows everyone else to their own organisation's events).
+ * The filters from the query, checked (schema.ts). The organisation filter is for statewide readers
+ * only (the audit listing narrows everyone else to their own organisation's events).
  */
-function auditQuery(
-  c: Context,
-  actor: Actor,
-): {
-  values: AuditQueryValues;
-  filters: AuditCsvFilters;
-  before: number | undefined;
-  errors: FieldError[];
-} {
+function auditQuery(c: Context, actor: Actor) {
   const q = (name: string) => (c.req.query(name) ?? '').trim();
   const values = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, q(f)])) as unknown as AuditQueryValues;
-  const errors: FieldError[] = [];
-  const filters: AuditCsvFilters = {};
-  if (values.action) {
-    if (/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(values.action) && values.action.length <= 100)
-      filters.action = values.action;
-    else errors.push({ field: 'action', message: 'Enter an action such as sign_in.failure.' });
-  }
-  if (values.actor) {
-    if (UUID.test(values.actor)) filters.actorUserId = values.actor.toLowerCase();
-    else
-      errors.push({
-        field: 'actor',
-        message: 'Enter the id of a person, such as the one in their page address.',
-      });
-  }
-  if (values.subjectType) {
-    if (/^[a-z][a-z0-9_]{0,63}$/.test(values.subjectType)) filters.subjectType = values.subjectType;
-    else errors.push({ field: 'subjectType', message: 'Enter a kind of record such as staff_user.' });
-  }
-  if (values.subjectId) {
-    if (values.subjectId.length <= 200 && !CONTROL.test(values.subjectId))
-      filters.subjectId = values.subjectId;
-    else
-      errors.push({
-        field: 'subjectId',
-        message: 'Enter a record id of up to 200 letters, digits and punctuation.',
-      });
-  }
-  if (!can(actor, 'audit.read', {})) {
-    values.organization = '';
-  } else if (values.organization) {
-    if (UUID.test(values.organization)) filters.organizationId = values.organization.toLowerCase();
-    else errors.push({ field: 'organization', message: 'Choose an organisation from the list.' });
-  }
-  const from = values.from ? parseDay(values.from) : null;
-  if (values.from && !from) errors.push({ field: 'from', message: 'Enter the first day as YYYY-MM-DD.' });
-  if (from) filters.from = from;
-  const to = values.to ? parseDay(values.to) : null;
-  if (values.to && !to) errors.push({ field: 'to', message: 'Enter the last day as YYYY-MM-DD.' });
-  // The page asks for the last day to include; the log's bound is exclusive.
-  if (to) filters.to = new Date(to.getTime() + 86_400_000);
-  if (from && to && from > to)
-    errors.push({ field: 'to', message: 'The last day must be on or after the first day.' });
-  const rawBefore = q('before');
-  const before = /^[1-9]\d{0,14}$/.test(rawBefore) ? Number(rawBefore) : undefined;
-  return { values, filters, before, errors };
+  const { filters, errors } = parseAuditFilters(values, can(actor, 'audit.read', {}));
+  const before = AuditBefore.safeParse(q('before'));
+  return { values, filters, before: before.success ? before.data : undefined, errors };
 }
 
 async function auditPage(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {

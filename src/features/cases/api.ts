@@ -5,15 +5,16 @@
  * pages: another region's case answers 404, like a missing one. Errors are problem details naming the
  * field at fault.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { badRequest, jsonBodyLimit, problem, problemResponse, readJsonBody } from '../../platform/problem.ts';
-import { callerOf, refusalProblem } from '../../web/api.ts';
+import { callerOf, idParam, isoOrNull, jsonAnswer, jsonBody, refusalProblem } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { CaseError } from './core.ts';
+import { CaseError, caseContext } from './core.ts';
 import { DEFAULT_CASE_RETENTION_DAYS } from './rules.ts';
 import {
   CaseInputError,
@@ -40,10 +41,10 @@ const openRoute = (v: Vocabularies) =>
       'Consent is never a condition of service: every personal field but the chosen name is optional.',
     security: [{ bearer: [] }],
     request: {
-      body: { required: true, content: { 'application/json': { schema: openCaseBodySchema(v) } } },
+      body: jsonBody(openCaseBodySchema(v)),
     },
     responses: {
-      201: { description: 'The case is open', content: { 'application/json': { schema: OpenedSchema } } },
+      201: jsonAnswer('The case is open', OpenedSchema),
       400: problemResponse('The body is not valid: the problem names the field'),
       401: problemResponse('No valid token or session'),
       403: problemResponse('The role or token may not open cases'),
@@ -59,23 +60,14 @@ const oneRoute = createRoute({
   summary:
     'Read one case: personal details, navigators, notes, services, the latest timeline entries and possible duplicates in other regions (recorded in the audit log)',
   security: [{ bearer: [] }],
-  request: {
-    params: z.object({
-      id: z
-        .string()
-        .max(100)
-        .openapi({ param: { name: 'id', in: 'path' } }),
-    }),
-  },
+  request: { params: idParam },
   responses: {
-    200: { description: 'The case', content: { 'application/json': { schema: CaseSchema } } },
+    200: jsonAnswer('The case', CaseSchema),
     401: problemResponse('No valid token or session'),
     403: problemResponse('The role or token may not read cases'),
     404: problemResponse('No such case, or not in the caller’s regions'),
   },
 });
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A case as the API returns it. */
 export function caseJson(d: CaseDetail): z.infer<typeof CaseSchema> {
@@ -83,8 +75,8 @@ export function caseJson(d: CaseDetail): z.infer<typeof CaseSchema> {
     ...d,
     openedAt: d.openedAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
-    closedAt: iso(d.closedAt),
-    purgeAfter: iso(d.purgeAfter),
+    closedAt: isoOrNull(d.closedAt),
+    purgeAfter: isoOrNull(d.purgeAfter),
     assigned: d.assigned.map((a) => ({ ...a, assignedAt: a.assignedAt.toISOString() })),
     notes: d.notes.map((n) => ({ ...n, createdAt: n.createdAt.toISOString() })),
     services: d.services.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })),
@@ -93,10 +85,7 @@ export function caseJson(d: CaseDetail): z.infer<typeof CaseSchema> {
 }
 
 export const caseServiceContext = (deps: AppDeps): CaseServiceContext => ({
-  db: deps.db,
-  keyring: deps.keyring,
-  calendar: deps.rules.calendar,
-  vocabularies: deps.rules.vocabularies,
+  ...caseContext(deps),
   retentionDays: deps.config.caseRetentionDays ?? DEFAULT_CASE_RETENTION_DAYS,
 });
 

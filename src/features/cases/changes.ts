@@ -5,18 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { authorize, type Action, type Actor } from '../../platform/access.ts';
+import { authorize, type Actor } from '../../platform/access.ts';
 
 import { ageBandOf } from '../intake/service.ts';
-import type { AgeBand } from '../intake/tables.ts';
+import type { AgeBand } from '../intake/index.ts';
 import { addNotification } from '../notifications/service.ts';
 import { staffNames } from '../queue/service.ts';
+import type { findCase } from './core.ts';
 import {
   CASE_NOT_FOUND,
   CaseError,
   auditCase,
+  caseById,
   duplicateIndexFor,
   nowOf,
   openPersonal,
@@ -69,13 +70,9 @@ export const caseAgeBand = (personal: Pick<CasePersonal, 'dateOfBirth' | 'age'>,
  * otherwise `not_found`, the same answer as for a case that does not exist. A purged case is gone.
  */
 export async function caseInScope(
-  db: Database | Transaction<DB>,
-  actor: Actor,
-  caseId: string,
-  action: Action,
-  options: { forUpdate?: boolean } = {},
+  ...[db, actor, caseId, action, options]: Parameters<typeof findCase>
 ): Promise<CaseRow> {
-  const row = UUID.test(caseId) ? await q.caseRow(db, caseId, options) : undefined;
+  const row = await caseById(db, caseId, options);
   if (!row) throw new CaseError('not_found', CASE_NOT_FOUND);
   authorize(actor, action, { regionId: row.region_id }, { hidden: true, message: CASE_NOT_FOUND });
   return row;

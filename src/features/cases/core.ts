@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Transaction } from 'kysely';
+import type { AppDeps } from '../../app-types.ts';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import {
@@ -31,6 +32,8 @@ import type { Vocabularies } from './vocabularies.ts';
 import type { CasesTable } from './tables.ts';
 import type { Selectable } from 'kysely';
 import { ServiceError } from '../../platform/errors.ts';
+import { caseRow } from './queries.ts';
+import { UUID } from './rules.ts';
 
 export type CaseRow = Selectable<CasesTable>;
 
@@ -169,6 +172,16 @@ export interface CaseContext {
   now?: () => Date;
 }
 
+/** The case context of the app: its database, keyring, business calendar and answer lists. */
+export function caseContext(deps: AppDeps): CaseContext {
+  return {
+    db: deps.db,
+    keyring: deps.keyring,
+    calendar: deps.rules.calendar,
+    vocabularies: deps.rules.vocabularies,
+  };
+}
+
 /** Where a request came from, for the audit log. */
 export type { RequestOrigin };
 
@@ -189,18 +202,60 @@ export async function findCase(
   action: Action,
   options: { forUpdate?: boolean } = {},
 ): Promise<CaseRow> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(caseId))
-    throw new CaseError('not_found', CASE_NOT_FOUND);
-  let query = db
-    .selectFrom('cases')
-    .selectAll()
-    .where('id', '=', caseId.toLowerCase())
-    .where('purged_at', 'is', null);
-  if (options.forUpdate) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
+  const row = await caseById(db, caseId, options);
   if (!row || !can(actor, action, { regionId: row.region_id }))
     throw new CaseError('not_found', CASE_NOT_FOUND);
   return row;
+}
+
+/** A case that is not purged, by id (with `forUpdate`, its row locked); none for an id that is not a UUID. */
+export const caseById = async (
+  db: Database | Transaction<DB>,
+  caseId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<CaseRow | undefined> => (UUID.test(caseId) ? caseRow(db, caseId, options) : undefined);
+
+/** The heading of a list on a case's page: the young person's chosen name, and what the actor may do. */
+export interface CaseListHeading {
+  caseId: string;
+  chosenName: string;
+  caseOpen: boolean;
+  mayWrite: boolean;
+}
+
+/**
+ * A list on a case's page (its consents, its referrals), in one transaction: the case the actor may
+ * read, the list `load` reads of it, the heading, and the audit record `<kind>.list` with the list's
+ * length.
+ *
+ * @example
+ * const { items, ...heading } = await caseList(ctx, actor, caseId, origin, 'consent', (trx, row) => …);
+ */
+export async function caseList<T>(
+  ctx: Pick<CaseContext, 'db' | 'keyring'>,
+  actor: Actor,
+  caseId: string,
+  origin: RequestOrigin,
+  kind: 'consent' | 'referral',
+  load: (trx: Transaction<DB>, row: CaseRow) => Promise<T[]>,
+): Promise<CaseListHeading & { items: T[] }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await findCase(trx, actor, caseId, 'cases.read');
+    const items = await load(trx, row);
+    const personal = await openPersonal(ctx.keyring, row);
+    await auditCase(trx, actor, origin, {
+      action: `${kind}.list`,
+      caseId: row.id,
+      details: { [`${kind}s`]: items.length },
+    });
+    return {
+      caseId: row.id,
+      chosenName: personal.chosenName,
+      caseOpen: row.status === 'open',
+      mayWrite: can(actor, 'cases.write', { regionId: row.region_id }),
+      items,
+    };
+  });
 }
 
 /**

@@ -25,3 +25,5 @@ export {
   type CaseTab,
 } from './views/layout.tsx';
 export { openCase, getCase, type CaseServiceContext, type OpenedCase } from './service.ts';
+export * from './views/layout.tsx';
+export * from './vocabularies.ts';

@@ -7,8 +7,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { addCaseTeam, addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
+import { caseContext } from './core.ts';
 import { openCase, type CaseServiceContext } from './service.ts';
 
 let t: TestApp;
@@ -27,17 +28,8 @@ const caseIdFrom = (res: Response) =>
 
 beforeAll(async () => {
   t = await testApp();
-  ctx = {
-    db: t.deps.db,
-    keyring: t.deps.keyring,
-    calendar: t.deps.rules.calendar,
-    vocabularies: t.deps.rules.vocabularies,
-  };
-  navigator = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' });
-  colleague = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Colleague' });
-  southeast = await addStaff(t.deps, 'navigator', ['southeast'], { name: 'Synthetic Southeast' });
-  admin = await addStaff(t.deps, 'state_admin', [], { name: 'Synthetic Admin' });
-  professional = await addStaff(t.deps, 'professional');
+  ctx = caseContext(t.deps);
+  ({ navigator, colleague, southeast, admin, professional } = await addCaseTeam(t.deps));
 });
 afterAll(async () => {
   await t.close();

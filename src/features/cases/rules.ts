@@ -2,9 +2,9 @@
  * The pure rules of a case: its settings and answer lists, dates and ages, what a referral fills in,
  * the fields a change touched, and the version stamp of a form. No I/O.
  */
-import type { IntakePayload } from '../intake/payload.ts';
+import type { IntakePayload } from '../intake/index.ts';
 import type { CasePersonal } from './core.ts';
-import type { AgeBand } from '../intake/tables.ts';
+import type { AgeBand } from '../intake/index.ts';
 import type { CaseStatus, SurveyAnswer } from './tables.ts';
 
 /** How long a closed case is kept by default before its data key is destroyed: 7 years. */

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, type TestStaff } from '../../../test/staff.ts';
+import { addCaseTeam, addStaff, unnamedYouth, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
 import { ServiceError } from '../../platform/errors.ts';
+import { caseContext } from './core.ts';
 import { versionOf } from './rules.ts';
 import { CaseInputError } from './schema.ts';
 import {
@@ -65,6 +66,9 @@ const audits = (action: string, caseId?: string) => {
   return q.orderBy('seq').execute();
 };
 
+const caseRow = (id: string) =>
+  t.deps.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
 const events = (caseId: string) =>
   t.deps.db
     .selectFrom('case_events')
@@ -75,20 +79,9 @@ const events = (caseId: string) =>
 
 beforeAll(async () => {
   t = await testApp();
-  ctx = {
-    db: t.deps.db,
-    keyring: t.deps.keyring,
-    calendar: t.deps.rules.calendar,
-    vocabularies: t.deps.rules.vocabularies,
-    now: () => NOW,
-    retentionDays: 30,
-  };
-  navigator = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' });
-  colleague = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Colleague' });
-  southeast = await addStaff(t.deps, 'navigator', ['southeast'], { name: 'Synthetic Southeast' });
+  ctx = { ...caseContext(t.deps), now: () => NOW, retentionDays: 30 };
+  ({ navigator, colleague, southeast, admin, professional } = await addCaseTeam(t.deps));
   twoRegions = await addStaff(t.deps, 'navigator', ['west-metro', 'southeast'], { name: 'Synthetic Two' });
-  admin = await addStaff(t.deps, 'state_admin', [], { name: 'Synthetic Admin' });
-  professional = await addStaff(t.deps, 'professional');
 });
 afterAll(async () => {
   await t.close();
@@ -118,11 +111,7 @@ describe('opening a case directly', () => {
       origin,
     );
     expect(opened.regionId).toBe('west-metro');
-    const row = await t.deps.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('id', '=', opened.id)
-      .executeTakeFirstOrThrow();
+    const row = await caseRow(opened.id);
     expect(row).toMatchObject({
       region_id: 'west-metro',
       jurisdiction: 'mn',
@@ -368,15 +357,7 @@ describe('opening a case from a referral', () => {
     const consultation = await addItem(t.deps, {
       kind: 'consultation',
       payload: {
-        youth: {
-          name: null,
-          contactMethod: null,
-          contactValue: null,
-          safeTimes: null,
-          codeWord: null,
-          language: null,
-          agreedToContact: null,
-        },
+        youth: unnamedYouth(null),
         referrer: null,
         observed: null,
         screening: null,
@@ -576,11 +557,7 @@ describe('changing a case', () => {
       origin,
     );
     expect(closed.purgeAfter.toISOString()).toBe('2026-12-24T15:00:00.000Z');
-    const row = await t.deps.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await caseRow(id);
     expect(row).toMatchObject({
       status: 'closed',
       closed_by: navigator.id,
@@ -603,11 +580,7 @@ describe('changing a case', () => {
     ).toBe('conflict');
     await reopenCase(ctx, colleague.actor, id, origin);
     expect((await refusal(reopenCase(ctx, colleague.actor, id, origin))).code).toBe('conflict');
-    const reopened = await t.deps.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const reopened = await caseRow(id);
     expect(reopened).toMatchObject({
       status: 'open',
       closed_at: null,

@@ -16,9 +16,9 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { openPayload } from '../intake/payload.ts';
+import { openPayload } from '../intake/index.ts';
 
-import type { AgeBand } from '../intake/tables.ts';
+import type { AgeBand } from '../intake/index.ts';
 
 import { openItem } from '../queue/service.ts';
 import {

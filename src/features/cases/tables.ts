@@ -2,7 +2,7 @@
  * Table types for case coordination (migrations 0009 and 0010).
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AgeBand } from '../intake/tables.ts';
+import type { AgeBand } from '../intake/index.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

@@ -6,65 +6,40 @@
  * The caller is checked before the body is read: no session or token answers 401, a role without the
  * route's action 403; a case the caller may not see answers 404, like a missing one.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf } from '../../web/api.ts';
+import { callerOf, idParam, jsonAnswer, jsonBody, recordRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { ConsentSchema, consentBody } from './schema.ts';
 import { caseContext, listConsents, recordConsent, revokeConsent, type ConsentView } from './service.ts';
 
-const COMMON_ERRORS = {
-  401: problemResponse('No valid token or session'),
-  403: problemResponse('The role or token may not take this action'),
-  404: problemResponse('No such record, or the caller may not see it'),
-};
-
-const idParam = z.object({
-  id: z
-    .string()
-    .max(100)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
 function consentJson(c: ConsentView) {
   return { ...c, recordedAt: c.recordedAt.toISOString(), revokedAt: c.revokedAt?.toISOString() ?? null };
 }
 
-const listRoute = createRoute({
+const listRoute = recordRoute({
   method: 'get',
   path: '/api/v1/cases/{id}/consents',
   tags: ['Consents'],
   summary: 'The consents of a case (audited)',
-  security: [{ bearer: [] }],
   request: { params: idParam },
   responses: {
-    200: {
-      description: 'The consents, newest first',
-      content: { 'application/json': { schema: z.object({ consents: z.array(ConsentSchema) }) } },
-    },
-    ...COMMON_ERRORS,
+    200: jsonAnswer('The consents, newest first', z.object({ consents: z.array(ConsentSchema) })),
   },
 });
 
-const revokeRoute = createRoute({
+const revokeRoute = recordRoute({
   method: 'post',
   path: '/api/v1/consents/{id}/revoke',
   tags: ['Consents'],
   summary: 'Revoke a consent: from now on no referral shows the organisation what it covered',
-  security: [{ bearer: [] }],
   request: { params: idParam },
   responses: {
-    200: { description: 'The revoked consent', content: { 'application/json': { schema: ConsentSchema } } },
+    200: jsonAnswer('The revoked consent', ConsentSchema),
     409: problemResponse('Already revoked'),
-    ...COMMON_ERRORS,
   },
 });
 
@@ -77,22 +52,20 @@ export const consentsApi: Feature = (app, deps, policies) => {
     return c.json({ consents: list.consents.map(consentJson) }, 200);
   });
 
-  const recordRoute = createRoute({
+  const createConsentRoute = recordRoute({
     method: 'post',
     path: '/api/v1/cases/{id}/consents',
     tags: ['Consents'],
     summary:
       'Record a young person’s consent to share with an organisation (for a purpose, some categories, until an end date: one year at most)',
-    security: [{ bearer: [] }],
     request: { params: idParam, body: jsonBody(consentBody(deps.rules.vocabularies)) },
     responses: {
-      201: { description: 'The consent', content: { 'application/json': { schema: ConsentSchema } } },
+      201: jsonAnswer('The consent', ConsentSchema),
       400: problemResponse('A field is not valid (named in `field`)'),
       409: problemResponse('The case is closed'),
-      ...COMMON_ERRORS,
     },
   });
-  r.api(recordRoute, staffAction('cases.write'), async (c) => {
+  r.api(createConsentRoute, staffAction('cases.write'), async (c) => {
     const consent = await recordConsent(
       ctx(),
       callerOf(c),

@@ -3,7 +3,7 @@
  */
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import type { ConsentsTable } from '../cases/tables.ts';
+import type { ConsentsTable } from '../cases/index.ts';
 
 export type ConsentRow = Selectable<ConsentsTable>;
 export type ConsentWithOrganization = ConsentRow & { organization_name: string };

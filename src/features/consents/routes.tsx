@@ -15,7 +15,7 @@ import { renderPage } from '../../web/http.ts';
 import { formList, formText, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { forbiddenPage, notFoundPage } from '../cases/views/layout.tsx';
+import { forbiddenPage, notFoundPage } from '../cases/index.ts';
 import {
   activeOrganizations,
   addYears,

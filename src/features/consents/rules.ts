@@ -2,7 +2,7 @@
  * Consent rules, pure: what each category lets an organisation see, how long a consent lasts, where it
  * stands on a (local) date, and whether it covers an organisation for some categories.
  */
-import type { ConsentCategory } from '../cases/tables.ts';
+import type { ConsentCategory } from '../cases/index.ts';
 
 /** The columns of a consent the rules read. */
 export interface ConsentTerms {

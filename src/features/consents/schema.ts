@@ -4,8 +4,8 @@
  */
 import { z } from '@hono/zod-openapi';
 import { InputError } from '../../platform/errors.ts';
-import { CONSENT_CATEGORIES, type ConsentCategory } from '../cases/tables.ts';
-import { codesOf, type Vocabularies } from '../cases/vocabularies.ts';
+import { CONSENT_CATEGORIES, type ConsentCategory } from '../cases/index.ts';
+import { codesOf, type Vocabularies } from '../cases/index.ts';
 import {
   CONSENT_BACKDATE_DAYS,
   CONSENT_FUTURE_START_DAYS,

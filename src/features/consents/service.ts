@@ -17,24 +17,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { AppDeps } from '../../app-types.ts';
 import type { DB } from '../../db/types.ts';
-import { authorize, can, type Actor } from '../../platform/access.ts';
+import { authorize, type Actor } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import { staffNames } from '../queue/service.ts';
 import {
   CaseError,
   auditCase,
+  caseList,
   findCase,
   nowOf,
   openPersonal,
   recordCaseEvent,
   sealCaseField,
   type CaseContext,
+  type CaseListHeading,
   type RequestOrigin,
-} from '../cases/core.ts';
-import type { ConsentCategory } from '../cases/tables.ts';
-import { labelOf } from '../cases/vocabularies.ts';
+} from '../cases/index.ts';
+import type { ConsentCategory } from '../cases/index.ts';
+import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
 import { consentCovers, consentState, type ConsentState } from './rules.ts';
 import { UUID, checkConsent, type ConsentInput } from './schema.ts';
@@ -57,20 +58,11 @@ export {
 } from './rules.ts';
 export { checkConsent, type CheckedConsent, type ConsentInput } from './schema.ts';
 export type { ConsentRow } from './queries.ts';
+export { caseContext } from '../cases/index.ts';
 
 export const CONSENT_NOT_FOUND = 'There is no such consent, or its case is not in your regions.';
 const MAY_NOT_SEE = { message: 'You do not have permission to see cases.' };
 const MAY_NOT_CHANGE = { message: 'You do not have permission to change cases.' };
-
-/** The case services' context from the app's dependencies. */
-export function caseContext(deps: AppDeps): CaseContext {
-  return {
-    db: deps.db,
-    keyring: deps.keyring,
-    calendar: deps.rules.calendar,
-    vocabularies: deps.rules.vocabularies,
-  };
-}
 
 /** Today's date in the jurisdiction (Minnesota time), for consent checks. */
 export const localToday = (ctx: Pick<CaseContext, 'calendar' | 'now'>): string =>
@@ -175,32 +167,12 @@ export async function listConsents(
   actor: Actor,
   caseId: string,
   origin: RequestOrigin,
-): Promise<{
-  caseId: string;
-  chosenName: string;
-  caseOpen: boolean;
-  mayWrite: boolean;
-  consents: ConsentView[];
-}> {
+): Promise<CaseListHeading & { consents: ConsentView[] }> {
   authorize(actor, 'cases.read', undefined, MAY_NOT_SEE);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await findCase(trx, actor, caseId, 'cases.read');
-    const rows = await q.caseConsents(trx, row.id);
-    const consents = await toViews(ctx, trx, rows);
-    const personal = await openPersonal(ctx.keyring, row);
-    await auditCase(trx, actor, origin, {
-      action: 'consent.list',
-      caseId: row.id,
-      details: { consents: rows.length },
-    });
-    return {
-      caseId: row.id,
-      chosenName: personal.chosenName,
-      caseOpen: row.status === 'open',
-      mayWrite: can(actor, 'cases.write', { regionId: row.region_id }),
-      consents,
-    };
-  });
+  const { items, ...heading } = await caseList(ctx, actor, caseId, origin, 'consent', async (trx, row) =>
+    toViews(ctx, trx, await q.caseConsents(trx, row.id)),
+  );
+  return { ...heading, consents: items };
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { runNwd } from '../../../test/cli.ts';
 import { validateHsdsService } from './hsds-validate.ts';
+import { FilterProblemView } from './views.tsx';
 
 const FIXTURE = resolve('test/fixtures/synthetic-services.hsds.json');
 const synthetic = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { contents: Record<string, any>[] };
@@ -204,6 +205,64 @@ describe('services pages', () => {
     const bad = await t.app.request('/services?age=old');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('href="#age"');
+  });
+
+  it('offers exactly the languages the directory holds, by name', async () => {
+    const held = await t.database.db
+      .selectFrom('directory_services')
+      .select((eb) => eb.fn<string>('unnest', [eb.ref('languages')]).as('code'))
+      .distinct()
+      .execute();
+    expect(held.map((r) => r.code)).toContain('so');
+    const html = await (await t.app.request('/services')).text();
+    const select = /<select id="language"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '';
+    const offered = [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
+    expect(offered.sort()).toEqual(held.map((r) => r.code).sort());
+    expect(select).toContain('>Somali</option>');
+    // A language no service holds is not offered, and with none held there is no language filter.
+    expect(select).not.toContain('Hmong');
+    const problem = { ok: false, status: 400, field: 'age', detail: 'x' } as const;
+    const geo = t.deps.geography.get();
+    expect(String(await FilterProblemView({ geo, problem, languages: [] }))).not.toContain('id="language"');
+    expect(String(await FilterProblemView({ geo, problem, languages: ['kar', 'om'] }))).toMatch(
+      /<option value="kar">Karen<\/option><option value="om">Oromo<\/option>/,
+    );
+  });
+
+  it('answers a page past the end with the last page, never a count above an empty list', async () => {
+    const all = await search('perPage=100');
+    const perPage = 5;
+    const last = Math.ceil(all.total_items / perPage);
+    const html = await (await t.app.request(`/services?perPage=${perPage}&page=999`)).text();
+    expect(html).toContain(`page ${last} of ${last}`);
+    expect(html).toContain('There is no page 999.');
+    const onLast = await (await t.app.request(`/services?perPage=${perPage}&page=${last}`)).text();
+    const names = (page: string) => [...page.matchAll(/<h3><a href="\/services\/([^"]+)"/g)].map((m) => m[1]);
+    expect(names(html)).toEqual(names(onLast));
+    expect(names(html).length).toBeGreaterThan(0);
+    const one = await (await t.app.request('/services?page=99')).text();
+    expect(one).toContain('There is no page 99. Here are all the results.');
+    expect(names(one).length).toBeGreaterThan(0);
+  });
+
+  it('lists a training for professionals only when trainings are asked for', async () => {
+    const streetworks = 'StreetWorks Safe Harbor trainings';
+    const everything = await search('perPage=100');
+    expect(everything.contents.map((s) => s.name)).not.toContain(streetworks);
+    expect((await search('perPage=100&county=Ramsey')).contents.map((s) => s.name)).not.toContain(
+      streetworks,
+    );
+    expect((await search('age=15&perPage=100')).contents.map((s) => s.name)).not.toContain(streetworks);
+    const trainings = await search('type=training');
+    expect(trainings.contents.map((s) => s.name)).toEqual([streetworks]);
+    const page = await (await t.app.request('/services?perPage=100')).text();
+    expect(page).not.toContain(streetworks);
+    const asked = await (await t.app.request('/services?type=training')).text();
+    expect(asked).toContain(streetworks);
+    expect(asked).toContain('These are not services for young people.');
+    // Still part of the directory as HSDS.
+    const exported = (await (await t.app.request('/api/v1/hsds/export')).json()) as Page;
+    expect(exported.contents.map((s) => s.name)).toContain(streetworks);
   });
 
   it('shows one service, with the statewide line when its contacts are unknown', async () => {

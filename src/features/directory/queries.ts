@@ -28,6 +28,8 @@ export interface ServiceRow extends Omit<DirectoryFacets, 'programTypes' | 'gend
 
 export interface ServiceQuery {
   type?: string | undefined;
+  /** Program types to leave out (services with any of them are not listed). */
+  excludeTypes?: readonly string[] | undefined;
   /** County FIPS codes, any of which the service must serve (or serve the whole state). */
   countyFips?: string[] | undefined;
   age?: number | undefined;
@@ -148,6 +150,10 @@ export async function searchServices(
 ): Promise<{ total: number; items: ServiceRow[] }> {
   let query = db.selectFrom('directory_services');
   if (q.type) query = query.where(sql<boolean>`${q.type} = any(program_types)`);
+  if (q.excludeTypes && q.excludeTypes.length > 0) {
+    const excluded = [...q.excludeTypes];
+    query = query.where(sql<boolean>`not (program_types && ${sql.val(excluded)}::text[])`);
+  }
   if (q.countyFips && q.countyFips.length > 0) {
     const wanted = q.countyFips;
     query = query.where((eb) =>

@@ -41,6 +41,7 @@ export const directoryPages: Feature = (app, deps, policies) => {
           countyValue={found.countyValue}
           total={found.total}
           items={found.items}
+          pastEnd={found.pastEnd}
         />
       </Layout>,
     );

@@ -4,6 +4,7 @@
 import { findCounty, inEffect, parseCountyInput, todayIn, type Geography } from '../help/index.ts';
 import type { ServiceQuery } from './queries.ts';
 import type { ServiceFilters } from './schema.ts';
+import { NOT_FOR_YOUTH } from './taxonomy.ts';
 
 export type FilterOutcome =
   | { ok: true; query: ServiceQuery; filters: ServiceFilters }
@@ -53,6 +54,8 @@ export function toServiceQuery(geo: Geography, filters: ServiceFilters): FilterO
     filters,
     query: {
       type: filters.type,
+      // A training for professionals is not help for a young person: listed only when asked for.
+      excludeTypes: filters.type ? undefined : NOT_FOR_YOUTH,
       countyFips,
       age: filters.age,
       gender: filters.gender === 'any' ? undefined : filters.gender,
@@ -64,4 +67,9 @@ export function toServiceQuery(geo: Geography, filters: ServiceFilters): FilterO
       offset: (filters.page - 1) * filters.perPage,
     },
   };
+}
+
+/** The last page there is for `total` results (1 when there are none). */
+export function lastPage(total: number, perPage: number): number {
+  return Math.max(1, Math.ceil(total / perPage));
 }

@@ -12,7 +12,7 @@ import {
   searchServices,
   type ServiceRow,
 } from './queries.ts';
-import { toServiceQuery, type FilterOutcome } from './rules.ts';
+import { lastPage, toServiceQuery, type FilterOutcome } from './rules.ts';
 import { ServiceFiltersSchema, type ServiceFilters } from './schema.ts';
 
 /** Longest service id looked up; longer ones cannot exist. */
@@ -22,7 +22,15 @@ export type FilterProblem = Extract<FilterOutcome, { ok: false }>;
 
 /** What the `/services` page shows: the results for the filters, or why the filters are wrong. */
 export type DirectorySearch = { languages: string[] } & (
-  | { ok: true; filters: ServiceFilters; countyValue: string | undefined; total: number; items: ServiceRow[] }
+  | {
+      ok: true;
+      filters: ServiceFilters;
+      countyValue: string | undefined;
+      total: number;
+      items: ServiceRow[];
+      /** The page asked for, when it was past the end and the last page is shown instead. */
+      pastEnd: number | null;
+    }
   | FilterProblem
 );
 
@@ -43,11 +51,23 @@ export async function searchDirectory(
         detail: parsed.error.issues[0]?.message ?? 'not valid',
       };
   if (!outcome.ok) return { languages, ...outcome };
-  const { total, items } = await searchServices(db, outcome.query);
-  const f = outcome.filters;
+  let { total, items } = await searchServices(db, outcome.query);
+  let f = outcome.filters;
+  let pastEnd: number | null = null;
+  const last = lastPage(total, f.perPage);
+  if (f.page > last) {
+    // Past the end: show the last page (and say so) rather than a count above an empty list.
+    pastEnd = f.page;
+    f = { ...f, page: last };
+    if (total > 0)
+      ({ total, items } = await searchServices(db, {
+        ...outcome.query,
+        offset: (last - 1) * f.perPage,
+      }));
+  }
   const countyValue =
     outcome.query.countyFips?.length === 1 && !f.region ? outcome.query.countyFips[0] : undefined;
-  return { languages, ok: true, filters: f, countyValue, total, items };
+  return { languages, ok: true, filters: f, countyValue, total, items, pastEnd };
 }
 
 /** The search for the API: a page of published services, or the filter problem. */

@@ -13,8 +13,15 @@ export const PROGRAM_TYPES = {
   shelter_housing: 'Shelter and housing',
   labor_trafficking: 'Labor-trafficking services',
   tribal_partner: 'Tribal partner',
+  training: 'Training for people who work with youth',
 } as const;
 export type ProgramType = keyof typeof PROGRAM_TYPES;
+
+/**
+ * Program types that are not a service for young people (a training for professionals): the directory
+ * lists them only when someone asks for that type.
+ */
+export const NOT_FOR_YOUTH: readonly ProgramType[] = ['training'];
 
 export const GENDERS_SERVED = {
   any: 'All genders',

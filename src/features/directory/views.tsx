@@ -27,7 +27,22 @@ const LANGUAGE_NAMES: Record<string, string> = {
   asl: 'American Sign Language',
 };
 
-export const languageName = (code: string): string => LANGUAGE_NAMES[code] ?? code;
+const displayNames = new Intl.DisplayNames(['en-US'], { type: 'language', fallback: 'none' });
+
+/** The English name of a language code the directory holds (the code itself when it has none). */
+export function languageName(code: string): string {
+  if (LANGUAGE_NAMES[code]) return LANGUAGE_NAMES[code];
+  try {
+    return displayNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+const MONTH_YEAR = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "December 2026" for `2026-12-06`. */
+export const monthYear = (isoDate: string): string => MONTH_YEAR.format(new Date(`${isoDate}T00:00:00Z`));
 
 function ages(s: Pick<ServiceRow, 'minimumAge' | 'maximumAge'>): string | null {
   if (s.minimumAge !== null && s.maximumAge !== null) return `Ages ${s.minimumAge}–${s.maximumAge}`;
@@ -135,13 +150,15 @@ const Filters: FC<{
         any="Any gender"
         options={Object.entries(GENDERS_SERVED).filter(([k]) => k !== 'any')}
       />
-      <Select
-        id="language"
-        label="Language"
-        value={f.language}
-        any="Any language"
-        options={languages.map((l) => [l, languageName(l)])}
-      />
+      {languages.length ? (
+        <Select
+          id="language"
+          label="Language"
+          value={f.language}
+          any="Any language"
+          options={languages.map((l) => [l, languageName(l)])}
+        />
+      ) : null}
       <fieldset>
         <legend>Only show</legend>
         <label>
@@ -194,20 +211,31 @@ export const ServiceList: FC<{
   countyValue: string | undefined;
   total: number;
   items: ServiceRow[];
-}> = ({ geo, f, raw, languages, countyValue, total, items }) => {
+  pastEnd: number | null;
+}> = ({ geo, f, raw, languages, countyValue, total, items, pastEnd }) => {
   const params = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== 'page'));
   const pages = Math.max(1, Math.ceil(total / f.perPage));
   return (
     <>
-      <p>
-        Support for young people 24 and under who are being sexually exploited or trafficked, or might be. All
-        are free to contact.
-      </p>
+      {f.type === 'training' ? (
+        <p>Trainings for people who work with young people. These are not services for young people.</p>
+      ) : (
+        <p>
+          Support for young people 24 and under who are being sexually exploited or trafficked, or might be.
+          All are free to contact.
+        </p>
+      )}
       <Filters geo={geo} f={f} languages={languages} countyValue={countyValue} />
       <h2 id="results-h">
         {total === 0 ? 'No services match' : `${total} ${total === 1 ? 'service' : 'services'}`}
         {pages > 1 ? `, page ${f.page} of ${pages}` : ''}
       </h2>
+      {pastEnd !== null && total > 0 ? (
+        <p class="flag">
+          {`There is no page ${pastEnd}. `}
+          {pages === 1 ? 'Here are all the results.' : `Here is the last page, page ${pages}.`}
+        </p>
+      ) : null}
       {total === 0 ? (
         <p>
           Try fewer filters. You can always call or text <a href="/#lines">{geo.statewideLine.name}</a>: they
@@ -284,7 +312,9 @@ export const ServiceDetail: FC<{ geo: Geography; s: ServiceRow }> = ({ geo, s })
         places.map((p) => <p>{p}</p>)
       )}
       <p class="src">
-        Source: {s.source}. {s.verified ? 'Checked against the source.' : 'Not yet confirmed by our team.'}
+        {s.verified
+          ? `Checked ${monthYear(s.retrieved)}.`
+          : 'We are still confirming these details with the service.'}
       </p>
       <p>
         <a href="/services">Back to all services</a>

@@ -18,5 +18,11 @@ export {
   type NavigatorAnswer,
 } from './rules.ts';
 export { lookupNavigator, type Lookup } from './lookup.ts';
+export { placeIndexFor } from './service.ts';
+export type { PlaceIndex } from './places.ts';
 export { NavigatorLookupSchema } from './schema.ts';
 export { NavigatorResult, StatewideCard } from './views.tsx';
+export * from './rules.ts';
+export * from './schema.ts';
+export * from './lookup.ts';
+export * from './views.tsx';

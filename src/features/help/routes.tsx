@@ -44,15 +44,24 @@ export const helpPages: Feature = (app, deps, policies) => {
       case 'found':
         return renderPage(
           c,
-          <Layout frame={frame} title={foundTitle(outcome.lookup, outcome.place)}>
-            <NavigatorFound lookup={outcome.lookup} place={outcome.place} alsoIn={outcome.alsoIn} />
+          <Layout frame={frame} title={foundTitle(outcome.lookup, outcome.place)} urgent="emergency">
+            <NavigatorFound
+              lookup={outcome.lookup}
+              place={outcome.place}
+              alsoIn={outcome.alsoIn}
+              notes={outcome.notes}
+            />
           </Layout>,
         );
       case 'again':
         return renderPage(
           c,
           <Layout frame={frame} title={outcome.title}>
-            <PlaceSearch counties={sortedCounties(geo)} value={outcome.value} error={outcome.message} />
+            <PlaceSearch
+              counties={sortedCounties(geo)}
+              value={outcome.value}
+              {...(outcome.question ? { notice: outcome.message } : { error: outcome.message })}
+            />
           </Layout>,
           outcome.status,
         );

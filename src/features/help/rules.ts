@@ -5,6 +5,14 @@
  * unverified fact never silently decides where someone is sent.
  */
 import { normalizePlace } from './names.ts';
+import {
+  countiesOf,
+  EMPTY_PLACES,
+  matchPlaces,
+  placeKey,
+  type PlaceIndex,
+  type PlaceRecord,
+} from './places.ts';
 
 export interface Provenanced {
   source: string;
@@ -240,23 +248,30 @@ export type PlaceMatch =
       kind: 'city';
       city: string;
       zips: string[];
-      /** Counties the city's ZIP codes touch, largest share first. */
+      /** Counties the place lies in (for a postal city name: its ZIP codes touch), largest share first. */
       fips: string[];
-      /** The county holding at least PRIMARY_COUNTY_SHARE of the city's ZIP codes, if one does. */
+      /** The county holding the place, or at least PRIMARY_COUNTY_SHARE of its ZIP codes, if one does. */
       primary: string | null;
+      /** The Census places the name means (empty for a postal city name found through its ZIP codes). */
+      places?: PlaceRecord[];
+      /** Set when the name is also a county's: that county's FIPS code. */
+      countyNamed?: string;
     }
+  | { kind: 'county-unknown'; place: string }
   | { kind: 'none'; suggestions: string[] }
   | { kind: 'invalid' };
 
 /**
- * Reads what someone typed in the one search box: a ZIP code, a county, or a city.
+ * Reads what someone typed in the one search box: a ZIP code, a county, a city, township or
+ * unorganized territory (from the pack's Census places), or a postal city name.
  *
  * @example
- * findPlace(geo, '55401')        // { kind: 'zip', … }
- * findPlace(geo, 'Hennepin')     // { kind: 'county', … }
- * findPlace(geo, 'Duluth, MN')   // { kind: 'city', … }
+ * findPlace(geo, '55401')                 // { kind: 'zip', … }
+ * findPlace(geo, 'Hennepin')              // { kind: 'county', … }
+ * findPlace(geo, 'St Paul', places)       // { kind: 'city', fips: ['27123'], primary: '27123', … }
+ * findPlace(geo, 'Duluth, MN')            // { kind: 'city', … } (through its ZIP codes)
  */
-export function findPlace(geo: Geography, raw: string): PlaceMatch {
+export function findPlace(geo: Geography, raw: string, places: PlaceIndex = EMPTY_PLACES): PlaceMatch {
   const value = raw
     .trim()
     .replace(/,?\s*(minnesota|mn)\.?$/i, '')
@@ -268,8 +283,35 @@ export function findPlace(geo: Geography, raw: string): PlaceMatch {
   if (/^\d+$/.test(value)) return { kind: 'invalid' };
   const input = parseCountyInput(value);
   if (!input) return { kind: 'invalid' };
-  const county = findCounty(geo, input);
-  if (county) return { kind: 'county', county };
+  const typed = matchPlaces(places, value);
+  const county = typed.asked === null || typed.asked === 'county' ? findCounty(geo, input) : null;
+  const name = typed.places[0]?.name ?? value;
+  if (county) {
+    const elsewhere = countiesOf(typed.places).filter((f) => f !== county.fips);
+    if (typed.asked === 'county' || elsewhere.length === 0) return { kind: 'county', county };
+    // "Ramsey": Ramsey County, or the city of Ramsey in Anoka County? Ask.
+    return {
+      kind: 'city',
+      city: name,
+      zips: [],
+      fips: [county.fips, ...elsewhere],
+      primary: null,
+      places: typed.places,
+      countyNamed: county.fips,
+    };
+  }
+  if (typed.places.length > 0) {
+    const fips = countiesOf(typed.places).filter((f) => geo.counties.has(f));
+    if (fips.length === 0) return { kind: 'county-unknown', place: name };
+    return {
+      kind: 'city',
+      city: name,
+      zips: [],
+      fips,
+      primary: fips.length === 1 ? (fips[0] ?? null) : null,
+      places: typed.places,
+    };
+  }
   const key = normalizePlace(value);
   const zips = geo.zipsByCity.get(key);
   if (zips && zips.length > 0) {
@@ -284,5 +326,18 @@ export function findPlace(geo: Geography, raw: string): PlaceMatch {
     const city = geo.zips.get(zips[0] ?? '')?.city ?? value;
     return { kind: 'city', city, zips, fips, primary };
   }
-  return { kind: 'none', suggestions: suggestCounties(geo, value) };
+  const suggestions = [...suggestCounties(geo, value), ...suggestPlaces(places, value)];
+  return { kind: 'none', suggestions: [...new Set(suggestions)].slice(0, 3) };
+}
+
+/** Up to three place names close to what was typed (a typo, or the start of a name). */
+export function suggestPlaces(places: PlaceIndex, typed: string): string[] {
+  const key = placeKey(typed);
+  if (key.length < 3) return [];
+  return places.keys
+    .map((k) => ({ k, distance: k.startsWith(key) ? 0 : editDistance(key, k) }))
+    .filter((s) => s.distance <= Math.max(1, Math.floor(key.length / 4)))
+    .sort((a, b) => a.distance - b.distance || a.k.localeCompare(b.k))
+    .slice(0, 3)
+    .map((s) => places.byKey.get(s.k)?.[0]?.name ?? s.k);
 }

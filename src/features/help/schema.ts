@@ -92,3 +92,17 @@ export const NavigatorQuerySchema = z.object({
       description: 'Date (YYYY-MM-DD) for region boundaries; default today in Minnesota.',
     }),
 });
+
+/** A pack's places.json: every city, township and unorganized territory, with its counties. */
+export const PlacesFileSchema = z.object({
+  source: z.union([z.string(), z.array(z.string())]),
+  retrieved: z.string(),
+  places: z.array(
+    z.object({
+      name: z.string().min(1),
+      kind: z.enum(['city', 'township', 'unorganized']),
+      counties: z.array(z.string().regex(/^\d{5}$/)),
+      geoid: z.string(),
+    }),
+  ),
+});

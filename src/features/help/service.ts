@@ -3,8 +3,11 @@
  * loaded geography so a repeated query is neither looked up nor serialised again), and the place
  * search of `/navigator` (a ZIP code, city or county typed in, or chosen from the list).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { lookupNavigator, type Lookup, type LookupOutcome, type LookupRequest } from './lookup.ts';
+import { buildPlaceIndex, EMPTY_PLACES, placeLabel, type PlaceIndex } from './places.ts';
 import { findPlace, navigatorForCounty, todayIn, type CountyInfo, type Geography } from './rules.ts';
+import { PlacesFileSchema } from './schema.ts';
 
 export type NavigatorQuery = LookupRequest;
 
@@ -38,18 +41,56 @@ export function navigatorJson(geo: Geography, q: NavigatorQuery): NavigatorJson 
   return { ok: true, body };
 }
 
+const placeIndexes = new Map<string, PlaceIndex>();
+
+/**
+ * The places of a jurisdiction (`data/<jurisdiction>/places.json`, Census facts shipped with the code,
+ * not edited by administrators), read once. A pack without the file finds places by ZIP codes only.
+ */
+export function placeIndexFor(jurisdiction: string): PlaceIndex {
+  const cached = placeIndexes.get(jurisdiction);
+  if (cached) return cached;
+  const file = new URL(
+    `../../../data/${jurisdiction.replace(/[^a-z0-9-]/g, '')}/places.json`,
+    import.meta.url,
+  );
+  let index = EMPTY_PLACES;
+  if (existsSync(file)) {
+    const parsed = PlacesFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`places.json: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    index = buildPlaceIndex(parsed.data.places);
+  }
+  placeIndexes.set(jurisdiction, index);
+  return index;
+}
+
 /** What `/navigator` shows for a search. */
 export type PlaceSearchOutcome =
   | { kind: 'form' }
-  | { kind: 'found'; lookup: Lookup; place: string; alsoIn: CountyInfo[] }
-  | { kind: 'again'; title: string; message: string; status: 400 | 404; value: string | undefined };
+  | {
+      kind: 'found';
+      lookup: Lookup;
+      place: string;
+      alsoIn: CountyInfo[];
+      /** For the choice of county: what of the place lies in each county, by FIPS code. */
+      notes?: Record<string, string>;
+    }
+  | {
+      kind: 'again';
+      title: string;
+      message: string;
+      status: 200 | 400 | 404;
+      value: string | undefined;
+      /** True when the search found the place but cannot tell its county: a question, not an error. */
+      question?: boolean;
+    };
 
-const found = (lookup: Lookup, place: string, alsoIn: CountyInfo[] = []): PlaceSearchOutcome => ({
-  kind: 'found',
-  lookup,
-  place,
-  alsoIn,
-});
+const found = (
+  lookup: Lookup,
+  place: string,
+  alsoIn: CountyInfo[] = [],
+  notes?: Record<string, string>,
+): PlaceSearchOutcome => ({ kind: 'found', lookup, place, alsoIn, ...(notes ? { notes } : {}) });
 
 /**
  * @example
@@ -74,7 +115,7 @@ export function searchPlace(
     return found(outcome.lookup, zip ?? county ?? '');
   }
   if (!q) return { kind: 'form' };
-  const match = findPlace(geo, q);
+  const match = findPlace(geo, q, placeIndexFor(geo.jurisdiction));
   const asOf = todayIn(geo.timezone);
   switch (match.kind) {
     case 'county': {
@@ -91,6 +132,11 @@ export function searchPlace(
         .filter((a) => a !== null)
         .map((a) => ({ ...a, share: null }));
       const others = match.primary ? match.fips.filter((f) => f !== match.primary) : [];
+      const notes: Record<string, string> = {};
+      if (match.countyNamed) {
+        for (const p of match.places ?? [])
+          for (const f of p.counties) if (f !== match.countyNamed) notes[f] = placeLabel(p);
+      }
       return found(
         {
           query: {},
@@ -102,8 +148,18 @@ export function searchPlace(
         },
         match.city,
         others.map((f) => geo.counties.get(f)).filter((c) => c !== undefined),
+        notes,
       );
     }
+    case 'county-unknown':
+      return {
+        kind: 'again',
+        title: 'Which county are you in?',
+        message: `We know ${match.place}, but not which county it is in. Type your ZIP code, or choose your county from the list.`,
+        status: 200,
+        value: undefined,
+        question: true,
+      };
     case 'none':
       return {
         kind: 'again',

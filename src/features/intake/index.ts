@@ -5,3 +5,5 @@
 export { ageBandOf } from './rules.ts';
 export { IntakePayloadSchema, intakeScope, openPayload, type IntakePayload } from './payload.ts';
 export type { AgeBand, IntakeKind, IntakeStatus, Urgency } from './tables.ts';
+export * from './tables.ts';
+export * from './payload.ts';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
-import { ScreeningHandoffSchema } from '../pathway/types.ts';
+import { ScreeningHandoffSchema } from '../pathway/index.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max).nullable();
 

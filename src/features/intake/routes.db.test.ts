@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { unnamedYouth } from '../../../test/staff.ts';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, issueFormToken, type FormName } from './anti-abuse.ts';
 import { openPayload } from './payload.ts';
 
@@ -190,6 +191,18 @@ describe('GET pages', () => {
 });
 
 describe('/help/contact-me', () => {
+  it('tells a young person under 18, before the send button, that a navigator may have to tell child protection', async () => {
+    const html = await (await t.app.request('/help/contact-me')).text();
+    const form = html.slice(html.indexOf('action="/help/contact-me"'), html.indexOf('</form>'));
+    const note = form.indexOf('If you are under 18');
+    expect(note).toBeGreaterThan(0);
+    expect(note).toBeLessThan(form.indexOf('Send to a navigator'));
+    const text = form.slice(note).replace(/<[^>]+>/g, '');
+    expect(text).toContain('they may have to tell child protection');
+    expect(text).toContain('a victim, not a criminal');
+    expect(form.slice(note)).toContain('<a href="/learn/your-rights">Read about your rights</a>');
+  });
+
   it('sends a request: the item is routed and encrypted, and the page says what happens next', async () => {
     const before = await counts();
     const res = await post('/help/contact-me', {
@@ -559,15 +572,7 @@ describe('/identify/refer', () => {
     expect(html).toMatch(/id="reference-code">[0-9A-Z-]+</);
     const { row, payload } = await latestItem();
     expect(row).toMatchObject({ kind: 'consultation', age: 15, urgency: 'soon', region_id: 'west-metro' });
-    expect(payload.youth).toEqual({
-      name: null,
-      contactMethod: null,
-      contactValue: null,
-      safeTimes: null,
-      codeWord: null,
-      language: null,
-      agreedToContact: false,
-    });
+    expect(payload.youth).toEqual(unnamedYouth(false));
   });
 
   it('refuses a consultation that names the young person or gives their contact details', async () => {

@@ -16,7 +16,7 @@ import { PUBLIC } from '../../platform/policy.ts';
 import { errorFor, fieldProblems, inFormOrder, pickValues, type FormValues } from '../../web/forms.tsx';
 import { renderPage } from '../../web/http.ts';
 import { router } from '../../web/route.ts';
-import type { ScreeningHandoff } from '../pathway/types.ts';
+import type { ScreeningHandoff } from '../pathway/index.ts';
 import {
   FORM_TOKEN_FIELD,
   HONEYPOT_FIELD,

@@ -9,13 +9,13 @@ import {
   navigatorForCounty,
   parseCountyInput,
   type Geography,
-} from '../help/rules.ts';
+} from '../help/index.ts';
 import {
   REPORTER_ROLES,
   type Indication,
   type ReporterRole,
   type ScreeningHandoff,
-} from '../pathway/types.ts';
+} from '../pathway/index.ts';
 import type { IntakePayload } from './payload.ts';
 import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from './tables.ts';
 

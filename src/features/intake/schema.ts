@@ -4,7 +4,7 @@
  * Each message names its field in plain words. Empty optional text becomes null.
  */
 import { z } from 'zod';
-import { ScreeningHandoffSchema, type ScreeningHandoff } from '../pathway/types.ts';
+import { ScreeningHandoffSchema, type ScreeningHandoff } from '../pathway/index.ts';
 import { REFERRER_ROLES } from './rules.ts';
 
 /** Largest `screening` field accepted before it is parsed. */

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { unnamedYouth } from '../../../test/staff.ts';
 import { verifyAuditChain } from '../../platform/audit/audit.ts';
 import { openPayload, type IntakePayload } from './payload.ts';
 import {
@@ -60,15 +61,7 @@ function consultation(): IntakePayload {
   const p = referral();
   return {
     ...p,
-    youth: {
-      name: null,
-      contactMethod: null,
-      contactValue: null,
-      safeTimes: null,
-      codeWord: null,
-      language: null,
-      agreedToContact: false,
-    },
+    youth: unnamedYouth(false),
   };
 }
 
@@ -161,15 +154,7 @@ describe('createIntakeItem', () => {
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow();
     const stored = await openPayload(t.deps.keyring, created.id, row.payload_encrypted);
-    expect(stored.youth).toEqual({
-      name: null,
-      contactMethod: null,
-      contactValue: null,
-      safeTimes: null,
-      codeWord: null,
-      language: null,
-      agreedToContact: false,
-    });
+    expect(stored.youth).toEqual(unnamedYouth(false));
     expect(created.referenceCode).not.toBeNull();
 
     const before = await countItems();
@@ -270,58 +255,51 @@ describe('routePlace', () => {
     expect(routePlace(geo(), { text: 'hennepin county' }, asOf).countyFips).toBe('27053');
   });
 
-  it('routes a county whose region is not confirmed to the likely region, saying so', () => {
-    expect(routePlace(geo(), { county: 'Ramsey' }, asOf)).toEqual({
-      regionId: 'east-metro',
-      countyFips: '27123',
-      regionConfirmed: false,
-      routedBy: 'county',
-    });
+  // The whole answer, exactly.
+  it.each([
+    [
+      'routes a county whose region is not confirmed to the likely region, saying so',
+      { county: 'Ramsey' },
+      { regionId: 'east-metro', countyFips: '27123', regionConfirmed: false, routedBy: 'county' },
+    ],
+    [
+      'leaves a ZIP code spread over two regions to the state administrators',
+      { text: '55009' },
+      { regionId: null, countyFips: null, regionConfirmed: false, routedBy: 'zip' },
+    ],
+  ])('%s', (_name, place, expected) => {
+    expect(routePlace(geo(), place, asOf)).toEqual(expected);
   });
 
-  it('routes a ZIP code in one county to that county', () => {
-    expect(routePlace(geo(), { text: '55401' }, asOf)).toMatchObject({
-      regionId: 'west-metro',
-      countyFips: '27053',
-      routedBy: 'zip',
-    });
-  });
-
-  it('routes a ZIP code in several counties of one region to the region, without a county', () => {
-    expect(routePlace(geo(), { text: '55006' }, asOf)).toMatchObject({
-      regionId: 'central',
-      countyFips: null,
-      routedBy: 'zip',
-    });
-  });
-
-  it('leaves a ZIP code spread over two regions to the state administrators', () => {
-    expect(routePlace(geo(), { text: '55009' }, asOf)).toEqual({
-      regionId: null,
-      countyFips: null,
-      regionConfirmed: false,
-      routedBy: 'zip',
-    });
-  });
-
-  it('routes a city mostly in one county to that county, and a city across regions to nobody', () => {
-    expect(routePlace(geo(), { text: 'Rochester' }, asOf)).toMatchObject({
-      regionId: 'southeast',
-      countyFips: '27109',
-      routedBy: 'city',
-    });
+  // The region, county and way of routing.
+  it.each([
+    ['routes a ZIP code in one county to that county', { text: '55401' }, 'west-metro', '27053', 'zip'],
+    [
+      'routes a ZIP code in several counties of one region to the region, without a county',
+      { text: '55006' },
+      'central',
+      null,
+      'zip',
+    ],
+    [
+      'routes a city mostly in one county to that county',
+      { text: 'Rochester' },
+      'southeast',
+      '27109',
+      'city',
+    ],
     // Beltrami and Hubbard: one region.
-    expect(routePlace(geo(), { text: 'Bemidji' }, asOf)).toMatchObject({
-      regionId: 'northwest',
-      countyFips: null,
-      routedBy: 'city',
-    });
+    [
+      'routes a city across counties of one region to the region',
+      { text: 'Bemidji' },
+      'northwest',
+      null,
+      'city',
+    ],
     // Hennepin, Anoka and Ramsey: the help finder asks which county; the queue cannot guess either.
-    expect(routePlace(geo(), { text: 'Minneapolis' }, asOf)).toMatchObject({
-      regionId: null,
-      countyFips: null,
-      routedBy: 'city',
-    });
+    ['routes a city across regions to nobody', { text: 'Minneapolis' }, null, null, 'city'],
+  ])('%s', (_name, place, regionId, countyFips, routedBy) => {
+    expect(routePlace(geo(), place, asOf)).toMatchObject({ regionId, countyFips, routedBy });
   });
 
   it('routes nothing, an unknown county or an unknown ZIP code to nobody', () => {

@@ -19,8 +19,8 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { activeStaff, notifyStaff } from '../notifications/service.ts';
-import { todayIn, type Geography } from '../help/rules.ts';
-import type { ScreeningHandoff } from '../pathway/types.ts';
+import { todayIn, type Geography } from '../help/index.ts';
+import type { ScreeningHandoff } from '../pathway/index.ts';
 import { sealPayload, type IntakePayload } from './payload.ts';
 import * as q from './queries.ts';
 import {

@@ -5,8 +5,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
+import { router } from '../../web/route.ts';
 import { jsonBodyLimit, problem, readJsonBody } from '../../platform/problem.ts';
-import { NavigatorLookupSchema } from '../help/schema.ts';
+import { NavigatorLookupSchema } from '../help/index.ts';
 import { problemResponse } from '../../platform/problem.ts';
 import { pathwayInputSchema } from './engine.ts';
 import { answerPathway, parsePathwayInput } from './index.ts';
@@ -96,10 +97,9 @@ export const pathwayRoute = (riskFactorCodes: readonly string[]) =>
 
 export const pathwayApi: Feature = (app, deps, policies) => {
   const route = pathwayRoute(deps.rules.pathway.riskFactors.map((f) => f.code));
-  policies.declare('POST', route.path, PUBLIC);
   // Documented from the route; validated by parsePathwayInput so every problem names its field.
   app.openAPIRegistry.registerPath(route);
-  app.post(route.path, jsonBodyLimit(MAX_BODY_BYTES), async (c) => {
+  router(app, deps, policies).open('post', route.path, PUBLIC, jsonBodyLimit(MAX_BODY_BYTES), async (c) => {
     const body = await readJsonBody(c, 'the facts');
     if (body instanceof Response) return body;
     const geo = deps.geography.get();

@@ -55,8 +55,11 @@ function roleList(roles: readonly ReporterRole[]): string {
   return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 }
 
+/** How a condition names another rule: its code (docs) or, for the public, its title. */
+export type RuleName = (code: string) => string;
+
 /** A condition in plain words. */
-export function describeCondition(c: Condition, nested = false): string {
+export function describeCondition(c: Condition, nested = false, name: RuleName = (code) => code): string {
   if ('fact' in c) return FACT_WORDS[c.fact];
   if ('role' in c) return `the person asking works in ${roleList(c.role)}`;
   if ('roleGroup' in c)
@@ -64,20 +67,20 @@ export function describeCondition(c: Condition, nested = false): string {
       ? `the person asking is a mandated reporter (${roleList(MANDATED_ROLES)})`
       : `the person asking is an official (${roleList(OFFICIAL_ROLES)})`;
   if ('action' in c)
-    return `${c.action} applies${c.required === true ? ' and is required' : c.required === false ? ' and is not required' : ''}`;
+    return `${name(c.action)} applies${c.required === true ? ' and is required' : c.required === false ? ' and is not required' : ''}`;
   if ('not' in c) {
     const inner = c.not;
     if ('role' in inner) return `the person asking is not ${roleList(inner.role)}`;
     if ('fact' in inner && inner.fact === 'caregiverNo')
       return 'the person suspected is (or may be) a parent or caregiver';
-    return `not (${describeCondition(inner)})`;
+    return `not (${describeCondition(inner, false, name)})`;
   }
   if ('all' in c) {
     if (c.all.length === 0) return 'always';
-    const text = c.all.map((x) => describeCondition(x, true)).join('; and ');
+    const text = c.all.map((x) => describeCondition(x, true, name)).join('; and ');
     return nested && c.all.length > 1 ? `(${text})` : text;
   }
-  const text = `any of: ${c.any.map((x) => describeCondition(x, true)).join('; or ')}`;
+  const text = `any of: ${c.any.map((x) => describeCondition(x, true, name)).join('; or ')}`;
   return nested ? `(${text})` : text;
 }
 
@@ -96,12 +99,12 @@ export interface RuleSummary {
   note: string | null;
 }
 
-function describeRequired(required: Rule['required']): string {
+function describeRequired(required: Rule['required'], name?: RuleName): string {
   return required === true
     ? 'yes'
     : required === false
       ? 'no (guidance)'
-      : `when ${describeCondition(required)}`;
+      : `when ${describeCondition(required, false, name)}`;
 }
 
 function describeDeadline(rule: Rule): string {
@@ -117,14 +120,14 @@ function describeEffective(rule: Rule): string {
   return `from ${rule.effectiveFrom} until ${rule.effectiveTo} (not on that day)`;
 }
 
-export function summarise(rule: Rule): RuleSummary {
+export function summarise(rule: Rule, name?: RuleName): RuleSummary {
   const text = rule.text.professional ?? rule.text.default;
   return {
     code: rule.code,
     title: text.title,
     explanation: text.explanation,
-    when: describeCondition(rule.when),
-    required: describeRequired(rule.required),
+    when: describeCondition(rule.when, false, name),
+    required: describeRequired(rule.required, name),
     binds: BINDS_WORDS[rule.binds],
     deadline: describeDeadline(rule),
     effective: describeEffective(rule),
@@ -132,8 +135,8 @@ export function summarise(rule: Rule): RuleSummary {
     variants: (rule.variants ?? []).map((v) => {
       const t = v.text.professional ?? v.text.default;
       return {
-        when: describeCondition(v.when),
-        required: v.required === undefined ? null : describeRequired(v.required),
+        when: describeCondition(v.when, false, name),
+        required: v.required === undefined ? null : describeRequired(v.required, name),
         title: t.title,
         explanation: t.explanation,
       };
@@ -161,7 +164,7 @@ export function rulesMarkdown(ruleset: Ruleset): string {
     '| code | when | required | binds | deadline | in effect |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
-  const summaries = ruleset.rules.map(summarise);
+  const summaries = ruleset.rules.map((rule) => summarise(rule));
   for (const s of summaries)
     out.push(
       `| \`${s.code}\` | ${cell(s.when)} | ${cell(s.required)} | ${s.binds} | ${s.deadline} | ${s.effective} |`,

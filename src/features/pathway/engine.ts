@@ -4,8 +4,8 @@
  * except the `now` it is given. The rules are data (see ruleset.ts).
  */
 import { z } from 'zod';
-import { lookupNavigator } from '../help/lookup.ts';
-import { findCounty, parseCountyInput, todayIn, type Geography, type Line } from '../help/rules.ts';
+import { lookupNavigator } from '../help/index.ts';
+import { findCounty, parseCountyInput, todayIn, type Geography, type Line } from '../help/index.ts';
 import type { Audience, Condition, ConditionFact, Rule, Ruleset } from './ruleset.ts';
 import {
   AGE_BANDS,

@@ -3,7 +3,7 @@
  * the moment it falls due.
  */
 import type { BusinessCalendar } from '../../platform/calendar.ts';
-import type { Geography } from '../help/rules.ts';
+import type { Geography } from '../help/index.ts';
 import { evaluatePathway } from './engine.ts';
 import type { Ruleset } from './ruleset.ts';
 import type { PathwayAction, PathwayAnswer, PathwayFacts } from './types.ts';
@@ -38,3 +38,5 @@ export function deadlineOf(action: PathwayAction, from: Date, calendar: Business
     return calendar.addHoursSkippingNonBusinessDays(from, action.deadlineHours);
   return new Date(from.getTime() + action.deadlineHours * 3_600_000);
 }
+export * from './engine.ts';
+export * from './ruleset.ts';

@@ -3,7 +3,7 @@
  * (classification and actions). The rules themselves are data (`data/<jurisdiction>/pathway.json`).
  */
 import { z } from 'zod';
-import type { Lookup } from '../help/lookup.ts';
+import type { Lookup } from '../help/index.ts';
 
 export const REPORTER_ROLES = [
   'law_enforcement',

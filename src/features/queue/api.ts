@@ -7,10 +7,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf } from '../../web/api.ts';
+import { callerOf, idParam, isoOrNull, jsonAnswer } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { IntakePayloadSchema } from '../intake/payload.ts';
+import { IntakePayloadSchema } from '../intake/index.ts';
 import { OUTCOMES, type OutcomeCode } from './rules.ts';
 import { ListQuery } from './schema.ts';
 import { listQueue, openItem, type QueueItemSummary } from './service.ts';
@@ -70,10 +70,10 @@ const listRoute = createRoute({
   security: [{ bearer: [] }],
   request: { query: ListQuery },
   responses: {
-    200: {
-      description: 'The items, most urgent and longest waiting first (closed: newest first)',
-      content: { 'application/json': { schema: z.object({ items: z.array(ItemSummarySchema) }) } },
-    },
+    200: jsonAnswer(
+      'The items, most urgent and longest waiting first (closed: newest first)',
+      z.object({ items: z.array(ItemSummarySchema) }),
+    ),
     401: problemResponse('No valid token or session'),
     403: problemResponse('The role or token may not see the queue'),
   },
@@ -85,23 +85,14 @@ const oneRoute = createRoute({
   tags: ['Navigator queue'],
   summary: 'Open one item: its personal details, notes and history (recorded in the audit log)',
   security: [{ bearer: [] }],
-  request: {
-    params: z.object({
-      id: z
-        .string()
-        .max(100)
-        .openapi({ param: { name: 'id', in: 'path' } }),
-    }),
-  },
+  request: { params: idParam },
   responses: {
-    200: { description: 'The item', content: { 'application/json': { schema: ItemDetailSchema } } },
+    200: jsonAnswer('The item', ItemDetailSchema),
     401: problemResponse('No valid token or session'),
     403: problemResponse('The role or token may not see the queue'),
     404: problemResponse('No such item, or not in the caller’s regions'),
   },
 });
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function summaryJson(item: QueueItemSummary) {
   return {
@@ -116,11 +107,11 @@ function summaryJson(item: QueueItemSummary) {
     urgency: item.urgency,
     status: item.status,
     claimedBy: item.claimedBy,
-    claimedAt: iso(item.claimedAt),
+    claimedAt: isoOrNull(item.claimedAt),
     outcome: item.outcome,
     escalationLevel: item.escalationLevel,
     createdAt: item.createdAt.toISOString(),
-    closedAt: iso(item.closedAt),
+    closedAt: isoOrNull(item.closedAt),
   };
 }
 

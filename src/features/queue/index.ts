@@ -4,3 +4,4 @@
  */
 export { AGE_BAND_NAMES, QueueError, ageInWords, durationInWords } from './rules.ts';
 export { openItem, staffNames, type QueueContext, type QueueItemDetail } from './service.ts';
+export * from './routes.tsx';

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, type TestStaff } from '../../../test/staff.ts';
-import { decryptField } from '../../platform/crypto/index.ts';
+import { addStaff, emailBodies, type TestStaff } from '../../../test/staff.ts';
 import {
   DEFAULT_ESCALATION,
   escalateDue,
@@ -16,7 +15,7 @@ import {
   type EscalationDeps,
 } from './jobs.ts';
 import { claimItem } from './service.ts';
-import { addItem, minnesotaCalendar } from './testing.ts';
+import { addItem, auditOf, itemEvents, itemRow, minnesotaCalendar } from './testing.ts';
 
 const calendar = minnesotaCalendar();
 /** A Minnesota wall-clock time as an instant. */
@@ -29,13 +28,13 @@ let southeast: TestStaff;
 let admins: TestStaff[];
 
 async function levelOf(id: string): Promise<number> {
-  return (
-    await t.deps.db
-      .selectFrom('intake_items')
-      .select('escalation_level')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).escalation_level;
+  return (await itemRow(t.deps.db, id, ['escalation_level'])).escalation_level;
+}
+
+/** The item's escalation level after a run of the job at `at`. */
+async function levelAfter(settings: EscalationDeps, id: string, at: Date): Promise<number> {
+  await escalateDue(t.deps.db, settings, at);
+  return levelOf(id);
 }
 
 async function notified(id: string): Promise<{ userId: string; kind: string; text: string }[]> {
@@ -50,6 +49,8 @@ async function notified(id: string): Promise<{ userId: string; kind: string; tex
 }
 
 const ids = (people: TestStaff[]) => people.map((p) => p.id).sort();
+/** Who the notifications went to, sorted. */
+const userIds = (notes: { userId: string }[]) => notes.map((n) => n.userId).sort();
 
 beforeAll(async () => {
   t = await testApp();
@@ -104,7 +105,7 @@ describe('escalateDue', () => {
     // Arrival: every active navigator of the region, nobody else.
     await escalateDue(t.deps.db, deps, mn('2025-02-04', 14, 1));
     let got = await notified(id);
-    expect(got.map((n) => n.userId).sort()).toEqual(ids(west));
+    expect(userIds(got)).toEqual(ids(west));
     expect(
       got.every((n) => n.kind === 'intake_new' && n.text === 'A referral is waiting in West Metro'),
     ).toBe(true);
@@ -118,15 +119,9 @@ describe('escalateDue', () => {
     expect(await levelOf(id)).toBe(0);
 
     // Wednesday 09:00: all of the region's navigators, saying it has waited.
-    await escalateDue(t.deps.db, deps, mn('2025-02-05', 9));
-    expect(await levelOf(id)).toBe(1);
+    expect(await levelAfter(deps, id, mn('2025-02-05', 9))).toBe(1);
     got = await notified(id);
-    expect(
-      got
-        .slice(2)
-        .map((n) => n.userId)
-        .sort(),
-    ).toEqual(ids(west));
+    expect(userIds(got.slice(2))).toEqual(ids(west));
     expect(got[2]?.text).toBe('A referral has waited 4 business hours unclaimed in West Metro');
 
     // Idempotent: the same minute again, or a minute later, changes nothing.
@@ -136,43 +131,26 @@ describe('escalateDue', () => {
     expect(await notified(id)).toHaveLength(4);
 
     // Wednesday 14:00 (24 hours): every state administrator.
-    await escalateDue(t.deps.db, deps, mn('2025-02-05', 13, 59));
-    expect(await levelOf(id)).toBe(1);
-    await escalateDue(t.deps.db, deps, mn('2025-02-05', 14));
-    expect(await levelOf(id)).toBe(2);
+    expect(await levelAfter(deps, id, mn('2025-02-05', 13, 59))).toBe(1);
+    expect(await levelAfter(deps, id, mn('2025-02-05', 14))).toBe(2);
     got = await notified(id);
-    expect(
-      got
-        .slice(4)
-        .map((n) => n.userId)
-        .sort(),
-    ).toEqual(ids(admins));
+    expect(userIds(got.slice(4))).toEqual(ids(admins));
     await escalateDue(t.deps.db, deps, mn('2025-02-07', 9));
     expect(await notified(id)).toHaveLength(6);
     expect(got.some((n) => n.userId === southeast.id)).toBe(false);
 
-    const events = await t.deps.db
-      .selectFrom('intake_events')
-      .select(['event', 'detail'])
-      .where('item_id', '=', id)
-      .orderBy('id')
-      .execute();
+    const events = await itemEvents(t.deps.db, id);
     expect(events.map((e) => [e.event, e.detail])).toEqual([
       ['received', {}],
       ['announced', { level: 0, recipients: 2 }],
       ['escalated', { level: 1, recipients: 2 }],
       ['escalated', { level: 2, recipients: 2 }],
     ]);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_kind'])
-      .where('subject_id', '=', id)
-      .orderBy('seq')
-      .execute();
-    expect(audit).toEqual([
-      { action: 'intake.announce', actor_kind: 'system' },
-      { action: 'intake.escalate', actor_kind: 'system' },
-      { action: 'intake.escalate', actor_kind: 'system' },
+    const audit = await auditOf(t.deps.db, id);
+    expect(audit.map((a) => [a.action, a.actor_kind])).toEqual([
+      ['intake.announce', 'system'],
+      ['intake.escalate', 'system'],
+      ['intake.escalate', 'system'],
     ]);
   });
 
@@ -180,21 +158,16 @@ describe('escalateDue', () => {
     // A longer state threshold, so that the region's step comes first.
     const patient: EscalationDeps = { ...deps, settings: { afterBusinessHours: 4, toStateAfterHours: 120 } };
     const id = await addItem(t.deps, { createdAt: mn('2025-01-17', 16) });
-    await escalateDue(t.deps.db, patient, mn('2025-01-20', 12));
-    expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, patient, mn('2025-01-21', 10, 59));
-    expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, patient, mn('2025-01-21', 11));
-    expect(await levelOf(id)).toBe(1);
+    expect(await levelAfter(patient, id, mn('2025-01-20', 12))).toBe(0);
+    expect(await levelAfter(patient, id, mn('2025-01-21', 10, 59))).toBe(0);
+    expect(await levelAfter(patient, id, mn('2025-01-21', 11))).toBe(1);
   });
 
   it('reaches the state administrators on Saturday for an item left on Friday afternoon, telling the navigators too', async () => {
     const id = await addItem(t.deps, { createdAt: mn('2025-02-14', 16) });
     await escalateDue(t.deps.db, deps, mn('2025-02-14', 16, 1));
-    await escalateDue(t.deps.db, deps, mn('2025-02-15', 15, 59));
-    expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, deps, mn('2025-02-15', 16));
-    expect(await levelOf(id)).toBe(2);
+    expect(await levelAfter(deps, id, mn('2025-02-15', 15, 59))).toBe(0);
+    expect(await levelAfter(deps, id, mn('2025-02-15', 16))).toBe(2);
     const got = await notified(id);
     expect(got.filter((n) => ids(admins).includes(n.userId))).toHaveLength(admins.length);
     expect(got.filter((n) => ids(west).includes(n.userId)).length).toBeGreaterThanOrEqual(2 * west.length);
@@ -206,8 +179,7 @@ describe('escalateDue', () => {
       ip: '192.0.2.1',
       userAgent: null,
     });
-    await escalateDue(t.deps.db, deps, mn('2025-03-10', 9));
-    expect(await levelOf(id)).toBe(0);
+    expect(await levelAfter(deps, id, mn('2025-03-10', 9))).toBe(0);
     expect(await notified(id)).toEqual([]);
   });
 
@@ -224,7 +196,7 @@ describe('escalateDue', () => {
     });
     await escalateDue(t.deps.db, deps, mn('2025-04-01', 9, 1));
     for (const id of [nowhere, northwest]) {
-      expect((await notified(id)).map((n) => n.userId).sort()).toEqual(ids(admins));
+      expect(userIds(await notified(id))).toEqual(ids(admins));
     }
     expect((await notified(nowhere))[0]?.text).toBe(
       'A referral is waiting with no region (the county is not known)',
@@ -233,27 +205,22 @@ describe('escalateDue', () => {
 
   it('jumps straight to the state after a long outage, telling the navigators too', async () => {
     const id = await addItem(t.deps, { createdAt: mn('2025-05-05', 9) });
-    await escalateDue(t.deps.db, deps, mn('2025-05-09', 9));
-    expect(await levelOf(id)).toBe(2);
-    expect((await notified(id)).map((n) => n.userId).sort()).toEqual([...ids(west), ...ids(admins)].sort());
+    expect(await levelAfter(deps, id, mn('2025-05-09', 9))).toBe(2);
+    expect(userIds(await notified(id))).toEqual([...ids(west), ...ids(admins)].sort());
   });
 
   it('follows configured thresholds', async () => {
     const quick: EscalationDeps = { ...deps, settings: { afterBusinessHours: 2, toStateAfterHours: 20 } };
     const id = await addItem(t.deps, { createdAt: mn('2025-06-03', 16) });
     // 2 business hours: Tuesday 16–17, then Wednesday 08–09.
-    await escalateDue(t.deps.db, quick, mn('2025-06-04', 8, 59));
-    expect(await levelOf(id)).toBe(0);
-    await escalateDue(t.deps.db, quick, mn('2025-06-04', 9));
-    expect(await levelOf(id)).toBe(1);
+    expect(await levelAfter(quick, id, mn('2025-06-04', 8, 59))).toBe(0);
+    expect(await levelAfter(quick, id, mn('2025-06-04', 9))).toBe(1);
     expect((await notified(id)).at(-1)?.text).toBe(
       'A referral has waited 2 business hours unclaimed in West Metro',
     );
     // 20 hours: Wednesday 12:00.
-    await escalateDue(t.deps.db, quick, mn('2025-06-04', 11, 59));
-    expect(await levelOf(id)).toBe(1);
-    await escalateDue(t.deps.db, quick, mn('2025-06-04', 12));
-    expect(await levelOf(id)).toBe(2);
+    expect(await levelAfter(quick, id, mn('2025-06-04', 11, 59))).toBe(1);
+    expect(await levelAfter(quick, id, mn('2025-06-04', 12))).toBe(2);
     expect((await notified(id)).at(-1)?.text).toBe('A referral has waited 20 hours unclaimed in West Metro');
   });
 
@@ -265,25 +232,13 @@ describe('escalateDue', () => {
       escalateDue(t.deps.db, deps, mn('2025-08-04', 13)),
     ]);
     expect(await levelOf(id)).toBe(1);
-    expect((await notified(id)).map((n) => n.userId).sort()).toEqual(ids(west));
+    expect(userIds(await notified(id))).toEqual(ids(west));
   });
 
   it('emails a fixed sentence and a link, never the young person’s details', async () => {
     const id = await addItem(t.deps, { createdAt: mn('2025-07-01', 10) });
     await escalateDue(t.deps.db, deps, mn('2025-07-01', 10, 1));
-    const emails = await t.deps.db
-      .selectFrom('email_outbox')
-      .select(['id', 'subject', 'body_text'])
-      .execute();
-    const bodies = await Promise.all(
-      emails.map((e) =>
-        decryptField(
-          t.deps.keyring,
-          { table: 'email_outbox', recordId: e.id, field: 'body_text' },
-          e.body_text!,
-        ),
-      ),
-    );
+    const bodies = await emailBodies(t.deps);
     const about = bodies.filter((b) => b.includes(`/staff/queue/${id}`));
     expect(about).toHaveLength(2);
     for (const body of about) {

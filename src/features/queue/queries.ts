@@ -6,7 +6,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import type { RegionScope } from '../../platform/access.ts';
-import type { IntakeStatus, Urgency } from '../intake/tables.ts';
+import type { IntakeStatus, Urgency } from '../intake/index.ts';
 import type { QueueView } from './rules.ts';
 
 type Db = Database | Transaction<DB>;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { createApiToken } from '../accounts/service.ts';
-import { addItem } from './testing.ts';
+import { addItem, addNotifications, auditOf, itemEvents, itemRow } from './testing.ts';
 
 let t: TestApp;
 let navigator: TestStaff;
@@ -86,30 +86,25 @@ describe('another region’s item', () => {
     const hidden = await (await get(navigator, `/staff/queue/${southeastItem}`)).text();
     const absent = await (await get(navigator, `/staff/queue/${missing}`)).text();
     expect(hidden.replace(/nonce="[^"]+"/g, '')).toBe(absent.replace(/nonce="[^"]+"/g, ''));
-    const row = await t.deps.db
-      .selectFrom('intake_items')
-      .select(['status', 'claimed_by'])
-      .where('id', '=', southeastItem)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'new', claimed_by: null });
-    const opened = await t.deps.db
-      .selectFrom('intake_events')
-      .select('id')
-      .where('item_id', 'in', [southeastItem, regionlessItem])
-      .where('event', '=', 'opened')
-      .execute();
-    expect(opened).toEqual([]);
+    expect(await itemRow(t.deps.db, southeastItem, ['status', 'claimed_by'])).toEqual({
+      status: 'new',
+      claimed_by: null,
+    });
+    for (const id of [southeastItem, regionlessItem]) {
+      expect(await itemEvents(t.deps.db, id, 'opened')).toEqual([]);
+    }
   });
 
   it('is not listed nor found through the API with a bearer token', async () => {
     const ctx = { db: t.deps.db, keyring: t.deps.keyring, site: t.deps.site };
-    const { token } = await createApiToken(
-      ctx,
-      'system',
-      { userId: navigator.id, scopes: ['intake.read'], expiresInDays: 1 },
-      { ip: '192.0.2.1', userAgent: null },
-    );
-    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    /** The navigator's token with these scopes, as request headers. */
+    const bearer = async (scopes: ('intake.read' | 'sessions.manage')[]) => {
+      const origin = { ip: '192.0.2.1', userAgent: null };
+      const request = { userId: navigator.id, scopes, expiresInDays: 1 };
+      const { token } = await createApiToken(ctx, 'system', request, origin);
+      return { headers: { Authorization: `Bearer ${token}` } };
+    };
+    const auth = await bearer(['intake.read']);
     const list = await t.app.request('/api/v1/intake', auth);
     expect(list.status).toBe(200);
     const ids = ((await list.json()) as { items: { id: string }[] }).items.map((i) => i.id);
@@ -122,23 +117,13 @@ describe('another region’s item', () => {
     expect(one.status).toBe(200);
     const body = (await one.json()) as { payload: { youth: { name: string } }; age: number };
     expect([body.payload.youth.name, body.age]).toEqual(['Synthetic Youth', 15]);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['actor_kind', 'actor_user_id'])
-      .where('action', '=', 'intake.open')
-      .where('subject_id', '=', westItem)
-      .execute();
-    expect(audit).toContainEqual({ actor_kind: 'token', actor_user_id: navigator.id });
-    // A token without the intake scope is refused; no token at all is asked to sign in.
-    const { token: narrow } = await createApiToken(
-      ctx,
-      'system',
-      { userId: navigator.id, scopes: ['sessions.manage'], expiresInDays: 1 },
-      { ip: '192.0.2.1', userAgent: null },
+    const audit = await auditOf(t.deps.db, westItem, 'intake.open');
+    expect(audit).toContainEqual(
+      expect.objectContaining({ actor_kind: 'token', actor_user_id: navigator.id }),
     );
-    expect(
-      (await t.app.request('/api/v1/intake', { headers: { Authorization: `Bearer ${narrow}` } })).status,
-    ).toBe(403);
+    // A token without the intake scope is refused; no token at all is asked to sign in.
+    const narrow = await bearer(['sessions.manage']);
+    expect((await t.app.request('/api/v1/intake', narrow)).status).toBe(403);
     expect((await t.app.request('/api/v1/intake')).status).toBe(401);
   });
 });
@@ -153,14 +138,9 @@ describe('handling an item through the pages', () => {
     expect(html).toContain('bluebird');
     expect(html).toContain(`action="/staff/queue/${id}/claim"`);
     expect(html).toContain(`name="csrf" value="${(await session(navigator)).csrf}"`);
-    const audits = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['actor_user_id', 'details'])
-      .where('action', '=', 'intake.open')
-      .where('subject_id', '=', id)
-      .execute();
-    expect(audits).toEqual([
-      { actor_user_id: navigator.id, details: { region: 'west-metro', status: 'new' } },
+    const audits = await auditOf(t.deps.db, id, 'intake.open');
+    expect(audits.map((a) => [a.actor_user_id, a.details])).toEqual([
+      [navigator.id, { region: 'west-metro', status: 'new' }],
     ]);
 
     const claimed = await post(navigator, `/staff/queue/${id}/claim`);
@@ -180,21 +160,15 @@ describe('handling an item through the pages', () => {
     expect(late.status).toBe(409);
     expect(await late.text()).toContain('Someone else has already claimed this referral');
 
-    const invalid = await post(navigator, `/staff/queue/${id}/outcome`, {
-      status: 'contacted',
-      outcome: 'duplicate',
-      note: 'Synthetic kept note',
-    });
+    const record = (outcome: string, note: string) =>
+      post(navigator, `/staff/queue/${id}/outcome`, { status: 'contacted', outcome, note });
+    const invalid = await record('duplicate', 'Synthetic kept note');
     expect(invalid.status).toBe(400);
     const invalidHtml = await invalid.text();
     expect(invalidHtml).toContain('href="#outcome"');
     expect(invalidHtml).toContain('Synthetic kept note');
 
-    const recorded = await post(navigator, `/staff/queue/${id}/outcome`, {
-      status: 'contacted',
-      outcome: 'spoke_with_youth',
-      note: 'Synthetic page note',
-    });
+    const recorded = await record('spoke_with_youth', 'Synthetic page note');
     expect([recorded.status, recorded.headers.get('location')]).toEqual([
       303,
       `/staff/queue/${id}?done=contacted`,
@@ -217,12 +191,10 @@ describe('handling an item through the pages', () => {
     expect(forged.status).toBe(403);
     const released = await post(navigator, `/staff/queue/${id}/release`);
     expect(released.status).toBe(303);
-    const row = await t.deps.db
-      .selectFrom('intake_items')
-      .select(['status', 'claimed_by'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'new', claimed_by: null });
+    expect(await itemRow(t.deps.db, id, ['status', 'claimed_by'])).toEqual({
+      status: 'new',
+      claimed_by: null,
+    });
   });
 });
 
@@ -230,18 +202,14 @@ describe('notifications on the queue page', () => {
   it('shows the count and list, and marks them read', async () => {
     const person = await addStaff(t.deps, 'navigator', ['west-metro']);
     const id = await addItem(t.deps);
-    for (const text of ['A referral is waiting in West Metro', 'A referral has waited 4 business hours']) {
-      await t.deps.db
-        .insertInto('staff_notifications')
-        .values({
-          id: crypto.randomUUID(),
-          user_id: person.id,
-          kind: 'intake_new',
-          text,
-          link: `/staff/queue/${id}`,
-        })
-        .execute();
-    }
+    await addNotifications(
+      t.deps.db,
+      person.id,
+      ['A referral is waiting in West Metro', 'A referral has waited 4 business hours'].map((text) => ({
+        text,
+        link: `/staff/queue/${id}`,
+      })),
+    );
     const html = await (await get(person, '/staff/queue')).text();
     expect(html).toContain('You have 2 unread notifications.');
     expect(html).toContain('A referral has waited 4 business hours');

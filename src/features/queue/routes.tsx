@@ -23,7 +23,7 @@ import * as queue from './service.ts';
 import { EMPTY_OUTCOME, ItemPage, type OutcomeValues } from './views/item.tsx';
 import { QueueListPage, type ListValues } from './views/list.tsx';
 
-export { Notifications } from '../notifications/views.tsx';
+export { Notifications } from '../notifications/index.ts';
 
 const queueContext = (deps: AppDeps): queue.QueueContext => ({ db: deps.db, keyring: deps.keyring });
 

@@ -5,7 +5,7 @@
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import { can, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
-import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from '../intake/tables.ts';
+import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from '../intake/index.ts';
 
 /** A refusal a person can act on; `code` maps to 404, 403, 409 or 400. */
 export class QueueError extends ServiceError {}

@@ -3,7 +3,7 @@
  * the API's query) and an outcome. Each message names its field in plain words.
  */
 import { z } from '@hono/zod-openapi';
-import type { Urgency } from '../intake/tables.ts';
+import type { Urgency } from '../intake/index.ts';
 import {
   NOTE_MAX,
   OUTCOMES,

@@ -15,7 +15,7 @@ import {
   type QueueContext,
 } from './service.ts';
 import { listNotifications, markNotificationsRead } from '../notifications/service.ts';
-import { addItem } from './testing.ts';
+import { addItem, addNotifications, auditOf, itemEvents, itemRow } from './testing.ts';
 
 const ORIGIN = { ip: '192.0.2.1', userAgent: 'vitest' };
 let t: TestApp;
@@ -34,6 +34,12 @@ async function refusal(promise: Promise<unknown>): Promise<QueueError> {
     throw error;
   }
   throw new Error('expected a refusal');
+}
+
+/** Why recording "contacted: spoke with the young person" is refused to `actor`. */
+async function contactRefusal(actor: TestStaff, id: string): Promise<string> {
+  const outcome = { status: 'contacted', outcome: 'spoke_with_youth' } as const;
+  return (await refusal(recordOutcome(ctx, actor.actor, id, outcome, ORIGIN))).code;
 }
 
 beforeAll(async () => {
@@ -81,30 +87,16 @@ describe('visibility across regions', () => {
       expect((await refusal(openItem(ctx, westNavigator.actor, id, ORIGIN))).code).toBe('not_found');
       expect((await refusal(claimItem(ctx, westNavigator.actor, id, ORIGIN))).code).toBe('not_found');
       expect((await refusal(releaseItem(ctx, westNavigator.actor, id, ORIGIN))).code).toBe('not_found');
-      expect(
-        (
-          await refusal(
-            recordOutcome(
-              ctx,
-              westNavigator.actor,
-              id,
-              { status: 'contacted', outcome: 'spoke_with_youth' },
-              ORIGIN,
-            ),
-          )
-        ).code,
-      ).toBe('not_found');
+      expect(await contactRefusal(westNavigator, id)).toBe('not_found');
     }
     // The same answer as for an id that does not exist at all.
     const missing = await refusal(openItem(ctx, westNavigator.actor, crypto.randomUUID(), ORIGIN));
     const hidden = await refusal(openItem(ctx, westNavigator.actor, southeast, ORIGIN));
     expect(hidden.message).toBe(missing.message);
-    const row = await t.deps.db
-      .selectFrom('intake_items')
-      .select(['status', 'claimed_by'])
-      .where('id', '=', southeast)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'new', claimed_by: null });
+    expect(await itemRow(t.deps.db, southeast, ['status', 'claimed_by'])).toEqual({
+      status: 'new',
+      claimed_by: null,
+    });
   });
 
   it('refuses roles without the queue', async () => {
@@ -124,22 +116,12 @@ describe('opening an item', () => {
     expect(item.payload.youth.name).toBe('Synthetic Youth');
     expect(item.countyName).toBe('Hennepin');
     expect(item.regionName).toBe('West Metro');
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('action', '=', 'intake.open')
-      .where('subject_id', '=', id)
-      .execute();
+    const audit = await auditOf(t.deps.db, id, 'intake.open');
     expect(audit).toHaveLength(1);
     expect(audit[0]?.actor_user_id).toBe(westNavigator.id);
     expect(audit[0]?.ip).toBe('192.0.2.1');
     expect(JSON.stringify(audit[0])).not.toMatch(/Synthetic|bluebird|555-01/);
-    const events = await t.deps.db
-      .selectFrom('intake_events')
-      .select(['event', 'actor_user_id'])
-      .where('item_id', '=', id)
-      .orderBy('id')
-      .execute();
+    const events = await itemEvents(t.deps.db, id);
     expect(events.map((e) => e.event)).toEqual(['received', 'opened']);
     // The next open shows the first in its history.
     const again = await openItem(ctx, westNavigator.actor, id, ORIGIN);
@@ -157,13 +139,7 @@ describe('opening an item', () => {
       .where('id', '=', id)
       .execute();
     await expect(openItem(ctx, westNavigator.actor, id, ORIGIN)).rejects.toThrow();
-    const opened = await t.deps.db
-      .selectFrom('intake_events')
-      .select('id')
-      .where('item_id', '=', id)
-      .where('event', '=', 'opened')
-      .execute();
-    expect(opened).toEqual([]);
+    expect(await itemEvents(t.deps.db, id, 'opened')).toEqual([]);
   });
 });
 
@@ -182,18 +158,9 @@ describe('claiming and recording contact', () => {
       expect(lost[0]?.reason).toBeInstanceOf(QueueError);
       expect((lost[0]?.reason as QueueError).code).toBe('conflict');
       expect((lost[0]?.reason as QueueError).message).toMatch(/someone else has already claimed/i);
-      const claims = await t.deps.db
-        .selectFrom('intake_events')
-        .select('actor_user_id')
-        .where('item_id', '=', id)
-        .where('event', '=', 'claimed')
-        .execute();
+      const claims = await itemEvents(t.deps.db, id, 'claimed');
       expect(claims).toHaveLength(1);
-      const row = await t.deps.db
-        .selectFrom('intake_items')
-        .select(['status', 'claimed_by'])
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
+      const row = await itemRow(t.deps.db, id, ['status', 'claimed_by']);
       expect(row.status).toBe('claimed');
       expect(row.claimed_by).toBe(claims[0]?.actor_user_id);
     }
@@ -202,37 +169,13 @@ describe('claiming and recording contact', () => {
   it('walks an item from new to closed, keeping notes encrypted and refusing illegal changes', async () => {
     const id = await addItem(t.deps);
     // Not claimed yet: no outcome.
-    expect(
-      (
-        await refusal(
-          recordOutcome(
-            ctx,
-            westNavigator.actor,
-            id,
-            { status: 'contacted', outcome: 'spoke_with_youth' },
-            ORIGIN,
-          ),
-        )
-      ).code,
-    ).toBe('conflict');
+    expect(await contactRefusal(westNavigator, id)).toBe('conflict');
     await claimItem(ctx, westNavigator.actor, id, ORIGIN);
     expect((await refusal(claimItem(ctx, westNavigator.actor, id, ORIGIN))).message).toMatch(
       /already claimed/,
     );
     // Only the claimer records contact; a colleague cannot release someone else's claim.
-    expect(
-      (
-        await refusal(
-          recordOutcome(
-            ctx,
-            westColleague.actor,
-            id,
-            { status: 'contacted', outcome: 'spoke_with_youth' },
-            ORIGIN,
-          ),
-        )
-      ).code,
-    ).toBe('conflict');
+    expect(await contactRefusal(westColleague, id)).toBe('conflict');
     expect((await refusal(releaseItem(ctx, westColleague.actor, id, ORIGIN))).code).toBe('forbidden');
     // Outcome codes must match the status.
     const mismatch = await refusal(
@@ -244,27 +187,13 @@ describe('claiming and recording contact', () => {
     );
     expect([other.code, other.field]).toEqual(['invalid', 'note']);
 
-    await recordOutcome(
-      ctx,
-      westNavigator.actor,
-      id,
+    for (const outcome of [
       { status: 'could_not_reach', outcome: 'left_safe_message', note: 'Synthetic note one' },
-      ORIGIN,
-    );
-    await recordOutcome(
-      ctx,
-      westNavigator.actor,
-      id,
       { status: 'contacted', outcome: 'spoke_with_youth', note: 'Synthetic note two' },
-      ORIGIN,
-    );
-    await recordOutcome(
-      ctx,
-      westNavigator.actor,
-      id,
       { status: 'closed', outcome: 'connected_to_services' },
-      ORIGIN,
-    );
+    ] as const) {
+      await recordOutcome(ctx, westNavigator.actor, id, outcome, ORIGIN);
+    }
     const row = await t.deps.db
       .selectFrom('intake_items')
       .selectAll()
@@ -291,26 +220,8 @@ describe('claiming and recording contact', () => {
     // Closed is final.
     expect((await refusal(claimItem(ctx, westNavigator.actor, id, ORIGIN))).code).toBe('conflict');
     expect((await refusal(releaseItem(ctx, westNavigator.actor, id, ORIGIN))).code).toBe('conflict');
-    expect(
-      (
-        await refusal(
-          recordOutcome(
-            ctx,
-            westNavigator.actor,
-            id,
-            { status: 'contacted', outcome: 'spoke_with_youth' },
-            ORIGIN,
-          ),
-        )
-      ).code,
-    ).toBe('conflict');
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'details'])
-      .where('subject_id', '=', id)
-      .where('action', 'like', 'intake.%')
-      .orderBy('seq')
-      .execute();
+    expect(await contactRefusal(westNavigator, id)).toBe('conflict');
+    const audit = (await auditOf(t.deps.db, id)).filter((a) => a.action.startsWith('intake.'));
     expect(audit.map((a) => a.action)).toEqual([
       'intake.claim',
       'intake.outcome',
@@ -327,11 +238,7 @@ describe('claiming and recording contact', () => {
     await releaseItem(ctx, westNavigator.actor, id, ORIGIN);
     await claimItem(ctx, westColleague.actor, id, ORIGIN);
     await releaseItem(ctx, admin.actor, id, ORIGIN);
-    const row = await t.deps.db
-      .selectFrom('intake_items')
-      .select(['status', 'claimed_by', 'claimed_at'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await itemRow(t.deps.db, id, ['status', 'claimed_by', 'claimed_at']);
     expect(row).toEqual({ status: 'new', claimed_by: null, claimed_at: null });
     const listed = await listQueue(ctx, westNavigator.actor, { view: 'new' });
     expect(listed.map((i) => i.id)).toContain(id);
@@ -352,25 +259,10 @@ describe('notifications', () => {
   it('lists a person’s notifications, unread first, and marks them read', async () => {
     const person = await addStaff(t.deps, 'navigator', ['west-metro']);
     const id = await addItem(t.deps);
-    await t.deps.db
-      .insertInto('staff_notifications')
-      .values([
-        {
-          id: crypto.randomUUID(),
-          user_id: person.id,
-          kind: 'intake_new',
-          text: 'A referral is waiting in West Metro',
-          link: `/staff/queue/${id}`,
-        },
-        {
-          id: crypto.randomUUID(),
-          user_id: person.id,
-          kind: 'intake_new',
-          text: 'Another',
-          link: '/staff/queue',
-        },
-      ])
-      .execute();
+    await addNotifications(t.deps.db, person.id, [
+      { text: 'A referral is waiting in West Metro', link: `/staff/queue/${id}` },
+      { text: 'Another', link: '/staff/queue' },
+    ]);
     expect((await listNotifications(t.deps.db, person.id)).unread).toBe(2);
     // Opening the item marks its notification read.
     await openItem(ctx, person.actor, id, ORIGIN);

@@ -28,8 +28,8 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { AccessDenied } from '../../platform/errors.ts';
 import type { RequestOrigin } from '../accounts/service.ts';
-import { intakeScope, openPayload, type IntakePayload } from '../intake/payload.ts';
-import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from '../intake/tables.ts';
+import { intakeScope, openPayload, type IntakePayload } from '../intake/index.ts';
+import type { AgeBand, IntakeKind, IntakeStatus, Urgency } from '../intake/index.ts';
 import { markLinkRead } from '../notifications/service.ts';
 import * as q from './queries.ts';
 import {

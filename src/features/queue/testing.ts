@@ -76,3 +76,39 @@ export async function addItem(
   });
   return id;
 }
+
+type ItemColumn = 'status' | 'claimed_by' | 'claimed_at' | 'escalation_level';
+
+/** Columns of one intake item's row, as stored. */
+export async function itemRow<C extends ItemColumn>(db: Database, id: string, columns: readonly C[]) {
+  return db.selectFrom('intake_items').select(columns).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** An item's events, oldest first (only those named `event` when given). */
+export async function itemEvents(db: Database, id: string, event?: string) {
+  let q = db
+    .selectFrom('intake_events')
+    .select(['id', 'event', 'detail', 'actor_user_id'])
+    .where('item_id', '=', id);
+  if (event) q = q.where('event', '=', event);
+  return q.orderBy('id').execute();
+}
+
+/** The audit records about a subject, oldest first (only those of `action` when given). */
+export async function auditOf(db: Database, subjectId: string, action?: string) {
+  let q = db.selectFrom('audit_events').selectAll().where('subject_id', '=', subjectId);
+  if (action) q = q.where('action', '=', action);
+  return q.orderBy('seq').execute();
+}
+
+/** Unread notifications for a person (kind `intake_new`), each with its text and link. */
+export async function addNotifications(
+  db: Database,
+  userId: string,
+  notes: readonly { text: string; link: string }[],
+): Promise<void> {
+  await db
+    .insertInto('staff_notifications')
+    .values(notes.map((n) => ({ id: randomUUID(), user_id: userId, kind: 'intake_new', ...n })))
+    .execute();
+}

@@ -17,11 +17,19 @@ import type { Feature } from '../../app-types.ts';
 import { POLICY, type Action, type Actor } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf } from '../../web/api.ts';
+import {
+  COMMON_ERRORS,
+  callerOf,
+  idParam,
+  isoOrNull,
+  jsonAnswer,
+  jsonBody,
+  recordRoute,
+} from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { caseContext } from '../consents/service.ts';
-import type { ReferralStatus } from '../cases/tables.ts';
+import type { ReferralStatus } from '../cases/index.ts';
 import {
   CaseReferralSchema,
   ChangedSchema,
@@ -42,32 +50,12 @@ import {
   type ReferralView,
 } from './service.ts';
 
-const COMMON_ERRORS = {
-  401: problemResponse('No valid token or session'),
-  403: problemResponse('The role or token may not take this action'),
-  404: problemResponse('No such record, or the caller may not see it'),
-};
-
-const idParam = z.object({
-  id: z
-    .string()
-    .max(100)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 function summaryJson<T extends ReferralSummary>(r: T) {
   return {
     ...r,
-    sentAt: iso(r.sentAt),
-    respondedAt: iso(r.respondedAt),
-    remindAt: iso(r.remindAt),
+    sentAt: isoOrNull(r.sentAt),
+    respondedAt: isoOrNull(r.respondedAt),
+    remindAt: isoOrNull(r.remindAt),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -88,19 +76,14 @@ const eitherSide =
     Boolean(POLICY['referrals.respond'][actor.role]) &&
     (!actor.tokenScopes || scopes.some((s) => actor.tokenScopes!.includes(s)));
 
-const listCaseRoute = createRoute({
+const listCaseRoute = recordRoute({
   method: 'get',
   path: '/api/v1/cases/{id}/referrals',
   tags: ['Referrals'],
   summary: 'The referrals of a case, with what each shows its organisation today (audited)',
-  security: [{ bearer: [] }],
   request: { params: idParam },
   responses: {
-    200: {
-      description: 'The referrals, newest first',
-      content: { 'application/json': { schema: z.object({ referrals: z.array(CaseReferralSchema) }) } },
-    },
-    ...COMMON_ERRORS,
+    200: jsonAnswer('The referrals, newest first', z.object({ referrals: z.array(CaseReferralSchema) })),
   },
 });
 
@@ -115,65 +98,53 @@ const inboxRoute = createRoute({
     query: InboxQuery,
   },
   responses: {
-    200: {
-      description: 'The referrals, longest waiting first',
-      content: { 'application/json': { schema: z.object({ referrals: z.array(SummarySchema) }) } },
-    },
+    200: jsonAnswer('The referrals, longest waiting first', z.object({ referrals: z.array(SummarySchema) })),
     401: COMMON_ERRORS[401],
     403: COMMON_ERRORS[403],
   },
 });
 
-const oneRoute = createRoute({
+const oneRoute = recordRoute({
   method: 'get',
   path: '/api/v1/referrals/{id}',
   tags: ['Referrals'],
   summary:
     'One referral. The receiving organisation gets identifying details only while an active consent covers them, and only its categories (audited).',
-  security: [{ bearer: [] }],
   request: { params: idParam },
   responses: {
-    200: { description: 'The referral', content: { 'application/json': { schema: ViewSchema } } },
-    ...COMMON_ERRORS,
+    200: jsonAnswer('The referral', ViewSchema),
   },
 });
 
-const transitionRoute = createRoute({
+const transitionRoute = recordRoute({
   method: 'post',
   path: '/api/v1/referrals/{id}/transitions',
   tags: ['Referrals'],
   summary:
     'Move a referral one step: sent, withdrawn, no_response (the sending region); accepted, declined, in_service, completed, closed (the receiving organisation)',
-  security: [{ bearer: [] }],
   request: { params: idParam, body: jsonBody(TransitionBody) },
   responses: {
-    200: {
-      description: 'The referral after the step',
-      content: { 'application/json': { schema: ChangedSchema } },
-    },
+    200: jsonAnswer('The referral after the step', ChangedSchema),
     400: problemResponse('A missing or unknown reason (field `reason`)'),
     409: problemResponse('The step is not allowed from the referral’s status'),
-    ...COMMON_ERRORS,
   },
 });
 
 export const referralsApi: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
 
-  const createCaseReferralRoute = createRoute({
+  const createCaseReferralRoute = recordRoute({
     method: 'post',
     path: '/api/v1/cases/{id}/referrals',
     tags: ['Referrals'],
     summary: 'Refer a young person to an organisation (a draft, or sent with `send: true`)',
-    security: [{ bearer: [] }],
     request: { params: idParam, body: jsonBody(referralBody(deps.rules.vocabularies)) },
     responses: {
-      201: { description: 'The referral', content: { 'application/json': { schema: ChangedSchema } } },
+      201: jsonAnswer('The referral', ChangedSchema),
       400: problemResponse('A field is not valid (named in `field`)'),
       409: problemResponse(
         '`shareIdentifying: true` without an active consent covering the organisation (field `shareIdentifying`), or the case is closed',
       ),
-      ...COMMON_ERRORS,
     },
   });
 

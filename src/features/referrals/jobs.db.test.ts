@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, type TestStaff } from '../../../test/staff.ts';
+import { caseContext } from '../cases/core.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
   createReferral,
@@ -37,14 +38,7 @@ let disabledStaff: TestStaff;
 const mn = (date: string, hour: number, minute = 0) => t.deps.rules.calendar.instant(date, hour, minute);
 
 function ctxAt(at: Date): ReferralContext {
-  return {
-    db: t.deps.db,
-    keyring: t.deps.keyring,
-    calendar: t.deps.rules.calendar,
-    vocabularies: t.deps.rules.vocabularies,
-    site: t.deps.site,
-    now: () => at,
-  };
+  return { ...caseContext(t.deps), site: t.deps.site, now: () => at };
 }
 
 async function sendAt(at: Date, organizationId = shelterOrg): Promise<string> {

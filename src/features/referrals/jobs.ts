@@ -25,7 +25,7 @@ import type { Keyring } from '../../platform/crypto/index.ts';
 import type { RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
-import { recordCaseEvent } from '../cases/core.ts';
+import { recordCaseEvent } from '../cases/index.ts';
 import { activeStaff } from '../notifications/service.ts';
 import { lockForReminder, reminderCandidates } from './queries.ts';
 import { notifyPeople, referralLink, respondersOf, type ReferralTiming } from './service.ts';

@@ -3,7 +3,7 @@
  */
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import type { ReferralsTable, ReferralStatus } from '../cases/tables.ts';
+import type { ReferralsTable, ReferralStatus } from '../cases/index.ts';
 import { activeStaffQuery, type Recipient } from '../notifications/service.ts';
 import { RESPONDER_ROLES, type LoadedReferral, type ReferralListView } from './rules.ts';
 import type { Role } from '../../platform/access.ts';

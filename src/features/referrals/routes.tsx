@@ -20,7 +20,7 @@ import { renderPage } from '../../web/http.ts';
 import { formText, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { forbiddenPage, notFoundPage, respondRole } from '../cases/views/layout.tsx';
+import { forbiddenPage, notFoundPage, respondRole } from '../cases/index.ts';
 import { activeOrganizations, coveringOrganizations } from '../consents/service.ts';
 import { inboxFilters } from './schema.ts';
 import {

@@ -11,10 +11,10 @@
  * A step the machine does not have is a conflict (409); a step of the other side is refused (403).
  */
 import { POLICY, ROLES, can, regionScope, type Actor, type Role } from '../../platform/access.ts';
-import type { AgeBand } from '../intake/tables.ts';
-import type { CasePersonal } from '../cases/core.ts';
-import { REFERRAL_STATUSES, type ConsentCategory, type ReferralStatus } from '../cases/tables.ts';
-import type { Vocabularies } from '../cases/vocabularies.ts';
+import type { AgeBand } from '../intake/index.ts';
+import type { CasePersonal } from '../cases/index.ts';
+import { REFERRAL_STATUSES, type ConsentCategory, type ReferralStatus } from '../cases/index.ts';
+import type { Vocabularies } from '../cases/index.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // The status machine (pure)

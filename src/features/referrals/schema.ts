@@ -4,8 +4,8 @@
  */
 import { z } from '@hono/zod-openapi';
 import { InputError } from '../../platform/errors.ts';
-import { CONSENT_CATEGORIES, REFERRAL_STATUSES } from '../cases/tables.ts';
-import { codesOf, type Vocabularies } from '../cases/vocabularies.ts';
+import { CONSENT_CATEGORIES, REFERRAL_STATUSES } from '../cases/index.ts';
+import { codesOf, type Vocabularies } from '../cases/index.ts';
 import {
   LIST_VIEWS,
   MESSAGE_MAX,

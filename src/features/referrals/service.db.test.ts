@@ -10,8 +10,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import { addOrganization, sessionFor, type TestStaff } from '../../../test/staff.ts';
-import { decryptField } from '../../platform/crypto/index.ts';
+import {
+  addOrganization,
+  auditActions,
+  emailBodies,
+  sessionFor,
+  type TestStaff,
+} from '../../../test/staff.ts';
 import { addDays } from '../consents/service.ts';
 import { decideTransition, type Side } from './service.ts';
 import { addCase, addConsent, addPerson } from './testing.ts';
@@ -69,16 +74,6 @@ async function api(
 
 const refer = (person: TestStaff, id: string, body: Record<string, unknown>) =>
   api(person, 'POST', `/api/v1/cases/${id}/referrals`, body);
-
-async function auditActions(subjectId: string): Promise<string[]> {
-  const rows = await t.deps.db
-    .selectFrom('audit_events')
-    .select('action')
-    .where('subject_id', '=', subjectId)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => r.action);
-}
 
 beforeAll(async () => {
   t = await testApp();
@@ -139,7 +134,7 @@ describe('consents through the API', () => {
       .where('case_id', '=', caseId)
       .execute();
     expect(events.map((e) => e.event)).toContain('consent.recorded');
-    expect(await auditActions(res.json.id)).toEqual(['consent.record']);
+    expect(await auditActions(t.deps.db, res.json.id)).toEqual(['consent.record']);
     const list = await api(navigator, 'GET', `/api/v1/cases/${caseId}/consents`);
     expect(list.json.consents.map((c: { id: string }) => c.id)).toContain(res.json.id);
   });
@@ -202,7 +197,7 @@ describe('consents through the API', () => {
     expect([revoked.status, revoked.json.state]).toEqual([200, 'revoked']);
     const again = await api(navigator, 'POST', `/api/v1/consents/${created.json.id}/revoke`);
     expect(again.status).toBe(409);
-    expect(await auditActions(created.json.id)).toEqual(['consent.record', 'consent.revoke']);
+    expect(await auditActions(t.deps.db, created.json.id)).toEqual(['consent.record', 'consent.revoke']);
   });
 });
 
@@ -218,6 +213,16 @@ describe('sharing identifying details needs an active consent that covers the or
       serviceType: 'emergency_shelter',
       shareIdentifying: true,
       message: 'Needs a bed tonight.',
+    });
+
+  /** An active consent for the shelter, recorded today for thirty days. */
+  const shelterConsent = (caseOf: string) =>
+    addConsent(t.deps.db, {
+      caseId: caseOf,
+      organizationId: shelterOrg,
+      recordedBy: navigator.id,
+      startsOn: today,
+      expiresOn: addDays(today, 30),
     });
 
   async function referralCount(caseOf: string): Promise<number> {
@@ -297,13 +302,7 @@ describe('sharing identifying details needs an active consent that covers the or
   });
 
   it('is accepted with an active consent, which the referral links; de-identified referrals need none', async () => {
-    const consentId = await addConsent(t.deps.db, {
-      caseId: freshCase,
-      organizationId: shelterOrg,
-      recordedBy: navigator.id,
-      startsOn: today,
-      expiresOn: addDays(today, 30),
-    });
+    const consentId = await shelterConsent(freshCase);
     const res = await identifying(freshCase);
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({
@@ -329,13 +328,7 @@ describe('sharing identifying details needs an active consent that covers the or
 
   it('is re-checked when a draft is sent: revoked in between, the send is a 409 and it stays a draft', async () => {
     const c = await addCase(t.deps);
-    const consentId = await addConsent(t.deps.db, {
-      caseId: c,
-      organizationId: shelterOrg,
-      recordedBy: navigator.id,
-      startsOn: today,
-      expiresOn: addDays(today, 30),
-    });
+    const consentId = await shelterConsent(c);
     const draft = await identifying(c);
     expect(draft.status).toBe(201);
     expect((await api(navigator, 'POST', `/api/v1/consents/${consentId}/revoke`)).status).toBe(200);
@@ -565,20 +558,11 @@ describe('steps through the API', () => {
         .sort(),
     ).toEqual([shelterStaff.id, shelterAdmin.id].sort());
     expect(told.find((n) => n.kind === 'referral_update')).toMatchObject({ user_id: navigator.id });
-    const emails = await t.deps.db.selectFrom('email_outbox').select(['id', 'body_text']).execute();
-    const bodies = await Promise.all(
-      emails.map((e) =>
-        decryptField(
-          t.deps.keyring,
-          { table: 'email_outbox', recordId: e.id, field: 'body_text' },
-          e.body_text!,
-        ),
-      ),
-    );
+    const bodies = await emailBodies(t.deps);
     const about = bodies.filter((b) => b.includes(`/staff/referrals/${id}`));
     expect(about.length).toBe(3);
     for (const body of about) expect(body).not.toMatch(YOUTH);
-    expect(await auditActions(id)).toEqual([
+    expect(await auditActions(t.deps.db, id)).toEqual([
       'referral.create',
       'referral.transition',
       'referral.transition',

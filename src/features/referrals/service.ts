@@ -20,7 +20,7 @@ import type { Transaction, Updateable } from 'kysely';
 import type { AppDeps } from '../../app-types.ts';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/types.ts';
-import { authorize, can, mayTake, type Action, type Actor } from '../../platform/access.ts';
+import { authorize, mayTake, type Action, type Actor } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { staffNames } from '../queue/service.ts';
@@ -30,16 +30,18 @@ import { createFollowUpTask } from '../tasks/service.ts';
 import {
   CaseError,
   auditCase,
+  caseList,
   findCase,
   nowOf,
   openPersonal,
   recordCaseEvent,
   sealCaseField,
   type CaseContext,
+  type CaseListHeading,
   type RequestOrigin,
-} from '../cases/core.ts';
-import type { ConsentCategory, ReferralStatus, ReferralsTable } from '../cases/tables.ts';
-import { labelOf } from '../cases/vocabularies.ts';
+} from '../cases/index.ts';
+import type { ConsentCategory, ReferralStatus, ReferralsTable } from '../cases/index.ts';
+import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
 import {
   DEFAULT_REFERRAL_TIMING,
@@ -313,17 +315,10 @@ export async function listCaseReferrals(
   actor: Actor,
   caseId: string,
   origin: RequestOrigin,
-): Promise<{
-  caseId: string;
-  chosenName: string;
-  caseOpen: boolean;
-  mayWrite: boolean;
-  referrals: CaseReferral[];
-}> {
+): Promise<CaseListHeading & { referrals: CaseReferral[] }> {
   authorize(actor, 'cases.read', undefined, { message: 'You do not have permission to see cases.' });
   const today = localToday(ctx);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await findCase(trx, actor, caseId, 'cases.read');
+  const { items, ...heading } = await caseList(ctx, actor, caseId, origin, 'referral', async (trx, row) => {
     const rows = await q.caseReferrals(trx, row.id);
     const referrals: CaseReferral[] = [];
     for (const r of rows) {
@@ -334,20 +329,9 @@ export async function listCaseReferrals(
         allowedTransitions: allowedTransitions(r.status, sidesOf(actor, r).sides),
       });
     }
-    const personal = await openPersonal(ctx.keyring, row);
-    await auditCase(trx, actor, origin, {
-      action: 'referral.list',
-      caseId: row.id,
-      details: { referrals: rows.length },
-    });
-    return {
-      caseId: row.id,
-      chosenName: personal.chosenName,
-      caseOpen: row.status === 'open',
-      mayWrite: can(actor, 'cases.write', { regionId: row.region_id }),
-      referrals,
-    };
+    return referrals;
   });
+  return { ...heading, referrals: items };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { auditActions, caseEventNames, caseRow } from '../../../test/coordination.ts';
 import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import { DataKeyDestroyedError } from '../../platform/crypto/index.ts';
 import { ServiceError } from '../../platform/errors.ts';
@@ -43,16 +44,6 @@ async function someCase(where: { status: 'open' | 'closed'; withDob?: boolean })
   return q.limit(1).executeTakeFirstOrThrow();
 }
 
-async function auditActions(subjectId: string): Promise<string[]> {
-  const rows = await t.deps.db
-    .selectFrom('audit_events')
-    .select('action')
-    .where('subject_id', '=', subjectId)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => r.action);
-}
-
 describe('retention', () => {
   it('purges a closed case once its time has come, by destroying its key, and records it', async () => {
     const row = await someCase({ status: 'closed' });
@@ -63,36 +54,19 @@ describe('retention', () => {
       .execute();
     // Not yet.
     await purgeDueCases(ctx());
-    expect(
-      (
-        await t.deps.db
-          .selectFrom('cases')
-          .select('purged_at')
-          .where('id', '=', row.id)
-          .executeTakeFirstOrThrow()
-      ).purged_at,
-    ).toBeNull();
+    expect((await caseRow(t.deps.db, row.id)).purged_at).toBeNull();
     await t.deps.db
       .updateTable('cases')
       .set({ purge_after: new Date(now.getTime() - 1000) })
       .where('id', '=', row.id)
       .execute();
     expect(await purgeDueCases(ctx())).toBeGreaterThanOrEqual(1);
-    const after = await t.deps.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
+    const after = await caseRow(t.deps.db, row.id);
     expect(after.purged_at).not.toBeNull();
     expect(after.duplicate_index).toBeNull();
     await expect(openPersonal(t.deps.keyring, after)).rejects.toBeInstanceOf(DataKeyDestroyedError);
-    expect(await auditActions(row.id)).toContain('case.purge');
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select('event')
-      .where('case_id', '=', row.id)
-      .execute();
-    expect(events.map((e) => e.event)).toContain('case.purged');
+    expect(await auditActions(t.deps.db, row.id)).toContain('case.purge');
+    expect(await caseEventNames(t.deps.db, row.id)).toContain('case.purged');
     // Safe to repeat: nothing more to do for this case.
     const again = await purgeDueCases(ctx());
     expect(again).toBe(0);
@@ -106,11 +80,7 @@ describe('retention', () => {
       .where('id', '=', row.id)
       .execute();
     await purgeDueCases(ctx());
-    const after = await t.deps.db
-      .selectFrom('cases')
-      .select('purged_at')
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
+    const after = await caseRow(t.deps.db, row.id);
     expect(after.purged_at).toBeNull();
     await t.deps.db.updateTable('cases').set({ purge_after: null }).where('id', '=', row.id).execute();
   });
@@ -146,7 +116,7 @@ describe("a person's requests", () => {
     expect(typeof doc.notes[0].text).toBe('string');
     expect(doc.referrals[0].history.length).toBeGreaterThan(0);
     expect(doc.timeline.length).toBeGreaterThan(0);
-    expect(await auditActions(withNotes.id)).toContain('case.export');
+    expect(await auditActions(t.deps.db, withNotes.id)).toContain('case.export');
     await expect(exportCase(ctx(), navigator.actor, withNotes.id, origin)).rejects.toMatchObject({
       code: 'forbidden',
     });
@@ -162,11 +132,7 @@ describe("a person's requests", () => {
       .where('cases.purged_at', 'is', null)
       .executeTakeFirstOrThrow();
     await eraseCase(ctx(), admin.actor, row.id, origin);
-    const after = await t.deps.db
-      .selectFrom('cases')
-      .selectAll()
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
+    const after = await caseRow(t.deps.db, row.id);
     expect(after).toMatchObject({ status: 'closed', close_reason: 'erased_on_request' });
     expect(after.purged_at).not.toBeNull();
     await expect(openPersonal(t.deps.keyring, after)).rejects.toBeInstanceOf(DataKeyDestroyedError);
@@ -184,7 +150,7 @@ describe("a person's requests", () => {
       .where('status', 'in', ['draft', 'sent', 'accepted', 'in_service'])
       .execute();
     expect(live).toEqual([]);
-    expect(await auditActions(row.id)).toContain('case.erase');
+    expect(await auditActions(t.deps.db, row.id)).toContain('case.erase');
     await expect(exportCase(ctx(), admin.actor, row.id, origin)).rejects.toMatchObject({ code: 'conflict' });
     await expect(eraseCase(ctx(), admin.actor, row.id, origin)).rejects.toMatchObject({ code: 'conflict' });
   });
@@ -235,11 +201,7 @@ describe('the pages', () => {
     expect(unconfirmed.status).toBe(400);
     const erased = await request(admin, `/staff/admin/cases/${row.id}/erase`, { confirm: 'ERASE' });
     expect(erased.status).toBe(200);
-    const after = await t.deps.db
-      .selectFrom('cases')
-      .select('purged_at')
-      .where('id', '=', row.id)
-      .executeTakeFirstOrThrow();
+    const after = await caseRow(t.deps.db, row.id);
     expect(after.purged_at).not.toBeNull();
   });
 

@@ -15,7 +15,7 @@ import { ServiceError } from '../../platform/errors.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField, type Keyring } from '../../platform/crypto/index.ts';
 import type { Database } from '../../db/database.ts';
-import { intakeScope, openPayload } from '../intake/payload.ts';
+import { intakeScope, openPayload } from '../intake/index.ts';
 import * as q from './queries.ts';
 import {
   CASE_NOT_FOUND,
@@ -26,7 +26,7 @@ import {
   openPersonal,
   recordCaseEvent,
   type RequestOrigin,
-} from '../cases/core.ts';
+} from '../cases/index.ts';
 
 export interface RetentionContext {
   db: Database;

@@ -3,7 +3,7 @@
  * confirmation.
  */
 import type { AppDeps } from '../../app-types.ts';
-import { Time, type FieldError } from '../../web/page.tsx';
+import { ColumnHeads, Time, type FieldError } from '../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../web/staff-layout.tsx';
 import type { PersonMatch } from './service.ts';
 
@@ -48,15 +48,7 @@ export function MatchList({ deps, matches }: { deps: AppDeps; matches: PersonMat
         only by its number.
       </p>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Region</th>
-            <th scope="col">Status</th>
-            <th scope="col">Opened</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Case', 'Region', 'Status', 'Opened', 'Actions']} />
         <tbody>
           {matches.map((m) => (
             <tr>

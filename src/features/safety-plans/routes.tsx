@@ -4,33 +4,35 @@
  * the pages are in `views/`.
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can } from '../../platform/access.ts';
-import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
-import type { Line } from '../help/rules.ts';
+import type { Line } from '../help/index.ts';
 import { renderPage } from '../../web/http.ts';
 import {
+  cannotDoPage,
   formList,
+  formStatus,
   formText,
+  freshForm,
+  loadOr,
   messagePage,
   readForm,
-  type FieldError,
+  roleRefusal,
+  serviceError,
   type Form,
+  type FormState,
   type Guarded,
 } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { caseNotFound } from '../cases/views/layout.tsx';
+import { caseNotFound } from '../cases/index.ts';
 import { coordinationContext } from '../tasks/service.ts';
 import { pageError, parseVersion, planOf, type PlanForm } from './rules.ts';
 import { SAFETY_PLAN_LIMITS } from './schema.ts';
 import { readSafetyPlan, saveSafetyPlan, type CaseSafetyPlan } from './service.ts';
 import { PlanPage } from './views/plan-page.tsx';
 import { PrintPage } from './views/print-page.tsx';
-
-const refusal = (who: string) => ({ refusal: `Your role does not include this page. ${who}` });
 
 const toPlan = (caseId: string) => ({
   href: `/staff/cases/${caseId}/safety-plan`,
@@ -69,43 +71,24 @@ async function load(
 ): Promise<CaseSafetyPlan | Response> {
   const version = parseVersion(c.req.query('version'));
   if (version === null) return caseNotFound(c, g.frame);
-  try {
-    return await readSafetyPlan(
-      coordinationContext(deps),
-      g.actor,
-      c.req.param('id') ?? '',
-      requestOrigin(c),
-      {
-        ...(version !== undefined ? { version } : {}),
-        purpose,
-      },
-    );
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === 'not_found') {
-      if (error.message.includes('version'))
-        return messagePage(
-          c,
-          g.frame,
-          404,
-          'Version not found',
-          error.message,
-          toPlan(c.req.param('id') ?? ''),
-        );
-      return caseNotFound(c, g.frame);
-    }
-    throw error;
-  }
+  const caseId = c.req.param('id') ?? '';
+  return loadOr(
+    readSafetyPlan(coordinationContext(deps), g.actor, caseId, requestOrigin(c), {
+      ...(version !== undefined ? { version } : {}),
+      purpose,
+    }),
+    (error) =>
+      error.message.includes('version')
+        ? messagePage(c, g.frame, 404, 'Version not found', error.message, toPlan(caseId))
+        : caseNotFound(c, g.frame),
+  );
 }
 
 async function planPage(
   c: Context,
   deps: AppDeps,
   g: Guarded,
-  state: { errors: FieldError[]; values: PlanForm | null; status: ContentfulStatusCode } = {
-    errors: [],
-    values: null,
-    status: 200,
-  },
+  state: FormState<PlanForm | null> = freshForm(null),
 ): Promise<Response> {
   const plan = await load(c, deps, g, 'read');
   if (plan instanceof Response) return plan;
@@ -143,18 +126,18 @@ async function saveAction(c: Context, deps: AppDeps, g: Guarded): Promise<Respon
       deps.geography.get().lines,
       requestOrigin(c),
     );
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     if (error.code === 'not_found') return caseNotFound(c, g.frame);
     if (error.code === 'forbidden')
-      return messagePage(c, g.frame, 403, 'You cannot do that', error.message, {
+      return cannotDoPage(c, g.frame, error, {
         href: `/staff/cases/${caseId}/safety-plan`,
         text: 'Go back to the safety plan',
       });
     return planPage(c, deps, g, {
       errors: [pageError(error, peopleRows, customRows)],
       values,
-      status: error.code === 'invalid' ? 400 : 409,
+      status: formStatus(error),
     });
   }
   return c.redirect(`/staff/cases/${caseId.toLowerCase()}/safety-plan?done=saved`, 303);
@@ -188,7 +171,7 @@ async function printPage(c: Context, deps: AppDeps, g: Guarded): Promise<Respons
 
 export const safetyPlanPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
-  const seeCases = refusal('Regional navigators and state administrators see cases.');
+  const seeCases = roleRefusal('Regional navigators and state administrators see cases.');
   r.staff(
     'get',
     '/staff/cases/:id/safety-plan',
@@ -202,7 +185,7 @@ export const safetyPlanPages: Feature = (app, deps, policies) => {
     staffAction('cases.write'),
     (c, g) => saveAction(c, deps, g),
     {
-      ...refusal('Regional navigators write safety plans.'),
+      ...roleRefusal('Regional navigators write safety plans.'),
     },
   );
   r.staff(

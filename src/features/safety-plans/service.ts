@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorize, type Actor } from '../../platform/access.ts';
 import { InputError, ServiceError } from '../../platform/errors.ts';
-import type { Line } from '../help/rules.ts';
+import type { Line } from '../help/index.ts';
 import { staffNames } from '../queue/service.ts';
 import {
   auditCase,
@@ -23,7 +23,7 @@ import {
   type CaseContext,
   type CaseRow,
   type RequestOrigin,
-} from '../cases/core.ts';
+} from '../cases/index.ts';
 import { caseLabel } from '../tasks/service.ts';
 import * as q from './queries.ts';
 import { isEmptyPlan } from './rules.ts';

@@ -251,7 +251,7 @@ describe('loading an instrument', () => {
     expect(html).toContain('<td>A clinic</td><td>reporterRole = health_care</td>');
     expect(html).toContain('<td>No</td><td>risk factor homeless_or_runaway</td>');
     expect((await get('/staff/admin/instruments/example-licensed-tool/9.9')).status).toBe(404);
-    expect((await get('/staff/admin/instruments/safe-harbor-indicators/2026.11.1')).status).toBe(200);
+    expect((await get('/staff/admin/instruments/safe-harbor-indicators/2026.12.1')).status).toBe(200);
   });
 });
 
@@ -263,7 +263,7 @@ describe('publishing and retiring', () => {
     const [event] = await audits('instrument.publish');
     expect(event).toMatchObject({
       subject_id: 'example-licensed-tool:1.0',
-      details: { previous: 'safe-harbor-indicators:2026.11.1', shipped: false },
+      details: { previous: 'safe-harbor-indicators:2026.12.1', shipped: false },
     });
     const first = await (await t.app.request('/identify')).text();
     expect(first).toContain('<h1>Who is asking</h1>');
@@ -303,7 +303,7 @@ describe('publishing and retiring', () => {
     const old = await t.app.request('/identify', {
       method: 'POST',
       body: new URLSearchParams({
-        instrument: 'safe-harbor-indicators:2026.11.1',
+        instrument: 'safe-harbor-indicators:2026.12.1',
         step: '1',
         'a.danger_now': 'no',
       }).toString(),
@@ -339,13 +339,13 @@ describe('publishing and retiring', () => {
   it('publishing the shipped checklist withdraws the published one; the shipped one cannot be retired', async () => {
     await post('/staff/admin/instruments', { definition: JSON.stringify(licensedTool('1.1')) });
     await post('/staff/admin/instruments/example-licensed-tool/1.1/publish', {});
-    const back = await post('/staff/admin/instruments/safe-harbor-indicators/2026.11.1/publish', {});
+    const back = await post('/staff/admin/instruments/safe-harbor-indicators/2026.12.1/publish', {});
     expect(back.status).toBe(303);
     expect(await stored()).toEqual([
       { id: 'example-licensed-tool', version: '1.0', status: 'retired' },
       { id: 'example-licensed-tool', version: '1.1', status: 'loaded' },
     ]);
-    const retire = await post('/staff/admin/instruments/safe-harbor-indicators/2026.11.1/retire', {});
+    const retire = await post('/staff/admin/instruments/safe-harbor-indicators/2026.12.1/retire', {});
     expect(retire.status).toBe(400);
     expect(await retire.text()).toContain('The shipped checklist is always available');
     expect((await post('/staff/admin/instruments/nothing-here/1.0/publish', {})).status).toBe(404);

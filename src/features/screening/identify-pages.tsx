@@ -5,8 +5,9 @@
  *
  * Public and stateless: no sign-in, no cookie, no name asked, nothing stored or logged. Each page is a
  * form that posts every answer so far (the other pages' answers in hidden fields), so it works without
- * JavaScript and the answers never appear in an address. A changed hidden field gets a clear page, not
- * an error.
+ * JavaScript and the answers never appear in an address. With JavaScript the forms are sent with fetch
+ * and each page is a history entry of one document (IDENTIFY_JS), so Back never asks to resend a form.
+ * A changed hidden field gets a clear page, not an error.
  */
 import type { Context } from 'hono';
 import { frameFor, type AppDeps } from '../../app-types.ts';
@@ -14,16 +15,10 @@ import { renderPage } from '../../web/http.ts';
 import { PUBLIC, type PolicyRegistry } from '../../platform/policy.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import type { App } from '../../app-types.ts';
-import { todayIn } from '../help/rules.ts';
-import { answerPathway, deadlineOf, parsePathwayInput, UNKNOWN_AGE_NOTE } from '../pathway/index.ts';
-import { ScreeningHandoffSchema, type PathwayAction, type ScreeningHandoff } from '../pathway/types.ts';
 import { ErrorSummary } from '../../web/staff-layout.tsx';
 import {
   answerFields,
   dangerNow,
-  notSure,
-  pathwayInput,
-  plainAnswers,
   rawAnswersFrom,
   readGroups,
   type Answers,
@@ -32,25 +27,8 @@ import {
 } from './rules.ts';
 import { instrumentKey, type Instrument } from './schema.ts';
 import type { InstrumentCatalogue } from './service.ts';
-import {
-  ActionList,
-  AnswerList,
-  ClassificationList,
-  DangerNow,
-  fieldAnchor,
-  Hidden,
-  IDENTIFY_CSS,
-  InstrumentBanner,
-  NavigatorSection,
-  StepForm,
-  type DueAction,
-} from './views.tsx';
-
-/** The print view's "Print this page" button appears only when the script runs. */
-const PRINT_JS =
-  "var b=document.getElementById('print-now');if(b){b.hidden=false;b.addEventListener('click',function(){window.print()})}";
-
-const MAX_ANSWER_TEXT = 2000;
+import { resultPage, type OralReport } from './answer-page.tsx';
+import { DangerNow, fieldAnchor, IDENTIFY_CSS, IDENTIFY_JS, InstrumentBanner, StepForm } from './views.tsx';
 
 type Go = 'next' | 'back' | 'print';
 
@@ -58,10 +36,6 @@ function firstText(form: Record<string, unknown>, name: string): string {
   const v = form[name];
   const first: unknown = Array.isArray(v) ? v[0] : v;
   return typeof first === 'string' ? first : '';
-}
-
-function styles(nonce: string) {
-  return <style nonce={nonce} dangerouslySetInnerHTML={{ __html: IDENTIFY_CSS }} />;
 }
 
 function sortedCounties(deps: AppDeps) {
@@ -113,13 +87,15 @@ function stepPage(
       frame={frame}
       title={group.title}
       description="Questions to help you decide what to do when you are worried about a young person in Minnesota."
+      urgent={step === 1}
+      css={IDENTIFY_CSS}
     >
-      {styles(frame.nonce)}
       <ErrorSummary errors={summary} />
       <p class="step">
         Step {step} of {total}
       </p>
-      <InstrumentBanner instrument={instrument} />
+      {/* Once a flow: the help box and what the checklist is, on its first page and the answer page. */}
+      {step === 1 ? <InstrumentBanner instrument={instrument} /> : null}
       {dangerNow(instrument, answers) ? <DangerNow emergency={frame.emergency} /> : null}
       {step === 1 ? (
         <>
@@ -146,22 +122,10 @@ function stepPage(
         carried={answerFields(instrument, answers, group)}
         counties={sortedCounties(deps)}
       />
+      <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: IDENTIFY_JS }} />
     </Layout>,
     summary.length ? 400 : 200,
   );
-}
-
-/** "By Tuesday, November 24 at 14:05 (within 24 hours)", "Now", or null. */
-export function dueText(action: PathwayAction, from: Date, deps: AppDeps): string | null {
-  const due = deadlineOf(action, from, deps.rules.calendar);
-  if (due === null || action.deadlineHours === undefined) return null;
-  if (action.deadlineHours === 0) return 'Now';
-  const within = `within ${action.deadlineHours} hours${action.deadlineBusinessDays ? ', not counting weekends and holidays' : ''}`;
-  // A deadline at midnight reads as the last minute of the day before ("Wednesday at 23:59", not
-  // "Thursday at 00:00"), so nobody takes Thursday to be included.
-  const local = deps.rules.calendar.local(due);
-  const shown = local.hour === 0 && local.minute === 0 ? new Date(due.getTime() - 60_000) : due;
-  return `By ${deps.rules.calendar.describe(shown)} (${within})`;
 }
 
 /** "2026-11-20T14:05" read as a wall-clock time in `timeZone`. */
@@ -195,11 +159,7 @@ export function zonedTime(local: string, timeZone: string): Date | null {
  * When the person says they made the oral report (`oral`, a local date and time), if plausible: not in
  * the future and not more than 30 days ago. Returns the moment, nothing, or a problem to show.
  */
-export function oralReportTime(
-  form: Record<string, unknown>,
-  now: Date,
-  timeZone: string,
-): { at: Date | null; value: string; problem?: string } {
+export function oralReportTime(form: Record<string, unknown>, now: Date, timeZone: string): OralReport {
   const value = firstText(form, 'oral').trim().slice(0, 16);
   if (value === '') return { at: null, value };
   const at = zonedTime(value, timeZone);
@@ -216,230 +176,12 @@ export function oralReportTime(
   return { at, value };
 }
 
-/** Duties first: what the person asking must do, then other required steps, then guidance. */
-export function dutiesFirst(actions: PathwayAction[]): PathwayAction[] {
-  const rank = (a: PathwayAction) =>
-    a.code === 'CALL_911' ? 0 : a.required ? (a.binds === 'reporter' ? 1 : 2) : 3;
-  return [...actions].sort((a, b) => rank(a) - rank(b));
-}
-
 /** The time deadlines count from: the first time the result was shown, if the form says so plausibly. */
 function resultTime(form: Record<string, unknown>, now: Date): Date {
   const at = new Date(firstText(form, 'at'));
   const t = at.getTime();
   if (Number.isNaN(t) || t > now.getTime() + 60_000 || t < now.getTime() - 24 * 3_600_000) return now;
   return at;
-}
-
-function resultPage(
-  c: Context,
-  deps: AppDeps,
-  instrument: Instrument,
-  answers: Answers,
-  at: Date,
-  print: boolean,
-  oral: { at: Date | null; value: string; problem?: string } = { at: null, value: '' },
-): Promise<Response> {
-  const frame = frameFor(c, deps);
-  const geo = deps.geography.get();
-  const ruleset = deps.rules.pathway;
-  const input = pathwayInput(instrument, answers, todayIn(deps.rules.calendar.timezone, at));
-  const parsed = parsePathwayInput(input, ruleset, at, geo);
-  const key = instrumentKey(instrument);
-  const total = instrument.groups.length;
-  const carried = answerFields(instrument, answers);
-  const back = (
-    <form method="post" action="/identify">
-      <input type="hidden" name="instrument" value={key} />
-      <input type="hidden" name="step" value={String(total + 1)} />
-      <input type="hidden" name="at" value={at.toISOString()} />
-      {oral.at ? <input type="hidden" name="oral" value={oral.value} /> : null}
-      <Hidden fields={carried} />
-      {print ? (
-        <button type="submit" name="go" value="next" class="btn alt">
-          Back to the full page
-        </button>
-      ) : (
-        <>
-          <button type="submit" name="go" value="print" class="btn alt">
-            Print view
-          </button>
-          <button type="submit" name="go" value="back" class="btn alt">
-            Change answers
-          </button>
-        </>
-      )}
-    </form>
-  );
-  if (!parsed.ok)
-    return renderPage(
-      c,
-      <Layout frame={frame} title="We could not use these answers">
-        <p>
-          The pathway could not use these answers ({parsed.field}: {parsed.detail}). Change your answers, or
-          call {frame.statewide.name} for help.
-        </p>
-        {back}
-      </Layout>,
-      400,
-    );
-  const answer = answerPathway(geo, ruleset, parsed.facts);
-  const due: DueAction[] = dutiesFirst(answer.actions).map((action) => ({
-    action,
-    due:
-      action.deadlineFrom === 'oral_report'
-        ? oral.at
-          ? `${dueText(action, oral.at, deps)}, counted from your oral report`
-          : `Within ${action.deadlineHours} hours of your oral report, not counting weekends and holidays: enter when you made it below to see the date`
-        : dueText(action, at, deps),
-  }));
-  const oralAsked = answer.actions.some((a) => a.deadlineFrom === 'oral_report');
-  const tribal = answer.actions.some(
-    (a) => a.code === 'TRIBAL_CHILD_WELFARE' || a.code === 'TRIBAL_SERVICES',
-  );
-  const nations = deps.rules.tribalNations.nations;
-  const plain = plainAnswers(instrument, answers, geo);
-  const handoff: ScreeningHandoff = ScreeningHandoffSchema.parse({
-    instrument: { id: instrument.id, version: instrument.version },
-    answers: plain.map((a) => ({
-      ...a,
-      answer: a.answer.length > MAX_ANSWER_TEXT ? `${a.answer.slice(0, MAX_ANSWER_TEXT - 1)}…` : a.answer,
-    })),
-    facts: input,
-  });
-  const unsure = notSure(instrument, answers);
-  return renderPage(
-    c,
-    <Layout frame={frame} title={print ? 'What to do next (print view)' : 'What to do next'} urgent={!print}>
-      {styles(frame.nonce)}
-      {print ? (
-        <div class="noprint">
-          <p>
-            This view leaves out the buttons. Use your browser's Print command (Ctrl+P, or Cmd+P on a Mac; on
-            a phone, Share and then Print). The printout shows the young person's situation: keep it safe.
-          </p>
-          <button type="button" id="print-now" hidden>
-            Print this page
-          </button>
-          <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: PRINT_JS }} />
-        </div>
-      ) : null}
-      <InstrumentBanner instrument={instrument} />
-      <p class="hint">
-        Worked out {deps.rules.calendar.describe(at)} ({deps.rules.calendar.timezone.replace('_', ' ')} time).
-        Deadlines count from then; if you learned of this earlier, they may be sooner.
-      </p>
-      {answer.notices.length ? (
-        <section aria-labelledby="notes-h" class="flag">
-          <h2 id="notes-h">How your answers were read</h2>
-          <ul>
-            {answer.notices.map((n) => (
-              <li>{n.text}</li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <section aria-labelledby="what-h">
-        <h2 id="what-h">What the answers point to</h2>
-        <ClassificationList
-          c={answer.classification}
-          riskFactors={parsed.facts.riskFactors.length}
-          unknownAgeNote={
-            answer.notices.some((n) => n.text === UNKNOWN_AGE_NOTE)
-              ? 'not known (see the note above).'
-              : UNKNOWN_AGE_NOTE
-          }
-        />
-      </section>
-      <section aria-labelledby="do-h">
-        <h2 id="do-h">What to do, and by when</h2>
-        <ActionList actions={due} />
-        {oralAsked && !print ? (
-          <form method="post" action="/identify" class="card">
-            <input type="hidden" name="instrument" value={key} />
-            <input type="hidden" name="step" value={String(total + 1)} />
-            <input type="hidden" name="at" value={at.toISOString()} />
-            <Hidden fields={carried} />
-            <label for="oral">When did you make your oral report (by phone or in person)?</label>
-            <p class="hint" id="oral-h">
-              The written report is due 72 hours after it, not counting weekends and holidays. Your local
-              time.
-            </p>
-            {oral.problem ? (
-              <p class="err" id="oral-e">
-                <span class="skip">Error: </span>
-                {oral.problem}
-              </p>
-            ) : null}
-            <input
-              type="datetime-local"
-              id="oral"
-              name="oral"
-              value={oral.value}
-              aria-describedby={oral.problem ? 'oral-h oral-e' : 'oral-h'}
-              aria-invalid={oral.problem ? 'true' : undefined}
-            />{' '}
-            <button type="submit" name="go" value="next" class="btn alt">
-              Count from this time
-            </button>
-          </form>
-        ) : null}
-        <p class="src">
-          Rules version {answer.rulesVersion}. <a href="/rules">Every rule and its source</a>.
-        </p>
-      </section>
-      {tribal && nations.length ? (
-        <section aria-labelledby="tribes-h">
-          <h2 id="tribes-h">Minnesota's tribal nations</h2>
-          <p>
-            Contacts for each nation's social services are not confirmed in our sources yet:{' '}
-            <a href="/services?type=tribal_partner">tribal partners in the directory</a>, a navigator or{' '}
-            {frame.statewide.name} can connect you.
-          </p>
-          <ul>
-            {nations.map((n) => (
-              <li>{n.name}</li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <NavigatorSection answer={answer} statewide={geo.statewideLine} showStatewide={print} />
-      {unsure.length ? (
-        <section aria-labelledby="unsure-h">
-          <h2 id="unsure-h">What you were not sure about</h2>
-          <p>
-            If it is safe to find out, the answers may change what to do. Do not question the young person to
-            get them.
-          </p>
-          <ul>
-            {unsure.map((item) => (
-              <li>{item.question}</li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <section aria-labelledby="answers-h">
-        <h2 id="answers-h">Your answers</h2>
-        <AnswerList answers={plain} />
-      </section>
-      {print ? null : (
-        <form method="post" action="/identify/refer" aria-labelledby="refer-h">
-          <h2 id="refer-h">Refer to a navigator</h2>
-          <p>
-            A regional navigator can contact the young person, or call you back, and connect them with
-            services and safe housing. The next page asks for what the navigator needs; nothing is sent before
-            you send that form.
-          </p>
-          <input type="hidden" name="screening" value={JSON.stringify(handoff)} />
-          <button type="submit">Refer this young person to a navigator</button>
-        </form>
-      )}
-      {back}
-      <p class="noprint">
-        <a href="/identify">Start again</a>
-      </p>
-    </Layout>,
-  );
 }
 
 async function firstPage(c: Context, deps: AppDeps, catalogue: InstrumentCatalogue): Promise<Response> {

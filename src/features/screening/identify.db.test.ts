@@ -18,7 +18,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const KEY = 'safe-harbor-indicators:2026.11.1';
+const KEY = 'safe-harbor-indicators:2026.12.1';
 
 const unescape = (s: string) =>
   s
@@ -272,7 +272,7 @@ describe('the result', () => {
     const [[name, value]] = hiddenFields(html, '/identify/refer') as [[string, string]];
     expect(name).toBe('screening');
     const handoff = ScreeningHandoffSchema.parse(JSON.parse(value));
-    expect(handoff.instrument).toEqual({ id: 'safe-harbor-indicators', version: '2026.11.1' });
+    expect(handoff.instrument).toEqual({ id: 'safe-harbor-indicators', version: '2026.12.1' });
     expect(handoff.answers).toContainEqual({
       itemId: 'county',
       question: 'Where is the young person: which county, or which ZIP code?',
@@ -299,7 +299,10 @@ describe('the result', () => {
     const nonce = /script-src 'nonce-([^']+)'/.exec(
       print.res.headers.get('content-security-policy') ?? '',
     )?.[1];
-    expect(print.html).toContain(`<script nonce="${nonce}">var b=document.getElementById('print-now')`);
+    const script = print.html.slice(print.html.indexOf(`<script nonce="${nonce}">(function(){`));
+    expect(script.slice(0, script.indexOf('</script>'))).toMatch(
+      /querySelector\('#print-now'\);if\(b\)\{b\.hidden=false;b\.onclick=function\(\)\{window\.print\(\)\}/,
+    );
     // Deadlines still count from when the result was first shown.
     expect(hiddenFields(print.html)).toContainEqual(['at', at]);
     const back = await answer(print.html, [], 'next');

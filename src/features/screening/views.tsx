@@ -7,11 +7,10 @@
  * to its field (`aria-describedby`) and listed in a summary that links to it. No JavaScript is needed;
  * the print view adds one small script under the page's nonce for its "Print this page" button.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { CallLink } from '../../web/public-layout.tsx';
-import type { CountyInfo, Line } from '../help/rules.ts';
-import { NavigatorResult, StatewideCard } from '../help/views.tsx';
-import type { Classification, Contact, Indication, PathwayAnswer } from '../pathway/types.ts';
+import { StatewideCard, type CountyInfo, type Line } from '../help/index.ts';
+import type { Classification, Contact, Indication, PathwayAnswer } from '../pathway/index.ts';
 import {
   ANSWER_FIELD,
   YES_NO_LABELS,
@@ -31,7 +30,54 @@ export const IDENTIFY_CSS =
   '.err{color:var(--exit);font-weight:700;margin:.25rem 0}.step{font-weight:600;color:var(--muted);margin:0 0 .5rem}' +
   '.q{margin:1rem 0}.nav{margin:1.25rem 0}.due{font-weight:600}dt{font-weight:600}dd{margin:0 0 .5rem}' +
   '.acts{list-style:none;padding:0}[hidden]{display:none!important}' +
+  'details.fold{margin:1rem 0;border-top:1px solid var(--line,#ccc);padding-top:.5rem}' +
+  'details.fold>summary{cursor:pointer;padding:.6rem 0}' +
+  'details.fold>summary h2{display:inline;margin:0;font-size:1.2rem}' +
   '@media print{form,.lines,.noprint{display:none}.card{break-inside:avoid}a{color:inherit}}';
+
+/**
+ * Keeps the browser's Back and Forward inside the questions without asking to resend a form: with
+ * JavaScript, a step's form is sent with fetch and the next page's <main> replaces this one, as a new
+ * history entry of the same document (`history.pushState`, the address stays /identify). Back shows the
+ * page kept in memory; nothing goes to the server, into the address or into storage. When the document
+ * is loaded again (reload, or Back from another page), the answers are gone: the page says so. Without
+ * JavaScript, or when fetch fails, the forms post as usual.
+ */
+export const IDENTIFY_JS = `(function(){
+var d=document,m=d.getElementById('main');
+if(!m||!window.fetch||!window.DOMParser||!history.pushState||window.nwdIdf)return;window.nwdIdf=1;
+var pages={},base=Date.now(),seq=0,busy=false,st=history.state;
+function prep(n){var b=n.querySelector('#print-now');if(b){b.hidden=false;b.onclick=function(){window.print()}}}
+function put(p,focus){var cur=d.getElementById('main');if(cur!==p.main)cur.replaceWith(p.main);d.title=p.title;
+if(focus){window.scrollTo(0,0);var f=p.main.querySelector('.error[role=alert]')||p.main.querySelector('h1');if(f){if(!f.hasAttribute('tabindex'))f.setAttribute('tabindex','-1');f.focus()}}}
+if(st&&st.nwdIdf&&st.nwdIdf!==base){var n=d.createElement('p');n.className='flag';n.textContent='Your earlier answers were not kept when you left these questions. Nothing you entered is stored.';var h=m.querySelector('h1');if(h)h.after(n)}
+var first=base+'-0';pages[first]={main:m,title:d.title};history.replaceState({nwdIdf:base,p:first},'');prep(m);
+addEventListener('popstate',function(e){var s=e.state,p=s&&s.nwdIdf===base&&pages[s.p];if(p)put(p,true)});
+d.addEventListener('submit',function(e){var f=e.target;if(f.getAttribute('action')!=='/identify'||f.method!=='post')return;
+e.preventDefault();if(busy)return;busy=true;var b=e.submitter,data=new FormData(f);if(b&&b.name)data.append(b.name,b.value);
+fetch('/identify',{method:'POST',body:new URLSearchParams(data),cache:'no-store',credentials:'same-origin'}).then(function(r){return r.text().then(function(t){
+var doc=new DOMParser().parseFromString(t,'text/html'),nm=doc.getElementById('main');if(!nm)throw new Error('page');
+nm.querySelectorAll('script').forEach(function(x){x.remove()});nm=d.importNode(nm,true);
+var id=base+'-'+(++seq),p={main:nm,title:doc.title};pages[id]=p;
+if(r.ok)history.pushState({nwdIdf:base,p:id},'');else history.replaceState({nwdIdf:base,p:id},'');
+put(p,true);prep(nm);busy=false})}).catch(function(){busy=false;
+if(b&&b.name){var i=d.createElement('input');i.type='hidden';i.name=b.name;i.value=b.value;f.appendChild(i)}HTMLFormElement.prototype.submit.call(f)})
+})})();`;
+
+/** A part of the answer page folded under its heading (open in the print view). */
+export const Folded: FC<{ id: string; title: string; open?: boolean; children?: Child }> = ({
+  id,
+  title,
+  open,
+  children,
+}) => (
+  <details class="fold" open={open || undefined}>
+    <summary>
+      <h2 id={`${id}-h`}>{title}</h2>
+    </summary>
+    {children}
+  </details>
+);
 
 /** Says what the instrument is, and that it informs judgement and never labels a young person. */
 export const InstrumentBanner: FC<{ instrument: Instrument }> = ({ instrument }) => (
@@ -282,35 +328,42 @@ const BINDS: Record<string, string> = {
   anyone: 'Anyone can do this',
 };
 
-const ContactList: FC<{ contacts: Contact[] }> = ({ contacts }) => (
+/** `skip`: a contact whose numbers the page already shows once (the statewide line), named only. */
+const ContactList: FC<{ contacts: Contact[]; skip?: string | undefined }> = ({ contacts, skip }) => (
   <ul>
-    {contacts.map((k) => (
-      <li>
-        <strong>{k.name}</strong>
-        {k.phone ? (
-          <>
-            {': '}
-            <a href={`tel:${k.phone.dial}`}>Call {k.phone.display}</a>
-          </>
-        ) : null}
-        {k.text ? (
-          <>
-            {' · '}
-            <a href={`sms:${k.text.dial}`}>Text {k.text.display}</a>
-          </>
-        ) : null}
-        {k.url ? (
-          <>
-            {' · '}
-            <a href={k.url} rel="noreferrer">
-              Website
-            </a>
-          </>
-        ) : null}
-        {k.note ? <span class="hint"> {k.note}</span> : null}
-        {!k.verified && !k.note ? <span class="hint"> (not yet confirmed in a source)</span> : null}
-      </li>
-    ))}
+    {contacts.map((k) =>
+      k.id === skip ? (
+        <li>
+          <strong>{k.name}</strong>: the numbers are at the top of this page.
+        </li>
+      ) : (
+        <li>
+          <strong>{k.name}</strong>
+          {k.phone ? (
+            <>
+              {': '}
+              <a href={`tel:${k.phone.dial}`}>Call {k.phone.display}</a>
+            </>
+          ) : null}
+          {k.text ? (
+            <>
+              {' · '}
+              <a href={`sms:${k.text.dial}`}>Text {k.text.display}</a>
+            </>
+          ) : null}
+          {k.url ? (
+            <>
+              {' · '}
+              <a href={k.url} rel="noreferrer">
+                Website
+              </a>
+            </>
+          ) : null}
+          {k.note ? <span class="hint"> {k.note}</span> : null}
+          {!k.verified && !k.note ? <span class="hint"> (not yet confirmed in a source)</span> : null}
+        </li>
+      ),
+    )}
   </ul>
 );
 
@@ -318,25 +371,36 @@ export interface DueAction {
   action: PathwayAnswer['actions'][number];
   /** "Now", "By Tuesday, November 24 at 14:05 (within 24 hours)", or null. */
   due: string | null;
+  /** How to do it, where the action's own text does not say. */
+  how?: string | null;
 }
 
-export const ActionList: FC<{ actions: DueAction[] }> = ({ actions }) => (
+export const ActionList: FC<{ actions: DueAction[]; skipContact?: string; start?: number }> = ({
+  actions,
+  skipContact,
+  start = 0,
+}) => (
   <ol class="acts">
-    {actions.map(({ action, due }, i) => (
+    {actions.map(({ action, due, how }, i) => (
       <li class="card">
-        <h3 id={`act-${i + 1}`}>{action.title}</h3>
+        <h3 id={`act-${start + i + 1}`}>{action.title}</h3>
         <p class="due">
           {action.required ? 'Required' : 'Recommended'}
           {due ? ` · ${due}` : ''} · {BINDS[action.binds] ?? action.binds}
         </p>
         <p>{action.explanation}</p>
-        {action.contacts?.length ? <ContactList contacts={action.contacts} /> : null}
+        {how ? (
+          <p>
+            <strong>How:</strong> {how}
+          </p>
+        ) : null}
+        {action.contacts?.length ? <ContactList contacts={action.contacts} skip={skipContact} /> : null}
         <p class="src">
           Basis:{' '}
           {action.basis.map((b, n) => (
             <>
               {n > 0 ? '; ' : ''}
-              {b.citation} ({b.source})
+              {b.citation}
             </>
           ))}
         </p>
@@ -345,27 +409,73 @@ export const ActionList: FC<{ actions: DueAction[] }> = ({ actions }) => (
   </ol>
 );
 
-/** `showStatewide` false when the page already shows the lines to call (one statewide block, not two). */
-export const NavigatorSection: FC<{ answer: PathwayAnswer; statewide: Line; showStatewide?: boolean }> = ({
+/**
+ * The county's regional navigator, in a few lines. The statewide line's numbers are shown once on the
+ * page (in its help box; in the print view, here), so this names it without repeating them.
+ */
+export const NavigatorSection: FC<{ answer: PathwayAnswer; statewide: Line; showStatewide: boolean }> = ({
   answer,
   statewide,
-  showStatewide = true,
+  showStatewide,
 }) => {
   const result = answer.navigator?.results[0];
+  const org = result?.navigator ?? null;
+  const region = result?.region ?? null;
+  const where = showStatewide ? 'below' : 'at the top of this page';
   return (
     <section aria-labelledby="nav-h">
       <h2 id="nav-h">The regional navigator</h2>
-      {result ? (
-        <NavigatorResult answer={result} heading="h3" />
-      ) : (
+      {result && result.confirmed && org && region ? (
         <>
           <p>
-            You did not give a county, so we cannot name the regional navigator. {statewide.name} answers any
-            time and can connect you: <a href="/navigator">or find the navigator for a place</a>.
+            {result.county.name} County is in the {region.name} region. The navigator is at{' '}
+            <strong>{org.name}</strong>
+            {org.city ? ` in ${org.city}` : ''}.
           </p>
-          {showStatewide ? <StatewideCard line={statewide} /> : null}
+          {org.phones.length || org.website ? (
+            <ul class="plain">
+              {org.phones.map((p) => (
+                <li>
+                  <a href={`tel:${p.dial}`}>Call {p.display}</a>
+                  {p.description ? ` (${p.description})` : null}
+                </li>
+              ))}
+              {org.website ? (
+                <li>
+                  <a href={org.website} rel="noreferrer">
+                    Website
+                  </a>
+                </li>
+              ) : null}
+            </ul>
+          ) : (
+            <p>
+              Their phone number is not listed here yet: {statewide.name} (numbers {where}) can connect you.
+            </p>
+          )}
         </>
+      ) : result ? (
+        <p>
+          We have not confirmed the navigator for {result.county.name} County yet.{' '}
+          <strong>Start with {statewide.name}</strong> (numbers {where}): they answer any time and can connect
+          you.
+          {region ? ` Likely region: ${region.name}${org ? `, with ${org.name}` : ''} (not confirmed).` : ''}
+        </p>
+      ) : (
+        <p>
+          You did not give a county, so we cannot name the regional navigator. {statewide.name} (numbers{' '}
+          {where}) answers any time and can connect you, or{' '}
+          <a href="/navigator">find the navigator for a place</a>.
+        </p>
       )}
+      {result ? (
+        <p>
+          <a href={`/navigator?county=${result.county.fips}`}>
+            More about help in {result.county.name} County
+          </a>
+        </p>
+      ) : null}
+      {showStatewide ? <StatewideCard line={statewide} /> : null}
     </section>
   );
 };

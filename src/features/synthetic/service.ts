@@ -14,10 +14,10 @@ import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { emailIndex } from '../accounts/service.ts';
-import type { Geography } from '../help/rules.ts';
-import { duplicateIndexFor, sealCaseField, sealPersonal, type CasePersonal } from '../cases/core.ts';
-import type { ConsentCategory, ReferralStatus } from '../cases/tables.ts';
-import type { Vocabularies } from '../cases/vocabularies.ts';
+import type { Geography } from '../help/index.ts';
+import { duplicateIndexFor, sealCaseField, sealPersonal, type CasePersonal } from '../cases/index.ts';
+import type { ConsentCategory, ReferralStatus } from '../cases/index.ts';
+import type { Vocabularies } from '../cases/index.ts';
 
 export interface SyntheticOptions {
   cases: number;

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { caseEventNames, taskRow } from '../../../test/coordination.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
@@ -113,20 +114,13 @@ describe('remindDueTasks', () => {
     expect(escalated[0]!.text).toBe(`A task in Northeast is overdue: it was due ${calendar.describe(due)}`);
     expect((await remindDueTasks(t.deps.db, deps, mn('2026-11-24', 11))).notifications).toBe(0);
 
-    const row = await t.deps.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await taskRow(t.deps.db, id);
     expect(row.reminded_at).toEqual(mn('2026-11-19', 16));
     expect(row.escalated_at).toEqual(mn('2026-11-23', 11));
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select('event')
-      .where('case_id', '=', caseId)
-      .where('event', 'in', ['task.reminded', 'task.escalated'])
-      .execute();
-    expect(events.map((e) => e.event)).toEqual(['task.reminded', 'task.escalated']);
+    expect(await caseEventNames(t.deps.db, caseId, ['task.reminded', 'task.escalated'])).toEqual([
+      'task.reminded',
+      'task.escalated',
+    ]);
     const audit = await t.deps.db
       .selectFrom('audit_events')
       .select(['action', 'actor_kind'])

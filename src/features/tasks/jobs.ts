@@ -24,7 +24,7 @@ import type { Keyring } from '../../platform/crypto/index.ts';
 import type { RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
-import { recordCaseEvent } from '../cases/core.ts';
+import { recordCaseEvent } from '../cases/index.ts';
 import { activeStaff, notifyStaff } from '../notifications/service.ts';
 import { lockTaskForReminder, markTask, reminderCandidates } from './queries.ts';
 import { taskLink } from './rules.ts';

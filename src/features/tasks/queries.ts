@@ -5,7 +5,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import type { TaskSource } from '../cases/tables.ts';
+import type { TaskSource } from '../cases/index.ts';
 
 type Db = Database | Transaction<DB>;
 

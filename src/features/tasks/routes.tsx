@@ -8,21 +8,28 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { POLICY, can, regionScope, type Actor } from '../../platform/access.ts';
-import { ServiceError } from '../../platform/errors.ts';
+import type { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
 import {
+  doneNote,
   formList,
+  formStatus,
   formText,
+  freshForm,
+  loadOr,
   messagePage,
   readForm,
+  roleRefusal,
+  serviceError,
   type FieldError,
   type Form,
+  type FormState,
   type Guarded,
 } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { caseNotFound } from '../cases/views/layout.tsx';
+import { caseNotFound } from '../cases/index.ts';
 import {
   assignableGroups,
   caseTasks,
@@ -39,8 +46,6 @@ import { CaseTasksPage, EMPTY_PATHWAY, type PathwayValues } from './views/case-t
 import { DONE_MESSAGES, EMPTY_TASK, type TaskFormValues } from './views/task-table.tsx';
 import { TasksPage } from './views/tasks-page.tsx';
 
-const refusal = (who: string) => ({ refusal: `Your role does not include this page. ${who}` });
-
 /** A refusal of the service as a page: the status and title for each kind, with a link back. */
 function refusedPage(
   c: Context,
@@ -54,8 +59,6 @@ function refusedPage(
     return messagePage(c, g.frame, 403, 'You cannot do that', error.message, back);
   return messagePage(c, g.frame, 409, conflictTitle, error.message, back);
 }
-
-const statusOf = (error: ServiceError): ContentfulStatusCode => (error.code === 'invalid' ? 400 : 409);
 
 const errorOf = (error: ServiceError, fallback: string): FieldError => ({
   field: error.field ?? fallback,
@@ -92,11 +95,7 @@ async function tasksPage(
   c: Context,
   deps: AppDeps,
   { actor, frame }: Guarded,
-  state: { errors: FieldError[]; values: TaskFormValues; status: ContentfulStatusCode } = {
-    errors: [],
-    values: EMPTY_TASK,
-    status: 200,
-  },
+  state: FormState<TaskFormValues> = freshForm(EMPTY_TASK),
 ): Promise<Response> {
   const ctx = coordinationContext(deps);
   const errors = [...state.errors];
@@ -120,7 +119,7 @@ async function tasksPage(
       people={people}
       errors={errors}
       values={state.values}
-      done={state.status === 200 ? (DONE_MESSAGES[c.req.query('done') ?? ''] ?? null) : null}
+      done={doneNote(c, DONE_MESSAGES, state.status)}
     />,
     errors.length && state.status === 200 ? 400 : state.status,
   );
@@ -141,11 +140,11 @@ async function addRegionTask(c: Context, deps: AppDeps, g: Guarded): Promise<Res
       },
       requestOrigin(c),
     );
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     if (error.code === 'forbidden')
       return refusedPage(c, g, error, { href: '/staff/tasks', text: 'Go back to your tasks' });
-    return tasksPage(c, deps, g, { errors: [errorOf(error, 'title')], values, status: statusOf(error) });
+    return tasksPage(c, deps, g, { errors: [errorOf(error, 'title')], values, status: formStatus(error) });
   }
   return c.redirect('/staff/tasks?done=added', 303);
 }
@@ -157,8 +156,8 @@ async function doneAction(c: Context, deps: AppDeps, g: Guarded, done: boolean):
   const back = BACK.test(formText(form, 'back')) ? formText(form, 'back') : '/staff/tasks';
   try {
     await setTaskDone(coordinationContext(deps), g.actor, c.req.param('id') ?? '', done, requestOrigin(c));
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     return refusedPage(c, g, error, { href: back, text: 'Go back' });
   }
   return c.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${done ? 'completed' : 'reopened'}`, 303);
@@ -179,13 +178,10 @@ async function caseTasksPage(
   } = { errors: [], task: EMPTY_TASK, pathway: EMPTY_PATHWAY, status: 200 },
 ): Promise<Response> {
   const ctx = coordinationContext(deps);
-  let view;
-  try {
-    view = await caseTasks(ctx, actor, c.req.param('id') ?? '', requestOrigin(c));
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === 'not_found') return caseNotFound(c, frame);
-    throw error;
-  }
+  const view = await loadOr(caseTasks(ctx, actor, c.req.param('id') ?? '', requestOrigin(c)), () =>
+    caseNotFound(c, frame),
+  );
+  if (view instanceof Response) return view;
   const now = new Date();
   const region = view.case.region_id;
   const writable = view.case.status === 'open' && can(actor, 'cases.write', { regionId: region });
@@ -205,7 +201,7 @@ async function caseTasksPage(
       errors={state.errors}
       task={state.task}
       pathway={state.pathway}
-      message={state.status === 200 ? (DONE_MESSAGES[c.req.query('done') ?? ''] ?? null) : null}
+      message={doneNote(c, DONE_MESSAGES, state.status)}
     />,
     state.status,
   );
@@ -248,15 +244,15 @@ async function addCaseTask(c: Context, deps: AppDeps, g: Guarded, fromPathway: b
         requestOrigin(c),
       );
     }
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     if (error.code === 'not_found') return caseNotFound(c, g.frame);
     if (error.code === 'forbidden')
       return refusedPage(c, g, error, { href: '/staff/tasks', text: 'Go to your tasks' });
     const e = errorOf(error, fromPathway ? 'codes' : 'title');
     // The pathway form's assignee select has its own id.
     if (fromPathway && e.field === 'assignee') e.field = 'pathway-assignee';
-    return caseTasksPage(c, deps, g, { errors: [e], task, pathway, status: statusOf(error) });
+    return caseTasksPage(c, deps, g, { errors: [e], task, pathway, status: formStatus(error) });
   }
   return c.redirect(`/staff/cases/${caseId.toLowerCase()}/tasks?done=${done}`, 303);
 }
@@ -265,16 +261,16 @@ export const tasksPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
   const read = staffAction('cases.read');
   const write = staffAction('cases.write');
-  const adds = refusal('Regional navigators add tasks.');
+  const adds = roleRefusal('Regional navigators add tasks.');
   r.staff('get', '/staff/tasks', read, (c, g) => tasksPage(c, deps, g), {
-    ...refusal('Regional navigators and state administrators see tasks.'),
+    ...roleRefusal('Regional navigators and state administrators see tasks.'),
   });
   r.staff('post', '/staff/tasks', write, (c, g) => addRegionTask(c, deps, g), adds);
-  const changes = refusal('Regional navigators change tasks.');
+  const changes = roleRefusal('Regional navigators change tasks.');
   r.staff('post', '/staff/tasks/:id/complete', write, (c, g) => doneAction(c, deps, g, true), changes);
   r.staff('post', '/staff/tasks/:id/reopen', write, (c, g) => doneAction(c, deps, g, false), changes);
   r.staff('get', '/staff/cases/:id/tasks', read, (c, g) => caseTasksPage(c, deps, g), {
-    ...refusal('Regional navigators and state administrators see cases.'),
+    ...roleRefusal('Regional navigators and state administrators see cases.'),
   });
   r.staff('post', '/staff/cases/:id/tasks', write, (c, g) => addCaseTask(c, deps, g, false), adds);
   r.staff('post', '/staff/cases/:id/tasks/pathway', write, (c, g) => addCaseTask(c, deps, g, true), adds);

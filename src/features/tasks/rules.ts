@@ -5,10 +5,10 @@
  */
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import { deadlineOf, type ActionCode } from '../pathway/index.ts';
-import { inEffectOn } from '../pathway/engine.ts';
-import type { Audience, Rule, Ruleset } from '../pathway/ruleset.ts';
-import type { CaseRow } from '../cases/core.ts';
-import type { TaskSource } from '../cases/tables.ts';
+import { inEffectOn } from '../pathway/index.ts';
+import type { Audience, Rule, Ruleset } from '../pathway/index.ts';
+import type { CaseRow } from '../cases/index.ts';
+import type { TaskSource } from '../cases/index.ts';
 
 export const TASK_TITLE_MAX = 200;
 /** The most tasks one list shows. */

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { taskRow } from '../../../test/coordination.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
@@ -124,11 +125,7 @@ describe('creating tasks', () => {
       { caseId, title: 'Call the school counsellor back', dueAt, assigneeUserId: colleague.id },
       ORIGIN,
     );
-    const row = await t.deps.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await taskRow(t.deps.db, id);
     expect(row).toMatchObject({
       case_id: caseId,
       region_id: 'west-metro',
@@ -158,11 +155,7 @@ describe('creating tasks', () => {
       },
       ORIGIN,
     );
-    const row = await t.deps.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await taskRow(t.deps.db, id);
     expect(row).toMatchObject({ case_id: null, region_id: 'west-metro', assignee_user_id: null });
   });
 
@@ -243,7 +236,7 @@ describe('creating tasks', () => {
     const view = await caseTasks(ctx, nav.actor, pathwayCase, ORIGIN);
     expect(view.tasks.map((task) => task.title)).toEqual([
       'Meet the youth within 24 hours of being found',
-      'Follow up in writing within 72 hours',
+      'Follow up in writing within 72 hours of your oral report',
     ]);
     const again = await createTasksFromPathway(
       ctx,
@@ -333,11 +326,7 @@ describe('creating tasks', () => {
       );
     const id = await make();
     expect(await make()).toBe(id);
-    const row = await t.deps.db
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+    const row = await taskRow(t.deps.db, id);
     expect(row).toMatchObject({ source: 'referral', source_ref: referralId, assignee_user_id: null });
     expect(row.due_at).toEqual(mn('2026-11-24', 10));
     await setTaskDone(ctx, nav.actor, id, true, ORIGIN);
@@ -354,14 +343,14 @@ describe('completing and reopening', () => {
       ORIGIN,
     );
     await setTaskDone(ctx, colleague.actor, id, true, ORIGIN);
-    let row = await t.deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    let row = await taskRow(t.deps.db, id);
     expect(row.completed_by).toBe(colleague.id);
     expect(row.completed_at).toEqual(NOW);
     await expectServiceError(setTaskDone(ctx, nav.actor, id, true, ORIGIN), 'conflict');
     await expectServiceError(setTaskDone(ctx, southeastNav.actor, id, false, ORIGIN), 'not_found');
     await expectServiceError(setTaskDone(ctx, admin.actor, id, false, ORIGIN), 'forbidden');
     await setTaskDone(ctx, nav.actor, id, false, ORIGIN);
-    row = await t.deps.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    row = await taskRow(t.deps.db, id);
     expect(row.completed_at).toBeNull();
     const names = (await events(caseId)).map((e) => e.event);
     expect(names.slice(-2)).toEqual(['task.completed', 'task.reopened']);

@@ -37,8 +37,8 @@ import {
   type CaseContext,
   type CaseRow,
   type RequestOrigin,
-} from '../cases/core.ts';
-import type { TaskSource } from '../cases/tables.ts';
+} from '../cases/index.ts';
+import type { TaskSource } from '../cases/index.ts';
 import * as q from './queries.ts';
 import {
   TASK_LIST_LIMIT,

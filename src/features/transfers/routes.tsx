@@ -6,15 +6,26 @@
  * read and change goes through `service.ts`; the pages are in `views/`.
  */
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
-import { formText, messagePage, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
+import {
+  cannotDoPage,
+  doneNote,
+  formStatus,
+  formText,
+  freshForm,
+  loadOr,
+  messagePage,
+  readForm,
+  roleRefusal,
+  serviceError,
+  type FormState,
+  type Guarded,
+} from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { caseNotFound } from '../cases/views/layout.tsx';
+import { caseNotFound } from '../cases/index.ts';
 import { coordinationContext } from '../tasks/service.ts';
 import {
   cancelTransfer,
@@ -28,8 +39,6 @@ import {
 import { CaseTransferPage, type RequestValues } from './views/case-transfer-page.tsx';
 import { DecisionPage, TransfersPage } from './views/decide-pages.tsx';
 
-const refusal = (who: string) => ({ refusal: `Your role does not include this page. ${who}` });
-
 const CASE_DONE: Record<string, string> = {
   requested: 'The transfer is asked for. The receiving region’s navigators have been told.',
   cancelled: 'The transfer request is cancelled. The case stays with your region.',
@@ -42,25 +51,17 @@ const LIST_DONE: Record<string, string> = {
 
 const TO_TRANSFERS = { href: '/staff/transfers', text: 'Go to transfers' };
 
-const statusOf = (error: ServiceError): ContentfulStatusCode => (error.code === 'invalid' ? 400 : 409);
-
 async function caseTransferPage(
   c: Context,
   deps: AppDeps,
   { actor, frame }: Guarded,
-  state: { errors: FieldError[]; values: RequestValues; status: ContentfulStatusCode } = {
-    errors: [],
-    values: { toRegion: '', reason: '' },
-    status: 200,
-  },
+  state: FormState<RequestValues> = freshForm({ toRegion: '', reason: '' }),
 ): Promise<Response> {
-  let view;
-  try {
-    view = await caseTransfers(coordinationContext(deps), actor, c.req.param('id') ?? '', requestOrigin(c));
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === 'not_found') return caseNotFound(c, frame);
-    throw error;
-  }
+  const view = await loadOr(
+    caseTransfers(coordinationContext(deps), actor, c.req.param('id') ?? '', requestOrigin(c)),
+    () => caseNotFound(c, frame),
+  );
+  if (view instanceof Response) return view;
   return renderPage(
     c,
     <CaseTransferPage
@@ -70,7 +71,7 @@ async function caseTransferPage(
       view={view}
       errors={state.errors}
       values={state.values}
-      message={state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null}
+      message={doneNote(c, CASE_DONE, state.status)}
     />,
     state.status,
   );
@@ -88,18 +89,15 @@ async function requestAction(c: Context, deps: AppDeps, g: Guarded): Promise<Res
       { toRegionId: values.toRegion, reason: values.reason },
       requestOrigin(c),
     );
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     if (error.code === 'not_found') return caseNotFound(c, g.frame);
     if (error.code === 'forbidden')
-      return messagePage(c, g.frame, 403, 'You cannot do that', error.message, {
-        href: `/staff/cases/${caseId}/transfer`,
-        text: 'Go back',
-      });
+      return cannotDoPage(c, g.frame, error, { href: `/staff/cases/${caseId}/transfer`, text: 'Go back' });
     return caseTransferPage(c, deps, g, {
       errors: [{ field: error.field ?? 'toRegion', message: error.message }],
       values,
-      status: statusOf(error),
+      status: formStatus(error),
     });
   }
   return c.redirect(`/staff/cases/${caseId.toLowerCase()}/transfer?done=requested`, 303);
@@ -109,8 +107,8 @@ async function cancelAction(c: Context, deps: AppDeps, g: Guarded): Promise<Resp
   const caseId = c.req.param('id') ?? '';
   try {
     await cancelTransfer(coordinationContext(deps), g.actor, caseId, requestOrigin(c));
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     if (error.code === 'not_found') return caseNotFound(c, g.frame);
     return messagePage(
       c,
@@ -138,7 +136,7 @@ async function transfersPage(c: Context, deps: AppDeps, { actor, frame }: Guarde
       actor={actor}
       waiting={waiting}
       outgoing={outgoing}
-      message={LIST_DONE[c.req.query('done') ?? ''] ?? null}
+      message={doneNote(c, LIST_DONE)}
     />,
   );
 }
@@ -147,20 +145,13 @@ async function transferPage(
   c: Context,
   deps: AppDeps,
   { actor, frame }: Guarded,
-  state: { errors: FieldError[]; reason: string; status: ContentfulStatusCode } = {
-    errors: [],
-    reason: '',
-    status: 200,
-  },
+  state: FormState<string> = freshForm(''),
 ): Promise<Response> {
-  let t;
-  try {
-    t = await openTransfer(coordinationContext(deps), actor, c.req.param('id') ?? '', requestOrigin(c));
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === 'not_found')
-      return messagePage(c, frame, 404, 'Transfer not found', error.message, TO_TRANSFERS);
-    throw error;
-  }
+  const t = await loadOr(
+    openTransfer(coordinationContext(deps), actor, c.req.param('id') ?? '', requestOrigin(c)),
+    (error) => messagePage(c, frame, 404, 'Transfer not found', error.message, TO_TRANSFERS),
+  );
+  if (t instanceof Response) return t;
   return renderPage(
     c,
     <DecisionPage
@@ -169,7 +160,7 @@ async function transferPage(
       actor={actor}
       t={t}
       errors={state.errors}
-      reason={state.reason}
+      reason={state.values}
     />,
     state.status,
   );
@@ -192,16 +183,15 @@ async function decideAction(
       { decision, reason },
       requestOrigin(c),
     ));
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
+  } catch (thrown) {
+    const error = serviceError(thrown);
     if (error.code === 'not_found')
       return messagePage(c, g.frame, 404, 'Transfer not found', error.message, TO_TRANSFERS);
-    if (error.code === 'forbidden')
-      return messagePage(c, g.frame, 403, 'You cannot do that', error.message, TO_TRANSFERS);
+    if (error.code === 'forbidden') return cannotDoPage(c, g.frame, error, TO_TRANSFERS);
     return transferPage(c, deps, g, {
       errors: [{ field: error.field ?? 'facts', message: error.message }],
-      reason,
-      status: statusOf(error),
+      values: reason,
+      status: formStatus(error),
     });
   }
   return decision === 'accept'
@@ -214,9 +204,9 @@ export const transfersPages: Feature = (app, deps, policies) => {
   const read = staffAction('cases.read');
   const write = staffAction('cases.write');
   const decide = staffAction('transfers.decide');
-  const seeCases = refusal('Regional navigators and state administrators see cases.');
-  const transfer = refusal('Regional navigators transfer cases.');
-  const decides = refusal('Regional navigators decide transfers into their regions.');
+  const seeCases = roleRefusal('Regional navigators and state administrators see cases.');
+  const transfer = roleRefusal('Regional navigators transfer cases.');
+  const decides = roleRefusal('Regional navigators decide transfers into their regions.');
   r.staff('get', '/staff/cases/:id/transfer', read, (c, g) => caseTransferPage(c, deps, g), seeCases);
   r.staff('post', '/staff/cases/:id/transfer', write, (c, g) => requestAction(c, deps, g), transfer);
   r.staff('post', '/staff/cases/:id/transfer/cancel', write, (c, g) => cancelAction(c, deps, g), transfer);

@@ -5,9 +5,9 @@
  * at most one transfer waiting. No I/O.
  */
 import { can, type Actor } from '../../platform/access.ts';
-import type { AgeBand } from '../intake/tables.ts';
-import type { CaseRow } from '../cases/core.ts';
-import type { TransferStatus } from '../cases/tables.ts';
+import type { AgeBand } from '../intake/index.ts';
+import type { CaseRow } from '../cases/index.ts';
+import type { TransferStatus } from '../cases/index.ts';
 
 export const TRANSFER_STATUSES = ['requested', 'accepted', 'declined', 'cancelled'] as const;
 export const TRANSFER_ACTIONS = ['accept', 'decline', 'cancel'] as const;

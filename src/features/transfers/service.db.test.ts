@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { auditActions, caseEventNames, caseRow } from '../../../test/coordination.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { caseTasks, coordinationContext, createTask, type CoordinationContext } from '../tasks/service.ts';
@@ -162,11 +163,7 @@ describe('a transfer from West Metro to Southeast', () => {
     const res = await post(southeast, `/staff/transfers/${transferId}/accept`);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/staff/cases/${caseId}/transfer?done=accepted`);
-    const moved = await t.deps.db
-      .selectFrom('cases')
-      .select('region_id')
-      .where('id', '=', caseId)
-      .executeTakeFirstOrThrow();
+    const moved = await caseRow(t.deps.db, caseId);
     expect(moved.region_id).toBe('southeast');
     // The old region loses access; the new region gains it.
     expect((await get(west, `/staff/cases/${caseId}/tasks`)).status).toBe(404);
@@ -186,13 +183,7 @@ describe('a transfer from West Metro to Southeast', () => {
     expect(open).toMatchObject({ regionId: 'southeast', assignee: null, completedAt: null });
     const decision = view.tasks.find((x) => x.source === 'transfer')!;
     expect(decision.completedBy?.id).toBe(southeast.id);
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select('event')
-      .where('case_id', '=', caseId)
-      .orderBy('id')
-      .execute();
-    expect(events.map((e) => e.event)).toEqual(
+    expect(await caseEventNames(t.deps.db, caseId)).toEqual(
       expect.arrayContaining(['transfer.requested', 'transfer.accepted']),
     );
     const told = await t.deps.db
@@ -204,13 +195,7 @@ describe('a transfer from West Metro to Southeast', () => {
     expect(told.map((n) => n.text)).toEqual([
       'Southeast accepted a case transfer you asked for: the case is now theirs',
     ]);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select('action')
-      .where('subject_id', '=', transferId)
-      .orderBy('seq')
-      .execute();
-    expect(audit.map((a) => a.action)).toEqual(
+    expect(await auditActions(t.deps.db, transferId)).toEqual(
       expect.arrayContaining(['transfer.request', 'transfer.open', 'transfer.accept']),
     );
     expect(
@@ -350,11 +335,7 @@ describe('the database and the state machine agree', () => {
           if (model.ok) world = model.world;
           if (model.ok && c.kind !== 'request') decided++;
         }
-        const row = await t.deps.db
-          .selectFrom('cases')
-          .select('region_id')
-          .where('id', '=', caseId)
-          .executeTakeFirstOrThrow();
+        const row = await caseRow(t.deps.db, caseId);
         expect(row.region_id).toBe(world.caseRegion);
         const statuses = await t.deps.db
           .selectFrom('case_transfers')

@@ -28,7 +28,7 @@ import {
   recordCaseEvent,
   sealCaseField,
   type RequestOrigin,
-} from '../cases/core.ts';
+} from '../cases/index.ts';
 import { caseLabel, createTransferTask, type CoordinationContext } from '../tasks/service.ts';
 import * as q from './queries.ts';
 import {

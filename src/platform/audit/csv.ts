@@ -4,7 +4,7 @@
  * carriage return) are prefixed with a single quote.
  */
 import type { Kysely } from 'kysely';
-import type { AuditEvent } from './rows.ts';
+import { AUDIT_COLUMNS, type AuditEvent } from './rows.ts';
 import type { AuditEventInput, AuditFilters } from './schema.ts';
 import type { AuditTables } from './tables.ts';
 import { listAudit } from './list.ts';
@@ -13,23 +13,7 @@ import { recordAudit } from './record.ts';
 export type AuditCsvFilters = Omit<AuditFilters, 'limit' | 'before'>;
 
 const PAGE = 500;
-const HEADER = [
-  'seq',
-  'id',
-  'occurred_at',
-  'actor_user_id',
-  'actor_kind',
-  'action',
-  'subject_type',
-  'subject_id',
-  'organization_id',
-  'ip',
-  'user_agent',
-  'reason',
-  'details',
-  'prev_hash',
-  'hash',
-];
+const HEADER = [...AUDIT_COLUMNS];
 
 /**
  * One CSV field: formula-neutralised, then quoted when needed.

@@ -28,14 +28,11 @@ export interface StoredRow extends AuditRowValues {
   hash: string;
 }
 
-/**
- * Every column, `occurred_at` as the text the hash covers (UTC, microseconds), independent of the
- * driver's type parsers. For `select(...)` and `returning(...)`.
- */
-export const STORED_COLUMNS = [
+/** The audit columns in table order (also the CSV export's header). */
+export const AUDIT_COLUMNS = [
   'seq',
   'id',
-  sql<string>`to_char(occurred_at at time zone 'UTC', ${OCCURRED_AT_SQL_FORMAT})`.as('occurred_at'),
+  'occurred_at',
   'actor_user_id',
   'actor_kind',
   'action',
@@ -49,6 +46,18 @@ export const STORED_COLUMNS = [
   'prev_hash',
   'hash',
 ] as const;
+
+const OCCURRED_AT_TEXT = sql<string>`to_char(occurred_at at time zone 'UTC', ${OCCURRED_AT_SQL_FORMAT})`.as(
+  'occurred_at',
+);
+
+/**
+ * Every column, `occurred_at` as the text the hash covers (UTC, microseconds), independent of the
+ * driver's type parsers. For `select(...)` and `returning(...)`.
+ */
+export const STORED_COLUMNS = AUDIT_COLUMNS.map((c) => (c === 'occurred_at' ? OCCURRED_AT_TEXT : c)) as (
+  Exclude<(typeof AUDIT_COLUMNS)[number], 'occurred_at'> | typeof OCCURRED_AT_TEXT
+)[];
 
 export function toAuditEvent(row: StoredRow): AuditEvent {
   return {

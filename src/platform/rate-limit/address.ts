@@ -34,7 +34,7 @@ export function addressKey(address: string): string {
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (without zone). */
-function ipv6Groups(address: string): number[] {
+export function ipv6Groups(address: string): number[] {
   const parse = (part: string): number[] => {
     if (part === '') return [];
     const out: number[] = [];

@@ -1,7 +1,7 @@
 /** The audit log page: filters, the events (newest first), the CSV download and the pager. */
 import type { FC } from 'hono/jsx';
 import { WITHHELD, type AuditEvent } from '../../../platform/audit/audit.ts';
-import type { FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, type FieldError } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -153,17 +153,7 @@ export const AuditView: FC<{
           ? 'No events match'
           : `${result.events.length} ${result.events.length === 1 ? 'event' : 'events'}${before ? ' (older page)' : ''}`}
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Done by</th>
-          <th scope="col">Action</th>
-          <th scope="col">Record</th>
-          <th scope="col">From where</th>
-          <th scope="col">Reason</th>
-          <th scope="col">Details</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Time', 'Done by', 'Action', 'Record', 'From where', 'Reason', 'Details']} />
       <tbody>
         {result.events.map((e) => (
           // Without statewide access, the ids of young people's records are withheld.

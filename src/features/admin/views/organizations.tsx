@@ -1,7 +1,7 @@
 /** The organisations page: the member organisations, disabling and enabling them, adding one. */
 import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES, type Actor } from '../../../platform/access.ts';
-import { Success, type FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { OrganizationRow } from '../queries.ts';
 
@@ -18,15 +18,7 @@ export const OrganizationsView: FC<{
     <Success message={done} />
     <table id="organizations" tabindex={0}>
       <caption>Member organisations</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Type</th>
-          <th scope="col">People</th>
-          <th scope="col">Status</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Name', 'Type', 'People', 'Status', 'Change']} />
       <tbody>
         {organizations.map((o) => (
           <tr>

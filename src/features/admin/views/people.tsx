@@ -2,7 +2,7 @@
 import type { FC } from 'hono/jsx';
 import { REGIONAL_ROLES, ROLE_NAMES, can, type Actor, type Role } from '../../../platform/access.ts';
 import type { StaffUser } from '../../accounts/service.ts';
-import type { FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 
 export type Regions = { id: string; name: string }[];
@@ -152,17 +152,9 @@ export const PeopleView: FC<{
           {people.length === 1 ? '1 person' : `${people.length} people`}
           {filter ? ` in ${names.get(filter) ?? 'this organisation'}` : ''}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            {everyone ? <th scope="col">Organisation</th> : null}
-            <th scope="col">Role</th>
-            <th scope="col">Regions</th>
-            <th scope="col">Two-factor</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          names={['Email', 'Name', everyone && 'Organisation', 'Role', 'Regions', 'Two-factor', 'Status']}
+        />
         <tbody>
           {people.map((p) => (
             <tr>

@@ -1,10 +1,25 @@
 /** A person's account page: their details, role and regions, access, two-factor reset and unlock. */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { GRANT_REFUSALS, ROLE_NAMES, type Actor, type Role } from '../../../platform/access.ts';
 import type { StaffUser } from '../../accounts/service.ts';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { RegionChoices, offersRegions, regionNames, statusOf, type Regions } from './people.tsx';
+
+/** One record's facts as a table: a caption, then a row header and a value on each line. */
+const FactTable: FC<{ caption: string; rows: readonly [string, Child][] }> = ({ caption, rows }) => (
+  <table tabindex={0}>
+    <caption>{caption}</caption>
+    <tbody>
+      {rows.map(([label, value]) => (
+        <tr>
+          <th scope="row">{label}</th>
+          <td>{value}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
 
 export const PersonView: FC<{
   frame: StaffFrame;
@@ -24,39 +39,18 @@ export const PersonView: FC<{
     <StaffLayout frame={frame} title="Account">
       <ErrorSummary errors={errors} />
       <Success message={done} />
-      <table tabindex={0}>
-        <caption>Account</caption>
-        <tbody>
-          <tr>
-            <th scope="row">Email</th>
-            <td>{person.email}</td>
-          </tr>
-          <tr>
-            <th scope="row">Name</th>
-            <td>{person.displayName ?? 'Not given'}</td>
-          </tr>
-          <tr>
-            <th scope="row">Organisation</th>
-            <td>{organizationName}</td>
-          </tr>
-          <tr>
-            <th scope="row">Role</th>
-            <td>{ROLE_NAMES[person.role]}</td>
-          </tr>
-          <tr>
-            <th scope="row">Regions</th>
-            <td>{person.regions.length ? regionNames(regions, person.regions) : 'None'}</td>
-          </tr>
-          <tr>
-            <th scope="row">Two-factor sign-in</th>
-            <td>{person.twoFactorEnabled ? 'Set up' : 'Not set up'}</td>
-          </tr>
-          <tr>
-            <th scope="row">Status</th>
-            <td>{statusOf(person)}</td>
-          </tr>
-        </tbody>
-      </table>
+      <FactTable
+        caption="Account"
+        rows={[
+          ['Email', person.email],
+          ['Name', person.displayName ?? 'Not given'],
+          ['Organisation', organizationName],
+          ['Role', ROLE_NAMES[person.role]],
+          ['Regions', person.regions.length ? regionNames(regions, person.regions) : 'None'],
+          ['Two-factor sign-in', person.twoFactorEnabled ? 'Set up' : 'Not set up'],
+          ['Status', statusOf(person)],
+        ]}
+      />
 
       <h2 id="role-h">Change role and regions</h2>
       {self ? (

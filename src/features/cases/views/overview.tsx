@@ -3,7 +3,7 @@
  * person's details, the assigned navigators, notes, services delivered, the timeline, and closing or
  * reopening. Each section with a form is its own component (overview-forms.tsx).
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
 import { HistoryTable, Success, Time } from '../../../web/page.tsx';
@@ -88,10 +88,23 @@ const Paragraphs: FC<{ text: string }> = ({ text }) => (
   </>
 );
 
-const NoteForm: FC<SectionProps> = ({ deps, csrf, detail, errors, values }) => (
-  <form method="post" action={`/staff/cases/${detail.id}/notes`} novalidate aria-labelledby="note-form-h">
-    <h3 id="note-form-h">Add a note</h3>
+/** A form of the overview, headed by its title (`<id>-h`), posted to `action` with the CSRF token. */
+const CaseForm: FC<{ action: string; id: string; title: string; csrf: string; children?: Child }> = ({
+  action,
+  id,
+  title,
+  csrf,
+  children,
+}) => (
+  <form method="post" action={action} novalidate aria-labelledby={`${id}-h`}>
+    <h3 id={`${id}-h`}>{title}</h3>
     <CsrfField token={csrf} />
+    {children}
+  </form>
+);
+
+const NoteForm: FC<SectionProps> = ({ deps, csrf, detail, errors, values }) => (
+  <CaseForm action={`/staff/cases/${detail.id}/notes`} id="note-form" title="Add a note" csrf={csrf}>
     <SelectField
       id="category"
       label="What it is about"
@@ -120,7 +133,7 @@ const NoteForm: FC<SectionProps> = ({ deps, csrf, detail, errors, values }) => (
     <p>
       <button type="submit">Add the note</button>
     </p>
-  </form>
+  </CaseForm>
 );
 
 export const NotesSection: FC<SectionProps> = (p) => {
@@ -154,14 +167,12 @@ export const NotesSection: FC<SectionProps> = (p) => {
 };
 
 const ServiceForm: FC<SectionProps & { today: string }> = ({ deps, csrf, detail, errors, values, today }) => (
-  <form
-    method="post"
+  <CaseForm
     action={`/staff/cases/${detail.id}/services`}
-    novalidate
-    aria-labelledby="service-form-h"
+    id="service-form"
+    title="Record a service"
+    csrf={csrf}
   >
-    <h3 id="service-form-h">Record a service</h3>
-    <CsrfField token={csrf} />
     <SelectField
       id="serviceCode"
       label="Service"
@@ -185,7 +196,7 @@ const ServiceForm: FC<SectionProps & { today: string }> = ({ deps, csrf, detail,
       aria-invalid={invalid('deliveredOn', errors)}
     />{' '}
     <button type="submit">Record the service</button>
-  </form>
+  </CaseForm>
 );
 
 export const ServicesSection: FC<SectionProps & { today: string }> = (p) => (

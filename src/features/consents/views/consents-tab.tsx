@@ -6,8 +6,8 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Choice, Success, type FieldError } from '../../../web/page.tsx';
-import { CaseTabs } from '../../cases/views/layout.tsx';
-import { CONSENT_CATEGORIES } from '../../cases/tables.ts';
+import { CaseTabs } from '../../cases/index.ts';
+import { CONSENT_CATEGORIES } from '../../cases/index.ts';
 import { CATEGORY_NAMES, CONSENT_STATE_NAMES, METHOD_NAMES, addDays } from '../rules.ts';
 import type { ConsentView } from '../service.ts';
 

@@ -103,6 +103,7 @@ export const ContactMeForm: FC<{
           hint="Only if you want to. You can also say it when they contact you."
           maxlength={4000}
         />
+        <ReportingNote />
         <p>
           <button type="submit">Send to a navigator</button>
         </p>
@@ -116,6 +117,26 @@ export const ContactMeForm: FC<{
     </Layout>
   );
 };
+
+/**
+ * Before sending, in plain words: a navigator may have to tell child protection when someone under 18
+ * is in danger (Minnesota's mandated reporting, Minn. Stat. 260E.06), and exploitation is not the young
+ * person's fault (Safe Harbor).
+ */
+export const ReportingNote: FC = () => (
+  <section class="card" aria-labelledby="report-h">
+    <h2 id="report-h">If you are under 18</h2>
+    <p>
+      What you tell a navigator stays private, with one exception. If you are under 18 and a navigator learns
+      that you are being hurt or are in danger, they may have to tell child protection, so that people whose
+      job is to keep you safe can help.
+    </p>
+    <p>
+      What is happening is not your fault. Under Minnesota's Safe Harbor law, a young person under 18 who is
+      sexually exploited is a victim, not a criminal. <a href="/learn/your-rights">Read about your rights</a>
+    </p>
+  </section>
+);
 
 const HOW = { phone_call: 'call you', text_message: 'text you', email: 'email you' } as const;
 

@@ -17,7 +17,7 @@ import {
   type FormValues,
 } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
-import type { ScreeningHandoff } from '../../pathway/types.ts';
+import type { ScreeningHandoff } from '../../pathway/index.ts';
 import { REFERRER_ROLES, REFERRER_ROLE_LABELS, type UrgencySignals } from '../rules.ts';
 import type { CreatedIntake } from '../service.ts';
 import { Guards, Notice, WhenPickedUp, regionSentence } from './shared.tsx';

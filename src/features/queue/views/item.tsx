@@ -5,10 +5,10 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { HistoryTable, Success, Time } from '../../../web/page.tsx';
+import { ColumnHeads, HistoryTable, Success, Time } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
-import type { IntakePayload } from '../../intake/payload.ts';
+import type { IntakePayload } from '../../intake/index.ts';
 import {
   ESCALATION_NAMES,
   KIND_NAMES,
@@ -65,6 +65,13 @@ const Field: FC<{ label: string; value: string | null | undefined }> = ({ label,
   </>
 );
 
+type FieldRow = readonly [label: string, value: string | null | undefined];
+
+/** Fields in order; a row given as null or false is left out. */
+const Fields: FC<{ rows: readonly (FieldRow | null | false)[] }> = ({ rows }) => (
+  <>{rows.map((row) => (row ? <Field label={row[0]} value={row[1]} /> : null))}</>
+);
+
 const Paragraphs: FC<{ text: string }> = ({ text }) => (
   <>
     {text
@@ -80,27 +87,35 @@ const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
   <>
     <h2>About the young person</h2>
     <dl>
-      <Field label="Name or initials" value={payload.youth.name} />
-      <Field
-        label="How to contact them"
-        value={payload.youth.contactMethod ? CONTACT_METHOD_NAMES[payload.youth.contactMethod] : null}
+      <Fields
+        rows={[
+          ['Name or initials', payload.youth.name],
+          [
+            'How to contact them',
+            payload.youth.contactMethod ? CONTACT_METHOD_NAMES[payload.youth.contactMethod] : null,
+          ],
+          ['Contact details', payload.youth.contactValue],
+          ['Safe times to contact', payload.youth.safeTimes],
+          ['Code word', payload.youth.codeWord],
+          ['Language', payload.youth.language],
+          ['Agreed to be contacted by a navigator', yesNo(payload.youth.agreedToContact)],
+        ]}
       />
-      <Field label="Contact details" value={payload.youth.contactValue} />
-      <Field label="Safe times to contact" value={payload.youth.safeTimes} />
-      <Field label="Code word" value={payload.youth.codeWord} />
-      <Field label="Language" value={payload.youth.language} />
-      <Field label="Agreed to be contacted by a navigator" value={yesNo(payload.youth.agreedToContact)} />
     </dl>
     {payload.referrer ? (
       <>
         <h2>Who referred</h2>
         <dl>
-          <Field label="Name" value={payload.referrer.name} />
-          <Field label="Role" value={payload.referrer.role} />
-          <Field label="Organisation" value={payload.referrer.organization} />
-          <Field label="Phone" value={payload.referrer.phone} />
-          <Field label="Email" value={payload.referrer.email} />
-          <Field label="When to call back" value={payload.referrer.callbackTimes} />
+          <Fields
+            rows={[
+              ['Name', payload.referrer.name],
+              ['Role', payload.referrer.role],
+              ['Organisation', payload.referrer.organization],
+              ['Phone', payload.referrer.phone],
+              ['Email', payload.referrer.email],
+              ['When to call back', payload.referrer.callbackTimes],
+            ]}
+          />
         </dl>
       </>
     ) : null}
@@ -115,12 +130,7 @@ const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
         </p>
         <table tabindex={0}>
           <caption>Answers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Question</th>
-              <th scope="col">Answer</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Question', 'Answer']} />
           <tbody>
             {payload.screening.answers.map((a) => (
               <tr>
@@ -216,18 +226,17 @@ export const ItemPage: FC<{
         </dd>
         <dt>{item.closedAt ? 'Time to close' : 'Waiting'}</dt>
         <dd>{waiting(item, now)}</dd>
-        <Field label="Urgency" value={URGENCY_NAMES[item.urgency]} />
-        <Field label="Age" value={ageInWords(item.age, item.ageBand)} />
-        <Field label="County" value={item.countyName ?? 'Not known'} />
-        <Field label="Region" value={item.regionName ?? 'No region: a state administrator routes it'} />
-        <Field label="Status" value={STATUS_NAMES[item.status]} />
-        <Field label="Claimed by" value={claimedByText(item, actor)} />
-        {item.outcome && isOutcomeCode(item.outcome) ? (
-          <Field label="Latest outcome" value={OUTCOMES[item.outcome].label} />
-        ) : null}
-        <Field
-          label="Escalation"
-          value={ESCALATION_NAMES[item.escalationLevel] ?? String(item.escalationLevel)}
+        <Fields
+          rows={[
+            ['Urgency', URGENCY_NAMES[item.urgency]],
+            ['Age', ageInWords(item.age, item.ageBand)],
+            ['County', item.countyName ?? 'Not known'],
+            ['Region', item.regionName ?? 'No region: a state administrator routes it'],
+            ['Status', STATUS_NAMES[item.status]],
+            ['Claimed by', claimedByText(item, actor)],
+            !!item.outcome && isOutcomeCode(item.outcome) && ['Latest outcome', OUTCOMES[item.outcome].label],
+            ['Escalation', ESCALATION_NAMES[item.escalationLevel] ?? String(item.escalationLevel)],
+          ]}
         />
       </dl>
       {mayHandle && open ? (

@@ -5,11 +5,11 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { Choice, Success } from '../../../web/page.tsx';
+import { Choice, ColumnHeads, Success } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
-import type { Urgency } from '../../intake/tables.ts';
-import { Notifications } from '../../notifications/views.tsx';
+import type { Urgency } from '../../intake/index.ts';
+import { Notifications } from '../../notifications/index.ts';
 import type { StaffNotification } from '../../notifications/service.ts';
 import {
   ESCALATION_NAMES,
@@ -31,6 +31,13 @@ export interface ListValues {
   urgency: string;
 }
 
+const URGENCY_OPTIONS = (Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => ({
+  value: u,
+  label: URGENCY_NAMES[u],
+}));
+
+const COLUMNS = ['Waiting', 'Urgency', 'Age', 'County', 'Region', 'Kind', 'Status', 'Claimed by'];
+
 const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = ({ items, actor, now }) => (
   <table id="queue" tabindex={0}>
     <caption>
@@ -38,18 +45,7 @@ const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = (
         ? 'No referrals match'
         : `${items.length} ${items.length === 1 ? 'referral' : 'referrals'}, most urgent and longest waiting first`}
     </caption>
-    <thead>
-      <tr>
-        <th scope="col">Waiting</th>
-        <th scope="col">Urgency</th>
-        <th scope="col">Age</th>
-        <th scope="col">County</th>
-        <th scope="col">Region</th>
-        <th scope="col">Kind</th>
-        <th scope="col">Status</th>
-        <th scope="col">Claimed by</th>
-      </tr>
-    </thead>
+    <ColumnHeads names={COLUMNS} />
     <tbody>
       {items.map((item) => (
         <tr>
@@ -141,10 +137,7 @@ export const QueueListPage: FC<{
             id="urgency"
             label="Urgency"
             placeholder="Any urgency"
-            options={(Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => ({
-              value: u,
-              label: URGENCY_NAMES[u],
-            }))}
+            options={URGENCY_OPTIONS}
             selected={values.urgency}
           />
         </div>

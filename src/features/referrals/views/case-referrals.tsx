@@ -7,7 +7,7 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Choice, Success, Time, type FieldError } from '../../../web/page.tsx';
-import { CaseTabs } from '../../cases/views/layout.tsx';
+import { CaseTabs } from '../../cases/index.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { MESSAGE_MAX } from '../rules.ts';
 import type { CaseReferral } from '../service.ts';

@@ -3,7 +3,7 @@
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
-import type { ReferralStatus } from '../../cases/tables.ts';
+import type { ReferralStatus } from '../../cases/index.ts';
 import { STATUS_NAMES, reasonLabel } from '../rules.ts';
 
 export function statusText(

@@ -8,7 +8,7 @@ import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../
 import { HistoryTable, Success, Time, type FieldError } from '../../../web/page.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
-import { labelOf } from '../../cases/vocabularies.ts';
+import { labelOf } from '../../cases/index.ts';
 import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
 import type { ReferralView, SharedDetails } from '../service.ts';
 import { Field, statusText } from './common.tsx';

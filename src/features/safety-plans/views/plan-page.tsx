@@ -4,11 +4,11 @@
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
-import type { Line } from '../../help/rules.ts';
+import type { Line } from '../../help/index.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { Success, Time, type FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, Success, Time, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { CaseHeading } from '../../cases/views/layout.tsx';
+import { CaseHeading } from '../../cases/index.ts';
 import { formOf, rows, type PlanForm } from '../rules.ts';
 import { EMPTY_PLAN, SAFETY_PLAN_LIMITS, type SafetyPlanContent } from '../schema.ts';
 import type { CaseSafetyPlan } from '../service.ts';
@@ -264,13 +264,7 @@ export const PlanPage: FC<{
       {plan.versions.length ? (
         <table id="versions" tabindex={0}>
           <caption>Every version, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Saved</th>
-              <th scope="col">By</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Version', 'Saved', 'By']} />
           <tbody>
             {plan.versions.map((v) => (
               <tr>

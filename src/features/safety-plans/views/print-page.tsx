@@ -4,7 +4,7 @@
  * pages.
  */
 import type { FC } from 'hono/jsx';
-import type { Line } from '../../help/rules.ts';
+import type { Line } from '../../help/index.ts';
 import { SITE_CSS } from '../../../web/assets.ts';
 import { looksLikePhone, telOf } from '../rules.ts';
 import type { SafetyPlanContent } from '../schema.ts';

@@ -7,7 +7,7 @@ import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { CaseHeading } from '../../cases/views/layout.tsx';
+import { CaseHeading } from '../../cases/index.ts';
 import { deadlineWords, localDateTimeValue, type TaskableAction } from '../rules.ts';
 import type { CaseTasks } from '../rules.ts';
 import {

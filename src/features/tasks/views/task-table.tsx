@@ -5,7 +5,7 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
-import { Time } from '../../../web/page.tsx';
+import { ColumnHeads, Time } from '../../../web/page.tsx';
 import { CsrfField, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { durationInWords } from '../../queue/service.ts';
 import { SOURCE_NAMES, TASK_TITLE_MAX, dueState } from '../rules.ts';
@@ -104,15 +104,7 @@ export const OpenTasks: FC<{
 }> = ({ deps, id, caption, tasks, now, frame, actor, back, showRegion, showCaseLink }) => (
   <table id={id} tabindex={0}>
     <caption>{caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">Due</th>
-        <th scope="col">Task</th>
-        {showRegion ? <th scope="col">Region</th> : null}
-        <th scope="col">Assigned to</th>
-        <th scope="col">Done?</th>
-      </tr>
-    </thead>
+    <ColumnHeads names={['Due', 'Task', showRegion && 'Region', 'Assigned to', 'Done?']} />
     <tbody>
       {tasks.map((task) => (
         <tr>
@@ -166,14 +158,7 @@ export const DoneTasks: FC<{
 }> = ({ deps, tasks, frame, actor, back, writable }) => (
   <table id="done-tasks" tabindex={0}>
     <caption>Done tasks, most recent first</caption>
-    <thead>
-      <tr>
-        <th scope="col">Done</th>
-        <th scope="col">Task</th>
-        <th scope="col">By</th>
-        <th scope="col">Reopen</th>
-      </tr>
-    </thead>
+    <ColumnHeads names={['Done', 'Task', 'By', 'Reopen']} />
     <tbody>
       {tasks.map((task) => (
         <tr>

@@ -7,7 +7,7 @@ import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
 import { Choice, Success, Time, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { CaseHeading } from '../../cases/views/layout.tsx';
+import { CaseHeading } from '../../cases/index.ts';
 import { DECISION_BUSINESS_DAYS, outcomeText, type CaseTransfers } from '../rules.ts';
 import { Paragraphs, TransferCells, TransferHead } from './decide-pages.tsx';
 

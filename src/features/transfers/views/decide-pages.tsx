@@ -5,7 +5,7 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
-import { Success, Time, type FieldError } from '../../../web/page.tsx';
+import { ColumnHeads, Success, Time, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
@@ -48,16 +48,7 @@ const IncomingFacts: FC<{ deps: AppDeps; t: IncomingTransfer }> = ({ deps, t }) 
 
 /** The head of a table of transfers: when asked, from, to, by whom, (the reason,) the outcome. */
 export const TransferHead: FC<{ reason?: boolean }> = ({ reason }) => (
-  <thead>
-    <tr>
-      <th scope="col">Asked</th>
-      <th scope="col">From</th>
-      <th scope="col">To</th>
-      <th scope="col">Asked by</th>
-      {reason ? <th scope="col">Reason</th> : null}
-      <th scope="col">Outcome</th>
-    </tr>
-  </thead>
+  <ColumnHeads names={['Asked', 'From', 'To', 'Asked by', reason === true && 'Reason', 'Outcome']} />
 );
 
 /** The first cells of a transfer's row: when asked, from, to, by whom. */

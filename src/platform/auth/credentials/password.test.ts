@@ -49,10 +49,15 @@ describe('password hashing', () => {
     expect(await verifyPassword(stored, 'cre\u0300me bru\u0302le\u0301e au cafe\u0301')).toBe(true);
   });
 
-  it('costs 30–250 ms per hash here (median of 3; calibrate.ts shows the 50–100 ms target)', async () => {
-    const ms = await median3(() => hashPassword(PASSPHRASE));
-    expect(ms).toBeGreaterThanOrEqual(30);
-    expect(ms).toBeLessThanOrEqual(250);
+  // How long a hash takes on a given machine is measured by calibrate.ts (target 50–100 ms), not here:
+  // a timing bound in a test fails on a busy machine. The cost itself is fixed by the parameters.
+  it('stays at or above the OWASP argon2id floor (19 MiB, 2 passes) in every hash it writes', async () => {
+    expect(ARGON2_PARAMS.memoryCost).toBeGreaterThanOrEqual(19 * 1024);
+    expect(ARGON2_PARAMS.timeCost).toBeGreaterThanOrEqual(2);
+    const [, , , params] = (await hashPassword(PASSPHRASE)).split('$');
+    expect(params).toBe(
+      `m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}`,
+    );
   });
 
   it('burns a dummy verification for unknown accounts, costing about what a wrong password costs', async () => {

@@ -1,20 +1,23 @@
 /**
  * `/rules`: every rule of the pathway in plain words, with its legal basis and dates, from the same data
- * the engine evaluates (and `docs/rules.md` is generated from).
+ * the engine evaluates (and `docs/rules.md` is generated from). The public page shows no rule codes,
+ * sources or reviewers' notes: those are in docs/rules.md and the pack.
  */
 import type { Feature } from '../../app-types.ts';
 import { frameFor } from '../../app-types.ts';
 import { renderPage } from '../../web/http.ts';
 import { PUBLIC } from '../../platform/policy.ts';
+import { router } from '../../web/route.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { summarise } from './describe.ts';
 
 export const pathwayPages: Feature = (app, deps, policies) => {
-  policies.declare('GET', '/rules', PUBLIC);
-
-  app.get('/rules', (c) => {
+  router(app, deps, policies).open('get', '/rules', PUBLIC, (c) => {
     const ruleset = deps.rules.pathway;
-    const summaries = ruleset.rules.map(summarise);
+    // Another rule is named by its title, in quotes, as the public reads it.
+    const titles = new Map<string, string>(ruleset.rules.map((r) => [r.code, summarise(r).title]));
+    const name = (code: string) => `“${titles.get(code) ?? code}”`;
+    const summaries = ruleset.rules.map((r) => summarise(r, name));
     return renderPage(
       c,
       <Layout
@@ -28,9 +31,10 @@ export const pathwayPages: Feature = (app, deps, policies) => {
           An unknown age is treated as under 18 for every duty.
         </p>
         <p class="hint">
-          Rules version {ruleset.version}, written from {ruleset.source}.{' '}
-          {ruleset.verified ? 'Checked by a legal reviewer.' : 'Not yet checked by a legal reviewer.'}{' '}
-          {ruleset.note ?? ''}
+          {ruleset.verified
+            ? 'A legal reviewer has checked these rules.'
+            : 'A legal reviewer has not yet checked these rules.'}{' '}
+          They help you find your next step; they are not legal advice.
         </p>
         <nav aria-label="Rules on this page">
           <ul>
@@ -47,10 +51,6 @@ export const pathwayPages: Feature = (app, deps, policies) => {
             <h2 id={`rule-${i + 1}-title`}>{s.title}</h2>
             <p>{s.explanation}</p>
             <dl>
-              <dt>Code</dt>
-              <dd>
-                <code>{s.code}</code>
-              </dd>
               <dt>Applies when</dt>
               <dd>{s.when}</dd>
               <dt>Required</dt>
@@ -65,9 +65,7 @@ export const pathwayPages: Feature = (app, deps, policies) => {
               <dd>
                 <ul>
                   {s.basis.map((b) => (
-                    <li>
-                      {b.citation} <span class="hint">({b.source})</span>
-                    </li>
+                    <li>{b.citation}</li>
                   ))}
                 </ul>
               </dd>
@@ -80,12 +78,6 @@ export const pathwayPages: Feature = (app, deps, policies) => {
                   </dd>
                 </>
               ))}
-              {s.note ? (
-                <>
-                  <dt>Note</dt>
-                  <dd>{s.note}</dd>
-                </>
-              ) : null}
             </dl>
           </section>
         ))}
