@@ -32,7 +32,12 @@ export interface AppDeps {
    * unset: no proxy is trusted, the socket's address is the client's. `apiRateLimit` unset: the defaults.
    */
   config: Pick<Config, 'quickExitUrl' | 'production'> &
-    Partial<Pick<Config, 'caseRetentionDays' | 'trustedProxies' | 'trustedProxyHeader' | 'apiRateLimit'>>;
+    Partial<
+      Pick<
+        Config,
+        'caseRetentionDays' | 'dataStaleMonths' | 'trustedProxies' | 'trustedProxyHeader' | 'apiRateLimit'
+      >
+    >;
   log: Logger;
   /** Set while the instance shuts down, so the load balancer stops sending it requests. */
   lifecycle: { draining: boolean };

@@ -43,6 +43,8 @@ import { safetyPlanPages } from './features/safety-plans/routes.tsx';
 import { tasksApi } from './features/tasks/api.ts';
 import { tasksPages } from './features/tasks/routes.tsx';
 import { transfersPages } from './features/transfers/routes.tsx';
+import { stewardshipApi } from './features/stewardship/api.ts';
+import { stewardshipPages } from './features/stewardship/routes.tsx';
 
 export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRegistry } {
   const app = new OpenAPIHono({
@@ -82,6 +84,13 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     ),
   );
 
+  // An edit to the geography committed on any instance shows on the next request (one cheap version read).
+  app.use(async (_c, next) => {
+    await deps.geography.fresh((error) =>
+      deps.log.warn({ err: String(error) }, 'could not check reference data'),
+    );
+    await next();
+  });
   // Staff routes read the session cookie and check CSRF; public routes never touch cookies.
   for (const path of ['/staff', '/staff/*']) app.use(path, staffSession(deps), csrfProtection(deps));
   // API writes signed in with the session cookie must come from this site (bearer tokens need not).
@@ -126,6 +135,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     tasksApi,
     transfersPages,
     safetyPlanPages,
+    stewardshipPages,
+    stewardshipApi,
   ]) {
     feature(app, deps, policies);
   }

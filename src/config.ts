@@ -75,6 +75,12 @@ const schema = z.object({
     .min(30, 'at least 30 days')
     .max(36500, 'at most 36500 days (100 years)')
     .default(2555),
+  NWD_DATA_STALE_MONTHS: z.coerce
+    .number()
+    .int('a whole number of months, e.g. 12')
+    .min(1, 'at least 1 month')
+    .max(120, 'at most 120 months')
+    .default(12),
   NWD_TASK_REMIND_BEFORE_HOURS: z.coerce
     .number()
     .min(0, 'a number of hours, 0 or more (0 reminds at the due time), e.g. 24')
@@ -184,6 +190,8 @@ export interface Config {
   escalation: { afterBusinessHours: number; toStateAfterHours: number };
   /** Days a closed case is kept before its data key is destroyed (`NWD_CASE_RETENTION_DAYS`). */
   caseRetentionDays: number;
+  /** A public fact not checked for this many months shows on the data-health page (`NWD_DATA_STALE_MONTHS`). */
+  dataStaleMonths: number;
   /**
    * Tasks: the assignee is reminded `remindBeforeHours` before the due time (0: at it); an overdue task
    * is escalated to the region's other navigators `escalateAfterBusinessHours` business hours after it.
@@ -269,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       toStateAfterHours: e.NWD_ESCALATE_TO_STATE_AFTER_HOURS,
     },
     caseRetentionDays: e.NWD_CASE_RETENTION_DAYS,
+    dataStaleMonths: e.NWD_DATA_STALE_MONTHS,
     tasks: {
       remindBeforeHours: e.NWD_TASK_REMIND_BEFORE_HOURS,
       escalateAfterBusinessHours: e.NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS,

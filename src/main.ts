@@ -342,6 +342,10 @@ export async function main(argv: string[]): Promise<void> {
           `Loaded pack ${result.jurisdiction} ${result.version}: ${c.counties} counties, ${c.regions} regions, ${c.organizations} organisations, ` +
             `${c.lines} lines, ${c.zips} ZIP codes, ${c.services} services.`,
         );
+        for (const k of result.skipped)
+          console.log(
+            `Kept an administrator's newer edit (${k.editedAt}) of ${k.kind} ${k.id}; not overwritten.`,
+          );
         return;
       }
       case 'import-hsds':

@@ -21,6 +21,7 @@ import { startJobs } from './platform/jobs/index.ts';
 import { retentionJob } from './features/retention/service.ts';
 import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
+import { healthDigestJob } from './features/stewardship/jobs.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
@@ -151,6 +152,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
       taskRemindersJob(db, { keyring, site, calendar: rules.calendar, settings: config.tasks, log }),
       // Referrals nobody has answered: a reminder, then the sending region (business days).
       referralReminderJob(db, { keyring, site, calendar: rules.calendar, timing: config.referrals, log }),
+      // While a public fact needs checking: a weekly digest to the state administrators.
+      healthDigestJob(db, {
+        keyring,
+        site,
+        timezone: rules.calendar.timezone,
+        staleMonths: config.dataStaleMonths,
+      }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],

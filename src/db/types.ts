@@ -21,6 +21,15 @@ interface ProvenanceColumns {
   note: string | null;
 }
 
+/** Who checked a fact an administrator maintains, when, and whether an administrator last wrote it (0011). */
+interface StewardshipColumns {
+  checked_by: ColumnType<string, string | undefined, string>;
+  /** Generated from `retrieved`: the day the fact was last checked. */
+  checked_at: ColumnType<string, never, never>;
+  edited_by: ColumnType<string | null, string | null | undefined, string | null>;
+  edited_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface PacksTable {
   jurisdiction: string;
   name: string;
@@ -42,7 +51,7 @@ export interface CountiesTable extends ProvenanceColumns {
   slug: string;
 }
 
-export interface OrganizationsTable extends ProvenanceColumns {
+export interface OrganizationsTable extends ProvenanceColumns, StewardshipColumns {
   id: string;
   jurisdiction: string;
   name: string;
@@ -51,9 +60,16 @@ export interface OrganizationsTable extends ProvenanceColumns {
   website: string | null;
   email: string | null;
   phones: ColumnType<{ dial: string; display: string; description: string | null }[], string, string>;
+  type: ColumnType<string, string | undefined, string>;
+  text_dial: ColumnType<string | null, string | null | undefined, string | null>;
+  text_display: ColumnType<string | null, string | null | undefined, string | null>;
+  hours: ColumnType<string | null, string | null | undefined, string | null>;
+  languages: ColumnType<string[], string[] | undefined, string[]>;
+  address_confidential: ColumnType<boolean, boolean | undefined, boolean>;
+  member_organization_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface RegionsTable extends ProvenanceColumns {
+export interface RegionsTable extends ProvenanceColumns, StewardshipColumns {
   id: string;
   jurisdiction: string;
   name: string;
@@ -62,7 +78,7 @@ export interface RegionsTable extends ProvenanceColumns {
   effective_to: DateString | null;
 }
 
-export interface RegionCountiesTable extends ProvenanceColumns {
+export interface RegionCountiesTable extends ProvenanceColumns, StewardshipColumns {
   region_id: string;
   county_fips: string;
   effective_from: DateString;
@@ -95,7 +111,7 @@ export interface ZipCountiesTable {
   verified: boolean;
 }
 
-export interface DirectoryServicesTable extends ProvenanceColumns {
+export interface DirectoryServicesTable extends ProvenanceColumns, StewardshipColumns {
   id: string;
   jurisdiction: string;
   name: string;

@@ -1,14 +1,18 @@
 /**
  * Loads a jurisdiction pack into the database in one transaction: either the whole pack is in, or
- * nothing changed. The pack is the source of truth for its rows: rows it no longer lists are removed;
- * services added by `nwd import-hsds` are left alone.
+ * nothing changed. The pack is the seed; after import the database is the truth. A row an administrator
+ * edited after the pack's source was read (organisations, regions, memberships, services) is kept, and
+ * the import reports it (`skipped`, and one audit event); rows the pack no longer lists are removed
+ * unless an administrator edited them; services added by `nwd import-hsds` are left alone.
  */
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { bumpDataVersion, saveService } from '../features/directory/queries.ts';
 import { validateHsdsService } from '../features/directory/hsds-validate.ts';
 import { countySlug } from '../features/help/names.ts';
+import { recordAudit } from '../platform/audit/audit.ts';
 import { loadPack, PackError, type Pack } from './load.ts';
+import { editedAt, FROM_PACK, importStewardedRows, keepEdit, type KeptEdit } from './stewarded.ts';
 
 export interface ImportResult {
   jurisdiction: string;
@@ -22,6 +26,8 @@ export interface ImportResult {
     zips: number;
     services: number;
   };
+  /** Rows an administrator edited after the pack's source was read: kept, not overwritten. */
+  skipped: KeptEdit[];
 }
 
 function countsOf(pack: Pack): ImportResult['counts'] {
@@ -67,10 +73,17 @@ export async function importPack(
     .where('jurisdiction', '=', m.jurisdiction)
     .executeTakeFirst();
   if (!options.force && existing?.checksum === pack.checksum) {
-    return { jurisdiction: m.jurisdiction, version: m.version, imported: false, counts: countsOf(pack) };
+    return {
+      jurisdiction: m.jurisdiction,
+      version: m.version,
+      imported: false,
+      counts: countsOf(pack),
+      skipped: [],
+    };
   }
   checkDirectory(pack);
   const j = m.jurisdiction;
+  const skipped: KeptEdit[] = [];
   await db.transaction().execute(async (trx) => {
     // Serialise concurrent imports (several instances starting at once).
     await sql`select pg_advisory_xact_lock(727002)`.execute(trx);
@@ -95,23 +108,13 @@ export async function importPack(
       .execute();
 
     const countyFips = pack.counties.map((c) => c.fips);
-    // Rows that point at counties go first, so counties can be replaced.
+    // Rows that point at counties go first, so counties can be replaced. Organisations, regions and
+    // memberships are kept: an administrator may have edited them since (see `applyPackRow`).
     await trx
       .deleteFrom('zip_counties')
       .where('county_fips', 'in', sql<string>`(select fips from counties where jurisdiction = ${j})`)
       .execute();
-    await trx
-      .deleteFrom('region_counties')
-      .where('region_id', 'in', sql<string>`(select id from regions where jurisdiction = ${j})`)
-      .execute();
-    await trx.deleteFrom('regions').where('jurisdiction', '=', j).execute();
-    await trx.deleteFrom('organizations').where('jurisdiction', '=', j).execute();
     await trx.deleteFrom('lines_to_call').where('jurisdiction', '=', j).execute();
-    await trx
-      .deleteFrom('counties')
-      .where('jurisdiction', '=', j)
-      .where('fips', 'not in', countyFips)
-      .execute();
 
     for (const c of pack.counties) {
       const row = {
@@ -131,61 +134,13 @@ export async function importPack(
         .onConflict((oc) => oc.column('fips').doUpdateSet(update))
         .execute();
     }
-    if (pack.organizations.length) {
-      await trx
-        .insertInto('organizations')
-        .values(
-          pack.organizations.map((o) => ({
-            id: o.id,
-            jurisdiction: j,
-            name: o.name,
-            description: o.description,
-            city: o.city,
-            website: o.website,
-            email: o.email,
-            phones: JSON.stringify(o.phones),
-            source: o.source,
-            retrieved: o.retrieved,
-            verified: o.verified,
-            note: o.note ?? null,
-          })),
-        )
-        .execute();
-    }
-    for (const r of pack.regions) {
-      await trx
-        .insertInto('regions')
-        .values({
-          id: r.id,
-          jurisdiction: j,
-          name: r.name,
-          navigator_organization_id: r.navigatorOrganizationId,
-          effective_from: r.effectiveFrom,
-          effective_to: r.effectiveTo,
-          source: r.source,
-          retrieved: r.retrieved,
-          verified: r.verified,
-          note: r.note ?? null,
-        })
-        .execute();
-      if (r.counties.length) {
-        await trx
-          .insertInto('region_counties')
-          .values(
-            r.counties.map((m) => ({
-              region_id: r.id,
-              county_fips: m.fips,
-              effective_from: m.effectiveFrom,
-              effective_to: m.effectiveTo,
-              source: m.source,
-              retrieved: m.retrieved,
-              verified: m.verified,
-              note: m.note ?? null,
-            })),
-          )
-          .execute();
-      }
-    }
+    await importStewardedRows(trx, j, pack, skipped);
+    await trx
+      .deleteFrom('counties')
+      .where('jurisdiction', '=', j)
+      .where('fips', 'not in', countyFips)
+      .where('fips', 'not in', sql<string>`(select county_fips from region_counties)`)
+      .execute();
     if (pack.lines.length) {
       await trx
         .insertInto('lines_to_call')
@@ -235,18 +190,31 @@ export async function importPack(
     const stale = trx
       .deleteFrom('directory_services')
       .where('jurisdiction', '=', j)
-      .where('origin', '=', 'pack');
+      .where('origin', '=', 'pack')
+      .where('edited_at', 'is', null);
     await (serviceIds.length ? stale.where('id', 'not in', serviceIds) : stale).execute();
+    const edited = await editedAt(trx, 'directory_services', serviceIds);
     for (const e of pack.directory) {
+      const id = String(e.service.id);
+      if (keepEdit(edited.get(id), e.retrieved, 'service', id, skipped)) continue;
       await saveService(trx, {
         jurisdiction: j,
         service: e.service,
         provenance: { source: e.source, retrieved: e.retrieved, verified: e.verified, note: e.note },
         origin: 'pack',
       });
+      await trx.updateTable('directory_services').set(FROM_PACK).where('id', '=', id).execute();
     }
+    if (skipped.length)
+      await recordAudit(trx, {
+        actorKind: 'system',
+        action: 'pack.import_kept_edits',
+        subjectType: 'pack',
+        subjectId: j,
+        details: { version: m.version, kept: skipped.map((k) => `${k.kind}:${k.id}`) },
+      });
     await bumpDataVersion(trx, 'geography');
     await bumpDataVersion(trx, 'directory');
   });
-  return { jurisdiction: j, version: m.version, imported: true, counts: countsOf(pack) };
+  return { jurisdiction: j, version: m.version, imported: true, counts: countsOf(pack), skipped };
 }

@@ -80,6 +80,9 @@ export const ACTIONS = {
   'transfers.decide': 'Accept or decline a case transferred into the region',
   'cases.export': 'Export everything held about a person, on their request',
   'cases.erase': 'Erase a case on request (destroys its data key)',
+  'data.steward':
+    "Edit public facts: organisations, navigators' contacts, region memberships, directory services",
+  'data.health': 'See every open data problem (unverified, stale, unreachable) and get the weekly digest',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -123,6 +126,8 @@ export const POLICY: Record<Action, Grants> = {
   'transfers.decide': { navigator: 'own_regions' },
   'cases.export': { state_admin: 'any' },
   'cases.erase': { state_admin: 'any' },
+  'data.steward': { state_admin: 'any', org_admin: 'own_organization' },
+  'data.health': { state_admin: 'any' },
 };
 
 export interface Actor {

@@ -115,6 +115,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
                 <a href="/staff/admin/person-requests">Requests about a person</a>
               </>
             ) : null}
+            {POLICY['data.steward'][s.actor.role] ? (
+              <>
+                {' · '}
+                <a href="/staff/data">Public data</a>
+              </>
+            ) : null}
             {can(s.actor, 'audit.read', { organizationId: s.actor.organizationId }) ? (
               <>
                 {' · '}

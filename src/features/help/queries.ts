@@ -158,17 +158,23 @@ export async function dataVersion(db: Database): Promise<string> {
 }
 
 /**
- * Keeps the geography in memory and reloads it when another instance (or `nwd import-pack`) changed
- * the data: a cheap version check at most every `checkEveryMs`, off the request path.
+ * Keeps the geography in memory and reloads it when an administrator, another instance or
+ * `nwd import-pack` changed the data. `fresh()` runs before each request: one cheap read of
+ * `data_versions` (shared by the requests that arrive while it runs), and a reload only when a version
+ * moved, so an edit committed on any instance shows on the next request everywhere. When the database
+ * does not answer within `freshWithinMs`, the request is served from memory. `watch` keeps a slower
+ * check off the request path as well.
  */
 export class GeographyCache {
   private current: Geography | null = null;
   private version = '';
   private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<boolean> | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly checkEveryMs = 15_000,
+    private readonly freshWithinMs = 250,
   ) {}
 
   async load(): Promise<Geography> {
@@ -183,12 +189,34 @@ export class GeographyCache {
     return this.current;
   }
 
-  /** Reloads if the stored version moved; returns true when it did. */
-  async refresh(): Promise<boolean> {
-    const version = await dataVersion(this.db);
-    if (version === this.version) return false;
-    await this.load();
-    return true;
+  /** Reloads if the stored version moved; returns true when it did. Concurrent calls share one check. */
+  refresh(): Promise<boolean> {
+    this.checking ??= (async () => {
+      try {
+        const version = await dataVersion(this.db);
+        if (version === this.version) return false;
+        await this.load();
+        return true;
+      } finally {
+        this.checking = null;
+      }
+    })();
+    return this.checking;
+  }
+
+  /**
+   * Brings the copy up to date before a request; never fails: a database that is away or slow leaves
+   * the copy in memory as it is (`onError` is told).
+   */
+  async fresh(onError: (error: unknown) => void = () => undefined): Promise<void> {
+    if (!this.current) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.freshWithinMs);
+      timer.unref();
+    });
+    await Promise.race([this.refresh().then(() => undefined, onError), late]);
+    clearTimeout(timer);
   }
 
   watch(onError: (error: unknown) => void): void {

@@ -17,6 +17,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
+import type { SiteOrigin } from '../../platform/mail/index.ts';
+import { activeStaff, notifyStaff } from '../notifications/service.ts';
 import { todayIn, type Geography } from '../help/index.ts';
 import type { ScreeningHandoff } from '../pathway/index.ts';
 import { sealPayload, type IntakePayload } from './payload.ts';
@@ -59,6 +61,8 @@ export interface IntakeDeps {
   db: Database;
   keyring: Keyring;
   geography: { get(): Geography };
+  /** For the link in the email to state administrators about a request in an unconfirmed region. */
+  site?: SiteOrigin;
 }
 
 export interface CreateIntakeInput {
@@ -204,6 +208,24 @@ export async function createIntakeItem(deps: IntakeDeps, input: CreateIntakeInpu
       // No address or browser of the sender: the public site keeps nothing about who visits.
       details: { kind: input.kind, urgency, regionId: routed.regionId },
     });
+    if (input.kind !== 'consultation' && routed.regionId && !regionAndNavigatorConfirmed(geo, routed)) {
+      // The confirmation page promises a check: the state hears now, not when escalation reaches it.
+      const admins = await activeStaff(trx, 'state_admin');
+      const regionName = geo.regions.get(routed.regionId)?.name ?? 'a region';
+      const told = await notifyStaff(trx, { keyring: deps.keyring, site: deps.site ?? DEV_SITE }, admins, {
+        kind: 'intake_unconfirmed_region',
+        text: `A new request was routed to ${regionName}, whose counties or navigator are not confirmed. Check who should take it.`,
+        link: `/staff/queue/${id}`,
+        at: now,
+      });
+      await recordAudit(trx, {
+        actorKind: 'system',
+        action: 'intake.unconfirmed_region_alert',
+        subjectType: 'intake_item',
+        subjectId: id,
+        details: { region: routed.regionId, recipients: told },
+      });
+    }
   });
 
   return {
@@ -218,6 +240,24 @@ export async function createIntakeItem(deps: IntakeDeps, input: CreateIntakeInpu
     ageBand,
     urgency,
   };
+}
+
+/** Used only when no site was given (tests, tools): links then point at the local development server. */
+const DEV_SITE: SiteOrigin = { origin: 'http://localhost:3000', development: true };
+
+/**
+ * Whether the region an item was routed to is confirmed: the county's membership, the region, and its
+ * navigator organisation all verified in a source.
+ */
+function regionAndNavigatorConfirmed(
+  geo: Geography,
+  routed: { regionId: string | null; regionConfirmed: boolean },
+) {
+  const region = routed.regionId ? geo.regions.get(routed.regionId) : undefined;
+  const navigator = region?.navigatorOrganizationId
+    ? geo.organizations.get(region.navigatorOrganizationId)
+    : undefined;
+  return routed.regionConfirmed && region?.verified === true && navigator?.verified === true;
 }
 
 // ---------------------------------------------------------------------------------------------------
