@@ -8,7 +8,8 @@
  */
 import type { Child, FC } from 'hono/jsx';
 import type { z } from 'zod';
-import type { FieldError as FieldProblem } from './page.tsx';
+import { Choice, type FieldError as FieldProblem } from './page.tsx';
+import { CsrfField } from './staff-layout.tsx';
 
 export { ErrorSummary } from './staff-layout.tsx';
 export type { FieldProblem };
@@ -216,4 +217,44 @@ export const Select: FC<FieldProps & { placeholder: string; options: readonly Op
       ))}
     </select>
   </Labelled>
+);
+
+/** A drop-down list by position: its id, label, placeholder, options and the chosen value. */
+export type ChoiceRow = readonly [
+  id: string,
+  label: string,
+  placeholder: string,
+  options: readonly Option[],
+  selected: string,
+];
+
+/** Named things (organisations, regions) as options. */
+export const namedOptions = (items: readonly { id: string; name: string }[]): Option[] =>
+  items.map((o) => ({ value: o.id, label: o.name }));
+
+/** A vocabulary's codes as options. */
+export const codeOptions = (items: readonly { code: string; label: string }[]): Option[] =>
+  items.map((o) => ({ value: o.code, label: o.label }));
+
+/**
+ * A staff form that posts to `action`: its heading (labelling the form), an optional hint, the CSRF
+ * field, its drop-down lists, then the rest of its fields.
+ */
+export const StaffForm: FC<{
+  action: string;
+  heading: readonly [id: string, text: string];
+  csrf: string;
+  hint?: Child;
+  choices: readonly ChoiceRow[];
+  children?: Child;
+}> = ({ action, heading, csrf, hint, choices, children }) => (
+  <form method="post" action={action} aria-labelledby={heading[0]} novalidate>
+    <h2 id={heading[0]}>{heading[1]}</h2>
+    {hint}
+    <CsrfField token={csrf} />
+    {choices.map(([id, label, placeholder, options, selected]) => (
+      <Choice id={id} label={label} placeholder={placeholder} options={options} selected={selected} />
+    ))}
+    {children}
+  </form>
 );

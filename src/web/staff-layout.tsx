@@ -3,7 +3,7 @@
  * who is signed in, navigation by permission, and a sign-out button (a form: signing out changes state).
  */
 import type { Child, FC } from 'hono/jsx';
-import { POLICY, ROLE_NAMES, can } from '../platform/access.ts';
+import { POLICY, ROLE_NAMES, can, type Actor } from '../platform/access.ts';
 import { PageHead } from './public-layout.tsx';
 import type { CurrentSession } from '../features/accounts/service.ts';
 
@@ -31,6 +31,29 @@ export const ErrorSummary: FC<{ errors: { field: string; message: string }[] }> 
       </ul>
     </div>
   ) : null;
+
+/** The pages a signed-in person may open, beyond home and their sessions: [address, name]. */
+function staffLinks(actor: Actor): [string, string][] {
+  const own = { organizationId: actor.organizationId };
+  const links: [unknown, string, string][] = [
+    [POLICY['intake.read'][actor.role], '/staff/queue', 'Referral queue'],
+    [POLICY['cases.read'][actor.role], '/staff/cases', 'Cases'],
+    [POLICY['cases.read'][actor.role], '/staff/tasks', 'Tasks'],
+    [POLICY['transfers.decide'][actor.role], '/staff/transfers', 'Transfers'],
+    [
+      POLICY['referrals.respond'][actor.role] || POLICY['cases.write'][actor.role],
+      '/staff/referrals',
+      'Referrals',
+    ],
+    [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
+    [can(actor, 'organizations.manage'), '/staff/admin/organizations', 'Organisations'],
+    [can(actor, 'instruments.manage'), '/staff/admin/instruments', 'Screening instruments'],
+    [can(actor, 'cases.export'), '/staff/admin/person-requests', 'Requests about a person'],
+    [POLICY['data.steward'][actor.role], '/staff/data', 'Public data'],
+    [can(actor, 'audit.read', own), '/staff/admin/audit', 'Audit log'],
+  ];
+  return links.filter(([shown]) => shown).map(([, href, label]) => [href, label]);
+}
 
 export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Child }> = ({
   frame,
@@ -61,72 +84,12 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
         {s ? (
           <nav aria-label="Staff" class="exit-note">
             <a href="/staff">Home</a> · <a href="/staff/sessions">Your sessions</a>
-            {POLICY['intake.read'][s.actor.role] ? (
+            {staffLinks(s.actor).map(([href, label]) => (
               <>
                 {' · '}
-                <a href="/staff/queue">Referral queue</a>
+                <a href={href}>{label}</a>
               </>
-            ) : null}
-            {POLICY['cases.read'][s.actor.role] ? (
-              <>
-                {' · '}
-                <a href="/staff/cases">Cases</a>
-              </>
-            ) : null}
-            {POLICY['cases.read'][s.actor.role] ? (
-              <>
-                {' · '}
-                <a href="/staff/tasks">Tasks</a>
-              </>
-            ) : null}
-            {POLICY['transfers.decide'][s.actor.role] ? (
-              <>
-                {' · '}
-                <a href="/staff/transfers">Transfers</a>
-              </>
-            ) : null}
-            {POLICY['referrals.respond'][s.actor.role] || POLICY['cases.write'][s.actor.role] ? (
-              <>
-                {' · '}
-                <a href="/staff/referrals">Referrals</a>
-              </>
-            ) : null}
-            {can(s.actor, 'people.list', { organizationId: s.actor.organizationId }) ? (
-              <>
-                {' · '}
-                <a href="/staff/admin/people">People</a>
-              </>
-            ) : null}
-            {can(s.actor, 'organizations.manage') ? (
-              <>
-                {' · '}
-                <a href="/staff/admin/organizations">Organisations</a>
-              </>
-            ) : null}
-            {can(s.actor, 'instruments.manage') ? (
-              <>
-                {' · '}
-                <a href="/staff/admin/instruments">Screening instruments</a>
-              </>
-            ) : null}
-            {can(s.actor, 'cases.export') ? (
-              <>
-                {' · '}
-                <a href="/staff/admin/person-requests">Requests about a person</a>
-              </>
-            ) : null}
-            {POLICY['data.steward'][s.actor.role] ? (
-              <>
-                {' · '}
-                <a href="/staff/data">Public data</a>
-              </>
-            ) : null}
-            {can(s.actor, 'audit.read', { organizationId: s.actor.organizationId }) ? (
-              <>
-                {' · '}
-                <a href="/staff/admin/audit">Audit log</a>
-              </>
-            ) : null}
+            ))}
             {' · '}
             <span>{ROLE_NAMES[s.actor.role]}</span>
           </nav>

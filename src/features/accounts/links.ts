@@ -98,15 +98,13 @@ export async function inviteUser(
         id: userId,
         organization_id: org.id,
         email_index: index,
-        email_encrypted: await encryptField(ctx.keyring, field(userId, 'email'), email, trx),
-        display_name_encrypted: input.displayName?.trim()
-          ? await encryptField(
-              ctx.keyring,
-              field(userId, 'display_name'),
-              plainText(input.displayName, 200, 'a name'),
-              trx,
-            )
-          : null,
+        ...(await encryptedIdentity(
+          ctx,
+          trx,
+          userId,
+          email,
+          input.displayName?.trim() ? plainText(input.displayName, 200, 'a name') : null,
+        )),
         role: input.role,
         regions,
         updated_at: now,
@@ -204,20 +202,41 @@ async function setPasswordByLink(
   });
 }
 
-/** Accepts an invitation: the person chooses their password. Two-factor enrolment follows at sign-in. */
-export function acceptInvitation(
+/** The encrypted email address and display name (none when null) of a person, under their id. */
+async function encryptedIdentity(
+  ctx: AccountsContext,
+  trx: Transaction<DB>,
+  userId: string,
+  email: string,
+  displayName: string | null,
+): Promise<{ email_encrypted: Buffer; display_name_encrypted: Buffer | null }> {
+  return {
+    email_encrypted: await encryptField(ctx.keyring, field(userId, 'email'), email, trx),
+    display_name_encrypted:
+      displayName === null
+        ? null
+        : await encryptField(ctx.keyring, field(userId, 'display_name'), displayName, trx),
+  };
+}
+
+/** A use of a single-use link that sets a password: it takes the link's token and the new password. */
+type PasswordLinkUse = (
   ctx: AccountsContext,
   token: string,
   password: string,
   origin: RequestOrigin,
-): Promise<string> {
-  return setPasswordByLink(
-    ctx,
-    { token, purpose: 'invitation', password },
-    'staff.invitation_accepted',
-    origin,
-  );
-}
+) => Promise<string>;
+
+const passwordLinkUse =
+  (
+    purpose: 'invitation' | 'password_reset',
+    action: Parameters<typeof setPasswordByLink>[2],
+  ): PasswordLinkUse =>
+  (ctx, token, password, origin) =>
+    setPasswordByLink(ctx, { token, purpose, password }, action, origin);
+
+/** Accepts an invitation: the person chooses their password. Two-factor enrolment follows at sign-in. */
+export const acceptInvitation = passwordLinkUse('invitation', 'staff.invitation_accepted');
 
 /** True while no active state administrator exists (the service then offers a set-up link). */
 export async function needsSetup(db: Database): Promise<boolean> {
@@ -273,13 +292,7 @@ export async function completeSetup(
         id: userId,
         organization_id: org.id,
         email_index: await emailIndex(ctx, email, trx),
-        email_encrypted: await encryptField(ctx.keyring, field(userId, 'email'), email, trx),
-        display_name_encrypted: await encryptField(
-          ctx.keyring,
-          field(userId, 'display_name'),
-          displayName,
-          trx,
-        ),
+        ...(await encryptedIdentity(ctx, trx, userId, email, displayName)),
         role: 'state_admin',
         password_hash: hash,
         updated_at: now,
@@ -360,16 +373,4 @@ export async function requestPasswordReset(
 }
 
 /** Uses a reset link: sets the new password and ends every session of the person. */
-export async function resetPassword(
-  ctx: AccountsContext,
-  token: string,
-  password: string,
-  origin: RequestOrigin,
-): Promise<void> {
-  await setPasswordByLink(
-    ctx,
-    { token, purpose: 'password_reset', password },
-    'password_reset.completed',
-    origin,
-  );
-}
+export const resetPassword = passwordLinkUse('password_reset', 'password_reset.completed');

@@ -5,7 +5,8 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { Choice, Success, type FieldError } from '../../../web/page.tsx';
+import { Success, type FieldError } from '../../../web/page.tsx';
+import { StaffForm, codeOptions, namedOptions } from '../../../web/forms.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CONSENT_CATEGORIES } from '../../cases/index.ts';
 import { CATEGORY_NAMES, CONSENT_STATE_NAMES, METHOD_NAMES, addDays } from '../rules.ts';
@@ -105,27 +106,33 @@ const ConsentForm: FC<{
   organizations: { id: string; name: string }[];
   values: ConsentValues;
 }> = ({ caseId, frame, deps, organizations, values }) => (
-  <form method="post" action={`/staff/cases/${caseId}/consents`} aria-labelledby="record-h" novalidate>
-    <h2 id="record-h">Record a consent</h2>
-    <p class="hint">
-      Explain in plain words what would be shared, with whom and why, and that saying no changes nothing about
-      the help they get. Record only what the young person agreed to. Print the form for them to keep.
-    </p>
-    <CsrfField token={frame.csrf} />
-    <Choice
-      id="organizationId"
-      label="Organisation they agree to share with"
-      placeholder="Choose an organisation"
-      options={organizations.map((o) => ({ value: o.id, label: o.name }))}
-      selected={values.organizationId}
-    />
-    <Choice
-      id="purpose"
-      label="What for"
-      placeholder="Choose a purpose"
-      options={deps.rules.vocabularies.consentPurposes.map((p) => ({ value: p.code, label: p.label }))}
-      selected={values.purpose}
-    />
+  <StaffForm
+    action={`/staff/cases/${caseId}/consents`}
+    heading={['record-h', 'Record a consent']}
+    csrf={frame.csrf}
+    hint={
+      <p class="hint">
+        Explain in plain words what would be shared, with whom and why, and that saying no changes nothing
+        about the help they get. Record only what the young person agreed to. Print the form for them to keep.
+      </p>
+    }
+    choices={[
+      [
+        'organizationId',
+        'Organisation they agree to share with',
+        'Choose an organisation',
+        namedOptions(organizations),
+        values.organizationId,
+      ],
+      [
+        'purpose',
+        'What for',
+        'Choose a purpose',
+        codeOptions(deps.rules.vocabularies.consentPurposes),
+        values.purpose,
+      ],
+    ]}
+  >
     <fieldset id="categories">
       <legend>What the organisation may see</legend>
       <p class="hint">Only what they agreed to. Anything not ticked stays with you.</p>
@@ -179,7 +186,7 @@ const ConsentForm: FC<{
     <p>
       <button type="submit">Record the consent</button>
     </p>
-  </form>
+  </StaffForm>
 );
 
 export interface ConsentsTabData {

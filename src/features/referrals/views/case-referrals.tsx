@@ -5,8 +5,9 @@
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
-import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { Choice, Success, Time, type FieldError } from '../../../web/page.tsx';
+import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Success, Time, type FieldError } from '../../../web/page.tsx';
+import { StaffForm, codeOptions, namedOptions } from '../../../web/forms.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { MESSAGE_MAX } from '../rules.ts';
@@ -86,28 +87,27 @@ export const CaseReferralsTab: FC<{
       </tbody>
     </table>
     {mayWrite ? (
-      <form
-        method="post"
+      <StaffForm
         action={`/staff/cases/${data.caseId}/referrals`}
-        aria-labelledby="refer-h"
-        novalidate
+        heading={['refer-h', 'Make a referral']}
+        csrf={frame.csrf}
+        choices={[
+          [
+            'toOrganizationId',
+            'Organisation',
+            'Choose an organisation',
+            namedOptions(organizations),
+            v.toOrganizationId,
+          ],
+          [
+            'serviceType',
+            'Service needed',
+            'Choose a service',
+            codeOptions(deps.rules.vocabularies.services),
+            v.serviceType,
+          ],
+        ]}
       >
-        <h2 id="refer-h">Make a referral</h2>
-        <CsrfField token={frame.csrf} />
-        <Choice
-          id="toOrganizationId"
-          label="Organisation"
-          placeholder="Choose an organisation"
-          options={organizations.map((o) => ({ value: o.id, label: o.name }))}
-          selected={v.toOrganizationId}
-        />
-        <Choice
-          id="serviceType"
-          label="Service needed"
-          placeholder="Choose a service"
-          options={deps.rules.vocabularies.services.map((s) => ({ value: s.code, label: s.label }))}
-          selected={v.serviceType}
-        />
         <fieldset id="shareIdentifying">
           <legend>What the organisation sees</legend>
           <label>
@@ -162,7 +162,7 @@ export const CaseReferralsTab: FC<{
             Save as a draft
           </button>
         </p>
-      </form>
+      </StaffForm>
     ) : null}
   </StaffLayout>
 );
