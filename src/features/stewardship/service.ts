@@ -141,6 +141,47 @@ const audited = (
     details,
   });
 
+/** What a state administrator's edit works with, inside its transaction. */
+interface StateEdit<R, D> {
+  ctx: StewardshipContext;
+  trx: Transaction<DB>;
+  stamp: q.EditStamp;
+  id: string;
+  before: R;
+  d: D;
+  retrieved: string;
+  /** Records the audit event of the change about `[subjectType, subjectId]`. */
+  audit: (action: string, subject: [string, string], details: Record<string, unknown>) => Promise<unknown>;
+}
+
+/**
+ * A use case that changes a state fact: the access check first, then in one change the fact is loaded
+ * and locked (404 when missing), the input checked, and `work` done.
+ */
+const stateEdit =
+  <R, D>(
+    load: (db: Database, id: string, lock: boolean) => Promise<R>,
+    schema: Parameters<typeof parse<D>>[0],
+    work: (e: StateEdit<R, D>) => Promise<void>,
+  ) =>
+  async (
+    ctx: StewardshipContext,
+    actor: Actor,
+    id: string,
+    input: unknown,
+    origin: RequestOrigin,
+    now = new Date(),
+  ): Promise<void> => {
+    authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+    await changeIn(ctx, actor, now, async (trx, stamp) => {
+      const before = await load(trx as unknown as Database, id, true);
+      const d = parse(schema, input);
+      const audit = (action: string, subject: [string, string], details: Record<string, unknown>) =>
+        audited(trx, actor, origin, action, subject, details);
+      await work({ ctx, trx, stamp, id, before, d, retrieved: today(ctx, now), audit });
+    });
+  };
+
 // ---------------------------------------------------------------------------------------------------
 // What an administrator may edit
 
@@ -158,39 +199,22 @@ export async function stewardshipOverview(ctx: StewardshipContext, actor: Actor)
 // ---------------------------------------------------------------------------------------------------
 // Organisations
 
-const ORG_FACTS = [
-  'title',
-  'type',
-  'publicPhones',
-  'textNumber',
-  'publicEmail',
-  'website',
-  'hours',
-  'languages',
-  'addressConfidential',
-  'source',
-  'verified',
-  'note',
-] as const;
-
 function orgFacts(o: q.OrganizationRow) {
-  return publicFacts(
-    {
-      title: o.name,
-      type: o.type,
-      publicPhones: o.phones.map((p) => p.display),
-      textNumber: o.text_display,
-      publicEmail: o.email,
-      website: o.website,
-      hours: o.hours,
-      languages: o.languages,
-      addressConfidential: o.address_confidential,
-      source: o.source,
-      verified: o.verified,
-      note: o.note,
-    },
-    ORG_FACTS,
-  );
+  const facts = {
+    title: o.name,
+    type: o.type,
+    publicPhones: o.phones.map((p) => p.display),
+    textNumber: o.text_display,
+    publicEmail: o.email,
+    website: o.website,
+    hours: o.hours,
+    languages: o.languages,
+    addressConfidential: o.address_confidential,
+    source: o.source,
+    verified: o.verified,
+    note: o.note,
+  };
+  return publicFacts(facts, Object.keys(facts) as (keyof typeof facts)[]);
 }
 
 /** Loads an organisation the actor may edit: 404 for one that does not exist or is not theirs. */
@@ -286,24 +310,16 @@ export async function regionForEdit(ctx: StewardshipContext, actor: Actor, id: s
   return { region, memberships, counties, organizations, today: today(ctx) };
 }
 
-export async function editRegion(
-  ctx: StewardshipContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  await changeIn(ctx, actor, now, async (trx, stamp) => {
-    const before = await regionOf(trx as unknown as Database, id, true);
-    const d = parse(regionInput, input);
+export const editRegion = stateEdit(
+  regionOf,
+  regionInput,
+  async ({ trx, stamp, id, before, d, retrieved, audit }) => {
     if (d.navigatorOrganizationId && !(await q.findOrganization(trx, d.navigatorOrganizationId)))
       throw new InputError('Navigator organisation must be chosen from the list.', 'navigatorOrganizationId');
     await q.updateRegion(trx, id, {
       navigator_organization_id: d.navigatorOrganizationId,
       source: d.source,
-      retrieved: today(ctx, now),
+      retrieved,
       verified: d.verified,
       note: d.note,
       ...stamp,
@@ -315,34 +331,19 @@ export async function editRegion(
       );
     const after = (await q.findRegion(trx, id))!;
     await q.bumpVersion(trx, 'geography');
-    await audited(
-      trx,
-      actor,
-      origin,
-      'data.region_edit',
-      ['region', id],
-      beforeAfter(facts(before), facts(after)),
-    );
-  });
-}
+    await audit('data.region_edit', ['region', id], beforeAfter(facts(before), facts(after)));
+  },
+);
 
 /**
  * Sets a county's membership of the region from a date: the same start date updates it (its end, its
  * provenance); a new start date adds it and ends the county's open membership elsewhere that day. A
  * membership that would overlap another is refused, naming it.
  */
-export async function setMembership(
-  ctx: StewardshipContext,
-  actor: Actor,
-  regionId: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  await changeIn(ctx, actor, now, async (trx, stamp) => {
-    await regionOf(trx as unknown as Database, regionId, true);
-    const d: MembershipInput = parse(membershipInput, input);
+export const setMembership = stateEdit(
+  regionOf,
+  membershipInput,
+  async ({ trx, stamp, id: regionId, d, retrieved, audit }: StateEdit<unknown, MembershipInput>) => {
     const county = (await q.listCounties(trx)).find((c) => c.fips === d.county);
     if (!county) throw new InputError('County must be chosen from the list.', 'county');
     const existing = await q.membershipsOfCounty(trx, d.county);
@@ -370,13 +371,13 @@ export async function setMembership(
       effective_from: d.effectiveFrom,
       effective_to: d.effectiveTo,
       source: d.source,
-      retrieved: today(ctx, now),
+      retrieved,
       verified: d.verified,
       note: d.note,
       ...stamp,
     });
     await q.bumpVersion(trx, 'geography');
-    await audited(trx, actor, origin, 'data.membership_set', ['region', regionId], {
+    await audit('data.membership_set', ['region', regionId], {
       county: d.county,
       before: same
         ? {
@@ -394,8 +395,8 @@ export async function setMembership(
       },
       ended: plan.end.map((m) => ({ region: m.region_id, from: m.effective_from, to: d.effectiveFrom })),
     });
-  });
-}
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Directory services
@@ -432,18 +433,10 @@ export function serviceFields(hsds: Record<string, unknown>) {
   };
 }
 
-export async function editService(
-  ctx: StewardshipContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  await changeIn(ctx, actor, now, async (trx, stamp) => {
-    const before = await serviceOf(trx as unknown as Database, id, true);
-    const d = parse(serviceInput, input);
+export const editService = stateEdit(
+  serviceOf,
+  serviceInput,
+  async ({ trx, stamp, id, before, d, retrieved, audit }) => {
     const hsds: Record<string, unknown> = { ...before.hsds };
     const set = (k: string, v: unknown) => {
       if (v === null || v === undefined) delete hsds[k];
@@ -473,7 +466,7 @@ export async function editService(
       service: hsds,
       provenance: {
         source: d.source,
-        retrieved: today(ctx, now),
+        retrieved,
         verified: d.verified,
         note: d.note ?? undefined,
       },
@@ -491,16 +484,13 @@ export async function editService(
       return { ...rest, title: name, publicPhone: phone, publicEmail: email };
     };
     await q.bumpVersion(trx, 'directory');
-    await audited(
-      trx,
-      actor,
-      origin,
+    await audit(
       'data.service_edit',
       ['directory_service', id],
       beforeAfter(renamed(facts(before.hsds, before)), renamed(facts(hsds, d))),
     );
-  });
-}
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Data health
