@@ -70,6 +70,10 @@ export interface RequestOrigin {
 const STATE_DATA = { organizationId: null };
 const STATE_ONLY = 'Only a state administrator can change this.';
 
+/** The access check of the state's own facts (404 for anyone else). */
+const stateOnly = (actor: Actor) =>
+  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+
 const today = (ctx: StewardshipContext, now = new Date()) => todayIn(ctx.geography.get().timezone, now);
 
 const parse = <T>(
@@ -172,7 +176,7 @@ const stateEdit =
     origin: RequestOrigin,
     now = new Date(),
   ): Promise<void> => {
-    authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+    stateOnly(actor);
     await changeIn(ctx, actor, now, async (trx, stamp) => {
       const before = await load(trx as unknown as Database, id, true);
       const d = parse(schema, input);
@@ -293,14 +297,19 @@ export async function editOrganization(
 // ---------------------------------------------------------------------------------------------------
 // Regions and county memberships
 
-async function regionOf(db: Database, id: string, lock = false) {
-  const region = await q.findRegion(db, id, lock);
-  if (!region) throw new ServiceError('not_found', 'There is no such region.');
-  return region;
-}
+/** A finder that answers 404 with `message` when the fact does not exist. */
+const foundBy =
+  <R>(find: (db: Database, id: string, lock: boolean) => Promise<R | undefined>, message: string) =>
+  async (db: Database, id: string, lock = false): Promise<R> => {
+    const row = await find(db, id, lock);
+    if (!row) throw new ServiceError('not_found', message);
+    return row;
+  };
+
+const regionOf = foundBy(q.findRegion, 'There is no such region.');
 
 export async function regionForEdit(ctx: StewardshipContext, actor: Actor, id: string) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+  stateOnly(actor);
   const region = await regionOf(ctx.db, id);
   const [memberships, counties, organizations] = await Promise.all([
     q.membershipsOfRegion(ctx.db, id),
@@ -401,14 +410,10 @@ export const setMembership = stateEdit(
 // ---------------------------------------------------------------------------------------------------
 // Directory services
 
-async function serviceOf(db: Database, id: string, lock = false) {
-  const service = await q.findService(db, id, lock);
-  if (!service) throw new ServiceError('not_found', 'There is no such service.');
-  return service;
-}
+const serviceOf = foundBy(q.findService, 'There is no such service.');
 
 export async function serviceForEdit(ctx: StewardshipContext, actor: Actor, id: string) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+  stateOnly(actor);
   return serviceOf(ctx.db, id);
 }
 
@@ -506,39 +511,28 @@ export async function openProblems(
   const f = await q.healthFacts(db, day);
   const orgs = new Map(f.organizations.map((o) => [o.id, o]));
   const regions = new Map(f.regions.map((r) => [r.id, r]));
+  const fact = (
+    kind: FactRow['kind'],
+    id: string,
+    label: string,
+    row: { verified: boolean; checked_at: string },
+    fix: string,
+  ): FactRow => ({ kind, id, label, verified: row.verified, checkedAt: row.checked_at, fix });
   const facts: FactRow[] = [
-    ...f.organizations.map((o) => ({
-      kind: 'organization' as const,
-      id: o.id,
-      label: `Organisation: ${o.name}`,
-      verified: o.verified,
-      checkedAt: o.checked_at,
-      fix: `/staff/data/organizations/${o.id}`,
-    })),
-    ...f.regions.map((r) => ({
-      kind: 'region' as const,
-      id: r.id,
-      label: `Region: ${r.name}`,
-      verified: r.verified,
-      checkedAt: r.checked_at,
-      fix: `/staff/data/regions/${r.id}`,
-    })),
-    ...f.memberships.map((m) => ({
-      kind: 'membership' as const,
-      id: `${m.region_id}/${m.county_fips}`,
-      label: `${m.county_name} in ${m.region_name}`,
-      verified: m.verified,
-      checkedAt: m.checked_at,
-      fix: `/staff/data/regions/${m.region_id}?county=${m.county_fips}&from=${m.effective_from}#membership`,
-    })),
-    ...f.services.map((s) => ({
-      kind: 'service' as const,
-      id: s.id,
-      label: `Service: ${s.name}`,
-      verified: s.verified,
-      checkedAt: s.checked_at,
-      fix: `/staff/data/services/${s.id}`,
-    })),
+    ...f.organizations.map((o) =>
+      fact('organization', o.id, `Organisation: ${o.name}`, o, `/staff/data/organizations/${o.id}`),
+    ),
+    ...f.regions.map((r) => fact('region', r.id, `Region: ${r.name}`, r, `/staff/data/regions/${r.id}`)),
+    ...f.memberships.map((m) =>
+      fact(
+        'membership',
+        `${m.region_id}/${m.county_fips}`,
+        `${m.county_name} in ${m.region_name}`,
+        m,
+        `/staff/data/regions/${m.region_id}?county=${m.county_fips}&from=${m.effective_from}#membership`,
+      ),
+    ),
+    ...f.services.map((s) => fact('service', s.id, `Service: ${s.name}`, s, `/staff/data/services/${s.id}`)),
   ];
   const current = new Map(f.memberships.map((m) => [m.county_fips, m.region_id]));
   const counties: CountyNavigator[] = f.counties.map((c) => {
