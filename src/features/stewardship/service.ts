@@ -145,6 +145,16 @@ const audited = (
     details,
   });
 
+/** The arguments of every edit use case. */
+type EditArgs = [
+  ctx: StewardshipContext,
+  actor: Actor,
+  id: string,
+  input: unknown,
+  origin: RequestOrigin,
+  now?: Date,
+];
+
 /** What a state administrator's edit works with, inside its transaction. */
 interface StateEdit<R, D> {
   ctx: StewardshipContext;
@@ -168,14 +178,7 @@ const stateEdit =
     schema: Parameters<typeof parse<D>>[0],
     work: (e: StateEdit<R, D>) => Promise<void>,
   ) =>
-  async (
-    ctx: StewardshipContext,
-    actor: Actor,
-    id: string,
-    input: unknown,
-    origin: RequestOrigin,
-    now = new Date(),
-  ): Promise<void> => {
+  async (...[ctx, actor, id, input, origin, now = new Date()]: EditArgs): Promise<void> => {
     stateOnly(actor);
     await changeIn(ctx, actor, now, async (trx, stamp) => {
       const before = await load(trx as unknown as Database, id, true);
@@ -243,14 +246,7 @@ export async function organizationForEdit(ctx: StewardshipContext, actor: Actor,
   return { organization, members: scope.all ? await q.memberOrganizations(ctx.db) : null };
 }
 
-export async function editOrganization(
-  ctx: StewardshipContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
+export async function editOrganization(...[ctx, actor, id, input, origin, now = new Date()]: EditArgs) {
   const scope = authorize(actor, 'data.steward');
   return changeIn(ctx, actor, now, async (trx, stamp) => {
     const before = await organizationOf(trx as unknown as Database, actor, id, true);
