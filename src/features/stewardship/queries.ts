@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { putMembership } from '../../pack/stewarded.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -130,12 +131,7 @@ export async function upsertMembership(
   } & Provenance &
     EditStamp,
 ): Promise<void> {
-  const { region_id: _r, county_fips: _c, effective_from: _f, ...update } = row;
-  await trx
-    .insertInto('region_counties')
-    .values(row)
-    .onConflict((oc) => oc.columns(['region_id', 'county_fips', 'effective_from']).doUpdateSet(update))
-    .execute();
+  await putMembership(trx, row);
 }
 
 export async function endMembership(
