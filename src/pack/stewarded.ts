@@ -4,7 +4,7 @@
  * writes a pack row unless an administrator edited the stored row on or after the day the pack's source
  * was read; then the stored row is kept and reported, never overwritten silently.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Pack } from './load.ts';
 
@@ -17,6 +17,16 @@ export interface KeptEdit {
 
 /** What a row written from the pack says about who checked it: the pack, not a person. */
 export const FROM_PACK = { checked_by: 'Jurisdiction pack', edited_by: null, edited_at: null } as const;
+
+/** Writes a county's membership of a region: the same start date updates the stored one. */
+export async function putMembership(trx: Transaction<DB>, row: Insertable<DB['region_counties']>) {
+  const { region_id: _r, county_fips: _c, effective_from: _f, ...update } = row;
+  await trx
+    .insertInto('region_counties')
+    .values(row)
+    .onConflict((oc) => oc.columns(['region_id', 'county_fips', 'effective_from']).doUpdateSet(update))
+    .execute();
+}
 
 type Stewarded = 'organizations' | 'regions' | 'directory_services';
 
@@ -136,12 +146,7 @@ export async function importStewardedRows(
         note: m.note ?? null,
         ...FROM_PACK,
       };
-      const { region_id: _r, county_fips: _c, effective_from: _f, ...update } = row;
-      await trx
-        .insertInto('region_counties')
-        .values(row)
-        .onConflict((oc) => oc.columns(['region_id', 'county_fips', 'effective_from']).doUpdateSet(update))
-        .execute();
+      await putMembership(trx, row);
     }
   }
 

@@ -4,28 +4,11 @@
 import type { FC } from 'hono/jsx';
 import type { Geography } from '../help/index.ts';
 import { phonesOf, placesOf } from './hsds.ts';
+import { LANGUAGE_NAMES } from './index.ts';
 import type { ServiceRow } from './queries.ts';
 import type { ServiceFilters } from './schema.ts';
 import type { FilterProblem } from './service.ts';
 import { GENDERS_SERVED, PROGRAM_TYPES, type GenderServed, type ProgramType } from './taxonomy.ts';
-
-const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English',
-  es: 'Spanish',
-  so: 'Somali',
-  hmn: 'Hmong',
-  om: 'Oromo',
-  vi: 'Vietnamese',
-  kar: 'Karen',
-  ar: 'Arabic',
-  am: 'Amharic',
-  oj: 'Ojibwe',
-  dak: 'Dakota',
-  fr: 'French',
-  ru: 'Russian',
-  zh: 'Chinese',
-  asl: 'American Sign Language',
-};
 
 const displayNames = new Intl.DisplayNames(['en-US'], { type: 'language', fallback: 'none' });
 

@@ -103,22 +103,17 @@ export const stewardshipApi: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
   const ctx = stewardshipContext(deps);
   const STEWARD = staffAction('data.steward');
-  r.api(organizationRoute, STEWARD, async (c) => {
-    await editOrganization(ctx, callerOf(c), c.req.valid('param').id, c.req.valid('json'), requestOrigin(c));
-    return c.json({ status: 'saved' as const }, 200);
-  });
-  r.api(regionRoute, STEWARD, async (c) => {
-    await editRegion(ctx, callerOf(c), c.req.valid('param').id, c.req.valid('json'), requestOrigin(c));
-    return c.json({ status: 'saved' as const }, 200);
-  });
-  r.api(membershipRoute, STEWARD, async (c) => {
-    await setMembership(ctx, callerOf(c), c.req.valid('param').id, c.req.valid('json'), requestOrigin(c));
-    return c.json({ status: 'saved' as const }, 200);
-  });
-  r.api(serviceRoute, STEWARD, async (c) => {
-    await editService(ctx, callerOf(c), c.req.valid('param').id, c.req.valid('json'), requestOrigin(c));
-    return c.json({ status: 'saved' as const }, 200);
-  });
+  const edits = [
+    [organizationRoute, editOrganization],
+    [regionRoute, editRegion],
+    [membershipRoute, setMembership],
+    [serviceRoute, editService],
+  ] as const;
+  for (const [route, edit] of edits)
+    r.api(route, STEWARD, async (c) => {
+      await edit(ctx, callerOf(c), c.req.valid('param').id, c.req.valid('json'), requestOrigin(c));
+      return c.json({ status: 'saved' as const }, 200);
+    });
   r.api(healthRoute, staffAction('data.health'), async (c) => {
     const h = await dataHealth(ctx, callerOf(c));
     return c.json({ open: h.items.length, items: h.items }, 200);

@@ -4,10 +4,19 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { putMembership } from '../../pack/stewarded.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Who changed a fact and when: written with every administrator's change. */
+/** Where a fact was confirmed, when it was retrieved, and whether it was verified. */
+export interface Provenance {
+  source: string;
+  retrieved: string;
+  verified: boolean;
+  note: string | null;
+}
+
 export interface EditStamp {
   checked_by: string;
   edited_by: string;
@@ -46,11 +55,8 @@ export async function updateOrganization(
     languages: string[];
     address_confidential: boolean;
     member_organization_id?: string | null;
-    source: string;
-    retrieved: string;
-    verified: boolean;
-    note: string | null;
-  } & EditStamp,
+  } & Provenance &
+    EditStamp,
 ): Promise<void> {
   await trx
     .updateTable('organizations')
@@ -83,11 +89,8 @@ export async function updateRegion(
   id: string,
   values: {
     navigator_organization_id: string | null;
-    source: string;
-    retrieved: string;
-    verified: boolean;
-    note: string | null;
-  } & EditStamp,
+  } & Provenance &
+    EditStamp,
 ): Promise<void> {
   await trx.updateTable('regions').set(values).where('id', '=', id).execute();
 }
@@ -125,18 +128,10 @@ export async function upsertMembership(
     county_fips: string;
     effective_from: string;
     effective_to: string | null;
-    source: string;
-    retrieved: string;
-    verified: boolean;
-    note: string | null;
-  } & EditStamp,
+  } & Provenance &
+    EditStamp,
 ): Promise<void> {
-  const { region_id: _r, county_fips: _c, effective_from: _f, ...update } = row;
-  await trx
-    .insertInto('region_counties')
-    .values(row)
-    .onConflict((oc) => oc.columns(['region_id', 'county_fips', 'effective_from']).doUpdateSet(update))
-    .execute();
+  await putMembership(trx, row);
 }
 
 export async function endMembership(

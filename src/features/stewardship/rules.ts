@@ -2,6 +2,7 @@
  * Pure rules of data stewardship: phone numbers as links dial them, whether a navigator can be reached,
  * which memberships overlap, and what the data-health page lists.
  */
+import { LANGUAGE_NAMES } from '../directory/index.ts';
 
 /** Digits for `tel:`/`sms:` links: a 10-digit US number gains +1; an 11-digit one starting 1 gains +. */
 export function dialOf(display: string): string {
@@ -144,23 +145,7 @@ export const changedKeys = (before: Record<string, unknown>, after: Record<strin
   Object.keys(after).filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
 
 /** Languages the directory records as codes (as its filter reads them), by name or code. */
-export const LANGUAGES: Record<string, string> = {
-  en: 'English',
-  es: 'Spanish',
-  so: 'Somali',
-  hmn: 'Hmong',
-  om: 'Oromo',
-  vi: 'Vietnamese',
-  kar: 'Karen',
-  ar: 'Arabic',
-  am: 'Amharic',
-  oj: 'Ojibwe',
-  dak: 'Dakota',
-  fr: 'French',
-  ru: 'Russian',
-  zh: 'Chinese',
-  asl: 'American Sign Language',
-};
+export const LANGUAGES = LANGUAGE_NAMES;
 
 /** A language written as a name or a code → its code, or null when it is not one the directory knows. */
 export function languageCode(text: string): string | null {

@@ -5,56 +5,58 @@
 import { z } from 'zod';
 import { ORGANIZATION_TYPES } from '../../platform/access.ts';
 
-const optionalText = (field: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${field} can be at most ${max} characters.`)
+/** Empty text means "none": null, as is a missing value. */
+const emptyAsNull = (text: z.ZodType<string, string>) =>
+  text
     .transform((s) => (s === '' ? null : s))
     .nullable()
     .optional()
     .transform((s) => s ?? null);
+
+/** A yes/no box: ticked ("on", "yes" or true) or not. */
+const checkbox = () =>
+  z
+    .union([z.boolean(), z.literal('yes'), z.literal('no'), z.literal('on'), z.literal('')])
+    .optional()
+    .transform((v) => v === true || v === 'yes' || v === 'on');
+
+const optionalText = (field: string, max: number) =>
+  emptyAsNull(z.string().trim().max(max, `${field} can be at most ${max} characters.`));
 
 const phoneDigits = (field: string) =>
+  emptyAsNull(
+    z
+      .string()
+      .trim()
+      .refine(
+        (s) => s === '' || /^\+?[\d\s().-]{3,25}$/.test(s),
+        `${field} must be a phone number, like 218-555-0100.`,
+      )
+      .refine(
+        (s) => s === '' || (s.replace(/\D/g, '').length >= 3 && s.replace(/\D/g, '').length <= 15),
+        `${field} must have between 3 and 15 digits.`,
+      ),
+  );
+
+const webAddress = emptyAsNull(
   z
     .string()
     .trim()
     .refine(
-      (s) => s === '' || /^\+?[\d\s().-]{3,25}$/.test(s),
-      `${field} must be a phone number, like 218-555-0100.`,
-    )
+      (s) => s === '' || /^https?:\/\/[^\s]+\.[^\s]+$/i.test(s),
+      'Website must start with https:// or http://.',
+    ),
+);
+
+const emailAddress = emptyAsNull(
+  z
+    .string()
+    .trim()
     .refine(
-      (s) => s === '' || (s.replace(/\D/g, '').length >= 3 && s.replace(/\D/g, '').length <= 15),
-      `${field} must have between 3 and 15 digits.`,
-    )
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional()
-    .transform((s) => s ?? null);
-
-const webAddress = z
-  .string()
-  .trim()
-  .refine(
-    (s) => s === '' || /^https?:\/\/[^\s]+\.[^\s]+$/i.test(s),
-    'Website must start with https:// or http://.',
-  )
-  .transform((s) => (s === '' ? null : s))
-  .nullable()
-  .optional()
-  .transform((s) => s ?? null);
-
-const emailAddress = z
-  .string()
-  .trim()
-  .refine(
-    (s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
-    'Email must be an email address, like info@example.org.',
-  )
-  .transform((s) => (s === '' ? null : s))
-  .nullable()
-  .optional()
-  .transform((s) => s ?? null);
+      (s) => s === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s),
+      'Email must be an email address, like info@example.org.',
+    ),
+);
 
 const isoDate = (field: string) =>
   z
@@ -81,10 +83,7 @@ export const provenanceInput = z.object({
     .trim()
     .min(3, 'Source is required: a document, a web address, or who confirmed it by phone.')
     .max(500, 'Source can be at most 500 characters.'),
-  verified: z
-    .union([z.boolean(), z.literal('yes'), z.literal('no'), z.literal('on'), z.literal('')])
-    .optional()
-    .transform((v) => v === true || v === 'yes' || v === 'on'),
+  verified: checkbox(),
   note: optionalText('Note', 1000),
 });
 export type ProvenanceInput = z.infer<typeof provenanceInput>;
@@ -105,10 +104,7 @@ export const organizationInput = provenanceInput.extend({
   website: webAddress,
   hours: optionalText('Hours', 300),
   languages: textList('Languages'),
-  addressConfidential: z
-    .union([z.boolean(), z.literal('yes'), z.literal('no'), z.literal('on'), z.literal('')])
-    .optional()
-    .transform((v) => v === true || v === 'yes' || v === 'on'),
+  addressConfidential: checkbox(),
 });
 export type OrganizationInput = z.infer<typeof organizationInput>;
 export const ORGANIZATION_FIELDS = [

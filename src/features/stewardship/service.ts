@@ -70,6 +70,10 @@ export interface RequestOrigin {
 const STATE_DATA = { organizationId: null };
 const STATE_ONLY = 'Only a state administrator can change this.';
 
+/** The access check of the state's own facts (404 for anyone else). */
+const stateOnly = (actor: Actor) =>
+  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+
 const today = (ctx: StewardshipContext, now = new Date()) => todayIn(ctx.geography.get().timezone, now);
 
 const parse = <T>(
@@ -141,6 +145,50 @@ const audited = (
     details,
   });
 
+/** The arguments of every edit use case. */
+type EditArgs = [
+  ctx: StewardshipContext,
+  actor: Actor,
+  id: string,
+  input: unknown,
+  origin: RequestOrigin,
+  now?: Date,
+];
+
+/** What a state administrator's edit works with, inside its transaction. */
+interface StateEdit<R, D> {
+  ctx: StewardshipContext;
+  trx: Transaction<DB>;
+  stamp: q.EditStamp;
+  id: string;
+  before: R;
+  d: D;
+  retrieved: string;
+  /** Records the audit event of the change about `[subjectType, subjectId]`. */
+  audit: (action: string, subject: [string, string], details: Record<string, unknown>) => Promise<unknown>;
+}
+
+/**
+ * A use case that changes a state fact: the access check first, then in one change the fact is loaded
+ * and locked (404 when missing), the input checked, and `work` done.
+ */
+const stateEdit =
+  <R, D>(
+    load: (db: Database, id: string, lock: boolean) => Promise<R>,
+    schema: Parameters<typeof parse<D>>[0],
+    work: (e: StateEdit<R, D>) => Promise<void>,
+  ) =>
+  async (...[ctx, actor, id, input, origin, now = new Date()]: EditArgs): Promise<void> => {
+    stateOnly(actor);
+    await changeIn(ctx, actor, now, async (trx, stamp) => {
+      const before = await load(trx as unknown as Database, id, true);
+      const d = parse(schema, input);
+      const audit = (action: string, subject: [string, string], details: Record<string, unknown>) =>
+        audited(trx, actor, origin, action, subject, details);
+      await work({ ctx, trx, stamp, id, before, d, retrieved: today(ctx, now), audit });
+    });
+  };
+
 // ---------------------------------------------------------------------------------------------------
 // What an administrator may edit
 
@@ -158,39 +206,22 @@ export async function stewardshipOverview(ctx: StewardshipContext, actor: Actor)
 // ---------------------------------------------------------------------------------------------------
 // Organisations
 
-const ORG_FACTS = [
-  'title',
-  'type',
-  'publicPhones',
-  'textNumber',
-  'publicEmail',
-  'website',
-  'hours',
-  'languages',
-  'addressConfidential',
-  'source',
-  'verified',
-  'note',
-] as const;
-
 function orgFacts(o: q.OrganizationRow) {
-  return publicFacts(
-    {
-      title: o.name,
-      type: o.type,
-      publicPhones: o.phones.map((p) => p.display),
-      textNumber: o.text_display,
-      publicEmail: o.email,
-      website: o.website,
-      hours: o.hours,
-      languages: o.languages,
-      addressConfidential: o.address_confidential,
-      source: o.source,
-      verified: o.verified,
-      note: o.note,
-    },
-    ORG_FACTS,
-  );
+  const facts = {
+    title: o.name,
+    type: o.type,
+    publicPhones: o.phones.map((p) => p.display),
+    textNumber: o.text_display,
+    publicEmail: o.email,
+    website: o.website,
+    hours: o.hours,
+    languages: o.languages,
+    addressConfidential: o.address_confidential,
+    source: o.source,
+    verified: o.verified,
+    note: o.note,
+  };
+  return publicFacts(facts, Object.keys(facts) as (keyof typeof facts)[]);
 }
 
 /** Loads an organisation the actor may edit: 404 for one that does not exist or is not theirs. */
@@ -215,14 +246,7 @@ export async function organizationForEdit(ctx: StewardshipContext, actor: Actor,
   return { organization, members: scope.all ? await q.memberOrganizations(ctx.db) : null };
 }
 
-export async function editOrganization(
-  ctx: StewardshipContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
+export async function editOrganization(...[ctx, actor, id, input, origin, now = new Date()]: EditArgs) {
   const scope = authorize(actor, 'data.steward');
   return changeIn(ctx, actor, now, async (trx, stamp) => {
     const before = await organizationOf(trx as unknown as Database, actor, id, true);
@@ -269,14 +293,19 @@ export async function editOrganization(
 // ---------------------------------------------------------------------------------------------------
 // Regions and county memberships
 
-async function regionOf(db: Database, id: string, lock = false) {
-  const region = await q.findRegion(db, id, lock);
-  if (!region) throw new ServiceError('not_found', 'There is no such region.');
-  return region;
-}
+/** A finder that answers 404 with `message` when the fact does not exist. */
+const foundBy =
+  <R>(find: (db: Database, id: string, lock: boolean) => Promise<R | undefined>, message: string) =>
+  async (db: Database, id: string, lock = false): Promise<R> => {
+    const row = await find(db, id, lock);
+    if (!row) throw new ServiceError('not_found', message);
+    return row;
+  };
+
+const regionOf = foundBy(q.findRegion, 'There is no such region.');
 
 export async function regionForEdit(ctx: StewardshipContext, actor: Actor, id: string) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+  stateOnly(actor);
   const region = await regionOf(ctx.db, id);
   const [memberships, counties, organizations] = await Promise.all([
     q.membershipsOfRegion(ctx.db, id),
@@ -286,24 +315,16 @@ export async function regionForEdit(ctx: StewardshipContext, actor: Actor, id: s
   return { region, memberships, counties, organizations, today: today(ctx) };
 }
 
-export async function editRegion(
-  ctx: StewardshipContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  await changeIn(ctx, actor, now, async (trx, stamp) => {
-    const before = await regionOf(trx as unknown as Database, id, true);
-    const d = parse(regionInput, input);
+export const editRegion = stateEdit(
+  regionOf,
+  regionInput,
+  async ({ trx, stamp, id, before, d, retrieved, audit }) => {
     if (d.navigatorOrganizationId && !(await q.findOrganization(trx, d.navigatorOrganizationId)))
       throw new InputError('Navigator organisation must be chosen from the list.', 'navigatorOrganizationId');
     await q.updateRegion(trx, id, {
       navigator_organization_id: d.navigatorOrganizationId,
       source: d.source,
-      retrieved: today(ctx, now),
+      retrieved,
       verified: d.verified,
       note: d.note,
       ...stamp,
@@ -315,34 +336,19 @@ export async function editRegion(
       );
     const after = (await q.findRegion(trx, id))!;
     await q.bumpVersion(trx, 'geography');
-    await audited(
-      trx,
-      actor,
-      origin,
-      'data.region_edit',
-      ['region', id],
-      beforeAfter(facts(before), facts(after)),
-    );
-  });
-}
+    await audit('data.region_edit', ['region', id], beforeAfter(facts(before), facts(after)));
+  },
+);
 
 /**
  * Sets a county's membership of the region from a date: the same start date updates it (its end, its
  * provenance); a new start date adds it and ends the county's open membership elsewhere that day. A
  * membership that would overlap another is refused, naming it.
  */
-export async function setMembership(
-  ctx: StewardshipContext,
-  actor: Actor,
-  regionId: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  await changeIn(ctx, actor, now, async (trx, stamp) => {
-    await regionOf(trx as unknown as Database, regionId, true);
-    const d: MembershipInput = parse(membershipInput, input);
+export const setMembership = stateEdit(
+  regionOf,
+  membershipInput,
+  async ({ trx, stamp, id: regionId, d, retrieved, audit }: StateEdit<unknown, MembershipInput>) => {
     const county = (await q.listCounties(trx)).find((c) => c.fips === d.county);
     if (!county) throw new InputError('County must be chosen from the list.', 'county');
     const existing = await q.membershipsOfCounty(trx, d.county);
@@ -370,13 +376,13 @@ export async function setMembership(
       effective_from: d.effectiveFrom,
       effective_to: d.effectiveTo,
       source: d.source,
-      retrieved: today(ctx, now),
+      retrieved,
       verified: d.verified,
       note: d.note,
       ...stamp,
     });
     await q.bumpVersion(trx, 'geography');
-    await audited(trx, actor, origin, 'data.membership_set', ['region', regionId], {
+    await audit('data.membership_set', ['region', regionId], {
       county: d.county,
       before: same
         ? {
@@ -394,20 +400,16 @@ export async function setMembership(
       },
       ended: plan.end.map((m) => ({ region: m.region_id, from: m.effective_from, to: d.effectiveFrom })),
     });
-  });
-}
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Directory services
 
-async function serviceOf(db: Database, id: string, lock = false) {
-  const service = await q.findService(db, id, lock);
-  if (!service) throw new ServiceError('not_found', 'There is no such service.');
-  return service;
-}
+const serviceOf = foundBy(q.findService, 'There is no such service.');
 
 export async function serviceForEdit(ctx: StewardshipContext, actor: Actor, id: string) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
+  stateOnly(actor);
   return serviceOf(ctx.db, id);
 }
 
@@ -432,18 +434,10 @@ export function serviceFields(hsds: Record<string, unknown>) {
   };
 }
 
-export async function editService(
-  ctx: StewardshipContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  origin: RequestOrigin,
-  now = new Date(),
-) {
-  authorize(actor, 'data.steward', STATE_DATA, { message: STATE_ONLY, hidden: true });
-  await changeIn(ctx, actor, now, async (trx, stamp) => {
-    const before = await serviceOf(trx as unknown as Database, id, true);
-    const d = parse(serviceInput, input);
+export const editService = stateEdit(
+  serviceOf,
+  serviceInput,
+  async ({ trx, stamp, id, before, d, retrieved, audit }) => {
     const hsds: Record<string, unknown> = { ...before.hsds };
     const set = (k: string, v: unknown) => {
       if (v === null || v === undefined) delete hsds[k];
@@ -473,7 +467,7 @@ export async function editService(
       service: hsds,
       provenance: {
         source: d.source,
-        retrieved: today(ctx, now),
+        retrieved,
         verified: d.verified,
         note: d.note ?? undefined,
       },
@@ -491,16 +485,13 @@ export async function editService(
       return { ...rest, title: name, publicPhone: phone, publicEmail: email };
     };
     await q.bumpVersion(trx, 'directory');
-    await audited(
-      trx,
-      actor,
-      origin,
+    await audit(
       'data.service_edit',
       ['directory_service', id],
       beforeAfter(renamed(facts(before.hsds, before)), renamed(facts(hsds, d))),
     );
-  });
-}
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Data health
@@ -516,39 +507,28 @@ export async function openProblems(
   const f = await q.healthFacts(db, day);
   const orgs = new Map(f.organizations.map((o) => [o.id, o]));
   const regions = new Map(f.regions.map((r) => [r.id, r]));
+  const fact = (
+    kind: FactRow['kind'],
+    id: string,
+    label: string,
+    row: { verified: boolean; checked_at: string },
+    fix: string,
+  ): FactRow => ({ kind, id, label, verified: row.verified, checkedAt: row.checked_at, fix });
   const facts: FactRow[] = [
-    ...f.organizations.map((o) => ({
-      kind: 'organization' as const,
-      id: o.id,
-      label: `Organisation: ${o.name}`,
-      verified: o.verified,
-      checkedAt: o.checked_at,
-      fix: `/staff/data/organizations/${o.id}`,
-    })),
-    ...f.regions.map((r) => ({
-      kind: 'region' as const,
-      id: r.id,
-      label: `Region: ${r.name}`,
-      verified: r.verified,
-      checkedAt: r.checked_at,
-      fix: `/staff/data/regions/${r.id}`,
-    })),
-    ...f.memberships.map((m) => ({
-      kind: 'membership' as const,
-      id: `${m.region_id}/${m.county_fips}`,
-      label: `${m.county_name} in ${m.region_name}`,
-      verified: m.verified,
-      checkedAt: m.checked_at,
-      fix: `/staff/data/regions/${m.region_id}?county=${m.county_fips}&from=${m.effective_from}#membership`,
-    })),
-    ...f.services.map((s) => ({
-      kind: 'service' as const,
-      id: s.id,
-      label: `Service: ${s.name}`,
-      verified: s.verified,
-      checkedAt: s.checked_at,
-      fix: `/staff/data/services/${s.id}`,
-    })),
+    ...f.organizations.map((o) =>
+      fact('organization', o.id, `Organisation: ${o.name}`, o, `/staff/data/organizations/${o.id}`),
+    ),
+    ...f.regions.map((r) => fact('region', r.id, `Region: ${r.name}`, r, `/staff/data/regions/${r.id}`)),
+    ...f.memberships.map((m) =>
+      fact(
+        'membership',
+        `${m.region_id}/${m.county_fips}`,
+        `${m.county_name} in ${m.region_name}`,
+        m,
+        `/staff/data/regions/${m.region_id}?county=${m.county_fips}&from=${m.effective_from}#membership`,
+      ),
+    ),
+    ...f.services.map((s) => fact('service', s.id, `Service: ${s.name}`, s, `/staff/data/services/${s.id}`)),
   ];
   const current = new Map(f.memberships.map((m) => [m.county_fips, m.region_id]));
   const counties: CountyNavigator[] = f.counties.map((c) => {

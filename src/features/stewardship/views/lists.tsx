@@ -6,6 +6,17 @@ import type { FC } from 'hono/jsx';
 import { StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { HealthItem, Problem } from '../rules.ts';
 
+/** The head row of a table: one column heading a name. */
+const ColumnHeads = ({ names }: { names: readonly string[] }) => (
+  <thead>
+    <tr>
+      {names.map((n) => (
+        <th scope="col">{n}</th>
+      ))}
+    </tr>
+  </thead>
+);
+
 export interface ListRow {
   href: string;
   label: string;
@@ -17,13 +28,7 @@ const Rows: FC<{ caption: string; rows: ListRow[] }> = ({ caption, rows }) =>
   rows.length ? (
     <table>
       <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Confirmed</th>
-          <th scope="col">Last checked</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Name', 'Confirmed', 'Last checked']} />
       <tbody>
         {rows.map((r) => (
           <tr>
@@ -98,13 +103,7 @@ export const HealthPage: FC<{ frame: StaffFrame; items: HealthItem[]; staleMonth
       {items.length ? (
         <table>
           <caption>Open problems, most urgent first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Problem</th>
-              <th scope="col">Fact (follow the link to fix it)</th>
-              <th scope="col">Last checked</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Problem', 'Fact (follow the link to fix it)', 'Last checked']} />
           <tbody>
             {items.map((i) => (
               <tr>
