@@ -77,10 +77,16 @@ const STEPS: { title: string; answer: (page: Page) => Promise<void> }[] = [
 async function next(page: Page, label = /^(Next|See what to do)$/): Promise<void> {
   await page.evaluate(() => document.getElementById('main')?.setAttribute('data-was', ''));
   await page.getByRole('button', { name: label }).click();
-  await page.waitForFunction(() => {
-    const main = document.getElementById('main');
-    return main !== null && !main.hasAttribute('data-was') && document.readyState === 'complete';
-  });
+  // Polled on a timer rather than on animation frames, which a busy machine or a page without
+  // JavaScript may not deliver while the next document loads.
+  await page.waitForFunction(
+    () => {
+      const main = document.getElementById('main');
+      return main !== null && !main.hasAttribute('data-was') && document.readyState === 'complete';
+    },
+    undefined,
+    { polling: 100 },
+  );
 }
 
 /**
