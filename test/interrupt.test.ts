@@ -18,6 +18,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve('.');
+// `.tmp/` is ignored by git, so a fresh clone does not have it yet.
+mkdirSync(resolve('.tmp'), { recursive: true });
 const work = mkdtempSync(join(resolve('.tmp'), 'interrupt-'));
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
