@@ -203,65 +203,70 @@ export async function regionNavigators(
 }
 
 /**
+ * A change to who is assigned to a case, for one staff account: no form input, the work in the
+ * case's transaction.
+ */
+const assignment =
+  (
+    work: (
+      trx: Transaction<DB>,
+      row: CaseRow,
+      now: Date,
+      userId: string,
+      actor: Actor,
+    ) => Promise<{ result: undefined; action: string; details: Record<string, unknown> }>,
+  ) =>
+  async (
+    ctx: CaseServiceContext,
+    actor: Actor,
+    caseId: string,
+    userId: string,
+    origin: RequestOrigin,
+  ): Promise<void> => {
+    await changeCase(ctx, actor, caseId, origin, {
+      input: noInput,
+      work: (trx, row, now) => work(trx, row, now, userId, actor),
+    });
+  };
+
+/**
  * Assigns a navigator of the case's region (an active account) to the case; they get an in-app
  * notification (no personal data: a fixed sentence and a link).
  */
-export async function assignNavigator(
-  ctx: CaseServiceContext,
-  actor: Actor,
-  caseId: string,
-  userId: string,
-  origin: RequestOrigin,
-): Promise<void> {
-  await changeCase(ctx, actor, caseId, origin, {
-    input: noInput,
-    work: async (trx, row, now) => {
-      const wrong = () =>
-        new CaseInputError([
-          { field: 'userId', message: 'Choose a navigator of this case’s region from the list.' },
-        ]);
-      if (!UUID.test(userId)) throw wrong();
-      const user = await q.staffUser(trx, userId);
-      if (!user || user.role !== 'navigator' || user.disabled_at || !user.regions.includes(row.region_id))
-        throw wrong();
-      if (await q.isAssigned(trx, row.id, user.id))
-        throw new CaseError('conflict', 'That navigator is already assigned to this case.');
-      await q.insertAssignment(trx, { caseId: row.id, userId: user.id, assignedBy: actor.userId, at: now });
-      await caseEvent(trx, actor, row.id, 'navigator.assigned', { user: user.id }, now);
-      if (user.id !== actor.userId) {
-        const region = await q.regionById(trx, row.region_id);
-        await addNotification(trx, {
-          userId: user.id,
-          kind: 'case_assigned',
-          text: `A case in ${region?.name ?? 'your region'} was assigned to you`,
-          link: `/staff/cases/${row.id}`,
-          at: now,
-        });
-      }
-      return { result: undefined, action: 'case.assign', details: { user: user.id } };
-    },
-  });
-}
+export const assignNavigator = assignment(async (trx, row, now, userId, actor) => {
+  const wrong = () =>
+    new CaseInputError([
+      { field: 'userId', message: 'Choose a navigator of this case’s region from the list.' },
+    ]);
+  if (!UUID.test(userId)) throw wrong();
+  const user = await q.staffUser(trx, userId);
+  if (!user || user.role !== 'navigator' || user.disabled_at || !user.regions.includes(row.region_id))
+    throw wrong();
+  if (await q.isAssigned(trx, row.id, user.id))
+    throw new CaseError('conflict', 'That navigator is already assigned to this case.');
+  await q.insertAssignment(trx, { caseId: row.id, userId: user.id, assignedBy: actor.userId, at: now });
+  await caseEvent(trx, actor, row.id, 'navigator.assigned', { user: user.id }, now);
+  if (user.id !== actor.userId) {
+    const region = await q.regionById(trx, row.region_id);
+    await addNotification(trx, {
+      userId: user.id,
+      kind: 'case_assigned',
+      text: `A case in ${region?.name ?? 'your region'} was assigned to you`,
+      link: `/staff/cases/${row.id}`,
+      at: now,
+    });
+  }
+  return { result: undefined, action: 'case.assign', details: { user: user.id } };
+});
 
 /** Ends a navigator's assignment to the case. */
-export async function unassignNavigator(
-  ctx: CaseServiceContext,
-  actor: Actor,
-  caseId: string,
-  userId: string,
-  origin: RequestOrigin,
-): Promise<void> {
-  await changeCase(ctx, actor, caseId, origin, {
-    input: noInput,
-    work: async (trx, row, now) => {
-      const user = userId.toLowerCase();
-      if (!UUID.test(userId) || !(await q.endAssignment(trx, row.id, user, now)))
-        throw new CaseError('conflict', 'That person is not assigned to this case.');
-      await caseEvent(trx, actor, row.id, 'navigator.unassigned', { user }, now);
-      return { result: undefined, action: 'case.unassign', details: { user } };
-    },
-  });
-}
+export const unassignNavigator = assignment(async (trx, row, now, userId, actor) => {
+  const user = userId.toLowerCase();
+  if (!UUID.test(userId) || !(await q.endAssignment(trx, row.id, user, now)))
+    throw new CaseError('conflict', 'That person is not assigned to this case.');
+  await caseEvent(trx, actor, row.id, 'navigator.unassigned', { user }, now);
+  return { result: undefined, action: 'case.unassign', details: { user } };
+});
 
 /** Adds a note (a category from the pack's list; the body is encrypted under the case's key). */
 export function addNote(

@@ -5,6 +5,7 @@
  * beside its field when the input was refused.
  */
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { Feature } from '../../app-types.ts';
 import type { Actor } from '../../platform/access.ts';
 import { InputError } from '../../platform/errors.ts';
@@ -38,6 +39,13 @@ const STEWARD = staffAction('data.steward');
 const SAVED = 'Saved. The public pages show the change now.';
 const yes = (b: boolean) => (b ? 'yes' : '');
 
+/** Where a record's facts came from, as form values. */
+const provenance = (x: { source: string; verified: boolean; note: string | null }): FormValues => ({
+  source: x.source,
+  verified: yes(x.verified),
+  note: x.note ?? '',
+});
+
 /** The posted fields, as text (checkboxes as `yes` or nothing). */
 async function posted(c: Context, fields: readonly string[]): Promise<FormValues> {
   const form = await readForm(c);
@@ -52,6 +60,35 @@ const fresh = (values: FormValues, c: Context): FormState => ({
   errors: [],
   done: c.req.query('done') ? SAVED : null,
 });
+
+/** The page of one record: its heading, the form (fresh or refused) and who checked it last; 400 when refused. */
+const recordPage = (
+  c: Context,
+  frame: Guarded['frame'],
+  x: { id: string; name: string; checked_by: string; checked_at: string },
+  values: FormValues,
+  state: FormState | null,
+  page: (props: {
+    frame: Guarded['frame'];
+    id: string;
+    title: string;
+    state: FormState;
+    checkedBy: string;
+    checkedAt: string;
+  }) => Child,
+) =>
+  renderPage(
+    c,
+    page({
+      frame,
+      id: x.id,
+      title: x.name,
+      state: state ?? fresh(values, c),
+      checkedBy: x.checked_by,
+      checkedAt: x.checked_at,
+    }),
+    state ? 400 : 200,
+  );
 
 /** Runs a change: a redirect on success, the form again with the problem beside its field otherwise. */
 async function change(
@@ -147,23 +184,11 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
       languages: o.languages.join(', '),
       addressConfidential: yes(o.address_confidential),
       memberOrganizationId: o.member_organization_id ?? '',
-      source: o.source,
-      verified: yes(o.verified),
-      note: o.note ?? '',
+      ...provenance(o),
     };
-    return renderPage(
-      c,
-      <OrganizationPage
-        frame={frame}
-        id={o.id}
-        title={o.name}
-        state={state ?? fresh(values, c)}
-        checkedBy={o.checked_by}
-        checkedAt={o.checked_at}
-        members={members}
-      />,
-      state ? 400 : 200,
-    );
+    return recordPage(c, frame, o, values, state, (props) => (
+      <OrganizationPage {...props} members={members} />
+    ));
   };
   r.staff('get', '/staff/data/organizations/:id', STEWARD, (c, g) => organizationPage(c, g, null));
   save(
@@ -194,9 +219,7 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
           failed.region ?? {
             values: {
               navigatorOrganizationId: d.region.navigator_organization_id ?? '',
-              source: d.region.source,
-              verified: yes(d.region.verified),
-              note: d.region.note ?? '',
+              ...provenance(d.region),
             },
             errors: [],
             done,
@@ -209,9 +232,7 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
                   county: chosen.county_fips,
                   effectiveFrom: chosen.effective_from,
                   effectiveTo: chosen.effective_to ?? '',
-                  source: chosen.source,
-                  verified: yes(chosen.verified),
-                  note: chosen.note ?? '',
+                  ...provenance(chosen),
                 }
               : {},
             errors: [],
@@ -247,22 +268,9 @@ export const stewardshipPages: Feature = (app, deps, policies) => {
     const s = await serviceForEdit(ctx, actor, c.req.param('id') ?? '');
     const values: FormValues = {
       ...serviceFields(s.hsds),
-      source: s.source,
-      verified: yes(s.verified),
-      note: s.note ?? '',
+      ...provenance(s),
     };
-    return renderPage(
-      c,
-      <ServicePage
-        frame={frame}
-        id={s.id}
-        title={s.name}
-        state={state ?? fresh(values, c)}
-        checkedBy={s.checked_by}
-        checkedAt={s.checked_at}
-      />,
-      state ? 400 : 200,
-    );
+    return recordPage(c, frame, s, values, state, (props) => <ServicePage {...props} />);
   };
   r.staff('get', '/staff/data/services/:id', STEWARD, (c, g) => servicePage(c, g, null));
   save('/staff/data/services/:id', SERVICE_FIELDS, editService, 'services', servicePage);
