@@ -19,6 +19,7 @@ import { escalationJob } from './features/queue/jobs.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import { startJobs } from './platform/jobs/index.ts';
 import { retentionJob } from './features/retention/service.ts';
+import { searchTermsJob } from './features/cases/index.ts';
 import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
@@ -149,6 +150,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
     jobs: [
       escalationJob(db, { keyring, site, calendar: rules.calendar, settings: config.escalation, log }),
       retentionJob({ db, keyring }),
+      // Cases opened before search existed get their blind indexes (quick once every case has them).
+      searchTermsJob({ db, keyring, log }),
       taskRemindersJob(db, { keyring, site, calendar: rules.calendar, settings: config.tasks, log }),
       // Referrals nobody has answered: a reminder, then the sending region (business days).
       referralReminderJob(db, { keyring, site, calendar: rules.calendar, timing: config.referrals, log }),

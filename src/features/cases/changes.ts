@@ -30,6 +30,7 @@ import {
   type RequestOrigin,
 } from './core.ts';
 import * as q from './queries.ts';
+import { writeSearchTerms } from './search-terms.ts';
 import {
   DEFAULT_CASE_RETENTION_DAYS,
   UUID,
@@ -180,6 +181,7 @@ export function updateCaseDetails(
           age_band: caseAgeBand(personal, ctx.calendar.local(row.opened_at).date),
           duplicate_index: duplicateIndex,
         });
+        await writeSearchTerms(trx, ctx.keyring, row.id, personal);
         await caseEvent(trx, actor, row.id, 'case.details_updated', { fields: changed });
       }
       const duplicates = await q.duplicateRegions(trx, { ...row, duplicate_index: duplicateIndex });

@@ -5,6 +5,8 @@
  */
 export * from './core.ts';
 export * from './tables.ts';
+export { formatCaseNumber, regionCode, normaliseForSearch } from './numbers.ts';
+export { searchTermsOf, backfillSearchTerms, searchTermsJob, CASE_SEARCH_PURPOSE } from './search-terms.ts';
 export {
   codesOf,
   labelOf,

@@ -34,6 +34,7 @@ import {
   type RequestOrigin,
 } from './core.ts';
 import * as q from './queries.ts';
+import { writeSearchTerms } from './search-terms.ts';
 import {
   CASE_PAGE_SIZE,
   NOTES_SHOWN,
@@ -224,6 +225,7 @@ export async function openCase(
         opened_at: now,
         updated_at: now,
       });
+      await writeSearchTerms(trx, ctx.keyring, id, personal);
       const fromItem = item ? { intake_item: item.id } : {};
       await caseEvent(trx, actor, id, 'case.opened', { region: region.id, ...fromItem }, now);
       if (actor.role === 'navigator' && actor.regions.includes(region.id)) {

@@ -1,5 +1,5 @@
 /**
- * Table types for case coordination (migrations 0009 and 0010).
+ * Table types for case coordination (migrations 0009, 0010 and 0013).
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AgeBand } from '../intake/index.ts';
@@ -33,6 +33,26 @@ export interface CasesTable {
   survey_knows_where_help: SurveyAnswer | null;
   purge_after: NullableTimestamp;
   purged_at: NullableTimestamp;
+  /** The case number's region (the one that opened it), year and place; given by a trigger on insert. */
+  number_region_id: ColumnType<string, string | undefined, string>;
+  number_year: ColumnType<number, number | undefined, number>;
+  number_seq: ColumnType<number, number | undefined, number>;
+}
+
+export interface CaseNumberCountersTable {
+  region_id: string;
+  year: number;
+  last_number: number;
+}
+
+export const SEARCH_TERM_KINDS = ['chosen_name', 'legal_name', 'date_of_birth'] as const;
+export type SearchTermKind = (typeof SEARCH_TERM_KINDS)[number];
+
+export interface CaseSearchTermsTable {
+  case_id: string;
+  kind: SearchTermKind;
+  /** Blind index (HMAC) of the normalised value: 32 hex characters. */
+  digest: string;
 }
 
 export interface CaseAssignmentsTable {
@@ -188,6 +208,8 @@ export interface CaseEventsTable {
 
 export interface CaseTables {
   cases: CasesTable;
+  case_number_counters: CaseNumberCountersTable;
+  case_search_terms: CaseSearchTermsTable;
   case_assignments: CaseAssignmentsTable;
   consents: ConsentsTable;
   referrals: ReferralsTable;

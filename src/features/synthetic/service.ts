@@ -15,8 +15,14 @@ import type { DB } from '../../db/types.ts';
 import { encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { emailIndex } from '../accounts/service.ts';
 import type { Geography } from '../help/index.ts';
-import { duplicateIndexFor, sealCaseField, sealPersonal, type CasePersonal } from '../cases/index.ts';
-import type { ConsentCategory, ReferralStatus } from '../cases/index.ts';
+import {
+  duplicateIndexFor,
+  sealCaseField,
+  sealPersonal,
+  searchTermsOf,
+  type CasePersonal,
+} from '../cases/index.ts';
+import type { ConsentCategory, ReferralStatus, SearchTermKind } from '../cases/index.ts';
 import type { Vocabularies } from '../cases/index.ts';
 
 export interface SyntheticOptions {
@@ -297,6 +303,7 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
     eventsLeft -= eventsThisBatch;
     await ctx.db.transaction().execute(async (trx) => {
       const caseRows = [];
+      const searchTerms: { case_id: string; kind: SearchTermKind; digest: string }[] = [];
       const assignments = [];
       const notes = [];
       const tasks = [];
@@ -371,6 +378,7 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
           survey_knows_where_help: closed ? pick(rnd, ['yes', 'yes', 'no', 'not_asked'] as const) : null,
           purge_after: closedAt ? new Date(closedAt.getTime() + 2555 * day) : null,
         });
+        for (const term of await searchTermsOf(ctx.keyring, personal, trx)) searchTerms.push({ case_id: id, ...term });
         assignments.push({ case_id: id, user_id: navigator, assigned_by: navigator, assigned_at: openedAt });
         batchCases.push({ id, openedAt, navigator });
         events.push({
@@ -520,7 +528,10 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
           detail: '{}',
         });
       }
+      // Each case takes the next number of its region and year as it is inserted (a trigger).
+      caseRows.sort((a, b) => a.opened_at.getTime() - b.opened_at.getTime());
       await trx.insertInto('cases').values(caseRows).execute();
+      await trx.insertInto('case_search_terms').values(searchTerms).execute();
       await trx.insertInto('case_assignments').values(assignments).execute();
       if (notes.length) await trx.insertInto('case_notes').values(notes).execute();
       if (tasks.length) await trx.insertInto('tasks').values(tasks).execute();
