@@ -52,6 +52,10 @@ export function formatCaseNumber(n: CaseNumberParts): string {
   return `${regionCode(n.regionId)}-${n.year}-${String(n.seq).padStart(4, '0')}`;
 }
 
+/** The case number of a case row. */
+export const caseNumberOf = (row: { number_region_id: string; number_year: number; number_seq: number }) =>
+  formatCaseNumber({ regionId: row.number_region_id, year: row.number_year, seq: row.number_seq });
+
 /** A case number's text: code, year and number, separated by a dash, space or nothing. */
 const CASE_NUMBER = /^([a-z]{2,3})[-\s]?(\d{4})[-\s]?(\d{1,9})$/i;
 

@@ -7,8 +7,9 @@ import { sql, type Insertable, type Transaction, type Updateable } from 'kysely'
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import type { CaseRow } from './core.ts';
-import type { CaseListView } from './rules.ts';
-import type { CaseNotesTable, CasesTable, ServicesDeliveredTable } from './tables.ts';
+import type { AgeBand } from '../intake/index.ts';
+import type { AssignedFilter, CaseSort, CaseStatusFilter } from './rules.ts';
+import type { CaseNotesTable, CasesTable, SearchTermKind, ServicesDeliveredTable } from './tables.ts';
 
 type Db = Database | Transaction<DB>;
 
@@ -73,8 +74,13 @@ export async function countyExists(db: Db, fips: string): Promise<boolean> {
   return county !== undefined;
 }
 
-export async function insertCase(trx: Transaction<DB>, values: Insertable<CasesTable>): Promise<void> {
-  await trx.insertInto('cases').values(values).execute();
+/** Inserts a case; returns the case number it was given (by the `cases_number` trigger). */
+export function insertCase(trx: Transaction<DB>, values: Insertable<CasesTable>) {
+  return trx
+    .insertInto('cases')
+    .values(values)
+    .returning(['number_region_id', 'number_year', 'number_seq'])
+    .executeTakeFirstOrThrow();
 }
 
 export async function updateCase(
@@ -170,31 +176,84 @@ export async function markReferralCaseOpened(
     .execute();
 }
 
+/** What a page of the case list is read with: the filters settled, the scope, the page's cursor. */
+export interface CaseListQuery {
+  userId: string;
+  /** The regions in scope (null: every region). */
+  regions: string[] | null;
+  status: CaseStatusFilter;
+  assigned: AssignedFilter;
+  county: string | null;
+  ageBand: AgeBand | null;
+  /** Only cases changed since then. */
+  activeSince: Date | null;
+  /** The search: a case number (by the regions its code stands for), or a blind-index digest. */
+  search:
+    | { kind: 'number'; numberRegions: string[]; year: number; seq: number }
+    | { kind: 'date_of_birth' | 'name'; digest: string }
+    | null;
+  sort: CaseSort;
+  cursor: { key: string[]; id: string; direction: 'after' | 'before' } | null;
+  limit: number;
+}
+
+/** The columns of each order, newest first (the case id breaks ties). */
+const SORT_COLUMNS: Record<
+  CaseSort,
+  ('updated_at' | 'opened_at' | 'closed_at' | 'number_year' | 'number_seq')[]
+> = {
+  activity: ['updated_at'],
+  opened: ['opened_at'],
+  closed: ['closed_at'],
+  number: ['number_year', 'number_seq'],
+};
+
 /**
- * A page of the dashboard, newest first: the person's own open cases (`mine`), the open or closed ones
- * of `regions` (null: every region). Keyset pagination on (opened_at, id) or (closed_at, id), each
- * served by an index; `total` counts the whole view.
+ * A page of the case list and how many cases match in all. Keyset pagination on the order's columns
+ * and the id, with the cursor's key as PostgreSQL wrote it (timestamps exact to the microsecond); a
+ * `before` cursor reads the page before it (returned in the list's order). The scope (`regions`) is
+ * always applied: a search never reaches a case outside it.
  */
-export async function caseListPage(
-  db: Database,
-  q: { view: CaseListView; userId: string; regions: string[] | null; after: string | null; limit: number },
-) {
+export async function caseListPage(db: Database, q: CaseListQuery) {
   const base = () => {
-    let query =
-      q.view === 'mine'
-        ? db
-            .selectFrom('case_assignments as a')
-            .innerJoin('cases as c', 'c.id', 'a.case_id')
-            .where('a.user_id', '=', q.userId)
-            .where('a.ended_at', 'is', null)
-            .where('c.status', '=', 'open')
-        : db.selectFrom('cases as c').where('c.status', '=', q.view === 'closed' ? 'closed' : 'open');
-    query = query.where('c.purged_at', 'is', null);
+    let query = db.selectFrom('cases as c').where('c.purged_at', 'is', null);
     if (q.regions !== null) query = query.where('c.region_id', 'in', q.regions);
+    if (q.status !== 'all') query = query.where('c.status', '=', q.status);
+    if (q.county !== null) query = query.where('c.county_fips', '=', q.county);
+    if (q.ageBand !== null) query = query.where('c.age_band', '=', q.ageBand);
+    if (q.activeSince !== null) query = query.where('c.updated_at', '>=', q.activeSince);
+    if (q.sort === 'closed') query = query.where('c.closed_at', 'is not', null);
+    const assignment = (userId?: string) =>
+      sql<boolean>`exists (select 1 from case_assignments a where a.case_id = c.id and a.ended_at is null${
+        userId !== undefined ? sql` and a.user_id = ${userId}` : sql``
+      })`;
+    if (q.assigned === 'me') query = query.where(assignment(q.userId));
+    if (q.assigned === 'anyone') query = query.where(assignment());
+    if (q.assigned === 'nobody') query = query.where(sql<boolean>`not ${assignment()}`);
+    const search = q.search;
+    if (search?.kind === 'number')
+      query = query
+        .where('c.number_region_id', 'in', search.numberRegions.length ? search.numberRegions : [''])
+        .where('c.number_year', '=', search.year)
+        .where('c.number_seq', '=', search.seq);
+    else if (search) {
+      const kinds: SearchTermKind[] =
+        search.kind === 'name' ? ['chosen_name', 'legal_name'] : ['date_of_birth'];
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('case_search_terms as t')
+            .select('t.case_id')
+            .whereRef('t.case_id', '=', 'c.id')
+            .where('t.kind', 'in', kinds)
+            .where('t.digest', '=', search.digest),
+        ),
+      );
+    }
     return query;
   };
-  const key = q.view === 'closed' ? sql.ref('c.closed_at') : sql.ref('c.opened_at');
-  const keyColumn = q.view === 'closed' ? sql.ref('k.closed_at') : sql.ref('k.opened_at');
+  const columns = SORT_COLUMNS[q.sort];
+  const keyRefs = columns.map((col) => sql.ref(`c.${col}`));
+  const keyTuple = sql.join([...keyRefs, sql.ref('c.id')]);
   let page = base()
     .leftJoin('regions as r', 'r.id', 'c.region_id')
     .leftJoin('counties as co', 'co.fips', 'c.county_fips')
@@ -209,19 +268,26 @@ export async function caseListPage(
       'c.opened_at',
       'c.updated_at',
       'c.closed_at',
-    ]);
-  if (q.after !== null) {
-    // The cursor row's own key, so that timestamps compare exactly (microseconds included). The first
-    // condition lets the index range scan start at the cursor.
-    const cursor = sql`(select ${keyColumn} from cases k where k.id = ${q.after})`;
-    page = page
-      .where(sql<boolean>`${key} <= ${cursor}`)
-      .where(sql<boolean>`(${key}, c.id) < (${cursor}, ${q.after}::uuid)`);
+      'c.number_region_id',
+      'c.number_year',
+      'c.number_seq',
+    ])
+    .select(sql<string[]>`array[${sql.join(keyRefs.map((k) => sql`${k}::text`))}]`.as('sort_key'));
+  const backwards = q.cursor?.direction === 'before';
+  if (q.cursor) {
+    const values = q.cursor.key.map((v, i) =>
+      columns[i] === 'number_year' || columns[i] === 'number_seq'
+        ? sql`${Number(v)}::integer`
+        : sql`${v}::timestamptz`,
+    );
+    const cursorTuple = sql.join([...values, sql`${q.cursor.id}::uuid`]);
+    page = page.where(sql<boolean>`(${keyTuple}) ${sql.raw(backwards ? '>' : '<')} (${cursorTuple})`);
   }
+  const direction = backwards ? 'asc' : 'desc';
+  for (const ref of keyRefs) page = page.orderBy(ref, direction);
   const [rows, count] = await Promise.all([
     page
-      .orderBy(key, 'desc')
-      .orderBy('c.id', 'desc')
+      .orderBy('c.id', direction)
       .limit(q.limit + 1)
       .execute(),
     base()
@@ -229,6 +295,14 @@ export async function caseListPage(
       .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+export type CaseListRow = Awaited<ReturnType<typeof caseListPage>>['rows'][number];
+
+/** The ids of the regions (of every jurisdiction). */
+export async function regionIds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('regions').select('id').execute();
+  return rows.map((r) => r.id);
 }
 
 /** The names of a case's region and county. */

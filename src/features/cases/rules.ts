@@ -229,12 +229,55 @@ export function ageText(personal: Pick<CasePersonal, 'dateOfBirth' | 'age'>, tod
 
 // The dashboard's lists
 
+export const AGE_BANDS = ['under18', '18to24', '25plus', 'unknown'] as const satisfies readonly AgeBand[];
+
+/** The case list's status filter. */
+export const CASE_STATUS_FILTERS = { open: 'Open', closed: 'Closed', all: 'Open or closed' } as const;
+export type CaseStatusFilter = keyof typeof CASE_STATUS_FILTERS;
+
+/** Who the cases are assigned to: the person, anyone at all, nobody, or no filter (`all`). */
+export const ASSIGNED_FILTERS = {
+  all: 'Anyone or nobody',
+  me: 'Me',
+  anyone: 'Someone',
+  nobody: 'Nobody yet',
+} as const;
+export type AssignedFilter = keyof typeof ASSIGNED_FILTERS;
+
+/** Cases with activity (any change) within so many days. */
+export const ACTIVITY_FILTERS = {
+  '7': 'In the last 7 days',
+  '30': 'In the last 30 days',
+  '90': 'In the last 90 days',
+} as const;
+export type ActivityFilter = keyof typeof ACTIVITY_FILTERS;
+
+/** The orders of the case list, newest first. `closed` is for closed cases only. */
+export const CASE_SORTS = {
+  activity: 'Last activity',
+  opened: 'Date opened',
+  closed: 'Date closed',
+  number: 'Case number',
+} as const;
+export type CaseSort = keyof typeof CASE_SORTS;
+
 export interface CaseListFilters {
+  /** A preset: the person's own open cases, open cases, closed cases (sets status and assigned). */
   view?: CaseListView;
+  /** A case number, a date of birth, or a chosen or legal name (exact, after normalising). */
+  q?: string | null;
+  status?: string | null;
+  assigned?: string | null;
   /** One region (of the actor's). */
   region?: string | null;
-  /** The cursor: the id of the last case of the previous page. */
+  county?: string | null;
+  ageBand?: string | null;
+  activity?: string | null;
+  sort?: string | null;
+  /** The cursor of the next page (from `next`). */
   after?: string | null;
+  /** The cursor of the previous page (from `previous`). */
+  before?: string | null;
   limit?: number;
 }
 
@@ -251,12 +294,33 @@ export interface CaseSummary {
   updatedAt: Date;
   closedAt: Date | null;
   assigned: PersonRef[];
+  /** The case number, e.g. `WM-2026-0042`. */
+  caseNumber: string;
+}
+
+/** The filters a list was read with, every one settled (defaults from the view filled in). */
+export interface AppliedCaseFilters {
+  /** The preset the filters amount to, or null for another combination. */
+  view: CaseListView | null;
+  q: string | null;
+  /** What the search text was taken as. */
+  searchKind: 'number' | 'date_of_birth' | 'name' | null;
+  status: CaseStatusFilter;
+  assigned: AssignedFilter;
+  region: string | null;
+  county: string | null;
+  ageBand: AgeBand | null;
+  activity: ActivityFilter | null;
+  sort: CaseSort;
 }
 
 export interface CaseList {
   cases: CaseSummary[];
-  /** How many cases the view holds in all. */
+  /** How many cases the filters match in all. */
   total: number;
   /** The cursor of the next page, or null. */
   next: string | null;
+  /** The cursor of the previous page, or null on the first page. */
+  previous?: string | null;
+  filters?: AppliedCaseFilters;
 }

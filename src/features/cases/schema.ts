@@ -6,7 +6,16 @@
 import { z } from '@hono/zod-openapi';
 import { CaseError, CasePersonalSchema, type CasePersonal } from './core.ts';
 import {
+  ACTIVITY_FILTERS,
+  ASSIGNED_FILTERS,
+  AGE_BANDS,
   CASE_LIST_VIEWS,
+  CASE_SORTS,
+  CASE_STATUS_FILTERS,
+  type ActivityFilter,
+  type AssignedFilter,
+  type CaseSort,
+  type CaseStatusFilter,
   CONTACT_METHODS,
   NOTE_MAX,
   SURVEY_ANSWERS,
@@ -267,36 +276,132 @@ export const closeSchema = (v: Vocabularies) =>
     >),
   });
 
-/** The dashboard's filters: which cases, a region (one `regionAllowed` accepts), the page's cursor. */
-export const caseListSchema = (regionAllowed: (regionId: string) => boolean) =>
-  z.object({
-    view: z
-      .unknown()
-      .optional()
-      .transform((raw, ctx): CaseListView =>
-        raw === undefined || raw === null
-          ? 'mine'
-          : typeof raw === 'string' && Object.hasOwn(CASE_LIST_VIEWS, raw)
-            ? (raw as CaseListView)
-            : fail(ctx, 'Choose which cases to show from the list.'),
-      ),
-    region: z
-      .unknown()
-      .optional()
-      .transform((raw, ctx) => {
-        const region = oneText(raw);
-        return region === null || regionAllowed(region)
-          ? region
-          : fail(ctx, 'Choose one of your regions from the list.');
-      }),
-    after: z
-      .unknown()
-      .optional()
-      .transform((raw, ctx) => {
-        const after = oneText(raw);
-        return after === null || UUID.test(after) ? after : fail(ctx, 'That page of cases does not exist.');
-      }),
+/** The cursor of a page of cases: the order, the last (or first) row's sort key, and its id. */
+export interface CaseCursor {
+  sort: CaseSort;
+  key: string[];
+  id: string;
+}
+
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+const KEY_SHAPES: Record<CaseSort, RegExp[]> = {
+  activity: [TIMESTAMP_TEXT],
+  opened: [TIMESTAMP_TEXT],
+  closed: [TIMESTAMP_TEXT],
+  number: [/^\d{4}$/, /^\d{1,10}$/],
+};
+
+/** A cursor as the opaque text of a link (base64url of JSON). */
+export const encodeCursor = (c: CaseCursor) =>
+  Buffer.from(JSON.stringify([c.sort, c.key, c.id]), 'utf8').toString('base64url');
+
+/** The cursor of an opaque text, or null when it is not one this list made. */
+export function decodeCursor(text: string): CaseCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(text)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length !== 3) return null;
+  const [sort, key, id] = value as unknown[];
+  if (typeof sort !== 'string' || !Object.hasOwn(CASE_SORTS, sort)) return null;
+  const shapes = KEY_SHAPES[sort as CaseSort];
+  if (!Array.isArray(key) || key.length !== shapes.length) return null;
+  if (!key.every((k, i) => typeof k === 'string' && shapes[i]!.test(k))) return null;
+  if (typeof id !== 'string' || !UUID.test(id)) return null;
+  return { sort: sort as CaseSort, key: key as string[], id: id.toLowerCase() };
+}
+
+/** One of a list of codes, or null when left out; otherwise `message`. */
+const optionalChoice = <T extends string>(codes: readonly T[], message: string) =>
+  z
+    .unknown()
+    .optional()
+    .transform((raw, ctx): T | null => {
+      const code = oneText(raw);
+      if (code === null) return null;
+      return (codes as readonly string[]).includes(code) ? (code as T) : fail(ctx, message);
+    });
+
+const cursor = z
+  .unknown()
+  .optional()
+  .transform((raw, ctx): CaseCursor | null => {
+    const text = oneText(raw);
+    if (text === null) return null;
+    return decodeCursor(text) ?? fail(ctx, 'That page of cases does not exist.');
   });
+
+/**
+ * The case list's filters: a preset view, the search text, status, assigned, a region (one
+ * `regionAllowed` accepts), county, age band, last activity, the order and the page's cursor.
+ */
+export const caseListSchema = (regionAllowed: (regionId: string) => boolean) =>
+  z
+    .object({
+      view: z
+        .unknown()
+        .optional()
+        .transform((raw, ctx): CaseListView | null =>
+          raw === undefined || raw === null || raw === ''
+            ? null
+            : typeof raw === 'string' && Object.hasOwn(CASE_LIST_VIEWS, raw)
+              ? (raw as CaseListView)
+              : fail(ctx, 'Choose which cases to show from the list.'),
+        ),
+      q: z
+        .unknown()
+        .optional()
+        .transform((raw, ctx): string | null => {
+          if (raw !== undefined && raw !== null && typeof raw !== 'string')
+            return fail(ctx, 'Search: enter a case number, a name or a date of birth.');
+          const t = oneText(raw);
+          if (t === null) return null;
+          if (t.length > 200) return fail(ctx, 'Search: enter 200 characters or fewer.');
+          if (hasControl(t)) return fail(ctx, 'Search: use letters, numbers, spaces and punctuation only.');
+          return t;
+        }),
+      status: optionalChoice(
+        Object.keys(CASE_STATUS_FILTERS) as CaseStatusFilter[],
+        'Status: choose from the list.',
+      ),
+      assigned: optionalChoice(
+        Object.keys(ASSIGNED_FILTERS) as AssignedFilter[],
+        'Assigned to: choose from the list.',
+      ),
+      region: z
+        .unknown()
+        .optional()
+        .transform((raw, ctx) => {
+          const region = oneText(raw);
+          return region === null || regionAllowed(region)
+            ? region
+            : fail(ctx, 'Choose one of your regions from the list.');
+        }),
+      county: z
+        .unknown()
+        .optional()
+        .transform((raw, ctx) => {
+          const county = oneText(raw);
+          return county === null || /^\d{5}$/.test(county)
+            ? county
+            : fail(ctx, 'County: choose from the list.');
+        }),
+      ageBand: optionalChoice(AGE_BANDS, 'Age: choose from the list.'),
+      activity: optionalChoice(
+        Object.keys(ACTIVITY_FILTERS) as ActivityFilter[],
+        'Last activity: choose from the list.',
+      ),
+      sort: optionalChoice(Object.keys(CASE_SORTS) as CaseSort[], 'Sort by: choose from the list.'),
+      after: cursor,
+      before: cursor,
+    })
+    .superRefine((f, ctx) => {
+      if (f.after && f.before)
+        ctx.addIssue({ code: 'custom', path: ['after'], message: 'That page of cases does not exist.' });
+    });
 
 /** The cursor of a page of the timeline (the id of the last entry of the previous page). */
 export const timelineCursorSchema = z.object({
@@ -425,6 +530,10 @@ const SurveyAnswerSchema = z.enum(SURVEY_ANSWERS).nullable();
 export const CaseSchema = z
   .object({
     id: z.string().uuid(),
+    caseNumber: z.string().openapi({
+      description: 'The case number: the region’s short code, the year opened and its place in that year.',
+      example: 'WM-2026-0042',
+    }),
     status: z.enum(['open', 'closed']),
     regionId: z.string(),
     regionName: z.string(),
@@ -488,6 +597,7 @@ export const CaseSchema = z
 export const OpenedSchema = z
   .object({
     id: z.string().uuid(),
+    caseNumber: z.string(),
     regionId: z.string(),
     possibleDuplicateRegions: z.array(z.string()),
   })

@@ -33,8 +33,9 @@ import {
   type CasePersonal,
   type RequestOrigin,
 } from './core.ts';
+import { caseNumberOf, regionCode, searchQueryOf } from './numbers.ts';
 import * as q from './queries.ts';
-import { writeSearchTerms } from './search-terms.ts';
+import { searchDigest, writeSearchTerms } from './search-terms.ts';
 import {
   CASE_PAGE_SIZE,
   NOTES_SHOWN,
@@ -44,8 +45,11 @@ import {
   oneText,
   withReferralDetails,
   type CaseDetailsInput,
+  type AppliedCaseFilters,
+  type AssignedFilter,
   type CaseList,
   type CaseListFilters,
+  type CaseStatusFilter,
   type CaseSummary,
   type CaseListView,
   type PersonRef,
@@ -55,6 +59,7 @@ import {
   CaseInputError,
   caseListSchema,
   checkCaseDetails,
+  encodeCursor,
   parseInput,
   timelineCursorSchema,
   type FieldProblem,
@@ -118,6 +123,8 @@ export interface OpenCaseInput extends CaseDetailsInput {
 
 export interface OpenedCase {
   id: string;
+  /** The case number it was given, e.g. `WM-2026-0042`. */
+  caseNumber: string;
   regionId: string;
   /** Other regions with a possible match ("request a consult"). */
   possibleDuplicateRegions: string[];
@@ -212,7 +219,7 @@ export async function openCase(
 
       const { personal, countyFips } = checked;
       const duplicateIndex = await duplicateIndexFor(ctx.keyring, personal, trx);
-      await q.insertCase(trx, {
+      const number = await q.insertCase(trx, {
         id,
         jurisdiction: region.jurisdiction,
         region_id: region.id,
@@ -260,7 +267,12 @@ export async function openCase(
           userAgent: origin.userAgent,
           details: { region: item.region_id, case: id, closed: item.status !== 'closed' },
         });
-      return { id, regionId: region.id, possibleDuplicateRegions: duplicates };
+      return {
+        id,
+        caseNumber: caseNumberOf(number),
+        regionId: region.id,
+        possibleDuplicateRegions: duplicates,
+      };
     });
   } catch (error) {
     // Two people opening a case from one referral at once: the second meets the unique link.
@@ -339,6 +351,8 @@ export interface TimelineEntry {
 
 export interface CaseDetail {
   id: string;
+  /** The case number, e.g. `WM-2026-0042`. */
+  caseNumber: string;
   status: CaseStatus;
   regionId: string;
   regionName: string;
@@ -435,6 +449,7 @@ export async function getCase(
     });
     return {
       id: row.id,
+      caseNumber: caseNumberOf(row),
       status: row.status,
       regionId: row.region_id,
       regionName: names?.region ?? row.region_id,
@@ -504,14 +519,29 @@ export async function listTimeline(
 // ---------------------------------------------------------------------------------------------------
 // The dashboards' lists
 
+/** The preset a combination of filters amounts to, if any. */
+function viewOf(status: CaseStatusFilter, assigned: AssignedFilter): CaseListView | null {
+  if (status === 'open' && assigned === 'me') return 'mine';
+  if (status === 'open' && assigned === 'all') return 'open';
+  if (status === 'closed' && assigned === 'all') return 'closed';
+  return null;
+}
+
 /**
- * A page of cases for the dashboard, newest first: the actor's own open cases (`mine`), the open cases
- * of their regions (`open`; every region for a state administrator) or the closed ones (`closed`,
- * most recently closed first). Only the page's rows are decrypted (the chosen name), and the read is
- * audited (`case.list`, with the ids shown).
+ * A page of the case list: the cases of the actor's regions (every region for a state administrator)
+ * that match the filters, in the chosen order, a page at a time (`after` / `before`: the cursors of the
+ * neighbouring pages). A preset `view` sets the status and assigned filters left out: the actor's own
+ * open cases (`mine`, the default for a navigator), open cases (`open`, the default for a state
+ * administrator) or closed ones (`closed`, most recently closed first).
+ *
+ * The search text `q` is a case number (`WM-2026-0042`), a date of birth (`2009-04-12`, `4/12/2009`)
+ * or an exact chosen or legal name, matched through blind indexes (case, accents and spacing do not
+ * matter): nothing is decrypted to search. Only the page's rows are decrypted (the chosen name), and
+ * the read is audited (`case.list`, with the ids shown and the filters' codes; for a search, that one
+ * happened and how many cases it found — never its text).
  *
  * @example
- * const page = await listCases(ctx, navigator, { view: 'mine' }, origin);
+ * const page = await listCases(ctx, navigator, { q: 'WM-2026-0042' }, origin);
  */
 export async function listCases(
   ctx: CaseServiceContext,
@@ -524,13 +554,77 @@ export async function listCases(
   const parsed = schema.safeParse(filters);
   // One problem at a time, in the order of the filters.
   if (!parsed.success) throw new CaseInputError(CaseInputError.from(parsed.error).problems.slice(0, 1));
-  const { view, region, after } = parsed.data;
+  const f = parsed.data;
+  const presetView = f.view ?? (scope.all ? 'open' : 'mine');
+  const status = f.status ?? (presetView === 'closed' ? 'closed' : 'open');
+  const assigned = f.assigned ?? (presetView === 'mine' ? 'me' : 'all');
+  const sort = f.sort ?? (status === 'closed' ? 'closed' : 'opened');
+  if (sort === 'closed' && status !== 'closed')
+    throw new CaseInputError([
+      { field: 'sort', message: 'Sort by date closed is for closed cases: choose another order.' },
+    ]);
+  const cursor = f.after ?? f.before;
+  if (cursor && cursor.sort !== sort)
+    throw new CaseInputError([
+      { field: f.after ? 'after' : 'before', message: 'That page of cases does not exist.' },
+    ]);
+  const search = f.q !== null ? searchQueryOf(f.q) : null;
+  if (f.q !== null && search === null)
+    throw new CaseInputError([
+      { field: 'q', message: 'Search: that date does not exist. Enter a date of birth like 2009-04-12.' },
+    ]);
+  const applied: AppliedCaseFilters = {
+    view: f.q === null && !f.county && !f.ageBand && !f.activity ? viewOf(status, assigned) : null,
+    q: f.q,
+    searchKind: search?.kind ?? null,
+    status,
+    assigned,
+    region: f.region,
+    county: f.county,
+    ageBand: f.ageBand,
+    activity: f.activity,
+    sort,
+  };
   const limit = Math.min(Math.max(filters.limit ?? CASE_PAGE_SIZE, 1), 100);
-  const regions = region !== null ? [region] : scope.all ? null : scope.regions;
-  if (regions !== null && regions.length === 0) return { cases: [], total: 0, next: null };
+  const regions = f.region !== null ? [f.region] : scope.all ? null : scope.regions;
+  const now = nowOf(ctx);
 
-  const { rows, total } = await q.caseListPage(ctx.db, { view, userId: actor.userId, regions, after, limit });
-  const shown = rows.slice(0, limit);
+  let searchTerm: q.CaseListQuery['search'] = null;
+  if (search?.kind === 'number') {
+    const numberRegions = (await q.regionIds(ctx.db)).filter((id) => regionCode(id) === search.code);
+    searchTerm = { kind: 'number', numberRegions, year: search.year, seq: search.seq };
+  } else if (search)
+    searchTerm = {
+      kind: search.kind,
+      digest: await searchDigest(ctx.keyring, search.kind === 'name' ? search.name : search.date),
+    };
+
+  const empty = regions !== null && regions.length === 0;
+  const { rows, total } = empty
+    ? { rows: [], total: 0 }
+    : await q.caseListPage(ctx.db, {
+        userId: actor.userId,
+        regions,
+        status,
+        assigned,
+        county: f.county,
+        ageBand: f.ageBand,
+        activeSince: f.activity ? new Date(now.getTime() - Number(f.activity) * 86_400_000) : null,
+        search: searchTerm,
+        sort,
+        cursor: cursor ? { key: cursor.key, id: cursor.id, direction: f.after ? 'after' : 'before' } : null,
+        limit,
+      });
+  const backwards = f.before !== null;
+  const more = rows.length > limit;
+  const shown = backwards ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+  const cursorOf = (r: q.CaseListRow) => encodeCursor({ sort, key: r.sort_key, id: r.id });
+  const first = shown[0];
+  const last = shown[shown.length - 1];
+  // Forwards: a next page when more rows came, a previous one when this page has a cursor. Backwards:
+  // the reverse.
+  const next = last && (backwards || more) ? cursorOf(last) : null;
+  const previous = first && (backwards ? more : cursor !== null) ? cursorOf(first) : null;
   const ids = shown.map((r) => r.id);
   return ctx.db.transaction().execute(async (trx) => {
     const assignments = await q.activeAssignments(trx, ids);
@@ -549,6 +643,7 @@ export async function listCases(
         }
         return {
           id: r.id,
+          caseNumber: caseNumberOf(r),
           chosenName,
           status: r.status,
           regionId: r.region_id,
@@ -562,7 +657,15 @@ export async function listCases(
         };
       }),
     );
-    if (cases.length)
+    // Codes only: never the search text, which may be a name or a date of birth.
+    const codes = {
+      ...(applied.view === null ? { status, assigned } : {}),
+      ...(f.county ? { county: f.county } : {}),
+      ...(f.ageBand ? { age_band: f.ageBand } : {}),
+      ...(f.activity ? { activity_days: Number(f.activity) } : {}),
+      ...(f.sort ? { sort } : {}),
+    };
+    if (cases.length || search)
       await recordAudit(trx, {
         actorKind: actorKind(actor),
         actorUserId: actor.userId,
@@ -571,9 +674,15 @@ export async function listCases(
         organizationId: actor.organizationId,
         ip: origin.ip,
         userAgent: origin.userAgent,
-        details: { view, ...(region ? { region } : {}), cases: ids },
+        details: {
+          ...(applied.view ? { view: applied.view } : {}),
+          ...(f.region ? { region: f.region } : {}),
+          ...codes,
+          ...(search ? { search: true, results: total } : {}),
+          cases: ids,
+        },
       });
-    return { cases, total, next: rows.length > limit ? shown[shown.length - 1]!.id : null };
+    return { cases, total, next, previous, filters: applied };
   });
 }
 

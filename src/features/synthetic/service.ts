@@ -378,7 +378,8 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
           survey_knows_where_help: closed ? pick(rnd, ['yes', 'yes', 'no', 'not_asked'] as const) : null,
           purge_after: closedAt ? new Date(closedAt.getTime() + 2555 * day) : null,
         });
-        for (const term of await searchTermsOf(ctx.keyring, personal, trx)) searchTerms.push({ case_id: id, ...term });
+        for (const term of await searchTermsOf(ctx.keyring, personal, trx))
+          searchTerms.push({ case_id: id, ...term });
         assignments.push({ case_id: id, user_id: navigator, assigned_by: navigator, assigned_at: openedAt });
         batchCases.push({ id, openedAt, navigator });
         events.push({

@@ -49,10 +49,13 @@ export const CaseHeading: FC<{
   regionName: string;
   current: CaseTab;
   closed: boolean;
-}> = ({ caseId, label, regionName, current, closed }) => (
+  /** The case number (`WM-2026-0042`), when the page has it. */
+  caseNumber?: string;
+}> = ({ caseId, label, regionName, current, closed, caseNumber }) => (
   <>
     <p>
-      Case of <strong>{label}</strong> · {regionName}
+      Case of <strong>{label}</strong> · {caseNumber ? `Case number ${caseNumber} · ` : ''}
+      {regionName}
       {closed ? ' · closed' : ''}
     </p>
     <CaseTabs caseId={caseId} current={current} label={label} />

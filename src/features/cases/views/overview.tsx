@@ -475,7 +475,8 @@ export const OverviewPage: FC<
       <Success message={p.done} />
       <p id="summary" tabindex={-1}>
         Case of <strong>{label}</strong>
-        {pronouns ? ` (${pronouns})` : ''} · {detail.regionName} · {CASE_STATUS_NAMES[detail.status]}
+        {pronouns ? ` (${pronouns})` : ''} · Case number <span class="case-number">{detail.caseNumber}</span>{' '}
+        · {detail.regionName} · {CASE_STATUS_NAMES[detail.status]}
       </p>
       <CaseTabs caseId={detail.id} current="overview" label={label} />
       <DuplicateNotice regions={detail.possibleDuplicateRegions} />

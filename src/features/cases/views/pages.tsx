@@ -231,7 +231,8 @@ const CaseFormPage: FC<{
   <StaffLayout frame={frame} title={title}>
     <ErrorSummary errors={errors} />
     <p id="summary" tabindex={-1}>
-      Case of <strong>{detail.personal.chosenName}</strong> · {detail.regionName}
+      Case of <strong>{detail.personal.chosenName}</strong> · Case number {detail.caseNumber} ·{' '}
+      {detail.regionName}
     </p>
     <CaseTabs caseId={detail.id} current="overview" label={detail.personal.chosenName} />
     <p>
