@@ -30,7 +30,6 @@ import type { StaffFrame } from '../../web/staff-layout.tsx';
 import { QueueError } from '../queue/service.ts';
 import { caseServiceContext } from './api.ts';
 import {
-  CASE_LIST_VIEWS,
   DETAIL_FIELDS,
   DEFAULT_CASE_RETENTION_DAYS,
   detailsInputOf,
@@ -56,7 +55,7 @@ import {
   type CaseList,
   type ReferralDraft,
 } from './service.ts';
-import { DashboardPage } from './views/pages.tsx';
+import { DashboardPage, type CaseListParams } from './views/pages.tsx';
 import { valuesOf, type DetailValues } from './views/fields.tsx';
 import { AlreadyOpenPage, ClosePage, EditPage, NewCasePage } from './views/pages.tsx';
 import { casePath } from './views/layout.tsx';
@@ -112,28 +111,44 @@ const done = (c: Context, id: string, what: string) =>
 // ---------------------------------------------------------------------------------------------------
 // The dashboard
 
+/** The list's query parameters, as sent (trimmed). */
+const LIST_PARAMS = [
+  'view',
+  'q',
+  'status',
+  'assigned',
+  'region',
+  'county',
+  'ageBand',
+  'activity',
+  'sort',
+  'after',
+  'before',
+] as const;
+
 async function dashboard(c: Context, deps: AppDeps, { actor, frame }: Guarded): Promise<Response> {
   const scope = regionScope(actor, 'cases.read')!;
-  const q = (name: string) => (c.req.query(name) ?? '').trim();
-  const defaultView: CaseListView = scope.all ? 'open' : 'mine';
-  const rawView = q('view') || defaultView;
-  const region = q('region');
-  const after = q('after');
-  const known = Object.hasOwn(CASE_LIST_VIEWS, rawView);
-  const view = (known ? rawView : defaultView) as CaseListView;
-  let errors: FieldProblem[] = known
-    ? []
-    : [{ field: 'views', message: 'Choose which cases to show from the list.' }];
+  const params = Object.fromEntries(
+    LIST_PARAMS.map((name) => [name, (c.req.query(name) ?? '').trim()]),
+  ) as CaseListParams;
+  let errors: FieldProblem[] = [];
   let list: CaseList = { cases: [], total: 0, next: null };
-  if (!errors.length) {
-    try {
-      list = await listCases(caseServiceContext(deps), actor, { view, region, after }, requestOrigin(c));
-    } catch (error) {
-      const p = problemsOf(error);
-      if (!p) throw error;
-      errors = p.map((e) => ({ ...e, field: e.field === 'after' ? 'cases' : e.field }));
-    }
+  try {
+    list = await listCases(
+      caseServiceContext(deps),
+      actor,
+      { ...params, view: (params.view || undefined) as CaseListView | undefined },
+      requestOrigin(c),
+    );
+  } catch (error) {
+    const p = problemsOf(error);
+    if (!p) throw error;
+    errors = p.map((e) => ({
+      ...e,
+      field: e.field === 'after' || e.field === 'before' ? 'cases' : e.field === 'view' ? 'views' : e.field,
+    }));
   }
+  const regions = regionsOf(deps, actor, 'cases.read');
   const page = (
     <DashboardPage
       deps={deps}
@@ -141,15 +156,24 @@ async function dashboard(c: Context, deps: AppDeps, { actor, frame }: Guarded): 
       actor={actor}
       scope={scope}
       mayWrite={regionScope(actor, 'cases.write') !== null}
-      regions={regionsOf(deps, actor, 'cases.read')}
-      view={view}
-      region={region}
-      after={after}
+      regions={regions}
+      counties={countiesOf(deps, regions)}
+      params={params}
       list={list}
       errors={errors}
     />
   );
   return renderPage(c, page, errors.length ? 400 : 200);
+}
+
+/** The counties of the regions (ever a member of one), by name. */
+function countiesOf(deps: AppDeps, regions: { id: string }[]) {
+  const geo = deps.geography.get();
+  const ids = new Set(regions.map((r) => r.id));
+  return [...geo.counties.values()]
+    .filter((county) => (geo.membershipsByCounty.get(county.fips) ?? []).some((m) => ids.has(m.regionId)))
+    .map((county) => ({ fips: county.fips, name: county.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 // ---------------------------------------------------------------------------------------------------

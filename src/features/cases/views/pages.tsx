@@ -10,8 +10,13 @@ import { Time } from '../../../web/page.tsx';
 import { type StaffFrame, CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
+  ACTIVITY_FILTERS,
+  ASSIGNED_FILTERS,
   CASE_LIST_VIEWS,
+  CASE_SORTS,
+  CASE_STATUS_FILTERS,
   type CaseListView,
+  type CaseSort,
   SURVEY_ANSWERS,
   SURVEY_ANSWER_NAMES,
   SURVEY_QUESTIONS,
@@ -31,25 +36,37 @@ import {
 } from './fields.tsx';
 import { CaseTabs, casePath } from './layout.tsx';
 
-const CaseTable: FC<{ deps: AppDeps; list: CaseList; view: CaseListView; actor: Actor }> = ({
+const SORT_WORDS: Record<CaseSort, string> = {
+  activity: 'most recent activity first',
+  opened: 'newest first',
+  closed: 'most recently closed first',
+  number: 'highest case number first',
+};
+
+const CaseTable: FC<{ deps: AppDeps; list: CaseList; sort: CaseSort; searched: boolean; actor: Actor }> = ({
   deps,
   list,
-  view,
+  sort,
+  searched,
   actor,
 }) => (
   <table id="cases" tabindex={0}>
     <caption>
       {list.total === 0
-        ? 'No cases'
-        : `${list.total} ${list.total === 1 ? 'case' : 'cases'}, ${view === 'closed' ? 'most recently closed' : 'newest'} first${list.total > list.cases.length ? ` (showing ${list.cases.length})` : ''}`}
+        ? searched
+          ? 'No cases found'
+          : 'No cases'
+        : `${list.total} ${list.total === 1 ? 'case' : 'cases'}${searched ? ' found' : ''}, ${SORT_WORDS[sort]}${list.total > list.cases.length ? ` (showing ${list.cases.length})` : ''}`}
     </caption>
     <thead>
       <tr>
         <th scope="col">Name they use</th>
+        <th scope="col">Case number</th>
         <th scope="col">Age</th>
         <th scope="col">County</th>
         <th scope="col">Region</th>
-        <th scope="col">{view === 'closed' ? 'Closed' : 'Opened'}</th>
+        <th scope="col">{sort === 'closed' ? 'Closed' : 'Opened'}</th>
+        <th scope="col">Last activity</th>
         <th scope="col">Navigators</th>
       </tr>
     </thead>
@@ -58,12 +75,17 @@ const CaseTable: FC<{ deps: AppDeps; list: CaseList; view: CaseListView; actor: 
         <tr>
           <th scope="row">
             <a href={casePath(c.id)}>{c.chosenName ?? 'Name not available'}</a>
+            {c.status === 'closed' && sort !== 'closed' ? ' (closed)' : ''}
           </th>
+          <td class="case-number">{c.caseNumber}</td>
           <td>{AGE_BAND_NAMES[c.ageBand]}</td>
           <td>{c.countyName ?? 'Not known'}</td>
           <td>{c.regionName}</td>
           <td>
-            <Time deps={deps} at={view === 'closed' && c.closedAt ? c.closedAt : c.openedAt} show="date" />
+            <Time deps={deps} at={sort === 'closed' && c.closedAt ? c.closedAt : c.openedAt} show="date" />
+          </td>
+          <td>
+            <Time deps={deps} at={c.updatedAt} show="date" />
           </td>
           <td>
             {c.assigned.length
@@ -76,6 +98,22 @@ const CaseTable: FC<{ deps: AppDeps; list: CaseList; view: CaseListView; actor: 
   </table>
 );
 
+/** The list's query parameters as sent (trimmed; empty when left out). */
+export type CaseListParams = Record<
+  | 'view'
+  | 'q'
+  | 'status'
+  | 'assigned'
+  | 'region'
+  | 'county'
+  | 'ageBand'
+  | 'activity'
+  | 'sort'
+  | 'after'
+  | 'before',
+  string
+>;
+
 export interface DashboardProps {
   deps: AppDeps;
   frame: StaffFrame;
@@ -83,22 +121,34 @@ export interface DashboardProps {
   scope: RegionScope;
   mayWrite: boolean;
   regions: { id: string; name: string }[];
-  view: CaseListView;
-  region: string;
-  after: string;
+  counties: { fips: string; name: string }[];
+  params: CaseListParams;
   list: CaseList;
   errors: FieldProblem[];
 }
 
+const options = (names: Record<string, string>) =>
+  Object.entries(names).map(([code, label]) => ({ code, label }));
+
 export const DashboardPage: FC<DashboardProps> = (p) => {
-  const { scope, regions, view, region, errors } = p;
-  const link = (params: Record<string, string>) => {
-    const s = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== ''));
+  const { scope, regions, params, errors } = p;
+  const applied = p.list.filters;
+  const link = (values: Partial<CaseListParams>) => {
+    const s = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
     return s.size ? `/staff/cases?${s.toString()}` : '/staff/cases';
   };
+  // The filters as the form shows them: as the list applied them, or as sent when they were refused.
+  const shown = (name: keyof CaseListParams): string =>
+    applied && name !== 'after' && name !== 'before' && name !== 'view'
+      ? String(applied[name as keyof typeof applied] ?? '')
+      : params[name];
+  const view = applied ? applied.view : null;
+  const sort: CaseSort = applied?.sort ?? 'opened';
+  const { after: _after, before: _before, ...unpaged } = params;
   const views = (Object.keys(CASE_LIST_VIEWS) as CaseListView[]).filter((v) => v !== 'mine' || !scope.all);
   const viewName = (v: CaseListView) =>
     v === 'open' && scope.all ? 'Open cases, every region' : CASE_LIST_VIEWS[v];
+  const heading = applied?.q ? 'Search results' : view ? viewName(view) : 'Cases matching your filters';
   return (
     <StaffLayout frame={p.frame} title="Cases">
       <ErrorSummary errors={errors} />
@@ -107,7 +157,7 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
           ? 'Cases of every region. You can read them; regional navigators open and change them.'
           : regions.length
             ? `Cases of ${regions.map((r) => r.name).join(', ')}.`
-            : 'You have no regions yet: ask your organisation’s administrator to assign yours.'}{' '}
+            : 'You have no regions yet: ask your organization’s administrator to assign yours.'}{' '}
         The names on this list are shown to you alone, and each list you open is recorded in the audit log.
       </p>
       {p.mayWrite ? (
@@ -117,38 +167,111 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
           </a>
         </p>
       ) : null}
+      <form method="get" action="/staff/cases" role="search" aria-labelledby="find-h" novalidate>
+        <h2 id="find-h">Find a case</h2>
+        {/* The filters below stand on their own: "Anyone or nobody" means every case, not the person's own. */}
+        <input type="hidden" name="view" value="open" />
+        <label for="q">Case number, name or date of birth</label>
+        <p class="hint" id="q-hint">
+          For example WM-2026-0042, the name they use or their legal name, or a date of birth like 2009-04-12
+          or 04/12/2009. A name must be complete; capitals, accents and extra spaces do not matter.
+        </p>
+        <FieldError field="q" errors={errors} />
+        <input
+          type="search"
+          id="q"
+          name="q"
+          maxlength={200}
+          autocomplete="off"
+          spellcheck={false}
+          value={shown('q')}
+          aria-describedby={describedBy('q', errors, 'q-hint')}
+          aria-invalid={invalid('q', errors)}
+        />
+        <fieldset>
+          <legend>Filters</legend>
+          <SelectField
+            id="status"
+            label="Status"
+            empty="Open (the default)"
+            options={options(CASE_STATUS_FILTERS).filter((o) => o.code !== 'open')}
+            selected={shown('status') === 'open' ? '' : shown('status')}
+            errors={errors}
+          />
+          <SelectField
+            id="assigned"
+            label="Assigned to"
+            empty="Anyone or nobody"
+            options={options(ASSIGNED_FILTERS).filter((o) => o.code !== 'all')}
+            selected={shown('assigned') === 'all' ? '' : shown('assigned')}
+            errors={errors}
+          />
+          {regions.length > 1 ? (
+            <SelectField
+              id="region"
+              label="Region"
+              empty={scope.all ? 'Every region' : 'All your regions'}
+              options={regions.map((r) => ({ code: r.id, label: r.name }))}
+              selected={shown('region')}
+              errors={errors}
+            />
+          ) : null}
+          <SelectField
+            id="county"
+            label="County"
+            empty="Any county"
+            options={p.counties.map((c) => ({ code: c.fips, label: c.name }))}
+            selected={shown('county')}
+            errors={errors}
+          />
+          <SelectField
+            id="ageBand"
+            label="Age"
+            empty="Any age"
+            options={options(AGE_BAND_NAMES)}
+            selected={shown('ageBand')}
+            errors={errors}
+          />
+          <SelectField
+            id="activity"
+            label="Last activity"
+            empty="Any time"
+            options={options(ACTIVITY_FILTERS)}
+            selected={shown('activity')}
+            errors={errors}
+          />
+          <SelectField
+            id="sort"
+            label="Sort by"
+            empty={shown('status') === 'closed' ? 'Date closed' : 'Date opened'}
+            options={options(CASE_SORTS).filter(
+              (o) => o.code !== (shown('status') === 'closed' ? 'closed' : 'opened'),
+            )}
+            selected={
+              shown('sort') === (shown('status') === 'closed' ? 'closed' : 'opened') ? '' : shown('sort')
+            }
+            errors={errors}
+          />
+        </fieldset>
+        <button type="submit">Find cases</button> <a href="/staff/cases">Clear the search and filters</a>
+      </form>
       <nav aria-label="Which cases" id="views">
         <ul class="plain">
           {views.map((v) => (
             <li>
-              <a href={link({ view: v, region })} aria-current={v === view ? 'page' : undefined}>
+              <a href={link({ view: v })} aria-current={v === view ? 'page' : undefined}>
                 {viewName(v)}
               </a>
             </li>
           ))}
         </ul>
       </nav>
-      {regions.length > 1 ? (
-        <form method="get" action="/staff/cases" aria-labelledby="filter-h" novalidate>
-          <h2 id="filter-h">Filter by region</h2>
-          <input type="hidden" name="view" value={view} />
-          <label for="region">Region</label>
-          <select id="region" name="region" aria-invalid={invalid('region', errors)}>
-            <option value="">{scope.all ? 'Every region' : 'All your regions'}</option>
-            {regions.map((r) => (
-              <option value={r.id} selected={region === r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>{' '}
-          <button type="submit">Show cases</button>
-        </form>
-      ) : null}
-      <h2>{viewName(view)}</h2>
-      <CaseTable deps={p.deps} list={p.list} view={view} actor={p.actor} />
+      <h2>{heading}</h2>
+      <CaseTable deps={p.deps} list={p.list} sort={sort} searched={Boolean(applied?.q)} actor={p.actor} />
       <nav aria-label="Pages of cases" class="pager">
-        {p.after ? <a href={link({ view, region })}>First page</a> : null}
-        {p.list.next ? <a href={link({ view, region, after: p.list.next })}>Next page</a> : null}
+        {p.list.previous ? <a href={link({ ...unpaged, before: p.list.previous })}>Previous page</a> : null}
+        {p.list.previous || params.before ? <a href={link(unpaged)}>First page</a> : null}
+        {p.list.next ? <a href={link({ ...unpaged, after: p.list.next })}>Next page</a> : null}
       </nav>
     </StaffLayout>
   );
