@@ -18,13 +18,22 @@ import { CaseError, caseContext } from './core.ts';
 import { DEFAULT_CASE_RETENTION_DAYS } from './rules.ts';
 import {
   CaseInputError,
+  CaseListQuery,
+  CaseListSchema,
   CaseSchema,
   FIELD_PATHS,
   OpenedSchema,
   openCaseBodySchema,
   openInputOf,
 } from './schema.ts';
-import { getCase, openCase, type CaseDetail, type CaseServiceContext } from './service.ts';
+import {
+  getCase,
+  listCases,
+  openCase,
+  type CaseDetail,
+  type CaseList,
+  type CaseServiceContext,
+} from './service.ts';
 import type { Vocabularies } from './vocabularies.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -67,6 +76,43 @@ const oneRoute = createRoute({
     403: problemResponse('The role or token may not read cases'),
     404: problemResponse('No such case, or not in the caller’s regions'),
   },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/cases',
+  tags: ['Cases'],
+  summary:
+    'Find cases: search by case number, name or date of birth, filter and sort, a page at a time (only the caller’s regions; recorded in the audit log, without the search text)',
+  security: [{ bearer: [] }],
+  request: { query: CaseListQuery },
+  responses: {
+    200: jsonAnswer('A page of cases', CaseListSchema),
+    400: problemResponse('A query parameter is not valid (the field is named)'),
+    401: problemResponse('No valid token or session'),
+    403: problemResponse('The role or token may not read cases'),
+  },
+});
+
+/** A page of cases as the API returns it. */
+export const caseListJson = (list: CaseList): z.infer<typeof CaseListSchema> => ({
+  cases: list.cases.map((s) => ({
+    id: s.id,
+    caseNumber: s.caseNumber,
+    chosenName: s.chosenName,
+    status: s.status,
+    regionId: s.regionId,
+    regionName: s.regionName,
+    countyName: s.countyName,
+    ageBand: s.ageBand,
+    openedAt: s.openedAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+    closedAt: isoOrNull(s.closedAt),
+    assigned: s.assigned.map((a) => ({ userId: a.userId, name: a.name })),
+  })),
+  total: list.total,
+  next: list.next,
+  previous: list.previous ?? null,
 });
 
 /** A case as the API returns it. */
@@ -141,6 +187,17 @@ export const casesApi: Feature = (app, deps, policies) => {
     } catch (error) {
       return openRefusal(c, error) as never;
     }
+  });
+
+  r.api(listRoute, staffAction('cases.read'), async (c) => {
+    const { limit, ...filters } = c.req.valid('query');
+    const list = await listCases(
+      caseServiceContext(deps),
+      callerOf(c),
+      { ...filters, limit },
+      requestOrigin(c),
+    );
+    return c.json(caseListJson(list), 200);
   });
 
   r.api(oneRoute, staffAction('cases.read'), async (c) => {

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { CaseError, CasePersonalSchema, type CasePersonal } from './core.ts';
 import {
+  CASE_PAGE_SIZE,
   ACTIVITY_FILTERS,
   ASSIGNED_FILTERS,
   AGE_BANDS,
@@ -602,3 +603,66 @@ export const OpenedSchema = z
     possibleDuplicateRegions: z.array(z.string()),
   })
   .openapi('CaseOpened');
+
+/** The query of `GET /api/v1/cases`: the page's filters (checked again, with the caller's regions, by the service). */
+export const CaseListQuery = z
+  .object({
+    q: z.string().max(200).optional().openapi({
+      description:
+        'A case number (WM-2026-0042), a date of birth (2009-04-12 or 04/12/2009), or an exact chosen or legal name (capitals, accents and spacing do not matter). Matched through blind indexes; never recorded.',
+    }),
+    view: z.enum(['mine', 'open', 'closed']).optional().openapi({
+      description:
+        'A preset for status and assigned when they are left out: mine (the default for navigators), open (for state administrators), closed',
+    }),
+    status: z.enum(['open', 'closed', 'all']).optional(),
+    assigned: z.enum(['all', 'me', 'anyone', 'nobody']).optional(),
+    region: z.string().max(64).optional().openapi({ description: 'One of the caller’s regions' }),
+    county: z
+      .string()
+      .regex(/^\d{5}$/, 'a county FIPS code (5 digits)')
+      .optional(),
+    ageBand: z.enum(AGE_BANDS).optional(),
+    activity: z.enum(['7', '30', '90']).optional().openapi({ description: 'Changed within so many days' }),
+    sort: z.enum(['activity', 'opened', 'closed', 'number']).optional().openapi({
+      description: 'Newest first. Default: opened (closed for closed cases). closed needs status=closed.',
+    }),
+    after: z
+      .string()
+      .max(400)
+      .optional()
+      .openapi({ description: 'The `next` cursor of the previous answer' }),
+    before: z
+      .string()
+      .max(400)
+      .optional()
+      .openapi({ description: 'The `previous` cursor of the previous answer' }),
+    limit: z.coerce.number().int().min(1).max(100).default(CASE_PAGE_SIZE),
+  })
+  .strict();
+
+export const CaseSummarySchema = z
+  .object({
+    id: z.string().uuid(),
+    caseNumber: z.string().openapi({ example: 'WM-2026-0042' }),
+    chosenName: z.string().nullable().openapi({ description: 'Decrypted; null when it cannot be read' }),
+    status: z.enum(['open', 'closed']),
+    regionId: z.string(),
+    regionName: z.string(),
+    countyName: z.string().nullable(),
+    ageBand: z.enum(AGE_BANDS),
+    openedAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+    assigned: z.array(z.object({ userId: z.string().uuid(), name: z.string() })),
+  })
+  .openapi('CaseSummary');
+
+export const CaseListSchema = z
+  .object({
+    cases: z.array(CaseSummarySchema),
+    total: z.number().int().openapi({ description: 'How many cases match in all' }),
+    next: z.string().nullable().openapi({ description: 'Pass as `after` for the next page' }),
+    previous: z.string().nullable().openapi({ description: 'Pass as `before` for the previous page' }),
+  })
+  .openapi('CaseList');

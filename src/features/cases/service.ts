@@ -556,8 +556,10 @@ export async function listCases(
   if (!parsed.success) throw new CaseInputError(CaseInputError.from(parsed.error).problems.slice(0, 1));
   const f = parsed.data;
   const presetView = f.view ?? (scope.all ? 'open' : 'mine');
-  const status = f.status ?? (presetView === 'closed' ? 'closed' : 'open');
-  const assigned = f.assigned ?? (presetView === 'mine' ? 'me' : 'all');
+  // A search looks through every case in scope, open or closed, unless filters say otherwise.
+  const searching = f.q !== null;
+  const status = f.status ?? (searching ? 'all' : presetView === 'closed' ? 'closed' : 'open');
+  const assigned = f.assigned ?? (presetView === 'mine' && !searching ? 'me' : 'all');
   const sort = f.sort ?? (status === 'closed' ? 'closed' : 'opened');
   if (sort === 'closed' && status !== 'closed')
     throw new CaseInputError([

@@ -193,9 +193,12 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
           <SelectField
             id="status"
             label="Status"
-            empty="Open (the default)"
-            options={options(CASE_STATUS_FILTERS).filter((o) => o.code !== 'open')}
-            selected={shown('status') === 'open' ? '' : shown('status')}
+            empty="Open (any status when searching)"
+            options={options(CASE_STATUS_FILTERS)}
+            selected={
+              params.status ||
+              (applied && applied.status !== (applied.q ? 'all' : 'open') ? applied.status : '')
+            }
             errors={errors}
           />
           <SelectField
