@@ -353,13 +353,24 @@ describe('the dashboard', () => {
     expect(first).toContain('27 cases, newest first (showing 25)');
     expect(first).toContain('Synthetic P26');
     expect(first).not.toContain('Synthetic P01');
-    const next = /href="(\/staff\/cases\?view=open&amp;after=[0-9a-f-]+)">Next page/.exec(first)?.[1];
+    expect(first).not.toContain('Previous page');
+    const next = /href="(\/staff\/cases\?view=open&amp;after=[A-Za-z0-9_-]+)">Next page/.exec(first)?.[1];
     expect(next).toBeDefined();
     const second = await (await get(person, next!.replace(/&amp;/g, '&'))).text();
     expect(second).toContain('Synthetic P01');
     expect(second).toContain('Synthetic P00');
     expect(second).not.toContain('Synthetic P26');
     expect(second).not.toContain('Next page');
+    // And back: the first page again, from the second page's previous-page link.
+    const previous = /href="(\/staff\/cases\?view=open&amp;before=[A-Za-z0-9_-]+)">Previous page/.exec(
+      second,
+    )?.[1];
+    expect(previous).toBeDefined();
+    const back = await (await get(person, previous!.replace(/&amp;/g, '&'))).text();
+    expect(back).toContain('Synthetic P26');
+    expect(back).toContain('Synthetic P02');
+    expect(back).not.toContain('Synthetic P01');
+    expect(back).not.toContain('Previous page');
   });
 });
 
