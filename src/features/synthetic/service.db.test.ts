@@ -44,6 +44,17 @@ describe('synthetic cases', () => {
       const membership = geo.membershipsByCounty.get(row.county_fips!)?.find((m) => m.effectiveTo === null);
       expect(membership?.regionId).toBe(row.region_id);
     }
+    // Every case has a case number, consecutive per region and year, and the search terms of its name.
+    const numbering = await sql<{ gaps: number; unnamed: number }>`
+      select (select count(*)::int from (
+                select number_region_id, number_year, max(number_seq) - count(*) as gap
+                from cases group by number_region_id, number_year) g where gap <> 0) as gaps,
+             (select count(*)::int from cases c where not exists (
+                select 1 from case_search_terms t where t.case_id = c.id and t.kind = 'chosen_name')) as unnamed`.execute(
+      t.deps.db,
+    );
+    expect(numbering.rows[0]).toEqual({ gaps: 0, unnamed: 0 });
+
     // Some tasks are overdue, and every event belongs to a case opened before it.
     const overdue = await t.deps.db
       .selectFrom('tasks')
