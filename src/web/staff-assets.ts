@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import type { App, AppDeps } from '../app-types.ts';
-import { PUBLIC, type PolicyRegistry } from '../platform/policy.ts';
+import { STAFF_ENTRY, type PolicyRegistry } from '../platform/policy.ts';
 import { router } from './route.ts';
 
 const require = createRequire(import.meta.url);
@@ -49,7 +49,7 @@ export async function uswdsFile(path: string): Promise<{ body: Buffer; type: str
 
 export function staffAssets(app: App, deps: AppDeps, policies: PolicyRegistry): void {
   const route = router(app, deps, policies);
-  route.open('get', `${USWDS_BASE}/*`, PUBLIC, async (c) => {
+  route.open('get', `${USWDS_BASE}/*`, STAFF_ENTRY, async (c) => {
     const file = await uswdsFile(c.req.path.slice(USWDS_BASE.length));
     if (!file) return c.text('Not found', 404);
     c.header('Content-Type', file.type);
