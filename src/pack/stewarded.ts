@@ -18,14 +18,27 @@ export interface KeptEdit {
 /** What a row written from the pack says about who checked it: the pack, not a person. */
 export const FROM_PACK = { checked_by: 'Jurisdiction pack', edited_by: null, edited_at: null } as const;
 
+/**
+ * Writes a row, or, when a row with the same key is stored, updates every other column of it (the key
+ * stays as it is).
+ */
+export async function upsert<T extends keyof DB & string>(
+  trx: Transaction<DB>,
+  table: T,
+  key: readonly (keyof DB[T] & string)[],
+  row: Insertable<DB[T]>,
+): Promise<void> {
+  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !key.includes(column as never)));
+  await trx
+    .insertInto(table)
+    .values(row as never)
+    .onConflict((oc) => oc.columns(key as never).doUpdateSet(update as never))
+    .execute();
+}
+
 /** Writes a county's membership of a region: the same start date updates the stored one. */
 export async function putMembership(trx: Transaction<DB>, row: Insertable<DB['region_counties']>) {
-  const { region_id: _r, county_fips: _c, effective_from: _f, ...update } = row;
-  await trx
-    .insertInto('region_counties')
-    .values(row)
-    .onConflict((oc) => oc.columns(['region_id', 'county_fips', 'effective_from']).doUpdateSet(update))
-    .execute();
+  await upsert(trx, 'region_counties', ['region_id', 'county_fips', 'effective_from'], row);
 }
 
 type Stewarded = 'organizations' | 'regions' | 'directory_services';
@@ -89,12 +102,7 @@ export async function importStewardedRows(
       note: o.note ?? null,
       ...FROM_PACK,
     };
-    const { id: _id, ...update } = row;
-    await trx
-      .insertInto('organizations')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet(update))
-      .execute();
+    await upsert(trx, 'organizations', ['id'], row);
   }
 
   const regionIds = pack.regions.map((r) => r.id);
@@ -124,12 +132,7 @@ export async function importStewardedRows(
         note: r.note ?? null,
         ...FROM_PACK,
       };
-      const { id: _id, ...update } = row;
-      await trx
-        .insertInto('regions')
-        .values(row)
-        .onConflict((oc) => oc.column('id').doUpdateSet(update))
-        .execute();
+      await upsert(trx, 'regions', ['id'], row);
     }
     for (const m of r.counties) {
       const key = membershipKey(r.id, m.fips, m.effectiveFrom);
