@@ -12,7 +12,15 @@ import { validateHsdsService } from '../features/directory/hsds-validate.ts';
 import { countySlug } from '../features/help/names.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { loadPack, PackError, type Pack } from './load.ts';
-import { editedAt, FROM_PACK, importStewardedRows, keepEdit, upsert, type KeptEdit } from './stewarded.ts';
+import {
+  editedAt,
+  FROM_PACK,
+  importStewardedRows,
+  keepEdit,
+  provenanceColumns,
+  upsert,
+  type KeptEdit,
+} from './stewarded.ts';
 
 export interface ImportResult {
   jurisdiction: string;
@@ -117,10 +125,7 @@ export async function importPack(
         jurisdiction: j,
         name: c.name,
         slug: countySlug(c.name),
-        source: c.source,
-        retrieved: c.retrieved,
-        verified: c.verified,
-        note: c.note ?? null,
+        ...provenanceColumns(c),
       };
       await upsert(trx, 'counties', ['fips'], row);
     }
@@ -149,10 +154,7 @@ export async function importPack(
             url: l.url,
             hours: l.hours,
             sort_order: l.order,
-            source: l.source,
-            retrieved: l.retrieved,
-            verified: l.verified,
-            note: l.note ?? null,
+            ...provenanceColumns(l),
           })),
         )
         .execute();

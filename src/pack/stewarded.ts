@@ -7,6 +7,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Pack } from './load.ts';
+import type { Provenance } from './schema.ts';
 
 /** A stored row an import kept because an administrator edited it after the pack's source was read. */
 export interface KeptEdit {
@@ -17,6 +18,14 @@ export interface KeptEdit {
 
 /** What a row written from the pack says about who checked it: the pack, not a person. */
 export const FROM_PACK = { checked_by: 'Jurisdiction pack', edited_by: null, edited_at: null } as const;
+
+/** A pack row's provenance as the columns every stored fact has (no note: null). */
+export const provenanceColumns = (p: Provenance) => ({
+  source: p.source,
+  retrieved: p.retrieved,
+  verified: p.verified,
+  note: p.note ?? null,
+});
 
 /**
  * Writes a row, or, when a row with the same key is stored, updates every other column of it (the key
@@ -96,10 +105,7 @@ export async function importStewardedRows(
       website: o.website,
       email: o.email,
       phones: JSON.stringify(o.phones),
-      source: o.source,
-      retrieved: o.retrieved,
-      verified: o.verified,
-      note: o.note ?? null,
+      ...provenanceColumns(o),
       ...FROM_PACK,
     };
     await upsert(trx, 'organizations', ['id'], row);
@@ -126,10 +132,7 @@ export async function importStewardedRows(
         navigator_organization_id: r.navigatorOrganizationId,
         effective_from: r.effectiveFrom,
         effective_to: r.effectiveTo,
-        source: r.source,
-        retrieved: r.retrieved,
-        verified: r.verified,
-        note: r.note ?? null,
+        ...provenanceColumns(r),
         ...FROM_PACK,
       };
       await upsert(trx, 'regions', ['id'], row);
@@ -143,10 +146,7 @@ export async function importStewardedRows(
         county_fips: m.fips,
         effective_from: m.effectiveFrom,
         effective_to: m.effectiveTo,
-        source: m.source,
-        retrieved: m.retrieved,
-        verified: m.verified,
-        note: m.note ?? null,
+        ...provenanceColumns(m),
         ...FROM_PACK,
       };
       await putMembership(trx, row);
