@@ -66,6 +66,18 @@ export interface CurrentSession {
 }
 
 /**
+ * What a sign-in credential (a session, an API token) reads of its owner, joined as `u` with the
+ * owner's organisation as `o`: what the actor may do, and whether the person or organisation is disabled.
+ */
+export const OWNER_COLUMNS = [
+  'u.role',
+  'u.regions',
+  'u.organization_id',
+  'u.disabled_at',
+  'o.disabled_at as org_disabled_at',
+] as const;
+
+/**
  * The session behind a cookie, or null when it is unknown, ended, idle for 30 minutes, older than 12
  * hours, or its person is disabled. Touches `last_seen_at` at most once a minute.
  */
@@ -80,6 +92,7 @@ export async function sessionFromToken(
     .innerJoin('staff_users as u', 'u.id', 's.user_id')
     .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
     .select([
+      ...OWNER_COLUMNS,
       's.id_hash',
       's.user_id',
       's.stage',
@@ -88,11 +101,6 @@ export async function sessionFromToken(
       's.last_seen_at',
       's.reauthenticated_at',
       's.ended_at',
-      'u.role',
-      'u.regions',
-      'u.organization_id',
-      'u.disabled_at',
-      'o.disabled_at as org_disabled_at',
       'o.name as organization_name',
       'u.display_name_encrypted',
       'u.email_encrypted',
