@@ -12,7 +12,15 @@ import { validateHsdsService } from '../features/directory/hsds-validate.ts';
 import { countySlug } from '../features/help/names.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { loadPack, PackError, type Pack } from './load.ts';
-import { editedAt, FROM_PACK, importStewardedRows, keepEdit, type KeptEdit } from './stewarded.ts';
+import {
+  editedAt,
+  FROM_PACK,
+  importStewardedRows,
+  keepEdit,
+  provenanceColumns,
+  upsert,
+  type KeptEdit,
+} from './stewarded.ts';
 
 export interface ImportResult {
   jurisdiction: string;
@@ -100,12 +108,7 @@ export async function importPack(
       verified: m.verified,
       imported_at: new Date(),
     };
-    const { jurisdiction: _j, ...packUpdate } = packRow;
-    await trx
-      .insertInto('packs')
-      .values(packRow)
-      .onConflict((oc) => oc.column('jurisdiction').doUpdateSet(packUpdate))
-      .execute();
+    await upsert(trx, 'packs', ['jurisdiction'], packRow);
 
     const countyFips = pack.counties.map((c) => c.fips);
     // Rows that point at counties go first, so counties can be replaced. Organisations, regions and
@@ -122,17 +125,9 @@ export async function importPack(
         jurisdiction: j,
         name: c.name,
         slug: countySlug(c.name),
-        source: c.source,
-        retrieved: c.retrieved,
-        verified: c.verified,
-        note: c.note ?? null,
+        ...provenanceColumns(c),
       };
-      const { fips: _f, ...update } = row;
-      await trx
-        .insertInto('counties')
-        .values(row)
-        .onConflict((oc) => oc.column('fips').doUpdateSet(update))
-        .execute();
+      await upsert(trx, 'counties', ['fips'], row);
     }
     await importStewardedRows(trx, j, pack, skipped);
     await trx
@@ -159,10 +154,7 @@ export async function importPack(
             url: l.url,
             hours: l.hours,
             sort_order: l.order,
-            source: l.source,
-            retrieved: l.retrieved,
-            verified: l.verified,
-            note: l.note ?? null,
+            ...provenanceColumns(l),
           })),
         )
         .execute();

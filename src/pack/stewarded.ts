@@ -7,6 +7,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Pack } from './load.ts';
+import type { Provenance } from './schema.ts';
 
 /** A stored row an import kept because an administrator edited it after the pack's source was read. */
 export interface KeptEdit {
@@ -18,14 +19,35 @@ export interface KeptEdit {
 /** What a row written from the pack says about who checked it: the pack, not a person. */
 export const FROM_PACK = { checked_by: 'Jurisdiction pack', edited_by: null, edited_at: null } as const;
 
+/** A pack row's provenance as the columns every stored fact has (no note: null). */
+export const provenanceColumns = (p: Provenance) => ({
+  source: p.source,
+  retrieved: p.retrieved,
+  verified: p.verified,
+  note: p.note ?? null,
+});
+
+/**
+ * Writes a row, or, when a row with the same key is stored, updates every other column of it (the key
+ * stays as it is).
+ */
+export async function upsert<T extends keyof DB & string>(
+  trx: Transaction<DB>,
+  table: T,
+  key: readonly (keyof DB[T] & string)[],
+  row: Insertable<DB[T]>,
+): Promise<void> {
+  const update = Object.fromEntries(Object.entries(row).filter(([column]) => !key.includes(column as never)));
+  await trx
+    .insertInto(table)
+    .values(row as never)
+    .onConflict((oc) => oc.columns(key as never).doUpdateSet(update as never))
+    .execute();
+}
+
 /** Writes a county's membership of a region: the same start date updates the stored one. */
 export async function putMembership(trx: Transaction<DB>, row: Insertable<DB['region_counties']>) {
-  const { region_id: _r, county_fips: _c, effective_from: _f, ...update } = row;
-  await trx
-    .insertInto('region_counties')
-    .values(row)
-    .onConflict((oc) => oc.columns(['region_id', 'county_fips', 'effective_from']).doUpdateSet(update))
-    .execute();
+  await upsert(trx, 'region_counties', ['region_id', 'county_fips', 'effective_from'], row);
 }
 
 type Stewarded = 'organizations' | 'regions' | 'directory_services';
@@ -83,18 +105,10 @@ export async function importStewardedRows(
       website: o.website,
       email: o.email,
       phones: JSON.stringify(o.phones),
-      source: o.source,
-      retrieved: o.retrieved,
-      verified: o.verified,
-      note: o.note ?? null,
+      ...provenanceColumns(o),
       ...FROM_PACK,
     };
-    const { id: _id, ...update } = row;
-    await trx
-      .insertInto('organizations')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet(update))
-      .execute();
+    await upsert(trx, 'organizations', ['id'], row);
   }
 
   const regionIds = pack.regions.map((r) => r.id);
@@ -118,18 +132,10 @@ export async function importStewardedRows(
         navigator_organization_id: r.navigatorOrganizationId,
         effective_from: r.effectiveFrom,
         effective_to: r.effectiveTo,
-        source: r.source,
-        retrieved: r.retrieved,
-        verified: r.verified,
-        note: r.note ?? null,
+        ...provenanceColumns(r),
         ...FROM_PACK,
       };
-      const { id: _id, ...update } = row;
-      await trx
-        .insertInto('regions')
-        .values(row)
-        .onConflict((oc) => oc.column('id').doUpdateSet(update))
-        .execute();
+      await upsert(trx, 'regions', ['id'], row);
     }
     for (const m of r.counties) {
       const key = membershipKey(r.id, m.fips, m.effectiveFrom);
@@ -140,10 +146,7 @@ export async function importStewardedRows(
         county_fips: m.fips,
         effective_from: m.effectiveFrom,
         effective_to: m.effectiveTo,
-        source: m.source,
-        retrieved: m.retrieved,
-        verified: m.verified,
-        note: m.note ?? null,
+        ...provenanceColumns(m),
         ...FROM_PACK,
       };
       await putMembership(trx, row);

@@ -15,9 +15,11 @@ import {
   REAUTHENTICATION_WINDOW_MS,
   type RequestOrigin,
   TOUCH_EVERY_MS,
+  field,
   nowOf,
   requireAccess,
 } from './context.ts';
+import { decryptField } from '../../platform/crypto/index.ts';
 
 export interface SignedInSession {
   /** The session secret for the cookie: shown once, stored hashed. */
@@ -59,7 +61,21 @@ export interface CurrentSession {
   createdAt: Date;
   reauthenticatedAt: Date | null;
   actor: Actor;
+  /** Who is signed in, for the page header: their name (their email when they gave none) and organization. */
+  who: { name: string; organizationName: string };
 }
+
+/**
+ * What a sign-in credential (a session, an API token) reads of its owner, joined as `u` with the
+ * owner's organisation as `o`: what the actor may do, and whether the person or organisation is disabled.
+ */
+export const OWNER_COLUMNS = [
+  'u.role',
+  'u.regions',
+  'u.organization_id',
+  'u.disabled_at',
+  'o.disabled_at as org_disabled_at',
+] as const;
 
 /**
  * The session behind a cookie, or null when it is unknown, ended, idle for 30 minutes, older than 12
@@ -76,6 +92,7 @@ export async function sessionFromToken(
     .innerJoin('staff_users as u', 'u.id', 's.user_id')
     .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
     .select([
+      ...OWNER_COLUMNS,
       's.id_hash',
       's.user_id',
       's.stage',
@@ -84,11 +101,9 @@ export async function sessionFromToken(
       's.last_seen_at',
       's.reauthenticated_at',
       's.ended_at',
-      'u.role',
-      'u.regions',
-      'u.organization_id',
-      'u.disabled_at',
-      'o.disabled_at as org_disabled_at',
+      'o.name as organization_name',
+      'u.display_name_encrypted',
+      'u.email_encrypted',
     ])
     .where('s.id_hash', '=', hashSecret(token))
     .executeTakeFirst();
@@ -120,6 +135,14 @@ export async function sessionFromToken(
     createdAt: row.created_at,
     reauthenticatedAt: row.reauthenticated_at,
     actor: { userId: row.user_id, role: row.role, organizationId: row.organization_id, regions: row.regions },
+    who: {
+      name: await decryptField(
+        ctx.keyring,
+        field(row.user_id, row.display_name_encrypted ? 'display_name' : 'email'),
+        row.display_name_encrypted ?? row.email_encrypted,
+      ),
+      organizationName: row.organization_name,
+    },
   };
 }
 

@@ -133,14 +133,8 @@ export async function signInWithPassword(
       true,
     );
     await recordAudit(trx, {
-      actorKind: 'user',
-      actorUserId: row.id,
+      ...ownAccount(row.id, row.organization_id, origin),
       action: opened.stage === 'complete' ? 'sign_in.success' : 'sign_in.password_accepted',
-      subjectType: 'staff_user',
-      subjectId: row.id,
-      organizationId: row.organization_id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
       details: { next: opened.stage },
     });
     return opened;
@@ -169,6 +163,19 @@ type AuditWho = Pick<
   Parameters<typeof recordAudit>[1],
   'actorKind' | 'actorUserId' | 'subjectType' | 'subjectId' | 'organizationId' | 'ip' | 'userAgent'
 >;
+
+/** Who an event of a person's own sign-in is about: the person, acting on their own account, from where. */
+function ownAccount(userId: string, organizationId: string, origin: RequestOrigin): AuditWho {
+  return {
+    actorKind: 'user',
+    actorUserId: userId,
+    subjectType: 'staff_user',
+    subjectId: userId,
+    organizationId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+  };
+}
 
 /** Records the locks a failure began: of the account from this address, and of the account itself. */
 async function auditLockouts(
@@ -207,14 +214,8 @@ export async function verifySecondFactor(
   });
   if (!gate.allowed) {
     return refuseAttempt(ctx, gate, {
-      actorKind: 'user',
-      actorUserId: session.userId,
+      ...ownAccount(session.userId, session.actor.organizationId, origin),
       action: 'sign_in.throttled',
-      subjectType: 'staff_user',
-      subjectId: session.userId,
-      organizationId: session.actor.organizationId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
       details: { step: 'second_factor', reason: gate.reason },
     });
   }
@@ -263,14 +264,8 @@ export async function verifySecondFactor(
         if (Number(claimed.numUpdatedRows) !== 1) return null;
         const replaced = await replaceSession(trx, session, 'complete', origin, now);
         await recordAudit(trx, {
-          actorKind: 'user',
-          actorUserId: user.id,
+          ...ownAccount(user.id, user.organization_id, origin),
           action: 'sign_in.success',
-          subjectType: 'staff_user',
-          subjectId: user.id,
-          organizationId: user.organization_id,
-          ip: origin.ip,
-          userAgent: origin.userAgent,
           details: { secondFactor: accepted.kind },
         });
         return replaced;
@@ -278,15 +273,7 @@ export async function verifySecondFactor(
     : null;
   if (!outcome) {
     const locks = await signInAttemptFailed(ctx.db, gate.ticket);
-    const who = {
-      actorKind: 'user' as const,
-      actorUserId: user.id,
-      subjectType: 'staff_user',
-      subjectId: user.id,
-      organizationId: user.organization_id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-    };
+    const who = ownAccount(user.id, user.organization_id, origin);
     await ctx.db.transaction().execute(async (trx) => {
       await recordAudit(trx, { ...who, action: 'sign_in.failure', details: { step: 'second_factor' } });
       await auditLockouts(trx, 'sign_in.lockout', 'second_factor', locks, who);
@@ -362,14 +349,8 @@ export async function confirmTwoFactorEnrolment(
       .execute();
     const opened = await replaceSession(trx, session, 'complete', origin, now);
     await recordAudit(trx, {
-      actorKind: 'user',
-      actorUserId: row.id,
+      ...ownAccount(row.id, row.organization_id, origin),
       action: 'two_factor.enrolled',
-      subjectType: 'staff_user',
-      subjectId: row.id,
-      organizationId: row.organization_id,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
     });
     return opened;
   });
@@ -393,15 +374,7 @@ export async function reauthenticate(
     address: origin.ip,
     now,
   });
-  const who = {
-    actorKind: 'user' as const,
-    actorUserId: session.userId,
-    subjectType: 'staff_user',
-    subjectId: session.userId,
-    organizationId: session.actor.organizationId,
-    ip: origin.ip,
-    userAgent: origin.userAgent,
-  };
+  const who = ownAccount(session.userId, session.actor.organizationId, origin);
   if (!gate.allowed) {
     return refuseAttempt(ctx, gate, {
       ...who,

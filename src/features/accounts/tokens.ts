@@ -22,7 +22,7 @@ import {
   nowOf,
   requireAccess,
 } from './context.ts';
-import { type CurrentSession, recentlyReauthenticated } from './sessions.ts';
+import { OWNER_COLUMNS, type CurrentSession, recentlyReauthenticated } from './sessions.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // API tokens
@@ -101,19 +101,15 @@ export async function actorFromBearer(
     .innerJoin('staff_users as u', 'u.id', 't.user_id')
     .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
     .select([
+      ...OWNER_COLUMNS,
       't.id',
       't.scopes',
       't.expires_at',
       't.revoked_at',
       't.last_used_at',
       'u.id as user_id',
-      'u.role',
-      'u.regions',
-      'u.organization_id',
-      'u.disabled_at',
       'u.password_hash',
       'u.totp_enabled_at',
-      'o.disabled_at as org_disabled_at',
     ])
     .where('t.token_hash', '=', hashSecret(token))
     .executeTakeFirst();

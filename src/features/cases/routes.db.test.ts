@@ -23,8 +23,14 @@ const origin = { ip: '192.0.2.20', userAgent: 'vitest' };
 
 const { session, get, post } = staffRequests(() => t);
 
-const caseIdFrom = (res: Response) =>
-  /\/staff\/cases\/([0-9a-f-]{36})\?done=opened$/.exec(res.headers.get('location') ?? '')?.[1];
+/** Opens a case through the form, as the navigator: the new case's id, from the way on to its overview. */
+const openWithForm = async (fields: Record<string, string | string[]>) => {
+  const res = await post(navigator, '/staff/cases', fields);
+  expect(res.status).toBe(303);
+  const id = /\/staff\/cases\/([0-9a-f-]{36})\?done=opened$/.exec(res.headers.get('location') ?? '')?.[1];
+  expect(id).toBeDefined();
+  return id!;
+};
 
 beforeAll(async () => {
   t = await testApp();
@@ -78,7 +84,7 @@ describe('opening a case with the form', () => {
   });
 
   it('opens the case, shows its overview and assigns the opener', async () => {
-    const res = await post(navigator, '/staff/cases', {
+    const id = await openWithForm({
       chosenName: 'Synthetic Robin',
       pronouns: 'she/her',
       dateOfBirth: '2009-02-03',
@@ -90,9 +96,6 @@ describe('opening a case with the form', () => {
       codeWord: 'Synthetic sparrow',
       countyFips: '27053',
     });
-    expect(res.status).toBe(303);
-    const id = caseIdFrom(res)!;
-    expect(id).toBeDefined();
     const html = await (await get(navigator, `/staff/cases/${id}?done=opened`)).text();
     expect(html).toContain('The case is open. You are assigned to it.');
     expect(html).toContain('Case of <strong>Synthetic Robin</strong> (she/her)');
@@ -128,15 +131,13 @@ describe('opening a case from a queue item', () => {
     expect(form).toContain('value="bluebird"');
     expect(form).toContain(`name="intakeItemId" value="${itemId}"`);
     expect(form).toMatch(/<option value="text_message" selected/);
-    const res = await post(navigator, '/staff/cases', {
+    const id = await openWithForm({
       intakeItemId: itemId,
       chosenName: 'Synthetic Youth',
       age: '16',
       codeWord: 'bluebird',
       countyFips: '27053',
     });
-    expect(res.status).toBe(303);
-    const id = caseIdFrom(res)!;
     const after = await (await get(navigator, `/staff/queue/${itemId}`)).text();
     expect(after).toContain(`href="/staff/cases/${id}">Go to the case opened from this referral`);
     expect(after).toContain('Case opened');

@@ -20,6 +20,20 @@ const checkbox = () =>
     .optional()
     .transform((v) => v === true || v === 'yes' || v === 'on');
 
+/** Text that must be given: trimmed, `min` to `max` characters. `missing` says it is absent, `tooShort` too short. */
+const requiredText = (
+  field: string,
+  min: number,
+  max: number,
+  missing = `${field} is required.`,
+  tooShort = missing,
+) =>
+  z
+    .string({ message: missing })
+    .trim()
+    .min(min, tooShort)
+    .max(max, `${field} can be at most ${max} characters.`);
+
 const optionalText = (field: string, max: number) =>
   emptyAsNull(z.string().trim().max(max, `${field} can be at most ${max} characters.`));
 
@@ -78,22 +92,23 @@ const textList = (field: string) =>
 
 /** Where a fact was confirmed, and whether it was. */
 export const provenanceInput = z.object({
-  source: z
-    .string({ message: 'Source is required: a document, a web address, or who confirmed it by phone.' })
-    .trim()
-    .min(3, 'Source is required: a document, a web address, or who confirmed it by phone.')
-    .max(500, 'Source can be at most 500 characters.'),
+  source: requiredText(
+    'Source',
+    3,
+    500,
+    'Source is required: a document, a web address, or who confirmed it by phone.',
+  ),
   verified: checkbox(),
   note: optionalText('Note', 1000),
 });
 export type ProvenanceInput = z.infer<typeof provenanceInput>;
 
+/** The names of a form's fields, as the staff form posts them: the keys of its schema (provenance included). */
+const fieldsOf = <S extends z.ZodRawShape>(schema: z.ZodObject<S>): readonly (keyof S & string)[] =>
+  Object.keys(schema.shape) as (keyof S & string)[];
+
 export const organizationInput = provenanceInput.extend({
-  name: z
-    .string({ message: 'Name is required.' })
-    .trim()
-    .min(2, 'Name is required.')
-    .max(200, 'Name can be at most 200 characters.'),
+  name: requiredText('Name', 2, 200),
   type: z.enum(Object.keys(ORGANIZATION_TYPES) as [keyof typeof ORGANIZATION_TYPES], {
     message: 'Type must be one of the listed types.',
   }),
@@ -107,21 +122,7 @@ export const organizationInput = provenanceInput.extend({
   addressConfidential: checkbox(),
 });
 export type OrganizationInput = z.infer<typeof organizationInput>;
-export const ORGANIZATION_FIELDS = [
-  'name',
-  'type',
-  'phone',
-  'phone2',
-  'textNumber',
-  'email',
-  'website',
-  'hours',
-  'languages',
-  'addressConfidential',
-  'source',
-  'verified',
-  'note',
-] as const;
+export const ORGANIZATION_FIELDS = fieldsOf(organizationInput);
 
 /** A county's membership of a region from a date (to a date, or open). */
 export const membershipInput = provenanceInput
@@ -141,14 +142,7 @@ export const membershipInput = provenanceInput
     path: ['effectiveTo'],
   });
 export type MembershipInput = z.infer<typeof membershipInput>;
-export const MEMBERSHIP_FIELDS = [
-  'county',
-  'effectiveFrom',
-  'effectiveTo',
-  'source',
-  'verified',
-  'note',
-] as const;
+export const MEMBERSHIP_FIELDS = fieldsOf(membershipInput);
 
 /** A region's navigator organisation and the region's own provenance. */
 export const regionInput = provenanceInput.extend({
@@ -160,7 +154,7 @@ export const regionInput = provenanceInput.extend({
     .transform((s) => (s ? s : null)),
 });
 export type RegionInput = z.infer<typeof regionInput>;
-export const REGION_FIELDS = ['navigatorOrganizationId', 'source', 'verified', 'note'] as const;
+export const REGION_FIELDS = fieldsOf(regionInput);
 
 const age = (field: string) =>
   z
@@ -179,16 +173,14 @@ const age = (field: string) =>
 /** The fields of an HSDS 3.1 service the finder shows. */
 export const serviceInput = provenanceInput
   .extend({
-    name: z
-      .string({ message: 'Name is required.' })
-      .trim()
-      .min(2, 'Name is required.')
-      .max(200, 'Name can be at most 200 characters.'),
-    description: z
-      .string({ message: 'Description is required.' })
-      .trim()
-      .min(10, 'Description is required: at least 10 characters.')
-      .max(4000, 'Description can be at most 4000 characters.'),
+    name: requiredText('Name', 2, 200),
+    description: requiredText(
+      'Description',
+      10,
+      4000,
+      'Description is required.',
+      'Description is required: at least 10 characters.',
+    ),
     eligibility: optionalText('Who it is for', 2000),
     minimumAge: age('Youngest age'),
     maximumAge: age('Oldest age'),
@@ -202,17 +194,4 @@ export const serviceInput = provenanceInput
     path: ['maximumAge'],
   });
 export type ServiceInput = z.infer<typeof serviceInput>;
-export const SERVICE_FIELDS = [
-  'name',
-  'description',
-  'eligibility',
-  'minimumAge',
-  'maximumAge',
-  'phone',
-  'email',
-  'website',
-  'languages',
-  'source',
-  'verified',
-  'note',
-] as const;
+export const SERVICE_FIELDS = fieldsOf(serviceInput);

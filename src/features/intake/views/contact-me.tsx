@@ -15,7 +15,7 @@ import {
 } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { CreatedIntake } from '../service.ts';
-import { Guards, Notice, WhenPickedUp, regionSentence } from './shared.tsx';
+import { Guards, Notice, SentNextSteps, WhenPickedUp } from './shared.tsx';
 
 const SELF_METHODS = [
   { value: 'phone_call', label: 'Phone call' },
@@ -152,19 +152,13 @@ export const ContactMeSent: FC<{
   return (
     <Layout frame={frame} title="Your request was sent">
       <p class="ok">A navigator will {how}. Thank you for reaching out.</p>
-      <h2>What happens next</h2>
-      <ul>
-        <li>{regionSentence(created)}</li>
-        <li>
-          Navigators pick up new requests during working hours (Monday to Friday, except holidays). If nobody
-          has picked it up within 4 working hours, it goes to more people so that it is not missed.
-        </li>
+      <SentNextSteps created={created}>
         <li>
           They will contact you only the way you chose{d.times ? ', at the times you gave' : ''}
           {d.codeWord ? ', and say your code word first' : ''}.
         </li>
         <li>You can say no to anything, and you can stop at any time.</li>
-      </ul>
+      </SentNextSteps>
       <p>
         If you need someone sooner, or it is not safe to wait, call or text the lines at the top of this page
         at any time. If you are in danger right now, call 911.

@@ -20,7 +20,7 @@ import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ScreeningHandoff } from '../../pathway/index.ts';
 import { REFERRER_ROLES, REFERRER_ROLE_LABELS, type UrgencySignals } from '../rules.ts';
 import type { CreatedIntake } from '../service.ts';
-import { Guards, Notice, WhenPickedUp, regionSentence } from './shared.tsx';
+import { Guards, Notice, SentNextSteps, WhenPickedUp } from './shared.tsx';
 
 const AGREED_OPTIONS = [
   { value: 'yes', label: 'Yes, they agreed that a navigator may contact them' },
@@ -284,19 +284,13 @@ export const ReferSent: FC<{ frame: PageFrame; created: CreatedIntake; said: Urg
           nothing else.
         </p>
       </div>
-      <h2>What happens next</h2>
-      <ul>
-        <li>{regionSentence(created)}</li>
-        <li>
-          Navigators pick up new requests during working hours (Monday to Friday, except holidays). If nobody
-          has picked it up within 4 working hours, it goes to more people so that it is not missed.
-        </li>
+      <SentNextSteps created={created}>
         <li>
           {referral
             ? 'The navigator contacts the young person the way you described, or through you if you said so.'
             : 'The navigator calls you back to talk it through. Nothing identifying the young person was sent.'}
         </li>
-      </ul>
+      </SentNextSteps>
       {created.ageBand === 'under18' || created.ageBand === 'unknown' ? (
         <p>
           If you are a mandated reporter and the young person is under 18, this referral does not replace your

@@ -47,7 +47,7 @@ export const WhenPickedUp = () => (
   </p>
 );
 
-export function regionSentence(created: CreatedIntake): string {
+function regionSentence(created: CreatedIntake): string {
   const where = created.countyName ? `${created.countyName} County` : 'that place';
   if (created.regionId && created.regionName && created.regionConfirmed)
     return `It goes to the navigators of the ${created.regionName} region.`;
@@ -55,6 +55,21 @@ export function regionSentence(created: CreatedIntake): string {
     return `It goes to the navigators of the ${created.regionName} region, the likely region for ${where} (not yet confirmed), and state staff check that it reaches the right person.`;
   return 'We could not tell the region from the place given, so state staff pass it to the right navigator.';
 }
+
+/** What happens after a send: where it goes, when navigators pick it up, then what the page adds. */
+export const SentNextSteps: FC<{ created: CreatedIntake; children?: Child }> = ({ created, children }) => (
+  <>
+    <h2>What happens next</h2>
+    <ul>
+      <li>{regionSentence(created)}</li>
+      <li>
+        Navigators pick up new requests during working hours (Monday to Friday, except holidays). If nobody
+        has picked it up within 4 working hours, it goes to more people so that it is not missed.
+      </li>
+      {children}
+    </ul>
+  </>
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Short pages

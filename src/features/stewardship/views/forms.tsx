@@ -62,6 +62,16 @@ const Provenance: FC<{ state: FormState; checkedBy: string | null; checkedAt: st
   );
 };
 
+/** The languages a place or service offers, as a list separated by commas. */
+const LanguagesField: FC<{ state: FormState }> = ({ state }) => (
+  <TextField
+    {...fieldsOf(state.values, state.errors)('languages')}
+    label="Languages (optional)"
+    hint="Separate with commas: English, Spanish, Somali"
+    maxlength={600}
+  />
+);
+
 const Save: FC<{ label: string }> = ({ label }) => (
   <button type="submit" class="btn">
     {label}
@@ -89,15 +99,25 @@ const EditFrame: FC<{
   </StaffLayout>
 );
 
-export const OrganizationPage: FC<{
+/** What the edit page of one stored record shows: its form's state and who checked it last, when. */
+interface RecordPageProps {
   frame: StaffFrame;
   id: string;
   title: string;
   state: FormState;
   checkedBy: string;
   checkedAt: string;
-  members: { id: string; name: string }[] | null;
-}> = ({ frame, id, title, state, checkedBy, checkedAt, members }) => {
+}
+
+export const OrganizationPage: FC<RecordPageProps & { members: { id: string; name: string }[] | null }> = ({
+  frame,
+  id,
+  title,
+  state,
+  checkedBy,
+  checkedAt,
+  members,
+}) => {
   const f = fieldsOf(state.values, state.errors);
   return (
     <EditFrame frame={frame} title={title} state={state} action={`/staff/data/organizations/${id}`}>
@@ -125,12 +145,7 @@ export const OrganizationPage: FC<{
         hint="For example: Monday to Friday, 8 am to 5 pm"
         maxlength={300}
       />
-      <TextField
-        {...f('languages')}
-        label="Languages (optional)"
-        hint="Separate with commas: English, Spanish, Somali"
-        maxlength={600}
-      />
+      <LanguagesField state={state} />
       <Checkbox
         name="addressConfidential"
         label="The address is confidential (never shown)"
@@ -248,14 +263,7 @@ export const RegionPage: FC<{
   );
 };
 
-export const ServicePage: FC<{
-  frame: StaffFrame;
-  id: string;
-  title: string;
-  state: FormState;
-  checkedBy: string;
-  checkedAt: string;
-}> = ({ frame, id, title, state, checkedBy, checkedAt }) => {
+export const ServicePage: FC<RecordPageProps> = ({ frame, id, title, state, checkedBy, checkedAt }) => {
   const f = fieldsOf(state.values, state.errors);
   return (
     <EditFrame frame={frame} title={title} state={state} action={`/staff/data/services/${id}`}>
@@ -267,12 +275,7 @@ export const ServicePage: FC<{
       <TextField {...f('phone')} type="tel" label="Phone (optional)" maxlength={25} />
       <TextField {...f('email')} type="email" label="Email (optional)" maxlength={200} />
       <TextField {...f('website')} label="Website (optional)" hint="Starts with https://" maxlength={300} />
-      <TextField
-        {...f('languages')}
-        label="Languages (optional)"
-        hint="Separate with commas: English, Spanish, Somali"
-        maxlength={600}
-      />
+      <LanguagesField state={state} />
       <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
       <Save label="Save service" />
     </EditFrame>
