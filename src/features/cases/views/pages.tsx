@@ -7,6 +7,8 @@ import type { FC, Child } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor, RegionScope } from '../../../platform/access.ts';
 import { Time } from '../../../web/page.tsx';
+import { Select } from '../../../web/forms.tsx';
+import { Actions, Button, DataTable, LinkButton, Pager, Tag } from '../../../web/ui.tsx';
 import { type StaffFrame, CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
@@ -25,7 +27,6 @@ import {
 import type { FieldProblem } from '../schema.ts';
 import type { CaseList, CaseDetail, ReferralDraft } from '../service.ts';
 import {
-  invalid,
   CONSENT_LINE,
   DetailsFields,
   FieldError,
@@ -50,52 +51,56 @@ const CaseTable: FC<{ deps: AppDeps; list: CaseList; sort: CaseSort; searched: b
   searched,
   actor,
 }) => (
-  <table id="cases" tabindex={0}>
-    <caption>
-      {list.total === 0
+  <DataTable
+    id="cases"
+    label="Cases"
+    caption={
+      list.total === 0
         ? searched
           ? 'No cases found'
           : 'No cases'
-        : `${list.total} ${list.total === 1 ? 'case' : 'cases'}${searched ? ' found' : ''}, ${SORT_WORDS[sort]}${list.total > list.cases.length ? ` (showing ${list.cases.length})` : ''}`}
-    </caption>
-    <thead>
+        : `${list.total} ${list.total === 1 ? 'case' : 'cases'}${searched ? ' found' : ''}, ${SORT_WORDS[sort]}${list.total > list.cases.length ? ` (showing ${list.cases.length})` : ''}`
+    }
+    head={[
+      'Name they use',
+      'Case number',
+      'Age',
+      'County',
+      'Region',
+      sort === 'closed' ? 'Closed' : 'Opened',
+      'Last activity',
+      'Navigators',
+    ]}
+  >
+    {list.cases.map((c) => (
       <tr>
-        <th scope="col">Name they use</th>
-        <th scope="col">Case number</th>
-        <th scope="col">Age</th>
-        <th scope="col">County</th>
-        <th scope="col">Region</th>
-        <th scope="col">{sort === 'closed' ? 'Closed' : 'Opened'}</th>
-        <th scope="col">Last activity</th>
-        <th scope="col">Navigators</th>
+        <th scope="row">
+          <a href={casePath(c.id)}>{c.chosenName ?? 'Name not available'}</a>
+          {c.status === 'closed' && sort !== 'closed' ? (
+            <>
+              {' '}
+              <Tag>Closed</Tag>
+            </>
+          ) : null}
+        </th>
+        <td class="case-number">{c.caseNumber}</td>
+        <td>{AGE_BAND_NAMES[c.ageBand]}</td>
+        <td>{c.countyName ?? 'Not known'}</td>
+        <td>{c.regionName}</td>
+        <td>
+          <Time deps={deps} at={sort === 'closed' && c.closedAt ? c.closedAt : c.openedAt} show="date" />
+        </td>
+        <td>
+          <Time deps={deps} at={c.updatedAt} show="date" />
+        </td>
+        <td>
+          {c.assigned.length
+            ? c.assigned.map((a) => (a.userId === actor.userId ? 'You' : a.name)).join(', ')
+            : 'Nobody'}
+        </td>
       </tr>
-    </thead>
-    <tbody>
-      {list.cases.map((c) => (
-        <tr>
-          <th scope="row">
-            <a href={casePath(c.id)}>{c.chosenName ?? 'Name not available'}</a>
-            {c.status === 'closed' && sort !== 'closed' ? ' (closed)' : ''}
-          </th>
-          <td class="case-number">{c.caseNumber}</td>
-          <td>{AGE_BAND_NAMES[c.ageBand]}</td>
-          <td>{c.countyName ?? 'Not known'}</td>
-          <td>{c.regionName}</td>
-          <td>
-            <Time deps={deps} at={sort === 'closed' && c.closedAt ? c.closedAt : c.openedAt} show="date" />
-          </td>
-          <td>
-            <Time deps={deps} at={c.updatedAt} show="date" />
-          </td>
-          <td>
-            {c.assigned.length
-              ? c.assigned.map((a) => (a.userId === actor.userId ? 'You' : a.name)).join(', ')
-              : 'Nobody'}
-          </td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+    ))}
+  </DataTable>
 );
 
 /** The list's query parameters as sent (trimmed; empty when left out). */
@@ -128,7 +133,7 @@ export interface DashboardProps {
 }
 
 const options = (names: Record<string, string>) =>
-  Object.entries(names).map(([code, label]) => ({ code, label }));
+  Object.entries(names).map(([value, label]) => ({ value, label }));
 
 export const DashboardPage: FC<DashboardProps> = (p) => {
   const { scope, regions, params, errors } = p;
@@ -137,6 +142,7 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
     const s = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
     return s.size ? `/staff/cases?${s.toString()}` : '/staff/cases';
   };
+  const error = (field: string) => errors.find((e) => e.field === field)?.message;
   // The filters as the form shows them: as the list applied them, or as sent when they were refused.
   const shown = (name: keyof CaseListParams): string =>
     applied && name !== 'after' && name !== 'before' && name !== 'view'
@@ -144,11 +150,13 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
       : params[name];
   const view = applied ? applied.view : null;
   const sort: CaseSort = applied?.sort ?? 'opened';
+  const defaultSort = shown('status') === 'closed' ? 'closed' : 'opened';
   const { after: _after, before: _before, ...unpaged } = params;
   const views = (Object.keys(CASE_LIST_VIEWS) as CaseListView[]).filter((v) => v !== 'mine' || !scope.all);
   const viewName = (v: CaseListView) =>
     v === 'open' && scope.all ? 'Open cases, every region' : CASE_LIST_VIEWS[v];
   const heading = applied?.q ? 'Search results' : view ? viewName(view) : 'Cases matching your filters';
+  const qError = error('q');
   return (
     <StaffLayout frame={p.frame} title="Cases">
       <ErrorSummary errors={errors} />
@@ -161,102 +169,109 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
         The names on this list are shown to you alone, and each list you open is recorded in the audit log.
       </p>
       {p.mayWrite ? (
-        <p>
-          <a class="btn" href="/staff/cases/new">
-            Open a case
-          </a>
-        </p>
+        <Actions>
+          <LinkButton href="/staff/cases/new">Open a case</LinkButton>
+        </Actions>
       ) : null}
       <form method="get" action="/staff/cases" role="search" aria-labelledby="find-h" novalidate>
         <h2 id="find-h">Find a case</h2>
         {/* The filters below stand on their own: "Anyone or nobody" means every case, not the person's own. */}
         <input type="hidden" name="view" value="open" />
-        <label for="q">Case number, name or date of birth</label>
-        <p class="hint" id="q-hint">
-          For example WM-2026-0042, the name they use or their legal name, or a date of birth like 2009-04-12
-          or 04/12/2009. A name must be complete; capitals, accents and extra spaces do not matter.
-        </p>
-        <FieldError field="q" errors={errors} />
-        <input
-          type="search"
-          id="q"
-          name="q"
-          maxlength={200}
-          autocomplete="off"
-          spellcheck={false}
-          value={shown('q')}
-          aria-describedby={describedBy('q', errors, 'q-hint')}
-          aria-invalid={invalid('q', errors)}
-        />
-        <fieldset>
-          <legend>Filters</legend>
-          <SelectField
+        <div class={`usa-form-group${qError ? ' usa-form-group--error' : ''}`}>
+          <label for="q" class={`usa-label${qError ? ' usa-label--error' : ''}`}>
+            Case number, name or date of birth
+          </label>
+          <p class="usa-hint" id="q-hint">
+            For example WM-2026-0042, the name they use or their legal name, or a date of birth like
+            2009-04-12 or 04/12/2009. A name must be complete; capitals, accents and extra spaces do not
+            matter.
+          </p>
+          {qError ? (
+            <span class="usa-error-message" id="q-error">
+              Error: {qError}
+            </span>
+          ) : null}
+          <input
+            class={`usa-input${qError ? ' usa-input--error' : ''}`}
+            type="search"
+            id="q"
+            name="q"
+            maxlength={200}
+            autocomplete="off"
+            spellcheck={false}
+            value={shown('q')}
+            aria-describedby={qError ? 'q-hint q-error' : 'q-hint'}
+            aria-invalid={qError ? 'true' : undefined}
+          />
+        </div>
+        <fieldset class="usa-fieldset">
+          <legend class="usa-legend">Filters</legend>
+          <Select
             id="status"
             label="Status"
-            empty="Open (any status when searching)"
+            placeholder="Open (any status when searching)"
             options={options(CASE_STATUS_FILTERS)}
-            selected={
+            value={
               params.status ||
               (applied && applied.status !== (applied.q ? 'all' : 'open') ? applied.status : '')
             }
-            errors={errors}
+            error={error('status')}
           />
-          <SelectField
+          <Select
             id="assigned"
             label="Assigned to"
-            empty="Anyone or nobody"
-            options={options(ASSIGNED_FILTERS).filter((o) => o.code !== 'all')}
-            selected={shown('assigned') === 'all' ? '' : shown('assigned')}
-            errors={errors}
+            placeholder="Anyone or nobody"
+            options={options(ASSIGNED_FILTERS).filter((o) => o.value !== 'all')}
+            value={shown('assigned') === 'all' ? '' : shown('assigned')}
+            error={error('assigned')}
           />
           {regions.length > 1 ? (
-            <SelectField
+            <Select
               id="region"
               label="Region"
-              empty={scope.all ? 'Every region' : 'All your regions'}
-              options={regions.map((r) => ({ code: r.id, label: r.name }))}
-              selected={shown('region')}
-              errors={errors}
+              placeholder={scope.all ? 'Every region' : 'All your regions'}
+              options={regions.map((r) => ({ value: r.id, label: r.name }))}
+              value={shown('region')}
+              error={error('region')}
             />
           ) : null}
-          <SelectField
+          <Select
             id="county"
             label="County"
-            empty="Any county"
-            options={p.counties.map((c) => ({ code: c.fips, label: c.name }))}
-            selected={shown('county')}
-            errors={errors}
+            placeholder="Any county"
+            options={p.counties.map((c) => ({ value: c.fips, label: c.name }))}
+            value={shown('county')}
+            error={error('county')}
           />
-          <SelectField
+          <Select
             id="ageBand"
             label="Age"
-            empty="Any age"
+            placeholder="Any age"
             options={options(AGE_BAND_NAMES)}
-            selected={shown('ageBand')}
-            errors={errors}
+            value={shown('ageBand')}
+            error={error('ageBand')}
           />
-          <SelectField
+          <Select
             id="activity"
             label="Last activity"
-            empty="Any time"
+            placeholder="Any time"
             options={options(ACTIVITY_FILTERS)}
-            selected={shown('activity')}
-            errors={errors}
+            value={shown('activity')}
+            error={error('activity')}
           />
-          <SelectField
+          <Select
             id="sort"
             label="Sort by"
-            empty={shown('status') === 'closed' ? 'Date closed' : 'Date opened'}
-            options={options(CASE_SORTS).filter(
-              (o) => o.code !== (shown('status') === 'closed' ? 'closed' : 'opened'),
-            )}
-            selected={
-              shown('sort') === (shown('status') === 'closed' ? 'closed' : 'opened') ? '' : shown('sort')
-            }
-            errors={errors}
+            placeholder={CASE_SORTS[defaultSort]}
+            options={options(CASE_SORTS).filter((o) => o.value !== defaultSort)}
+            value={shown('sort') === defaultSort ? '' : shown('sort')}
+            error={error('sort')}
           />
         </fieldset>
-        <button type="submit">Find cases</button> <a href="/staff/cases">Clear the search and filters</a>
+        <Actions>
+          <Button>Find cases</Button>
+          <a href="/staff/cases">Clear the search and filters</a>
+        </Actions>
       </form>
       <nav aria-label="Which cases" id="views">
         <ul class="plain">
@@ -271,11 +286,11 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
       </nav>
       <h2>{heading}</h2>
       <CaseTable deps={p.deps} list={p.list} sort={sort} searched={Boolean(applied?.q)} actor={p.actor} />
-      <nav aria-label="Pages of cases" class="pager">
-        {p.list.previous ? <a href={link({ ...unpaged, before: p.list.previous })}>Previous page</a> : null}
-        {p.list.previous || params.before ? <a href={link(unpaged)}>First page</a> : null}
-        {p.list.next ? <a href={link({ ...unpaged, after: p.list.next })}>Next page</a> : null}
-      </nav>
+      <Pager
+        label="Pages of cases"
+        previous={p.list.previous ? link({ ...unpaged, before: p.list.previous }) : null}
+        next={p.list.next ? link({ ...unpaged, after: p.list.next }) : null}
+      />
     </StaffLayout>
   );
 };
