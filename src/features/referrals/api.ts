@@ -34,6 +34,7 @@ import {
   CaseReferralSchema,
   ChangedSchema,
   InboxQuery,
+  MessageBody,
   SummarySchema,
   TransitionBody,
   ViewSchema,
@@ -44,6 +45,7 @@ import {
   listCaseReferrals,
   listReferrals,
   openReferral,
+  postMessage,
   referralContext,
   transitionReferral,
   type ReferralSummary,
@@ -64,6 +66,7 @@ function summaryJson<T extends ReferralSummary>(r: T) {
 const viewJson = (v: ReferralView) => ({
   ...summaryJson(v),
   history: v.history.map((h) => ({ ...h, at: h.at.toISOString() })),
+  thread: { ...v.thread, messages: v.thread.messages.map((m) => ({ ...m, at: m.at.toISOString() })) },
 });
 
 /**
@@ -127,6 +130,20 @@ const transitionRoute = recordRoute({
     200: jsonAnswer('The referral after the step', ChangedSchema),
     400: problemResponse('A missing or unknown reason (field `reason`)'),
     409: problemResponse('The step is not allowed from the referral’s status'),
+  },
+});
+
+const messageRoute = recordRoute({
+  method: 'post',
+  path: '/api/v1/referrals/{id}/messages',
+  tags: ['Referrals'],
+  summary:
+    'Write on a referral’s thread (the sending region’s navigators and the receiving organisation; while the referral is open and, with identifying details, while consent covers the organisation). The other side is told, without the text.',
+  request: { params: idParam, body: jsonBody(MessageBody) },
+  responses: {
+    201: jsonAnswer('The message was recorded', z.object({ id: z.string(), referralId: z.string() })),
+    400: problemResponse('An empty, too long or unreadable message (field `body`)'),
+    409: problemResponse('The referral is a draft, has finished, or the consent that covered it has ended'),
   },
 });
 
@@ -212,10 +229,26 @@ export const referralsApi: Feature = (app, deps, policies) => {
         referralContext(deps),
         callerOf(c),
         c.req.valid('param').id,
-        { to: body.to as ReferralStatus, reason: body.reason ?? null },
+        { to: body.to as ReferralStatus, reason: body.reason ?? null, note: body.note ?? null },
         requestOrigin(c),
       );
       return c.json(summaryJson(changed), 200);
+    },
+    { allowed: eitherSide(['referrals.respond', 'cases.write']) },
+  );
+
+  r.api(
+    messageRoute,
+    staffAction('referrals.respond'),
+    async (c) => {
+      const posted = await postMessage(
+        referralContext(deps),
+        callerOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        requestOrigin(c),
+      );
+      return c.json(posted, 201);
     },
     { allowed: eitherSide(['referrals.respond', 'cases.write']) },
   );

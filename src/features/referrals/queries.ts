@@ -224,3 +224,55 @@ export function lockForReminder(trx: Transaction<DB>, referralId: string) {
     .skipLocked()
     .executeTakeFirst();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The thread
+
+export async function insertMessage(
+  trx: Transaction<DB>,
+  row: Insertable<DB['referral_messages']>,
+): Promise<void> {
+  await trx.insertInto('referral_messages').values(row).execute();
+}
+
+/** A referral's messages, oldest first, with the author's organisation's name. */
+export function messageRows(db: Db, referralId: string) {
+  return db
+    .selectFrom('referral_messages as m')
+    .leftJoin('member_organizations as o', 'o.id', 'm.author_organization_id')
+    .select([
+      'm.id',
+      'm.side',
+      'm.kind',
+      'm.body_encrypted',
+      'm.author_user_id',
+      'm.created_at',
+      'o.name as org_name',
+    ])
+    .where('m.referral_id', '=', referralId)
+    .orderBy('m.created_at')
+    .orderBy('m.id')
+    .execute();
+}
+
+/** The people who wrote on the sending side of a referral's thread. */
+export async function senderAuthors(trx: Transaction<DB>, referralId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('referral_messages')
+    .select('author_user_id')
+    .distinct()
+    .where('referral_id', '=', referralId)
+    .where('side', '=', 'sender')
+    .execute();
+  return rows.map((r) => r.author_user_id);
+}
+
+/** The referrer's account: organisation, and the encrypted name and email (decrypted by the service). */
+export function referrerRow(db: Db, userId: string) {
+  return db
+    .selectFrom('staff_users as u')
+    .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
+    .select(['u.id', 'u.email_encrypted', 'u.display_name_encrypted', 'o.name as org_name'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+}

@@ -14,6 +14,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
+import { mayTake, type Actor } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
@@ -27,13 +28,14 @@ import {
   createReferral,
   listCaseReferrals,
   openReferral,
+  postMessage,
   referralContext,
   referralInbox,
   transitionReferral,
 } from './service.ts';
 import { CaseReferralsTab, EMPTY, type ReferralValues } from './views/case-referrals.tsx';
 import { Inbox } from './views/inbox.tsx';
-import { ReferralPage } from './views/referral.tsx';
+import { ReferralPage, type ReferralFormValues } from './views/referral.tsx';
 
 const CASE_DONE: Record<string, string> = {
   sent: 'Referral sent. The organisation has been told, and you will be told when they answer.',
@@ -50,12 +52,22 @@ const DETAIL_DONE: Record<string, string> = {
   completed: 'Completed.',
   closed: 'Closed.',
   withdrawn: 'Withdrawn.',
+  message: 'Message sent. The other side has been told there is a new message.',
 };
+
+const NO_VALUES: ReferralFormValues = { to: '', reason: '', note: '', body: '' };
 
 const refusal = (who: string) => `Your role does not include this page. ${who}`;
 const ANSWERERS = {
   refusal: refusal('Provider staff, organisation administrators and navigators answer referrals.'),
   allowed: respondRole,
+};
+/** Reading a referral: both sides, and state administrators, who oversee the network (read only). */
+const READERS = {
+  refusal: refusal(
+    'Provider staff, organisation administrators and navigators answer referrals; state administrators read them.',
+  ),
+  allowed: (actor: Actor) => respondRole(actor) || mayTake(actor, 'cases.read'),
 };
 
 /**
@@ -121,9 +133,9 @@ async function referralPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: { errors: FieldError[]; values: { to: string; reason: string }; status: ContentfulStatusCode } = {
+  state: { errors: FieldError[]; values: ReferralFormValues; status: ContentfulStatusCode } = {
     errors: [],
-    values: { to: '', reason: '' },
+    values: NO_VALUES,
     status: 200,
   },
 ): Promise<Response> {
@@ -211,7 +223,7 @@ export const referralsPages: Feature = (app, deps, policies) => {
   r.staff(
     'get',
     '/staff/referrals',
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     async (c, { actor, frame }) => {
       const inbox = await referralInbox(referralContext(deps), actor, (boxes) =>
         inboxFilters(boxes, { box: c.req.query('box') ?? '', view: c.req.query('view') ?? '' }),
@@ -222,14 +234,39 @@ export const referralsPages: Feature = (app, deps, policies) => {
         inbox.errors.length ? 400 : 200,
       );
     },
-    ANSWERERS,
+    READERS,
   );
 
   r.staff(
     'get',
     '/staff/referrals/:id',
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     (c, guarded) => referralPage(c, deps, guarded),
+    READERS,
+  );
+
+  r.staff(
+    'post',
+    '/staff/referrals/:id/messages',
+    staffAction('referrals.respond'),
+    async (c, guarded) => {
+      const id = c.req.param('id') ?? '';
+      const form = await readForm(c);
+      const values = { ...NO_VALUES, body: formText(form, 'body') };
+      try {
+        await postMessage(referralContext(deps), guarded.actor, id, { body: values.body }, requestOrigin(c));
+      } catch (error) {
+        const back = { notFound: '/staff/referrals', forbidden: `/staff/referrals/${id.toLowerCase()}` };
+        return refused(c, guarded, error, back, (e) =>
+          referralPage(c, deps, guarded, {
+            errors: [{ field: e.field === 'body' ? 'body' : 'summary', message: e.message }],
+            values,
+            status: statusOf(e),
+          }),
+        );
+      }
+      return c.redirect(`/staff/referrals/${id.toLowerCase()}?done=message#thread`, 303);
+    },
     ANSWERERS,
   );
 
@@ -240,20 +277,30 @@ export const referralsPages: Feature = (app, deps, policies) => {
     async (c, guarded) => {
       const id = c.req.param('id') ?? '';
       const form = await readForm(c);
-      const values = { to: formText(form, 'to'), reason: formText(form, 'reason') };
+      const values = {
+        ...NO_VALUES,
+        to: formText(form, 'to'),
+        reason: formText(form, 'reason'),
+        note: formText(form, 'note'),
+      };
       try {
         await transitionReferral(
           referralContext(deps),
           guarded.actor,
           id,
-          { to: values.to, reason: values.reason || null },
+          { to: values.to, reason: values.reason || null, note: values.note },
           requestOrigin(c),
         );
       } catch (error) {
         const back = { notFound: '/staff/referrals', forbidden: `/staff/referrals/${id.toLowerCase()}` };
         return refused(c, guarded, error, back, (e) =>
           referralPage(c, deps, guarded, {
-            errors: [{ field: e.field === 'reason' ? `reason-${values.to}` : 'summary', message: e.message }],
+            errors: [
+              {
+                field: e.field === 'reason' || e.field === 'note' ? `${e.field}-${values.to}` : 'summary',
+                message: e.message,
+              },
+            ],
             values,
             status: statusOf(e),
           }),

@@ -6,10 +6,11 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { HistoryTable, Success, Time, type FieldError } from '../../../web/page.tsx';
+import { FieldError as InlineError, Hint, TextArea, describedBy, errorFor } from '../../../web/forms.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { labelOf } from '../../cases/index.ts';
-import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
+import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, THREAD_MESSAGE_MAX, reasonsFor } from '../rules.ts';
 import type { ReferralView, SharedDetails } from '../service.ts';
 import { Field, statusText } from './common.tsx';
 
@@ -110,12 +111,20 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
   );
 };
 
+export interface ReferralFormValues {
+  to: string;
+  reason: string;
+  note: string;
+  body: string;
+}
+
 const StepForms: FC<{
   deps: AppDeps;
   view: ReferralView;
   frame: StaffFrame;
-  values: { to: string; reason: string };
-}> = ({ deps, view, frame, values }) => (
+  values: ReferralFormValues;
+  errors: FieldError[];
+}> = ({ deps, view, frame, values, errors }) => (
   <section aria-labelledby="act-h">
     <h2 id="act-h">What to do</h2>
     {view.allowedTransitions.map((to) => {
@@ -141,6 +150,9 @@ const StepForms: FC<{
               </select>
             </>
           ) : null}
+          {to === 'accepted' || to === 'declined' ? (
+            <NoteField to={to} value={values.to === to ? values.note : ''} errors={errors} />
+          ) : null}
           <button type="submit" class={to === 'withdrawn' || to === 'declined' ? 'btn alt' : undefined}>
             {ACTION_NAMES[to]}
           </button>
@@ -150,6 +162,110 @@ const StepForms: FC<{
   </section>
 );
 
+const NoteField: FC<{ to: 'accepted' | 'declined'; value: string; errors: FieldError[] }> = ({
+  to,
+  value,
+  errors,
+}) => {
+  const id = `note-${to}`;
+  const error = errorFor(errors, id);
+  return (
+    <div>
+      <label for={id}>Note to the navigator (optional)</label>
+      <Hint
+        id={id}
+        hint={`Kept with the referral’s messages. ${to === 'declined' ? 'For example, where else might help. ' : ''}Write only what the navigator needs.`}
+      />
+      <InlineError id={id} message={error} />
+      <textarea
+        id={id}
+        name="note"
+        rows={3}
+        cols={28}
+        maxlength={THREAD_MESSAGE_MAX}
+        autocomplete="off"
+        aria-describedby={describedBy(id, true, Boolean(error))}
+        aria-invalid={error ? 'true' : undefined}
+      >
+        {value}
+      </textarea>
+    </div>
+  );
+};
+
+const KIND_NAMES = { accepted: 'Note with the acceptance', declined: 'Note with the decline' } as const;
+
+/** The conversation between the sending navigators and the receiving organization. */
+const Thread: FC<{
+  deps: AppDeps;
+  frame: StaffFrame;
+  view: ReferralView;
+  userId: string;
+  values: ReferralFormValues;
+  errors: FieldError[];
+}> = ({ deps, frame, view, userId, values, errors }) => {
+  const { thread } = view;
+  return (
+    <section aria-labelledby="thread-h" id="thread">
+      <h2 id="thread-h">Messages</h2>
+      {!thread.read ? (
+        <p>
+          {thread.state === 'paused_consent'
+            ? 'Messages are hidden: the young person’s consent that covered your organization has ended or was taken back. They will show again if the young person gives consent again.'
+            : 'Messages start when the referral is sent.'}
+        </p>
+      ) : thread.messages.length === 0 ? (
+        <p>No messages yet.</p>
+      ) : (
+        <ol class="thread">
+          {thread.messages.map((m) => (
+            <li id={`message-${m.id}`}>
+              <p class="hint">
+                <strong>
+                  {m.authorUserId === userId ? 'You' : m.author}
+                  {m.organization ? ` (${m.organization})` : ''}
+                </strong>
+                {m.kind !== 'message' ? ` · ${KIND_NAMES[m.kind]}` : ''} · <Time deps={deps} at={m.at} />
+              </p>
+              {m.body
+                .split(/\r?\n\r?\n/)
+                .filter((p) => p.trim())
+                .map((p) => (
+                  <p>{p}</p>
+                ))}
+            </li>
+          ))}
+        </ol>
+      )}
+      {thread.post ? (
+        <form method="post" action={`/staff/referrals/${view.id}/messages`} class="card">
+          <CsrfField token={frame.csrf} />
+          <TextArea
+            id="body"
+            label={
+              thread.post === 'sender' ? `Message to ${view.toOrganization.name}` : 'Message to the navigator'
+            }
+            hint={
+              view.sharing === 'de_identified'
+                ? 'This referral is de-identified: do not write the young person’s name, contact details or anything else that identifies them.'
+                : 'The other side is told there is a new message, without what it says.'
+            }
+            value={values.body}
+            error={errorFor(errors, 'body')}
+            maxlength={THREAD_MESSAGE_MAX}
+            rows={4}
+          />
+          <button type="submit">Send the message</button>
+        </form>
+      ) : thread.refusal && (view.viewer.sender || view.viewer.receiver) ? (
+        <p class="hint">{thread.refusal}</p>
+      ) : !view.viewer.sender && !view.viewer.receiver ? (
+        <p class="hint">You can read this conversation; only the two sides write in it.</p>
+      ) : null}
+    </section>
+  );
+};
+
 export const ReferralPage: FC<{
   deps: AppDeps;
   frame: StaffFrame;
@@ -157,7 +273,7 @@ export const ReferralPage: FC<{
   userId: string;
   errors: FieldError[];
   done: string | null;
-  values: { to: string; reason: string };
+  values: ReferralFormValues;
   now: Date;
 }> = ({ deps, frame, view, userId, errors, done, values, now }) => (
   <StaffLayout frame={frame} title={`Referral for ${view.serviceLabel.toLowerCase()}`}>
@@ -173,6 +289,7 @@ export const ReferralPage: FC<{
       ) : null}
     </p>
     <dl id="summary">
+      <Field label="Reference" value={view.reference} />
       <Field label="Service needed" value={view.serviceLabel} />
       <Field label="To" value={view.toOrganization.name} />
       <Field label="From" value={`${view.fromRegion.name} region`} />
@@ -191,8 +308,27 @@ export const ReferralPage: FC<{
       <Field label="Age" value={AGE_BAND_NAMES[view.ageBand]} />
       <Field label="County" value={view.countyName ?? 'Not known'} />
     </dl>
+    {view.referrer && !view.viewer.senderReads ? (
+      <section aria-labelledby="referrer-h">
+        <h2 id="referrer-h">Who referred</h2>
+        <dl>
+          <Field label="Navigator" value={view.referrer.name} />
+          <Field label="Organization" value={view.referrer.organization} />
+          <Field label="Region" value={`${view.referrer.region} region`} />
+          <dt>Email</dt>
+          <dd>
+            {view.referrer.email ? (
+              <a href={`mailto:${view.referrer.email}`}>{view.referrer.email}</a>
+            ) : (
+              'Not given'
+            )}
+          </dd>
+        </dl>
+        <p class="hint">Or write to them below: they are told when there is a new message.</p>
+      </section>
+    ) : null}
     {view.allowedTransitions.length ? (
-      <StepForms deps={deps} view={view} frame={frame} values={values} />
+      <StepForms deps={deps} view={view} frame={frame} values={values} errors={errors} />
     ) : null}
     <section aria-labelledby="shared-h">
       <h2 id="shared-h">
@@ -231,6 +367,7 @@ export const ReferralPage: FC<{
         <p>No message.</p>
       )}
     </section>
+    <Thread deps={deps} frame={frame} view={view} userId={userId} values={values} errors={errors} />
     <HistoryTable
       deps={deps}
       caption="History"
