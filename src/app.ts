@@ -36,6 +36,7 @@ import { casesApi } from './features/cases/api.ts';
 import { adminPages } from './features/admin/routes.tsx';
 import { staffApi } from './features/admin/api.ts';
 import { authPages } from './features/accounts/routes.tsx';
+import { staffAssets } from './web/staff-assets.ts';
 import { accountsApi } from './features/accounts/api.ts';
 import { csrfProtection, staffSession } from './web/session.ts';
 import { sameSiteWrites } from './web/api.ts';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     learnPages,
     screening,
     intakePages,
+    staffAssets,
     authPages,
     adminPages,
     accountsApi,

@@ -9,6 +9,7 @@
 import type { Child, FC } from 'hono/jsx';
 import type { z } from 'zod';
 import { Choice, type FieldError as FieldProblem } from './page.tsx';
+import { isStaffSkin } from './skin.ts';
 import { CsrfField } from './staff-layout.tsx';
 
 export { ErrorSummary } from './staff-layout.tsx';
@@ -68,17 +69,27 @@ export const describedBy = (id: string, hint: boolean, error: boolean): string |
 /** An inline error, above the field. */
 export const FieldError: FC<{ id: string; message: string | undefined }> = ({ id, message }) =>
   message ? (
-    <p class="error" id={`${id}-error`}>
-      {message}
-    </p>
+    isStaffSkin() ? (
+      <span class="usa-error-message" id={`${id}-error`}>
+        {message}
+      </span>
+    ) : (
+      <p class="error" id={`${id}-error`}>
+        {message}
+      </p>
+    )
   ) : null;
 
 export const Hint: FC<{ id: string; hint: string | undefined }> = ({ id, hint }) =>
   hint ? (
-    <p class="hint" id={`${id}-hint`}>
+    <p class={isStaffSkin() ? 'usa-hint' : 'hint'} id={`${id}-hint`}>
       {hint}
     </p>
   ) : null;
+
+/** The design system's class of a control on a staff page (none on a public page). */
+const control = (name: 'input' | 'select' | 'textarea', error?: string): string | undefined =>
+  isStaffSkin() ? `usa-${name}${error ? ' usa-input--error' : ''}` : undefined;
 
 interface FieldProps {
   id: string;
@@ -96,14 +107,19 @@ const aria = (p: { id: string; hint?: string | undefined; error?: string | undef
 });
 
 /** The label, hint and inline error above a control. */
-const Labelled: FC<{ p: FieldProps; children?: Child }> = ({ p, children }) => (
-  <div>
-    <label for={p.id}>{p.label}</label>
-    <Hint id={p.id} hint={p.hint} />
-    <FieldError id={p.id} message={p.error} />
-    {children}
-  </div>
-);
+const Labelled: FC<{ p: FieldProps; children?: Child }> = ({ p, children }) => {
+  const staff = isStaffSkin();
+  return (
+    <div class={staff ? `usa-form-group${p.error ? ' usa-form-group--error' : ''}` : undefined}>
+      <label for={p.id} class={staff ? `usa-label${p.error ? ' usa-label--error' : ''}` : undefined}>
+        {p.label}
+      </label>
+      <Hint id={p.id} hint={p.hint} />
+      <FieldError id={p.id} message={p.error} />
+      {children}
+    </div>
+  );
+};
 
 export const TextField: FC<
   FieldProps & {
@@ -116,6 +132,7 @@ export const TextField: FC<
 > = (p) => (
   <Labelled p={p}>
     <input
+      class={control('input', p.error)}
       id={p.id}
       name={p.id}
       type={p.type ?? 'text'}
@@ -152,6 +169,7 @@ export const TextFields: FC<{
 export const TextArea: FC<FieldProps & { maxlength: number; rows?: number }> = (p) => (
   <Labelled p={p}>
     <textarea
+      class={control('textarea', p.error)}
       id={p.id}
       name={p.id}
       rows={p.rows ?? 5}
@@ -177,38 +195,78 @@ export const Radios: FC<{
   value: string;
   error?: string | undefined;
   required?: boolean;
-}> = (p) => (
-  <fieldset {...aria(p)}>
-    <legend>{p.legend}</legend>
-    <Hint id={p.id} hint={p.hint} />
-    <FieldError id={p.id} message={p.error} />
-    {p.options.map((o, i) => (
-      <label>
-        <input
-          type="radio"
-          id={i === 0 ? p.id : `${p.id}-${o.value}`}
-          name={p.id}
-          value={o.value}
-          checked={p.value === o.value}
-          required={p.required}
-        />{' '}
-        {o.label}
-      </label>
-    ))}
-  </fieldset>
-);
+}> = (p) => {
+  const idOf = (i: number, value: string) => (i === 0 ? p.id : `${p.id}-${value}`);
+  return isStaffSkin() ? (
+    <fieldset class={`usa-fieldset usa-form-group${p.error ? ' usa-form-group--error' : ''}`} {...aria(p)}>
+      <legend class="usa-legend">{p.legend}</legend>
+      <Hint id={p.id} hint={p.hint} />
+      <FieldError id={p.id} message={p.error} />
+      {p.options.map((o, i) => (
+        <div class="usa-radio">
+          <input
+            class="usa-radio__input"
+            type="radio"
+            id={idOf(i, o.value)}
+            name={p.id}
+            value={o.value}
+            checked={p.value === o.value}
+            required={p.required}
+          />
+          <label class="usa-radio__label" for={idOf(i, o.value)}>
+            {o.label}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  ) : (
+    <fieldset {...aria(p)}>
+      <legend>{p.legend}</legend>
+      <Hint id={p.id} hint={p.hint} />
+      <FieldError id={p.id} message={p.error} />
+      {p.options.map((o, i) => (
+        <label>
+          <input
+            type="radio"
+            id={idOf(i, o.value)}
+            name={p.id}
+            value={o.value}
+            checked={p.value === o.value}
+            required={p.required}
+          />{' '}
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+};
 
 /** One yes-or-nothing box (it posts `yes` when ticked). */
-export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) => (
-  <label>
-    <input type="checkbox" id={name} name={name} value="yes" checked={checked} /> {label}
-  </label>
-);
+export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) =>
+  isStaffSkin() ? (
+    <div class="usa-checkbox">
+      <input
+        class="usa-checkbox__input"
+        type="checkbox"
+        id={name}
+        name={name}
+        value="yes"
+        checked={checked}
+      />
+      <label class="usa-checkbox__label" for={name}>
+        {label}
+      </label>
+    </div>
+  ) : (
+    <label>
+      <input type="checkbox" id={name} name={name} value="yes" checked={checked} /> {label}
+    </label>
+  );
 
 /** A drop-down list whose first option is empty and says what to choose. */
 export const Select: FC<FieldProps & { placeholder: string; options: readonly Option[] }> = (p) => (
   <Labelled p={p}>
-    <select id={p.id} name={p.id} required={p.required} {...aria(p)}>
+    <select class={control('select', p.error)} id={p.id} name={p.id} required={p.required} {...aria(p)}>
       <option value="">{p.placeholder}</option>
       {p.options.map((o) => (
         <option value={o.value} selected={p.value === o.value}>
@@ -248,7 +306,7 @@ export const StaffForm: FC<{
   choices: readonly ChoiceRow[];
   children?: Child;
 }> = ({ action, heading, csrf, hint, choices, children }) => (
-  <form method="post" action={action} aria-labelledby={heading[0]} novalidate>
+  <form method="post" action={action} aria-labelledby={heading[0]} novalidate class="usa-form">
     <h2 id={heading[0]}>{heading[1]}</h2>
     {hint}
     <CsrfField token={csrf} />

@@ -13,6 +13,8 @@ import type { AppDeps } from '../app-types.ts';
 import type { Actor } from '../platform/access.ts';
 import { ServiceError } from '../platform/errors.ts';
 import { renderPage } from './http.ts';
+import { isStaffSkin } from './skin.ts';
+import { DataTable } from './ui.tsx';
 import type { CurrentSession } from '../features/accounts/service.ts';
 import { StaffLayout, type StaffFrame } from './staff-layout.tsx';
 import { csrfToken, requireStaff } from './session.ts';
@@ -36,7 +38,7 @@ export async function staffFrame(
   deps: AppDeps,
   session: CurrentSession | null,
 ): Promise<StaffFrame> {
-  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session };
+  return { nonce: c.get('nonce'), csrf: await csrfToken(c, deps), session, path: c.req.path };
 }
 
 export interface Guarded {
@@ -186,8 +188,10 @@ export const Choice: FC<{
   selected: string;
 }> = ({ id, label, placeholder, options, selected }) => (
   <>
-    <label for={id}>{label}</label>
-    <select id={id} name={id}>
+    <label for={id} class={isStaffSkin() ? 'usa-label' : undefined}>
+      {label}
+    </label>
+    <select id={id} name={id} class={isStaffSkin() ? 'usa-select' : undefined}>
       <option value="">{placeholder}</option>
       {options.map((o) => (
         <option value={o.value} selected={selected === o.value}>
@@ -201,9 +205,17 @@ export const Choice: FC<{
 /** What a change just did, announced to screen readers. */
 export const Success: FC<{ message: string | null }> = ({ message }) =>
   message ? (
-    <div class="ok" role="status">
-      <p>{message}</p>
-    </div>
+    isStaffSkin() ? (
+      <div class="usa-alert usa-alert--success usa-alert--slim" role="status">
+        <div class="usa-alert__body">
+          <p class="usa-alert__text">{message}</p>
+        </div>
+      </div>
+    ) : (
+      <div class="ok" role="status">
+        <p>{message}</p>
+      </div>
+    )
   ) : null;
 
 export type TimeShow = 'moment' | 'date' | 'date-time';
@@ -268,19 +280,15 @@ export const HistoryTable: FC<{
   show?: TimeShow;
   entries: { at: Date; what: Child; who: Child }[];
 }> = ({ deps, caption, id, show, entries }) => (
-  <table tabindex={0} id={id}>
-    <caption>{caption}</caption>
-    <ColumnHeads names={['When', 'What', 'Who']} />
-    <tbody>
-      {entries.map((e) => (
-        <tr>
-          <td>
-            <Time deps={deps} at={e.at} show={show} />
-          </td>
-          <td>{e.what}</td>
-          <td>{e.who}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+  <DataTable label={caption} caption={caption} head={['When', 'What', 'Who']} id={id}>
+    {entries.map((e) => (
+      <tr>
+        <td>
+          <Time deps={deps} at={e.at} show={show} />
+        </td>
+        <td>{e.what}</td>
+        <td>{e.who}</td>
+      </tr>
+    ))}
+  </DataTable>
 );

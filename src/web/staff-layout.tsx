@@ -1,59 +1,104 @@
 /**
- * The frame of staff pages: the site's style sheet under the response's nonce, a header that says
- * who is signed in, navigation by permission, and a sign-out button (a form: signing out changes state).
+ * The frame of staff pages, on the US Web Design System (served from this site, src/web/staff-assets.ts):
+ * a wide layout, a header that says who is signed in and for which organization, navigation by role
+ * (the page open marked), and a sign-out button (a form: signing out changes state). Inside it the
+ * shared components take their staff look (src/web/skin.ts).
  */
+import { readFileSync } from 'node:fs';
 import type { Child, FC } from 'hono/jsx';
 import { POLICY, ROLE_NAMES, can, type Actor } from '../platform/access.ts';
-import { PageHead } from './public-layout.tsx';
 import type { CurrentSession } from '../features/accounts/service.ts';
+import { Skin, isStaffSkin } from './skin.ts';
+import { USWDS_CSS } from './staff-assets.ts';
+
+const STAFF_CSS = readFileSync(new URL('./staff.css', import.meta.url), 'utf8').trim();
 
 export interface StaffFrame {
   nonce: string;
   csrf: string;
   session: CurrentSession | null;
+  /** The path of the page, to mark its link in the navigation. */
+  path?: string;
 }
 
 export const CsrfField: FC<{ token: string }> = ({ token }) => (
   <input type="hidden" name="csrf" value={token} />
 );
 
-/** An error summary that links to the field, as GOV.UK does. */
-export const ErrorSummary: FC<{ errors: { field: string; message: string }[] }> = ({ errors }) =>
-  errors.length ? (
+/** An error summary that links to each field in error, as GOV.UK and USWDS do; focused on arrival. */
+export const ErrorSummary: FC<{ errors: { field: string; message: string }[] }> = ({ errors }) => {
+  if (!errors.length) return null;
+  const list = (
+    <ul class={isStaffSkin() ? 'usa-list' : undefined}>
+      {errors.map((e) => (
+        <li>
+          <a href={`#${e.field}`}>{e.message}</a>
+        </li>
+      ))}
+    </ul>
+  );
+  return isStaffSkin() ? (
+    <div class="usa-alert usa-alert--error" role="alert" tabindex={-1}>
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading">There is a problem</h2>
+        {list}
+      </div>
+    </div>
+  ) : (
     <div class="error" role="alert" tabindex={-1}>
       <h2>There is a problem</h2>
-      <ul>
-        {errors.map((e) => (
-          <li>
-            <a href={`#${e.field}`}>{e.message}</a>
-          </li>
-        ))}
-      </ul>
+      {list}
     </div>
-  ) : null;
+  );
+};
 
-/** The pages a signed-in person may open, beyond home and their sessions: [address, name]. */
-function staffLinks(actor: Actor): [string, string][] {
+type NavLink = readonly [href: string, label: string];
+
+/** The pages a signed-in person may open: their daily work, then administration. */
+export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } {
   const own = { organizationId: actor.organizationId };
-  const links: [unknown, string, string][] = [
-    [POLICY['intake.read'][actor.role], '/staff/queue', 'Referral queue'],
-    [POLICY['cases.read'][actor.role], '/staff/cases', 'Cases'],
-    [POLICY['cases.read'][actor.role], '/staff/tasks', 'Tasks'],
-    [POLICY['transfers.decide'][actor.role], '/staff/transfers', 'Transfers'],
-    [
-      POLICY['referrals.respond'][actor.role] || POLICY['cases.write'][actor.role],
-      '/staff/referrals',
-      'Referrals',
-    ],
-    [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
-    [can(actor, 'organizations.manage'), '/staff/admin/organizations', 'Organisations'],
-    [can(actor, 'instruments.manage'), '/staff/admin/instruments', 'Screening instruments'],
-    [can(actor, 'cases.export'), '/staff/admin/person-requests', 'Requests about a person'],
-    [POLICY['data.steward'][actor.role], '/staff/data', 'Public data'],
-    [can(actor, 'audit.read', own), '/staff/admin/audit', 'Audit log'],
-  ];
-  return links.filter(([shown]) => shown).map(([, href, label]) => [href, label]);
+  const shown = (rows: [unknown, string, string][]): NavLink[] =>
+    rows.filter(([allowed]) => allowed).map(([, href, label]) => [href, label] as const);
+  return {
+    work: shown([
+      [true, '/staff', 'Home'],
+      [POLICY['intake.read'][actor.role], '/staff/queue', 'Referral queue'],
+      [POLICY['cases.read'][actor.role], '/staff/cases', 'Cases'],
+      [POLICY['cases.read'][actor.role], '/staff/tasks', 'Tasks'],
+      [
+        POLICY['referrals.respond'][actor.role] || POLICY['cases.write'][actor.role],
+        '/staff/referrals',
+        'Referrals',
+      ],
+      [POLICY['transfers.decide'][actor.role], '/staff/transfers', 'Transfers'],
+    ]),
+    admin: shown([
+      [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
+      [can(actor, 'organizations.manage'), '/staff/admin/organizations', 'Organizations'],
+      [can(actor, 'instruments.manage'), '/staff/admin/instruments', 'Screening instruments'],
+      [can(actor, 'cases.export'), '/staff/admin/person-requests', 'Requests about a person'],
+      [POLICY['data.steward'][actor.role], '/staff/data', 'Public data'],
+      [can(actor, 'audit.read', own), '/staff/admin/audit', 'Audit log'],
+      [true, '/staff/sessions', 'Your sessions'],
+    ]),
+  };
 }
+
+/** Whether a navigation link is the page open (or a page under it; Home only for itself). */
+const current = (href: string, path: string | undefined): boolean =>
+  path !== undefined && (href === '/staff' ? path === href : path === href || path.startsWith(`${href}/`));
+
+const NavList: FC<{ links: NavLink[]; path: string | undefined; class?: string; label: string }> = (p) => (
+  <ul class={`grid-container-widescreen${p.class ? ` ${p.class}` : ''}`} aria-label={p.label}>
+    {p.links.map(([href, label]) => (
+      <li>
+        <a href={href} aria-current={current(href, p.path) ? 'page' : undefined}>
+          {label}
+        </a>
+      </li>
+    ))}
+  </ul>
+);
 
 export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Child }> = ({
   frame,
@@ -61,42 +106,53 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
   children,
 }) => {
   const s = frame.session?.stage === 'complete' ? frame.session : null;
+  const links = s ? staffLinks(s.actor) : null;
   return (
     <html lang="en">
-      <PageHead nonce={frame.nonce} title={`${title} | No Wrong Door staff`} noindex />
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="robots" content="noindex" />
+        <title>{`${title} | No Wrong Door staff`}</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href={USWDS_CSS} />
+        <style nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: STAFF_CSS }} />
+      </head>
       <body>
-        <a class="skip" href="#main">
+        <a class="usa-skipnav" href="#main">
           Skip to main content
         </a>
-        <header class="top">
-          <a class="home" href={s ? '/staff' : '/staff/sign-in'}>
-            No Wrong Door · staff
-          </a>
-          {s ? (
-            <form method="post" action="/staff/sign-out">
-              <CsrfField token={frame.csrf} />
-              <button type="submit" class="btn alt">
-                Sign out
-              </button>
-            </form>
-          ) : null}
+        <header class="nwd-header">
+          <div class="grid-container-widescreen nwd-bar">
+            <a class="nwd-brand" href={s ? '/staff' : '/staff/sign-in'}>
+              No Wrong Door <span>Staff</span>
+            </a>
+            {s ? (
+              <div class="nwd-who">
+                <p class="margin-0">
+                  <strong>{s.who.name}</strong>
+                  {ROLE_NAMES[s.actor.role]}, {s.who.organizationName}
+                </p>
+                <form method="post" action="/staff/sign-out">
+                  <CsrfField token={frame.csrf} />
+                  <button type="submit" class="usa-button usa-button--outline usa-button--inverse">
+                    Sign out
+                  </button>
+                </form>
+              </div>
+            ) : null}
+          </div>
         </header>
-        {s ? (
-          <nav aria-label="Staff" class="exit-note">
-            <a href="/staff">Home</a> · <a href="/staff/sessions">Your sessions</a>
-            {staffLinks(s.actor).map(([href, label]) => (
-              <>
-                {' · '}
-                <a href={href}>{label}</a>
-              </>
-            ))}
-            {' · '}
-            <span>{ROLE_NAMES[s.actor.role]}</span>
+        {links ? (
+          <nav aria-label="Staff" class="nwd-nav">
+            <NavList links={links.work} path={frame.path} label="Work" />
+            <NavList links={links.admin} path={frame.path} label="Administration" class="nwd-nav-admin" />
           </nav>
         ) : null}
-        <main id="main">
+        <main id="main" class="grid-container-widescreen nwd-main">
           <h1>{title}</h1>
-          {children}
+          <Skin.Provider value="staff">{children}</Skin.Provider>
         </main>
       </body>
     </html>

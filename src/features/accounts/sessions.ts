@@ -15,9 +15,11 @@ import {
   REAUTHENTICATION_WINDOW_MS,
   type RequestOrigin,
   TOUCH_EVERY_MS,
+  field,
   nowOf,
   requireAccess,
 } from './context.ts';
+import { decryptField } from '../../platform/crypto/index.ts';
 
 export interface SignedInSession {
   /** The session secret for the cookie: shown once, stored hashed. */
@@ -59,6 +61,8 @@ export interface CurrentSession {
   createdAt: Date;
   reauthenticatedAt: Date | null;
   actor: Actor;
+  /** Who is signed in, for the page header: their name (their email when they gave none) and organization. */
+  who: { name: string; organizationName: string };
 }
 
 /**
@@ -89,6 +93,9 @@ export async function sessionFromToken(
       'u.organization_id',
       'u.disabled_at',
       'o.disabled_at as org_disabled_at',
+      'o.name as organization_name',
+      'u.display_name_encrypted',
+      'u.email_encrypted',
     ])
     .where('s.id_hash', '=', hashSecret(token))
     .executeTakeFirst();
@@ -120,6 +127,14 @@ export async function sessionFromToken(
     createdAt: row.created_at,
     reauthenticatedAt: row.reauthenticated_at,
     actor: { userId: row.user_id, role: row.role, organizationId: row.organization_id, regions: row.regions },
+    who: {
+      name: await decryptField(
+        ctx.keyring,
+        field(row.user_id, row.display_name_encrypted ? 'display_name' : 'email'),
+        row.display_name_encrypted ?? row.email_encrypted,
+      ),
+      organizationName: row.organization_name,
+    },
   };
 }
 
