@@ -6,6 +6,7 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { HistoryTable, Success, Time, type FieldError } from '../../../web/page.tsx';
+import { Button, Panel, SummaryList } from '../../../web/ui.tsx';
 import { FieldError as InlineError, Hint, TextArea, describedBy, errorFor } from '../../../web/forms.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
@@ -125,8 +126,7 @@ const StepForms: FC<{
   values: ReferralFormValues;
   errors: FieldError[];
 }> = ({ deps, view, frame, values, errors }) => (
-  <section aria-labelledby="act-h">
-    <h2 id="act-h">What to do</h2>
+  <Panel id="act-h" heading="What to do">
     {view.allowedTransitions.map((to) => {
       const reasons = reasonsFor(to, deps.rules.vocabularies.declineReasons);
       const fieldId = `reason-${to}`;
@@ -159,7 +159,7 @@ const StepForms: FC<{
         </form>
       );
     })}
-  </section>
+  </Panel>
 );
 
 const NoteField: FC<{ to: 'accepted' | 'declined'; value: string; errors: FieldError[] }> = ({
@@ -206,8 +206,7 @@ const Thread: FC<{
 }> = ({ deps, frame, view, userId, values, errors }) => {
   const { thread } = view;
   return (
-    <section aria-labelledby="thread-h" id="thread">
-      <h2 id="thread-h">Messages</h2>
+    <Panel id="thread" heading="Messages">
       {!thread.read ? (
         <p>
           {thread.state === 'paused_consent'
@@ -255,14 +254,14 @@ const Thread: FC<{
             maxlength={THREAD_MESSAGE_MAX}
             rows={4}
           />
-          <button type="submit">Send the message</button>
+          <Button>Send the message</Button>
         </form>
       ) : thread.refusal && (view.viewer.sender || view.viewer.receiver) ? (
         <p class="hint">{thread.refusal}</p>
       ) : !view.viewer.sender && !view.viewer.receiver ? (
         <p class="hint">You can read this conversation; only the two sides write in it.</p>
       ) : null}
-    </section>
+    </Panel>
   );
 };
 
@@ -309,23 +308,25 @@ export const ReferralPage: FC<{
       <Field label="County" value={view.countyName ?? 'Not known'} />
     </dl>
     {view.referrer && !view.viewer.senderReads ? (
-      <section aria-labelledby="referrer-h">
-        <h2 id="referrer-h">Who referred</h2>
-        <dl>
-          <Field label="Navigator" value={view.referrer.name} />
-          <Field label="Organization" value={view.referrer.organization} />
-          <Field label="Region" value={`${view.referrer.region} region`} />
-          <dt>Email</dt>
-          <dd>
-            {view.referrer.email ? (
-              <a href={`mailto:${view.referrer.email}`}>{view.referrer.email}</a>
-            ) : (
-              'Not given'
-            )}
-          </dd>
-        </dl>
-        <p class="hint">Or write to them below: they are told when there is a new message.</p>
-      </section>
+      <Panel id="referrer-h" heading="Who referred">
+        <SummaryList
+          label="The navigator who sent this referral"
+          rows={[
+            ['Navigator', view.referrer.name],
+            ['Organization', view.referrer.organization ?? 'Not given'],
+            ['Region', `${view.referrer.region} region`],
+            [
+              'Email',
+              view.referrer.email ? (
+                <a href={`mailto:${view.referrer.email}`}>{view.referrer.email}</a>
+              ) : (
+                'Not given'
+              ),
+            ],
+          ]}
+        />
+        <p class="hint">Or write to them under Messages: they are told when there is a new message.</p>
+      </Panel>
     ) : null}
     {view.allowedTransitions.length ? (
       <StepForms deps={deps} view={view} frame={frame} values={values} errors={errors} />
