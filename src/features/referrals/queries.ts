@@ -276,3 +276,30 @@ export function referrerRow(db: Db, userId: string) {
     .where('u.id', '=', userId)
     .executeTakeFirst();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Whom a referral may go to
+
+/**
+ * Active member organisations a referral may go to: every type but state agencies, which only when
+ * the directory lists a service of theirs (by the organisation's name). `id` narrows to one.
+ */
+export function referralTargets(db: Db, id?: string) {
+  let q = db
+    .selectFrom('member_organizations as o')
+    .select(['o.id', 'o.name', 'o.type'])
+    .where('o.disabled_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('o.type', '<>', 'state_agency'),
+        eb.exists(
+          eb
+            .selectFrom('directory_services as s')
+            .select(sql`1`.as('one'))
+            .where(sql<boolean>`lower(s.organization_name) = lower(o.name)`),
+        ),
+      ]),
+    );
+  if (id) q = q.where('o.id', '=', id);
+  return q.orderBy('o.name').execute();
+}

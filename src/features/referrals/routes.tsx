@@ -22,7 +22,7 @@ import { formText, readForm, type FieldError, type Guarded } from '../../web/pag
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { forbiddenPage, notFoundPage, respondRole } from '../cases/index.ts';
-import { activeOrganizations, coveringOrganizations } from '../consents/service.ts';
+import { coveringOrganizations } from '../consents/service.ts';
 import { inboxFilters } from './schema.ts';
 import {
   createReferral,
@@ -31,6 +31,7 @@ import {
   postMessage,
   referralContext,
   referralInbox,
+  referralTargets,
   transitionReferral,
 } from './service.ts';
 import { CaseReferralsTab, EMPTY, type ReferralValues } from './views/case-referrals.tsx';
@@ -110,7 +111,7 @@ async function caseReferralsPage(
   }
   const mayWrite = data.mayWrite && data.caseOpen;
   const [organizations, covering] = mayWrite
-    ? await Promise.all([activeOrganizations(ctx), coveringOrganizations(ctx, data.caseId)])
+    ? await Promise.all([referralTargets(ctx), coveringOrganizations(ctx, data.caseId)])
     : [[], []];
   return renderPage(
     c,

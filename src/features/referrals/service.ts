@@ -106,6 +106,15 @@ export interface ReferralContext extends CaseContext {
 export const respondersOf = q.respondersOf;
 
 /**
+ * The organisations a referral may go to: active members, but a state agency only when the directory
+ * lists a service it provides (a state agency oversees; it is not a place to send a young person).
+ */
+export const referralTargets = (ctx: Pick<CaseContext, 'db'>) => q.referralTargets(ctx.db);
+
+const NOT_A_TARGET =
+  'Choose an organization from the list: a state agency takes referrals only for a service it provides in the directory.';
+
+/**
  * One in-app notification and one email per person (deduplicated), inside the caller's transaction;
  * the email's headline is `emailHeadline`'s.
  */
@@ -515,6 +524,8 @@ export async function createReferral(
     if (row.status !== 'open')
       throw new CaseError('conflict', 'This case is closed: reopen it before making a referral.');
     await checkActiveOrganization(trx, checked.toOrganizationId, 'toOrganizationId');
+    if ((await q.referralTargets(trx, checked.toOrganizationId)).length === 0)
+      throw new CaseError('invalid', NOT_A_TARGET, 'toOrganizationId');
     const consentId = checked.shareIdentifying
       ? await requireConsent(ctx, trx, row.id, checked.toOrganizationId, null)
       : null;

@@ -350,3 +350,30 @@ describe('state administrators oversee referrals', () => {
     expect(audit.some((a) => a.actor_user_id === stateAdmin.id)).toBe(true);
   });
 });
+
+describe('whom a referral may go to', () => {
+  it('offers a state agency only when the directory lists a service it provides', async () => {
+    const agency = await addOrganization(t.deps.db, 'Synthetic State Department', 'state_agency');
+    const caseId = await addCase(t.deps);
+    const body = { toOrganizationId: agency, serviceType: 'emergency_shelter', shareIdentifying: false };
+    const refused = await api(navigator, 'POST', `/api/v1/cases/${caseId}/referrals`, body);
+    expect([refused.status, refused.json.field]).toEqual([400, 'toOrganizationId']);
+    const form = await page(navigator, `/staff/cases/${caseId}/referrals`);
+    expect(form.text).toContain(`value="${shelterOrg}"`);
+    expect(form.text).not.toContain(`value="${agency}"`);
+
+    const name = (await t.deps.db
+      .selectFrom('member_organizations')
+      .select('name')
+      .where('id', '=', agency)
+      .executeTakeFirstOrThrow())!.name;
+    const service = await t.deps.db.selectFrom('directory_services').select('id').executeTakeFirstOrThrow();
+    await t.deps.db
+      .updateTable('directory_services')
+      .set({ organization_name: name.toUpperCase() })
+      .where('id', '=', service.id)
+      .execute();
+    expect((await page(navigator, `/staff/cases/${caseId}/referrals`)).text).toContain(`value="${agency}"`);
+    expect((await api(navigator, 'POST', `/api/v1/cases/${caseId}/referrals`, body)).status).toBe(201);
+  });
+});
