@@ -303,3 +303,66 @@ export function referralTargets(db: Db, id?: string) {
   if (id) q = q.where('o.id', '=', id);
   return q.orderBy('o.name').execute();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Outside referrals
+
+/**
+ * Directory services whose organisation has no account here (no active member organisation of that
+ * name): the places an outside referral can go. `id` narrows to one.
+ */
+export function outsideServices(db: Db, id?: string) {
+  let q = db
+    .selectFrom('directory_services as s')
+    .select(['s.id', 's.name', 's.organization_name'])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('member_organizations as o')
+            .select(sql`1`.as('one'))
+            .where('o.disabled_at', 'is', null)
+            .where(sql<boolean>`lower(o.name) = lower(s.organization_name)`),
+        ),
+      ),
+    );
+  if (id !== undefined) q = q.where('s.id', '=', id);
+  return q.orderBy('s.name').orderBy('s.id').limit(2000).execute();
+}
+
+export async function insertOutside(
+  trx: Transaction<DB>,
+  row: Insertable<DB['outside_referrals']>,
+): Promise<void> {
+  await trx.insertInto('outside_referrals').values(row).execute();
+}
+
+export function caseOutsideReferrals(db: Db, caseId: string) {
+  return db
+    .selectFrom('outside_referrals')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** One outside referral with its case's region, locked for update. */
+export function lockOutside(trx: Transaction<DB>, id: string) {
+  return trx
+    .selectFrom('outside_referrals as x')
+    .innerJoin('cases as c', 'c.id', 'x.case_id')
+    .selectAll('x')
+    .select(['c.region_id as case_region_id', 'c.status as case_status', 'c.purged_at'])
+    .where('x.id', '=', id)
+    .forUpdate('x')
+    .executeTakeFirst();
+}
+
+export async function setOutsideStatus(
+  trx: Transaction<DB>,
+  id: string,
+  set: Updateable<DB['outside_referrals']>,
+): Promise<void> {
+  await trx.updateTable('outside_referrals').set(set).where('id', '=', id).execute();
+}

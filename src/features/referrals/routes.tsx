@@ -18,12 +18,18 @@ import { mayTake, type Actor } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
-import { formText, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
+import { formText, messagePage, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { forbiddenPage, notFoundPage, respondRole } from '../cases/index.ts';
 import { coveringOrganizations } from '../consents/service.ts';
 import { inboxFilters } from './schema.ts';
+import {
+  listOutsideReferrals,
+  outsideServices,
+  recordOutsideReferral,
+  updateOutsideReferral,
+} from './outside.ts';
 import {
   createReferral,
   listCaseReferrals,
@@ -34,11 +40,19 @@ import {
   referralTargets,
   transitionReferral,
 } from './service.ts';
-import { CaseReferralsTab, EMPTY, type ReferralValues } from './views/case-referrals.tsx';
+import {
+  CaseReferralsTab,
+  EMPTY,
+  OUTSIDE_EMPTY,
+  type OutsideValues,
+  type ReferralValues,
+} from './views/case-referrals.tsx';
 import { Inbox } from './views/inbox.tsx';
 import { ReferralPage, type ReferralFormValues } from './views/referral.tsx';
 
 const CASE_DONE: Record<string, string> = {
+  outside: 'Outside referral recorded. Update its status here when you hear back.',
+  outside_status: 'Outside referral updated.',
   sent: 'Referral sent. The organisation has been told, and you will be told when they answer.',
   draft: 'Referral saved as a draft. Open it to send it.',
 };
@@ -96,7 +110,12 @@ async function caseReferralsPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: { errors: FieldError[]; values: ReferralValues; status: ContentfulStatusCode } = {
+  state: {
+    errors: FieldError[];
+    values: ReferralValues;
+    outside?: OutsideValues;
+    status: ContentfulStatusCode;
+  } = {
     errors: [],
     values: EMPTY,
     status: 200,
@@ -110,9 +129,10 @@ async function caseReferralsPage(
     return refused(c, guarded, error, { notFound: '/staff' });
   }
   const mayWrite = data.mayWrite && data.caseOpen;
-  const [organizations, covering] = mayWrite
-    ? await Promise.all([referralTargets(ctx), coveringOrganizations(ctx, data.caseId)])
-    : [[], []];
+  const [organizations, covering, services] = mayWrite
+    ? await Promise.all([referralTargets(ctx), coveringOrganizations(ctx, data.caseId), outsideServices(ctx)])
+    : [[], [], []];
+  const outside = await listOutsideReferrals(ctx, guarded.actor, data.caseId);
   return renderPage(
     c,
     <CaseReferralsTab
@@ -122,6 +142,9 @@ async function caseReferralsPage(
       mayWrite={mayWrite}
       organizations={organizations}
       covering={covering}
+      outside={outside}
+      services={services}
+      outsideValues={state.outside ?? OUTSIDE_EMPTY}
       errors={state.errors}
       done={state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null}
       values={state.values}
@@ -219,6 +242,77 @@ export const referralsPages: Feature = (app, deps, policies) => {
       );
     },
     { refusal: refusal('Regional navigators make referrals.') },
+  );
+
+  r.staff(
+    'post',
+    '/staff/cases/:id/outside-referrals',
+    staffAction('cases.write'),
+    async (c, guarded) => {
+      const caseId = c.req.param('id') ?? '';
+      const form = await readForm(c);
+      const outside: OutsideValues = {
+        directoryServiceId: formText(form, 'directoryServiceId'),
+        outsideServiceType: formText(form, 'outsideServiceType'),
+        outsideNote: formText(form, 'outsideNote'),
+      };
+      try {
+        await recordOutsideReferral(
+          referralContext(deps),
+          guarded.actor,
+          caseId,
+          {
+            directoryServiceId: outside.directoryServiceId,
+            serviceType: outside.outsideServiceType,
+            note: outside.outsideNote,
+          },
+          requestOrigin(c),
+        );
+      } catch (error) {
+        const fields: Record<string, string> = {
+          directoryServiceId: 'directoryServiceId',
+          serviceType: 'outsideServiceType',
+          note: 'outsideNote',
+        };
+        return refused(c, guarded, error, { notFound: '/staff' }, (e) =>
+          caseReferralsPage(c, deps, guarded, {
+            errors: [{ field: fields[e.field ?? ''] ?? 'outside-h', message: e.message }],
+            values: EMPTY,
+            outside,
+            status: statusOf(e),
+          }),
+        );
+      }
+      return c.redirect(`/staff/cases/${caseId.toLowerCase()}/referrals?done=outside#outside-h`, 303);
+    },
+    { refusal: refusal('Regional navigators make referrals.') },
+  );
+
+  r.staff(
+    'post',
+    '/staff/outside-referrals/:id/status',
+    staffAction('cases.write'),
+    async (c, guarded) => {
+      const form = await readForm(c);
+      try {
+        const { caseId } = await updateOutsideReferral(
+          referralContext(deps),
+          guarded.actor,
+          c.req.param('id') ?? '',
+          { status: formText(form, 'status') },
+          requestOrigin(c),
+        );
+        return c.redirect(`/staff/cases/${caseId}/referrals?done=outside_status#outside-h`, 303);
+      } catch (error) {
+        return refused(c, guarded, error, { notFound: '/staff/cases' }, (e) =>
+          messagePage(c, guarded.frame, statusOf(e), 'This referral cannot change', e.message, {
+            href: '/staff/cases',
+            text: 'Go to cases',
+          }),
+        );
+      }
+    },
+    { refusal: refusal('Regional navigators update referrals.') },
   );
 
   r.staff(

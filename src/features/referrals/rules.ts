@@ -14,6 +14,7 @@ import { POLICY, ROLES, can, regionScope, type Actor, type Role } from '../../pl
 import type { AgeBand } from '../intake/index.ts';
 import type { CasePersonal } from '../cases/index.ts';
 import { REFERRAL_STATUSES, type ConsentCategory, type ReferralStatus } from '../cases/index.ts';
+import type { OutsideStatus } from '../cases/index.ts';
 import type { Vocabularies } from '../cases/index.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -622,4 +623,46 @@ export interface Referrer {
   email: string | null;
   organization: string | null;
   region: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Outside referrals: to a directory service whose organisation has no account here
+
+/** What the navigator may record next, by hand, for an outside referral. */
+export const OUTSIDE_TRANSITIONS: { readonly [F in OutsideStatus]: readonly OutsideStatus[] } = {
+  sent: ['accepted', 'declined', 'withdrawn'],
+  accepted: ['completed', 'withdrawn'],
+  declined: [],
+  completed: [],
+  withdrawn: [],
+};
+
+export const OUTSIDE_STATUS_NAMES: Record<OutsideStatus, string> = {
+  sent: 'Sent (recorded by hand)',
+  accepted: 'Accepted',
+  declined: 'Declined',
+  completed: 'Completed',
+  withdrawn: 'Withdrawn',
+};
+
+export interface OutsideReferral {
+  id: string;
+  directoryServiceId: string;
+  serviceName: string;
+  organizationName: string | null;
+  serviceType: string;
+  serviceLabel: string;
+  status: OutsideStatus;
+  /** The statuses the viewer may record next (none for a reader). */
+  next: OutsideStatus[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Whether an outside referral may move from `from` to `to`: a conflict message otherwise. */
+export function outsideRefusal(from: OutsideStatus, to: OutsideStatus): string | null {
+  if (OUTSIDE_TRANSITIONS[from].includes(to)) return null;
+  return OUTSIDE_TRANSITIONS[from].length === 0
+    ? `This referral is ${OUTSIDE_STATUS_NAMES[from].toLowerCase()}: it cannot change any more.`
+    : `A referral that is ${OUTSIDE_STATUS_NAMES[from].toLowerCase()} cannot become ${OUTSIDE_STATUS_NAMES[to].toLowerCase()}.`;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { InputError } from '../../platform/errors.ts';
-import { CONSENT_CATEGORIES, REFERRAL_STATUSES } from '../cases/index.ts';
+import { CONSENT_CATEGORIES, OUTSIDE_STATUSES, REFERRAL_STATUSES } from '../cases/index.ts';
 import { codesOf, type Vocabularies } from '../cases/index.ts';
 import {
   LIST_VIEWS,
@@ -98,6 +98,21 @@ export function checkMessage(input: unknown, field: 'body' | 'note'): string | n
   const value = parsed.data[field] as string;
   return value === '' ? null : value;
 }
+
+/** An outside referral as entered: the directory service, the kind of service, an optional note. */
+export function outsideInputSchema(services: readonly string[]) {
+  const service = 'Choose the kind of service from the list.';
+  const place = 'Choose the service from the directory list.';
+  return z.object({
+    directoryServiceId: z.string({ error: place }).trim().min(1, { error: place }).max(200, { error: place }),
+    serviceType: z.string({ error: service }).refine((s) => services.includes(s), { error: service }),
+    note: messageSchema('note', true).transform((m) => m || null),
+  });
+}
+
+export const outsideStatusSchema = z.object({
+  status: z.enum(OUTSIDE_STATUSES, { error: 'Choose what happened from the list.' }),
+});
 
 export const MessageBody = z
   .object({

@@ -377,3 +377,93 @@ describe('whom a referral may go to', () => {
     expect((await api(navigator, 'POST', `/api/v1/cases/${caseId}/referrals`, body)).status).toBe(201);
   });
 });
+
+describe('outside referrals', () => {
+  it('records a referral to a directory service outside the network and its status by hand', async () => {
+    const caseId = await addCase(t.deps);
+    const services = await t.deps.db.selectFrom('directory_services').select(['id', 'name']).execute();
+    // A service whose organisation is a member is refused: refer to it in the product.
+    const memberName = 'Synthetic Member With Service';
+    await addOrganization(t.deps.db, memberName, 'service_provider');
+    const actualMember = (await t.deps.db
+      .selectFrom('member_organizations')
+      .select('name')
+      .where('name', 'like', `${memberName}%`)
+      .executeTakeFirstOrThrow())!.name;
+    await t.deps.db
+      .updateTable('directory_services')
+      .set({ organization_name: actualMember })
+      .where('id', '=', services[1]!.id)
+      .execute();
+    await t.deps.db
+      .updateTable('directory_services')
+      .set({ organization_name: 'Synthetic Outside Organization' })
+      .where('id', '=', services[2]!.id)
+      .execute();
+
+    const tab = await page(navigator, `/staff/cases/${caseId}/referrals`);
+    expect(tab.text).toContain('Referrals outside the network');
+    expect(tab.text).toContain(`value="${services[2]!.id}"`);
+    expect(tab.text).not.toContain(`value="${services[1]!.id}"`);
+
+    const member = await form(navigator, `/staff/cases/${caseId}/outside-referrals`, {
+      directoryServiceId: services[1]!.id,
+      outsideServiceType: 'emergency_shelter',
+    });
+    expect(member.status).toBe(400);
+    const missing = await form(navigator, `/staff/cases/${caseId}/outside-referrals`, {
+      directoryServiceId: services[2]!.id,
+      outsideServiceType: '',
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('href="#outsideServiceType"');
+
+    const made = await form(navigator, `/staff/cases/${caseId}/outside-referrals`, {
+      directoryServiceId: services[2]!.id,
+      outsideServiceType: 'emergency_shelter',
+      outsideNote: 'Synthetic note: called their front desk.',
+    });
+    expect(made.status).toBe(303);
+    const row = await t.deps.db
+      .selectFrom('outside_referrals')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'sent',
+      service_name: services[2]!.name,
+      organization_name: 'Synthetic Outside Organization',
+    });
+    expect(row.note_encrypted!.toString('latin1')).not.toContain('front desk');
+
+    // Status by hand: accepted, then completed; a step back is a conflict; others cannot.
+    expect(
+      (await form(clinicStaff, `/staff/outside-referrals/${row.id}/status`, { status: 'accepted' })).status,
+    ).toBe(403);
+    expect(
+      (await form(stateAdmin, `/staff/outside-referrals/${row.id}/status`, { status: 'accepted' })).status,
+    ).toBe(403);
+    expect(
+      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'accepted' })).status,
+    ).toBe(303);
+    expect(
+      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'sent' })).status,
+    ).toBe(409);
+    expect(
+      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'nonsense' })).status,
+    ).toBe(400);
+    expect(
+      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'completed' })).status,
+    ).toBe(303);
+    const after = await page(navigator, `/staff/cases/${caseId}/referrals`);
+    expect(after.text).toContain('1 outside referral, newest first');
+    expect(after.text).toContain('Completed');
+    expect(await auditActions(t.deps.db, row.id)).toEqual([
+      'outside_referral.record',
+      'outside_referral.update',
+      'outside_referral.update',
+    ]);
+    // State administrators read it on the case's tab.
+    expect((await page(stateAdmin, `/staff/cases/${caseId}/referrals`)).text).toContain(services[2]!.name);
+  });
+});
