@@ -22,7 +22,8 @@ import {
   type RequestOrigin,
 } from '../cases/index.ts';
 import * as q from './queries.ts';
-import { OUTSIDE_TRANSITIONS, outsideRefusal, serviceLabel, type OutsideReferral } from './rules.ts';
+import { listScope, serviceLabel, type ReferralBox } from './rules.ts';
+import { OUTSIDE_TRANSITIONS, outsideRefusal, type OutsideReferral } from './conversation.ts';
 import { outsideInputSchema, outsideStatusSchema } from './schema.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -180,4 +181,21 @@ export async function updateOutsideReferral(
     });
     return { caseId: row.case_id, status: to };
   });
+}
+
+/** Outside referrals counted with the sent box, so every referral in the network is. */
+export async function outsideSummary(
+  ctx: CaseContext,
+  actor: Actor,
+  box: ReferralBox,
+): Promise<{ open: number; total: number } | null> {
+  const where = box === 'sent' ? listScope(actor, 'sent') : null;
+  if (!where || !('regions' in where)) return null;
+  const counts = await q.outsideCounts(ctx.db, where.regions);
+  return {
+    open: counts
+      .filter((c) => c.status === 'sent' || c.status === 'accepted')
+      .reduce((a, c) => a + c.count, 0),
+    total: counts.reduce((a, c) => a + c.count, 0),
+  };
 }

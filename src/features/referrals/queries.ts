@@ -366,3 +366,15 @@ export async function setOutsideStatus(
 ): Promise<void> {
   await trx.updateTable('outside_referrals').set(set).where('id', '=', id).execute();
 }
+
+/** How many outside referrals the regions' live cases have (all regions with `regions: null`), by status. */
+export async function outsideCounts(db: Db, regions: string[] | null) {
+  let q = db
+    .selectFrom('outside_referrals as x')
+    .innerJoin('cases as c', 'c.id', 'x.case_id')
+    .select(['x.status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('c.purged_at', 'is', null)
+    .groupBy('x.status');
+  if (regions) q = q.where('c.region_id', 'in', regions.length ? regions : ['']);
+  return (await q.execute()).map((r) => ({ status: r.status, count: Number(r.n) }));
+}

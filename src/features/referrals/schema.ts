@@ -9,11 +9,11 @@ import { codesOf, type Vocabularies } from '../cases/index.ts';
 import {
   LIST_VIEWS,
   MESSAGE_MAX,
-  THREAD_MESSAGE_MAX,
   REFERRAL_LIST_LIMIT,
   type ReferralBox,
   type ReferralListView,
 } from './rules.ts';
+import { THREAD_MESSAGE_MAX } from './conversation.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const statusEnum = z.enum(REFERRAL_STATUSES);

@@ -63,7 +63,6 @@ import {
   historyEntry,
   listScope,
   referralLink,
-  referralRef,
   sidesOf,
   summaryOf,
   type ReferralBox,
@@ -71,8 +70,10 @@ import {
   type ReferralSummary,
   type ReferralTiming,
 } from './rules.ts';
+import { referralRef } from './conversation.ts';
 import { checkMessage, checkReferral, type ReferralInput } from './schema.ts';
 import { addMessage, loadVisible, referrerOf, sharingOf, threadOf } from './thread.ts';
+import { outsideSummary } from './outside.ts';
 
 export * from './rules.ts';
 export { checkReferral, type CheckedReferral, type ReferralInput } from './schema.ts';
@@ -271,6 +272,8 @@ export async function referralInbox<
     organizationName: string | null;
     /** Reads without answering: a state administrator overseeing the network. */
     oversight: boolean;
+    /** With the sent box: the regions' outside referrals, open and in all (null otherwise). */
+    outside: { open: number; total: number } | null;
   }
 > {
   // Those who answer for their organisation; and state administrators, who oversee the network and
@@ -293,6 +296,7 @@ export async function referralInbox<
     unread: await q.unreadReferralNotifications(ctx.db, actor.userId),
     organizationName: await q.organizationName(ctx.db, actor.organizationId),
     oversight: !responds,
+    outside: await outsideSummary(ctx, actor, filters.box),
   };
 }
 

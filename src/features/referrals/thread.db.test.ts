@@ -14,7 +14,7 @@ import {
   type TestStaff,
 } from '../../../test/staff.ts';
 import { addDays } from '../consents/service.ts';
-import { THREAD_MESSAGE_MAX } from './rules.ts';
+import { THREAD_MESSAGE_MAX } from './conversation.ts';
 import { addCase, addConsent, addPerson } from './testing.ts';
 
 let t: TestApp;
@@ -463,6 +463,10 @@ describe('outside referrals', () => {
       'outside_referral.update',
       'outside_referral.update',
     ]);
+    // Counted with the referrals sent from the region.
+    expect((await page(navigator, '/staff/referrals?box=sent')).text).toContain(
+      'Also 1 referral to services outside the network (0 still open)',
+    );
     // State administrators read it on the case's tab.
     expect((await page(stateAdmin, `/staff/cases/${caseId}/referrals`)).text).toContain(services[2]!.name);
   });

@@ -34,18 +34,20 @@ import {
   IDENTIFYING_CATEGORIES,
   REFERRAL_NOT_FOUND,
   emailHeadline,
-  messageNotice,
-  postRefusal,
   referralLink,
   sidesOf,
-  threadAccess,
   type LoadedReferral,
-  type ReferralThread,
-  type Referrer,
   type Sharing,
   type Side,
-  type ThreadMessage,
 } from './rules.ts';
+import {
+  messageNotice,
+  postRefusal,
+  threadAccess,
+  type ReferralThread,
+  type Referrer,
+  type ThreadMessage,
+} from './conversation.ts';
 import { checkMessage } from './schema.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -11,7 +11,8 @@ import { Success, Time, type FieldError } from '../../../web/page.tsx';
 import { StaffForm, TextArea, codeOptions, errorFor, namedOptions } from '../../../web/forms.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
-import { MESSAGE_MAX, OUTSIDE_STATUS_NAMES, THREAD_MESSAGE_MAX, type OutsideReferral } from '../rules.ts';
+import { MESSAGE_MAX } from '../rules.ts';
+import { OUTSIDE_STATUS_NAMES, THREAD_MESSAGE_MAX, type OutsideReferral } from '../conversation.ts';
 import type { CaseReferral } from '../service.ts';
 import { statusText } from './common.tsx';
 

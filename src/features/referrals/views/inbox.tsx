@@ -66,13 +66,27 @@ export const Inbox: FC<{
   errors: FieldError[];
   organizationName: string | null;
   oversight: boolean;
+  outside: { open: number; total: number } | null;
   unread: { text: string; link: string | null; created_at: Date }[];
   boxes: ReferralBox[];
   box: ReferralBox;
   view: ReferralListView;
   items: ReferralSummary[];
   now: Date;
-}> = ({ deps, frame, errors, organizationName, oversight, unread, boxes, box, view, items, now }) => (
+}> = ({
+  deps,
+  frame,
+  errors,
+  organizationName,
+  oversight,
+  outside,
+  unread,
+  boxes,
+  box,
+  view,
+  items,
+  now,
+}) => (
   <StaffLayout frame={frame} title="Referrals">
     <ErrorSummary errors={errors} />
     {oversight ? (
@@ -133,5 +147,11 @@ export const Inbox: FC<{
     </form>
     <h2>{oversight ? 'Referrals from every region' : BOX_NAMES[box]}</h2>
     <InboxTable deps={deps} box={box} items={items} now={now} />
+    {outside ? (
+      <p id="outside-count">
+        Also {outside.total} {outside.total === 1 ? 'referral' : 'referrals'} to services outside the network
+        ({outside.open} still open), recorded by hand on each case’s Referrals tab.
+      </p>
+    ) : null}
   </StaffLayout>
 );

@@ -11,7 +11,8 @@ import { FieldError as InlineError, Hint, TextArea, describedBy, errorFor } from
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { labelOf } from '../../cases/index.ts';
-import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, THREAD_MESSAGE_MAX, reasonsFor } from '../rules.ts';
+import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
+import { THREAD_MESSAGE_MAX } from '../conversation.ts';
 import type { ReferralView, SharedDetails } from '../service.ts';
 import { Field, statusText } from './common.tsx';
 
