@@ -14,7 +14,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
-import { POLICY, type Action, type Actor } from '../../platform/access.ts';
+import { POLICY, regionScope, type Action, type Actor } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
 import {
@@ -78,6 +78,10 @@ const eitherSide =
   (actor: Actor): boolean =>
     Boolean(POLICY['referrals.respond'][actor.role]) &&
     (!actor.tokenScopes || scopes.some((s) => actor.tokenScopes!.includes(s)));
+
+/** Reading referrals: either side, or a state administrator overseeing the network (read only). */
+const readers = (actor: Actor): boolean =>
+  eitherSide(['referrals.respond', 'cases.read'])(actor) || regionScope(actor, 'cases.read')?.all === true;
 
 const listCaseRoute = recordRoute({
   method: 'get',
@@ -197,17 +201,17 @@ export const referralsApi: Feature = (app, deps, policies) => {
 
   r.api(
     inboxRoute,
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     async (c) => {
       const list = await listReferrals(caseContext(deps), callerOf(c), c.req.valid('query'));
       return c.json({ referrals: list.map(summaryJson) }, 200);
     },
-    { allowed: eitherSide(['referrals.respond', 'cases.read']) },
+    { allowed: readers },
   );
 
   r.api(
     oneRoute,
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     async (c) => {
       const view = await openReferral(
         referralContext(deps),
@@ -217,7 +221,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
       );
       return c.json(viewJson(view), 200);
     },
-    { allowed: eitherSide(['referrals.respond', 'cases.read']) },
+    { allowed: readers },
   );
 
   r.api(

@@ -337,6 +337,14 @@ describe('state administrators oversee referrals', () => {
     expect(one.text).not.toContain(`action="/staff/referrals/${id}/transitions"`);
     expect(one.text).not.toContain(`action="/staff/referrals/${id}/messages"`);
 
+    const viaApi = await api(stateAdmin, 'GET', `/api/v1/referrals/${id}`);
+    expect(viaApi.status).toBe(200);
+    expect(viaApi.json.thread).toMatchObject({ read: true, post: null });
+    const sentBox = await api(stateAdmin, 'GET', '/api/v1/referrals?box=sent');
+    expect(sentBox.json.referrals.map((r: { id: string }) => r.id)).toContain(id);
+    expect(
+      (await api(stateAdmin, 'POST', `/api/v1/referrals/${id}/messages`, { body: 'Synthetic' })).status,
+    ).toBe(403);
     const posted = await form(stateAdmin, `/staff/referrals/${id}/messages`, { body: 'Synthetic' });
     expect(posted.status).toBe(403);
     const answered = await form(stateAdmin, `/staff/referrals/${id}/transitions`, { to: 'accepted' });
