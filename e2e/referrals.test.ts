@@ -72,8 +72,8 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
 
     // Recording without choosing anything: an error summary linking to the field.
     await nav.click('button:has-text("Record the consent")');
-    await nav.waitForSelector('.error');
-    expect(await nav.getAttribute('.error a', 'href')).toBe('#organizationId');
+    await nav.waitForSelector('.usa-alert--error');
+    expect(await nav.getAttribute('.usa-alert--error a', 'href')).toBe('#organizationId');
     problems.push(...(await axe(nav)));
 
     const shelterName = (await nav.locator(`#organizationId option[value="${shelterOrg}"]`).textContent())!;

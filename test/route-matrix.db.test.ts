@@ -36,7 +36,7 @@ import { openCase } from '../src/features/cases/service.ts';
 import { recordConsent } from '../src/features/consents/service.ts';
 import { createReferral } from '../src/features/referrals/service.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
-import type { Policy } from '../src/platform/policy.ts';
+import { policyActions, type Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';
 import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from './staff.ts';
 
@@ -184,7 +184,7 @@ function expected(policy: Policy, role: Role | null): 'in' | 'sign-in' | 'refuse
       return role ? 'in' : 'sign-in';
     case 'staff_action':
       if (!role) return 'sign-in';
-      return POLICY[policy.action][role] ? 'in' : 'refused';
+      return policyActions(policy).some((action) => POLICY[action][role]) ? 'in' : 'refused';
   }
 }
 

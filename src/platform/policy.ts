@@ -13,14 +13,23 @@ export type Policy =
   | { kind: 'staff_entry' }
   /** Any person with a complete staff session (both factors where required). */
   | { kind: 'signed_in' }
-  /** A complete staff session whose role may take the action (the handler checks the scope). */
-  | { kind: 'staff_action'; action: Action };
+  /**
+   * A complete staff session whose role may take the action, or one of the `also` actions (a page that
+   * serves several roles, such as a referral read by both sides and by state administrators); the
+   * handler checks the scope.
+   */
+  | { kind: 'staff_action'; action: Action; also?: readonly Action[] };
 
 export const PUBLIC: Policy = { kind: 'public' };
 export const PROBE: Policy = { kind: 'probe' };
 export const STAFF_ENTRY: Policy = { kind: 'staff_entry' };
 export const SIGNED_IN: Policy = { kind: 'signed_in' };
-export const staffAction = (action: Action): Policy => ({ kind: 'staff_action', action });
+export const staffAction = (action: Action, ...also: Action[]): Policy =>
+  also.length ? { kind: 'staff_action', action, also } : { kind: 'staff_action', action };
+
+/** The actions a policy lets a role take (any one suffices), or none for a policy without an action. */
+export const policyActions = (policy: Policy): readonly Action[] =>
+  policy.kind === 'staff_action' ? [policy.action, ...(policy.also ?? [])] : [];
 
 export class PolicyRegistry {
   private readonly policies = new Map<string, Policy>();

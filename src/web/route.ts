@@ -16,7 +16,7 @@ import type { Context, Handler, MiddlewareHandler } from 'hono';
 import type { App, AppDeps } from '../app-types.ts';
 import { mayTake, type Actor } from '../platform/access.ts';
 import { ServiceError } from '../platform/errors.ts';
-import type { Policy, PolicyRegistry } from '../platform/policy.ts';
+import { policyActions, type Policy, type PolicyRegistry } from '../platform/policy.ts';
 import { apiCallerMiddleware, refusalProblem } from './api.ts';
 import { guardStaffPage, messagePage, STAFF_HOME, type BackLink, type Guarded } from './page.tsx';
 
@@ -27,7 +27,7 @@ export const honoPath = (path: string): string => path.replace(/\{([^}]+)\}/g, '
 
 /** Whether the person's role may use a route under this policy at all. */
 export function policyAllows(policy: Policy, actor: Actor): boolean {
-  return policy.kind !== 'staff_action' || mayTake(actor, policy.action);
+  return policy.kind !== 'staff_action' || policyActions(policy).some((action) => mayTake(actor, action));
 }
 
 export interface StaffRouteOptions {

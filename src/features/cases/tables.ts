@@ -135,6 +135,38 @@ export interface ReferralTransitionsTable {
   at: Timestamp;
 }
 
+export type ReferralMessageKind = 'message' | 'accepted' | 'declined';
+
+export interface ReferralMessagesTable {
+  id: string;
+  referral_id: string;
+  author_user_id: string;
+  author_organization_id: string;
+  side: 'sender' | 'receiver';
+  kind: ColumnType<ReferralMessageKind, ReferralMessageKind | undefined, ReferralMessageKind>;
+  body_encrypted: Buffer;
+  created_at: Timestamp;
+}
+
+export const OUTSIDE_STATUSES = ['sent', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
+export type OutsideStatus = (typeof OUTSIDE_STATUSES)[number];
+
+export interface OutsideReferralsTable {
+  id: string;
+  case_id: string;
+  from_region_id: string;
+  directory_service_id: string;
+  service_name: string;
+  organization_name: string | null;
+  service_type: string;
+  status: ColumnType<OutsideStatus, OutsideStatus | undefined, OutsideStatus>;
+  note_encrypted: Buffer | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 export type TransferStatus = 'requested' | 'accepted' | 'declined' | 'cancelled';
 
 export interface CaseTransfersTable {
@@ -214,6 +246,8 @@ export interface CaseTables {
   consents: ConsentsTable;
   referrals: ReferralsTable;
   referral_transitions: ReferralTransitionsTable;
+  referral_messages: ReferralMessagesTable;
+  outside_referrals: OutsideReferralsTable;
   case_transfers: CaseTransfersTable;
   tasks: TasksTable;
   safety_plans: SafetyPlansTable;

@@ -14,7 +14,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
-import { POLICY, type Action, type Actor } from '../../platform/access.ts';
+import { POLICY, regionScope, type Action, type Actor } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
 import {
@@ -34,6 +34,7 @@ import {
   CaseReferralSchema,
   ChangedSchema,
   InboxQuery,
+  MessageBody,
   SummarySchema,
   TransitionBody,
   ViewSchema,
@@ -44,6 +45,7 @@ import {
   listCaseReferrals,
   listReferrals,
   openReferral,
+  postMessage,
   referralContext,
   transitionReferral,
   type ReferralSummary,
@@ -64,6 +66,7 @@ function summaryJson<T extends ReferralSummary>(r: T) {
 const viewJson = (v: ReferralView) => ({
   ...summaryJson(v),
   history: v.history.map((h) => ({ ...h, at: h.at.toISOString() })),
+  thread: { ...v.thread, messages: v.thread.messages.map((m) => ({ ...m, at: m.at.toISOString() })) },
 });
 
 /**
@@ -75,6 +78,10 @@ const eitherSide =
   (actor: Actor): boolean =>
     Boolean(POLICY['referrals.respond'][actor.role]) &&
     (!actor.tokenScopes || scopes.some((s) => actor.tokenScopes!.includes(s)));
+
+/** Reading referrals: either side, or a state administrator overseeing the network (read only). */
+const readers = (actor: Actor): boolean =>
+  eitherSide(['referrals.respond', 'cases.read'])(actor) || regionScope(actor, 'cases.read')?.all === true;
 
 const listCaseRoute = recordRoute({
   method: 'get',
@@ -130,6 +137,20 @@ const transitionRoute = recordRoute({
   },
 });
 
+const messageRoute = recordRoute({
+  method: 'post',
+  path: '/api/v1/referrals/{id}/messages',
+  tags: ['Referrals'],
+  summary:
+    'Write on a referral’s thread (the sending region’s navigators and the receiving organisation; while the referral is open and, with identifying details, while consent covers the organisation). The other side is told, without the text.',
+  request: { params: idParam, body: jsonBody(MessageBody) },
+  responses: {
+    201: jsonAnswer('The message was recorded', z.object({ id: z.string(), referralId: z.string() })),
+    400: problemResponse('An empty, too long or unreadable message (field `body`)'),
+    409: problemResponse('The referral is a draft, has finished, or the consent that covered it has ended'),
+  },
+});
+
 export const referralsApi: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
 
@@ -180,17 +201,17 @@ export const referralsApi: Feature = (app, deps, policies) => {
 
   r.api(
     inboxRoute,
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     async (c) => {
       const list = await listReferrals(caseContext(deps), callerOf(c), c.req.valid('query'));
       return c.json({ referrals: list.map(summaryJson) }, 200);
     },
-    { allowed: eitherSide(['referrals.respond', 'cases.read']) },
+    { allowed: readers },
   );
 
   r.api(
     oneRoute,
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     async (c) => {
       const view = await openReferral(
         referralContext(deps),
@@ -200,7 +221,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
       );
       return c.json(viewJson(view), 200);
     },
-    { allowed: eitherSide(['referrals.respond', 'cases.read']) },
+    { allowed: readers },
   );
 
   r.api(
@@ -212,10 +233,26 @@ export const referralsApi: Feature = (app, deps, policies) => {
         referralContext(deps),
         callerOf(c),
         c.req.valid('param').id,
-        { to: body.to as ReferralStatus, reason: body.reason ?? null },
+        { to: body.to as ReferralStatus, reason: body.reason ?? null, note: body.note ?? null },
         requestOrigin(c),
       );
       return c.json(summaryJson(changed), 200);
+    },
+    { allowed: eitherSide(['referrals.respond', 'cases.write']) },
+  );
+
+  r.api(
+    messageRoute,
+    staffAction('referrals.respond'),
+    async (c) => {
+      const posted = await postMessage(
+        referralContext(deps),
+        callerOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        requestOrigin(c),
+      );
+      return c.json(posted, 201);
     },
     { allowed: eitherSide(['referrals.respond', 'cases.write']) },
   );

@@ -224,3 +224,157 @@ export function lockForReminder(trx: Transaction<DB>, referralId: string) {
     .skipLocked()
     .executeTakeFirst();
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The thread
+
+export async function insertMessage(
+  trx: Transaction<DB>,
+  row: Insertable<DB['referral_messages']>,
+): Promise<void> {
+  await trx.insertInto('referral_messages').values(row).execute();
+}
+
+/** A referral's messages, oldest first, with the author's organisation's name. */
+export function messageRows(db: Db, referralId: string) {
+  return db
+    .selectFrom('referral_messages as m')
+    .leftJoin('member_organizations as o', 'o.id', 'm.author_organization_id')
+    .select([
+      'm.id',
+      'm.side',
+      'm.kind',
+      'm.body_encrypted',
+      'm.author_user_id',
+      'm.created_at',
+      'o.name as org_name',
+    ])
+    .where('m.referral_id', '=', referralId)
+    .orderBy('m.created_at')
+    .orderBy('m.id')
+    .execute();
+}
+
+/** The people who wrote on the sending side of a referral's thread. */
+export async function senderAuthors(trx: Transaction<DB>, referralId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('referral_messages')
+    .select('author_user_id')
+    .distinct()
+    .where('referral_id', '=', referralId)
+    .where('side', '=', 'sender')
+    .execute();
+  return rows.map((r) => r.author_user_id);
+}
+
+/** The referrer's account: organisation, and the encrypted name and email (decrypted by the service). */
+export function referrerRow(db: Db, userId: string) {
+  return db
+    .selectFrom('staff_users as u')
+    .innerJoin('member_organizations as o', 'o.id', 'u.organization_id')
+    .select(['u.id', 'u.email_encrypted', 'u.display_name_encrypted', 'o.name as org_name'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Whom a referral may go to
+
+/**
+ * Active member organisations a referral may go to: every type but state agencies, which only when
+ * the directory lists a service of theirs (by the organisation's name). `id` narrows to one.
+ */
+export function referralTargets(db: Db, id?: string) {
+  let q = db
+    .selectFrom('member_organizations as o')
+    .select(['o.id', 'o.name', 'o.type'])
+    .where('o.disabled_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('o.type', '<>', 'state_agency'),
+        eb.exists(
+          eb
+            .selectFrom('directory_services as s')
+            .select(sql`1`.as('one'))
+            .where(sql<boolean>`lower(s.organization_name) = lower(o.name)`),
+        ),
+      ]),
+    );
+  if (id) q = q.where('o.id', '=', id);
+  return q.orderBy('o.name').execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Outside referrals
+
+/**
+ * Directory services whose organisation has no account here (no active member organisation of that
+ * name): the places an outside referral can go. `id` narrows to one.
+ */
+export function outsideServices(db: Db, id?: string) {
+  let q = db
+    .selectFrom('directory_services as s')
+    .select(['s.id', 's.name', 's.organization_name'])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('member_organizations as o')
+            .select(sql`1`.as('one'))
+            .where('o.disabled_at', 'is', null)
+            .where(sql<boolean>`lower(o.name) = lower(s.organization_name)`),
+        ),
+      ),
+    );
+  if (id !== undefined) q = q.where('s.id', '=', id);
+  return q.orderBy('s.name').orderBy('s.id').limit(2000).execute();
+}
+
+export async function insertOutside(
+  trx: Transaction<DB>,
+  row: Insertable<DB['outside_referrals']>,
+): Promise<void> {
+  await trx.insertInto('outside_referrals').values(row).execute();
+}
+
+export function caseOutsideReferrals(db: Db, caseId: string) {
+  return db
+    .selectFrom('outside_referrals')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+/** One outside referral with its case's region, locked for update. */
+export function lockOutside(trx: Transaction<DB>, id: string) {
+  return trx
+    .selectFrom('outside_referrals as x')
+    .innerJoin('cases as c', 'c.id', 'x.case_id')
+    .selectAll('x')
+    .select(['c.region_id as case_region_id', 'c.status as case_status', 'c.purged_at'])
+    .where('x.id', '=', id)
+    .forUpdate('x')
+    .executeTakeFirst();
+}
+
+export async function setOutsideStatus(
+  trx: Transaction<DB>,
+  id: string,
+  set: Updateable<DB['outside_referrals']>,
+): Promise<void> {
+  await trx.updateTable('outside_referrals').set(set).where('id', '=', id).execute();
+}
+
+/** How many outside referrals the regions' live cases have (all regions with `regions: null`), by status. */
+export async function outsideCounts(db: Db, regions: string[] | null) {
+  let q = db
+    .selectFrom('outside_referrals as x')
+    .innerJoin('cases as c', 'c.id', 'x.case_id')
+    .select(['x.status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('c.purged_at', 'is', null)
+    .groupBy('x.status');
+  if (regions) q = q.where('c.region_id', 'in', regions.length ? regions : ['']);
+  return (await q.execute()).map((r) => ({ status: r.status, count: Number(r.n) }));
+}

@@ -14,28 +14,45 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
+import { mayTake, type Actor } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
-import { formText, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
+import { formText, messagePage, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { forbiddenPage, notFoundPage, respondRole } from '../cases/index.ts';
-import { activeOrganizations, coveringOrganizations } from '../consents/service.ts';
+import { coveringOrganizations } from '../consents/service.ts';
 import { inboxFilters } from './schema.ts';
+import {
+  listOutsideReferrals,
+  outsideServices,
+  recordOutsideReferral,
+  updateOutsideReferral,
+} from './outside.ts';
 import {
   createReferral,
   listCaseReferrals,
   openReferral,
+  postMessage,
   referralContext,
   referralInbox,
+  referralTargets,
   transitionReferral,
 } from './service.ts';
-import { CaseReferralsTab, EMPTY, type ReferralValues } from './views/case-referrals.tsx';
+import {
+  CaseReferralsTab,
+  EMPTY,
+  OUTSIDE_EMPTY,
+  type OutsideValues,
+  type ReferralValues,
+} from './views/case-referrals.tsx';
 import { Inbox } from './views/inbox.tsx';
-import { ReferralPage } from './views/referral.tsx';
+import { ReferralPage, type ReferralFormValues } from './views/referral.tsx';
 
 const CASE_DONE: Record<string, string> = {
+  outside: 'Outside referral recorded. Update its status here when you hear back.',
+  outside_status: 'Outside referral updated.',
   sent: 'Referral sent. The organisation has been told, and you will be told when they answer.',
   draft: 'Referral saved as a draft. Open it to send it.',
 };
@@ -50,12 +67,22 @@ const DETAIL_DONE: Record<string, string> = {
   completed: 'Completed.',
   closed: 'Closed.',
   withdrawn: 'Withdrawn.',
+  message: 'Message sent. The other side has been told there is a new message.',
 };
+
+const NO_VALUES: ReferralFormValues = { to: '', reason: '', note: '', body: '' };
 
 const refusal = (who: string) => `Your role does not include this page. ${who}`;
 const ANSWERERS = {
   refusal: refusal('Provider staff, organisation administrators and navigators answer referrals.'),
   allowed: respondRole,
+};
+/** Reading a referral: both sides, and state administrators, who oversee the network (read only). */
+const READERS = {
+  refusal: refusal(
+    'Provider staff, organisation administrators and navigators answer referrals; state administrators read them.',
+  ),
+  allowed: (actor: Actor) => respondRole(actor) || mayTake(actor, 'cases.read'),
 };
 
 /**
@@ -83,7 +110,12 @@ async function caseReferralsPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: { errors: FieldError[]; values: ReferralValues; status: ContentfulStatusCode } = {
+  state: {
+    errors: FieldError[];
+    values: ReferralValues;
+    outside?: OutsideValues;
+    status: ContentfulStatusCode;
+  } = {
     errors: [],
     values: EMPTY,
     status: 200,
@@ -97,9 +129,10 @@ async function caseReferralsPage(
     return refused(c, guarded, error, { notFound: '/staff' });
   }
   const mayWrite = data.mayWrite && data.caseOpen;
-  const [organizations, covering] = mayWrite
-    ? await Promise.all([activeOrganizations(ctx), coveringOrganizations(ctx, data.caseId)])
-    : [[], []];
+  const [organizations, covering, services] = mayWrite
+    ? await Promise.all([referralTargets(ctx), coveringOrganizations(ctx, data.caseId), outsideServices(ctx)])
+    : [[], [], []];
+  const outside = await listOutsideReferrals(ctx, guarded.actor, data.caseId);
   return renderPage(
     c,
     <CaseReferralsTab
@@ -109,6 +142,9 @@ async function caseReferralsPage(
       mayWrite={mayWrite}
       organizations={organizations}
       covering={covering}
+      outside={outside}
+      services={services}
+      outsideValues={state.outside ?? OUTSIDE_EMPTY}
       errors={state.errors}
       done={state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null}
       values={state.values}
@@ -121,9 +157,9 @@ async function referralPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: { errors: FieldError[]; values: { to: string; reason: string }; status: ContentfulStatusCode } = {
+  state: { errors: FieldError[]; values: ReferralFormValues; status: ContentfulStatusCode } = {
     errors: [],
-    values: { to: '', reason: '' },
+    values: NO_VALUES,
     status: 200,
   },
 ): Promise<Response> {
@@ -209,9 +245,80 @@ export const referralsPages: Feature = (app, deps, policies) => {
   );
 
   r.staff(
+    'post',
+    '/staff/cases/:id/outside-referrals',
+    staffAction('cases.write'),
+    async (c, guarded) => {
+      const caseId = c.req.param('id') ?? '';
+      const form = await readForm(c);
+      const outside: OutsideValues = {
+        directoryServiceId: formText(form, 'directoryServiceId'),
+        outsideServiceType: formText(form, 'outsideServiceType'),
+        outsideNote: formText(form, 'outsideNote'),
+      };
+      try {
+        await recordOutsideReferral(
+          referralContext(deps),
+          guarded.actor,
+          caseId,
+          {
+            directoryServiceId: outside.directoryServiceId,
+            serviceType: outside.outsideServiceType,
+            note: outside.outsideNote,
+          },
+          requestOrigin(c),
+        );
+      } catch (error) {
+        const fields: Record<string, string> = {
+          directoryServiceId: 'directoryServiceId',
+          serviceType: 'outsideServiceType',
+          note: 'outsideNote',
+        };
+        return refused(c, guarded, error, { notFound: '/staff' }, (e) =>
+          caseReferralsPage(c, deps, guarded, {
+            errors: [{ field: fields[e.field ?? ''] ?? 'outside-h', message: e.message }],
+            values: EMPTY,
+            outside,
+            status: statusOf(e),
+          }),
+        );
+      }
+      return c.redirect(`/staff/cases/${caseId.toLowerCase()}/referrals?done=outside#outside-h`, 303);
+    },
+    { refusal: refusal('Regional navigators make referrals.') },
+  );
+
+  r.staff(
+    'post',
+    '/staff/outside-referrals/:id/status',
+    staffAction('cases.write'),
+    async (c, guarded) => {
+      const form = await readForm(c);
+      try {
+        const { caseId } = await updateOutsideReferral(
+          referralContext(deps),
+          guarded.actor,
+          c.req.param('id') ?? '',
+          { status: formText(form, 'status') },
+          requestOrigin(c),
+        );
+        return c.redirect(`/staff/cases/${caseId}/referrals?done=outside_status#outside-h`, 303);
+      } catch (error) {
+        return refused(c, guarded, error, { notFound: '/staff/cases' }, (e) =>
+          messagePage(c, guarded.frame, statusOf(e), 'This referral cannot change', e.message, {
+            href: '/staff/cases',
+            text: 'Go to cases',
+          }),
+        );
+      }
+    },
+    { refusal: refusal('Regional navigators update referrals.') },
+  );
+
+  r.staff(
     'get',
     '/staff/referrals',
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     async (c, { actor, frame }) => {
       const inbox = await referralInbox(referralContext(deps), actor, (boxes) =>
         inboxFilters(boxes, { box: c.req.query('box') ?? '', view: c.req.query('view') ?? '' }),
@@ -222,14 +329,39 @@ export const referralsPages: Feature = (app, deps, policies) => {
         inbox.errors.length ? 400 : 200,
       );
     },
-    ANSWERERS,
+    READERS,
   );
 
   r.staff(
     'get',
     '/staff/referrals/:id',
-    staffAction('referrals.respond'),
+    staffAction('referrals.respond', 'cases.read'),
     (c, guarded) => referralPage(c, deps, guarded),
+    READERS,
+  );
+
+  r.staff(
+    'post',
+    '/staff/referrals/:id/messages',
+    staffAction('referrals.respond'),
+    async (c, guarded) => {
+      const id = c.req.param('id') ?? '';
+      const form = await readForm(c);
+      const values = { ...NO_VALUES, body: formText(form, 'body') };
+      try {
+        await postMessage(referralContext(deps), guarded.actor, id, { body: values.body }, requestOrigin(c));
+      } catch (error) {
+        const back = { notFound: '/staff/referrals', forbidden: `/staff/referrals/${id.toLowerCase()}` };
+        return refused(c, guarded, error, back, (e) =>
+          referralPage(c, deps, guarded, {
+            errors: [{ field: e.field === 'body' ? 'body' : 'summary', message: e.message }],
+            values,
+            status: statusOf(e),
+          }),
+        );
+      }
+      return c.redirect(`/staff/referrals/${id.toLowerCase()}?done=message#thread`, 303);
+    },
     ANSWERERS,
   );
 
@@ -240,20 +372,30 @@ export const referralsPages: Feature = (app, deps, policies) => {
     async (c, guarded) => {
       const id = c.req.param('id') ?? '';
       const form = await readForm(c);
-      const values = { to: formText(form, 'to'), reason: formText(form, 'reason') };
+      const values = {
+        ...NO_VALUES,
+        to: formText(form, 'to'),
+        reason: formText(form, 'reason'),
+        note: formText(form, 'note'),
+      };
       try {
         await transitionReferral(
           referralContext(deps),
           guarded.actor,
           id,
-          { to: values.to, reason: values.reason || null },
+          { to: values.to, reason: values.reason || null, note: values.note },
           requestOrigin(c),
         );
       } catch (error) {
         const back = { notFound: '/staff/referrals', forbidden: `/staff/referrals/${id.toLowerCase()}` };
         return refused(c, guarded, error, back, (e) =>
           referralPage(c, deps, guarded, {
-            errors: [{ field: e.field === 'reason' ? `reason-${values.to}` : 'summary', message: e.message }],
+            errors: [
+              {
+                field: e.field === 'reason' || e.field === 'note' ? `${e.field}-${values.to}` : 'summary',
+                message: e.message,
+              },
+            ],
             values,
             status: statusOf(e),
           }),

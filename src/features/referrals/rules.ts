@@ -14,6 +14,7 @@ import { POLICY, ROLES, can, regionScope, type Actor, type Role } from '../../pl
 import type { AgeBand } from '../intake/index.ts';
 import type { CasePersonal } from '../cases/index.ts';
 import { REFERRAL_STATUSES, type ConsentCategory, type ReferralStatus } from '../cases/index.ts';
+import type { ReferralThread, Referrer } from './conversation.ts';
 import type { Vocabularies } from '../cases/index.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -446,6 +447,11 @@ export interface ReferralView extends ReferralSummary {
   message: string | null;
   messageWithheld: boolean;
   history: ReferralHistoryEntry[];
+  /** The short reference shown in notifications (`R-…`). */
+  reference: string;
+  /** Who sent it and how to reach them (null for a draft). */
+  referrer: Referrer | null;
+  thread: ReferralThread;
 }
 
 export interface CaseReferral extends ReferralSummary {

@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { InputError } from '../../platform/errors.ts';
-import { CONSENT_CATEGORIES, REFERRAL_STATUSES } from '../cases/index.ts';
+import { CONSENT_CATEGORIES, OUTSIDE_STATUSES, REFERRAL_STATUSES } from '../cases/index.ts';
 import { codesOf, type Vocabularies } from '../cases/index.ts';
 import {
   LIST_VIEWS,
@@ -13,6 +13,7 @@ import {
   type ReferralBox,
   type ReferralListView,
 } from './rules.ts';
+import { THREAD_MESSAGE_MAX } from './conversation.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 const statusEnum = z.enum(REFERRAL_STATUSES);
@@ -70,6 +71,60 @@ export function checkReferral(input: ReferralInput, services: readonly string[])
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The thread
+
+/** A message on a referral's thread, or the note with an answer (`optional`: empty is none). */
+export function messageSchema(field: 'body' | 'note', optional: boolean) {
+  const what = field === 'body' ? 'message' : 'note';
+  return z
+    .string({ error: `Write the ${what} as text.` })
+    .nullish()
+    .transform((m) => (m ?? '').trim())
+    .refine((m) => optional || m.length > 0, { error: `Write a ${what}.` })
+    .refine((m) => m.length <= THREAD_MESSAGE_MAX, {
+      error: `The ${what} must be ${THREAD_MESSAGE_MAX} characters or fewer.`,
+    })
+    .refine((m) => !hasControl(m), {
+      error: `Use letters, numbers, spaces and punctuation in the ${what}.`,
+    });
+}
+
+/** A message as entered; an `InputError` names the field. */
+export function checkMessage(input: unknown, field: 'body'): string;
+export function checkMessage(input: unknown, field: 'note'): string | null;
+export function checkMessage(input: unknown, field: 'body' | 'note'): string | null {
+  const parsed = z.object({ [field]: messageSchema(field, field === 'note') }).safeParse({ [field]: input });
+  if (!parsed.success) throw InputError.from(parsed.error);
+  const value = parsed.data[field] as string;
+  return value === '' ? null : value;
+}
+
+/** An outside referral as entered: the directory service, the kind of service, an optional note. */
+export function outsideInputSchema(services: readonly string[]) {
+  const service = 'Choose the kind of service from the list.';
+  const place = 'Choose the service from the directory list.';
+  return z.object({
+    directoryServiceId: z.string({ error: place }).trim().min(1, { error: place }).max(200, { error: place }),
+    serviceType: z.string({ error: service }).refine((s) => services.includes(s), { error: service }),
+    note: messageSchema('note', true).transform((m) => m || null),
+  });
+}
+
+export const outsideStatusSchema = z.object({
+  status: z.enum(OUTSIDE_STATUSES, { error: 'Choose what happened from the list.' }),
+});
+
+export const MessageBody = z
+  .object({
+    body: z.string().min(1).max(THREAD_MESSAGE_MAX).openapi({
+      description:
+        'Encrypted under the case’s key. Shown to the other side while the referral is open and, for a referral with identifying details, while consent covers the organization.',
+    }),
+  })
+  .strict()
+  .openapi('ReferralMessageInput');
+
+// ---------------------------------------------------------------------------------------------------
 // The API
 
 export const referralBody = (v: Vocabularies) =>
@@ -96,6 +151,9 @@ export const TransitionBody = z
     reason: z.string().max(100).nullable().optional().openapi({
       description:
         'A code: declined (required, the pack’s decline reasons), completed (required outcome), closed (required), withdrawn (optional)',
+    }),
+    note: z.string().max(THREAD_MESSAGE_MAX).nullable().optional().openapi({
+      description: 'With accepted or declined: an optional note, kept as a message on the referral’s thread',
     }),
   })
   .strict()
@@ -189,6 +247,34 @@ export const ViewSchema = SummarySchema.extend({
       organization: z.string().nullable(),
     }),
   ),
+  reference: z.string().openapi({ description: 'The short reference used in notifications, R-…' }),
+  referrer: z
+    .object({
+      name: z.string(),
+      email: z.string().nullable(),
+      organization: z.string().nullable(),
+      region: z.string(),
+    })
+    .nullable()
+    .openapi({ description: 'Who sent the referral and how to reach them (null for a draft)' }),
+  thread: z.object({
+    state: z.enum(['open', 'paused_consent', 'not_sent', 'finished']),
+    read: z.boolean().openapi({ description: 'False: the messages are withheld from the caller' }),
+    post: z.enum(['sender', 'receiver']).nullable(),
+    refusal: z.string().nullable(),
+    messages: z.array(
+      z.object({
+        id: z.string(),
+        at: z.string(),
+        side: z.enum(['sender', 'receiver']),
+        kind: z.enum(['message', 'accepted', 'declined']),
+        body: z.string(),
+        author: z.string(),
+        authorUserId: z.string(),
+        organization: z.string().nullable(),
+      }),
+    ),
+  }),
 }).openapi('Referral');
 
 export const CaseReferralSchema = SummarySchema.extend({
@@ -214,7 +300,7 @@ export function inboxFilters(
         .union([z.literal(''), z.enum(boxes as [ReferralBox, ...ReferralBox[]])], {
           error: 'Choose which referrals to show from the list.',
         })
-        .transform((b) => b || 'received'),
+        .transform((b) => b || boxes[0] || 'received'),
       view: z
         .union([z.literal(''), z.enum(views)], { error: 'Choose a status from the list.' })
         .transform((v) => v || 'open'),
@@ -224,7 +310,7 @@ export function inboxFilters(
   const errors = parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
   const valid = (field: string) => !errors.some((e) => e.field === field);
   return {
-    box: valid('box') && query.box ? (query.box as ReferralBox) : 'received',
+    box: valid('box') && query.box ? (query.box as ReferralBox) : (boxes[0] ?? 'received'),
     view: valid('view') && query.view ? (query.view as ReferralListView) : 'open',
     errors,
   };

@@ -26,7 +26,7 @@ import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { staffNames } from '../queue/service.ts';
 import { markLinkRead, notifyStaff, type Recipient } from '../notifications/service.ts';
 import { caseContext, checkActiveOrganization, coveringConsent, localToday } from '../consents/service.ts';
-import { createFollowUpTask } from '../tasks/service.ts';
+import { closeFollowUpTasks, createFollowUpTask } from '../tasks/service.ts';
 import {
   CaseError,
   auditCase,
@@ -49,7 +49,6 @@ import {
   IDENTIFYING_CATEGORIES,
   NO_CONSENT_MESSAGE,
   REFERRAL_LIST_LIMIT,
-  REFERRAL_NOT_FOUND,
   SHARED_CATEGORIES,
   allowedTransitions,
   decideTransition,
@@ -66,20 +65,19 @@ import {
   referralLink,
   sidesOf,
   summaryOf,
-  type LoadedReferral,
   type ReferralBox,
   type ReferralListView,
   type ReferralSummary,
   type ReferralTiming,
-  type Sharing,
-  type Side,
 } from './rules.ts';
-import { checkReferral, type ReferralInput } from './schema.ts';
+import { referralRef } from './conversation.ts';
+import { checkMessage, checkReferral, type ReferralInput } from './schema.ts';
+import { addMessage, loadVisible, referrerOf, sharingOf, threadOf } from './thread.ts';
+import { outsideSummary } from './outside.ts';
 
 export * from './rules.ts';
 export { checkReferral, type CheckedReferral, type ReferralInput } from './schema.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { postMessage } from './thread.ts';
 
 /** The referral services' context: the case context, the site for email links and the reminder timing. */
 export function referralContext(deps: AppDeps): ReferralContext {
@@ -109,6 +107,15 @@ export interface ReferralContext extends CaseContext {
 export const respondersOf = q.respondersOf;
 
 /**
+ * The organisations a referral may go to: active members, but a state agency only when the directory
+ * lists a service it provides (a state agency oversees; it is not a place to send a young person).
+ */
+export const referralTargets = (ctx: Pick<CaseContext, 'db'>) => q.referralTargets(ctx.db);
+
+const NOT_A_TARGET =
+  'Choose an organization from the list: a state agency takes referrals only for a service it provides in the directory.';
+
+/**
  * One in-app notification and one email per person (deduplicated), inside the caller's transaction;
  * the email's headline is `emailHeadline`'s.
  */
@@ -121,38 +128,6 @@ export const notifyPeople = (
 
 // ---------------------------------------------------------------------------------------------------
 // Loading and seeing
-
-async function loadVisible(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  lock: boolean,
-): Promise<{ referral: LoadedReferral; senderReads: boolean; sides: Side[] }> {
-  if (!UUID.test(id)) throw new CaseError('not_found', REFERRAL_NOT_FOUND);
-  const referral = await q.loadReferral(trx, id.toLowerCase(), lock);
-  if (!referral || referral.case_purged_at !== null) throw new CaseError('not_found', REFERRAL_NOT_FOUND);
-  const { visible, senderReads, sides } = sidesOf(actor, referral);
-  if (!visible) throw new CaseError('not_found', REFERRAL_NOT_FOUND);
-  return { referral, senderReads, sides };
-}
-
-/** What the receiving organisation may see today: decided at every read. */
-async function sharingOf(
-  trx: Transaction<DB>,
-  r: Pick<LoadedReferral, 'case_id' | 'to_organization_id' | 'share_identifying' | 'consent_id'>,
-  today: string,
-): Promise<{ sharing: Sharing; consent: Awaited<ReturnType<typeof coveringConsent>> }> {
-  if (!r.share_identifying) return { sharing: 'de_identified', consent: null };
-  const consent = await coveringConsent(
-    trx,
-    r.case_id,
-    r.to_organization_id,
-    IDENTIFYING,
-    today,
-    r.consent_id,
-  );
-  return consent ? { sharing: 'identifying', consent } : { sharing: 'consent_ended', consent: null };
-}
 
 async function sharedDetails(
   ctx: CaseContext,
@@ -226,6 +201,8 @@ export async function openReferral(
           )
         : null;
     const history = await historyOf(ctx, trx, referral.id);
+    const thread = await threadOf(ctx, trx, referral, { sharing, sides, senderReads });
+    const referrer = referral.status === 'draft' ? null : await referrerOf(ctx, trx, referral);
     await markLinkRead(trx, referralLink(referral.id), now, actor.userId);
     await auditCase(trx, actor, origin, {
       action: 'referral.read',
@@ -238,6 +215,7 @@ export async function openReferral(
         categories: shared ? (consent?.categories ?? []) : [],
         consent: shared ? (consent?.id ?? null) : null,
         message_shown: message !== null,
+        thread_shown: thread.read ? thread.messages.length : 0,
       },
     });
     return {
@@ -250,6 +228,9 @@ export async function openReferral(
       message,
       messageWithheld: !messageVisible && referral.message_encrypted !== null,
       history,
+      reference: referralRef(referral.id),
+      referrer,
+      thread,
     };
   });
 }
@@ -289,10 +270,21 @@ export async function referralInbox<
     items: ReferralSummary[];
     unread: { text: string; link: string | null; created_at: Date }[];
     organizationName: string | null;
+    /** Reads without answering: a state administrator overseeing the network. */
+    oversight: boolean;
+    /** With the sent box: the regions' outside referrals, open and in all (null otherwise). */
+    outside: { open: number; total: number } | null;
   }
 > {
-  authorize(actor, 'referrals.respond', { organizationId: actor.organizationId });
-  const boxes: ReferralBox[] = listScope(actor, 'sent') ? ['received', 'sent'] : ['received'];
+  // Those who answer for their organisation; and state administrators, who oversee the network and
+  // only read (every region's referrals, no received box).
+  const responds = mayTake(actor, 'referrals.respond');
+  if (responds) authorize(actor, 'referrals.respond', { organizationId: actor.organizationId });
+  else authorize(actor, 'cases.read', undefined, { message: 'You do not have permission to see referrals.' });
+  const boxes: ReferralBox[] = [
+    ...(responds ? (['received'] as const) : []),
+    ...(listScope(actor, 'sent') ? (['sent'] as const) : []),
+  ];
   const filters = filtersOf(boxes);
   const items = filters.errors.length
     ? []
@@ -303,6 +295,8 @@ export async function referralInbox<
     items,
     unread: await q.unreadReferralNotifications(ctx.db, actor.userId),
     organizationName: await q.organizationName(ctx.db, actor.organizationId),
+    oversight: !responds,
+    outside: await outsideSummary(ctx, actor, filters.box),
   };
 }
 
@@ -349,7 +343,7 @@ export async function transitionReferral(
   ctx: ReferralContext,
   actor: Actor,
   id: string,
-  input: { to: unknown; reason?: string | null },
+  input: { to: unknown; reason?: string | null; note?: unknown },
   origin: RequestOrigin,
 ): Promise<ReferralSummary & { allowedTransitions: ReferralStatus[] }> {
   authorize(actor, sideAction(actor, 'cases.write'), undefined, {
@@ -367,7 +361,7 @@ async function applyTransition(
   trx: Transaction<DB>,
   actor: Actor,
   id: string,
-  input: { to: unknown; reason?: string | null },
+  input: { to: unknown; reason?: string | null; note?: unknown },
 ): Promise<{ result: ReferralSummary & { allowedTransitions: ReferralStatus[] }; audit: AuditEntry }> {
   const now = nowOf(ctx);
   const { referral, senderReads, sides } = await loadVisible(trx, actor, id, true);
@@ -380,6 +374,9 @@ async function applyTransition(
   );
   if (!decision.ok) throw new CaseError(decision.code, decision.message, decision.field);
   const to = decision.to;
+  const note = checkMessage(input.note, 'note');
+  if (note !== null && to !== 'accepted' && to !== 'declined')
+    throw new CaseError('invalid', 'A note can be given only when accepting or declining.', 'note');
   const set: Updateable<ReferralsTable> = { status: to, status_reason: decision.reason, updated_at: now };
   let consentId = referral.consent_id;
   if (to === 'sent') {
@@ -404,11 +401,26 @@ async function applyTransition(
     actor_organization_id: actor.organizationId,
     at: now,
   });
+  if (note !== null && (to === 'accepted' || to === 'declined'))
+    await addMessage(ctx, trx, actor, referral, { side: 'receiver', kind: to, body: note, at: now });
+  // The sender's follow-up is done once the referral is answered (or withdrawn, or marked unanswered).
+  const closedTasks =
+    referral.status === 'sent' && to !== 'sent'
+      ? await closeFollowUpTasks(trx, {
+          caseId: referral.case_id,
+          referralId: referral.id,
+          byUserId: actor.userId,
+          at: now,
+          because: to,
+        })
+      : [];
   const detail = {
     referral: referral.id,
     from: referral.status,
     to,
     reason: decision.reason,
+    with_note: note !== null,
+    closed_tasks: closedTasks.length,
     organization: referral.to_organization_id,
     share_identifying: referral.share_identifying,
     consent: referral.share_identifying ? consentId : null,
@@ -516,6 +528,8 @@ export async function createReferral(
     if (row.status !== 'open')
       throw new CaseError('conflict', 'This case is closed: reopen it before making a referral.');
     await checkActiveOrganization(trx, checked.toOrganizationId, 'toOrganizationId');
+    if ((await q.referralTargets(trx, checked.toOrganizationId)).length === 0)
+      throw new CaseError('invalid', NOT_A_TARGET, 'toOrganizationId');
     const consentId = checked.shareIdentifying
       ? await requireConsent(ctx, trx, row.id, checked.toOrganizationId, null)
       : null;

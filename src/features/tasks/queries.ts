@@ -203,3 +203,16 @@ export async function markTask(
     .where('id', '=', id)
     .execute();
 }
+
+/** A referral's open follow-up tasks, locked for update. */
+export function openFollowUps(trx: Transaction<DB>, caseId: string, referralId: string) {
+  return trx
+    .selectFrom('tasks')
+    .select('id')
+    .where('case_id', '=', caseId)
+    .where('source', '=', 'referral')
+    .where('source_ref', '=', referralId)
+    .where('completed_at', 'is', null)
+    .forUpdate()
+    .execute();
+}

@@ -508,6 +508,33 @@ export async function createFollowUpTask(
 }
 
 /**
+ * Closes a referral's open follow-up tasks when the referral is answered (or withdrawn, or marked as
+ * no answer), inside the caller's transaction (the referral's change, which checked the actor and
+ * records its own audit event). Each closed task gets a `task.completed` line on the case's timeline
+ * that says the referral closed it. Returns the ids of the tasks it closed.
+ *
+ * @example
+ * await closeFollowUpTasks(trx, { caseId, referralId, byUserId: actor.userId, at: now, because: 'accepted' });
+ */
+export async function closeFollowUpTasks(
+  trx: Transaction<DB>,
+  input: { caseId: string; referralId: string; byUserId: string; at: Date; because: string },
+): Promise<string[]> {
+  const open = await q.openFollowUps(trx, input.caseId, input.referralId);
+  for (const task of open) {
+    await q.setCompletion(trx, task.id, { at: input.at, by: input.byUserId });
+    await recordCaseEvent(trx, {
+      caseId: input.caseId,
+      actorUserId: input.byUserId,
+      event: 'task.completed',
+      detail: { task: task.id, source: 'referral', closed_by: `referral.${input.because}` },
+      at: input.at,
+    });
+  }
+  return open.map((t) => t.id);
+}
+
+/**
  * The transfer's decision task for the receiving region (inside the transfer request's transaction):
  * unassigned, so every navigator of that region sees it, is reminded and escalated like any task.
  */

@@ -5,12 +5,14 @@
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
-import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Button, DataTable, Panel, SrOnly } from '../../../web/ui.tsx';
 import { Success, Time, type FieldError } from '../../../web/page.tsx';
-import { StaffForm, codeOptions, namedOptions } from '../../../web/forms.tsx';
+import { StaffForm, TextArea, codeOptions, errorFor, namedOptions } from '../../../web/forms.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { MESSAGE_MAX } from '../rules.ts';
+import { OUTSIDE_STATUS_NAMES, THREAD_MESSAGE_MAX, type OutsideReferral } from '../conversation.ts';
 import type { CaseReferral } from '../service.ts';
 import { statusText } from './common.tsx';
 
@@ -20,6 +22,123 @@ export interface ReferralValues {
   shareIdentifying: string;
   message: string;
 }
+
+export interface OutsideValues {
+  directoryServiceId: string;
+  outsideServiceType: string;
+  outsideNote: string;
+}
+
+export const OUTSIDE_EMPTY: OutsideValues = {
+  directoryServiceId: '',
+  outsideServiceType: '',
+  outsideNote: '',
+};
+
+/** Referrals to directory services outside the network: their statuses, recorded by hand. */
+const OutsideSection: FC<{
+  deps: AppDeps;
+  frame: StaffFrame;
+  caseId: string;
+  mayWrite: boolean;
+  outside: OutsideReferral[];
+  services: { id: string; name: string; organization_name: string | null }[];
+  values: OutsideValues;
+  errors: FieldError[];
+}> = ({ deps, frame, caseId, mayWrite, outside, services, values: v, errors }) => (
+  <Panel id="outside-h" heading="Referrals outside the network">
+    <p>
+      For a service in the directory whose organization does not use this system. Nobody answers it here:
+      record what happened when you hear back, so every referral is counted.
+    </p>
+    <DataTable
+      label="Referrals outside the network"
+      id="outside"
+      caption={
+        outside.length === 0
+          ? 'No outside referrals'
+          : `${outside.length} outside ${outside.length === 1 ? 'referral' : 'referrals'}, newest first`
+      }
+      head={[
+        'Service',
+        'Organization',
+        'Service needed',
+        'Status',
+        'Recorded',
+        mayWrite && 'Record what happened',
+      ]}
+    >
+      {outside.map((x) => (
+        <tr>
+          <th scope="row">{x.serviceName}</th>
+          <td>{x.organizationName ?? 'Not given'}</td>
+          <td>{x.serviceLabel}</td>
+          <td>{OUTSIDE_STATUS_NAMES[x.status]}</td>
+          <td>
+            <Time deps={deps} at={x.createdAt} />
+          </td>
+          {mayWrite ? (
+            <td>
+              {x.next.length ? (
+                <form method="post" action={`/staff/outside-referrals/${x.id}/status`}>
+                  <CsrfField token={frame.csrf} />
+                  <label for={`status-${x.id}`}>
+                    <SrOnly>New status for {x.serviceName}</SrOnly>
+                  </label>
+                  <select id={`status-${x.id}`} name="status">
+                    {x.next.map((to) => (
+                      <option value={to}>{OUTSIDE_STATUS_NAMES[to]}</option>
+                    ))}
+                  </select>{' '}
+                  <Button variant="secondary">Record</Button>
+                </form>
+              ) : (
+                'Finished'
+              )}
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </DataTable>
+    {mayWrite ? (
+      <StaffForm
+        action={`/staff/cases/${caseId}/outside-referrals`}
+        heading={['outside-form-h', 'Record an outside referral']}
+        csrf={frame.csrf}
+        choices={[
+          [
+            'directoryServiceId',
+            'Service in the directory',
+            'Choose a service',
+            services.map((x) => ({
+              value: x.id,
+              label: x.organization_name ? `${x.name} (${x.organization_name})` : x.name,
+            })),
+            v.directoryServiceId,
+          ],
+          [
+            'outsideServiceType',
+            'Service needed',
+            'Choose a service',
+            codeOptions(deps.rules.vocabularies.services),
+            v.outsideServiceType,
+          ],
+        ]}
+      >
+        <TextArea
+          id="outsideNote"
+          label="Note (optional)"
+          hint="Kept encrypted with the case, for your region only."
+          value={v.outsideNote}
+          error={errorFor(errors, 'outsideNote')}
+          maxlength={THREAD_MESSAGE_MAX}
+          rows={3}
+        />
+        <Button>Record the outside referral</Button>
+      </StaffForm>
+    ) : null}
+  </Panel>
+);
 
 export const EMPTY: ReferralValues = {
   toOrganizationId: '',
@@ -35,10 +154,26 @@ export const CaseReferralsTab: FC<{
   mayWrite: boolean;
   organizations: { id: string; name: string }[];
   covering: { name: string; categories: (keyof typeof CATEGORY_NAMES)[]; expiresOn: string }[];
+  outside: OutsideReferral[];
+  services: { id: string; name: string; organization_name: string | null }[];
+  outsideValues: OutsideValues;
   errors: FieldError[];
   done: string | null;
   values: ReferralValues;
-}> = ({ deps, frame, data, mayWrite, organizations, covering, errors, done, values: v }) => (
+}> = ({
+  deps,
+  frame,
+  data,
+  mayWrite,
+  organizations,
+  covering,
+  outside,
+  services,
+  outsideValues,
+  errors,
+  done,
+  values: v,
+}) => (
   <StaffLayout frame={frame} title={`Referrals: ${data.chosenName}`}>
     <CaseTabs caseId={data.caseId} current="referrals" label={data.chosenName} />
     <ErrorSummary errors={errors} />
@@ -164,5 +299,15 @@ export const CaseReferralsTab: FC<{
         </p>
       </StaffForm>
     ) : null}
+    <OutsideSection
+      deps={deps}
+      frame={frame}
+      caseId={data.caseId}
+      mayWrite={mayWrite}
+      outside={outside}
+      services={services}
+      values={outsideValues}
+      errors={errors}
+    />
   </StaffLayout>
 );

@@ -65,20 +65,42 @@ export const Inbox: FC<{
   frame: StaffFrame;
   errors: FieldError[];
   organizationName: string | null;
+  oversight: boolean;
+  outside: { open: number; total: number } | null;
   unread: { text: string; link: string | null; created_at: Date }[];
   boxes: ReferralBox[];
   box: ReferralBox;
   view: ReferralListView;
   items: ReferralSummary[];
   now: Date;
-}> = ({ deps, frame, errors, organizationName, unread, boxes, box, view, items, now }) => (
+}> = ({
+  deps,
+  frame,
+  errors,
+  organizationName,
+  oversight,
+  outside,
+  unread,
+  boxes,
+  box,
+  view,
+  items,
+  now,
+}) => (
   <StaffLayout frame={frame} title="Referrals">
     <ErrorSummary errors={errors} />
-    <p>
-      Referrals to {organizationName ?? 'your organisation'} show what service is needed, the young person’s
-      age band and county, and identifying details only as far as their consent allows. Opening one is
-      recorded in the audit log.
-    </p>
+    {oversight ? (
+      <p>
+        Referrals across the network, from every region, to oversee: you can read them and their messages, not
+        answer them. Opening one is recorded in the audit log.
+      </p>
+    ) : (
+      <p>
+        Referrals to {organizationName ?? 'your organization'} show what service is needed, the young person’s
+        age band and county, and identifying details only as far as their consent allows. Opening one is
+        recorded in the audit log.
+      </p>
+    )}
     <section aria-labelledby="notes-h">
       <h2 id="notes-h">Referral notifications</h2>
       {unread.length ? (
@@ -123,7 +145,13 @@ export const Inbox: FC<{
       </div>
       <button type="submit">Show</button> <a href="/staff/referrals">Clear filters</a>
     </form>
-    <h2>{BOX_NAMES[box]}</h2>
+    <h2>{oversight ? 'Referrals from every region' : BOX_NAMES[box]}</h2>
     <InboxTable deps={deps} box={box} items={items} now={now} />
+    {outside ? (
+      <p id="outside-count">
+        Also {outside.total} {outside.total === 1 ? 'referral' : 'referrals'} to services outside the network
+        ({outside.open} still open), recorded by hand on each case’s Referrals tab.
+      </p>
+    ) : null}
   </StaffLayout>
 );

@@ -6,10 +6,13 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { HistoryTable, Success, Time, type FieldError } from '../../../web/page.tsx';
+import { Button, Panel, SummaryList } from '../../../web/ui.tsx';
+import { FieldError as InlineError, Hint, TextArea, describedBy, errorFor } from '../../../web/forms.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { labelOf } from '../../cases/index.ts';
 import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
+import { THREAD_MESSAGE_MAX } from '../conversation.ts';
 import type { ReferralView, SharedDetails } from '../service.ts';
 import { Field, statusText } from './common.tsx';
 
@@ -110,14 +113,21 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
   );
 };
 
+export interface ReferralFormValues {
+  to: string;
+  reason: string;
+  note: string;
+  body: string;
+}
+
 const StepForms: FC<{
   deps: AppDeps;
   view: ReferralView;
   frame: StaffFrame;
-  values: { to: string; reason: string };
-}> = ({ deps, view, frame, values }) => (
-  <section aria-labelledby="act-h">
-    <h2 id="act-h">What to do</h2>
+  values: ReferralFormValues;
+  errors: FieldError[];
+}> = ({ deps, view, frame, values, errors }) => (
+  <Panel id="act-h" heading="What to do">
     {view.allowedTransitions.map((to) => {
       const reasons = reasonsFor(to, deps.rules.vocabularies.declineReasons);
       const fieldId = `reason-${to}`;
@@ -141,14 +151,120 @@ const StepForms: FC<{
               </select>
             </>
           ) : null}
+          {to === 'accepted' || to === 'declined' ? (
+            <NoteField to={to} value={values.to === to ? values.note : ''} errors={errors} />
+          ) : null}
           <button type="submit" class={to === 'withdrawn' || to === 'declined' ? 'btn alt' : undefined}>
             {ACTION_NAMES[to]}
           </button>
         </form>
       );
     })}
-  </section>
+  </Panel>
 );
+
+const NoteField: FC<{ to: 'accepted' | 'declined'; value: string; errors: FieldError[] }> = ({
+  to,
+  value,
+  errors,
+}) => {
+  const id = `note-${to}`;
+  const error = errorFor(errors, id);
+  return (
+    <div>
+      <label for={id}>Note to the navigator (optional)</label>
+      <Hint
+        id={id}
+        hint={`Kept with the referral’s messages. ${to === 'declined' ? 'For example, where else might help. ' : ''}Write only what the navigator needs.`}
+      />
+      <InlineError id={id} message={error} />
+      <textarea
+        id={id}
+        name="note"
+        rows={3}
+        cols={28}
+        maxlength={THREAD_MESSAGE_MAX}
+        autocomplete="off"
+        aria-describedby={describedBy(id, true, Boolean(error))}
+        aria-invalid={error ? 'true' : undefined}
+      >
+        {value}
+      </textarea>
+    </div>
+  );
+};
+
+const KIND_NAMES = { accepted: 'Note with the acceptance', declined: 'Note with the decline' } as const;
+
+/** The conversation between the sending navigators and the receiving organization. */
+const Thread: FC<{
+  deps: AppDeps;
+  frame: StaffFrame;
+  view: ReferralView;
+  userId: string;
+  values: ReferralFormValues;
+  errors: FieldError[];
+}> = ({ deps, frame, view, userId, values, errors }) => {
+  const { thread } = view;
+  return (
+    <Panel id="thread" heading="Messages">
+      {!thread.read ? (
+        <p>
+          {thread.state === 'paused_consent'
+            ? 'Messages are hidden: the young person’s consent that covered your organization has ended or was taken back. They will show again if the young person gives consent again.'
+            : 'Messages start when the referral is sent.'}
+        </p>
+      ) : thread.messages.length === 0 ? (
+        <p>No messages yet.</p>
+      ) : (
+        <ol class="thread">
+          {thread.messages.map((m) => (
+            <li id={`message-${m.id}`}>
+              <p class="hint">
+                <strong>
+                  {m.authorUserId === userId ? 'You' : m.author}
+                  {m.organization ? ` (${m.organization})` : ''}
+                </strong>
+                {m.kind !== 'message' ? ` · ${KIND_NAMES[m.kind]}` : ''} · <Time deps={deps} at={m.at} />
+              </p>
+              {m.body
+                .split(/\r?\n\r?\n/)
+                .filter((p) => p.trim())
+                .map((p) => (
+                  <p>{p}</p>
+                ))}
+            </li>
+          ))}
+        </ol>
+      )}
+      {thread.post ? (
+        <form method="post" action={`/staff/referrals/${view.id}/messages`} class="card">
+          <CsrfField token={frame.csrf} />
+          <TextArea
+            id="body"
+            label={
+              thread.post === 'sender' ? `Message to ${view.toOrganization.name}` : 'Message to the navigator'
+            }
+            hint={
+              view.sharing === 'de_identified'
+                ? 'This referral is de-identified: do not write the young person’s name, contact details or anything else that identifies them.'
+                : 'The other side is told there is a new message, without what it says.'
+            }
+            value={values.body}
+            error={errorFor(errors, 'body')}
+            maxlength={THREAD_MESSAGE_MAX}
+            rows={4}
+          />
+          <Button>Send the message</Button>
+        </form>
+      ) : thread.refusal && (view.viewer.sender || view.viewer.receiver) ? (
+        <p class="hint">{thread.refusal}</p>
+      ) : !view.viewer.sender && !view.viewer.receiver ? (
+        <p class="hint">You can read this conversation; only the two sides write in it.</p>
+      ) : null}
+    </Panel>
+  );
+};
 
 export const ReferralPage: FC<{
   deps: AppDeps;
@@ -157,7 +273,7 @@ export const ReferralPage: FC<{
   userId: string;
   errors: FieldError[];
   done: string | null;
-  values: { to: string; reason: string };
+  values: ReferralFormValues;
   now: Date;
 }> = ({ deps, frame, view, userId, errors, done, values, now }) => (
   <StaffLayout frame={frame} title={`Referral for ${view.serviceLabel.toLowerCase()}`}>
@@ -173,6 +289,7 @@ export const ReferralPage: FC<{
       ) : null}
     </p>
     <dl id="summary">
+      <Field label="Reference" value={view.reference} />
       <Field label="Service needed" value={view.serviceLabel} />
       <Field label="To" value={view.toOrganization.name} />
       <Field label="From" value={`${view.fromRegion.name} region`} />
@@ -191,8 +308,29 @@ export const ReferralPage: FC<{
       <Field label="Age" value={AGE_BAND_NAMES[view.ageBand]} />
       <Field label="County" value={view.countyName ?? 'Not known'} />
     </dl>
+    {view.referrer && !view.viewer.senderReads ? (
+      <Panel id="referrer-h" heading="Who referred">
+        <SummaryList
+          label="The navigator who sent this referral"
+          rows={[
+            ['Navigator', view.referrer.name],
+            ['Organization', view.referrer.organization ?? 'Not given'],
+            ['Region', `${view.referrer.region} region`],
+            [
+              'Email',
+              view.referrer.email ? (
+                <a href={`mailto:${view.referrer.email}`}>{view.referrer.email}</a>
+              ) : (
+                'Not given'
+              ),
+            ],
+          ]}
+        />
+        <p class="hint">Or write to them under Messages: they are told when there is a new message.</p>
+      </Panel>
+    ) : null}
     {view.allowedTransitions.length ? (
-      <StepForms deps={deps} view={view} frame={frame} values={values} />
+      <StepForms deps={deps} view={view} frame={frame} values={values} errors={errors} />
     ) : null}
     <section aria-labelledby="shared-h">
       <h2 id="shared-h">
@@ -231,6 +369,7 @@ export const ReferralPage: FC<{
         <p>No message.</p>
       )}
     </section>
+    <Thread deps={deps} frame={frame} view={view} userId={userId} values={values} errors={errors} />
     <HistoryTable
       deps={deps}
       caption="History"
