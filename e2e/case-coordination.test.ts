@@ -81,8 +81,8 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
 
     // Adding without a title: the error summary links to the field.
     await page.click('button:has-text("Add the task")');
-    await page.waitForSelector('.error');
-    expect(await page.getAttribute('.error a', 'href')).toBe('#title');
+    await page.waitForSelector('.usa-alert--error');
+    expect(await page.getAttribute('.usa-alert--error a', 'href')).toBe('#title');
     problems.push(...(await axe(page)));
     await page.fill('#title', 'Synthetic visit at the library');
     await page.fill('#due', localDateTimeValue(t.deps.rules.calendar, new Date(Date.now() + 50 * 3_600_000)));
@@ -102,7 +102,7 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
     problems.push(...(await axe(page)));
 
     // The safety plan.
-    await page.click('nav.tabs >> text=Safety plan');
+    await page.click('nav.nwd-case-tabs >> text=Safety plan');
     await page.waitForURL(/\/safety-plan$/);
     problems.push(...(await axe(page)));
     await page.fill('#warningSigns', 'Synthetic: someone offers a ride\nBeing asked to keep secrets');

@@ -69,8 +69,8 @@ describe.skipIf(!available)('cases in a browser', () => {
     // A problem: the summary links to the field.
     await page.fill('#chosenName', '');
     await page.click('button:has-text("Open the case")');
-    await page.waitForSelector('.error');
-    expect(await page.getAttribute('.error a', 'href')).toBe('#chosenName');
+    await page.waitForSelector('.usa-alert--error');
+    expect(await page.getAttribute('.usa-alert--error a', 'href')).toBe('#chosenName');
     problems.push(...(await axe(page)));
 
     await page.fill('#chosenName', 'Synthetic Youth');

@@ -79,7 +79,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(nav)));
 
     // Written consent for the shelter, covering who they are and how to reach them.
-    await nav.click('nav.tabs >> text=Consents');
+    await nav.click('nav.nwd-case-tabs >> text=Consents');
     await nav.waitForURL(/\/consents$/);
     expect(await nav.textContent('#condition-of-service')).toContain(
       'Consent is never a condition of service',
@@ -94,7 +94,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(nav)));
 
     // The referral, with identifying details under that consent.
-    await nav.click('nav.tabs >> text=Referrals');
+    await nav.click('nav.nwd-case-tabs >> text=Referrals');
     await nav.waitForURL(/\/referrals$/);
     await nav.selectOption('#toOrganizationId', shelterOrg);
     await nav.selectOption('#serviceType', 'emergency_shelter');
@@ -127,7 +127,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(nav)));
 
     // The safety plan, saved and printed for the young person.
-    await nav.click('nav.tabs >> text=Safety plan');
+    await nav.click('nav.nwd-case-tabs >> text=Safety plan');
     await nav.waitForURL(/\/safety-plan$/);
     await nav.fill('#warningSigns', 'Synthetic: a stranger offers a place to stay');
     await nav.fill('#safePeople-0-name', 'Synthetic Cousin Lee');
