@@ -7,7 +7,7 @@ import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { StaffForm, codeOptions, namedOptions } from '../../../web/forms.tsx';
-import { Actions, Alert, Button, Panel, SrOnly, SummaryList, Tag } from '../../../web/ui.tsx';
+import { Actions, Alert, Button, SrOnly, SummaryList, Tag } from '../../../web/ui.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CONSENT_CATEGORIES } from '../../cases/index.ts';
 import { CATEGORY_NAMES, CONSENT_STATE_NAMES, METHOD_NAMES, addDays } from '../rules.ts';
