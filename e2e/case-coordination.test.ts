@@ -90,7 +90,7 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
     await page.waitForURL(/done=added$/);
     expect(await page.textContent('#open-tasks')).toContain('Synthetic visit at the library');
 
-    await page.check('input[name="codes"][value="RETURN_MEETING_24H"]');
+    await page.click('label[for="codes-RETURN_MEETING_24H"]');
     await page.click('button:has-text("Add these tasks")');
     await page.waitForURL(/done=pathway$/);
     expect(await page.textContent('#open-tasks')).toContain('Meet the youth within 24 hours of being found');
@@ -109,7 +109,7 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
     await page.fill('#safePeople-0-name', 'Synthetic Aunt Rae');
     await page.fill('#safePeople-0-contact', '612-555-0142');
     await page.fill('#codeWord', 'pineapple');
-    await page.check('input[name="lines"][value="day-one"]');
+    await page.click('label[for="line-day-one"]');
     await page.click('button:has-text("Save a new version")');
     await page.waitForURL(/done=saved$/);
     expect(await page.textContent('#plan')).toContain('pineapple');

@@ -86,9 +86,9 @@ describe.skipIf(!available)("a navigator's day", () => {
     );
     await nav.selectOption('#organizationId', shelterOrg);
     await nav.selectOption('#purpose', 'housing_placement');
-    await nav.check('input[name="categories"][value="identity"]');
-    await nav.check('input[name="categories"][value="contact"]');
-    await nav.check('input[name="method"][value="written"]');
+    await nav.click('label[for="categories-identity"]');
+    await nav.click('label[for="categories-contact"]');
+    await nav.click('label[for="method-written"]');
     await nav.click('button:has-text("Record the consent")');
     await nav.waitForURL(/done=recorded$/);
     problems.push(...(await axe(nav)));
@@ -133,7 +133,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     await nav.fill('#safePeople-0-name', 'Synthetic Cousin Lee');
     await nav.fill('#safePeople-0-contact', '612-555-0177');
     await nav.fill('#codeWord', 'sunflower');
-    await nav.check('input[name="lines"][value="day-one"]');
+    await nav.click('label[for="line-day-one"]');
     await nav.click('button:has-text("Save a new version")');
     await nav.waitForURL(/done=saved$/);
     problems.push(...(await axe(nav)));

@@ -439,7 +439,7 @@ const StatusSection: FC<SectionProps> = ({ csrf, detail }) => {
     <Panel id="status-h" heading={open ? 'Closing the case' : 'Reopening the case'}>
       {open ? (
         <>
-          <p>Close the case when work with the young person ends.</p>
+          <p>When work with the young person ends, the case can be closed. It can be reopened later.</p>
           <Actions>
             <a class="usa-button usa-button--outline" href={`${path}/close`}>
               Close the case

@@ -101,18 +101,20 @@ export const TransfersPage: FC<
       {waiting.length ? (
         <DataTable
           label="Transfers waiting for your decision"
-          head={['Asked', 'From', 'Age', 'County', 'Reason']}
+          head={['From', 'Asked', 'Age', 'County', 'Reason']}
           id="incoming"
         >
           {waiting.map((t) => (
             <tr>
-              <td>
-                <a href={`/staff/transfers/${t.id}`}>
-                  <SrOnly>Decide the transfer asked </SrOnly>
-                  <Time deps={deps} at={t.requestedAt} show="date-time" />
+              <th scope="row">
+                <a href={`/staff/transfers/${t.id}`} class="text-bold">
+                  From {t.fromRegionName}
+                  <SrOnly>, asked {deps.rules.calendar.describe(t.requestedAt)}: decide</SrOnly>
                 </a>
+              </th>
+              <td>
+                <Time deps={deps} at={t.requestedAt} show="date-time" />
               </td>
-              <td>{t.fromRegionName}</td>
               <td>{AGE_BAND_NAMES[t.ageBand]}</td>
               <td>{t.countyName ?? 'Not known'}</td>
               <td>{t.reason ? <Paragraphs text={t.reason} /> : 'No reason given'}</td>
