@@ -212,6 +212,14 @@ describe('the pages', () => {
       inDanger: null,
     });
     expect((await post(admin, `/staff/cases/${fresh}/safety-plan`, [['codeWord', 'x']])).status).toBe(403);
+    // The emergency line says its number once.
+    const shown = await (await get(nav, `/staff/cases/${fresh}/safety-plan?done=saved`)).text();
+    expect(shown).toContain('The safety plan is saved');
+    expect(shown).toContain('<li>Emergency: 911</li>');
+    expect(shown).not.toContain('911: 911');
+    const printed = await (await get(nav, `/staff/cases/${fresh}/safety-plan/print`)).text();
+    expect(printed).toContain('Emergency: call <a href="tel:911">911</a>');
+    expect(printed).not.toContain('911: call');
   });
 
   it('prints "My safety plan": plain words, tap-to-call, no case number, region or agency words; audited', async () => {
