@@ -4,6 +4,7 @@
  * the field, rows kept as typed), earlier versions, and the printable "My safety plan" (large plain
  * words, tap-to-call, no case number, region or agency words).
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
@@ -244,6 +245,7 @@ describe('the pages', () => {
       .selectFrom('audit_events')
       .select('action')
       .where('action', '=', 'safety_plan.print')
+      .where(sql<boolean>`details->>'case' = ${caseId}`)
       .execute();
     expect(audit).toHaveLength(2);
     const none = await addCase(t.deps);
