@@ -143,7 +143,9 @@ describe('opening a case from a queue item', () => {
     expect(res.status).toBe(303);
     const id = caseIdFrom(res)!;
     const after = await (await get(navigator, `/staff/queue/${itemId}`)).text();
-    expect(after).toContain(`href="/staff/cases/${id}">Go to the case opened from this referral`);
+    expect(after).toContain(
+      `href="/staff/cases/${id}" class="usa-button">Go to the case opened from this referral`,
+    );
     expect(after).toContain('Case opened');
     expect(after).toContain('Closed');
     const again = await get(colleague, `/staff/cases/new?from=${itemId}`);
