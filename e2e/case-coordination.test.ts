@@ -81,8 +81,8 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
 
     // Adding without a title: the error summary links to the field.
     await page.click('button:has-text("Add the task")');
-    await page.waitForSelector('.error');
-    expect(await page.getAttribute('.error a', 'href')).toBe('#title');
+    await page.waitForSelector('.usa-alert--error');
+    expect(await page.getAttribute('.usa-alert--error a', 'href')).toBe('#title');
     problems.push(...(await axe(page)));
     await page.fill('#title', 'Synthetic visit at the library');
     await page.fill('#due', localDateTimeValue(t.deps.rules.calendar, new Date(Date.now() + 50 * 3_600_000)));
@@ -90,7 +90,7 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
     await page.waitForURL(/done=added$/);
     expect(await page.textContent('#open-tasks')).toContain('Synthetic visit at the library');
 
-    await page.check('input[name="codes"][value="RETURN_MEETING_24H"]');
+    await page.click('label[for="codes-RETURN_MEETING_24H"]');
     await page.click('button:has-text("Add these tasks")');
     await page.waitForURL(/done=pathway$/);
     expect(await page.textContent('#open-tasks')).toContain('Meet the youth within 24 hours of being found');
@@ -102,14 +102,14 @@ describe.skipIf(!available)('tasks, safety plans and transfers in a browser', ()
     problems.push(...(await axe(page)));
 
     // The safety plan.
-    await page.click('nav.tabs >> text=Safety plan');
+    await page.click('nav.nwd-case-tabs >> text=Safety plan');
     await page.waitForURL(/\/safety-plan$/);
     problems.push(...(await axe(page)));
     await page.fill('#warningSigns', 'Synthetic: someone offers a ride\nBeing asked to keep secrets');
     await page.fill('#safePeople-0-name', 'Synthetic Aunt Rae');
     await page.fill('#safePeople-0-contact', '612-555-0142');
     await page.fill('#codeWord', 'pineapple');
-    await page.check('input[name="lines"][value="day-one"]');
+    await page.click('label[for="line-day-one"]');
     await page.click('button:has-text("Save a new version")');
     await page.waitForURL(/done=saved$/);
     expect(await page.textContent('#plan')).toContain('pineapple');

@@ -69,14 +69,14 @@ describe.skipIf(!available)('cases in a browser', () => {
     // A problem: the summary links to the field.
     await page.fill('#chosenName', '');
     await page.click('button:has-text("Open the case")');
-    await page.waitForSelector('.error');
-    expect(await page.getAttribute('.error a', 'href')).toBe('#chosenName');
+    await page.waitForSelector('.usa-alert--error');
+    expect(await page.getAttribute('.usa-alert--error a', 'href')).toBe('#chosenName');
     problems.push(...(await axe(page)));
 
     await page.fill('#chosenName', 'Synthetic Youth');
     await page.fill('#pronouns', 'they/them');
-    await page.check('input[name="raceEthnicity"][value="asian"]');
-    await page.check('input[name="raceEthnicity"][value="white"]');
+    await page.click('label[for="raceEthnicity-asian"]');
+    await page.click('label[for="raceEthnicity-white"]');
     await page.click('button:has-text("Open the case")');
     await page.waitForURL(/\/staff\/cases\/[0-9a-f-]{36}\?done=opened$/);
     expect(await page.textContent('[role="status"]')).toContain('The case is open.');
@@ -99,8 +99,8 @@ describe.skipIf(!available)('cases in a browser', () => {
     problems.push(...(await axe(page)));
     await page.selectOption('#reason', 'goals_met');
     await page.selectOption('#exitHousing', 'with_family');
-    await page.check('input[name="feelsSafer"][value="yes"]');
-    await page.check('input[name="moreHopeful"][value="yes"]');
+    await page.click('label[for="feelsSafer-yes"]');
+    await page.click('label[for="moreHopeful-yes"]');
     await page.click('button:has-text("Close the case")');
     await page.waitForURL(/done=closed$/);
     expect(await page.textContent('main')).toContain('Goals met');

@@ -79,22 +79,22 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(nav)));
 
     // Written consent for the shelter, covering who they are and how to reach them.
-    await nav.click('nav.tabs >> text=Consents');
+    await nav.click('nav.nwd-case-tabs >> text=Consents');
     await nav.waitForURL(/\/consents$/);
     expect(await nav.textContent('#condition-of-service')).toContain(
       'Consent is never a condition of service',
     );
     await nav.selectOption('#organizationId', shelterOrg);
     await nav.selectOption('#purpose', 'housing_placement');
-    await nav.check('input[name="categories"][value="identity"]');
-    await nav.check('input[name="categories"][value="contact"]');
-    await nav.check('input[name="method"][value="written"]');
+    await nav.click('label[for="categories-identity"]');
+    await nav.click('label[for="categories-contact"]');
+    await nav.click('label[for="method-written"]');
     await nav.click('button:has-text("Record the consent")');
     await nav.waitForURL(/done=recorded$/);
     problems.push(...(await axe(nav)));
 
     // The referral, with identifying details under that consent.
-    await nav.click('nav.tabs >> text=Referrals');
+    await nav.click('nav.nwd-case-tabs >> text=Referrals');
     await nav.waitForURL(/\/referrals$/);
     await nav.selectOption('#toOrganizationId', shelterOrg);
     await nav.selectOption('#serviceType', 'emergency_shelter');
@@ -127,13 +127,13 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(nav)));
 
     // The safety plan, saved and printed for the young person.
-    await nav.click('nav.tabs >> text=Safety plan');
+    await nav.click('nav.nwd-case-tabs >> text=Safety plan');
     await nav.waitForURL(/\/safety-plan$/);
     await nav.fill('#warningSigns', 'Synthetic: a stranger offers a place to stay');
     await nav.fill('#safePeople-0-name', 'Synthetic Cousin Lee');
     await nav.fill('#safePeople-0-contact', '612-555-0177');
     await nav.fill('#codeWord', 'sunflower');
-    await nav.check('input[name="lines"][value="day-one"]');
+    await nav.click('label[for="line-day-one"]');
     await nav.click('button:has-text("Save a new version")');
     await nav.waitForURL(/done=saved$/);
     problems.push(...(await axe(nav)));

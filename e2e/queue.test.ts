@@ -90,11 +90,11 @@ describe.skipIf(!available)('the referral queue in a browser', () => {
 
     // Recording without choosing: an error summary that links to the field.
     await page.click('button:has-text("Record")');
-    await page.waitForSelector('.error');
-    expect(await page.getAttribute('.error a', 'href')).toBe('#status');
+    await page.waitForSelector('.usa-alert--error');
+    expect(await page.getAttribute('.usa-alert--error a', 'href')).toBe('#status');
     problems.push(...(await axe(page)));
 
-    await page.check('input[name="status"][value="contacted"]');
+    await page.click('label[for="status-contacted"]');
     await page.selectOption('#outcome', 'spoke_with_youth');
     await page.fill('#note', 'Synthetic note from the browser test');
     await page.click('button:has-text("Record")');

@@ -117,17 +117,43 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         .where('region_id', '=', 'west-metro')
         .executeTakeFirstOrThrow()
     ).id;
+    // A case with a safety plan written by the synthetic seed (a plan of any stored shape must open).
+    const planned = (
+      await t.deps.db
+        .selectFrom('cases')
+        .innerJoin('safety_plans', 'safety_plans.case_id', 'cases.id')
+        .select('cases.id')
+        .where('cases.region_id', '=', 'west-metro')
+        .where('cases.status', '=', 'open')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const itemId = (
+      await t.deps.db
+        .selectFrom('intake_items')
+        .select('id')
+        .where('region_id', '=', 'west-metro')
+        .executeTakeFirstOrThrow()
+    ).id;
     expect(
       await tour('navigator', [
         '/staff',
         '/staff/queue',
+        `/staff/queue/${itemId}`,
         '/staff/cases',
         `/staff/cases/${caseId}`,
+        `/staff/cases/${planned}/consents`,
+        `/staff/cases/${planned}/tasks`,
+        `/staff/cases/${planned}/safety-plan`,
+        `/staff/cases/${planned}/transfer`,
+        `/staff/cases/${planned}/edit`,
+        `/staff/cases/${planned}/close`,
+        '/staff/cases/new',
         '/staff/tasks',
+        '/staff/transfers',
         '/staff/referrals',
       ]),
     ).toEqual([]);
-  }, 180_000);
+  }, 420_000);
 
   it('a state administrator’s pages', async () => {
     expect(

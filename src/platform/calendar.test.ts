@@ -121,7 +121,17 @@ describe('business time', () => {
   });
 
   it('describes a deadline as people read it', () => {
-    expect(cal.describe(mn('2026-11-24', 14, 5))).toBe('Tuesday, November 24 at 14:05');
+    expect(cal.describe(mn('2026-11-24', 14, 5))).toBe('Tuesday, Nov 24, 2026 at 2:05 PM');
+    expect(cal.describe(mn('2026-12-01', 0, 30))).toBe('Tuesday, Dec 1, 2026 at 12:30 AM');
+  });
+
+  it('shows dates and date-times the US way, in Minnesota time', () => {
+    expect(cal.formatDate(mn('2026-12-01', 14, 5))).toBe('Dec 1, 2026');
+    // 03:00 UTC on 2 December is still 1 December in Minnesota.
+    expect(cal.formatDate(new Date('2026-12-02T03:00:00Z'))).toBe('Dec 1, 2026');
+    expect(cal.formatDate('2009-02-28')).toBe('Feb 28, 2009');
+    expect(cal.formatDateTime(mn('2026-12-01', 14, 5))).toBe('Dec 1, 2026, 2:05 PM');
+    expect(cal.formatDateTime(mn('2026-12-01', 9, 0))).toBe('Dec 1, 2026, 9:00 AM');
   });
 });
 

@@ -257,55 +257,64 @@ export class BusinessCalendar {
     return this.instant(l.date, hour, minute);
   }
 
-  /** A deadline as people read it: "Tuesday, November 24 at 14:05". */
+  /** A deadline as people read it: "Tuesday, Nov 24, 2026 at 2:05 PM". */
   describe(at: Date): string {
-    return this.#formatter('describe', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(at);
+    return formatMoment(at, this.timezone);
   }
 
   /**
-   * A date as people read it: "November 24, 2026". An instant is shown in the calendar's time zone; a
+   * A date as people read it: "Nov 24, 2026". An instant is shown in the calendar's time zone; a
    * `YYYY-MM-DD` calendar date is shown as it is.
    */
   formatDate(at: Date | string): string {
-    if (typeof at === 'string')
-      return this.#formatter('date-utc', { day: 'numeric', month: 'long', year: 'numeric' }, 'UTC').format(
-        new Date(`${at}T12:00:00Z`),
-      );
-    return this.#formatter('date', { day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+    return formatDay(at, this.timezone);
   }
 
-  /** A moment as people read it: "November 24, 2026 at 09:05". */
+  /** A moment as people read it: "Nov 24, 2026, 9:05 AM". */
   formatDateTime(at: Date): string {
-    return this.#formatter('date-time', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    }).format(at);
+    return formatDayTime(at, this.timezone);
   }
+}
 
-  readonly #formatters = new Map<string, Intl.DateTimeFormat>();
+// ---------------------------------------------------------------------------------------------------
+// One way to show time, everywhere (pages, emails, printouts): US English, 12-hour clock, short months.
 
-  /** Formatters are costly to build (about 30 µs each): one per use, kept. */
-  #formatter(
-    name: string,
-    options: Intl.DateTimeFormatOptions,
-    timeZone = this.timezone,
-  ): Intl.DateTimeFormat {
-    let f = this.#formatters.get(name);
-    if (!f) {
-      f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
-      this.#formatters.set(name, f);
-    }
-    return f;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are costly to build (about 30 µs each): one per shape and time zone, kept. */
+function formatter(name: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${name} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
+    formatters.set(key, f);
   }
+  return f;
+}
+
+/** ICU puts a narrow no-break space before AM/PM; plain text (emails, tests, copy) wants a space. */
+const plain = (text: string): string => text.replace(/[\u202f\u00a0]/g, ' ');
+
+const DAY: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', year: 'numeric' };
+const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hour12: true };
+
+/**
+ * A date: "Dec 1, 2026". An instant is shown in `timeZone`; a `YYYY-MM-DD` calendar date (a date of
+ * birth, a consent's last day) is shown as it is.
+ */
+export function formatDay(at: Date | string, timeZone: string): string {
+  if (typeof at === 'string') return formatter('day', 'UTC', DAY).format(new Date(`${at}T12:00:00Z`));
+  return formatter('day', timeZone, DAY).format(at);
+}
+
+/** A date and time: "Dec 1, 2026, 2:05 PM". */
+export function formatDayTime(at: Date, timeZone: string): string {
+  return plain(formatter('day-time', timeZone, { ...DAY, ...CLOCK }).format(at));
+}
+
+/** A moment, for a deadline or an appointment: "Tuesday, Nov 24, 2026 at 2:05 PM". */
+export function formatMoment(at: Date, timeZone: string): string {
+  const day = formatter('weekday-day', timeZone, { weekday: 'long', ...DAY }).format(at);
+  const clock = plain(formatter('clock', timeZone, CLOCK).format(at));
+  return `${day} at ${clock}`;
 }

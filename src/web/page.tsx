@@ -222,8 +222,8 @@ export type TimeShow = 'moment' | 'date' | 'date-time';
 
 /**
  * A moment in a `<time>` element, as people read it in the pack's time zone (src/platform/calendar.ts):
- * `moment` "Tuesday, November 24 at 14:05" (the default), `date` "November 24, 2026", `date-time`
- * "November 24, 2026 at 09:05".
+ * `moment` "Tuesday, Nov 24, 2026 at 2:05 PM" (the default), `date` "Nov 24, 2026", `date-time`
+ * "Nov 24, 2026, 9:05 AM". On staff pages the exact moment (UTC) shows as a tooltip.
  */
 export const Time: FC<{ deps: AppDeps; at: Date; show?: TimeShow }> = ({ deps, at, show = 'moment' }) => {
   const calendar = deps.rules.calendar;
@@ -233,7 +233,12 @@ export const Time: FC<{ deps: AppDeps; at: Date; show?: TimeShow }> = ({ deps, a
       : show === 'date-time'
         ? calendar.formatDateTime(at)
         : calendar.describe(at);
-  return <time datetime={at.toISOString()}>{words}</time>;
+  const iso = at.toISOString();
+  return (
+    <time datetime={iso} title={isStaffSkin() ? iso : undefined}>
+      {words}
+    </time>
+  );
 };
 
 /** A table's head: one column header a name, in order; a false name is a column left out. */

@@ -70,7 +70,11 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/referrals',
         'Referrals',
       ],
-      [POLICY['transfers.decide'][actor.role], '/staff/transfers', 'Transfers'],
+      [
+        POLICY['transfers.decide'][actor.role] || POLICY['cases.read'][actor.role],
+        '/staff/transfers',
+        'Transfers',
+      ],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],

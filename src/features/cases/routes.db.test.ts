@@ -56,13 +56,15 @@ describe('opening a case with the form', () => {
       'codeWord',
       'countyFips',
     ])
-      expect(html).toContain(`<label for="${id}">`);
-    expect(html).toMatch(/<fieldset id="raceEthnicity"[^>]*><legend>Race and ethnicity/);
-    expect(html).toMatch(/<fieldset id="genderIdentity"[^>]*><legend>Gender identity/);
-    expect(html).toContain('type="checkbox" name="raceEthnicity" value="american_indian_alaska_native"');
+      expect(html).toContain(`<label for="${id}" class="usa-label">`);
+    expect(html).toMatch(/<fieldset id="raceEthnicity"[^>]*><legend class="usa-legend">Race and ethnicity/);
+    expect(html).toMatch(/<fieldset id="genderIdentity"[^>]*><legend class="usa-legend">Gender identity/);
+    expect(html).toMatch(
+      /<input class="usa-checkbox__input" type="checkbox" id="raceEthnicity-american_indian_alaska_native" name="raceEthnicity" value="american_indian_alaska_native"\/><label class="usa-checkbox__label" for="raceEthnicity-american_indian_alaska_native">/,
+    );
     expect(html).toContain('Consent is never a condition of service');
     expect(html).toContain(`name="csrf" value="${(await session(navigator)).csrf}"`);
-    expect(html).toMatch(/href="\/staff\/cases"( aria-current="page")?>Cases<\/a>/);
+    expect(html).toContain('href="/staff/cases" aria-current="page">Cases</a>');
   });
 
   it('answers problems with an error summary linking to each field, keeping what was typed', async () => {
@@ -98,13 +100,16 @@ describe('opening a case with the form', () => {
     });
     const html = await (await get(navigator, `/staff/cases/${id}?done=opened`)).text();
     expect(html).toContain('The case is open. You are assigned to it.');
-    expect(html).toContain('Case of <strong>Synthetic Robin</strong> (she/her)');
+    expect(html).toContain(
+      '<span class="usa-sr-only">Case of </span>Synthetic Robin<span class="nwd-pronouns"> (she/her)</span>',
+    );
+    expect(html).toContain('<span class="usa-tag nwd-tag-success">Open</span>');
     expect(html).toContain('Black or African American; Hispanic or Latino/a/e');
     expect(html).toContain('Synthetic sparrow');
     expect(html).toContain('Hennepin');
     expect(html).toContain('aria-current="page">Overview</a>');
     expect(html).toContain(`href="/staff/cases/${id}/consents"`);
-    expect(html).toMatch(/You, since/);
+    expect(html).toMatch(/You<\/strong>, since/);
     expect(html).toContain('Case opened');
     // Neither the page's <title> nor the log holds the name.
     expect(/<title>([^<]*)<\/title>/.exec(html)?.[1]).not.toContain('Robin');
@@ -139,7 +144,9 @@ describe('opening a case from a queue item', () => {
       countyFips: '27053',
     });
     const after = await (await get(navigator, `/staff/queue/${itemId}`)).text();
-    expect(after).toContain(`href="/staff/cases/${id}">Go to the case opened from this referral`);
+    expect(after).toContain(
+      `href="/staff/cases/${id}" class="usa-button">Go to the case opened from this referral`,
+    );
     expect(after).toContain('Case opened');
     expect(after).toContain('Closed');
     const again = await get(colleague, `/staff/cases/new?from=${itemId}`);
@@ -212,7 +219,7 @@ describe('a case’s overview', () => {
 
     const html = await (await get(colleague, `/staff/cases/${id}`)).text();
     expect(html).toContain('<p>Synthetic note one.</p><p>Second paragraph.</p>');
-    expect(html).toContain('January 15, 2026');
+    expect(html).toContain('Jan 15, 2026');
     expect(html).toContain('Help finding housing');
     expect(html).toContain('Note added: Safety');
     expect(html).toContain('Navigator assignment ended: Synthetic Navigator');
@@ -220,7 +227,7 @@ describe('a case’s overview', () => {
 
     const closeForm = await (await get(colleague, `/staff/cases/${id}/close`)).text();
     expect(closeForm).toContain('Do you feel safer than when we started working together?');
-    expect(closeForm).toMatch(/<fieldset id="feelsSafer"[^>]*><legend>/);
+    expect(closeForm).toMatch(/<fieldset id="feelsSafer"[^>]*><legend class="usa-legend">/);
     expect(closeForm).toContain('Consent is never a condition of service'.toLowerCase());
     res = await post(colleague, `/staff/cases/${id}/close`, { feelsSafer: 'yes' });
     expect(res.status).toBe(400);

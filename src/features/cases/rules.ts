@@ -219,9 +219,12 @@ export const person = (names: Map<string, string>, id: string | null): PersonRef
   id ? { userId: id, name: names.get(id) ?? 'a colleague' } : null;
 
 /** The date of birth and age as the overview tells them. */
+/**
+ * The age the details tell, in words: worked out from the date of birth when there is one (so it is
+ * never "not given" beside a date of birth), else the age given when the case was opened.
+ */
 export function ageText(personal: Pick<CasePersonal, 'dateOfBirth' | 'age'>, today: string): string | null {
-  if (personal.dateOfBirth)
-    return `${personal.dateOfBirth} (${ageOn(personal.dateOfBirth, today)} years old)`;
+  if (personal.dateOfBirth) return `${ageOn(personal.dateOfBirth, today)} years old`;
   return personal.age !== null
     ? `${personal.age} years old when the case was opened (date of birth not known)`
     : null;

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { CasePersonalSchema } from './core.ts';
-import { ageOn, changedFields, detailsFromReferral, detailsInputOf, isRealDate } from './rules.ts';
+import { ageOn, ageText, changedFields, detailsFromReferral, detailsInputOf, isRealDate } from './rules.ts';
 import { CaseInputError, checkCaseDetails } from './schema.ts';
 import { caseAgeBand } from './service.ts';
 import { loadVocabularies } from './vocabularies.ts';
@@ -118,6 +118,15 @@ describe('ages and dates', () => {
   it('counts whole years, leap days included', () => {
     expect(ageOn('2008-02-29', '2026-02-28')).toBe(17);
     expect(ageOn('2008-02-29', '2026-03-01')).toBe(18);
+  });
+
+  it('shows an age worked out from the date of birth, never "not given" beside one', () => {
+    expect(ageText({ dateOfBirth: '2009-12-02', age: null }, '2026-12-01')).toBe('16 years old');
+    expect(ageText({ dateOfBirth: '2009-12-02', age: null }, '2026-12-02')).toBe('17 years old');
+    expect(ageText({ dateOfBirth: null, age: 15 }, '2026-12-01')).toBe(
+      '15 years old when the case was opened (date of birth not known)',
+    );
+    expect(ageText({ dateOfBirth: null, age: null }, '2026-12-01')).toBeNull();
     expect(caseAgeBand({ dateOfBirth: '2002-11-24', age: null }, TODAY)).toBe('18to24');
     expect(caseAgeBand({ dateOfBirth: '2001-11-24', age: null }, TODAY)).toBe('25plus');
     expect(caseAgeBand({ dateOfBirth: null, age: null }, TODAY)).toBe('unknown');

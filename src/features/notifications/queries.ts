@@ -121,7 +121,19 @@ export async function markRead(
     .set({ read_at: m.at })
     .where('user_id', '=', userId)
     .where('read_at', 'is', null);
-  if (id !== null) q = q.where('id', '=', id.toLowerCase());
+  if (id !== null) {
+    // The notice and its repeats (the same words and link), which show as one line.
+    const one = db
+      .selectFrom('staff_notifications')
+      .where('id', '=', id.toLowerCase())
+      .where('user_id', '=', userId);
+    q = q.where((eb) =>
+      eb.or([
+        eb('id', '=', id.toLowerCase()),
+        eb.and([eb('text', '=', one.select('text')), eb('link', 'is not distinct from', one.select('link'))]),
+      ]),
+    );
+  }
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

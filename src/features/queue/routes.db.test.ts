@@ -45,10 +45,10 @@ describe('the queue page', () => {
     expect(html).not.toContain(regionlessItem);
     expect(html).toContain('Hennepin');
     expect(html).toContain('West Metro');
-    expect(html).toContain('<strong>Immediate</strong>');
+    expect(html).toContain('<span class="usa-tag nwd-tag-error">Immediate</span>');
     expect(html).toMatch(/less than a minute|1 minute/);
     expect(html).not.toMatch(/Synthetic Youth|bluebird|555-01/);
-    expect(html).toContain('href="/staff/queue">Referral queue</a>');
+    expect(html).toContain('href="/staff/queue" aria-current="page">Referral queue</a>');
   });
 
   it('shows a state administrator every region and the items without one, with a filter for them', async () => {

@@ -15,6 +15,7 @@ import {
   type QueueContext,
 } from './service.ts';
 import { listNotifications, markNotificationsRead } from '../notifications/service.ts';
+import { onePerNotice } from '../notifications/views.tsx';
 import { addItem, addNotifications, auditOf, itemEvents, itemRow } from './testing.ts';
 
 const ORIGIN = { ip: '192.0.2.1', userAgent: 'vitest' };
@@ -275,5 +276,24 @@ describe('notifications', () => {
     );
     expect(await markNotificationsRead(t.deps.db, person.id, null)).toBe(1);
     expect((await listNotifications(t.deps.db, person.id)).unread).toBe(0);
+  });
+
+  it('marks a notice read with its repeats (the same words and link), which show as one line', async () => {
+    const person = await addStaff(t.deps, 'navigator', ['west-metro']);
+    await addNotifications(t.deps.db, person.id, [
+      { text: 'A task of yours in West Metro is due soon', link: '/staff/tasks' },
+      { text: 'A task of yours in West Metro is due soon', link: '/staff/tasks' },
+      { text: 'A task of yours in West Metro is due soon', link: '/staff/queue' },
+    ]);
+    const listed = await listNotifications(t.deps.db, person.id);
+    expect(onePerNotice(listed.notifications).map((l) => [l.n.link, l.times])).toEqual(
+      expect.arrayContaining([
+        ['/staff/tasks', 2],
+        ['/staff/queue', 1],
+      ]),
+    );
+    const one = listed.notifications.find((n) => n.link === '/staff/tasks')!;
+    expect(await markNotificationsRead(t.deps.db, person.id, one.id)).toBe(2);
+    expect((await listNotifications(t.deps.db, person.id)).unread).toBe(1);
   });
 });

@@ -114,3 +114,12 @@ export function pageError(
 
 export const telOf = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 export const looksLikePhone = (text: string) => /^\+?[0-9 ().-]{7,20}$/.test(text.trim());
+
+/**
+ * A pack line as one phrase: its name, then its number unless the name already says it ("Emergency:
+ * 911", never "Emergency: 911: 911").
+ */
+export function lineWords(line: { name: string; call: { display: string } | null }): string {
+  if (!line.call || line.name.includes(line.call.display)) return line.name;
+  return `${line.name}: ${line.call.display}`;
+}

@@ -72,3 +72,34 @@ export const safetyPlanSchema = (lines: readonly { id: string }[]) =>
     if (plan.lines.some((id) => !lines.some((l) => l.id === id)))
       ctx.addIssue({ code: 'custom', message: 'Choose lines from the list.', path: ['lines'] });
   });
+
+const record = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+
+/**
+ * A stored plan of any shape this service ever wrote, in today's shape: plans are kept for good, so a
+ * plan saved before a field was renamed or added must still open. Earlier shapes: a safe person's
+ * `howToReach` (now `contact`), no `customLines`, no `codeWord`/`inDanger`. Empty rows are dropped;
+ * what is still not a plan after that is a fault in storage and throws.
+ */
+export function readStoredPlan(stored: unknown): SafetyPlanContent {
+  const raw = record(stored);
+  const upgraded = {
+    warningSigns: list(raw.warningSigns).filter((s) => text(s) !== null),
+    safePeople: list(raw.safePeople)
+      .map(record)
+      .map((p) => ({ name: text(p.name), contact: text(p.contact) ?? text(p.howToReach) }))
+      .filter((p) => p.name !== null || p.contact !== null)
+      .map((p) => ({ name: p.name ?? 'Someone safe', contact: p.contact ?? 'Not written down' })),
+    safePlaces: list(raw.safePlaces).filter((s) => text(s) !== null),
+    codeWord: text(raw.codeWord),
+    inDanger: text(raw.inDanger),
+    lines: [...new Set(list(raw.lines).filter((l): l is string => typeof l === 'string'))],
+    customLines: list(raw.customLines)
+      .map(record)
+      .filter((l) => text(l.name) !== null || text(l.phone) !== null),
+  };
+  return SafetyPlanSchema.parse(upgraded);
+}

@@ -4,6 +4,7 @@
  * the field, rows kept as typed), earlier versions, and the printable "My safety plan" (large plain
  * words, tap-to-call, no case number, region or agency words).
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
@@ -212,6 +213,14 @@ describe('the pages', () => {
       inDanger: null,
     });
     expect((await post(admin, `/staff/cases/${fresh}/safety-plan`, [['codeWord', 'x']])).status).toBe(403);
+    // The emergency line says its number once.
+    const shown = await (await get(nav, `/staff/cases/${fresh}/safety-plan?done=saved`)).text();
+    expect(shown).toContain('The safety plan is saved');
+    expect(shown).toContain('<li>Emergency: 911</li>');
+    expect(shown).not.toContain('911: 911');
+    const printed = await (await get(nav, `/staff/cases/${fresh}/safety-plan/print`)).text();
+    expect(printed).toContain('Emergency: call <a href="tel:911">911</a>');
+    expect(printed).not.toContain('911: call');
   });
 
   it('prints "My safety plan": plain words, tap-to-call, no case number, region or agency words; audited', async () => {
@@ -236,6 +245,7 @@ describe('the pages', () => {
       .selectFrom('audit_events')
       .select('action')
       .where('action', '=', 'safety_plan.print')
+      .where(sql<boolean>`details->>'case' = ${caseId}`)
       .execute();
     expect(audit).toHaveLength(2);
     const none = await addCase(t.deps);

@@ -27,7 +27,7 @@ import {
 import { caseLabel } from '../tasks/service.ts';
 import * as q from './queries.ts';
 import { isEmptyPlan } from './rules.ts';
-import { SafetyPlanSchema, fieldOf, safetyPlanSchema, type SafetyPlanContent } from './schema.ts';
+import { fieldOf, readStoredPlan, safetyPlanSchema, type SafetyPlanContent } from './schema.ts';
 
 export * from './schema.ts';
 export { isEmptyPlan } from './rules.ts';
@@ -104,7 +104,7 @@ export async function readSafetyPlan(
     let current: CaseSafetyPlan['current'] = null;
     if (chosen) {
       const sealed = await q.sealedContent(trx, chosen.id);
-      const content = SafetyPlanSchema.parse(
+      const content = readStoredPlan(
         JSON.parse(await openCaseField(ctx.keyring, contentAddress(chosen.id), sealed)),
       );
       current = { ...versions.find((v) => v.version === chosen.version)!, content };

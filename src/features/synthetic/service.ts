@@ -24,6 +24,7 @@ import {
 } from '../cases/index.ts';
 import type { ConsentCategory, ReferralStatus, SearchTermKind } from '../cases/index.ts';
 import type { Vocabularies } from '../cases/index.ts';
+import type { SafetyPlanContent } from '../safety-plans/index.ts';
 
 export interface SyntheticOptions {
   cases: number;
@@ -496,12 +497,13 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
               { table: 'safety_plans', recordId: planId, field: 'content_encrypted' },
               JSON.stringify({
                 warningSigns: ['Someone offers a ride and a place to stay'],
-                safePeople: [{ name: 'My aunt', howToReach: 'Call after 6 pm' }],
+                safePeople: [{ name: 'My aunt', contact: 'Call after 6 pm' }],
                 safePlaces: ['The library on Main Street'],
                 codeWord: personal.safeContact.codeWord,
                 inDanger: 'Call 911. Then text Day One.',
                 lines: ['day-one', 'emergency-911'],
-              }),
+                customLines: [],
+              } satisfies SafetyPlanContent),
               trx,
             ),
             created_by: navigator,

@@ -58,13 +58,30 @@ afterAll(async () => {
 describe('times', () => {
   it('reminds 24 hours before, and escalates 4 business hours after the due time, skipping a holiday weekend', () => {
     const due = mn('2026-11-25', 15); // Wednesday before Thanksgiving
-    expect(reminderTime(DEFAULT_TASK_REMINDERS, due)).toEqual(mn('2026-11-24', 15));
+    expect(reminderTime(DEFAULT_TASK_REMINDERS, due, mn('2026-11-20', 9))).toEqual(mn('2026-11-24', 15));
     // 2 business hours on Wednesday, none on Thanksgiving, 2 on Friday morning.
     expect(escalationTime(calendar, DEFAULT_TASK_REMINDERS, due)).toEqual(mn('2026-11-27', 10));
     expect(escalationTime(calendar, DEFAULT_TASK_REMINDERS, mn('2026-11-20', 16))).toEqual(
       mn('2026-11-23', 11),
     );
-    expect(reminderTime({ remindBeforeHours: 0, escalateAfterBusinessHours: 1 }, due)).toEqual(due);
+    expect(
+      reminderTime({ remindBeforeHours: 0, escalateAfterBusinessHours: 1 }, due, mn('2026-11-20', 9)),
+    ).toEqual(due);
+  });
+
+  it('never reminds a task as it is made: one made inside the window is reminded halfway to its due time', () => {
+    const made = mn('2026-12-01', 9);
+    // Made 24 hours before, with a 24-hour window: not at 9:00, at 21:00.
+    expect(reminderTime(DEFAULT_TASK_REMINDERS, mn('2026-12-02', 9), made)).toEqual(mn('2026-12-01', 21));
+    // Made 2 hours before: an hour later.
+    expect(reminderTime(DEFAULT_TASK_REMINDERS, mn('2026-12-01', 11), made)).toEqual(mn('2026-12-01', 10));
+    // Made a day and a minute before: the usual time, a minute after it was made.
+    expect(reminderTime(DEFAULT_TASK_REMINDERS, mn('2026-12-02', 9, 1), made)).toEqual(
+      mn('2026-12-01', 9, 1),
+    );
+    // Due when made (or before): no reminder; the escalation follows it.
+    expect(reminderTime(DEFAULT_TASK_REMINDERS, made, made)).toBeNull();
+    expect(reminderTime(DEFAULT_TASK_REMINDERS, mn('2026-11-30', 9), made)).toBeNull();
   });
 });
 
@@ -163,12 +180,15 @@ describe('remindDueTasks', () => {
       { caseId: null, regionId: 'northeast', title: 'Order bus passes', dueAt: mn('2026-12-02', 9) },
       ORIGIN,
     );
-    await remindDueTasks(t.deps.db, deps, mn('2026-12-01', 10));
+    // Made 24 hours before its due time: not reminded as it is made, but halfway, at 21:00.
+    expect((await remindDueTasks(t.deps.db, deps, mn('2026-12-01', 9))).reminded).toBe(0);
+    expect((await remindDueTasks(t.deps.db, deps, mn('2026-12-01', 20, 59))).reminded).toBe(0);
+    await remindDueTasks(t.deps.db, deps, mn('2026-12-01', 21));
     const reminded = await t.deps.db
       .selectFrom('staff_notifications')
       .select('user_id')
       .where('kind', '=', 'task_due')
-      .where('created_at', '=', mn('2026-12-01', 10))
+      .where('created_at', '=', mn('2026-12-01', 21))
       .execute();
     expect(reminded.map((r) => r.user_id).sort()).toEqual([nav.id, colleague.id, other.id].sort());
 

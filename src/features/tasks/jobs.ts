@@ -3,7 +3,8 @@
  *
  * - **Reminder**: when an open task falls due within `remindBeforeHours` (default 24; 0 reminds at the
  *   due time), its assignee is told, in the app and by email; a task nobody is assigned to is told to
- *   every navigator of its region. Once per task (`reminded_at`).
+ *   every navigator of its region. Once per task (`reminded_at`). A task made inside that window is
+ *   reminded halfway to its due time, never as it is made (`reminderTime`).
  * - **Escalation**: when an open task is still not done `escalateAfterBusinessHours` business hours
  *   after its due time (default 4: working hours in the jurisdiction's time zone, weekends and holidays
  *   skipped), the region's other navigators are told; with no other navigator, the state
@@ -50,9 +51,21 @@ export interface TaskReminderDeps {
   log?: Logger;
 }
 
-/** When a task due at `dueAt` is reminded. */
-export function reminderTime(settings: TaskReminderSettings, dueAt: Date): Date {
-  return new Date(dueAt.getTime() - settings.remindBeforeHours * 3_600_000);
+/**
+ * When a task made at `createdAt` and due at `dueAt` is reminded: `remindBeforeHours` before the due
+ * time; but a task made already inside that window is never reminded the moment it is made (whoever
+ * made it knows), rather halfway between when it was made and when it is due. A task due when it is
+ * made is not reminded at all: the escalation follows it.
+ *
+ * @example
+ * reminderTime({ remindBeforeHours: 24, … }, mondayAt9, tuesdayAt9) // Monday 21:00, not Monday 9:00
+ */
+export function reminderTime(settings: TaskReminderSettings, dueAt: Date, createdAt: Date): Date | null {
+  const due = dueAt.getTime();
+  const made = createdAt.getTime();
+  if (due <= made) return null;
+  const before = due - settings.remindBeforeHours * 3_600_000;
+  return new Date(before > made ? before : made + Math.ceil((due - made) / 2));
 }
 
 /**
@@ -106,7 +119,8 @@ async function handleTask(
 ): Promise<void> {
   const task = await lockTaskForReminder(trx, taskId);
   if (!task || task.completed_at) return;
-  const remind = task.reminded_at === null && reminderTime(deps.settings, task.due_at) <= now;
+  const remindAt = reminderTime(deps.settings, task.due_at, task.created_at);
+  const remind = task.reminded_at === null && remindAt !== null && remindAt <= now;
   const escalate =
     task.escalated_at === null && escalationTime(deps.calendar, deps.settings, task.due_at) <= now;
   if (!remind && !escalate) return;

@@ -178,7 +178,12 @@ export async function reminderCandidates(db: Database, remindBy: Date, escalateB
     .where('completed_at', 'is', null)
     .where((eb) =>
       eb.or([
-        eb.and([eb('reminded_at', 'is', null), eb('due_at', '<=', remindBy)]),
+        // A task due when it was made is never reminded (src/features/tasks/jobs.ts reminderTime).
+        eb.and([
+          eb('reminded_at', 'is', null),
+          eb('due_at', '<=', remindBy),
+          eb('due_at', '>', eb.ref('created_at')),
+        ]),
         eb.and([eb('escalated_at', 'is', null), eb('due_at', '<=', escalateBy)]),
       ]),
     )

@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('/staff/tasks', () => {
   it('shows a navigator their tasks in due order, with overdue first, and the navigation link', async () => {
     const page = await pageWith(await get(nav, '/staff/tasks'), 200, [
-      '<a href="/staff/tasks">Tasks</a>',
+      '<a href="/staff/tasks" aria-current="page">Tasks</a>',
       '<a href="/staff/transfers">Transfers</a>',
     ]);
     const overdue = page.indexOf('id="overdue"');

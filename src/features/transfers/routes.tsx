@@ -7,6 +7,7 @@
  */
 import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
+import { mayTake } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
 import {
@@ -33,12 +34,13 @@ import {
   caseTransfers,
   decideTransfer,
   incomingTransfers,
+  networkTransfers,
   openTransfer,
   outgoingTransfers,
   requestTransfer,
 } from './service.ts';
 import { CaseTransferPage, type RequestValues } from './views/case-transfer-page.tsx';
-import { DecisionPage, TransfersPage } from './views/decide-pages.tsx';
+import { DecisionPage, NetworkTransfersPage, TransfersPage } from './views/decide-pages.tsx';
 
 const CASE_DONE: Record<string, string> = {
   requested: 'The transfer is asked for. The receiving region’s navigators have been told.',
@@ -123,6 +125,11 @@ async function cancelAction(c: Context, deps: AppDeps, g: Guarded): Promise<Resp
 
 async function transfersPage(c: Context, deps: AppDeps, { actor, frame }: Guarded): Promise<Response> {
   const ctx = coordinationContext(deps);
+  if (!mayTake(actor, 'transfers.decide')) {
+    // A state administrator oversees the network: every region's transfers, read-only.
+    const network = await networkTransfers(ctx, actor, requestOrigin(c));
+    return renderPage(c, <NetworkTransfersPage {...staffView(deps, { frame, actor })} {...network} />);
+  }
   const [waiting, outgoing] = await Promise.all([
     incomingTransfers(ctx, actor, requestOrigin(c)),
     outgoingTransfers(ctx, actor),
@@ -200,7 +207,13 @@ export const transfersPages: Feature = (app, deps, policies) => {
   r.staff('get', '/staff/cases/:id/transfer', read, (c, g) => caseTransferPage(c, deps, g), seeCases);
   r.staff('post', '/staff/cases/:id/transfer', write, (c, g) => requestAction(c, deps, g), transfer);
   r.staff('post', '/staff/cases/:id/transfer/cancel', write, (c, g) => cancelAction(c, deps, g), transfer);
-  r.staff('get', '/staff/transfers', decide, (c, g) => transfersPage(c, deps, g), decides);
+  r.staff(
+    'get',
+    '/staff/transfers',
+    read,
+    (c, g) => transfersPage(c, deps, g),
+    roleRefusal('Regional navigators decide transfers; state administrators oversee them.'),
+  );
   r.staff('get', '/staff/transfers/:id', decide, (c, g) => transferPage(c, deps, g), decides);
   const accept = (c: Context, g: Guarded) => decideAction(c, deps, g, 'accept');
   r.staff('post', '/staff/transfers/:id/accept', decide, accept, decides);

@@ -258,7 +258,16 @@ describe('the transfer tab and decline and cancel by form', () => {
     const tab = await (await get(west, `/staff/cases/${caseId}/transfer`)).text();
     expect(tab).toContain('Declined: The young person does not live or stay in our region');
     expect(tab).toContain('Cancelled');
-    expect((await get(admin, '/staff/transfers')).status).toBe(403);
+    // A state administrator oversees the network: every region's transfers, read-only, no personal data.
+    const network = await get(admin, '/staff/transfers');
+    expect(network.status).toBe(200);
+    const overview = await network.text();
+    expect(overview).toContain('Transfers across the network');
+    expect(overview).toContain('Declined: The young person does not live or stay in our region');
+    expect(overview).not.toContain('Synthetic Sky');
+    expect(overview).not.toContain('/accept"');
+    expect(overview).not.toContain('<form method="post" action="/staff/transfers');
+    expect((await get(admin, `/staff/transfers/${pending.id}`)).status).toBe(403);
     expect((await get(admin, `/staff/cases/${caseId}/transfer`)).status).toBe(200);
   });
 });

@@ -159,6 +159,50 @@ export async function outgoingTransfers(ctx: CoordinationContext, actor: Actor):
   });
 }
 
+/**
+ * Every region's transfers, for a state administrator who oversees the network: those waiting for a
+ * decision and the recent ones, read-only (regions, statuses, people and times; no personal data, no
+ * reasons). Audited (`transfer.list`).
+ */
+export async function networkTransfers(
+  ctx: CoordinationContext,
+  actor: Actor,
+  origin: RequestOrigin,
+): Promise<{ waiting: TransferSummary[]; recent: TransferSummary[] }> {
+  const scope = authorize(actor, 'cases.read', undefined, { message: NOT_DECIDING });
+  if (!scope.all) throw new ServiceError('forbidden', NOT_DECIDING);
+  return ctx.db.transaction().execute(async (trx) => {
+    const waitingRows = await q
+      .transferQuery(trx)
+      .where('t.status', '=', 'requested')
+      .orderBy('t.requested_at')
+      .orderBy('t.id')
+      .limit(200)
+      .execute();
+    const recentRows = await q
+      .transferQuery(trx)
+      .where('t.status', '!=', 'requested')
+      .orderBy('t.requested_at', 'desc')
+      .orderBy('t.id')
+      .limit(50)
+      .execute();
+    const [waiting, recent] = [await summaries(ctx, waitingRows, trx), await summaries(ctx, recentRows, trx)];
+    const all = [...waiting, ...recent];
+    if (all.length)
+      await recordAudit(trx, {
+        actorKind: actorKind(actor),
+        actorUserId: actor.userId,
+        action: 'transfer.list',
+        subjectType: 'case_transfer',
+        organizationId: actor.organizationId,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        details: { transfers: all.map((t) => t.id), cases: all.map((t) => t.caseId), network: true },
+      });
+    return { waiting, recent };
+  });
+}
+
 /** The transfer when the actor decides for its receiving region; like a missing one otherwise. */
 async function decidable(trx: Transaction<DB>, actor: Actor, transferId: string) {
   if (!UUID.test(transferId)) throw new ServiceError('not_found', TRANSFER_NOT_FOUND);

@@ -5,6 +5,7 @@
  * the service's own origin.
  */
 import { z } from 'zod';
+import { formatMoment } from '../calendar.ts';
 
 /** The service's own public origin, from configuration: every link in an email must point at it. */
 export interface SiteOrigin {
@@ -219,12 +220,7 @@ const SIGN_OFF = [
 
 /** Minnesota time, where the network works: "Wednesday, May 14, 2025 at 3:00 PM (Minnesota time)". */
 function whenInMinnesota(date: Date): string {
-  const text = new Intl.DateTimeFormat('en-US', {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: 'America/Chicago',
-  }).format(date);
-  return `${text.replace(/[\u202f\u00a0]/g, ' ')} (Minnesota time)`;
+  return `${formatMoment(date, 'America/Chicago')} (Minnesota time)`;
 }
 
 const TEMPLATES: { [T in EmailTemplateName]: TemplateDefinition<EmailTemplateParams[T]> } = {

@@ -7,6 +7,7 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CONTACT_METHODS, CONTACT_METHOD_NAMES, type CaseDetailsInput } from '../rules.ts';
 import type { FieldProblem } from '../schema.ts';
+import { SrOnly } from '../../../web/ui.tsx';
 
 export const CONSENT_LINE =
   'Consent is never a condition of service: a young person can decline any question, or to share anything, and still get help.';
@@ -31,9 +32,10 @@ const many = (v: DetailValues, k: string) => (Array.isArray(v[k]) ? v[k] : v[k] 
 export const FieldError: FC<{ field: string; errors: FieldProblem[] }> = ({ field, errors }) => {
   const e = errors.find((x) => x.field === field);
   return e ? (
-    <p class="hint" id={`${field}-error`}>
-      <strong>Error: {e.message}</strong>
-    </p>
+    <span class="usa-error-message" id={`${field}-error`}>
+      <SrOnly>Error: </SrOnly>
+      {e.message}
+    </span>
   ) : null;
 };
 
@@ -44,6 +46,10 @@ export const describedBy = (field: string, errors: FieldProblem[], ...others: st
 export const invalid = (field: string, errors: FieldProblem[]) =>
   errors.some((e) => e.field === field) ? 'true' : undefined;
 
+/** The design system's group around a field, marked when the field is in error. */
+const group = (field: string, errors: FieldProblem[]) =>
+  `usa-form-group${invalid(field, errors) ? ' usa-form-group--error' : ''}`;
+
 /** A labelled select of `options` (the first, empty, says `empty`), with its error. */
 export const SelectField: FC<{
   id: string;
@@ -53,10 +59,18 @@ export const SelectField: FC<{
   selected?: string;
   errors: FieldProblem[];
 }> = ({ id, label, empty, options, selected, errors }) => (
-  <>
-    <label for={id}>{label}</label>
+  <div class={group(id, errors)}>
+    <label for={id} class="usa-label">
+      {label}
+    </label>
     <FieldError field={id} errors={errors} />
-    <select id={id} name={id} aria-describedby={describedBy(id, errors)} aria-invalid={invalid(id, errors)}>
+    <select
+      id={id}
+      name={id}
+      class="usa-select"
+      aria-describedby={describedBy(id, errors)}
+      aria-invalid={invalid(id, errors)}
+    >
       <option value="">{empty}</option>
       {options.map((o) => (
         <option value={o.code} selected={selected === o.code}>
@@ -64,7 +78,7 @@ export const SelectField: FC<{
         </option>
       ))}
     </select>
-  </>
+  </div>
 );
 
 const TextField: FC<{
@@ -77,15 +91,18 @@ const TextField: FC<{
   type?: string;
   inputmode?: 'numeric';
 }> = ({ id, label, values, errors, hint, max, type, inputmode }) => (
-  <>
-    <label for={id}>{label}</label>
+  <div class={group(id, errors)}>
+    <label for={id} class="usa-label">
+      {label}
+    </label>
     {hint ? (
-      <p class="hint" id={`${id}-hint`}>
+      <div class="usa-hint" id={`${id}-hint`}>
         {hint}
-      </p>
+      </div>
     ) : null}
     <FieldError field={id} errors={errors} />
     <input
+      class={`usa-input${invalid(id, errors) ? ' usa-input--error' : ''}`}
       id={id}
       name={id}
       type={type ?? 'text'}
@@ -96,7 +113,7 @@ const TextField: FC<{
       aria-describedby={describedBy(id, errors, ...(hint ? [`${id}-hint`] : []))}
       aria-invalid={invalid(id, errors)}
     />
-  </>
+  </div>
 );
 
 const Checkboxes: FC<{
@@ -107,17 +124,30 @@ const Checkboxes: FC<{
   values: DetailValues;
   errors: FieldProblem[];
 }> = ({ id, legend, hint, deps, values, errors }) => (
-  <fieldset id={id} aria-describedby={describedBy(id, errors, `${id}-hint`)}>
-    <legend>{legend}</legend>
-    <p class="hint" id={`${id}-hint`}>
+  <fieldset
+    id={id}
+    class={`usa-fieldset ${group(id, errors)}`}
+    aria-describedby={describedBy(id, errors, `${id}-hint`)}
+  >
+    <legend class="usa-legend">{legend}</legend>
+    <div class="usa-hint" id={`${id}-hint`}>
       {hint}
-    </p>
+    </div>
     <FieldError field={id} errors={errors} />
     {deps.rules.vocabularies[id].map((e) => (
-      <label>
-        <input type="checkbox" name={id} value={e.code} checked={many(values, id).includes(e.code)} />{' '}
-        {e.label}
-      </label>
+      <div class="usa-checkbox">
+        <input
+          class="usa-checkbox__input"
+          type="checkbox"
+          id={`${id}-${e.code}`}
+          name={id}
+          value={e.code}
+          checked={many(values, id).includes(e.code)}
+        />
+        <label class="usa-checkbox__label" for={`${id}-${e.code}`}>
+          {e.label}
+        </label>
+      </div>
     ))}
   </fieldset>
 );
@@ -208,9 +238,9 @@ export const DetailsFields: FC<{ deps: AppDeps; values: DetailValues; errors: Fi
         {...common}
       />
       <TextField id="tribalAffiliation" label="Tribal affiliation (optional)" max={200} {...common} />
-      <fieldset>
-        <legend>Safe contact</legend>
-        <p class="hint">How, when and with what word it is safe to reach the young person.</p>
+      <fieldset class="usa-fieldset margin-top-4">
+        <legend class="usa-legend usa-legend--large">Safe contact</legend>
+        <p class="usa-hint">How, when and with what word it is safe to reach the young person.</p>
         <SelectField
           id="contactMethod"
           label="How to contact them"

@@ -8,6 +8,7 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, mayTake, type Action, type Actor } from '../../../platform/access.ts';
 import type { StaffFrame } from '../../../web/staff-layout.tsx';
+import { SrOnly, Tag } from '../../../web/ui.tsx';
 import { guardStaffPage, messagePage, type Guarded } from '../../../web/page.tsx';
 
 export const CASE_TABS = [
@@ -24,12 +25,13 @@ export type CaseTab = (typeof CASE_TABS)[number]['id'];
 export const casePath = (caseId: string, tab: CaseTab = 'overview') =>
   `/staff/cases/${caseId}${CASE_TABS.find((t) => t.id === tab)!.path}`;
 
+/** The parts of a case as a row of links (wrapping on a phone), the part open marked. */
 export const CaseTabs: FC<{ caseId: string; current: CaseTab; label: string }> = ({
   caseId,
   current,
   label,
 }) => (
-  <nav aria-label={`Case of ${label}`} class="tabs">
+  <nav aria-label={`Case of ${label}`} class="nwd-case-tabs">
     <ul>
       {CASE_TABS.map((t) => (
         <li>
@@ -42,24 +44,41 @@ export const CaseTabs: FC<{ caseId: string; current: CaseTab; label: string }> =
   </nav>
 );
 
-/** The heading of every tab of a case: whose case, its region, and the tabs. */
+/**
+ * The heading of every part of a case: the name the young person chose, its region, its number (the
+ * case's id, which the requests-about-a-person search takes) and whether it is open; then the parts.
+ */
 export const CaseHeading: FC<{
   caseId: string;
   label: string;
   regionName: string;
   current: CaseTab;
   closed: boolean;
+  pronouns?: string | null;
+  /** An id to focus the heading by (the overview's `summary`). */
+  id?: string;
   /** The case number (`WM-2026-0042`), when the page has it. */
   caseNumber?: string;
-}> = ({ caseId, label, regionName, current, closed, caseNumber }) => (
-  <>
-    <p>
-      Case of <strong>{label}</strong> · {caseNumber ? `Case number ${caseNumber} · ` : ''}
-      {regionName}
-      {closed ? ' · closed' : ''}
-    </p>
+}> = ({ caseId, label, regionName, current, closed, pronouns, id, caseNumber }) => (
+  <div class="nwd-case-head" id={id} tabindex={id ? -1 : undefined}>
+    <div class="nwd-case-id">
+      <p class="nwd-case-name">
+        <SrOnly>Case of </SrOnly>
+        {label}
+        {pronouns ? <span class="nwd-pronouns"> ({pronouns})</span> : null}{' '}
+        {closed ? <Tag tone="base">Closed</Tag> : <Tag tone="success">Open</Tag>}
+      </p>
+      <p class="nwd-case-meta">
+        <span>{regionName}</span>
+        {caseNumber ? (
+          <span>
+            Case number <span class="nwd-case-number">{caseNumber}</span>
+          </span>
+        ) : null}
+      </p>
+    </div>
     <CaseTabs caseId={caseId} current={current} label={label} />
-  </>
+  </div>
 );
 
 /** Whether the role answers referrals for an organisation (and the token allows it). */

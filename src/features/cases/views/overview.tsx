@@ -8,13 +8,14 @@ import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
 import { HistoryTable, Success, Time } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { NOTE_MAX, type PersonRef, CASE_STATUS_NAMES, CONTACT_METHOD_NAMES, ageText } from '../rules.ts';
+import { Actions, Alert, Button, DataTable, Panel, SrOnly, SummaryList } from '../../../web/ui.tsx';
+import { NOTE_MAX, type PersonRef, CONTACT_METHOD_NAMES, ageText } from '../rules.ts';
 import type { FieldProblem } from '../schema.ts';
 import type { CaseDetail, TimelineEntry } from '../service.ts';
 import { labelOf } from '../vocabularies.ts';
 import { FieldError, SelectField, describedBy, invalid } from './fields.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
-import { CaseTabs, casePath } from './layout.tsx';
+import { CaseHeading, casePath } from './layout.tsx';
 
 /** What every section of the overview knows: the case, who is looking, and the state of the forms. */
 export interface SectionProps {
@@ -34,21 +35,22 @@ export const NavigatorsSection: FC<SectionProps & { assignable: PersonRef[] }> =
   const { actor, detail, editable, errors } = p;
   const path = `/staff/cases/${detail.id}`;
   return (
-    <section aria-labelledby="navigators-h">
-      <h2 id="navigators-h">Assigned navigators</h2>
+    <Panel id="navigators-h" heading="Assigned navigators">
       {detail.assigned.length ? (
-        <ul class="plain">
+        <ul class="usa-list usa-list--unstyled nwd-rows">
           {detail.assigned.map((a) => (
             <li>
-              {you(actor, a)}, since <Time deps={p.deps} at={a.assignedAt} show="date" />
+              <span>
+                <strong>{you(actor, a)}</strong>, since <Time deps={p.deps} at={a.assignedAt} show="date" />
+              </span>
               {editable ? (
                 <form method="post" action={`${path}/unassign`}>
                   <CsrfField token={p.csrf} />
                   <input type="hidden" name="userId" value={a.userId} />
-                  <button type="submit" class="btn alt">
+                  <Button variant="outline">
                     End the assignment
-                    <span class="skip"> of {you(actor, a, 'you')}</span>
-                  </button>
+                    <SrOnly> of {you(actor, a, 'you')}</SrOnly>
+                  </Button>
                 </form>
               ) : null}
             </li>
@@ -58,7 +60,7 @@ export const NavigatorsSection: FC<SectionProps & { assignable: PersonRef[] }> =
         <p>Nobody is assigned.</p>
       )}
       {editable && p.assignable.length ? (
-        <form method="post" action={`${path}/assign`} novalidate>
+        <form method="post" action={`${path}/assign`} novalidate class="usa-form">
           <CsrfField token={p.csrf} />
           <SelectField
             id="userId"
@@ -69,11 +71,11 @@ export const NavigatorsSection: FC<SectionProps & { assignable: PersonRef[] }> =
               label: n.userId === actor.userId ? `${n.name} (you)` : n.name,
             }))}
             errors={errors}
-          />{' '}
-          <button type="submit">Assign</button>
+          />
+          <Button>Assign</Button>
         </form>
       ) : null}
-    </section>
+    </Panel>
   );
 };
 
@@ -96,7 +98,7 @@ const CaseForm: FC<{ action: string; id: string; title: string; csrf: string; ch
   csrf,
   children,
 }) => (
-  <form method="post" action={action} novalidate aria-labelledby={`${id}-h`}>
+  <form method="post" action={action} novalidate aria-labelledby={`${id}-h`} class="usa-form nwd-subform">
     <h3 id={`${id}-h`}>{title}</h3>
     <CsrfField token={csrf} />
     {children}
@@ -113,40 +115,41 @@ const NoteForm: FC<SectionProps> = ({ deps, csrf, detail, errors, values }) => (
       selected={values.category}
       errors={errors}
     />
-    <label for="body">Note</label>
-    <p class="hint" id="body-hint">
-      Kept encrypted; seen only by people who can open this case. Write what the next person needs, in the
-      young person’s own words where you can.
-    </p>
-    <FieldError field="body" errors={errors} />
-    <textarea
-      id="body"
-      name="body"
-      rows={5}
-      cols={40}
-      maxlength={NOTE_MAX}
-      aria-describedby={describedBy('body', errors, 'body-hint')}
-      aria-invalid={invalid('body', errors)}
-    >
-      {values.body ?? ''}
-    </textarea>
-    <p>
-      <button type="submit">Add the note</button>
-    </p>
+    <div class={`usa-form-group${invalid('body', errors) ? ' usa-form-group--error' : ''}`}>
+      <label for="body" class="usa-label">
+        Note
+      </label>
+      <div class="usa-hint" id="body-hint">
+        Kept encrypted; seen only by people who can open this case. Write what the next person needs, in the
+        young person’s own words where you can.
+      </div>
+      <FieldError field="body" errors={errors} />
+      <textarea
+        class="usa-textarea"
+        id="body"
+        name="body"
+        rows={5}
+        cols={40}
+        maxlength={NOTE_MAX}
+        aria-describedby={describedBy('body', errors, 'body-hint')}
+        aria-invalid={invalid('body', errors)}
+      >
+        {values.body ?? ''}
+      </textarea>
+    </div>
+    <Button>Add the note</Button>
   </CaseForm>
 );
 
 export const NotesSection: FC<SectionProps> = (p) => {
   const { actor, detail } = p;
   return (
-    <section aria-labelledby="notes-h">
-      <h2 id="notes-h">Notes</h2>
-      {p.editable ? <NoteForm {...p} /> : null}
+    <Panel id="notes-h" heading="Notes">
       {detail.notes.length ? (
-        <ul class="plain" id="notes">
+        <ul class="usa-list usa-list--unstyled" id="notes">
           {detail.notes.map((n) => (
-            <li class="card">
-              <p>
+            <li class="nwd-note">
+              <p class="nwd-note-head">
                 <strong>{labelOf(p.deps.rules.vocabularies, 'noteCategories', n.category)}</strong> ·{' '}
                 <Time deps={p.deps} at={n.createdAt} show="date-time" /> · {you(actor, n.author)}
               </p>
@@ -162,7 +165,8 @@ export const NotesSection: FC<SectionProps> = (p) => {
           Showing the newest {detail.notes.length} of {detail.notesTotal} notes.
         </p>
       ) : null}
-    </section>
+      {p.editable ? <NoteForm {...p} /> : null}
+    </Panel>
   );
 };
 
@@ -181,52 +185,51 @@ const ServiceForm: FC<SectionProps & { today: string }> = ({ deps, csrf, detail,
       selected={values.serviceCode}
       errors={errors}
     />
-    <label for="deliveredOn">Date</label>
-    <p class="hint" id="deliveredOn-hint">
-      Leave it as today, or give the day it was delivered.
-    </p>
-    <FieldError field="deliveredOn" errors={errors} />
-    <input
-      type="date"
-      id="deliveredOn"
-      name="deliveredOn"
-      value={values.deliveredOn ?? today}
-      max={today}
-      aria-describedby={describedBy('deliveredOn', errors, 'deliveredOn-hint')}
-      aria-invalid={invalid('deliveredOn', errors)}
-    />{' '}
-    <button type="submit">Record the service</button>
+    <div class={`usa-form-group${invalid('deliveredOn', errors) ? ' usa-form-group--error' : ''}`}>
+      <label for="deliveredOn" class="usa-label">
+        Date
+      </label>
+      <div class="usa-hint" id="deliveredOn-hint">
+        Leave it as today, or give the day it was delivered.
+      </div>
+      <FieldError field="deliveredOn" errors={errors} />
+      <input
+        class="usa-input"
+        type="date"
+        id="deliveredOn"
+        name="deliveredOn"
+        value={values.deliveredOn ?? today}
+        max={today}
+        aria-describedby={describedBy('deliveredOn', errors, 'deliveredOn-hint')}
+        aria-invalid={invalid('deliveredOn', errors)}
+      />
+    </div>
+    <Button>Record the service</Button>
   </CaseForm>
 );
 
 export const ServicesSection: FC<SectionProps & { today: string }> = (p) => (
-  <section aria-labelledby="services-h">
-    <h2 id="services-h">Services delivered</h2>
-    {p.editable ? <ServiceForm {...p} /> : null}
+  <Panel id="services-h" heading="Services delivered">
     {p.detail.services.length ? (
-      <table tabindex={0} id="services">
-        <caption>Services delivered, newest first</caption>
-        <thead>
+      <DataTable
+        label="Services delivered"
+        caption="Services delivered, newest first"
+        head={['Date', 'Service', 'Recorded by']}
+        id="services"
+      >
+        {p.detail.services.map((s) => (
           <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Service</th>
-            <th scope="col">Recorded by</th>
+            <td>{p.deps.rules.calendar.formatDate(s.deliveredOn)}</td>
+            <td>{labelOf(p.deps.rules.vocabularies, 'services', s.serviceCode)}</td>
+            <td>{you(p.actor, s.recordedBy)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {p.detail.services.map((s) => (
-            <tr>
-              <td>{p.deps.rules.calendar.formatDate(s.deliveredOn)}</td>
-              <td>{labelOf(p.deps.rules.vocabularies, 'services', s.serviceCode)}</td>
-              <td>{you(p.actor, s.recordedBy)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     ) : (
       <p>No services recorded yet.</p>
     )}
-  </section>
+    {p.editable ? <ServiceForm {...p} /> : null}
+  </Panel>
 );
 
 export const OVERVIEW_DONE: Record<string, string> = {
@@ -298,28 +301,24 @@ function eventText(deps: AppDeps, entry: TimelineEntry, names: Map<string, strin
   }
 }
 
-const Detail: FC<{ label: string; value: string | null | undefined }> = ({ label, value }) => (
-  <>
-    <dt>{label}</dt>
-    <dd>{value === null || value === undefined || value === '' ? 'Not given' : value}</dd>
-  </>
-);
+/** A fact, or "Not given". */
+const given = (value: string | null | undefined): string =>
+  value === null || value === undefined || value === '' ? 'Not given' : value;
 
 const by = (actor: Actor, p: PersonRef | null) =>
   p ? ` by ${p.userId === actor.userId ? 'you' : p.name}` : '';
 
 const DuplicateNotice: FC<{ regions: string[] }> = ({ regions }) =>
   regions.length ? (
-    <div class="flag" id="duplicates">
-      <h2>A possible match in another region</h2>
+    <Alert type="warning" heading="A possible match in another region" id="duplicates">
       {regions.map((r) => (
         <p>A possible match exists in {r} — request a consult with that region’s navigator.</p>
       ))}
-      <p class="hint">
+      <p>
         Another case there has the same name and date of birth. Nothing else about it is shown, and nothing
         about this case is shown there. Share details only with the young person’s consent.
       </p>
-    </div>
+    </Alert>
   ) : null;
 
 const OpenedOrClosed: FC<SectionProps> = ({ deps, actor, detail }) => (
@@ -358,54 +357,58 @@ const AboutSection: FC<SectionProps & { today: string }> = ({ deps, detail, edit
   const p = detail.personal;
   const v = deps.rules.vocabularies;
   return (
-    <section aria-labelledby="details-h">
-      <h2 id="details-h">About the young person</h2>
-      <dl>
-        <Detail label="Name they choose" value={p.chosenName} />
-        <Detail label="Legal name" value={p.legalName} />
-        <Detail label="Date of birth or age" value={ageText(p, today)} />
-        <Detail label="Age group when opened" value={AGE_BAND_NAMES[detail.ageBand]} />
-        <Detail label="Pronouns" value={p.pronouns} />
-        <Detail
-          label="Gender identity"
-          value={p.genderIdentity.map((g) => labelOf(v, 'genderIdentity', g)).join('; ')}
-        />
-        <Detail
-          label="Race and ethnicity"
-          value={p.raceEthnicity.map((r) => labelOf(v, 'raceEthnicity', r)).join('; ')}
-        />
-        <Detail
-          label="Sexual orientation"
-          value={p.sexualOrientation ? labelOf(v, 'sexualOrientation', p.sexualOrientation) : null}
-        />
-        <Detail label="Languages" value={p.languages.join(', ')} />
-        <Detail label="Tribal affiliation" value={p.tribalAffiliation} />
-        <Detail label="County" value={detail.countyName} />
-      </dl>
+    <Panel id="details-h" heading="About the young person">
+      <SummaryList
+        label="About the young person"
+        rows={[
+          ['Name they choose', given(p.chosenName)],
+          ['Legal name', given(p.legalName)],
+          ['Date of birth', p.dateOfBirth ? deps.rules.calendar.formatDate(p.dateOfBirth) : 'Not given'],
+          ['Age', given(ageText(p, today))],
+          ['Age group when opened', AGE_BAND_NAMES[detail.ageBand]],
+          ['Pronouns', given(p.pronouns)],
+          ['Gender identity', given(p.genderIdentity.map((g) => labelOf(v, 'genderIdentity', g)).join('; '))],
+          [
+            'Race and ethnicity',
+            given(p.raceEthnicity.map((r) => labelOf(v, 'raceEthnicity', r)).join('; ')),
+          ],
+          [
+            'Sexual orientation',
+            given(p.sexualOrientation ? labelOf(v, 'sexualOrientation', p.sexualOrientation) : null),
+          ],
+          ['Languages', given(p.languages.join(', '))],
+          ['Tribal affiliation', given(p.tribalAffiliation)],
+          ['County', given(detail.countyName)],
+        ]}
+      />
       <h3>Safe contact</h3>
-      <dl>
-        <Detail
-          label="How to contact them"
-          value={p.safeContact.method ? CONTACT_METHOD_NAMES[p.safeContact.method] : null}
-        />
-        <Detail label="Contact details" value={p.safeContact.value} />
-        <Detail label="Safe times" value={p.safeContact.times} />
-        <Detail label="Code word" value={p.safeContact.codeWord} />
-      </dl>
+      <SummaryList
+        label="Safe contact"
+        rows={[
+          [
+            'How to contact them',
+            given(p.safeContact.method ? CONTACT_METHOD_NAMES[p.safeContact.method] : null),
+          ],
+          ['Contact details', given(p.safeContact.value)],
+          ['Safe times', given(p.safeContact.times)],
+          ['Code word', given(p.safeContact.codeWord)],
+        ]}
+      />
       {editable ? (
-        <p>
-          <a href={`${casePath(detail.id)}/edit`}>Change the details</a>
-        </p>
+        <Actions>
+          <a class="usa-button usa-button--outline" href={`${casePath(detail.id)}/edit`}>
+            Change the details
+          </a>
+        </Actions>
       ) : null}
-    </section>
+    </Panel>
   );
 };
 
 const TimelineSection: FC<SectionProps & { before: string | null; names: Map<string, string> }> = (p) => {
   const path = casePath(p.detail.id);
   return (
-    <section aria-labelledby="timeline-h">
-      <h2 id="timeline-h">Timeline</h2>
+    <Panel id="timeline-h" heading="Timeline">
       <HistoryTable
         deps={p.deps}
         caption="Everything that happened on the case, newest first"
@@ -417,13 +420,15 @@ const TimelineSection: FC<SectionProps & { before: string | null; names: Map<str
           who: e.actor ? (e.actor.userId === p.actor.userId ? 'You' : e.actor.name) : 'The system',
         }))}
       />
-      <nav aria-label="Pages of the timeline" class="pager">
-        {p.before ? <a href={`${path}#timeline-h`}>Newest entries</a> : null}
-        {p.detail.timelineNext ? (
-          <a href={`${path}?before=${p.detail.timelineNext}#timeline-h`}>Older entries</a>
-        ) : null}
-      </nav>
-    </section>
+      {p.before || p.detail.timelineNext ? (
+        <nav aria-label="Pages of the timeline" class="nwd-pager">
+          {p.before ? <a href={`${path}#timeline-h`}>Newest entries</a> : <span />}
+          {p.detail.timelineNext ? (
+            <a href={`${path}?before=${p.detail.timelineNext}#timeline-h`}>Older entries</a>
+          ) : null}
+        </nav>
+      ) : null}
+    </Panel>
   );
 };
 
@@ -431,20 +436,24 @@ const StatusSection: FC<SectionProps> = ({ csrf, detail }) => {
   const open = detail.status === 'open';
   const path = casePath(detail.id);
   return (
-    <section aria-labelledby="status-h">
-      <h2 id="status-h">{open ? 'Closing the case' : 'Reopening the case'}</h2>
+    <Panel id="status-h" heading={open ? 'Closing the case' : 'Reopening the case'}>
       {open ? (
-        <p>
-          <a href={`${path}/close`}>Close the case</a> when work with the young person ends.
-        </p>
+        <>
+          <p>When work with the young person ends, the case can be closed. It can be reopened later.</p>
+          <Actions>
+            <a class="usa-button usa-button--outline" href={`${path}/close`}>
+              Close the case
+            </a>
+          </Actions>
+        </>
       ) : (
         <form method="post" action={`${path}/reopen`}>
           <CsrfField token={csrf} />
           <p>If the young person comes back, reopen the case rather than opening a new one.</p>
-          <button type="submit">Reopen the case</button>
+          <Button>Reopen the case</Button>
         </form>
       )}
-    </section>
+    </Panel>
   );
 };
 
@@ -473,20 +482,30 @@ export const OverviewPage: FC<
     <StaffLayout frame={p.frame} title="Case overview">
       <ErrorSummary errors={p.errors} />
       <Success message={p.done} />
-      <p id="summary" tabindex={-1}>
-        Case of <strong>{label}</strong>
-        {pronouns ? ` (${pronouns})` : ''} · Case number <span class="case-number">{detail.caseNumber}</span>{' '}
-        · {detail.regionName} · {CASE_STATUS_NAMES[detail.status]}
-      </p>
-      <CaseTabs caseId={detail.id} current="overview" label={label} />
+      <CaseHeading
+        caseId={detail.id}
+        label={label}
+        pronouns={pronouns}
+        regionName={detail.regionName}
+        current="overview"
+        closed={detail.status !== 'open'}
+        id="summary"
+        caseNumber={detail.caseNumber}
+      />
       <DuplicateNotice regions={detail.possibleDuplicateRegions} />
       <OpenedOrClosed {...p} />
-      <AboutSection {...p} />
-      <NavigatorsSection {...p} assignable={assignable} />
-      <NotesSection {...p} />
-      <ServicesSection {...p} />
-      <TimelineSection {...p} names={names} />
-      {p.mayWrite ? <StatusSection {...p} /> : null}
+      <div class="nwd-columns">
+        <div>
+          <NotesSection {...p} />
+          <ServicesSection {...p} />
+          <TimelineSection {...p} names={names} />
+        </div>
+        <div>
+          <AboutSection {...p} />
+          <NavigatorsSection {...p} assignable={assignable} />
+          {p.mayWrite ? <StatusSection {...p} /> : null}
+        </div>
+      </div>
     </StaffLayout>
   );
 };

@@ -8,7 +8,7 @@ import type { AppDeps } from '../../../app-types.ts';
 import type { Actor, RegionScope } from '../../../platform/access.ts';
 import { Time } from '../../../web/page.tsx';
 import { Select } from '../../../web/forms.tsx';
-import { Actions, Button, DataTable, LinkButton, Pager, Tag } from '../../../web/ui.tsx';
+import { Actions, Alert, Button, DataTable, LinkButton, Pager, Tag } from '../../../web/ui.tsx';
 import { type StaffFrame, CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
@@ -35,7 +35,7 @@ import {
   one,
   type DetailValues,
 } from './fields.tsx';
-import { CaseTabs, casePath } from './layout.tsx';
+import { CaseHeading, casePath } from './layout.tsx';
 
 const SORT_WORDS: Record<CaseSort, string> = {
   activity: 'most recent activity first',
@@ -300,14 +300,15 @@ export const AlreadyOpenPage: FC<{ frame: StaffFrame; existingCaseId: string | n
   existingCaseId,
 }) => (
   <StaffLayout frame={frame} title="A case is already open">
-    <p>A case has already been opened from this referral.</p>
-    <p>
-      {existingCaseId ? (
-        <a href={casePath(existingCaseId)}>Go to the case</a>
-      ) : (
-        'It is now held by another region.'
-      )}
-    </p>
+    <Alert type="info">
+      A case has already been opened from this referral.{' '}
+      {existingCaseId ? '' : 'It is now held by another region.'}
+    </Alert>
+    {existingCaseId ? (
+      <Actions>
+        <LinkButton href={casePath(existingCaseId)}>Go to the case</LinkButton>
+      </Actions>
+    ) : null}
   </StaffLayout>
 );
 
@@ -328,13 +329,13 @@ export const NewCasePage: FC<{
       </a>
     </p>
     {draft ? (
-      <p>
+      <Alert type="info" slim>
         From a referral in {draft.regionName ?? 'no region'}: what it says about the young person is filled in
         below. Check it with them. Opening the case closes the referral in the queue as “connected to
         services”.
-      </p>
+      </Alert>
     ) : null}
-    <form method="post" action="/staff/cases" novalidate aria-label="Open a case">
+    <form method="post" action="/staff/cases" novalidate aria-label="Open a case" class="usa-form nwd-panel">
       <CsrfField token={frame.csrf} />
       {draft ? <input type="hidden" name="intakeItemId" value={draft.itemId} /> : null}
       {draft ? (
@@ -351,12 +352,12 @@ export const NewCasePage: FC<{
       ) : regions[0] ? (
         <p id="regionId">The case will belong to {regions[0].name}.</p>
       ) : (
-        <p id="regionId">You have no regions yet: ask your organisation’s administrator to assign yours.</p>
+        <p id="regionId">You have no regions yet: ask your organization’s administrator to assign yours.</p>
       )}
       <DetailsFields deps={deps} values={values} errors={errors} />
-      <p>
-        <button type="submit">Open the case</button>
-      </p>
+      <Actions>
+        <Button>Open the case</Button>
+      </Actions>
     </form>
   </StaffLayout>
 );
@@ -371,11 +372,15 @@ const CaseFormPage: FC<{
 }> = ({ frame, detail, title, errors, children }) => (
   <StaffLayout frame={frame} title={title}>
     <ErrorSummary errors={errors} />
-    <p id="summary" tabindex={-1}>
-      Case of <strong>{detail.personal.chosenName}</strong> · Case number {detail.caseNumber} ·{' '}
-      {detail.regionName}
-    </p>
-    <CaseTabs caseId={detail.id} current="overview" label={detail.personal.chosenName} />
+    <CaseHeading
+      caseId={detail.id}
+      label={detail.personal.chosenName}
+      regionName={detail.regionName}
+      current="overview"
+      closed={detail.status !== 'open'}
+      id="summary"
+      caseNumber={detail.caseNumber}
+    />
     <p>
       <a href={casePath(detail.id)}>Back to the case</a>
     </p>
@@ -391,13 +396,19 @@ export const EditPage: FC<{
   errors: FieldProblem[];
 }> = ({ deps, frame, detail, values, errors }) => (
   <CaseFormPage frame={frame} detail={detail} title="Change the details" errors={errors}>
-    <form method="post" action={`${casePath(detail.id)}/details`} novalidate aria-label="Change the details">
+    <form
+      method="post"
+      action={`${casePath(detail.id)}/details`}
+      novalidate
+      aria-label="Change the details"
+      class="usa-form nwd-panel"
+    >
       <CsrfField token={frame.csrf} />
       <input type="hidden" name="version" value={one(values, 'version')} />
       <DetailsFields deps={deps} values={values} errors={errors} />
-      <p>
-        <button type="submit">Save the details</button>
-      </p>
+      <Actions>
+        <Button>Save the details</Button>
+      </Actions>
     </form>
   </CaseFormPage>
 );
@@ -407,14 +418,23 @@ const SurveyQuestionField: FC<{
   values: Record<string, string>;
   errors: FieldProblem[];
 }> = ({ q, values, errors }) => (
-  <fieldset id={q} aria-describedby={describedBy(q, errors)}>
-    <legend>{SURVEY_QUESTIONS[q]}</legend>
+  <fieldset id={q} aria-describedby={describedBy(q, errors)} class="usa-fieldset usa-form-group">
+    <legend class="usa-legend">{SURVEY_QUESTIONS[q]}</legend>
     <FieldError field={q} errors={errors} />
     {SURVEY_ANSWERS.map((a) => (
-      <label>
-        <input type="radio" name={q} value={a} checked={(values[q] || 'not_asked') === a} />{' '}
-        {SURVEY_ANSWER_NAMES[a]}
-      </label>
+      <div class="usa-radio">
+        <input
+          class="usa-radio__input"
+          type="radio"
+          id={`${q}-${a}`}
+          name={q}
+          value={a}
+          checked={(values[q] || 'not_asked') === a}
+        />
+        <label class="usa-radio__label" for={`${q}-${a}`}>
+          {SURVEY_ANSWER_NAMES[a]}
+        </label>
+      </div>
     ))}
   </fieldset>
 );
@@ -434,7 +454,13 @@ export const ClosePage: FC<{
         A closed case can be reopened if the young person comes back. After {days} days (
         {Math.round(days / 365)} years) closed, its personal details are erased.
       </p>
-      <form method="post" action={`${casePath(detail.id)}/close`} novalidate aria-label="Close the case">
+      <form
+        method="post"
+        action={`${casePath(detail.id)}/close`}
+        novalidate
+        aria-label="Close the case"
+        class="usa-form nwd-panel"
+      >
         <CsrfField token={frame.csrf} />
         <SelectField
           id="reason"
@@ -461,9 +487,9 @@ export const ClosePage: FC<{
         {(Object.keys(SURVEY_QUESTIONS) as SurveyQuestion[]).map((q) => (
           <SurveyQuestionField q={q} values={values} errors={errors} />
         ))}
-        <p>
-          <button type="submit">Close the case</button>
-        </p>
+        <Actions>
+          <Button>Close the case</Button>
+        </Actions>
       </form>
     </CaseFormPage>
   );

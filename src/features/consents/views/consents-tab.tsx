@@ -7,6 +7,7 @@ import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { StaffForm, codeOptions, namedOptions } from '../../../web/forms.tsx';
+import { Actions, Alert, Button, SrOnly, SummaryList, Tag } from '../../../web/ui.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CONSENT_CATEGORIES } from '../../cases/index.ts';
 import { CATEGORY_NAMES, CONSENT_STATE_NAMES, METHOD_NAMES, addDays } from '../rules.ts';
@@ -16,12 +17,10 @@ import type { ConsentView } from '../service.ts';
 const isLive = (k: ConsentView) => k.state === 'active' || k.state === 'not_started';
 
 export const NEVER_A_CONDITION: FC<{ name: string }> = ({ name }) => (
-  <div class="flag" id="condition-of-service">
-    <p>
-      <strong>Consent is never a condition of service.</strong> {name} gets the same help whether or not they
-      agree to share anything, and can take back (revoke) a consent at any time.
-    </p>
-  </div>
+  <Alert type="info" slim id="condition-of-service">
+    <strong>Consent is never a condition of service.</strong> {name} gets the same help whether or not they
+    agree to share anything, and can take back (revoke) a consent at any time.
+  </Alert>
 );
 
 export interface ConsentValues {
@@ -44,56 +43,56 @@ const ConsentCard: FC<{
   const last = addDays(consent.expiresOn, -1);
   const live = isLive(consent);
   return (
-    <li class="card" id={`consent-${consent.id}`}>
-      <h3>
-        {consent.organization.name} ({CONSENT_STATE_NAMES[consent.state]})
+    <li class="nwd-panel" id={`consent-${consent.id}`}>
+      <h3 class="margin-top-0">
+        {consent.organization.name}{' '}
+        <Tag tone={live ? 'success' : 'base'}>{CONSENT_STATE_NAMES[consent.state]}</Tag>
       </h3>
-      <dl>
-        <dt>What for</dt>
-        <dd>{consent.purposeLabel}</dd>
-        <dt>What it lets them see</dt>
-        <dd>
-          <ul>
-            {consent.categories.map((c) => (
-              <li>{CATEGORY_NAMES[c]}</li>
-            ))}
-          </ul>
-        </dd>
-        <dt>How it was given</dt>
-        <dd>
-          {METHOD_NAMES[consent.method]}
-          {consent.witness ? `, witnessed by ${consent.witness}` : ''}
-        </dd>
-        <dt>When</dt>
-        <dd>
-          From {deps.rules.calendar.formatDate(consent.startsOn)} to the end of{' '}
-          {deps.rules.calendar.formatDate(last)}
-        </dd>
-        <dt>Recorded</dt>
-        <dd>by {consent.recordedBy}</dd>
-        {consent.revokedAt ? (
-          <>
-            <dt>Revoked</dt>
-            <dd>by {consent.revokedBy}</dd>
-          </>
-        ) : null}
-      </dl>
-      <p>
-        <a href={`/staff/cases/${caseId}/consents/${consent.id}/print`}>
-          Print the consent form<span class="skip"> for {consent.organization.name}</span>
+      <SummaryList
+        label={`Consent for ${consent.organization.name}`}
+        rows={[
+          ['What for', consent.purposeLabel],
+          [
+            'What it lets them see',
+            <ul class="usa-list margin-0">
+              {consent.categories.map((c) => (
+                <li>{CATEGORY_NAMES[c]}</li>
+              ))}
+            </ul>,
+          ],
+          [
+            'How it was given',
+            `${METHOD_NAMES[consent.method]}${consent.witness ? `, witnessed by ${consent.witness}` : ''}`,
+          ],
+          [
+            'When',
+            `From ${deps.rules.calendar.formatDate(consent.startsOn)} to the end of ${deps.rules.calendar.formatDate(last)}`,
+          ],
+          ['Recorded', `by ${consent.recordedBy}`],
+          consent.revokedAt ? ['Revoked', `by ${consent.revokedBy}`] : null,
+        ]}
+      />
+      <Actions>
+        <a
+          class="usa-button usa-button--outline"
+          href={`/staff/cases/${caseId}/consents/${consent.id}/print`}
+        >
+          Print the consent form<SrOnly> for {consent.organization.name}</SrOnly>
         </a>
-      </p>
+        {mayWrite && live ? (
+          <form method="post" action={`/staff/cases/${caseId}/consents/${consent.id}/revoke`}>
+            <CsrfField token={frame.csrf} />
+            <Button variant="danger">
+              Revoke this consent<SrOnly> for {consent.organization.name}</SrOnly>
+            </Button>
+          </form>
+        ) : null}
+      </Actions>
       {mayWrite && live ? (
-        <form method="post" action={`/staff/cases/${caseId}/consents/${consent.id}/revoke`}>
-          <CsrfField token={frame.csrf} />
-          <p class="hint">
-            When the young person takes their consent back, revoke it: {consent.organization.name} stops
-            seeing what it covered at once.
-          </p>
-          <button type="submit" class="btn alt">
-            Revoke this consent<span class="skip"> for {consent.organization.name}</span>
-          </button>
-        </form>
+        <p class="nwd-muted margin-0">
+          When the young person takes their consent back, revoke it: {consent.organization.name} stops seeing
+          what it covered at once.
+        </p>
       ) : null}
     </li>
   );
@@ -111,7 +110,7 @@ const ConsentForm: FC<{
     heading={['record-h', 'Record a consent']}
     csrf={frame.csrf}
     hint={
-      <p class="hint">
+      <p class="usa-hint">
         Explain in plain words what would be shared, with whom and why, and that saying no changes nothing
         about the help they get. Record only what the young person agreed to. Print the form for them to keep.
       </p>
@@ -119,8 +118,8 @@ const ConsentForm: FC<{
     choices={[
       [
         'organizationId',
-        'Organisation they agree to share with',
-        'Choose an organisation',
+        'Organization they agree to share with',
+        'Choose an organization',
         namedOptions(organizations),
         values.organizationId,
       ],
@@ -133,59 +132,89 @@ const ConsentForm: FC<{
       ],
     ]}
   >
-    <fieldset id="categories">
-      <legend>What the organisation may see</legend>
-      <p class="hint">Only what they agreed to. Anything not ticked stays with you.</p>
+    <fieldset id="categories" class="usa-fieldset usa-form-group">
+      <legend class="usa-legend">What the organization may see</legend>
+      <div class="usa-hint">Only what they agreed to. Anything not ticked stays with you.</div>
       {CONSENT_CATEGORIES.map((c) => (
-        <label>
-          <input type="checkbox" name="categories" value={c} checked={values.categories.includes(c)} />{' '}
-          {CATEGORY_NAMES[c]}
-        </label>
+        <div class="usa-checkbox">
+          <input
+            class="usa-checkbox__input"
+            type="checkbox"
+            id={`categories-${c}`}
+            name="categories"
+            value={c}
+            checked={values.categories.includes(c)}
+          />
+          <label class="usa-checkbox__label" for={`categories-${c}`}>
+            {CATEGORY_NAMES[c]}
+          </label>
+        </div>
       ))}
     </fieldset>
-    <fieldset id="method">
-      <legend>How they gave consent</legend>
-      <label>
-        <input type="radio" name="method" value="written" checked={values.method === 'written'} />{' '}
-        {METHOD_NAMES.written}
-      </label>
-      <label>
-        <input type="radio" name="method" value="verbal" checked={values.method === 'verbal'} />{' '}
-        {METHOD_NAMES.verbal}
-      </label>
-      <p class="hint">
+    <fieldset id="method" class="usa-fieldset usa-form-group" aria-describedby="method-hint">
+      <legend class="usa-legend">How they gave consent</legend>
+      <div class="usa-hint" id="method-hint">
         Victim service providers funded under VAWA, VOCA or FVPSA need written, signed consent to share
-        identifying information. Record verbal consent only where your organisation’s rules allow it.
-      </p>
+        identifying information. Record verbal consent only where your organization’s rules allow it.
+      </div>
+      {(['written', 'verbal'] as const).map((m) => (
+        <div class="usa-radio">
+          <input
+            class="usa-radio__input"
+            type="radio"
+            id={`method-${m}`}
+            name="method"
+            value={m}
+            checked={values.method === m}
+          />
+          <label class="usa-radio__label" for={`method-${m}`}>
+            {METHOD_NAMES[m]}
+          </label>
+        </div>
+      ))}
     </fieldset>
-    <label for="witness">Witness (required for verbal consent)</label>
-    <p class="hint" id="witness-hint">
-      The name of the person who heard them agree. Kept encrypted.
-    </p>
-    <input
-      id="witness"
-      name="witness"
-      type="text"
-      maxlength={200}
-      value={values.witness}
-      aria-describedby="witness-hint"
-    />
-    <label for="startsOn">Starts on</label>
-    <input id="startsOn" name="startsOn" type="date" value={values.startsOn} />
-    <label for="expiresOn">Ends on</label>
-    <p class="hint" id="expires-hint">
-      Sharing stops at the start of this day. Consent always ends: at most one year after it starts.
-    </p>
-    <input
-      id="expiresOn"
-      name="expiresOn"
-      type="date"
-      value={values.expiresOn}
-      aria-describedby="expires-hint"
-    />
-    <p>
-      <button type="submit">Record the consent</button>
-    </p>
+    <div class="usa-form-group">
+      <label for="witness" class="usa-label">
+        Witness (required for verbal consent)
+      </label>
+      <div class="usa-hint" id="witness-hint">
+        The name of the person who heard them agree. Kept encrypted.
+      </div>
+      <input
+        class="usa-input"
+        id="witness"
+        name="witness"
+        type="text"
+        maxlength={200}
+        value={values.witness}
+        aria-describedby="witness-hint"
+      />
+    </div>
+    <div class="usa-form-group">
+      <label for="startsOn" class="usa-label">
+        Starts on
+      </label>
+      <input class="usa-input" id="startsOn" name="startsOn" type="date" value={values.startsOn} />
+    </div>
+    <div class="usa-form-group">
+      <label for="expiresOn" class="usa-label">
+        Ends on
+      </label>
+      <div class="usa-hint" id="expires-hint">
+        Sharing stops at the start of this day. Consent always ends: at most one year after it starts.
+      </div>
+      <input
+        class="usa-input"
+        id="expiresOn"
+        name="expiresOn"
+        type="date"
+        value={values.expiresOn}
+        aria-describedby="expires-hint"
+      />
+    </div>
+    <Actions>
+      <Button>Record the consent</Button>
+    </Actions>
   </StaffForm>
 );
 
@@ -211,18 +240,20 @@ export const ConsentsTab: FC<{
   const past = data.consents.filter((k) => !isLive(k));
   return (
     <StaffLayout frame={frame} title={`Consents: ${data.chosenName}`}>
-      <CaseTabs caseId={data.caseId} current="consents" label={data.chosenName} />
+      <div class="nwd-case-head">
+        <CaseTabs caseId={data.caseId} current="consents" label={data.chosenName} />
+      </div>
       <ErrorSummary errors={errors} />
       <Success message={done} />
       <NEVER_A_CONDITION name={data.chosenName} />
       <p>
-        An organisation sees identifying details about {data.chosenName} only while an active consent names it
+        An organization sees identifying details about {data.chosenName} only while an active consent names it
         and covers those details. Without one, a referral goes without a name or contact details. Opening this
         page is recorded in the audit log.
       </p>
       <h2>Active consents</h2>
       {live.length ? (
-        <ul class="plain">
+        <ul class="usa-list usa-list--unstyled">
           {live.map((k) => (
             <ConsentCard deps={deps} consent={k} caseId={data.caseId} frame={frame} mayWrite={mayWrite} />
           ))}
@@ -233,7 +264,7 @@ export const ConsentsTab: FC<{
       {past.length ? (
         <>
           <h2>Ended and revoked consents</h2>
-          <ul class="plain">
+          <ul class="usa-list usa-list--unstyled">
             {past.map((k) => (
               <ConsentCard deps={deps} consent={k} caseId={data.caseId} frame={frame} mayWrite={false} />
             ))}
@@ -241,15 +272,19 @@ export const ConsentsTab: FC<{
         </>
       ) : null}
       {mayWrite && data.caseOpen ? (
-        <ConsentForm
-          caseId={data.caseId}
-          frame={frame}
-          deps={deps}
-          organizations={organizations}
-          values={values}
-        />
+        <div class="nwd-panel">
+          <ConsentForm
+            caseId={data.caseId}
+            frame={frame}
+            deps={deps}
+            organizations={organizations}
+            values={values}
+          />
+        </div>
       ) : mayWrite ? (
-        <p>The case is closed: no new consent can be recorded. A consent can still be revoked.</p>
+        <Alert type="info" slim>
+          The case is closed: no new consent can be recorded. A consent can still be revoked.
+        </Alert>
       ) : null}
     </StaffLayout>
   );

@@ -5,7 +5,17 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { ColumnHeads, HistoryTable, Success, Time } from '../../../web/page.tsx';
+import { HistoryTable, Success, Time } from '../../../web/page.tsx';
+import {
+  Actions,
+  Button,
+  DataTable,
+  LinkButton,
+  Panel,
+  SummaryList,
+  Tag,
+  type SummaryRow,
+} from '../../../web/ui.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
 import type { IntakePayload } from '../../intake/index.ts';
@@ -58,18 +68,14 @@ const CONTACT_METHOD_NAMES: Record<string, string> = {
   other: 'Other',
 };
 
-const Field: FC<{ label: string; value: string | null | undefined }> = ({ label, value }) => (
-  <>
-    <dt>{label}</dt>
-    <dd>{value ?? 'Not given'}</dd>
-  </>
-);
-
 type FieldRow = readonly [label: string, value: string | null | undefined];
 
-/** Fields in order; a row given as null or false is left out. */
-const Fields: FC<{ rows: readonly (FieldRow | null | false)[] }> = ({ rows }) => (
-  <>{rows.map((row) => (row ? <Field label={row[0]} value={row[1]} /> : null))}</>
+/** Facts in order, "Not given" for what is missing; a row given as null or false is left out. */
+const Fields: FC<{ rows: readonly (FieldRow | null | false)[]; label?: string }> = ({ rows, label }) => (
+  <SummaryList
+    label={label}
+    rows={rows.map((row): SummaryRow => (row ? [row[0], row[1] ?? 'Not given'] : null))}
+  />
 );
 
 const Paragraphs: FC<{ text: string }> = ({ text }) => (
@@ -85,8 +91,7 @@ const Paragraphs: FC<{ text: string }> = ({ text }) => (
 
 const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
   <>
-    <h2>About the young person</h2>
-    <dl>
+    <Panel id="youth-h" heading="About the young person">
       <Fields
         rows={[
           ['Name or initials', payload.youth.name],
@@ -101,45 +106,41 @@ const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
           ['Agreed to be contacted by a navigator', yesNo(payload.youth.agreedToContact)],
         ]}
       />
-    </dl>
+    </Panel>
     {payload.referrer ? (
       <>
-        <h2>Who referred</h2>
-        <dl>
+        <Panel id="referrer-h" heading="Who referred">
           <Fields
             rows={[
               ['Name', payload.referrer.name],
               ['Role', payload.referrer.role],
-              ['Organisation', payload.referrer.organization],
+              ['Organization', payload.referrer.organization],
               ['Phone', payload.referrer.phone],
               ['Email', payload.referrer.email],
               ['When to call back', payload.referrer.callbackTimes],
             ]}
           />
-        </dl>
+        </Panel>
       </>
     ) : null}
-    <h2>What was observed</h2>
-    {payload.observed ? <Paragraphs text={payload.observed} /> : <p>Nothing written.</p>}
+    <Panel id="observed-h" heading="What was observed">
+      {payload.observed ? <Paragraphs text={payload.observed} /> : <p>Nothing written.</p>}
+    </Panel>
     {payload.screening ? (
       <>
         <h2>Screening answers</h2>
-        <p class="hint">
+        <p class="nwd-muted">
           Instrument {payload.screening.instrument.id}, version {payload.screening.instrument.version}.
           Screening informs a person’s judgement; it does not label anyone.
         </p>
-        <table tabindex={0}>
-          <caption>Answers</caption>
-          <ColumnHeads names={['Question', 'Answer']} />
-          <tbody>
-            {payload.screening.answers.map((a) => (
-              <tr>
-                <th scope="row">{a.question || a.itemId}</th>
-                <td>{a.answer}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable label="Screening answers" caption="Answers" head={['Question', 'Answer']}>
+          {payload.screening.answers.map((a) => (
+            <tr>
+              <th scope="row">{a.question || a.itemId}</th>
+              <td>{a.answer}</td>
+            </tr>
+          ))}
+        </DataTable>
       </>
     ) : null}
   </>
@@ -156,44 +157,76 @@ const OutcomeForm: FC<{ item: QueueItemDetail; frame: StaffFrame; values: Outcom
   frame,
   values,
 }) => (
-  <form method="post" action={`/staff/queue/${item.id}/outcome`} aria-labelledby="outcome-h" novalidate>
+  <form
+    method="post"
+    action={`/staff/queue/${item.id}/outcome`}
+    aria-labelledby="outcome-h"
+    novalidate
+    class="usa-form nwd-subform"
+  >
     <h3 id="outcome-h">Record contact</h3>
     <CsrfField token={frame.csrf} />
-    <fieldset id="status">
-      <legend>What happened</legend>
+    <fieldset id="status" class="usa-fieldset usa-form-group">
+      <legend class="usa-legend">What happened</legend>
       {OUTCOME_STATUSES.map((s) => (
-        <label>
-          <input type="radio" name="status" value={s} checked={values.status === s} /> {STATUS_NAMES[s]}
-        </label>
+        <div class="usa-radio">
+          <input
+            class="usa-radio__input"
+            type="radio"
+            id={`status-${s}`}
+            name="status"
+            value={s}
+            checked={values.status === s}
+          />
+          <label class="usa-radio__label" for={`status-${s}`}>
+            {STATUS_NAMES[s]}
+          </label>
+        </div>
       ))}
     </fieldset>
-    <label for="outcome">Outcome</label>
-    <p class="hint" id="outcome-hint">
-      Choose one that goes with what happened.
-    </p>
-    <select id="outcome" name="outcome" aria-describedby="outcome-hint">
-      <option value="">Choose an outcome</option>
-      {OUTCOME_STATUSES.map((s: OutcomeStatus) => (
-        <optgroup label={STATUS_NAMES[s]}>
-          {outcomesFor(s).map((code) => (
-            <option value={code} selected={values.outcome === code}>
-              {OUTCOMES[code].label}
-            </option>
-          ))}
-        </optgroup>
-      ))}
-    </select>
-    <label for="note">Note (optional)</label>
-    <p class="hint" id="note-hint">
-      Kept encrypted and shown only to people who can open this referral. Write only what the next person
-      needs.
-    </p>
-    <textarea id="note" name="note" rows={4} cols={40} maxlength={4000} aria-describedby="note-hint">
-      {values.note}
-    </textarea>
-    <p>
-      <button type="submit">Record</button>
-    </p>
+    <div class="usa-form-group">
+      <label for="outcome" class="usa-label">
+        Outcome
+      </label>
+      <div class="usa-hint" id="outcome-hint">
+        Choose one that goes with what happened.
+      </div>
+      <select id="outcome" name="outcome" aria-describedby="outcome-hint" class="usa-select">
+        <option value="">Choose an outcome</option>
+        {OUTCOME_STATUSES.map((s: OutcomeStatus) => (
+          <optgroup label={STATUS_NAMES[s]}>
+            {outcomesFor(s).map((code) => (
+              <option value={code} selected={values.outcome === code}>
+                {OUTCOMES[code].label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </div>
+    <div class="usa-form-group">
+      <label for="note" class="usa-label">
+        Note (optional)
+      </label>
+      <div class="usa-hint" id="note-hint">
+        Kept encrypted and shown only to people who can open this referral. Write only what the next person
+        needs.
+      </div>
+      <textarea
+        id="note"
+        name="note"
+        rows={4}
+        cols={40}
+        maxlength={4000}
+        aria-describedby="note-hint"
+        class="usa-textarea"
+      >
+        {values.note}
+      </textarea>
+    </div>
+    <Actions>
+      <Button>Record</Button>
+    </Actions>
   </form>
 );
 
@@ -219,16 +252,20 @@ export const ItemPage: FC<{
       <p>
         <a href="/staff/queue">Back to the queue</a>
       </p>
-      <dl id="summary" tabindex={-1}>
-        <dt>Received</dt>
-        <dd>
-          <Time deps={deps} at={item.createdAt} />
-        </dd>
-        <dt>{item.closedAt ? 'Time to close' : 'Waiting'}</dt>
-        <dd>{waiting(item, now)}</dd>
-        <Fields
+      <div id="summary" tabindex={-1} class="nwd-panel">
+        <SummaryList
+          label="The referral"
           rows={[
-            ['Urgency', URGENCY_NAMES[item.urgency]],
+            ['Received', <Time deps={deps} at={item.createdAt} />],
+            [item.closedAt ? 'Time to close' : 'Waiting', waiting(item, now)],
+            [
+              'Urgency',
+              item.urgency === 'immediate' ? (
+                <Tag tone="error">{URGENCY_NAMES[item.urgency]}</Tag>
+              ) : (
+                URGENCY_NAMES[item.urgency]
+              ),
+            ],
             ['Age', ageInWords(item.age, item.ageBand)],
             ['County', item.countyName ?? 'Not known'],
             ['Region', item.regionName ?? 'No region: a state administrator routes it'],
@@ -238,15 +275,14 @@ export const ItemPage: FC<{
             ['Escalation', ESCALATION_NAMES[item.escalationLevel] ?? String(item.escalationLevel)],
           ]}
         />
-      </dl>
+      </div>
       {mayHandle && open ? (
-        <section aria-labelledby="act-h">
-          <h2 id="act-h">What to do</h2>
+        <Panel id="act-h" heading="What to do">
           {item.status === 'new' ? (
             <form method="post" action={`/staff/queue/${item.id}/claim`}>
               <CsrfField token={frame.csrf} />
               <p>Claim it so that the region’s other navigators know you are making contact.</p>
-              <button type="submit">Claim this referral</button>
+              <Button>Claim this referral</Button>
             </form>
           ) : null}
           {mine ? <OutcomeForm item={item} frame={frame} values={values} /> : null}
@@ -256,52 +292,53 @@ export const ItemPage: FC<{
           {mayRelease ? (
             <form method="post" action={`/staff/queue/${item.id}/release`}>
               <CsrfField token={frame.csrf} />
-              <p class="hint">
+              <p class="nwd-muted margin-top-3">
                 {mine
                   ? 'If you cannot follow it up, give it back to the queue for the region’s navigators.'
                   : 'Release the claim so that another navigator can take it.'}
               </p>
-              <button type="submit" class="btn alt">
-                Release back to the queue
-              </button>
+              <Button variant="outline">Release back to the queue</Button>
             </form>
           ) : null}
-        </section>
+        </Panel>
       ) : null}
       {typeof caseOpened === 'string' ? (
-        <p>
-          <a href={`/staff/cases/${caseOpened}`}>Go to the case opened from this referral</a>
-        </p>
+        <Actions>
+          <LinkButton href={`/staff/cases/${caseOpened}`}>
+            Go to the case opened from this referral
+          </LinkButton>
+        </Actions>
       ) : mayOpenCase ? (
-        <section aria-labelledby="case-h">
-          <h2 id="case-h">Open a case</h2>
+        <Panel id="case-h" heading="Open a case">
           <p>
             When the young person wants a navigator’s ongoing support, open a case: what this referral says
             about them is filled in, and the referral is closed as connected to services.
           </p>
-          <p>
-            <a class="btn" href={`/staff/cases/new?from=${item.id}`}>
+          <Actions>
+            <LinkButton href={`/staff/cases/new?from=${item.id}`}>
               Open a case for this young person
-            </a>
-          </p>
-        </section>
+            </LinkButton>
+          </Actions>
+        </Panel>
       ) : null}
       <PayloadView payload={item.payload} />
-      <h2>Notes</h2>
-      {item.notes.length ? (
-        <ul class="plain">
-          {item.notes.map((n) => (
-            <li>
-              <p>
-                <Time deps={deps} at={n.at} />, {n.by}: {STATUS_NAMES[n.status]} ({OUTCOMES[n.outcome].label})
-              </p>
-              <Paragraphs text={n.text} />
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>No notes yet.</p>
-      )}
+      <Panel id="notes-h" heading="Notes">
+        {item.notes.length ? (
+          <ul class="usa-list usa-list--unstyled">
+            {item.notes.map((n) => (
+              <li class="nwd-note">
+                <p class="nwd-note-head">
+                  <Time deps={deps} at={n.at} />, {n.by}: {STATUS_NAMES[n.status]} (
+                  {OUTCOMES[n.outcome].label})
+                </p>
+                <Paragraphs text={n.text} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>No notes yet.</p>
+        )}
+      </Panel>
       <HistoryTable
         deps={deps}
         caption="History"

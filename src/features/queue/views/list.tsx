@@ -1,11 +1,13 @@
 /**
- * The queue's list page: the person's notifications, the filters and the table of items, most urgent
- * and longest waiting first.
+ * The queue's list page: the filters, the person's unread notifications (once: read ones are on the
+ * staff home page) and the table of items, most urgent and longest waiting first, each opened by a link
+ * that says what it opens.
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
-import { Choice, ColumnHeads, Success } from '../../../web/page.tsx';
+import { Choice, Success } from '../../../web/page.tsx';
+import { Button, DataTable, SrOnly, Tag } from '../../../web/ui.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { FieldProblem } from '../../../web/forms.tsx';
 import type { Urgency } from '../../intake/index.ts';
@@ -36,45 +38,50 @@ const URGENCY_OPTIONS = (Object.keys(URGENCY_NAMES) as Urgency[]).map((u) => ({
   label: URGENCY_NAMES[u],
 }));
 
-const COLUMNS = ['Waiting', 'Urgency', 'Age', 'County', 'Region', 'Kind', 'Status', 'Claimed by'];
+const COLUMNS = ['Referral', 'Waiting', 'Urgency', 'Age', 'County', 'Region', 'Status', 'Claimed by'];
+
+/** An urgency as a tag: immediate ones stand out. */
+const UrgencyTag: FC<{ urgency: Urgency }> = ({ urgency }) =>
+  urgency === 'immediate' ? <Tag tone="error">{URGENCY_NAMES[urgency]}</Tag> : <>{URGENCY_NAMES[urgency]}</>;
 
 const QueueTable: FC<{ items: QueueItemSummary[]; actor: Actor; now: Date }> = ({ items, actor, now }) => (
-  <table id="queue" tabindex={0}>
-    <caption>
-      {items.length === 0
+  <DataTable
+    label="Referrals"
+    caption={
+      items.length === 0
         ? 'No referrals match'
-        : `${items.length} ${items.length === 1 ? 'referral' : 'referrals'}, most urgent and longest waiting first`}
-    </caption>
-    <ColumnHeads names={COLUMNS} />
-    <tbody>
-      {items.map((item) => (
-        <tr>
-          <th scope="row">
-            <a href={`/staff/queue/${item.id}`}>
-              {waiting(item, now)}
-              <span class="skip">
-                {' '}
-                — open this {KIND_NAMES[item.kind].toLowerCase()}
-                {item.countyName ? ` from ${item.countyName} County` : ''}
-              </span>
-            </a>
-          </th>
-          <td>{item.urgency === 'immediate' ? <strong>Immediate</strong> : URGENCY_NAMES[item.urgency]}</td>
-          <td>{ageInWords(item.age, item.ageBand)}</td>
-          <td>{item.countyName ?? 'Not known'}</td>
-          <td>{item.regionName ?? 'No region'}</td>
-          <td>{KIND_NAMES[item.kind]}</td>
-          <td>
-            {STATUS_NAMES[item.status]}
-            {item.escalationLevel > 0 && item.status === 'new'
-              ? ` (${ESCALATION_NAMES[item.escalationLevel]})`
-              : ''}
-          </td>
-          <td>{claimedByText(item, actor)}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+        : `${items.length} ${items.length === 1 ? 'referral' : 'referrals'}, most urgent and longest waiting first`
+    }
+    head={COLUMNS}
+    id="queue"
+  >
+    {items.map((item) => (
+      <tr>
+        <th scope="row">
+          <a href={`/staff/queue/${item.id}`} class="text-bold">
+            {KIND_NAMES[item.kind]}
+            <SrOnly>
+              {item.countyName ? ` from ${item.countyName} County` : ''}, waiting {waiting(item, now)}
+            </SrOnly>
+          </a>
+        </th>
+        <td>{waiting(item, now)}</td>
+        <td>
+          <UrgencyTag urgency={item.urgency} />
+        </td>
+        <td>{ageInWords(item.age, item.ageBand)}</td>
+        <td>{item.countyName ?? 'Not known'}</td>
+        <td>{item.regionName ?? 'No region'}</td>
+        <td>
+          {STATUS_NAMES[item.status]}
+          {item.escalationLevel > 0 && item.status === 'new'
+            ? ` (${ESCALATION_NAMES[item.escalationLevel]})`
+            : ''}
+        </td>
+        <td>{claimedByText(item, actor)}</td>
+      </tr>
+    ))}
+  </DataTable>
 );
 
 export const QueueListPage: FC<{
@@ -98,52 +105,65 @@ export const QueueListPage: FC<{
         ? 'Referrals and self-referrals from every region, and those whose county is not known.'
         : regions.length
           ? `Referrals and self-referrals for ${regions.map((r) => r.name).join(', ')}.`
-          : 'You have no regions yet: ask your organisation’s administrator to assign yours.'}{' '}
+          : 'You have no regions yet: ask your organization’s administrator to assign yours.'}{' '}
       Opening one is recorded in the audit log.
     </p>
-    <Notifications
-      deps={deps}
-      frame={frame}
-      unread={notes.unread}
-      notifications={notes.notifications}
-      now={now}
-    />
-    <form method="get" action="/staff/queue" aria-labelledby="filter-h" novalidate>
-      <h2 id="filter-h">Filter the queue</h2>
-      <div class="filters">
-        <div>
-          <label for="view">Show</label>
-          <select id="view" name="view">
-            {(Object.keys(QUEUE_VIEWS) as QueueView[]).map((v) => (
-              <option value={v} selected={(values.view || 'open') === v}>
-                {QUEUE_VIEWS[v]}
-              </option>
-            ))}
-          </select>
-        </div>
-        {regions.length > 1 ? (
-          <div>
-            <Choice
-              id="region"
-              label="Region"
-              placeholder="All your regions"
-              options={regions.map((r) => ({ value: r.id, label: r.name }))}
-              selected={values.region}
-            />
+    <div class="nwd-columns">
+      <div>
+        <form method="get" action="/staff/queue" aria-labelledby="filter-h" novalidate class="nwd-panel">
+          <h2 id="filter-h" class="margin-0">
+            Filter the queue
+          </h2>
+          <div class="nwd-filters">
+            <div class="usa-form-group">
+              <label for="view" class="usa-label">
+                Show
+              </label>
+              <select id="view" name="view" class="usa-select">
+                {(Object.keys(QUEUE_VIEWS) as QueueView[]).map((v) => (
+                  <option value={v} selected={(values.view || 'open') === v}>
+                    {QUEUE_VIEWS[v]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {regions.length > 1 ? (
+              <div class="usa-form-group">
+                <Choice
+                  id="region"
+                  label="Region"
+                  placeholder="All your regions"
+                  options={regions.map((r) => ({ value: r.id, label: r.name }))}
+                  selected={values.region}
+                />
+              </div>
+            ) : null}
+            <div class="usa-form-group">
+              <Choice
+                id="urgency"
+                label="Urgency"
+                placeholder="Any urgency"
+                options={URGENCY_OPTIONS}
+                selected={values.urgency}
+              />
+            </div>
+            <Button>Show referrals</Button>
+            <a href="/staff/queue" class="margin-top-2">
+              Clear filters
+            </a>
           </div>
-        ) : null}
-        <div>
-          <Choice
-            id="urgency"
-            label="Urgency"
-            placeholder="Any urgency"
-            options={URGENCY_OPTIONS}
-            selected={values.urgency}
-          />
-        </div>
+        </form>
       </div>
-      <button type="submit">Show referrals</button> <a href="/staff/queue">Clear filters</a>
-    </form>
+      <div>
+        <Notifications
+          deps={deps}
+          frame={frame}
+          unread={notes.unread}
+          notifications={notes.notifications.filter((n) => !n.read)}
+          now={now}
+        />
+      </div>
+    </div>
     <QueueTable items={items} actor={actor} now={now} />
   </StaffLayout>
 );

@@ -26,6 +26,10 @@ main.plan{max-width:40rem;padding:1.5rem}
 @media print{.staff-only{display:none}body{font-size:13pt}main.plan{padding:1.2cm 1.5cm;max-width:none}a{color:#000;text-decoration:none}}
 `;
 
+/** A line's name without its number, when the name holds it ("Emergency: 911" → "Emergency"): the number follows. */
+const shortName = (name: string, number: string): string =>
+  name.includes(number) ? name.replace(number, '').replace(/[\s:,-]+$/, '') || name : name;
+
 const PhoneText: FC<{ text: string }> = ({ text }) =>
   looksLikePhone(text) ? <a href={telOf(text)}>{text}</a> : <>{text}</>;
 
@@ -111,7 +115,7 @@ export const PrintPage: FC<{
             <ul>
               {chosen.map((line) => (
                 <li>
-                  {line.name}
+                  {line.call ? shortName(line.name, line.call.display) : line.name}
                   {line.call ? (
                     <>
                       {': call '}

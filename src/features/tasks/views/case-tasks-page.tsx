@@ -5,6 +5,7 @@
 import type { FC } from 'hono/jsx';
 import { Success, type FieldError, type StaffView } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { Actions, Button, Panel } from '../../../web/ui.tsx';
 import { CaseHeading } from '../../cases/index.ts';
 import { deadlineWords, localDateTimeValue, type TaskableAction } from '../rules.ts';
 import type { CaseTasks } from '../rules.ts';
@@ -43,44 +44,54 @@ const PathwayForm: FC<CaseTasksPageProps> = ({ deps, frame, actor, view, now, pe
     action={`/staff/cases/${view.case.id}/tasks/pathway`}
     aria-labelledby="pathway-h"
     novalidate
+    class="usa-form nwd-panel"
   >
     <h2 id="pathway-h">Add tasks from the pathway’s duties</h2>
-    <p class="hint">
+    <p class="usa-hint">
       Each task is due at the duty’s deadline, counted from the time below. A duty already added to this case
       is not added again.
     </p>
     <CsrfField token={frame.csrf} />
-    <fieldset id="codes">
-      <legend>Duties with a deadline</legend>
+    <fieldset id="codes" class="usa-fieldset usa-form-group">
+      <legend class="usa-legend">Duties with a deadline</legend>
       {actions.map((a) => (
-        <label>
+        <div class="usa-checkbox">
           <input
+            class="usa-checkbox__input"
+            id={`codes-${a.code}`}
             type="checkbox"
             name="codes"
             value={a.code}
             checked={pathway.codes.includes(a.code)}
             disabled={view.pathwayDone.includes(a.code)}
-          />{' '}
-          {a.title} ({deadlineWords(a)}){view.pathwayDone.includes(a.code) ? ' — already a task' : ''}
-        </label>
+          />
+          <label class="usa-checkbox__label" for={`codes-${a.code}`}>
+            {a.title} ({deadlineWords(a)}){view.pathwayDone.includes(a.code) ? ' — already a task' : ''}
+          </label>
+        </div>
       ))}
     </fieldset>
-    <label for="from">Count the deadlines from (optional)</label>
-    <p class="hint" id="from-hint">
-      When it happened, for example when the young person was found. Leave empty for now.
-    </p>
-    <input
-      id="from"
-      name="from"
-      type="datetime-local"
-      value={pathway.from}
-      max={localDateTimeValue(deps.rules.calendar, now)}
-      aria-describedby="from-hint"
-    />
+    <div class="usa-form-group">
+      <label for="from" class="usa-label">
+        Count the deadlines from (optional)
+      </label>
+      <div class="usa-hint" id="from-hint">
+        When it happened, for example when the young person was found. Leave empty for now.
+      </div>
+      <input
+        class="usa-input"
+        id="from"
+        name="from"
+        type="datetime-local"
+        value={pathway.from}
+        max={localDateTimeValue(deps.rules.calendar, now)}
+        aria-describedby="from-hint"
+      />
+    </div>
     <AssigneeSelect id="pathway-assignee" people={people} actor={actor} value={pathway.assignee} />
-    <p>
-      <button type="submit">Add these tasks</button>
-    </p>
+    <Actions>
+      <Button>Add these tasks</Button>
+    </Actions>
   </form>
 );
 
@@ -101,42 +112,50 @@ export const CaseTasksPage: FC<CaseTasksPageProps> = (props) => {
         current="tasks"
         closed={view.case.status !== 'open'}
       />
-      <h2>Open tasks ({open.length})</h2>
-      {open.length ? (
-        <OpenTasks
-          deps={deps}
-          id="open-tasks"
-          caption="Open tasks, soonest due first"
-          tasks={open}
-          now={now}
-          frame={frame}
-          actor={actor}
-          back={back}
-          showRegion={open.some((task) => task.regionId !== view.case.region_id)}
-          showCaseLink={open.some((task) => task.source === 'transfer')}
-        />
-      ) : (
-        <p>No open tasks.</p>
-      )}
+      <Panel id="open-h" heading={`Open tasks (${open.length})`}>
+        {open.length ? (
+          <OpenTasks
+            deps={deps}
+            id="open-tasks"
+            caption="Open tasks, soonest due first"
+            tasks={open}
+            now={now}
+            frame={frame}
+            actor={actor}
+            back={back}
+            showRegion={open.some((task) => task.regionId !== view.case.region_id)}
+            showCaseLink={open.some((task) => task.source === 'transfer')}
+          />
+        ) : (
+          <p>No open tasks.</p>
+        )}
+      </Panel>
       {writable ? (
-        <>
-          <form method="post" action={`/staff/cases/${caseId}/tasks`} aria-labelledby="add-h" novalidate>
+        <div class="nwd-columns">
+          <form
+            method="post"
+            action={`/staff/cases/${caseId}/tasks`}
+            aria-labelledby="add-h"
+            novalidate
+            class="usa-form nwd-panel"
+          >
             <h2 id="add-h">Add a task</h2>
             <CsrfField token={frame.csrf} />
             <TaskFields deps={deps} values={props.task} people={props.people} actor={actor} />
-            <p>
-              <button type="submit">Add the task</button>
-            </p>
+            <Actions>
+              <Button>Add the task</Button>
+            </Actions>
           </form>
           <PathwayForm {...props} />
-        </>
+        </div>
       ) : null}
-      <h2>Done ({done.length})</h2>
-      {done.length ? (
-        <DoneTasks deps={deps} tasks={done} frame={frame} actor={actor} back={back} writable={writable} />
-      ) : (
-        <p>Nothing done yet.</p>
-      )}
+      <Panel id="done-h" heading={`Done (${done.length})`}>
+        {done.length ? (
+          <DoneTasks deps={deps} tasks={done} frame={frame} actor={actor} back={back} writable={writable} />
+        ) : (
+          <p>Nothing done yet.</p>
+        )}
+      </Panel>
     </StaffLayout>
   );
 };

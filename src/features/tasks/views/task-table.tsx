@@ -5,8 +5,9 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
-import { ColumnHeads, Time } from '../../../web/page.tsx';
+import { Time } from '../../../web/page.tsx';
 import { CsrfField, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Button, DataTable, SrOnly, Tag } from '../../../web/ui.tsx';
 import { durationInWords } from '../../queue/service.ts';
 import { SOURCE_NAMES, TASK_TITLE_MAX, dueState } from '../rules.ts';
 import type { Assignable, Task } from '../rules.ts';
@@ -20,9 +21,11 @@ export const AssigneeSelect: FC<{
   actor: Actor;
   value: string;
 }> = ({ id, people, actor, value }) => (
-  <>
-    <label for={id}>Assigned to</label>
-    <select id={id} name="assignee">
+  <div class="usa-form-group">
+    <label for={id} class="usa-label">
+      Assigned to
+    </label>
+    <select id={id} name="assignee" class="usa-select">
       <option value="" selected={value === ''}>
         Nobody yet (every navigator of the region sees it)
       </option>
@@ -36,7 +39,7 @@ export const AssigneeSelect: FC<{
         </optgroup>
       ))}
     </select>
-  </>
+  </div>
 );
 
 /**
@@ -79,10 +82,10 @@ const DoneButton: FC<{ task: Task; frame: StaffFrame; back: string; done: boolea
   <form method="post" action={`/staff/tasks/${task.id}/${done ? 'complete' : 'reopen'}`}>
     <CsrfField token={frame.csrf} />
     <input type="hidden" name="back" value={back} />
-    <button type="submit" class={done ? undefined : 'btn alt'}>
+    <Button variant={done ? 'primary' : 'outline'}>
       {done ? 'Mark done' : 'Reopen'}
-      <span class="skip">: {task.title}</span>
-    </button>
+      <SrOnly>: {task.title}</SrOnly>
+    </Button>
   </form>
 );
 
@@ -102,50 +105,53 @@ export const OpenTasks: FC<{
   showRegion: boolean;
   showCaseLink: boolean;
 }> = ({ deps, id, caption, tasks, now, frame, actor, back, showRegion, showCaseLink }) => (
-  <table id={id} tabindex={0}>
-    <caption>{caption}</caption>
-    <ColumnHeads names={['Due', 'Task', showRegion && 'Region', 'Assigned to', 'Done?']} />
-    <tbody>
-      {tasks.map((task) => (
-        <tr>
-          <td>
-            <Time deps={deps} at={task.dueAt} />
-            <br />
-            {dueState(deps.rules.calendar, task, now) === 'overdue' ? (
-              <strong>{dueWords(deps, task, now)}</strong>
-            ) : (
-              dueWords(deps, task, now)
-            )}
-          </td>
-          <th scope="row">
-            {task.title}
-            <br />
-            <span class="hint">{SOURCE_NAMES[task.source]}</span>
-            {showCaseLink && (task.caseId || task.source === 'transfer') ? (
-              <>
-                {' · '}
-                <a href={taskHref(task, actor)}>
-                  {task.source === 'transfer' ? 'Open the transfer' : 'Open the case’s tasks'}
-                  <span class="skip">: {task.title}</span>
-                </a>
-              </>
-            ) : null}
-          </th>
-          {showRegion ? <td>{task.regionName}</td> : null}
-          <td>{personWords(task.assignee, actor, 'Nobody yet')}</td>
-          <td>
-            {changeable(task, actor) ? (
-              <DoneButton task={task} frame={frame} back={back} done />
-            ) : task.source === 'transfer' ? (
-              'When decided'
-            ) : (
-              '—'
-            )}
-          </td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+  <DataTable
+    label={caption}
+    caption={caption}
+    head={['Due', 'Task', showRegion && 'Region', 'Assigned to', 'Done?']}
+    id={id}
+  >
+    {tasks.map((task) => (
+      <tr>
+        <td>
+          <Time deps={deps} at={task.dueAt} show="date-time" />
+          <br />
+          {dueState(deps.rules.calendar, task, now) === 'overdue' ? (
+            <Tag tone="error">{dueWords(deps, task, now)}</Tag>
+          ) : dueState(deps.rules.calendar, task, now) === 'today' ? (
+            <Tag tone="warning">{dueWords(deps, task, now)}</Tag>
+          ) : (
+            <span class="nwd-muted">{dueWords(deps, task, now)}</span>
+          )}
+        </td>
+        <th scope="row">
+          {task.title}
+          <br />
+          <span class="nwd-muted">{SOURCE_NAMES[task.source]}</span>
+          {showCaseLink && (task.caseId || task.source === 'transfer') ? (
+            <>
+              {' · '}
+              <a href={taskHref(task, actor)}>
+                {task.source === 'transfer' ? 'Open the transfer' : 'Open the case’s tasks'}
+                <SrOnly>: {task.title}</SrOnly>
+              </a>
+            </>
+          ) : null}
+        </th>
+        {showRegion ? <td>{task.regionName}</td> : null}
+        <td>{personWords(task.assignee, actor, 'Nobody yet')}</td>
+        <td>
+          {changeable(task, actor) ? (
+            <DoneButton task={task} frame={frame} back={back} done />
+          ) : task.source === 'transfer' ? (
+            'When decided'
+          ) : (
+            '—'
+          )}
+        </td>
+      </tr>
+    ))}
+  </DataTable>
 );
 
 export const DoneTasks: FC<{
@@ -156,34 +162,35 @@ export const DoneTasks: FC<{
   back: string;
   writable: boolean;
 }> = ({ deps, tasks, frame, actor, back, writable }) => (
-  <table id="done-tasks" tabindex={0}>
-    <caption>Done tasks, most recent first</caption>
-    <ColumnHeads names={['Done', 'Task', 'By', 'Reopen']} />
-    <tbody>
-      {tasks.map((task) => (
-        <tr>
-          <td>
-            <Time deps={deps} at={task.completedAt!} />
-          </td>
-          <th scope="row">
-            {task.title}
-            <br />
-            <span class="hint">
-              {SOURCE_NAMES[task.source]}, was due <Time deps={deps} at={task.dueAt} />
-            </span>
-          </th>
-          <td>{personWords(task.completedBy, actor, '—')}</td>
-          <td>
-            {writable && changeable(task, actor) ? (
-              <DoneButton task={task} frame={frame} back={back} done={false} />
-            ) : (
-              '—'
-            )}
-          </td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+  <DataTable
+    label="Done tasks"
+    caption="Done tasks, most recent first"
+    head={['Done', 'Task', 'By', 'Reopen']}
+    id="done-tasks"
+  >
+    {tasks.map((task) => (
+      <tr>
+        <td>
+          <Time deps={deps} at={task.completedAt!} show="date-time" />
+        </td>
+        <th scope="row">
+          {task.title}
+          <br />
+          <span class="nwd-muted">
+            {SOURCE_NAMES[task.source]}, was due <Time deps={deps} at={task.dueAt} show="date-time" />
+          </span>
+        </th>
+        <td>{personWords(task.completedBy, actor, '—')}</td>
+        <td>
+          {writable && changeable(task, actor) ? (
+            <DoneButton task={task} frame={frame} back={back} done={false} />
+          ) : (
+            '—'
+          )}
+        </td>
+      </tr>
+    ))}
+  </DataTable>
 );
 
 /** What the task form holds, as typed. */
@@ -203,24 +210,40 @@ export const TaskFields: FC<{
   actor: Actor;
 }> = ({ deps, values, people, actor }) => (
   <>
-    <label for="title">What needs doing</label>
-    <p class="hint" id="title-hint">
-      Kept encrypted. Write what the next person needs, not more.
-    </p>
-    <input
-      id="title"
-      name="title"
-      type="text"
-      maxlength={TASK_TITLE_MAX}
-      size={40}
-      value={values.title}
-      aria-describedby="title-hint"
-    />
-    <label for="due">Due</label>
-    <p class="hint" id="due-hint">
-      Date and time in Minnesota ({deps.rules.calendar.timezone}).
-    </p>
-    <input id="due" name="due" type="datetime-local" value={values.due} aria-describedby="due-hint" />
+    <div class="usa-form-group">
+      <label for="title" class="usa-label">
+        What needs doing
+      </label>
+      <div class="usa-hint" id="title-hint">
+        Kept encrypted. Write what the next person needs, not more.
+      </div>
+      <input
+        class="usa-input"
+        id="title"
+        name="title"
+        type="text"
+        maxlength={TASK_TITLE_MAX}
+        size={40}
+        value={values.title}
+        aria-describedby="title-hint"
+      />
+    </div>
+    <div class="usa-form-group">
+      <label for="due" class="usa-label">
+        Due
+      </label>
+      <div class="usa-hint" id="due-hint">
+        Date and time in Minnesota ({deps.rules.calendar.timezone.replace('_', ' ')} time).
+      </div>
+      <input
+        class="usa-input"
+        id="due"
+        name="due"
+        type="datetime-local"
+        value={values.due}
+        aria-describedby="due-hint"
+      />
+    </div>
     <AssigneeSelect id="assignee" people={people} actor={actor} value={values.assignee} />
   </>
 );

@@ -5,6 +5,7 @@
 import type { FC } from 'hono/jsx';
 import { Success, type FieldError, type StaffView } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { Actions, Button, Panel } from '../../../web/ui.tsx';
 import { dueState, type TaskScope } from '../rules.ts';
 import type { Task } from '../rules.ts';
 import { OpenTasks, TaskFields, type AssigneeGroups, type TaskFormValues } from './task-table.tsx';
@@ -39,8 +40,8 @@ export const TasksPage: FC<TasksPageProps> = (p) => {
     <StaffLayout frame={p.frame} title={p.scope === 'region' ? 'Tasks of your regions' : 'Your tasks'}>
       <ErrorSummary errors={p.errors} />
       <Success message={p.done} />
-      <nav aria-label="Which tasks" id="views">
-        <ul class="plain">
+      <nav aria-label="Which tasks" id="views" class="nwd-views">
+        <ul>
           {p.writes ? (
             <li>
               <a href="/staff/tasks?view=mine" aria-current={p.scope === 'mine' ? 'page' : undefined}>
@@ -55,17 +56,14 @@ export const TasksPage: FC<TasksPageProps> = (p) => {
           </li>
         </ul>
       </nav>
-      <p>
+      <p class="nwd-muted">
         Soonest due first. Times are Minnesota time; business days skip weekends and Minnesota holidays.
         Showing these tasks is recorded in the audit log.
       </p>
       {BUCKETS.map((b) => {
         const list = p.tasks.filter((task) => dueState(p.deps.rules.calendar, task, p.now) === b.id);
         return (
-          <>
-            <h2 id={`${b.id}-h`}>
-              {b.heading} ({list.length})
-            </h2>
+          <Panel id={`${b.id}-h`} heading={`${b.heading} (${list.length})`}>
             {list.length ? (
               <OpenTasks
                 deps={p.deps}
@@ -82,35 +80,43 @@ export const TasksPage: FC<TasksPageProps> = (p) => {
             ) : (
               <p>{b.none}</p>
             )}
-          </>
+          </Panel>
         );
       })}
       {p.regions.length ? (
-        <form method="post" action="/staff/tasks" aria-labelledby="add-h" novalidate>
+        <form
+          method="post"
+          action="/staff/tasks"
+          aria-labelledby="add-h"
+          novalidate
+          class="usa-form nwd-panel"
+        >
           <h2 id="add-h">Add a task without a case</h2>
-          <p class="hint">
+          <p class="usa-hint">
             For work of the region that is not about one young person. Tasks about a case are added on the
             case.
           </p>
           <CsrfField token={p.frame.csrf} />
           {p.regions.length > 1 ? (
-            <>
-              <label for="region">Region</label>
-              <select id="region" name="region">
+            <div class="usa-form-group">
+              <label for="region" class="usa-label">
+                Region
+              </label>
+              <select id="region" name="region" class="usa-select">
                 {p.regions.map((r) => (
                   <option value={r.id} selected={p.values.region === r.id}>
                     {r.name}
                   </option>
                 ))}
               </select>
-            </>
+            </div>
           ) : (
             <input type="hidden" name="region" value={p.regions[0]!.id} />
           )}
           <TaskFields deps={p.deps} values={p.values} people={p.people} actor={p.actor} />
-          <p>
-            <button type="submit">Add the task</button>
-          </p>
+          <Actions>
+            <Button>Add the task</Button>
+          </Actions>
         </form>
       ) : null}
     </StaffLayout>

@@ -4,11 +4,13 @@
  */
 import type { FC } from 'hono/jsx';
 import { can } from '../../../platform/access.ts';
-import { Choice, Success, Time, type FieldError, type StaffView, TextBox } from '../../../web/page.tsx';
+import { Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { Select, TextArea, errorFor } from '../../../web/forms.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { Actions, Alert, Button, DataTable, Panel } from '../../../web/ui.tsx';
 import { CaseHeading } from '../../cases/index.ts';
-import { DECISION_BUSINESS_DAYS, outcomeText, type CaseTransfers } from '../rules.ts';
-import { Paragraphs, TransferCells, TransferHead } from './decide-pages.tsx';
+import { DECISION_BUSINESS_DAYS, type CaseTransfers } from '../rules.ts';
+import { Outcome, Paragraphs, TransferCells, transferHead } from './decide-pages.tsx';
 
 export interface RequestValues {
   toRegion: string;
@@ -39,8 +41,7 @@ export const CaseTransferPage: FC<
         closed={view.case.status !== 'open'}
       />
       {pending ? (
-        <section aria-labelledby="pending-h" class="card">
-          <h2 id="pending-h">Waiting for {pending.toRegionName} to decide</h2>
+        <Panel id="pending-h" heading={`Waiting for ${pending.toRegionName} to decide`}>
           <p>
             Asked by {pending.requestedBy.id === actor.userId ? 'you' : pending.requestedBy.name} on{' '}
             <Time deps={deps} at={pending.requestedAt} />. Their navigators have been told; if nobody decides
@@ -55,76 +56,89 @@ export const CaseTransferPage: FC<
           {writable && pending.requestedBy.id === actor.userId ? (
             <form method="post" action={`/staff/cases/${caseId}/transfer/cancel`}>
               <CsrfField token={frame.csrf} />
-              <button type="submit" class="btn alt">
-                Cancel the request
-              </button>
+              <Actions>
+                <Button variant="outline">Cancel the request</Button>
+              </Actions>
             </form>
           ) : null}
-        </section>
+        </Panel>
       ) : writable ? (
-        <form method="post" action={`/staff/cases/${caseId}/transfer`} aria-labelledby="request-h" novalidate>
-          <h2 id="request-h">Ask another region to take this case</h2>
-          <p>
-            When a young person moves, their case can move with them. The receiving region’s navigators see
-            the age band, the county and your reason, then accept or decline. If they accept:
-          </p>
-          <ul>
-            <li>the case moves to their region, and you and your region’s navigators no longer see it;</li>
-            <li>its open tasks move to them, unassigned;</li>
-            <li>its history — notes, timeline, safety plan, transfers — stays with the case.</li>
-          </ul>
-          <CsrfField token={frame.csrf} />
-          <Choice
-            id="toRegion"
-            label="Region the young person has moved to"
-            placeholder="Choose a region"
-            options={view.regions.map((r) => ({ value: r.id, label: r.name }))}
-            selected={values.toRegion}
-          />
-          <label for="reason">Why the case should move</label>
-          <p class="hint" id="reason-hint">
-            Kept encrypted. Say what the receiving navigators need to decide, for example where the young
-            person now stays — not more.
-          </p>
-          <TextBox id="reason" rows={4} maxlength={1000} value={values.reason} />
-          <p>
-            <button type="submit">Ask for the transfer</button>
-          </p>
-        </form>
+        <Panel id="request-h" heading="Ask another region to take this case">
+          <form
+            method="post"
+            action={`/staff/cases/${caseId}/transfer`}
+            aria-labelledby="request-h"
+            novalidate
+            class="usa-form"
+          >
+            <p>
+              When a young person moves, their case can move with them. The receiving region’s navigators see
+              the age band, the county and your reason, then accept or decline. If they accept:
+            </p>
+            <ul class="usa-list">
+              <li>the case moves to their region, and you and your region’s navigators no longer see it;</li>
+              <li>its open tasks move to them, unassigned;</li>
+              <li>its history — notes, timeline, safety plan, transfers — stays with the case.</li>
+            </ul>
+            <CsrfField token={frame.csrf} />
+            <Select
+              id="toRegion"
+              label="Region the young person has moved to"
+              placeholder="Choose a region"
+              options={view.regions.map((r) => ({ value: r.id, label: r.name }))}
+              value={values.toRegion}
+              error={errorFor(errors, 'toRegion')}
+            />
+            <TextArea
+              id="reason"
+              label="Why the case should move"
+              hint="Kept encrypted. Say what the receiving navigators need to decide, for example where the young person now stays — not more."
+              rows={4}
+              maxlength={1000}
+              value={values.reason}
+              error={errorFor(errors, 'reason')}
+            />
+            <Actions>
+              <Button>Ask for the transfer</Button>
+            </Actions>
+          </form>
+        </Panel>
       ) : (
-        <p>
+        <Alert type="info" slim>
           {view.case.status !== 'open'
             ? 'This case is closed: it cannot be transferred.'
             : 'Only the navigators of the case’s region can ask for a transfer.'}
-        </p>
+        </Alert>
       )}
-      <h2>Transfer history</h2>
-      {view.transfers.length ? (
-        <table id="transfers" tabindex={0}>
-          <caption>Transfers of this case, newest first</caption>
-          <TransferHead reason />
-          <tbody>
+      <Panel id="history-h" heading="Transfer history">
+        {view.transfers.length ? (
+          <DataTable
+            label="Transfers of this case"
+            caption="Transfers of this case, newest first"
+            head={transferHead(true)}
+            id="transfers"
+          >
             {view.transfers.map((t) => (
               <tr>
                 <TransferCells deps={deps} actor={actor} t={t} />
                 <td>{t.reason ?? '—'}</td>
                 <td>
-                  {outcomeText(t)}
+                  <Outcome t={t} />
                   {t.decidedAt ? (
                     <>
                       {' '}
-                      (<Time deps={deps} at={t.decidedAt} />
+                      (<Time deps={deps} at={t.decidedAt} show="date-time" />
                       {t.decidedBy ? `, ${t.decidedBy.id === actor.userId ? 'you' : t.decidedBy.name}` : ''})
                     </>
                   ) : null}
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      ) : (
-        <p>This case has not been transferred.</p>
-      )}
+          </DataTable>
+        ) : (
+          <p>This case has not been transferred.</p>
+        )}
+      </Panel>
     </StaffLayout>
   );
 };

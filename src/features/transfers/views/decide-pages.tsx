@@ -1,12 +1,14 @@
 /**
  * The receiving region's pages: `/staff/transfers` (what waits for a decision, and recent transfers
- * out of the person's regions) and one transfer's decision page `/staff/transfers/:id`.
+ * out of the person's regions) and one transfer's decision page `/staff/transfers/:id`; and the state
+ * administrators' read-only view of every region's transfers.
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
-import { ColumnHeads, Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { Actions, Button, DataTable, Panel, SrOnly, SummaryList, Tag, type Tone } from '../../../web/ui.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
   DECLINE_REASONS,
@@ -27,29 +29,48 @@ export const Paragraphs: FC<{ text: string }> = ({ text }) => (
   </>
 );
 
-const IncomingFacts: FC<{ deps: AppDeps; t: IncomingTransfer }> = ({ deps, t }) => (
-  <dl id="facts" tabindex={-1}>
-    <dt>From</dt>
-    <dd>{t.fromRegionName}</dd>
-    <dt>To</dt>
-    <dd>{t.toRegionName}</dd>
-    <dt>Asked</dt>
-    <dd>
-      <Time deps={deps} at={t.requestedAt} />, by {t.requestedBy.name}
-    </dd>
-    <dt>Age</dt>
-    <dd>{AGE_BAND_NAMES[t.ageBand]}</dd>
-    <dt>County on the case</dt>
-    <dd>{t.countyName ?? 'Not known'}</dd>
-    <dt>Status</dt>
-    <dd>{outcomeText(t)}</dd>
-  </dl>
+const TONES: Record<TransferSummary['status'], Tone> = {
+  requested: 'warning',
+  accepted: 'success',
+  declined: 'error',
+  cancelled: 'base',
+};
+
+/** A transfer's outcome as a tag (the words say it; the colour only helps). */
+export const Outcome: FC<{ t: Pick<TransferSummary, 'status' | 'declineReason'> }> = ({ t }) => (
+  <Tag tone={TONES[t.status]}>{outcomeText(t)}</Tag>
 );
 
-/** The head of a table of transfers: when asked, from, to, by whom, (the reason,) the outcome. */
-export const TransferHead: FC<{ reason?: boolean }> = ({ reason }) => (
-  <ColumnHeads names={['Asked', 'From', 'To', 'Asked by', reason === true && 'Reason', 'Outcome']} />
+const IncomingFacts: FC<{ deps: AppDeps; t: IncomingTransfer }> = ({ deps, t }) => (
+  <div id="facts" tabindex={-1}>
+    <SummaryList
+      label="The transfer"
+      rows={[
+        ['From', t.fromRegionName],
+        ['To', t.toRegionName],
+        [
+          'Asked',
+          <>
+            <Time deps={deps} at={t.requestedAt} />, by {t.requestedBy.name}
+          </>,
+        ],
+        ['Age', AGE_BAND_NAMES[t.ageBand]],
+        ['County on the case', t.countyName ?? 'Not known'],
+        ['Status', <Outcome t={t} />],
+      ]}
+    />
+  </div>
 );
+
+/** The column names of a table of transfers: when asked, from, to, by whom, (the reason,) the outcome. */
+export const transferHead = (reason = false) => [
+  'Asked',
+  'From',
+  'To',
+  'Asked by',
+  reason && 'Reason',
+  'Outcome',
+];
 
 /** The first cells of a transfer's row: when asked, from, to, by whom. */
 export const TransferCells: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary }> = ({
@@ -59,7 +80,7 @@ export const TransferCells: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary
 }) => (
   <>
     <td>
-      <Time deps={deps} at={t.requestedAt} />
+      <Time deps={deps} at={t.requestedAt} show="date-time" />
     </td>
     <td>{t.fromRegionName}</td>
     <td>{t.toRegionName}</td>
@@ -76,57 +97,108 @@ export const TransfersPage: FC<
 > = ({ deps, frame, actor, waiting, outgoing, message }) => (
   <StaffLayout frame={frame} title="Transfers">
     <Success message={message} />
-    <h2 id="incoming-h">Waiting for your decision ({waiting.length})</h2>
-    {waiting.length ? (
-      <ul class="plain" aria-labelledby="incoming-h">
-        {waiting.map((t) => (
-          <li class="card">
-            <h3>
-              <a href={`/staff/transfers/${t.id}`}>
-                From {t.fromRegionName}, asked <Time deps={deps} at={t.requestedAt} />
-              </a>
-            </h3>
-            <p>
-              {AGE_BAND_NAMES[t.ageBand]} · {t.countyName ? `${t.countyName} County` : 'county not known'}
-            </p>
-            {t.reason ? <Paragraphs text={t.reason} /> : null}
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p>No transfers are waiting for your regions.</p>
-    )}
-    <h2>Asked for by your regions</h2>
-    {outgoing.length ? (
-      <table id="outgoing" tabindex={0}>
-        <caption>Recent transfers out of your regions, newest first</caption>
-        <TransferHead />
-        <tbody>
+    <Panel id="incoming-h" heading={`Waiting for your decision (${waiting.length})`}>
+      {waiting.length ? (
+        <DataTable
+          label="Transfers waiting for your decision"
+          head={['From', 'Asked', 'Age', 'County', 'Reason']}
+          id="incoming"
+        >
+          {waiting.map((t) => (
+            <tr>
+              <th scope="row">
+                <a href={`/staff/transfers/${t.id}`} class="text-bold">
+                  From {t.fromRegionName}
+                  <SrOnly>, asked {deps.rules.calendar.describe(t.requestedAt)}: decide</SrOnly>
+                </a>
+              </th>
+              <td>
+                <Time deps={deps} at={t.requestedAt} show="date-time" />
+              </td>
+              <td>{AGE_BAND_NAMES[t.ageBand]}</td>
+              <td>{t.countyName ?? 'Not known'}</td>
+              <td>{t.reason ? <Paragraphs text={t.reason} /> : 'No reason given'}</td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : (
+        <p>No transfers are waiting for your regions.</p>
+      )}
+    </Panel>
+    <Panel id="outgoing-h" heading="Asked for by your regions">
+      {outgoing.length ? (
+        <DataTable
+          label="Transfers out of your regions"
+          caption="Recent transfers out of your regions, newest first"
+          head={transferHead()}
+          id="outgoing"
+        >
           {outgoing.map((t) => (
             <tr>
               <TransferCells deps={deps} actor={actor} t={t} />
               <td>
-                {outcomeText(t)}
+                <Outcome t={t} />
                 {can(actor, 'cases.read', { regionId: t.fromRegionId }) && t.status !== 'accepted' ? (
                   <>
-                    {' · '}
+                    {' '}
                     <a href={`/staff/cases/${t.caseId}/transfer`}>
                       Open
-                      <span class="skip">
-                        {' '}
-                        the transfer asked {deps.rules.calendar.describe(t.requestedAt)}
-                      </span>
+                      <SrOnly> the transfer asked {deps.rules.calendar.describe(t.requestedAt)}</SrOnly>
                     </a>
                   </>
                 ) : null}
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    ) : (
-      <p>Your regions have not asked for transfers recently.</p>
-    )}
+        </DataTable>
+      ) : (
+        <p>Your regions have not asked for transfers recently.</p>
+      )}
+    </Panel>
+  </StaffLayout>
+);
+
+/** A state administrator's view of the network's transfers: read-only, no personal data. */
+export const NetworkTransfersPage: FC<
+  StaffView & { waiting: TransferSummary[]; recent: TransferSummary[] }
+> = ({ deps, frame, actor, waiting, recent }) => (
+  <StaffLayout frame={frame} title="Transfers across the network">
+    <p>
+      Cases moving between regions. The receiving region’s navigators decide; this view is for oversight and
+      cannot change a transfer.
+    </p>
+    <Panel id="waiting-h" heading={`Waiting for a decision (${waiting.length})`}>
+      {waiting.length ? (
+        <DataTable label="Transfers waiting for a decision" head={transferHead()} id="waiting">
+          {waiting.map((t) => (
+            <tr>
+              <TransferCells deps={deps} actor={actor} t={t} />
+              <td>
+                <Outcome t={t} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : (
+        <p>No transfers are waiting for a decision.</p>
+      )}
+    </Panel>
+    <Panel id="recent-h" heading="Recently decided or cancelled">
+      {recent.length ? (
+        <DataTable label="Recent transfers" caption="Newest first" head={transferHead()} id="recent">
+          {recent.map((t) => (
+            <tr>
+              <TransferCells deps={deps} actor={actor} t={t} />
+              <td>
+                <Outcome t={t} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : (
+        <p>No transfers yet.</p>
+      )}
+    </Panel>
   </StaffLayout>
 );
 
@@ -138,55 +210,81 @@ export const DecisionPage: FC<
   }
 > = ({ deps, frame, actor, t, errors, reason }) => {
   const waiting = t.status === 'requested';
+  const reasonError = errors.find((e) => e.field === 'reason');
   return (
     <StaffLayout frame={frame} title={`Transfer from ${t.fromRegionName}`}>
       <ErrorSummary errors={errors} />
       <p>
         <a href="/staff/transfers">Back to transfers</a>
       </p>
-      <IncomingFacts deps={deps} t={t} />
-      <h2>Why the case should move</h2>
-      {t.reason ? <Paragraphs text={t.reason} /> : <p>No reason given.</p>}
-      {waiting ? (
-        <>
-          <form method="post" action={`/staff/transfers/${t.id}/accept`} aria-labelledby="accept-h">
-            <h2 id="accept-h">Accept</h2>
-            <p>
-              The case moves to {t.toRegionName}: you become its navigator, its open tasks come to your region
-              unassigned, and {t.fromRegionName} no longer sees it. Its history comes with it.
-            </p>
-            <CsrfField token={frame.csrf} />
-            <button type="submit">Accept the transfer</button>
-          </form>
-          <form
-            method="post"
-            action={`/staff/transfers/${t.id}/decline`}
-            aria-labelledby="decline-h"
-            novalidate
-          >
-            <h2 id="decline-h">Decline</h2>
-            <CsrfField token={frame.csrf} />
-            <fieldset id="reason">
-              <legend>Why you decline (the region that asked sees this)</legend>
-              {(Object.keys(DECLINE_REASONS) as DeclineReason[]).map((code) => (
-                <label>
-                  <input type="radio" name="reason" value={code} checked={reason === code} />{' '}
-                  {DECLINE_REASONS[code]}
-                </label>
-              ))}
-            </fieldset>
-            <p>
-              <button type="submit" class="btn alt">
-                Decline the transfer
-              </button>
-            </p>
-          </form>
-        </>
-      ) : t.status === 'accepted' && can(actor, 'cases.read', { regionId: t.toRegionId }) ? (
-        <p>
-          <a href={`/staff/cases/${t.caseId}/tasks`}>Open the case’s tasks</a>
-        </p>
-      ) : null}
+      <div class="nwd-columns">
+        <div>
+          <Panel id="facts-h" heading="The transfer">
+            <IncomingFacts deps={deps} t={t} />
+          </Panel>
+          <Panel id="why-h" heading="Why the case should move">
+            {t.reason ? <Paragraphs text={t.reason} /> : <p>No reason given.</p>}
+          </Panel>
+        </div>
+        <div>
+          {waiting ? (
+            <>
+              <Panel id="accept-h" heading="Accept">
+                <form method="post" action={`/staff/transfers/${t.id}/accept`} aria-labelledby="accept-h">
+                  <p>
+                    The case moves to {t.toRegionName}: you become its navigator, its open tasks come to your
+                    region unassigned, and {t.fromRegionName} no longer sees it. Its history comes with it.
+                  </p>
+                  <CsrfField token={frame.csrf} />
+                  <Button>Accept the transfer</Button>
+                </form>
+              </Panel>
+              <Panel id="decline-h" heading="Decline">
+                <form
+                  method="post"
+                  action={`/staff/transfers/${t.id}/decline`}
+                  aria-labelledby="decline-h"
+                  novalidate
+                  class="usa-form"
+                >
+                  <CsrfField token={frame.csrf} />
+                  <fieldset
+                    id="reason"
+                    class={`usa-fieldset usa-form-group${reasonError ? ' usa-form-group--error' : ''}`}
+                  >
+                    <legend class="usa-legend">Why you decline (the region that asked sees this)</legend>
+                    {reasonError ? <span class="usa-error-message">{reasonError.message}</span> : null}
+                    {(Object.keys(DECLINE_REASONS) as DeclineReason[]).map((code) => (
+                      <div class="usa-radio">
+                        <input
+                          class="usa-radio__input"
+                          type="radio"
+                          id={`reason-${code}`}
+                          name="reason"
+                          value={code}
+                          checked={reason === code}
+                        />
+                        <label class="usa-radio__label" for={`reason-${code}`}>
+                          {DECLINE_REASONS[code]}
+                        </label>
+                      </div>
+                    ))}
+                  </fieldset>
+                  <Actions>
+                    <Button variant="danger">Decline the transfer</Button>
+                  </Actions>
+                </form>
+              </Panel>
+            </>
+          ) : t.status === 'accepted' && can(actor, 'cases.read', { regionId: t.toRegionId }) ? (
+            <Actions>
+              <a class="usa-button" href={`/staff/cases/${t.caseId}/tasks`}>
+                Open the case’s tasks
+              </a>
+            </Actions>
+          ) : null}
+        </div>
+      </div>
     </StaffLayout>
   );
 };
