@@ -273,8 +273,8 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
           <a href="/staff/cases">Clear the search and filters</a>
         </Actions>
       </form>
-      <nav aria-label="Which cases" id="views">
-        <ul class="plain">
+      <nav aria-label="Which cases" id="views" class="nwd-views">
+        <ul>
           {views.map((v) => (
             <li>
               <a href={link({ view: v })} aria-current={v === view ? 'page' : undefined}>
