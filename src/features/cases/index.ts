@@ -26,6 +26,7 @@ export {
   respondRole,
   type CaseTab,
 } from './views/layout.tsx';
+export { ageText } from './rules.ts';
 export { openCase, getCase, type CaseServiceContext, type OpenedCase } from './service.ts';
 export * from './views/layout.tsx';
 export * from './vocabularies.ts';

@@ -10,7 +10,8 @@ import { Button, Panel, SummaryList } from '../../../web/ui.tsx';
 import { FieldError as InlineError, Hint, TextArea, describedBy, errorFor } from '../../../web/forms.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
-import { labelOf } from '../../cases/index.ts';
+import { ageText, labelOf } from '../../cases/index.ts';
+import { todayIn } from '../../help/index.ts';
 import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
 import { THREAD_MESSAGE_MAX } from '../conversation.ts';
 import type { ReferralView, SharedDetails } from '../service.ts';
@@ -32,20 +33,21 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
       {shared.identity ? (
         <>
           <h3>Who they are</h3>
-          <dl>
-            <Field label="Chosen name" value={shared.identity.chosenName} />
-            <Field label="Legal name" value={shared.identity.legalName} />
-            <Field
-              label="Date of birth"
-              value={
+          <SummaryList
+            label="Who they are"
+            rows={[
+              ['Chosen name', shared.identity.chosenName || 'Not given'],
+              ['Legal name', shared.identity.legalName || 'Not given'],
+              [
+                'Date of birth',
                 shared.identity.dateOfBirth
                   ? deps.rules.calendar.formatDate(shared.identity.dateOfBirth)
-                  : null
-              }
-            />
-            <Field label="Age" value={shared.identity.age === null ? null : String(shared.identity.age)} />
-            <Field label="Pronouns" value={shared.identity.pronouns} />
-          </dl>
+                  : 'Not given',
+              ],
+              ['Age', ageText(shared.identity, todayIn(deps.geography.get().timezone)) ?? 'Not given'],
+              ['Pronouns', shared.identity.pronouns || 'Not given'],
+            ]}
+          />
         </>
       ) : null}
       {shared.contact ? (
