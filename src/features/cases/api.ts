@@ -133,6 +133,7 @@ export function caseJson(d: CaseDetail): z.infer<typeof CaseSchema> {
 export const caseServiceContext = (deps: AppDeps): CaseServiceContext => ({
   ...caseContext(deps),
   retentionDays: deps.config.caseRetentionDays ?? DEFAULT_CASE_RETENTION_DAYS,
+  pathway: deps.rules.pathway,
 });
 
 /** A refusal of the open route: every problem of the input, each at its place in the body. */

@@ -9,6 +9,7 @@ import type { DB } from '../../db/types.ts';
 import { authorize, type Actor } from '../../platform/access.ts';
 
 import { ageBandOf } from '../intake/service.ts';
+import type { Ruleset } from '../pathway/index.ts';
 import type { AgeBand } from '../intake/index.ts';
 import { addNotification } from '../notifications/service.ts';
 import { staffNames } from '../queue/service.ts';
@@ -54,6 +55,11 @@ import {
 export interface CaseServiceContext extends CaseContext {
   /** Days a closed case is kept (`NWD_CASE_RETENTION_DAYS`); default {@link DEFAULT_CASE_RETENTION_DAYS}. */
   retentionDays?: number;
+  /**
+   * The pathway's rules: a case opened from a referral with screening facts gets the pathway's tasks
+   * (opening such a case without them is refused as a fault of the setup).
+   */
+  pathway?: Ruleset;
 }
 
 export const refusal = (what: string) => ({

@@ -48,12 +48,31 @@ export async function duplicateRegions(
 export const intakeItemForUpdate = (trx: Transaction<DB>, itemId: string) =>
   trx
     .selectFrom('intake_items')
-    .select(['id', 'region_id', 'county_fips', 'age', 'status', 'claimed_by', 'payload_encrypted'])
+    .select([
+      'id',
+      'region_id',
+      'county_fips',
+      'age',
+      'status',
+      'claimed_by',
+      'payload_encrypted',
+      'created_at',
+    ])
     .where('id', '=', itemId.toLowerCase())
     .forUpdate()
     .executeTakeFirst();
 
 export type IntakeItemRow = NonNullable<Awaited<ReturnType<typeof intakeItemForUpdate>>>;
+
+/** The region of an intake item (null when it has none, undefined when there is no such item). */
+export async function intakeItemRegion(db: Db, itemId: string): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('intake_items')
+    .select('region_id')
+    .where('id', '=', itemId)
+    .executeTakeFirst();
+  return row ? row.region_id : undefined;
+}
 
 /** The case opened from a referral, if any (with `livingOnly`, only one not purged). */
 export function caseOpenedFrom(db: Db, itemId: string, options: { livingOnly?: boolean } = {}) {

@@ -193,6 +193,48 @@ export function detailsFromReferral(
   };
 }
 
+/** The category of the note that keeps what a referral said when a case is opened from it. */
+export const REFERRAL_NOTE_CATEGORY = 'intake';
+
+/**
+ * What a referral said beyond the young person's details — what was observed, who referred and how to
+ * reach them, and the screening's answers in plain words — as the text of the case's first note, so it
+ * stays with the case (under the case's key) after the referral itself is erased. Null when the
+ * referral says none of it. `roleName` turns a referrer's role code into words.
+ *
+ * @example
+ * referralNoteText({ observed: 'Sleeping in a car', referrer: null, screening: null, youth }, String)
+ * // 'What was observed:\nSleeping in a car'
+ */
+export function referralNoteText(payload: IntakePayload, roleName: (role: string) => string): string | null {
+  const sections: string[] = [];
+  if (payload.observed) sections.push(`What was observed:\n${payload.observed}`);
+  const r = payload.referrer;
+  if (r) {
+    const lines = (
+      [
+        ['Name', r.name],
+        ['Role', r.role ? roleName(r.role) : null],
+        ['Organization', r.organization],
+        ['Phone', r.phone],
+        ['Email', r.email],
+        ['When to call back', r.callbackTimes],
+      ] as const
+    )
+      .filter(([, value]) => value)
+      .map(([label, value]) => `${label}: ${value}`);
+    if (lines.length) sections.push(`Who referred:\n${lines.join('\n')}`);
+  }
+  const answers = payload.screening?.answers ?? [];
+  if (answers.length)
+    sections.push(
+      `Screening answers (screening informs a person’s judgment; it does not label anyone):\n${answers
+        .map((a) => `- ${a.question || 'A question'}: ${a.answer}`)
+        .join('\n')}`,
+    );
+  return sections.length ? sections.join('\n\n') : null;
+}
+
 /** The details sent, over what a referral says: fields left `undefined` are the referral's. */
 export function withReferralDetails(prefill: CaseDetailsInput, input: CaseDetailsInput): CaseDetailsInput {
   const details: Record<string, unknown> = { ...prefill };

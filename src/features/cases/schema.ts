@@ -542,6 +542,9 @@ export const CaseSchema = z
     countyName: z.string().nullable(),
     ageBand: z.enum(['under18', '18to24', '25plus', 'unknown']),
     intakeItemId: z.string().uuid().nullable(),
+    intakeItemVisible: z.boolean().openapi({
+      description: 'Whether the caller may open the referral the case was opened from in the queue.',
+    }),
     openedAt: z.string(),
     openedBy: PersonRefSchema.nullable(),
     updatedAt: z.string(),

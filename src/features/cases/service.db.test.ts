@@ -9,10 +9,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addCaseTeam, addStaff, unnamedYouth, type TestStaff } from '../../../test/staff.ts';
-import { addItem } from '../queue/testing.ts';
+import { SYNTHETIC_PAYLOAD, addItem } from '../queue/testing.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { caseContext } from './core.ts';
 import { versionOf } from './rules.ts';
+import { labelOf } from './vocabularies.ts';
 import { CaseInputError } from './schema.ts';
 import {
   addNote,
@@ -379,6 +380,125 @@ describe('opening a case from a referral', () => {
     expect((await getCase(ctx, navigator.actor, named.id, origin)).personal.chosenName).toBe(
       'Synthetic Named',
     );
+  });
+
+  it('carries what was observed, the referrer and the screening into the case, with the pathway’s tasks once, linked both ways', async () => {
+    const withPathway: CaseServiceContext = { ...ctx, pathway: t.deps.rules.pathway };
+    const received = new Date('2026-11-23T15:00:00Z');
+    const itemId = await addItem(t.deps, {
+      createdAt: received,
+      payload: {
+        ...SYNTHETIC_PAYLOAD,
+        referrer: { ...SYNTHETIC_PAYLOAD.referrer!, role: 'education' },
+        observed: 'Synthetic: seen leaving school with an older stranger.',
+        screening: {
+          instrument: { id: 'synthetic-screen', version: '1' },
+          answers: [{ itemId: 'exchange', question: 'Was anything given in exchange?', answer: 'Yes' }],
+          facts: { reporterRole: 'education', age: 15, exchangeForValue: 'yes', thirdPartyProfit: 'unknown' },
+        },
+      },
+    });
+    const opened = await openCase(withPathway, navigator.actor, { intakeItemId: itemId }, origin);
+
+    // What was observed, who referred (role in words) and the screening's answers: the case's first note.
+    const detail = await getCase(withPathway, navigator.actor, opened.id, origin);
+    expect(detail.notes).toHaveLength(1);
+    const note = detail.notes[0]!;
+    expect(note.category).toBe('intake');
+    expect(labelOf(t.deps.rules.vocabularies, 'noteCategories', note.category)).toBe('From the referral');
+    expect(note.body).toContain('Synthetic: seen leaving school with an older stranger.');
+    expect(note.body).toContain('Name: Synthetic Referrer');
+    expect(note.body).toContain('Role: School or education');
+    expect(note.body).toContain('Phone: 555-0199');
+    expect(note.body).toContain('Email: referrer@example.org');
+    expect(note.body).toContain('- Was anything given in exchange?: Yes');
+    // Sealed under the case's key: the stored bytes do not hold the text.
+    const stored = await t.deps.db
+      .selectFrom('case_notes')
+      .select('body_encrypted')
+      .where('case_id', '=', opened.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.body_encrypted.toString('latin1')).not.toContain('older stranger');
+
+    // The pathway's tasks for those facts, due from when the referral was received, given to the opener.
+    const tasks = () =>
+      t.deps.db
+        .selectFrom('tasks')
+        .select(['source', 'source_ref', 'due_at', 'assignee_user_id'])
+        .where('case_id', '=', opened.id)
+        .orderBy('source_ref')
+        .execute();
+    const first = await tasks();
+    expect(first.map((x) => x.source_ref)).toEqual(['REPORT_CHILD_PROTECTION', 'WRITTEN_REPORT_72H']);
+    expect(first.every((x) => x.source === 'pathway' && x.assignee_user_id === navigator.id)).toBe(true);
+    expect(first[0]!.due_at.toISOString()).toBe('2026-11-24T15:00:00.000Z');
+
+    // Audited with ids and codes only; the timeline says a note and the tasks were added.
+    const [audit] = await audits('case.create', opened.id);
+    expect(audit!.details).toMatchObject({
+      intake_item: itemId,
+      referral_note: note.id,
+      pathway_codes: ['REPORT_CHILD_PROTECTION', 'WRITTEN_REPORT_72H'],
+    });
+    expect(JSON.stringify(audit!.details)).not.toContain('stranger');
+    const timeline = (await events(opened.id)).map((e) => e.event);
+    expect(timeline.filter((e) => e === 'note.added')).toHaveLength(1);
+    expect(timeline.filter((e) => e === 'task.created')).toHaveLength(2);
+
+    // Trying again adds nothing: the referral has its case, and the tasks are not made twice.
+    expect(
+      (await refusal(openCase(withPathway, navigator.actor, { intakeItemId: itemId }, origin))).code,
+    ).toBe('conflict');
+    expect(await tasks()).toEqual(first);
+    expect(
+      await t.deps.db.selectFrom('case_notes').select('id').where('case_id', '=', opened.id).execute(),
+    ).toHaveLength(1);
+
+    // Linked both ways: the case names its referral (which its navigator may open), the referral its case.
+    expect(detail).toMatchObject({ intakeItemId: itemId, intakeItemVisible: true });
+    const caseOpened = await t.deps.db
+      .selectFrom('intake_events')
+      .select('detail')
+      .where('item_id', '=', itemId)
+      .where('event', '=', 'case_opened')
+      .executeTakeFirstOrThrow();
+    expect(caseOpened.detail).toMatchObject({ case: opened.id });
+    // A state administrator may open the referral too; another region's navigator sees neither.
+    expect((await getCase(withPathway, admin.actor, opened.id, origin)).intakeItemVisible).toBe(true);
+    expect((await refusal(getCase(withPathway, southeast.actor, opened.id, origin))).code).toBe('not_found');
+  });
+
+  it('opens from a referral with screening facts in one transaction: a failure leaves no case, note or task', async () => {
+    const itemId = await addItem(t.deps, {
+      payload: {
+        ...SYNTHETIC_PAYLOAD,
+        screening: {
+          instrument: { id: 'synthetic-screen', version: '1' },
+          answers: [],
+          facts: { reporterRole: 'education', age: 15, exchangeForValue: 'yes', thirdPartyProfit: 'unknown' },
+        },
+      },
+    });
+    // Without the pathway's rules the tasks cannot be made: nothing of the opening stays.
+    await expect(openCase(ctx, navigator.actor, { intakeItemId: itemId }, origin)).rejects.toThrow(/pathway/);
+    expect(
+      await t.deps.db.selectFrom('cases').select('id').where('intake_item_id', '=', itemId).execute(),
+    ).toHaveLength(0);
+    const item = await t.deps.db
+      .selectFrom('intake_items')
+      .select('status')
+      .where('id', '=', itemId)
+      .executeTakeFirstOrThrow();
+    expect(item.status).toBe('new');
+    const opened = await openCase(
+      { ...ctx, pathway: t.deps.rules.pathway },
+      navigator.actor,
+      { intakeItemId: itemId },
+      origin,
+    );
+    expect(
+      await t.deps.db.selectFrom('tasks').select('id').where('case_id', '=', opened.id).execute(),
+    ).toHaveLength(2);
   });
 
   it('lets only one of two simultaneous openings from one referral win', async () => {

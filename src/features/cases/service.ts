@@ -16,7 +16,9 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { openPayload } from '../intake/index.ts';
+import { openPayload, type IntakePayload } from '../intake/index.ts';
+import { REFERRER_ROLE_LABELS } from '../intake/service.ts';
+import { pathwayTasksForNewCase } from '../tasks/service.ts';
 
 import type { AgeBand } from '../intake/index.ts';
 
@@ -29,6 +31,7 @@ import {
   nowOf,
   openCaseField,
   openPersonal,
+  sealCaseField,
   sealPersonal,
   type CasePersonal,
   type RequestOrigin,
@@ -39,10 +42,12 @@ import { searchDigest, writeSearchTerms } from './search-terms.ts';
 import {
   CASE_PAGE_SIZE,
   NOTES_SHOWN,
+  REFERRAL_NOTE_CATEGORY,
   TIMELINE_PAGE_SIZE,
   UUID,
   detailsFromReferral,
   oneText,
+  referralNoteText,
   withReferralDetails,
   type CaseDetailsInput,
   type AppliedCaseFilters,
@@ -156,12 +161,86 @@ async function referralToOpen(trx: Transaction<DB>, actor: Actor, itemId: string
   return item;
 }
 
+const roleName = (role: string) => REFERRER_ROLE_LABELS[role as keyof typeof REFERRER_ROLE_LABELS] ?? role;
+
+/**
+ * What a case opened from a referral keeps of it, inside the opening's transaction: a first note
+ * (category `intake`, sealed under the case's key) with what was observed, who referred and how to reach
+ * them, and the screening's answers; and, when the screening handed on the pathway's facts, the
+ * pathway's tasks, due from when the referral was received and given to the opener when they are a
+ * navigator of the case's region (idempotent per action). Returns what the audit record names (ids and
+ * codes, never the text).
+ */
+async function carryReferral(
+  ctx: CaseServiceContext,
+  trx: Transaction<DB>,
+  actor: Actor,
+  caseId: string,
+  regionId: string,
+  item: q.IntakeItemRow,
+  payload: IntakePayload,
+  now: Date,
+): Promise<Record<string, unknown>> {
+  const carried: Record<string, unknown> = {};
+  const text = referralNoteText(payload, roleName);
+  if (text !== null) {
+    const noteId = randomUUID();
+    await q.insertNote(trx, {
+      id: noteId,
+      case_id: caseId,
+      category: REFERRAL_NOTE_CATEGORY,
+      body_encrypted: await sealCaseField(
+        ctx.keyring,
+        caseId,
+        { table: 'case_notes', recordId: noteId, field: 'body_encrypted' },
+        text,
+        trx,
+      ),
+      author_id: actor.userId,
+      created_at: now,
+    });
+    await caseEvent(
+      trx,
+      actor,
+      caseId,
+      'note.added',
+      { note: noteId, category: REFERRAL_NOTE_CATEGORY },
+      now,
+    );
+    carried.referral_note = noteId;
+  }
+  if (payload.screening) {
+    if (!ctx.pathway)
+      throw new Error('Opening a case from a referral with screening needs the pathway’s rules.');
+    const tasks = await pathwayTasksForNewCase(
+      trx,
+      { keyring: ctx.keyring, calendar: ctx.calendar, pathway: ctx.pathway },
+      {
+        caseId,
+        regionId,
+        facts: payload.screening.facts,
+        from: item.created_at,
+        assigneeUserId: actor.role === 'navigator' && actor.regions.includes(regionId) ? actor.userId : null,
+        createdBy: actor.userId,
+        now,
+      },
+    );
+    if (tasks.created.length) {
+      carried.pathway_tasks = tasks.created;
+      carried.pathway_codes = tasks.codes;
+    }
+  }
+  return carried;
+}
+
 /**
  * Opens a case in one transaction: the case row with its personal fields sealed under its own key, the
  * duplicate index, the opener assigned (a navigator of the region), the `case.opened` event and the
  * audit record. From a referral (`intakeItemId`): details left out are taken from the referral, the case
  * is linked to it, and the referral is closed in the queue as "connected to services" (unless it already
- * was), with a `case_opened` event in its history. A referral claimed by someone else is refused.
+ * was), with a `case_opened` event in its history; what the referral said beyond the young person's
+ * details becomes the case's first note and its screening's facts the pathway's tasks
+ * (`carryReferral`). A referral claimed by someone else is refused.
  *
  * @example
  * const opened = await openCase(ctx, navigator, { chosenName: 'Sam', age: 16, regionId: 'west-metro' }, origin);
@@ -187,13 +266,14 @@ export async function openCase(
       let regionId = oneText(input.regionId);
       const itemId = oneText(input.intakeItemId);
       const item = itemId !== null ? await referralToOpen(trx, actor, itemId) : null;
+      let payload: IntakePayload | null = null;
       if (item) {
         if (regionId !== null && regionId !== item.region_id)
           throw new CaseInputError([
             { field: 'regionId', message: 'A case opened from a referral belongs to the referral’s region.' },
           ]);
         regionId = item.region_id;
-        const payload = await openPayload(ctx.keyring, item.id, item.payload_encrypted);
+        payload = await openPayload(ctx.keyring, item.id, item.payload_encrypted);
         details = withReferralDetails(
           detailsFromReferral(payload, { age: item.age, countyFips: item.county_fips }),
           input,
@@ -244,6 +324,8 @@ export async function openCase(
         });
         await caseEvent(trx, actor, id, 'navigator.assigned', { user: actor.userId }, now);
       }
+      const carried =
+        item && payload ? await carryReferral(ctx, trx, actor, id, region.id, item, payload, now) : {};
       if (item) await q.markReferralCaseOpened(trx, actor.userId, item, id, now);
       const duplicates = await q.duplicateRegions(trx, {
         id,
@@ -253,7 +335,12 @@ export async function openCase(
       await auditCase(trx, actor, origin, {
         action: 'case.create',
         caseId: id,
-        details: { region: region.id, ...fromItem, possible_matches_in_regions: duplicates.length },
+        details: {
+          region: region.id,
+          ...fromItem,
+          ...carried,
+          possible_matches_in_regions: duplicates.length,
+        },
       });
       if (item)
         await recordAudit(trx, {
@@ -360,6 +447,8 @@ export interface CaseDetail {
   countyName: string | null;
   ageBand: AgeBand;
   intakeItemId: string | null;
+  /** Whether the actor may open that referral in the queue (it still exists, in one of their regions). */
+  intakeItemVisible: boolean;
   openedAt: Date;
   openedBy: PersonRef | null;
   updatedAt: Date;
@@ -411,16 +500,18 @@ export async function getCase(
   return ctx.db.transaction().execute(async (trx) => {
     const row = await caseInScope(trx, actor, caseId, 'cases.read');
     const { before } = parseInput(timelineCursorSchema, { before: options.timelineBefore });
-    const [names, personal, assigned, notes, notesTotal, services, timeline, duplicates] = await Promise.all([
-      q.placeNames(trx, row),
-      openPersonal(ctx.keyring, row),
-      q.activeAssignments(trx, [row.id]),
-      q.latestNotes(trx, row.id, NOTES_SHOWN),
-      q.noteCount(trx, row.id),
-      q.servicesOf(trx, row.id),
-      q.timelinePage(trx, row.id, before, TIMELINE_PAGE_SIZE),
-      q.duplicateRegions(trx, row),
-    ]);
+    const [names, personal, assigned, notes, notesTotal, services, timeline, duplicates, itemRegion] =
+      await Promise.all([
+        q.placeNames(trx, row),
+        openPersonal(ctx.keyring, row),
+        q.activeAssignments(trx, [row.id]),
+        q.latestNotes(trx, row.id, NOTES_SHOWN),
+        q.noteCount(trx, row.id),
+        q.servicesOf(trx, row.id),
+        q.timelinePage(trx, row.id, before, TIMELINE_PAGE_SIZE),
+        q.duplicateRegions(trx, row),
+        row.intake_item_id ? q.intakeItemRegion(trx, row.intake_item_id) : undefined,
+      ]);
     const who = await people(
       ctx,
       [
@@ -457,6 +548,8 @@ export async function getCase(
       countyName: names?.county ?? null,
       ageBand: row.age_band,
       intakeItemId: row.intake_item_id,
+      intakeItemVisible:
+        itemRegion !== undefined && can(actor, 'intake.read', { regionId: itemRegion ?? undefined }),
       openedAt: row.opened_at,
       openedBy: who(row.opened_by),
       updatedAt: row.updated_at,

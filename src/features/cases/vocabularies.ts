@@ -50,7 +50,15 @@ export function codesOf(v: Vocabularies, name: VocabularyName): [string, ...stri
   return v[name].map((e) => e.code) as [string, ...string[]];
 }
 
+/**
+ * Codes the application itself writes, not chosen from a list: a note that keeps what a referral said
+ * (written when a case is opened from it; nobody can pick it for a note of their own).
+ */
+export const SYSTEM_LABELS: Partial<Record<VocabularyName, Record<string, string>>> = {
+  noteCategories: { intake: 'From the referral' },
+};
+
 /** The label of a code, or the code itself when the list no longer has it. */
 export function labelOf(v: Vocabularies, name: VocabularyName, code: string): string {
-  return v[name].find((e) => e.code === code)?.label ?? code;
+  return v[name].find((e) => e.code === code)?.label ?? SYSTEM_LABELS[name]?.[code] ?? code;
 }

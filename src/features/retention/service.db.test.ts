@@ -4,7 +4,8 @@ import { auditActions, caseEventNames, caseRow } from '../../../test/coordinatio
 import { addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
 import { DataKeyDestroyedError } from '../../platform/crypto/index.ts';
 import { ServiceError } from '../../platform/errors.ts';
-import { openPersonal } from '../cases/core.ts';
+import { openCaseField, openPersonal, sealCaseField } from '../cases/core.ts';
+import { randomUUID } from 'node:crypto';
 import { eraseCase, exportCase, findPersonCases, purgeDueCases } from './service.ts';
 import { seedSynthetic } from '../synthetic/service.ts';
 
@@ -120,6 +121,152 @@ describe("a person's requests", () => {
     await expect(exportCase(ctx(), navigator.actor, withNotes.id, origin)).rejects.toMatchObject({
       code: 'forbidden',
     });
+  });
+
+  /** A message on the case's first referral and a referral outside the network, written as the services do. */
+  async function addConversation(caseId: string) {
+    const referral = await t.deps.db
+      .selectFrom('referrals')
+      .select('id')
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const messageId = randomUUID();
+    const outsideId = randomUUID();
+    const seal = (table: string, recordId: string, field: string, text: string) =>
+      sealCaseField(t.deps.keyring, caseId, { table, recordId, field }, text);
+    await t.deps.db
+      .insertInto('referral_messages')
+      .values({
+        id: messageId,
+        referral_id: referral.id,
+        author_user_id: navigator.id,
+        author_organization_id: navigator.actor.organizationId!,
+        side: 'sender',
+        body_encrypted: await seal(
+          'referral_messages',
+          messageId,
+          'body_encrypted',
+          'Synthetic message: she can come on Tuesday.',
+        ),
+        created_at: now,
+      })
+      .execute();
+    await t.deps.db
+      .insertInto('outside_referrals')
+      .values({
+        id: outsideId,
+        case_id: caseId,
+        from_region_id: 'west-metro',
+        directory_service_id: 'synthetic-outside-service',
+        service_name: 'Synthetic Outside Service',
+        organization_name: 'Synthetic Outside Organization',
+        service_type: t.deps.rules.vocabularies.services[0]!.code,
+        note_encrypted: await seal(
+          'outside_referrals',
+          outsideId,
+          'note_encrypted',
+          'Synthetic note: called them, waiting list.',
+        ),
+        created_by: navigator.id,
+        updated_by: navigator.id,
+      })
+      .execute();
+    return { referralId: referral.id, messageId, outsideId };
+  }
+
+  it('exports a referral’s conversation and the referrals outside the network, decrypted', async () => {
+    const row = await t.deps.db
+      .selectFrom('cases')
+      .innerJoin('referrals', 'referrals.case_id', 'cases.id')
+      .select('cases.id')
+      .where('cases.purged_at', 'is', null)
+      .where('cases.region_id', '=', 'west-metro')
+      .executeTakeFirstOrThrow();
+    const { referralId, messageId, outsideId } = await addConversation(row.id);
+    const doc = (await exportCase(ctx(), admin.actor, row.id, origin)) as Record<string, any>;
+    const referral = doc.referrals.find((r: { id: string }) => r.id === referralId);
+    expect(referral.messages).toEqual([
+      expect.objectContaining({
+        id: messageId,
+        side: 'sender',
+        kind: 'message',
+        authorUserId: navigator.id,
+        text: 'Synthetic message: she can come on Tuesday.',
+      }),
+    ]);
+    expect(doc.outsideReferrals).toEqual([
+      expect.objectContaining({
+        id: outsideId,
+        serviceName: 'Synthetic Outside Service',
+        organizationName: 'Synthetic Outside Organization',
+        status: 'sent',
+        note: 'Synthetic note: called them, waiting list.',
+      }),
+    ]);
+  });
+
+  it('erases the conversation, the outside referrals’ notes and the search terms with the case', async () => {
+    const row = await t.deps.db
+      .selectFrom('cases')
+      .innerJoin('referrals', 'referrals.case_id', 'cases.id')
+      .innerJoin('case_search_terms', 'case_search_terms.case_id', 'cases.id')
+      .select('cases.id')
+      .where('cases.purged_at', 'is', null)
+      .where('cases.region_id', '=', 'west-metro')
+      .executeTakeFirstOrThrow();
+    const { messageId, outsideId } = await addConversation(row.id);
+    const terms = () =>
+      t.deps.db.selectFrom('case_search_terms').select('kind').where('case_id', '=', row.id).execute();
+    expect((await terms()).length).toBeGreaterThan(0);
+    await eraseCase(ctx(), admin.actor, row.id, origin);
+    // The case can no longer be found by name or date of birth.
+    expect(await terms()).toEqual([]);
+    // The message and the note stay as rows (counts still add up) but can no longer be read.
+    const message = await t.deps.db
+      .selectFrom('referral_messages')
+      .select('body_encrypted')
+      .where('id', '=', messageId)
+      .executeTakeFirstOrThrow();
+    await expect(
+      openCaseField(
+        t.deps.keyring,
+        { table: 'referral_messages', recordId: messageId, field: 'body_encrypted' },
+        message.body_encrypted,
+      ),
+    ).rejects.toBeInstanceOf(DataKeyDestroyedError);
+    const outside = await t.deps.db
+      .selectFrom('outside_referrals')
+      .select('note_encrypted')
+      .where('id', '=', outsideId)
+      .executeTakeFirstOrThrow();
+    await expect(
+      openCaseField(
+        t.deps.keyring,
+        { table: 'outside_referrals', recordId: outsideId, field: 'note_encrypted' },
+        outside.note_encrypted!,
+      ),
+    ).rejects.toBeInstanceOf(DataKeyDestroyedError);
+  });
+
+  it('leaves no search terms for a case purged by the retention job', async () => {
+    const row = await t.deps.db
+      .selectFrom('cases')
+      .innerJoin('case_search_terms', 'case_search_terms.case_id', 'cases.id')
+      .select('cases.id')
+      .where('cases.purged_at', 'is', null)
+      .where('cases.status', '=', 'closed')
+      .executeTakeFirstOrThrow();
+    await t.deps.db
+      .updateTable('cases')
+      .set({ purge_after: new Date(now.getTime() - 1000) })
+      .where('id', '=', row.id)
+      .execute();
+    await purgeDueCases(ctx());
+    expect((await caseRow(t.deps.db, row.id)).purged_at).not.toBeNull();
+    expect(
+      await t.deps.db.selectFrom('case_search_terms').select('kind').where('case_id', '=', row.id).execute(),
+    ).toEqual([]);
   });
 
   it('erases a case on request: closed, unreadable, referrals withdrawn, tasks completed, audited', async () => {

@@ -145,7 +145,8 @@ const parse = (text: string | null): unknown => (text === null ? null : JSON.par
 
 /**
  * Everything held about the young person in one case, decrypted, as one JSON document: details,
- * assignments, consents, referrals with their history, transfers, tasks, safety plans (every version),
+ * assignments, consents, referrals with their history and their conversation, referrals to services
+ * outside the network with their notes, transfers, tasks, safety plans (every version),
  * notes, services delivered, the timeline, and the referral or self-referral it started from.
  * Audited (`case.export`, a sensitive action: the caller checks re-authentication).
  */
@@ -170,6 +171,8 @@ export async function exportCase(
       consents,
       referrals,
       transitions,
+      messages,
+      outside,
       transfers,
       tasks,
       plans,
@@ -242,6 +245,33 @@ export async function exportCase(
           history: transitions
             .filter((x) => x.referral_id === r.id)
             .map((x) => ({ from: x.from_status, to: x.to_status, reason: x.reason, at: x.at })),
+          messages: await Promise.all(
+            messages
+              .filter((m) => m.referral_id === r.id)
+              .map(async (m) => ({
+                id: m.id,
+                side: m.side,
+                kind: m.kind,
+                authorUserId: m.author_user_id,
+                authorOrganizationId: m.author_organization_id,
+                createdAt: m.created_at,
+                text: await readField(k, 'referral_messages', m.id, 'body_encrypted', m.body_encrypted),
+              })),
+          ),
+        })),
+      ),
+      outsideReferrals: await Promise.all(
+        outside.map(async (o) => ({
+          id: o.id,
+          fromRegion: o.from_region_id,
+          directoryServiceId: o.directory_service_id,
+          serviceName: o.service_name,
+          organizationName: o.organization_name,
+          serviceType: o.service_type,
+          status: o.status,
+          note: await readField(k, 'outside_referrals', o.id, 'note_encrypted', o.note_encrypted),
+          createdAt: o.created_at,
+          updatedAt: o.updated_at,
         })),
       ),
       transfers: await Promise.all(

@@ -26,7 +26,13 @@ import { InputError, ServiceError } from '../../platform/errors.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { staffNames } from '../queue/service.ts';
 import { activeStaff } from '../notifications/service.ts';
-import { evaluatePathway, type ActionCode, type PathwayFacts, type Ruleset } from '../pathway/index.ts';
+import {
+  evaluatePathway,
+  parsePathwayInput,
+  type ActionCode,
+  type PathwayFacts,
+  type Ruleset,
+} from '../pathway/index.ts';
 import {
   auditCase,
   caseScope,
@@ -52,6 +58,7 @@ import {
   type CaseTasks,
   type Task,
   type TaskFilters,
+  type TaskableAction,
 } from './rules.ts';
 import { TaskTitleSchema, pathwayCodesSchema, pathwayFromSchema, taskFieldsSchema } from './schema.ts';
 
@@ -424,31 +431,15 @@ export async function createTasksFromPathway(
     const actions = available.filter((a) => codes.includes(a.code));
     if (row.status !== 'open') throw new ServiceError('conflict', CLOSED);
     const assignee = await checkAssignee(trx, row.region_id, input.assigneeUserId);
-    const existing = await q.pathwayCodesOnCase(
-      trx,
-      row.id,
-      actions.map((a) => a.code),
-    );
-    const created: string[] = [];
-    const skipped: ActionCode[] = [];
-    for (const action of actions) {
-      if (existing.has(action.code)) {
-        skipped.push(action.code);
-        continue;
-      }
-      const id = await insertTask(trx, ctx.keyring, {
-        caseId: row.id,
-        regionId: row.region_id,
-        assigneeUserId: assignee,
-        source: 'pathway',
-        sourceRef: action.code,
-        title: action.title,
-        dueAt: pathwayDueAt(action, from, ctx.calendar),
-        createdBy: actor.userId,
-        now,
-      });
-      created.push(id);
-    }
+    const { created, skipped } = await addPathwayTasks(trx, ctx.keyring, ctx.calendar, {
+      caseId: row.id,
+      regionId: row.region_id,
+      actions,
+      from,
+      assigneeUserId: assignee,
+      createdBy: actor.userId,
+      now,
+    });
     if (created.length)
       await auditCase(trx, actor, origin, {
         action: 'task.create',
@@ -461,6 +452,85 @@ export async function createTasksFromPathway(
       });
     return { created, skipped };
   });
+}
+
+/**
+ * Adds a case's pathway tasks inside the caller's transaction (which has locked the case and checked
+ * the actor and the assignee): one task per action, due at its deadline counted from `from`, skipping
+ * every action the case already has a task for (open or done), so that running it again adds nothing.
+ * The caller records the audit event.
+ */
+async function addPathwayTasks(
+  trx: Transaction<DB>,
+  keyring: Keyring,
+  calendar: CoordinationContext['calendar'],
+  input: {
+    caseId: string;
+    regionId: string;
+    actions: readonly TaskableAction[];
+    from: Date;
+    assigneeUserId: string | null;
+    createdBy: string;
+    now: Date;
+  },
+): Promise<{ created: string[]; skipped: ActionCode[] }> {
+  const existing = await q.pathwayCodesOnCase(
+    trx,
+    input.caseId,
+    input.actions.map((a) => a.code),
+  );
+  const created: string[] = [];
+  const skipped: ActionCode[] = [];
+  for (const action of input.actions) {
+    if (existing.has(action.code)) {
+      skipped.push(action.code);
+      continue;
+    }
+    const id = await insertTask(trx, keyring, {
+      caseId: input.caseId,
+      regionId: input.regionId,
+      assigneeUserId: input.assigneeUserId,
+      source: 'pathway',
+      sourceRef: action.code,
+      title: action.title,
+      dueAt: pathwayDueAt(action, input.from, calendar),
+      createdBy: input.createdBy,
+      now: input.now,
+    });
+    created.push(id);
+  }
+  return { created, skipped };
+}
+
+/**
+ * The pathway tasks of a case being opened from a referral, inside the opening's transaction: every
+ * action with a deadline the pathway answers for the screening's facts (checked against the rules; facts
+ * it cannot read add no task), due counted from `from` (when the referral was received). Idempotent per
+ * case and action code. Returns the action codes and task ids created; the caller audits them.
+ *
+ * @example
+ * await pathwayTasksForNewCase(trx, ctx, { caseId, regionId, facts: screening.facts, from: item.created_at, … });
+ */
+export async function pathwayTasksForNewCase(
+  trx: Transaction<DB>,
+  ctx: Pick<CoordinationContext, 'keyring' | 'calendar' | 'pathway'>,
+  input: {
+    caseId: string;
+    regionId: string;
+    facts: Record<string, unknown>;
+    from: Date;
+    assigneeUserId: string | null;
+    createdBy: string;
+    now: Date;
+  },
+): Promise<{ created: string[]; codes: ActionCode[] }> {
+  const parsed = parsePathwayInput(input.facts, ctx.pathway, input.from);
+  if (!parsed.ok) return { created: [], codes: [] };
+  const available = taskableActions(ctx.pathway, ctx.calendar.local(input.from).date);
+  const answered = new Set(evaluatePathway(parsed.facts, ctx.pathway).actions.map((a) => a.code));
+  const actions = available.filter((a) => answered.has(a.code));
+  const { created, skipped } = await addPathwayTasks(trx, ctx.keyring, ctx.calendar, { ...input, actions });
+  return { created, codes: actions.map((a) => a.code).filter((c) => !skipped.includes(c)) };
 }
 
 /**

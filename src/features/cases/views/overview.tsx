@@ -327,7 +327,17 @@ const OpenedOrClosed: FC<SectionProps> = ({ deps, actor, detail }) => (
       <>
         Opened <Time deps={deps} at={detail.openedAt} show="date" />
         {by(actor, detail.openedBy)}
-        {detail.intakeItemId ? ' from a referral' : ''}.
+        {detail.intakeItemVisible ? (
+          <>
+            {' '}
+            from <a href={`/staff/queue/${detail.intakeItemId}`}>a referral</a>
+          </>
+        ) : detail.intakeItemId ? (
+          ' from a referral'
+        ) : (
+          ''
+        )}
+        .
       </>
     ) : (
       <>
