@@ -3,7 +3,7 @@
  * administration of a person (role, disabling, second-factor reset, unlocking). Sensitive changes need
  * a recent re-authentication.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import {
   GRANT_REFUSALS,
@@ -129,6 +129,23 @@ export async function listUsers(
     });
     return users;
   });
+}
+
+/**
+ * How many people on the actor's people list have been invited and not yet set up their account
+ * (no password yet, not disabled): everyone's for a statewide reader, their organization's otherwise.
+ * 0 for a role without the people list. Reads no personal data; not audited.
+ */
+export async function countAwaitingSetup(ctx: AccountsContext, actor: Actor): Promise<number> {
+  const everyone = can(actor, 'people.list', {});
+  if (!everyone && !can(actor, 'people.list', { organizationId: actor.organizationId })) return 0;
+  let q = ctx.db
+    .selectFrom('staff_users')
+    .where('password_hash', 'is', null)
+    .where('disabled_at', 'is', null);
+  if (!everyone) q = q.where('organization_id', '=', actor.organizationId);
+  const row = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /** Grant refusals that are about who asks (403); the others are about what was asked (a form error). */
@@ -270,6 +287,7 @@ export async function resetTwoFactor(
       .set({
         totp_secret_encrypted: null,
         totp_pending_encrypted: null,
+        totp_pending_since: null,
         totp_enabled_at: null,
         totp_last_step: null,
         recovery_code_hashes: [],

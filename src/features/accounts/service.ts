@@ -33,6 +33,7 @@ export {
   setDisabled,
   resetTwoFactor,
   unlockUser,
+  countAwaitingSetup,
 } from './people.ts';
 export {
   inviteUser,

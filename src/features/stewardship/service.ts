@@ -12,7 +12,7 @@ import type { AppDeps } from '../../app-types.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { authorize, ROLE_NAMES, type Actor } from '../../platform/access.ts';
+import { authorize, can, ROLE_NAMES, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import { AccessDenied, InputError, ServiceError } from '../../platform/errors.ts';
@@ -543,6 +543,12 @@ export async function dataHealth(ctx: StewardshipContext, actor: Actor, now = ne
   authorize(actor, 'data.health');
   const items = await openProblems(ctx.db, ctx.geography.get().timezone, ctx.staleMonths, now);
   return { items, staleMonths: ctx.staleMonths };
+}
+
+/** How many problems the data-health page lists, for the staff home page; 0 without `data.health`. */
+export async function countHealthProblems(ctx: StewardshipContext, actor: Actor, now = new Date()) {
+  if (!can(actor, 'data.health')) return 0;
+  return (await openProblems(ctx.db, ctx.geography.get().timezone, ctx.staleMonths, now)).length;
 }
 
 /**
