@@ -71,13 +71,13 @@ async function organizationByName(
     .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
     .executeTakeFirst();
   if (found) {
-    if (found.disabled_at) throw new CommandError(`The organisation "${name}" is disabled.`);
+    if (found.disabled_at) throw new CommandError(`The organization "${name}" is disabled.`);
     requireGrantable(found.type, grant.role, grant.regions);
     return found.id;
   }
   if (!createAs) {
     throw new CommandError(
-      `There is no organisation "${name}". Add --org-type (${Object.keys(ORGANIZATION_TYPES).join(', ')}) to create it.`,
+      `There is no organization "${name}". Add --org-type (${Object.keys(ORGANIZATION_TYPES).join(', ')}) to create it.`,
     );
   }
   // Checked before creating, so a refused invitation leaves no organization behind.
@@ -220,7 +220,7 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
           details: { count: rows.length, via: 'command line' },
         }),
       );
-      return ['email\trole\torganisation\tregions\tstatus\ttwo-factor', ...lines].join('\n');
+      return ['email\trole\torganization\tregions\tstatus\ttwo-factor', ...lines].join('\n');
     }
     case 'disable': {
       const user = await userByEmail(ctx, one(values, 'email'));

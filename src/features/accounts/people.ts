@@ -1,5 +1,5 @@
 /**
- * Organisations and people: creating an organisation, reading and listing people, and the
+ * Organizations and people: creating an organization, reading and listing people, and the
  * administration of a person (role, disabling, second-factor reset, unlocking). Sensitive changes need
  * a recent re-authentication.
  */
@@ -40,14 +40,14 @@ export async function createOrganization(
   origin: RequestOrigin,
 ): Promise<string> {
   requireAccess(actor, 'organizations.manage', {});
-  const name = plainText(input.name, 200, 'the organisation a name');
+  const name = plainText(input.name, 200, 'the organization a name');
   return ctx.db.transaction().execute(async (trx) => {
     const clash = await trx
       .selectFrom('member_organizations')
       .select('id')
       .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
       .executeTakeFirst();
-    if (clash) throw new AccountError('conflict', 'An organisation with that name already exists.');
+    if (clash) throw new AccountError('conflict', 'An organization with that name already exists.');
     const row = await trx
       .insertInto('member_organizations')
       .values({ name, type: input.type })
@@ -102,14 +102,14 @@ export async function getUser(
   });
 }
 
-/** The people of an organisation (or of all organisations, for a state administrator). Audited. */
+/** The people of an organization (or of all organizations, for a state administrator). Audited. */
 export async function listUsers(
   ctx: AccountsContext,
   actor: Actor,
   organizationId: string | null,
   origin: RequestOrigin,
 ): Promise<StaffUser[]> {
-  // Without an organisation, only a scope of `any` (a state administrator) passes.
+  // Without an organization, only a scope of `any` (a state administrator) passes.
   requireAccess(actor, 'people.list', organizationId === null ? {} : { organizationId });
   return ctx.db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('staff_users').select(USER_COLUMNS).orderBy('created_at');

@@ -38,7 +38,7 @@ import {
 
 const origin = { ip: '192.0.2.10', userAgent: 'synthetic-test' };
 
-/** Inviting and creating an organisation with this file's context and request origin. */
+/** Inviting and creating an organization with this file's context and request origin. */
 const invite = (actor: Actor, input: Parameters<typeof inviteUser>[2]) =>
   inviteUser(ctx, actor, input, origin);
 const newOrganization = (actor: Actor, input: Parameters<typeof createOrganization>[2]) =>
@@ -193,7 +193,7 @@ describe('setting up, inviting and signing in', () => {
     ).toBe('admin@example.org');
   });
 
-  it('invites a navigator into an organisation; the link works once', async () => {
+  it('invites a navigator into an organization; the link works once', async () => {
     orgId = await newOrganization(adminActor, { name: 'Synthetic Navigator Host', type: 'navigator_host' });
     await expect(
       invite(adminActor, { email: 'nav@example.org', role: 'navigator', organizationId: orgId }),
@@ -224,7 +224,7 @@ describe('setting up, inviting and signing in', () => {
     expect(outbox.map((r) => r.template)).toContain('invitation');
   });
 
-  it('refuses an organisation administrator outside their organisation', async () => {
+  it('refuses an organization administrator outside their organization', async () => {
     const orgAdmin: Actor = {
       userId: adminActor.userId,
       role: 'org_admin',

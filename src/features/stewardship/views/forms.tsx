@@ -1,5 +1,5 @@
 /**
- * The stewardship forms: an organisation's public facts, a region's navigator and county memberships,
+ * The stewardship forms: an organization's public facts, a region's navigator and county memberships,
  * and a directory service. Every form ends with the fact's provenance: where it was confirmed, and
  * whether it was.
  */
@@ -43,7 +43,7 @@ const Provenance: FC<{ state: FormState; checkedBy: string | null; checkedAt: st
       <TextField
         {...f('source')}
         label="Source"
-        hint='A document, a web address, or "Confirmed by <organisation> by phone".'
+        hint='A document, a web address, or "Confirmed by <organization> by phone".'
         maxlength={500}
         required
       />
@@ -139,13 +139,13 @@ export const OrganizationPage: FC<{
       {members ? (
         <Select
           {...f('memberOrganizationId')}
-          label="Managed by (whose organisation administrators may edit it)"
+          label="Managed by (whose organization administrators may edit it)"
           placeholder="Only state administrators"
           options={members.map((m) => ({ value: m.id, label: m.name }))}
         />
       ) : null}
       <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
-      <Save label="Save organisation" />
+      <Save label="Save organization" />
     </EditFrame>
   );
 };
@@ -186,7 +186,7 @@ export const RegionPage: FC<{
         <CsrfField token={p.frame.csrf} />
         <Select
           {...f('navigatorOrganizationId')}
-          label="Organisation hosting the navigator"
+          label="Organization hosting the navigator"
           placeholder="Not known"
           options={p.organizations.map((o) => ({ value: o.id, label: o.name }))}
         />

@@ -58,9 +58,9 @@ export const DataPage: FC<{
       </p>
     ) : null}
     {organizations.length === 0 && !state ? (
-      <p>No public organisation is managed by your organisation yet. Ask a state administrator to link it.</p>
+      <p>No public organization is managed by your organization yet. Ask a state administrator to link it.</p>
     ) : null}
-    <Rows caption="Organisations" rows={organizations} />
+    <Rows caption="Organizations" rows={organizations} />
     <Rows caption="Regions and their counties" rows={regions} />
     <Rows caption="Directory services" rows={services} />
   </StaffLayout>
