@@ -17,6 +17,7 @@ import {
 } from '../../../web/forms.tsx';
 import { Success } from '../../../web/page.tsx';
 import { CsrfField, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Button, DataTable } from '../../../web/ui.tsx';
 
 export interface FormState {
   values: FormValues;
@@ -32,8 +33,8 @@ const Provenance: FC<{ state: FormState; checkedBy: string | null; checkedAt: st
 }) => {
   const f = fieldsOf(state.values, state.errors);
   return (
-    <fieldset>
-      <legend>Where this was checked</legend>
+    <fieldset class="usa-fieldset nwd-panel">
+      <legend class="usa-legend usa-legend--large">Where this was checked</legend>
       {checkedAt ? (
         <p>
           Last checked on {checkedAt}
@@ -62,11 +63,7 @@ const Provenance: FC<{ state: FormState; checkedBy: string | null; checkedAt: st
   );
 };
 
-const Save: FC<{ label: string }> = ({ label }) => (
-  <button type="submit" class="btn">
-    {label}
-  </button>
-);
+const Save: FC<{ label: string }> = ({ label }) => <Button>{label}</Button>;
 
 /** An edit page of one form: the way back, what was saved or refused, the form with its token. */
 const EditFrame: FC<{
@@ -82,7 +79,7 @@ const EditFrame: FC<{
     </p>
     <Success message={state.done} />
     <ErrorSummary errors={state.errors} />
-    <form method="post" action={action} novalidate>
+    <form method="post" action={action} novalidate class="usa-form">
       <CsrfField token={frame.csrf} />
       {children}
     </form>
@@ -182,7 +179,7 @@ export const RegionPage: FC<{
       <Success message={p.region.done ?? p.membership.done} />
       <ErrorSummary errors={[...p.region.errors, ...p.membership.errors]} />
       <h2>Navigator</h2>
-      <form method="post" action={`/staff/data/regions/${p.id}`} novalidate>
+      <form method="post" action={`/staff/data/regions/${p.id}`} novalidate class="usa-form">
         <CsrfField token={p.frame.csrf} />
         <Select
           {...f('navigatorOrganizationId')}
@@ -194,39 +191,31 @@ export const RegionPage: FC<{
         <Save label="Save region" />
       </form>
       <h2>Counties</h2>
-      <table>
-        <caption>Counties in this region, with the dates they belong</caption>
-        <thead>
+      <DataTable
+        label="Counties in this region"
+        caption="Counties in this region, with the dates they belong"
+        head={['County', 'From', 'Until (first day no longer in)', 'Confirmed', 'Checked']}
+      >
+        {p.memberships.map((r) => (
           <tr>
-            <th scope="col">County</th>
-            <th scope="col">From</th>
-            <th scope="col">Until (first day no longer in)</th>
-            <th scope="col">Confirmed</th>
-            <th scope="col">Checked</th>
+            <th scope="row">
+              <a href={`/staff/data/regions/${p.id}?county=${r.county}&from=${r.from}#membership`}>
+                {r.countyName}
+              </a>
+            </th>
+            <td>{r.from}</td>
+            <td>{r.to ?? (r.current ? 'now' : '')}</td>
+            <td>{r.verified ? 'Yes' : 'No'}</td>
+            <td>{r.checkedAt}</td>
           </tr>
-        </thead>
-        <tbody>
-          {p.memberships.map((r) => (
-            <tr>
-              <th scope="row">
-                <a href={`/staff/data/regions/${p.id}?county=${r.county}&from=${r.from}#membership`}>
-                  {r.countyName}
-                </a>
-              </th>
-              <td>{r.from}</td>
-              <td>{r.to ?? (r.current ? 'now' : '')}</td>
-              <td>{r.verified ? 'Yes' : 'No'}</td>
-              <td>{r.checkedAt}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h2 id="membership">Add or change a county's membership</h2>
       <p>
         The same county and start date changes that membership. A new start date adds one and ends the
         county's current membership of another region that day.
       </p>
-      <form method="post" action={`/staff/data/regions/${p.id}/memberships`} novalidate>
+      <form method="post" action={`/staff/data/regions/${p.id}/memberships`} novalidate class="usa-form">
         <CsrfField token={p.frame.csrf} />
         <Select
           {...m('county')}
