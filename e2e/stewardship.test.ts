@@ -70,7 +70,9 @@ describe.skipIf(!available)('data stewardship in a browser', () => {
     // A bad website is refused beside its field.
     await page.fill('#website', 'not a web address');
     await page.click('button:has-text("Save organization")');
-    expect(await page.textContent('.error[role=alert]')).toContain('Website must start with https://');
+    expect(await page.textContent('.usa-alert--error[role=alert]')).toContain(
+      'Website must start with https://',
+    );
     await check('organization refused');
 
     // The very next public request shows the new number.

@@ -69,7 +69,14 @@ Commands:
   help                        Show this text.
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** The usage of the one command concerned; the whole help when absent. */
+  usage: string | undefined;
+  constructor(message: string, usage?: string) {
+    super(message);
+    this.usage = usage;
+  }
+}
 
 /** Runs an account command with the keyring loaded, as the service would. */
 async function accountsCommand(
@@ -90,7 +97,8 @@ async function accountsCommand(
     });
     console.log(text);
   } catch (error) {
-    if (error instanceof CommandError) throw new UsageError(`${name}: ${error.message}`);
+    if (error instanceof CommandError)
+      throw new UsageError(`${name}: ${error.message}`, error.usage ?? `nwd ${name} …`);
     throw error;
   }
 }
@@ -373,7 +381,7 @@ export async function main(argv: string[]): Promise<void> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      console.error(error.usage ? `${error.message}\nUsage: ${error.usage}` : `${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (
       error instanceof ConfigError ||
