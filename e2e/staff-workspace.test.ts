@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItem } from '../src/features/queue/testing.ts';
 import { seedSynthetic } from '../src/features/synthetic/service.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
-import { addStaff, type TestStaff } from '../test/staff.ts';
+import { addOrganization, addStaff, type TestStaff } from '../test/staff.ts';
 import { axe, browserAvailable, isolatedContext, launchBrowser } from './browser.ts';
 import { addSessionCookie } from './staff-session.ts';
 
@@ -77,6 +77,16 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
     );
     people.navigator = await addStaff(t.deps, 'navigator', ['west-metro'], { name: 'Synthetic Navigator' });
     people.stateAdmin = await addStaff(t.deps, 'state_admin', [], { name: 'Synthetic State Administrator' });
+    people.orgAdmin = await addStaff(t.deps, 'org_admin', [], {
+      name: 'Synthetic Organization Administrator',
+    });
+    const provider = await addOrganization(t.deps.db, 'Synthetic Youth Services', 'service_provider');
+    people.provider = await addStaff(t.deps, 'provider_staff', [], {
+      name: 'Synthetic Provider Staff',
+      organizationId: provider,
+    });
+    people.professional = await addStaff(t.deps, 'professional', [], { name: 'Synthetic Professional' });
+    people.childProtection = await addStaff(t.deps, 'child_protection', [], { name: 'Synthetic Caseworker' });
     await addItem(t.deps, { age: 16 });
     browser = await launchBrowser();
   }, 120_000);
@@ -91,12 +101,13 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
     const problems: string[] = [];
     for (const size of WIDTHS) {
       const iso = await isolatedContext(browser, server.url, { viewport: size });
-      await addSessionCookie(iso.context, t, server.url, people[who]!);
+      if (who !== 'visitor') await addSessionCookie(iso.context, t, server.url, people[who]!);
       const page = await iso.context.newPage();
       for (const path of paths) {
         const response = await page.goto(`${server.url}${path}`);
         const label = `${who} ${path} at ${size.width} px`;
-        if (!response?.ok()) problems.push(`${label}: answered ${response?.status()}`);
+        if (!response?.ok() && !path.includes('not-a-page'))
+          problems.push(`${label}: answered ${response?.status()}`);
         problems.push(...(await layoutProblems(page, label)), ...(await axe(page)));
         if (SHOTS) {
           mkdirSync(SHOTS, { recursive: true });
@@ -108,6 +119,10 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
     }
     return problems;
   };
+
+  it('the sign-in pages, for someone not signed in', async () => {
+    expect(await tour('visitor', ['/staff/sign-in', '/staff/forgot'])).toEqual([]);
+  }, 180_000);
 
   it('a navigator’s pages', async () => {
     const caseId = (
@@ -134,6 +149,13 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         .where('region_id', '=', 'west-metro')
         .executeTakeFirstOrThrow()
     ).id;
+    const referral = await t.deps.db
+      .selectFrom('referrals as f')
+      .innerJoin('cases as c', 'c.id', 'f.case_id')
+      .select('f.id')
+      .where('c.region_id', '=', 'west-metro')
+      .where('f.status', '<>', 'draft')
+      .executeTakeFirst();
     expect(
       await tour('navigator', [
         '/staff',
@@ -149,21 +171,54 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         `/staff/cases/${planned}/close`,
         '/staff/cases/new',
         '/staff/tasks',
-        '/staff/transfers',
         '/staff/referrals',
+        ...(referral ? [`/staff/referrals/${referral.id}`] : []),
+        '/staff/transfers',
+        '/staff/sessions',
       ]),
     ).toEqual([]);
   }, 420_000);
 
   it('a state administrator’s pages', async () => {
+    const person = people.navigator!.id;
     expect(
       await tour('stateAdmin', [
         '/staff',
         '/staff/admin/people',
+        '/staff/admin/people/invite',
+        `/staff/admin/people/${person}`,
         '/staff/admin/organizations',
+        '/staff/admin/audit',
+        '/staff/admin/instruments',
+        '/staff/admin/instruments/safe-harbor-indicators/2026.12.1',
+        '/staff/admin/person-requests',
+        '/staff/data',
+        '/staff/data-health',
+        '/staff/not-a-page',
+      ]),
+    ).toEqual([]);
+  }, 240_000);
+
+  it('an organization administrator’s pages', async () => {
+    expect(
+      await tour('orgAdmin', [
+        '/staff',
+        '/staff/admin/people',
+        '/staff/admin/people/invite',
         '/staff/admin/audit',
         '/staff/data',
       ]),
     ).toEqual([]);
+  }, 240_000);
+
+  it('provider staff’s pages', async () => {
+    expect(await tour('provider', ['/staff', '/staff/referrals', '/staff/sessions'])).toEqual([]);
+  }, 180_000);
+
+  it('the pages of roles without casework', async () => {
+    expect([
+      ...(await tour('professional', ['/staff', '/staff/sessions'])),
+      ...(await tour('childProtection', ['/staff', '/staff/sessions'])),
+    ]).toEqual([]);
   }, 180_000);
 });

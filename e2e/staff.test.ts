@@ -52,7 +52,8 @@ describe.skipIf(!available)('staff pages in a browser', () => {
     await page.fill('#email', 'admin@example.org');
     await page.fill('#password', PASSWORD);
     await page.press('#password', 'Enter');
-    await page.waitForURL(/\/staff\/sign-in$/);
+    await page.waitForURL(/\/staff\/sign-in\?done=setup$/);
+    expect(await page.textContent('[role=status]')).toContain('No Wrong Door is set up');
     problems.push(...(await axe(page)));
 
     // Keyboard only: tab to the fields, type, press Enter.
@@ -75,6 +76,7 @@ describe.skipIf(!available)('staff pages in a browser', () => {
       '/staff',
       '/staff/sessions',
       '/staff/admin/people',
+      '/staff/admin/people/invite',
       '/staff/admin/organizations',
       '/staff/admin/audit',
       '/staff/admin/instruments',
@@ -99,8 +101,8 @@ describe.skipIf(!available)('staff pages in a browser', () => {
     await p.fill('#email', 'admin@example.org');
     await p.fill('#password', 'not the password at all');
     await p.press('#password', 'Enter');
-    await p.waitForSelector('.error');
-    expect(await p.getAttribute('.error a', 'href')).toBe('#email');
+    await p.waitForSelector('.usa-alert--error');
+    expect(await p.getAttribute('.usa-alert--error a', 'href')).toBe('#email');
     expect(await axe(p)).toEqual([]);
     await fresh?.close();
   }, 60_000);

@@ -1,6 +1,6 @@
 /**
  * Data stewardship in a real browser: a state administrator signs in, changes a navigator
- * organisation's public phone, and the public county page shows it on the very next request; the
+ * organization's public phone, and the public county page shows it on the very next request; the
  * change is in the audit log. The stewardship pages and the data-health page pass axe (WCAG 2.2 AA
  * tags); the data-health page is photographed at 1280 and 375 px wide.
  */
@@ -42,7 +42,7 @@ describe.skipIf(!available)('data stewardship in a browser', () => {
     await t?.close();
   });
 
-  it('edits a navigator organisation’s phone; the public county page shows it at once; it is audited', async () => {
+  it('edits a navigator organization’s phone; the public county page shows it at once; it is audited', async () => {
     const problems: string[] = [];
     const check = async (label: string) => problems.push(...(await axe(page)).map((v) => `${label}: ${v}`));
     await signIn(page, server.url, key);
@@ -57,21 +57,23 @@ describe.skipIf(!available)('data stewardship in a browser', () => {
     await check('public data');
     await page.click('text=Support Within Reach');
     await page.waitForURL(/\/staff\/data\/organizations\/support-within-reach$/);
-    await check('organisation form');
+    await check('organization form');
     await page.fill('#phone', PHONE_NUMBER);
     await page.fill('#website', 'https://example.org/support-within-reach');
     await page.fill('#source', 'Confirmed by Support Within Reach by phone');
     await page.check('#verified');
-    await page.click('button:has-text("Save organisation")');
+    await page.click('button:has-text("Save organization")');
     await page.waitForURL(/done=saved/);
     expect(await page.textContent('[role=status]')).toContain('Saved');
-    await check('organisation saved');
+    await check('organization saved');
 
     // A bad website is refused beside its field.
     await page.fill('#website', 'not a web address');
-    await page.click('button:has-text("Save organisation")');
-    expect(await page.textContent('.error[role=alert]')).toContain('Website must start with https://');
-    await check('organisation refused');
+    await page.click('button:has-text("Save organization")');
+    expect(await page.textContent('.usa-alert--error[role=alert]')).toContain(
+      'Website must start with https://',
+    );
+    await check('organization refused');
 
     // The very next public request shows the new number.
     await visitor.goto(`${server.url}/navigator?county=Beltrami`);

@@ -57,7 +57,7 @@ Commands:
   users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]
                               Invite a person (prints a one-time link; the email goes to the outbox).
                               An unknown --org is created when --org-type is given.
-  users list                  List the people with their role, organisation and status.
+  users list                  List the people with their role, organization and status.
   users disable --email E     Disable a person: their sessions end and their API tokens are revoked.
   tokens create --email E --scopes a,b --expires-days N
                               Create an API token for a person (printed once; stored hashed).
@@ -69,7 +69,14 @@ Commands:
   help                        Show this text.
 `;
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** The usage of the one command concerned; the whole help when absent. */
+  usage: string | undefined;
+  constructor(message: string, usage?: string) {
+    super(message);
+    this.usage = usage;
+  }
+}
 
 /** Runs an account command with the keyring loaded, as the service would. */
 async function accountsCommand(
@@ -90,7 +97,8 @@ async function accountsCommand(
     });
     console.log(text);
   } catch (error) {
-    if (error instanceof CommandError) throw new UsageError(`${name}: ${error.message}`);
+    if (error instanceof CommandError)
+      throw new UsageError(`${name}: ${error.message}`, error.usage ?? `nwd ${name} …`);
     throw error;
   }
 }
@@ -178,7 +186,7 @@ async function seedSyntheticCommand(config: Config, log: Logger, args: string[])
   console.log(
     `Wrote ${summary.cases} synthetic cases with ${summary.events} timeline events, ${summary.notes} notes, ${summary.tasks} tasks, ` +
       `${summary.referrals} referrals, ${summary.consents} consents and ${summary.safetyPlans} safety plans; ` +
-      `${summary.navigators} synthetic navigators in ${summary.organizations} synthetic organisations (they cannot sign in). ` +
+      `${summary.navigators} synthetic navigators in ${summary.organizations} synthetic organizations (they cannot sign in). ` +
       `${(summary.ms / 1000).toFixed(1)} s.`,
   );
 }
@@ -339,7 +347,7 @@ export async function main(argv: string[]): Promise<void> {
         const result = await withDatabase(config, log, (db) => importPack(db, dir, { force: true }));
         const c = result.counts;
         console.log(
-          `Loaded pack ${result.jurisdiction} ${result.version}: ${c.counties} counties, ${c.regions} regions, ${c.organizations} organisations, ` +
+          `Loaded pack ${result.jurisdiction} ${result.version}: ${c.counties} counties, ${c.regions} regions, ${c.organizations} organizations, ` +
             `${c.lines} lines, ${c.zips} ZIP codes, ${c.services} services.`,
         );
         for (const k of result.skipped)
@@ -373,7 +381,7 @@ export async function main(argv: string[]): Promise<void> {
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      console.error(error.usage ? `${error.message}\nUsage: ${error.usage}` : `${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else if (
       error instanceof ConfigError ||

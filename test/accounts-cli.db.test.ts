@@ -17,7 +17,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-describe('nwd users and nwd tokens', () => {
+describe('nwd users and nwd tokens', { timeout: 180_000 }, () => {
   it('invites a person into a new organisation and prints a one-time link', async () => {
     const r = await runNwd(
       [
@@ -62,6 +62,43 @@ describe('nwd users and nwd tokens', () => {
     );
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('--role must be one of');
+    // One line for the error, then the usage of this one command, not the whole help.
+    expect(badRole.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining('--role must be one of'),
+      'Usage: nwd users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]',
+    ]);
+    const badType = await runNwd(
+      [
+        'users',
+        'add',
+        '--email',
+        'y@example.org',
+        '--role',
+        'professional',
+        '--org',
+        'New Org',
+        '--org-type',
+        'castle',
+      ],
+      env,
+    );
+    expect(badType.code).toBe(2);
+    expect(badType.stderr).toContain('--org-type must be one of');
+    expect(badType.stderr).toContain('navigator_host');
+    expect(badType.stderr).not.toContain('seed-synthetic');
+  });
+
+  it('prints links on NWD_PUBLIC_URL, or on the port the service is configured with', async () => {
+    const add = (email: string, extra: Record<string, string>) =>
+      runNwd(['users', 'add', '--email', email, '--role', 'professional', '--org', 'Synthetic Host'], {
+        ...env,
+        ...extra,
+      });
+    const published = await add('pub@example.org', { NWD_PUBLIC_URL: 'https://nwd.example.org' });
+    expect(published.stderr).toBe('');
+    expect(published.stdout).toMatch(/https:\/\/nwd\.example\.org\/staff\/invitation\/nwdl_/);
+    const ported = await add('port@example.org', { PORT: '8123' });
+    expect(ported.stdout).toMatch(/http:\/\/localhost:8123\/staff\/invitation\/nwdl_/);
   });
 
   it('refuses a region that does not exist, listing those that do', async () => {
@@ -135,7 +172,11 @@ describe('nwd users and nwd tokens', () => {
   it('lists people, creates a scoped token shown once, and disables a person', async () => {
     const list = await runNwd(['users', 'list'], env);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/nav@example\.org\tnavigator\tSynthetic Host\twest-metro\tinvited\tno-2fa/);
+    // Roles, status and two-step sign-in in words, not codes.
+    expect(list.stdout).toMatch(
+      /nav@example\.org\tRegional navigator\tSynthetic Host\twest-metro\tInvited, not set up\tNot set up/,
+    );
+    expect(list.stdout).not.toContain('no-2fa');
     const tokenArgs = ['tokens', 'create', '--email', 'nav@example.org', '--scopes', 'sessions.manage'];
     // Invited, not yet signed in: no password, no two-step sign-in, so no token.
     const early = await runNwd([...tokenArgs, '--expires-days', '30'], env);

@@ -29,7 +29,7 @@ const actor = (over: Partial<Actor>): Actor => ({
 });
 
 describe('the permission model', () => {
-  it('scopes an organisation administrator to their own organisation', () => {
+  it('scopes an organization administrator to their own organization', () => {
     expect(can(actor({}), 'people.manage', { organizationId: 'o1' })).toBe(true);
     expect(can(actor({}), 'people.manage', { organizationId: 'o2' })).toBe(false);
     expect(can(actor({}), 'people.manage', {})).toBe(false);

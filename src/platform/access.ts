@@ -6,7 +6,7 @@
  * Scopes, from widest to narrowest:
  * - `any`: every record of the kind;
  * - `own_regions`: records belonging to one of the regions the person is assigned to (navigators);
- * - `own_organization`: records of the person's own organisation;
+ * - `own_organization`: records of the person's own organization;
  * - `self`: only the person's own account;
  * - `aggregate`: counts and statistics only, never a record about a person (evaluators).
  */
@@ -27,7 +27,7 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
   state_admin: 'State administrator',
-  org_admin: 'Organisation administrator',
+  org_admin: 'Organization administrator',
   navigator: 'Regional navigator',
   provider_staff: 'Provider staff',
   child_protection: 'Child protection worker',
@@ -61,10 +61,10 @@ export type OrganizationType = keyof typeof ORGANIZATION_TYPES;
 export type Scope = 'any' | 'own_regions' | 'own_organization' | 'self' | 'aggregate';
 
 export const ACTIONS = {
-  'organizations.manage': 'Create, rename and disable organisations',
+  'organizations.manage': 'Create, rename and disable organizations',
   'people.invite': 'Invite people and set their role',
   'people.manage': 'Change roles and scopes, disable, reset two-factor, unlock',
-  'people.list': 'See the people of an organisation',
+  'people.list': 'See the people of an organization',
   'audit.read': 'Browse the audit log',
   'audit.export': 'Export the audit log as CSV',
   'keys.rotate': 'Rotate the master encryption key',
@@ -76,12 +76,12 @@ export const ACTIONS = {
   'instruments.manage': 'Load, publish and retire screening instruments',
   'cases.read': "See a young person's case: details, consents, referrals, plan, notes, timeline",
   'cases.write': 'Open and update cases: consents, referrals, tasks, safety plans, notes, transfers, closing',
-  'referrals.respond': 'See referrals sent to the organisation (only what consent allows) and answer them',
+  'referrals.respond': 'See referrals sent to the organization (only what consent allows) and answer them',
   'transfers.decide': 'Accept or decline a case transferred into the region',
   'cases.export': 'Export everything held about a person, on their request',
   'cases.erase': 'Erase a case on request (destroys its data key)',
   'data.steward':
-    "Edit public facts: organisations, navigators' contacts, region memberships, directory services",
+    "Edit public facts: organizations, navigators' contacts, region memberships, directory services",
   'data.health': 'See every open data problem (unverified, stale, unreachable) and get the weekly digest',
 } as const;
 export type Action = keyof typeof ACTIONS;

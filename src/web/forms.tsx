@@ -286,7 +286,7 @@ export type ChoiceRow = readonly [
   selected: string,
 ];
 
-/** Named things (organisations, regions) as options. */
+/** Named things (organizations, regions) as options. */
 export const namedOptions = (items: readonly { id: string; name: string }[]): Option[] =>
   items.map((o) => ({ value: o.id, label: o.name }));
 

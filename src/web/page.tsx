@@ -14,7 +14,7 @@ import type { Actor } from '../platform/access.ts';
 import { ServiceError } from '../platform/errors.ts';
 import { renderPage } from './http.ts';
 import { isStaffSkin } from './skin.ts';
-import { DataTable } from './ui.tsx';
+import { Actions, Alert, DataTable, LinkButton } from './ui.tsx';
 import type { CurrentSession } from '../features/accounts/service.ts';
 import { StaffLayout, type StaffFrame } from './staff-layout.tsx';
 import { csrfToken, requireStaff } from './session.ts';
@@ -92,11 +92,13 @@ export function messagePage(
   return renderPage(
     c,
     <StaffLayout frame={frame} title={title}>
-      <p>{message}</p>
+      <Alert type={status === 404 ? 'info' : 'warning'}>
+        <p class="margin-0">{message}</p>
+      </Alert>
       {back ? (
-        <p>
-          <a href={back.href}>{back.text}</a>
-        </p>
+        <Actions>
+          <LinkButton href={back.href}>{back.text}</LinkButton>
+        </Actions>
       ) : null}
     </StaffLayout>,
     status,

@@ -9,6 +9,7 @@ import {
   GRANT_REFUSALS,
   ORGANIZATION_TYPES,
   ROLES,
+  ROLE_NAMES,
   grantRefusal,
   type Action,
   type OrganizationType,
@@ -28,7 +29,35 @@ import {
   type AccountsContext,
 } from './service.ts';
 
-export class CommandError extends Error {}
+export class CommandError extends Error {
+  /** The usage of the one command that failed, printed under the error. */
+  usage: string | undefined;
+  constructor(message: string, usage?: string) {
+    super(message);
+    this.usage = usage;
+  }
+}
+
+/** The usage line of each account command, printed with its errors (not the whole help). */
+export const COMMAND_USAGE: Record<string, string> = {
+  'users add': 'nwd users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]',
+  'users list': 'nwd users list',
+  'users disable': 'nwd users disable --email E',
+  'tokens create': 'nwd tokens create --email E --scopes a,b --expires-days N',
+  'tokens revoke': 'nwd tokens revoke <token id>',
+};
+
+/** Runs one subcommand; its errors carry that subcommand's usage. */
+async function withUsage<T>(key: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CommandError && !error.usage) error.usage = COMMAND_USAGE[key];
+    else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      throw new CommandError(error.message.split('\n')[0] ?? error.message, COMMAND_USAGE[key]);
+    throw error;
+  }
+}
 
 const SYSTEM = { ip: 'command line', userAgent: 'nwd' };
 
@@ -71,13 +100,13 @@ async function organizationByName(
     .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
     .executeTakeFirst();
   if (found) {
-    if (found.disabled_at) throw new CommandError(`The organisation "${name}" is disabled.`);
+    if (found.disabled_at) throw new CommandError(`The organization "${name}" is disabled.`);
     requireGrantable(found.type, grant.role, grant.regions);
     return found.id;
   }
   if (!createAs) {
     throw new CommandError(
-      `There is no organisation "${name}". Add --org-type (${Object.keys(ORGANIZATION_TYPES).join(', ')}) to create it.`,
+      `There is no organization "${name}". Add --org-type (${Object.keys(ORGANIZATION_TYPES).join(', ')}) to create it.`,
     );
   }
   // Checked before creating, so a refused invitation leaves no organization behind.
@@ -131,6 +160,16 @@ async function requireKnownRegions(ctx: AccountsContext, given: string[]): Promi
  */
 export async function usersCommand(ctx: AccountsContext, args: string[]): Promise<string> {
   const [sub, ...rest] = args;
+  const key = `users ${sub ?? ''}`;
+  if (!COMMAND_USAGE[key])
+    throw new CommandError(
+      sub ? `There is no command "users ${sub}".` : 'Say what to do with users.',
+      ['users add', 'users list', 'users disable'].map((k) => COMMAND_USAGE[k]).join('\n       '),
+    );
+  return withUsage(key, () => usersSubcommand(ctx, sub ?? '', rest));
+}
+
+async function usersSubcommand(ctx: AccountsContext, sub: string, rest: string[]): Promise<string> {
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -171,7 +210,7 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
           },
           SYSTEM,
         );
-        return `Invited ${one(values, 'email')} as ${role}. The invitation was also put in the email outbox. One-time link (expires in 7 days):\n${link}`;
+        return `Invited ${one(values, 'email')} as ${ROLE_NAMES[role as Role]}. The invitation was also put in the email outbox. One-time link (expires in 7 days):\n${link}`;
       } catch (error) {
         if (error instanceof AccountError) throw new CommandError(error.message);
         throw error;
@@ -201,14 +240,14 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
             { table: 'staff_users', recordId: r.id, field: 'email' },
             r.email_encrypted,
           );
-          const status = r.disabled_at ? 'disabled' : r.password_hash ? 'active' : 'invited';
+          const status = r.disabled_at ? 'Disabled' : r.password_hash ? 'Active' : 'Invited, not set up';
           return [
             email,
-            r.role,
+            ROLE_NAMES[r.role],
             r.org,
-            r.regions.join(',') || '-',
+            r.regions.join(', ') || 'None',
             status,
-            r.totp_enabled_at ? '2fa' : 'no-2fa',
+            r.totp_enabled_at ? 'Set up' : 'Not set up',
           ].join('\t');
         }),
       );
@@ -220,7 +259,7 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
           details: { count: rows.length, via: 'command line' },
         }),
       );
-      return ['email\trole\torganisation\tregions\tstatus\ttwo-factor', ...lines].join('\n');
+      return ['Email\tRole\tOrganization\tRegions\tStatus\tTwo-step sign-in', ...lines].join('\n');
     }
     case 'disable': {
       const user = await userByEmail(ctx, one(values, 'email'));
@@ -245,9 +284,7 @@ export async function usersCommand(ctx: AccountsContext, args: string[]): Promis
       return `Disabled ${one(values, 'email')}: their sessions ended and their API tokens were revoked.`;
     }
     default:
-      throw new CommandError(
-        'Usage: nwd users add --email E --role R --org O [--org-type T] [--region R …] | nwd users list | nwd users disable --email E',
-      );
+      throw new CommandError(`There is no command "users ${sub}".`);
   }
 }
 
@@ -260,8 +297,12 @@ const TOKENS_USAGE =
  */
 export async function tokensCommand(ctx: AccountsContext, args: string[]): Promise<string> {
   const [sub, ...rest] = args;
-  if (sub === 'revoke') return revokeTokenCommand(ctx, rest);
+  if (sub === 'revoke') return withUsage('tokens revoke', () => revokeTokenCommand(ctx, rest));
   if (sub !== 'create') throw new CommandError(TOKENS_USAGE);
+  return withUsage('tokens create', () => createTokenCommand(ctx, rest));
+}
+
+async function createTokenCommand(ctx: AccountsContext, rest: string[]): Promise<string> {
   const { values } = parseArgs({
     args: rest,
     options: { email: { type: 'string' }, scopes: { type: 'string' }, 'expires-days': { type: 'string' } },

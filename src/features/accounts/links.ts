@@ -77,7 +77,7 @@ export async function inviteUser(
       .where('id', '=', input.organizationId)
       .executeTakeFirst();
     if (!org || org.disabled_at)
-      throw new AccountError('not_found', 'There is no such organisation, or it is disabled.');
+      throw new AccountError('not_found', 'There is no such organization, or it is disabled.');
     await requireGrant(trx, actor, {
       organization: { id: org.id, type: org.type },
       role: input.role,
@@ -272,7 +272,7 @@ export async function completeSetup(
 ): Promise<string> {
   const email = requireEmail(input.email);
   requirePassword(input.password, { email, displayName: input.displayName });
-  const orgName = plainText(input.organizationName, 200, 'the organisation a name');
+  const orgName = plainText(input.organizationName, 200, 'the organization a name');
   const displayName = plainText(input.displayName, 200, 'your name');
   const hash = await hashPassword(input.password);
   const now = nowOf(ctx);

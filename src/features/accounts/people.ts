@@ -1,9 +1,9 @@
 /**
- * Organisations and people: creating an organisation, reading and listing people, and the
+ * Organizations and people: creating an organization, reading and listing people, and the
  * administration of a person (role, disabling, second-factor reset, unlocking). Sensitive changes need
  * a recent re-authentication.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import {
   GRANT_REFUSALS,
@@ -40,14 +40,14 @@ export async function createOrganization(
   origin: RequestOrigin,
 ): Promise<string> {
   requireAccess(actor, 'organizations.manage', {});
-  const name = plainText(input.name, 200, 'the organisation a name');
+  const name = plainText(input.name, 200, 'the organization a name');
   return ctx.db.transaction().execute(async (trx) => {
     const clash = await trx
       .selectFrom('member_organizations')
       .select('id')
       .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
       .executeTakeFirst();
-    if (clash) throw new AccountError('conflict', 'An organisation with that name already exists.');
+    if (clash) throw new AccountError('conflict', 'An organization with that name already exists.');
     const row = await trx
       .insertInto('member_organizations')
       .values({ name, type: input.type })
@@ -102,14 +102,14 @@ export async function getUser(
   });
 }
 
-/** The people of an organisation (or of all organisations, for a state administrator). Audited. */
+/** The people of an organization (or of all organizations, for a state administrator). Audited. */
 export async function listUsers(
   ctx: AccountsContext,
   actor: Actor,
   organizationId: string | null,
   origin: RequestOrigin,
 ): Promise<StaffUser[]> {
-  // Without an organisation, only a scope of `any` (a state administrator) passes.
+  // Without an organization, only a scope of `any` (a state administrator) passes.
   requireAccess(actor, 'people.list', organizationId === null ? {} : { organizationId });
   return ctx.db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('staff_users').select(USER_COLUMNS).orderBy('created_at');
@@ -129,6 +129,23 @@ export async function listUsers(
     });
     return users;
   });
+}
+
+/**
+ * How many people on the actor's people list have been invited and not yet set up their account
+ * (no password yet, not disabled): everyone's for a statewide reader, their organization's otherwise.
+ * 0 for a role without the people list. Reads no personal data; not audited.
+ */
+export async function countAwaitingSetup(ctx: AccountsContext, actor: Actor): Promise<number> {
+  const everyone = can(actor, 'people.list', {});
+  if (!everyone && !can(actor, 'people.list', { organizationId: actor.organizationId })) return 0;
+  let q = ctx.db
+    .selectFrom('staff_users')
+    .where('password_hash', 'is', null)
+    .where('disabled_at', 'is', null);
+  if (!everyone) q = q.where('organization_id', '=', actor.organizationId);
+  const row = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
 }
 
 /** Grant refusals that are about who asks (403); the others are about what was asked (a form error). */
@@ -270,6 +287,7 @@ export async function resetTwoFactor(
       .set({
         totp_secret_encrypted: null,
         totp_pending_encrypted: null,
+        totp_pending_since: null,
         totp_enabled_at: null,
         totp_last_step: null,
         recovery_code_hashes: [],

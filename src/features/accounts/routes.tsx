@@ -30,6 +30,7 @@ import {
   type SignedInSession,
 } from './service.ts';
 import { Notifications } from '../queue/index.ts';
+import { homeCounts } from './home.ts';
 import { listNotifications } from '../notifications/service.ts';
 import { staffFrame } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
@@ -70,6 +71,21 @@ import {
 } from './views/pages.tsx';
 
 type Status = 200 | 400 | 404 | 429;
+
+/** The notes a `?done=` link shows on the home page, the sign-in page and the sessions page. */
+const HOME_DONE: Record<string, string> = {
+  'two-factor': 'Two-step sign-in is on. Welcome to No Wrong Door.',
+};
+const SIGN_IN_DONE: Record<string, string> = {
+  setup: 'No Wrong Door is set up and your account is ready. Sign in to set up two-step sign-in.',
+  invitation: 'Your account is ready. Sign in with your email address and the password you chose.',
+  reset: 'Your password is changed and your other sessions have ended. Sign in with the new password.',
+  'signed-out': 'You are signed out of every session.',
+};
+const SESSIONS_DONE: Record<string, string> = {
+  one: 'That session has ended.',
+  others: 'Your other sessions have ended.',
+};
 
 /** The page frame for whoever is (perhaps partly) signed in. */
 const frameOf = (c: Context, deps: AppDeps) => staffFrame(c, deps, c.get('session'));
@@ -145,10 +161,19 @@ export const authPages: Feature = (app, deps, policies) => {
   const ctx = () => accountsContext(deps);
 
   r.staff('get', '/staff', SIGNED_IN, async (c, { session, frame }) => {
-    const notes = await listNotifications(deps.db, session.userId, 20);
+    const [notes, counts] = await Promise.all([
+      listNotifications(deps.db, session.userId, 20),
+      homeCounts(deps, session.actor),
+    ]);
     return renderPage(
       c,
-      <StaffHomePage frame={frame} role={session.actor.role}>
+      <StaffHomePage
+        frame={frame}
+        name={session.stage === 'complete' ? session.who.name : ''}
+        role={session.actor.role}
+        counts={counts}
+        done={HOME_DONE[c.req.query('done') ?? ''] ?? null}
+      >
         <Notifications
           deps={deps}
           frame={frame}
@@ -162,7 +187,16 @@ export const authPages: Feature = (app, deps, policies) => {
 
   // Step one: email and password.
   const signInPage = async (c: Context, errors: Errors = [], email = '', status: Status = 200) =>
-    renderPage(c, <SignInPage frame={await frameOf(c, deps)} errors={errors} email={email} />, status as 200);
+    renderPage(
+      c,
+      <SignInPage
+        frame={await frameOf(c, deps)}
+        errors={errors}
+        email={email}
+        done={status === 200 ? (SIGN_IN_DONE[c.req.query('done') ?? ''] ?? null) : null}
+      />,
+      status as 200,
+    );
   r.open('get', '/staff/sign-in', STAFF_ENTRY, (c) => signInPage(c));
   r.open('post', '/staff/sign-in', STAFF_ENTRY, async (c) => {
     const f = readAccountForm(SignInForm, await form(c));
@@ -219,7 +253,8 @@ export const authPages: Feature = (app, deps, policies) => {
         [
           {
             field: 'code',
-            message: 'That code is not right. Scan the new QR code below and enter the code it shows.',
+            message:
+              'That code is not right. Check that the app shows this account, wait for the next code and enter it.',
           },
         ],
         400,
@@ -237,7 +272,15 @@ export const authPages: Feature = (app, deps, policies) => {
   });
 
   r.staff('get', '/staff/sessions', SIGNED_IN, async (c, { session, frame }) =>
-    renderPage(c, <SessionsPage frame={frame} sessions={await listSessions(ctx(), session)} />),
+    renderPage(
+      c,
+      <SessionsPage
+        deps={deps}
+        frame={frame}
+        sessions={await listSessions(ctx(), session)}
+        done={SESSIONS_DONE[c.req.query('done') ?? ''] ?? null}
+      />,
+    ),
   );
   r.staff('post', '/staff/sessions/end', SIGNED_IN, async (c, { session }) => {
     const { which } = readAccountForm(EndSessionsForm, await form(c));
@@ -253,9 +296,9 @@ export const authPages: Feature = (app, deps, policies) => {
     await endSessions(ctx(), session, target, requestOrigin(c));
     if (target === 'all') {
       clearSessionCookie(c, deps);
-      return c.redirect('/staff/sign-in', 303);
+      return c.redirect('/staff/sign-in?done=signed-out', 303);
     }
-    return c.redirect('/staff/sessions', 303);
+    return c.redirect(`/staff/sessions?done=${which === 'others' ? 'others' : 'one'}`, 303);
   });
 
   // Signing in again before a sensitive action, then back to it.
@@ -301,7 +344,7 @@ export const authPages: Feature = (app, deps, policies) => {
       if (isLinkGone(error)) return linkGone(c, deps);
       return setupPage(c, accountErrors(error, { invalid: 'email', weak_password: 'password' }), values, 400);
     }
-    return c.redirect('/staff/sign-in', 303);
+    return c.redirect('/staff/sign-in?done=setup', 303);
   });
 
   // Invitations and password resets: a single-use link, then the person chooses a password.
@@ -330,7 +373,7 @@ export const authPages: Feature = (app, deps, policies) => {
         return show(c, accountErrors(error, {}), 400);
       }
       if (purpose === 'password_reset') clearSessionCookie(c, deps);
-      return c.redirect('/staff/sign-in', 303);
+      return c.redirect(`/staff/sign-in?done=${purpose === 'password_reset' ? 'reset' : 'invitation'}`, 303);
     });
   };
   passwordLink('/staff/invitation', 'invitation', 'Accept your invitation', (token, password, c) =>
@@ -348,7 +391,7 @@ export const authPages: Feature = (app, deps, policies) => {
     await requestPasswordReset(ctx(), email, requestOrigin(c));
     return renderPage(
       c,
-      <NoticePage frame={await frameOf(c, deps)} title="Check your email">
+      <NoticePage frame={await frameOf(c, deps)} title="Check your email" tone="info">
         If that address has an account, we have sent it a link to choose a new password. The link works once,
         for one hour.
       </NoticePage>,

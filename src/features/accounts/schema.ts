@@ -22,7 +22,7 @@ export const EnrolmentForm = z.object({ code: text('Six-digit code', 20) });
 export const ReauthenticationForm = z.object({ password, code: text('Code', 20) });
 export const EndSessionsForm = z.object({ which: text('Session') });
 export const SetupForm = z.object({
-  organizationName: text('Your organisation'),
+  organizationName: text('Your organization'),
   displayName: text('Your name'),
   email: text('Your email address'),
   password: text('Password'),

@@ -38,7 +38,7 @@ import {
 
 const origin = { ip: '192.0.2.10', userAgent: 'synthetic-test' };
 
-/** Inviting and creating an organisation with this file's context and request origin. */
+/** Inviting and creating an organization with this file's context and request origin. */
 const invite = (actor: Actor, input: Parameters<typeof inviteUser>[2]) =>
   inviteUser(ctx, actor, input, origin);
 const newOrganization = (actor: Actor, input: Parameters<typeof createOrganization>[2]) =>
@@ -152,7 +152,11 @@ describe('setting up, inviting and signing in', () => {
     const half = await session(first.session.token);
     const enrolment = await beginTwoFactorEnrolment(ctx, half);
     expect(enrolment.qrSvg).toContain('<svg');
+    // Reloading the page shows the same key, so a key already scanned stays the one to confirm.
+    expect((await beginTwoFactorEnrolment(ctx, half)).secret).toBe(enrolment.secret);
     expect(await confirmTwoFactorEnrolment(ctx, half, '000000', origin)).toEqual({ ok: false });
+    // One wrong code does not replace it either.
+    expect((await beginTwoFactorEnrolment(ctx, half)).secret).toBe(enrolment.secret);
     const confirmed = await confirmTwoFactorEnrolment(
       ctx,
       half,
@@ -189,7 +193,7 @@ describe('setting up, inviting and signing in', () => {
     ).toBe('admin@example.org');
   });
 
-  it('invites a navigator into an organisation; the link works once', async () => {
+  it('invites a navigator into an organization; the link works once', async () => {
     orgId = await newOrganization(adminActor, { name: 'Synthetic Navigator Host', type: 'navigator_host' });
     await expect(
       invite(adminActor, { email: 'nav@example.org', role: 'navigator', organizationId: orgId }),
@@ -220,7 +224,7 @@ describe('setting up, inviting and signing in', () => {
     expect(outbox.map((r) => r.template)).toContain('invitation');
   });
 
-  it('refuses an organisation administrator outside their organisation', async () => {
+  it('refuses an organization administrator outside their organization', async () => {
     const orgAdmin: Actor = {
       userId: adminActor.userId,
       role: 'org_admin',
@@ -551,5 +555,32 @@ describe('who may grant what, and who may hold an API token', () => {
       })
       .execute();
     expect(await actorFromBearer(ctx, early)).toBeNull();
+  });
+});
+
+describe('two-step enrolment', () => {
+  it('replaces a key waiting for confirmation once it is an hour old', async () => {
+    const deps = { db: t.db, keyring: ctx.keyring };
+    const orgId = await addOrganization(t.db, 'Synthetic Enrolment Org', 'navigator_host');
+    const { actor: state } = await addStaff(deps, 'state_admin', [], { organizationId: orgId });
+    const { link } = await invite(state, {
+      email: 'enrol-expiry@example.org',
+      role: 'org_admin',
+      organizationId: orgId,
+      regions: [],
+    });
+    await acceptInvitation(ctx, tokenOf(link), PASSWORD, origin);
+    const first = await signInWithPassword(
+      ctx,
+      { email: 'enrol-expiry@example.org', password: PASSWORD },
+      origin,
+    );
+    if (!first.ok) throw new Error('refused');
+    const half = await session(first.session.token);
+    const shown = await beginTwoFactorEnrolment(ctx, half);
+    advance(59 * 60_000);
+    expect((await beginTwoFactorEnrolment(ctx, half)).secret).toBe(shown.secret);
+    advance(2 * 60_000);
+    expect((await beginTwoFactorEnrolment(ctx, half)).secret).not.toBe(shown.secret);
   });
 });

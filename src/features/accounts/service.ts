@@ -1,5 +1,5 @@
 /**
- * Staff accounts: organisations, people, signing in with a password and a second factor, sessions,
+ * Staff accounts: organizations, people, signing in with a password and a second factor, sessions,
  * single-use links and API tokens. Each use case checks access first, then works, and records its
  * audit event in the same transaction.
  *
@@ -7,7 +7,7 @@
  * second factor accepted), 30 minutes idle and 12 hours absolute, and a recent re-authentication for
  * sensitive actions.
  *
- * This file is the way in for other code; the use cases live by subject: people.ts (organisations
+ * This file is the way in for other code; the use cases live by subject: people.ts (organizations
  * and people), links.ts (invitations, set-up and password reset: the single-use links), sign-in.ts
  * (the sign-in steps, two-factor enrolment and re-authentication), sessions.ts and tokens.ts.
  */
@@ -33,6 +33,7 @@ export {
   setDisabled,
   resetTwoFactor,
   unlockUser,
+  countAwaitingSetup,
 } from './people.ts';
 export {
   inviteUser,

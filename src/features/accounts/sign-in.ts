@@ -284,28 +284,50 @@ export async function verifySecondFactor(
   return { ok: true, session: outcome, usedRecoveryCode: accepted?.kind === 'recovery' };
 }
 
-/** Starts two-factor enrolment: a new secret, kept encrypted until confirmed, and its QR code. */
+/** How long a key shown for enrolment stays the one to confirm. */
+export const TOTP_PENDING_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Starts (or resumes) two-factor enrolment: the key waiting to be confirmed when there is one younger
+ * than an hour, so reloading the page or a wrong code never replaces a key the person has already
+ * scanned; otherwise a new key, kept encrypted until confirmed. Returns the key and its QR code.
+ */
 export async function beginTwoFactorEnrolment(
   ctx: AccountsContext,
   session: CurrentSession,
 ): Promise<{ secret: string; uri: string; qrSvg: string }> {
   if (session.stage !== 'enrol_second_factor' && session.stage !== 'complete')
     throw new AccountError('invalid', 'Finish signing in first.');
+  const now = nowOf(ctx);
   const row = await ctx.db
     .selectFrom('staff_users')
-    .select(['email_encrypted'])
+    .select(['email_encrypted', 'totp_pending_encrypted', 'totp_pending_since'])
     .where('id', '=', session.userId)
     .executeTakeFirstOrThrow();
   const email = await decryptField(ctx.keyring, field(session.userId, 'email'), row.email_encrypted);
-  const secret = newTotpSecret();
-  await ctx.db.transaction().execute(async (trx) => {
-    const pending = await encryptField(ctx.keyring, field(session.userId, 'totp_pending'), secret, trx);
-    await trx
-      .updateTable('staff_users')
-      .set({ totp_pending_encrypted: pending, updated_at: nowOf(ctx) })
-      .where('id', '=', session.userId)
-      .execute();
-  });
+  const fresh =
+    row.totp_pending_encrypted !== null &&
+    row.totp_pending_since !== null &&
+    now.getTime() - row.totp_pending_since.getTime() < TOTP_PENDING_TTL_MS;
+  let secret: string;
+  if (fresh && row.totp_pending_encrypted) {
+    secret = await decryptField(
+      ctx.keyring,
+      field(session.userId, 'totp_pending'),
+      row.totp_pending_encrypted,
+    );
+  } else {
+    const made = newTotpSecret();
+    secret = made;
+    await ctx.db.transaction().execute(async (trx) => {
+      const pending = await encryptField(ctx.keyring, field(session.userId, 'totp_pending'), made, trx);
+      await trx
+        .updateTable('staff_users')
+        .set({ totp_pending_encrypted: pending, totp_pending_since: now, updated_at: now })
+        .where('id', '=', session.userId)
+        .execute();
+    });
+  }
   const uri = otpauthUri({ secret, accountLabel: email });
   return { secret, uri, qrSvg: await totpQrSvg(uri) };
 }
@@ -340,6 +362,7 @@ export async function confirmTwoFactorEnrolment(
       .set({
         totp_secret_encrypted: await encryptField(ctx.keyring, field(row.id, 'totp_secret'), secret, trx),
         totp_pending_encrypted: null,
+        totp_pending_since: null,
         totp_enabled_at: now,
         totp_last_step: result.step,
         recovery_code_hashes: hashes,

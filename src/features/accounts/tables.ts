@@ -26,6 +26,8 @@ export interface StaffUsersTable {
   password_hash: string | null;
   totp_secret_encrypted: Buffer | null;
   totp_pending_encrypted: Buffer | null;
+  /** When the pending key was made; it is shown again until it is confirmed or an hour has passed. */
+  totp_pending_since: Date | null;
   totp_enabled_at: NullableTimestamp;
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   recovery_code_hashes: ColumnType<string[], string[] | undefined, string[]>;

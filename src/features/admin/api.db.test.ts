@@ -76,7 +76,7 @@ describe('bearer tokens on the staff API', () => {
     expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
   });
 
-  it('limit an organisation administrator to their organisation', async () => {
+  it('limit an organization administrator to their organization', async () => {
     const { token } = await tokenFor(orgAdmin, ['audit.read']);
     const body = (await (await get('/api/v1/audit-events?limit=500', token)).json()) as {
       events: { organizationId: string | null }[];

@@ -1,6 +1,6 @@
 /**
  * The audit log over the staff API: `Authorization: Bearer <token>` (from `nwd tokens create`) or a
- * staff session cookie. Organisation administrators see their organisation's events only, without the
+ * staff session cookie. Organization administrators see their organization's events only, without the
  * ids of young people's records (the audit listing narrows them).
  */
 import { createRoute, z } from '@hono/zod-openapi';

@@ -1,4 +1,4 @@
-/** The SQL of administration: member organisations and the people's grant facts. */
+/** The SQL of administration: member organizations and the people's grant facts. */
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
@@ -49,7 +49,7 @@ export async function organizationName(db: Db, id: string): Promise<string> {
   return row?.name ?? '';
 }
 
-/** An enabled organisation, as the grant table needs it. */
+/** An enabled organization, as the grant table needs it. */
 export async function enabledOrganization(db: Db, id: string): Promise<GrantRequest['organization'] | null> {
   const row = await db
     .selectFrom('member_organizations')
@@ -59,7 +59,7 @@ export async function enabledOrganization(db: Db, id: string): Promise<GrantRequ
   return row && !row.disabled_at ? { id: row.id, type: row.type } : null;
 }
 
-/** A person's organisation, role and regions (no personal data). */
+/** A person's organization, role and regions (no personal data). */
 export async function grantFacts(
   db: Db,
   userId: string,
@@ -87,7 +87,7 @@ export async function grantFacts(
     : null;
 }
 
-/** The organisation's row, locked for a change of its status. */
+/** The organization's row, locked for a change of its status. */
 export async function lockOrganization(
   trx: Transaction<DB>,
   id: string,

@@ -144,7 +144,7 @@ async function pageText(path: string, who: SignedIn, status: number): Promise<st
   return res.text();
 }
 
-/** The form that adds an organisation, as the state administrator. */
+/** The form that adds an organization, as the state administrator. */
 const postOrganization = (name: string, type: string) =>
   post('/staff/admin/organizations', stateAdmin, [
     ['name', name],
@@ -234,20 +234,20 @@ describe('who may come in', () => {
     }
   });
 
-  it('shows an organisation administrator only their own organisation’s people', async () => {
+  it('shows an organization administrator only their own organization’s people', async () => {
     const html = await pageText('/staff/admin/people', orgAdmin, 200);
     expect(html).toContain('staff.a@example.org');
     expect(html).toContain('org.admin.a@example.org');
     expect(html).not.toContain('staff.b@example.org');
     expect(html).not.toContain('state.admin@example.org');
-    // Asking for another organisation changes nothing.
+    // Asking for another organization changes nothing.
     const other = await (await get(`/staff/admin/people?organization=${orgB}`, orgAdmin)).text();
     expect(other).not.toContain('staff.b@example.org');
-    // No state administrator in the role choices of an organisation administrator.
+    // No state administrator in the role choices of an organization administrator.
     expect(html).not.toContain('value="state_admin"');
   });
 
-  it('answers 404 for another organisation’s person and 403 for the organisations page', async () => {
+  it('answers 404 for another organization’s person and 403 for the organizations page', async () => {
     expect((await get(`/staff/admin/people/${personB}`, orgAdmin)).status).toBe(404);
     expect((await get('/staff/admin/people/not-a-uuid', orgAdmin)).status).toBe(404);
     await expectPage(await get(`/staff/admin/people/${personA}`, orgAdmin), 200, 'staff.a@example.org');
@@ -256,7 +256,7 @@ describe('who may come in', () => {
     expect((await get('/staff/admin/audit.csv', orgAdmin)).status).toBe(403);
   });
 
-  it('shows a state administrator everyone, with a filter by organisation', async () => {
+  it('shows a state administrator everyone, with a filter by organization', async () => {
     const all = await (await get('/staff/admin/people', stateAdmin)).text();
     for (const email of ['state.admin@example.org', 'staff.a@example.org', 'staff.b@example.org'])
       expect(all).toContain(email);
@@ -276,8 +276,8 @@ describe('who may come in', () => {
   });
 });
 
-describe('organisations', () => {
-  it('lists organisations with their people and adds one', async () => {
+describe('organizations', () => {
+  it('lists organizations with their people and adds one', async () => {
     const html = await pageText('/staff/admin/organizations', stateAdmin, 200);
     expect(html).toContain('Synthetic Shelter A');
     expect(html).toContain('<th scope="col">People</th>');
@@ -294,7 +294,7 @@ describe('organisations', () => {
     await expectPage(clash, 400, 'already exists');
   });
 
-  it('disables and enables an organisation, each audited, but not one’s own', async () => {
+  it('disables and enables an organization, each audited, but not one’s own', async () => {
     const off = await post(`/staff/admin/organizations/${orgB}/disable`, stateAdmin, []);
     expect(off.status).toBe(303);
     const row = await t.deps.db
@@ -346,7 +346,7 @@ describe('people', () => {
     } finally {
       Object.assign(t.deps.site, { origin: ORIGIN, development: true });
     }
-    // The organisation administrator's invitation lands in their own organisation.
+    // The organization administrator's invitation lands in their own organization.
     const listed = await (await get('/staff/admin/people', orgAdmin)).text();
     expect(listed).toContain('trainer.new@example.org');
   });
@@ -380,7 +380,7 @@ describe('people', () => {
         ],
         'email',
       ],
-      // An organisation administrator cannot invite a state administrator.
+      // An organization administrator cannot invite a state administrator.
       [
         orgAdmin,
         [
@@ -438,7 +438,8 @@ describe('people', () => {
   });
 
   it('offers an organization administrator only the roles they may give, and no regions', async () => {
-    const html = await (await get('/staff/admin/people', orgAdmin)).text();
+    // The invitation form has a page of its own (not read as a person called "invite").
+    const html = await pageText('/staff/admin/people/invite', orgAdmin, 200);
     const offered = [...html.matchAll(/<option value="([a-z_]+)"/g)].map((m) => m[1]);
     expect(offered).toEqual(['provider_staff', 'professional']);
     expect(html).not.toContain('name="regions"');
@@ -447,7 +448,7 @@ describe('people', () => {
     expect(own).not.toContain(`action="/staff/admin/people/${orgAdmin.userId}/role"`);
     expect(own).toContain('You cannot change your own role or regions');
     // A state administrator chooses among every role, and regions.
-    const all = await (await get('/staff/admin/people', stateAdmin)).text();
+    const all = await (await get('/staff/admin/people/invite', stateAdmin)).text();
     expect(all).toContain('value="navigator"');
     expect(all).toContain('name="regions"');
   });
@@ -468,15 +469,29 @@ describe('people', () => {
   });
 });
 
+/** The events table of the audit page (the filters above it list every action). */
+const tableOf = (html: string) => html.slice(html.indexOf('aria-label="Audit events"'));
+
 describe('the audit log', () => {
   it('lists events with their filters, newest first, with an Older link', async () => {
-    const html = await pageText('/staff/admin/audit', stateAdmin, 200);
-    expect(html).toContain('staff.disable');
-    expect(html).toContain('setup.completed');
+    const browsed = await auditCount('audit.browse');
+    const whole = await pageText('/staff/admin/audit', stateAdmin, 200);
+    // Looking at the log is itself recorded.
+    expect(await auditCount('audit.browse')).toBe(browsed + 1);
+    // People are chosen by name (the filter's options), not by id typed in.
+    expect(whole).toMatch(/<select[^>]*id="actor"/);
+    expect(whole).toMatch(/state\.admin@example\.org\)?<\/option>/);
+    expect(whole).toMatch(/<label[^>]*for="from"[^>]*>From \(first day\)<\/label>/);
+    const html = tableOf(whole);
+    // Actions in words, people by name, times in Minnesota time with UTC in the tooltip.
+    expect(html).toContain('Disabled an account');
+    expect(html).toContain('Set up No Wrong Door');
+    expect(html).not.toContain('staff.disable');
+    expect(html).toMatch(/title="\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC"/);
 
-    const filtered = await (await get('/staff/admin/audit?action=staff.disable', stateAdmin)).text();
+    const filtered = tableOf(await (await get('/staff/admin/audit?action=staff.disable', stateAdmin)).text());
     expect(filtered).toContain('1 event');
-    expect(filtered).not.toContain('setup.completed');
+    expect(filtered).not.toContain('Set up No Wrong Door');
 
     // Enough events for a second page.
     await t.deps.db.transaction().execute(async (trx) => {
@@ -491,14 +506,14 @@ describe('the audit log', () => {
     expect(second).toContain('5 events');
   });
 
-  it('shows an organisation administrator only their organisation’s events', async () => {
-    const html = await pageText('/staff/admin/audit', orgAdmin, 200);
-    expect(html).toContain('staff.invite');
-    expect(html).not.toContain('setup.completed');
-    expect(html).not.toContain('organization.disable');
+  it('shows an organization administrator only their organization’s events', async () => {
+    const html = tableOf(await pageText('/staff/admin/audit', orgAdmin, 200));
+    expect(html).toContain('Invited someone');
+    expect(html).not.toContain('Set up No Wrong Door');
+    expect(html).not.toContain('Disabled an organization');
   });
 
-  it('withholds the ids of young people’s records from an organisation administrator', async () => {
+  it('withholds the ids of young people’s records from an organization administrator', async () => {
     const caseId = '6f1c2a4e-0b7d-4c1e-9a35-2d8e7f6a1b90';
     const referralId = '0d9e8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
     await t.deps.db.transaction().execute((trx) =>
@@ -512,9 +527,9 @@ describe('the audit log', () => {
         details: { case: caseId, side: 'receiver', consent: null, cases: [caseId] },
       }),
     );
-    const page = await (await get('/staff/admin/audit?action=referral.read', orgAdmin)).text();
-    expect(page).toContain('referral.read');
-    expect(page).toContain('(id withheld)');
+    const page = tableOf(await (await get('/staff/admin/audit?action=referral.read', orgAdmin)).text());
+    expect(page).toContain('Opened a referral');
+    expect(page).toContain('(not shown outside statewide access)');
     for (const id of [caseId, referralId]) {
       expect(page).not.toContain(id);
       expect(page).not.toContain(id.slice(0, 8));

@@ -1,5 +1,5 @@
 /**
- * Administration pages: member organisations, people (invite, role and regions, disable, reset
+ * Administration pages: member organizations, people (invite, role and regions, disable, reset
  * two-factor, unlock) and the audit log (browse, export as CSV). Thin: every change goes through a use
  * case that checks access first and records its audit event in the same transaction.
  *
@@ -70,6 +70,7 @@ import { OrganizationsView } from './views/organizations.tsx';
 import {
   EMPTY_INVITE,
   InvitationSent,
+  InvitePage,
   PeopleView,
   type InviteValues,
   type Regions,
@@ -87,7 +88,7 @@ const deliverableEmail = z.email().max(254);
 // Shared page pieces
 
 const FORBIDDEN =
-  "Your role does not allow this. If you think it should, ask your organisation's administrator.";
+  "Your role does not allow this. If you think it should, ask your organization's administrator.";
 
 const forbiddenPage = (c: Context, frame: StaffFrame) =>
   messagePage(c, frame, 403, 'You cannot see this page', FORBIDDEN, STAFF_HOME);
@@ -142,12 +143,12 @@ function grantErrors(deps: AppDeps, actor: Actor, request: GrantRequest): FieldE
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Organisations
+// Organizations
 
 const ORGANIZATION_DONE: Record<string, string> = {
-  created: 'The organisation was added.',
-  disabled: 'The organisation is disabled. Nobody in it can sign in until it is enabled again.',
-  enabled: 'The organisation is enabled again.',
+  created: 'The organization was added.',
+  disabled: 'The organization is disabled. Nobody in it can sign in until it is enabled again.',
+  enabled: 'The organization is enabled again.',
 };
 
 async function organizationsPage(
@@ -177,13 +178,13 @@ async function createOrganizationAction(c: Context, deps: AppDeps, g: Guarded): 
   const values = { name: formText(form, 'name'), type: formText(form, 'type') };
   const errors: FieldError[] = [];
   const name = values.name.trim();
-  if (!name) errors.push({ field: 'name', message: 'Enter the name of the organisation.' });
+  if (!name) errors.push({ field: 'name', message: 'Enter the name of the organization.' });
   else if (name.length > 200)
     errors.push({ field: 'name', message: 'The name must be 200 characters or fewer.' });
   else if (CONTROL.test(name))
     errors.push({ field: 'name', message: 'Use letters, numbers, spaces and punctuation only.' });
   if (!isOrganizationType(values.type))
-    errors.push({ field: 'type', message: 'Choose the type of organisation.' });
+    errors.push({ field: 'type', message: 'Choose the type of organization.' });
   if (errors.length === 0 && isOrganizationType(values.type)) {
     try {
       await createOrganization(accountsContext(deps), g.actor, { name, type: values.type }, requestOrigin(c));
@@ -217,7 +218,7 @@ async function organizationStatusAction(
     if (!refusal) throw error;
     if (refusal.code === 'forbidden') return forbiddenPage(c, g.frame);
     if (refusal.code === 'not_found')
-      return notFoundPage(c, g.frame, 'Organisation', '/staff/admin/organizations');
+      return notFoundPage(c, g.frame, 'Organization', '/staff/admin/organizations');
     return organizationsPage(c, deps, g.frame, g.actor, {
       errors: [{ field: 'organizations', message: refusal.message }],
       values: { name: '', type: '' },
@@ -229,12 +230,7 @@ async function organizationStatusAction(
 // ---------------------------------------------------------------------------------------------------
 // People
 
-async function peoplePage(
-  c: Context,
-  deps: AppDeps,
-  g: Guarded,
-  state: { errors: FieldError[]; values: InviteValues; status: 200 | 400 },
-): Promise<Response> {
+async function peoplePage(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
   const { actor } = g;
   const ctx = accountsContext(deps);
   const everyone = can(actor, 'people.list', {});
@@ -243,18 +239,35 @@ async function peoplePage(
   const known = organizations.some((o) => o.id === requested);
   const filter = everyone ? (known ? requested : null) : actor.organizationId;
   const people = await listUsers(ctx, actor, filter, requestOrigin(c));
-  const mayInvite = can(actor, 'people.invite', { organizationId: actor.organizationId });
   return renderPage(
     c,
     <PeopleView
       frame={g.frame}
-      actor={actor}
       everyone={everyone}
       organizations={organizations}
       filter={filter}
       people={people}
       regions={regionList(deps)}
-      invite={mayInvite ? { roles: await invitableRoles(ctx, actor) } : null}
+      mayInvite={can(actor, 'people.invite', { organizationId: actor.organizationId })}
+    />,
+  );
+}
+
+async function invitePage(
+  c: Context,
+  deps: AppDeps,
+  g: Guarded,
+  state: { errors: FieldError[]; values: InviteValues; status: 200 | 400 },
+): Promise<Response> {
+  const ctx = accountsContext(deps);
+  return renderPage(
+    c,
+    <InvitePage
+      frame={g.frame}
+      actor={g.actor}
+      organizations={await organizationChoices(ctx, g.actor)}
+      regions={regionList(deps)}
+      roles={await invitableRoles(ctx, g.actor)}
       values={state.values}
       errors={state.errors}
     />,
@@ -292,7 +305,7 @@ async function inviteAction(c: Context, deps: AppDeps, g: Guarded): Promise<Resp
   const role = values.role;
   if (!isRole(role)) errors.push({ field: 'role', message: 'Choose a role from the list.' });
   if (!UUID.test(values.organization))
-    errors.push({ field: 'organization', message: 'Choose an organisation.' });
+    errors.push({ field: 'organization', message: 'Choose an organization.' });
   const organization = await organizationForGrant(ctx, actor, values.organization);
   // An unknown or disabled organization is the use case's to report, beside its field.
   if (isRole(role) && organization)
@@ -322,7 +335,7 @@ async function inviteAction(c: Context, deps: AppDeps, g: Guarded): Promise<Resp
       errors.push({ field: inviteErrorField(refusal), message: refusal.message });
     }
   }
-  return peoplePage(c, deps, g, { errors, values, status: 400 });
+  return invitePage(c, deps, g, { errors, values, status: 400 });
 }
 
 const PERSON_DONE: Record<string, string> = {
@@ -449,8 +462,8 @@ async function personChangeAction(
 // Audit log
 
 /**
- * The filters from the query, checked (schema.ts). The organisation filter is for statewide readers
- * only (the audit listing narrows everyone else to their own organisation's events).
+ * The filters from the query, checked (schema.ts). The organization filter is for statewide readers
+ * only (the audit listing narrows everyone else to their own organization's events).
  */
 function auditQuery(c: Context, actor: Actor) {
   const q = (name: string) => (c.req.query(name) ?? '').trim();
@@ -463,17 +476,34 @@ function auditQuery(c: Context, actor: Actor) {
 async function auditPage(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
   const { actor } = g;
   const ctx = accountsContext(deps);
+  const origin = requestOrigin(c);
   const { values, filters, before, errors } = auditQuery(c, actor);
+  const statewide = can(actor, 'audit.read', {});
   const result = errors.length
-    ? { events: [], nextBefore: null, statewide: can(actor, 'audit.read', {}) }
-    : await browseAudit(ctx, actor, { ...filters, limit: AUDIT_PAGE_SIZE, before });
+    ? { events: [], nextBefore: null, statewide }
+    : await browseAudit(ctx, actor, { ...filters, limit: AUDIT_PAGE_SIZE, before }, origin);
+  // Names for the ids: the people the reader may list (their names decrypted, so the listing is
+  // recorded too), and every organization's name.
+  const organizations = await organizationChoices(ctx, actor);
+  const people = can(actor, 'people.list', { organizationId: actor.organizationId })
+    ? await listUsers(ctx, actor, statewide ? null : actor.organizationId, origin)
+    : [];
+  const personName = (u: StaffUser) => (u.displayName ? `${u.displayName} (${u.email})` : u.email);
   return renderPage(
     c,
     <AuditView
+      deps={deps}
       frame={g.frame}
       everyone={result.statewide}
       mayExport={can(actor, 'audit.export', {})}
-      organizations={result.statewide ? await organizationChoices(ctx, actor) : []}
+      organizations={result.statewide ? organizations : []}
+      people={people
+        .map((u) => ({ id: u.id, name: personName(u) }))
+        .sort((a, b) => a.name.localeCompare(b.name))}
+      names={{
+        people: new Map(people.map((u) => [u.id, personName(u)])),
+        organizations: new Map(organizations.map((o) => [o.id, o.name])),
+      }}
       values={values}
       errors={errors}
       before={before}
@@ -553,8 +583,16 @@ export const adminPages: Feature = (app, deps, policies) => {
     'get',
     '/staff/admin/people',
     staffAction('people.list'),
-    (c, g) => peoplePage(c, deps, g, { errors: [], values: EMPTY_INVITE, status: 200 }),
+    (c, g) => peoplePage(c, deps, g),
     only('people.list', ownOrganization),
+  );
+  // Before /:id, so that "invite" is not read as a person's id.
+  r.staff(
+    'get',
+    '/staff/admin/people/invite',
+    staffAction('people.invite'),
+    (c, g) => invitePage(c, deps, g, { errors: [], values: EMPTY_INVITE, status: 200 }),
+    only('people.invite', ownOrganization),
   );
   r.staff(
     'post',

@@ -40,7 +40,7 @@ describe('audit filters', () => {
     expect(range).toEqual([{ field: 'to', message: 'The last day must be on or after the first day.' }]);
   });
 
-  it('drops the organisation filter for a reader who is not statewide', () => {
+  it('drops the organization filter for a reader who is not statewide', () => {
     const values = { ...blank, organization: 'not-an-id' };
     const { filters, errors } = parseAuditFilters(values, false);
     expect(errors).toEqual([]);

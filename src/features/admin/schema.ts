@@ -1,6 +1,6 @@
 /**
  * The audit log's filters, read from the page address with zod. Every filter is optional; a filter
- * given in a form the log cannot use is named with what to enter instead. The organisation filter is
+ * given in a form the log cannot use is named with what to enter instead. The organization filter is
  * for statewide readers only.
  */
 import { z } from 'zod';
@@ -27,7 +27,7 @@ const day = (message: string) =>
     return parsed ?? new Date(0);
   });
 
-const ACTION = 'Enter an action such as sign_in.failure.';
+const ACTION = 'Choose what they did from the list.';
 const SUBJECT_ID = 'Enter a record id of up to 200 letters, digits and punctuation.';
 
 /** Each filter's schema, in the order its problems are listed. */
@@ -38,7 +38,7 @@ export const AuditFilterFields = {
     .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, ACTION),
   actor: z
     .string()
-    .regex(UUID, 'Enter the id of a person, such as the one in their page address.')
+    .regex(UUID, 'Choose a person from the list.')
     .transform((id) => id.toLowerCase()),
   subjectType: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'Enter a kind of record such as staff_user.'),
   subjectId: z
@@ -47,10 +47,10 @@ export const AuditFilterFields = {
     .refine((id) => !CONTROL.test(id), SUBJECT_ID),
   organization: z
     .string()
-    .regex(UUID, 'Choose an organisation from the list.')
+    .regex(UUID, 'Choose an organization from the list.')
     .transform((id) => id.toLowerCase()),
-  from: day('Enter the first day as YYYY-MM-DD.'),
-  to: day('Enter the last day as YYYY-MM-DD.'),
+  from: day('Enter the first day as a date, such as 2026-11-24.'),
+  to: day('Enter the last day as a date, such as 2026-11-24.'),
 };
 
 /** The page of results to show: the sequence number to list events before. */
@@ -61,7 +61,7 @@ export const AuditBefore = z
 
 /**
  * The filters from the query values (already trimmed), checked field by field. `statewide` readers may
- * filter by organisation; for anyone else the field is emptied (the listing narrows them anyway).
+ * filter by organization; for anyone else the field is emptied (the listing narrows them anyway).
  */
 export function parseAuditFilters(
   values: AuditQueryValues,

@@ -10,6 +10,8 @@ import { isDatabaseUnavailable } from '../../db/database.ts';
 import { renderPage } from '../../web/http.ts';
 import { problem } from '../../platform/problem.ts';
 import { Layout, UrgentLines, type PageFrame } from '../../web/public-layout.tsx';
+import { STAFF_HOME, messagePage, staffFrame } from '../../web/page.tsx';
+import type { CurrentSession } from '../accounts/service.ts';
 
 const isApi = (c: Context) => c.req.path.startsWith('/api/');
 
@@ -32,6 +34,7 @@ export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Resp
       status: 404,
       detail: `There is no API resource at ${c.req.path}. See /api/openapi.json.`,
     });
+  if (c.req.path === '/staff' || c.req.path.startsWith('/staff/')) return staffNotFound(c, deps);
   return renderPage(
     c,
     <Layout frame={frameFor(c, deps)} title="Page not found">
@@ -41,6 +44,19 @@ export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Resp
       </p>
     </Layout>,
     404,
+  );
+}
+
+/** A staff address that leads nowhere: the staff frame, and the way back to the staff home page. */
+async function staffNotFound(c: Context, deps: AppDeps): Promise<Response> {
+  const session = (c.get('session') as CurrentSession | null | undefined) ?? null;
+  return messagePage(
+    c,
+    await staffFrame(c, deps, session),
+    404,
+    'Page not found',
+    'We could not find that page. Check the address, or start again from the staff home page.',
+    STAFF_HOME,
   );
 }
 

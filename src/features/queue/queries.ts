@@ -2,7 +2,7 @@
  * The navigator queue's SQL: reading items and their history, the changes a navigator makes, and the
  * escalation job's reads and writes. Plain values in, rows out; no rules, no access checks.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import type { RegionScope } from '../../platform/access.ts';
@@ -50,29 +50,25 @@ export interface ListRowsFilter {
   limit: number;
 }
 
+type ItemsEb = ExpressionBuilder<DB & { i: DB['intake_items'] }, 'i'>;
+
+/** The items a list filter picks (scope, region, urgency and view), shared by the list and its count. */
+const picked = (f: Omit<ListRowsFilter, 'limit'>) => (eb: ItemsEb) => {
+  const and: Expression<SqlBool>[] = [];
+  if (!f.scope.all) and.push(eb('i.region_id', 'in', f.scope.regions));
+  if (f.region === 'none') and.push(eb('i.region_id', 'is', null));
+  else if (f.region) and.push(eb('i.region_id', '=', f.region));
+  if (f.urgency) and.push(eb('i.urgency', '=', f.urgency));
+  if (f.view === 'open') and.push(eb('i.status', '<>', 'closed'));
+  else if (f.view === 'new') and.push(eb('i.status', '=', 'new'));
+  else if (f.view === 'mine') and.push(eb('i.claimed_by', '=', f.userId), eb('i.status', '<>', 'closed'));
+  else if (f.view === 'closed') and.push(eb('i.status', '=', 'closed'));
+  return eb.and(and);
+};
+
 /** Open items most urgent first, then oldest first; closed (and all) newest first. */
 export function listSummaryRows(db: Db, f: ListRowsFilter): Promise<SummaryRow[]> {
-  let q = summaryQuery(db);
-  if (!f.scope.all) q = q.where('i.region_id', 'in', f.scope.regions);
-  if (f.region === 'none') q = q.where('i.region_id', 'is', null);
-  else if (f.region) q = q.where('i.region_id', '=', f.region);
-  if (f.urgency) q = q.where('i.urgency', '=', f.urgency);
-  switch (f.view) {
-    case 'open':
-      q = q.where('i.status', '<>', 'closed');
-      break;
-    case 'new':
-      q = q.where('i.status', '=', 'new');
-      break;
-    case 'mine':
-      q = q.where('i.claimed_by', '=', f.userId).where('i.status', '<>', 'closed');
-      break;
-    case 'closed':
-      q = q.where('i.status', '=', 'closed');
-      break;
-    case 'all':
-      break;
-  }
+  let q = summaryQuery(db).where(picked(f));
   q =
     f.view === 'closed' || f.view === 'all'
       ? q.orderBy('i.created_at', 'desc')
@@ -80,6 +76,16 @@ export function listSummaryRows(db: Db, f: ListRowsFilter): Promise<SummaryRow[]
           .orderBy(sql`case i.urgency when 'immediate' then 0 when 'soon' then 1 else 2 end`)
           .orderBy('i.created_at', 'asc');
   return q.orderBy('i.id').limit(f.limit).execute();
+}
+
+/** How many items the same filter lists (without the list's limit). */
+export async function countSummaryRows(db: Db, f: Omit<ListRowsFilter, 'limit'>): Promise<number> {
+  const row = await db
+    .selectFrom('intake_items as i')
+    .where(picked(f))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 export const summaryRow = (db: Db, id: string): Promise<SummaryRow> =>

@@ -19,6 +19,7 @@ import {
   actorKind,
   authorize,
   can,
+  regionScope,
   type Action,
   type Actor,
   type RegionScope,
@@ -185,6 +186,20 @@ export async function listQueue(
     rows.map((r) => r.claimed_by),
   );
   return rows.map((r) => toSummary(r, names));
+}
+
+/**
+ * How many items the queue list shows in `view` (`new`: not yet claimed), in the same scope as
+ * `listQueue`, for the staff home page. No personal data; not audited.
+ */
+export async function countQueue(
+  ctx: Pick<QueueContext, 'db'>,
+  actor: Actor,
+  view: QueueView,
+): Promise<number> {
+  const scope = regionScope(actor, 'intake.read');
+  if (!scope || (!scope.all && scope.regions.length === 0)) return 0;
+  return q.countSummaryRows(ctx.db, { scope, view, userId: actor.userId });
 }
 
 export interface QueueNote {

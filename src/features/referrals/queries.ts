@@ -1,7 +1,16 @@
 /**
  * Referral SQL: plain reads and writes, no rules and no access checks (the service does both).
  */
-import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type SqlBool,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { ReferralsTable, ReferralStatus } from '../cases/index.ts';
 import { activeStaffQuery, type Recipient } from '../notifications/service.ts';
@@ -50,6 +59,27 @@ export async function caseReferrals(db: Db, caseId: string): Promise<LoadedRefer
  * Referrals of live cases received by an organisation (never drafts) or sent from some regions (all
  * regions with `regions: null`), in a list view, longest waiting first.
  */
+type ReferralsEb = ExpressionBuilder<DB & { f: DB['referrals'] } & { c: DB['cases'] }, 'f' | 'c'>;
+
+/** The referrals a list picks (whose, and which view), shared by the list and its count. */
+const picked =
+  (
+    where: { receivedBy: string } | { regions: string[] | null },
+    view: ReferralListView,
+    finished: readonly ReferralStatus[],
+  ) =>
+  (eb: ReferralsEb) => {
+    const and: Expression<SqlBool>[] = [eb('c.purged_at', 'is', null)];
+    if ('receivedBy' in where)
+      and.push(eb('f.to_organization_id', '=', where.receivedBy), eb('f.status', '<>', 'draft'));
+    else if (where.regions) and.push(eb('c.region_id', 'in', where.regions));
+    if (view === 'open') and.push(eb('f.status', 'not in', [...finished]));
+    else if (view === 'waiting') and.push(eb('f.status', '=', 'sent'));
+    else if (view === 'drafts') and.push(eb('f.status', '=', 'draft'));
+    else if (view === 'finished') and.push(eb('f.status', 'in', [...finished]));
+    return eb.and(and);
+  };
+
 export async function referralList(
   db: Db,
   where: { receivedBy: string } | { regions: string[] | null },
@@ -57,21 +87,30 @@ export async function referralList(
   finished: readonly ReferralStatus[],
   limit: number,
 ): Promise<LoadedReferral[]> {
-  let q = referralQuery(db).where('c.purged_at', 'is', null);
-  if ('receivedBy' in where)
-    q = q.where('f.to_organization_id', '=', where.receivedBy).where('f.status', '<>', 'draft');
-  else if (where.regions) q = q.where('c.region_id', 'in', where.regions);
-  if (view === 'open') q = q.where('f.status', 'not in', [...finished]);
-  else if (view === 'waiting') q = q.where('f.status', '=', 'sent');
-  else if (view === 'drafts') q = q.where('f.status', '=', 'draft');
-  else if (view === 'finished') q = q.where('f.status', 'in', [...finished]);
-  return (await q
+  return (await referralQuery(db)
+    .where(picked(where, view, finished))
     .orderBy(sql`f.sent_at is null`, 'desc')
     .orderBy('f.sent_at', view === 'finished' || view === 'all' ? 'desc' : 'asc')
     .orderBy('f.created_at', 'desc')
     .orderBy('f.id')
     .limit(limit)
     .execute()) as LoadedReferral[];
+}
+
+/** How many referrals the same list shows (without its limit). */
+export async function referralCount(
+  db: Db,
+  where: { receivedBy: string } | { regions: string[] | null },
+  view: ReferralListView,
+  finished: readonly ReferralStatus[],
+): Promise<number> {
+  const row = await db
+    .selectFrom('referrals as f')
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .where(picked(where, view, finished))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 export function historyRows(db: Db, referralId: string) {

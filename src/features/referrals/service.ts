@@ -254,6 +254,20 @@ export async function listReferrals(
 }
 
 /**
+ * How many referrals `listReferrals` shows in this box and view, for the staff home page (`waiting`:
+ * sent and not yet answered). The same scope; no personal data, not audited.
+ */
+export async function countReferrals(
+  ctx: Pick<CaseContext, 'db'>,
+  actor: Actor,
+  filters: { box: ReferralBox; view: ReferralListView },
+): Promise<number> {
+  const where = listScope(actor, filters.box);
+  if (!where) return 0;
+  return q.referralCount(ctx.db, where, filters.view, FINAL_STATUSES);
+}
+
+/**
  * The referrals inbox of someone who answers referrals for their organisation: the boxes they may
  * open, the list `filtersOf` chooses (none while a filter is wrong), their unread referral
  * notifications and their organisation's name. No personal data; not audited.

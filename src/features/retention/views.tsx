@@ -3,7 +3,9 @@
  * confirmation.
  */
 import type { AppDeps } from '../../app-types.ts';
-import { ColumnHeads, Time, type FieldError } from '../../web/page.tsx';
+import { Time, type FieldError } from '../../web/page.tsx';
+import { TextField } from '../../web/forms.tsx';
+import { Alert, Button, DataTable, SrOnly, Tag } from '../../web/ui.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../web/staff-layout.tsx';
 import type { PersonMatch } from './service.ts';
 
@@ -13,68 +15,83 @@ export const BACK = { href: '/staff/admin/person-requests', text: 'Back to reque
 
 export function SearchForm({ frame, values }: { frame: StaffFrame; values: Record<string, string> }) {
   return (
-    <form method="post" action="/staff/admin/person-requests" novalidate>
+    <form method="post" action="/staff/admin/person-requests" novalidate class="usa-form">
       <CsrfField token={frame.csrf} />
       <p>Search by the case number, or by the name the young person uses with their date of birth.</p>
-      <label for="caseId">Case number</label>
-      <input id="caseId" name="caseId" value={values.caseId ?? ''} autocomplete="off" spellcheck={false} />
-      <p class="hint">Or:</p>
-      <label for="chosenName">Name they use</label>
-      <input id="chosenName" name="chosenName" value={values.chosenName ?? ''} autocomplete="off" />
-      <label for="dateOfBirth">Date of birth</label>
-      <input
-        id="dateOfBirth"
-        name="dateOfBirth"
-        type="date"
-        value={values.dateOfBirth ?? ''}
-        autocomplete="off"
-      />
-      <p>
-        <button type="submit" class="btn">
-          Find cases
-        </button>
-      </p>
+      <TextField id="caseId" label="Case number" value={values.caseId ?? ''} maxlength={64} />
+      <p class="usa-hint">Or:</p>
+      <TextField id="chosenName" label="Name they use" value={values.chosenName ?? ''} maxlength={200} />
+      <div class="usa-form-group">
+        <label class="usa-label" for="dateOfBirth">
+          Date of birth
+        </label>
+        <input
+          class="usa-input"
+          id="dateOfBirth"
+          name="dateOfBirth"
+          type="date"
+          value={values.dateOfBirth ?? ''}
+          autocomplete="off"
+        />
+      </div>
+      <Button>Find cases</Button>
     </form>
   );
 }
 
 export function MatchList({ deps, matches }: { deps: AppDeps; matches: PersonMatch[] }) {
-  if (!matches.length) return <p role="status">No case matches. Check the spelling and the date of birth.</p>;
+  if (!matches.length)
+    return (
+      <Alert type="info">
+        <p class="margin-0">No case matches. Check the spelling and the date of birth.</p>
+      </Alert>
+    );
   return (
     <>
-      <p role="status">
-        {matches.length === 1 ? 'One case matches.' : `${matches.length} cases match.`} Matching uses the
-        exact name (any capitals and spaces) and date of birth; a case opened without a date of birth is found
-        only by its number.
-      </p>
-      <table>
-        <ColumnHeads names={['Case', 'Region', 'Status', 'Opened', 'Actions']} />
-        <tbody>
-          {matches.map((m) => (
-            <tr>
-              <td>
-                <code>{m.caseId}</code>
-              </td>
-              <td>{m.regionId}</td>
-              <td>{m.purged ? 'Erased or purged' : m.status === 'open' ? 'Open' : 'Closed'}</td>
-              <td>
-                <Time deps={deps} at={m.openedAt} show="date" />
-              </td>
-              <td>
-                {m.purged ? (
-                  'Nothing left to export'
-                ) : (
-                  <>
-                    <a href={`/staff/admin/cases/${m.caseId}/export.json`}>Export everything (JSON)</a>
-                    {' · '}
-                    <a href={`/staff/admin/cases/${m.caseId}/erase`}>Erase…</a>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Alert type="info">
+        <p class="margin-0">
+          {matches.length === 1 ? 'One case matches.' : `${matches.length} cases match.`} Matching uses the
+          exact name (any capitals and spaces) and date of birth; a case opened without a date of birth is
+          found only by its number.
+        </p>
+      </Alert>
+      <DataTable label="Matching cases" head={['Case', 'Region', 'Status', 'Opened', 'Actions']}>
+        {matches.map((m) => (
+          <tr>
+            <td>
+              <code>{m.caseId}</code>
+            </td>
+            <td>{deps.geography.get().regions.get(m.regionId)?.name ?? m.regionId}</td>
+            <td>
+              {m.purged ? (
+                <Tag tone="base">Erased or purged</Tag>
+              ) : m.status === 'open' ? (
+                <Tag tone="success">Open</Tag>
+              ) : (
+                <Tag tone="base">Closed</Tag>
+              )}
+            </td>
+            <td>
+              <Time deps={deps} at={m.openedAt} show="date" />
+            </td>
+            <td>
+              {m.purged ? (
+                'Nothing left to export'
+              ) : (
+                <>
+                  <a href={`/staff/admin/cases/${m.caseId}/export.json`}>
+                    Export everything (JSON)<SrOnly> for case {m.caseId}</SrOnly>
+                  </a>
+                  {' · '}
+                  <a href={`/staff/admin/cases/${m.caseId}/erase`}>
+                    Erase…<SrOnly> case {m.caseId}</SrOnly>
+                  </a>
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
@@ -127,26 +144,16 @@ export function ConfirmPage({ frame, id, errors }: { frame: StaffFrame; id: stri
         Export first if the person also asked for a copy:{' '}
         <a href={`/staff/admin/cases/${id}/export.json`}>export everything (JSON)</a>.
       </p>
-      <form method="post" action={`/staff/admin/cases/${id}/erase`} novalidate>
+      <form method="post" action={`/staff/admin/cases/${id}/erase`} novalidate class="usa-form">
         <CsrfField token={frame.csrf} />
-        <label for="confirm">Type {CONFIRM_WORD} to confirm</label>
-        <input
+        <TextField
           id="confirm"
-          name="confirm"
-          autocomplete="off"
-          aria-invalid={errors.length ? 'true' : undefined}
-          aria-describedby={errors.length ? 'confirm-error' : undefined}
+          label={`Type ${CONFIRM_WORD} to confirm`}
+          value=""
+          error={errors[0]?.message}
+          maxlength={20}
         />
-        {errors.length ? (
-          <p id="confirm-error" class="error">
-            {errors[0]!.message}
-          </p>
-        ) : null}
-        <p>
-          <button type="submit" class="btn">
-            Erase this case
-          </button>
-        </p>
+        <Button variant="danger">Erase this case</Button>
       </form>
     </StaffLayout>
   );
@@ -155,10 +162,12 @@ export function ConfirmPage({ frame, id, errors }: { frame: StaffFrame; id: stri
 export function ErasedPage({ frame }: { frame: StaffFrame }) {
   return (
     <StaffLayout frame={frame} title="The case was erased">
-      <p role="status">
-        The case's key was destroyed: nothing personal in it can be read any more. The audit log records that
-        you did this.
-      </p>
+      <Alert type="success">
+        <p class="margin-0">
+          The case's key was destroyed: nothing personal in it can be read any more. The audit log records
+          that you did this.
+        </p>
+      </Alert>
       <p>
         <a href={BACK.href}>{BACK.text}</a>
       </p>

@@ -21,7 +21,7 @@ import {
 const TAGS = ['Data stewardship'];
 const Body = z.record(z.string(), z.unknown()).openapi('StewardshipChange', {
   description:
-    'The fields of the change (organisation: name, type, phone, phone2, textNumber, email, website, hours, languages, addressConfidential, memberOrganizationId; region: navigatorOrganizationId; membership: county, effectiveFrom, effectiveTo; service: name, description, eligibility, minimumAge, maximumAge, phone, email, website, languages) and, always, source, verified and note.',
+    'The fields of the change (organization: name, type, phone, phone2, textNumber, email, website, hours, languages, addressConfidential, memberOrganizationId; region: navigatorOrganizationId; membership: county, effectiveFrom, effectiveTo; service: name, description, eligibility, minimumAge, maximumAge, phone, email, website, languages) and, always, source, verified and note.',
 });
 const Saved = z.object({ status: z.literal('saved') });
 const Id = z.object({ id: z.string().max(200) });
@@ -49,12 +49,12 @@ const changeRoute = (method: 'put' | 'post', path: string, summary: string) =>
 const organizationRoute = changeRoute(
   'put',
   '/api/v1/data/organizations/{id}',
-  "Change an organisation's public facts",
+  "Change an organization's public facts",
 );
 const regionRoute = changeRoute(
   'put',
   '/api/v1/data/regions/{id}',
-  "Change a region's navigator organisation",
+  "Change a region's navigator organization",
 );
 const membershipRoute = changeRoute(
   'post',

@@ -1,6 +1,6 @@
 /**
  * The staff pages of data stewardship: the list of public data an administrator may edit, the forms for
- * an organisation, a region (its navigator and county memberships) and a directory service, and the
+ * an organization, a region (its navigator and county memberships) and a directory service, and the
  * data-health page. Each reads the form, calls the use case and shows the page again, with the problem
  * beside its field when the input was refused.
  */

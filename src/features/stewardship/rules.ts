@@ -22,7 +22,7 @@ export function staleBefore(today: string, months: number): string {
   return back.toISOString().slice(0, 10);
 }
 
-/** Whether a navigator organisation can be reached by the public: a phone, a text number or a website. */
+/** Whether a navigator organization can be reached by the public: a phone, a text number or a website. */
 export const reachable = (o: {
   phones: readonly unknown[];
   text_dial: string | null;
@@ -113,7 +113,7 @@ export function healthItems(
         !c.regionId
           ? 'no region today'
           : !c.organization
-            ? 'the region has no navigator organisation'
+            ? 'the region has no navigator organization'
             : `${c.organization.name} has no phone, text number or website`
       }`,
       checkedAt: null,
@@ -130,7 +130,7 @@ export function healthItems(
   );
 }
 
-/** The public facts of an organisation as the audit log records them before and after a change. */
+/** The public facts of an organization as the audit log records them before and after a change. */
 export function publicFacts<T extends Record<string, unknown>>(row: T, keys: readonly (keyof T)[]) {
   const out: Record<string, unknown> = {};
   for (const k of keys) {

@@ -144,12 +144,12 @@ export const membershipInput = provenanceInput
 export type MembershipInput = z.infer<typeof membershipInput>;
 export const MEMBERSHIP_FIELDS = fieldsOf(membershipInput);
 
-/** A region's navigator organisation and the region's own provenance. */
+/** A region's navigator organization and the region's own provenance. */
 export const regionInput = provenanceInput.extend({
   navigatorOrganizationId: z
     .string()
     .trim()
-    .max(100, 'Navigator organisation must be chosen from the list.')
+    .max(100, 'Navigator organization must be chosen from the list.')
     .optional()
     .transform((s) => (s ? s : null)),
 });

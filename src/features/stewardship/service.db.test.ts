@@ -48,7 +48,7 @@ afterAll(async () => {
   await t.close();
 });
 
-describe('editing an organisation', () => {
+describe('editing an organization', () => {
   it('writes the facts with provenance, reloads the geography and records before and after', async () => {
     const ctx = stewardshipContext(t.deps);
     const before = t.deps.geography.get().organizations.get(ORG)!;
@@ -111,7 +111,7 @@ describe('editing an organisation', () => {
     ).rejects.toMatchObject({
       field: 'source',
     });
-    // Not their organisation: 404 before the bad website is looked at.
+    // Not their organization: 404 before the bad website is looked at.
     await expect(
       editOrganization(ctx, orgAdmin.actor, ORG, orgInput({ website: 'x' }), origin),
     ).rejects.toMatchObject({
@@ -123,7 +123,7 @@ describe('editing an organisation', () => {
     });
   });
 
-  it('lets an organisation administrator edit the organisation linked to theirs, but not its link', async () => {
+  it('lets an organization administrator edit the organization linked to theirs, but not its link', async () => {
     const ctx = stewardshipContext(t.deps);
     await editOrganization(
       ctx,
@@ -284,7 +284,7 @@ describe('data health', () => {
       12,
       new Date(Date.now() + 2 * 365 * 86_400_000),
     );
-    expect(later.some((i) => i.problem === 'stale' && i.label === 'Organisation: Support Within Reach')).toBe(
+    expect(later.some((i) => i.problem === 'stale' && i.label === 'Organization: Support Within Reach')).toBe(
       true,
     );
     await expect(dataHealth(ctx, orgAdmin.actor)).rejects.toMatchObject({ code: 'forbidden' });
@@ -340,7 +340,7 @@ describe('re-importing the pack', () => {
       .where('action', '=', 'pack.import_kept_edits')
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(audit.details)).toContain(`organization:${ORG}`);
-    // An unedited organisation is written from the pack as before.
+    // An unedited organization is written from the pack as before.
     const unedited = await t.deps.db
       .selectFrom('organizations')
       .selectAll()
@@ -360,7 +360,7 @@ describe('the API', () => {
     });
   };
 
-  it('saves, names a refused field, and hides an organisation that is not the caller’s', async () => {
+  it('saves, names a refused field, and hides an organization that is not the caller’s', async () => {
     const ok = await put(state, `/api/v1/data/organizations/${ORG}`, orgInput({ phone: '218-555-0111' }));
     expect(ok.status).toBe(200);
     expect(t.deps.geography.get().organizations.get(ORG)!.phones[0]?.display).toBe('218-555-0111');

@@ -1,7 +1,7 @@
 /**
- * Data stewardship: state administrators keep every public fact true (organisations, navigators'
- * contacts, region memberships with their dates, directory services), organisation administrators
- * their own organisation's. Each change starts with `authorize`, then checks its input, then writes the
+ * Data stewardship: state administrators keep every public fact true (organizations, navigators'
+ * contacts, region memberships with their dates, directory services), organization administrators
+ * their own organization's. Each change starts with `authorize`, then checks its input, then writes the
  * fact with its provenance, bumps the data version and records the audit event (before and after)
  * in one transaction; the geography in memory is reloaded at once, and every other instance reloads
  * on its next request. The data-health page and its weekly digest list what is still open.
@@ -12,7 +12,7 @@ import type { AppDeps } from '../../app-types.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { authorize, ROLE_NAMES, type Actor } from '../../platform/access.ts';
+import { authorize, can, ROLE_NAMES, type Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import { AccessDenied, InputError, ServiceError } from '../../platform/errors.ts';
@@ -66,7 +66,7 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
-/** The state's own facts (regions, memberships, services): no organisation administrator's. */
+/** The state's own facts (regions, memberships, services): no organization administrator's. */
 const STATE_DATA = { organizationId: null };
 const STATE_ONLY = 'Only a state administrator can change this.';
 
@@ -204,7 +204,7 @@ export async function stewardshipOverview(ctx: StewardshipContext, actor: Actor)
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Organisations
+// Organizations
 
 function orgFacts(o: q.OrganizationRow) {
   const facts = {
@@ -224,17 +224,17 @@ function orgFacts(o: q.OrganizationRow) {
   return publicFacts(facts, Object.keys(facts) as (keyof typeof facts)[]);
 }
 
-/** Loads an organisation the actor may edit: 404 for one that does not exist or is not theirs. */
+/** Loads an organization the actor may edit: 404 for one that does not exist or is not theirs. */
 async function organizationOf(db: Database, actor: Actor, id: string, lock = false) {
   const org = await q.findOrganization(db, id, lock);
-  if (!org) throw new ServiceError('not_found', 'There is no such organisation.');
+  if (!org) throw new ServiceError('not_found', 'There is no such organization.');
   authorize(
     actor,
     'data.steward',
     { organizationId: org.member_organization_id },
     {
       hidden: true,
-      message: 'There is no such organisation.',
+      message: 'There is no such organization.',
     },
   );
   return org;
@@ -320,7 +320,7 @@ export const editRegion = stateEdit(
   regionInput,
   async ({ trx, stamp, id, before, d, retrieved, audit }) => {
     if (d.navigatorOrganizationId && !(await q.findOrganization(trx, d.navigatorOrganizationId)))
-      throw new InputError('Navigator organisation must be chosen from the list.', 'navigatorOrganizationId');
+      throw new InputError('Navigator organization must be chosen from the list.', 'navigatorOrganizationId');
     await q.updateRegion(trx, id, {
       navigator_organization_id: d.navigatorOrganizationId,
       source: d.source,
@@ -516,7 +516,7 @@ export async function openProblems(
   ): FactRow => ({ kind, id, label, verified: row.verified, checkedAt: row.checked_at, fix });
   const facts: FactRow[] = [
     ...f.organizations.map((o) =>
-      fact('organization', o.id, `Organisation: ${o.name}`, o, `/staff/data/organizations/${o.id}`),
+      fact('organization', o.id, `Organization: ${o.name}`, o, `/staff/data/organizations/${o.id}`),
     ),
     ...f.regions.map((r) => fact('region', r.id, `Region: ${r.name}`, r, `/staff/data/regions/${r.id}`)),
     ...f.memberships.map((m) =>
@@ -543,6 +543,12 @@ export async function dataHealth(ctx: StewardshipContext, actor: Actor, now = ne
   authorize(actor, 'data.health');
   const items = await openProblems(ctx.db, ctx.geography.get().timezone, ctx.staleMonths, now);
   return { items, staleMonths: ctx.staleMonths };
+}
+
+/** How many problems the data-health page lists, for the staff home page; 0 without `data.health`. */
+export async function countHealthProblems(ctx: StewardshipContext, actor: Actor, now = new Date()) {
+  if (!can(actor, 'data.health')) return 0;
+  return (await openProblems(ctx.db, ctx.geography.get().timezone, ctx.staleMonths, now)).length;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The SQL of tasks: reading them with their region's name, adding one, completing and reopening, and
  * what the reminder job locks and marks. Titles arrive and leave sealed: the service encrypts them.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import type { TaskSource } from '../cases/index.ts';
@@ -47,17 +47,34 @@ export interface ListFilter {
   limit: number;
 }
 
+type TasksEb = ExpressionBuilder<DB & { t: DB['tasks'] }, 't'>;
+
+/** The open tasks a list filter picks, shared by the list and its count. */
+const picked = (f: Omit<ListFilter, 'limit'>) => (eb: TasksEb) => {
+  const and: Expression<SqlBool>[] = [eb('t.completed_at', 'is', null)];
+  if (f.regions) and.push(eb('t.region_id', 'in', f.regions));
+  if (f.regionId !== undefined) and.push(eb('t.region_id', '=', f.regionId));
+  if (f.assigneeUserId !== undefined) and.push(eb('t.assignee_user_id', '=', f.assigneeUserId));
+  if (f.dueBy) and.push(eb('t.due_at', '<=', f.dueBy));
+  if (f.dueAfter) and.push(eb('t.due_at', '>', f.dueAfter));
+  if (f.dueBefore) and.push(eb('t.due_at', '<', f.dueBefore));
+  if (f.dueFrom) and.push(eb('t.due_at', '>=', f.dueFrom));
+  return eb.and(and);
+};
+
 /** Open tasks, soonest due first. */
 export function openTasks(db: Db, f: ListFilter): Promise<TaskRow[]> {
-  let q = taskQuery(db).where('t.completed_at', 'is', null);
-  if (f.regions) q = q.where('t.region_id', 'in', f.regions);
-  if (f.regionId !== undefined) q = q.where('t.region_id', '=', f.regionId);
-  if (f.assigneeUserId !== undefined) q = q.where('t.assignee_user_id', '=', f.assigneeUserId);
-  if (f.dueBy) q = q.where('t.due_at', '<=', f.dueBy);
-  if (f.dueAfter) q = q.where('t.due_at', '>', f.dueAfter);
-  if (f.dueBefore) q = q.where('t.due_at', '<', f.dueBefore);
-  if (f.dueFrom) q = q.where('t.due_at', '>=', f.dueFrom);
-  return q.orderBy('t.due_at').orderBy('t.id').limit(f.limit).execute();
+  return taskQuery(db).where(picked(f)).orderBy('t.due_at').orderBy('t.id').limit(f.limit).execute();
+}
+
+/** How many open tasks the same filter lists (without the list's limit). */
+export async function countOpenTasks(db: Db, f: Omit<ListFilter, 'limit'>): Promise<number> {
+  const row = await db
+    .selectFrom('tasks as t')
+    .where(picked(f))
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
 
 export const tasksOfCase = (db: Db, caseId: string): Promise<TaskRow[]> =>

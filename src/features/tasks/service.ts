@@ -19,7 +19,14 @@ import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { AppDeps } from '../../app-types.ts';
 import type { DB } from '../../db/types.ts';
-import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
+import {
+  actorKind,
+  authorize,
+  can,
+  regionScope,
+  type Actor,
+  type RegionScope,
+} from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { InputError, ServiceError } from '../../platform/errors.ts';
@@ -201,6 +208,41 @@ async function toTasks(ctx: Pick<CaseContext, 'db' | 'keyring'>, rows: q.TaskRow
 /** Case ids an audit record can list (the details hold at most 8 KB). */
 const AUDIT_CASE_IDS = 150;
 
+/** The list filter of `listTasks` (and of its count): the actor's scope, view and due window. */
+function listFilter(
+  ctx: Pick<CaseContext, 'calendar' | 'now'>,
+  actor: Actor,
+  scope: RegionScope,
+  filters: TaskFilters,
+): Omit<q.ListFilter, 'limit'> {
+  const view = filters.scope ?? 'mine';
+  const due = filters.due ?? 'all';
+  const now = nowOf(ctx);
+  const endOfToday = endOfLocalDay(ctx.calendar, now);
+  return {
+    regions: scope.all ? null : scope.regions,
+    ...(filters.regionId !== undefined ? { regionId: filters.regionId } : {}),
+    ...(view === 'mine' ? { assigneeUserId: actor.userId } : {}),
+    ...(due === 'overdue' ? { dueBy: now } : {}),
+    ...(due === 'today' ? { dueAfter: now, dueBefore: endOfToday } : {}),
+    ...(due === 'upcoming' ? { dueFrom: endOfToday } : {}),
+  };
+}
+
+/**
+ * How many open tasks `listTasks` shows with these filters, for the staff home page: the same scope,
+ * without reading any title (so not audited). 0 for a role that does not see tasks.
+ */
+export async function countTasks(
+  ctx: Pick<CaseContext, 'db' | 'calendar' | 'now'>,
+  actor: Actor,
+  filters: TaskFilters,
+): Promise<number> {
+  const scope = regionScope(actor, 'cases.read');
+  if (!scope || (!scope.all && scope.regions.length === 0)) return 0;
+  return q.countOpenTasks(ctx.db, listFilter(ctx, actor, scope, filters));
+}
+
 /**
  * The open tasks the actor may see, soonest due first: `mine` (assigned to them) or `region` (the tasks
  * of their regions, or of every region for a state administrator), narrowed to overdue, due today or
@@ -223,16 +265,9 @@ export async function listTasks(
   if (filters.regionId !== undefined && !can(actor, 'cases.read', { regionId: filters.regionId }))
     throw new InputError('Choose one of your regions from the list.', 'region');
   if (!scope.all && scope.regions.length === 0) return [];
-  const now = nowOf(ctx);
-  const endOfToday = endOfLocalDay(ctx.calendar, now);
   return ctx.db.transaction().execute(async (trx) => {
     const rows = await q.openTasks(trx, {
-      regions: scope.all ? null : scope.regions,
-      ...(filters.regionId !== undefined ? { regionId: filters.regionId } : {}),
-      ...(view === 'mine' ? { assigneeUserId: actor.userId } : {}),
-      ...(due === 'overdue' ? { dueBy: now } : {}),
-      ...(due === 'today' ? { dueAfter: now, dueBefore: endOfToday } : {}),
-      ...(due === 'upcoming' ? { dueFrom: endOfToday } : {}),
+      ...listFilter(ctx, actor, scope, filters),
       limit: Math.min(Math.max(filters.limit ?? TASK_LIST_LIMIT, 1), TASK_LIST_LIMIT),
     });
     const tasks = await toTasks(ctx, rows, trx);

@@ -2,10 +2,21 @@
  * The SQL of transfers: reading them with their regions, case and county; the case and the transfer
  * locked for a change; moving a case (assignments, open tasks) when a transfer is accepted.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 
 type Trx = Transaction<DB>;
+
+/** How many transfers wait for a decision (`requested`), into `regions` (null: every region). */
+export async function countRequested(db: Kysely<DB> | Trx, regions: string[] | null): Promise<number> {
+  let q = db
+    .selectFrom('case_transfers as t')
+    .innerJoin('cases as c', 'c.id', 't.case_id')
+    .where('t.status', '=', 'requested');
+  if (regions) q = q.where('t.to_region_id', 'in', regions);
+  const row = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  return row.n;
+}
 
 /** Transfers of cases that still exist, with their regions' names, the age band and the county. */
 export function transferQuery(trx: Trx) {

@@ -145,6 +145,19 @@ export async function incomingTransfers(
   });
 }
 
+/**
+ * How many transfers wait for the actor's decision (as `incomingTransfers` lists them, without its
+ * limit), for the staff home page. No personal data read; not audited. 0 without `transfers.decide`.
+ */
+export async function countTransfersToDecide(
+  ctx: Pick<CoordinationContext, 'db'>,
+  actor: Actor,
+): Promise<number> {
+  const scope = decidingRegions(actor);
+  if (!scope || (!scope.all && scope.regions.length === 0)) return 0;
+  return q.countRequested(ctx.db, scope.all ? null : scope.regions);
+}
+
 /** Recent transfers out of the actor's regions (no personal data: regions, statuses, people, times). */
 export async function outgoingTransfers(ctx: CoordinationContext, actor: Actor): Promise<TransferSummary[]> {
   authorize(actor, 'transfers.decide', undefined, { message: NOT_DECIDING });

@@ -218,7 +218,7 @@ describe('listAuditAs', () => {
     regions: [],
   });
 
-  it("narrows an organisation administrator to their organisation's events, record ids withheld", async () => {
+  it("narrows an organization administrator to their organization's events, record ids withheld", async () => {
     await a.db.transaction().execute(async (trx) => {
       await recordAudit(
         trx,
@@ -233,7 +233,7 @@ describe('listAuditAs', () => {
     expect(mine.statewide).toBe(false);
     expect(mine.events.map((e) => e.action)).toEqual(['narrow.a']);
     expect(mine.events[0]).toMatchObject({ subjectType: 'case', subjectId: 'withheld' });
-    // naming another organisation does not widen it
+    // naming another organization does not widen it
     const asked = await listAuditAs(a.db, person('org_admin'), { organizationId: ORG_B, limit: 50 });
     expect(asked.events.every((e) => e.organizationId === ORG_A)).toBe(true);
     expect(asked.events.some((e) => e.action === 'narrow.a')).toBe(true);

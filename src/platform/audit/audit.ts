@@ -3,7 +3,7 @@
  * read or change of a record holding personal data (who, what, which record, when, from where, why).
  *
  * - `recordAudit` appends inside the caller's transaction (the event commits with the change).
- * - `listAudit` browses; `listAuditAs` browses as a person may (narrowed to their organisation's
+ * - `listAudit` browses; `listAuditAs` browses as a person may (narrowed to their organization's
  *   events, record ids withheld, without statewide access); `auditCsv` / `auditCsvStream` / `exportAuditCsv` export.
  * - `withholdRecordIds` (withhold.ts) hides the ids of young people's records from viewers without
  *   statewide access.

@@ -47,7 +47,7 @@ export async function listAudit<T extends AuditTables>(
 
 /**
  * The log as `actor` may browse it (`audit.read`, checked first: 403 otherwise). With statewide access,
- * as filtered; otherwise only the events of the actor's own organisation, whatever organisation the
+ * as filtered; otherwise only the events of the actor's own organization, whatever organization the
  * filters name, and with the ids of young people's records withheld (withhold.ts).
  *
  * @example

@@ -192,7 +192,7 @@ const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a 
 
 /** Parameters of each template, as callers pass them. */
 export interface EmailTemplateParams {
-  /** An invitation to create an account in an organisation. */
+  /** An invitation to create an account in an organization. */
   invitation: { link: string; organizationName: string; expiresAt: Date };
   /** A link to choose a new password. */
   password_reset: { link: string; expiresAt: Date };

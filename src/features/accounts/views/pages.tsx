@@ -8,27 +8,66 @@ import { ROLE_NAMES, type Role } from '../../../platform/access.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../../platform/auth/credentials/password.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import type { SessionSummary } from '../service.ts';
+import type { AppDeps } from '../../../app-types.ts';
+import { Success, Time } from '../../../web/page.tsx';
+import {
+  Actions,
+  Alert,
+  Button,
+  Counts,
+  DataTable,
+  LinkButton,
+  SrOnly,
+  Tag,
+  type Count,
+} from '../../../web/ui.tsx';
 
-/** The password field (as long as a password may be), then the form's Continue button. */
-const PasswordAndContinue = (props: {
-  autocomplete: 'current-password' | 'new-password';
-  hint?: boolean;
-}) => (
-  <>
-    <input
-      id="password"
-      name="password"
-      type="password"
-      autocomplete={props.autocomplete}
-      aria-describedby={props.hint ? 'password-hint' : undefined}
-      maxlength={MAX_PASSWORD_LENGTH}
-      required
-    />
-    <p>
-      <button type="submit">Continue</button>
-    </p>
-  </>
-);
+/** A labelled input in the design system's markup (hint and error joined by `aria-describedby`). */
+const Field = (p: {
+  id: string;
+  label: string;
+  hint?: Child;
+  type?: 'text' | 'email' | 'password';
+  autocomplete?: string;
+  inputmode?: 'numeric';
+  value?: string;
+  maxlength?: number;
+  required?: boolean;
+  errors?: Errors;
+}) => {
+  const error = p.errors?.find((e) => e.field === p.id)?.message;
+  const described = [p.hint ? `${p.id}-hint` : '', error ? `${p.id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
+      <label class={`usa-label${error ? ' usa-label--error' : ''}`} for={p.id}>
+        {p.label}
+      </label>
+      {p.hint ? (
+        <div class="usa-hint" id={`${p.id}-hint`}>
+          {p.hint}
+        </div>
+      ) : null}
+      {error ? (
+        <span class="usa-error-message" id={`${p.id}-error`}>
+          {error}
+        </span>
+      ) : null}
+      <input
+        class={`usa-input${error ? ' usa-input--error' : ''}`}
+        id={p.id}
+        name={p.id}
+        type={p.type ?? 'text'}
+        autocomplete={p.autocomplete ?? 'off'}
+        inputmode={p.inputmode}
+        value={p.value}
+        maxlength={p.maxlength}
+        aria-describedby={described || undefined}
+        aria-invalid={error ? 'true' : undefined}
+        required={p.required}
+      />
+    </div>
+  );
+};
 
 export type Errors = { field: string; message: string }[];
 
@@ -37,68 +76,108 @@ interface Page {
   errors?: Errors;
 }
 
-const PasswordHint = () => (
-  <p class="hint" id="password-hint">
-    At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well. You can paste it from a
-    password manager.
-  </p>
-);
+const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words work well. You can paste it from a password manager.`;
 
-/** A page of one paragraph under a title. */
+/** A page of one paragraph under a title (an alert when `tone` says so). */
 export const NoticePage = ({
   frame,
   title,
+  tone,
   children,
 }: {
   frame: StaffFrame;
   title: string;
+  tone?: 'success' | 'info' | 'warning';
   children?: Child;
 }) => (
   <StaffLayout frame={frame} title={title}>
-    <p>{children}</p>
+    {tone ? (
+      <Alert type={tone}>
+        <p class="margin-0">{children}</p>
+      </Alert>
+    ) : (
+      <p>{children}</p>
+    )}
   </StaffLayout>
 );
 
 export const StaffHomePage = ({
   frame,
+  name,
   role,
+  counts,
+  done,
   children,
 }: {
   frame: StaffFrame;
+  name: string;
   role: Role;
+  /** Groups of counts that link to their lists, each with its heading. */
+  counts: { id: string; heading: string; counts: Count[] }[];
+  done?: string | null;
   children?: Child;
 }) => (
-  <StaffLayout frame={frame} title="Staff home">
-    <p>You are signed in as {ROLE_NAMES[role]}.</p>
+  <StaffLayout frame={frame} title={`Welcome, ${name}`}>
+    {done ? <Success message={done} /> : null}
+    <p class="usa-intro">You are signed in as {ROLE_NAMES[role].toLowerCase()}.</p>
+    {counts.map((group) =>
+      group.counts.length ? (
+        <section aria-labelledby={group.id}>
+          <h2 id={group.id}>{group.heading}</h2>
+          <Counts label={group.heading} counts={group.counts} />
+        </section>
+      ) : null,
+    )}
     {children}
-    <p>Sessions end after 30 minutes without activity, and after 12 hours in any case.</p>
+    <p class="usa-hint">Sessions end after 30 minutes without activity, and after 12 hours in any case.</p>
   </StaffLayout>
 );
 
-export const SignInPage = ({ frame, errors = [], email }: Page & { email: string }) => (
+export const SignInPage = ({
+  frame,
+  errors = [],
+  email,
+  done,
+}: Page & { email: string; done?: string | null }) => (
   <StaffLayout frame={{ ...frame, session: null }} title="Sign in">
+    {done ? <Success message={done} /> : null}
     <ErrorSummary errors={errors} />
-    <form method="post" action="/staff/sign-in">
+    <form method="post" action="/staff/sign-in" class="usa-form" novalidate>
       <CsrfField token={frame.csrf} />
-      <label for="email">Email address</label>
-      <input id="email" name="email" type="email" autocomplete="username" value={email} required />
-      <label for="password">Password</label>
-      <PasswordAndContinue autocomplete="current-password" />
+      <Field
+        id="email"
+        label="Email address"
+        type="email"
+        autocomplete="username"
+        value={email}
+        required
+        errors={errors}
+      />
+      <Field
+        id="password"
+        label="Password"
+        type="password"
+        autocomplete="current-password"
+        maxlength={MAX_PASSWORD_LENGTH}
+        required
+        errors={errors}
+      />
+      <Button>Continue</Button>
     </form>
     <p>
       <a href="/staff/forgot">Forgot your password?</a>
     </p>
-    <p class="hint">
+    <p class="usa-hint">
       This sign-in is for staff of the Safe Harbor network. Looking for help? Go to the{' '}
       <a href="/">public site</a>.
     </p>
     <h2 id="staff-privacy">Privacy notice for staff</h2>
-    <p>
+    <p class="measure-6">
       Your email address, your name and your two-step sign-in key are stored encrypted. Each sign-in (and each
       failed one), each change to your account and each time you open a record about a person is written to an
       audit log with the time, your account, the address your request came from and your browser, so that
       every use of personal data can be checked later. Your sessions, with the same address and browser, are
-      listed on your sessions page, where you can end them. Administrators of your organisation and the state
+      listed on your sessions page, where you can end them. Administrators of your organization and the state
       administrators can see the audit log. Nothing is shared with other companies, and this area sets one
       cookie, needed to keep you signed in.
     </p>
@@ -108,23 +187,18 @@ export const SignInPage = ({ frame, errors = [], email }: Page & { email: string
 export const CodePage = ({ frame, errors = [] }: Page) => (
   <StaffLayout frame={frame} title="Enter your code">
     <ErrorSummary errors={errors} />
-    <form method="post" action="/staff/sign-in/code">
+    <form method="post" action="/staff/sign-in/code" class="usa-form" novalidate>
       <CsrfField token={frame.csrf} />
-      <label for="code">Code from your authenticator app</label>
-      <p class="hint" id="code-hint">
-        Six digits. Lost your phone? Enter one of your recovery codes instead.
-      </p>
-      <input
+      <Field
         id="code"
-        name="code"
+        label="Code from your authenticator app"
+        hint="Six digits. Lost your phone? Enter one of your recovery codes instead."
         inputmode="numeric"
         autocomplete="one-time-code"
-        aria-describedby="code-hint"
         required
+        errors={errors}
       />
-      <p>
-        <button type="submit">Sign in</button>
-      </p>
+      <Button>Sign in</Button>
     </form>
   </StaffLayout>
 );
@@ -136,52 +210,64 @@ export const EnrolPage = ({
 }: Page & { enrolment: { secret: string; qrSvg: string } }) => (
   <StaffLayout frame={frame} title="Set up two-step sign-in">
     <ErrorSummary errors={errors} />
-    <p>
+    <p class="measure-6">
       Your account can see information about young people, so signing in needs a second step: a code from an
       app on your phone.
     </p>
-    <ol>
-      <li>Install an authenticator app your organisation trusts.</li>
-      <li>Scan this QR code with it, or type the key below.</li>
-      <li>Enter the six-digit code it shows.</li>
+    <ol class="usa-process-list">
+      <li class="usa-process-list__item">
+        <p class="usa-process-list__heading">Install an authenticator app your organization trusts.</p>
+      </li>
+      <li class="usa-process-list__item">
+        <p class="usa-process-list__heading">Scan this QR code with it, or type the key below.</p>
+        <div class="nwd-qr" dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
+        <p>
+          Key: <code>{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+        </p>
+        <p class="usa-hint">
+          Reloading this page keeps the same key, so a key you have already scanned stays valid.
+        </p>
+      </li>
+      <li class="usa-process-list__item">
+        <p class="usa-process-list__heading">Enter the six-digit code it shows.</p>
+        <form method="post" action="/staff/two-factor" class="usa-form" novalidate>
+          <CsrfField token={frame.csrf} />
+          <Field
+            id="code"
+            label="Six-digit code"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            required
+            errors={errors}
+          />
+          <Button>Turn on two-step sign-in</Button>
+        </form>
+      </li>
     </ol>
-    <div dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
-    <p>
-      Key: <code>{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
-    </p>
-    <form method="post" action="/staff/two-factor">
-      <CsrfField token={frame.csrf} />
-      <label for="code">Six-digit code</label>
-      <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required />
-      <p>
-        <button type="submit">Turn on two-step sign-in</button>
-      </p>
-    </form>
   </StaffLayout>
 );
 
 export const RecoveryCodesPage = ({ frame, codes }: { frame: StaffFrame; codes: string[] }) => (
   <StaffLayout frame={frame} title="Save your recovery codes">
-    <p>
-      Two-step sign-in is on. If you lose your phone, each of these codes lets you sign in once. Keep them
-      somewhere safe; they are shown only now.
+    <Alert type="success" heading="Two-step sign-in is on">
+      <p class="margin-0">From now on you sign in with your password and a code from your app.</p>
+    </Alert>
+    <p class="measure-6">
+      If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe; they are
+      shown only now.
     </p>
-    <ul class="cols">
+    <ul class="usa-list usa-list--unstyled nwd-codes" aria-label="Recovery codes">
       {codes.map((code) => (
         <li>
           <code>{code}</code>
         </li>
       ))}
     </ul>
-    <p>
-      <a class="btn" href="/staff">
-        I have saved them
-      </a>
-    </p>
+    <Actions>
+      <LinkButton href="/staff">I have saved them</LinkButton>
+    </Actions>
   </StaffLayout>
 );
-
-const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** A form that ends the sessions named by `which`. */
 const EndForm = ({ frame, which, children }: { frame: StaffFrame; which: string; children?: Child }) => (
@@ -192,48 +278,54 @@ const EndForm = ({ frame, which, children }: { frame: StaffFrame; which: string;
   </form>
 );
 
-export const SessionsPage = ({ frame, sessions }: { frame: StaffFrame; sessions: SessionSummary[] }) => (
+export const SessionsPage = ({
+  deps,
+  frame,
+  sessions,
+  done,
+}: {
+  deps: AppDeps;
+  frame: StaffFrame;
+  sessions: SessionSummary[];
+  done?: string | null;
+}) => (
   <StaffLayout frame={frame} title="Your sessions">
-    <table tabindex={0}>
-      <thead>
+    {done ? <Success message={done} /> : null}
+    <p>Each place you are signed in. End any you do not recognize.</p>
+    <DataTable label="Your sessions" head={['Signed in', 'Last active', 'From', 'Browser', 'Action']}>
+      {sessions.map((s, i) => (
         <tr>
-          <th scope="col">Signed in</th>
-          <th scope="col">Last active</th>
-          <th scope="col">From</th>
-          <th scope="col">Browser</th>
-          <th scope="col">
-            <span class="skip">Action</span>
-          </th>
+          <td>
+            <Time deps={deps} at={s.createdAt} show="date-time" />
+          </td>
+          <td>
+            <Time deps={deps} at={s.lastSeenAt} show="date-time" />
+          </td>
+          <td>{s.ip ?? 'unknown'}</td>
+          <td>{(s.userAgent ?? 'unknown').slice(0, 60)}</td>
+          <td>
+            {s.current ? (
+              <Tag tone="info">This session</Tag>
+            ) : (
+              <EndForm frame={frame} which={String(i)}>
+                <Button variant="outline">
+                  End
+                  <SrOnly> the session signed in at {deps.rules.calendar.formatDateTime(s.createdAt)}</SrOnly>
+                </Button>
+              </EndForm>
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s, i) => (
-          <tr>
-            <td>{utc(s.createdAt)}</td>
-            <td>{utc(s.lastSeenAt)}</td>
-            <td>{s.ip ?? 'unknown'}</td>
-            <td>{(s.userAgent ?? 'unknown').slice(0, 60)}</td>
-            <td>
-              {s.current ? (
-                'This session'
-              ) : (
-                <EndForm frame={frame} which={String(i)}>
-                  <button type="submit">End</button>
-                </EndForm>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-    <EndForm frame={frame} which="others">
-      <button type="submit">End all other sessions</button>
-    </EndForm>
-    <EndForm frame={frame} which="all">
-      <button type="submit" class="btn alt">
-        End every session, including this one
-      </button>
-    </EndForm>
+      ))}
+    </DataTable>
+    <Actions>
+      <EndForm frame={frame} which="others">
+        <Button variant="outline">End all other sessions</Button>
+      </EndForm>
+      <EndForm frame={frame} which="all">
+        <Button variant="danger">End every session, including this one</Button>
+      </EndForm>
+    </Actions>
   </StaffLayout>
 );
 
@@ -241,15 +333,29 @@ export const ReauthenticatePage = ({ frame, errors = [], next }: Page & { next: 
   <StaffLayout frame={frame} title="Confirm it is you">
     <ErrorSummary errors={errors} />
     <p>This action needs you to sign in again.</p>
-    <form method="post" action={`/staff/reauthenticate?next=${encodeURIComponent(next)}`}>
+    <form
+      method="post"
+      action={`/staff/reauthenticate?next=${encodeURIComponent(next)}`}
+      class="usa-form"
+      novalidate
+    >
       <CsrfField token={frame.csrf} />
-      <label for="password">Password</label>
-      <input id="password" name="password" type="password" autocomplete="current-password" required />
-      <label for="code">Code from your authenticator app</label>
-      <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" />
-      <p>
-        <button type="submit">Confirm</button>
-      </p>
+      <Field
+        id="password"
+        label="Password"
+        type="password"
+        autocomplete="current-password"
+        required
+        errors={errors}
+      />
+      <Field
+        id="code"
+        label="Code from your authenticator app"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        errors={errors}
+      />
+      <Button>Confirm</Button>
     </form>
   </StaffLayout>
 );
@@ -257,18 +363,28 @@ export const ReauthenticatePage = ({ frame, errors = [], next }: Page & { next: 
 const PasswordForm = ({
   frame,
   action,
+  errors,
   children,
 }: {
   frame: StaffFrame;
   action: string;
+  errors: Errors;
   children?: Child;
 }) => (
-  <form method="post" action={action}>
+  <form method="post" action={action} class="usa-form" novalidate>
     <CsrfField token={frame.csrf} />
     {children}
-    <label for="password">Choose a password</label>
-    <PasswordHint />
-    <PasswordAndContinue autocomplete="new-password" hint />
+    <Field
+      id="password"
+      label="Choose a password"
+      hint={PASSWORD_HINT}
+      type="password"
+      autocomplete="new-password"
+      maxlength={MAX_PASSWORD_LENGTH}
+      required
+      errors={errors}
+    />
+    <Button>Continue</Button>
   </form>
 );
 
@@ -284,32 +400,32 @@ export const SetupPage = ({
   <StaffLayout frame={frame} title="Set up No Wrong Door">
     <ErrorSummary errors={errors} />
     <p>You are creating the first state administrator. You will set up two-step sign-in next.</p>
-    <PasswordForm frame={frame} action={action}>
-      <label for="organizationName">Your organisation (the state agency)</label>
-      <input
+    <PasswordForm frame={frame} action={action} errors={errors}>
+      <Field
         id="organizationName"
-        name="organizationName"
+        label="Your organization (the state agency)"
         value={values.organizationName ?? ''}
         required
         maxlength={200}
+        errors={errors}
       />
-      <label for="displayName">Your name</label>
-      <input
+      <Field
         id="displayName"
-        name="displayName"
+        label="Your name"
         autocomplete="name"
         value={values.displayName ?? ''}
         required
         maxlength={200}
+        errors={errors}
       />
-      <label for="email">Your email address</label>
-      <input
+      <Field
         id="email"
-        name="email"
+        label="Your email address"
         type="email"
         autocomplete="username"
         value={values.email ?? ''}
         required
+        errors={errors}
       />
     </PasswordForm>
   </StaffLayout>
@@ -323,19 +439,16 @@ export const NewPasswordPage = ({
 }: Page & { action: string; title: string }) => (
   <StaffLayout frame={frame} title={title}>
     <ErrorSummary errors={errors} />
-    <PasswordForm frame={frame} action={action} />
+    <PasswordForm frame={frame} action={action} errors={errors} />
   </StaffLayout>
 );
 
 export const ForgotPage = ({ frame }: { frame: StaffFrame }) => (
   <StaffLayout frame={frame} title="Reset your password">
-    <form method="post" action="/staff/forgot">
+    <form method="post" action="/staff/forgot" class="usa-form" novalidate>
       <CsrfField token={frame.csrf} />
-      <label for="email">Email address</label>
-      <input id="email" name="email" type="email" autocomplete="username" required />
-      <p>
-        <button type="submit">Send me a link</button>
-      </p>
+      <Field id="email" label="Email address" type="email" autocomplete="username" required />
+      <Button>Send me a link</Button>
     </form>
   </StaffLayout>
 );

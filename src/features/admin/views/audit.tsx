@@ -1,10 +1,12 @@
-/** The audit log page: filters, the events (newest first), the CSV download and the pager. */
+/** The audit log page: filters, the events (newest first) in words, the CSV download and the pager. */
 import type { FC } from 'hono/jsx';
+import type { AppDeps } from '../../../app-types.ts';
 import { WITHHELD, type AuditEvent } from '../../../platform/audit/audit.ts';
-import { ColumnHeads, type FieldError } from '../../../web/page.tsx';
+import { Select, TextField } from '../../../web/forms.tsx';
+import type { FieldError } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { Actions, Button, DataTable, Pager } from '../../../web/ui.tsx';
+import { ACTION_NAMES, ACTOR_KIND_NAMES, SUBJECT_NAMES, actionInWords } from './audit-words.ts';
 
 export interface AuditQueryValues {
   action: string;
@@ -34,138 +36,203 @@ export function auditSearch(values: AuditQueryValues, extra: Record<string, stri
   return s ? `?${s}` : '';
 }
 
-const shortId = (id: string) => (UUID.test(id) ? id.slice(0, 8) : id);
-
-function detailsText(details: Record<string, unknown>): string {
-  const json = JSON.stringify(details);
-  if (json === '{}') return '';
-  return json.length > 300 ? `${json.slice(0, 299)}…` : json;
+/** The names the page shows instead of ids: people the reader may see, and organizations. */
+export interface AuditNames {
+  people: Map<string, string>;
+  organizations: Map<string, string>;
 }
 
-const AuditRow: FC<{ e: AuditEvent }> = ({ e }) => (
-  <tr>
-    <td>
-      <time datetime={e.occurredAt}>{`${e.occurredAt.slice(0, 19).replace('T', ' ')} UTC`}</time>
-    </td>
-    <td>
-      {e.actorUserId ? (
-        <a href={`/staff/admin/audit?actor=${e.actorUserId}`}>
-          {e.actorKind} {shortId(e.actorUserId)}
-        </a>
-      ) : (
-        e.actorKind
-      )}
-    </td>
-    <td>
-      <code>{e.action}</code>
-    </td>
-    <td>
-      {e.subjectType ?? ''}
-      {e.subjectId === WITHHELD ? ' (id withheld)' : e.subjectId ? ` ${shortId(e.subjectId)}` : ''}
-    </td>
-    <td>{e.ip ?? ''}</td>
-    <td>{e.reason ?? ''}</td>
-    <td>
-      <code>{detailsText(e.details)}</code>
-    </td>
-  </tr>
-);
+/** The event's details as "key: value" pairs, cut to 300 characters. */
+function detailsText(details: Record<string, unknown>): string {
+  const text = Object.entries(details)
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${k.replace(/_/g, ' ')}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('; ');
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+const utc = (at: string) => `${at.slice(0, 19).replace('T', ' ')} UTC`;
+
+function recordOf(e: AuditEvent, names: AuditNames): string {
+  const kind = e.subjectType ? (SUBJECT_NAMES[e.subjectType] ?? e.subjectType.replace(/_/g, ' ')) : '';
+  if (!e.subjectId) return kind;
+  if (e.subjectId === WITHHELD) return `${kind} (not shown outside statewide access)`;
+  const named =
+    e.subjectType === 'staff_user'
+      ? names.people.get(e.subjectId)
+      : e.subjectType === 'organization' || e.subjectType === 'member_organization'
+        ? names.organizations.get(e.subjectId)
+        : undefined;
+  return named ? `${kind}: ${named}` : `${kind} ${e.subjectId.slice(0, 8)}`;
+}
+
+const AuditRow: FC<{ deps: AppDeps; e: AuditEvent; names: AuditNames }> = ({ deps, e, names }) => {
+  const at = new Date(e.occurredAt);
+  const who = e.actorUserId
+    ? (names.people.get(e.actorUserId) ?? 'Someone outside your organization')
+    : (ACTOR_KIND_NAMES[e.actorKind] ?? e.actorKind);
+  return (
+    <tr>
+      <td>
+        <time datetime={e.occurredAt} title={utc(e.occurredAt)}>
+          {deps.rules.calendar.formatDateTime(at)}
+        </time>
+      </td>
+      <td>
+        {e.actorUserId && names.people.has(e.actorUserId) ? (
+          <a href={`/staff/admin/audit?actor=${e.actorUserId}`}>{who}</a>
+        ) : (
+          who
+        )}
+      </td>
+      <td>{actionInWords(e.action)}</td>
+      <td>{recordOf(e, names)}</td>
+      <td>{e.organizationId ? (names.organizations.get(e.organizationId) ?? '') : ''}</td>
+      <td>{e.ip ?? ''}</td>
+      <td>{e.reason ?? ''}</td>
+      <td class="nwd-details">{detailsText(e.details)}</td>
+    </tr>
+  );
+};
 
 export const AuditView: FC<{
+  deps: AppDeps;
   frame: StaffFrame;
-  /** Statewide access: every organisation's events, record ids shown. */
+  /** Statewide access: every organization's events, record ids shown. */
   everyone: boolean;
   mayExport: boolean;
   organizations: { id: string; name: string }[];
+  people: { id: string; name: string }[];
+  names: AuditNames;
   values: AuditQueryValues;
   errors: FieldError[];
   before: number | undefined;
   result: { events: AuditEvent[]; nextBefore: number | null };
-}> = ({ frame, everyone, mayExport, organizations, values, errors, before, result }) => (
-  <StaffLayout frame={frame} title="Audit log">
-    <ErrorSummary errors={errors} />
-    <p>
-      Every sign-in, permission change, export and read or change of personal data, newest first.
-      {everyone
-        ? null
-        : " You see the events of your organization, without the ids of young people's records."}
-    </p>
-    <form method="get" action="/staff/admin/audit" aria-labelledby="audit-filter-h" novalidate>
-      <h2 id="audit-filter-h">Filter events</h2>
-      <div class="filters">
-        <div>
-          <label for="action">Action</label>
-          <p class="hint">For example sign_in.failure or role.change</p>
-          <input id="action" name="action" type="text" value={values.action} spellcheck={false} />
-        </div>
-        <div>
-          <label for="actor">Done by (person id)</label>
-          <input id="actor" name="actor" type="text" value={values.actor} spellcheck={false} />
-        </div>
-        <div>
-          <label for="subjectType">Kind of record</label>
-          <p class="hint">For example staff_user or organization</p>
-          <input
-            id="subjectType"
-            name="subjectType"
-            type="text"
-            value={values.subjectType}
-            spellcheck={false}
+}> = (p) => {
+  const { values, errors, result } = p;
+  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
+  const actions = Object.entries(ACTION_NAMES)
+    .map(([value, label]) => ({ value, label }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+  // An action chosen by its code (a link from elsewhere) stays chosen even without words for it.
+  if (values.action && !ACTION_NAMES[values.action])
+    actions.unshift({ value: values.action, label: actionInWords(values.action) });
+  return (
+    <StaffLayout frame={p.frame} title="Audit log">
+      <ErrorSummary errors={errors} />
+      <p class="measure-6">
+        Every sign-in, permission change, export and read or change of personal data, newest first. Times are
+        in Minnesota time; point at one to see it in UTC. Looking at this page is recorded too.
+        {p.everyone
+          ? null
+          : " You see the events of your organization, without the ids of young people's records."}
+      </p>
+      <form method="get" action="/staff/admin/audit" aria-labelledby="audit-filter-h" novalidate>
+        <h2 id="audit-filter-h">Filter events</h2>
+        <div class="nwd-filters">
+          <Select
+            id="actor"
+            label="Done by"
+            placeholder="Anyone"
+            value={values.actor}
+            error={errorOf('actor')}
+            options={p.people.map((x) => ({ value: x.id, label: x.name }))}
           />
+          {p.everyone ? (
+            <Select
+              id="organization"
+              label="Organization"
+              placeholder="All organizations"
+              value={values.organization}
+              error={errorOf('organization')}
+              options={p.organizations.map((o) => ({ value: o.id, label: o.name }))}
+            />
+          ) : null}
+          <Select
+            id="action"
+            label="What they did"
+            placeholder="Anything"
+            value={values.action}
+            error={errorOf('action')}
+            options={actions}
+          />
+          <DateField id="from" label="From (first day)" value={values.from} error={errorOf('from')} />
+          <DateField id="to" label="To (last day)" value={values.to} error={errorOf('to')} />
         </div>
-        <div>
-          <label for="subjectId">Record id</label>
-          <input id="subjectId" name="subjectId" type="text" value={values.subjectId} spellcheck={false} />
-        </div>
-        {everyone ? (
-          <div>
-            <label for="organization">Organisation</label>
-            <select id="organization" name="organization">
-              <option value="">All organisations</option>
-              {organizations.map((o) => (
-                <option value={o.id} selected={o.id === values.organization}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
+        {values.subjectType || values.subjectId ? (
+          <div class="nwd-filters">
+            <TextField
+              id="subjectType"
+              label="Kind of record"
+              value={values.subjectType}
+              error={errorOf('subjectType')}
+              maxlength={64}
+            />
+            <TextField
+              id="subjectId"
+              label="Record"
+              value={values.subjectId}
+              error={errorOf('subjectId')}
+              maxlength={200}
+            />
           </div>
         ) : null}
-        <div>
-          <label for="from">From (first day, YYYY-MM-DD)</label>
-          <input id="from" name="from" type="date" value={values.from} />
-        </div>
-        <div>
-          <label for="to">To (last day, YYYY-MM-DD)</label>
-          <input id="to" name="to" type="date" value={values.to} />
-        </div>
-      </div>
-      <button type="submit">Show events</button> <a href="/staff/admin/audit">Clear filters</a>
-    </form>
-    {mayExport && errors.length === 0 ? (
-      <p>
-        <a href={`/staff/admin/audit.csv${auditSearch(values)}`}>Download these events as CSV</a> (you may be
-        asked to sign in again; the download is recorded)
-      </p>
-    ) : null}
-    <table tabindex={0}>
-      <caption>
-        {result.events.length === 0
-          ? 'No events match'
-          : `${result.events.length} ${result.events.length === 1 ? 'event' : 'events'}${before ? ' (older page)' : ''}`}
-      </caption>
-      <ColumnHeads names={['Time', 'Done by', 'Action', 'Record', 'From where', 'Reason', 'Details']} />
-      <tbody>
-        {result.events.map((e) => (
-          // Without statewide access, the ids of young people's records are withheld.
-          <AuditRow e={e} />
-        ))}
-      </tbody>
-    </table>
-    <nav class="pager" aria-label="Pages">
-      {before ? <a href={`/staff/admin/audit${auditSearch(values)}`}>Newest</a> : null}
-      {result.nextBefore ? (
-        <a href={`/staff/admin/audit${auditSearch(values, { before: String(result.nextBefore) })}`}>Older</a>
+        <Actions>
+          <Button>Show events</Button>
+          <a href="/staff/admin/audit">Clear filters</a>
+        </Actions>
+      </form>
+      {p.mayExport && errors.length === 0 ? (
+        <p>
+          <a href={`/staff/admin/audit.csv${auditSearch(values)}`}>Download these events as CSV</a> (times in
+          UTC; you may be asked to sign in again; the download is recorded)
+        </p>
       ) : null}
-    </nav>
-  </StaffLayout>
+      <DataTable
+        label="Audit events"
+        caption={
+          result.events.length === 0
+            ? 'No events match'
+            : `${result.events.length} ${result.events.length === 1 ? 'event' : 'events'}${p.before ? ' (older page)' : ''}`
+        }
+        head={['When', 'Who', 'What they did', 'Record', 'Organization', 'From where', 'Reason', 'Details']}
+      >
+        {result.events.map((e) => (
+          <AuditRow deps={p.deps} e={e} names={p.names} />
+        ))}
+      </DataTable>
+      <Pager
+        label="Pages of events"
+        previous={p.before ? `/staff/admin/audit${auditSearch(values)}` : null}
+        next={
+          result.nextBefore
+            ? `/staff/admin/audit${auditSearch(values, { before: String(result.nextBefore) })}`
+            : null
+        }
+      />
+    </StaffLayout>
+  );
+};
+
+/** A date picker whose label says what to choose (the browser shows the date in its own format). */
+const DateField: FC<{ id: string; label: string; value: string; error: string | undefined }> = (p) => (
+  <div class={`usa-form-group${p.error ? ' usa-form-group--error' : ''}`}>
+    <label class={`usa-label${p.error ? ' usa-label--error' : ''}`} for={p.id}>
+      {p.label}
+    </label>
+    {p.error ? (
+      <span class="usa-error-message" id={`${p.id}-error`}>
+        {p.error}
+      </span>
+    ) : null}
+    <input
+      class={`usa-input${p.error ? ' usa-input--error' : ''}`}
+      id={p.id}
+      name={p.id}
+      type="date"
+      value={p.value}
+      aria-describedby={p.error ? `${p.id}-error` : undefined}
+      aria-invalid={p.error ? 'true' : undefined}
+    />
+  </div>
 );

@@ -1,8 +1,10 @@
-/** The organisations page: the member organisations, disabling and enabling them, adding one. */
+/** The organizations page: the member organizations, disabling and enabling them, adding one. */
 import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES, type Actor } from '../../../platform/access.ts';
-import { ColumnHeads, Success, type FieldError } from '../../../web/page.tsx';
+import { Select, TextField, fieldsOf } from '../../../web/forms.tsx';
+import { Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Button, DataTable, Panel, SrOnly, Tag } from '../../../web/ui.tsx';
 import type { OrganizationRow } from '../queries.ts';
 
 export const OrganizationsView: FC<{
@@ -12,14 +14,18 @@ export const OrganizationsView: FC<{
   errors: FieldError[];
   values: { name: string; type: string };
   done: string | null;
-}> = ({ frame, organizations, actor, errors, values, done }) => (
-  <StaffLayout frame={frame} title="Organisations">
-    <ErrorSummary errors={errors} />
-    <Success message={done} />
-    <table id="organizations" tabindex={0}>
-      <caption>Member organisations</caption>
-      <ColumnHeads names={['Name', 'Type', 'People', 'Status', 'Change']} />
-      <tbody>
+}> = ({ frame, organizations, actor, errors, values, done }) => {
+  const f = fieldsOf(values, errors);
+  return (
+    <StaffLayout frame={frame} title="Organizations">
+      <ErrorSummary errors={errors} />
+      <Success message={done} />
+      <DataTable
+        id="organizations"
+        label="Member organizations"
+        caption="Member organizations"
+        head={['Name', 'Type', 'People', 'Status', 'Change']}
+      >
         {organizations.map((o) => (
           <tr>
             <th scope="row">
@@ -27,52 +33,46 @@ export const OrganizationsView: FC<{
             </th>
             <td>{ORGANIZATION_TYPES[o.type]}</td>
             <td>{String(o.people)}</td>
-            <td>{o.disabled ? 'Disabled' : 'Active'}</td>
+            <td>{o.disabled ? <Tag tone="error">Disabled</Tag> : <Tag tone="success">Active</Tag>}</td>
             <td>
               {o.id === actor.organizationId ? (
-                'Your organisation'
+                'Your organization'
               ) : (
                 <form
                   method="post"
                   action={`/staff/admin/organizations/${o.id}/${o.disabled ? 'enable' : 'disable'}`}
                 >
                   <CsrfField token={frame.csrf} />
-                  <button type="submit" class="btn alt">
+                  <Button variant="outline">
                     {o.disabled ? 'Enable' : 'Disable'}
-                    <span class="skip"> {o.name}</span>
-                  </button>
+                    <SrOnly> {o.name}</SrOnly>
+                  </Button>
                 </form>
               )}
             </td>
           </tr>
         ))}
-      </tbody>
-    </table>
-    <h2 id="add-h">Add an organisation</h2>
-    <form method="post" action="/staff/admin/organizations" aria-labelledby="add-h" novalidate>
-      <CsrfField token={frame.csrf} />
-      <label for="name">Name</label>
-      <input
-        id="name"
-        name="name"
-        type="text"
-        maxlength={200}
-        required
-        value={values.name}
-        autocomplete="off"
-      />
-      <label for="type">Type</label>
-      <select id="type" name="type" required>
-        <option value="">Choose a type</option>
-        {Object.entries(ORGANIZATION_TYPES).map(([value, label]) => (
-          <option value={value} selected={value === values.type}>
-            {label}
-          </option>
-        ))}
-      </select>
-      <p>
-        <button type="submit">Add organisation</button>
-      </p>
-    </form>
-  </StaffLayout>
-);
+      </DataTable>
+      <Panel id="add-h" heading="Add an organization">
+        <form
+          method="post"
+          action="/staff/admin/organizations"
+          aria-labelledby="add-h"
+          novalidate
+          class="usa-form"
+        >
+          <CsrfField token={frame.csrf} />
+          <TextField {...f('name')} label="Name" maxlength={200} required />
+          <Select
+            {...f('type')}
+            label="Type"
+            placeholder="Choose a type"
+            options={Object.entries(ORGANIZATION_TYPES).map(([value, label]) => ({ value, label }))}
+            required
+          />
+          <Button>Add organization</Button>
+        </form>
+      </Panel>
+    </StaffLayout>
+  );
+};

@@ -2,7 +2,9 @@
 import type { FC } from 'hono/jsx';
 import { REGIONAL_ROLES, ROLE_NAMES, can, type Actor, type Role } from '../../../platform/access.ts';
 import type { StaffUser } from '../../accounts/service.ts';
-import { ColumnHeads, type FieldError } from '../../../web/page.tsx';
+import { Choice, type FieldError } from '../../../web/page.tsx';
+import { Select, TextField, fieldsOf, type FormValues } from '../../../web/forms.tsx';
+import { Actions, Alert, Button, DataTable, LinkButton, Tag } from '../../../web/ui.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 
 export type Regions = { id: string; name: string }[];
@@ -36,14 +38,32 @@ export const RegionChoices: FC<{
   regions: { id: string; name: string }[];
   checked: string[];
   id: string;
-}> = ({ regions, checked, id }) => (
-  <fieldset id={id}>
-    <legend>Regions</legend>
-    <p class="hint">Only for regional navigators: choose at least one. Other roles have no regions.</p>
+  error?: string | undefined;
+}> = ({ regions, checked, id, error }) => (
+  <fieldset
+    id={id}
+    class={`usa-fieldset usa-form-group${error ? ' usa-form-group--error' : ''}`}
+    aria-describedby={`${id}-hint`}
+  >
+    <legend class="usa-legend">Regions</legend>
+    <p class="usa-hint" id={`${id}-hint`}>
+      Only for regional navigators: choose at least one. Other roles have no regions.
+    </p>
+    {error ? <span class="usa-error-message">{error}</span> : null}
     {regions.map((r) => (
-      <label>
-        <input type="checkbox" name="regions" value={r.id} checked={checked.includes(r.id)} /> {r.name}
-      </label>
+      <div class="usa-checkbox">
+        <input
+          class="usa-checkbox__input"
+          type="checkbox"
+          id={`${id}-${r.id}`}
+          name="regions"
+          value={r.id}
+          checked={checked.includes(r.id)}
+        />
+        <label class="usa-checkbox__label" for={`${id}-${r.id}`}>
+          {r.name}
+        </label>
+      </div>
     ))}
   </fieldset>
 );
@@ -56,134 +76,135 @@ export const InviteForm: FC<{
   /** The roles the actor may give (in their own organization, or in some organization). */
   roles: Role[];
   values: InviteValues;
-}> = ({ frame, actor, organizations, regions, roles, values }) => {
+  errors: FieldError[];
+}> = ({ frame, actor, organizations, regions, roles, values, errors }) => {
   const mayChooseOrganization = can(actor, 'people.invite', {});
   const own = organizations.find((o) => o.id === actor.organizationId);
+  const f = fieldsOf(values as unknown as FormValues, errors);
   return (
-    <form method="post" action="/staff/admin/people/invite" aria-labelledby="invite-h" novalidate>
-      <h2 id="invite-h">Invite someone</h2>
+    <form method="post" action="/staff/admin/people/invite" novalidate class="usa-form">
       <p>They get an email with a link to choose a password. The link works once, for 7 days.</p>
       <CsrfField token={frame.csrf} />
-      <label for="email">Email address</label>
-      <input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="off"
-        spellcheck={false}
-        required
-        value={values.email}
+      <TextField {...f('email')} type="email" label="Email address" maxlength={254} required />
+      <TextField
+        {...f('displayName')}
+        label="Name (optional)"
+        hint="How they appear to colleagues."
+        maxlength={200}
       />
-      <label for="displayName">Name</label>
-      <p class="hint">How they appear to colleagues. Optional.</p>
-      <input id="displayName" name="displayName" type="text" autocomplete="off" value={values.displayName} />
-      <label for="role">Role</label>
-      <select id="role" name="role" required>
-        <option value="">Choose a role</option>
-        {roles.map((r) => (
-          <option value={r} selected={r === values.role}>
-            {ROLE_NAMES[r]}
-          </option>
-        ))}
-      </select>
+      <Select
+        {...f('role')}
+        label="Role"
+        placeholder="Choose a role"
+        options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))}
+        required
+      />
       {mayChooseOrganization ? (
-        <>
-          <label for="organization">Organisation</label>
-          <select id="organization" name="organization" required>
-            <option value="">Choose an organisation</option>
-            {organizations
-              .filter((o) => !o.disabled)
-              .map((o) => (
-                <option value={o.id} selected={o.id === values.organization}>
-                  {o.name}
-                </option>
-              ))}
-          </select>
-        </>
+        <Select
+          {...f('organization')}
+          label="Organization"
+          placeholder="Choose an organization"
+          options={organizations.filter((o) => !o.disabled).map((o) => ({ value: o.id, label: o.name }))}
+          required
+        />
       ) : (
-        <p>They will join {own?.name ?? 'your organisation'}.</p>
+        <p>They will join {own?.name ?? 'your organization'}.</p>
       )}
       {offersRegions(roles) ? (
-        <RegionChoices regions={regions} checked={values.regions} id="regions" />
+        <RegionChoices
+          regions={regions}
+          checked={values.regions}
+          id="regions"
+          error={errors.find((e) => e.field === 'regions')?.message}
+        />
       ) : null}
-      <p>
-        <button type="submit">Send invitation</button>
-      </p>
+      <Button>Send invitation</Button>
     </form>
   );
 };
 
-export const PeopleView: FC<{
+export const InvitePage: FC<{
   frame: StaffFrame;
   actor: Actor;
+  organizations: { id: string; name: string; disabled: boolean }[];
+  regions: Regions;
+  roles: Role[];
+  values: InviteValues;
+  errors: FieldError[];
+}> = (p) => (
+  <StaffLayout frame={p.frame} title="Invite someone">
+    <ErrorSummary errors={p.errors} />
+    <InviteForm {...p} />
+    <p>
+      <a href="/staff/admin/people">Back to people</a>
+    </p>
+  </StaffLayout>
+);
+
+export const PeopleView: FC<{
+  frame: StaffFrame;
   everyone: boolean;
   organizations: { id: string; name: string; disabled: boolean }[];
   filter: string | null;
   people: StaffUser[];
   regions: Regions;
-  /** The invitation form, when the actor may invite: the roles they may give. */
-  invite: { roles: Role[] } | null;
-  values: InviteValues;
-  errors: FieldError[];
-}> = ({ frame, actor, everyone, organizations, filter, people, regions, invite, values, errors }) => {
+  mayInvite: boolean;
+}> = ({ frame, everyone, organizations, filter, people, regions, mayInvite }) => {
   const names = new Map(organizations.map((o) => [o.id, o.name]));
   return (
     <StaffLayout frame={frame} title="People">
-      <ErrorSummary errors={errors} />
+      {mayInvite ? (
+        <Actions>
+          <LinkButton href="/staff/admin/people/invite">Invite someone</LinkButton>
+        </Actions>
+      ) : null}
       {everyone ? (
-        <form method="get" action="/staff/admin/people">
-          <label for="filter-organization">Organisation</label>
-          <select id="filter-organization" name="organization">
-            <option value="">All organisations</option>
-            {organizations.map((o) => (
-              <option value={o.id} selected={o.id === filter}>
-                {o.name}
-                {o.disabled ? ' (disabled)' : ''}
-              </option>
-            ))}
-          </select>{' '}
-          <button type="submit" class="btn alt">
-            Show people
-          </button>
+        <form method="get" action="/staff/admin/people" class="nwd-filters">
+          <Choice
+            id="filter-organization"
+            label="Organization"
+            placeholder="All organizations"
+            options={organizations.map((o) => ({
+              value: o.id,
+              label: `${o.name}${o.disabled ? ' (disabled)' : ''}`,
+            }))}
+            selected={filter ?? ''}
+          />
+          <Button variant="outline">Show people</Button>
         </form>
       ) : null}
-      <table tabindex={0}>
-        <caption>
-          {people.length === 1 ? '1 person' : `${people.length} people`}
-          {filter ? ` in ${names.get(filter) ?? 'this organisation'}` : ''}
-        </caption>
-        <ColumnHeads
-          names={['Email', 'Name', everyone && 'Organisation', 'Role', 'Regions', 'Two-factor', 'Status']}
-        />
-        <tbody>
-          {people.map((p) => (
-            <tr>
-              <th scope="row">
-                <a href={`/staff/admin/people/${p.id}`}>{p.email}</a>
-              </th>
-              <td>{p.displayName ?? ''}</td>
-              {everyone ? <td>{names.get(p.organizationId) ?? ''}</td> : null}
-              <td>{ROLE_NAMES[p.role]}</td>
-              <td>{regionNames(regions, p.regions)}</td>
-              <td>{p.twoFactorEnabled ? 'Yes' : 'No'}</td>
-              <td>{statusOf(p)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {invite ? (
-        <InviteForm
-          frame={frame}
-          actor={actor}
-          organizations={organizations}
-          regions={regions}
-          roles={invite.roles}
-          values={values}
-        />
-      ) : null}
+      <DataTable
+        label="People"
+        caption={`${people.length === 1 ? '1 person' : `${people.length} people`}${
+          filter ? ` in ${names.get(filter) ?? 'this organization'}` : ''
+        }`}
+        head={['Email', 'Name', everyone && 'Organization', 'Role', 'Regions', 'Two-step sign-in', 'Status']}
+      >
+        {people.map((p) => (
+          <tr>
+            <th scope="row">
+              <a href={`/staff/admin/people/${p.id}`}>{p.email}</a>
+            </th>
+            <td>{p.displayName ?? ''}</td>
+            {everyone ? <td>{names.get(p.organizationId) ?? ''}</td> : null}
+            <td>{ROLE_NAMES[p.role]}</td>
+            <td>{regionNames(regions, p.regions)}</td>
+            <td>{p.twoFactorEnabled ? 'Set up' : 'Not set up'}</td>
+            <td>
+              <StatusTag u={p} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </StaffLayout>
   );
 };
+
+export const StatusTag: FC<{ u: StaffUser }> = ({ u }) => (
+  <Tag tone={u.disabled ? 'error' : u.active ? 'success' : 'warning'}>
+    {u.disabled ? 'Disabled' : u.active ? 'Active' : 'Invited, not set up'}
+  </Tag>
+);
 
 export const InvitationSent: FC<{
   frame: StaffFrame;
@@ -193,20 +214,22 @@ export const InvitationSent: FC<{
 }> = ({ frame, development, link, userId }) => (
   <StaffLayout frame={frame} title="Invitation sent">
     {development ? (
-      <div class="flag">
-        <p>Local development: no email is sent. Give them this link (it works once, for 7 days):</p>
-        <p>
-          <code>{link}</code>
+      <Alert type="warning" heading="Local development: no email is sent">
+        <p>Give them this link (it works once, for 7 days):</p>
+        <p class="margin-bottom-0">
+          <code class="nwd-break">{link}</code>
         </p>
-      </div>
+      </Alert>
     ) : (
-      <p>We have emailed them a link to choose a password. It works once, for 7 days.</p>
+      <Alert type="success">
+        <p class="margin-0">We have emailed them a link to choose a password. It works once, for 7 days.</p>
+      </Alert>
     )}
-    <p>
-      <a href={`/staff/admin/people/${userId}`}>See their account</a>
-    </p>
-    <p>
-      <a href="/staff/admin/people">Back to people</a>
-    </p>
+    <Actions>
+      <LinkButton href={`/staff/admin/people/${userId}`}>See their account</LinkButton>
+      <LinkButton href="/staff/admin/people" variant="outline">
+        Back to people
+      </LinkButton>
+    </Actions>
   </StaffLayout>
 );

@@ -4,7 +4,8 @@
  */
 import type { FC } from 'hono/jsx';
 import type { FieldError } from '../../../web/page.tsx';
-import { ColumnHeads, FactRow, Success } from '../../../web/page.tsx';
+import { Success } from '../../../web/page.tsx';
+import { Actions, Button, DataTable, Panel, SrOnly, SummaryList } from '../../../web/ui.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { YES_NO_LABELS, YES_NO_UNKNOWN_LABELS } from '../rules.ts';
 import type { Instrument, Item, Mapping } from '../schema.ts';
@@ -12,7 +13,7 @@ import type { InstrumentSummary } from '../service.ts';
 
 export const INSTRUMENTS_PATH = '/staff/admin/instruments';
 
-const ADMIN_CSS = 'textarea{font:.9rem/1.4 ui-monospace,monospace;width:100%;min-height:12rem;padding:.5rem}';
+const ADMIN_CSS = '#definition{font:.9rem/1.4 ui-monospace,monospace;min-height:12rem}';
 
 export const instrumentPath = (s: { id: string; version: string }) =>
   `${INSTRUMENTS_PATH}/${encodeURIComponent(s.id)}/${encodeURIComponent(s.version)}`;
@@ -33,13 +34,13 @@ const StatusButton: FC<{
 }> = ({ frame, s, change, label }) => (
   <form method="post" action={`${instrumentPath(s)}/${change}`}>
     <CsrfField token={frame.csrf} />
-    <button type="submit" class="btn alt">
+    <Button variant="outline">
       {label}
-      <span class="skip">
+      <SrOnly>
         {' '}
         ({s.name} {s.version})
-      </span>
-    </button>
+      </SrOnly>
+    </Button>
   </form>
 );
 
@@ -59,35 +60,35 @@ export const ListView: FC<{
       shipped Safe Harbor indicators checklist is always available; it is not a validated instrument. Load
       another only if your agency is licensed to use it.
     </p>
-    <table tabindex={0}>
-      <caption>Instruments</caption>
-      <ColumnHeads names={['Name', 'Version', 'Validated', 'Status', 'Change']} />
-      <tbody>
-        {list.map((s) => (
-          <tr>
-            <th scope="row">
-              <a href={instrumentPath(s)}>{s.name}</a>
-              <br />
-              <code>{s.id}</code>
-            </th>
-            <td>{s.version}</td>
-            <td>{s.validated ? 'Yes' : 'No'}</td>
-            <td>
-              {STATUS[s.status]}
-              {s.inUse ? <strong> · in use</strong> : null}
-            </td>
-            <td>
+    <DataTable
+      label="Instruments"
+      caption="Instruments"
+      head={['Name', 'Version', 'Validated', 'Status', 'Change']}
+    >
+      {list.map((s) => (
+        <tr>
+          <th scope="row">
+            <a href={instrumentPath(s)}>{s.name}</a>
+          </th>
+          <td>{s.version}</td>
+          <td>{s.validated ? 'Yes' : 'No'}</td>
+          <td>
+            {STATUS[s.status]}
+            {s.inUse ? <strong> · in use</strong> : null}
+          </td>
+          <td>
+            <Actions>
               {s.inUse || s.status === 'retired' || (s.status === 'shipped' && list[0] !== s) ? null : (
                 <StatusButton frame={frame} s={s} change="publish" label="Use this one" />
               )}
               {s.status === 'loaded' || s.status === 'published' ? (
                 <StatusButton frame={frame} s={s} change="retire" label="Retire" />
               ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </Actions>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
 
     <h2 id="load-h">Load an instrument</h2>
     <p>
@@ -103,17 +104,30 @@ export const ListView: FC<{
       enctype="multipart/form-data"
       aria-labelledby="load-h"
       novalidate
+      class="usa-form"
     >
       <CsrfField token={frame.csrf} />
-      <label for="file">Choose a JSON file</label>
-      <input id="file" name="file" type="file" accept=".json,application/json" />
-      <label for="definition">Or paste the JSON</label>
-      <textarea id="definition" name="definition" spellcheck={false} autocomplete="off">
-        {pasted}
-      </textarea>
-      <p>
-        <button type="submit">Check and load</button>
-      </p>
+      <div class="usa-form-group">
+        <label class="usa-label" for="file">
+          Choose a JSON file
+        </label>
+        <input class="usa-file-input" id="file" name="file" type="file" accept=".json,application/json" />
+      </div>
+      <div class="usa-form-group">
+        <label class="usa-label" for="definition">
+          Or paste the JSON
+        </label>
+        <textarea
+          class="usa-textarea"
+          id="definition"
+          name="definition"
+          spellcheck={false}
+          autocomplete="off"
+        >
+          {pasted}
+        </textarea>
+      </div>
+      <Button>Check and load</Button>
     </form>
   </StaffLayout>
 );
@@ -174,27 +188,21 @@ export const InstrumentView: FC<{
   summary: InstrumentSummary;
 }> = ({ frame, instrument: i, summary }) => (
   <StaffLayout frame={frame} title={i.name}>
-    <table tabindex={0}>
-      <caption>About this instrument</caption>
-      <tbody>
-        <FactRow head="Id and version">
-          <code>{i.id}</code> {i.version}
-        </FactRow>
-        <FactRow head="Status">
-          {STATUS[summary.status]}
-          {summary.inUse ? ' · in use by /identify' : ''}
-        </FactRow>
-        <FactRow head="Validated">
-          {i.validated ? 'Yes' : 'No: shown to people as not a validated instrument'}
-        </FactRow>
-        <FactRow head="Description">{i.description}</FactRow>
-        <FactRow head="Licence">{i.licence}</FactRow>
-        <FactRow head="Source">
-          {i.source} (retrieved {i.retrieved}; {i.verified ? 'verified' : 'not verified'})
-        </FactRow>
-        {i.note ? <FactRow head="Note">{i.note}</FactRow> : null}
-      </tbody>
-    </table>
+    <SummaryList
+      label="About this instrument"
+      rows={[
+        ['Id and version', `${i.id} ${i.version}`],
+        [
+          'Status',
+          `${STATUS[summary.status]}${summary.inUse ? ' · in use by the public guided questions' : ''}`,
+        ],
+        ['Validated', i.validated ? 'Yes' : 'No: shown to people as not a validated instrument'],
+        ['Description', i.description],
+        ['License', i.licence],
+        ['Source', `${i.source} (retrieved ${i.retrieved}; ${i.verified ? 'verified' : 'not verified'})`],
+        i.note ? ['Note', i.note] : null,
+      ]}
+    />
     {i.groups.map((g, n) => (
       <section aria-labelledby={`g-${g.id}`}>
         <h2 id={`g-${g.id}`}>
@@ -202,26 +210,24 @@ export const InstrumentView: FC<{
         </h2>
         {g.intro ? <p>{g.intro}</p> : null}
         {g.items.map((item) => (
-          <div class="card">
-            <h3>{item.question}</h3>
-            {item.help ? <p class="hint">{item.help}</p> : null}
+          <Panel id={`q-${item.id}`} heading={item.question}>
+            {item.help ? <p class="usa-hint">{item.help}</p> : null}
             <p>
-              <code>{item.id}</code> · {TYPE_NAMES[item.answer.type]} ·{' '}
-              {item.required ? 'required' : 'optional'}
+              {TYPE_NAMES[item.answer.type]} · {item.required ? 'required' : 'optional'}
             </p>
-            <table tabindex={0}>
-              <caption>What each answer tells the pathway</caption>
-              <ColumnHeads names={['Answer', 'Sets']} />
-              <tbody>
-                {answerRows(item).map((r) => (
-                  <tr>
-                    <td>{r.answer}</td>
-                    <td>{r.sets}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            <DataTable
+              label={`What each answer to "${item.question}" tells the pathway`}
+              caption="What each answer tells the pathway"
+              head={['Answer', 'Sets']}
+            >
+              {answerRows(item).map((r) => (
+                <tr>
+                  <td>{r.answer}</td>
+                  <td>{r.sets}</td>
+                </tr>
+              ))}
+            </DataTable>
+          </Panel>
         ))}
       </section>
     ))}

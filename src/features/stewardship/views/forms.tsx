@@ -1,5 +1,5 @@
 /**
- * The stewardship forms: an organisation's public facts, a region's navigator and county memberships,
+ * The stewardship forms: an organization's public facts, a region's navigator and county memberships,
  * and a directory service. Every form ends with the fact's provenance: where it was confirmed, and
  * whether it was.
  */
@@ -17,6 +17,7 @@ import {
 } from '../../../web/forms.tsx';
 import { Success } from '../../../web/page.tsx';
 import { CsrfField, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Button, DataTable } from '../../../web/ui.tsx';
 
 export interface FormState {
   values: FormValues;
@@ -32,8 +33,8 @@ const Provenance: FC<{ state: FormState; checkedBy: string | null; checkedAt: st
 }) => {
   const f = fieldsOf(state.values, state.errors);
   return (
-    <fieldset>
-      <legend>Where this was checked</legend>
+    <fieldset class="usa-fieldset nwd-panel">
+      <legend class="usa-legend usa-legend--large">Where this was checked</legend>
       {checkedAt ? (
         <p>
           Last checked on {checkedAt}
@@ -43,7 +44,7 @@ const Provenance: FC<{ state: FormState; checkedBy: string | null; checkedAt: st
       <TextField
         {...f('source')}
         label="Source"
-        hint='A document, a web address, or "Confirmed by <organisation> by phone".'
+        hint='A document, a web address, or "Confirmed by <organization> by phone".'
         maxlength={500}
         required
       />
@@ -72,11 +73,7 @@ const LanguagesField: FC<{ state: FormState }> = ({ state }) => (
   />
 );
 
-const Save: FC<{ label: string }> = ({ label }) => (
-  <button type="submit" class="btn">
-    {label}
-  </button>
-);
+const Save: FC<{ label: string }> = ({ label }) => <Button>{label}</Button>;
 
 /** An edit page of one form: the way back, what was saved or refused, the form with its token. */
 const EditFrame: FC<{
@@ -92,7 +89,7 @@ const EditFrame: FC<{
     </p>
     <Success message={state.done} />
     <ErrorSummary errors={state.errors} />
-    <form method="post" action={action} novalidate>
+    <form method="post" action={action} novalidate class="usa-form">
       <CsrfField token={frame.csrf} />
       {children}
     </form>
@@ -154,13 +151,13 @@ export const OrganizationPage: FC<RecordPageProps & { members: { id: string; nam
       {members ? (
         <Select
           {...f('memberOrganizationId')}
-          label="Managed by (whose organisation administrators may edit it)"
+          label="Managed by (whose organization administrators may edit it)"
           placeholder="Only state administrators"
           options={members.map((m) => ({ value: m.id, label: m.name }))}
         />
       ) : null}
       <Provenance state={state} checkedBy={checkedBy} checkedAt={checkedAt} />
-      <Save label="Save organisation" />
+      <Save label="Save organization" />
     </EditFrame>
   );
 };
@@ -197,11 +194,11 @@ export const RegionPage: FC<{
       <Success message={p.region.done ?? p.membership.done} />
       <ErrorSummary errors={[...p.region.errors, ...p.membership.errors]} />
       <h2>Navigator</h2>
-      <form method="post" action={`/staff/data/regions/${p.id}`} novalidate>
+      <form method="post" action={`/staff/data/regions/${p.id}`} novalidate class="usa-form">
         <CsrfField token={p.frame.csrf} />
         <Select
           {...f('navigatorOrganizationId')}
-          label="Organisation hosting the navigator"
+          label="Organization hosting the navigator"
           placeholder="Not known"
           options={p.organizations.map((o) => ({ value: o.id, label: o.name }))}
         />
@@ -209,39 +206,31 @@ export const RegionPage: FC<{
         <Save label="Save region" />
       </form>
       <h2>Counties</h2>
-      <table>
-        <caption>Counties in this region, with the dates they belong</caption>
-        <thead>
+      <DataTable
+        label="Counties in this region"
+        caption="Counties in this region, with the dates they belong"
+        head={['County', 'From', 'Until (first day no longer in)', 'Confirmed', 'Checked']}
+      >
+        {p.memberships.map((r) => (
           <tr>
-            <th scope="col">County</th>
-            <th scope="col">From</th>
-            <th scope="col">Until (first day no longer in)</th>
-            <th scope="col">Confirmed</th>
-            <th scope="col">Checked</th>
+            <th scope="row">
+              <a href={`/staff/data/regions/${p.id}?county=${r.county}&from=${r.from}#membership`}>
+                {r.countyName}
+              </a>
+            </th>
+            <td>{r.from}</td>
+            <td>{r.to ?? (r.current ? 'now' : '')}</td>
+            <td>{r.verified ? 'Yes' : 'No'}</td>
+            <td>{r.checkedAt}</td>
           </tr>
-        </thead>
-        <tbody>
-          {p.memberships.map((r) => (
-            <tr>
-              <th scope="row">
-                <a href={`/staff/data/regions/${p.id}?county=${r.county}&from=${r.from}#membership`}>
-                  {r.countyName}
-                </a>
-              </th>
-              <td>{r.from}</td>
-              <td>{r.to ?? (r.current ? 'now' : '')}</td>
-              <td>{r.verified ? 'Yes' : 'No'}</td>
-              <td>{r.checkedAt}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h2 id="membership">Add or change a county's membership</h2>
       <p>
         The same county and start date changes that membership. A new start date adds one and ends the
         county's current membership of another region that day.
       </p>
-      <form method="post" action={`/staff/data/regions/${p.id}/memberships`} novalidate>
+      <form method="post" action={`/staff/data/regions/${p.id}/memberships`} novalidate class="usa-form">
         <CsrfField token={p.frame.csrf} />
         <Select
           {...m('county')}

@@ -4,18 +4,8 @@
  */
 import type { FC } from 'hono/jsx';
 import { StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
+import { Alert, Counts, DataTable, SrOnly, Tag } from '../../../web/ui.tsx';
 import type { HealthItem, Problem } from '../rules.ts';
-
-/** The head row of a table: one column heading a name. */
-const ColumnHeads = ({ names }: { names: readonly string[] }) => (
-  <thead>
-    <tr>
-      {names.map((n) => (
-        <th scope="col">{n}</th>
-      ))}
-    </tr>
-  </thead>
-);
 
 export interface ListRow {
   href: string;
@@ -26,21 +16,19 @@ export interface ListRow {
 
 const Rows: FC<{ caption: string; rows: ListRow[] }> = ({ caption, rows }) =>
   rows.length ? (
-    <table>
-      <caption>{caption}</caption>
-      <ColumnHeads names={['Name', 'Confirmed', 'Last checked']} />
-      <tbody>
-        {rows.map((r) => (
-          <tr>
-            <th scope="row">
-              <a href={r.href}>{r.label}</a>
-            </th>
-            <td>{r.verified ? 'Yes' : 'No'}</td>
-            <td>{r.checkedAt}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable label={caption} caption={caption} head={['Name', 'Confirmed', 'Last checked']}>
+      {rows.map((r) => (
+        <tr>
+          <th scope="row">
+            <a href={r.href}>{r.label}</a>
+          </th>
+          <td>
+            {r.verified ? <Tag tone="success">Confirmed</Tag> : <Tag tone="warning">Not confirmed</Tag>}
+          </td>
+          <td>{r.checkedAt}</td>
+        </tr>
+      ))}
+    </DataTable>
   ) : null;
 
 export const DataPage: FC<{
@@ -58,15 +46,13 @@ export const DataPage: FC<{
       </p>
     ) : null}
     {organizations.length === 0 && !state ? (
-      <p>No public organisation is managed by your organisation yet. Ask a state administrator to link it.</p>
+      <p>No public organization is managed by your organization yet. Ask a state administrator to link it.</p>
     ) : null}
-    <Rows caption="Organisations" rows={organizations} />
+    <Rows caption="Organizations" rows={organizations} />
     <Rows caption="Regions and their counties" rows={regions} />
     <Rows caption="Directory services" rows={services} />
   </StaffLayout>
 );
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 const PROBLEM_NAMES: Record<Problem, string> = {
   unreachable: 'No reachable navigator',
@@ -82,43 +68,57 @@ export const HealthPage: FC<{ frame: StaffFrame; items: HealthItem[]; staleMonth
   const count = (p: Problem) => items.filter((i) => i.problem === p).length;
   return (
     <StaffLayout frame={frame} title="Data health">
-      <p id="health-count" class="lead">
-        <strong>
-          {items.length === 0
-            ? 'Nothing needs checking.'
-            : `${items.length} ${items.length === 1 ? 'problem needs' : 'problems need'} checking.`}
-        </strong>
-      </p>
-      <ul>
-        <li>
-          {plural(count('unreachable'), 'county', 'counties')} without a navigator the public can reach
-          (phone, text or website)
-        </li>
-        <li>{plural(count('unverified'), 'fact', 'facts')} not confirmed in a source</li>
-        <li>
-          {plural(count('stale'), 'fact', 'facts')} not checked in {staleMonths} months
-        </li>
-      </ul>
+      <Alert type={items.length ? 'warning' : 'success'} id="health-count">
+        <p class="margin-0">
+          <strong>
+            {items.length === 0
+              ? 'Nothing needs checking.'
+              : `${items.length} ${items.length === 1 ? 'problem needs' : 'problems need'} checking.`}
+          </strong>
+        </p>
+      </Alert>
+      <Counts
+        label="Problems by kind"
+        counts={[
+          {
+            href: '#problems',
+            label: `${count('unreachable') === 1 ? 'county' : 'counties'} without a navigator the public can reach (phone, text or website)`,
+            count: count('unreachable'),
+            warn: true,
+          },
+          {
+            href: '#problems',
+            label: `${count('unverified') === 1 ? 'fact' : 'facts'} not confirmed in a source`,
+            count: count('unverified'),
+          },
+          {
+            href: '#problems',
+            label: `${count('stale') === 1 ? 'fact' : 'facts'} not checked in ${staleMonths} months`,
+            count: count('stale'),
+          },
+        ]}
+      />
       <p>State administrators get a weekly email while anything here is open.</p>
       {items.length ? (
-        <table>
-          <caption>Open problems, most urgent first</caption>
-          <ColumnHeads names={['Problem', 'Fact (follow the link to fix it)', 'Last checked']} />
-          <tbody>
-            {items.map((i) => (
-              <tr>
-                <td>{PROBLEM_NAMES[i.problem]}</td>
-                <td>
-                  <a href={i.fix}>
-                    {i.label}
-                    <span class="skip"> (fix it)</span>
-                  </a>
-                </td>
-                <td>{i.checkedAt ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          id="problems"
+          label="Open problems"
+          caption="Open problems, most urgent first"
+          head={['Problem', 'Fact (follow the link to fix it)', 'Last checked']}
+        >
+          {items.map((i) => (
+            <tr>
+              <td>{PROBLEM_NAMES[i.problem]}</td>
+              <td>
+                <a href={i.fix}>
+                  {i.label}
+                  <SrOnly> (fix it)</SrOnly>
+                </a>
+              </td>
+              <td>{i.checkedAt ?? '—'}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </StaffLayout>
   );
