@@ -13,6 +13,14 @@ import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './br
 import { enableSignIn, signedInPage, type SignInKey } from './staff-session.ts';
 
 const available = browserAvailable();
+
+/** Ticks a box or a radio button by clicking its label (the design system draws the control over it). */
+async function tick(page: Page, selector: string): Promise<void> {
+  const id = await page.locator(selector).getAttribute('id');
+  if (id && (await page.locator(`label[for="${id}"]`).count())) await page.click(`label[for="${id}"]`);
+  else await page.check(selector);
+  expect(await page.isChecked(selector)).toBe(true);
+}
 const PASSWORD = 'harbor lantern quarry meadow';
 
 describe.skipIf(!available)('consents and referrals in a browser', () => {
@@ -79,9 +87,9 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
     const shelterName = (await nav.locator(`#organizationId option[value="${shelterOrg}"]`).textContent())!;
     await nav.selectOption('#organizationId', shelterOrg);
     await nav.selectOption('#purpose', 'housing_placement');
-    await nav.check('input[name="categories"][value="identity"]');
-    await nav.check('input[name="categories"][value="contact"]');
-    await nav.check('input[name="method"][value="written"]');
+    await tick(nav, 'input[name="categories"][value="identity"]');
+    await tick(nav, 'input[name="categories"][value="contact"]');
+    await tick(nav, 'input[name="method"][value="written"]');
     await nav.click('button:has-text("Record the consent")');
     await nav.waitForURL(/done=recorded$/);
     expect(await nav.textContent('[role="status"]')).toContain('Consent recorded.');
@@ -97,7 +105,7 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
     await nav.goto(`${server.url}/staff/cases/${caseId}/referrals`);
     await nav.selectOption('#toOrganizationId', shelterOrg);
     await nav.selectOption('#serviceType', 'emergency_shelter');
-    await nav.check('input[name="shareIdentifying"][value="yes"]');
+    await tick(nav, 'input[name="shareIdentifying"][value="yes"]');
     await nav.fill('#message', 'A bed from Friday, please. Text first.');
     await nav.click('button:has-text("Send the referral")');
     await nav.waitForURL(/done=sent$/);
