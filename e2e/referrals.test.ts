@@ -116,7 +116,7 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
     await shelter.click('nav >> text=Referrals');
     await shelter.waitForURL(/\/staff\/referrals$/);
     const inbox = (await shelter.textContent('main')) ?? '';
-    expect(inbox).toContain('A new referral is waiting for your organisation’s answer');
+    expect(inbox).toContain('A new referral is waiting for your organization’s answer');
     expect(inbox).not.toContain('Synthetic Wren');
     problems.push(...(await axe(shelter)));
 

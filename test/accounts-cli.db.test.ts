@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe('nwd users and nwd tokens', { timeout: 180_000 }, () => {
-  it('invites a person into a new organisation and prints a one-time link', async () => {
+  it('invites a person into a new organization and prints a one-time link', async () => {
     const r = await runNwd(
       [
         'users',

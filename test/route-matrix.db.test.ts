@@ -54,7 +54,7 @@ let taskId: string;
 let transferId: string;
 /** A case of the navigators' region, so the case routes answer for a real record. */
 let caseId: string;
-/** A consent of that case, and a referral from it to the roles' own organisation (its receivers). */
+/** A consent of that case, and a referral from it to the roles' own organization (its receivers). */
 let consentId: string;
 let referralId: string;
 
@@ -68,7 +68,7 @@ beforeAll(async () => {
   orgId = await addOrganization(t.deps.db, 'Synthetic Host', 'navigator_host');
   for (const role of ROLES) users.set(role, await addUser(role, role === 'state_admin' ? stateOrgId : orgId));
   victimId = await addUser('professional', orgId);
-  // Routes that change an organisation act on a spare one, so the matrix does not disable its own users.
+  // Routes that change an organization act on a spare one, so the matrix does not disable its own users.
   spareOrgId = await addOrganization(t.deps.db, 'Synthetic Spare', 'other');
   intakeItemId = await addItem(t.deps, { regionId: 'west-metro' });
   taskId = await createTask(

@@ -1,5 +1,5 @@
 /**
- * Test support for the staff side (synthetic data only): organisations and staff of each role written
+ * Test support for the staff side (synthetic data only): organizations and staff of each role written
  * straight into the database, complete sessions for them, and page requests as a signed-in person. Signing in itself is
  * tested in the staff pages' tests.
  */
@@ -19,7 +19,7 @@ export interface TestStaff {
 }
 
 /**
- * Eight random letters. Not hex digits: an invitation email refuses an organisation name holding seven
+ * Eight random letters. Not hex digits: an invitation email refuses an organization name holding seven
  * digits in a row (it could be a phone number), which a random hex suffix has about one time in twenty.
  */
 const uniqueLetters = (): string =>
@@ -27,7 +27,7 @@ const uniqueLetters = (): string =>
     .slice(0, 8)
     .replace(/\d/g, (d) => String.fromCharCode(103 + Number(d))); // 0–9 → g–p
 
-/** A member organisation with a synthetic, unique name (`name` and a random suffix of letters). */
+/** A member organization with a synthetic, unique name (`name` and a random suffix of letters). */
 export async function addOrganization(
   db: Database,
   name = 'Synthetic Provider',
@@ -42,7 +42,7 @@ export async function addOrganization(
   ).id;
 }
 
-/** The organisation staff belong to unless a test names another (one per database). */
+/** The organization staff belong to unless a test names another (one per database). */
 async function defaultOrganization(db: Database): Promise<string> {
   const existing = await db
     .selectFrom('member_organizations')

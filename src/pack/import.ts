@@ -1,7 +1,7 @@
 /**
  * Loads a jurisdiction pack into the database in one transaction: either the whole pack is in, or
  * nothing changed. The pack is the seed; after import the database is the truth. A row an administrator
- * edited after the pack's source was read (organisations, regions, memberships, services) is kept, and
+ * edited after the pack's source was read (organizations, regions, memberships, services) is kept, and
  * the import reports it (`skipped`, and one audit event); rows the pack no longer lists are removed
  * unless an administrator edited them; services added by `nwd import-hsds` are left alone.
  */
@@ -111,7 +111,7 @@ export async function importPack(
     await upsert(trx, 'packs', ['jurisdiction'], packRow);
 
     const countyFips = pack.counties.map((c) => c.fips);
-    // Rows that point at counties go first, so counties can be replaced. Organisations, regions and
+    // Rows that point at counties go first, so counties can be replaced. Organizations, regions and
     // memberships are kept: an administrator may have edited them since (see `applyPackRow`).
     await trx
       .deleteFrom('zip_counties')

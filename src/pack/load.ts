@@ -85,7 +85,7 @@ export function crossCheck(pack: Omit<Pack, 'checksum'>): string[] {
   for (const r of pack.regions) {
     if (r.navigatorOrganizationId && !orgs.has(r.navigatorOrganizationId)) {
       problems.push(
-        `regions.json: region ${r.id} names organisation ${r.navigatorOrganizationId}, which is not in organizations.json`,
+        `regions.json: region ${r.id} names organization ${r.navigatorOrganizationId}, which is not in organizations.json`,
       );
     }
     for (const m of r.counties) {

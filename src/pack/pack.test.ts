@@ -102,7 +102,7 @@ describe('regions.json', () => {
     expect(seen.size).toBe(87);
   });
 
-  it('refers only to known counties and navigator organisations', () => {
+  it('refers only to known counties and navigator organizations', () => {
     const orgIds = new Set(organizations.map((o) => o.id));
     expect(new Set(regions.map((r) => r.id)).size).toBe(regions.length);
     for (const r of regions) {
@@ -192,7 +192,7 @@ describe('organizations.json', () => {
       });
       if (o.website) expect(sourceOf(o, 'website', o.website), `${o.id} website`).toBeDefined();
       if (o.email) expect(sourceOf(o, 'email', o.email), `${o.id} email`).toBeDefined();
-      // Read from public pages, not yet confirmed by the organisation itself.
+      // Read from public pages, not yet confirmed by the organization itself.
       for (const f of o.sources ?? []) expect(f.verified, `${o.id} ${f.field}`).toBe(false);
     }
   });

@@ -19,7 +19,7 @@ export const factSource = z.object({
   value: z.string().min(1),
   source: z.string().url(),
   retrieved: isoDate,
-  /** False until the organisation itself has confirmed the value. */
+  /** False until the organization itself has confirmed the value. */
   verified: z.boolean(),
   /** The words of the source that show the value. */
   quote: z.string().optional(),
@@ -99,7 +99,7 @@ export const organization = z
     id: slug,
     name: z.string().min(1),
     description: z.string().min(1),
-    /** City the organisation is based in, when known. */
+    /** City the organization is based in, when known. */
     city: z.string().nullable(),
     website: z.string().url().nullable(),
     email: z.string().email().nullable(),
@@ -120,7 +120,7 @@ export const region = z
   .object({
     id: slug,
     name: z.string().min(1),
-    /** Organisation that hosts the region's navigator, or null when unknown. */
+    /** Organization that hosts the region's navigator, or null when unknown. */
     navigatorOrganizationId: slug.nullable(),
     effectiveFrom: isoDate,
     effectiveTo: isoDate.nullable(),

@@ -1,5 +1,5 @@
 /**
- * The rows of a pack that administrators maintain after import (organisations, regions, county
+ * The rows of a pack that administrators maintain after import (organizations, regions, county
  * memberships, directory services): the pack is their seed, the database their truth. A re-import
  * writes a pack row unless an administrator edited the stored row on or after the day the pack's source
  * was read; then the stored row is kept and reported, never overwritten silently.
@@ -85,7 +85,7 @@ export function keepEdit(
 
 const membershipKey = (regionId: string, fips: string, from: string) => `${regionId}/${fips}/${from}`;
 
-/** Writes the pack's organisations, regions and memberships, keeping administrators' newer edits. */
+/** Writes the pack's organizations, regions and memberships, keeping administrators' newer edits. */
 export async function importStewardedRows(
   trx: Transaction<DB>,
   j: string,

@@ -67,7 +67,7 @@ export interface CurrentSession {
 
 /**
  * What a sign-in credential (a session, an API token) reads of its owner, joined as `u` with the
- * owner's organisation as `o`: what the actor may do, and whether the person or organisation is disabled.
+ * owner's organization as `o`: what the actor may do, and whether the person or organization is disabled.
  */
 export const OWNER_COLUMNS = [
   'u.role',

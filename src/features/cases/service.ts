@@ -255,7 +255,7 @@ export async function openCase(
   if (!scope.all && scope.regions.length === 0)
     throw new CaseError(
       'forbidden',
-      'You have no regions yet, so you cannot open a case. Ask your organisation’s administrator to assign yours.',
+      'You have no regions yet, so you cannot open a case. Ask your organization’s administrator to assign yours.',
     );
   const now = nowOf(ctx);
   const today = ctx.calendar.local(now).date;

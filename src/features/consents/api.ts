@@ -35,7 +35,7 @@ const revokeRoute = recordRoute({
   method: 'post',
   path: '/api/v1/consents/{id}/revoke',
   tags: ['Consents'],
-  summary: 'Revoke a consent: from now on no referral shows the organisation what it covered',
+  summary: 'Revoke a consent: from now on no referral shows the organization what it covered',
   request: { params: idParam },
   responses: {
     200: jsonAnswer('The revoked consent', ConsentSchema),
@@ -57,7 +57,7 @@ export const consentsApi: Feature = (app, deps, policies) => {
     path: '/api/v1/cases/{id}/consents',
     tags: ['Consents'],
     summary:
-      'Record a young person’s consent to share with an organisation (for a purpose, some categories, until an end date: one year at most)',
+      'Record a young person’s consent to share with an organization (for a purpose, some categories, until an end date: one year at most)',
     request: { params: idParam, body: jsonBody(consentBody(deps.rules.vocabularies)) },
     responses: {
       201: jsonAnswer('The consent', ConsentSchema),

@@ -9,7 +9,7 @@ export type ConsentRow = Selectable<ConsentsTable>;
 export type ConsentWithOrganization = ConsentRow & { organization_name: string };
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Organisations a consent or a referral can name: every member organisation that is not disabled. */
+/** Organizations a consent or a referral can name: every member organization that is not disabled. */
 export function activeOrganizations(db: Db): Promise<{ id: string; name: string; type: string }[]> {
   return db
     .selectFrom('member_organizations')
@@ -27,7 +27,7 @@ export function organizationState(db: Db, organizationId: string) {
     .executeTakeFirst();
 }
 
-/** Consents with their organisation's name. */
+/** Consents with their organization's name. */
 export function consentQuery(db: Db) {
   return db
     .selectFrom('consents as k')
@@ -54,7 +54,7 @@ export function consentById(
   return q.executeTakeFirst();
 }
 
-/** The consents of a case naming the organisation that are in force on `today`, newest first. */
+/** The consents of a case naming the organization that are in force on `today`, newest first. */
 export function consentsInForce(
   db: Db,
   caseId: string,
@@ -74,7 +74,7 @@ export function consentsInForce(
     .execute();
 }
 
-/** Every consent of a case in force on `today` naming an organisation that is not disabled. */
+/** Every consent of a case in force on `today` naming an organization that is not disabled. */
 export function caseConsentsInForce(db: Db, caseId: string, today: string) {
   return db
     .selectFrom('consents as k')

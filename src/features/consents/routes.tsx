@@ -31,7 +31,7 @@ import { ConsentPrint } from './views/print-form.tsx';
 
 const DONE: Record<string, string> = {
   recorded: 'Consent recorded.',
-  revoked: 'Consent revoked. The organisation no longer sees what it covered.',
+  revoked: 'Consent revoked. The organization no longer sees what it covered.',
 };
 
 const SEE_CASES = {

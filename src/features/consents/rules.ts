@@ -1,6 +1,6 @@
 /**
- * Consent rules, pure: what each category lets an organisation see, how long a consent lasts, where it
- * stands on a (local) date, and whether it covers an organisation for some categories.
+ * Consent rules, pure: what each category lets an organization see, how long a consent lasts, where it
+ * stands on a (local) date, and whether it covers an organization for some categories.
  */
 import type { ConsentCategory } from '../cases/index.ts';
 
@@ -13,7 +13,7 @@ export interface ConsentTerms {
   revoked_at: Date | null;
 }
 
-/** What each category of a consent lets an organisation see, in plain words. */
+/** What each category of a consent lets an organization see, in plain words. */
 export const CATEGORY_NAMES: Record<ConsentCategory, string> = {
   identity: 'Who they are: names, date of birth or age, pronouns',
   contact: 'How to reach them safely: contact details, safe times, code word',
@@ -104,7 +104,7 @@ export function consentState(
  * Whether the consent lets `organizationId` see every one of `categories` on `today`.
  *
  * @example
- * consentCovers(consent, orgId, ['identity'], '2026-06-01') // true while active, same organisation, category included
+ * consentCovers(consent, orgId, ['identity'], '2026-06-01') // true while active, same organization, category included
  */
 export function consentCovers(
   consent: ConsentTerms,

@@ -52,7 +52,7 @@ const optionalText = z
  * dates default to today and one year after the start.
  */
 export function consentInputSchema(purposes: readonly string[], today: string) {
-  const organization = 'Choose the organisation the young person agreed to share with.';
+  const organization = 'Choose the organization the young person agreed to share with.';
   const purpose = 'Choose what the information will be used for.';
   const method = 'Say how the young person gave consent: written or verbal.';
   return z
@@ -147,7 +147,7 @@ export const consentBody = (v: Vocabularies) =>
       organizationId: z
         .string()
         .uuid()
-        .openapi({ description: 'The organisation the consent lets see data' }),
+        .openapi({ description: 'The organization the consent lets see data' }),
       purpose: z.enum(codesOf(v, 'consentPurposes')),
       categories: z.array(z.enum(CONSENT_CATEGORIES)).min(1).max(CONSENT_CATEGORIES.length),
       method: z.enum(['written', 'verbal']),

@@ -1,10 +1,10 @@
 /**
  * Consent that the software enforces (VAWA / FVPSA grade): what a young person agreed to share, with
- * which organisation, for what, how they agreed (written, or verbal with a witness), from when and until
+ * which organization, for what, how they agreed (written, or verbal with a witness), from when and until
  * when (always: one year by default, never longer), and its revocation at any time.
  *
- * Identifying data reaches an organisation only while an *active* consent *covers* it:
- * - same organisation,
+ * Identifying data reaches an organization only while an *active* consent *covers* it:
+ * - same organization,
  * - not revoked,
  * - `starts_on ≤ today < expires_on`, "today" being the jurisdiction's local date (Minnesota time),
  * - its categories include everything that is shared.
@@ -89,11 +89,11 @@ export interface ConsentView {
   revokedBy: string | null;
 }
 
-/** Organisations a consent or a referral can name: every member organisation that is not disabled. */
+/** Organizations a consent or a referral can name: every member organization that is not disabled. */
 export const activeOrganizations = (ctx: Pick<CaseContext, 'db'>) => q.activeOrganizations(ctx.db);
 
 /**
- * Refuses an organisation a consent or a referral cannot name (not a member, or disabled), with an
+ * Refuses an organization a consent or a referral cannot name (not a member, or disabled), with an
  * error on `field`.
  */
 export async function checkActiveOrganization(
@@ -105,7 +105,7 @@ export async function checkActiveOrganization(
   if (!org || org.disabled_at !== null)
     throw new CaseError(
       'invalid',
-      'Choose an organisation from the list: that one is not a member of the network.',
+      'Choose an organization from the list: that one is not a member of the network.',
       field,
     );
 }
@@ -231,7 +231,7 @@ export async function coveringConsent(
 }
 
 /**
- * The organisations an active consent of the case lets see identifying details today, with what and
+ * The organizations an active consent of the case lets see identifying details today, with what and
  * until when. Codes and names only (no personal data): for the referral form's hints.
  */
 export async function coveringOrganizations(
@@ -348,7 +348,7 @@ async function recorded(
 
 /**
  * Revokes a consent, at any time, even on a closed case (`cases.write` in the case's region). From
- * that moment no referral shows the organisation anything the consent covered. Revoking twice is a
+ * that moment no referral shows the organization anything the consent covered. Revoking twice is a
  * conflict. A `consent.revoked` event and the audit event `consent.revoke`.
  */
 export async function revokeConsent(

@@ -88,7 +88,7 @@ interface HsdsPhone {
   description?: unknown;
 }
 
-/** The service's phone numbers, then its organisation's. */
+/** The service's phone numbers, then its organization's. */
 export function phonesOf(hsds: Record<string, unknown>): { number: string; description: string | null }[] {
   const fromService = Array.isArray(hsds.phones) ? (hsds.phones as HsdsPhone[]) : [];
   const org = hsds.organization as { phones?: unknown } | undefined;

@@ -15,7 +15,7 @@ export const navigatorsRoute = createRoute({
   tags: ['Help'],
   summary: 'Find the regional navigator for a county or ZIP code',
   description:
-    'Answers with the county, its region (with provenance), the navigator organisation and its contacts, and the statewide line. ' +
+    'Answers with the county, its region (with provenance), the navigator organization and its contacts, and the statewide line. ' +
     'When the region or navigator is not confirmed, `contactFirst` is `statewide`. A ZIP code in several counties answers `ambiguous: true` with one result per county.',
   request: { query: NavigatorQuerySchema },
   responses: {

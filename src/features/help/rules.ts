@@ -93,7 +93,7 @@ export interface NavigatorAnswer {
   region: (Omit<RegionInfo, 'navigatorOrganizationId'> & { membership: Provenanced }) | null;
   navigator: OrganizationInfo | null;
   /**
-   * True only when the county's membership, its region and the navigator organisation are all
+   * True only when the county's membership, its region and the navigator organization are all
    * confirmed in a source. When false, `contactFirst` is the statewide line.
    */
   confirmed: boolean;

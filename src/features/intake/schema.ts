@@ -131,7 +131,7 @@ export const ReferSchema = z
     observed: paragraph(4000, 'What you observed'),
     referrerName: line(200, 'Your name'),
     referrerRole: z.enum(['', ...REFERRER_ROLES], { error: 'Choose your role from the list.' }),
-    referrerOrganization: line(200, 'Your organisation'),
+    referrerOrganization: line(200, 'Your organization'),
     referrerPhone: line(50, 'Your phone number'),
     referrerEmail: line(200, 'Your email address'),
     callbackTimes: line(200, 'When to call you back'),

@@ -247,7 +247,7 @@ const DEV_SITE: SiteOrigin = { origin: 'http://localhost:3000', development: tru
 
 /**
  * Whether the region an item was routed to is confirmed: the county's membership, the region, and its
- * navigator organisation all verified in a source.
+ * navigator organization all verified in a source.
  */
 function regionAndNavigatorConfirmed(
   geo: Geography,

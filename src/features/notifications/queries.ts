@@ -17,8 +17,8 @@ export interface Recipient {
 }
 
 /**
- * Active people (account set up, not disabled, organisation not disabled), for the caller to narrow:
- * by role, region, organisation or id.
+ * Active people (account set up, not disabled, organization not disabled), for the caller to narrow:
+ * by role, region, organization or id.
  */
 export function activeStaffQuery(db: Database | Transaction<DB>) {
   return db

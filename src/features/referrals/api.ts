@@ -3,9 +3,9 @@
  * session). The same use cases and the same rules as the pages:
  *
  * - `GET|POST /api/v1/cases/{id}/referrals` — `shareIdentifying: true` without an active consent that
- *   covers the receiving organisation is a 409 problem naming `shareIdentifying`;
- * - `GET /api/v1/referrals` (the inbox: received by the caller's organisation, or sent from their
- *   regions), `GET /api/v1/referrals/{id}` (to the receiving organisation only what consent allows,
+ *   covers the receiving organization is a 409 problem naming `shareIdentifying`;
+ * - `GET /api/v1/referrals` (the inbox: received by the caller's organization, or sent from their
+ *   regions), `GET /api/v1/referrals/{id}` (to the receiving organization only what consent allows,
  *   re-checked at every read, audited), `POST /api/v1/referrals/{id}/transitions` with `{ to, reason? }`
  *   (an illegal step is a 409 problem).
  *
@@ -87,7 +87,7 @@ const listCaseRoute = recordRoute({
   method: 'get',
   path: '/api/v1/cases/{id}/referrals',
   tags: ['Referrals'],
-  summary: 'The referrals of a case, with what each shows its organisation today (audited)',
+  summary: 'The referrals of a case, with what each shows its organization today (audited)',
   request: { params: idParam },
   responses: {
     200: jsonAnswer('The referrals, newest first', z.object({ referrals: z.array(CaseReferralSchema) })),
@@ -99,7 +99,7 @@ const inboxRoute = createRoute({
   path: '/api/v1/referrals',
   tags: ['Referrals'],
   summary:
-    'Referrals received by the caller’s organisation (`box=received`, never drafts) or sent from the caller’s regions (`box=sent`). No personal data.',
+    'Referrals received by the caller’s organization (`box=received`, never drafts) or sent from the caller’s regions (`box=sent`). No personal data.',
   security: [{ bearer: [] }],
   request: {
     query: InboxQuery,
@@ -116,7 +116,7 @@ const oneRoute = recordRoute({
   path: '/api/v1/referrals/{id}',
   tags: ['Referrals'],
   summary:
-    'One referral. The receiving organisation gets identifying details only while an active consent covers them, and only its categories (audited).',
+    'One referral. The receiving organization gets identifying details only while an active consent covers them, and only its categories (audited).',
   request: { params: idParam },
   responses: {
     200: jsonAnswer('The referral', ViewSchema),
@@ -128,7 +128,7 @@ const transitionRoute = recordRoute({
   path: '/api/v1/referrals/{id}/transitions',
   tags: ['Referrals'],
   summary:
-    'Move a referral one step: sent, withdrawn, no_response (the sending region); accepted, declined, in_service, completed, closed (the receiving organisation)',
+    'Move a referral one step: sent, withdrawn, no_response (the sending region); accepted, declined, in_service, completed, closed (the receiving organization)',
   request: { params: idParam, body: jsonBody(TransitionBody) },
   responses: {
     200: jsonAnswer('The referral after the step', ChangedSchema),
@@ -142,7 +142,7 @@ const messageRoute = recordRoute({
   path: '/api/v1/referrals/{id}/messages',
   tags: ['Referrals'],
   summary:
-    'Write on a referral’s thread (the sending region’s navigators and the receiving organisation; while the referral is open and, with identifying details, while consent covers the organisation). The other side is told, without the text.',
+    'Write on a referral’s thread (the sending region’s navigators and the receiving organization; while the referral is open and, with identifying details, while consent covers the organization). The other side is told, without the text.',
   request: { params: idParam, body: jsonBody(MessageBody) },
   responses: {
     201: jsonAnswer('The message was recorded', z.object({ id: z.string(), referralId: z.string() })),
@@ -158,13 +158,13 @@ export const referralsApi: Feature = (app, deps, policies) => {
     method: 'post',
     path: '/api/v1/cases/{id}/referrals',
     tags: ['Referrals'],
-    summary: 'Refer a young person to an organisation (a draft, or sent with `send: true`)',
+    summary: 'Refer a young person to an organization (a draft, or sent with `send: true`)',
     request: { params: idParam, body: jsonBody(referralBody(deps.rules.vocabularies)) },
     responses: {
       201: jsonAnswer('The referral', ChangedSchema),
       400: problemResponse('A field is not valid (named in `field`)'),
       409: problemResponse(
-        '`shareIdentifying: true` without an active consent covering the organisation (field `shareIdentifying`), or the case is closed',
+        '`shareIdentifying: true` without an active consent covering the organization (field `shareIdentifying`), or the case is closed',
       ),
     },
   });

@@ -7,7 +7,7 @@ import type { OutsideStatus, ReferralStatus } from '../cases/index.ts';
 import { FINAL_STATUSES, type Sharing, type Side } from './rules.ts';
 
 // ---------------------------------------------------------------------------------------------------
-// The thread: messages between the sending navigators and the receiving organisation
+// The thread: messages between the sending navigators and the receiving organization
 
 /** The longest message (and note with an answer), in characters. */
 export const THREAD_MESSAGE_MAX = 2000;
@@ -21,7 +21,7 @@ export const messageNotice = (id: string): string => `New message on referral ${
 export type ThreadState =
   /** Everyone who sees the referral reads the thread; `mayPost` says whether the viewer can write. */
   | 'open'
-  /** The receiver's consent has ended or was revoked: the receiving organisation sees no messages. */
+  /** The receiver's consent has ended or was revoked: the receiving organization sees no messages. */
   | 'paused_consent'
   /** A draft: the thread starts when the referral is sent. */
   | 'not_sent'
@@ -31,7 +31,7 @@ export type ThreadState =
 /**
  * What the viewer may do with a referral's thread. The thread follows the same consent gate as the
  * referral's identifying details: while the consent that allowed them has ended (`consent_ended`), the
- * receiving organisation reads none of it and nobody writes to it (the organisation could not read the
+ * receiving organization reads none of it and nobody writes to it (the organization could not read the
  * answer); a de-identified referral's thread is open to both sides, and the form warns not to write
  * identifying details. The sending side always reads (state administrators too: they only read).
  *
@@ -95,7 +95,7 @@ export interface ReferralThread {
   messages: ThreadMessage[];
 }
 
-/** Who sent the referral, and how the receiving organisation reaches them. */
+/** Who sent the referral, and how the receiving organization reaches them. */
 export interface Referrer {
   name: string;
   email: string | null;
@@ -104,7 +104,7 @@ export interface Referrer {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Outside referrals: to a directory service whose organisation has no account here
+// Outside referrals: to a directory service whose organization has no account here
 
 /** What the navigator may record next, by hand, for an outside referral. */
 export const OUTSIDE_TRANSITIONS: { readonly [F in OutsideStatus]: readonly OutsideStatus[] } = {

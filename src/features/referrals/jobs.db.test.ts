@@ -1,7 +1,7 @@
 /**
  * Reminders and escalation of referrals nobody answers, with a controllable clock: 2 business days in
- * Minnesota time (weekends and holidays skipped) to the receiving organisation, 2 more to the sending
- * region's navigators and the organisation's administrators; idempotent runs; nothing once answered;
+ * Minnesota time (weekends and holidays skipped) to the receiving organization, 2 more to the sending
+ * region's navigators and the organization's administrators; idempotent runs; nothing once answered;
  * configurable; notifications and emails without personal data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,7 +118,7 @@ describe('when reminders and escalations fall due', () => {
 });
 
 describe('remindDue', () => {
-  it('reminds the organisation’s people who can answer, then escalates to the region and the organisation’s administrators, once each', async () => {
+  it('reminds the organization’s people who can answer, then escalates to the region and the organization’s administrators, once each', async () => {
     const id = await sendAt(mn('2026-11-20', 10));
     expect(await told(id, 'referral_new')).toEqual(ids([shelterStaff, shelterAdmin]));
     await remindDue(t.deps.db, deps, mn('2026-11-24', 9, 59));
@@ -166,7 +166,7 @@ describe('remindDue', () => {
     ]);
   });
 
-  it('does nothing once the organisation has answered', async () => {
+  it('does nothing once the organization has answered', async () => {
     const id = await sendAt(mn('2026-12-01', 9));
     await transitionReferral(ctxAt(mn('2026-12-02', 9)), shelterStaff.actor, id, { to: 'accepted' }, ORIGIN);
     const report = await remindDue(t.deps.db, deps, mn('2026-12-20', 9));
@@ -174,7 +174,7 @@ describe('remindDue', () => {
     expect(await told(id, 'referral_reminder')).toEqual([]);
   });
 
-  it('tells the navigators when the organisation has nobody who can answer, and does both at once after a long gap', async () => {
+  it('tells the navigators when the organization has nobody who can answer, and does both at once after a long gap', async () => {
     const id = await sendAt(mn('2026-12-07', 9), emptyOrg);
     await remindDue(t.deps.db, deps, mn('2027-01-15', 9));
     expect(await told(id, 'referral_reminder')).toEqual(ids(navigators));
@@ -205,7 +205,7 @@ describe('remindDue', () => {
 
   it('writes sentences and emails with nothing about the young person', async () => {
     expect(reminderText(DEFAULT_REFERRAL_TIMING)).toBe(
-      'A referral has waited 2 business days for your organisation’s answer',
+      'A referral has waited 2 business days for your organization’s answer',
     );
     expect(escalationText(DEFAULT_REFERRAL_TIMING, 'Synthetic Shelter')).toBe(
       'Synthetic Shelter has not answered a referral sent 4 business days ago',

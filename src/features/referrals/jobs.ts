@@ -3,17 +3,17 @@
  *
  * - When a referral is sent, `remind_at` is set `remindAfterBusinessDays` business days later (default
  *   2, `NWD_REFERRAL_REMIND_AFTER_BUSINESS_DAYS`; weekends and the pack's holidays skipped).
- * - At `remind_at`, still `sent`: the receiving organisation's people who can answer (organisation
+ * - At `remind_at`, still `sent`: the receiving organization's people who can answer (organization
  *   administrators, provider staff, navigators) get an in-app notification and an email (when it has
  *   nobody who can answer, the sending region's navigators do).
  * - `escalateAfterBusinessDays` business days after that (default 2,
  *   `NWD_REFERRAL_ESCALATE_AFTER_BUSINESS_DAYS`), still `sent`: the navigators of the case's region and
- *   the receiving organisation's administrators are told it has had no answer; the navigators may then
+ *   the receiving organization's administrators are told it has had no answer; the navigators may then
  *   mark it "no answer" and refer elsewhere.
  *
  * `remindDue` is idempotent and safe on several instances: one transaction per referral under its row
  * lock (`skip locked`), and `reminded_at` / `escalated_at` are written once. Notifications and emails
- * hold a fixed sentence, an organisation's or region's name and a link; never anything about the young
+ * hold a fixed sentence, an organization's or region's name and a link; never anything about the young
  * person.
  */
 import type { Transaction } from 'kysely';
@@ -63,19 +63,19 @@ const days = (n: number) => `${n} business ${n === 1 ? 'day' : 'days'}`;
 
 /** The reminder's sentence. */
 export const reminderText = (timing: ReferralTiming) =>
-  `A referral has waited ${days(timing.remindAfterBusinessDays)} for your organisation’s answer`;
+  `A referral has waited ${days(timing.remindAfterBusinessDays)} for your organization’s answer`;
 
-/** The escalation's sentence: the receiving organisation's name and how long, nothing more. */
+/** The escalation's sentence: the receiving organization's name and how long, nothing more. */
 export function escalationText(timing: ReferralTiming, organizationName: string): string {
   const n = days(timing.remindAfterBusinessDays + timing.escalateAfterBusinessDays);
   const text = `${organizationName} has not answered a referral sent ${n} ago`;
   return text.length <= 120 ? text : `A referral has had no answer for ${n}`;
 }
 
-/** The reminder's sentence when the organisation has nobody who can answer (sent to the navigators). */
+/** The reminder's sentence when the organization has nobody who can answer (sent to the navigators). */
 export function nobodyText(timing: ReferralTiming, organizationName: string): string {
   const text = `Nobody at ${organizationName} can answer a referral that has waited ${days(timing.remindAfterBusinessDays)}`;
-  return text.length <= 120 ? text : 'A referral waits for an organisation that has nobody who can answer it';
+  return text.length <= 120 ? text : 'A referral waits for an organization that has nobody who can answer it';
 }
 
 export interface ReminderReport {

@@ -1,8 +1,8 @@
 /**
- * Outside referrals: a referral to a directory service whose organisation has no account in the
+ * Outside referrals: a referral to a directory service whose organization has no account in the
  * product. Nobody answers it here, so the navigator records what happened by hand (sent, accepted,
  * declined, completed, or withdrawn); it is counted with the case's other referrals, so every referral in
- * the network is. It has no inbox, no thread and no notifications. The service's and organisation's
+ * the network is. It has no inbox, no thread and no notifications. The service's and organization's
  * names are public directory facts, copied when it is recorded; the optional note is encrypted under
  * the case's key. Each use case checks access first (`cases.write` / `cases.read` in the case's
  * region), then its input; each change is on the case's timeline and audited.
@@ -29,7 +29,7 @@ import { outsideInputSchema, outsideStatusSchema } from './schema.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOT_FOUND = 'There is no such referral, or you cannot see it.';
 
-/** Directory services an outside referral can go to (their organisation has no account here). */
+/** Directory services an outside referral can go to (their organization has no account here). */
 export const outsideServices = (ctx: Pick<CaseContext, 'db'>) => q.outsideServices(ctx.db);
 
 /**
@@ -60,7 +60,7 @@ export async function listOutsideReferrals(
 
 /**
  * Records a referral to a directory service outside the network, from an open case. A service whose
- * organisation has an account here is refused (refer to it in the product instead). Audited
+ * organization has an account here is refused (refer to it in the product instead). Audited
  * (`outside_referral.record`).
  *
  * @example

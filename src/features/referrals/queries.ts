@@ -19,7 +19,7 @@ import type { Role } from '../../platform/access.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Referrals with their case's region, status and age band, the organisation, region and county. */
+/** Referrals with their case's region, status and age band, the organization, region and county. */
 export function referralQuery(db: Db) {
   return db
     .selectFrom('referrals as f')
@@ -56,7 +56,7 @@ export async function caseReferrals(db: Db, caseId: string): Promise<LoadedRefer
 }
 
 /**
- * Referrals of live cases received by an organisation (never drafts) or sent from some regions (all
+ * Referrals of live cases received by an organization (never drafts) or sent from some regions (all
  * regions with `regions: null`), in a list view, longest waiting first.
  */
 type ReferralsEb = ExpressionBuilder<DB & { f: DB['referrals'] } & { c: DB['cases'] }, 'f' | 'c'>;
@@ -194,7 +194,7 @@ export async function organizationName(db: Db, id: string): Promise<string | nul
   return row?.name ?? null;
 }
 
-/** Active people of the organisation who can answer its referrals (optionally only some roles). */
+/** Active people of the organization who can answer its referrals (optionally only some roles). */
 export async function respondersOf(
   trx: Transaction<DB>,
   organizationId: string,
@@ -274,7 +274,7 @@ export async function insertMessage(
   await trx.insertInto('referral_messages').values(row).execute();
 }
 
-/** A referral's messages, oldest first, with the author's organisation's name. */
+/** A referral's messages, oldest first, with the author's organization's name. */
 export function messageRows(db: Db, referralId: string) {
   return db
     .selectFrom('referral_messages as m')
@@ -306,7 +306,7 @@ export async function senderAuthors(trx: Transaction<DB>, referralId: string): P
   return rows.map((r) => r.author_user_id);
 }
 
-/** The referrer's account: organisation, and the encrypted name and email (decrypted by the service). */
+/** The referrer's account: organization, and the encrypted name and email (decrypted by the service). */
 export function referrerRow(db: Db, userId: string) {
   return db
     .selectFrom('staff_users as u')
@@ -320,8 +320,8 @@ export function referrerRow(db: Db, userId: string) {
 // Whom a referral may go to
 
 /**
- * Active member organisations a referral may go to: every type but state agencies, which only when
- * the directory lists a service of theirs (by the organisation's name). `id` narrows to one.
+ * Active member organizations a referral may go to: every type but state agencies, which only when
+ * the directory lists a service of theirs (by the organization's name). `id` narrows to one.
  */
 export function referralTargets(db: Db, id?: string) {
   let q = db
@@ -347,7 +347,7 @@ export function referralTargets(db: Db, id?: string) {
 // Outside referrals
 
 /**
- * Directory services whose organisation has no account here (no active member organisation of that
+ * Directory services whose organization has no account here (no active member organization of that
  * name): the places an outside referral can go. `id` narrows to one.
  */
 export function outsideServices(db: Db, id?: string) {

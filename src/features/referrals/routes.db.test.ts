@@ -2,7 +2,7 @@
  * The consent and referral pages through the app: the Consents tab (never a condition of service,
  * recording with the field at fault named, revoking), the printable consent form, the Referrals tab
  * (a referral with identifying details refused without consent), the inbox and one referral as the
- * receiving organisation sees it, steps by form, the navigation link, and random input never a 500.
+ * receiving organization sees it, steps by form, the navigation link, and random input never a 500.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,12 +180,12 @@ describe('the Referrals tab, the inbox and one referral', () => {
     ).id;
   });
 
-  it('shows the receiving organisation its inbox and notification, without personal data', async () => {
+  it('shows the receiving organization its inbox and notification, without personal data', async () => {
     const res = await get(shelterStaff, '/staff/referrals');
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(`/staff/referrals/${referralId}`);
-    expect(html).toContain('A new referral is waiting for your organisation’s answer');
+    expect(html).toContain('A new referral is waiting for your organization’s answer');
     expect(html).toContain('Emergency shelter');
     expect(html).toContain('Hennepin');
     expect(html).not.toMatch(YOUTH);
@@ -230,7 +230,7 @@ describe('the Referrals tab, the inbox and one referral', () => {
     expect(notified).toContain('value="withdrawn"');
   });
 
-  it('is not found for other organisations and other regions, and refused to roles without referrals', async () => {
+  it('is not found for other organizations and other regions, and refused to roles without referrals', async () => {
     const clinic = await addPerson(
       t.deps,
       'provider_staff',

@@ -1,11 +1,11 @@
 /**
  * Referral pages:
  * - the case's Referrals tab (`/staff/cases/:id/referrals`): the case's referrals and what each shows its
- *   organisation today, and the form to refer (de-identified, or with identifying details when an
- *   active consent covers the organisation);
- * - the referrals inbox (`/staff/referrals`): received by the person's organisation, or sent from their
+ *   organization today, and the form to refer (de-identified, or with identifying details when an
+ *   active consent covers the organization);
+ * - the referrals inbox (`/staff/referrals`): received by the person's organization, or sent from their
  *   regions (navigators), with status filters and the person's referral notifications;
- * - one referral (`/staff/referrals/:id`): for the receiving organisation only what consent allows
+ * - one referral (`/staff/referrals/:id`): for the receiving organization only what consent allows
  *   (re-checked at every read), the message, the history, and the steps the viewer may take.
  *
  * Thin: every read and change goes through `service.ts`, audited there. A referral or case the person
@@ -53,13 +53,13 @@ import { ReferralPage, type ReferralFormValues } from './views/referral.tsx';
 const CASE_DONE: Record<string, string> = {
   outside: 'Outside referral recorded. Update its status here when you hear back.',
   outside_status: 'Outside referral updated.',
-  sent: 'Referral sent. The organisation has been told, and you will be told when they answer.',
+  sent: 'Referral sent. The organization has been told, and you will be told when they answer.',
   draft: 'Referral saved as a draft. Open it to send it.',
 };
 
 const DETAIL_DONE: Record<string, string> = {
-  draft: 'Saved as a draft. The organisation does not see it until you send it.',
-  sent: 'Referral sent. The organisation has been told.',
+  draft: 'Saved as a draft. The organization does not see it until you send it.',
+  sent: 'Referral sent. The organization has been told.',
   accepted: 'Accepted. The sending navigator has been told.',
   declined: 'Declined. The sending navigator has been told.',
   no_response: 'Marked as no answer.',
@@ -74,13 +74,13 @@ const NO_VALUES: ReferralFormValues = { to: '', reason: '', note: '', body: '' }
 
 const refusal = (who: string) => `Your role does not include this page. ${who}`;
 const ANSWERERS = {
-  refusal: refusal('Provider staff, organisation administrators and navigators answer referrals.'),
+  refusal: refusal('Provider staff, organization administrators and navigators answer referrals.'),
   allowed: respondRole,
 };
 /** Reading a referral: both sides, and state administrators, who oversee the network (read only). */
 const READERS = {
   refusal: refusal(
-    'Provider staff, organisation administrators and navigators answer referrals; state administrators read them.',
+    'Provider staff, organization administrators and navigators answer referrals; state administrators read them.',
   ),
   allowed: (actor: Actor) => respondRole(actor) || mayTake(actor, 'cases.read'),
 };

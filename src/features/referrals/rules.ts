@@ -6,7 +6,7 @@
  * no_response`, `accepted → in_service | closed (reason)`, `in_service → completed (outcome) | closed
  * (reason)`, and `withdrawn` by the sender from any status before the end. Each step belongs to one side:
  * - the **sender**: navigators with `cases.write` in the case's region (send, withdraw, no answer);
- * - the **receiver**: people with `referrals.respond` in the receiving organisation (accept, decline,
+ * - the **receiver**: people with `referrals.respond` in the receiving organization (accept, decline,
  *   start the service, complete, close).
  * A step the machine does not have is a conflict (409); a step of the other side is refused (403).
  */
@@ -166,7 +166,7 @@ export function decideTransition(
       message:
         side === 'sender'
           ? 'Only a navigator of the region that sent this referral can do that.'
-          : 'Only the organisation the referral was sent to can do that.',
+          : 'Only the organization the referral was sent to can do that.',
     };
   const reasons = reasonsFor(to, declineReasons);
   const given = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null;
@@ -201,7 +201,7 @@ export function allowedTransitions(from: ReferralStatus, sides: readonly Side[])
 // Timing and constants
 
 export interface ReferralTiming {
-  /** Business days a sent referral waits for an answer before its organisation is reminded (default 2). */
+  /** Business days a sent referral waits for an answer before its organization is reminded (default 2). */
   remindAfterBusinessDays: number;
   /** Further business days before the sending region is told it still has no answer (default 2). */
   escalateAfterBusinessDays: number;
@@ -226,12 +226,12 @@ export const SHARED_CATEGORIES: readonly ConsentCategory[] = [
   'services',
 ];
 
-/** Roles that can answer referrals for their organisation. */
+/** Roles that can answer referrals for their organization. */
 export const RESPONDER_ROLES: readonly Role[] = ROLES.filter((r) => POLICY['referrals.respond'][r]);
 
 /**
  * The email's headline: the notification's sentence when it is one short line that cannot be mistaken
- * for contact details or a date (an organisation's name could hold digits), else a fixed sentence.
+ * for contact details or a date (an organization's name could hold digits), else a fixed sentence.
  */
 export function emailHeadline(text: string): string {
   const risky =
@@ -244,7 +244,7 @@ export function emailHeadline(text: string): string {
 
 export const referralLink = (id: string) => `/staff/referrals/${id}`;
 
-/** A referral as read, with its case, organisation, region and county. */
+/** A referral as read, with its case, organization, region and county. */
 export interface LoadedReferral {
   id: string;
   case_id: string;
@@ -282,7 +282,7 @@ export function sidesOf(
   const senderReads = can(actor, 'cases.read', { regionId: referral.case_region_id });
   const sides: Side[] = [];
   if (can(actor, 'cases.write', { regionId: referral.case_region_id })) sides.push('sender');
-  // A draft is the sender's alone: the receiving organisation does not know it exists.
+  // A draft is the sender's alone: the receiving organization does not know it exists.
   if (
     referral.status !== 'draft' &&
     can(actor, 'referrals.respond', { organizationId: referral.to_organization_id })
@@ -362,7 +362,7 @@ export const LIST_VIEWS: Record<ReferralListView, string> = {
 export const REFERRAL_LIST_LIMIT = 200;
 
 export const NO_CONSENT_MESSAGE =
-  'No active consent from the young person lets this organisation see identifying details. Record their consent first (it must name this organisation and include who they are), or send the referral without identifying details.';
+  'No active consent from the young person lets this organization see identifying details. Record their consent first (it must name this organization and include who they are), or send the referral without identifying details.';
 
 /** The sender's follow-up task (encrypted with the case; at most 200 characters). */
 export function followUpTitle(organizationName: string, serviceLabel: string): string {
@@ -460,7 +460,7 @@ export interface CaseReferral extends ReferralSummary {
 }
 
 /**
- * Who is told of a step, and what: the receiving organisation's responders of a sent or withdrawn
+ * Who is told of a step, and what: the receiving organization's responders of a sent or withdrawn
  * referral, the sending navigators of the receiver's answers; nobody otherwise.
  */
 export function stepNotice(
@@ -472,7 +472,7 @@ export function stepNotice(
     return {
       audience: 'responders',
       kind: 'referral_new',
-      text: 'A new referral is waiting for your organisation’s answer',
+      text: 'A new referral is waiting for your organization’s answer',
     };
   if (to === 'withdrawn')
     return from === 'draft'
@@ -480,14 +480,14 @@ export function stepNotice(
       : {
           audience: 'responders',
           kind: 'referral_update',
-          text: `A referral to your organisation was withdrawn by ${referral.from_region_name}`,
+          text: `A referral to your organization was withdrawn by ${referral.from_region_name}`,
         };
   const text = STEP_TEXT[to]?.(referral.organization_name);
   return text ? { audience: 'senders', kind: 'referral_update', text } : null;
 }
 
 /**
- * Which referrals a box shows the person: those received by their organisation (if they answer for
+ * Which referrals a box shows the person: those received by their organization (if they answer for
  * it), those sent from their regions (all regions: `regions` null), or none (null).
  */
 export function listScope(

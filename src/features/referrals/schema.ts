@@ -40,7 +40,7 @@ export interface CheckedReferral {
 
 /** The referral as entered, checked field by field in the form's order. */
 export function referralInputSchema(services: readonly string[]) {
-  const organization = 'Choose the organisation to refer to.';
+  const organization = 'Choose the organization to refer to.';
   const service = 'Choose the kind of service from the list.';
   return z.object({
     toOrganizationId: z
@@ -134,11 +134,11 @@ export const referralBody = (v: Vocabularies) =>
       serviceType: z.enum(codesOf(v, 'services')),
       shareIdentifying: z.boolean().openapi({
         description:
-          'Share identifying details: needs an active consent naming this organisation and covering identity (409 otherwise)',
+          'Share identifying details: needs an active consent naming this organization and covering identity (409 otherwise)',
       }),
       message: z.string().max(2000).nullable().optional().openapi({
         description:
-          'Encrypted. A de-identified referral’s message is shown to the organisation: write no name, contact or other identifying details in it.',
+          'Encrypted. A de-identified referral’s message is shown to the organization: write no name, contact or other identifying details in it.',
       }),
       send: z.boolean().optional().openapi({ description: 'Send at once (default: keep as a draft)' }),
     })
@@ -232,7 +232,7 @@ export const ViewSchema = SummarySchema.extend({
         .optional(),
     })
     .nullable()
-    .openapi({ description: 'For the receiving organisation: only the categories an active consent covers' }),
+    .openapi({ description: 'For the receiving organization: only the categories an active consent covers' }),
   message: z.string().nullable(),
   messageWithheld: z.boolean(),
   history: z.array(

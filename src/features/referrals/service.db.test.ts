@@ -1,8 +1,8 @@
 /**
  * Consent enforcement and closed-loop referrals through the API, on every path that shares data:
  * creating a referral with identifying details (refused without an active covering consent: none,
- * another organisation's, without identity, not started, ended, revoked), sending a draft (consent
- * re-checked), and every read by the receiving organisation (only the categories an active consent
+ * another organization's, without identity, not started, ended, revoked), sending a draft (consent
+ * re-checked), and every read by the receiving organization (only the categories an active consent
  * covers; de-identified after expiry and after revocation; the message withheld then). The status
  * machine through the API on random steps, who and when recorded, notifications without personal
  * data, audit of every read and change.
@@ -201,7 +201,7 @@ describe('consents through the API', () => {
   });
 });
 
-describe('sharing identifying details needs an active consent that covers the organisation', () => {
+describe('sharing identifying details needs an active consent that covers the organization', () => {
   let freshCase: string;
   beforeAll(async () => {
     freshCase = await addCase(t.deps, { person: { chosenName: 'Synthetic Rowan' } });
@@ -234,11 +234,11 @@ describe('sharing identifying details needs an active consent that covers the or
     return Number(r.n);
   }
 
-  it('is a 409 problem naming shareIdentifying when no consent, another organisation’s, one without identity, one not started, ended or revoked', async () => {
+  it('is a 409 problem naming shareIdentifying when no consent, another organization’s, one without identity, one not started, ended or revoked', async () => {
     const cases: [string, Parameters<typeof addConsent>[1] | null][] = [
       ['none', null],
       [
-        'other organisation',
+        'other organization',
         {
           caseId: '',
           organizationId: clinicOrg,
@@ -344,7 +344,7 @@ describe('sharing identifying details needs an active consent that covers the or
     expect(row.status).toBe('draft');
   });
 
-  it('refuses unknown services and organisations with the field named, and other regions’ cases as missing', async () => {
+  it('refuses unknown services and organizations with the field named, and other regions’ cases as missing', async () => {
     const bad = await refer(navigator, freshCase, {
       toOrganizationId: shelterOrg,
       serviceType: 'spa_day',
@@ -366,7 +366,7 @@ describe('sharing identifying details needs an active consent that covers the or
   });
 });
 
-describe('what the receiving organisation sees', () => {
+describe('what the receiving organization sees', () => {
   let referralId: string;
   let consentId: string;
 
@@ -420,7 +420,7 @@ describe('what the receiving organisation sees', () => {
     });
   });
 
-  it('is never a draft, nor another organisation’s referral, and the inbox holds no personal data', async () => {
+  it('is never a draft, nor another organization’s referral, and the inbox holds no personal data', async () => {
     const draft = await refer(navigator, caseId, {
       toOrganizationId: shelterOrg,
       serviceType: 'mental_health',
@@ -531,7 +531,7 @@ describe('steps through the API', () => {
     return res.json.id;
   }
 
-  it('records who, which organisation and when for each step, tells the other side without personal data, and audits', async () => {
+  it('records who, which organization and when for each step, tells the other side without personal data, and audits', async () => {
     const id = await sentReferral();
     const accepted = await api(shelterStaff, 'POST', `/api/v1/referrals/${id}/transitions`, {
       to: 'accepted',

@@ -177,7 +177,7 @@ describe('consent rules', () => {
     expect(consentState({ ...consent, revoked_at: new Date() }, '2026-06-01')).toBe('revoked');
   });
 
-  it('covers only its organisation and every category shared', () => {
+  it('covers only its organization and every category shared', () => {
     expect(consentCovers(consent, 'org-a', ['identity'], '2026-06-01')).toBe(true);
     expect(consentCovers(consent, 'org-a', ['identity', 'contact'], '2026-06-01')).toBe(true);
     expect(consentCovers(consent, 'org-a', ['identity', 'demographics'], '2026-06-01')).toBe(false);
@@ -227,7 +227,7 @@ describe('consent rules', () => {
     expect(fieldOf({ ...base, startsOn: '2026-02-30' })).toBe('startsOn');
   });
 
-  it('names the field at fault: organisation, purpose, categories, method, witness', () => {
+  it('names the field at fault: organization, purpose, categories, method, witness', () => {
     expect(fieldOf({ ...base, organizationId: 'nope' })).toBe('organizationId');
     expect(fieldOf({ ...base, purpose: 'marketing' })).toBe('purpose');
     expect(fieldOf({ ...base, categories: [] })).toBe('categories');
@@ -283,7 +283,7 @@ describe('the reminder settings', () => {
 });
 
 describe('email headlines', () => {
-  it('keep a short plain sentence, and fall back when an organisation’s name looks like a number or date', () => {
+  it('keep a short plain sentence, and fall back when an organization’s name looks like a number or date', () => {
     expect(emailHeadline('Synthetic Shelter accepted a referral')).toBe(
       'Synthetic Shelter accepted a referral',
     );

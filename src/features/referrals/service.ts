@@ -1,13 +1,13 @@
 /**
- * Closed-loop referrals from a navigator's case to a provider organisation: the use cases.
+ * Closed-loop referrals from a navigator's case to a provider organization: the use cases.
  *
  * The status machine, and which side takes each step, are in `rules.ts`. Every step records a
- * `referral_transitions` row (who, which organisation, when, why), a case event and an audit event, in
+ * `referral_transitions` row (who, which organization, when, why), a case event and an audit event, in
  * the referral's row lock, and tells the other side (in the app and by email, never with personal data).
  *
  * What the receiver sees is decided at every read, never stored: a referral sent with
  * `shareIdentifying` shows identifying details only while an active consent of the young person covers
- * the receiving organisation (`consents`), and only the categories that consent names. After the
+ * the receiving organization (`consents`), and only the categories that consent names. After the
  * consent ends or is revoked the receiver sees the de-identified view: service type, age band, county
  * and region. The message is encrypted; the receiver reads it while the consent is active, or when the
  * referral was sent de-identified (the form then warns not to write identifying details in it).
@@ -87,7 +87,7 @@ export function referralContext(deps: AppDeps): ReferralContext {
 }
 
 /**
- * The action a use case over one referral is checked against: answering for the organisation when the
+ * The action a use case over one referral is checked against: answering for the organization when the
  * role (and token) may, else the sending side's `sender` action.
  */
 const IDENTIFYING = IDENTIFYING_CATEGORIES;
@@ -102,12 +102,12 @@ export interface ReferralContext extends CaseContext {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Notifications (a fixed sentence, an organisation's or region's name and a link: never personal data)
+// Notifications (a fixed sentence, an organization's or region's name and a link: never personal data)
 
 export const respondersOf = q.respondersOf;
 
 /**
- * The organisations a referral may go to: active members, but a state agency only when the directory
+ * The organizations a referral may go to: active members, but a state agency only when the directory
  * lists a service it provides (a state agency oversees; it is not a place to send a young person).
  */
 export const referralTargets = (ctx: Pick<CaseContext, 'db'>) => q.referralTargets(ctx.db);
@@ -163,7 +163,7 @@ async function historyOf(
 }
 
 /**
- * Opens a referral for the sending region's navigators or the receiving organisation. The receiver
+ * Opens a referral for the sending region's navigators or the receiving organization. The receiver
  * sees identifying details only while an active consent covers them, re-checked now. Audited
  * (`referral.read`) with the side and what was shown; the reader's notifications about it are marked read.
  *
@@ -236,8 +236,8 @@ export async function openReferral(
 }
 
 /**
- * Referrals received by the actor's organisation (`received`, never drafts) or sent from the cases of
- * their regions (`sent`), without personal data: service, organisation, region, county, age band,
+ * Referrals received by the actor's organization (`received`, never drafts) or sent from the cases of
+ * their regions (`sent`), without personal data: service, organization, region, county, age band,
  * status and times. Not audited; opening one is.
  */
 export async function listReferrals(
@@ -268,9 +268,9 @@ export async function countReferrals(
 }
 
 /**
- * The referrals inbox of someone who answers referrals for their organisation: the boxes they may
+ * The referrals inbox of someone who answers referrals for their organization: the boxes they may
  * open, the list `filtersOf` chooses (none while a filter is wrong), their unread referral
- * notifications and their organisation's name. No personal data; not audited.
+ * notifications and their organization's name. No personal data; not audited.
  */
 export async function referralInbox<
   F extends { box: ReferralBox; view: ReferralListView; errors: unknown[] },
@@ -290,7 +290,7 @@ export async function referralInbox<
     outside: { open: number; total: number } | null;
   }
 > {
-  // Those who answer for their organisation; and state administrators, who oversee the network and
+  // Those who answer for their organization; and state administrators, who oversee the network and
   // only read (every region's referrals, no received box).
   const responds = mayTake(actor, 'referrals.respond');
   if (responds) authorize(actor, 'referrals.respond', { organizationId: actor.organizationId });
@@ -498,7 +498,7 @@ async function applyTransition(
 type AuditEntry = Parameters<typeof auditCase>[3];
 
 /**
- * The consent that lets the organisation see identifying details today (`prefer` first when it still
+ * The consent that lets the organization see identifying details today (`prefer` first when it still
  * does), or a conflict on `shareIdentifying`.
  */
 async function requireConsent(
@@ -517,7 +517,7 @@ async function requireConsent(
 /**
  * Creates a referral from an open case (`cases.write` in its region) as a draft, or sends it at once
  * with `send: true`. `shareIdentifying: true` needs an active consent of the young person naming the
- * receiving organisation and covering who they are; without one it is a conflict on `shareIdentifying`
+ * receiving organization and covering who they are; without one it is a conflict on `shareIdentifying`
  * (409), and nothing is written. The message is encrypted under the case's key. Audited
  * (`referral.create`, then `referral.transition` when sent).
  *

@@ -1,5 +1,5 @@
 /**
- * Test support for consents and referrals (synthetic data only): staff of a given organisation,
+ * Test support for consents and referrals (synthetic data only): staff of a given organization,
  * consents and referrals written straight into the database, and the cases' helpers.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,7 @@ import type { ConsentCategory, ReferralStatus } from '../cases/tables.ts';
 export { addCase, ORIGIN, SYNTHETIC_PERSON } from '../tasks/testing.ts';
 export { minnesotaCalendar } from '../queue/testing.ts';
 
-/** A signed-up staff member of the organisation (password set, so they count as active). */
+/** A signed-up staff member of the organization (password set, so they count as active). */
 export const addPerson = (
   deps: { db: Database; keyring: Keyring },
   role: Role,

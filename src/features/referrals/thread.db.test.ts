@@ -1,6 +1,6 @@
 /**
  * Referrals as a conversation: the thread between the sending navigators and the receiving
- * organisation (encrypted, consent-gated, notified without personal data, audited), notes with an
+ * organization (encrypted, consent-gated, notified without personal data, audited), notes with an
  * answer, the referrer's contact for the provider, follow-up tasks closed by the answer, and state
  * administrators reading (never writing) referrals across the network.
  */
@@ -180,7 +180,7 @@ describe('the thread on a referral', () => {
     expect(JSON.stringify(events)).not.toMatch(/Rowan|bed/);
   });
 
-  it('names the field of an empty, too long or unreadable message; another organisation gets 404', async () => {
+  it('names the field of an empty, too long or unreadable message; another organization gets 404', async () => {
     const { id } = await sentReferral(false);
     const path = `/api/v1/referrals/${id}/messages`;
     const empty = await api(navigator, 'POST', path, { body: '   ' });
@@ -196,7 +196,7 @@ describe('the thread on a referral', () => {
     ).toEqual([]);
   });
 
-  it('hides the thread from the organisation and pauses it while the consent is revoked', async () => {
+  it('hides the thread from the organization and pauses it while the consent is revoked', async () => {
     const { id, consentId } = await sentReferral();
     expect(
       (await api(shelterStaff, 'POST', `/api/v1/referrals/${id}/messages`, { body: 'Synthetic before' }))
@@ -390,7 +390,7 @@ describe('outside referrals', () => {
   it('records a referral to a directory service outside the network and its status by hand', async () => {
     const caseId = await addCase(t.deps);
     const services = await t.deps.db.selectFrom('directory_services').select(['id', 'name']).execute();
-    // A service whose organisation is a member is refused: refer to it in the product.
+    // A service whose organization is a member is refused: refer to it in the product.
     const memberName = 'Synthetic Member With Service';
     await addOrganization(t.deps.db, memberName, 'service_provider');
     const actualMember = (await t.deps.db

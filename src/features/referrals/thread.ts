@@ -3,9 +3,9 @@
  * and the use case that posts a message.
  *
  * - `loadVisible`: the referral, if the actor may see it at all (404 otherwise, like a missing one);
- * - `sharingOf`: what the receiving organisation may see today (decided at every read, never stored);
+ * - `sharingOf`: what the receiving organization may see today (decided at every read, never stored);
  * - `threadOf`: the messages, decrypted only for a viewer who may read them (`threadAccess` in
- *   `rules.ts`: the sending side always; the receiving organisation unless the consent that allowed
+ *   `rules.ts`: the sending side always; the receiving organization unless the consent that allowed
  *   identifying details has ended or was revoked);
  * - `addMessage`: one message, encrypted under the case's data key, with a notification to the other
  *   side that holds no personal data ("New message on referral R-…");
@@ -67,7 +67,7 @@ export async function loadVisible(
   return { referral, senderReads, sides };
 }
 
-/** What the receiving organisation may see today: decided at every read. */
+/** What the receiving organization may see today: decided at every read. */
 export async function sharingOf(
   trx: Transaction<DB>,
   r: Pick<LoadedReferral, 'case_id' | 'to_organization_id' | 'share_identifying' | 'consent_id'>,
@@ -142,7 +142,7 @@ export async function referrerOf(
 
 /**
  * Writes one message on the referral (inside the caller's transaction, which holds the referral's row
- * lock), encrypted under the case's key, and tells the other side: the receiving organisation's
+ * lock), encrypted under the case's key, and tells the other side: the receiving organization's
  * responders, or the sending navigators (who sent it, or wrote on its thread). Returns the message's id.
  */
 export async function addMessage(
@@ -196,8 +196,8 @@ export async function addMessage(
 
 /**
  * Posts a message on a referral's thread: the sending region's navigators and the receiving
- * organisation's responders, while the referral is sent and not finished and (for a referral with
- * identifying details) the consent still covers the organisation. Checked in the referral's row lock;
+ * organization's responders, while the referral is sent and not finished and (for a referral with
+ * identifying details) the consent still covers the organization. Checked in the referral's row lock;
  * recorded on the case's timeline (`referral.message`, without the text) and audited.
  *
  * @example

@@ -203,7 +203,7 @@ async function insertUser(
 }
 
 /**
- * Writes the synthetic network and cases. Organisations and navigators are created once per run
+ * Writes the synthetic network and cases. Organizations and navigators are created once per run
  * (named "Synthetic …", so they are easy to recognise and remove).
  */
 export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions): Promise<SyntheticSummary> {

@@ -81,13 +81,13 @@ export const CaseHeading: FC<{
   </div>
 );
 
-/** Whether the role answers referrals for an organisation (and the token allows it). */
+/** Whether the role answers referrals for an organization (and the token allows it). */
 export const respondRole = (actor: Actor) =>
   can(actor, 'referrals.respond', { organizationId: actor.organizationId });
 
 /**
  * The signed-in person whose role may take `action` somewhere (answering referrals: for their own
- * organisation), with the page frame; or the answer for someone who may not (sign in first, or a 403
+ * organization), with the page frame; or the answer for someone who may not (sign in first, or a 403
  * page naming `who` uses the page).
  */
 export function guardCasePage(

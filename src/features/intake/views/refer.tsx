@@ -88,7 +88,7 @@ const REACH_FIELDS: readonly TextFieldSpec[] = [
 const REFERRER_FIELDS: readonly TextFieldSpec[] = [
   {
     id: 'referrerOrganization',
-    label: 'Your organisation (optional)',
+    label: 'Your organization (optional)',
     autocomplete: 'organization',
     maxlength: 200,
   },

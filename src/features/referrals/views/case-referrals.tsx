@@ -1,7 +1,7 @@
 /**
- * The case's Referrals tab: the case's referrals and what each shows its organisation today, and the
+ * The case's Referrals tab: the case's referrals and what each shows its organization today, and the
  * form to refer (de-identified, or with identifying details when an active consent covers the
- * organisation).
+ * organization).
  */
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
@@ -179,8 +179,8 @@ export const CaseReferralsTab: FC<{
     <ErrorSummary errors={errors} />
     <Success message={done} />
     <p>
-      Each referral tells an organisation what service {data.chosenName} needs. It shows identifying details
-      only while an active consent of theirs covers that organisation; otherwise it goes without a name or
+      Each referral tells an organization what service {data.chosenName} needs. It shows identifying details
+      only while an active consent of theirs covers that organization; otherwise it goes without a name or
       contact details. Consent is never a condition of service.
     </p>
     <table id="referrals" tabindex={0}>
@@ -191,7 +191,7 @@ export const CaseReferralsTab: FC<{
       </caption>
       <thead>
         <tr>
-          <th scope="col">Organisation</th>
+          <th scope="col">Organization</th>
           <th scope="col">Service</th>
           <th scope="col">Status</th>
           <th scope="col">What they see</th>
@@ -229,8 +229,8 @@ export const CaseReferralsTab: FC<{
         choices={[
           [
             'toOrganizationId',
-            'Organisation',
-            'Choose an organisation',
+            'Organization',
+            'Choose an organization',
             namedOptions(organizations),
             v.toOrganizationId,
           ],
@@ -244,7 +244,7 @@ export const CaseReferralsTab: FC<{
         ]}
       >
         <fieldset id="shareIdentifying">
-          <legend>What the organisation sees</legend>
+          <legend>What the organization sees</legend>
           <label>
             <input type="radio" name="shareIdentifying" value="no" checked={v.shareIdentifying !== 'yes'} />{' '}
             No identifying details: service, age band, county and region only
@@ -274,7 +274,7 @@ export const CaseReferralsTab: FC<{
             </p>
           )}
         </fieldset>
-        <label for="message">Message to the organisation (optional)</label>
+        <label for="message">Message to the organization (optional)</label>
         <p class="hint" id="message-hint">
           Kept encrypted. For a referral without identifying details, do not write a name, contact details or
           anything else that identifies the young person.

@@ -1,5 +1,5 @@
 /**
- * The referrals inbox: received by the person's organisation, or sent from their regions, with status
+ * The referrals inbox: received by the person's organization, or sent from their regions, with status
  * filters and the person's unread referral notifications.
  */
 import type { FC } from 'hono/jsx';
@@ -11,7 +11,7 @@ import { LIST_VIEWS, type ReferralBox, type ReferralListView, type ReferralSumma
 import { statusText } from './common.tsx';
 
 const BOX_NAMES: Record<ReferralBox, string> = {
-  received: 'Received by your organisation',
+  received: 'Received by your organization',
   sent: 'Sent from your regions',
 };
 

@@ -1,5 +1,5 @@
 /**
- * One referral: for the receiving organisation only what consent allows, the message, the history, and
+ * One referral: for the receiving organization only what consent allows, the message, the history, and
  * the steps the viewer may take.
  */
 import type { FC } from 'hono/jsx';
@@ -338,7 +338,7 @@ export const ReferralPage: FC<{
       <h2 id="shared-h">
         {view.viewer.receiver && !view.viewer.senderReads
           ? 'About the young person'
-          : 'What the organisation sees'}
+          : 'What the organization sees'}
       </h2>
       <p>{SHARING_NAMES[view.sharing]}.</p>
       {view.sharing === 'identifying' && view.consent ? (

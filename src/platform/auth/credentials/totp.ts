@@ -32,7 +32,7 @@ export function newTotpSecret(): string {
 
 /**
  * The `otpauth://totp/…` URI an authenticator app reads from the QR code. The app shows the issuer and
- * the label: pass the person's email address as they gave it and nothing more (no role, no organisation).
+ * the label: pass the person's email address as they gave it and nothing more (no role, no organization).
  * Algorithm, digits and period are the authenticator defaults (SHA-1, 6, 30 s) and left out of the URI.
  *
  * @example
