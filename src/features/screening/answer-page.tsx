@@ -214,7 +214,7 @@ export function resultPage(
             </p>
             {oral.problem ? (
               <p class="err" id="oral-e">
-                <span class="skip">Error: </span>
+                <span class="vh">Error: </span>
                 {oral.problem}
               </p>
             ) : null}

@@ -113,7 +113,7 @@ function describedBy(item: Item, error: string | undefined): string | undefined 
 const ErrorText: FC<{ item: Item; error: string | undefined }> = ({ item, error }) =>
   error ? (
     <p class="err" id={`e-${item.id}`}>
-      <span class="skip">Error: </span>
+      <span class="vh">Error: </span>
       {error}
     </p>
   ) : null;

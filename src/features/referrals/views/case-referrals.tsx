@@ -204,7 +204,7 @@ export const CaseReferralsTab: FC<{
             <th scope="row">
               <a href={`/staff/referrals/${r.id}`}>
                 {r.toOrganization.name}
-                <span class="skip"> — open this referral</span>
+                <span class="usa-sr-only"> — open this referral</span>
               </a>
             </th>
             <td>{r.serviceLabel}</td>

@@ -43,7 +43,7 @@ const InboxTable: FC<{ deps: AppDeps; box: ReferralBox; items: ReferralSummary[]
           <th scope="row">
             <a href={`/staff/referrals/${r.id}`}>
               {r.sentAt ? `${durationInWords(now.getTime() - r.sentAt.getTime())} ago` : 'Not sent (draft)'}
-              <span class="skip"> — open this referral for {r.serviceLabel.toLowerCase()}</span>
+              <span class="usa-sr-only"> — open this referral for {r.serviceLabel.toLowerCase()}</span>
             </a>
           </th>
           <td>{r.serviceLabel}</td>
