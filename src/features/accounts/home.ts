@@ -7,6 +7,7 @@ import type { AppDeps } from '../../app-types.ts';
 import { can, regionScope, type Actor } from '../../platform/access.ts';
 import type { Count } from '../../web/ui.tsx';
 import { caseContext } from '../cases/index.ts';
+import { countExpiringConsents } from '../consents/index.ts';
 import { countQueue } from '../queue/index.ts';
 import { countReferrals } from '../referrals/index.ts';
 import { countHealthProblems, stewardshipContext } from '../stewardship/index.ts';
@@ -43,13 +44,13 @@ export async function homeCounts(deps: AppDeps, actor: Actor, now = new Date()):
       warn: true,
     })),
     when(writesCases, async () => ({
-      href: '/staff/tasks?view=mine',
+      href: '/staff/tasks?view=mine#overdue-h',
       label: 'My overdue tasks',
       count: await countTasks(cases, actor, { scope: 'mine', due: 'overdue' }),
       warn: true,
     })),
     when(writesCases, async () => ({
-      href: '/staff/tasks?view=mine',
+      href: '/staff/tasks?view=mine#today-h',
       label: 'My tasks due today',
       count: await countTasks(cases, actor, { scope: 'mine', due: 'today' }),
     })),
@@ -71,6 +72,11 @@ export async function homeCounts(deps: AppDeps, actor: Actor, now = new Date()):
       href: '/staff/referrals?box=sent&view=waiting',
       label: 'Referrals you sent, not yet answered',
       count: await countReferrals(deps, actor, { box: 'sent', view: 'waiting' }),
+    })),
+    when(regionScope(actor, 'cases.read') !== null, async () => ({
+      href: '/staff/consents/expiring',
+      label: 'Consents ending in the next 30 days',
+      count: await countExpiringConsents(cases, actor),
     })),
     when(regionScope(actor, 'transfers.decide') !== null, async () => ({
       href: '/staff/transfers',

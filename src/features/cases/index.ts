@@ -5,7 +5,7 @@
  */
 export * from './core.ts';
 export * from './tables.ts';
-export { formatCaseNumber, regionCode, normaliseForSearch } from './numbers.ts';
+export { caseNumberOf, formatCaseNumber, regionCode, normaliseForSearch } from './numbers.ts';
 export { searchTermsOf, backfillSearchTerms, searchTermsJob, CASE_SEARCH_PURPOSE } from './search-terms.ts';
 export {
   codesOf,

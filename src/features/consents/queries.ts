@@ -115,3 +115,22 @@ export async function referralsUnder(trx: Transaction<DB>, consentId: string): P
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Consents in force on `today` that end on or before `until`, of open cases in `regions` (null: every
+ * region), soonest end first: no personal data (case number, organization, dates).
+ */
+export function expiringConsents(db: Db, regions: readonly string[] | null, today: string, until: string) {
+  let query = db
+    .selectFrom('consents as k')
+    .innerJoin('cases as c', 'c.id', 'k.case_id')
+    .innerJoin('member_organizations as o', 'o.id', 'k.organization_id')
+    .where('k.revoked_at', 'is', null)
+    .where('k.starts_on', '<=', today)
+    .where('k.expires_on', '>', today)
+    .where('k.expires_on', '<=', until)
+    .where('c.status', '=', 'open')
+    .where('c.purged_at', 'is', null);
+  if (regions) query = query.where('c.region_id', 'in', regions);
+  return query;
+}

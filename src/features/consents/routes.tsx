@@ -22,12 +22,14 @@ import {
   caseContext,
   consentForPrint,
   listConsents,
+  listExpiringConsents,
   localToday,
   recordConsent,
   revokeConsent,
 } from './service.ts';
 import { ConsentsTab, type ConsentValues } from './views/consents-tab.tsx';
 import { ConsentPrint } from './views/print-form.tsx';
+import { ExpiringConsentsPage } from './views/expiring.tsx';
 
 const DONE: Record<string, string> = {
   recorded: 'Consent recorded.',
@@ -114,6 +116,17 @@ export const consentsPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
   const read = staffAction('cases.read');
   const write = staffAction('cases.write');
+
+  r.staff(
+    'get',
+    '/staff/consents/expiring',
+    read,
+    async (c, { frame, actor }) => {
+      const consents = await listExpiringConsents(caseContext(deps), actor, requestOrigin(c));
+      return renderPage(c, <ExpiringConsentsPage deps={deps} frame={frame} consents={consents} />);
+    },
+    SEE_CASES,
+  );
 
   r.staff(
     'get',

@@ -18,12 +18,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { authorize, type Actor } from '../../platform/access.ts';
+import { actorKind, authorize, regionScope, type Actor } from '../../platform/access.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import { staffNames } from '../queue/service.ts';
 import {
   CaseError,
   auditCase,
+  caseNumberOf,
   caseList,
   findCase,
   nowOf,
@@ -37,7 +39,7 @@ import {
 import type { ConsentCategory } from '../cases/index.ts';
 import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
-import { consentCovers, consentState, type ConsentState } from './rules.ts';
+import { addDays, consentCovers, consentState, type ConsentState } from './rules.ts';
 import { UUID, checkConsent, type ConsentInput } from './schema.ts';
 
 // What other features use: the rules and the checked input.
@@ -381,5 +383,90 @@ export async function revokeConsent(
       referrals_affected: await q.referralsUnder(trx, consent.id),
     };
     return recorded(ctx, trx, actor, origin, { caseId: row.id, id: consent.id, now, detail }, 'revoke');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Consents about to end, across the actor's cases
+
+/** How far ahead "expiring" looks, in days. */
+export const EXPIRING_WITHIN_DAYS = 30;
+
+export interface ExpiringConsent {
+  id: string;
+  caseId: string;
+  caseNumber: string;
+  organizationName: string;
+  expiresOn: string;
+}
+
+/** The regions whose cases the actor reads (null: every region), or undefined when none. */
+function readableRegions(actor: Actor): readonly string[] | null | undefined {
+  const scope = regionScope(actor, 'cases.read');
+  if (!scope) return undefined;
+  if (scope.all) return null;
+  return scope.regions.length ? scope.regions : undefined;
+}
+
+/** How many consents of open cases the actor reads end within the next 30 days (no personal data read). */
+export async function countExpiringConsents(ctx: Pick<CaseContext, 'db' | 'calendar' | 'now'>, actor: Actor) {
+  const regions = readableRegions(actor);
+  if (regions === undefined) return 0;
+  const today = localToday(ctx);
+  const row = await q
+    .expiringConsents(ctx.db, regions, today, addDays(today, EXPIRING_WITHIN_DAYS))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The consents of open cases in the actor's regions that end within the next 30 days, soonest first:
+ * case number, organization and end date, to renew with the young person in time. Audited
+ * (`consent.list`, the case ids).
+ */
+export async function listExpiringConsents(
+  ctx: CaseContext,
+  actor: Actor,
+  origin: RequestOrigin,
+): Promise<ExpiringConsent[]> {
+  authorize(actor, 'cases.read', undefined, { message: CONSENT_NOT_FOUND });
+  const regions = readableRegions(actor);
+  if (regions === undefined) return [];
+  const today = localToday(ctx);
+  return ctx.db.transaction().execute(async (trx) => {
+    const rows = await q
+      .expiringConsents(trx, regions, today, addDays(today, EXPIRING_WITHIN_DAYS))
+      .select([
+        'k.id',
+        'k.case_id',
+        'k.expires_on',
+        'o.name',
+        'c.number_region_id',
+        'c.number_year',
+        'c.number_seq',
+      ])
+      .orderBy('k.expires_on')
+      .orderBy('k.id')
+      .limit(500)
+      .execute();
+    if (rows.length)
+      await recordAudit(trx, {
+        actorKind: actorKind(actor),
+        actorUserId: actor.userId,
+        action: 'consent.list',
+        subjectType: 'consent',
+        organizationId: actor.organizationId,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        details: { expiring: true, cases: [...new Set(rows.map((r) => r.case_id))] },
+      });
+    return rows.map((r) => ({
+      id: r.id,
+      caseId: r.case_id,
+      caseNumber: caseNumberOf(r),
+      organizationName: r.name,
+      expiresOn: r.expires_on,
+    }));
   });
 }
