@@ -108,7 +108,8 @@ async function withDatabase<T>(
   log: Logger,
   work: (db: Awaited<ReturnType<typeof openConfiguredDatabase>>['handle']['db']) => Promise<T>,
 ): Promise<T> {
-  const setup = await openConfiguredDatabase(config, log);
+  // Beside a running service on the bundled PostgreSQL, a command uses that server.
+  const setup = await openConfiguredDatabase(config, log, { attach: true });
   try {
     await migrate(setup.handle.db);
     return await work(setup.handle.db);

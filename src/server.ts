@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type DatabaseHandle } from './db/database.ts';
-import { lockDataDir, startEmbedded, type EmbeddedServer } from './db/embedded.ts';
+import { lockDataDir, runningServerUrl, startEmbedded, type EmbeddedServer } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { GeographyCache } from './features/help/queries.ts';
 import { importPack } from './pack/import.ts';
@@ -48,8 +48,16 @@ export interface DatabaseSetup {
  */
 export const QUERY_TIMEOUT_MS = 30_000;
 
-/** Opens the configured database, starting the bundled server when no DATABASE_URL is set. */
-export async function openConfiguredDatabase(config: Config, log: Logger): Promise<DatabaseSetup> {
+/**
+ * Opens the configured database, starting the bundled server when no DATABASE_URL is set. With
+ * `attach` (a command run beside the service), a bundled server that a running service already holds is
+ * used as it is, neither started nor stopped.
+ */
+export async function openConfiguredDatabase(
+  config: Config,
+  log: Logger,
+  { attach = false }: { attach?: boolean } = {},
+): Promise<DatabaseSetup> {
   // A lost connection is logged and dropped by the pool; it never reaches the process as an uncaught error.
   const options = {
     onConnectionError: (error: Error) =>
@@ -61,6 +69,11 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
   if (config.databaseUrl) {
     const handle = openDatabase(config.databaseUrl, config.dbPoolSize, options);
     return { url: config.databaseUrl, handle, embedded: null, release: () => handle.close() };
+  }
+  const running = attach ? runningServerUrl(config.dataDir) : null;
+  if (running) {
+    const handle = openDatabase(running, config.dbPoolSize, options);
+    return { url: running, handle, embedded: null, release: () => handle.close() };
   }
   const unlock = lockDataDir(config.dataDir);
   let embedded: EmbeddedServer;

@@ -68,6 +68,19 @@ describe('nwd start with the bundled PostgreSQL', () => {
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
   });
 
+  it('lets an account command run beside it, on the server it holds, and leaves the service running', async () => {
+    const added = await runNwd(
+      ['users', 'add', '--email', 'beside@example.org', '--role', 'professional', '--org', 'Synthetic Host'],
+      { NWD_DATA_DIR: dataDir, NWD_PUBLIC_URL: first.url },
+    );
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain(`${first.url}/staff/invitation/nwdl_`);
+    // The service's own server took the new person, and still answers.
+    expect(await query(`select id from staff_users where role = 'professional'`)).toHaveLength(1);
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
+  }, 90_000);
+
   it('comes back after kill -9 of the application, with committed data kept', async () => {
     await query(`insert into data_versions (name) values ('marker-app-kill')`);
     const before = postmaster();

@@ -460,3 +460,26 @@ export async function startEmbedded(dataDir: string, log: Logger): Promise<Embed
     },
   };
 }
+
+/**
+ * The address of the bundled PostgreSQL that a running No Wrong Door service holds on `dataDir`, for a
+ * command (`nwd users add`, …) run beside it; null when no service holds the directory or its server
+ * is not up. The port is the one the server wrote in `postmaster.pid`; the password is the one the
+ * service uses (readable only by the application's user).
+ */
+export function runningServerUrl(dataDir: string): string | null {
+  const root = resolve(dataDir);
+  const lockPath = join(root, 'nwd.lock');
+  if (!existsSync(lockPath)) return null;
+  const holder = Number(readFileSync(lockPath, 'utf8').trim());
+  if (!Number.isInteger(holder) || holder <= 0 || holder === process.pid || !pidAlive(holder)) return null;
+  const pidFile = join(root, 'pg', 'postmaster.pid');
+  const passwordPath = join(root, PASSWORD_FILE);
+  if (!existsSync(pidFile) || !existsSync(passwordPath)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !pidAlive(pid) || !Number.isInteger(port) || port <= 0) return null;
+  const secret = encodeURIComponent(readFileSync(passwordPath, 'utf8').trim());
+  return `postgres://${USER}:${secret}@127.0.0.1:${port}/${DATABASE}`;
+}
