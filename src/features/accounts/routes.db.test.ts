@@ -183,8 +183,11 @@ describe('staff sign-in pages', () => {
     });
     expect(unknown.status).toBe(400);
     expect(wrong.status).toBe(400);
-    const text = (html: string) => /<div class="error"[\s\S]*?<\/div>/.exec(html)?.[0];
-    expect(text(await unknown.text())).toBe(text(await wrong.text()));
+    // The error summary of the staff pages, from its box to the end of its list of problems.
+    const text = (html: string) => /<div class="usa-alert usa-alert--error"[\s\S]*?<\/ul>/.exec(html)?.[0];
+    const unknownSays = text(await unknown.text());
+    expect(unknownSays).toContain('There is a problem');
+    expect(unknownSays).toBe(text(await wrong.text()));
     for (let i = 0; i < 4; i++)
       await b.post('/staff/sign-in', { email: 'admin@example.org', password: 'not the right one at all' });
     const locked = await b.post('/staff/sign-in', { email: 'admin@example.org', password: PASSWORD });

@@ -339,7 +339,7 @@ describe('the locked page', () => {
         const res = await postForm('/staff/sign-in', { email, password: PASSWORD, csrf }, freshAddress());
         expect(res.status).toBe(429);
         expect(res.headers.get('retry-after')).toBeNull();
-        return /<div class="error"[\s\S]*?<\/div>/.exec(await res.text())?.[0];
+        return /<div class="usa-alert usa-alert--error"[\s\S]*?<\/ul>/.exec(await res.text())?.[0];
       }),
     );
     expect(pages[0]).toContain('locked after too many failed attempts');
