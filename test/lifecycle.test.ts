@@ -70,7 +70,18 @@ describe('nwd start with the bundled PostgreSQL', () => {
 
   it('lets an account command run beside it, on the server it holds, and leaves the service running', async () => {
     const added = await runNwd(
-      ['users', 'add', '--email', 'beside@example.org', '--role', 'professional', '--org', 'Synthetic Host'],
+      [
+        'users',
+        'add',
+        '--email',
+        'beside@example.org',
+        '--role',
+        'professional',
+        '--org',
+        'Synthetic Host',
+        '--org-type',
+        'school',
+      ],
       { NWD_DATA_DIR: dataDir, NWD_PUBLIC_URL: first.url },
     );
     expect(added.stderr).toBe('');
