@@ -138,7 +138,7 @@ describe('the Consents tab', () => {
     ]);
     const html = await (await get(navigator, res.headers.get('location')!)).text();
     expect(html).toContain('Ended and revoked consents');
-    expect(html).toContain('(Revoked)');
+    expect(html).toMatch(/<span class="usa-tag nwd-tag-base">Revoked<\/span>/);
     expect((await post(navigator, `/staff/cases/${caseId}/consents/${consent.id}/revoke`)).status).toBe(409);
   });
 });
