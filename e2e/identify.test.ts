@@ -116,7 +116,9 @@ async function walk(page: Page, check?: (where: string) => Promise<void>): Promi
 async function expectResult(page: Page): Promise<void> {
   const main = (await page.locator('main').textContent()) ?? '';
   expect(main).toContain('Sex trafficking: the answers point to it');
-  expect(main).toMatch(/Required · By \w+day, \w+ \d{1,2} at \d\d:\d\d \(within 24 hours\) · Your step/);
+  expect(main).toMatch(
+    /Required · By \w+day, \w{3} \d{1,2}, \d{4} at \d{1,2}:\d\d [AP]M \(within 24 hours\) · Your step/,
+  );
   expect(main).toContain('Hennepin County');
   expect(main).toContain('It never labels a young person');
   await expect

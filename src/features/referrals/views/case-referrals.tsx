@@ -254,7 +254,7 @@ export const CaseReferralsTab: FC<{
             Identifying details, as far as the young person’s consent allows
           </label>
           {covering.length ? (
-            <div class="hint">
+            <div class="usa-hint">
               <p>Active consents that allow identifying details:</p>
               <ul>
                 {covering.map((k) => (
@@ -267,7 +267,7 @@ export const CaseReferralsTab: FC<{
               </ul>
             </div>
           ) : (
-            <p class="hint">
+            <p class="usa-hint">
               No active consent allows identifying details.{' '}
               <a href={`/staff/cases/${data.caseId}/consents`}>Record one</a> if the young person agrees, or
               refer without them.
@@ -275,7 +275,7 @@ export const CaseReferralsTab: FC<{
           )}
         </fieldset>
         <label for="message">Message to the organization (optional)</label>
-        <p class="hint" id="message-hint">
+        <p class="usa-hint" id="message-hint">
           Kept encrypted. For a referral without identifying details, do not write a name, contact details or
           anything else that identifies the young person.
         </p>

@@ -15,8 +15,8 @@ export function statusText(
 }
 
 export const Field: FC<{ label: string; value: string | null | undefined }> = ({ label, value }) => (
-  <>
+  <div>
     <dt>{label}</dt>
     <dd>{value === null || value === undefined || value === '' ? 'Not given' : value}</dd>
-  </>
+  </div>
 );

@@ -53,7 +53,7 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
       {shared.contact ? (
         <>
           <h3>How to reach them safely</h3>
-          <dl>
+          <dl class="nwd-summary">
             <Field
               label="How"
               value={
@@ -71,7 +71,7 @@ const SharedView: FC<{ deps: AppDeps; shared: SharedDetails }> = ({ deps, shared
       {shared.demographics ? (
         <>
           <h3>Background</h3>
-          <dl>
+          <dl class="nwd-summary">
             <Field
               label="Gender"
               value={shared.demographics.genderIdentity
@@ -222,7 +222,7 @@ const Thread: FC<{
         <ol class="thread">
           {thread.messages.map((m) => (
             <li id={`message-${m.id}`}>
-              <p class="hint">
+              <p class="usa-hint">
                 <strong>
                   {m.authorUserId === userId ? 'You' : m.author}
                   {m.organization ? ` (${m.organization})` : ''}
@@ -260,9 +260,9 @@ const Thread: FC<{
           <Button>Send the message</Button>
         </form>
       ) : thread.refusal && (view.viewer.sender || view.viewer.receiver) ? (
-        <p class="hint">{thread.refusal}</p>
+        <p class="usa-hint">{thread.refusal}</p>
       ) : !view.viewer.sender && !view.viewer.receiver ? (
-        <p class="hint">You can read this conversation; only the two sides write in it.</p>
+        <p class="usa-hint">You can read this conversation; only the two sides write in it.</p>
       ) : null}
     </Panel>
   );
@@ -290,26 +290,30 @@ export const ReferralPage: FC<{
         </>
       ) : null}
     </p>
-    <dl id="summary">
-      <Field label="Reference" value={view.reference} />
-      <Field label="Service needed" value={view.serviceLabel} />
-      <Field label="To" value={view.toOrganization.name} />
-      <Field label="From" value={`${view.fromRegion.name} region`} />
-      <Field label="Status" value={statusText(deps, view)} />
-      <dt>Sent</dt>
-      <dd>{view.sentAt ? <Time deps={deps} at={view.sentAt} /> : 'Not sent yet'}</dd>
-      {view.status === 'sent' && view.remindAt ? (
-        <>
-          <dt>Answer expected by</dt>
-          <dd>
-            <Time deps={deps} at={view.remindAt} />
-            {view.remindAt.getTime() <= now.getTime() ? ' (overdue)' : ''}
-          </dd>
-        </>
-      ) : null}
-      <Field label="Age" value={AGE_BAND_NAMES[view.ageBand]} />
-      <Field label="County" value={view.countyName ?? 'Not known'} />
-    </dl>
+    <Panel id="summary-h" heading="The referral">
+      <SummaryList
+        label="The referral"
+        rows={[
+          ['Reference', view.reference],
+          ['Service needed', view.serviceLabel],
+          ['To', view.toOrganization.name],
+          ['From', `${view.fromRegion.name} region`],
+          ['Status', statusText(deps, view)],
+          ['Sent', view.sentAt ? <Time deps={deps} at={view.sentAt} /> : 'Not sent yet'],
+          view.status === 'sent' && view.remindAt
+            ? [
+                'Answer expected by',
+                <>
+                  <Time deps={deps} at={view.remindAt} />
+                  {view.remindAt.getTime() <= now.getTime() ? ' (overdue)' : ''}
+                </>,
+              ]
+            : null,
+          ['Age', AGE_BAND_NAMES[view.ageBand]],
+          ['County', view.countyName ?? 'Not known'],
+        ]}
+      />
+    </Panel>
     {view.referrer && !view.viewer.senderReads ? (
       <Panel id="referrer-h" heading="Who referred">
         <SummaryList
@@ -328,13 +332,13 @@ export const ReferralPage: FC<{
             ],
           ]}
         />
-        <p class="hint">Or write to them under Messages: they are told when there is a new message.</p>
+        <p class="usa-hint">Or write to them under Messages: they are told when there is a new message.</p>
       </Panel>
     ) : null}
     {view.allowedTransitions.length ? (
       <StepForms deps={deps} view={view} frame={frame} values={values} errors={errors} />
     ) : null}
-    <section aria-labelledby="shared-h">
+    <section aria-labelledby="shared-h" class="nwd-panel">
       <h2 id="shared-h">
         {view.viewer.receiver && !view.viewer.senderReads
           ? 'About the young person'
@@ -342,7 +346,7 @@ export const ReferralPage: FC<{
       </h2>
       <p>{SHARING_NAMES[view.sharing]}.</p>
       {view.sharing === 'identifying' && view.consent ? (
-        <p class="hint">
+        <p class="usa-hint">
           The young person agreed to share{' '}
           {view.consent.categories.map((cat) => CATEGORY_NAMES[cat].split(':')[0]!.toLowerCase()).join(', ')}{' '}
           with {view.toOrganization.name} until the end of{' '}
@@ -351,15 +355,15 @@ export const ReferralPage: FC<{
         </p>
       ) : null}
       {view.sharing !== 'identifying' && view.viewer.receiver ? (
-        <p class="hint">
+        <p class="usa-hint">
           To reach the young person, answer the referral: the navigator passes on what the young person agrees
           to.
         </p>
       ) : null}
       {view.shared ? <SharedView deps={deps} shared={view.shared} /> : null}
     </section>
-    <section aria-labelledby="message-h">
-      <h2 id="message-h">Message</h2>
+    <section aria-labelledby="message-h" class="nwd-panel">
+      <h2 id="message-h">Message sent with the referral</h2>
       {view.message ? (
         view.message
           .split(/\n{2,}|\r\n\r\n/)
