@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BusinessCalendar, loadHolidays } from '../platform/calendar.ts';
 import { loadRuleset, type Ruleset } from '../features/pathway/ruleset.ts';
-import { loadVocabularies, type Vocabularies } from '../features/cases/vocabularies.ts';
+import { loadVocabularies, type Vocabularies } from './vocabularies.ts';
 import { loadTribalNations, type TribalNations } from '../features/pathway/tribal-nations.ts';
 
 export interface PackRules {

@@ -34,7 +34,7 @@ import {
   type CaseList,
   type CaseServiceContext,
 } from './service.ts';
-import type { Vocabularies } from './vocabularies.ts';
+import type { Vocabularies } from '../../pack/vocabularies.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -31,7 +31,7 @@ import {
   type RequestOrigin,
 } from './core.ts';
 import * as q from './queries.ts';
-import { writeSearchTerms } from './search-terms.ts';
+import { writeSearchTerms } from './search.ts';
 import {
   DEFAULT_CASE_RETENTION_DAYS,
   UUID,

@@ -28,7 +28,7 @@ import {
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import type { RequestOrigin } from '../accounts/service.ts';
-import type { Vocabularies } from './vocabularies.ts';
+import type { Vocabularies } from '../../pack/vocabularies.ts';
 import type { CasesTable } from './tables.ts';
 import type { Selectable } from 'kysely';
 import { ServiceError } from '../../platform/errors.ts';

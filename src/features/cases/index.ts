@@ -5,28 +5,9 @@
  */
 export * from './core.ts';
 export * from './tables.ts';
-export { caseNumberOf, formatCaseNumber, regionCode, normaliseForSearch } from './numbers.ts';
-export { searchTermsOf, backfillSearchTerms, searchTermsJob, CASE_SEARCH_PURPOSE } from './search-terms.ts';
-export {
-  codesOf,
-  labelOf,
-  loadVocabularies,
-  type Vocabularies,
-  type VocabularyName,
-} from './vocabularies.ts';
-export {
-  CASE_TABS,
-  CaseHeading,
-  CaseTabs,
-  casePath,
-  caseNotFound,
-  forbiddenPage,
-  guardCasePage,
-  notFoundPage,
-  respondRole,
-  type CaseTab,
-} from './views/layout.tsx';
+export { caseNumberOf, formatCaseNumber, regionCode, normaliseForSearch } from './rules.ts';
+export { searchTermsOf, backfillSearchTerms, searchTermsJob, CASE_SEARCH_PURPOSE } from './search.ts';
 export { ageText } from './rules.ts';
 export { openCase, getCase, type CaseServiceContext, type OpenedCase } from './service.ts';
 export * from './views/layout.tsx';
-export * from './vocabularies.ts';
+export * from '../../pack/vocabularies.ts';

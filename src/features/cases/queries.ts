@@ -411,3 +411,44 @@ export const staffUser = (db: Db, userId: string) =>
     .select(['id', 'role', 'regions', 'disabled_at'])
     .where('id', '=', userId.toLowerCase())
     .executeTakeFirst();
+
+/** Replaces the search terms of a case. */
+export async function replaceSearchTerms(
+  trx: Transaction<DB>,
+  caseId: string,
+  terms: { kind: SearchTermKind; digest: string }[],
+): Promise<void> {
+  await trx.deleteFrom('case_search_terms').where('case_id', '=', caseId).execute();
+  if (terms.length)
+    await trx
+      .insertInto('case_search_terms')
+      .values(terms.map((t) => ({ case_id: caseId, ...t })))
+      .execute();
+}
+
+/**
+ * Up to `limit` cases not purged that have no search terms yet (no `chosen_name` term), locked: another
+ * run (another instance) takes other cases; a case being changed waits for its change.
+ */
+export function casesWithoutSearchTerms(trx: Transaction<DB>, limit: number, skip: string[]) {
+  let query = trx
+    .selectFrom('cases as c')
+    .select(['c.id', 'c.personal_encrypted'])
+    .where('c.purged_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('case_search_terms as t')
+            .select('t.case_id')
+            .whereRef('t.case_id', '=', 'c.id')
+            .where('t.kind', '=', 'chosen_name'),
+        ),
+      ),
+    )
+    .orderBy('c.id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  if (skip.length) query = query.where('c.id', 'not in', skip);
+  return query.execute();
+}

@@ -21,7 +21,8 @@ import {
   NOTE_MAX,
   SURVEY_ANSWERS,
   SURVEY_QUESTIONS,
-  UUID,
+  decodeCursor,
+  type CaseCursor,
   ageOn,
   hasControl,
   isRealDate,
@@ -33,7 +34,7 @@ import {
   type SurveyQuestion,
 } from './rules.ts';
 import type { SurveyAnswer } from './tables.ts';
-import { codesOf, type Vocabularies } from './vocabularies.ts';
+import { codesOf, type Vocabularies } from '../../pack/vocabularies.ts';
 
 export interface FieldProblem {
   field: string;
@@ -276,44 +277,6 @@ export const closeSchema = (v: Vocabularies) =>
       typeof surveyAnswer
     >),
   });
-
-/** The cursor of a page of cases: the order, the last (or first) row's sort key, and its id. */
-export interface CaseCursor {
-  sort: CaseSort;
-  key: string[];
-  id: string;
-}
-
-const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
-const KEY_SHAPES: Record<CaseSort, RegExp[]> = {
-  activity: [TIMESTAMP_TEXT],
-  opened: [TIMESTAMP_TEXT],
-  closed: [TIMESTAMP_TEXT],
-  number: [/^\d{4}$/, /^\d{1,10}$/],
-};
-
-/** A cursor as the opaque text of a link (base64url of JSON). */
-export const encodeCursor = (c: CaseCursor) =>
-  Buffer.from(JSON.stringify([c.sort, c.key, c.id]), 'utf8').toString('base64url');
-
-/** The cursor of an opaque text, or null when it is not one this list made. */
-export function decodeCursor(text: string): CaseCursor | null {
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(text)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(value) || value.length !== 3) return null;
-  const [sort, key, id] = value as unknown[];
-  if (typeof sort !== 'string' || !Object.hasOwn(CASE_SORTS, sort)) return null;
-  const shapes = KEY_SHAPES[sort as CaseSort];
-  if (!Array.isArray(key) || key.length !== shapes.length) return null;
-  if (!key.every((k, i) => typeof k === 'string' && shapes[i]!.test(k))) return null;
-  if (typeof id !== 'string' || !UUID.test(id)) return null;
-  return { sort: sort as CaseSort, key: key as string[], id: id.toLowerCase() };
-}
 
 /** One of a list of codes, or null when left out; otherwise `message`. */
 const optionalChoice = <T extends string>(codes: readonly T[], message: string) =>

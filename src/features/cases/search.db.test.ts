@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { caseContext, sealPersonal } from './core.ts';
-import { backfillSearchTerms } from './search-terms.ts';
+import { backfillSearchTerms } from './search.ts';
 import {
   closeCase,
   getCase,

@@ -13,7 +13,7 @@ import { SYNTHETIC_PAYLOAD, addItem } from '../queue/testing.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { caseContext } from './core.ts';
 import { versionOf } from './rules.ts';
-import { labelOf } from './vocabularies.ts';
+import { labelOf } from '../../pack/vocabularies.ts';
 import { CaseInputError } from './schema.ts';
 import {
   addNote,

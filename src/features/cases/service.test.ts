@@ -11,7 +11,7 @@ import { CasePersonalSchema } from './core.ts';
 import { ageOn, ageText, changedFields, detailsFromReferral, detailsInputOf, isRealDate } from './rules.ts';
 import { CaseInputError, checkCaseDetails } from './schema.ts';
 import { caseAgeBand } from './service.ts';
-import { loadVocabularies } from './vocabularies.ts';
+import { loadVocabularies } from '../../pack/vocabularies.ts';
 
 const vocabularies = loadVocabularies(resolve('data/mn'));
 const TODAY = '2026-11-24';

@@ -1,8 +1,9 @@
 /**
  * A young person's case: opening it (directly, or from a referral in the navigator queue), reading it
  * (an audited read of personal data), changing its details, assigning navigators of its region, notes,
- * services delivered, closing and reopening, the timeline, the dashboards' lists, and the possible
- * duplicates in other regions (told by region name only).
+ * services delivered, closing and reopening, and the timeline. Finding cases (the dashboards' lists,
+ * search, and possible duplicates in other regions) is in search.ts; changes to an open case in
+ * changes.ts; both are exported from here.
  *
  * Every use case starts with `authorize`, then reads its input (schema.ts). Every personal field lives
  * in `cases.personal_encrypted` (or a note's body) under the case's own data key, so destroying that key
@@ -36,25 +37,21 @@ import {
   type CasePersonal,
   type RequestOrigin,
 } from './core.ts';
-import { caseNumberOf, regionCode, searchQueryOf } from './numbers.ts';
 import * as q from './queries.ts';
-import { searchDigest, writeSearchTerms } from './search-terms.ts';
+import { writeSearchTerms } from './search.ts';
 import {
-  CASE_PAGE_SIZE,
   NOTES_SHOWN,
   REFERRAL_NOTE_CATEGORY,
   TIMELINE_PAGE_SIZE,
   UUID,
+  caseNumberOf,
   detailsFromReferral,
   oneText,
   referralNoteText,
   withReferralDetails,
   type CaseDetailsInput,
-  type AppliedCaseFilters,
-  type AssignedFilter,
   type CaseList,
   type CaseListFilters,
-  type CaseStatusFilter,
   type CaseSummary,
   type CaseListView,
   type PersonRef,
@@ -62,9 +59,7 @@ import {
 } from './rules.ts';
 import {
   CaseInputError,
-  caseListSchema,
   checkCaseDetails,
-  encodeCursor,
   parseInput,
   timelineCursorSchema,
   type FieldProblem,
@@ -85,36 +80,7 @@ import {
 
 export type { CaseList, CaseListFilters, CaseListView, CaseSummary, PersonRef };
 export * from './changes.ts';
-
-// ---------------------------------------------------------------------------------------------------
-// Duplicates
-
-/**
- * "A possible match exists in region X": the names of other regions that hold a case with the same
- * normalised chosen name and date of birth. Nothing else about those cases is told. Audited
- * (`case.duplicates`).
- *
- * @example
- * await possibleDuplicates(ctx, navigator, caseId, origin) // ['Southeast']
- */
-export async function possibleDuplicates(
-  ctx: CaseServiceContext,
-  actor: Actor,
-  caseId: string,
-  origin: RequestOrigin,
-): Promise<string[]> {
-  authorize(actor, 'cases.read', undefined, READ);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await caseInScope(trx, actor, caseId, 'cases.read');
-    const regions = await q.duplicateRegions(trx, row);
-    await auditCase(trx, actor, origin, {
-      action: 'case.duplicates',
-      caseId: row.id,
-      details: { region: row.region_id, possible_matches_in_regions: regions.length },
-    });
-    return regions;
-  });
-}
+export * from './search.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Opening a case
@@ -607,178 +573,6 @@ export async function listTimeline(
     page.rows.map((e) => e.actor_user_id),
   );
   return { entries: page.rows.map(timelineEntry(who)), next: page.next };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The dashboards' lists
-
-/** The preset a combination of filters amounts to, if any. */
-function viewOf(status: CaseStatusFilter, assigned: AssignedFilter): CaseListView | null {
-  if (status === 'open' && assigned === 'me') return 'mine';
-  if (status === 'open' && assigned === 'all') return 'open';
-  if (status === 'closed' && assigned === 'all') return 'closed';
-  return null;
-}
-
-/**
- * A page of the case list: the cases of the actor's regions (every region for a state administrator)
- * that match the filters, in the chosen order, a page at a time (`after` / `before`: the cursors of the
- * neighbouring pages). A preset `view` sets the status and assigned filters left out: the actor's own
- * open cases (`mine`, the default for a navigator), open cases (`open`, the default for a state
- * administrator) or closed ones (`closed`, most recently closed first).
- *
- * The search text `q` is a case number (`WM-2026-0042`), a date of birth (`2009-04-12`, `4/12/2009`)
- * or an exact chosen or legal name, matched through blind indexes (case, accents and spacing do not
- * matter): nothing is decrypted to search. Only the page's rows are decrypted (the chosen name), and
- * the read is audited (`case.list`, with the ids shown and the filters' codes; for a search, that one
- * happened and how many cases it found — never its text).
- *
- * @example
- * const page = await listCases(ctx, navigator, { q: 'WM-2026-0042' }, origin);
- */
-export async function listCases(
-  ctx: CaseServiceContext,
-  actor: Actor,
-  filters: CaseListFilters,
-  origin: RequestOrigin,
-): Promise<CaseList> {
-  const scope = authorize(actor, 'cases.read', undefined, READ);
-  const schema = caseListSchema((regionId) => can(actor, 'cases.read', { regionId }));
-  const parsed = schema.safeParse(filters);
-  // One problem at a time, in the order of the filters.
-  if (!parsed.success) throw new CaseInputError(CaseInputError.from(parsed.error).problems.slice(0, 1));
-  const f = parsed.data;
-  const presetView = f.view ?? (scope.all ? 'open' : 'mine');
-  // A search looks through every case in scope, open or closed, unless filters say otherwise.
-  const searching = f.q !== null;
-  const status = f.status ?? (searching ? 'all' : presetView === 'closed' ? 'closed' : 'open');
-  const assigned = f.assigned ?? (presetView === 'mine' && !searching ? 'me' : 'all');
-  const sort = f.sort ?? (status === 'closed' ? 'closed' : 'opened');
-  if (sort === 'closed' && status !== 'closed')
-    throw new CaseInputError([
-      { field: 'sort', message: 'Sort by date closed is for closed cases: choose another order.' },
-    ]);
-  const cursor = f.after ?? f.before;
-  if (cursor && cursor.sort !== sort)
-    throw new CaseInputError([
-      { field: f.after ? 'after' : 'before', message: 'That page of cases does not exist.' },
-    ]);
-  const search = f.q !== null ? searchQueryOf(f.q) : null;
-  if (f.q !== null && search === null)
-    throw new CaseInputError([
-      { field: 'q', message: 'Search: that date does not exist. Enter a date of birth like 2009-04-12.' },
-    ]);
-  const applied: AppliedCaseFilters = {
-    view: f.q === null && !f.county && !f.ageBand && !f.activity ? viewOf(status, assigned) : null,
-    q: f.q,
-    searchKind: search?.kind ?? null,
-    status,
-    assigned,
-    region: f.region,
-    county: f.county,
-    ageBand: f.ageBand,
-    activity: f.activity,
-    sort,
-  };
-  const limit = Math.min(Math.max(filters.limit ?? CASE_PAGE_SIZE, 1), 100);
-  const regions = f.region !== null ? [f.region] : scope.all ? null : scope.regions;
-  const now = nowOf(ctx);
-
-  let searchTerm: q.CaseListQuery['search'] = null;
-  if (search?.kind === 'number') {
-    const numberRegions = (await q.regionIds(ctx.db)).filter((id) => regionCode(id) === search.code);
-    searchTerm = { kind: 'number', numberRegions, year: search.year, seq: search.seq };
-  } else if (search)
-    searchTerm = {
-      kind: search.kind,
-      digest: await searchDigest(ctx.keyring, search.kind === 'name' ? search.name : search.date),
-    };
-
-  const empty = regions !== null && regions.length === 0;
-  const { rows, total } = empty
-    ? { rows: [], total: 0 }
-    : await q.caseListPage(ctx.db, {
-        userId: actor.userId,
-        regions,
-        status,
-        assigned,
-        county: f.county,
-        ageBand: f.ageBand,
-        activeSince: f.activity ? new Date(now.getTime() - Number(f.activity) * 86_400_000) : null,
-        search: searchTerm,
-        sort,
-        cursor: cursor ? { key: cursor.key, id: cursor.id, direction: f.after ? 'after' : 'before' } : null,
-        limit,
-      });
-  const backwards = f.before !== null;
-  const more = rows.length > limit;
-  const shown = backwards ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
-  const cursorOf = (r: q.CaseListRow) => encodeCursor({ sort, key: r.sort_key, id: r.id });
-  const first = shown[0];
-  const last = shown[shown.length - 1];
-  // Forwards: a next page when more rows came, a previous one when this page has a cursor. Backwards:
-  // the reverse.
-  const next = last && (backwards || more) ? cursorOf(last) : null;
-  const previous = first && (backwards ? more : cursor !== null) ? cursorOf(first) : null;
-  const ids = shown.map((r) => r.id);
-  return ctx.db.transaction().execute(async (trx) => {
-    const assignments = await q.activeAssignments(trx, ids);
-    const who = await people(
-      ctx,
-      assignments.map((a) => a.user_id),
-      trx,
-    );
-    const cases = await Promise.all(
-      shown.map(async (r): Promise<CaseSummary> => {
-        let chosenName: string | null = null;
-        try {
-          chosenName = (await openPersonal(ctx.keyring, r)).chosenName;
-        } catch {
-          // An erased or unreadable case still lists, without its name.
-        }
-        return {
-          id: r.id,
-          caseNumber: caseNumberOf(r),
-          chosenName,
-          status: r.status,
-          regionId: r.region_id,
-          regionName: r.region_name ?? r.region_id,
-          countyName: r.county_name ?? null,
-          ageBand: r.age_band,
-          openedAt: r.opened_at,
-          updatedAt: r.updated_at,
-          closedAt: r.closed_at,
-          assigned: assignments.filter((a) => a.case_id === r.id).map((a) => who(a.user_id)!),
-        };
-      }),
-    );
-    // Codes only: never the search text, which may be a name or a date of birth.
-    const codes = {
-      ...(applied.view === null ? { status, assigned } : {}),
-      ...(f.county ? { county: f.county } : {}),
-      ...(f.ageBand ? { age_band: f.ageBand } : {}),
-      ...(f.activity ? { activity_days: Number(f.activity) } : {}),
-      ...(f.sort ? { sort } : {}),
-    };
-    if (cases.length || search)
-      await recordAudit(trx, {
-        actorKind: actorKind(actor),
-        actorUserId: actor.userId,
-        action: 'case.list',
-        subjectType: 'case',
-        organizationId: actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
-        details: {
-          ...(applied.view ? { view: applied.view } : {}),
-          ...(f.region ? { region: f.region } : {}),
-          ...codes,
-          ...(search ? { search: true, results: total } : {}),
-          cases: ids,
-        },
-      });
-    return { cases, total, next, previous, filters: applied };
-  });
 }
 
 export { CASE_NOT_FOUND };

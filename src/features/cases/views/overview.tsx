@@ -12,7 +12,7 @@ import { Actions, Alert, Button, DataTable, Panel, SrOnly, SummaryList } from '.
 import { NOTE_MAX, type PersonRef, CONTACT_METHOD_NAMES, ageText } from '../rules.ts';
 import type { FieldProblem } from '../schema.ts';
 import type { CaseDetail, TimelineEntry } from '../service.ts';
-import { labelOf } from '../vocabularies.ts';
+import { labelOf } from '../../../pack/vocabularies.ts';
 import { FieldError, SelectField, describedBy, invalid } from './fields.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CaseHeading, casePath } from './layout.tsx';

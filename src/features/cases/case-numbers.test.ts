@@ -13,8 +13,8 @@ import {
   parseSearchDate,
   regionCode,
   searchQueryOf,
-} from './numbers.ts';
-import { decodeCursor, encodeCursor } from './schema.ts';
+} from './rules.ts';
+import { decodeCursor, encodeCursor } from './rules.ts';
 
 const packRegions = (
   JSON.parse(readFileSync(new URL('../../../data/mn/regions.json', import.meta.url), 'utf8')) as {
