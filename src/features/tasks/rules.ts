@@ -236,3 +236,10 @@ export interface CaseTasks {
   /** Pathway action codes that already have a task on this case. */
   pathwayDone: ActionCode[];
 }
+
+/** Where a task's sealed title is (the address its encryption is bound to). */
+export const titleAddress = (taskId: string) => ({
+  table: 'tasks',
+  recordId: taskId,
+  field: 'title_encrypted',
+});
