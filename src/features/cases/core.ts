@@ -41,7 +41,8 @@ export type CaseRow = Selectable<CasesTable>;
 export const caseScope = (caseId: string) => `case:${caseId}`;
 
 /**
- * Encrypts one field of a record that belongs to a case, under the case's key.
+ * Encrypts one field of a record that belongs to a case, under the case's key (an empty field, null,
+ * stays null).
  *
  * @example
  * const body = await sealCaseField(keyring, caseId, { table: 'case_notes', recordId: noteId, field: 'body_encrypted' }, text, trx);
@@ -52,7 +53,22 @@ export function sealCaseField(
   address: { table: string; recordId: string; field: string },
   plaintext: string,
   trx?: AnyKysely,
-): Promise<Buffer> {
+): Promise<Buffer>;
+export function sealCaseField(
+  keyring: Keyring,
+  caseId: string,
+  address: { table: string; recordId: string; field: string },
+  plaintext: string | null,
+  trx?: AnyKysely,
+): Promise<Buffer | null>;
+export async function sealCaseField(
+  keyring: Keyring,
+  caseId: string,
+  address: { table: string; recordId: string; field: string },
+  plaintext: string | null,
+  trx?: AnyKysely,
+): Promise<Buffer | null> {
+  if (plaintext === null) return null;
   return encryptField(keyring, { scope: caseScope(caseId), ...address }, plaintext, trx);
 }
 

@@ -35,9 +35,9 @@ import {
   type CaseContext,
   type CaseListHeading,
   type RequestOrigin,
+  type ConsentCategory,
+  labelOf,
 } from '../cases/index.ts';
-import type { ConsentCategory } from '../cases/index.ts';
-import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
 import { addDays, consentCovers, consentState, type ConsentState } from './rules.ts';
 import { UUID, checkConsent, type ConsentInput } from './schema.ts';
@@ -294,15 +294,13 @@ export async function recordConsent(
       purpose: checked.purpose,
       categories: checked.categories,
       method: checked.method,
-      witness_encrypted: checked.witness
-        ? await sealCaseField(
-            ctx.keyring,
-            row.id,
-            { table: 'consents', recordId: id, field: 'witness_encrypted' },
-            checked.witness,
-            trx,
-          )
-        : null,
+      witness_encrypted: await sealCaseField(
+        ctx.keyring,
+        row.id,
+        { table: 'consents', recordId: id, field: 'witness_encrypted' },
+        checked.witness,
+        trx,
+      ),
       starts_on: checked.startsOn,
       expires_on: checked.expiresOn,
       recorded_by: actor.userId,

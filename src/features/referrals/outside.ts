@@ -99,15 +99,13 @@ export async function recordOutsideReferral(
       organization_name: service.organization_name,
       service_type: checked.serviceType,
       status: 'sent',
-      note_encrypted: checked.note
-        ? await sealCaseField(
-            ctx.keyring,
-            row.id,
-            { table: 'outside_referrals', recordId: id, field: 'note_encrypted' },
-            checked.note,
-            trx,
-          )
-        : null,
+      note_encrypted: await sealCaseField(
+        ctx.keyring,
+        row.id,
+        { table: 'outside_referrals', recordId: id, field: 'note_encrypted' },
+        checked.note,
+        trx,
+      ),
       created_by: actor.userId,
       created_at: now,
       updated_by: actor.userId,

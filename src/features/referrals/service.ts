@@ -23,7 +23,6 @@ import type { DB } from '../../db/types.ts';
 import { authorize, mayTake, type Action, type Actor } from '../../platform/access.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
-import { staffNames } from '../queue/service.ts';
 import { markLinkRead, notifyStaff, type Recipient } from '../notifications/service.ts';
 import { caseContext, checkActiveOrganization, coveringConsent, localToday } from '../consents/service.ts';
 import { closeFollowUpTasks, createFollowUpTask } from '../tasks/service.ts';
@@ -33,15 +32,15 @@ import {
   caseList,
   findCase,
   nowOf,
-  openPersonal,
   recordCaseEvent,
   sealCaseField,
   type CaseContext,
   type CaseListHeading,
   type RequestOrigin,
+  type ReferralStatus,
+  type ReferralsTable,
+  labelOf,
 } from '../cases/index.ts';
-import type { ConsentCategory, ReferralStatus, ReferralsTable } from '../cases/index.ts';
-import { labelOf } from '../cases/index.ts';
 import * as q from './queries.ts';
 import {
   DEFAULT_REFERRAL_TIMING,
@@ -49,18 +48,14 @@ import {
   IDENTIFYING_CATEGORIES,
   NO_CONSENT_MESSAGE,
   REFERRAL_LIST_LIMIT,
-  SHARED_CATEGORIES,
   allowedTransitions,
   decideTransition,
-  sharedFrom,
   stepNotice,
   type CaseReferral,
-  type ReferralHistoryEntry,
   type ReferralView,
   type SharedDetails,
   emailHeadline,
   followUpTitle,
-  historyEntry,
   listScope,
   referralLink,
   sidesOf,
@@ -72,7 +67,15 @@ import {
 } from './rules.ts';
 import { referralRef } from './conversation.ts';
 import { checkMessage, checkReferral, type ReferralInput } from './schema.ts';
-import { addMessage, loadVisible, referrerOf, sharingOf, threadOf } from './thread.ts';
+import {
+  addMessage,
+  historyOf,
+  loadVisible,
+  referrerOf,
+  sharedDetails,
+  sharingOf,
+  threadOf,
+} from './thread.ts';
 import { outsideSummary } from './outside.ts';
 
 export * from './rules.ts';
@@ -90,8 +93,6 @@ export function referralContext(deps: AppDeps): ReferralContext {
  * The action a use case over one referral is checked against: answering for the organization when the
  * role (and token) may, else the sending side's `sender` action.
  */
-const IDENTIFYING = IDENTIFYING_CATEGORIES;
-
 const sideAction = (actor: Actor, sender: Action): Action =>
   mayTake(actor, 'referrals.respond') ? 'referrals.respond' : sender;
 
@@ -128,39 +129,6 @@ export const notifyPeople = (
 
 // ---------------------------------------------------------------------------------------------------
 // Loading and seeing
-
-async function sharedDetails(
-  ctx: CaseContext,
-  trx: Transaction<DB>,
-  caseRow: { id: string; personal_encrypted: Buffer },
-  categories: readonly ConsentCategory[],
-): Promise<SharedDetails> {
-  if (!categories.some((c) => SHARED_CATEGORIES.includes(c))) return {};
-  const out: SharedDetails = sharedFrom(await openPersonal(ctx.keyring, caseRow), categories);
-  if (categories.includes('services')) {
-    const rows = await q.servicesDelivered(trx, caseRow.id);
-    out.services = rows.map((r) => ({
-      code: r.service_code,
-      label: labelOf(ctx.vocabularies, 'services', r.service_code),
-      deliveredOn: r.delivered_on,
-    }));
-  }
-  return out;
-}
-
-async function historyOf(
-  ctx: CaseContext,
-  trx: Transaction<DB>,
-  referralId: string,
-): Promise<ReferralHistoryEntry[]> {
-  const rows = await q.historyRows(trx, referralId);
-  const names = await staffNames(
-    ctx,
-    rows.map((r) => r.actor_user_id),
-    trx,
-  );
-  return rows.map((r) => historyEntry(r, names, ctx.vocabularies.declineReasons));
-}
 
 /**
  * Opens a referral for the sending region's navigators or the receiving organization. The receiver
@@ -509,7 +477,7 @@ async function requireConsent(
   prefer: string | null,
 ): Promise<string> {
   const today = localToday(ctx);
-  const covering = await coveringConsent(trx, caseId, organizationId, IDENTIFYING, today, prefer);
+  const covering = await coveringConsent(trx, caseId, organizationId, IDENTIFYING_CATEGORIES, today, prefer);
   if (!covering) throw new CaseError('conflict', NO_CONSENT_MESSAGE, 'shareIdentifying');
   return covering.id;
 }
@@ -556,15 +524,13 @@ export async function createReferral(
       service_type: checked.serviceType,
       share_identifying: checked.shareIdentifying,
       consent_id: consentId,
-      message_encrypted: checked.message
-        ? await sealCaseField(
-            ctx.keyring,
-            row.id,
-            { table: 'referrals', recordId: id, field: 'message_encrypted' },
-            checked.message,
-            trx,
-          )
-        : null,
+      message_encrypted: await sealCaseField(
+        ctx.keyring,
+        row.id,
+        { table: 'referrals', recordId: id, field: 'message_encrypted' },
+        checked.message,
+        trx,
+      ),
       status: 'draft',
       created_by: actor.userId,
       created_at: now,

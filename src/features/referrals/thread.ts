@@ -3,7 +3,8 @@
  * and the use case that posts a message.
  *
  * - `loadVisible`: the referral, if the actor may see it at all (404 otherwise, like a missing one);
- * - `sharingOf`: what the receiving organization may see today (decided at every read, never stored);
+ * - `sharingOf`: what the receiving organization may see today (decided at every read, never stored),
+ *   and `sharedDetails` those details themselves; `historyOf`: the referral's steps, with who took them;
  * - `threadOf`: the messages, decrypted only for a viewer who may read them (`threadAccess` in
  *   `rules.ts`: the sending side always; the receiving organization unless the consent that allowed
  *   identifying details has ended or was revoked);
@@ -26,13 +27,21 @@ import {
   nowOf,
   recordCaseEvent,
   sealCaseField,
+  labelOf,
+  openPersonal,
   type CaseContext,
+  type ConsentCategory,
   type RequestOrigin,
 } from '../cases/index.ts';
 import * as q from './queries.ts';
 import {
   IDENTIFYING_CATEGORIES,
   REFERRAL_NOT_FOUND,
+  SHARED_CATEGORIES,
+  historyEntry,
+  sharedFrom,
+  type ReferralHistoryEntry,
+  type SharedDetails,
   emailHeadline,
   referralLink,
   sidesOf,
@@ -83,6 +92,41 @@ export async function sharingOf(
     r.consent_id,
   );
   return consent ? { sharing: 'identifying', consent } : { sharing: 'consent_ended', consent: null };
+}
+
+/** The young person's details an active consent lets the receiving organization see (its categories). */
+export async function sharedDetails(
+  ctx: CaseContext,
+  trx: Transaction<DB>,
+  caseRow: { id: string; personal_encrypted: Buffer },
+  categories: readonly ConsentCategory[],
+): Promise<SharedDetails> {
+  if (!categories.some((c) => SHARED_CATEGORIES.includes(c))) return {};
+  const out: SharedDetails = sharedFrom(await openPersonal(ctx.keyring, caseRow), categories);
+  if (categories.includes('services')) {
+    const rows = await q.servicesDelivered(trx, caseRow.id);
+    out.services = rows.map((r) => ({
+      code: r.service_code,
+      label: labelOf(ctx.vocabularies, 'services', r.service_code),
+      deliveredOn: r.delivered_on,
+    }));
+  }
+  return out;
+}
+
+/** A referral's steps, with who took them. */
+export async function historyOf(
+  ctx: CaseContext,
+  trx: Transaction<DB>,
+  referralId: string,
+): Promise<ReferralHistoryEntry[]> {
+  const rows = await q.historyRows(trx, referralId);
+  const names = await staffNames(
+    ctx,
+    rows.map((r) => r.actor_user_id),
+    trx,
+  );
+  return rows.map((r) => historyEntry(r, names, ctx.vocabularies.declineReasons));
 }
 
 /** The thread as the viewer may see it: messages decrypted only when they may read them. */
