@@ -24,6 +24,7 @@ import type { Keyring } from '../../platform/crypto/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { activeStaff, notifyStaff, type Recipient } from '../notifications/service.ts';
+import { eachInTransaction } from '../../platform/jobs/index.ts';
 import * as q from './queries.ts';
 import {
   escalationLevelAt,
@@ -141,16 +142,11 @@ export async function escalateDue(db: Database, deps: EscalationDeps, now: Date)
   );
   const candidates = await q.escalationCandidates(db, now, soonest);
   const report = emptyReport();
-  for (const id of candidates) {
-    try {
-      await db.transaction().execute((trx) => announceOrEscalate(trx, deps, id, now, report));
-    } catch (error) {
-      deps.log?.warn(
-        { item: id, err: error instanceof Error ? error.message : String(error) },
-        'could not announce or escalate an intake item; will retry',
-      );
-    }
-  }
+  await eachInTransaction(db, candidates, (trx, id) => announceOrEscalate(trx, deps, id, now, report), {
+    log: deps.log,
+    idKey: 'item',
+    message: 'could not announce or escalate an intake item; will retry',
+  });
   return report;
 }
 

@@ -22,7 +22,7 @@ import type { DB } from '../../db/types.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
-import type { RecurringJob } from '../../platform/jobs/index.ts';
+import { eachInTransaction, type RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { recordCaseEvent } from '../cases/index.ts';
@@ -176,16 +176,16 @@ export async function remindDue(db: Database, deps: ReminderDeps, now: Date): Pr
   const escalateBefore = new Date(now.getTime() - deps.timing.escalateAfterBusinessDays * 86_400_000);
   const candidates = await reminderCandidates(db, now, escalateBefore);
   const report: ReminderReport = { reminded: 0, escalated: 0, notifications: 0 };
-  for (const { id } of candidates) {
-    try {
-      await db.transaction().execute((trx) => remindOrEscalate(trx, deps, id, now, report));
-    } catch (error) {
-      deps.log?.warn(
-        { referral: id, err: error instanceof Error ? error.message : String(error) },
-        'could not remind or escalate a referral; will retry',
-      );
-    }
-  }
+  await eachInTransaction(
+    db,
+    candidates.map((c) => c.id),
+    (trx, id) => remindOrEscalate(trx, deps, id, now, report),
+    {
+      log: deps.log,
+      idKey: 'referral',
+      message: 'could not remind or escalate a referral; will retry',
+    },
+  );
   return report;
 }
 

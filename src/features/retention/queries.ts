@@ -115,38 +115,35 @@ export async function closeOnRequest(trx: Trx, caseId: string, by: string, at: D
     .execute();
 }
 
-/** Every row held about a case, for its export. */
+/** Every row held about a case, for its export, each kind oldest first. */
 export async function caseRecords(trx: Trx, caseId: string) {
-  const [
-    assignments,
-    consents,
-    referrals,
-    transitions,
-    messages,
-    outside,
-    transfers,
-    tasks,
-    plans,
-    notes,
-    services,
-    events,
-  ] = await Promise.all([
-    trx
+  return {
+    assignments: await trx
       .selectFrom('case_assignments')
       .selectAll()
       .where('case_id', '=', caseId)
       .orderBy('assigned_at')
       .execute(),
-    trx.selectFrom('consents').selectAll().where('case_id', '=', caseId).orderBy('recorded_at').execute(),
-    trx.selectFrom('referrals').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute(),
-    trx
+    consents: await trx
+      .selectFrom('consents')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('recorded_at')
+      .execute(),
+    referrals: await trx
+      .selectFrom('referrals')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .execute(),
+    transitions: await trx
       .selectFrom('referral_transitions')
       .innerJoin('referrals', 'referrals.id', 'referral_transitions.referral_id')
       .selectAll('referral_transitions')
       .where('referrals.case_id', '=', caseId)
       .orderBy('referral_transitions.at')
       .execute(),
-    trx
+    messages: await trx
       .selectFrom('referral_messages')
       .innerJoin('referrals', 'referrals.id', 'referral_messages.referral_id')
       .selectAll('referral_messages')
@@ -154,41 +151,47 @@ export async function caseRecords(trx: Trx, caseId: string) {
       .orderBy('referral_messages.created_at')
       .orderBy('referral_messages.id')
       .execute(),
-    trx
+    outside: await trx
       .selectFrom('outside_referrals')
       .selectAll()
       .where('case_id', '=', caseId)
       .orderBy('created_at')
       .execute(),
-    trx
+    transfers: await trx
       .selectFrom('case_transfers')
       .selectAll()
       .where('case_id', '=', caseId)
       .orderBy('requested_at')
       .execute(),
-    trx.selectFrom('tasks').selectAll().where('case_id', '=', caseId).orderBy('due_at').execute(),
-    trx.selectFrom('safety_plans').selectAll().where('case_id', '=', caseId).orderBy('version').execute(),
-    trx.selectFrom('case_notes').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute(),
-    trx
+    tasks: await trx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('due_at')
+      .execute(),
+    plans: await trx
+      .selectFrom('safety_plans')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('version')
+      .execute(),
+    notes: await trx
+      .selectFrom('case_notes')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .execute(),
+    services: await trx
       .selectFrom('services_delivered')
       .selectAll()
       .where('case_id', '=', caseId)
       .orderBy('delivered_on')
       .execute(),
-    trx.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('at').execute(),
-  ]);
-  return {
-    assignments,
-    consents,
-    referrals,
-    transitions,
-    messages,
-    outside,
-    transfers,
-    tasks,
-    plans,
-    notes,
-    services,
-    events,
+    events: await trx
+      .selectFrom('case_events')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('at')
+      .execute(),
   };
 }

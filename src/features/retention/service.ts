@@ -166,20 +166,7 @@ export async function exportCase(
         'This case was purged: its personal data no longer exists and cannot be exported.',
       );
     const k = ctx.keyring;
-    const {
-      assignments,
-      consents,
-      referrals,
-      transitions,
-      messages,
-      outside,
-      transfers,
-      tasks,
-      plans,
-      notes,
-      services,
-      events,
-    } = await q.caseRecords(trx, caseId);
+    const records = await q.caseRecords(trx, caseId);
     let intake: Record<string, unknown> | null = null;
     if (row.intake_item_id) {
       const item = await q.intakeItem(trx, row.intake_item_id);
@@ -212,13 +199,13 @@ export async function exportCase(
         },
         details: await openPersonal(k, row),
       },
-      assignments: assignments.map((a) => ({
+      assignments: records.assignments.map((a) => ({
         userId: a.user_id,
         assignedAt: a.assigned_at,
         endedAt: a.ended_at,
       })),
       consents: await Promise.all(
-        consents.map(async (c) => ({
+        records.consents.map(async (c) => ({
           id: c.id,
           organizationId: c.organization_id,
           purpose: c.purpose,
@@ -232,7 +219,7 @@ export async function exportCase(
         })),
       ),
       referrals: await Promise.all(
-        referrals.map(async (r) => ({
+        records.referrals.map(async (r) => ({
           id: r.id,
           toOrganizationId: r.to_organization_id,
           serviceType: r.service_type,
@@ -242,11 +229,11 @@ export async function exportCase(
           statusReason: r.status_reason,
           message: await readField(k, 'referrals', r.id, 'message_encrypted', r.message_encrypted),
           sentAt: r.sent_at,
-          history: transitions
+          history: records.transitions
             .filter((x) => x.referral_id === r.id)
             .map((x) => ({ from: x.from_status, to: x.to_status, reason: x.reason, at: x.at })),
           messages: await Promise.all(
-            messages
+            records.messages
               .filter((m) => m.referral_id === r.id)
               .map(async (m) => ({
                 id: m.id,
@@ -261,7 +248,7 @@ export async function exportCase(
         })),
       ),
       outsideReferrals: await Promise.all(
-        outside.map(async (o) => ({
+        records.outside.map(async (o) => ({
           id: o.id,
           fromRegion: o.from_region_id,
           directoryServiceId: o.directory_service_id,
@@ -275,7 +262,7 @@ export async function exportCase(
         })),
       ),
       transfers: await Promise.all(
-        transfers.map(async (x) => ({
+        records.transfers.map(async (x) => ({
           id: x.id,
           fromRegion: x.from_region_id,
           toRegion: x.to_region_id,
@@ -287,7 +274,7 @@ export async function exportCase(
         })),
       ),
       tasks: await Promise.all(
-        tasks.map(async (x) => ({
+        records.tasks.map(async (x) => ({
           id: x.id,
           title: await readField(k, 'tasks', x.id, 'title_encrypted', x.title_encrypted),
           source: x.source,
@@ -296,21 +283,24 @@ export async function exportCase(
         })),
       ),
       safetyPlans: await Promise.all(
-        plans.map(async (p) => ({
+        records.plans.map(async (p) => ({
           version: p.version,
           createdAt: p.created_at,
           plan: parse(await readField(k, 'safety_plans', p.id, 'content_encrypted', p.content_encrypted)),
         })),
       ),
       notes: await Promise.all(
-        notes.map(async (n) => ({
+        records.notes.map(async (n) => ({
           category: n.category,
           createdAt: n.created_at,
           text: await readField(k, 'case_notes', n.id, 'body_encrypted', n.body_encrypted),
         })),
       ),
-      servicesDelivered: services.map((s) => ({ service: s.service_code, deliveredOn: s.delivered_on })),
-      timeline: events.map((e) => ({ at: e.at, event: e.event, detail: e.detail })),
+      servicesDelivered: records.services.map((s) => ({
+        service: s.service_code,
+        deliveredOn: s.delivered_on,
+      })),
+      timeline: records.events.map((e) => ({ at: e.at, event: e.event, detail: e.detail })),
       startedFrom: intake,
     };
     await recordCaseEvent(trx, { caseId, actorUserId: actor.userId, event: 'case.exported' });

@@ -22,7 +22,7 @@ import type { DB } from '../../db/types.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { BusinessCalendar } from '../../platform/calendar.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
-import type { RecurringJob } from '../../platform/jobs/index.ts';
+import { eachInTransaction, type RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { recordCaseEvent } from '../cases/index.ts';
@@ -181,16 +181,11 @@ export async function remindDueTasks(
   const escalateBy = new Date(now.getTime() - deps.settings.escalateAfterBusinessHours * 3_600_000);
   const candidates = await reminderCandidates(db, remindBy, escalateBy);
   const report: TaskReminderReport = { reminded: 0, escalated: 0, notifications: 0 };
-  for (const id of candidates) {
-    try {
-      await db.transaction().execute((trx) => handleTask(trx, deps, id, now, report));
-    } catch (error) {
-      deps.log?.warn(
-        { task: id, err: error instanceof Error ? error.message : String(error) },
-        'could not remind or escalate a task; will retry',
-      );
-    }
-  }
+  await eachInTransaction(db, candidates, (trx, id) => handleTask(trx, deps, id, now, report), {
+    log: deps.log,
+    idKey: 'task',
+    message: 'could not remind or escalate a task; will retry',
+  });
   return report;
 }
 

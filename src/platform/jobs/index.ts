@@ -7,7 +7,10 @@
  * A job's work must be safe to repeat (each run recomputes what is due from the database), because a
  * run that fails is not retried: the next scheduled run does the same work.
  */
+import type { Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
 import type { Logger } from '../log.ts';
 
 /** A job that runs on a schedule. */
@@ -20,6 +23,33 @@ export interface RecurringJob {
   run(now: Date): Promise<unknown>;
   /** Longest a run may take before pg-boss counts it as failed (default 5 minutes). */
   expireInSeconds?: number;
+}
+
+/**
+ * Handles each item of a run in a transaction of its own, so that one that fails is logged (its id and
+ * the error's message, never its data) and left for the next run without stopping the others.
+ *
+ * @example
+ * await eachInTransaction(db, ids, (trx, id) => handleTask(trx, deps, id, now, report), {
+ *   log, idKey: 'task', message: 'could not remind or escalate a task; will retry',
+ * });
+ */
+export async function eachInTransaction(
+  db: Database,
+  ids: readonly string[],
+  work: (trx: Transaction<DB>, id: string) => Promise<unknown>,
+  failure: { log?: Logger; idKey: string; message: string },
+): Promise<void> {
+  for (const id of ids) {
+    try {
+      await db.transaction().execute((trx) => work(trx, id));
+    } catch (error) {
+      failure.log?.warn(
+        { [failure.idKey]: id, err: error instanceof Error ? error.message : String(error) },
+        failure.message,
+      );
+    }
+  }
 }
 
 export interface JobsOptions {
