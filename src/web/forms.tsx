@@ -302,30 +302,15 @@ export const Input: FC<{
   value: string;
   max?: string;
   autocomplete?: 'off';
-}> = ({
-  id,
-  label,
-  hint,
-  hintId = `${id}-hint`,
-  type = 'text',
-  maxlength,
-  size,
-  value,
-  max,
-  autocomplete,
-}) => (
+}> = ({ id, label, hint, hintId = `${id}-hint`, type = 'text', ...control }) => (
   <HintedGroup id={id} label={label} hint={hint} hintId={hintId}>
     <input
       class="usa-input"
       id={id}
       name={id}
       type={type}
-      maxlength={maxlength}
-      size={size}
-      value={value}
-      max={max}
+      {...control}
       aria-describedby={hint ? hintId : undefined}
-      autocomplete={autocomplete}
     />
   </HintedGroup>
 );

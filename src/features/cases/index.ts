@@ -17,6 +17,7 @@ export {
 export {
   CASE_TABS,
   CaseHeading,
+  CaseTabTop,
   CaseTabs,
   casePath,
   caseNotFound,

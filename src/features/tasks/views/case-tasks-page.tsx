@@ -3,11 +3,11 @@
  * pathway's duties.
  */
 import type { FC } from 'hono/jsx';
-import { Success, type FieldError, type StaffView } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, StaffLayout } from '../../../web/staff-layout.tsx';
 import { Input, Ticks } from '../../../web/forms.tsx';
 import { Actions, Button, Panel } from '../../../web/ui.tsx';
-import { CaseHeading } from '../../cases/index.ts';
+import { CaseTabTop } from '../../cases/index.ts';
 import { deadlineWords, localDateTimeValue, type TaskableAction } from '../rules.ts';
 import type { CaseTasks } from '../rules.ts';
 import {
@@ -92,15 +92,7 @@ export const CaseTasksPage: FC<CaseTasksPageProps> = (props) => {
   const done = view.tasks.filter((task) => task.completedAt);
   return (
     <StaffLayout frame={frame} title="Tasks">
-      <ErrorSummary errors={props.errors} />
-      <Success message={props.message} />
-      <CaseHeading
-        caseId={caseId}
-        label={view.label}
-        regionName={view.regionName}
-        current="tasks"
-        closed={view.case.status !== 'open'}
-      />
+      <CaseTabTop view={view} current="tasks" errors={props.errors} message={props.message} />
       <Panel id="open-h" heading={`Open tasks (${open.length})`}>
         {open.length ? (
           <OpenTasks
