@@ -16,12 +16,12 @@ import type { Assignable, Task } from '../rules.ts';
 export type AssigneeGroups = { regionName: string; navigators: Assignable[] }[];
 
 /** The select of people a task can be assigned to. */
-export const AssigneeSelect: FC<{
-  id: string;
-  people: AssigneeGroups;
-  actor: Actor;
-  value: string;
-}> = ({ id, people, actor, value }) => (
+export const AssigneeSelect: FC<{ id: string; people: AssigneeGroups; actor: Actor; value: string }> = ({
+  id,
+  people,
+  actor,
+  value,
+}) => (
   <HintedGroup id={id} label="Assigned to">
     <select id={id} name="assignee" class="usa-select">
       <option value="" selected={value === ''}>

@@ -92,6 +92,43 @@ export const TransferCells: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary
   </>
 );
 
+/** A transfer waiting for the reader's decision, as a row. */
+const IncomingRow: FC<{ deps: AppDeps; t: IncomingTransfer }> = ({ deps, t }) => (
+  <tr>
+    <th scope="row">
+      <a href={`/staff/transfers/${t.id}`} class="text-bold">
+        From {t.fromRegionName}
+        <SrOnly>, asked {deps.rules.calendar.describe(t.requestedAt)}: decide</SrOnly>
+      </a>
+    </th>
+    <td>
+      <Time deps={deps} at={t.requestedAt} show="date-time" />
+    </td>
+    <td>{AGE_BAND_NAMES[t.ageBand]}</td>
+    <td>{t.countyName ?? 'Not known'}</td>
+    <td>{t.reason ? <Paragraphs text={t.reason} /> : 'No reason given'}</td>
+  </tr>
+);
+
+/** A transfer asked for by the reader's regions, as a row, with a link to it where they may open the case. */
+const OutgoingRow: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary }> = ({ deps, actor, t }) => (
+  <tr>
+    <TransferCells deps={deps} actor={actor} t={t} />
+    <td>
+      <Outcome t={t} />
+      {can(actor, 'cases.read', { regionId: t.fromRegionId }) && t.status !== 'accepted' ? (
+        <>
+          {' '}
+          <a href={`/staff/cases/${t.caseId}/transfer`}>
+            Open
+            <SrOnly> the transfer asked {deps.rules.calendar.describe(t.requestedAt)}</SrOnly>
+          </a>
+        </>
+      ) : null}
+    </td>
+  </tr>
+);
+
 export const TransfersPage: FC<
   StaffView & {
     waiting: IncomingTransfer[];
@@ -108,22 +145,7 @@ export const TransfersPage: FC<
         id="incoming"
         items={waiting}
         none="No transfers are waiting for your regions."
-        row={(t) => (
-          <tr>
-            <th scope="row">
-              <a href={`/staff/transfers/${t.id}`} class="text-bold">
-                From {t.fromRegionName}
-                <SrOnly>, asked {deps.rules.calendar.describe(t.requestedAt)}: decide</SrOnly>
-              </a>
-            </th>
-            <td>
-              <Time deps={deps} at={t.requestedAt} show="date-time" />
-            </td>
-            <td>{AGE_BAND_NAMES[t.ageBand]}</td>
-            <td>{t.countyName ?? 'Not known'}</td>
-            <td>{t.reason ? <Paragraphs text={t.reason} /> : 'No reason given'}</td>
-          </tr>
-        )}
+        row={(t) => <IncomingRow deps={deps} t={t} />}
       />
     </Panel>
     <Panel id="outgoing-h" heading="Asked for by your regions">
@@ -134,23 +156,7 @@ export const TransfersPage: FC<
         id="outgoing"
         items={outgoing}
         none="Your regions have not asked for transfers recently."
-        row={(t) => (
-          <tr>
-            <TransferCells deps={deps} actor={actor} t={t} />
-            <td>
-              <Outcome t={t} />
-              {can(actor, 'cases.read', { regionId: t.fromRegionId }) && t.status !== 'accepted' ? (
-                <>
-                  {' '}
-                  <a href={`/staff/cases/${t.caseId}/transfer`}>
-                    Open
-                    <SrOnly> the transfer asked {deps.rules.calendar.describe(t.requestedAt)}</SrOnly>
-                  </a>
-                </>
-              ) : null}
-            </td>
-          </tr>
-        )}
+        row={(t) => <OutgoingRow deps={deps} actor={actor} t={t} />}
       />
     </Panel>
   </StaffLayout>
