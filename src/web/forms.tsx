@@ -8,7 +8,7 @@
  */
 import type { Child, FC } from 'hono/jsx';
 import type { z } from 'zod';
-import { Choice, type FieldError as FieldProblem } from './page.tsx';
+import { Choice, Options, type FieldError as FieldProblem } from './page.tsx';
 import { isStaffSkin } from './skin.ts';
 import { CsrfField } from './staff-layout.tsx';
 
@@ -123,10 +123,10 @@ const Labelled: FC<{ p: FieldProps; children?: Child }> = ({ p, children }) => {
 
 export const TextField: FC<
   FieldProps & {
-    type?: 'text' | 'tel' | 'email';
+    type?: 'text' | 'tel' | 'email' | 'date';
     inputmode?: 'numeric' | 'tel' | 'email' | 'text';
     autocomplete?: string;
-    maxlength: number;
+    maxlength?: number;
     size?: number;
   }
 > = (p) => (
@@ -196,28 +196,20 @@ export const Radios: FC<{
   error?: string | undefined;
   required?: boolean;
 }> = (p) => {
-  const idOf = (i: number, value: string) => (i === 0 ? p.id : `${p.id}-${value}`);
+  const idOf = (value: string, i: number) => (i === 0 ? p.id : `${p.id}-${value}`);
   return isStaffSkin() ? (
     <fieldset class={`usa-fieldset usa-form-group${p.error ? ' usa-form-group--error' : ''}`} {...aria(p)}>
       <legend class="usa-legend">{p.legend}</legend>
       <Hint id={p.id} hint={p.hint} />
       <FieldError id={p.id} message={p.error} />
-      {p.options.map((o, i) => (
-        <div class="usa-radio">
-          <input
-            class="usa-radio__input"
-            type="radio"
-            id={idOf(i, o.value)}
-            name={p.id}
-            value={o.value}
-            checked={p.value === o.value}
-            required={p.required}
-          />
-          <label class="usa-radio__label" for={idOf(i, o.value)}>
-            {o.label}
-          </label>
-        </div>
-      ))}
+      <Ticks
+        type="radio"
+        name={p.id}
+        options={p.options}
+        checked={(value) => p.value === value}
+        idOf={idOf}
+        required={p.required}
+      />
     </fieldset>
   ) : (
     <fieldset {...aria(p)}>
@@ -228,7 +220,7 @@ export const Radios: FC<{
         <label>
           <input
             type="radio"
-            id={idOf(i, o.value)}
+            id={idOf(o.value, i)}
             name={p.id}
             value={o.value}
             checked={p.value === o.value}
@@ -240,6 +232,88 @@ export const Radios: FC<{
     </fieldset>
   );
 };
+
+/**
+ * Radio buttons or checkboxes in the staff look, one a line, for inside a fieldset. Each button's id is
+ * `name-value` unless `idOf` says otherwise.
+ */
+export const Ticks: FC<{
+  type: 'radio' | 'checkbox';
+  name: string;
+  options: readonly (Option & { disabled?: boolean })[];
+  checked: (value: string) => boolean;
+  idOf?: (value: string, i: number) => string;
+  required?: boolean;
+}> = ({ type, name, options, checked, idOf = (value) => `${name}-${value}`, required }) => (
+  <>
+    {options.map((o, i) => (
+      <div class={`usa-${type}`}>
+        <input
+          class={`usa-${type}__input`}
+          type={type}
+          id={idOf(o.value, i)}
+          name={name}
+          value={o.value}
+          checked={checked(o.value)}
+          required={required}
+          disabled={o.disabled}
+        />
+        <label class={`usa-${type}__label`} for={idOf(o.value, i)}>
+          {o.label}
+        </label>
+      </div>
+    ))}
+  </>
+);
+
+/**
+ * A staff form group without an error: the label, the hint (`hintId`, `id-hint` by default), then the
+ * control, which names the hint in its `aria-describedby`.
+ */
+export const HintedGroup: FC<{
+  id: string;
+  label: Child;
+  hint?: Child;
+  hintId?: string;
+  children?: Child;
+}> = ({ id, label, hint, hintId = `${id}-hint`, children }) => (
+  <div class="usa-form-group">
+    <label for={id} class="usa-label">
+      {label}
+    </label>
+    {hint ? (
+      <div class="usa-hint" id={hintId}>
+        {hint}
+      </div>
+    ) : null}
+    {children}
+  </div>
+);
+
+/** A staff text, date or date-and-time input in a `HintedGroup`. */
+export const Input: FC<{
+  id: string;
+  label: Child;
+  hint?: Child;
+  hintId?: string;
+  type?: 'text' | 'tel' | 'date' | 'datetime-local';
+  maxlength?: number;
+  size?: number;
+  value: string;
+  max?: string;
+  autocomplete?: 'off';
+}> = ({ id, label, hint, hintId = `${id}-hint`, type = 'text', ...control }) => (
+  <HintedGroup id={id} label={label} hint={hint} hintId={hintId}>
+    <input
+      class="usa-input"
+      id={id}
+      name={id}
+      type={type}
+      {...control}
+      aria-describedby={hint ? hintId : undefined}
+    />
+  </HintedGroup>
+);
 
 /** One yes-or-nothing box (it posts `yes` when ticked). */
 export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = ({ name, label, checked }) =>
@@ -267,12 +341,7 @@ export const Checkbox: FC<{ name: string; label: string; checked: boolean }> = (
 export const Select: FC<FieldProps & { placeholder: string; options: readonly Option[] }> = (p) => (
   <Labelled p={p}>
     <select class={control('select', p.error)} id={p.id} name={p.id} required={p.required} {...aria(p)}>
-      <option value="">{p.placeholder}</option>
-      {p.options.map((o) => (
-        <option value={o.value} selected={p.value === o.value}>
-          {o.label}
-        </option>
-      ))}
+      <Options placeholder={p.placeholder} options={p.options} selected={p.value} />
     </select>
   </Labelled>
 );
@@ -289,6 +358,12 @@ export type ChoiceRow = readonly [
 /** Named things (organizations, regions) as options. */
 export const namedOptions = (items: readonly { id: string; name: string }[]): Option[] =>
   items.map((o) => ({ value: o.id, label: o.name }));
+
+/** Codes as options, each labelled by its name in `names` (all of them when `codes` is left out). */
+export const labelledOptions = <K extends string>(
+  names: Readonly<Record<K, string>>,
+  codes: readonly K[] = Object.keys(names) as K[],
+): Option[] => codes.map((value) => ({ value, label: names[value] }));
 
 /** A vocabulary's codes as options. */
 export const codeOptions = (items: readonly { code: string; label: string }[]): Option[] =>

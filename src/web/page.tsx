@@ -194,13 +194,24 @@ export const Choice: FC<{
       {label}
     </label>
     <select id={id} name={id} class={isStaffSkin() ? 'usa-select' : undefined}>
-      <option value="">{placeholder}</option>
-      {options.map((o) => (
-        <option value={o.value} selected={selected === o.value}>
-          {o.label}
-        </option>
-      ))}
+      <Options placeholder={placeholder} options={options} selected={selected} />
     </select>
+  </>
+);
+
+/** A drop-down list's options: first an empty one that says what to choose, then `options`. */
+export const Options: FC<{
+  placeholder: string;
+  options: readonly { value: string; label: string }[];
+  selected: string | undefined;
+}> = ({ placeholder, options, selected }) => (
+  <>
+    <option value="">{placeholder}</option>
+    {options.map((o) => (
+      <option value={o.value} selected={selected === o.value}>
+        {o.label}
+      </option>
+    ))}
   </>
 );
 

@@ -105,6 +105,16 @@ export const PageHead: FC<{
   </head>
 );
 
+/** The public site's pages, linked from every page's footer. */
+const SITE_LINKS = [
+  ['/', 'Get help now'],
+  ['/navigator', 'Find your navigator'],
+  ['/services', 'Services'],
+  ['/map', 'Map'],
+  ['/learn', 'Learn'],
+  ['/privacy', 'Privacy'],
+] as const;
+
 export const Layout: FC<{
   frame: PageFrame;
   title: string;
@@ -155,24 +165,11 @@ export const Layout: FC<{
         <div class="foot-in">
           <nav aria-label="Site">
             <ul>
-              <li>
-                <a href="/">Get help now</a>
-              </li>
-              <li>
-                <a href="/navigator">Find your navigator</a>
-              </li>
-              <li>
-                <a href="/services">Services</a>
-              </li>
-              <li>
-                <a href="/map">Map</a>
-              </li>
-              <li>
-                <a href="/learn">Learn</a>
-              </li>
-              <li>
-                <a href="/privacy">Privacy</a>
-              </li>
+              {SITE_LINKS.map(([href, text]) => (
+                <li>
+                  <a href={href}>{text}</a>
+                </li>
+              ))}
             </ul>
           </nav>
           <p>This site sets no cookies and shares nothing with other companies.</p>

@@ -31,6 +31,20 @@ export const DataTable: FC<{
   </div>
 );
 
+/** A `DataTable` of `items`, a row each, or a paragraph of the words for none. */
+export function TableOrNone<T>({
+  items,
+  row,
+  none,
+  ...table
+}: Omit<Parameters<typeof DataTable>[0], 'children'> & {
+  items: readonly T[];
+  row: (item: T) => Child;
+  none: Child;
+}) {
+  return items.length ? <DataTable {...table}>{items.map((item) => row(item))}</DataTable> : <p>{none}</p>;
+}
+
 /** One row of a summary list: its label and what it says; a false or null row is left out. */
 export type SummaryRow = readonly [label: string, value: Child] | false | null | undefined;
 

@@ -76,6 +76,13 @@ interface Page {
   errors?: Errors;
 }
 
+/** The fields that recur across the sign-in pages, less their value and errors. */
+const EMAIL = { id: 'email', type: 'email', autocomplete: 'username' } as const;
+const PASSWORD = { id: 'password', type: 'password', required: true } as const;
+const CURRENT_PASSWORD = { ...PASSWORD, label: 'Password', autocomplete: 'current-password' } as const;
+const CODE = { id: 'code', inputmode: 'numeric', autocomplete: 'one-time-code' } as const;
+const APP_CODE = { ...CODE, label: 'Code from your authenticator app' } as const;
+
 const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words work well. You can paste it from a password manager.`;
 
 /** A page of one paragraph under a title (an alert when `tone` says so). */
@@ -144,24 +151,8 @@ export const SignInPage = ({
     <ErrorSummary errors={errors} />
     <form method="post" action="/staff/sign-in" class="usa-form" novalidate>
       <CsrfField token={frame.csrf} />
-      <Field
-        id="email"
-        label="Email address"
-        type="email"
-        autocomplete="username"
-        value={email}
-        required
-        errors={errors}
-      />
-      <Field
-        id="password"
-        label="Password"
-        type="password"
-        autocomplete="current-password"
-        maxlength={MAX_PASSWORD_LENGTH}
-        required
-        errors={errors}
-      />
+      <Field {...EMAIL} label="Email address" value={email} required errors={errors} />
+      <Field {...CURRENT_PASSWORD} maxlength={MAX_PASSWORD_LENGTH} errors={errors} />
       <Button>Continue</Button>
     </form>
     <p>
@@ -190,11 +181,8 @@ export const CodePage = ({ frame, errors = [] }: Page) => (
     <form method="post" action="/staff/sign-in/code" class="usa-form" novalidate>
       <CsrfField token={frame.csrf} />
       <Field
-        id="code"
-        label="Code from your authenticator app"
+        {...APP_CODE}
         hint="Six digits. Lost your phone? Enter one of your recovery codes instead."
-        inputmode="numeric"
-        autocomplete="one-time-code"
         required
         errors={errors}
       />
@@ -232,14 +220,7 @@ export const EnrolPage = ({
         <p class="usa-process-list__heading">Enter the six-digit code it shows.</p>
         <form method="post" action="/staff/two-factor" class="usa-form" novalidate>
           <CsrfField token={frame.csrf} />
-          <Field
-            id="code"
-            label="Six-digit code"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            required
-            errors={errors}
-          />
+          <Field {...CODE} label="Six-digit code" required errors={errors} />
           <Button>Turn on two-step sign-in</Button>
         </form>
       </li>
@@ -340,21 +321,8 @@ export const ReauthenticatePage = ({ frame, errors = [], next }: Page & { next: 
       novalidate
     >
       <CsrfField token={frame.csrf} />
-      <Field
-        id="password"
-        label="Password"
-        type="password"
-        autocomplete="current-password"
-        required
-        errors={errors}
-      />
-      <Field
-        id="code"
-        label="Code from your authenticator app"
-        inputmode="numeric"
-        autocomplete="one-time-code"
-        errors={errors}
-      />
+      <Field {...CURRENT_PASSWORD} errors={errors} />
+      <Field {...APP_CODE} errors={errors} />
       <Button>Confirm</Button>
     </form>
   </StaffLayout>
@@ -375,18 +343,23 @@ const PasswordForm = ({
     <CsrfField token={frame.csrf} />
     {children}
     <Field
-      id="password"
+      {...PASSWORD}
       label="Choose a password"
       hint={PASSWORD_HINT}
-      type="password"
       autocomplete="new-password"
       maxlength={MAX_PASSWORD_LENGTH}
-      required
       errors={errors}
     />
     <Button>Continue</Button>
   </form>
 );
+
+/** The first administrator's details, above their password. */
+const SETUP_FIELDS = [
+  { id: 'organizationName', label: 'Your organization (the state agency)', maxlength: 200 },
+  { id: 'displayName', label: 'Your name', autocomplete: 'name', maxlength: 200 },
+  { ...EMAIL, label: 'Your email address' },
+] as const;
 
 export const SetupPage = ({
   frame,
@@ -401,32 +374,9 @@ export const SetupPage = ({
     <ErrorSummary errors={errors} />
     <p>You are creating the first state administrator. You will set up two-step sign-in next.</p>
     <PasswordForm frame={frame} action={action} errors={errors}>
-      <Field
-        id="organizationName"
-        label="Your organization (the state agency)"
-        value={values.organizationName ?? ''}
-        required
-        maxlength={200}
-        errors={errors}
-      />
-      <Field
-        id="displayName"
-        label="Your name"
-        autocomplete="name"
-        value={values.displayName ?? ''}
-        required
-        maxlength={200}
-        errors={errors}
-      />
-      <Field
-        id="email"
-        label="Your email address"
-        type="email"
-        autocomplete="username"
-        value={values.email ?? ''}
-        required
-        errors={errors}
-      />
+      {SETUP_FIELDS.map((field) => (
+        <Field {...field} value={values[field.id] ?? ''} required errors={errors} />
+      ))}
     </PasswordForm>
   </StaffLayout>
 );
@@ -447,7 +397,7 @@ export const ForgotPage = ({ frame }: { frame: StaffFrame }) => (
   <StaffLayout frame={frame} title="Reset your password">
     <form method="post" action="/staff/forgot" class="usa-form" novalidate>
       <CsrfField token={frame.csrf} />
-      <Field id="email" label="Email address" type="email" autocomplete="username" required />
+      <Field {...EMAIL} label="Email address" required />
       <Button>Send me a link</Button>
     </form>
   </StaffLayout>

@@ -2,7 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { WITHHELD, type AuditEvent } from '../../../platform/audit/audit.ts';
-import { Select, TextField } from '../../../web/forms.tsx';
+import { Select, TextField, fieldsOf, namedOptions } from '../../../web/forms.tsx';
 import type { FieldError } from '../../../web/page.tsx';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Actions, Button, DataTable, Pager } from '../../../web/ui.tsx';
@@ -110,7 +110,7 @@ export const AuditView: FC<{
   result: { events: AuditEvent[]; nextBefore: number | null };
 }> = (p) => {
   const { values, errors, result } = p;
-  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
+  const f = fieldsOf({ ...values }, errors);
   const actions = Object.entries(ACTION_NAMES)
     .map(([value, label]) => ({ value, label }))
     .sort((a, b) => a.label.localeCompare(b.label));
@@ -130,51 +130,23 @@ export const AuditView: FC<{
       <form method="get" action="/staff/admin/audit" aria-labelledby="audit-filter-h" novalidate>
         <h2 id="audit-filter-h">Filter events</h2>
         <div class="nwd-filters">
-          <Select
-            id="actor"
-            label="Done by"
-            placeholder="Anyone"
-            value={values.actor}
-            error={errorOf('actor')}
-            options={p.people.map((x) => ({ value: x.id, label: x.name }))}
-          />
+          <Select {...f('actor')} label="Done by" placeholder="Anyone" options={namedOptions(p.people)} />
           {p.everyone ? (
             <Select
-              id="organization"
+              {...f('organization')}
               label="Organization"
               placeholder="All organizations"
-              value={values.organization}
-              error={errorOf('organization')}
-              options={p.organizations.map((o) => ({ value: o.id, label: o.name }))}
+              options={namedOptions(p.organizations)}
             />
           ) : null}
-          <Select
-            id="action"
-            label="What they did"
-            placeholder="Anything"
-            value={values.action}
-            error={errorOf('action')}
-            options={actions}
-          />
-          <DateField id="from" label="From (first day)" value={values.from} error={errorOf('from')} />
-          <DateField id="to" label="To (last day)" value={values.to} error={errorOf('to')} />
+          <Select {...f('action')} label="What they did" placeholder="Anything" options={actions} />
+          <TextField {...f('from')} type="date" label="From (first day)" />
+          <TextField {...f('to')} type="date" label="To (last day)" />
         </div>
         {values.subjectType || values.subjectId ? (
           <div class="nwd-filters">
-            <TextField
-              id="subjectType"
-              label="Kind of record"
-              value={values.subjectType}
-              error={errorOf('subjectType')}
-              maxlength={64}
-            />
-            <TextField
-              id="subjectId"
-              label="Record"
-              value={values.subjectId}
-              error={errorOf('subjectId')}
-              maxlength={200}
-            />
+            <TextField {...f('subjectType')} label="Kind of record" maxlength={64} />
+            <TextField {...f('subjectId')} label="Record" maxlength={200} />
           </div>
         ) : null}
         <Actions>
@@ -213,26 +185,3 @@ export const AuditView: FC<{
     </StaffLayout>
   );
 };
-
-/** A date picker whose label says what to choose (the browser shows the date in its own format). */
-const DateField: FC<{ id: string; label: string; value: string; error: string | undefined }> = (p) => (
-  <div class={`usa-form-group${p.error ? ' usa-form-group--error' : ''}`}>
-    <label class={`usa-label${p.error ? ' usa-label--error' : ''}`} for={p.id}>
-      {p.label}
-    </label>
-    {p.error ? (
-      <span class="usa-error-message" id={`${p.id}-error`}>
-        {p.error}
-      </span>
-    ) : null}
-    <input
-      class={`usa-input${p.error ? ' usa-input--error' : ''}`}
-      id={p.id}
-      name={p.id}
-      type="date"
-      value={p.value}
-      aria-describedby={p.error ? `${p.id}-error` : undefined}
-      aria-invalid={p.error ? 'true' : undefined}
-    />
-  </div>
-);

@@ -3,7 +3,15 @@ import type { FC } from 'hono/jsx';
 import { REGIONAL_ROLES, ROLE_NAMES, can, type Actor, type Role } from '../../../platform/access.ts';
 import type { StaffUser } from '../../accounts/service.ts';
 import { Choice, type FieldError } from '../../../web/page.tsx';
-import { Select, TextField, fieldsOf, type FormValues } from '../../../web/forms.tsx';
+import {
+  Select,
+  TextField,
+  Ticks,
+  fieldsOf,
+  labelledOptions,
+  namedOptions,
+  type FormValues,
+} from '../../../web/forms.tsx';
 import { Actions, Alert, Button, DataTable, LinkButton, Tag } from '../../../web/ui.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 
@@ -50,22 +58,31 @@ export const RegionChoices: FC<{
       Only for regional navigators: choose at least one. Other roles have no regions.
     </p>
     {error ? <span class="usa-error-message">{error}</span> : null}
-    {regions.map((r) => (
-      <div class="usa-checkbox">
-        <input
-          class="usa-checkbox__input"
-          type="checkbox"
-          id={`${id}-${r.id}`}
-          name="regions"
-          value={r.id}
-          checked={checked.includes(r.id)}
-        />
-        <label class="usa-checkbox__label" for={`${id}-${r.id}`}>
-          {r.name}
-        </label>
-      </div>
-    ))}
+    <Ticks
+      type="checkbox"
+      name="regions"
+      options={namedOptions(regions)}
+      checked={(r) => checked.includes(r)}
+      idOf={(r) => `${id}-${r}`}
+    />
   </fieldset>
+);
+
+/** The drop-down list of the roles the actor may give. */
+export const RoleSelect: FC<{ roles: readonly Role[]; value: string; error: string | undefined }> = ({
+  roles,
+  value,
+  error,
+}) => (
+  <Select
+    id="role"
+    label="Role"
+    placeholder="Choose a role"
+    value={value}
+    error={error}
+    options={labelledOptions(ROLE_NAMES, roles)}
+    required
+  />
 );
 
 export const InviteForm: FC<{
@@ -92,13 +109,7 @@ export const InviteForm: FC<{
         hint="How they appear to colleagues."
         maxlength={200}
       />
-      <Select
-        {...f('role')}
-        label="Role"
-        placeholder="Choose a role"
-        options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))}
-        required
-      />
+      <RoleSelect roles={roles} {...f('role')} />
       {mayChooseOrganization ? (
         <Select
           {...f('organization')}

@@ -4,9 +4,8 @@ import { GRANT_REFUSALS, ROLE_NAMES, type Actor, type Role } from '../../../plat
 import type { StaffUser } from '../../accounts/service.ts';
 import { Success, type FieldError } from '../../../web/page.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import { Select } from '../../../web/forms.tsx';
 import { Button, Panel, SummaryList } from '../../../web/ui.tsx';
-import { RegionChoices, StatusTag, offersRegions, regionNames, type Regions } from './people.tsx';
+import { RegionChoices, RoleSelect, StatusTag, offersRegions, regionNames, type Regions } from './people.tsx';
 
 export const PersonView: FC<{
   frame: StaffFrame;
@@ -51,15 +50,7 @@ export const PersonView: FC<{
               You may be asked to sign in again first. Their sessions end, so the change applies at once.
             </p>
             <CsrfField token={frame.csrf} />
-            <Select
-              id="role"
-              label="Role"
-              placeholder="Choose a role"
-              value={roleValues.role}
-              error={errorOf('role')}
-              options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))}
-              required
-            />
+            <RoleSelect roles={roles} value={roleValues.role} error={errorOf('role')} />
             {offersRegions(roles) ? (
               <RegionChoices
                 regions={regions}

@@ -7,9 +7,9 @@ import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, mayTake, type Action, type Actor } from '../../../platform/access.ts';
-import type { StaffFrame } from '../../../web/staff-layout.tsx';
+import { ErrorSummary, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { SrOnly, Tag } from '../../../web/ui.tsx';
-import { guardStaffPage, messagePage, type Guarded } from '../../../web/page.tsx';
+import { Success, guardStaffPage, messagePage, type FieldError, type Guarded } from '../../../web/page.tsx';
 
 export const CASE_TABS = [
   { id: 'overview', label: 'Overview', path: '' },
@@ -79,6 +79,29 @@ export const CaseHeading: FC<{
     </div>
     <CaseTabs caseId={caseId} current={current} label={label} />
   </div>
+);
+
+/**
+ * The top of one of a case's tabs: the problems with the form just sent, what a change just did, then
+ * the case's heading, from the tab's view of the case.
+ */
+export const CaseTabTop: FC<{
+  view: { label: string; regionName: string; case: { id: string; status: string } };
+  current: CaseTab;
+  errors: FieldError[];
+  message: string | null;
+}> = ({ view, current, errors, message }) => (
+  <>
+    <ErrorSummary errors={errors} />
+    <Success message={message} />
+    <CaseHeading
+      caseId={view.case.id}
+      label={view.label}
+      regionName={view.regionName}
+      current={current}
+      closed={view.case.status !== 'open'}
+    />
+  </>
 );
 
 /** Whether the role answers referrals for an organization (and the token allows it). */

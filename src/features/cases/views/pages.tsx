@@ -7,7 +7,7 @@ import type { FC, Child } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor, RegionScope } from '../../../platform/access.ts';
 import { Time } from '../../../web/page.tsx';
-import { Select } from '../../../web/forms.tsx';
+import { Select, namedOptions, type Option } from '../../../web/forms.tsx';
 import { Actions, Alert, Button, DataTable, LinkButton, Pager, Tag } from '../../../web/ui.tsx';
 import { type StaffFrame, CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { AGE_BAND_NAMES } from '../../queue/service.ts';
@@ -157,6 +157,23 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
     v === 'open' && scope.all ? 'Open cases, every region' : CASE_LIST_VIEWS[v];
   const heading = applied?.q ? 'Search results' : view ? viewName(view) : 'Cases matching your filters';
   const qError = error('q');
+  /** A filter's drop-down list, showing the filter as applied (or `value`) and its error. */
+  const filter = (
+    id: keyof CaseListParams,
+    label: string,
+    placeholder: string,
+    choices: Option[],
+    value = shown(id),
+  ) => (
+    <Select
+      id={id}
+      label={label}
+      placeholder={placeholder}
+      options={choices}
+      value={value}
+      error={error(id)}
+    />
+  );
   return (
     <StaffLayout frame={p.frame} title="Cases">
       <ErrorSummary errors={errors} />
@@ -206,67 +223,44 @@ export const DashboardPage: FC<DashboardProps> = (p) => {
         </div>
         <fieldset class="usa-fieldset">
           <legend class="usa-legend">Filters</legend>
-          <Select
-            id="status"
-            label="Status"
-            placeholder="Open (any status when searching)"
-            options={options(CASE_STATUS_FILTERS)}
-            value={
-              params.status ||
-              (applied && applied.status !== (applied.q ? 'all' : 'open') ? applied.status : '')
-            }
-            error={error('status')}
-          />
-          <Select
-            id="assigned"
-            label="Assigned to"
-            placeholder="Anyone or nobody"
-            options={options(ASSIGNED_FILTERS).filter((o) => o.value !== 'all')}
-            value={shown('assigned') === 'all' ? '' : shown('assigned')}
-            error={error('assigned')}
-          />
-          {regions.length > 1 ? (
-            <Select
-              id="region"
-              label="Region"
-              placeholder={scope.all ? 'Every region' : 'All your regions'}
-              options={regions.map((r) => ({ value: r.id, label: r.name }))}
-              value={shown('region')}
-              error={error('region')}
-            />
-          ) : null}
-          <Select
-            id="county"
-            label="County"
-            placeholder="Any county"
-            options={p.counties.map((c) => ({ value: c.fips, label: c.name }))}
-            value={shown('county')}
-            error={error('county')}
-          />
-          <Select
-            id="ageBand"
-            label="Age"
-            placeholder="Any age"
-            options={options(AGE_BAND_NAMES)}
-            value={shown('ageBand')}
-            error={error('ageBand')}
-          />
-          <Select
-            id="activity"
-            label="Last activity"
-            placeholder="Any time"
-            options={options(ACTIVITY_FILTERS)}
-            value={shown('activity')}
-            error={error('activity')}
-          />
-          <Select
-            id="sort"
-            label="Sort by"
-            placeholder={CASE_SORTS[defaultSort]}
-            options={options(CASE_SORTS).filter((o) => o.value !== defaultSort)}
-            value={shown('sort') === defaultSort ? '' : shown('sort')}
-            error={error('sort')}
-          />
+          {filter(
+            'status',
+            'Status',
+            'Open (any status when searching)',
+            options(CASE_STATUS_FILTERS),
+            params.status ||
+              (applied && applied.status !== (applied.q ? 'all' : 'open') ? applied.status : ''),
+          )}
+          {filter(
+            'assigned',
+            'Assigned to',
+            'Anyone or nobody',
+            options(ASSIGNED_FILTERS).filter((o) => o.value !== 'all'),
+            shown('assigned') === 'all' ? '' : shown('assigned'),
+          )}
+          {regions.length > 1
+            ? filter(
+                'region',
+                'Region',
+                scope.all ? 'Every region' : 'All your regions',
+                namedOptions(regions),
+              )
+            : null}
+          {filter(
+            'county',
+            'County',
+            'Any county',
+            p.counties.map((c) => ({ value: c.fips, label: c.name })),
+          )}
+          {filter('ageBand', 'Age', 'Any age', options(AGE_BAND_NAMES))}
+          {filter('activity', 'Last activity', 'Any time', options(ACTIVITY_FILTERS))}
+          {filter(
+            'sort',
+            'Sort by',
+            CASE_SORTS[defaultSort],
+            options(CASE_SORTS).filter((o) => o.value !== defaultSort),
+            shown('sort') === defaultSort ? '' : shown('sort'),
+          )}
         </fieldset>
         <Actions>
           <Button>Find cases</Button>

@@ -6,7 +6,7 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Success, type FieldError } from '../../../web/page.tsx';
-import { StaffForm, codeOptions, namedOptions } from '../../../web/forms.tsx';
+import { Input, StaffForm, Ticks, codeOptions, labelledOptions, namedOptions } from '../../../web/forms.tsx';
 import { Actions, Alert, Button, SrOnly, SummaryList, Tag } from '../../../web/ui.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CONSENT_CATEGORIES } from '../../cases/index.ts';
@@ -135,21 +135,12 @@ const ConsentForm: FC<{
     <fieldset id="categories" class="usa-fieldset usa-form-group">
       <legend class="usa-legend">What the organization may see</legend>
       <div class="usa-hint">Only what they agreed to. Anything not ticked stays with you.</div>
-      {CONSENT_CATEGORIES.map((c) => (
-        <div class="usa-checkbox">
-          <input
-            class="usa-checkbox__input"
-            type="checkbox"
-            id={`categories-${c}`}
-            name="categories"
-            value={c}
-            checked={values.categories.includes(c)}
-          />
-          <label class="usa-checkbox__label" for={`categories-${c}`}>
-            {CATEGORY_NAMES[c]}
-          </label>
-        </div>
-      ))}
+      <Ticks
+        type="checkbox"
+        name="categories"
+        options={labelledOptions(CATEGORY_NAMES, CONSENT_CATEGORIES)}
+        checked={(c) => values.categories.includes(c)}
+      />
     </fieldset>
     <fieldset id="method" class="usa-fieldset usa-form-group" aria-describedby="method-hint">
       <legend class="usa-legend">How they gave consent</legend>
@@ -157,61 +148,29 @@ const ConsentForm: FC<{
         Victim service providers funded under VAWA, VOCA or FVPSA need written, signed consent to share
         identifying information. Record verbal consent only where your organization’s rules allow it.
       </div>
-      {(['written', 'verbal'] as const).map((m) => (
-        <div class="usa-radio">
-          <input
-            class="usa-radio__input"
-            type="radio"
-            id={`method-${m}`}
-            name="method"
-            value={m}
-            checked={values.method === m}
-          />
-          <label class="usa-radio__label" for={`method-${m}`}>
-            {METHOD_NAMES[m]}
-          </label>
-        </div>
-      ))}
+      <Ticks
+        type="radio"
+        name="method"
+        options={labelledOptions(METHOD_NAMES, ['written', 'verbal'])}
+        checked={(m) => values.method === m}
+      />
     </fieldset>
-    <div class="usa-form-group">
-      <label for="witness" class="usa-label">
-        Witness (required for verbal consent)
-      </label>
-      <div class="usa-hint" id="witness-hint">
-        The name of the person who heard them agree. Kept encrypted.
-      </div>
-      <input
-        class="usa-input"
-        id="witness"
-        name="witness"
-        type="text"
-        maxlength={200}
-        value={values.witness}
-        aria-describedby="witness-hint"
-      />
-    </div>
-    <div class="usa-form-group">
-      <label for="startsOn" class="usa-label">
-        Starts on
-      </label>
-      <input class="usa-input" id="startsOn" name="startsOn" type="date" value={values.startsOn} />
-    </div>
-    <div class="usa-form-group">
-      <label for="expiresOn" class="usa-label">
-        Ends on
-      </label>
-      <div class="usa-hint" id="expires-hint">
-        Sharing stops at the start of this day. Consent always ends: at most one year after it starts.
-      </div>
-      <input
-        class="usa-input"
-        id="expiresOn"
-        name="expiresOn"
-        type="date"
-        value={values.expiresOn}
-        aria-describedby="expires-hint"
-      />
-    </div>
+    <Input
+      id="witness"
+      label="Witness (required for verbal consent)"
+      hint="The name of the person who heard them agree. Kept encrypted."
+      maxlength={200}
+      value={values.witness}
+    />
+    <Input id="startsOn" label="Starts on" type="date" value={values.startsOn} />
+    <Input
+      id="expiresOn"
+      label="Ends on"
+      hint="Sharing stops at the start of this day. Consent always ends: at most one year after it starts."
+      hintId="expires-hint"
+      type="date"
+      value={values.expiresOn}
+    />
     <Actions>
       <Button>Record the consent</Button>
     </Actions>

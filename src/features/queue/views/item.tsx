@@ -17,7 +17,7 @@ import {
   type SummaryRow,
 } from '../../../web/ui.tsx';
 import { CsrfField, ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
-import type { FieldProblem } from '../../../web/forms.tsx';
+import { HintedGroup, Ticks, labelledOptions, type FieldProblem } from '../../../web/forms.tsx';
 import type { IntakePayload } from '../../intake/index.ts';
 import {
   ESCALATION_NAMES,
@@ -168,29 +168,14 @@ const OutcomeForm: FC<{ item: QueueItemDetail; frame: StaffFrame; values: Outcom
     <CsrfField token={frame.csrf} />
     <fieldset id="status" class="usa-fieldset usa-form-group">
       <legend class="usa-legend">What happened</legend>
-      {OUTCOME_STATUSES.map((s) => (
-        <div class="usa-radio">
-          <input
-            class="usa-radio__input"
-            type="radio"
-            id={`status-${s}`}
-            name="status"
-            value={s}
-            checked={values.status === s}
-          />
-          <label class="usa-radio__label" for={`status-${s}`}>
-            {STATUS_NAMES[s]}
-          </label>
-        </div>
-      ))}
+      <Ticks
+        type="radio"
+        name="status"
+        options={labelledOptions(STATUS_NAMES, OUTCOME_STATUSES)}
+        checked={(s) => values.status === s}
+      />
     </fieldset>
-    <div class="usa-form-group">
-      <label for="outcome" class="usa-label">
-        Outcome
-      </label>
-      <div class="usa-hint" id="outcome-hint">
-        Choose one that goes with what happened.
-      </div>
+    <HintedGroup id="outcome" label="Outcome" hint="Choose one that goes with what happened.">
       <select id="outcome" name="outcome" aria-describedby="outcome-hint" class="usa-select">
         <option value="">Choose an outcome</option>
         {OUTCOME_STATUSES.map((s: OutcomeStatus) => (
@@ -203,15 +188,12 @@ const OutcomeForm: FC<{ item: QueueItemDetail; frame: StaffFrame; values: Outcom
           </optgroup>
         ))}
       </select>
-    </div>
-    <div class="usa-form-group">
-      <label for="note" class="usa-label">
-        Note (optional)
-      </label>
-      <div class="usa-hint" id="note-hint">
-        Kept encrypted and shown only to people who can open this referral. Write only what the next person
-        needs.
-      </div>
+    </HintedGroup>
+    <HintedGroup
+      id="note"
+      label="Note (optional)"
+      hint="Kept encrypted and shown only to people who can open this referral. Write only what the next person needs."
+    >
       <textarea
         id="note"
         name="note"
@@ -223,7 +205,7 @@ const OutcomeForm: FC<{ item: QueueItemDetail; frame: StaffFrame; values: Outcom
       >
         {values.note}
       </textarea>
-    </div>
+    </HintedGroup>
     <Actions>
       <Button>Record</Button>
     </Actions>

@@ -4,10 +4,11 @@
  */
 import type { FC } from 'hono/jsx';
 import type { Line } from '../../help/index.ts';
-import { Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, StaffLayout } from '../../../web/staff-layout.tsx';
+import { HintedGroup, Input, Ticks } from '../../../web/forms.tsx';
 import { Actions, Button, DataTable, Panel, SrOnly, SummaryList } from '../../../web/ui.tsx';
-import { CaseHeading } from '../../cases/index.ts';
+import { CaseTabTop } from '../../cases/index.ts';
 import { formOf, lineWords, rows, type PlanForm } from '../rules.ts';
 import { EMPTY_PLAN, SAFETY_PLAN_LIMITS, type SafetyPlanContent } from '../schema.ts';
 import type { CaseSafetyPlan } from '../service.ts';
@@ -52,54 +53,49 @@ const PlanView: FC<{ plan: SafetyPlanContent; packLines: Line[] }> = ({ plan, pa
   );
 };
 
-/** A text input with its label (the staff look), for the rows of people and numbers. */
-const Input: FC<{ id: string; label: string; value: string; maxlength: number; type?: 'text' | 'tel' }> = (
-  p,
-) => (
-  <div class="usa-form-group">
-    <label class="usa-label" for={p.id}>
-      {p.label}
-    </label>
-    <input
-      class="usa-input"
-      id={p.id}
-      name={p.id}
-      type={p.type ?? 'text'}
-      maxlength={p.maxlength}
-      value={p.value}
-      autocomplete="off"
-    />
-  </div>
+/** A one-line field of the plan (browsers offer no earlier entries). */
+const Field: FC<Omit<Parameters<typeof Input>[0], 'autocomplete'>> = (p) => (
+  <Input {...p} autocomplete="off" />
 );
 
+/** The plan's multi-line fields: their label, hint and height. */
+const LINES = {
+  warningSigns: {
+    label: 'Warning signs',
+    hint: `What tells them things are getting unsafe. One per line, up to ${SAFETY_PLAN_LIMITS.warningSigns}.`,
+    rows: 4,
+  },
+  safePlaces: {
+    label: 'Safe places',
+    hint: `Where they can go to be safe. One per line, up to ${SAFETY_PLAN_LIMITS.safePlaces}.`,
+    rows: 3,
+  },
+  inDanger: {
+    label: 'What to do in danger',
+    hint: 'Their steps when they are in danger, for example where to go and who to call first.',
+    rows: 4,
+    maxlength: 2000,
+  },
+} as const;
+
 /** A multi-line field with its label and hint. */
-const Lines: FC<{
-  id: string;
-  label: string;
-  hint: string;
-  rows: number;
-  value: string;
-  maxlength?: number;
-}> = (p) => (
-  <div class="usa-form-group">
-    <label class="usa-label" for={p.id}>
-      {p.label}
-    </label>
-    <div class="usa-hint" id={`${p.id}-hint`}>
-      {p.hint}
-    </div>
-    <textarea
-      class="usa-textarea"
-      id={p.id}
-      name={p.id}
-      rows={p.rows}
-      maxlength={p.maxlength}
-      aria-describedby={`${p.id}-hint`}
-    >
-      {p.value}
-    </textarea>
-  </div>
-);
+const Lines: FC<{ id: keyof typeof LINES; value: string }> = ({ id, value }) => {
+  const p: { label: string; hint: string; rows: number; maxlength?: number } = LINES[id];
+  return (
+    <HintedGroup id={id} label={p.label} hint={p.hint}>
+      <textarea
+        class="usa-textarea"
+        id={id}
+        name={id}
+        rows={p.rows}
+        maxlength={p.maxlength}
+        aria-describedby={`${id}-hint`}
+      >
+        {value}
+      </textarea>
+    </HintedGroup>
+  );
+};
 
 export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; packLines: Line[] }> = ({
   caseId,
@@ -123,24 +119,18 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
         encrypted.
       </p>
       <CsrfField token={csrf} />
-      <Lines
-        id="warningSigns"
-        label="Warning signs"
-        hint={`What tells them things are getting unsafe. One per line, up to ${SAFETY_PLAN_LIMITS.warningSigns}.`}
-        rows={4}
-        value={values.warningSigns}
-      />
+      <Lines id="warningSigns" value={values.warningSigns} />
       <fieldset class="usa-fieldset margin-top-3">
         <legend class="usa-legend">Safe people: who they can reach, and how</legend>
         {people.map((p, i) => (
           <div class="nwd-pair">
-            <Input
+            <Field
               id={`safePeople-${i}-name`}
               label={`Person ${i + 1}: name`}
               maxlength={100}
               value={p.name}
             />
-            <Input
+            <Field
               id={`safePeople-${i}-contact`}
               label={`Person ${i + 1}: how to reach them`}
               maxlength={200}
@@ -149,68 +139,36 @@ export const PlanFormView: FC<{ caseId: string; csrf: string; values: PlanForm; 
           </div>
         ))}
       </fieldset>
-      <Lines
-        id="safePlaces"
-        label="Safe places"
-        hint={`Where they can go to be safe. One per line, up to ${SAFETY_PLAN_LIMITS.safePlaces}.`}
-        rows={3}
-        value={values.safePlaces}
+      <Lines id="safePlaces" value={values.safePlaces} />
+      <Field
+        id="codeWord"
+        label="Code word"
+        hint="A word that tells a safe person “I need help” without saying it."
+        maxlength={100}
+        value={values.codeWord}
       />
-      <div class="usa-form-group">
-        <label class="usa-label" for="codeWord">
-          Code word
-        </label>
-        <div class="usa-hint" id="codeWord-hint">
-          A word that tells a safe person “I need help” without saying it.
-        </div>
-        <input
-          class="usa-input"
-          id="codeWord"
-          name="codeWord"
-          type="text"
-          maxlength={100}
-          value={values.codeWord}
-          aria-describedby="codeWord-hint"
-          autocomplete="off"
-        />
-      </div>
-      <Lines
-        id="inDanger"
-        label="What to do in danger"
-        hint="Their steps when they are in danger, for example where to go and who to call first."
-        rows={4}
-        maxlength={2000}
-        value={values.inDanger}
-      />
+      <Lines id="inDanger" value={values.inDanger} />
       <fieldset class="usa-fieldset margin-top-3" id="lines">
         <legend class="usa-legend">Lines to call or text</legend>
-        {packLines.map((line) => (
-          <div class="usa-checkbox">
-            <input
-              class="usa-checkbox__input"
-              type="checkbox"
-              id={`line-${line.id}`}
-              name="lines"
-              value={line.id}
-              checked={values.lines.includes(line.id)}
-            />
-            <label class="usa-checkbox__label" for={`line-${line.id}`}>
-              {lineWords(line)}
-            </label>
-          </div>
-        ))}
+        <Ticks
+          type="checkbox"
+          name="lines"
+          options={packLines.map((line) => ({ value: line.id, label: lineWords(line) }))}
+          checked={(id) => values.lines.includes(id)}
+          idOf={(id) => `line-${id}`}
+        />
       </fieldset>
       <fieldset class="usa-fieldset margin-top-3">
         <legend class="usa-legend">Other numbers (a counselor, a shelter)</legend>
         {custom.map((l, i) => (
           <div class="nwd-pair">
-            <Input
+            <Field
               id={`customLines-${i}-name`}
               label={`Number ${i + 1}: who it is`}
               maxlength={100}
               value={l.name}
             />
-            <Input
+            <Field
               id={`customLines-${i}-phone`}
               label={`Number ${i + 1}: phone`}
               type="tel"
@@ -243,14 +201,11 @@ export const PlanPage: FC<
   const latest = current !== null && current.version === plan.latestVersion;
   return (
     <StaffLayout frame={frame} title="Safety plan">
-      <ErrorSummary errors={errors} />
-      <Success message={saved} />
-      <CaseHeading
-        caseId={caseId}
-        label={plan.label}
-        regionName={region}
+      <CaseTabTop
+        view={{ ...plan, regionName: region }}
         current="safety-plan"
-        closed={plan.case.status !== 'open'}
+        errors={errors}
+        message={saved}
       />
       {current ? (
         <Panel

@@ -3,10 +3,11 @@
  * pathway's duties.
  */
 import type { FC } from 'hono/jsx';
-import { Success, type FieldError, type StaffView } from '../../../web/page.tsx';
-import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { type FieldError, type StaffView } from '../../../web/page.tsx';
+import { CsrfField, StaffLayout } from '../../../web/staff-layout.tsx';
+import { Input, Ticks } from '../../../web/forms.tsx';
 import { Actions, Button, Panel } from '../../../web/ui.tsx';
-import { CaseHeading } from '../../cases/index.ts';
+import { CaseTabTop } from '../../cases/index.ts';
 import { deadlineWords, localDateTimeValue, type TaskableAction } from '../rules.ts';
 import type { CaseTasks } from '../rules.ts';
 import {
@@ -54,40 +55,28 @@ const PathwayForm: FC<CaseTasksPageProps> = ({ deps, frame, actor, view, now, pe
     <CsrfField token={frame.csrf} />
     <fieldset id="codes" class="usa-fieldset usa-form-group">
       <legend class="usa-legend">Duties with a deadline</legend>
-      {actions.map((a) => (
-        <div class="usa-checkbox">
-          <input
-            class="usa-checkbox__input"
-            id={`codes-${a.code}`}
-            type="checkbox"
-            name="codes"
-            value={a.code}
-            checked={pathway.codes.includes(a.code)}
-            disabled={view.pathwayDone.includes(a.code)}
-          />
-          <label class="usa-checkbox__label" for={`codes-${a.code}`}>
-            {a.title} ({deadlineWords(a)}){view.pathwayDone.includes(a.code) ? ' — already a task' : ''}
-          </label>
-        </div>
-      ))}
-    </fieldset>
-    <div class="usa-form-group">
-      <label for="from" class="usa-label">
-        Count the deadlines from (optional)
-      </label>
-      <div class="usa-hint" id="from-hint">
-        When it happened, for example when the young person was found. Leave empty for now.
-      </div>
-      <input
-        class="usa-input"
-        id="from"
-        name="from"
-        type="datetime-local"
-        value={pathway.from}
-        max={localDateTimeValue(deps.rules.calendar, now)}
-        aria-describedby="from-hint"
+      <Ticks
+        type="checkbox"
+        name="codes"
+        options={actions.map((a) => {
+          const done = view.pathwayDone.includes(a.code);
+          return {
+            value: a.code,
+            label: `${a.title} (${deadlineWords(a)})${done ? ' — already a task' : ''}`,
+            disabled: done,
+          };
+        })}
+        checked={(code) => pathway.codes.includes(code)}
       />
-    </div>
+    </fieldset>
+    <Input
+      id="from"
+      label="Count the deadlines from (optional)"
+      hint="When it happened, for example when the young person was found. Leave empty for now."
+      type="datetime-local"
+      value={pathway.from}
+      max={localDateTimeValue(deps.rules.calendar, now)}
+    />
     <AssigneeSelect id="pathway-assignee" people={people} actor={actor} value={pathway.assignee} />
     <Actions>
       <Button>Add these tasks</Button>
@@ -103,15 +92,7 @@ export const CaseTasksPage: FC<CaseTasksPageProps> = (props) => {
   const done = view.tasks.filter((task) => task.completedAt);
   return (
     <StaffLayout frame={frame} title="Tasks">
-      <ErrorSummary errors={props.errors} />
-      <Success message={props.message} />
-      <CaseHeading
-        caseId={caseId}
-        label={view.label}
-        regionName={view.regionName}
-        current="tasks"
-        closed={view.case.status !== 'open'}
-      />
+      <CaseTabTop view={view} current="tasks" errors={props.errors} message={props.message} />
       <Panel id="open-h" heading={`Open tasks (${open.length})`}>
         {open.length ? (
           <OpenTasks

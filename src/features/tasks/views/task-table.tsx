@@ -6,6 +6,7 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
 import { Time } from '../../../web/page.tsx';
+import { HintedGroup, Input } from '../../../web/forms.tsx';
 import { CsrfField, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Button, DataTable, SrOnly, Tag } from '../../../web/ui.tsx';
 import { durationInWords } from '../../queue/service.ts';
@@ -15,16 +16,13 @@ import type { Assignable, Task } from '../rules.ts';
 export type AssigneeGroups = { regionName: string; navigators: Assignable[] }[];
 
 /** The select of people a task can be assigned to. */
-export const AssigneeSelect: FC<{
-  id: string;
-  people: AssigneeGroups;
-  actor: Actor;
-  value: string;
-}> = ({ id, people, actor, value }) => (
-  <div class="usa-form-group">
-    <label for={id} class="usa-label">
-      Assigned to
-    </label>
+export const AssigneeSelect: FC<{ id: string; people: AssigneeGroups; actor: Actor; value: string }> = ({
+  id,
+  people,
+  actor,
+  value,
+}) => (
+  <HintedGroup id={id} label="Assigned to">
     <select id={id} name="assignee" class="usa-select">
       <option value="" selected={value === ''}>
         Nobody yet (every navigator of the region sees it)
@@ -39,7 +37,7 @@ export const AssigneeSelect: FC<{
         </optgroup>
       ))}
     </select>
-  </div>
+  </HintedGroup>
 );
 
 /**
@@ -210,40 +208,21 @@ export const TaskFields: FC<{
   actor: Actor;
 }> = ({ deps, values, people, actor }) => (
   <>
-    <div class="usa-form-group">
-      <label for="title" class="usa-label">
-        What needs doing
-      </label>
-      <div class="usa-hint" id="title-hint">
-        Kept encrypted. Write what the next person needs, not more.
-      </div>
-      <input
-        class="usa-input"
-        id="title"
-        name="title"
-        type="text"
-        maxlength={TASK_TITLE_MAX}
-        size={40}
-        value={values.title}
-        aria-describedby="title-hint"
-      />
-    </div>
-    <div class="usa-form-group">
-      <label for="due" class="usa-label">
-        Due
-      </label>
-      <div class="usa-hint" id="due-hint">
-        Date and time in Minnesota ({deps.rules.calendar.timezone.replace('_', ' ')} time).
-      </div>
-      <input
-        class="usa-input"
-        id="due"
-        name="due"
-        type="datetime-local"
-        value={values.due}
-        aria-describedby="due-hint"
-      />
-    </div>
+    <Input
+      id="title"
+      label="What needs doing"
+      hint="Kept encrypted. Write what the next person needs, not more."
+      maxlength={TASK_TITLE_MAX}
+      size={40}
+      value={values.title}
+    />
+    <Input
+      id="due"
+      label="Due"
+      hint={`Date and time in Minnesota (${deps.rules.calendar.timezone.replace('_', ' ')} time).`}
+      type="datetime-local"
+      value={values.due}
+    />
     <AssigneeSelect id="assignee" people={people} actor={actor} value={values.assignee} />
   </>
 );

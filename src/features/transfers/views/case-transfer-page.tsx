@@ -4,11 +4,11 @@
  */
 import type { FC } from 'hono/jsx';
 import { can } from '../../../platform/access.ts';
-import { Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { Time, type FieldError, type StaffView } from '../../../web/page.tsx';
 import { Select, TextArea, errorFor } from '../../../web/forms.tsx';
-import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
+import { CsrfField, StaffLayout } from '../../../web/staff-layout.tsx';
 import { Actions, Alert, Button, DataTable, Panel } from '../../../web/ui.tsx';
-import { CaseHeading } from '../../cases/index.ts';
+import { CaseTabTop } from '../../cases/index.ts';
 import { DECISION_BUSINESS_DAYS, type CaseTransfers } from '../rules.ts';
 import { Outcome, Paragraphs, TransferCells, transferHead } from './decide-pages.tsx';
 
@@ -31,15 +31,7 @@ export const CaseTransferPage: FC<
     view.case.status === 'open' && can(actor, 'cases.write', { regionId: view.case.region_id });
   return (
     <StaffLayout frame={frame} title="Transfer">
-      <ErrorSummary errors={errors} />
-      <Success message={message} />
-      <CaseHeading
-        caseId={caseId}
-        label={view.label}
-        regionName={view.regionName}
-        current="transfer"
-        closed={view.case.status !== 'open'}
-      />
+      <CaseTabTop view={view} current="transfer" errors={errors} message={message} />
       {pending ? (
         <Panel id="pending-h" heading={`Waiting for ${pending.toRegionName} to decide`}>
           <p>

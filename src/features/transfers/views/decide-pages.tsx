@@ -7,16 +7,20 @@ import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import { can, type Actor } from '../../../platform/access.ts';
 import { Success, Time, type FieldError, type StaffView } from '../../../web/page.tsx';
+import { Ticks, labelledOptions } from '../../../web/forms.tsx';
 import { CsrfField, ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
-import { Actions, Button, DataTable, Panel, SrOnly, SummaryList, Tag, type Tone } from '../../../web/ui.tsx';
-import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import {
-  DECLINE_REASONS,
-  outcomeText,
-  type DeclineReason,
-  type IncomingTransfer,
-  type TransferSummary,
-} from '../rules.ts';
+  Actions,
+  Button,
+  Panel,
+  SrOnly,
+  SummaryList,
+  TableOrNone,
+  Tag,
+  type Tone,
+} from '../../../web/ui.tsx';
+import { AGE_BAND_NAMES } from '../../queue/service.ts';
+import { DECLINE_REASONS, outcomeText, type IncomingTransfer, type TransferSummary } from '../rules.ts';
 
 export const Paragraphs: FC<{ text: string }> = ({ text }) => (
   <>
@@ -88,6 +92,43 @@ export const TransferCells: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary
   </>
 );
 
+/** A transfer waiting for the reader's decision, as a row. */
+const IncomingRow: FC<{ deps: AppDeps; t: IncomingTransfer }> = ({ deps, t }) => (
+  <tr>
+    <th scope="row">
+      <a href={`/staff/transfers/${t.id}`} class="text-bold">
+        From {t.fromRegionName}
+        <SrOnly>, asked {deps.rules.calendar.describe(t.requestedAt)}: decide</SrOnly>
+      </a>
+    </th>
+    <td>
+      <Time deps={deps} at={t.requestedAt} show="date-time" />
+    </td>
+    <td>{AGE_BAND_NAMES[t.ageBand]}</td>
+    <td>{t.countyName ?? 'Not known'}</td>
+    <td>{t.reason ? <Paragraphs text={t.reason} /> : 'No reason given'}</td>
+  </tr>
+);
+
+/** A transfer asked for by the reader's regions, as a row, with a link to it where they may open the case. */
+const OutgoingRow: FC<{ deps: AppDeps; actor: Actor; t: TransferSummary }> = ({ deps, actor, t }) => (
+  <tr>
+    <TransferCells deps={deps} actor={actor} t={t} />
+    <td>
+      <Outcome t={t} />
+      {can(actor, 'cases.read', { regionId: t.fromRegionId }) && t.status !== 'accepted' ? (
+        <>
+          {' '}
+          <a href={`/staff/cases/${t.caseId}/transfer`}>
+            Open
+            <SrOnly> the transfer asked {deps.rules.calendar.describe(t.requestedAt)}</SrOnly>
+          </a>
+        </>
+      ) : null}
+    </td>
+  </tr>
+);
+
 export const TransfersPage: FC<
   StaffView & {
     waiting: IncomingTransfer[];
@@ -98,62 +139,25 @@ export const TransfersPage: FC<
   <StaffLayout frame={frame} title="Transfers">
     <Success message={message} />
     <Panel id="incoming-h" heading={`Waiting for your decision (${waiting.length})`}>
-      {waiting.length ? (
-        <DataTable
-          label="Transfers waiting for your decision"
-          head={['From', 'Asked', 'Age', 'County', 'Reason']}
-          id="incoming"
-        >
-          {waiting.map((t) => (
-            <tr>
-              <th scope="row">
-                <a href={`/staff/transfers/${t.id}`} class="text-bold">
-                  From {t.fromRegionName}
-                  <SrOnly>, asked {deps.rules.calendar.describe(t.requestedAt)}: decide</SrOnly>
-                </a>
-              </th>
-              <td>
-                <Time deps={deps} at={t.requestedAt} show="date-time" />
-              </td>
-              <td>{AGE_BAND_NAMES[t.ageBand]}</td>
-              <td>{t.countyName ?? 'Not known'}</td>
-              <td>{t.reason ? <Paragraphs text={t.reason} /> : 'No reason given'}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : (
-        <p>No transfers are waiting for your regions.</p>
-      )}
+      <TableOrNone
+        label="Transfers waiting for your decision"
+        head={['From', 'Asked', 'Age', 'County', 'Reason']}
+        id="incoming"
+        items={waiting}
+        none="No transfers are waiting for your regions."
+        row={(t) => <IncomingRow deps={deps} t={t} />}
+      />
     </Panel>
     <Panel id="outgoing-h" heading="Asked for by your regions">
-      {outgoing.length ? (
-        <DataTable
-          label="Transfers out of your regions"
-          caption="Recent transfers out of your regions, newest first"
-          head={transferHead()}
-          id="outgoing"
-        >
-          {outgoing.map((t) => (
-            <tr>
-              <TransferCells deps={deps} actor={actor} t={t} />
-              <td>
-                <Outcome t={t} />
-                {can(actor, 'cases.read', { regionId: t.fromRegionId }) && t.status !== 'accepted' ? (
-                  <>
-                    {' '}
-                    <a href={`/staff/cases/${t.caseId}/transfer`}>
-                      Open
-                      <SrOnly> the transfer asked {deps.rules.calendar.describe(t.requestedAt)}</SrOnly>
-                    </a>
-                  </>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : (
-        <p>Your regions have not asked for transfers recently.</p>
-      )}
+      <TableOrNone
+        label="Transfers out of your regions"
+        caption="Recent transfers out of your regions, newest first"
+        head={transferHead()}
+        id="outgoing"
+        items={outgoing}
+        none="Your regions have not asked for transfers recently."
+        row={(t) => <OutgoingRow deps={deps} actor={actor} t={t} />}
+      />
     </Panel>
   </StaffLayout>
 );
@@ -161,46 +165,45 @@ export const TransfersPage: FC<
 /** A state administrator's view of the network's transfers: read-only, no personal data. */
 export const NetworkTransfersPage: FC<
   StaffView & { waiting: TransferSummary[]; recent: TransferSummary[] }
-> = ({ deps, frame, actor, waiting, recent }) => (
-  <StaffLayout frame={frame} title="Transfers across the network">
-    <p>
-      Cases moving between regions. The receiving region’s navigators decide; this view is for oversight and
-      cannot change a transfer.
-    </p>
-    <Panel id="waiting-h" heading={`Waiting for a decision (${waiting.length})`}>
-      {waiting.length ? (
-        <DataTable label="Transfers waiting for a decision" head={transferHead()} id="waiting">
-          {waiting.map((t) => (
-            <tr>
-              <TransferCells deps={deps} actor={actor} t={t} />
-              <td>
-                <Outcome t={t} />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : (
-        <p>No transfers are waiting for a decision.</p>
-      )}
-    </Panel>
-    <Panel id="recent-h" heading="Recently decided or cancelled">
-      {recent.length ? (
-        <DataTable label="Recent transfers" caption="Newest first" head={transferHead()} id="recent">
-          {recent.map((t) => (
-            <tr>
-              <TransferCells deps={deps} actor={actor} t={t} />
-              <td>
-                <Outcome t={t} />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : (
-        <p>No transfers yet.</p>
-      )}
-    </Panel>
-  </StaffLayout>
-);
+> = ({ deps, frame, actor, waiting, recent }) => {
+  const row = (t: TransferSummary) => (
+    <tr>
+      <TransferCells deps={deps} actor={actor} t={t} />
+      <td>
+        <Outcome t={t} />
+      </td>
+    </tr>
+  );
+  return (
+    <StaffLayout frame={frame} title="Transfers across the network">
+      <p>
+        Cases moving between regions. The receiving region’s navigators decide; this view is for oversight and
+        cannot change a transfer.
+      </p>
+      {[
+        {
+          id: 'waiting',
+          heading: `Waiting for a decision (${waiting.length})`,
+          label: 'Transfers waiting for a decision',
+          items: waiting,
+          none: 'No transfers are waiting for a decision.',
+        },
+        {
+          id: 'recent',
+          heading: 'Recently decided or cancelled',
+          label: 'Recent transfers',
+          caption: 'Newest first',
+          items: recent,
+          none: 'No transfers yet.',
+        },
+      ].map(({ id, heading, ...table }) => (
+        <Panel id={`${id}-h`} heading={heading}>
+          <TableOrNone {...table} head={transferHead()} id={id} row={row} />
+        </Panel>
+      ))}
+    </StaffLayout>
+  );
+};
 
 export const DecisionPage: FC<
   StaffView & {
@@ -254,21 +257,12 @@ export const DecisionPage: FC<
                   >
                     <legend class="usa-legend">Why you decline (the region that asked sees this)</legend>
                     {reasonError ? <span class="usa-error-message">{reasonError.message}</span> : null}
-                    {(Object.keys(DECLINE_REASONS) as DeclineReason[]).map((code) => (
-                      <div class="usa-radio">
-                        <input
-                          class="usa-radio__input"
-                          type="radio"
-                          id={`reason-${code}`}
-                          name="reason"
-                          value={code}
-                          checked={reason === code}
-                        />
-                        <label class="usa-radio__label" for={`reason-${code}`}>
-                          {DECLINE_REASONS[code]}
-                        </label>
-                      </div>
-                    ))}
+                    <Ticks
+                      type="radio"
+                      name="reason"
+                      options={labelledOptions(DECLINE_REASONS)}
+                      checked={(code) => reason === code}
+                    />
                   </fieldset>
                   <Actions>
                     <Button variant="danger">Decline the transfer</Button>
