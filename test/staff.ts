@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../src/db/database.ts';
-import { hashSecret, newSecret } from '../src/features/accounts/secrets.ts';
+import { hashSecret, newSecret } from '../src/platform/crypto/secrets.ts';
 import { emailIndex } from '../src/features/accounts/service.ts';
 import type { Actor, OrganizationType, Role } from '../src/platform/access.ts';
 import { decryptField, encryptField, type Keyring } from '../src/platform/crypto/index.ts';

@@ -10,7 +10,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-types.ts';
 import { can, type Action, type Target } from '../platform/access.ts';
 import { clientAddress } from '../platform/client-address.ts';
-import { sameSecret } from '../features/accounts/secrets.ts';
+import { sameSecret } from '../platform/crypto/secrets.ts';
 import {
   sessionFromToken,
   type AccountsContext,

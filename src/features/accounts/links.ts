@@ -11,7 +11,7 @@ import { recordAudit } from '../../platform/audit/audit.ts';
 import { hashPassword } from '../../platform/auth/credentials/password.ts';
 import { encryptField } from '../../platform/crypto/index.ts';
 import { enqueueEmail } from '../../platform/mail/index.ts';
-import { hashSecret, looksLikeSecret, newSecret } from './secrets.ts';
+import { hashSecret, looksLikeSecret, newSecret } from '../../platform/crypto/secrets.ts';
 import {
   AccountError,
   type AccountsContext,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../../test/db.ts';
 import { addOrganization, addStaff } from '../../../test/staff.ts';
-import { hashSecret, newSecret } from './secrets.ts';
+import { hashSecret, newSecret } from '../../platform/crypto/secrets.ts';
 import type { Actor, Role } from '../../platform/access.ts';
 import { verifyAuditChain } from '../../platform/audit/audit.ts';
 import { totpCodeAt } from '../../platform/auth/credentials/totp.ts';

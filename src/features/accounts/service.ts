@@ -67,4 +67,3 @@ export {
 } from './sessions.ts';
 export { createApiToken, actorFromBearer, revokeApiToken } from './tokens.ts';
 export { endAllSessions, existingRegions, revokeAllTokens } from './queries.ts';
-export { sameSecret } from './secrets.ts';

@@ -6,7 +6,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
-import { hashSecret, looksLikeSecret, newSecret } from './secrets.ts';
+import { hashSecret, looksLikeSecret, newSecret } from '../../platform/crypto/secrets.ts';
 import type { SessionStage } from './tables.ts';
 import {
   ABSOLUTE_TIMEOUT_MS,

@@ -22,7 +22,7 @@ import {
   signInAttemptSucceeded,
   type SignInGate,
 } from '../../platform/rate-limit/index.ts';
-import { hashSecret, looksLikeSecret, sameSecret } from './secrets.ts';
+import { hashSecret, looksLikeSecret, sameSecret } from '../../platform/crypto/secrets.ts';
 import type { SessionStage } from './tables.ts';
 import {
   AccountError,

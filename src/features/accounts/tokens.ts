@@ -12,7 +12,7 @@ import {
 } from '../../platform/access.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { AccessDenied, ServiceError } from '../../platform/errors.ts';
-import { hashSecret, looksLikeSecret, newSecret } from './secrets.ts';
+import { hashSecret, looksLikeSecret, newSecret } from '../../platform/crypto/secrets.ts';
 import {
   AccountError,
   type AccountsContext,

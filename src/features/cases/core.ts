@@ -8,15 +8,8 @@ import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../app-types.ts';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import {
-  actorKind,
-  can,
-  regionScope,
-  type Action,
-  type Actor,
-  type RegionScope,
-} from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { can, regionScope, type Action, type Actor, type RegionScope } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import {
   blindIndex,
   decryptField,
@@ -314,15 +307,10 @@ export async function auditCase(
     details?: Record<string, unknown>;
   },
 ): Promise<void> {
-  await recordAudit(trx, {
-    actorKind: actorKind(actor),
-    actorUserId: actor.userId,
+  await recordActorAudit(trx, actor, origin, {
     action: entry.action,
     subjectType: entry.subjectType ?? 'case',
     subjectId: entry.subjectId ?? entry.caseId,
-    organizationId: actor.organizationId,
-    ip: origin.ip,
-    userAgent: origin.userAgent,
     details: { case: entry.caseId, ...(entry.details ?? {}) },
   });
 }

@@ -11,8 +11,8 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { authorize, can, type Actor } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { blindIndex, type Keyring } from '../../platform/crypto/index.ts';
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
 import type { RecurringJob } from '../../platform/jobs/index.ts';
@@ -306,14 +306,9 @@ export async function listCases(
       ...(f.sort ? { sort } : {}),
     };
     if (cases.length || search)
-      await recordAudit(trx, {
-        actorKind: actorKind(actor),
-        actorUserId: actor.userId,
+      await recordActorAudit(trx, actor, origin, {
         action: 'case.list',
         subjectType: 'case',
-        organizationId: actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
         details: {
           ...(applied.view ? { view: applied.view } : {}),
           ...(f.region ? { region: f.region } : {}),

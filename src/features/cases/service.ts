@@ -15,8 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 
 import type { DB } from '../../db/types.ts';
-import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { authorize, can, type Actor } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { openPayload, type IntakePayload } from '../intake/index.ts';
 import { REFERRER_ROLE_LABELS } from '../intake/service.ts';
 import { pathwayTasksForNewCase } from '../tasks/service.ts';
@@ -309,15 +309,10 @@ export async function openCase(
         },
       });
       if (item)
-        await recordAudit(trx, {
-          actorKind: actorKind(actor),
-          actorUserId: actor.userId,
+        await recordActorAudit(trx, actor, origin, {
           action: 'intake.case_opened',
           subjectType: 'intake_item',
           subjectId: item.id,
-          organizationId: actor.organizationId,
-          ip: origin.ip,
-          userAgent: origin.userAgent,
           details: { region: item.region_id, case: id, closed: item.status !== 'closed' },
         });
       return {

@@ -18,8 +18,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { actorKind, authorize, regionScope, type Actor } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { authorize, regionScope, type Actor } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import { staffNames } from '../queue/service.ts';
 import {
@@ -449,14 +449,9 @@ export async function listExpiringConsents(
       .limit(500)
       .execute();
     if (rows.length)
-      await recordAudit(trx, {
-        actorKind: actorKind(actor),
-        actorUserId: actor.userId,
+      await recordActorAudit(trx, actor, origin, {
         action: 'consent.list',
         subjectType: 'consent',
-        organizationId: actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
         details: { expiring: true, cases: [...new Set(rows.map((r) => r.case_id))] },
       });
     return rows.map((r) => ({

@@ -19,7 +19,7 @@ import type { Database } from '../../db/database.ts';
 import { clientAddress as clientAddressOf } from '../../platform/client-address.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import { addressKey, hit, type RateLimitResult } from '../../platform/rate-limit/index.ts';
-import { sameSecret } from '../accounts/service.ts';
+import { sameSecret } from '../../platform/crypto/secrets.ts';
 
 /** The forms that carry a time token; the name is signed, so a token works only for its own form. */
 export type FormName = 'contact-me' | 'refer';

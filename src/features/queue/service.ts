@@ -16,7 +16,6 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import {
-  actorKind,
   authorize,
   can,
   regionScope,
@@ -25,7 +24,7 @@ import {
   type RegionScope,
   type Target,
 } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { AccessDenied } from '../../platform/errors.ts';
 import type { RequestOrigin } from '../accounts/service.ts';
@@ -288,15 +287,10 @@ export async function openItem(
     );
     await q.insertEvent(trx, { itemId: item.id, at: now, actorUserId: actor.userId, event: 'opened' });
     await markLinkRead(trx, `/staff/queue/${item.id}`, now, actor.userId);
-    await recordAudit(trx, {
-      actorKind: actorKind(actor),
-      actorUserId: actor.userId,
+    await recordActorAudit(trx, actor, origin, {
       action: 'intake.open',
       subjectType: 'intake_item',
       subjectId: item.id,
-      organizationId: actor.organizationId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
       details: { region: item.region_id, status: item.status },
     });
     return {
@@ -351,15 +345,10 @@ function changeItem(ctx: QueueContext, actor: Actor, id: string, origin: Request
       event: done.event,
       detail: done.detail,
     });
-    await recordAudit(trx, {
-      actorKind: actorKind(actor),
-      actorUserId: actor.userId,
+    await recordActorAudit(trx, actor, origin, {
       action: done.action,
       subjectType: 'intake_item',
       subjectId: item.id,
-      organizationId: actor.organizationId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
       details: { region: item.region_id, ...done.detail },
     });
   });

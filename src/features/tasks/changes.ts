@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { DB } from '../../db/types.ts';
-import { actorKind, authorize, can, type Actor } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { authorize, can, type Actor } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { SHARED_SCOPE, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { InputError, ServiceError } from '../../platform/errors.ts';
 import { activeStaff } from '../notifications/service.ts';
@@ -66,13 +66,8 @@ async function auditTask(
 ): Promise<void> {
   const about = { subjectType: 'task', subjectId: task.id, details: { region: task.regionId, ...details } };
   if (task.caseId) return auditCase(trx, actor, origin, { action, caseId: task.caseId, ...about });
-  await recordAudit(trx, {
-    actorKind: actorKind(actor),
-    actorUserId: actor.userId,
+  await recordActorAudit(trx, actor, origin, {
     action,
-    organizationId: actor.organizationId,
-    ip: origin.ip,
-    userAgent: origin.userAgent,
     ...about,
   });
 }

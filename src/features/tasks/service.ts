@@ -18,15 +18,8 @@
 import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../app-types.ts';
 import type { DB } from '../../db/types.ts';
-import {
-  actorKind,
-  authorize,
-  can,
-  regionScope,
-  type Actor,
-  type RegionScope,
-} from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { authorize, can, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { decryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { InputError } from '../../platform/errors.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
@@ -211,14 +204,9 @@ export async function listTasks(
     const tasks = await toTasks(ctx, rows, trx);
     if (tasks.length) {
       const cases = [...new Set(tasks.map((t) => t.caseId).filter((id): id is string => id !== null))];
-      await recordAudit(trx, {
-        actorKind: actorKind(actor),
-        actorUserId: actor.userId,
+      await recordActorAudit(trx, actor, origin, {
         action: 'task.list',
         subjectType: 'task',
-        organizationId: actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
         details: {
           scope: view,
           due,

@@ -15,8 +15,8 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { z } from 'zod';
-import { actorKind, authorize, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { authorize, regionScope, type Actor, type RegionScope } from '../../platform/access.ts';
+import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { InputError, ServiceError } from '../../platform/errors.ts';
 import { staffNames } from '../queue/service.ts';
 import { activeStaff, markLinkRead, notifyStaff } from '../notifications/service.ts';
@@ -131,14 +131,9 @@ export async function incomingTransfers(
     const rows = await query.orderBy('t.requested_at').orderBy('t.id').limit(200).execute();
     const list = await incoming(ctx, rows, trx);
     if (list.length)
-      await recordAudit(trx, {
-        actorKind: actorKind(actor),
-        actorUserId: actor.userId,
+      await recordActorAudit(trx, actor, origin, {
         action: 'transfer.list',
         subjectType: 'case_transfer',
-        organizationId: actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
         details: { transfers: list.map((t) => t.id), cases: list.map((t) => t.caseId) },
       });
     return list;
@@ -202,14 +197,9 @@ export async function networkTransfers(
     const [waiting, recent] = [await summaries(ctx, waitingRows, trx), await summaries(ctx, recentRows, trx)];
     const all = [...waiting, ...recent];
     if (all.length)
-      await recordAudit(trx, {
-        actorKind: actorKind(actor),
-        actorUserId: actor.userId,
+      await recordActorAudit(trx, actor, origin, {
         action: 'transfer.list',
         subjectType: 'case_transfer',
-        organizationId: actor.organizationId,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
         details: { transfers: all.map((t) => t.id), cases: all.map((t) => t.caseId), network: true },
       });
     return { waiting, recent };

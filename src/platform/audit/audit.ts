@@ -9,7 +9,13 @@
  *   statewide access.
  * - `verifyAuditChain` (verify.ts) recomputes the chain; `auditVerifyCommand` is `nwd audit verify`.
  */
-export { recordAudit, AuditEventError, AUDIT_LOCK_KEY, type RecordedAudit } from './record.ts';
+export {
+  recordAudit,
+  recordActorAudit,
+  AuditEventError,
+  AUDIT_LOCK_KEY,
+  type RecordedAudit,
+} from './record.ts';
 export { listAudit, listAuditAs, type AuditPage } from './list.ts';
 export {
   auditCsv,

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { actorKind, type Actor } from '../access.ts';
 import { auditHash, GENESIS_HASH, OCCURRED_AT_SQL_FORMAT, type AuditRowValues } from './canonical.ts';
 import { STORED_COLUMNS } from './rows.ts';
 import { auditEventInput, type AuditEventInput } from './schema.ts';
@@ -102,4 +103,27 @@ export async function recordAudit<T extends AuditTables>(
     throw new AuditEventError('Audit event refused: it would not read back exactly as hashed');
   }
   return { seq: values.seq, id: values.id, occurredAt: values.occurred_at, hash };
+}
+
+/**
+ * The audit record of something a person (or their API token) did in a request: who, their
+ * organization and where from are filled in from the actor and the request's origin.
+ *
+ * @example
+ * await recordActorAudit(trx, actor, origin, { action: 'transfer.list', subjectType: 'case_transfer', details });
+ */
+export function recordActorAudit<T extends AuditTables>(
+  trx: Transaction<T>,
+  actor: Actor,
+  origin: { ip: string | null; userAgent: string | null },
+  event: Omit<AuditEventInput, 'actorKind' | 'actorUserId' | 'organizationId' | 'ip' | 'userAgent'>,
+): Promise<RecordedAudit> {
+  return recordAudit(trx, {
+    actorKind: actorKind(actor),
+    actorUserId: actor.userId,
+    organizationId: actor.organizationId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    ...event,
+  });
 }
