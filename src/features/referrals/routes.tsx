@@ -19,11 +19,13 @@ import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
 import {
+  doneNote,
   formText,
+  freshForm,
   messagePage,
   readForm,
-  type FieldError,
   type Form,
+  type FormState,
   type Guarded,
 } from '../../web/page.tsx';
 import { router, type StaffHandler } from '../../web/route.ts';
@@ -163,16 +165,7 @@ async function caseReferralsPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: {
-    errors: FieldError[];
-    values: ReferralValues;
-    outside?: OutsideValues;
-    status: ContentfulStatusCode;
-  } = {
-    errors: [],
-    values: EMPTY,
-    status: 200,
-  },
+  state: FormState<ReferralValues> & { outside?: OutsideValues } = freshForm(EMPTY),
 ): Promise<Response> {
   const ctx = referralContext(deps);
   let data;
@@ -199,7 +192,7 @@ async function caseReferralsPage(
       services={services}
       outsideValues={state.outside ?? OUTSIDE_EMPTY}
       errors={state.errors}
-      done={state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null}
+      done={doneNote(c, CASE_DONE, state.status)}
       values={state.values}
     />,
     state.status,
@@ -210,11 +203,7 @@ async function referralPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: { errors: FieldError[]; values: ReferralFormValues; status: ContentfulStatusCode } = {
-    errors: [],
-    values: NO_VALUES,
-    status: 200,
-  },
+  state: FormState<ReferralFormValues> = freshForm(NO_VALUES),
 ): Promise<Response> {
   let view;
   try {
@@ -235,7 +224,7 @@ async function referralPage(
       view={view}
       userId={guarded.actor.userId}
       errors={state.errors}
-      done={state.status === 200 ? (DETAIL_DONE[c.req.query('done') ?? ''] ?? null) : null}
+      done={doneNote(c, DETAIL_DONE, state.status)}
       values={state.values}
       now={new Date()}
     />,
