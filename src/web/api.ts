@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-types.ts';
 import type { Action, Actor } from '../platform/access.ts';
-import { problem, problemResponse } from '../platform/problem.ts';
+import { problem, problemResponse, type Problem } from '../platform/problem.ts';
 import { actorFromBearer, sessionFromToken, type RequestOrigin } from '../features/accounts/service.ts';
 import { accountsContext, requestOrigin, sessionCookieName } from './session.ts';
 
@@ -150,6 +150,15 @@ export function refusalProblem(
     ...(error.field ? { field: fieldPath(error.field) } : {}),
   });
 }
+
+/**
+ * A search or lookup refused for what it was asked, as problem details: 404 "Not found" (no such place
+ * or record), otherwise 400 "The request is not valid".
+ */
+export const lookupProblem = (
+  c: Context,
+  p: Pick<Problem, 'status' | 'detail' | 'field'> & Record<string, unknown>,
+): Response => problem(c, { title: p.status === 404 ? 'Not found' : 'The request is not valid', ...p });
 
 /** The answers of a route over one record besides its own: no caller, a caller without the action, no record. */
 export const COMMON_ERRORS = {
