@@ -100,9 +100,7 @@ const inboxRoute = staffRoute({
   summary:
     'Referrals received by the caller’s organization (`box=received`, never drafts) or sent from the caller’s regions (`box=sent`). No personal data.',
   forbidden: COMMON_ERRORS[403].description,
-  request: {
-    query: InboxQuery,
-  },
+  request: { query: InboxQuery },
   responses: {
     200: jsonAnswer('The referrals, longest waiting first', z.object({ referrals: z.array(SummarySchema) })),
   },
