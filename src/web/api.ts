@@ -8,9 +8,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-types.ts';
 import type { Action, Actor } from '../platform/access.ts';
-import { problem, problemResponse } from '../platform/problem.ts';
-import { actorFromBearer, sessionFromToken } from '../features/accounts/service.ts';
-import { accountsContext, sessionCookieName } from './session.ts';
+import { problem, problemResponse, type Problem } from '../platform/problem.ts';
+import { actorFromBearer, sessionFromToken, type RequestOrigin } from '../features/accounts/service.ts';
+import { accountsContext, requestOrigin, sessionCookieName } from './session.ts';
 
 /** The actor behind the request, from a bearer token or a complete session; null when neither. */
 export async function apiActor(c: Context, deps: AppDeps): Promise<Actor | null> {
@@ -151,6 +151,15 @@ export function refusalProblem(
   });
 }
 
+/**
+ * A search or lookup refused for what it was asked, as problem details: 404 "Not found" (no such place
+ * or record), otherwise 400 "The request is not valid".
+ */
+export const lookupProblem = (
+  c: Context,
+  p: Pick<Problem, 'status' | 'detail' | 'field'> & Record<string, unknown>,
+): Response => problem(c, { title: p.status === 404 ? 'Not found' : 'The request is not valid', ...p });
+
 /** The answers of a route over one record besides its own: no caller, a caller without the action, no record. */
 export const COMMON_ERRORS = {
   401: problemResponse('No valid token or session'),
@@ -175,22 +184,67 @@ export const jsonAnswer = <T extends z.ZodType>(description: string, schema: T) 
   content: { 'application/json': { schema } },
 });
 
+/** A route's configuration, its path written once; `forbidden` says what its 403 answer means. */
+type StaffRouteConfig<P extends string> = Omit<RouteConfig, 'path' | 'security'> & {
+  path: P;
+  forbidden?: string;
+};
+
 /**
- * A route over one record for bearer tokens and sessions: the route's own answers and those of
- * `COMMON_ERRORS` (401, 403, 404).
+ * A route for bearer tokens and sessions: the route's own answers, the 401 of a request without a valid
+ * token or session and, with `forbidden`, the 403 of a role or token that may not use it (a route every
+ * signed-in person may use has none).
+ *
+ * @example
+ * const listRoute = staffRoute({ method: 'get', path: '/api/v1/x', tags: ['X'], summary: '…',
+ *   forbidden: 'The role or token may not read x', responses: { 200: jsonAnswer('The x', XSchema) } });
+ */
+export const staffRoute = <P extends string, R extends StaffRouteConfig<P>>({ forbidden, ...config }: R) =>
+  createRoute({
+    ...config,
+    security: [{ bearer: [] }],
+    responses: {
+      ...config.responses,
+      401: COMMON_ERRORS[401],
+      ...(forbidden === undefined ? {} : { 403: problemResponse(forbidden) }),
+    },
+  });
+
+/**
+ * A route over one record (the path's `{id}`) for bearer tokens and sessions: the route's own answers
+ * and those of `COMMON_ERRORS` (401, 403, 404).
  *
  * @example
  * const oneRoute = recordRoute({ method: 'get', path: '/api/v1/x/{id}', tags: ['X'], summary: '…',
- *   request: { params: idParam }, responses: { 200: jsonAnswer('The x', XSchema) } });
+ *   responses: { 200: jsonAnswer('The x', XSchema) } });
  */
-export const recordRoute = <P extends string, R extends Omit<RouteConfig, 'path' | 'security'> & { path: P }>(
+export const recordRoute = <
+  P extends string,
+  R extends Omit<RouteConfig, 'path' | 'security' | 'request'> & {
+    path: P;
+    request?: Omit<NonNullable<RouteConfig['request']>, 'params'>;
+  },
+>(
   config: R,
 ) =>
   createRoute({
     ...config,
     security: [{ bearer: [] }],
+    request: { params: idParam, ...config.request } as { params: typeof idParam } & R['request'],
     responses: { ...config.responses, ...COMMON_ERRORS },
   });
+
+/**
+ * What a use case over the path's record takes beside its context and input: the caller, the record's
+ * `{id}` and where the request came from.
+ */
+export const recordRequest = (
+  c: Context<any, any, { out: { param: { id: string } } }>, // eslint-disable-line @typescript-eslint/no-explicit-any
+): { actor: Actor; id: string; origin: RequestOrigin } => ({
+  actor: callerOf(c),
+  id: c.req.valid('param').id,
+  origin: requestOrigin(c),
+});
 
 /** A date as the API writes it: ISO 8601, or null. */
 export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);

@@ -3,55 +3,47 @@
  * `Authorization: Bearer <token>` (from `nwd tokens create`) or a staff session cookie; a token acts
  * under its owner's policy, narrowed by its scopes.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
 import type { Feature } from '../../app-types.ts';
 import { ROLE_NAMES } from '../../platform/access.ts';
 import { SIGNED_IN, staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf } from '../../web/api.ts';
+import { callerOf, jsonAnswer, staffRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { accountsContext, requestOrigin, sessionCookieName } from '../../web/session.ts';
 import { revokeApiToken, sessionFromToken } from './service.ts';
 
-const meRoute = createRoute({
+const meRoute = staffRoute({
   method: 'get',
   path: '/api/v1/staff/me',
   tags: ['Staff'],
   summary: 'Who the request acts as',
-  security: [{ bearer: [] }],
   responses: {
-    200: {
-      description: 'The actor',
-      content: {
-        'application/json': {
-          schema: z.object({
-            userId: z.string(),
-            role: z.string(),
-            roleName: z.string(),
-            organizationId: z.string(),
-            regions: z.array(z.string()),
-            scopes: z.array(z.string()).nullable(),
-          }),
-        },
-      },
-    },
-    401: problemResponse('No valid token or session'),
+    200: jsonAnswer(
+      'The actor',
+      z.object({
+        userId: z.string(),
+        role: z.string(),
+        roleName: z.string(),
+        organizationId: z.string(),
+        regions: z.array(z.string()),
+        scopes: z.array(z.string()).nullable(),
+      }),
+    ),
   },
 });
 
-const revokeRoute = createRoute({
+const revokeRoute = staffRoute({
   method: 'delete',
   path: '/api/v1/tokens/{id}',
   tags: ['Staff'],
   summary:
     "Revoke one of the caller's own API tokens (recorded in the audit log). Signed in with a session, sign in again first: it needs a sign-in within the last 5 minutes.",
-  security: [{ bearer: [] }],
+  forbidden: 'The role or token may not manage tokens, or the session must sign in again',
   request: { params: z.object({ id: z.string().max(64).openapi({ description: 'The token id' }) }) },
   responses: {
     204: { description: 'The token is revoked (or already was)' },
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('The role or token may not manage tokens, or the session must sign in again'),
     404: problemResponse('No such token of the caller'),
   },
 });

@@ -3,12 +3,11 @@
  * staff session cookie. Organization administrators see their organization's events only, without the
  * ids of young people's records (the audit listing narrows them).
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { listAuditAs } from '../../platform/audit/audit.ts';
 import { staffAction } from '../../platform/policy.ts';
-import { problemResponse } from '../../platform/problem.ts';
-import { callerOf, jsonAnswer } from '../../web/api.ts';
+import { callerOf, jsonAnswer, staffRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 
 const AuditQuery = z.object({
@@ -19,21 +18,19 @@ const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-const auditRoute = createRoute({
+const auditRoute = staffRoute({
   method: 'get',
   path: '/api/v1/audit-events',
   tags: ['Staff'],
   summary:
     "Browse the audit log (newest first; organization administrators see their organization's events only, without the ids of young people's records)",
-  security: [{ bearer: [] }],
+  forbidden: 'Not permitted',
   request: { query: AuditQuery },
   responses: {
     200: jsonAnswer(
       'A page of audit events',
       z.object({ events: z.array(z.record(z.string(), z.unknown())), nextBefore: z.number().nullable() }),
     ),
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('Not permitted'),
   },
 });
 

@@ -1,7 +1,7 @@
 /**
  * Administration pages: member organizations, people (invite, role and regions, disable, reset
- * two-factor, unlock) and the audit log (browse, export as CSV). Thin: every change goes through a use
- * case that checks access first and records its audit event in the same transaction.
+ * two-factor, unlock) and the audit log (browse, export as CSV: audit-routes.tsx). Thin: every change
+ * goes through a use case that checks access first and records its audit event in the same transaction.
  *
  * Sensitive changes (role, two-factor reset, CSV export) need a recent re-authentication; the use case
  * says so with `reauthentication_required` and the page sends the person to sign in again, then back.
@@ -17,14 +17,11 @@ import {
   grantRefusal,
   grantRefusalField,
   grantableRoles,
-  type Action,
   type Actor,
   type GrantRequest,
   type OrganizationType,
   type Role,
-  type Target,
 } from '../../platform/access.ts';
-import { exportAuditCsv } from '../../platform/audit/audit.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
@@ -37,7 +34,7 @@ import {
   type FieldError,
   type Guarded,
 } from '../../web/page.tsx';
-import { router, type StaffRouteOptions } from '../../web/route.ts';
+import { router } from '../../web/route.ts';
 import { accountsContext, requestOrigin } from '../../web/session.ts';
 import type { StaffFrame } from '../../web/staff-layout.tsx';
 import {
@@ -47,14 +44,12 @@ import {
   getUser,
   inviteUser,
   listUsers,
-  recentlyReauthenticated,
   resetTwoFactor,
   setDisabled,
   unlockUser,
   type StaffUser,
 } from '../accounts/service.ts';
 import {
-  browseAudit,
   disableOrganization,
   enableOrganization,
   invitableRoles,
@@ -64,8 +59,8 @@ import {
   organizationNameOf,
   personForGrant,
 } from './service.ts';
-import { AuditBefore, parseAuditFilters } from './schema.ts';
-import { AUDIT_FIELDS, AuditView, auditSearch, type AuditQueryValues } from './views/audit.tsx';
+import { auditPages } from './audit-routes.tsx';
+import { FORBIDDEN, anyTarget, only, ownOrganization, reauthenticateRedirect } from './page-access.ts';
 import { OrganizationsView } from './views/organizations.tsx';
 import {
   EMPTY_INVITE,
@@ -78,7 +73,6 @@ import {
 import { PersonView } from './views/person.tsx';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const AUDIT_PAGE_SIZE = 50;
 /** Control characters (NUL cannot even be stored in text): no name, address or filter needs one. */
 const CONTROL = /\p{Cc}/u;
 /** The outbox's own check of a recipient, so an address it would refuse is caught on the form. */
@@ -86,9 +80,6 @@ const deliverableEmail = z.email().max(254);
 
 // ---------------------------------------------------------------------------------------------------
 // Shared page pieces
-
-const FORBIDDEN =
-  "Your role does not allow this. If you think it should, ask your organization's administrator.";
 
 const forbiddenPage = (c: Context, frame: StaffFrame) =>
   messagePage(c, frame, 403, 'You cannot see this page', FORBIDDEN, STAFF_HOME);
@@ -103,23 +94,10 @@ const notFoundPage = (c: Context, frame: StaffFrame, what: string, back: string)
     { href: back, text: 'Go back' },
   );
 
-/** The route options of a page for `action` on `target`: a 403 page with FORBIDDEN otherwise. */
-const only = (action: Action, target: (actor: Actor) => Target): StaffRouteOptions => ({
-  refusal: FORBIDDEN,
-  allowed: (actor) => can(actor, action, target(actor)),
-});
-const ownOrganization = (actor: Actor): Target => ({ organizationId: actor.organizationId });
-const anyTarget = (): Target => ({});
-
 /** A refusal of a use case (an account's or another), or null for any other error. */
 function refusalOf(error: unknown): { code: string; message: string } | null {
   if (error instanceof AccountError) return { code: error.reason, message: error.message };
   return error instanceof ServiceError ? error : null;
-}
-
-/** Where a person signs in again before a sensitive action, and comes back to afterwards. */
-function reauthenticateRedirect(c: Context, next: string): Response {
-  return c.redirect(`/staff/reauthenticate?next=${encodeURIComponent(next)}`, 303);
 }
 
 const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
@@ -459,87 +437,6 @@ async function personChangeAction(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Audit log
-
-/**
- * The filters from the query, checked (schema.ts). The organization filter is for statewide readers
- * only (the audit listing narrows everyone else to their own organization's events).
- */
-function auditQuery(c: Context, actor: Actor) {
-  const q = (name: string) => (c.req.query(name) ?? '').trim();
-  const values = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, q(f)])) as unknown as AuditQueryValues;
-  const { filters, errors } = parseAuditFilters(values, can(actor, 'audit.read', {}));
-  const before = AuditBefore.safeParse(q('before'));
-  return { values, filters, before: before.success ? before.data : undefined, errors };
-}
-
-async function auditPage(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
-  const { actor } = g;
-  const ctx = accountsContext(deps);
-  const origin = requestOrigin(c);
-  const { values, filters, before, errors } = auditQuery(c, actor);
-  const statewide = can(actor, 'audit.read', {});
-  const result = errors.length
-    ? { events: [], nextBefore: null, statewide }
-    : await browseAudit(ctx, actor, { ...filters, limit: AUDIT_PAGE_SIZE, before }, origin);
-  // Names for the ids: the people the reader may list (their names decrypted, so the listing is
-  // recorded too), and every organization's name.
-  const organizations = await organizationChoices(ctx, actor);
-  const people = can(actor, 'people.list', { organizationId: actor.organizationId })
-    ? await listUsers(ctx, actor, statewide ? null : actor.organizationId, origin)
-    : [];
-  const personName = (u: StaffUser) => (u.displayName ? `${u.displayName} (${u.email})` : u.email);
-  return renderPage(
-    c,
-    <AuditView
-      deps={deps}
-      frame={g.frame}
-      everyone={result.statewide}
-      mayExport={can(actor, 'audit.export', {})}
-      organizations={result.statewide ? organizations : []}
-      people={people
-        .map((u) => ({ id: u.id, name: personName(u) }))
-        .sort((a, b) => a.name.localeCompare(b.name))}
-      names={{
-        people: new Map(people.map((u) => [u.id, personName(u)])),
-        organizations: new Map(organizations.map((o) => [o.id, o.name])),
-      }}
-      values={values}
-      errors={errors}
-      before={before}
-      result={result}
-    />,
-    errors.length ? 400 : 200,
-  );
-}
-
-async function auditCsvDownload(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
-  const { session } = g;
-  const { values, filters, errors } = auditQuery(c, session.actor);
-  // The audit page shows what is wrong with the filters, beside the form.
-  if (errors.length) return c.redirect(`/staff/admin/audit${auditSearch(values)}`, 303);
-  if (!recentlyReauthenticated(accountsContext(deps), session))
-    return reauthenticateRedirect(c, `/staff/admin/audit.csv${auditSearch(values)}`);
-  const origin = requestOrigin(c);
-  const body = await exportAuditCsv(
-    deps.db,
-    {
-      actorKind: 'user',
-      actorUserId: session.userId,
-      organizationId: session.actor.organizationId,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-    },
-    filters,
-  );
-  const day = new Date().toISOString().slice(0, 10);
-  return c.body(body, 200, {
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="audit-${day}.csv"`,
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 export const adminPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
@@ -617,18 +514,5 @@ export const adminPages: Feature = (app, deps, policies) => {
       only('people.manage', ownOrganization),
     );
 
-  r.staff(
-    'get',
-    '/staff/admin/audit',
-    staffAction('audit.read'),
-    (c, g) => auditPage(c, deps, g),
-    only('audit.read', ownOrganization),
-  );
-  r.staff(
-    'get',
-    '/staff/admin/audit.csv',
-    staffAction('audit.export'),
-    (c, g) => auditCsvDownload(c, deps, g),
-    only('audit.export', anyTarget),
-  );
+  auditPages(r, deps);
 };

@@ -6,12 +6,20 @@
  * field at fault.
  */
 import type { z } from '@hono/zod-openapi';
-import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { badRequest, jsonBodyLimit, problem, problemResponse, readJsonBody } from '../../platform/problem.ts';
-import { callerOf, idParam, isoOrNull, jsonAnswer, jsonBody, refusalProblem } from '../../web/api.ts';
+import {
+  callerOf,
+  idParam,
+  isoOrNull,
+  jsonAnswer,
+  jsonBody,
+  recordRequest,
+  refusalProblem,
+  staffRoute,
+} from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { CaseError, caseContext } from './core.ts';
@@ -39,7 +47,7 @@ import type { Vocabularies } from '../../pack/vocabularies.ts';
 const MAX_BODY_BYTES = 64 * 1024;
 
 const openRoute = (v: Vocabularies) =>
-  createRoute({
+  staffRoute({
     method: 'post',
     path: '/api/v1/cases',
     tags: ['Cases'],
@@ -48,49 +56,43 @@ const openRoute = (v: Vocabularies) =>
       'Opens a case in one of the caller’s regions, directly or from a referral (`intakeItemId`). The opener is assigned. ' +
       'Unknown fields, wrong types and codes outside the answer lists are refused with the field named. ' +
       'Consent is never a condition of service: every personal field but the chosen name is optional.',
-    security: [{ bearer: [] }],
+    forbidden: 'The role or token may not open cases',
     request: {
       body: jsonBody(openCaseBodySchema(v)),
     },
     responses: {
       201: jsonAnswer('The case is open', OpenedSchema),
       400: problemResponse('The body is not valid: the problem names the field'),
-      401: problemResponse('No valid token or session'),
-      403: problemResponse('The role or token may not open cases'),
       409: problemResponse('A case was already opened from this referral, or someone else claimed it'),
       413: problemResponse('The body is too large'),
     },
   });
 
-const oneRoute = createRoute({
+const oneRoute = staffRoute({
   method: 'get',
   path: '/api/v1/cases/{id}',
   tags: ['Cases'],
   summary:
     'Read one case: personal details, navigators, notes, services, the latest timeline entries and possible duplicates in other regions (recorded in the audit log)',
-  security: [{ bearer: [] }],
+  forbidden: 'The role or token may not read cases',
   request: { params: idParam },
   responses: {
     200: jsonAnswer('The case', CaseSchema),
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('The role or token may not read cases'),
     404: problemResponse('No such case, or not in the caller’s regions'),
   },
 });
 
-const listRoute = createRoute({
+const listRoute = staffRoute({
   method: 'get',
   path: '/api/v1/cases',
   tags: ['Cases'],
   summary:
     'Find cases: search by case number, name or date of birth, filter and sort, a page at a time (only the caller’s regions; recorded in the audit log, without the search text)',
-  security: [{ bearer: [] }],
+  forbidden: 'The role or token may not read cases',
   request: { query: CaseListQuery },
   responses: {
     200: jsonAnswer('A page of cases', CaseListSchema),
     400: problemResponse('A query parameter is not valid (the field is named)'),
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('The role or token may not read cases'),
   },
 });
 
@@ -202,12 +204,7 @@ export const casesApi: Feature = (app, deps, policies) => {
   });
 
   r.api(oneRoute, staffAction('cases.read'), async (c) => {
-    const detail = await getCase(
-      caseServiceContext(deps),
-      callerOf(c),
-      c.req.valid('param').id,
-      requestOrigin(c),
-    );
-    return c.json(caseJson(detail), 200);
+    const { actor, id, origin } = recordRequest(c);
+    return c.json(caseJson(await getCase(caseServiceContext(deps), actor, id, origin)), 200);
   });
 };

@@ -10,9 +10,8 @@ import { z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf, idParam, jsonAnswer, jsonBody, recordRoute } from '../../web/api.ts';
+import { jsonAnswer, jsonBody, recordRequest, recordRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
-import { requestOrigin } from '../../web/session.ts';
 import { ConsentSchema, consentBody } from './schema.ts';
 import { caseContext, listConsents, recordConsent, revokeConsent, type ConsentView } from './service.ts';
 
@@ -25,7 +24,6 @@ const listRoute = recordRoute({
   path: '/api/v1/cases/{id}/consents',
   tags: ['Consents'],
   summary: 'The consents of a case (audited)',
-  request: { params: idParam },
   responses: {
     200: jsonAnswer('The consents, newest first', z.object({ consents: z.array(ConsentSchema) })),
   },
@@ -36,7 +34,6 @@ const revokeRoute = recordRoute({
   path: '/api/v1/consents/{id}/revoke',
   tags: ['Consents'],
   summary: 'Revoke a consent: from now on no referral shows the organization what it covered',
-  request: { params: idParam },
   responses: {
     200: jsonAnswer('The revoked consent', ConsentSchema),
     409: problemResponse('Already revoked'),
@@ -48,7 +45,8 @@ export const consentsApi: Feature = (app, deps, policies) => {
   const ctx = () => caseContext(deps);
 
   r.api(listRoute, staffAction('cases.read'), async (c) => {
-    const list = await listConsents(ctx(), callerOf(c), c.req.valid('param').id, requestOrigin(c));
+    const { actor, id, origin } = recordRequest(c);
+    const list = await listConsents(ctx(), actor, id, origin);
     return c.json({ consents: list.consents.map(consentJson) }, 200);
   });
 
@@ -58,7 +56,7 @@ export const consentsApi: Feature = (app, deps, policies) => {
     tags: ['Consents'],
     summary:
       'Record a young person’s consent to share with an organization (for a purpose, some categories, until an end date: one year at most)',
-    request: { params: idParam, body: jsonBody(consentBody(deps.rules.vocabularies)) },
+    request: { body: jsonBody(consentBody(deps.rules.vocabularies)) },
     responses: {
       201: jsonAnswer('The consent', ConsentSchema),
       400: problemResponse('A field is not valid (named in `field`)'),
@@ -66,18 +64,14 @@ export const consentsApi: Feature = (app, deps, policies) => {
     },
   });
   r.api(createConsentRoute, staffAction('cases.write'), async (c) => {
-    const consent = await recordConsent(
-      ctx(),
-      callerOf(c),
-      c.req.valid('param').id,
-      c.req.valid('json'),
-      requestOrigin(c),
-    );
+    const { actor, id, origin } = recordRequest(c);
+    const consent = await recordConsent(ctx(), actor, id, c.req.valid('json'), origin);
     return c.json(consentJson(consent), 201);
   });
 
   r.api(revokeRoute, staffAction('cases.write'), async (c) => {
-    const consent = await revokeConsent(ctx(), callerOf(c), c.req.valid('param').id, requestOrigin(c));
+    const { actor, id, origin } = recordRequest(c);
+    const consent = await revokeConsent(ctx(), actor, id, origin);
     return c.json(consentJson(consent), 200);
   });
 };

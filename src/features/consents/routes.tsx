@@ -12,7 +12,7 @@ import type { AppDeps, Feature } from '../../app-types.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
-import { formList, formText, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
+import { doneNote, formList, formText, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { forbiddenPage, notFoundPage } from '../cases/index.ts';
@@ -87,7 +87,7 @@ async function consentsPage(
       data={data}
       organizations={organizations}
       errors={state.errors}
-      done={state.status === 200 ? (DONE[c.req.query('done') ?? ''] ?? null) : null}
+      done={doneNote(c, DONE, state.status)}
       values={state.values ?? emptyValues(deps)}
     />,
     state.status,

@@ -5,6 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { problem, problemResponse } from '../../platform/problem.ts';
+import { jsonAnswer, lookupProblem } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { publishedService } from './hsds.ts';
 import { ServiceFiltersSchema } from './schema.ts';
@@ -35,10 +36,7 @@ const listRoute = createRoute({
   summary: 'Search the directory of services',
   request: { query: ServiceFiltersSchema },
   responses: {
-    200: {
-      description: 'Matching services, HSDS 3.1 paginated',
-      content: { 'application/json': { schema: HsdsPageSchema } },
-    },
+    200: jsonAnswer('Matching services, HSDS 3.1 paginated', HsdsPageSchema),
     400: problemResponse('A filter is malformed'),
     404: problemResponse('The county or region does not exist'),
   },
@@ -59,7 +57,7 @@ const oneRoute = createRoute({
     }),
   },
   responses: {
-    200: { description: 'The service', content: { 'application/json': { schema: HsdsServiceSchema } } },
+    200: jsonAnswer('The service', HsdsServiceSchema),
     404: problemResponse('No such service'),
   },
 });
@@ -70,10 +68,7 @@ const exportRoute = createRoute({
   tags: ['Directory'],
   summary: 'The whole directory as HSDS 3.1',
   responses: {
-    200: {
-      description: 'Every service, HSDS 3.1 paginated list in one page',
-      content: { 'application/json': { schema: HsdsPageSchema } },
-    },
+    200: jsonAnswer('Every service, HSDS 3.1 paginated list in one page', HsdsPageSchema),
   },
 });
 
@@ -82,12 +77,7 @@ export const directoryApi: Feature = (app, deps, policies) => {
 
   r.api(listRoute, PUBLIC, async (c) => {
     const outcome = await searchPublished(deps.db, deps.geography.get(), c.req.valid('query'));
-    if (!outcome.ok) {
-      return problem(c, {
-        title: outcome.status === 404 ? 'Not found' : 'The request is not valid',
-        ...outcome,
-      }) as never;
-    }
+    if (!outcome.ok) return lookupProblem(c, outcome) as never;
     return c.json(outcome.page, 200);
   });
 

@@ -4,7 +4,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { problem, problemResponse } from '../../platform/problem.ts';
+import { problemResponse } from '../../platform/problem.ts';
+import { jsonAnswer, lookupProblem } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { navigatorJson } from './service.ts';
 import { NavigatorLookupSchema, NavigatorQuerySchema } from './schema.ts';
@@ -19,10 +20,7 @@ export const navigatorsRoute = createRoute({
     'When the region or navigator is not confirmed, `contactFirst` is `statewide`. A ZIP code in several counties answers `ambiguous: true` with one result per county.',
   request: { query: NavigatorQuerySchema },
   responses: {
-    200: {
-      description: 'The navigator lookup',
-      content: { 'application/json': { schema: NavigatorLookupSchema } },
-    },
+    200: jsonAnswer('The navigator lookup', NavigatorLookupSchema),
     400: problemResponse('The county, ZIP code or date is malformed'),
     404: problemResponse('No such county or ZIP code in this jurisdiction'),
   },
@@ -34,8 +32,7 @@ export const helpApi: Feature = (app, deps, policies) => {
   router(app, deps, policies).api(navigatorsRoute, PUBLIC, (c) => {
     const answer = navigatorJson(deps.geography.get(), c.req.valid('query'));
     if (answer.ok) return c.body(answer.body, 200, JSON_TYPE) as never;
-    return problem(c, {
-      title: answer.status === 404 ? 'Not found' : 'The request is not valid',
+    return lookupProblem(c, {
       status: answer.status,
       field: answer.field,
       detail: answer.detail,

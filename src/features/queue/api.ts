@@ -3,13 +3,12 @@
  * staff session): the list an actor may see, and one item, opened and audited exactly as the page opens
  * it. The same policies as the pages: another region's item answers 404, like a missing one.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf, idParam, isoOrNull, jsonAnswer } from '../../web/api.ts';
+import { callerOf, idParam, isoOrNull, jsonAnswer, recordRequest, staffRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
-import { requestOrigin } from '../../web/session.ts';
 import { IntakePayloadSchema } from '../intake/index.ts';
 import { OUTCOMES, type OutcomeCode } from './rules.ts';
 import { ListQuery } from './schema.ts';
@@ -61,35 +60,31 @@ const ItemDetailSchema = ItemSummarySchema.extend({
   ),
 }).openapi('IntakeItem');
 
-const listRoute = createRoute({
+const listRoute = staffRoute({
   method: 'get',
   path: '/api/v1/intake',
   tags: ['Navigator queue'],
   summary:
     'Referrals and self-referrals the caller may see (navigators: their regions; state administrators: all). No personal data beyond age and county.',
-  security: [{ bearer: [] }],
+  forbidden: 'The role or token may not see the queue',
   request: { query: ListQuery },
   responses: {
     200: jsonAnswer(
       'The items, most urgent and longest waiting first (closed: newest first)',
       z.object({ items: z.array(ItemSummarySchema) }),
     ),
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('The role or token may not see the queue'),
   },
 });
 
-const oneRoute = createRoute({
+const oneRoute = staffRoute({
   method: 'get',
   path: '/api/v1/intake/{id}',
   tags: ['Navigator queue'],
   summary: 'Open one item: its personal details, notes and history (recorded in the audit log)',
-  security: [{ bearer: [] }],
+  forbidden: 'The role or token may not see the queue',
   request: { params: idParam },
   responses: {
     200: jsonAnswer('The item', ItemDetailSchema),
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('The role or token may not see the queue'),
     404: problemResponse('No such item, or not in the caller’s regions'),
   },
 });
@@ -126,7 +121,8 @@ export const queueApi: Feature = (app, deps, policies) => {
   });
 
   r.api(oneRoute, read, async (c) => {
-    const item = await openItem(ctx, callerOf(c), c.req.valid('param').id, requestOrigin(c));
+    const { actor, id, origin } = recordRequest(c);
+    const item = await openItem(ctx, actor, id, origin);
     return c.json(
       {
         ...summaryJson(item),

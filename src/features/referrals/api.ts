@@ -12,7 +12,7 @@
  * The caller is checked before the body is read: no session or token answers 401, a role without the
  * route's action 403; a case or referral the caller may not see answers 404, like a missing one.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { POLICY, regionScope, type Action, type Actor } from '../../platform/access.ts';
 import { staffAction } from '../../platform/policy.ts';
@@ -20,14 +20,14 @@ import { problemResponse } from '../../platform/problem.ts';
 import {
   COMMON_ERRORS,
   callerOf,
-  idParam,
   isoOrNull,
   jsonAnswer,
   jsonBody,
+  recordRequest,
   recordRoute,
+  staffRoute,
 } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
-import { requestOrigin } from '../../web/session.ts';
 import { caseContext } from '../consents/service.ts';
 import type { ReferralStatus } from '../cases/index.ts';
 import {
@@ -88,26 +88,21 @@ const listCaseRoute = recordRoute({
   path: '/api/v1/cases/{id}/referrals',
   tags: ['Referrals'],
   summary: 'The referrals of a case, with what each shows its organization today (audited)',
-  request: { params: idParam },
   responses: {
     200: jsonAnswer('The referrals, newest first', z.object({ referrals: z.array(CaseReferralSchema) })),
   },
 });
 
-const inboxRoute = createRoute({
+const inboxRoute = staffRoute({
   method: 'get',
   path: '/api/v1/referrals',
   tags: ['Referrals'],
   summary:
     'Referrals received by the caller’s organization (`box=received`, never drafts) or sent from the caller’s regions (`box=sent`). No personal data.',
-  security: [{ bearer: [] }],
-  request: {
-    query: InboxQuery,
-  },
+  forbidden: COMMON_ERRORS[403].description,
+  request: { query: InboxQuery },
   responses: {
     200: jsonAnswer('The referrals, longest waiting first', z.object({ referrals: z.array(SummarySchema) })),
-    401: COMMON_ERRORS[401],
-    403: COMMON_ERRORS[403],
   },
 });
 
@@ -117,7 +112,6 @@ const oneRoute = recordRoute({
   tags: ['Referrals'],
   summary:
     'One referral. The receiving organization gets identifying details only while an active consent covers them, and only its categories (audited).',
-  request: { params: idParam },
   responses: {
     200: jsonAnswer('The referral', ViewSchema),
   },
@@ -129,7 +123,7 @@ const transitionRoute = recordRoute({
   tags: ['Referrals'],
   summary:
     'Move a referral one step: sent, withdrawn, no_response (the sending region); accepted, declined, in_service, completed, closed (the receiving organization)',
-  request: { params: idParam, body: jsonBody(TransitionBody) },
+  request: { body: jsonBody(TransitionBody) },
   responses: {
     200: jsonAnswer('The referral after the step', ChangedSchema),
     400: problemResponse('A missing or unknown reason (field `reason`)'),
@@ -143,7 +137,7 @@ const messageRoute = recordRoute({
   tags: ['Referrals'],
   summary:
     'Write on a referral’s thread (the sending region’s navigators and the receiving organization; while the referral is open and, with identifying details, while consent covers the organization). The other side is told, without the text.',
-  request: { params: idParam, body: jsonBody(MessageBody) },
+  request: { body: jsonBody(MessageBody) },
   responses: {
     201: jsonAnswer('The message was recorded', z.object({ id: z.string(), referralId: z.string() })),
     400: problemResponse('An empty, too long or unreadable message (field `body`)'),
@@ -159,7 +153,7 @@ export const referralsApi: Feature = (app, deps, policies) => {
     path: '/api/v1/cases/{id}/referrals',
     tags: ['Referrals'],
     summary: 'Refer a young person to an organization (a draft, or sent with `send: true`)',
-    request: { params: idParam, body: jsonBody(referralBody(deps.rules.vocabularies)) },
+    request: { body: jsonBody(referralBody(deps.rules.vocabularies)) },
     responses: {
       201: jsonAnswer('The referral', ChangedSchema),
       400: problemResponse('A field is not valid (named in `field`)'),
@@ -170,12 +164,8 @@ export const referralsApi: Feature = (app, deps, policies) => {
   });
 
   r.api(listCaseRoute, staffAction('cases.read'), async (c) => {
-    const list = await listCaseReferrals(
-      caseContext(deps),
-      callerOf(c),
-      c.req.valid('param').id,
-      requestOrigin(c),
-    );
+    const { actor, id, origin } = recordRequest(c);
+    const list = await listCaseReferrals(caseContext(deps), actor, id, origin);
     return c.json(
       {
         referrals: list.referrals.map((x) => ({
@@ -189,13 +179,8 @@ export const referralsApi: Feature = (app, deps, policies) => {
   });
 
   r.api(createCaseReferralRoute, staffAction('cases.write'), async (c) => {
-    const created = await createReferral(
-      referralContext(deps),
-      callerOf(c),
-      c.req.valid('param').id,
-      c.req.valid('json'),
-      requestOrigin(c),
-    );
+    const { actor, id, origin } = recordRequest(c);
+    const created = await createReferral(referralContext(deps), actor, id, c.req.valid('json'), origin);
     return c.json(summaryJson(created), 201);
   });
 
@@ -213,13 +198,8 @@ export const referralsApi: Feature = (app, deps, policies) => {
     oneRoute,
     staffAction('referrals.respond', 'cases.read'),
     async (c) => {
-      const view = await openReferral(
-        referralContext(deps),
-        callerOf(c),
-        c.req.valid('param').id,
-        requestOrigin(c),
-      );
-      return c.json(viewJson(view), 200);
+      const { actor, id, origin } = recordRequest(c);
+      return c.json(viewJson(await openReferral(referralContext(deps), actor, id, origin)), 200);
     },
     { allowed: readers },
   );
@@ -228,13 +208,14 @@ export const referralsApi: Feature = (app, deps, policies) => {
     transitionRoute,
     staffAction('referrals.respond'),
     async (c) => {
+      const { actor, id, origin } = recordRequest(c);
       const body = c.req.valid('json');
       const changed = await transitionReferral(
         referralContext(deps),
-        callerOf(c),
-        c.req.valid('param').id,
+        actor,
+        id,
         { to: body.to as ReferralStatus, reason: body.reason ?? null, note: body.note ?? null },
-        requestOrigin(c),
+        origin,
       );
       return c.json(summaryJson(changed), 200);
     },
@@ -245,14 +226,8 @@ export const referralsApi: Feature = (app, deps, policies) => {
     messageRoute,
     staffAction('referrals.respond'),
     async (c) => {
-      const posted = await postMessage(
-        referralContext(deps),
-        callerOf(c),
-        c.req.valid('param').id,
-        c.req.valid('json'),
-        requestOrigin(c),
-      );
-      return c.json(posted, 201);
+      const { actor, id, origin } = recordRequest(c);
+      return c.json(await postMessage(referralContext(deps), actor, id, c.req.valid('json'), origin), 201);
     },
     { allowed: eitherSide(['referrals.respond', 'cases.write']) },
   );

@@ -18,9 +18,19 @@ import { mayTake, type Actor } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
-import { formText, messagePage, readForm, type FieldError, type Guarded } from '../../web/page.tsx';
-import { router } from '../../web/route.ts';
+import {
+  doneNote,
+  formText,
+  freshForm,
+  messagePage,
+  readForm,
+  type Form,
+  type FormState,
+  type Guarded,
+} from '../../web/page.tsx';
+import { router, type StaffHandler } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
+import type { RequestOrigin } from '../accounts/service.ts';
 import { forbiddenPage, notFoundPage, respondRole } from '../cases/index.ts';
 import { coveringOrganizations } from '../consents/service.ts';
 import { inboxFilters } from './schema.ts';
@@ -39,6 +49,7 @@ import {
   referralInbox,
   referralTargets,
   transitionReferral,
+  type ReferralContext,
 } from './service.ts';
 import {
   CaseReferralsTab,
@@ -106,20 +117,55 @@ function refused(
 
 const statusOf = (error: ServiceError): ContentfulStatusCode => (error.code === 'conflict' ? 409 : 400);
 
+/** Where a refused change about a case links back to. */
+const CASE_BACK = { notFound: '/staff' };
+
+/** Where a refused change to a referral links back to. */
+const referralBack = (id: string) => ({
+  notFound: '/staff/referrals',
+  forbidden: `/staff/referrals/${id.toLowerCase()}`,
+});
+
+/** The outside-referral form's fields, by the names the service gives them. */
+const OUTSIDE_FIELDS: Record<string, string> = {
+  directoryServiceId: 'directoryServiceId',
+  serviceType: 'outsideServiceType',
+  note: 'outsideNote',
+};
+
+/**
+ * A form posted about the record of the path's `:id`, in one shape: `read` takes the form's values,
+ * `change` makes the change through the service, then the person goes to `next` (303); a refused change
+ * answers 404 or 403 linking `back`, or shows the page `again` with the error (409, 400).
+ */
+function formPost<V, T>(
+  deps: AppDeps,
+  post: {
+    read: (form: Form) => V;
+    change: (ctx: ReferralContext, actor: Actor, id: string, values: V, origin: RequestOrigin) => Promise<T>;
+    back: (id: string) => { notFound: string; forbidden?: string };
+    again: (c: Context, guarded: Guarded, error: ServiceError, values: V) => Promise<Response>;
+    next: (id: string, values: V, result: T) => string;
+  },
+): StaffHandler {
+  return async (c, guarded) => {
+    const id = c.req.param('id') ?? '';
+    const values = post.read(await readForm(c));
+    let result: T;
+    try {
+      result = await post.change(referralContext(deps), guarded.actor, id, values, requestOrigin(c));
+    } catch (error) {
+      return refused(c, guarded, error, post.back(id), (e) => post.again(c, guarded, e, values));
+    }
+    return c.redirect(post.next(id, values, result), 303);
+  };
+}
+
 async function caseReferralsPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: {
-    errors: FieldError[];
-    values: ReferralValues;
-    outside?: OutsideValues;
-    status: ContentfulStatusCode;
-  } = {
-    errors: [],
-    values: EMPTY,
-    status: 200,
-  },
+  state: FormState<ReferralValues> & { outside?: OutsideValues } = freshForm(EMPTY),
 ): Promise<Response> {
   const ctx = referralContext(deps);
   let data;
@@ -146,7 +192,7 @@ async function caseReferralsPage(
       services={services}
       outsideValues={state.outside ?? OUTSIDE_EMPTY}
       errors={state.errors}
-      done={state.status === 200 ? (CASE_DONE[c.req.query('done') ?? ''] ?? null) : null}
+      done={doneNote(c, CASE_DONE, state.status)}
       values={state.values}
     />,
     state.status,
@@ -157,11 +203,7 @@ async function referralPage(
   c: Context,
   deps: AppDeps,
   guarded: Guarded,
-  state: { errors: FieldError[]; values: ReferralFormValues; status: ContentfulStatusCode } = {
-    errors: [],
-    values: NO_VALUES,
-    status: 200,
-  },
+  state: FormState<ReferralFormValues> = freshForm(NO_VALUES),
 ): Promise<Response> {
   let view;
   try {
@@ -182,7 +224,7 @@ async function referralPage(
       view={view}
       userId={guarded.actor.userId}
       errors={state.errors}
-      done={state.status === 200 ? (DETAIL_DONE[c.req.query('done') ?? ''] ?? null) : null}
+      done={doneNote(c, DETAIL_DONE, state.status)}
       values={state.values}
       now={new Date()}
     />,
@@ -205,42 +247,36 @@ export const referralsPages: Feature = (app, deps, policies) => {
     'post',
     '/staff/cases/:id/referrals',
     staffAction('cases.write'),
-    async (c, guarded) => {
-      const caseId = c.req.param('id') ?? '';
-      const form = await readForm(c);
-      const values: ReferralValues = {
-        toOrganizationId: formText(form, 'toOrganizationId').trim(),
-        serviceType: formText(form, 'serviceType'),
-        shareIdentifying: formText(form, 'shareIdentifying'),
-        message: formText(form, 'message'),
-      };
-      const send = formText(form, 'send') === 'yes';
-      let id: string;
-      try {
-        const created = await createReferral(
-          referralContext(deps),
-          guarded.actor,
+    formPost(deps, {
+      read: (form) => ({
+        values: {
+          toOrganizationId: formText(form, 'toOrganizationId').trim(),
+          serviceType: formText(form, 'serviceType'),
+          shareIdentifying: formText(form, 'shareIdentifying'),
+          message: formText(form, 'message'),
+        },
+        send: formText(form, 'send') === 'yes',
+      }),
+      change: (ctx, actor, caseId, { values, send }, origin) =>
+        createReferral(
+          ctx,
+          actor,
           caseId,
           { ...values, shareIdentifying: values.shareIdentifying === 'yes', send },
-          requestOrigin(c),
-        );
-        id = created.id;
-      } catch (error) {
-        return refused(c, guarded, error, { notFound: '/staff' }, (e) =>
-          caseReferralsPage(c, deps, guarded, {
-            errors: [{ field: e.field ?? 'refer-h', message: e.message }],
-            values,
-            status: statusOf(e),
-          }),
-        );
-      }
-      return c.redirect(
+          origin,
+        ),
+      back: () => CASE_BACK,
+      again: (c, guarded, e, { values }) =>
+        caseReferralsPage(c, deps, guarded, {
+          errors: [{ field: e.field ?? 'refer-h', message: e.message }],
+          values,
+          status: statusOf(e),
+        }),
+      next: (caseId, { send }, created) =>
         send
           ? `/staff/cases/${caseId.toLowerCase()}/referrals?done=sent`
-          : `/staff/referrals/${id}?done=draft`,
-        303,
-      );
-    },
+          : `/staff/referrals/${created.id}?done=draft`,
+    }),
     { refusal: refusal('Regional navigators make referrals.') },
   );
 
@@ -248,43 +284,34 @@ export const referralsPages: Feature = (app, deps, policies) => {
     'post',
     '/staff/cases/:id/outside-referrals',
     staffAction('cases.write'),
-    async (c, guarded) => {
-      const caseId = c.req.param('id') ?? '';
-      const form = await readForm(c);
-      const outside: OutsideValues = {
+    formPost(deps, {
+      read: (form): OutsideValues => ({
         directoryServiceId: formText(form, 'directoryServiceId'),
         outsideServiceType: formText(form, 'outsideServiceType'),
         outsideNote: formText(form, 'outsideNote'),
-      };
-      try {
-        await recordOutsideReferral(
-          referralContext(deps),
-          guarded.actor,
+      }),
+      change: (ctx, actor, caseId, outside, origin) =>
+        recordOutsideReferral(
+          ctx,
+          actor,
           caseId,
           {
             directoryServiceId: outside.directoryServiceId,
             serviceType: outside.outsideServiceType,
             note: outside.outsideNote,
           },
-          requestOrigin(c),
-        );
-      } catch (error) {
-        const fields: Record<string, string> = {
-          directoryServiceId: 'directoryServiceId',
-          serviceType: 'outsideServiceType',
-          note: 'outsideNote',
-        };
-        return refused(c, guarded, error, { notFound: '/staff' }, (e) =>
-          caseReferralsPage(c, deps, guarded, {
-            errors: [{ field: fields[e.field ?? ''] ?? 'outside-h', message: e.message }],
-            values: EMPTY,
-            outside,
-            status: statusOf(e),
-          }),
-        );
-      }
-      return c.redirect(`/staff/cases/${caseId.toLowerCase()}/referrals?done=outside#outside-h`, 303);
-    },
+          origin,
+        ),
+      back: () => CASE_BACK,
+      again: (c, guarded, e, outside) =>
+        caseReferralsPage(c, deps, guarded, {
+          errors: [{ field: OUTSIDE_FIELDS[e.field ?? ''] ?? 'outside-h', message: e.message }],
+          values: EMPTY,
+          outside,
+          status: statusOf(e),
+        }),
+      next: (caseId) => `/staff/cases/${caseId.toLowerCase()}/referrals?done=outside#outside-h`,
+    }),
     { refusal: refusal('Regional navigators make referrals.') },
   );
 
@@ -292,26 +319,17 @@ export const referralsPages: Feature = (app, deps, policies) => {
     'post',
     '/staff/outside-referrals/:id/status',
     staffAction('cases.write'),
-    async (c, guarded) => {
-      const form = await readForm(c);
-      try {
-        const { caseId } = await updateOutsideReferral(
-          referralContext(deps),
-          guarded.actor,
-          c.req.param('id') ?? '',
-          { status: formText(form, 'status') },
-          requestOrigin(c),
-        );
-        return c.redirect(`/staff/cases/${caseId}/referrals?done=outside_status#outside-h`, 303);
-      } catch (error) {
-        return refused(c, guarded, error, { notFound: '/staff/cases' }, (e) =>
-          messagePage(c, guarded.frame, statusOf(e), 'This referral cannot change', e.message, {
-            href: '/staff/cases',
-            text: 'Go to cases',
-          }),
-        );
-      }
-    },
+    formPost(deps, {
+      read: (form) => ({ status: formText(form, 'status') }),
+      change: updateOutsideReferral,
+      back: () => ({ notFound: '/staff/cases' }),
+      again: (c, guarded, e) =>
+        messagePage(c, guarded.frame, statusOf(e), 'This referral cannot change', e.message, {
+          href: '/staff/cases',
+          text: 'Go to cases',
+        }),
+      next: (_id, _values, { caseId }) => `/staff/cases/${caseId}/referrals?done=outside_status#outside-h`,
+    }),
     { refusal: refusal('Regional navigators update referrals.') },
   );
 
@@ -344,24 +362,18 @@ export const referralsPages: Feature = (app, deps, policies) => {
     'post',
     '/staff/referrals/:id/messages',
     staffAction('referrals.respond'),
-    async (c, guarded) => {
-      const id = c.req.param('id') ?? '';
-      const form = await readForm(c);
-      const values = { ...NO_VALUES, body: formText(form, 'body') };
-      try {
-        await postMessage(referralContext(deps), guarded.actor, id, { body: values.body }, requestOrigin(c));
-      } catch (error) {
-        const back = { notFound: '/staff/referrals', forbidden: `/staff/referrals/${id.toLowerCase()}` };
-        return refused(c, guarded, error, back, (e) =>
-          referralPage(c, deps, guarded, {
-            errors: [{ field: e.field === 'body' ? 'body' : 'summary', message: e.message }],
-            values,
-            status: statusOf(e),
-          }),
-        );
-      }
-      return c.redirect(`/staff/referrals/${id.toLowerCase()}?done=message#thread`, 303);
-    },
+    formPost(deps, {
+      read: (form) => ({ ...NO_VALUES, body: formText(form, 'body') }),
+      change: (ctx, actor, id, values, origin) => postMessage(ctx, actor, id, { body: values.body }, origin),
+      back: referralBack,
+      again: (c, guarded, e, values) =>
+        referralPage(c, deps, guarded, {
+          errors: [{ field: e.field === 'body' ? 'body' : 'summary', message: e.message }],
+          values,
+          status: statusOf(e),
+        }),
+      next: (id) => `/staff/referrals/${id.toLowerCase()}?done=message#thread`,
+    }),
     ANSWERERS,
   );
 
@@ -369,40 +381,35 @@ export const referralsPages: Feature = (app, deps, policies) => {
     'post',
     '/staff/referrals/:id/transitions',
     staffAction('referrals.respond'),
-    async (c, guarded) => {
-      const id = c.req.param('id') ?? '';
-      const form = await readForm(c);
-      const values = {
+    formPost(deps, {
+      read: (form) => ({
         ...NO_VALUES,
         to: formText(form, 'to'),
         reason: formText(form, 'reason'),
         note: formText(form, 'note'),
-      };
-      try {
-        await transitionReferral(
-          referralContext(deps),
-          guarded.actor,
+      }),
+      change: (ctx, actor, id, values, origin) =>
+        transitionReferral(
+          ctx,
+          actor,
           id,
           { to: values.to, reason: values.reason || null, note: values.note },
-          requestOrigin(c),
-        );
-      } catch (error) {
-        const back = { notFound: '/staff/referrals', forbidden: `/staff/referrals/${id.toLowerCase()}` };
-        return refused(c, guarded, error, back, (e) =>
-          referralPage(c, deps, guarded, {
-            errors: [
-              {
-                field: e.field === 'reason' || e.field === 'note' ? `${e.field}-${values.to}` : 'summary',
-                message: e.message,
-              },
-            ],
-            values,
-            status: statusOf(e),
-          }),
-        );
-      }
-      return c.redirect(`/staff/referrals/${id.toLowerCase()}?done=${encodeURIComponent(values.to)}`, 303);
-    },
+          origin,
+        ),
+      back: referralBack,
+      again: (c, guarded, e, values) =>
+        referralPage(c, deps, guarded, {
+          errors: [
+            {
+              field: e.field === 'reason' || e.field === 'note' ? `${e.field}-${values.to}` : 'summary',
+              message: e.message,
+            },
+          ],
+          values,
+          status: statusOf(e),
+        }),
+      next: (id, values) => `/staff/referrals/${id.toLowerCase()}?done=${encodeURIComponent(values.to)}`,
+    }),
     ANSWERERS,
   );
 };

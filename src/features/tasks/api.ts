@@ -4,32 +4,27 @@
  * as the pages (`cases.read`; navigators see their regions' tasks, state administrators every region's),
  * and the same audited read of the titles.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
-import { callerOf } from '../../web/api.ts';
+import { callerOf, jsonAnswer, staffRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { TaskListQuery, TaskSchema } from './schema.ts';
 import { coordinationContext, dueState, listTasks } from './service.ts';
 
-const listRoute = createRoute({
+const listRoute = staffRoute({
   method: 'get',
   path: '/api/v1/tasks',
   tags: ['Case coordination'],
   summary:
     'Open tasks the caller may see, soonest due first (navigators: their regions; state administrators: all). Titles are decrypted, so each call is recorded in the audit log.',
-  security: [{ bearer: [] }],
+  forbidden: 'The role or token may not see cases',
   request: { query: TaskListQuery },
   responses: {
-    200: {
-      description: 'The tasks',
-      content: { 'application/json': { schema: z.object({ tasks: z.array(TaskSchema) }) } },
-    },
+    200: jsonAnswer('The tasks', z.object({ tasks: z.array(TaskSchema) })),
     400: problemResponse('A query parameter is not valid (the field is named)'),
-    401: problemResponse('No valid token or session'),
-    403: problemResponse('The role or token may not see cases'),
   },
 });
 
