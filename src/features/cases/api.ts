@@ -5,7 +5,7 @@
  * pages: another region's case answers 404, like a missing one. Errors are problem details naming the
  * field at fault.
  */
-import type { z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { staffAction } from '../../platform/policy.ts';
@@ -22,18 +22,9 @@ import {
 } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
-import { CaseError, caseContext } from './core.ts';
-import { DEFAULT_CASE_RETENTION_DAYS } from './rules.ts';
-import {
-  CaseInputError,
-  CaseListQuery,
-  CaseListSchema,
-  CaseSchema,
-  FIELD_PATHS,
-  OpenedSchema,
-  openCaseBodySchema,
-  openInputOf,
-} from './schema.ts';
+import { CaseError, CasePersonalSchema, caseContext } from './core.ts';
+import { AGE_BANDS, CASE_PAGE_SIZE, DEFAULT_CASE_RETENTION_DAYS, SURVEY_ANSWERS } from './rules.ts';
+import { CaseInputError, FIELD_PATHS, openCaseBodySchema, openInputOf } from './schema.ts';
 import {
   getCase,
   listCases,
@@ -43,6 +34,153 @@ import {
   type CaseServiceContext,
 } from './service.ts';
 import type { Vocabularies } from '../../pack/vocabularies.ts';
+
+// The API's answers (and the list's query), as the OpenAPI document shows them.
+
+const PersonRefSchema = z.object({ userId: z.string().uuid(), name: z.string() });
+const SurveyAnswerSchema = z.enum(SURVEY_ANSWERS).nullable();
+
+export const CaseSchema = z
+  .object({
+    id: z.string().uuid(),
+    caseNumber: z.string().openapi({
+      description: 'The case number: the region’s short code, the year opened and its place in that year.',
+      example: 'WM-2026-0042',
+    }),
+    status: z.enum(['open', 'closed']),
+    regionId: z.string(),
+    regionName: z.string(),
+    countyFips: z.string().nullable(),
+    countyName: z.string().nullable(),
+    ageBand: z.enum(['under18', '18to24', '25plus', 'unknown']),
+    intakeItemId: z.string().uuid().nullable(),
+    intakeItemVisible: z.boolean().openapi({
+      description: 'Whether the caller may open the referral the case was opened from in the queue.',
+    }),
+    openedAt: z.string(),
+    openedBy: PersonRefSchema.nullable(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+    closedBy: PersonRefSchema.nullable(),
+    closeReason: z.string().nullable(),
+    exitHousing: z.string().nullable(),
+    survey: z.object({
+      feelsSafer: SurveyAnswerSchema,
+      moreHopeful: SurveyAnswerSchema,
+      knowsWhereHelp: SurveyAnswerSchema,
+    }),
+    purgeAfter: z.string().nullable().openapi({
+      description: 'When a closed case’s personal data is erased (its data key destroyed).',
+    }),
+    personal: CasePersonalSchema,
+    assigned: z.array(PersonRefSchema.extend({ assignedAt: z.string() })),
+    notes: z.array(
+      z.object({
+        id: z.string().uuid(),
+        category: z.string(),
+        body: z.string(),
+        author: PersonRefSchema,
+        createdAt: z.string(),
+      }),
+    ),
+    notesTotal: z.number().int(),
+    services: z.array(
+      z.object({
+        id: z.string().uuid(),
+        serviceCode: z.string(),
+        deliveredOn: z.string(),
+        recordedBy: PersonRefSchema,
+        createdAt: z.string(),
+      }),
+    ),
+    timeline: z.array(
+      z.object({
+        id: z.string(),
+        at: z.string(),
+        event: z.string(),
+        actor: PersonRefSchema.nullable(),
+        detail: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    timelineNext: z.string().nullable(),
+    possibleDuplicateRegions: z.array(z.string()).openapi({
+      description:
+        'Other regions holding a case with the same normalised chosen name and date of birth: "a possible match exists in region X — request a consult". Nothing else about them.',
+    }),
+  })
+  .openapi('Case');
+
+export const OpenedSchema = z
+  .object({
+    id: z.string().uuid(),
+    caseNumber: z.string(),
+    regionId: z.string(),
+    possibleDuplicateRegions: z.array(z.string()),
+  })
+  .openapi('CaseOpened');
+
+/** The query of `GET /api/v1/cases`: the page's filters (checked again, with the caller's regions, by the service). */
+export const CaseListQuery = z
+  .object({
+    q: z.string().max(200).optional().openapi({
+      description:
+        'A case number (WM-2026-0042), a date of birth (2009-04-12 or 04/12/2009), or an exact chosen or legal name (capitals, accents and spacing do not matter). Matched through blind indexes; never recorded.',
+    }),
+    view: z.enum(['mine', 'open', 'closed']).optional().openapi({
+      description:
+        'A preset for status and assigned when they are left out: mine (the default for navigators), open (for state administrators), closed',
+    }),
+    status: z.enum(['open', 'closed', 'all']).optional(),
+    assigned: z.enum(['all', 'me', 'anyone', 'nobody']).optional(),
+    region: z.string().max(64).optional().openapi({ description: 'One of the caller’s regions' }),
+    county: z
+      .string()
+      .regex(/^\d{5}$/, 'a county FIPS code (5 digits)')
+      .optional(),
+    ageBand: z.enum(AGE_BANDS).optional(),
+    activity: z.enum(['7', '30', '90']).optional().openapi({ description: 'Changed within so many days' }),
+    sort: z.enum(['activity', 'opened', 'closed', 'number']).optional().openapi({
+      description: 'Newest first. Default: opened (closed for closed cases). closed needs status=closed.',
+    }),
+    after: z
+      .string()
+      .max(400)
+      .optional()
+      .openapi({ description: 'The `next` cursor of the previous answer' }),
+    before: z
+      .string()
+      .max(400)
+      .optional()
+      .openapi({ description: 'The `previous` cursor of the previous answer' }),
+    limit: z.coerce.number().int().min(1).max(100).default(CASE_PAGE_SIZE),
+  })
+  .strict();
+
+export const CaseSummarySchema = z
+  .object({
+    id: z.string().uuid(),
+    caseNumber: z.string().openapi({ example: 'WM-2026-0042' }),
+    chosenName: z.string().nullable().openapi({ description: 'Decrypted; null when it cannot be read' }),
+    status: z.enum(['open', 'closed']),
+    regionId: z.string(),
+    regionName: z.string(),
+    countyName: z.string().nullable(),
+    ageBand: z.enum(AGE_BANDS),
+    openedAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+    assigned: z.array(z.object({ userId: z.string().uuid(), name: z.string() })),
+  })
+  .openapi('CaseSummary');
+
+export const CaseListSchema = z
+  .object({
+    cases: z.array(CaseSummarySchema),
+    total: z.number().int().openapi({ description: 'How many cases match in all' }),
+    next: z.string().nullable().openapi({ description: 'Pass as `after` for the next page' }),
+    previous: z.string().nullable().openapi({ description: 'Pass as `before` for the previous page' }),
+  })
+  .openapi('CaseList');
 
 const MAX_BODY_BYTES = 64 * 1024;
 
