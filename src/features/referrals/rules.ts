@@ -128,6 +128,20 @@ export function reasonLabel(
   return reasonsFor(to, declineReasons)?.options.find((o) => o.code === code)?.label ?? code;
 }
 
+/**
+ * A referral's status in words, with its reason when it has one.
+ *
+ * @example
+ * statusText({ status: 'sent', statusReason: null }, reasons) // the status's name alone
+ */
+export function statusText(
+  r: { status: ReferralStatus; statusReason: string | null },
+  declineReasons: readonly { code: string; label: string }[],
+): string {
+  const reason = reasonLabel(r.status, r.statusReason, declineReasons);
+  return reason ? `${STATUS_NAMES[r.status]}: ${reason}` : STATUS_NAMES[r.status];
+}
+
 export type TransitionDecision =
   | { ok: true; to: ReferralStatus; reason: string | null }
   | { ok: false; code: 'conflict' | 'forbidden' | 'invalid'; message: string; field?: string };

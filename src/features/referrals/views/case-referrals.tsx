@@ -11,10 +11,9 @@ import { Success, Time, type FieldError } from '../../../web/page.tsx';
 import { StaffForm, TextArea, codeOptions, errorFor, namedOptions } from '../../../web/forms.tsx';
 import { CaseTabs } from '../../cases/index.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
-import { MESSAGE_MAX } from '../rules.ts';
+import { MESSAGE_MAX, statusText } from '../rules.ts';
 import { OUTSIDE_STATUS_NAMES, THREAD_MESSAGE_MAX, type OutsideReferral } from '../conversation.ts';
 import type { CaseReferral } from '../service.ts';
-import { statusText } from './common.tsx';
 
 export interface ReferralValues {
   toOrganizationId: string;
@@ -208,7 +207,7 @@ export const CaseReferralsTab: FC<{
               </a>
             </th>
             <td>{r.serviceLabel}</td>
-            <td>{statusText(deps, r)}</td>
+            <td>{statusText(r, deps.rules.vocabularies.declineReasons)}</td>
             <td>
               {r.sharing === 'identifying'
                 ? 'Identifying, with consent'

@@ -7,8 +7,13 @@ import type { AppDeps } from '../../../app-types.ts';
 import { ErrorSummary, StaffLayout, type StaffFrame } from '../../../web/staff-layout.tsx';
 import { Time, type FieldError } from '../../../web/page.tsx';
 import { AGE_BAND_NAMES, durationInWords } from '../../queue/service.ts';
-import { LIST_VIEWS, type ReferralBox, type ReferralListView, type ReferralSummary } from '../rules.ts';
-import { statusText } from './common.tsx';
+import {
+  LIST_VIEWS,
+  statusText,
+  type ReferralBox,
+  type ReferralListView,
+  type ReferralSummary,
+} from '../rules.ts';
 
 const BOX_NAMES: Record<ReferralBox, string> = {
   received: 'Received by your organization',
@@ -51,7 +56,7 @@ const InboxTable: FC<{ deps: AppDeps; box: ReferralBox; items: ReferralSummary[]
           <td>{AGE_BAND_NAMES[r.ageBand]}</td>
           <td>{r.countyName ?? 'Not known'}</td>
           <td>
-            {statusText(deps, r)}
+            {statusText(r, deps.rules.vocabularies.declineReasons)}
             {r.status === 'sent' && r.remindAt && r.remindAt.getTime() <= now.getTime() ? ' (overdue)' : ''}
           </td>
         </tr>

@@ -12,10 +12,9 @@ import { AGE_BAND_NAMES } from '../../queue/service.ts';
 import { CATEGORY_NAMES, addDays } from '../../consents/service.ts';
 import { ageText, labelOf } from '../../cases/index.ts';
 import { todayIn } from '../../help/index.ts';
-import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor } from '../rules.ts';
+import { ACTION_NAMES, SHARING_NAMES, STATUS_NAMES, reasonsFor, statusText } from '../rules.ts';
 import { THREAD_MESSAGE_MAX } from '../conversation.ts';
 import type { ReferralView, SharedDetails } from '../service.ts';
-import { Field, statusText } from './common.tsx';
 
 const CONTACT_METHODS: Record<string, string> = {
   phone_call: 'Phone call',
@@ -298,7 +297,7 @@ export const ReferralPage: FC<{
           ['Service needed', view.serviceLabel],
           ['To', view.toOrganization.name],
           ['From', `${view.fromRegion.name} region`],
-          ['Status', statusText(deps, view)],
+          ['Status', statusText(view, deps.rules.vocabularies.declineReasons)],
           ['Sent', view.sentAt ? <Time deps={deps} at={view.sentAt} /> : 'Not sent yet'],
           view.status === 'sent' && view.remindAt
             ? [
@@ -386,4 +385,11 @@ export const ReferralPage: FC<{
       }))}
     />
   </StaffLayout>
+);
+
+const Field: FC<{ label: string; value: string | null | undefined }> = ({ label, value }) => (
+  <div>
+    <dt>{label}</dt>
+    <dd>{value === null || value === undefined || value === '' ? 'Not given' : value}</dd>
+  </div>
 );
