@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addCaseTeam, addStaff, unnamedYouth, type TestStaff } from '../../../test/staff.ts';
+import { addCaseTeam, addStaff, caseEvents, unnamedYouth, type TestStaff } from '../../../test/staff.ts';
 import { SYNTHETIC_PAYLOAD, addItem } from '../queue/testing.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { caseContext } from './core.ts';
@@ -70,13 +70,7 @@ const audits = (action: string, caseId?: string) => {
 const caseRow = (id: string) =>
   t.deps.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
-const events = (caseId: string) =>
-  t.deps.db
-    .selectFrom('case_events')
-    .select(['event', 'detail', 'actor_user_id'])
-    .where('case_id', '=', caseId)
-    .orderBy('id')
-    .execute();
+const events = (caseId: string) => caseEvents(t.deps.db, caseId);
 
 beforeAll(async () => {
   t = await testApp();

@@ -9,17 +9,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import {
-  addOrganization,
-  auditActions,
-  emailBodies,
-  sessionFor,
-  type TestStaff,
-} from '../../../test/staff.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { auditActions, caseEvents, emailBodies, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addDays } from '../consents/service.ts';
 import { decideTransition, type Side } from './service.ts';
-import { addCase, addConsent, addPerson } from './testing.ts';
+import { addCase, addConsent, addPerson, addReferralNetwork } from './testing.ts';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../cases/tables.ts';
 
 let t: TestApp;
@@ -37,40 +31,7 @@ let today: string;
 
 const YOUTH = /Synthetic Rowan|555-0142|bluebird|Legal Synthetic/;
 
-const sessions = new Map<string, string>();
-async function cookie(person: TestStaff): Promise<string> {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = (await sessionFor(t.deps.db, person.id)).cookie;
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-
-async function api(
-  person: TestStaff | null,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: any; text: string }> {
-  const headers: Record<string, string> = person ? { Cookie: await cookie(person) } : {};
-  // A browser's write from the staff pages: signed in with the cookie, from this site.
-  if (method !== 'GET') headers.Origin = TEST_SITE.origin;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await t.app.request(path, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text };
-}
+const { api, get } = staffRequests(() => t);
 
 const refer = (person: TestStaff, id: string, body: Record<string, unknown>) =>
   api(person, 'POST', `/api/v1/cases/${id}/referrals`, body);
@@ -78,17 +39,13 @@ const refer = (person: TestStaff, id: string, body: Record<string, unknown>) =>
 beforeAll(async () => {
   t = await testApp();
   today = t.deps.rules.calendar.local(new Date()).date;
-  hostOrg = await addOrganization(t.deps.db, 'Synthetic Navigator Host', 'navigator_host');
-  shelterOrg = await addOrganization(t.deps.db, 'Synthetic Shelter', 'shelter_housing');
-  clinicOrg = await addOrganization(t.deps.db, 'Synthetic Clinic');
-  navigator = await addPerson(t.deps, 'navigator', hostOrg, ['west-metro'], { name: 'Synthetic Navigator' });
+  ({ hostOrg, shelterOrg, clinicOrg, navigator, shelterStaff, clinicStaff, stateAdmin } =
+    await addReferralNetwork(t.deps, {
+      navigator: 'Synthetic Navigator',
+      shelterStaff: 'Synthetic Shelter Worker',
+    }));
   southeastNavigator = await addPerson(t.deps, 'navigator', hostOrg, ['southeast']);
-  shelterStaff = await addPerson(t.deps, 'provider_staff', shelterOrg, [], {
-    name: 'Synthetic Shelter Worker',
-  });
   shelterAdmin = await addPerson(t.deps, 'org_admin', shelterOrg);
-  clinicStaff = await addPerson(t.deps, 'provider_staff', clinicOrg);
-  stateAdmin = await addPerson(t.deps, 'state_admin', hostOrg);
   caseId = await addCase(t.deps, {
     person: {
       chosenName: 'Synthetic Rowan',
@@ -128,11 +85,7 @@ describe('consents through the API', () => {
       .where('id', '=', res.json.id)
       .executeTakeFirstOrThrow();
     expect(row.witness_encrypted!.toString('latin1')).not.toContain('Synthetic Witness');
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select('event')
-      .where('case_id', '=', caseId)
-      .execute();
+    const events = await caseEvents(t.deps.db, caseId);
     expect(events.map((e) => e.event)).toContain('consent.recorded');
     expect(await auditActions(t.deps.db, res.json.id)).toEqual(['consent.record']);
     const list = await api(navigator, 'GET', `/api/v1/cases/${caseId}/consents`);
@@ -468,9 +421,7 @@ describe('what the receiving organization sees', () => {
     });
     expect(ended.text).not.toMatch(YOUTH);
     expect(ended.text).not.toContain('Prefers a text');
-    const page = await t.app.request(`/staff/referrals/${referralId}`, {
-      headers: { Cookie: await cookie(shelterStaff) },
-    });
+    const page = await get(shelterStaff, `/staff/referrals/${referralId}`);
     expect(page.status).toBe(200);
     expect(await page.text()).not.toMatch(YOUTH);
     const renewed = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
@@ -492,9 +443,7 @@ describe('what the receiving organization sees', () => {
     const revoked = await api(shelterStaff, 'GET', `/api/v1/referrals/${referralId}`);
     expect(revoked.json).toMatchObject({ sharing: 'consent_ended', shared: null, message: null });
     expect(revoked.text).not.toMatch(YOUTH);
-    const after = await t.app.request(`/staff/referrals/${referralId}`, {
-      headers: { Cookie: await cookie(shelterStaff) },
-    });
+    const after = await get(shelterStaff, `/staff/referrals/${referralId}`);
     const html = await after.text();
     expect(html).not.toMatch(YOUTH);
     expect(html).toContain('has ended or was revoked');

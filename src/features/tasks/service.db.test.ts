@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { taskRow } from '../../../test/coordination.ts';
-import { addStaff, type TestStaff } from '../../../test/staff.ts';
+import { addStaff, caseEvents, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
   caseTasks,
@@ -48,14 +48,7 @@ async function expectServiceError(promise: Promise<unknown>, code: ServiceError[
   if (field) expect((error as ServiceError).field).toBe(field);
 }
 
-async function events(id: string) {
-  return t.deps.db
-    .selectFrom('case_events')
-    .select(['event', 'detail'])
-    .where('case_id', '=', id)
-    .orderBy('id')
-    .execute();
-}
+const events = (id: string) => caseEvents(t.deps.db, id);
 
 async function audits(action: string) {
   return t.deps.db
