@@ -1,6 +1,6 @@
 /**
  * Test support for reading back what the coordination features wrote (synthetic data only): a task's, a
- * case's or a transfer's row, the names of a case's events and the actions audited on a record, in the
+ * case's or a transfer's row, a case's events (or their names) and the actions audited on a record, in the
  * order written; and a page's status and texts.
  */
 import { expect } from 'vitest';
@@ -18,11 +18,19 @@ export const caseRow = (db: Database, id: string) =>
 export const transferRow = (db: Database, id: string) =>
   db.selectFrom('case_transfers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+/** A case's events (name, detail and who), oldest first; with `only`, just those of these names. */
+export async function caseEvents(db: Database, caseId: string, only?: string[]) {
+  let q = db
+    .selectFrom('case_events')
+    .select(['event', 'detail', 'actor_user_id'])
+    .where('case_id', '=', caseId);
+  if (only) q = q.where('event', 'in', only);
+  return q.orderBy('id').execute();
+}
+
 /** The names of a case's events, oldest first; with `only`, just those names. */
 export async function caseEventNames(db: Database, caseId: string, only?: string[]): Promise<string[]> {
-  let q = db.selectFrom('case_events').select('event').where('case_id', '=', caseId);
-  if (only) q = q.where('event', 'in', only);
-  return (await q.orderBy('id').execute()).map((e) => e.event);
+  return (await caseEvents(db, caseId, only)).map((e) => e.event);
 }
 
 /** A page's HTML, after checking its status and that each of `texts` stands in it. */

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addOrganization, type TestStaff } from '../../../test/staff.ts';
+import { addOrganization, auditEvents, type TestStaff } from '../../../test/staff.ts';
 import { caseContext } from '../cases/core.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
@@ -153,14 +153,11 @@ describe('remindDue', () => {
       .where('case_events.event', 'in', ['referral.reminded', 'referral.escalated'])
       .execute();
     expect(events.map((e) => e.event).sort()).toEqual(['referral.escalated', 'referral.reminded']);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_kind'])
-      .where('subject_id', '=', id)
-      .where('action', 'in', ['referral.remind', 'referral.escalate'])
-      .orderBy('seq')
-      .execute();
-    expect(audit).toEqual([
+    const audit = await auditEvents(t.deps.db, {
+      subjectId: id,
+      action: ['referral.remind', 'referral.escalate'],
+    });
+    expect(audit).toMatchObject([
       { action: 'referral.remind', actor_kind: 'system' },
       { action: 'referral.escalate', actor_kind: 'system' },
     ]);

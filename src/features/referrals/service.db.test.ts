@@ -10,7 +10,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { auditActions, caseEvents, emailBodies, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import {
+  auditActions,
+  auditEvents,
+  emailBodies,
+  staffRequests,
+  type TestStaff,
+} from '../../../test/staff.ts';
+import { caseEventNames } from '../../../test/coordination.ts';
 import { addDays } from '../consents/service.ts';
 import { decideTransition, type Side } from './service.ts';
 import { addCase, addConsent, addPerson, addReferralNetwork } from './testing.ts';
@@ -85,8 +92,7 @@ describe('consents through the API', () => {
       .where('id', '=', res.json.id)
       .executeTakeFirstOrThrow();
     expect(row.witness_encrypted!.toString('latin1')).not.toContain('Synthetic Witness');
-    const events = await caseEvents(t.deps.db, caseId);
-    expect(events.map((e) => e.event)).toContain('consent.recorded');
+    expect(await caseEventNames(t.deps.db, caseId)).toContain('consent.recorded');
     expect(await auditActions(t.deps.db, res.json.id)).toEqual(['consent.record']);
     const list = await api(navigator, 'GET', `/api/v1/cases/${caseId}/consents`);
     expect(list.json.consents.map((c: { id: string }) => c.id)).toContain(res.json.id);
@@ -361,12 +367,7 @@ describe('what the receiving organization sees', () => {
     expect(res.json.shared.contact).toMatchObject({ value: '555-0142', codeWord: 'bluebird' });
     expect(res.json.shared.demographics).toBeUndefined();
     expect(res.text).not.toContain('Hmong');
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_user_id', 'details'])
-      .where('subject_id', '=', referralId)
-      .where('action', '=', 'referral.read')
-      .execute();
+    const audit = await auditEvents(t.deps.db, { subjectId: referralId, action: 'referral.read' });
     expect(audit.at(-1)).toMatchObject({
       actor_user_id: shelterStaff.id,
       details: { side: 'receiver', sharing: 'identifying', categories: ['contact', 'identity'] },

@@ -9,11 +9,12 @@ import { testApp, type TestApp } from '../../../test/app.ts';
 import {
   addOrganization,
   auditActions,
-  caseEvents,
+  auditEvents,
   emailBodies,
   staffRequests,
   type TestStaff,
 } from '../../../test/staff.ts';
+import { caseEventNames, caseEvents } from '../../../test/coordination.ts';
 import { addDays } from '../consents/service.ts';
 import { THREAD_MESSAGE_MAX } from './conversation.ts';
 import { addCase, addConsent, addReferralNetwork } from './testing.ts';
@@ -135,7 +136,7 @@ describe('the thread on a referral', () => {
     const audit = await auditActions(t.deps.db, id);
     expect(audit.filter((a) => a === 'referral.message')).toHaveLength(2);
     expect(audit).toContain('referral.read');
-    const events = await caseEvents(t.deps.db, caseId, 'referral.message');
+    const events = await caseEvents(t.deps.db, caseId, ['referral.message']);
     expect(events).toHaveLength(2);
     expect(JSON.stringify(events)).not.toMatch(/Rowan|bed/);
   });
@@ -217,8 +218,7 @@ describe('the thread on a referral', () => {
     const after = await openTasks();
     expect(after[0]!.completed_at).not.toBeNull();
     expect(after[0]!.completed_by).toBe(shelterStaff.id);
-    const events = await caseEvents(t.deps.db, caseId);
-    expect(events.map((e) => e.event)).toContain('task.completed');
+    expect(await caseEventNames(t.deps.db, caseId)).toContain('task.completed');
 
     const view = await api(navigator, 'GET', `/api/v1/referrals/${id}`);
     expect(view.json.thread.messages).toMatchObject([
@@ -305,12 +305,7 @@ describe('state administrators oversee referrals', () => {
     expect(posted.status).toBe(403);
     const answered = await form(stateAdmin, `/staff/referrals/${id}/transitions`, { to: 'accepted' });
     expect(answered.status).toBe(403);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_user_id'])
-      .where('subject_id', '=', id)
-      .where('action', '=', 'referral.read')
-      .execute();
+    const audit = await auditEvents(t.deps.db, { subjectId: id, action: 'referral.read' });
     expect(audit.some((a) => a.actor_user_id === stateAdmin.id)).toBe(true);
   });
 });

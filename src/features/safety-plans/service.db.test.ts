@@ -7,8 +7,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, caseEvents, staffRequests, type TestStaff } from '../../../test/staff.ts';
-import { pageWith } from '../../../test/coordination.ts';
+import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { caseEvents, pageWith } from '../../../test/coordination.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
   EMPTY_PLAN,
@@ -112,7 +112,7 @@ describe('saving and reading', () => {
       undefined,
     ]);
 
-    const events = await caseEvents(t.deps.db, caseId, 'safety_plan.saved');
+    const events = await caseEvents(t.deps.db, caseId, ['safety_plan.saved']);
     expect(events.map((e) => e.detail.version)).toEqual([1, 2]);
     const audit = await t.deps.db
       .selectFrom('audit_events')

@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
+import {
+  addOrganization,
+  addStaff,
+  auditEvents,
+  formBody,
+  sessionFor,
+  type TestSession,
+} from '../../../test/staff.ts';
 import { pageWith } from '../../../test/coordination.ts';
 import type { Role } from '../../platform/access.ts';
 
@@ -78,14 +85,7 @@ async function stored(): Promise<{ id: string; version: string; status: string }
     .execute();
 }
 
-async function audits(action: string): Promise<{ subject_id: string | null; details: unknown }[]> {
-  return t.deps.db
-    .selectFrom('audit_events')
-    .select(['subject_id', 'details'])
-    .where('action', '=', action)
-    .orderBy('seq')
-    .execute();
-}
+const audits = (action: string) => auditEvents(t.deps.db, { action });
 
 /** A small synthetic instrument in the same format: who is asking, two signs, one risk factor. */
 function licensedTool(version = '1.0', name = 'Example licensed tool (synthetic)'): Record<string, any> {

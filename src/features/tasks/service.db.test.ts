@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { taskRow } from '../../../test/coordination.ts';
-import { addStaff, caseEvents, type TestStaff } from '../../../test/staff.ts';
+import { caseEvents, taskRow } from '../../../test/coordination.ts';
+import { addStaff, auditEvents, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
   caseTasks,
@@ -50,14 +50,7 @@ async function expectServiceError(promise: Promise<unknown>, code: ServiceError[
 
 const events = (id: string) => caseEvents(t.deps.db, id);
 
-async function audits(action: string) {
-  return t.deps.db
-    .selectFrom('audit_events')
-    .select(['action', 'subject_type', 'subject_id', 'details', 'actor_user_id'])
-    .where('action', '=', action)
-    .orderBy('seq')
-    .execute();
-}
+const audits = (action: string) => auditEvents(t.deps.db, { action });
 
 beforeAll(async () => {
   t = await testApp();
