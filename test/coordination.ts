@@ -1,7 +1,7 @@
 /**
  * Test support for reading back what the coordination features wrote (synthetic data only): a task's, a
- * case's or a transfer's row, a case's events (or their names) and the actions audited on a record, in the
- * order written; and a page's status and texts.
+ * case's or a transfer's row, a case's events (or their names), the audit events (or their actions) of a
+ * record, in the order written; and a page's status and texts.
  */
 import { expect } from 'vitest';
 import type { Database } from '../src/db/database.ts';
@@ -48,6 +48,24 @@ export async function pageWith(
 /** Checks that each of `texts` stands in `html`. */
 export function expectAll(html: string, texts: readonly string[]): void {
   for (const text of texts) expect(html).toContain(text);
+}
+
+/**
+ * The audit events of an action (or any of several), about a subject, or by a person, as asked; oldest
+ * first. Each with who, about what, the details and the address.
+ */
+export async function auditEvents(
+  db: Database,
+  where: { action?: string | string[]; subjectId?: string; actorUserId?: string },
+) {
+  let q = db
+    .selectFrom('audit_events')
+    .select(['action', 'actor_kind', 'actor_user_id', 'subject_type', 'subject_id', 'details', 'ip']);
+  if (typeof where.action === 'string') q = q.where('action', '=', where.action);
+  else if (where.action) q = q.where('action', 'in', where.action);
+  if (where.subjectId !== undefined) q = q.where('subject_id', '=', where.subjectId);
+  if (where.actorUserId !== undefined) q = q.where('actor_user_id', '=', where.actorUserId);
+  return q.orderBy('seq').execute();
 }
 
 export { auditActions } from './staff.ts';

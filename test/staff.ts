@@ -231,24 +231,6 @@ export async function auditActions(db: Database, subjectId: string): Promise<str
   return rows.map((r) => r.action);
 }
 
-/**
- * The audit events of an action (or any of several), about a subject, or by a person, as asked; oldest
- * first. Each with who, about what, the details and the address.
- */
-export async function auditEvents(
-  db: Database,
-  where: { action?: string | string[]; subjectId?: string; actorUserId?: string },
-) {
-  let q = db
-    .selectFrom('audit_events')
-    .select(['action', 'actor_kind', 'actor_user_id', 'subject_type', 'subject_id', 'details', 'ip']);
-  if (typeof where.action === 'string') q = q.where('action', '=', where.action);
-  else if (where.action) q = q.where('action', 'in', where.action);
-  if (where.subjectId !== undefined) q = q.where('subject_id', '=', where.subjectId);
-  if (where.actorUserId !== undefined) q = q.where('actor_user_id', '=', where.actorUserId);
-  return q.orderBy('seq').execute();
-}
-
 /** The plain text of every email in the outbox (decrypted). */
 export async function emailBodies(deps: { db: Database; keyring: Keyring }): Promise<string[]> {
   const emails = await deps.db.selectFrom('email_outbox').select(['id', 'body_text']).execute();

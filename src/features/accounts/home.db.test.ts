@@ -5,13 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import {
-  addOrganization,
-  addStaff,
-  auditEvents,
-  staffRequests,
-  type TestStaff,
-} from '../../../test/staff.ts';
+import { auditEvents } from '../../../test/coordination.ts';
+import { addOrganization, addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
 import { addCase, addConsent, addPerson, addReferral } from '../referrals/testing.ts';
 import { homeCounts } from './home.ts';

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addStaff, auditEvents, type TestStaff } from '../../../test/staff.ts';
+import { auditEvents } from '../../../test/coordination.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import type { IntakePayload } from './payload.ts';
 import { createIntakeItem } from './service.ts';
 

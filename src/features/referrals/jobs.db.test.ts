@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addOrganization, auditEvents, type TestStaff } from '../../../test/staff.ts';
+import { auditEvents } from '../../../test/coordination.ts';
+import { addOrganization, type TestStaff } from '../../../test/staff.ts';
 import { caseContext } from '../cases/core.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {

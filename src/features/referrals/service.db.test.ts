@@ -10,14 +10,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import {
-  auditActions,
-  auditEvents,
-  emailBodies,
-  staffRequests,
-  type TestStaff,
-} from '../../../test/staff.ts';
-import { caseEventNames } from '../../../test/coordination.ts';
+import { emailBodies, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { auditActions, auditEvents, caseEventNames } from '../../../test/coordination.ts';
 import { addDays } from '../consents/service.ts';
 import { decideTransition, type Side } from './service.ts';
 import { addCase, addConsent, addPerson, addReferralNetwork } from './testing.ts';

@@ -6,15 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import {
-  addOrganization,
-  auditActions,
-  auditEvents,
-  emailBodies,
-  staffRequests,
-  type TestStaff,
-} from '../../../test/staff.ts';
-import { caseEventNames, caseEvents } from '../../../test/coordination.ts';
+import { addOrganization, emailBodies, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { auditActions, auditEvents, caseEventNames, caseEvents } from '../../../test/coordination.ts';
 import { addDays } from '../consents/service.ts';
 import { THREAD_MESSAGE_MAX } from './conversation.ts';
 import { addCase, addConsent, addReferralNetwork } from './testing.ts';

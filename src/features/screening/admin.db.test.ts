@@ -8,15 +8,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import {
-  addOrganization,
-  addStaff,
-  auditEvents,
-  formBody,
-  sessionFor,
-  type TestSession,
-} from '../../../test/staff.ts';
-import { pageWith } from '../../../test/coordination.ts';
+import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
+import { auditEvents, pageWith } from '../../../test/coordination.ts';
 import type { Role } from '../../platform/access.ts';
 
 let t: TestApp;

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { caseEventNames, taskRow } from '../../../test/coordination.ts';
-import { addStaff, auditEvents, type TestStaff } from '../../../test/staff.ts';
+import { auditEvents, caseEventNames, taskRow } from '../../../test/coordination.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
   DEFAULT_TASK_REMINDERS,

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { caseEvents, taskRow } from '../../../test/coordination.ts';
-import { addStaff, auditEvents, type TestStaff } from '../../../test/staff.ts';
+import { auditEvents, caseEvents, taskRow } from '../../../test/coordination.ts';
+import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
   caseTasks,
