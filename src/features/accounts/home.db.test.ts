@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { auditEvents } from '../../../test/coordination.ts';
+import { auditEvents, pageWith } from '../../../test/coordination.ts';
 import { addOrganization, addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
 import { addCase, addConsent, addPerson, addReferral } from '../referrals/testing.ts';
@@ -108,9 +108,7 @@ describe('the staff home counts', () => {
   });
 
   it('lists the consents ending soon on their page, only the region’s, and audits the reading', async () => {
-    const res = await get(navigator, '/staff/consents/expiring');
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const html = await pageWith(await get(navigator, '/staff/consents/expiring'), 200);
     expect(html).toContain('Consents ending soon');
     const rows = html.match(/<tr><th scope="row"><a href="\/staff\/cases\/[^"]+\/consents">Case WM-/g) ?? [];
     expect(rows.length).toBe((await countsOf(navigator))['Consents ending in the next 30 days']);

@@ -7,6 +7,7 @@
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAll } from '../../../test/coordination.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { unnamedYouth } from '../../../test/staff.ts';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, issueFormToken, type FormName } from './anti-abuse.ts';
@@ -212,10 +213,7 @@ describe('/help/contact-me', () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expectPublicPage(res, html, 'confirmation');
-    expect(html).toContain('Your request was sent');
-    expect(html).toContain('4 working hours');
-    expect(html).toContain('West Metro');
-    expect(html).toContain('say your code word first');
+    expectAll(html, ['Your request was sent', '4 working hours', 'West Metro', 'say your code word first']);
     expect(await counts()).toEqual({
       items: before.items + 1,
       received: before.received + 1,
@@ -258,10 +256,12 @@ describe('/help/contact-me', () => {
     const html = await res.text();
     expect(res.status).toBe(400);
     expectPublicPage(res, html, 'errors');
-    expect(html).toContain('There is a problem');
-    expect(html).toContain('href="#method"');
-    expect(html).toContain('Choose how the navigator should reach you.');
-    expect(html).toContain('value="keptword"');
+    expectAll(html, [
+      'There is a problem',
+      'href="#method"',
+      'Choose how the navigator should reach you.',
+      'value="keptword"',
+    ]);
     expect(html).toMatch(/aria-invalid="true"/);
 
     const email = await post('/help/contact-me', {
@@ -496,9 +496,7 @@ describe('/identify/refer', () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expectPublicPage(res, html, 'referral sent');
-    expect(html).toContain('Referral sent');
-    expect(html).toContain('4 working hours');
-    expect(html).toContain('href="/referral-status"');
+    expectAll(html, ['Referral sent', '4 working hours', 'href="/referral-status"']);
     const code = /id="reference-code">([0-9A-Z-]+)</.exec(html)?.[1];
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect((await counts()).items).toBe(before.items + 1);
