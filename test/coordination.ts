@@ -14,6 +14,10 @@ export const taskRow = (db: Database, id: string) =>
 export const caseRow = (db: Database, id: string) =>
   db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+/** A referral's row (throws when there is none). */
+export const referralRow = (db: Database, id: string) =>
+  db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
 /** A case transfer's row (throws when there is none). */
 export const transferRow = (db: Database, id: string) =>
   db.selectFrom('case_transfers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

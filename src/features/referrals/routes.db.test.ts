@@ -24,6 +24,10 @@ const YOUTH = /Synthetic Juniper|555-0177|marigold/;
 
 const { get, post } = staffRequests(() => t);
 
+/** A consent recorded on the case (throws when there is none). */
+const caseConsent = () =>
+  t.deps.db.selectFrom('consents').select('id').where('case_id', '=', caseId).executeTakeFirstOrThrow();
+
 async function audited(action: string, caseOf: string): Promise<number> {
   const rows = await t.deps.db
     .selectFrom('audit_events')
@@ -95,11 +99,7 @@ describe('the Consents tab', () => {
   });
 
   it('prints a plain-language form that says what is shared, with whom, until when, and how to take it back', async () => {
-    const consent = await t.deps.db
-      .selectFrom('consents')
-      .select('id')
-      .where('case_id', '=', caseId)
-      .executeTakeFirstOrThrow();
+    const consent = await caseConsent();
     const html = await pageWith(
       await get(navigator, `/staff/cases/${caseId}/consents/${consent.id}/print`),
       200,
@@ -124,11 +124,7 @@ describe('the Consents tab', () => {
   });
 
   it('revokes by form; a second time is a conflict', async () => {
-    const consent = await t.deps.db
-      .selectFrom('consents')
-      .select('id')
-      .where('case_id', '=', caseId)
-      .executeTakeFirstOrThrow();
+    const consent = await caseConsent();
     const other = await addCase(t.deps);
     expect((await post(navigator, `/staff/cases/${other}/consents/${consent.id}/revoke`)).status).toBe(404);
     const res = await post(navigator, `/staff/cases/${caseId}/consents/${consent.id}/revoke`);
