@@ -34,6 +34,10 @@ const YOUTH = /Synthetic Rowan|555-0142|bluebird|Legal Synthetic/;
 
 const { api, get } = staffRequests(() => t);
 
+/** The navigator records a consent on the case through the API. */
+const recordConsent = (body: Record<string, unknown>) =>
+  api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, body);
+
 const refer = (person: TestStaff, id: string, body: Record<string, unknown>) =>
   api(person, 'POST', `/api/v1/cases/${id}/referrals`, body);
 
@@ -63,7 +67,7 @@ afterAll(async () => {
 
 describe('consents through the API', () => {
   it('records a consent for one year from today by default, with the witness encrypted, on the timeline and in the audit log', async () => {
-    const res = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const res = await recordConsent({
       organizationId: clinicOrg,
       purpose: 'care_coordination',
       categories: ['identity'],
@@ -94,24 +98,24 @@ describe('consents through the API', () => {
 
   it('names the field at fault, and refuses consents longer than a year or verbal ones without a witness', async () => {
     const base = { organizationId: clinicOrg, purpose: 'care_coordination', categories: ['identity'] };
-    const verbal = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const verbal = await recordConsent({
       ...base,
       method: 'verbal',
     });
     expect([verbal.status, verbal.json.field]).toEqual([400, 'witness']);
-    const long = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const long = await recordConsent({
       ...base,
       method: 'written',
       expiresOn: addDays(today, 400),
     });
     expect([long.status, long.json.field]).toEqual([400, 'expiresOn']);
-    const unknown = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const unknown = await recordConsent({
       ...base,
       method: 'written',
       everything: true,
     });
     expect(unknown.status).toBe(400);
-    const badCategory = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const badCategory = await recordConsent({
       ...base,
       categories: ['everything'],
       method: 'written',
@@ -137,7 +141,7 @@ describe('consents through the API', () => {
   });
 
   it('revokes once; a second revocation is a conflict; another region cannot', async () => {
-    const created = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const created = await recordConsent({
       organizationId: clinicOrg,
       purpose: 'other',
       categories: ['contact'],
@@ -324,7 +328,7 @@ describe('what the receiving organization sees', () => {
   let consentId: string;
 
   beforeAll(async () => {
-    const consent = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const consent = await recordConsent({
       organizationId: shelterOrg,
       purpose: 'housing_placement',
       categories: ['identity', 'contact'],
@@ -419,7 +423,7 @@ describe('what the receiving organization sees', () => {
     const page = await get(shelterStaff, `/staff/referrals/${referralId}`);
     expect(page.status).toBe(200);
     expect(await page.text()).not.toMatch(YOUTH);
-    const renewed = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const renewed = await recordConsent({
       organizationId: shelterOrg,
       purpose: 'housing_placement',
       categories: ['identity'],
