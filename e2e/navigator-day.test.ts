@@ -11,8 +11,8 @@ import { addPerson } from '../src/features/referrals/testing.ts';
 import { addItem } from '../src/features/queue/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
-import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './browser.ts';
-import { enableSignIn, signedInPage, type SignInKey } from './staff-session.ts';
+import { axe, browserAvailable, launchBrowser } from './browser.ts';
+import { SignIns } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'willow harbor lantern quartz';
@@ -21,19 +21,14 @@ describe.skipIf(!available)("a navigator's day", () => {
   let t: TestApp;
   let server: Awaited<ReturnType<typeof listen>>;
   let browser: Browser;
-  const contexts: IsolatedContext[] = [];
-  const keys = new Map<string, SignInKey>();
+  const signIns = new SignIns(PASSWORD);
   let navigator: TestStaff;
   let provider: TestStaff;
   let shelterOrg: string;
   let itemId: string;
 
   /** A new context of its own, signed in as the person through the pages. */
-  async function signIn(person: TestStaff): Promise<Page> {
-    const { iso, page } = await signedInPage(browser, server.url, keys.get(person.id)!);
-    contexts.push(iso);
-    return page;
-  }
+  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
 
   beforeAll(async () => {
     t = await testApp();
@@ -45,8 +40,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     provider = await addPerson(t.deps, 'provider_staff', shelterOrg, [], {
       name: 'Synthetic Shelter Worker',
     });
-    keys.set(navigator.id, await enableSignIn(t, navigator, PASSWORD));
-    keys.set(provider.id, await enableSignIn(t, provider, PASSWORD));
+    await signIns.enable(t, navigator, provider);
     itemId = await addItem(t.deps, { age: 16 });
     browser = await launchBrowser();
   }, 60_000);
@@ -142,7 +136,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(nav)));
 
     expect(problems).toEqual([]);
-    for (const iso of contexts) expect(iso.foreignRequests()).toEqual([]);
+    for (const iso of signIns.contexts) expect(iso.foreignRequests()).toEqual([]);
 
     // What the day left in the database.
     const db = t.deps.db;

@@ -13,8 +13,8 @@ import { addDays } from '../src/features/consents/service.ts';
 import { addCase, addConsent, addPerson } from '../src/features/referrals/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
-import { axe, browserAvailable, launchBrowser, type IsolatedContext } from './browser.ts';
-import { enableSignIn, signedInPage, type SignInKey } from './staff-session.ts';
+import { axe, browserAvailable, launchBrowser } from './browser.ts';
+import { SignIns } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'harbor lantern quarry meadow';
@@ -23,18 +23,14 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
   let t: TestApp;
   let server: Awaited<ReturnType<typeof listen>>;
   let browser: Browser;
-  const contexts: IsolatedContext[] = [];
+  const signIns = new SignIns(PASSWORD);
   let navigator: TestStaff;
   let provider: TestStaff;
   let shelterOrg: string;
   let caseId: string;
-  const keys = new Map<string, SignInKey>();
 
-  async function signIn(person: TestStaff): Promise<Page> {
-    const { iso, page } = await signedInPage(browser, server.url, keys.get(person.id)!);
-    contexts.push(iso);
-    return page;
-  }
+  /** A new context of its own, signed in as the person through the pages. */
+  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
 
   beforeAll(async () => {
     t = await testApp();
@@ -46,8 +42,7 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
     provider = await addPerson(t.deps, 'provider_staff', shelterOrg, [], {
       name: 'Synthetic Shelter Worker',
     });
-    keys.set(navigator.id, await enableSignIn(t, navigator, PASSWORD));
-    keys.set(provider.id, await enableSignIn(t, provider, PASSWORD));
+    await signIns.enable(t, navigator, provider);
     caseId = await addCase(t.deps, { person: { chosenName: 'Synthetic Wren' } });
     const today = t.deps.rules.calendar.local(new Date()).date;
     await addConsent(t.deps.db, {
@@ -144,7 +139,7 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
     problems.push(...(await axe(nav)));
 
     expect(problems).toEqual([]);
-    for (const iso of contexts) expect(iso.foreignRequests()).toEqual([]);
+    for (const iso of signIns.contexts) expect(iso.foreignRequests()).toEqual([]);
     const task = await t.deps.db
       .selectFrom('tasks')
       .select('completed_at')

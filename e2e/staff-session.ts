@@ -1,8 +1,9 @@
 /**
  * Signing staff in for browser tests. Through the pages: a test person is given a password and a
  * two-step sign-in key (`enableSignIn`), then signs in with the email, the password and a fresh code
- * (`signIn`). Or, where signing in is not what is tested, a session written straight into the database
- * becomes the browser's cookie (`addSessionCookie`).
+ * (`signIn`); `SignIns` does both for several people, a context of its own each time. Or, where signing
+ * in is not what is tested, a session written straight into the database becomes the browser's cookie
+ * (`addSessionCookie`).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../src/platform/auth/credentials/password.ts';
@@ -72,4 +73,28 @@ export async function addSessionCookie(
   const { cookie } = await sessionFor(t.deps.db, person.id);
   const [name, value] = cookie.split('=') as [string, string];
   await context.addCookies([{ name, value, url: origin }]);
+}
+
+/**
+ * People who sign in through the pages, each time in a new phone-sized context of their own: `enable`
+ * gives each person `password` and a sign-in key; `signIn` opens a signed-in page for one of them.
+ * `contexts` holds every context opened, for checking that no request left the site.
+ */
+export class SignIns {
+  readonly contexts: IsolatedContext[] = [];
+  private readonly keys = new Map<string, SignInKey>();
+
+  constructor(private readonly password: string) {}
+
+  async enable(t: TestApp, ...people: TestStaff[]): Promise<void> {
+    for (const person of people) this.keys.set(person.id, await enableSignIn(t, person, this.password));
+  }
+
+  async signIn(browser: Browser, origin: string, person: TestStaff): Promise<Page> {
+    const key = this.keys.get(person.id);
+    if (!key) throw new Error(`${person.name} cannot sign in: enable them first`);
+    const { iso, page } = await signedInPage(browser, origin, key);
+    this.contexts.push(iso);
+    return page;
+  }
 }

@@ -133,10 +133,18 @@ export function formBody(csrf: string, fields: FormFields = {}): string {
   return body.toString();
 }
 
+/** An answer of the API: its status, its body as text, and parsed (`null` when it is not JSON, e.g. a page). */
+export interface ApiAnswer {
+  status: number;
+  json: any;
+  text: string;
+}
+
 /**
  * Page requests to the test app (`app()`, so it can be made before the app is) as signed-in people:
  * each person's session is made once; `null` asks as nobody. A form is posted from this site with the
- * session's CSRF token, or `options.csrf`.
+ * session's CSRF token, or `options.csrf`. `api` calls the API with the session cookie, as the staff
+ * pages' scripts do (a write from this site), with `body` as JSON.
  */
 export function staffRequests(app: () => TestApp) {
   const sessions = new Map<string, TestSession>();
@@ -150,6 +158,29 @@ export function staffRequests(app: () => TestApp) {
   }
   return {
     session,
+    async api(
+      person: TestStaff | null,
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+      path: string,
+      body?: unknown,
+    ): Promise<ApiAnswer> {
+      const headers: Record<string, string> = person ? { Cookie: (await session(person)).cookie } : {};
+      if (method !== 'GET') headers.Origin = TEST_SITE.origin;
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await app().app.request(path, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON (a page)
+      }
+      return { status: res.status, json, text };
+    },
     async get(person: TestStaff | null, path: string): Promise<Response> {
       return app().app.request(path, {
         headers: person ? { Cookie: (await session(person)).cookie } : {},

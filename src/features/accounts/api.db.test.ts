@@ -85,29 +85,21 @@ describe('DELETE /api/v1/tokens/{id}', () => {
   it('asks a session to have signed in again recently', async () => {
     const { id, token } = await tokenOf(owner, ['sessions.manage']);
     const session = await sessionFor(t.deps.db, owner.id);
-    await t.deps.db
-      .updateTable('staff_sessions')
-      .set({ reauthenticated_at: new Date(Date.now() - 10 * 60_000) })
-      .where('user_id', '=', owner.id)
-      .execute();
-    const stale = await call(`/api/v1/tokens/${id}`, {
-      method: 'DELETE',
-      cookie: session.cookie,
-      ip: freshAddress(),
-    });
+    const reauthenticatedAt = (at: Date) =>
+      t.deps.db
+        .updateTable('staff_sessions')
+        .set({ reauthenticated_at: at })
+        .where('user_id', '=', owner.id)
+        .execute();
+    const revoke = () =>
+      call(`/api/v1/tokens/${id}`, { method: 'DELETE', cookie: session.cookie, ip: freshAddress() });
+    await reauthenticatedAt(new Date(Date.now() - 10 * 60_000));
+    const stale = await revoke();
     expect(stale.status).toBe(403);
     expect(((await stale.json()) as { detail: string }).detail).toMatch(/Sign in again/);
     expect((await call('/api/v1/staff/me', { token, ip: freshAddress() })).status).toBe(200);
-    await t.deps.db
-      .updateTable('staff_sessions')
-      .set({ reauthenticated_at: new Date() })
-      .where('user_id', '=', owner.id)
-      .execute();
-    const fresh = await call(`/api/v1/tokens/${id}`, {
-      method: 'DELETE',
-      cookie: session.cookie,
-      ip: freshAddress(),
-    });
+    await reauthenticatedAt(new Date());
+    const fresh = await revoke();
     expect(fresh.status).toBe(204);
     expect((await call('/api/v1/staff/me', { token, ip: freshAddress() })).status).toBe(401);
   });

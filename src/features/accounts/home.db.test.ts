@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addOrganization, addStaff, sessionFor, type TestStaff } from '../../../test/staff.ts';
+import { auditEvents, pageWith } from '../../../test/coordination.ts';
+import { addOrganization, addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
 import { addCase, addConsent, addPerson, addReferral } from '../referrals/testing.ts';
 import { homeCounts } from './home.ts';
@@ -15,6 +16,8 @@ let navigator: TestStaff;
 let stateAdmin: TestStaff;
 let providerStaff: TestStaff;
 let shelter: string;
+
+const { get } = staffRequests(() => t);
 
 beforeAll(async () => {
   t = await testApp();
@@ -71,30 +74,22 @@ describe('the staff home counts', () => {
     await addItem(t.deps, { age: 16 }); // a new referral in the queue of west-metro
     const inRegion = await addCase(t.deps, { regionId: 'west-metro' });
     const elsewhere = await addCase(t.deps, { regionId: 'northeast' });
-    for (const caseId of [inRegion, elsewhere])
+    const consents = [
+      { caseId: inRegion, startsOn: -300, expiresOn: 10 },
+      { caseId: elsewhere, startsOn: -300, expiresOn: 10 },
+      // Ends later than 30 days, or already revoked: not counted.
+      { caseId: inRegion, startsOn: -10, expiresOn: 200 },
+      { caseId: inRegion, startsOn: -10, expiresOn: 5, revoked: true },
+    ];
+    for (const { caseId, startsOn, expiresOn, revoked } of consents)
       await addConsent(t.deps.db, {
         caseId,
         organizationId: shelter,
         recordedBy: navigator.id,
-        startsOn: inDays(-300),
-        expiresOn: inDays(10),
+        startsOn: inDays(startsOn),
+        expiresOn: inDays(expiresOn),
+        revoked,
       });
-    // Ends later than 30 days, or already revoked: not counted.
-    await addConsent(t.deps.db, {
-      caseId: inRegion,
-      organizationId: shelter,
-      recordedBy: navigator.id,
-      startsOn: inDays(-10),
-      expiresOn: inDays(200),
-    });
-    await addConsent(t.deps.db, {
-      caseId: inRegion,
-      organizationId: shelter,
-      recordedBy: navigator.id,
-      startsOn: inDays(-10),
-      expiresOn: inDays(5),
-      revoked: true,
-    });
     await addReferral(t.deps.db, { caseId: inRegion, toOrganizationId: shelter, createdBy: navigator.id });
 
     const after = await countsOf(navigator);
@@ -113,24 +108,15 @@ describe('the staff home counts', () => {
   });
 
   it('lists the consents ending soon on their page, only the region’s, and audits the reading', async () => {
-    const session = await sessionFor(t.deps.db, navigator.id);
-    const res = await t.app.request('/staff/consents/expiring', { headers: { cookie: session.cookie } });
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const html = await pageWith(await get(navigator, '/staff/consents/expiring'), 200);
     expect(html).toContain('Consents ending soon');
     const rows = html.match(/<tr><th scope="row"><a href="\/staff\/cases\/[^"]+\/consents">Case WM-/g) ?? [];
     expect(rows.length).toBe((await countsOf(navigator))['Consents ending in the next 30 days']);
     expect(html).not.toMatch(/Case NE-/);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select('details')
-      .where('action', '=', 'consent.list')
-      .where('actor_user_id', '=', navigator.id)
-      .execute();
+    const audit = await auditEvents(t.deps.db, { action: 'consent.list', actorUserId: navigator.id });
     expect(audit.length).toBeGreaterThan(0);
 
-    const provider = await sessionFor(t.deps.db, providerStaff.id);
-    const refused = await t.app.request('/staff/consents/expiring', { headers: { cookie: provider.cookie } });
+    const refused = await get(providerStaff, '/staff/consents/expiring');
     expect(refused.status).toBe(403);
   });
 });

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAll, pageWith } from '../../../test/coordination.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addCaseTeam, addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addItem } from '../queue/testing.ts';
@@ -43,9 +44,7 @@ afterAll(async () => {
 
 describe('opening a case with the form', () => {
   it('shows a labelled form with fieldsets for the multi-selects and the consent line', async () => {
-    const res = await get(navigator, '/staff/cases/new');
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const html = await pageWith(await get(navigator, '/staff/cases/new'), 200);
     for (const id of [
       'chosenName',
       'legalName',
@@ -62,9 +61,11 @@ describe('opening a case with the form', () => {
     expect(html).toMatch(
       /<input class="usa-checkbox__input" type="checkbox" id="raceEthnicity-american_indian_alaska_native" name="raceEthnicity" value="american_indian_alaska_native"\/><label class="usa-checkbox__label" for="raceEthnicity-american_indian_alaska_native">/,
     );
-    expect(html).toContain('Consent is never a condition of service');
-    expect(html).toContain(`name="csrf" value="${(await session(navigator)).csrf}"`);
-    expect(html).toContain('href="/staff/cases" aria-current="page">Cases</a>');
+    expectAll(html, [
+      'Consent is never a condition of service',
+      `name="csrf" value="${(await session(navigator)).csrf}"`,
+      'href="/staff/cases" aria-current="page">Cases</a>',
+    ]);
   });
 
   it('answers problems with an error summary linking to each field, keeping what was typed', async () => {
@@ -76,12 +77,14 @@ describe('opening a case with the form', () => {
     });
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(html).toContain('There is a problem');
-    expect(html).toContain('href="#chosenName"');
-    expect(html).toContain('href="#dateOfBirth"');
-    expect(html).toContain('href="#raceEthnicity"');
-    expect(html).toContain('value="Synthetic word"');
-    expect(html).toContain('aria-invalid="true"');
+    expectAll(html, [
+      'There is a problem',
+      'href="#chosenName"',
+      'href="#dateOfBirth"',
+      'href="#raceEthnicity"',
+      'value="Synthetic word"',
+      'aria-invalid="true"',
+    ]);
     expect(await t.deps.db.selectFrom('cases').select('id').execute()).toEqual([]);
   });
 
@@ -103,12 +106,14 @@ describe('opening a case with the form', () => {
     expect(html).toContain(
       '<span class="usa-sr-only">Case of </span>Synthetic Robin<span class="nwd-pronouns"> (she/her)</span>',
     );
-    expect(html).toContain('<span class="usa-tag nwd-tag-success">Open</span>');
-    expect(html).toContain('Black or African American; Hispanic or Latino/a/e');
-    expect(html).toContain('Synthetic sparrow');
-    expect(html).toContain('Hennepin');
-    expect(html).toContain('aria-current="page">Overview</a>');
-    expect(html).toContain(`href="/staff/cases/${id}/consents"`);
+    expectAll(html, [
+      '<span class="usa-tag nwd-tag-success">Open</span>',
+      'Black or African American; Hispanic or Latino/a/e',
+      'Synthetic sparrow',
+      'Hennepin',
+      'aria-current="page">Overview</a>',
+      `href="/staff/cases/${id}/consents"`,
+    ]);
     expect(html).toMatch(/You<\/strong>, since/);
     expect(html).toContain('Case opened');
     // Neither the page's <title> nor the log holds the name.
@@ -132,9 +137,7 @@ describe('opening a case from a queue item', () => {
     const item = await (await get(navigator, `/staff/queue/${itemId}`)).text();
     expect(item).toContain(`href="/staff/cases/new?from=${itemId}"`);
     const form = await (await get(navigator, `/staff/cases/new?from=${itemId}`)).text();
-    expect(form).toContain('value="Synthetic Youth"');
-    expect(form).toContain('value="bluebird"');
-    expect(form).toContain(`name="intakeItemId" value="${itemId}"`);
+    expectAll(form, ['value="Synthetic Youth"', 'value="bluebird"', `name="intakeItemId" value="${itemId}"`]);
     expect(form).toMatch(/<option value="text_message" selected/);
     const id = await openWithForm({
       intakeItemId: itemId,
@@ -218,12 +221,14 @@ describe('a case’s overview', () => {
     expect(res.status).toBe(303);
 
     const html = await (await get(colleague, `/staff/cases/${id}`)).text();
-    expect(html).toContain('<p>Synthetic note one.</p><p>Second paragraph.</p>');
-    expect(html).toContain('Jan 15, 2026');
-    expect(html).toContain('Help finding housing');
-    expect(html).toContain('Note added: Safety');
-    expect(html).toContain('Navigator assignment ended: Synthetic Navigator');
-    expect(html).toContain('Navigator assigned: Synthetic Colleague');
+    expectAll(html, [
+      '<p>Synthetic note one.</p><p>Second paragraph.</p>',
+      'Jan 15, 2026',
+      'Help finding housing',
+      'Note added: Safety',
+      'Navigator assignment ended: Synthetic Navigator',
+      'Navigator assigned: Synthetic Colleague',
+    ]);
 
     const closeForm = await (await get(colleague, `/staff/cases/${id}/close`)).text();
     expect(closeForm).toContain('Do you feel safer than when we started working together?');
@@ -244,10 +249,12 @@ describe('a case’s overview', () => {
     });
     expect([res.status, res.headers.get('location')]).toEqual([303, `/staff/cases/${id}?done=closed`]);
     const closed = await (await get(colleague, `/staff/cases/${id}?done=closed`)).text();
-    expect(closed).toContain('The case is closed.');
-    expect(closed).toContain('Goals met');
-    expect(closed).toContain('will be erased after');
-    expect(closed).toContain(`action="/staff/cases/${id}/reopen"`);
+    expectAll(closed, [
+      'The case is closed.',
+      'Goals met',
+      'will be erased after',
+      `action="/staff/cases/${id}/reopen"`,
+    ]);
     expect(closed).not.toContain(`action="/staff/cases/${id}/notes"`);
     expect((await post(colleague, `/staff/cases/${id}/notes`, { category: 'other', body: 'x' })).status).toBe(
       409,

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { expectAll } from '../../../test/coordination.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { caseContext, sealPersonal } from './core.ts';
 import { backfillSearchTerms } from './search.ts';
@@ -346,9 +347,7 @@ describe('the page and the API', () => {
     const res = await http.get(west, `/staff/cases?q=${encodeURIComponent(caseNumber)}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('Synthetic Page Find');
-    expect(html).toContain(caseNumber);
-    expect(html).toContain('1 case found');
+    expectAll(html, ['Synthetic Page Find', caseNumber, '1 case found']);
     const page = await (await http.get(west, `/staff/cases/${id}`)).text();
     expect(page).toContain(caseNumber);
     expect((await http.get(west, '/staff/cases?q=2009-02-30')).status).toBe(400);

@@ -6,7 +6,9 @@
  */
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAll } from '../../../test/coordination.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { unnamedYouth } from '../../../test/staff.ts';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, issueFormToken, type FormName } from './anti-abuse.ts';
@@ -49,30 +51,23 @@ async function post(
   );
 }
 
+/** A young person's request to be contacted, with a token shown 10 s ago unless `fields` bring one. */
+const contactMe = async (fields: Record<string, string>, options?: Parameters<typeof post>[2]) =>
+  post('/help/contact-me', { [FORM_TOKEN_FIELD]: await tokenFor('contact-me'), ...fields }, options);
+
+/** A professional's referral, sent with a token shown 10 s ago unless `fields` bring one. */
+const sendReferral = async (fields: Record<string, string>, options?: Parameters<typeof post>[2]) =>
+  post('/identify/refer/send', { [FORM_TOKEN_FIELD]: await tokenFor('refer'), ...fields }, options);
+
+/** How many intake items, "received" events and audited receipts there are. */
 async function counts(): Promise<{ items: number; received: number; audited: number }> {
-  const n = async (q: Promise<{ n: number | string | bigint }>) => Number((await q).n);
-  return {
-    items: await n(
-      t.deps.db
-        .selectFrom('intake_items')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ),
-    received: await n(
-      t.deps.db
-        .selectFrom('intake_events')
-        .where('event', '=', 'received')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ),
-    audited: await n(
-      t.deps.db
-        .selectFrom('audit_events')
-        .where('action', '=', 'intake.received')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ),
-  };
+  const { rows } = await sql<Record<'items' | 'received' | 'audited', string>>`
+    select (select count(*) from intake_items) as items,
+           (select count(*) from intake_events where event = 'received') as received,
+           (select count(*) from audit_events where action = 'intake.received') as audited
+  `.execute(t.deps.db);
+  const row = rows[0]!;
+  return { items: Number(row.items), received: Number(row.received), audited: Number(row.audited) };
 }
 
 async function latestItem() {
@@ -205,17 +200,11 @@ describe('/help/contact-me', () => {
 
   it('sends a request: the item is routed and encrypted, and the page says what happens next', async () => {
     const before = await counts();
-    const res = await post('/help/contact-me', {
-      ...CONTACT_ME,
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
+    const res = await contactMe(CONTACT_ME);
     const html = await res.text();
     expect(res.status).toBe(200);
     expectPublicPage(res, html, 'confirmation');
-    expect(html).toContain('Your request was sent');
-    expect(html).toContain('4 working hours');
-    expect(html).toContain('West Metro');
-    expect(html).toContain('say your code word first');
+    expectAll(html, ['Your request was sent', '4 working hours', 'West Metro', 'say your code word first']);
     expect(await counts()).toEqual({
       items: before.items + 1,
       received: before.received + 1,
@@ -258,26 +247,19 @@ describe('/help/contact-me', () => {
     const html = await res.text();
     expect(res.status).toBe(400);
     expectPublicPage(res, html, 'errors');
-    expect(html).toContain('There is a problem');
-    expect(html).toContain('href="#method"');
-    expect(html).toContain('Choose how the navigator should reach you.');
-    expect(html).toContain('value="keptword"');
+    expectAll(html, [
+      'There is a problem',
+      'href="#method"',
+      'Choose how the navigator should reach you.',
+      'value="keptword"',
+    ]);
     expect(html).toMatch(/aria-invalid="true"/);
 
-    const email = await post('/help/contact-me', {
-      ...CONTACT_ME,
-      method: 'email',
-      contact: 'not-an-email',
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
+    const email = await contactMe({ ...CONTACT_ME, method: 'email', contact: 'not-an-email' });
     expect(email.status).toBe(400);
     expect(await email.text()).toContain('Enter an email address, like name@example.org.');
 
-    const place = await post('/help/contact-me', {
-      ...CONTACT_ME,
-      place: 'Hennepen',
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
+    const place = await contactMe({ ...CONTACT_ME, place: 'Hennepen' });
     expect(place.status).toBe(400);
     const placeHtml = await place.text();
     expect(placeHtml).toContain('href="#place"');
@@ -287,11 +269,7 @@ describe('/help/contact-me', () => {
 
   it('refuses a filled honeypot with a calm page that still shows the lines to call', async () => {
     const before = await counts();
-    const res = await post('/help/contact-me', {
-      ...CONTACT_ME,
-      [HONEYPOT_FIELD]: 'https://spam.example',
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
+    const res = await contactMe({ ...CONTACT_ME, [HONEYPOT_FIELD]: 'https://spam.example' });
     const html = await res.text();
     expect(res.status).toBe(400);
     expectPublicPage(res, html, 'honeypot');
@@ -357,11 +335,9 @@ describe('/help/contact-me', () => {
 
   it('refuses a form posted from another site', async () => {
     const before = await counts();
-    const res = await post(
-      '/help/contact-me',
-      { ...CONTACT_ME, [FORM_TOKEN_FIELD]: await tokenFor('contact-me') },
-      { headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://elsewhere.example' } },
-    );
+    const res = await contactMe(CONTACT_ME, {
+      headers: { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://elsewhere.example' },
+    });
     expect(res.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
@@ -369,19 +345,11 @@ describe('/help/contact-me', () => {
   it('limits sends per client address, with a page that says how long to wait and the lines', async () => {
     const address = nextAddress();
     for (let i = 0; i < 10; i++) {
-      const res = await post(
-        '/help/contact-me',
-        { [FORM_TOKEN_FIELD]: await tokenFor('contact-me') },
-        { address },
-      );
+      const res = await contactMe({}, { address });
       expect(res.status, `send ${i + 1}`).toBe(400);
     }
     const before = await counts();
-    const res = await post(
-      '/help/contact-me',
-      { ...CONTACT_ME, [FORM_TOKEN_FIELD]: await tokenFor('contact-me') },
-      { address },
-    );
+    const res = await contactMe({ ...CONTACT_ME }, { address });
     const html = await res.text();
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -389,10 +357,7 @@ describe('/help/contact-me', () => {
     expect(html).toContain('Please wait a little');
     expect(await counts()).toEqual(before);
     // another address is not held back
-    const other = await post('/help/contact-me', {
-      ...CONTACT_ME,
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
+    const other = await contactMe(CONTACT_ME);
     expect(other.status).toBe(200);
     // the address itself is stored nowhere
     const rows = await t.deps.db.selectFrom('rate_limits').selectAll().execute();
@@ -400,11 +365,7 @@ describe('/help/contact-me', () => {
   });
 
   it('refuses a body that is far too large', async () => {
-    const res = await post('/help/contact-me', {
-      ...CONTACT_ME,
-      message: 'x'.repeat(300 * 1024),
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
+    const res = await contactMe({ ...CONTACT_ME, message: 'x'.repeat(300 * 1024) });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain('href="tel:911"');
   });
@@ -488,17 +449,11 @@ describe('/identify/refer', () => {
 
   it('sends a referral: the code is shown once, the status page knows it, the payload is encrypted', async () => {
     const before = await counts();
-    const res = await post('/identify/refer/send', {
-      ...REFERRAL,
-      screening: JSON.stringify(SCREENING),
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-    });
+    const res = await sendReferral({ ...REFERRAL, screening: JSON.stringify(SCREENING) });
     const html = await res.text();
     expect(res.status).toBe(200);
     expectPublicPage(res, html, 'referral sent');
-    expect(html).toContain('Referral sent');
-    expect(html).toContain('4 working hours');
-    expect(html).toContain('href="/referral-status"');
+    expectAll(html, ['Referral sent', '4 working hours', 'href="/referral-status"']);
     const code = /id="reference-code">([0-9A-Z-]+)</.exec(html)?.[1];
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect((await counts()).items).toBe(before.items + 1);
@@ -539,22 +494,13 @@ describe('/identify/refer', () => {
 
   it('takes the urgency from the screening when it is more urgent than the form', async () => {
     const screening = { ...SCREENING, facts: { ...SCREENING.facts, immediateDanger: true } };
-    const res = await post('/identify/refer/send', {
-      ...REFERRAL,
-      exploitation: '',
-      screening: JSON.stringify(screening),
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-    });
+    const res = await sendReferral({ ...REFERRAL, exploitation: '', screening: JSON.stringify(screening) });
     expect(res.status).toBe(200);
     expect((await latestItem()).row.urgency).toBe('immediate');
   });
 
   it('tells the referrer to call 911 when they said the young person is in danger now', async () => {
-    const res = await post('/identify/refer/send', {
-      ...REFERRAL,
-      danger: 'yes',
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-    });
+    const res = await sendReferral({ ...REFERRAL, danger: 'yes' });
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain('Do not wait for the navigator');
@@ -562,10 +508,7 @@ describe('/identify/refer', () => {
   });
 
   it('sends a consultation holding nothing identifying the young person', async () => {
-    const res = await post('/identify/refer/send', {
-      ...CONSULTATION,
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-    });
+    const res = await sendReferral({ ...CONSULTATION });
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain('Consultation request sent');
@@ -585,11 +528,7 @@ describe('/identify/refer', () => {
       { times: 'after school' },
     ];
     for (const extra of extras) {
-      const res = await post('/identify/refer/send', {
-        ...CONSULTATION,
-        ...extra,
-        [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-      });
+      const res = await sendReferral({ ...CONSULTATION, ...extra });
       const html = await res.text();
       const field = Object.keys(extra)[0]!;
       expect(res.status, field).toBe(400);
@@ -601,13 +540,12 @@ describe('/identify/refer', () => {
 
   it('shows what to fix in a referral, in the order of the form', async () => {
     const before = await counts();
-    const res = await post('/identify/refer/send', {
+    const res = await sendReferral({
       agreed: 'yes',
       contact: 'not a phone',
       method: 'text_message',
       age: 'sixteen',
       referrerEmail: 'nope',
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
     });
     const html = await res.text();
     expect(res.status).toBe(400);
@@ -627,11 +565,7 @@ describe('/identify/refer', () => {
 
   it('applies the same guards as the young person’s form', async () => {
     const before = await counts();
-    const honeypot = await post('/identify/refer/send', {
-      ...REFERRAL,
-      [HONEYPOT_FIELD]: 'x',
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-    });
+    const honeypot = await sendReferral({ ...REFERRAL, [HONEYPOT_FIELD]: 'x' });
     expect(honeypot.status).toBe(400);
     const borrowed = await post('/identify/refer/send', {
       ...REFERRAL,
@@ -675,17 +609,9 @@ describe('/referral-status', () => {
 describe('privacy and robustness', () => {
   it('logs the route pattern, never the submitted words', async () => {
     t.logLines.length = 0;
-    await post('/help/contact-me', { ...CONTACT_ME, [FORM_TOKEN_FIELD]: await tokenFor('contact-me') });
-    await post('/help/contact-me', {
-      ...CONTACT_ME,
-      [HONEYPOT_FIELD]: 'x',
-      [FORM_TOKEN_FIELD]: await tokenFor('contact-me'),
-    });
-    await post('/identify/refer/send', {
-      ...REFERRAL,
-      screening: JSON.stringify(SCREENING),
-      [FORM_TOKEN_FIELD]: await tokenFor('refer'),
-    });
+    await contactMe(CONTACT_ME);
+    await contactMe({ ...CONTACT_ME, [HONEYPOT_FIELD]: 'x' });
+    await sendReferral({ ...REFERRAL, screening: JSON.stringify(SCREENING) });
     await post('/identify/refer/send', { ...REFERRAL, screening: 'tampered {', [FORM_TOKEN_FIELD]: 'x' });
     await post('/referral-status', { code: 'K7QM-4R2D-9XHT' });
     const text = t.logLines.join('\n');

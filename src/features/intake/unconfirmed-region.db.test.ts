@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { auditEvents } from '../../../test/coordination.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import type { IntakePayload } from './payload.ts';
 import { createIntakeItem } from './service.ts';
@@ -66,13 +67,11 @@ describe('a request in an unconfirmed region', () => {
     expect(alerts[0]!.text).toContain('East Metro');
     expect(alerts[0]!.text).not.toContain('612-555-0142');
     expect((await emails()) - before).toBe(1);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select('details')
-      .where('action', '=', 'intake.unconfirmed_region_alert')
-      .where('subject_id', '=', created.id)
-      .executeTakeFirstOrThrow();
-    expect(audit.details).toMatchObject({ region: 'east-metro', recipients: 1 });
+    const [audit] = await auditEvents(t.deps.db, {
+      action: 'intake.unconfirmed_region_alert',
+      subjectId: created.id,
+    });
+    expect(audit?.details).toMatchObject({ region: 'east-metro', recipients: 1 });
   });
 
   it('does not alert for a confirmed region, or for a consultation', async () => {

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
+import { expectAll, pageWith } from '../../../test/coordination.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { createApiToken } from '../accounts/service.ts';
 import { addItem, addNotifications, auditOf, itemEvents, itemRow } from './testing.ts';
@@ -37,15 +38,11 @@ afterAll(async () => {
 
 describe('the queue page', () => {
   it('lists the navigator’s region only, with age, county, urgency and time waiting, and no personal details', async () => {
-    const res = await get(navigator, '/staff/queue');
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const html = await pageWith(await get(navigator, '/staff/queue'), 200);
     expect(html).toContain(`/staff/queue/${westItem}`);
     expect(html).not.toContain(southeastItem);
     expect(html).not.toContain(regionlessItem);
-    expect(html).toContain('Hennepin');
-    expect(html).toContain('West Metro');
-    expect(html).toContain('<span class="usa-tag nwd-tag-error">Immediate</span>');
+    expectAll(html, ['Hennepin', 'West Metro', '<span class="usa-tag nwd-tag-error">Immediate</span>']);
     expect(html).toMatch(/less than a minute|1 minute/);
     expect(html).not.toMatch(/Synthetic Youth|bluebird|555-01/);
     expect(html).toContain('href="/staff/queue" aria-current="page">Referral queue</a>');
@@ -134,10 +131,12 @@ describe('handling an item through the pages', () => {
     const page = await get(navigator, `/staff/queue/${id}`);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('Synthetic Youth');
-    expect(html).toContain('bluebird');
-    expect(html).toContain(`action="/staff/queue/${id}/claim"`);
-    expect(html).toContain(`name="csrf" value="${(await session(navigator)).csrf}"`);
+    expectAll(html, [
+      'Synthetic Youth',
+      'bluebird',
+      `action="/staff/queue/${id}/claim"`,
+      `name="csrf" value="${(await session(navigator)).csrf}"`,
+    ]);
     const audits = await auditOf(t.deps.db, id, 'intake.open');
     expect(audits.map((a) => [a.actor_user_id, a.details])).toEqual([
       [navigator.id, { region: 'west-metro', status: 'new' }],

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { auditEvents, referralRow } from '../../../test/coordination.ts';
 import { addOrganization, type TestStaff } from '../../../test/staff.ts';
 import { caseContext } from '../cases/core.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
@@ -108,12 +109,10 @@ describe('when reminders and escalations fall due', () => {
 
   it('stores the reminder time when the referral is sent', async () => {
     const id = await sendAt(mn('2026-11-20', 10));
-    const row = await t.deps.db
-      .selectFrom('referrals')
-      .select(['remind_at', 'sent_at'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ sent_at: mn('2026-11-20', 10), remind_at: mn('2026-11-24', 10) });
+    expect(await referralRow(t.deps.db, id)).toMatchObject({
+      sent_at: mn('2026-11-20', 10),
+      remind_at: mn('2026-11-24', 10),
+    });
   });
 });
 
@@ -139,12 +138,10 @@ describe('remindDue', () => {
     await remindDue(t.deps.db, deps, mn('2026-12-10', 10));
     expect(await told(id, 'referral_escalated')).toHaveLength(3);
 
-    const row = await t.deps.db
-      .selectFrom('referrals')
-      .select(['reminded_at', 'escalated_at'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ reminded_at: mn('2026-11-24', 10), escalated_at: mn('2026-11-27', 10) });
+    expect(await referralRow(t.deps.db, id)).toMatchObject({
+      reminded_at: mn('2026-11-24', 10),
+      escalated_at: mn('2026-11-27', 10),
+    });
     const events = await t.deps.db
       .selectFrom('case_events')
       .innerJoin('referrals', 'referrals.case_id', 'case_events.case_id')
@@ -153,14 +150,11 @@ describe('remindDue', () => {
       .where('case_events.event', 'in', ['referral.reminded', 'referral.escalated'])
       .execute();
     expect(events.map((e) => e.event).sort()).toEqual(['referral.escalated', 'referral.reminded']);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_kind'])
-      .where('subject_id', '=', id)
-      .where('action', 'in', ['referral.remind', 'referral.escalate'])
-      .orderBy('seq')
-      .execute();
-    expect(audit).toEqual([
+    const audit = await auditEvents(t.deps.db, {
+      subjectId: id,
+      action: ['referral.remind', 'referral.escalate'],
+    });
+    expect(audit).toMatchObject([
       { action: 'referral.remind', actor_kind: 'system' },
       { action: 'referral.escalate', actor_kind: 'system' },
     ]);

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAll, pageWith } from '../../../test/coordination.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, staffRequests, type TestStaff } from '../../../test/staff.ts';
 import { addCase, addPerson } from './testing.ts';
@@ -22,6 +23,10 @@ let caseId: string;
 const YOUTH = /Synthetic Juniper|555-0177|marigold/;
 
 const { get, post } = staffRequests(() => t);
+
+/** A consent recorded on the case (throws when there is none). */
+const caseConsent = () =>
+  t.deps.db.selectFrom('consents').select('id').where('case_id', '=', caseId).executeTakeFirstOrThrow();
 
 async function audited(action: string, caseOf: string): Promise<number> {
   const rows = await t.deps.db
@@ -55,13 +60,13 @@ afterAll(async () => {
 
 describe('the Consents tab', () => {
   it('says consent is never a condition of service, offers the form, and is audited', async () => {
-    const res = await get(navigator, `/staff/cases/${caseId}/consents`);
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain('Consent is never a condition of service');
-    expect(html).toContain('aria-current="page"');
-    expect(html).toContain('name="categories"');
-    expect(html).toContain('None. Referrals from this case go de-identified.');
+    const html = await pageWith(await get(navigator, `/staff/cases/${caseId}/consents`), 200);
+    expectAll(html, [
+      'Consent is never a condition of service',
+      'aria-current="page"',
+      'name="categories"',
+      'None. Referrals from this case go de-identified.',
+    ]);
     expect(await audited('consent.list', caseId)).toBe(1);
     expect((await get(southeastNavigator, `/staff/cases/${caseId}/consents`)).status).toBe(404);
     expect((await get(shelterStaff, `/staff/cases/${caseId}/consents`)).status).toBe(403);
@@ -90,20 +95,15 @@ describe('the Consents tab', () => {
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe(`/staff/cases/${caseId}/consents?done=recorded`);
     const html = await (await get(navigator, ok.headers.get('location')!)).text();
-    expect(html).toContain('Consent recorded.');
-    expect(html).toContain('Synthetic Shelter');
-    expect(html).toContain('witnessed by Synthetic Witness');
+    expectAll(html, ['Consent recorded.', 'Synthetic Shelter', 'witnessed by Synthetic Witness']);
   });
 
   it('prints a plain-language form that says what is shared, with whom, until when, and how to take it back', async () => {
-    const consent = await t.deps.db
-      .selectFrom('consents')
-      .select('id')
-      .where('case_id', '=', caseId)
-      .executeTakeFirstOrThrow();
-    const res = await get(navigator, `/staff/cases/${caseId}/consents/${consent.id}/print`);
-    expect(res.status).toBe(200);
-    const html = await res.text();
+    const consent = await caseConsent();
+    const html = await pageWith(
+      await get(navigator, `/staff/cases/${caseId}/consents/${consent.id}/print`),
+      200,
+    );
     for (const words of [
       'Agreement to share information',
       'Saying no will not change the help you get.',
@@ -124,11 +124,7 @@ describe('the Consents tab', () => {
   });
 
   it('revokes by form; a second time is a conflict', async () => {
-    const consent = await t.deps.db
-      .selectFrom('consents')
-      .select('id')
-      .where('case_id', '=', caseId)
-      .executeTakeFirstOrThrow();
+    const consent = await caseConsent();
     const other = await addCase(t.deps);
     expect((await post(navigator, `/staff/cases/${other}/consents/${consent.id}/revoke`)).status).toBe(404);
     const res = await post(navigator, `/staff/cases/${caseId}/consents/${consent.id}/revoke`);
@@ -181,13 +177,13 @@ describe('the Referrals tab, the inbox and one referral', () => {
   });
 
   it('shows the receiving organization its inbox and notification, without personal data', async () => {
-    const res = await get(shelterStaff, '/staff/referrals');
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).toContain(`/staff/referrals/${referralId}`);
-    expect(html).toContain('A new referral is waiting for your organization’s answer');
-    expect(html).toContain('Emergency shelter');
-    expect(html).toContain('Hennepin');
+    const html = await pageWith(await get(shelterStaff, '/staff/referrals'), 200);
+    expectAll(html, [
+      `/staff/referrals/${referralId}`,
+      'A new referral is waiting for your organization’s answer',
+      'Emergency shelter',
+      'Hennepin',
+    ]);
     expect(html).not.toMatch(YOUTH);
     expect(html).toMatch(/href="\/staff\/referrals"[^>]*>Referrals<\/a>/);
     const sent = await (await get(navigator, '/staff/referrals?box=sent')).text();
@@ -196,9 +192,7 @@ describe('the Referrals tab, the inbox and one referral', () => {
   });
 
   it('opens the referral for the receiver with its message and no personal data, and takes steps by form', async () => {
-    const page = await get(shelterStaff, `/staff/referrals/${referralId}`);
-    expect(page.status).toBe(200);
-    const html = await page.text();
+    const html = await pageWith(await get(shelterStaff, `/staff/referrals/${referralId}`), 200);
     expect(html).toContain('Needs a safe place from Friday.');
     expect(html).toContain('De-identified: no name or contact details');
     expect(html).not.toMatch(YOUTH);

@@ -9,17 +9,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import {
-  addOrganization,
-  auditActions,
-  emailBodies,
-  sessionFor,
-  type TestStaff,
-} from '../../../test/staff.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { emailBodies, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { auditActions, auditEvents, caseEventNames } from '../../../test/coordination.ts';
 import { addDays } from '../consents/service.ts';
 import { decideTransition, type Side } from './service.ts';
-import { addCase, addConsent, addPerson } from './testing.ts';
+import { addCase, addConsent, addPerson, addReferralNetwork } from './testing.ts';
 import { REFERRAL_STATUSES, type ReferralStatus } from '../cases/tables.ts';
 
 let t: TestApp;
@@ -37,40 +32,11 @@ let today: string;
 
 const YOUTH = /Synthetic Rowan|555-0142|bluebird|Legal Synthetic/;
 
-const sessions = new Map<string, string>();
-async function cookie(person: TestStaff): Promise<string> {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = (await sessionFor(t.deps.db, person.id)).cookie;
-    sessions.set(person.id, s);
-  }
-  return s;
-}
+const { api, get } = staffRequests(() => t);
 
-async function api(
-  person: TestStaff | null,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: any; text: string }> {
-  const headers: Record<string, string> = person ? { Cookie: await cookie(person) } : {};
-  // A browser's write from the staff pages: signed in with the cookie, from this site.
-  if (method !== 'GET') headers.Origin = TEST_SITE.origin;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await t.app.request(path, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text };
-}
+/** The navigator records a consent on the case through the API. */
+const recordConsent = (body: Record<string, unknown>) =>
+  api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, body);
 
 const refer = (person: TestStaff, id: string, body: Record<string, unknown>) =>
   api(person, 'POST', `/api/v1/cases/${id}/referrals`, body);
@@ -78,17 +44,13 @@ const refer = (person: TestStaff, id: string, body: Record<string, unknown>) =>
 beforeAll(async () => {
   t = await testApp();
   today = t.deps.rules.calendar.local(new Date()).date;
-  hostOrg = await addOrganization(t.deps.db, 'Synthetic Navigator Host', 'navigator_host');
-  shelterOrg = await addOrganization(t.deps.db, 'Synthetic Shelter', 'shelter_housing');
-  clinicOrg = await addOrganization(t.deps.db, 'Synthetic Clinic');
-  navigator = await addPerson(t.deps, 'navigator', hostOrg, ['west-metro'], { name: 'Synthetic Navigator' });
+  ({ hostOrg, shelterOrg, clinicOrg, navigator, shelterStaff, clinicStaff, stateAdmin } =
+    await addReferralNetwork(t.deps, {
+      navigator: 'Synthetic Navigator',
+      shelterStaff: 'Synthetic Shelter Worker',
+    }));
   southeastNavigator = await addPerson(t.deps, 'navigator', hostOrg, ['southeast']);
-  shelterStaff = await addPerson(t.deps, 'provider_staff', shelterOrg, [], {
-    name: 'Synthetic Shelter Worker',
-  });
   shelterAdmin = await addPerson(t.deps, 'org_admin', shelterOrg);
-  clinicStaff = await addPerson(t.deps, 'provider_staff', clinicOrg);
-  stateAdmin = await addPerson(t.deps, 'state_admin', hostOrg);
   caseId = await addCase(t.deps, {
     person: {
       chosenName: 'Synthetic Rowan',
@@ -105,7 +67,7 @@ afterAll(async () => {
 
 describe('consents through the API', () => {
   it('records a consent for one year from today by default, with the witness encrypted, on the timeline and in the audit log', async () => {
-    const res = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const res = await recordConsent({
       organizationId: clinicOrg,
       purpose: 'care_coordination',
       categories: ['identity'],
@@ -128,12 +90,7 @@ describe('consents through the API', () => {
       .where('id', '=', res.json.id)
       .executeTakeFirstOrThrow();
     expect(row.witness_encrypted!.toString('latin1')).not.toContain('Synthetic Witness');
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select('event')
-      .where('case_id', '=', caseId)
-      .execute();
-    expect(events.map((e) => e.event)).toContain('consent.recorded');
+    expect(await caseEventNames(t.deps.db, caseId)).toContain('consent.recorded');
     expect(await auditActions(t.deps.db, res.json.id)).toEqual(['consent.record']);
     const list = await api(navigator, 'GET', `/api/v1/cases/${caseId}/consents`);
     expect(list.json.consents.map((c: { id: string }) => c.id)).toContain(res.json.id);
@@ -141,24 +98,24 @@ describe('consents through the API', () => {
 
   it('names the field at fault, and refuses consents longer than a year or verbal ones without a witness', async () => {
     const base = { organizationId: clinicOrg, purpose: 'care_coordination', categories: ['identity'] };
-    const verbal = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const verbal = await recordConsent({
       ...base,
       method: 'verbal',
     });
     expect([verbal.status, verbal.json.field]).toEqual([400, 'witness']);
-    const long = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const long = await recordConsent({
       ...base,
       method: 'written',
       expiresOn: addDays(today, 400),
     });
     expect([long.status, long.json.field]).toEqual([400, 'expiresOn']);
-    const unknown = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const unknown = await recordConsent({
       ...base,
       method: 'written',
       everything: true,
     });
     expect(unknown.status).toBe(400);
-    const badCategory = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const badCategory = await recordConsent({
       ...base,
       categories: ['everything'],
       method: 'written',
@@ -184,7 +141,7 @@ describe('consents through the API', () => {
   });
 
   it('revokes once; a second revocation is a conflict; another region cannot', async () => {
-    const created = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const created = await recordConsent({
       organizationId: clinicOrg,
       purpose: 'other',
       categories: ['contact'],
@@ -371,7 +328,7 @@ describe('what the receiving organization sees', () => {
   let consentId: string;
 
   beforeAll(async () => {
-    const consent = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const consent = await recordConsent({
       organizationId: shelterOrg,
       purpose: 'housing_placement',
       categories: ['identity', 'contact'],
@@ -408,12 +365,7 @@ describe('what the receiving organization sees', () => {
     expect(res.json.shared.contact).toMatchObject({ value: '555-0142', codeWord: 'bluebird' });
     expect(res.json.shared.demographics).toBeUndefined();
     expect(res.text).not.toContain('Hmong');
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_user_id', 'details'])
-      .where('subject_id', '=', referralId)
-      .where('action', '=', 'referral.read')
-      .execute();
+    const audit = await auditEvents(t.deps.db, { subjectId: referralId, action: 'referral.read' });
     expect(audit.at(-1)).toMatchObject({
       actor_user_id: shelterStaff.id,
       details: { side: 'receiver', sharing: 'identifying', categories: ['contact', 'identity'] },
@@ -468,12 +420,10 @@ describe('what the receiving organization sees', () => {
     });
     expect(ended.text).not.toMatch(YOUTH);
     expect(ended.text).not.toContain('Prefers a text');
-    const page = await t.app.request(`/staff/referrals/${referralId}`, {
-      headers: { Cookie: await cookie(shelterStaff) },
-    });
+    const page = await get(shelterStaff, `/staff/referrals/${referralId}`);
     expect(page.status).toBe(200);
     expect(await page.text()).not.toMatch(YOUTH);
-    const renewed = await api(navigator, 'POST', `/api/v1/cases/${caseId}/consents`, {
+    const renewed = await recordConsent({
       organizationId: shelterOrg,
       purpose: 'housing_placement',
       categories: ['identity'],
@@ -492,9 +442,7 @@ describe('what the receiving organization sees', () => {
     const revoked = await api(shelterStaff, 'GET', `/api/v1/referrals/${referralId}`);
     expect(revoked.json).toMatchObject({ sharing: 'consent_ended', shared: null, message: null });
     expect(revoked.text).not.toMatch(YOUTH);
-    const after = await t.app.request(`/staff/referrals/${referralId}`, {
-      headers: { Cookie: await cookie(shelterStaff) },
-    });
+    const after = await get(shelterStaff, `/staff/referrals/${referralId}`);
     const html = await after.text();
     expect(html).not.toMatch(YOUTH);
     expect(html).toContain('has ended or was revoked');

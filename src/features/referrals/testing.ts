@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { Role } from '../../platform/access.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
-import { addStaff, type TestStaff } from '../../../test/staff.ts';
+import { addOrganization, addStaff, type TestStaff } from '../../../test/staff.ts';
 import type { ConsentCategory, ReferralStatus } from '../cases/tables.ts';
 
 export { addCase, ORIGIN, SYNTHETIC_PERSON } from '../tasks/testing.ts';
@@ -20,6 +20,51 @@ export const addPerson = (
   regions: string[] = [],
   options: { name?: string; disabled?: boolean } = {},
 ): Promise<TestStaff> => addStaff(deps, role, regions, { ...options, organizationId });
+
+/** The organizations and people of a referral test (see `addReferralNetwork`). */
+export interface ReferralNetwork {
+  hostOrg: string;
+  shelterOrg: string;
+  clinicOrg: string;
+  /** A navigator of West Metro, at the host. */
+  navigator: TestStaff;
+  /** Provider staff of the shelter. */
+  shelterStaff: TestStaff;
+  /** Provider staff of the clinic. */
+  clinicStaff: TestStaff;
+  /** A state administrator, at the host. */
+  stateAdmin: TestStaff;
+}
+
+/**
+ * A navigator host, a shelter and a clinic with their people (see `ReferralNetwork`). `names` names
+ * the organizations (before their random suffix) and the people, where a test looks for them.
+ */
+export async function addReferralNetwork(
+  deps: { db: Database; keyring: Keyring },
+  names: {
+    host?: string;
+    shelter?: string;
+    clinic?: string;
+    navigator?: string;
+    shelterStaff?: string;
+    stateAdmin?: string;
+  } = {},
+): Promise<ReferralNetwork> {
+  const named = (name: string | undefined) => (name === undefined ? {} : { name });
+  const hostOrg = await addOrganization(deps.db, names.host ?? 'Synthetic Navigator Host', 'navigator_host');
+  const shelterOrg = await addOrganization(deps.db, names.shelter ?? 'Synthetic Shelter', 'shelter_housing');
+  const clinicOrg = await addOrganization(deps.db, names.clinic ?? 'Synthetic Clinic');
+  return {
+    hostOrg,
+    shelterOrg,
+    clinicOrg,
+    navigator: await addPerson(deps, 'navigator', hostOrg, ['west-metro'], named(names.navigator)),
+    shelterStaff: await addPerson(deps, 'provider_staff', shelterOrg, [], named(names.shelterStaff)),
+    clinicStaff: await addPerson(deps, 'provider_staff', clinicOrg),
+    stateAdmin: await addPerson(deps, 'state_admin', hostOrg, [], named(names.stateAdmin)),
+  };
+}
 
 /** A consent written straight into the database (no witness). */
 export async function addConsent(

@@ -5,72 +5,30 @@
  * administrators reading (never writing) referrals across the network.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_SITE, testApp, type TestApp } from '../../../test/app.ts';
-import {
-  addOrganization,
-  auditActions,
-  emailBodies,
-  sessionFor,
-  type TestStaff,
-} from '../../../test/staff.ts';
+import { testApp, type TestApp } from '../../../test/app.ts';
+import { addOrganization, emailBodies, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { auditActions, auditEvents, caseEventNames, caseEvents } from '../../../test/coordination.ts';
 import { addDays } from '../consents/service.ts';
 import { THREAD_MESSAGE_MAX } from './conversation.ts';
-import { addCase, addConsent, addPerson } from './testing.ts';
+import { addCase, addConsent, addReferralNetwork } from './testing.ts';
 
 let t: TestApp;
 let shelterOrg: string;
-let clinicOrg: string;
 let navigator: TestStaff;
 let shelterStaff: TestStaff;
 let clinicStaff: TestStaff;
 let stateAdmin: TestStaff;
 let today: string;
 
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-async function session(person: TestStaff) {
-  let s = sessions.get(person.id);
-  if (!s) {
-    s = await sessionFor(t.deps.db, person.id);
-    sessions.set(person.id, s);
-  }
-  return s;
-}
-
-async function api(person: TestStaff, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const headers: Record<string, string> = { Cookie: (await session(person)).cookie };
-  if (method !== 'GET') headers.Origin = TEST_SITE.origin;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await t.app.request(path, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // a page
-  }
-  return { status: res.status, json, text };
-}
+const { api, get, post } = staffRequests(() => t);
 
 async function page(person: TestStaff, path: string) {
-  const res = await t.app.request(path, { headers: { Cookie: (await session(person)).cookie } });
+  const res = await get(person, path);
   return { status: res.status, text: await res.text() };
 }
 
 async function form(person: TestStaff, path: string, fields: Record<string, string>) {
-  const s = await session(person);
-  const res = await t.app.request(path, {
-    method: 'POST',
-    body: new URLSearchParams({ csrf: s.csrf, ...fields }).toString(),
-    headers: {
-      Cookie: s.cookie,
-      Origin: TEST_SITE.origin,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-  });
+  const res = await post(person, path, fields);
   return { status: res.status, location: res.headers.get('location'), text: await res.text() };
 }
 
@@ -107,13 +65,14 @@ const notificationsOf = (userId: string) =>
 beforeAll(async () => {
   t = await testApp();
   today = t.deps.rules.calendar.local(new Date()).date;
-  const hostOrg = await addOrganization(t.deps.db, 'Synthetic Thread Host', 'navigator_host');
-  shelterOrg = await addOrganization(t.deps.db, 'Synthetic Thread Shelter', 'shelter_housing');
-  clinicOrg = await addOrganization(t.deps.db, 'Synthetic Thread Clinic');
-  navigator = await addPerson(t.deps, 'navigator', hostOrg, ['west-metro'], { name: 'Synthetic Sender' });
-  shelterStaff = await addPerson(t.deps, 'provider_staff', shelterOrg, [], { name: 'Synthetic Bed Keeper' });
-  clinicStaff = await addPerson(t.deps, 'provider_staff', clinicOrg);
-  stateAdmin = await addPerson(t.deps, 'state_admin', hostOrg, [], { name: 'Synthetic Overseer' });
+  ({ shelterOrg, navigator, shelterStaff, clinicStaff, stateAdmin } = await addReferralNetwork(t.deps, {
+    host: 'Synthetic Thread Host',
+    shelter: 'Synthetic Thread Shelter',
+    clinic: 'Synthetic Thread Clinic',
+    navigator: 'Synthetic Sender',
+    shelterStaff: 'Synthetic Bed Keeper',
+    stateAdmin: 'Synthetic Overseer',
+  }));
 });
 afterAll(async () => {
   await t.close();
@@ -170,12 +129,7 @@ describe('the thread on a referral', () => {
     const audit = await auditActions(t.deps.db, id);
     expect(audit.filter((a) => a === 'referral.message')).toHaveLength(2);
     expect(audit).toContain('referral.read');
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select(['event', 'detail'])
-      .where('case_id', '=', caseId)
-      .where('event', '=', 'referral.message')
-      .execute();
+    const events = await caseEvents(t.deps.db, caseId, ['referral.message']);
     expect(events).toHaveLength(2);
     expect(JSON.stringify(events)).not.toMatch(/Rowan|bed/);
   });
@@ -257,12 +211,7 @@ describe('the thread on a referral', () => {
     const after = await openTasks();
     expect(after[0]!.completed_at).not.toBeNull();
     expect(after[0]!.completed_by).toBe(shelterStaff.id);
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select('event')
-      .where('case_id', '=', caseId)
-      .execute();
-    expect(events.map((e) => e.event)).toContain('task.completed');
+    expect(await caseEventNames(t.deps.db, caseId)).toContain('task.completed');
 
     const view = await api(navigator, 'GET', `/api/v1/referrals/${id}`);
     expect(view.json.thread.messages).toMatchObject([
@@ -349,12 +298,7 @@ describe('state administrators oversee referrals', () => {
     expect(posted.status).toBe(403);
     const answered = await form(stateAdmin, `/staff/referrals/${id}/transitions`, { to: 'accepted' });
     expect(answered.status).toBe(403);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_user_id'])
-      .where('subject_id', '=', id)
-      .where('action', '=', 'referral.read')
-      .execute();
+    const audit = await auditEvents(t.deps.db, { subjectId: id, action: 'referral.read' });
     expect(audit.some((a) => a.actor_user_id === stateAdmin.id)).toBe(true);
   });
 });
@@ -445,24 +389,18 @@ describe('outside referrals', () => {
     expect(row.note_encrypted!.toString('latin1')).not.toContain('front desk');
 
     // Status by hand: accepted, then completed; a step back is a conflict; others cannot.
-    expect(
-      (await form(clinicStaff, `/staff/outside-referrals/${row.id}/status`, { status: 'accepted' })).status,
-    ).toBe(403);
-    expect(
-      (await form(stateAdmin, `/staff/outside-referrals/${row.id}/status`, { status: 'accepted' })).status,
-    ).toBe(403);
-    expect(
-      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'accepted' })).status,
-    ).toBe(303);
-    expect(
-      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'sent' })).status,
-    ).toBe(409);
-    expect(
-      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'nonsense' })).status,
-    ).toBe(400);
-    expect(
-      (await form(navigator, `/staff/outside-referrals/${row.id}/status`, { status: 'completed' })).status,
-    ).toBe(303);
+    const steps: [TestStaff, string, number][] = [
+      [clinicStaff, 'accepted', 403],
+      [stateAdmin, 'accepted', 403],
+      [navigator, 'accepted', 303],
+      [navigator, 'sent', 409],
+      [navigator, 'nonsense', 400],
+      [navigator, 'completed', 303],
+    ];
+    for (const [person, status, expected] of steps)
+      expect((await form(person, `/staff/outside-referrals/${row.id}/status`, { status })).status).toBe(
+        expected,
+      );
     const after = await page(navigator, `/staff/cases/${caseId}/referrals`);
     expect(after.text).toContain('1 outside referral, newest first');
     expect(after.text).toContain('Completed');

@@ -6,6 +6,7 @@ import { DataKeyDestroyedError } from '../../platform/crypto/index.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { openCaseField, openPersonal, sealCaseField } from '../cases/core.ts';
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { eraseCase, exportCase, findPersonCases, purgeDueCases } from './service.ts';
 import { seedSynthetic } from '../synthetic/service.ts';
 
@@ -35,32 +36,41 @@ afterAll(async () => {
 
 const ctx = (at = now) => ({ db: t.deps.db, keyring: t.deps.keyring, now: () => at });
 
-async function someCase(where: { status: 'open' | 'closed'; withDob?: boolean }) {
-  let q = t.deps.db
-    .selectFrom('cases')
-    .selectAll()
-    .where('status', '=', where.status)
-    .where('purged_at', 'is', null);
+/** Sets when the case falls due to be purged. */
+const purgeAfter = (caseId: string, at: Date | null) =>
+  t.deps.db.updateTable('cases').set({ purge_after: at }).where('id', '=', caseId).execute();
+
+/**
+ * A case not yet purged: of the status and region, with a date of birth, and with rows of its own in
+ * each of the tables `having` names (of `tasks`, an open task), as asked.
+ */
+async function someCase(
+  where: {
+    status?: 'open' | 'closed';
+    regionId?: string;
+    withDob?: boolean;
+    having?: ('case_notes' | 'case_search_terms' | 'referrals' | 'tasks')[];
+  } = {},
+) {
+  let q = t.deps.db.selectFrom('cases').selectAll().where('purged_at', 'is', null);
+  if (where.status) q = q.where('status', '=', where.status);
+  if (where.regionId) q = q.where('region_id', '=', where.regionId);
   if (where.withDob) q = q.where('duplicate_index', 'is not', null);
+  for (const table of where.having ?? []) {
+    const open = table === 'tasks' ? sql` and r.completed_at is null` : sql``;
+    q = q.where(sql<boolean>`exists (select 1 from ${sql.table(table)} r where r.case_id = cases.id${open})`);
+  }
   return q.limit(1).executeTakeFirstOrThrow();
 }
 
 describe('retention', () => {
   it('purges a closed case once its time has come, by destroying its key, and records it', async () => {
     const row = await someCase({ status: 'closed' });
-    await t.deps.db
-      .updateTable('cases')
-      .set({ purge_after: new Date(now.getTime() + 1000) })
-      .where('id', '=', row.id)
-      .execute();
+    await purgeAfter(row.id, new Date(now.getTime() + 1000));
     // Not yet.
     await purgeDueCases(ctx());
     expect((await caseRow(t.deps.db, row.id)).purged_at).toBeNull();
-    await t.deps.db
-      .updateTable('cases')
-      .set({ purge_after: new Date(now.getTime() - 1000) })
-      .where('id', '=', row.id)
-      .execute();
+    await purgeAfter(row.id, new Date(now.getTime() - 1000));
     expect(await purgeDueCases(ctx())).toBeGreaterThanOrEqual(1);
     const after = await caseRow(t.deps.db, row.id);
     expect(after.purged_at).not.toBeNull();
@@ -75,15 +85,11 @@ describe('retention', () => {
 
   it('never purges an open case, whatever its date', async () => {
     const row = await someCase({ status: 'open' });
-    await t.deps.db
-      .updateTable('cases')
-      .set({ purge_after: new Date(now.getTime() - 1000) })
-      .where('id', '=', row.id)
-      .execute();
+    await purgeAfter(row.id, new Date(now.getTime() - 1000));
     await purgeDueCases(ctx());
     const after = await caseRow(t.deps.db, row.id);
     expect(after.purged_at).toBeNull();
-    await t.deps.db.updateTable('cases').set({ purge_after: null }).where('id', '=', row.id).execute();
+    await purgeAfter(row.id, null);
   });
 });
 
@@ -103,13 +109,7 @@ describe("a person's requests", () => {
   });
 
   it('exports everything held in a case, decrypted, and audits it', async () => {
-    const withNotes = await t.deps.db
-      .selectFrom('cases')
-      .innerJoin('case_notes', 'case_notes.case_id', 'cases.id')
-      .innerJoin('referrals', 'referrals.case_id', 'cases.id')
-      .select('cases.id')
-      .where('cases.purged_at', 'is', null)
-      .executeTakeFirstOrThrow();
+    const withNotes = await someCase({ having: ['case_notes', 'referrals'] });
     const doc = (await exportCase(ctx(), admin.actor, withNotes.id, origin)) as Record<string, any>;
     expect(doc.case.id).toBe(withNotes.id);
     expect(typeof doc.case.details.chosenName).toBe('string');
@@ -176,13 +176,7 @@ describe("a person's requests", () => {
   }
 
   it('exports a referral’s conversation and the referrals outside the network, decrypted', async () => {
-    const row = await t.deps.db
-      .selectFrom('cases')
-      .innerJoin('referrals', 'referrals.case_id', 'cases.id')
-      .select('cases.id')
-      .where('cases.purged_at', 'is', null)
-      .where('cases.region_id', '=', 'west-metro')
-      .executeTakeFirstOrThrow();
+    const row = await someCase({ regionId: 'west-metro', having: ['referrals'] });
     const { referralId, messageId, outsideId } = await addConversation(row.id);
     const doc = (await exportCase(ctx(), admin.actor, row.id, origin)) as Record<string, any>;
     const referral = doc.referrals.find((r: { id: string }) => r.id === referralId);
@@ -207,14 +201,7 @@ describe("a person's requests", () => {
   });
 
   it('erases the conversation, the outside referrals’ notes and the search terms with the case', async () => {
-    const row = await t.deps.db
-      .selectFrom('cases')
-      .innerJoin('referrals', 'referrals.case_id', 'cases.id')
-      .innerJoin('case_search_terms', 'case_search_terms.case_id', 'cases.id')
-      .select('cases.id')
-      .where('cases.purged_at', 'is', null)
-      .where('cases.region_id', '=', 'west-metro')
-      .executeTakeFirstOrThrow();
+    const row = await someCase({ regionId: 'west-metro', having: ['referrals', 'case_search_terms'] });
     const { messageId, outsideId } = await addConversation(row.id);
     const terms = () =>
       t.deps.db.selectFrom('case_search_terms').select('kind').where('case_id', '=', row.id).execute();
@@ -228,40 +215,23 @@ describe("a person's requests", () => {
       .select('body_encrypted')
       .where('id', '=', messageId)
       .executeTakeFirstOrThrow();
-    await expect(
-      openCaseField(
-        t.deps.keyring,
-        { table: 'referral_messages', recordId: messageId, field: 'body_encrypted' },
-        message.body_encrypted,
-      ),
-    ).rejects.toBeInstanceOf(DataKeyDestroyedError);
     const outside = await t.deps.db
       .selectFrom('outside_referrals')
       .select('note_encrypted')
       .where('id', '=', outsideId)
       .executeTakeFirstOrThrow();
-    await expect(
-      openCaseField(
-        t.deps.keyring,
-        { table: 'outside_referrals', recordId: outsideId, field: 'note_encrypted' },
-        outside.note_encrypted!,
-      ),
-    ).rejects.toBeInstanceOf(DataKeyDestroyedError);
+    for (const [table, recordId, field, sealed] of [
+      ['referral_messages', messageId, 'body_encrypted', message.body_encrypted],
+      ['outside_referrals', outsideId, 'note_encrypted', outside.note_encrypted!],
+    ] as const)
+      await expect(openCaseField(t.deps.keyring, { table, recordId, field }, sealed)).rejects.toBeInstanceOf(
+        DataKeyDestroyedError,
+      );
   });
 
   it('leaves no search terms for a case purged by the retention job', async () => {
-    const row = await t.deps.db
-      .selectFrom('cases')
-      .innerJoin('case_search_terms', 'case_search_terms.case_id', 'cases.id')
-      .select('cases.id')
-      .where('cases.purged_at', 'is', null)
-      .where('cases.status', '=', 'closed')
-      .executeTakeFirstOrThrow();
-    await t.deps.db
-      .updateTable('cases')
-      .set({ purge_after: new Date(now.getTime() - 1000) })
-      .where('id', '=', row.id)
-      .execute();
+    const row = await someCase({ status: 'closed', having: ['case_search_terms'] });
+    await purgeAfter(row.id, new Date(now.getTime() - 1000));
     await purgeDueCases(ctx());
     expect((await caseRow(t.deps.db, row.id)).purged_at).not.toBeNull();
     expect(
@@ -270,14 +240,7 @@ describe("a person's requests", () => {
   });
 
   it('erases a case on request: closed, unreadable, referrals withdrawn, tasks completed, audited', async () => {
-    const row = await t.deps.db
-      .selectFrom('cases')
-      .innerJoin('tasks', 'tasks.case_id', 'cases.id')
-      .select(['cases.id', 'cases.personal_encrypted'])
-      .where('cases.status', '=', 'open')
-      .where('tasks.completed_at', 'is', null)
-      .where('cases.purged_at', 'is', null)
-      .executeTakeFirstOrThrow();
+    const row = await someCase({ status: 'open', having: ['tasks'] });
     await eraseCase(ctx(), admin.actor, row.id, origin);
     const after = await caseRow(t.deps.db, row.id);
     expect(after).toMatchObject({ status: 'closed', close_reason: 'erased_on_request' });

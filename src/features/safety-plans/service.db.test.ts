@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
-import { pageWith } from '../../../test/coordination.ts';
+import { caseEvents, pageWith } from '../../../test/coordination.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
   EMPTY_PLAN,
@@ -112,13 +112,7 @@ describe('saving and reading', () => {
       undefined,
     ]);
 
-    const events = await t.deps.db
-      .selectFrom('case_events')
-      .select(['event', 'detail'])
-      .where('case_id', '=', caseId)
-      .where('event', '=', 'safety_plan.saved')
-      .orderBy('id')
-      .execute();
+    const events = await caseEvents(t.deps.db, caseId, ['safety_plan.saved']);
     expect(events.map((e) => e.detail.version)).toEqual([1, 2]);
     const audit = await t.deps.db
       .selectFrom('audit_events')

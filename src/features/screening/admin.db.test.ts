@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from '../../../test/staff.ts';
-import { pageWith } from '../../../test/coordination.ts';
+import { auditEvents, expectAll, pageWith } from '../../../test/coordination.ts';
 import type { Role } from '../../platform/access.ts';
 
 let t: TestApp;
@@ -78,14 +78,7 @@ async function stored(): Promise<{ id: string; version: string; status: string }
     .execute();
 }
 
-async function audits(action: string): Promise<{ subject_id: string | null; details: unknown }[]> {
-  return t.deps.db
-    .selectFrom('audit_events')
-    .select(['subject_id', 'details'])
-    .where('action', '=', action)
-    .orderBy('seq')
-    .execute();
-}
+const audits = (action: string) => auditEvents(t.deps.db, { action });
 
 /** A small synthetic instrument in the same format: who is asking, two signs, one risk factor. */
 function licensedTool(version = '1.0', name = 'Example licensed tool (synthetic)'): Record<string, any> {
@@ -274,9 +267,11 @@ describe('publishing and retiring', () => {
       details: { previous: 'safe-harbor-indicators:2026.12.1', shipped: false },
     });
     const first = await (await t.app.request('/identify')).text();
-    expect(first).toContain('<h1>Who is asking</h1>');
-    expect(first).toContain('Step 1 of 2');
-    expect(first).toContain('<strong>Example licensed tool (synthetic)</strong> (version 1.0).');
+    expectAll(first, [
+      '<h1>Who is asking</h1>',
+      'Step 1 of 2',
+      '<strong>Example licensed tool (synthetic)</strong> (version 1.0).',
+    ]);
     expect(first).not.toContain('not a validated screening instrument');
     // Through to the result.
     const step2 = await postIdentify(LICENSED_STEP_ONE);

@@ -154,15 +154,15 @@ describe('editing an organization', () => {
   });
 });
 
+/** The region memberships of Pine County (27115), the county the tests move. */
+const pineMemberships = () =>
+  t.deps.db.selectFrom('region_counties').selectAll().where('county_fips', '=', '27115').execute();
+
 describe('region memberships with dates', () => {
   it('moves a county from a date: the old membership ends that day, lookups follow the date', async () => {
     const ctx = stewardshipContext(t.deps);
     // Pine (27115) to Northeast from 2020-07-01.
-    const from = await t.deps.db
-      .selectFrom('region_counties')
-      .selectAll()
-      .where('county_fips', '=', '27115')
-      .execute();
+    const from = await pineMemberships();
     expect(from).toHaveLength(1);
     const oldRegion = from[0]!.region_id;
     const target = oldRegion === 'northeast' ? 'central' : 'northeast';
@@ -328,11 +328,7 @@ describe('re-importing the pack', () => {
       .where('id', '=', ORG)
       .executeTakeFirstOrThrow();
     expect(row.phones[0]?.display).toBe('218-555-0199');
-    const moved = await t.deps.db
-      .selectFrom('region_counties')
-      .selectAll()
-      .where('county_fips', '=', '27115')
-      .execute();
+    const moved = await pineMemberships();
     expect(moved).toHaveLength(2);
     const audit = await t.deps.db
       .selectFrom('audit_events')

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { caseEventNames, taskRow } from '../../../test/coordination.ts';
+import { auditEvents, caseEventNames, taskRow } from '../../../test/coordination.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { decryptField } from '../../platform/crypto/index.ts';
 import {
@@ -135,13 +135,8 @@ describe('remindDueTasks', () => {
       'task.reminded',
       'task.escalated',
     ]);
-    const audit = await t.deps.db
-      .selectFrom('audit_events')
-      .select(['action', 'actor_kind'])
-      .where('subject_id', '=', id)
-      .where('action', 'in', ['task.remind', 'task.escalate'])
-      .execute();
-    expect(audit).toEqual([
+    const audit = await auditEvents(t.deps.db, { subjectId: id, action: ['task.remind', 'task.escalate'] });
+    expect(audit).toMatchObject([
       { action: 'task.remind', actor_kind: 'system' },
       { action: 'task.escalate', actor_kind: 'system' },
     ]);

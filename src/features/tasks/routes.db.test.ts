@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
-import { pageWith } from '../../../test/coordination.ts';
+import { expectAll, pageWith } from '../../../test/coordination.ts';
 import { createApiToken } from '../accounts/service.ts';
 import { coordinationContext, createTask, localDateTimeValue } from './service.ts';
 import { ORIGIN, addCase } from './testing.ts';
@@ -164,9 +164,11 @@ describe('/staff/cases/:id/tasks', () => {
     expect(pathway.status).toBe(303);
     expect(pathway.headers.get('location')).toBe(`/staff/cases/${caseId}/tasks?done=pathway`);
     const page = await (await get(nav, `/staff/cases/${caseId}/tasks?done=pathway`)).text();
-    expect(page).toContain('Tasks added from the pathway’s duties.');
-    expect(page).toContain('Synthetic school meeting');
-    expect(page).toContain('— already a task');
+    expectAll(page, [
+      'Tasks added from the pathway’s duties.',
+      'Synthetic school meeting',
+      '— already a task',
+    ]);
     const again = await post(nav, `/staff/cases/${caseId}/tasks/pathway`, [['codes', 'RETURN_MEETING_24H']]);
     expect(again.headers.get('location')).toBe(`/staff/cases/${caseId}/tasks?done=none`);
     expect((await post(nav, `/staff/cases/${southeastCase}/tasks`, [['title', 'x']])).status).toBe(404);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { taskRow } from '../../../test/coordination.ts';
+import { auditEvents, caseEvents, taskRow } from '../../../test/coordination.ts';
 import { addStaff, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import {
@@ -48,23 +48,9 @@ async function expectServiceError(promise: Promise<unknown>, code: ServiceError[
   if (field) expect((error as ServiceError).field).toBe(field);
 }
 
-async function events(id: string) {
-  return t.deps.db
-    .selectFrom('case_events')
-    .select(['event', 'detail'])
-    .where('case_id', '=', id)
-    .orderBy('id')
-    .execute();
-}
+const events = (id: string) => caseEvents(t.deps.db, id);
 
-async function audits(action: string) {
-  return t.deps.db
-    .selectFrom('audit_events')
-    .select(['action', 'subject_type', 'subject_id', 'details', 'actor_user_id'])
-    .where('action', '=', action)
-    .orderBy('seq')
-    .execute();
-}
+const audits = (action: string) => auditEvents(t.deps.db, { action });
 
 beforeAll(async () => {
   t = await testApp();
