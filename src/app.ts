@@ -36,9 +36,10 @@ import { casesApi } from './features/cases/api.ts';
 import { adminPages } from './features/admin/routes.tsx';
 import { staffApi } from './features/admin/api.ts';
 import { authPages } from './features/accounts/routes.tsx';
-import { staffAssets } from './web/staff-assets.ts';
+import { STAFF_ASSETS_BASE, staffAssets } from './web/staff-assets.ts';
 import { accountsApi } from './features/accounts/api.ts';
 import { csrfProtection, staffSession } from './web/session.ts';
+import { except } from 'hono/combine';
 import { sameSiteWrites } from './web/api.ts';
 import { safetyPlanPages } from './features/safety-plans/routes.tsx';
 import { tasksApi } from './features/tasks/api.ts';
@@ -92,8 +93,10 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     );
     await next();
   });
-  // Staff routes read the session cookie and check CSRF; public routes never touch cookies.
-  for (const path of ['/staff', '/staff/*']) app.use(path, staffSession(deps), csrfProtection(deps));
+  // Staff routes read the session cookie and check CSRF; public routes never touch cookies. The staff
+  // design system's files (/staff/assets/…) are the same for everyone: no session lookup for them.
+  const staffOnly = except(`${STAFF_ASSETS_BASE}/*`, staffSession(deps), csrfProtection(deps));
+  for (const path of ['/staff', '/staff/*']) app.use(path, staffOnly);
   // API writes signed in with the session cookie must come from this site (bearer tokens need not).
   app.use('/api/*', sameSiteWrites(deps));
   // Per token and per address, with RateLimit-* headers; 429 problem+json past the limit.

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../test/app.ts';
+import { addStaff, sessionFor } from '../../test/staff.ts';
 import { USWDS_BASE, USWDS_CSS } from './staff-assets.ts';
 
 let t: TestApp;
@@ -57,5 +58,33 @@ describe('the staff design system files', () => {
     expect(publicPage).toMatch(/style-src 'nonce-[^']+'/);
     expect(publicPage).not.toContain("'self' 'nonce");
     expect(publicPage).not.toContain('font-src');
+  });
+
+  it('reads no session for its files, while a staff page does', async () => {
+    const person = await addStaff(t.deps, 'navigator', ['central']);
+    const { cookie } = await sessionFor(t.deps.db, person.id);
+    // A session last seen ten minutes ago is touched by the next request that reads it.
+    const earlier = new Date(Date.now() - 10 * 60 * 1000);
+    await t.deps.db
+      .updateTable('staff_sessions')
+      .set({ last_seen_at: earlier })
+      .where('user_id', '=', person.id)
+      .execute();
+    const lastSeen = async () =>
+      (
+        await t.deps.db
+          .selectFrom('staff_sessions')
+          .select('last_seen_at')
+          .where('user_id', '=', person.id)
+          .executeTakeFirstOrThrow()
+      ).last_seen_at;
+    const css = await t.app.request(USWDS_CSS, { headers: { cookie } });
+    expect(css.status).toBe(200);
+    expect(css.headers.get('set-cookie')).toBeNull();
+    expect((await lastSeen()).getTime()).toBe(earlier.getTime());
+    const home = await t.app.request('/staff', { headers: { cookie } });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain(person.name);
+    expect((await lastSeen()).getTime()).toBeGreaterThan(earlier.getTime());
   });
 });

@@ -18,8 +18,10 @@ const USWDS_PACKAGE = JSON.parse(readFileSync(join(USWDS_DIST, '..', 'package.js
   version: string;
 };
 
+/** Where the staff side's static files are: the same for everyone, so no session is read for them. */
+export const STAFF_ASSETS_BASE = '/staff/assets';
 /** Where the design system's files are served from; the version in the path makes them safe to keep. */
-export const USWDS_BASE = `/staff/assets/uswds-${USWDS_PACKAGE.version}`;
+export const USWDS_BASE = `${STAFF_ASSETS_BASE}/uswds-${USWDS_PACKAGE.version}`;
 export const USWDS_CSS = `${USWDS_BASE}/css/uswds.min.css`;
 
 const TYPES: Record<string, string> = {

@@ -104,6 +104,9 @@ const NavList: FC<{ links: NavLink[]; path: string | undefined; class?: string; 
   </ul>
 );
 
+/** The signed-in person's name (decrypted here, for the header only). */
+const WhoName: FC<{ name: () => Promise<string> }> = async ({ name }) => <strong>{await name()}</strong>;
+
 export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Child }> = ({
   frame,
   title,
@@ -135,7 +138,7 @@ export const StaffLayout: FC<{ frame: StaffFrame; title: string; children?: Chil
             {s ? (
               <div class="nwd-who">
                 <p class="margin-0">
-                  <strong>{s.who.name}</strong>
+                  <WhoName name={s.who.name} />
                   {ROLE_NAMES[s.actor.role]}, {s.who.organizationName}
                 </p>
                 <form method="post" action="/staff/sign-out">

@@ -169,7 +169,7 @@ export const authPages: Feature = (app, deps, policies) => {
       c,
       <StaffHomePage
         frame={frame}
-        name={session.stage === 'complete' ? session.who.name : ''}
+        name={session.stage === 'complete' ? await session.who.name() : ''}
         role={session.actor.role}
         counts={counts}
         done={HOME_DONE[c.req.query('done') ?? ''] ?? null}

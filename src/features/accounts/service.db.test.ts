@@ -424,7 +424,7 @@ describe('who may grant what, and who may hold an API token', () => {
   const sessionOf = (actor: Actor): CurrentSession => ({
     idHash: `synthetic-${actor.userId}`,
     userId: actor.userId,
-    who: { name: 'Synthetic Person', organizationName: 'Synthetic Organization' },
+    who: { name: () => Promise.resolve('Synthetic Person'), organizationName: 'Synthetic Organization' },
     stage: 'complete',
     csrfToken: 'synthetic',
     createdAt: now(),

@@ -62,7 +62,8 @@ export interface CurrentSession {
   reauthenticatedAt: Date | null;
   actor: Actor;
   /** Who is signed in, for the page header: their name (their email when they gave none) and organization. */
-  who: { name: string; organizationName: string };
+  /** The person's name is decrypted only when a page shows it (once per request), not for every request. */
+  who: { name: () => Promise<string>; organizationName: string };
 }
 
 /**
@@ -127,6 +128,7 @@ export async function sessionFromToken(
       .where('id_hash', '=', row.id_hash)
       .execute();
   }
+  let name: Promise<string> | undefined;
   return {
     idHash: row.id_hash,
     userId: row.user_id,
@@ -136,11 +138,12 @@ export async function sessionFromToken(
     reauthenticatedAt: row.reauthenticated_at,
     actor: { userId: row.user_id, role: row.role, organizationId: row.organization_id, regions: row.regions },
     who: {
-      name: await decryptField(
-        ctx.keyring,
-        field(row.user_id, row.display_name_encrypted ? 'display_name' : 'email'),
-        row.display_name_encrypted ?? row.email_encrypted,
-      ),
+      name: () =>
+        (name ??= decryptField(
+          ctx.keyring,
+          field(row.user_id, row.display_name_encrypted ? 'display_name' : 'email'),
+          row.display_name_encrypted ?? row.email_encrypted,
+        )),
       organizationName: row.organization_name,
     },
   };
