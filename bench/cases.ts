@@ -5,7 +5,7 @@
  * table is read in full.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
@@ -63,31 +63,36 @@ export interface SeededDirectory {
 export async function seededDirectory(root: string, cases: number): Promise<SeededDirectory> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-cases-'));
   chmodSync(dataDir, 0o755);
-  const env = toolEnv(root, dataDir);
-  const started = performance.now();
-  const summary = await run(root, ['seed-synthetic', '--cases', String(cases), '--seed', '20261122'], env);
-  const seedSeconds = (performance.now() - started) / 1000;
-  const invited = await run(
-    root,
-    [
-      'users',
-      'add',
-      '--email',
-      BENCH_NAVIGATOR.email,
-      '--role',
-      'navigator',
-      '--org',
-      BENCH_NAVIGATOR.organization,
-      '--org-type',
-      'navigator_host',
-      '--region',
-      BENCH_NAVIGATOR.region,
-    ],
-    env,
-  );
-  const invitationPath = /\/staff\/invitation\/[A-Za-z0-9_-]+/.exec(invited)?.[0];
-  if (!invitationPath) throw new Error(`nwd users add printed no invitation link:\n${invited}`);
-  return { dataDir, cases, seedSeconds, seedSummary: summary.trim(), invitationPath };
+  try {
+    const env = toolEnv(root, dataDir);
+    const started = performance.now();
+    const summary = await run(root, ['seed-synthetic', '--cases', String(cases), '--seed', '20261122'], env);
+    const seedSeconds = (performance.now() - started) / 1000;
+    const invited = await run(
+      root,
+      [
+        'users',
+        'add',
+        '--email',
+        BENCH_NAVIGATOR.email,
+        '--role',
+        'navigator',
+        '--org',
+        BENCH_NAVIGATOR.organization,
+        '--org-type',
+        'navigator_host',
+        '--region',
+        BENCH_NAVIGATOR.region,
+      ],
+      env,
+    );
+    const invitationPath = /\/staff\/invitation\/[A-Za-z0-9_-]+/.exec(invited)?.[0];
+    if (!invitationPath) throw new Error(`nwd users add printed no invitation link:\n${invited}`);
+    return { dataDir, cases, seedSeconds, seedSummary: summary.trim(), invitationPath };
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 interface PlanNode {
@@ -129,6 +134,7 @@ export async function explainCaseQueries(
   delete process.env.DATABASE_URL;
   const { loadConfig } = await import('../src/config.ts');
   const { openConfiguredDatabase } = await import('../src/server.ts');
+  const { guardPool } = await import('../src/db/database.ts');
   const { loadKeys } = await import('../src/platform/keys/index.ts');
   const { createLogger } = await import('../src/platform/log.ts');
   const { loadPackRules } = await import('../src/pack/rules.ts');
@@ -138,7 +144,15 @@ export async function explainCaseQueries(
   process.env = saved;
   const log = createLogger('warn', process.stderr);
   const setup = await openConfiguredDatabase(config, log);
+  // A pool of its own, to capture the queries. PostgreSQL is stopped last (`setup.release`), after both
+  // pools are ended and their connections closed; a connection error meanwhile is logged, not thrown.
   const pool = new pg.Pool({ connectionString: setup.url, max: 4 });
+  const allClosed = guardPool(pool, (error) =>
+    log.warn(
+      { err: { message: error.message, code: (error as { code?: string }).code } },
+      'a connection of the query-plan pool was lost',
+    ),
+  );
   const captured: { page: string; query: CompiledQuery }[] = [];
   let page = '';
   const db = new Kysely<never>({
@@ -206,7 +220,11 @@ export async function explainCaseQueries(
     }
     return plans;
   } finally {
-    await db.destroy();
-    await setup.release();
+    try {
+      await db.destroy();
+      await allClosed();
+    } finally {
+      await setup.release();
+    }
   }
 }

@@ -782,12 +782,6 @@ async function main(): Promise<number> {
 
   const wantCases = !settings.only.length || CASE_SCENARIO_NAMES.some((n) => settings.only.includes(n));
   let seeded: SeededDirectory | null = null;
-  if (wantCases) {
-    process.stdout.write(`Seeding ${settings.cases} synthetic cases for the case scenarios … `);
-    seeded = await seededDirectory(root, settings.cases);
-    console.log(`${seeded.seedSeconds.toFixed(1)} s\n  ${seeded.seedSummary}`);
-  }
-
   const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-'));
   // PostgreSQL runs as the postgres user when we are root; mkdtemp makes 0700 directories it cannot enter.
   chmodSync(dataDir, 0o755);
@@ -795,6 +789,12 @@ async function main(): Promise<number> {
   const problems: string[] = [];
 
   try {
+    if (wantCases) {
+      process.stdout.write(`Seeding ${settings.cases} synthetic cases for the case scenarios … `);
+      seeded = await seededDirectory(root, settings.cases);
+      console.log(`${seeded.seedSeconds.toFixed(1)} s\n  ${seeded.seedSummary}`);
+    }
+
     // 1. Start-up.
     process.stdout.write('Cold start (initdb + migrate + pack) … ');
     const cold = await startApp(dataDir, 'cold start');
@@ -1078,4 +1078,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+// A failure anywhere ends the run with a message and exit code 1, never as an unhandled error.
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(`\nThe benchmark run FAILED:\n  ${error instanceof Error ? error.stack : String(error)}`);
+  return 1;
+});

@@ -9,13 +9,20 @@
 // 2. When TEST_DATABASE_URL is set, the database tests (*.db.test.*) again on that server, so that
 //    the product is proven on both the bundled PostgreSQL and a separately run one.
 //
+// --bundled-only: step 1 alone, even in CI (where a missing TEST_DATABASE_URL is otherwise an error);
+// .ci/run uses it for its second Node.js version, after step 2 has run on the first.
+//
+// vitest, its workers and every process the tests start run on the Node.js that runs this script
+// (process.execPath), so `<node> scripts/test.mjs` tests that version throughout.
+//
 // A SIGINT or SIGTERM sent to this script goes on to vitest, which then stops its PostgreSQL; the
 // script stops too, running nothing after.
 import { spawn } from 'node:child_process';
 
 const vitest = ['node_modules/vitest/vitest.mjs', 'run'];
 const unit = process.argv.includes('--unit');
-const extra = process.argv.slice(2).filter((arg) => arg !== '--unit');
+const bundledOnly = process.argv.includes('--bundled-only');
+const extra = process.argv.slice(2).filter((arg) => arg !== '--unit' && arg !== '--bundled-only');
 
 let interrupted = null;
 let current = null;
@@ -42,11 +49,11 @@ if (unit) {
 }
 
 const { TEST_DATABASE_URL, ...withoutExternal } = process.env;
-let status = await run('all tests, bundled PostgreSQL', [], withoutExternal);
-if (TEST_DATABASE_URL) {
+let status = await run(`all tests, bundled PostgreSQL, Node.js ${process.version}`, [], withoutExternal);
+if (TEST_DATABASE_URL && !bundledOnly) {
   status =
     (await run('database tests, PostgreSQL at TEST_DATABASE_URL', ['.db.test.'], process.env)) || status;
-} else if (process.env.CI) {
+} else if (process.env.CI && !bundledOnly) {
   console.error(
     '\nCI is set but TEST_DATABASE_URL is not: the suite must also run on a separate PostgreSQL server.',
   );

@@ -25,6 +25,7 @@ export interface DatabaseHandle {
    * the request instead of holding it and its connection for ever.
    */
   setQueryTimeout(ms: number | null): void;
+  /** Ends the pool; resolves once its connections are closed, so the server may be stopped next. */
   close(): Promise<void>;
 }
 
@@ -68,13 +69,9 @@ export function openDatabase(url: string, poolSize = 10, options: DatabaseOption
     keepAliveInitialDelayMillis: 10_000,
     application_name: 'nwd',
   });
-  // An idle client losing its server (a restart): the pool drops it and says so here.
-  pool.on('error', (error) => onConnectionError(error));
+  // No connection error crashes the process; `close` waits until the connections are closed.
+  const allClosed = guardPool(pool, onConnectionError);
   pool.on('connect', (client) => {
-    // A client checked out (by Kysely, between the queries of a transaction) has no listener of the
-    // pool's: without this one, a terminated backend's `error` event would crash the process. The query
-    // in progress fails on its own; the pool drops the client when it is released.
-    client.on('error', (error) => onConnectionError(error));
     // The query deadline. `query_timeout` in pg answers the caller but leaves the connection waiting
     // for the lost answer; closing the socket frees it and fails whatever else was queued on it.
     const query = client.query.bind(client) as Query;
@@ -108,9 +105,57 @@ export function openDatabase(url: string, poolSize = 10, options: DatabaseOption
       queryTimeoutMs = ms;
     },
     close() {
-      closed ??= db.destroy();
+      closed ??= db.destroy().then(() => allClosed());
       return closed;
     },
+  };
+}
+
+/**
+ * Makes `pool` safe to lose its server under, and to stop that server after:
+ * - every connection error goes to `onError` instead of reaching the process as an unhandled `error`
+ *   event: an idle client losing its server (a restart, a shutdown) through the pool's `error`, and a
+ *   client checked out (by Kysely, between the queries of a transaction), which has no listener of the
+ *   pool's, through its own. The query in progress fails on its own; the pool drops the client.
+ * - the function returned resolves once every connection the pool opened is closed, or after `graceMs`.
+ *   `pool.end()` resolves as soon as it has asked its idle connections to close, before they are
+ *   closed; a PostgreSQL stopped in between sends those still open "terminating connection due to
+ *   administrator command". Await it after `pool.end()` (or Kysely's `destroy()`), before stopping the
+ *   server.
+ *
+ * Call it right after making the pool: it counts the connections opened from then on.
+ *
+ * @example
+ * const allClosed = guardPool(pool, (error) => log.warn({ err: { message: error.message } }, 'connection lost'));
+ * await db.destroy();
+ * await allClosed();
+ * await embedded.stop();
+ */
+export function guardPool(
+  pool: pg.Pool,
+  onError: (error: Error) => void,
+): (graceMs?: number) => Promise<void> {
+  const open = new Set<pg.Client>();
+  pool.on('error', (error) => onError(error));
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.on('error', (error) => onError(error));
+  });
+  pool.on('remove', (client) => open.delete(client));
+  return (graceMs = 5_000) => {
+    if (open.size === 0) return Promise.resolve();
+    return new Promise<void>((done) => {
+      const finish = () => {
+        clearTimeout(timer);
+        pool.off('remove', check);
+        done();
+      };
+      const check = () => {
+        if (open.size === 0) finish();
+      };
+      const timer = setTimeout(finish, graceMs);
+      pool.on('remove', check);
+    });
   };
 }
 
