@@ -53,9 +53,9 @@ Commands:
                               PostgreSQL stop the service first.
   keys status                 Show which master keys wrap how many keys, and which are loaded.
   audit verify [--anchor SEQ:HASH]
-                              Check the audit log's hash chain: exit 0 with the head to record, or 1
-                              naming the first altered, missing or unlinked row. --anchor: a head
-                              recorded earlier.
+                              Link the rows waiting for the chain, then check it: exit 0 with the head
+                              to record, or 1 naming the first altered, missing or unlinked row.
+                              --anchor: a head recorded earlier.
   audit chain                 Link the audit rows waiting for the chain now (a running service does it
                               every second); exits 1 if another process is linking them.
   users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]
@@ -250,9 +250,13 @@ async function auditCommand(config: Config, log: Logger, args: string[]): Promis
     }
   }
   const { exitCode, message } = await besideTheService(`audit ${sub}`, config, () =>
-    withDatabase(config, log, (db) =>
-      sub === 'chain' ? auditChainCommand(db) : auditVerifyCommand(db, anchor ? { anchor } : {}),
-    ),
+    withDatabase(config, log, async (db) => {
+      const chained = await auditChainCommand(db);
+      if (sub === 'chain') return chained;
+      // Rows written while no service ran (by other commands) are linked first; a running service's
+      // chainer holding the lock does it itself.
+      return auditVerifyCommand(db, anchor ? { anchor } : {});
+    }),
   );
   if (exitCode === 0) console.log(message);
   else console.error(message);
