@@ -9,6 +9,7 @@
  *   nwd keys rotate                re-wrap every key under a new master key (resumable)
  *   nwd keys status                which master keys wrap how many keys
  *   nwd audit verify               check the audit log's hash chain
+ *   nwd audit chain                link audit rows waiting for the chain now (the service does it every second)
  *   nwd seed-synthetic --cases N   write synthetic cases for demonstrations and benchmarks
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { CommandError, tokensCommand, usersCommand } from './features/accounts/c
 import { assertMasterKeyAvailable, loadKeys } from './platform/keys/index.ts';
 import type { AccountsContext } from './features/accounts/service.ts';
 import { PackError } from './pack/load.ts';
-import { auditVerifyCommand, type AuditHead } from './platform/audit/audit.ts';
+import { auditChainCommand, auditVerifyCommand, type AuditHead } from './platform/audit/audit.ts';
 import { MasterKeyError, MasterKeyUnavailableError } from './platform/crypto/errors.ts';
 import { KeysCommandError, keysStatusCommand, rotateKeysCommand } from './platform/keys/index.ts';
 import { createLogger, stdoutDestination, type Logger } from './platform/log.ts';
@@ -52,8 +53,11 @@ Commands:
                               PostgreSQL stop the service first.
   keys status                 Show which master keys wrap how many keys, and which are loaded.
   audit verify [--anchor SEQ:HASH]
-                              Check the audit log's hash chain: exit 0 with the head to record, or 1
-                              naming the first altered or missing row. --anchor: a head recorded earlier.
+                              Link the rows waiting for the chain, then check it: exit 0 with the head
+                              to record, or 1 naming the first altered, missing or unlinked row.
+                              --anchor: a head recorded earlier.
+  audit chain                 Link the audit rows waiting for the chain now (a running service does it
+                              every second); exits 1 if another process is linking them.
   users add --email E --role R --org O [--org-type T] [--region REGION …] [--name N]
                               Invite a person (prints a one-time link; the email goes to the outbox).
                               An unknown --org is created when --org-type is given.
@@ -234,17 +238,25 @@ async function besideTheService<T>(command: string, config: Config, work: () => 
 
 async function auditCommand(config: Config, log: Logger, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'verify') throw new UsageError('audit needs "verify".');
-  const { values } = parseArgs({ args: rest, options: { anchor: { type: 'string' } } });
+  if (sub !== 'verify' && sub !== 'chain') throw new UsageError('audit needs "verify" or "chain".');
   let anchor: AuditHead | undefined;
-  if (values.anchor !== undefined) {
-    const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(values.anchor.trim().toLowerCase());
-    if (!m)
-      throw new UsageError('--anchor must be SEQ:HASH, as "nwd audit verify" printed it (row and sha256).');
-    anchor = { seq: Number(m[1]), hash: m[2]! };
+  if (sub === 'verify') {
+    const { values } = parseArgs({ args: rest, options: { anchor: { type: 'string' } } });
+    if (values.anchor !== undefined) {
+      const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(values.anchor.trim().toLowerCase());
+      if (!m)
+        throw new UsageError('--anchor must be SEQ:HASH, as "nwd audit verify" printed it (row and sha256).');
+      anchor = { seq: Number(m[1]), hash: m[2]! };
+    }
   }
-  const { exitCode, message } = await besideTheService('audit verify', config, () =>
-    withDatabase(config, log, (db) => auditVerifyCommand(db, anchor ? { anchor } : {})),
+  const { exitCode, message } = await besideTheService(`audit ${sub}`, config, () =>
+    withDatabase(config, log, async (db) => {
+      const chained = await auditChainCommand(db);
+      if (sub === 'chain') return chained;
+      // Rows written while no service ran (by other commands) are linked first; a running service's
+      // chainer holding the lock does it itself.
+      return auditVerifyCommand(db, anchor ? { anchor } : {});
+    }),
   );
   if (exitCode === 0) console.log(message);
   else console.error(message);

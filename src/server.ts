@@ -1,8 +1,8 @@
 /**
  * Running the service: database (bundled or given), migrations, the encryption keys, the jurisdiction
- * pack, the HTTP server, the email outbox delivery, the background jobs (pg-boss), and a clean shutdown —
- * stop taking requests, let those in flight finish, stop the jobs and email delivery, close the pool,
- * then stop the bundled PostgreSQL.
+ * pack, the HTTP server, the email outbox delivery, the audit chainer, the background jobs (pg-boss), and
+ * a clean shutdown — stop taking requests, let those in flight finish, stop the jobs, email delivery and
+ * audit chainer, close the pool, then stop the bundled PostgreSQL.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,7 @@ import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
+import { startAuditChainer } from './platform/audit/audit.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
 import {
@@ -156,6 +157,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   // Development without NWD_PUBLIC_URL: links point at the port actually listened on (PORT=0 picks one).
   if (config.publicUrl === null) site.origin = `http://localhost:${address.port}`;
   const delivery = startOutboxDelivery({ db, keyring, transport, log });
+  // Links committed audit rows into the hash chain every second (one instance at a time does it).
+  const chainer = startAuditChainer(db, log);
   // Background jobs (pg-boss, in this database): escalation of unclaimed referrals every minute.
   const jobs = await startJobs({
     url: setup.url,
@@ -179,6 +182,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],
   }).catch(async (error: unknown) => {
+    await chainer.stop();
     await delivery.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await setup.release();
@@ -217,6 +221,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
         );
       // A delivery in progress finishes (or fails and is retried later) before the pool closes.
       await delivery.stop();
+      // The rows of the last requests are linked now rather than by another instance later.
+      await chainer.stop();
       await setup.release();
       log.info('stopped');
     })();

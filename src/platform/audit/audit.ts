@@ -2,20 +2,24 @@
  * The audit log: an append-only, hash-chained record of sign-ins, permission changes, exports and every
  * read or change of a record holding personal data (who, what, which record, when, from where, why).
  *
- * - `recordAudit` appends inside the caller's transaction (the event commits with the change).
+ * - `recordAudit` appends inside the caller's transaction (the event commits with the change), without
+ *   a lock; `chainAudit` (chain.ts) links committed rows into the hash chain in the background
+ *   (`startAuditChainer`, every second in each instance; one chains at a time).
  * - `listAudit` browses; `listAuditAs` browses as a person may (narrowed to their organization's
  *   events, record ids withheld, without statewide access); `auditCsv` / `auditCsvStream` / `exportAuditCsv` export.
  * - `withholdRecordIds` (withhold.ts) hides the ids of young people's records from viewers without
  *   statewide access.
  * - `verifyAuditChain` (verify.ts) recomputes the chain; `auditVerifyCommand` is `nwd audit verify`.
  */
+export { recordAudit, recordActorAudit, AuditEventError, type RecordedAudit } from './record.ts';
 export {
-  recordAudit,
-  recordActorAudit,
-  AuditEventError,
-  AUDIT_LOCK_KEY,
-  type RecordedAudit,
-} from './record.ts';
+  chainAudit,
+  startAuditChainer,
+  auditChainCommand,
+  AUDIT_CHAIN_LOCK_KEY,
+  type ChainOptions,
+  type ChainRun,
+} from './chain.ts';
 export { listAudit, listAuditAs, type AuditPage } from './list.ts';
 export {
   auditCsv,

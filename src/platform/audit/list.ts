@@ -3,7 +3,7 @@
  */
 import type { Kysely } from 'kysely';
 import { authorize, type Actor } from '../access.ts';
-import { STORED_COLUMNS, toAuditEvent, type AuditEvent } from './rows.ts';
+import { linkedRows, toAuditEvent, type AuditEvent } from './rows.ts';
 import { auditFilters, type AuditFilters } from './schema.ts';
 import type { AuditTables } from './tables.ts';
 import { withholdRecordIds } from './withhold.ts';
@@ -27,18 +27,17 @@ export async function listAudit<T extends AuditTables>(
   filters: AuditFilters,
 ): Promise<AuditPage> {
   const f = auditFilters.parse(filters);
-  let q = (db as unknown as Kysely<AuditTables>).selectFrom('audit_events');
+  let q = linkedRows(db as unknown as Kysely<AuditTables>);
   if (f.actorUserId) q = q.where('actor_user_id', '=', f.actorUserId);
   if (f.action) q = q.where('action', '=', f.action);
   if (f.subjectType) q = q.where('subject_type', '=', f.subjectType);
   if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
   if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
-  if (f.from) q = q.where('occurred_at', '>=', f.from);
-  if (f.to) q = q.where('occurred_at', '<', f.to);
-  if (f.before) q = q.where('seq', '<', f.before);
+  if (f.from) q = q.where('audit_events.occurred_at', '>=', f.from);
+  if (f.to) q = q.where('audit_events.occurred_at', '<', f.to);
+  if (f.before) q = q.where('audit_events.seq', '<', f.before);
   const rows = await q
-    .select(STORED_COLUMNS)
-    .orderBy('seq', 'desc')
+    .orderBy('audit_events.seq', 'desc')
     .limit(f.limit + 1)
     .execute();
   const events = rows.slice(0, f.limit).map((r) => toAuditEvent(r));

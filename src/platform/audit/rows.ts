@@ -1,9 +1,13 @@
 /**
  * Reading audit rows back: the columns as the hash saw them, and the shape the rest of the app uses.
+ * A row's `prev_hash` and `hash` are its own for rows hashed at write time (before migration 0017),
+ * its link's (audit_chain) since, and null while the chainer has not reached it yet. A link wins over
+ * hashes a row carries itself.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { OCCURRED_AT_SQL_FORMAT, type AuditRowValues } from './canonical.ts';
 import type { ActorKind } from './schema.ts';
+import type { AuditTables } from './tables.ts';
 
 /** A stored audit event. `occurredAt` is UTC ISO text with microseconds, exactly as hashed. */
 export interface AuditEvent {
@@ -20,12 +24,14 @@ export interface AuditEvent {
   userAgent: string | null;
   reason: string | null;
   details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
+  /** Null while the row waits for the chainer (usually under a second). */
+  prevHash: string | null;
+  hash: string | null;
 }
 
-export interface StoredRow extends AuditRowValues {
-  hash: string;
+export interface StoredRow extends Omit<AuditRowValues, 'prev_hash'> {
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 /** The audit columns in table order (also the CSV export's header). */
@@ -47,17 +53,36 @@ export const AUDIT_COLUMNS = [
   'hash',
 ] as const;
 
-const OCCURRED_AT_TEXT = sql<string>`to_char(occurred_at at time zone 'UTC', ${OCCURRED_AT_SQL_FORMAT})`.as(
-  'occurred_at',
-);
+/** `occurred_at` as the text the hash covers (UTC, microseconds), independent of the driver's parsers. */
+export const OCCURRED_AT_TEXT =
+  sql<string>`to_char(audit_events.occurred_at at time zone 'UTC', ${OCCURRED_AT_SQL_FORMAT})`.as(
+    'occurred_at',
+  );
+
+const EVENT_COLUMNS = AUDIT_COLUMNS.filter(
+  (c): c is Exclude<(typeof AUDIT_COLUMNS)[number], 'occurred_at' | 'prev_hash' | 'hash'> =>
+    c !== 'occurred_at' && c !== 'prev_hash' && c !== 'hash',
+).map((c) => `audit_events.${c}` as const);
 
 /**
- * Every column, `occurred_at` as the text the hash covers (UTC, microseconds), independent of the
- * driver's type parsers. For `select(...)` and `returning(...)`.
+ * Every row of audit_events with its chain hashes: its link's, or its own (hashed at write time), null
+ * while not linked. Filter on `audit_events.seq` (the link has a `seq` too).
+ *
+ * @example
+ * const rows = await linkedRows(db).where('audit_events.seq', '>', 10).orderBy('audit_events.seq').execute();
  */
-export const STORED_COLUMNS = AUDIT_COLUMNS.map((c) => (c === 'occurred_at' ? OCCURRED_AT_TEXT : c)) as (
-  Exclude<(typeof AUDIT_COLUMNS)[number], 'occurred_at'> | typeof OCCURRED_AT_TEXT
-)[];
+export function linkedRows(db: Kysely<AuditTables>) {
+  return db
+    .selectFrom('audit_events')
+    .leftJoin('audit_chain', 'audit_chain.seq', 'audit_events.seq')
+    .select([
+      ...EVENT_COLUMNS,
+      OCCURRED_AT_TEXT,
+      sql<string | null>`coalesce(audit_chain.prev_hash, audit_events.prev_hash)`.as('prev_hash'),
+      sql<string | null>`coalesce(audit_chain.hash, audit_events.hash)`.as('hash'),
+      sql<boolean>`audit_chain.seq is null and audit_events.hash is not null`.as('hashed_at_write'),
+    ]);
+}
 
 export function toAuditEvent(row: StoredRow): AuditEvent {
   return {

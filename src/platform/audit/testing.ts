@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { freshDatabase, type TestDatabase } from '../../../test/db.ts';
+import { chainAudit } from './chain.ts';
 import { recordAudit } from './record.ts';
 import type { AuditEventInput } from './schema.ts';
 import type { AuditTables } from './tables.ts';
@@ -43,14 +44,33 @@ export async function appendEvents(db: Kysely<AuditTables>, count: number): Prom
   }
 }
 
-/** Runs SQL with the append-only trigger disabled, as the tests' superuser (owner) connection. */
-export async function tamper(pool: pg.Pool, statement: string, params: unknown[] = []): Promise<void> {
+/** Appends `count` events, one transaction each, and links them into the chain. */
+export async function appendChained(db: Kysely<AuditTables>, count: number): Promise<void> {
+  await appendEvents(db, count);
+  const run = await chainAudit(db);
+  if (!run.locked || run.waiting) throw new Error('the test chain could not be linked');
+}
+
+/**
+ * Runs SQL with the append-only triggers of both audit tables disabled, as the tests' superuser
+ * (owner) connection. With `withoutKeys`, foreign keys are not checked either (a linked row can go).
+ */
+export async function tamper(
+  pool: pg.Pool,
+  statement: string,
+  params: unknown[] = [],
+  { withoutKeys = false }: { withoutKeys?: boolean } = {},
+): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('alter table audit_events disable trigger audit_events_append_only');
+    await client.query('alter table audit_chain disable trigger audit_chain_append_only');
+    if (withoutKeys) await client.query(`set session_replication_role = replica`);
     await client.query(statement, params);
   } finally {
+    await client.query(`set session_replication_role = default`);
     await client.query('alter table audit_events enable trigger audit_events_append_only');
+    await client.query('alter table audit_chain enable trigger audit_chain_append_only');
     client.release();
   }
 }
