@@ -176,7 +176,13 @@ export const CaseSummarySchema = z
 export const CaseListSchema = z
   .object({
     cases: z.array(CaseSummarySchema),
-    total: z.number().int().openapi({ description: 'How many cases match in all' }),
+    total: z
+      .number()
+      .int()
+      .openapi({ description: 'How many cases match in all, counted up to 1,000 (see totalCapped)' }),
+    totalCapped: z
+      .boolean()
+      .openapi({ description: 'More than 1,000 cases match: total is 1,000, and the true number is larger' }),
     next: z.string().nullable().openapi({ description: 'Pass as `after` for the next page' }),
     previous: z.string().nullable().openapi({ description: 'Pass as `before` for the previous page' }),
   })
@@ -251,6 +257,7 @@ export const caseListJson = (list: CaseList): z.infer<typeof CaseListSchema> => 
     assigned: s.assigned.map((a) => ({ userId: a.userId, name: a.name })),
   })),
   total: list.total,
+  totalCapped: list.totalCapped ?? false,
   next: list.next,
   previous: list.previous ?? null,
 });

@@ -12,7 +12,7 @@ import { ageBandOf } from '../intake/service.ts';
 import type { Ruleset } from '../pathway/index.ts';
 import type { AgeBand } from '../intake/index.ts';
 import { addNotification } from '../notifications/service.ts';
-import { staffNames } from '../queue/service.ts';
+import { namesOf, staffNames } from '../queue/service.ts';
 import type { findCase } from './core.ts';
 import {
   CASE_NOT_FOUND,
@@ -205,9 +205,9 @@ export async function regionNavigators(
   ctx: Pick<CaseServiceContext, 'db' | 'keyring'>,
   regionId: string,
 ): Promise<PersonRef[]> {
-  const ids = await q.navigatorIds(ctx.db, regionId);
-  const names = await staffNames(ctx, ids);
-  return ids.map((id) => person(names, id)!).sort((a, b) => a.name.localeCompare(b.name));
+  const rows = await q.navigatorRows(ctx.db, regionId);
+  const names = await namesOf(ctx, rows);
+  return rows.map((r) => person(names, r.id)!).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**

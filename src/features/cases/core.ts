@@ -9,7 +9,7 @@ import type { AppDeps } from '../../app-types.ts';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { can, regionScope, type Action, type Actor, type RegionScope } from '../../platform/access.ts';
-import { recordActorAudit } from '../../platform/audit/audit.ts';
+import { recordActorAudit, recordReadAudit } from '../../platform/audit/audit.ts';
 import {
   blindIndex,
   decryptField,
@@ -295,6 +295,21 @@ export async function recordCaseEvent(
 /**
  * The audit record of a read or change of a case (last in the transaction, as the audit module asks).
  */
+/** The audit record of reading a case (or a part of it): one statement, no transaction (see recordReadAudit). */
+export async function auditCaseRead(
+  db: Database,
+  actor: Actor,
+  origin: RequestOrigin,
+  entry: { action: string; caseId: string; details?: Record<string, unknown> },
+): Promise<void> {
+  await recordReadAudit(db, actor, origin, {
+    action: entry.action,
+    subjectType: 'case',
+    subjectId: entry.caseId,
+    details: { case: entry.caseId, ...(entry.details ?? {}) },
+  });
+}
+
 export async function auditCase(
   trx: Transaction<DB>,
   actor: Actor,

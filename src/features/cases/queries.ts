@@ -8,7 +8,7 @@ import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import type { CaseRow } from './core.ts';
 import type { AgeBand } from '../intake/index.ts';
-import type { AssignedFilter, CaseSort, CaseStatusFilter } from './rules.ts';
+import { CASE_COUNT_CAP, type AssignedFilter, type CaseSort, type CaseStatusFilter } from './rules.ts';
 import type { CaseNotesTable, CasesTable, SearchTermKind, ServicesDeliveredTable } from './tables.ts';
 
 type Db = Database | Transaction<DB>;
@@ -22,6 +22,37 @@ export function caseRow(db: Db, caseId: string, options: { forUpdate?: boolean }
     .where('purged_at', 'is', null);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
+}
+
+/**
+ * A case that is not purged, with what its page shows beside it, in one statement: the names of its
+ * region and county, its number of notes, the region of the referral it was opened from (`item_region`;
+ * `item_found` false when there is none) and the names of the other regions holding a case with the same
+ * duplicate index.
+ */
+export function casePageRow(db: Db, caseId: string) {
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('regions as r', 'r.id', 'c.region_id')
+    .leftJoin('counties as co', 'co.fips', 'c.county_fips')
+    .selectAll('c')
+    .select([
+      'r.name as region_name',
+      'co.name as county_name',
+      sql<string>`(select count(*) from case_notes n where n.case_id = c.id)`.as('notes_total'),
+      sql<string | null>`(select i.region_id from intake_items i where i.id = c.intake_item_id)`.as(
+        'item_region',
+      ),
+      sql<boolean>`exists (select 1 from intake_items i where i.id = c.intake_item_id)`.as('item_found'),
+      sql<string[]>`array(
+        select distinct dr.name from cases d join regions dr on dr.id = d.region_id
+        where c.duplicate_index is not null and d.duplicate_index = c.duplicate_index
+          and d.purged_at is null and d.id <> c.id and d.region_id <> c.region_id
+        order by dr.name)`.as('duplicate_regions'),
+    ])
+    .where('c.id', '=', caseId.toLowerCase())
+    .where('c.purged_at', 'is', null)
+    .executeTakeFirst();
 }
 
 /** Names of the other regions holding a case with the same duplicate index (never ids or counts). */
@@ -150,14 +181,16 @@ export async function endAssignment(
 }
 
 /** The current assignments of the cases, oldest first. */
+/** The open assignments of the cases, oldest first, with the assignee's sealed display name. */
 export const activeAssignments = (db: Db, caseIds: string[]) =>
   caseIds.length
     ? db
-        .selectFrom('case_assignments')
-        .select(['case_id', 'user_id', 'assigned_at'])
-        .where('case_id', 'in', caseIds)
-        .where('ended_at', 'is', null)
-        .orderBy('assigned_at')
+        .selectFrom('case_assignments as a')
+        .innerJoin('staff_users as u', 'u.id', 'a.user_id')
+        .select(['a.case_id', 'a.user_id', 'a.assigned_at', 'u.display_name_encrypted'])
+        .where('a.case_id', 'in', caseIds)
+        .where('a.ended_at', 'is', null)
+        .orderBy('a.assigned_at')
         .execute()
     : Promise.resolve([]);
 
@@ -309,11 +342,19 @@ export async function caseListPage(db: Database, q: CaseListQuery) {
       .orderBy('c.id', direction)
       .limit(q.limit + 1)
       .execute(),
-    base()
+    // Counted up to one past the cap: the count costs the same at 20,000 cases as at 200,000.
+    db
+      .selectFrom(
+        base()
+          .select('c.id')
+          .limit(CASE_COUNT_CAP + 1)
+          .as('matching'),
+      )
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(count.n) };
+  const n = Number(count.n);
+  return { rows, total: Math.min(n, CASE_COUNT_CAP), totalCapped: n > CASE_COUNT_CAP };
 }
 
 export type CaseListRow = Awaited<ReturnType<typeof caseListPage>>['rows'][number];
@@ -393,17 +434,15 @@ export async function timelinePage(db: Db, caseId: string, before: string | null
   return { rows: page, next: rows.length > limit ? String(page[page.length - 1]!.id) : null };
 }
 
-/** Ids of the active navigators of a region. */
-export async function navigatorIds(db: Db, regionId: string): Promise<string[]> {
-  const rows = await db
+/** The active navigators of a region: ids and sealed display names. */
+export const navigatorRows = (db: Db, regionId: string) =>
+  db
     .selectFrom('staff_users')
-    .select('id')
+    .select(['id', 'display_name_encrypted'])
     .where('role', '=', 'navigator')
     .where('disabled_at', 'is', null)
     .where(sql<boolean>`${regionId} = any(regions)`)
     .execute();
-  return rows.map((r) => r.id);
-}
 
 export const staffUser = (db: Db, userId: string) =>
   db

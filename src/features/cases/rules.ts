@@ -361,10 +361,15 @@ export interface AppliedCaseFilters {
   sort: CaseSort;
 }
 
+/** The case list counts matching cases up to this many; past it, it says "more than 1,000". */
+export const CASE_COUNT_CAP = 1000;
+
 export interface CaseList {
   cases: CaseSummary[];
-  /** How many cases the filters match in all. */
+  /** How many cases the filters match in all, at most {@link CASE_COUNT_CAP}. */
   total: number;
+  /** More cases than {@link CASE_COUNT_CAP} match (`total` is the cap). */
+  totalCapped?: boolean;
   /** The cursor of the next page, or null. */
   next: string | null;
   /** The cursor of the previous page, or null on the first page. */

@@ -12,14 +12,15 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
 import { authorize, can, type Actor } from '../../platform/access.ts';
-import { recordActorAudit } from '../../platform/audit/audit.ts';
+import { recordReadAudit } from '../../platform/audit/audit.ts';
 import { blindIndex, type Keyring } from '../../platform/crypto/index.ts';
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
 import type { RecurringJob } from '../../platform/jobs/index.ts';
 import type { Logger } from '../../platform/log.ts';
-import { READ, caseInScope, people, type CaseServiceContext } from './changes.ts';
+import { READ, caseInScope, type CaseServiceContext } from './changes.ts';
 import { auditCase, nowOf, openPersonal, type CasePersonal, type RequestOrigin } from './core.ts';
 import * as q from './queries.ts';
+import { namesOf } from '../queue/service.ts';
 import {
   CASE_PAGE_SIZE,
   caseNumberOf,
@@ -27,6 +28,7 @@ import {
   regionCode,
   searchQueryOf,
   encodeCursor,
+  person,
   type AppliedCaseFilters,
   type AssignedFilter,
   type CaseList,
@@ -240,8 +242,8 @@ export async function listCases(
     };
 
   const empty = regions !== null && regions.length === 0;
-  const { rows, total } = empty
-    ? { rows: [], total: 0 }
+  const { rows, total, totalCapped } = empty
+    ? { rows: [], total: 0, totalCapped: false }
     : await q.caseListPage(ctx.db, {
         userId: actor.userId,
         regions,
@@ -266,57 +268,55 @@ export async function listCases(
   const next = last && (backwards || more) ? cursorOf(last) : null;
   const previous = first && (backwards ? more : cursor !== null) ? cursorOf(first) : null;
   const ids = shown.map((r) => r.id);
-  return ctx.db.transaction().execute(async (trx) => {
-    const assignments = await q.activeAssignments(trx, ids);
-    const who = await people(
-      ctx,
-      assignments.map((a) => a.user_id),
-      trx,
-    );
-    const cases = await Promise.all(
-      shown.map(async (r): Promise<CaseSummary> => {
-        let chosenName: string | null = null;
-        try {
-          chosenName = (await openPersonal(ctx.keyring, r)).chosenName;
-        } catch {
-          // An erased or unreadable case still lists, without its name.
-        }
-        return {
-          id: r.id,
-          caseNumber: caseNumberOf(r),
-          chosenName,
-          status: r.status,
-          regionId: r.region_id,
-          regionName: r.region_name ?? r.region_id,
-          countyName: r.county_name ?? null,
-          ageBand: r.age_band,
-          openedAt: r.opened_at,
-          updatedAt: r.updated_at,
-          closedAt: r.closed_at,
-          assigned: assignments.filter((a) => a.case_id === r.id).map((a) => who(a.user_id)!),
-        };
-      }),
-    );
-    // Codes only: never the search text, which may be a name or a date of birth.
-    const codes = {
-      ...(applied.view === null ? { status, assigned } : {}),
-      ...(f.county ? { county: f.county } : {}),
-      ...(f.ageBand ? { age_band: f.ageBand } : {}),
-      ...(f.activity ? { activity_days: Number(f.activity) } : {}),
-      ...(f.sort ? { sort } : {}),
-    };
-    if (cases.length || search)
-      await recordActorAudit(trx, actor, origin, {
-        action: 'case.list',
-        subjectType: 'case',
-        details: {
-          ...(applied.view ? { view: applied.view } : {}),
-          ...(f.region ? { region: f.region } : {}),
-          ...codes,
-          ...(search ? { search: true, results: total } : {}),
-          cases: ids,
-        },
-      });
-    return { cases, total, next, previous, filters: applied };
-  });
+  const assignments = await q.activeAssignments(ctx.db, ids);
+  const names = await namesOf(
+    ctx,
+    assignments.map((a) => ({ id: a.user_id, display_name_encrypted: a.display_name_encrypted })),
+  );
+  const who = (id: string) => person(names, id);
+  const cases = await Promise.all(
+    shown.map(async (r): Promise<CaseSummary> => {
+      let chosenName: string | null = null;
+      try {
+        chosenName = (await openPersonal(ctx.keyring, r)).chosenName;
+      } catch {
+        // An erased or unreadable case still lists, without its name.
+      }
+      return {
+        id: r.id,
+        caseNumber: caseNumberOf(r),
+        chosenName,
+        status: r.status,
+        regionId: r.region_id,
+        regionName: r.region_name ?? r.region_id,
+        countyName: r.county_name ?? null,
+        ageBand: r.age_band,
+        openedAt: r.opened_at,
+        updatedAt: r.updated_at,
+        closedAt: r.closed_at,
+        assigned: assignments.filter((a) => a.case_id === r.id).map((a) => who(a.user_id)!),
+      };
+    }),
+  );
+  // Codes only: never the search text, which may be a name or a date of birth.
+  const codes = {
+    ...(applied.view === null ? { status, assigned } : {}),
+    ...(f.county ? { county: f.county } : {}),
+    ...(f.ageBand ? { age_band: f.ageBand } : {}),
+    ...(f.activity ? { activity_days: Number(f.activity) } : {}),
+    ...(f.sort ? { sort } : {}),
+  };
+  if (cases.length || search)
+    await recordReadAudit(ctx.db, actor, origin, {
+      action: 'case.list',
+      subjectType: 'case',
+      details: {
+        ...(applied.view ? { view: applied.view } : {}),
+        ...(f.region ? { region: f.region } : {}),
+        ...codes,
+        ...(search ? { search: true, results: total } : {}),
+        cases: ids,
+      },
+    });
+  return { cases, total, totalCapped, next, previous, filters: applied };
 }

@@ -28,6 +28,7 @@ import {
   CASE_NOT_FOUND,
   CaseError,
   auditCase,
+  auditCaseRead,
   duplicateIndexFor,
   nowOf,
   openCaseField,
@@ -458,34 +459,42 @@ export async function getCase(
   options: { timelineBefore?: string | null } = {},
 ): Promise<CaseDetail> {
   authorize(actor, 'cases.read', undefined, READ);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await caseInScope(trx, actor, caseId, 'cases.read');
-    const { before } = parseInput(timelineCursorSchema, { before: options.timelineBefore });
-    const [names, personal, assigned, notes, notesTotal, services, timeline, duplicates, itemRegion] =
-      await Promise.all([
-        q.placeNames(trx, row),
-        openPersonal(ctx.keyring, row),
-        q.activeAssignments(trx, [row.id]),
-        q.latestNotes(trx, row.id, NOTES_SHOWN),
-        q.noteCount(trx, row.id),
-        q.servicesOf(trx, row.id),
-        q.timelinePage(trx, row.id, before, TIMELINE_PAGE_SIZE),
-        q.duplicateRegions(trx, row),
-        row.intake_item_id ? q.intakeItemRegion(trx, row.intake_item_id) : undefined,
-      ]);
-    const who = await people(
-      ctx,
-      [
-        row.opened_by,
-        row.closed_by,
-        ...assigned.map((a) => a.user_id),
-        ...notes.map((n) => n.author_id),
-        ...services.map((s) => s.recorded_by),
-        ...timeline.rows.map((e) => e.actor_user_id),
-      ],
-      trx,
-    );
-    const noteBodies = await Promise.all(
+  // The page's reads run side by side on the pool (read committed gives each statement its own snapshot
+  // inside a transaction as well); the audit entry is written in its own short transaction before
+  // anything is returned, so a page is never shown without its entry.
+  const found = UUID.test(caseId) ? await q.casePageRow(ctx.db, caseId) : undefined;
+  if (!found) throw new CaseError('not_found', CASE_NOT_FOUND);
+  authorize(actor, 'cases.read', { regionId: found.region_id }, { hidden: true, message: CASE_NOT_FOUND });
+  const {
+    region_name: regionName,
+    county_name: countyName,
+    notes_total: notesCount,
+    item_region: itemRegionId,
+    item_found: itemFound,
+    duplicate_regions: duplicates,
+    ...row
+  } = found;
+  const { before } = parseInput(timelineCursorSchema, { before: options.timelineBefore });
+  const [personal, assigned, notes, services, timeline] = await Promise.all([
+    openPersonal(ctx.keyring, row),
+    q.activeAssignments(ctx.db, [row.id]),
+    q.latestNotes(ctx.db, row.id, NOTES_SHOWN),
+    q.servicesOf(ctx.db, row.id),
+    q.timelinePage(ctx.db, row.id, before, TIMELINE_PAGE_SIZE),
+  ]);
+  const names = { region: regionName, county: countyName };
+  const notesTotal = Number(notesCount);
+  const itemRegion = row.intake_item_id && itemFound ? itemRegionId : undefined;
+  const [who, noteBodies] = await Promise.all([
+    people(ctx, [
+      row.opened_by,
+      row.closed_by,
+      ...assigned.map((a) => a.user_id),
+      ...notes.map((n) => n.author_id),
+      ...services.map((s) => s.recorded_by),
+      ...timeline.rows.map((e) => e.actor_user_id),
+    ]),
+    Promise.all(
       notes.map((n) =>
         openCaseField(
           ctx.keyring,
@@ -493,59 +502,59 @@ export async function getCase(
           n.body_encrypted,
         ),
       ),
-    );
-    await auditCase(trx, actor, origin, {
-      action: 'case.open',
-      caseId: row.id,
-      details: { region: row.region_id, status: row.status },
-    });
-    return {
-      id: row.id,
-      caseNumber: caseNumberOf(row),
-      status: row.status,
-      regionId: row.region_id,
-      regionName: names?.region ?? row.region_id,
-      countyFips: row.county_fips,
-      countyName: names?.county ?? null,
-      ageBand: row.age_band,
-      intakeItemId: row.intake_item_id,
-      intakeItemVisible:
-        itemRegion !== undefined && can(actor, 'intake.read', { regionId: itemRegion ?? undefined }),
-      openedAt: row.opened_at,
-      openedBy: who(row.opened_by),
-      updatedAt: row.updated_at,
-      closedAt: row.closed_at,
-      closedBy: who(row.closed_by),
-      closeReason: row.close_reason,
-      exitHousing: row.exit_housing,
-      survey: {
-        feelsSafer: row.survey_feels_safer,
-        moreHopeful: row.survey_more_hopeful,
-        knowsWhereHelp: row.survey_knows_where_help,
-      },
-      purgeAfter: row.purge_after,
-      personal,
-      assigned: assigned.map((a) => ({ ...who(a.user_id)!, assignedAt: a.assigned_at })),
-      notes: notes.map((n, i) => ({
-        id: n.id,
-        category: n.category,
-        body: noteBodies[i]!,
-        author: who(n.author_id)!,
-        createdAt: n.created_at,
-      })),
-      notesTotal,
-      services: services.map((s) => ({
-        id: s.id,
-        serviceCode: s.service_code,
-        deliveredOn: s.delivered_on,
-        recordedBy: who(s.recorded_by)!,
-        createdAt: s.created_at,
-      })),
-      timeline: timeline.rows.map(timelineEntry(who)),
-      timelineNext: timeline.next,
-      possibleDuplicateRegions: duplicates,
-    };
+    ),
+  ]);
+  await auditCaseRead(ctx.db, actor, origin, {
+    action: 'case.open',
+    caseId: row.id,
+    details: { region: row.region_id, status: row.status },
   });
+  return {
+    id: row.id,
+    caseNumber: caseNumberOf(row),
+    status: row.status,
+    regionId: row.region_id,
+    regionName: names?.region ?? row.region_id,
+    countyFips: row.county_fips,
+    countyName: names?.county ?? null,
+    ageBand: row.age_band,
+    intakeItemId: row.intake_item_id,
+    intakeItemVisible:
+      itemRegion !== undefined && can(actor, 'intake.read', { regionId: itemRegion ?? undefined }),
+    openedAt: row.opened_at,
+    openedBy: who(row.opened_by),
+    updatedAt: row.updated_at,
+    closedAt: row.closed_at,
+    closedBy: who(row.closed_by),
+    closeReason: row.close_reason,
+    exitHousing: row.exit_housing,
+    survey: {
+      feelsSafer: row.survey_feels_safer,
+      moreHopeful: row.survey_more_hopeful,
+      knowsWhereHelp: row.survey_knows_where_help,
+    },
+    purgeAfter: row.purge_after,
+    personal,
+    assigned: assigned.map((a) => ({ ...who(a.user_id)!, assignedAt: a.assigned_at })),
+    notes: notes.map((n, i) => ({
+      id: n.id,
+      category: n.category,
+      body: noteBodies[i]!,
+      author: who(n.author_id)!,
+      createdAt: n.created_at,
+    })),
+    notesTotal,
+    services: services.map((s) => ({
+      id: s.id,
+      serviceCode: s.service_code,
+      deliveredOn: s.delivered_on,
+      recordedBy: who(s.recorded_by)!,
+      createdAt: s.created_at,
+    })),
+    timeline: timeline.rows.map(timelineEntry(who)),
+    timelineNext: timeline.next,
+    possibleDuplicateRegions: duplicates,
+  };
 }
 
 /**

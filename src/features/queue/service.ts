@@ -116,9 +116,18 @@ export async function staffNames(
   trx?: Transaction<DB>,
 ): Promise<Map<string, string>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  return namesOf(ctx, await q.staffNameRows(trx ?? ctx.db, wanted), trx);
+}
+
+/** The display names of staff rows already read (`id`, `display_name_encrypted`), by id. */
+export async function namesOf(
+  ctx: Pick<QueueContext, 'keyring'>,
+  rows: readonly { id: string; display_name_encrypted: Buffer | null }[],
+  trx?: Transaction<DB>,
+): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  if (wanted.length === 0) return names;
-  for (const row of await q.staffNameRows(trx ?? ctx.db, wanted)) {
+  for (const row of rows) {
     names.set(
       row.id,
       row.display_name_encrypted

@@ -11,7 +11,13 @@
  *   statewide access.
  * - `verifyAuditChain` (verify.ts) recomputes the chain; `auditVerifyCommand` is `nwd audit verify`.
  */
-export { recordAudit, recordActorAudit, AuditEventError, type RecordedAudit } from './record.ts';
+export {
+  recordAudit,
+  recordActorAudit,
+  recordReadAudit,
+  AuditEventError,
+  type RecordedAudit,
+} from './record.ts';
 export {
   chainAudit,
   startAuditChainer,

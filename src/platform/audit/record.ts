@@ -24,6 +24,15 @@ export interface RecordedAudit {
   occurredAt: string;
 }
 
+function checked(event: AuditEventInput) {
+  const parsed = auditEventInput.safeParse(event);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
+    throw new AuditEventError(`Audit event refused: ${issues.join('; ')}`);
+  }
+  return parsed;
+}
+
 /**
  * Appends one event inside the caller's transaction: it commits or rolls back with the change it
  * records.
@@ -46,14 +55,13 @@ export async function recordAudit<T extends AuditTables>(
   trx: Transaction<T>,
   event: AuditEventInput,
 ): Promise<RecordedAudit> {
-  const parsed = auditEventInput.safeParse(event);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
-    throw new AuditEventError(`Audit event refused: ${issues.join('; ')}`);
-  }
-  const e = parsed.data;
+  const parsed = checked(event);
   if (!trx.isTransaction) throw new AuditEventError('recordAudit must run inside a transaction');
-  const db = trx as unknown as Kysely<AuditTables>;
+  return insertAudit(trx as unknown as Kysely<AuditTables>, parsed.data);
+}
+
+/** The one INSERT of an event already checked. */
+async function insertAudit(db: Kysely<AuditTables>, e: AuditEventInput): Promise<RecordedAudit> {
   const stored = await db
     .insertInto('audit_events')
     .values({
@@ -96,4 +104,31 @@ export function recordActorAudit<T extends AuditTables>(
     userAgent: origin.userAgent,
     ...event,
   });
+}
+
+/**
+ * The audit record of a read that changes nothing (a page or an answer showing a young person's
+ * record): one INSERT of its own, atomic by itself, with no transaction around it — a read has no change
+ * to commit with. Await it before the answer is sent: an answer is never given without its record.
+ *
+ * @example
+ * const detail = await readTheCase(db, caseId);
+ * await recordReadAudit(db, actor, origin, { action: 'case.open', subjectType: 'case', subjectId: caseId });
+ * return detail;
+ */
+export async function recordReadAudit<T extends AuditTables>(
+  db: Kysely<T>,
+  actor: Actor,
+  origin: { ip: string | null; userAgent: string | null },
+  event: Omit<AuditEventInput, 'actorKind' | 'actorUserId' | 'organizationId' | 'ip' | 'userAgent'>,
+): Promise<RecordedAudit> {
+  const parsed = checked({
+    actorKind: actorKind(actor),
+    actorUserId: actor.userId,
+    organizationId: actor.organizationId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    ...event,
+  });
+  return insertAudit(db as unknown as Kysely<AuditTables>, parsed.data);
 }

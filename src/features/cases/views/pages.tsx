@@ -59,7 +59,7 @@ const CaseTable: FC<{ deps: AppDeps; list: CaseList; sort: CaseSort; searched: b
         ? searched
           ? 'No cases found'
           : 'No cases'
-        : `${list.total} ${list.total === 1 ? 'case' : 'cases'}${searched ? ' found' : ''}, ${SORT_WORDS[sort]}${list.total > list.cases.length ? ` (showing ${list.cases.length})` : ''}`
+        : `${list.totalCapped ? `More than ${list.total.toLocaleString('en-US')}` : list.total.toLocaleString('en-US')} ${list.total === 1 && !list.totalCapped ? 'case' : 'cases'}${searched ? ' found' : ''}, ${SORT_WORDS[sort]}${list.total > list.cases.length ? ` (showing ${list.cases.length})` : ''}`
     }
     head={[
       'Name they use',
