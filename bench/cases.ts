@@ -112,6 +112,17 @@ export interface QueryPlan {
   nodes: string[];
 }
 
+/** The case page's service call timed in process, and the audit append's share of it. */
+export interface CasePageTiming {
+  rounds: number;
+  casePageMedianMs: number;
+  auditAppendMedianMs: number;
+  /** auditAppendMedianMs ÷ casePageMedianMs. */
+  auditShare: number;
+  /** Statements each page sends to PostgreSQL (the session's aside). */
+  statementsPerPage: Record<string, number>;
+}
+
 function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
   out.push(node);
   for (const child of node.Plans ?? []) walk(child, out);
@@ -121,13 +132,14 @@ function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
 /**
  * Runs the dashboard and case page the way the service does (the same functions, against the seeded
  * database, with the service stopped), captures every SELECT they send, and reads each one's plan with
- * EXPLAIN (ANALYZE, BUFFERS).
+ * EXPLAIN (ANALYZE, BUFFERS); then times the case page against its audit append alone.
  */
 export async function explainCaseQueries(
   root: string,
   dataDir: string,
   caseId: string,
-): Promise<QueryPlan[]> {
+  timingRounds = 200,
+): Promise<{ plans: QueryPlan[]; timing: CasePageTiming }> {
   const env = toolEnv(root, dataDir);
   const saved = { ...process.env };
   Object.assign(process.env, env);
@@ -140,6 +152,7 @@ export async function explainCaseQueries(
   const { loadPackRules } = await import('../src/pack/rules.ts');
   const { emailIndex } = await import('../src/features/accounts/service.ts');
   const { listCases, getCase } = await import('../src/features/cases/service.ts');
+  const { recordReadAudit } = await import('../src/platform/audit/audit.ts');
   const config = loadConfig();
   process.env = saved;
   const log = createLogger('warn', process.stderr);
@@ -154,12 +167,14 @@ export async function explainCaseQueries(
     ),
   );
   const captured: { page: string; query: CompiledQuery }[] = [];
+  const statements: Record<string, number> = {};
   let page = '';
   const db = new Kysely<never>({
     dialect: new PostgresDialect({ pool }),
     log: (event) => {
-      if (event.level === 'query' && /^\s*(with|select)\b/i.test(event.query.sql))
-        captured.push({ page, query: event.query });
+      if (event.level !== 'query' || !page) return;
+      statements[page] = (statements[page] ?? 0) + 1;
+      if (/^\s*(with|select)\b/i.test(event.query.sql)) captured.push({ page, query: event.query });
     },
   });
   try {
@@ -188,6 +203,32 @@ export async function explainCaseQueries(
     await listCases(ctx as never, actor, { view: 'open' }, origin);
     page = 'case page';
     await getCase(ctx as never, actor, caseId, origin);
+    page = '';
+    // The audit append's share of the case page's service call (reads, decryption, audit), timed
+    // alternately so both see the same machine.
+    const pageMs: number[] = [];
+    const auditMs: number[] = [];
+    for (let i = 0; i < timingRounds; i++) {
+      let started = performance.now();
+      await getCase(ctx as never, actor, caseId, origin);
+      pageMs.push(performance.now() - started);
+      started = performance.now();
+      await recordReadAudit(db as never, actor, origin, {
+        action: 'case.open',
+        subjectType: 'case',
+        subjectId: caseId,
+        details: { case: caseId, region: actor.regions[0] ?? null, status: 'open' },
+      });
+      auditMs.push(performance.now() - started);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const timing: CasePageTiming = {
+      rounds: timingRounds,
+      casePageMedianMs: Math.round(median(pageMs) * 1000) / 1000,
+      auditAppendMedianMs: Math.round(median(auditMs) * 1000) / 1000,
+      auditShare: median(pageMs) ? Math.round((median(auditMs) / median(pageMs)) * 1000) / 1000 : 0,
+      statementsPerPage: statements,
+    };
     const plans: QueryPlan[] = [];
     for (const { page: p, query } of captured) {
       const result = await pool.query<{ 'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number }[] }>(
@@ -218,7 +259,7 @@ export async function explainCaseQueries(
         ),
       });
     }
-    return plans;
+    return { plans, timing };
   } finally {
     try {
       await db.destroy();
@@ -227,4 +268,149 @@ export async function explainCaseQueries(
       await setup.release();
     }
   }
+}
+
+/** What `pg_stat_activity` showed while a scenario ran: waits, above all on locks. */
+export interface ActivitySample {
+  samples: number;
+  everyMs: number;
+  /** Backends of the service running a statement, on average per sample. */
+  activeBackendsAverage: number;
+  /** Samples × backends waiting on a lock of any kind. */
+  lockWaits: number;
+  /** Of those, waits on an advisory lock. */
+  advisoryLockWaits: number;
+  /** Of those, waits on a lock of an audit table (audit_events, audit_chain). */
+  auditLockWaits: number;
+  /** Every wait seen, `type:event` → backend-samples (client reads and CPU aside). */
+  waitEvents: Record<string, number>;
+}
+
+/**
+ * Samples the service's sessions in `pg_stat_activity` (and the locks they wait for in `pg_locks`)
+ * every `everyMs` while the service runs on `dataDir`, until `stop()` is called.
+ *
+ * @example
+ * const sampler = await sampleActivity(seeded.dataDir);
+ * await runTheLoad();
+ * const activity = await sampler.stop(); // { samples: 98, lockWaits: 0, … }
+ */
+export async function sampleActivity(
+  dataDir: string,
+  everyMs = 100,
+): Promise<{ stop(): Promise<ActivitySample> }> {
+  const { runningServerUrl } = await import('../src/db/embedded.ts');
+  const url = runningServerUrl(dataDir);
+  if (!url) throw new Error(`No PostgreSQL of a running service was found for ${dataDir}.`);
+  const client = new pg.Client({ connectionString: url, application_name: 'nwd-bench-sampler' });
+  client.on('error', () => undefined);
+  await client.connect();
+  const totals: ActivitySample = {
+    samples: 0,
+    everyMs,
+    activeBackendsAverage: 0,
+    lockWaits: 0,
+    advisoryLockWaits: 0,
+    auditLockWaits: 0,
+    waitEvents: {},
+  };
+  let active = 0;
+  let stopped = false;
+  const once = async () => {
+    const { rows } = await client.query<{
+      wait_event_type: string | null;
+      wait_event: string | null;
+      locktype: string | null;
+      relation: string | null;
+    }>(
+      `select a.wait_event_type, a.wait_event, l.locktype, l.relation::regclass::text as relation
+         from pg_stat_activity a
+         left join pg_locks l on l.pid = a.pid and not l.granted
+        where a.datname = current_database() and a.pid <> pg_backend_pid()
+          and a.application_name = 'nwd' and a.state = 'active'`,
+    );
+    totals.samples++;
+    active += rows.length;
+    for (const r of rows) {
+      if (r.wait_event_type && r.wait_event_type !== 'Client' && r.wait_event_type !== 'Activity') {
+        const key = `${r.wait_event_type}:${r.wait_event}`;
+        totals.waitEvents[key] = (totals.waitEvents[key] ?? 0) + 1;
+      }
+      if (r.wait_event_type === 'Lock') {
+        totals.lockWaits++;
+        if (r.locktype === 'advisory') totals.advisoryLockWaits++;
+        if (r.relation && /^audit_/.test(r.relation)) totals.auditLockWaits++;
+      }
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      const started = performance.now();
+      await once().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (performance.now() - started))));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      await client.end().catch(() => undefined);
+      totals.activeBackendsAverage = totals.samples ? Math.round((active / totals.samples) * 100) / 100 : 0;
+      return totals;
+    },
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string };
+  children?: number[];
+}
+
+/** What a CPU profile of the service under the case-page load says of the audit append. */
+export interface AuditProfileShare {
+  /** Sampled CPU time from the first case-page request on, idle time aside. */
+  serverMs: number;
+  /** Of it, samples with the audit append (`insertAudit`) on the stack. */
+  auditMs: number;
+  share: number;
+}
+
+/**
+ * Reads a `--cpu-prof` profile of the service taken under the case-page load: the share of its CPU
+ * time (from the first sample inside the case page's route on, idle aside) spent with the audit append
+ * on the stack. Work resumed after an `await` runs on a fresh stack, so the append's own share counts
+ * building, checking and sending its INSERT, and not reading the answer: the figure is a close lower
+ * bound, which the in-process timing beside it bounds from above.
+ */
+export function auditShareOfProfile(profile: {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}): AuditProfileShare {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const onStack = (id: number, names: Set<string>) => {
+    for (let x: number | undefined = id; x !== undefined; x = parent.get(x))
+      if (names.has(byId.get(x)?.callFrame.functionName ?? '')) return true;
+    return false;
+  };
+  const route = new Set(['overviewPage', 'getCase']);
+  const audit = new Set(['insertAudit', 'recordReadAudit']);
+  let started = false;
+  let server = 0;
+  let auditUs = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    if (!started && onStack(id, route)) started = true;
+    if (!started || byId.get(id)?.callFrame.functionName === '(idle)') return;
+    server += us;
+    if (onStack(id, audit)) auditUs += us;
+  });
+  return {
+    serverMs: Math.round(server / 1000),
+    auditMs: Math.round(auditUs / 1000),
+    share: server ? Math.round((auditUs / server) * 1000) / 1000 : 0,
+  };
 }

@@ -28,6 +28,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -35,8 +36,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BENCH_NAVIGATOR,
+  auditShareOfProfile,
   explainCaseQueries,
+  sampleActivity,
+  type AuditProfileShare,
   seededDirectory,
+  type ActivitySample,
+  type CasePageTiming,
   type QueryPlan,
   type SeededDirectory,
 } from './cases.ts';
@@ -69,8 +75,13 @@ const settings = {
   cases: Math.round(numberSetting('BENCH_CASES', 20_000, 100)),
 };
 
-/** The issue's aims for the navigator lookup API. */
-const AIMS = { navigatorRatioAtLeast: 0.5, navigatorP99AtMostMs: 20 };
+/** The aims of the scale-and-speed work: the navigator lookup API, the case pages, the audit append. */
+const AIMS = {
+  navigatorRatioAtLeast: 0.5,
+  navigatorP99AtMostMs: 20,
+  casePageP99AtMostMs: 50,
+  auditShareAtMost: 0.1,
+};
 
 const cpuList = cpus();
 const machine = {
@@ -222,10 +233,10 @@ function appEnv(dataDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-function startApp(dataDir: string, label: string): Promise<ServerProcess> {
+function startApp(dataDir: string, label: string, nodeArgs: string[] = []): Promise<ServerProcess> {
   return startProcess(
     label,
-    [...settings.serverNodeArgs, 'bin/nwd.js', 'start'],
+    [...settings.serverNodeArgs, ...nodeArgs, 'bin/nwd.js', 'start'],
     appEnv(dataDir),
     /No Wrong Door is ready at (http:\/\/\S+)\r?\n/,
   ).then(async (p) => {
@@ -400,6 +411,8 @@ for (const name of settings.only) {
 
 interface ScenarioResult {
   scenario: string;
+  /** pg_stat_activity sampled during the load (the case scenarios). */
+  activity?: ActivitySample;
   description: string;
   date: string;
   machine: typeof machine;
@@ -757,6 +770,36 @@ async function caseScenarios(
   };
 }
 
+/**
+ * The case page's load once more, on a service started with `--cpu-prof`, and the audit append's share
+ * of its CPU time read from the profile written at exit.
+ */
+async function profileCasePage(dataDir: string, scenario: Scenario): Promise<AuditProfileShare> {
+  const dir = mkdtempSync(join(tmpdir(), 'nwd-bench-prof-'));
+  try {
+    const app = await startApp(dataDir, 'service under a CPU profile', [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
+    try {
+      process.stdout.write('  case-page under a CPU profile … ');
+      await fire(app.url, scenario.paths, Math.min(settings.durationSeconds, 5), scenario.request);
+    } finally {
+      await stopProcess(app);
+    }
+    // The main thread's profile is the largest (the module loader's thread writes one as well).
+    const file = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+    if (!file) throw new Error('The service wrote no CPU profile.');
+    const share = auditShareOfProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    console.log(`audit append ${round(share.share * 100, 1)}% of the server's time`);
+    return share;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
   mkdirSync(settings.resultsDir, { recursive: true });
   console.log(`No Wrong Door load benchmarks — ${new Date().toISOString()}`);
@@ -854,21 +897,31 @@ async function main(): Promise<number> {
     }
 
     let plans: QueryPlan[] = [];
+    let timing: CasePageTiming | null = null;
+    let auditProfile: AuditProfileShare | null = null;
     if (seeded) {
       const casesApp = await startApp(seeded.dataDir, 'service with synthetic cases');
       running.push(casesApp);
       const cases = await caseScenarios(seeded, casesApp);
       for (const scenario of cases.scenarios)
-        if (!settings.only.length || settings.only.includes(scenario.name))
-          results.push(await runScenario(scenario, casesApp, bareRps));
+        if (!settings.only.length || settings.only.includes(scenario.name)) {
+          // Does any request wait on a lock (the audit log's above all)? Sampled while the load runs.
+          const sampler = await sampleActivity(seeded.dataDir);
+          const result = await runScenario(scenario, casesApp, bareRps);
+          result.activity = await sampler.stop();
+          results.push(result);
+        }
       const casesStop = await stopProcess(casesApp);
       running.splice(running.indexOf(casesApp), 1);
       if (casesStop.code !== 0)
         problems.push(`the service with synthetic cases exited with code ${casesStop.code}, not 0`);
-      plans = await explainCaseQueries(root, seeded.dataDir, cases.caseId);
+      const casePage = cases.scenarios.find((x) => x.name === 'case-page');
+      if (casePage && (!settings.only.length || settings.only.includes('case-page')))
+        auditProfile = await profileCasePage(seeded.dataDir, casePage);
+      ({ plans, timing } = await explainCaseQueries(root, seeded.dataDir, cases.caseId));
       writeFileSync(
         join(settings.resultsDir, 'case-query-plans.json'),
-        `${JSON.stringify({ date: new Date().toISOString(), cases: seeded.cases, seedSeconds: round(seeded.seedSeconds, 1), plans }, null, 2)}\n`,
+        `${JSON.stringify({ date: new Date().toISOString(), cases: seeded.cases, seedSeconds: round(seeded.seedSeconds, 1), auditProfile, timing, plans }, null, 2)}\n`,
       );
     }
 
@@ -921,7 +974,7 @@ async function main(): Promise<number> {
 
     // 5. Report.
     const nav = results.find((r) => r.scenario === 'navigator-api');
-    const aims = !nav
+    const navAims = !nav
       ? []
       : [
           {
@@ -941,6 +994,42 @@ async function main(): Promise<number> {
             met: nav.latencyMs.p99 <= AIMS.navigatorP99AtMostMs,
           },
         ];
+    const caseAims = [
+      ...results
+        .filter((r) => r.activity)
+        .flatMap((r) => [
+          {
+            aim: `${r.scenario} p99 ≤ ${AIMS.casePageP99AtMostMs} ms at ${settings.connections} connections (${seeded?.cases} cases)`,
+            measured: `${r.latencyMs.p99} ms`,
+            met: r.latencyMs.p99 <= AIMS.casePageP99AtMostMs,
+          },
+          {
+            aim: `${r.scenario}: no request waits on a lock (pg_stat_activity sampled)`,
+            measured: `${r.activity!.lockWaits} lock waits in ${r.activity!.samples} samples`,
+            met: r.activity!.lockWaits === 0,
+          },
+        ]),
+      ...(timing
+        ? [
+            ...(auditProfile
+              ? [
+                  {
+                    aim: `the audit append ≤ ${AIMS.auditShareAtMost * 100}% of the case page's server time (CPU profile under load)`,
+                    measured: `${round(auditProfile.share * 100, 1)}%`,
+                    met: auditProfile.share <= AIMS.auditShareAtMost,
+                  },
+                ]
+              : []),
+            {
+              aim: `the audit append beside the case page's service call at one connection (wall time, in process; context)`,
+              measured: `${round(timing.auditShare * 100, 1)}%`,
+              met: true,
+              context: true,
+            },
+          ]
+        : []),
+    ];
+    const aims = [...navAims, ...caseAims];
 
     for (const r of results) writeJson(r.scenario, r);
     writeJson('startup', startup);
@@ -1046,6 +1135,32 @@ async function main(): Promise<number> {
     console.log('\nAims (reported, not enforced):');
     for (const a of aims)
       console.log(`  ${'context' in a ? 'CONTEXT' : a.met ? 'MET    ' : 'NOT MET'}  ${a.aim}: ${a.measured}`);
+    for (const r of results.filter((x) => x.activity)) {
+      const a = r.activity!;
+      console.log(
+        `\npg_stat_activity during ${r.scenario} (${a.samples} samples, every ${a.everyMs} ms): ` +
+          `${a.activeBackendsAverage} statements running on average; lock waits ${a.lockWaits} ` +
+          `(advisory ${a.advisoryLockWaits}, on audit tables ${a.auditLockWaits}); ` +
+          `waits: ${
+            Object.entries(a.waitEvents)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', ') || 'none'
+          }`,
+      );
+    }
+    if (auditProfile)
+      console.log(
+        `\nCPU profile of the service under the case-page load: the audit append ${auditProfile.auditMs} ms of ` +
+          `${auditProfile.serverMs} ms = ${round(auditProfile.share * 100, 1)}% of the server's time.`,
+      );
+    if (timing)
+      console.log(
+        `\nCase page in process (median of ${timing.rounds}): ${timing.casePageMedianMs} ms; its audit append alone ` +
+          `${timing.auditAppendMedianMs} ms = ${round(timing.auditShare * 100, 1)}% of it. Statements per page: ` +
+          `${Object.entries(timing.statementsPerPage)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')} (the session's aside).`,
+      );
     if (plans.length) {
       console.log(
         `\nQuery plans at ${seeded?.cases} cases (EXPLAIN ANALYZE of every SELECT the page sends):`,
