@@ -36,7 +36,7 @@ describe('auditShareOfProfile', () => {
   });
 
   it('reads nothing before the case page is reached', () => {
-    expect(auditShareOfProfile({ nodes, samples: [2, 7, 8], timeDeltas: [1000, 1000, 1000] })).toEqual({
+    expect(auditShareOfProfile({ nodes, samples: [2, 8, 2], timeDeltas: [1000, 1000, 1000] })).toEqual({
       serverMs: 0,
       auditMs: 0,
       share: 0,
