@@ -5,7 +5,7 @@ import { chainAudit } from './chain.ts';
 import { GENESIS_HASH } from './canonical.ts';
 import { AccessDenied } from '../errors.ts';
 import { listAudit, listAuditAs } from './list.ts';
-import { AuditEventError, recordAudit } from './record.ts';
+import { AuditEventError, recordAudit, recordReadAudit } from './record.ts';
 import type { AuditTables } from './tables.ts';
 import { ACTOR_ID, appendEvents, auditTestDatabase, sampleEvent, type AuditTestDatabase } from './testing.ts';
 import { verifyAuditChain } from './verify.ts';
@@ -95,6 +95,37 @@ describe('recordAudit', () => {
     const attempt = a.db.transaction().execute((trx) => recordAudit(trx, sampleEvent(1, { details })));
     await expect(attempt).rejects.toThrow(AuditEventError);
     expect(await seqs()).toEqual(before);
+  });
+
+  it('records a read as one statement of its own, checked like any event, and the chain takes it in', async () => {
+    const actor = {
+      userId: ACTOR_ID,
+      role: 'navigator' as const,
+      organizationId: '00000000-0000-4000-8000-0000000000aa',
+      regions: ['west-metro'],
+    };
+    const origin = { ip: '192.0.2.10', userAgent: 'vitest' };
+    const before = await seqs();
+    const read = await recordReadAudit(a.db, actor, origin, {
+      action: 'case.open',
+      subjectType: 'case',
+      subjectId: '00000000-0000-4000-8000-000000000001',
+      details: { region: 'west-metro' },
+    });
+    expect(await seqs()).toEqual([...before, read.seq]);
+    const row = await a.db
+      .selectFrom('audit_events')
+      .select(['actor_user_id', 'actor_kind', 'action', 'ip'])
+      .where('seq', '=', String(read.seq) as never)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ actor_user_id: ACTOR_ID, actor_kind: 'user', action: 'case.open' });
+    // A personal key in the details is refused before anything is written.
+    await expect(
+      recordReadAudit(a.db, actor, origin, { action: 'case.open', details: { email: 'x' } }),
+    ).rejects.toThrow(AuditEventError);
+    expect(await seqs()).toEqual([...before, read.seq]);
+    await chainAudit(a.db);
+    expect(await verifyAuditChain(a.db)).toMatchObject({ ok: true, pending: 0 });
   });
 
   it('refuses inconsistent actors and email-shaped subject ids', async () => {
