@@ -14,6 +14,7 @@ import {
   MasterKeyError,
   MasterKeyUnavailableError,
 } from './errors.ts';
+import { announceChange, type ChangeFeed } from '../changes/index.ts';
 import { KEY_BYTES } from './gcm.ts';
 import { LruCache } from './lru.ts';
 import type { MasterKey } from './master-key.ts';
@@ -54,8 +55,10 @@ export interface KeyringOptions {
   /** Unwrapped keys kept in memory (default 1000). */
   cacheSize?: number;
   /**
-   * How long an unwrapped key stays cached (default 5 minutes): also how long another instance may keep
-   * decrypting with a data key after it was destroyed here.
+   * How long an unwrapped key stays cached (default 5 minutes). A keyring that follows a `ChangeFeed`
+   * drops a destroyed data key as soon as the destruction is announced, and reads data keys from the
+   * database while the feed is not listening; without a feed, this is also how long another instance
+   * may keep decrypting with a data key after it was destroyed here.
    */
   cacheTtlMs?: number;
   /** Called for a master key id that is not loaded (e.g. `keyFileResolver(keyFile)` during a rotation). */
@@ -86,6 +89,9 @@ export class Keyring {
   // Keys created inside a caller's transaction are cached only for it: it may still roll back.
   readonly #pendingDataKeys = new WeakMap<object, Map<string, DataKey>>();
   readonly #pendingIndexKeys = new WeakMap<object, Map<string, BlindIndexKey>>();
+  // Whether cached data keys may be used: always without a feed; while it listens with one.
+  #dataKeysCurrent: () => boolean = () => true;
+  #unfollow: (() => void) | null = null;
 
   /**
    * @param masterKeys the current master key first (it wraps new keys), then keys accepted for reading.
@@ -121,7 +127,7 @@ export class Keyring {
   async dataKeyFor(scope: string, trx?: AnyKysely): Promise<DataKey> {
     assertScope(scope);
     const known =
-      this.#dataKeys.get(`scope:${scope}`) ??
+      this.#cachedDataKey(`scope:${scope}`) ??
       this.#pending(this.#pendingDataKeys, trx)?.get(`scope:${scope}`);
     if (known) return known;
     const db = cryptoDb(trx ?? this.#db);
@@ -158,7 +164,7 @@ export class Keyring {
   async dataKeyById(id: string, trx?: AnyKysely): Promise<DataKey> {
     if (!UUID.test(id)) throw new DataKeyNotFoundError(id);
     const known =
-      this.#dataKeys.get(`id:${id}`) ?? this.#pending(this.#pendingDataKeys, trx)?.get(`id:${id}`);
+      this.#cachedDataKey(`id:${id}`) ?? this.#pending(this.#pendingDataKeys, trx)?.get(`id:${id}`);
     if (known) return known;
     const row = await this.#selectDataKey(cryptoDb(trx ?? this.#db), 'id', id);
     if (!row) throw new DataKeyNotFoundError(id);
@@ -185,6 +191,8 @@ export class Keyring {
       .where('destroyed_at', 'is', null)
       .returning('id')
       .executeTakeFirst();
+    // Every instance drops the key from its memory once this commits.
+    if (row) await announceChange(trx ?? this.#db, 'data-key', { scope, id: row.id });
     this.#dataKeys.delete(`scope:${scope}`);
     const pending = this.#pending(this.#pendingDataKeys, trx);
     pending?.delete(`scope:${scope}`);
@@ -258,6 +266,31 @@ export class Keyring {
   forgetCachedKeys(): void {
     this.#dataKeys.clear();
     this.#indexKeys.clear();
+  }
+
+  /**
+   * Drops a data key destroyed on any instance as soon as the destruction is announced, forgets every
+   * cached key whenever the feed (re)connects (an announcement may have been missed), and reads data
+   * keys from the database while the feed is not listening.
+   *
+   * @example
+   * keyring.follow(feed);
+   */
+  follow(feed: ChangeFeed): void {
+    this.#unfollow?.();
+    this.#dataKeysCurrent = () => feed.connected;
+    this.#unfollow = feed.subscribe({
+      topic: 'data-key',
+      change: ({ scope, id }) => {
+        this.#dataKeys.delete(`scope:${scope}`);
+        if (id) this.#dataKeys.delete(`id:${id}`);
+      },
+      resync: () => this.forgetCachedKeys(),
+    });
+  }
+
+  #cachedDataKey(key: string): DataKey | undefined {
+    return this.#dataKeysCurrent() ? this.#dataKeys.get(key) : undefined;
   }
 
   #selectDataKey(
