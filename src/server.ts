@@ -169,6 +169,12 @@ export async function startService(
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: nothing may keep the process alive or the bundled PostgreSQL running.
+    geography.stop();
+    await changes.stop();
+    await setup.release();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
