@@ -91,6 +91,9 @@ export class Keyring {
   readonly #pendingIndexKeys = new WeakMap<object, Map<string, BlindIndexKey>>();
   // Whether cached data keys may be used: always without a feed; while it listens with one.
   #dataKeysCurrent: () => boolean = () => true;
+  // Counts announced destructions: a key read before one arrived may be the destroyed one, so it is
+  // not cached (the read raced the announcement).
+  #destructions = 0;
   #unfollow: (() => void) | null = null;
 
   /**
@@ -130,9 +133,10 @@ export class Keyring {
       this.#cachedDataKey(`scope:${scope}`) ??
       this.#pending(this.#pendingDataKeys, trx)?.get(`scope:${scope}`);
     if (known) return known;
+    const epoch = this.#destructions;
     const db = cryptoDb(trx ?? this.#db);
     const existing = await this.#selectDataKey(db, 'scope', scope);
-    if (existing) return this.#acceptDataKey(existing, trx);
+    if (existing) return this.#acceptDataKey(existing, trx, epoch);
     const secret = randomBytes(KEY_BYTES);
     const inserted = await db
       .insertInto('data_keys')
@@ -152,7 +156,7 @@ export class Keyring {
     // A concurrent transaction created it first: use theirs.
     const raced = await this.#selectDataKey(db, 'scope', scope);
     if (!raced) throw concurrentCreation('data key');
-    return this.#acceptDataKey(raced, trx);
+    return this.#acceptDataKey(raced, trx, epoch);
   }
 
   /**
@@ -166,9 +170,10 @@ export class Keyring {
     const known =
       this.#cachedDataKey(`id:${id}`) ?? this.#pending(this.#pendingDataKeys, trx)?.get(`id:${id}`);
     if (known) return known;
+    const epoch = this.#destructions;
     const row = await this.#selectDataKey(cryptoDb(trx ?? this.#db), 'id', id);
     if (!row) throw new DataKeyNotFoundError(id);
-    return this.#acceptDataKey(row, trx);
+    return this.#acceptDataKey(row, trx, epoch);
   }
 
   /**
@@ -282,10 +287,14 @@ export class Keyring {
     this.#unfollow = feed.subscribe({
       topic: 'data-key',
       change: ({ scope, id }) => {
+        this.#destructions += 1;
         this.#dataKeys.delete(`scope:${scope}`);
         if (id) this.#dataKeys.delete(`id:${id}`);
       },
-      resync: () => this.forgetCachedKeys(),
+      resync: () => {
+        this.#destructions += 1;
+        this.forgetCachedKeys();
+      },
     });
   }
 
@@ -305,7 +314,7 @@ export class Keyring {
       .executeTakeFirst();
   }
 
-  async #acceptDataKey(row: DataKeyRow, trx: AnyKysely | undefined): Promise<DataKey> {
+  async #acceptDataKey(row: DataKeyRow, trx: AnyKysely | undefined, epoch: number): Promise<DataKey> {
     if (row.destroyed_at !== null) throw new DataKeyDestroyedError(row.id);
     const master = await this.#masterKey(row.master_key_id, `Data key ${row.id}`);
     const secret = unwrapKey(master, 'dek', row.scope, row.wrapped);
@@ -315,7 +324,7 @@ export class Keyring {
       );
     }
     const key = new DataKey(row.id, row.scope, secret);
-    this.#rememberDataKey(key, trx, !row.fresh);
+    this.#rememberDataKey(key, trx, !row.fresh && epoch === this.#destructions);
     return key;
   }
 
