@@ -20,7 +20,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { runningServerUrl } from '../src/db/embedded.ts';
+import { CHANGES_CHANNEL } from '../src/platform/changes/index.ts';
 import { startRoundRobinProxy } from './round-robin-proxy.ts';
 
 export interface InstancesBenchOptions {
@@ -111,6 +113,11 @@ export interface InstancesBenchResult {
   warmupSeconds: number;
   instances: { pid: number; url: string; readyMs: number; rssAtReadyMb: number | null }[];
   scenarios: InstancesScenarioResult[];
+  /**
+   * From the commit of a change to the public data (a line's hours, announced as `nwd import-pack` and
+   * stewardship edits announce) to each instance's home page showing it: five changes, idle.
+   */
+  changeShownMs: { perInstance: number[][]; max: number };
   note: string;
   /** What went wrong (non-2xx answers, errors, an exit other than 0); empty on a clean run. */
   problems: string[];
@@ -372,6 +379,8 @@ export async function benchTwoInstances(options: InstancesBenchOptions): Promise
       });
     }
 
+    const changeShownMs = await measureChangeShown(url, instances);
+
     // The second goes first: it uses the first's PostgreSQL.
     for (const p of [second, first]) {
       const exit = await stopInstance(p);
@@ -397,6 +406,7 @@ export async function benchTwoInstances(options: InstancesBenchOptions): Promise
         rssAtReadyMb: atReady[i] ?? null,
       })),
       scenarios: results,
+      changeShownMs,
       note:
         `On ${cpus().length} cores the two instances, their PostgreSQL, the proxy and the load generator share ` +
         'the same cores: a second instance cannot add throughput here, and the proxy’s own hop costs some. ' +
@@ -408,6 +418,54 @@ export async function benchTwoInstances(options: InstancesBenchOptions): Promise
     await proxy.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Commits a change to the statewide line's hours with its announcement, as an edit or a pack import
+ * does, and times until each instance's home page shows it; five times.
+ */
+async function measureChangeShown(
+  databaseUrl: string,
+  instances: Instance[],
+): Promise<InstancesBenchResult['changeShownMs']> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  const perInstance: number[][] = instances.map(() => []);
+  try {
+    for (let round = 0; round < 5; round++) {
+      const hours = `Synthetic bench hours ${Date.now().toString(36)}-${round}`;
+      await client.query('begin');
+      await client.query(
+        'update lines_to_call set hours = $1 where id = (select statewide_line_id from packs order by imported_at desc limit 1)',
+        [hours],
+      );
+      await client.query(
+        "update data_versions set version = version + 1, changed_at = now() where name = 'geography'",
+      );
+      await client.query('select pg_notify($1, $2)', [
+        CHANGES_CHANNEL,
+        JSON.stringify({ topic: 'geography', detail: { name: 'geography' } }),
+      ]);
+      await client.query('commit');
+      const committed = performance.now();
+      await Promise.all(
+        instances.map(async (p, i) => {
+          for (;;) {
+            const res = await fetch(`${p.url}/`);
+            if ((await res.text()).includes(hours)) break;
+            if (performance.now() - committed > 10_000)
+              throw new Error(`instance ${i + 1} did not show a changed line within 10 s`);
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          perInstance[i]!.push(Math.round(performance.now() - committed));
+        }),
+      );
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return { perInstance, max: Math.max(...perInstance.flat()) };
 }
 
 // Run alone: `node bin/run-ts.js bench/instances.ts`.
@@ -436,6 +494,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
               ? `; one instance ${s.oneInstance.requestsPerSecond} req/s (p99 ${s.oneInstance.latencyMs.p99} ms); two ÷ one ${s.twoOverOne}`
               : ''),
         );
+      console.log(
+        `a committed change shown on every instance within ${result.changeShownMs.max} ms ` +
+          `(per instance: ${result.changeShownMs.perInstance.map((ms) => ms.join(', ')).join(' | ')})`,
+      );
       if (result.problems.length) console.error(`Problems:\n  ${result.problems.join('\n  ')}`);
       return result.problems.length ? 1 : 0;
     },
