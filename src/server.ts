@@ -1,8 +1,9 @@
 /**
  * Running the service: database (bundled or given), migrations, the encryption keys, the jurisdiction
- * pack, the HTTP server, the email outbox delivery, the audit chainer, the background jobs (pg-boss), and
- * a clean shutdown — stop taking requests, let those in flight finish, stop the jobs, email delivery and
- * audit chainer, close the pool, then stop the bundled PostgreSQL.
+ * pack, the feed of changes from other instances (LISTEN/NOTIFY), the HTTP server, the email outbox
+ * delivery, the audit chainer, the background jobs (pg-boss), and a clean shutdown — stop taking
+ * requests, let those in flight finish, stop the jobs, email delivery, audit chainer and change feed,
+ * close the pool, then stop the bundled PostgreSQL.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import { importPack } from './pack/import.ts';
 import { loadPackRules } from './pack/rules.ts';
 import { createSetupLink } from './features/accounts/service.ts';
 import { escalationJob } from './features/queue/jobs.ts';
+import { ChangeFeed } from './platform/changes/index.ts';
 import type { Keyring } from './platform/crypto/index.ts';
 import { startJobs } from './platform/jobs/index.ts';
 import { retentionJob } from './features/retention/service.ts';
@@ -105,7 +107,17 @@ export interface RunningService {
   stop(reason: string): Promise<void>;
 }
 
-export async function startService(config: Config, log: Logger): Promise<RunningService> {
+/** What a caller may change about a service it starts (tests: where development emails are printed). */
+export interface ServiceOptions {
+  /** Where the development mail transport prints emails (standard output by default). */
+  mailConsole?: NodeJS.WritableStream;
+}
+
+export async function startService(
+  config: Config,
+  log: Logger,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const started = performance.now();
   // Before anything starts: with DATABASE_URL a missing master key is refused, never created.
   assertMasterKeyAvailable(config);
@@ -122,6 +134,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       from: config.mailFrom,
       log,
       production: config.production,
+      ...(options.mailConsole ? { console: options.mailConsole } : {}),
     });
     const imported = await importPack(db, config.packDir, { force: false });
     if (imported.imported)
@@ -139,17 +152,29 @@ export async function startService(config: Config, log: Logger): Promise<Running
   setup.handle.setQueryTimeout(QUERY_TIMEOUT_MS);
   const rules = loadPackRules(config.packDir);
   geography.watch((error) => log.warn({ err: String(error) }, 'could not refresh reference data'));
+  const { keyring } = keys;
+  // One listening connection: other instances' changes (an edited navigator, a destroyed data key)
+  // reach this one's memory within a moment; while it is down, requests check the database instead.
+  const changes = new ChangeFeed(setup.url, { log });
+  geography.follow(changes);
+  keyring.follow(changes);
+  await changes.start();
 
   const lifecycle = { draining: false };
   const site: SiteOrigin = {
     origin: config.publicUrl ?? `http://localhost:${config.port}`,
     development: !config.production,
   };
-  const { keyring } = keys;
   const { app } = createApp({ db, geography, rules, keyring, site, config, log, lifecycle });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: nothing may keep the process alive or the bundled PostgreSQL running.
+    geography.stop();
+    await changes.stop();
+    await setup.release();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -184,6 +209,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   }).catch(async (error: unknown) => {
     await chainer.stop();
     await delivery.stop();
+    await changes.stop();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await setup.release();
     throw error;
@@ -223,6 +249,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       await delivery.stop();
       // The rows of the last requests are linked now rather than by another instance later.
       await chainer.stop();
+      await changes.stop();
       await setup.release();
       log.info('stopped');
     })();

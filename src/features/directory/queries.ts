@@ -8,6 +8,7 @@ import type { DB, DirectoryServicesTable } from '../../db/types.ts';
 import type { Provenance } from '../../pack/schema.ts';
 import { withoutConfidentialAddress } from './hsds.ts';
 import { facetsOf, type DirectoryFacets } from './taxonomy.ts';
+import { announceChange } from '../../platform/changes/index.ts';
 
 type Executor = Database | Transaction<DB>;
 
@@ -93,6 +94,8 @@ export async function bumpDataVersion(db: Executor, name: 'geography' | 'directo
     .set({ version: sql`version + 1`, changed_at: sql`now()` })
     .where('name', '=', name)
     .execute();
+  // Every instance reloads what it keeps in memory once this commits.
+  await announceChange(db, 'geography', { name });
 }
 
 function toRow(r: Pick<Selectable<DirectoryServicesTable>, (typeof COLUMNS)[number]>): ServiceRow {

@@ -3,6 +3,7 @@
  * into the in-memory form the lookups use.
  */
 import type { Database } from '../../db/database.ts';
+import type { ChangeFeed } from '../../platform/changes/index.ts';
 import { normalizePlace } from './names.ts';
 import type { Geography, Line, Membership, ZipEntry } from './rules.ts';
 
@@ -159,7 +160,11 @@ export async function dataVersion(db: Database): Promise<string> {
 
 /**
  * Keeps the geography in memory and reloads it when an administrator, another instance or
- * `nwd import-pack` changed the data. `fresh()` runs before each request: one cheap read of
+ * `nwd import-pack` changed the data.
+ *
+ * Following a `ChangeFeed` (`follow`), it reloads when a `geography` change is announced and whenever
+ * the feed (re)connects, and `fresh()` returns at once without touching the database. While the feed is
+ * not listening (or none is followed), `fresh()` runs before each request: one cheap read of
  * `data_versions` (shared by the requests that arrive while it runs), and a reload only when a version
  * moved, so an edit committed on any instance shows on the next request everywhere. When the database
  * does not answer within `freshWithinMs`, the request is served from memory. `watch` keeps a slower
@@ -170,6 +175,11 @@ export class GeographyCache {
   private version = '';
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<boolean> | null = null;
+  private requested: Promise<boolean> | null = null;
+  private feed: ChangeFeed | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** An announced change could not be loaded: requests check the database again until one can. */
+  private behind = false;
 
   constructor(
     private readonly db: Database,
@@ -194,9 +204,10 @@ export class GeographyCache {
     this.checking ??= (async () => {
       try {
         const version = await dataVersion(this.db);
-        if (version === this.version) return false;
-        await this.load();
-        return true;
+        const moved = version !== this.version;
+        if (moved) await this.load();
+        this.behind = false;
+        return moved;
       } finally {
         this.checking = null;
       }
@@ -205,11 +216,47 @@ export class GeographyCache {
   }
 
   /**
+   * A check that starts after the one in flight, if any: that one may have read the versions before
+   * the announced change committed. Changes announced while this waits share it.
+   */
+  private refreshAfterChange(): Promise<boolean> {
+    this.requested ??= (this.checking ?? Promise.resolve(false))
+      .catch(() => false)
+      .then(() => {
+        this.requested = null;
+        return this.refresh();
+      });
+    return this.requested;
+  }
+
+  /**
+   * Reloads on every announced `geography` change and whenever the feed (re)connects; while the feed
+   * listens, `fresh()` no longer reads the database.
+   *
+   * @example
+   * geography.follow(feed);
+   */
+  follow(feed: ChangeFeed): void {
+    this.unsubscribe?.();
+    this.feed = feed;
+    const catchUp = () =>
+      this.refreshAfterChange().then(
+        () => undefined,
+        (error: unknown) => {
+          this.behind = true;
+          throw error;
+        },
+      );
+    this.unsubscribe = feed.subscribe({ topic: 'geography', change: catchUp, resync: catchUp });
+  }
+
+  /**
    * Brings the copy up to date before a request; never fails: a database that is away or slow leaves
-   * the copy in memory as it is (`onError` is told).
+   * the copy in memory as it is (`onError` is told). While a followed feed listens, changes arrive
+   * through it and this returns at once.
    */
   async fresh(onError: (error: unknown) => void = () => undefined): Promise<void> {
-    if (!this.current) return;
+    if (!this.current || (this.feed?.connected && !this.behind)) return;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.freshWithinMs);
@@ -229,5 +276,8 @@ export class GeographyCache {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.feed = null;
   }
 }

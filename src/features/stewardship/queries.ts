@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { putMembership } from '../../pack/stewarded.ts';
+import { announceChange } from '../../platform/changes/index.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -171,6 +172,8 @@ export async function bumpVersion(trx: Transaction<DB>, name: 'geography' | 'dir
     .set({ version: sql`version + 1`, changed_at: sql`now()` })
     .where('name', '=', name)
     .execute();
+  // Every instance reloads what it keeps in memory once this commits.
+  await announceChange(trx, 'geography', { name });
 }
 
 /** The facts the data-health page checks, with the columns it needs. */

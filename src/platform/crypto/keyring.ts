@@ -14,6 +14,7 @@ import {
   MasterKeyError,
   MasterKeyUnavailableError,
 } from './errors.ts';
+import { announceChange, type ChangeFeed } from '../changes/index.ts';
 import { KEY_BYTES } from './gcm.ts';
 import { LruCache } from './lru.ts';
 import type { MasterKey } from './master-key.ts';
@@ -54,8 +55,10 @@ export interface KeyringOptions {
   /** Unwrapped keys kept in memory (default 1000). */
   cacheSize?: number;
   /**
-   * How long an unwrapped key stays cached (default 5 minutes): also how long another instance may keep
-   * decrypting with a data key after it was destroyed here.
+   * How long an unwrapped key stays cached (default 5 minutes). A keyring that follows a `ChangeFeed`
+   * drops a destroyed data key as soon as the destruction is announced, and reads data keys from the
+   * database while the feed is not listening; without a feed, this is also how long another instance
+   * may keep decrypting with a data key after it was destroyed here.
    */
   cacheTtlMs?: number;
   /** Called for a master key id that is not loaded (e.g. `keyFileResolver(keyFile)` during a rotation). */
@@ -86,6 +89,12 @@ export class Keyring {
   // Keys created inside a caller's transaction are cached only for it: it may still roll back.
   readonly #pendingDataKeys = new WeakMap<object, Map<string, DataKey>>();
   readonly #pendingIndexKeys = new WeakMap<object, Map<string, BlindIndexKey>>();
+  // Whether cached data keys may be used: always without a feed; while it listens with one.
+  #dataKeysCurrent: () => boolean = () => true;
+  // Counts announced destructions: a key read before one arrived may be the destroyed one, so it is
+  // not cached (the read raced the announcement).
+  #destructions = 0;
+  #unfollow: (() => void) | null = null;
 
   /**
    * @param masterKeys the current master key first (it wraps new keys), then keys accepted for reading.
@@ -121,12 +130,13 @@ export class Keyring {
   async dataKeyFor(scope: string, trx?: AnyKysely): Promise<DataKey> {
     assertScope(scope);
     const known =
-      this.#dataKeys.get(`scope:${scope}`) ??
+      this.#cachedDataKey(`scope:${scope}`) ??
       this.#pending(this.#pendingDataKeys, trx)?.get(`scope:${scope}`);
     if (known) return known;
+    const epoch = this.#destructions;
     const db = cryptoDb(trx ?? this.#db);
     const existing = await this.#selectDataKey(db, 'scope', scope);
-    if (existing) return this.#acceptDataKey(existing, trx);
+    if (existing) return this.#acceptDataKey(existing, trx, epoch);
     const secret = randomBytes(KEY_BYTES);
     const inserted = await db
       .insertInto('data_keys')
@@ -146,7 +156,7 @@ export class Keyring {
     // A concurrent transaction created it first: use theirs.
     const raced = await this.#selectDataKey(db, 'scope', scope);
     if (!raced) throw concurrentCreation('data key');
-    return this.#acceptDataKey(raced, trx);
+    return this.#acceptDataKey(raced, trx, epoch);
   }
 
   /**
@@ -158,11 +168,12 @@ export class Keyring {
   async dataKeyById(id: string, trx?: AnyKysely): Promise<DataKey> {
     if (!UUID.test(id)) throw new DataKeyNotFoundError(id);
     const known =
-      this.#dataKeys.get(`id:${id}`) ?? this.#pending(this.#pendingDataKeys, trx)?.get(`id:${id}`);
+      this.#cachedDataKey(`id:${id}`) ?? this.#pending(this.#pendingDataKeys, trx)?.get(`id:${id}`);
     if (known) return known;
+    const epoch = this.#destructions;
     const row = await this.#selectDataKey(cryptoDb(trx ?? this.#db), 'id', id);
     if (!row) throw new DataKeyNotFoundError(id);
-    return this.#acceptDataKey(row, trx);
+    return this.#acceptDataKey(row, trx, epoch);
   }
 
   /**
@@ -185,6 +196,8 @@ export class Keyring {
       .where('destroyed_at', 'is', null)
       .returning('id')
       .executeTakeFirst();
+    // Every instance drops the key from its memory once this commits.
+    if (row) await announceChange(trx ?? this.#db, 'data-key', { scope, id: row.id });
     this.#dataKeys.delete(`scope:${scope}`);
     const pending = this.#pending(this.#pendingDataKeys, trx);
     pending?.delete(`scope:${scope}`);
@@ -260,6 +273,35 @@ export class Keyring {
     this.#indexKeys.clear();
   }
 
+  /**
+   * Drops a data key destroyed on any instance as soon as the destruction is announced, forgets every
+   * cached key whenever the feed (re)connects (an announcement may have been missed), and reads data
+   * keys from the database while the feed is not listening.
+   *
+   * @example
+   * keyring.follow(feed);
+   */
+  follow(feed: ChangeFeed): void {
+    this.#unfollow?.();
+    this.#dataKeysCurrent = () => feed.connected;
+    this.#unfollow = feed.subscribe({
+      topic: 'data-key',
+      change: ({ scope, id }) => {
+        this.#destructions += 1;
+        this.#dataKeys.delete(`scope:${scope}`);
+        if (id) this.#dataKeys.delete(`id:${id}`);
+      },
+      resync: () => {
+        this.#destructions += 1;
+        this.forgetCachedKeys();
+      },
+    });
+  }
+
+  #cachedDataKey(key: string): DataKey | undefined {
+    return this.#dataKeysCurrent() ? this.#dataKeys.get(key) : undefined;
+  }
+
   #selectDataKey(
     db: ReturnType<typeof cryptoDb>,
     by: 'id' | 'scope',
@@ -272,7 +314,7 @@ export class Keyring {
       .executeTakeFirst();
   }
 
-  async #acceptDataKey(row: DataKeyRow, trx: AnyKysely | undefined): Promise<DataKey> {
+  async #acceptDataKey(row: DataKeyRow, trx: AnyKysely | undefined, epoch: number): Promise<DataKey> {
     if (row.destroyed_at !== null) throw new DataKeyDestroyedError(row.id);
     const master = await this.#masterKey(row.master_key_id, `Data key ${row.id}`);
     const secret = unwrapKey(master, 'dek', row.scope, row.wrapped);
@@ -282,7 +324,7 @@ export class Keyring {
       );
     }
     const key = new DataKey(row.id, row.scope, secret);
-    this.#rememberDataKey(key, trx, !row.fresh);
+    this.#rememberDataKey(key, trx, !row.fresh && epoch === this.#destructions);
     return key;
   }
 
