@@ -46,6 +46,7 @@ import {
   type QueryPlan,
   type SeededDirectory,
 } from './cases.ts';
+import { benchTwoInstances, type InstancesBenchResult } from './instances.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -396,14 +397,16 @@ const SCENARIOS: Scenario[] = [
 
 const STAFF_SCENARIO_NAMES = ['staff-sign-in', 'staff-page'];
 const CASE_SCENARIO_NAMES = ['cases-dashboard', 'case-page'];
+const INSTANCES_SCENARIO_NAME = 'two-instances';
 for (const name of settings.only) {
   if (
     !SCENARIOS.some((s) => s.name === name) &&
     !STAFF_SCENARIO_NAMES.includes(name) &&
-    !CASE_SCENARIO_NAMES.includes(name)
+    !CASE_SCENARIO_NAMES.includes(name) &&
+    name !== INSTANCES_SCENARIO_NAME
   ) {
     console.error(
-      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES].join(', ')}.`,
+      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES, INSTANCES_SCENARIO_NAME].join(', ')}.`,
     );
     process.exit(2);
   }
@@ -925,6 +928,24 @@ async function main(): Promise<number> {
       );
     }
 
+    // Two instances on one PostgreSQL behind a round-robin proxy (and one, through the same proxy).
+    let two: InstancesBenchResult | null = null;
+    if (!settings.only.length || settings.only.includes(INSTANCES_SCENARIO_NAME)) {
+      console.log('\nTwo instances behind a round-robin proxy:');
+      two = await benchTwoInstances({
+        root,
+        connections: settings.connections,
+        durationSeconds: settings.durationSeconds,
+        warmupSeconds: settings.warmupSeconds,
+        logLevel: settings.serverLogLevel,
+        serverNodeArgs: settings.serverNodeArgs,
+        acceptEncoding: settings.acceptEncoding,
+        bareRps,
+      });
+      writeJson(INSTANCES_SCENARIO_NAME, two);
+      problems.push(...two.problems);
+    }
+
     // 4. Shut down and check the exits.
     await stopProcess(honoFloor);
     running.splice(running.indexOf(honoFloor), 1);
@@ -1170,6 +1191,19 @@ async function main(): Promise<number> {
           `  [${plan.page}] ${plan.executionMs} ms — ${plan.indexes.length ? `indexes: ${plan.indexes.join(', ')}` : 'no index'}` +
             `${plan.fullScans.length ? `; full scans: ${plan.fullScans.join(', ')}` : ''}\n      ${plan.query}`,
         );
+    }
+    if (two) {
+      console.log(`\nTwo instances on one PostgreSQL behind a round-robin proxy (${two.cores} cores):`);
+      for (const x of two.scenarios)
+        console.log(
+          `  ${x.scenario}: two instances ${Math.round(x.twoInstances.requestsPerSecond)} req/s, p99 ${x.twoInstances.latencyMs.p99} ms; ` +
+            (x.oneInstance
+              ? `one instance through the proxy ${Math.round(x.oneInstance.requestsPerSecond)} req/s, p99 ${x.oneInstance.latencyMs.p99} ms (×${x.twoOverOne})`
+              : 'one instance not measured'),
+        );
+      console.log(
+        `  a change to the public data showed on every instance within ${two.changeShownMs.max} ms`,
+      );
     }
     console.log(`\nResults written to ${settings.resultsDir}/`);
   } catch (error) {
