@@ -95,6 +95,21 @@ export const caseEvent = (
   at?: Date,
 ) => recordCaseEvent(trx, { caseId, actorUserId: actor.userId, event, detail, ...(at ? { at } : {}) });
 
+/**
+ * Names of the people behind ids read with their sealed display names (a join), as references: no
+ * query, each name decrypted once.
+ */
+export async function peopleOf(
+  ctx: Pick<CaseServiceContext, 'keyring'>,
+  pairs: readonly (readonly [string | null, Buffer | null])[],
+) {
+  const rows = new Map<string, { id: string; display_name_encrypted: Buffer | null }>();
+  for (const [id, sealed] of pairs)
+    if (id !== null && !rows.has(id)) rows.set(id, { id, display_name_encrypted: sealed });
+  const names = await namesOf(ctx, [...rows.values()]);
+  return (id: string | null) => person(names, id);
+}
+
 /** Names of the people behind the ids, as references. */
 export async function people(ctx: CaseServiceContext, ids: (string | null)[], trx?: Transaction<DB>) {
   const names = await staffNames(ctx, ids, trx);

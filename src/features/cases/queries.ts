@@ -26,7 +26,7 @@ export function caseRow(db: Db, caseId: string, options: { forUpdate?: boolean }
 
 /**
  * A case that is not purged, with what its page shows beside it, in one statement: the names of its
- * region and county, its number of notes, the region of the referral it was opened from (`item_region`;
+ * region and county, the sealed names of who opened and closed it, its number of notes, the region of the referral it was opened from (`item_region`;
  * `item_found` false when there is none) and the names of the other regions holding a case with the same
  * duplicate index.
  */
@@ -35,10 +35,14 @@ export function casePageRow(db: Db, caseId: string) {
     .selectFrom('cases as c')
     .leftJoin('regions as r', 'r.id', 'c.region_id')
     .leftJoin('counties as co', 'co.fips', 'c.county_fips')
+    .leftJoin('staff_users as ob', 'ob.id', 'c.opened_by')
+    .leftJoin('staff_users as cb', 'cb.id', 'c.closed_by')
     .selectAll('c')
     .select([
       'r.name as region_name',
       'co.name as county_name',
+      'ob.display_name_encrypted as opened_by_name',
+      'cb.display_name_encrypted as closed_by_name',
       sql<string>`(select count(*) from case_notes n where n.case_id = c.id)`.as('notes_total'),
       sql<string | null>`(select i.region_id from intake_items i where i.id = c.intake_item_id)`.as(
         'item_region',
@@ -374,14 +378,16 @@ export const placeNames = (db: Db, row: Pick<CaseRow, 'region_id' | 'county_fips
     .where('r.id', '=', row.region_id)
     .executeTakeFirst();
 
-/** The newest notes of a case (bodies still sealed). */
+/** The newest notes of a case (bodies still sealed), with their authors' sealed names. */
 export const latestNotes = (db: Db, caseId: string, limit: number) =>
   db
-    .selectFrom('case_notes')
-    .select(['id', 'category', 'body_encrypted', 'author_id', 'created_at'])
-    .where('case_id', '=', caseId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
+    .selectFrom('case_notes as n')
+    .leftJoin('staff_users as u', 'u.id', 'n.author_id')
+    .select(['n.id', 'n.category', 'n.body_encrypted', 'n.author_id', 'n.created_at'])
+    .select('u.display_name_encrypted as author_name')
+    .where('n.case_id', '=', caseId)
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id')
     .limit(limit)
     .execute();
 
@@ -394,13 +400,16 @@ export async function noteCount(db: Db, caseId: string): Promise<number> {
   return Number(row.n);
 }
 
+/** The services delivered in a case, newest first, with the recorders' sealed names. */
 export const servicesOf = (db: Db, caseId: string) =>
   db
-    .selectFrom('services_delivered')
-    .select(['id', 'service_code', 'delivered_on', 'recorded_by', 'created_at'])
-    .where('case_id', '=', caseId)
-    .orderBy('delivered_on', 'desc')
-    .orderBy('created_at', 'desc')
+    .selectFrom('services_delivered as s')
+    .leftJoin('staff_users as u', 'u.id', 's.recorded_by')
+    .select(['s.id', 's.service_code', 's.delivered_on', 's.recorded_by', 's.created_at'])
+    .select('u.display_name_encrypted as recorded_by_name')
+    .where('s.case_id', '=', caseId)
+    .orderBy('s.delivered_on', 'desc')
+    .orderBy('s.created_at', 'desc')
     .execute();
 
 export async function insertNote(trx: Transaction<DB>, values: Insertable<CaseNotesTable>): Promise<void> {
@@ -414,20 +423,25 @@ export async function insertService(
   await trx.insertInto('services_delivered').values(values).execute();
 }
 
-/** A page of a case's timeline, newest first, before the entry `before` (its id). */
+/**
+ * A page of a case's timeline, newest first, before the entry `before` (its id), with the actors'
+ * sealed names.
+ */
 export async function timelinePage(db: Db, caseId: string, before: string | null, limit: number) {
   let q = db
-    .selectFrom('case_events')
-    .select(['id', 'at', 'event', 'actor_user_id', 'detail'])
-    .where('case_id', '=', caseId);
+    .selectFrom('case_events as e')
+    .leftJoin('staff_users as u', 'u.id', 'e.actor_user_id')
+    .select(['e.id', 'e.at', 'e.event', 'e.actor_user_id', 'e.detail'])
+    .select('u.display_name_encrypted as actor_name')
+    .where('e.case_id', '=', caseId);
   // The cursor row's own (at, id): entries written with the same time still page exactly.
   if (before !== null)
     q = q.where(
-      sql<boolean>`(at, id) < (select k.at, k.id from case_events k where k.id = ${before} and k.case_id = ${caseId})`,
+      sql<boolean>`(e.at, e.id) < (select k.at, k.id from case_events k where k.id = ${before} and k.case_id = ${caseId})`,
     );
   const rows = await q
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('e.at', 'desc')
+    .orderBy('e.id', 'desc')
     .limit(limit + 1)
     .execute();
   const page = rows.slice(0, limit);

@@ -74,7 +74,7 @@ import {
   caseEvent,
   caseInScope,
   checkCounty,
-  people,
+  peopleOf,
   refusal,
   type CaseServiceContext,
 } from './changes.ts';
@@ -472,6 +472,8 @@ export async function getCase(
     item_region: itemRegionId,
     item_found: itemFound,
     duplicate_regions: duplicates,
+    opened_by_name: openedByName,
+    closed_by_name: closedByName,
     ...row
   } = found;
   const { before } = parseInput(timelineCursorSchema, { before: options.timelineBefore });
@@ -486,13 +488,13 @@ export async function getCase(
   const notesTotal = Number(notesCount);
   const itemRegion = row.intake_item_id && itemFound ? itemRegionId : undefined;
   const [who, noteBodies] = await Promise.all([
-    people(ctx, [
-      row.opened_by,
-      row.closed_by,
-      ...assigned.map((a) => a.user_id),
-      ...notes.map((n) => n.author_id),
-      ...services.map((s) => s.recorded_by),
-      ...timeline.rows.map((e) => e.actor_user_id),
+    peopleOf(ctx, [
+      [row.opened_by, openedByName],
+      [row.closed_by, closedByName],
+      ...assigned.map((a) => [a.user_id, a.display_name_encrypted] as const),
+      ...notes.map((n) => [n.author_id, n.author_name] as const),
+      ...services.map((s) => [s.recorded_by, s.recorded_by_name] as const),
+      ...timeline.rows.map((e) => [e.actor_user_id, e.actor_name] as const),
     ]),
     Promise.all(
       notes.map((n) =>
@@ -572,9 +574,9 @@ export async function listTimeline(
   const { before } = parseInput(timelineCursorSchema, { before: options.before });
   const limit = Math.min(Math.max(options.limit ?? TIMELINE_PAGE_SIZE, 1), 200);
   const page = await q.timelinePage(ctx.db, row.id, before, limit);
-  const who = await people(
+  const who = await peopleOf(
     ctx,
-    page.rows.map((e) => e.actor_user_id),
+    page.rows.map((e) => [e.actor_user_id, e.actor_name] as const),
   );
   return { entries: page.rows.map(timelineEntry(who)), next: page.next };
 }
