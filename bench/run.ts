@@ -46,7 +46,7 @@ import {
   type QueryPlan,
   type SeededDirectory,
 } from './cases.ts';
-import { benchTwoInstances, type InstancesBenchResult } from './instances.ts';
+import { benchTwoInstances, INSTANCE_SCENARIOS, type InstancesBenchResult } from './instances.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -346,23 +346,8 @@ const HONO_FLOOR: Scenario = {
 };
 
 const SCENARIOS: Scenario[] = [
-  {
-    name: 'navigator-api',
-    description: 'GET /api/v1/navigators rotating county names, FIPS codes and ZIP codes (one multi-county)',
-    paths: [
-      '/api/v1/navigators?county=Hennepin',
-      '/api/v1/navigators?county=27137',
-      '/api/v1/navigators?zip=55401',
-      '/api/v1/navigators?zip=55009',
-      '/api/v1/navigators?county=ramsey',
-      '/api/v1/navigators?zip=56001',
-    ],
-  },
-  {
-    name: 'navigator-page',
-    description: 'GET /navigator?county=27053 (server-rendered page)',
-    paths: ['/navigator?county=27053'],
-  },
+  // The navigator API and page: the same as the two-instance scenario runs.
+  ...INSTANCE_SCENARIOS,
   {
     name: 'services-api',
     description:

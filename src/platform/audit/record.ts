@@ -96,14 +96,23 @@ export function recordActorAudit<T extends AuditTables>(
   origin: { ip: string | null; userAgent: string | null },
   event: Omit<AuditEventInput, 'actorKind' | 'actorUserId' | 'organizationId' | 'ip' | 'userAgent'>,
 ): Promise<RecordedAudit> {
-  return recordAudit(trx, {
+  return recordAudit(trx, actorEvent(actor, origin, event));
+}
+
+/** The event of what `actor` did, from where: who, their organization and the origin filled in. */
+function actorEvent(
+  actor: Actor,
+  origin: { ip: string | null; userAgent: string | null },
+  event: Omit<AuditEventInput, 'actorKind' | 'actorUserId' | 'organizationId' | 'ip' | 'userAgent'>,
+): AuditEventInput {
+  return {
     actorKind: actorKind(actor),
     actorUserId: actor.userId,
     organizationId: actor.organizationId,
     ip: origin.ip,
     userAgent: origin.userAgent,
     ...event,
-  });
+  };
 }
 
 /**
@@ -122,13 +131,6 @@ export async function recordReadAudit<T extends AuditTables>(
   origin: { ip: string | null; userAgent: string | null },
   event: Omit<AuditEventInput, 'actorKind' | 'actorUserId' | 'organizationId' | 'ip' | 'userAgent'>,
 ): Promise<RecordedAudit> {
-  const parsed = checked({
-    actorKind: actorKind(actor),
-    actorUserId: actor.userId,
-    organizationId: actor.organizationId,
-    ip: origin.ip,
-    userAgent: origin.userAgent,
-    ...event,
-  });
+  const parsed = checked(actorEvent(actor, origin, event));
   return insertAudit(db as unknown as Kysely<AuditTables>, parsed.data);
 }
