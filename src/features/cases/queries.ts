@@ -26,9 +26,9 @@ export function caseRow(db: Db, caseId: string, options: { forUpdate?: boolean }
 
 /**
  * A case that is not purged, with what its page shows beside it, in one statement: the names of its
- * region and county, the sealed names of who opened and closed it, its number of notes, the region of the referral it was opened from (`item_region`;
- * `item_found` false when there is none) and the names of the other regions holding a case with the same
- * duplicate index.
+ * region and county, the sealed names of who opened and closed it, its number of notes, the region of
+ * the referral it was opened from (`item_region`; `item_found` false when there is none) and the names
+ * of the other regions holding a case with the same duplicate index.
  */
 export function casePageRow(db: Db, caseId: string) {
   return db
@@ -98,16 +98,6 @@ export const intakeItemForUpdate = (trx: Transaction<DB>, itemId: string) =>
     .executeTakeFirst();
 
 export type IntakeItemRow = NonNullable<Awaited<ReturnType<typeof intakeItemForUpdate>>>;
-
-/** The region of an intake item (null when it has none, undefined when there is no such item). */
-export async function intakeItemRegion(db: Db, itemId: string): Promise<string | null | undefined> {
-  const row = await db
-    .selectFrom('intake_items')
-    .select('region_id')
-    .where('id', '=', itemId)
-    .executeTakeFirst();
-  return row ? row.region_id : undefined;
-}
 
 /** The case opened from a referral, if any (with `livingOnly`, only one not purged). */
 export function caseOpenedFrom(db: Db, itemId: string, options: { livingOnly?: boolean } = {}) {
@@ -369,15 +359,6 @@ export async function regionIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** The names of a case's region and county. */
-export const placeNames = (db: Db, row: Pick<CaseRow, 'region_id' | 'county_fips'>) =>
-  db
-    .selectFrom('regions as r')
-    .leftJoin('counties as c', (j) => j.on('c.fips', '=', row.county_fips))
-    .select(['r.name as region', 'c.name as county'])
-    .where('r.id', '=', row.region_id)
-    .executeTakeFirst();
-
 /** The newest notes of a case (bodies still sealed), with their authors' sealed names. */
 export const latestNotes = (db: Db, caseId: string, limit: number) =>
   db
@@ -390,15 +371,6 @@ export const latestNotes = (db: Db, caseId: string, limit: number) =>
     .orderBy('n.id')
     .limit(limit)
     .execute();
-
-export async function noteCount(db: Db, caseId: string): Promise<number> {
-  const row = await db
-    .selectFrom('case_notes')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('case_id', '=', caseId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 /** The services delivered in a case, newest first, with the recorders' sealed names. */
 export const servicesOf = (db: Db, caseId: string) =>
