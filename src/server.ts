@@ -26,6 +26,7 @@ import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
+import { startBackgroundLoop, type BackgroundLoop } from './platform/jobs/loop.ts';
 import { startAuditChainer } from './platform/audit/audit.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
@@ -288,35 +289,13 @@ export interface OutboxDeliverySettings {
  * const delivery = startOutboxDelivery({ db, keyring, transport, log });
  * await delivery.stop(); // before the pool closes
  */
-export function startOutboxDelivery(settings: OutboxDeliverySettings): { stop(): Promise<void> } {
+export function startOutboxDelivery(settings: OutboxDeliverySettings): BackgroundLoop {
   const { db, keyring, transport, log } = settings;
   const options: DeliveryOptions = { batchSize: 20, maxAttempts: 5, ...settings.delivery, log };
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = () => {
-    if (running || stopped) return;
-    running = deliverPending(db, keyring, transport, options)
-      .then(
-        () => undefined,
-        // The message is cleaned of addresses and URLs; the outbox keeps the emails for the next run.
-        (error: unknown) => log.warn({ err: describeFailure(error) }, 'email delivery failed; will retry'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(run, settings.intervalMs ?? 5_000);
-  timer.unref();
-  let stopping: Promise<void> | null = null;
-  return {
-    stop() {
-      stopping ??= (async () => {
-        stopped = true;
-        clearInterval(timer);
-        await running;
-        await transport.close();
-      })();
-      return stopping;
-    },
-  };
+  return startBackgroundLoop(() => deliverPending(db, keyring, transport, options), {
+    intervalMs: settings.intervalMs ?? 5_000,
+    // The message is cleaned of addresses and URLs; the outbox keeps the emails for the next run.
+    onError: (error) => log.warn({ err: describeFailure(error) }, 'email delivery failed; will retry'),
+    afterStop: () => transport.close(),
+  });
 }

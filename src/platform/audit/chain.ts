@@ -12,6 +12,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../log.ts';
+import { startBackgroundLoop, type BackgroundLoop } from '../jobs/loop.ts';
 import { auditHash, GENESIS_HASH } from './canonical.ts';
 import { linkedRows } from './rows.ts';
 import type { AuditTables } from './tables.ts';
@@ -147,53 +148,33 @@ export function startAuditChainer<T extends AuditTables>(
   db: Kysely<T>,
   log: Logger,
   { intervalMs = 1000, ...options }: ChainOptions & { intervalMs?: number } = {},
-): { stop(): Promise<void> } {
+): BackgroundLoop {
   const batch = options.batch ?? 1000;
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  // Runs again at once while full batches come back, so a backlog drains faster than one batch a tick.
-  const drain = async () => {
-    for (;;) {
-      const result = await chainAudit(db, { ...options, batch });
-      if (result.gaps.length) {
-        log.warn(
-          { gaps: result.gaps },
-          'audit rows missing from the log were linked past: rolled back after writing, or deleted',
-        );
+  const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  return startBackgroundLoop(
+    // Runs again at once while full batches come back, so a backlog drains faster than one batch a tick.
+    async (loop) => {
+      for (;;) {
+        const result = await chainAudit(db, { ...options, batch });
+        if (result.gaps.length) {
+          log.warn(
+            { gaps: result.gaps },
+            'audit rows missing from the log were linked past: rolled back after writing, or deleted',
+          );
+        }
+        if (loop.stopped || result.linked < batch) return;
       }
-      if (stopped || result.linked < batch) return;
-    }
-  };
-  const run = () => {
-    if (running || stopped) return;
-    running = drain()
-      .catch((error: unknown) =>
-        log.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'audit chaining failed; will retry',
-        ),
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  let stopping: Promise<void> | null = null;
-  return {
-    stop() {
-      stopping ??= (async () => {
-        stopped = true;
-        clearInterval(timer);
-        await running;
-        // The rows of the last requests are linked now rather than by another instance later.
-        await chainAudit(db, { ...options, batch }).catch((error: unknown) =>
-          log.warn({ err: error instanceof Error ? error.message : String(error) }, 'audit chaining failed'),
-        );
-      })();
-      return stopping;
     },
-  };
+    {
+      intervalMs,
+      onError: (error) => log.warn({ err: message(error) }, 'audit chaining failed; will retry'),
+      // The rows of the last requests are linked now rather than by another instance later.
+      afterStop: () =>
+        chainAudit(db, { ...options, batch }).catch((error: unknown) =>
+          log.warn({ err: message(error) }, 'audit chaining failed'),
+        ),
+    },
+  );
 }
 
 /**
