@@ -336,11 +336,13 @@ export async function caseListPage(db: Database, q: CaseListQuery) {
       .orderBy('c.id', direction)
       .limit(q.limit + 1)
       .execute(),
-    // Counted up to one past the cap: the count costs the same at 20,000 cases as at 200,000.
+    // Counted up to one past the cap, in the page's own order (so along the index the page reads): the
+    // count costs the same at 20,000 cases as at 200,000.
     db
       .selectFrom(
-        base()
-          .select('c.id')
+        keyRefs
+          .reduce((query, ref) => query.orderBy(ref, 'desc'), base().select('c.id'))
+          .orderBy('c.id', 'desc')
           .limit(CASE_COUNT_CAP + 1)
           .as('matching'),
       )
