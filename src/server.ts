@@ -5,6 +5,7 @@
  * audit chainer, close the pool, then stop the bundled PostgreSQL.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -146,9 +147,19 @@ export async function startService(config: Config, log: Logger): Promise<Running
     development: !config.production,
   };
   const { keyring } = keys;
-  const { app } = createApp({ db, geography, rules, keyring, site, config, log, lifecycle });
+  const { app, fastPath } = createApp({ db, geography, rules, keyring, site, config, log, lifecycle });
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        // Prepared public answers (the navigator lookup) are written ahead of the router.
+        createServer: ((options: ServerOptions, listener: RequestListener) =>
+          createServer(options, fastPath(listener))) as unknown as typeof createServer,
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const address = server.address() as AddressInfo;
