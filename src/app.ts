@@ -21,11 +21,7 @@ import { screening } from './features/screening/index.ts';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
 import { clientAddress, clientAddresses } from './platform/client-address.ts';
-import {
-  API_RATE_LIMIT_DEFAULTS,
-  ApiRateLimiter,
-  apiRateLimit,
-} from './platform/rate-limit/index.ts';
+import { API_RATE_LIMIT_DEFAULTS, ApiRateLimiter, apiRateLimit } from './platform/rate-limit/index.ts';
 import { publicFastPath } from './web/fast-path.ts';
 import { accessLog, rejectNulBytes, requestLog } from './web/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';

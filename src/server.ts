@@ -5,7 +5,6 @@
  * audit chainer, close the pool, then stop the bundled PostgreSQL.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -28,6 +27,7 @@ import { pruneRateLimits } from './platform/rate-limit/index.ts';
 import { startAuditChainer } from './platform/audit/audit.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
+import { createServerWith } from './web/fast-path.ts';
 import {
   deliverPending,
   describeFailure,
@@ -155,8 +155,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         port: config.port,
         hostname: config.host,
         // Prepared public answers (the navigator lookup) are written ahead of the router.
-        createServer: ((options: ServerOptions, listener: RequestListener) =>
-          createServer(options, fastPath(listener))) as unknown as typeof createServer,
+        createServer: createServerWith(fastPath),
       },
       () => resolve(s),
     );

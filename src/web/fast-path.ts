@@ -10,13 +10,15 @@
  * this machine can answer (a bare Hono route measures 0.47× a bare node:http server), more than the
  * lookup itself; a cached answer needs none of it.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { gzipSync } from 'node:zlib';
 import {
-  resolveClientAddress,
-  TrustedProxies,
-  type ForwardingHeader,
-} from '../platform/client-address.ts';
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { resolveClientAddress, TrustedProxies, type ForwardingHeader } from '../platform/client-address.ts';
 import {
   addressKey,
   rateLimitHeaders,
@@ -74,7 +76,7 @@ function encodingFor(header: string | undefined): 'identity' | 'gzip' | null {
  *
  * @example
  * const fast = publicFastPath({ routes: [navigatorRoute], fresh, limiter, hsts: true, log: accessLog(log) });
- * serve({ fetch: app.fetch, createServer: (options, listener) => createServer(options, fast(listener)) });
+ * serve({ fetch: app.fetch, createServer: createServerWith(fast) });
  */
 export function publicFastPath(options: FastPathOptions): (fallback: RequestListener) => RequestListener {
   const routes = new Map(options.routes.map((r) => [r.path, r]));
@@ -179,4 +181,17 @@ export function publicFastPath(options: FastPathOptions): (fallback: RequestList
       if (!res.headersSent) fallback(req, res);
     });
   };
+}
+
+/**
+ * A `createServer` for @hono/node-server's `serve()` that puts `fastPath` ahead of the app's listener.
+ *
+ * @example
+ * serve({ fetch: app.fetch, port, createServer: createServerWith(fastPath) });
+ */
+export function createServerWith(
+  fastPath: (fallback: RequestListener) => RequestListener,
+): typeof createServer {
+  return ((options: ServerOptions, listener: RequestListener) =>
+    createServer(options, fastPath(listener))) as unknown as typeof createServer;
 }

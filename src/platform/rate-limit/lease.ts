@@ -60,7 +60,14 @@ export class RateLimitLeases {
           continue;
         }
         if (this.allowances.size >= SWEEP_AT) this.sweep(now.getTime());
-        a = { windowStart, windowEnd: windowStart + windowMs, left: 0, remaining: rule.limit, next: 1, pending: null };
+        a = {
+          windowStart,
+          windowEnd: windowStart + windowMs,
+          left: 0,
+          remaining: rule.limit,
+          next: 1,
+          pending: null,
+        };
         this.allowances.set(id, a);
       }
       if (a.left > 0) {
@@ -76,12 +83,7 @@ export class RateLimitLeases {
   }
 
   /** Leases hits for `a` and spends the first on this request (or refuses it). */
-  private async lease(
-    rule: RateLimitRule,
-    key: string,
-    a: Allowance,
-    now: Date,
-  ): Promise<RateLimitResult> {
+  private async lease(rule: RateLimitRule, key: string, a: Allowance, now: Date): Promise<RateLimitResult> {
     const size = Math.max(1, Math.min(a.next, a.remaining));
     let done!: () => void;
     a.pending = new Promise<void>((resolve) => (done = resolve));
@@ -107,7 +109,6 @@ export class RateLimitLeases {
 
   /** Forgets the allowances of windows that have ended. */
   private sweep(nowMs: number): void {
-    for (const [id, a] of this.allowances)
-      if (a.windowEnd <= nowMs && !a.pending) this.allowances.delete(id);
+    for (const [id, a] of this.allowances) if (a.windowEnd <= nowMs && !a.pending) this.allowances.delete(id);
   }
 }

@@ -98,7 +98,11 @@ export interface CountedHits {
  * @example
  * const { current, previous } = await countHits(db, { bucket: 'api.address', key, limit: 1200, windowSeconds: 60 }, 8);
  */
-export async function countHits(db: AnyKysely, request: RateLimitRequest, hits: number): Promise<CountedHits> {
+export async function countHits(
+  db: AnyKysely,
+  request: RateLimitRequest,
+  hits: number,
+): Promise<CountedHits> {
   const { windowMs, start, elapsedMs } = momentOf(request);
   if (!Number.isInteger(hits) || hits < 1 || hits >= MAX_COUNT)
     throw new RangeError(`A rate-limit count must be a whole number of at least 1 (got ${hits}).`);

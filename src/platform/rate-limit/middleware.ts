@@ -69,7 +69,11 @@ export class ApiRateLimiter {
     db: AnyKysely,
     readonly limits: ApiRateLimits,
   ) {
-    this.address = { bucket: API_ADDRESS_BUCKET, limit: limits.perAddress, windowSeconds: limits.windowSeconds };
+    this.address = {
+      bucket: API_ADDRESS_BUCKET,
+      limit: limits.perAddress,
+      windowSeconds: limits.windowSeconds,
+    };
     this.token = { bucket: API_TOKEN_BUCKET, limit: limits.perToken, windowSeconds: limits.windowSeconds };
     assertRateLimitRule(this.address);
     assertRateLimitRule(this.token);
