@@ -3,6 +3,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import { pino } from 'pino';
 import type { Logger } from '../platform/log.ts';
 
@@ -14,6 +16,25 @@ export async function renderPage(
 ): Promise<Response> {
   const html = await (element as { toString(): string | Promise<string> }).toString();
   return c.html(`<!doctype html>${html}`, status);
+}
+
+const renderedParts = new WeakMap<object, HtmlEscapedString>();
+
+/**
+ * A page part rendered once for `answer` (a kept answer: the same object for as long as the data it
+ * was made from holds) and reused as HTML on every later page. Only for parts that depend on `answer`
+ * alone — no nonce, no signed-in person, nothing of the request.
+ *
+ * @example
+ * <Layout frame={frame} title="Services">{await renderedOnce(found, () => <ServiceList … />)}</Layout>
+ */
+export async function renderedOnce(answer: object, part: () => unknown): Promise<HtmlEscapedString> {
+  let html = renderedParts.get(answer);
+  if (html === undefined) {
+    html = raw(await (part() as { toString(): string | Promise<string> }).toString());
+    renderedParts.set(answer, html);
+  }
+  return html;
 }
 
 /** Writes one request's log line: method, route pattern, status and milliseconds. */

@@ -29,6 +29,8 @@ interface AnswerDay {
   byQuery: Map<string, string>;
   /** By the URL's query string exactly as a client sent it: the bytes, for the public fast path. */
   bySearch: Map<string, PreparedAnswer>;
+  /** What `/navigator` shows, by what was typed or chosen. */
+  places: Map<string, PlaceSearchOutcome>;
 }
 
 const answers = new WeakMap<Geography, AnswerDay>();
@@ -41,7 +43,7 @@ function answerDay(geo: Geography): AnswerDay {
   const date = todayIn(geo.timezone);
   let day = answers.get(geo);
   if (!day || day.date !== date) {
-    day = { date, byQuery: new Map(), bySearch: new Map() };
+    day = { date, byQuery: new Map(), bySearch: new Map(), places: new Map() };
     answers.set(geo, day);
   }
   return day;
@@ -219,6 +221,25 @@ export function searchPlace(
         value: q,
       };
   }
+}
+
+/**
+ * `searchPlace`, kept for the loaded geography and the day: the same search gives the same object
+ * (so the page can keep what it rendered from it) until the data or the date changes.
+ */
+export function keptPlaceSearch(
+  geo: Geography,
+  query: { q?: string | undefined; county?: string | undefined; zip?: string | undefined },
+): PlaceSearchOutcome {
+  const places = answerDay(geo).places;
+  const key = JSON.stringify([query.q ?? null, query.county ?? null, query.zip ?? null]);
+  let outcome = places.get(key);
+  if (outcome === undefined) {
+    outcome = searchPlace(geo, query);
+    if (places.size >= CACHE_LIMIT) places.clear();
+    places.set(key, outcome);
+  }
+  return outcome;
 }
 
 /** The counties in alphabetical order, for the county list. */
