@@ -37,6 +37,23 @@ export async function renderedOnce(answer: object, part: () => unknown): Promise
   return html;
 }
 
+const serialised = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(answer)`, once for a kept answer (see `renderedOnce`), which must not change after.
+ *
+ * @example
+ * return c.body(serialisedOnce(outcome.page), 200, { 'Content-Type': 'application/json' });
+ */
+export function serialisedOnce(answer: object): string {
+  let json = serialised.get(answer);
+  if (json === undefined) {
+    json = JSON.stringify(answer);
+    serialised.set(answer, json);
+  }
+  return json;
+}
+
 /** Writes one request's log line: method, route pattern, status and milliseconds. */
 export type AccessLog = (method: string, route: string, status: number, ms: number) => void;
 
