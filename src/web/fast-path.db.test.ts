@@ -151,6 +151,11 @@ describe('the public fast path', () => {
     const refused = await get('/api/v1/navigators?county=Atlantis');
     expect(refused.status).toBe(404);
     expect(routed).toHaveLength(7);
+    // nor is a query string longer than any honest one: answered, not kept
+    const long = `/api/v1/navigators?county=Ramsey&note=${'x'.repeat(300)}`;
+    expect((await get(long)).status).toBe(200);
+    expect((await get(long)).status).toBe(200);
+    expect(routed).toHaveLength(9);
   });
 
   it('shows a committed change to the geography on the next request', async () => {

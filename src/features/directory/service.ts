@@ -42,6 +42,8 @@ export type DirectorySearch = { languages: string[] } & (
  * today) and bounded; a search that fails is not kept.
  */
 const SEARCHES_KEPT = 500;
+/** Longer filter sets are answered but not kept (the cache stays small whatever is sent). */
+const KEY_LIMIT = 400;
 const searches = new WeakMap<Geography, { date: string; answers: Map<string, Promise<unknown>> }>();
 
 function remembered<T>(geo: Geography, key: string, answer: () => Promise<T>): Promise<T> {
@@ -53,6 +55,7 @@ function remembered<T>(geo: Geography, key: string, answer: () => Promise<T>): P
   }
   const known = kept.answers.get(key) as Promise<T> | undefined;
   if (known) return known;
+  if (key.length > KEY_LIMIT) return answer();
   const answers = kept.answers;
   if (answers.size >= SEARCHES_KEPT) answers.clear();
   const pending = answer();

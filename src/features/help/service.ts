@@ -21,6 +21,8 @@ export interface PreparedAnswer {
 
 /** Answers kept per query as sent: bounded, since spellings of a county are many. */
 const CACHE_LIMIT = 2000;
+/** Longer queries are answered but not kept (no honest query is this long; the cache stays small). */
+const KEY_LIMIT = 200;
 
 /** The answers of one loaded geography on one day. */
 interface AnswerDay {
@@ -62,10 +64,12 @@ export function navigatorJson(geo: Geography, q: NavigatorQuery, search?: string
     const outcome = lookupNavigator(geo, q);
     if (!outcome.ok) return outcome;
     body = JSON.stringify(outcome.lookup);
-    if (day.byQuery.size >= CACHE_LIMIT) day.byQuery.clear();
-    day.byQuery.set(key, body);
+    if (key.length <= KEY_LIMIT) {
+      if (day.byQuery.size >= CACHE_LIMIT) day.byQuery.clear();
+      day.byQuery.set(key, body);
+    }
   }
-  if (search !== undefined && !day.bySearch.has(search)) {
+  if (search !== undefined && search.length <= KEY_LIMIT && !day.bySearch.has(search)) {
     if (day.bySearch.size >= CACHE_LIMIT) day.bySearch.clear();
     day.bySearch.set(search, { body: Buffer.from(body) });
   }
@@ -236,8 +240,11 @@ export function keptPlaceSearch(
   let outcome = places.get(key);
   if (outcome === undefined) {
     outcome = searchPlace(geo, query);
-    if (places.size >= CACHE_LIMIT) places.clear();
-    places.set(key, outcome);
+    // Only places found are kept: what was mistyped is answered again (and may be anything).
+    if (outcome.kind === 'found' && key.length <= KEY_LIMIT) {
+      if (places.size >= CACHE_LIMIT) places.clear();
+      places.set(key, outcome);
+    }
   }
   return outcome;
 }
