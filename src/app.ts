@@ -1,13 +1,15 @@
 /**
  * Builds the HTTP application from its features. Order: security headers, request log, compression,
- * then the features; every route declares its policy in the registry.
+ * then the features; every route declares its policy in the registry. Beside it, the public fast
+ * path (src/web/fast-path.ts) that answers prepared public answers ahead of the router.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { RequestListener } from 'node:http';
 import { compress } from 'hono/compress';
 import type { AppDeps } from './app-types.ts';
 import { directoryApi } from './features/directory/api.ts';
 import { directoryPages } from './features/directory/routes.tsx';
-import { helpApi } from './features/help/api.ts';
+import { helpApi, navigatorFastRoute } from './features/help/api.ts';
 import { pathwayApi } from './features/pathway/api.ts';
 import { pathwayPages } from './features/pathway/routes.tsx';
 import { retentionPages } from './features/retention/routes.tsx';
@@ -19,8 +21,9 @@ import { screening } from './features/screening/index.ts';
 import { opsRoutes } from './features/ops/routes.ts';
 import { errorPage, notFoundPage } from './features/ops/errors.tsx';
 import { clientAddress, clientAddresses } from './platform/client-address.ts';
-import { API_RATE_LIMIT_DEFAULTS, apiRateLimit } from './platform/rate-limit/index.ts';
-import { rejectNulBytes, requestLog } from './web/http.ts';
+import { API_RATE_LIMIT_DEFAULTS, ApiRateLimiter, apiRateLimit } from './platform/rate-limit/index.ts';
+import { publicFastPath } from './web/fast-path.ts';
+import { accessLog, rejectNulBytes, requestLog } from './web/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
 import { securityHeaders } from './platform/security.ts';
@@ -48,7 +51,17 @@ import { transfersPages } from './features/transfers/routes.tsx';
 import { stewardshipApi } from './features/stewardship/api.ts';
 import { stewardshipPages } from './features/stewardship/routes.tsx';
 
-export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRegistry } {
+export interface BuiltApp {
+  app: OpenAPIHono;
+  policies: PolicyRegistry;
+  /**
+   * The public fast path to put ahead of the app on a Node server: `fastPath(listener)` answers
+   * prepared public answers itself and passes every other request to `listener` (the app's).
+   */
+  fastPath: (fallback: RequestListener) => RequestListener;
+}
+
+export function createApp(deps: AppDeps): BuiltApp {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -64,7 +77,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   // First: every later part (audit, throttles, limits) reads the client address it decides.
   app.use(clientAddresses(deps.config));
   app.use(securityHeaders({ hsts: deps.config.production }));
-  app.use(requestLog(deps.log));
+  const access = accessLog(deps.log);
+  app.use(requestLog(access));
   // Only a client that asks for compression pays for the middleware (and its copy of the response).
   const gzip = compress();
   app.use((c, next) => {
@@ -87,10 +101,10 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   );
 
   // An edit to the geography committed on any instance shows on the next request (one cheap version read).
+  const fresh = () =>
+    deps.geography.fresh((error) => deps.log.warn({ err: String(error) }, 'could not check reference data'));
   app.use(async (_c, next) => {
-    await deps.geography.fresh((error) =>
-      deps.log.warn({ err: String(error) }, 'could not check reference data'),
-    );
+    await fresh();
     await next();
   });
   // Staff routes read the session cookie and check CSRF; public routes never touch cookies. The staff
@@ -99,15 +113,11 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
   for (const path of ['/staff', '/staff/*']) app.use(path, staffOnly);
   // API writes signed in with the session cookie must come from this site (bearer tokens need not).
   app.use('/api/*', sameSiteWrites(deps));
-  // Per token and per address, with RateLimit-* headers; 429 problem+json past the limit.
-  app.use(
-    '/api/v1/*',
-    apiRateLimit({
-      db: deps.db,
-      limits: deps.config.apiRateLimit ?? API_RATE_LIMIT_DEFAULTS,
-      address: clientAddress,
-    }),
-  );
+  // Per token and per address, with RateLimit-* headers; 429 problem+json past the limit. One limiter
+  // for the router and the fast path, so they spend the same leased allowances.
+  const limits = deps.config.apiRateLimit ?? API_RATE_LIMIT_DEFAULTS;
+  const limiter = new ApiRateLimiter(deps.db, limits);
+  app.use('/api/v1/*', apiRateLimit({ db: deps.db, limits, address: clientAddress, limiter }));
 
   for (const feature of [
     opsRoutes,
@@ -167,5 +177,15 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
 
   app.notFound((c) => notFoundPage(c, deps));
   app.onError((error, c) => errorPage(c, deps, error));
-  return { app, policies };
+
+  const fastPath = publicFastPath({
+    routes: [navigatorFastRoute(deps)],
+    fresh,
+    limiter,
+    trustedProxies: deps.config.trustedProxies,
+    trustedProxyHeader: deps.config.trustedProxyHeader,
+    hsts: deps.config.production,
+    log: access,
+  });
+  return { app, policies, fastPath };
 }

@@ -30,6 +30,7 @@ import { startBackgroundLoop, type BackgroundLoop } from './platform/jobs/loop.t
 import { startAuditChainer } from './platform/audit/audit.ts';
 import { assertMasterKeyAvailable, loadKeys, type LoadedKeys } from './platform/keys/index.ts';
 import type { Logger } from './platform/log.ts';
+import { createServerWith } from './web/fast-path.ts';
 import {
   deliverPending,
   describeFailure,
@@ -166,9 +167,18 @@ export async function startService(
     origin: config.publicUrl ?? `http://localhost:${config.port}`,
     development: !config.production,
   };
-  const { app } = createApp({ db, geography, rules, keyring, site, config, log, lifecycle });
+  const { app, fastPath } = createApp({ db, geography, rules, keyring, site, config, log, lifecycle });
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        // Prepared public answers (the navigator lookup) are written ahead of the router.
+        createServer: createServerWith(fastPath),
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
   }).catch(async (error: unknown) => {
     // The port is taken, say: nothing may keep the process alive or the bundled PostgreSQL running.

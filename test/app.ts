@@ -15,6 +15,7 @@ import { Keyring, generateMasterKey, type MasterKey } from '../src/platform/cryp
 import { createLogger } from '../src/platform/log.ts';
 import type { SiteOrigin } from '../src/platform/mail/index.ts';
 import { RATE_LIMIT_INDEX_PURPOSE, configureRateLimitHashing } from '../src/platform/rate-limit/index.ts';
+import { createServerWith } from '../src/web/fast-path.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 
 export const QUICK_EXIT_URL = 'https://www.weather.gov/';
@@ -24,6 +25,8 @@ export const TEST_SITE: Readonly<SiteOrigin> = { origin: 'http://localhost:3000'
 export interface TestApp {
   app: ReturnType<typeof createApp>['app'];
   policies: ReturnType<typeof createApp>['policies'];
+  /** The public fast path, to put ahead of the app on a Node server (`listen(app, fastPath)`). */
+  fastPath: ReturnType<typeof createApp>['fastPath'];
   deps: AppDeps;
   database: TestDatabase;
   /** This app's master key (random per test app). */
@@ -60,15 +63,25 @@ export async function testApp(config: Partial<AppDeps['config']> = {}): Promise<
     log,
     lifecycle: { draining: false },
   };
-  const { app, policies } = createApp(deps);
-  return { app, policies, deps, database, masterKey, logLines, close: () => database.drop() };
+  const { app, policies, fastPath } = createApp(deps);
+  return { app, policies, fastPath, deps, database, masterKey, logLines, close: () => database.drop() };
 }
 
+/** Serves `app` on a free port; with `fastPath`, as the service does (the fast path ahead of it). */
 export async function listen(
   app: TestApp['app'],
+  fastPath?: TestApp['fastPath'],
 ): Promise<{ url: string; server: ServerType; close(): Promise<void> }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: 0,
+        hostname: '127.0.0.1',
+        ...(fastPath ? { createServer: createServerWith(fastPath) } : {}),
+      },
+      () => resolve(s),
+    );
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -43,7 +43,7 @@ const STATIC_HEADERS: [string, string][] = [
 const NONCE_BYTES = 16;
 let pool = Buffer.alloc(0);
 let offset = 0;
-function nextNonce(): string {
+export function nextNonce(): string {
   if (offset + NONCE_BYTES > pool.length) {
     pool = randomBytes(NONCE_BYTES * 256);
     offset = 0;
@@ -54,14 +54,22 @@ function nextNonce(): string {
 }
 
 /**
+ * The headers every response carries besides the Content-Security-Policy and `Cache-Control` (the
+ * public fast path writes them itself, in the same order).
+ */
+export function fixedSecurityHeaders(options: { hsts: boolean }): readonly [string, string][] {
+  return options.hsts
+    ? [...STATIC_HEADERS, ['Strict-Transport-Security', 'max-age=63072000; includeSubDomains']]
+    : STATIC_HEADERS;
+}
+
+/**
  * Sets the headers. Responses are `no-store` unless a route says otherwise: a browser cache entry is
  * a trace someone checking the device could find. No route sets a cookie (a test checks every public
  * route).
  */
 export function securityHeaders(options: { hsts: boolean }): MiddlewareHandler {
-  const fixed: [string, string][] = options.hsts
-    ? [...STATIC_HEADERS, ['Strict-Transport-Security', 'max-age=63072000; includeSubDomains']]
-    : STATIC_HEADERS;
+  const fixed = fixedSecurityHeaders(options);
   return async (c, next) => {
     const nonce = nextNonce();
     c.set('nonce', nonce);

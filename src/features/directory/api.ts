@@ -6,6 +6,7 @@ import type { Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { problem, problemResponse } from '../../platform/problem.ts';
 import { jsonAnswer, lookupProblem } from '../../web/api.ts';
+import { serialisedOnce } from '../../web/http.ts';
 import { router } from '../../web/route.ts';
 import { publishedService } from './hsds.ts';
 import { ServiceFiltersSchema } from './schema.ts';
@@ -78,7 +79,8 @@ export const directoryApi: Feature = (app, deps, policies) => {
   r.api(listRoute, PUBLIC, async (c) => {
     const outcome = await searchPublished(deps.db, deps.geography.get(), c.req.valid('query'));
     if (!outcome.ok) return lookupProblem(c, outcome) as never;
-    return c.json(outcome.page, 200);
+    // The page is kept for the loaded data (service.ts), and so is its JSON.
+    return c.body(serialisedOnce(outcome.page), 200, { 'Content-Type': 'application/json' }) as never;
   });
 
   r.api(oneRoute, PUBLIC, async (c) => {

@@ -1,6 +1,7 @@
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { runNwd } from '../../../test/cli.ts';
@@ -198,6 +199,39 @@ describe('services pages', () => {
     const bad = await t.app.request('/services?age=old');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('href="#age"');
+  });
+
+  it('shows a committed directory edit on the next request (searches are kept only for one state of the data)', async () => {
+    const page = '/services?type=shelter_housing&county=27123';
+    const api = 'county=Ramsey&perPage=100';
+    expect(await (await t.app.request(page)).text()).toContain('Synthetic confidential shelter');
+    expect(JSON.stringify(await search(api))).toContain('Synthetic confidential shelter');
+    const renamed = 'Synthetic shelter renamed by a steward';
+    const before = await t.database.db
+      .selectFrom('directory_services')
+      .select('name')
+      .where('id', '=', shelter.id)
+      .executeTakeFirstOrThrow();
+    const rename = async (name: string) => {
+      await t.database.db
+        .updateTable('directory_services')
+        .set({ name, hsds: sql`jsonb_set(hsds, '{name}', to_jsonb(${name}::text))` })
+        .where('id', '=', shelter.id)
+        .execute();
+      await t.database.db
+        .updateTable('data_versions')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('name', '=', 'directory')
+        .execute();
+    };
+    await rename(renamed);
+    try {
+      expect(await (await t.app.request(page)).text()).toContain(renamed);
+      expect(JSON.stringify(await search(api))).toContain(renamed);
+    } finally {
+      await rename(before.name);
+    }
+    expect(await (await t.app.request(page)).text()).not.toContain(renamed);
   });
 
   it('offers exactly the languages the directory holds, by name', async () => {

@@ -3,7 +3,7 @@
  */
 import { frameFor, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { renderPage } from '../../web/http.ts';
+import { renderedOnce, renderPage } from '../../web/http.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { router } from '../../web/route.ts';
 import { searchDirectory, serviceById } from './service.ts';
@@ -33,16 +33,18 @@ export const directoryPages: Feature = (app, deps, policies) => {
         title="Services"
         description="Safe Harbor services, shelter and housing for young people in Minnesota."
       >
-        <ServiceList
-          geo={geo}
-          f={found.filters}
-          raw={raw}
-          languages={found.languages}
-          countyValue={found.countyValue}
-          total={found.total}
-          items={found.items}
-          pastEnd={found.pastEnd}
-        />
+        {await renderedOnce(found, () => (
+          <ServiceList
+            geo={geo}
+            f={found.filters}
+            raw={raw}
+            languages={found.languages}
+            countyValue={found.countyValue}
+            total={found.total}
+            items={found.items}
+            pastEnd={found.pastEnd}
+          />
+        ))}
       </Layout>,
     );
   });

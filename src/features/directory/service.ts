@@ -3,7 +3,7 @@
  * service, and the whole directory as HSDS. What is published never carries a confidential address.
  */
 import type { Database } from '../../db/database.ts';
-import type { Geography } from '../help/index.ts';
+import { todayIn, type Geography } from '../help/index.ts';
 import { hsdsPage, publishedService, withoutConfidentialAddress, type HsdsPage } from './hsds.ts';
 import {
   allServicesHsds,
@@ -34,8 +34,47 @@ export type DirectorySearch = { languages: string[] } & (
   | FilterProblem
 );
 
+/**
+ * Searches answered for the loaded reference data. The geography is reloaded whenever any data
+ * version moves — the directory's too (`data_versions`, bumped by every directory edit and import) —
+ * so one `Geography` object stands for one state of the directory: an edit committed on any instance
+ * starts new answers on the next request. Kept per day as well (a region's counties are read as of
+ * today) and bounded; a search that fails is not kept.
+ */
+const SEARCHES_KEPT = 500;
+/** Longer filter sets are answered but not kept (the cache stays small whatever is sent). */
+const KEY_LIMIT = 400;
+const searches = new WeakMap<Geography, { date: string; answers: Map<string, Promise<unknown>> }>();
+
+function remembered<T>(geo: Geography, key: string, answer: () => Promise<T>): Promise<T> {
+  const date = todayIn(geo.timezone);
+  let kept = searches.get(geo);
+  if (!kept || kept.date !== date) {
+    kept = { date, answers: new Map() };
+    searches.set(geo, kept);
+  }
+  const known = kept.answers.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  if (key.length > KEY_LIMIT) return answer();
+  const answers = kept.answers;
+  if (answers.size >= SEARCHES_KEPT) answers.clear();
+  const pending = answer();
+  answers.set(key, pending);
+  pending.catch(() => answers.delete(key));
+  return pending;
+}
+
 /** The filters as typed into the page (query parameters, empty ones left out). */
-export async function searchDirectory(
+export function searchDirectory(
+  db: Database,
+  geo: Geography,
+  raw: Record<string, string>,
+): Promise<DirectorySearch> {
+  const key = `page:${JSON.stringify(Object.entries(raw).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  return remembered(geo, key, () => searchDirectoryNow(db, geo, raw));
+}
+
+async function searchDirectoryNow(
   db: Database,
   geo: Geography,
   raw: Record<string, string>,
@@ -71,7 +110,15 @@ export async function searchDirectory(
 }
 
 /** The search for the API: a page of published services, or the filter problem. */
-export async function searchPublished(
+export function searchPublished(
+  db: Database,
+  geo: Geography,
+  filters: ServiceFilters,
+): Promise<{ ok: true; page: HsdsPage<Record<string, unknown>> } | FilterProblem> {
+  return remembered(geo, `api:${JSON.stringify(filters)}`, () => searchPublishedNow(db, geo, filters));
+}
+
+async function searchPublishedNow(
   db: Database,
   geo: Geography,
   filters: ServiceFilters,

@@ -3,10 +3,10 @@
  */
 import { frameFor, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { renderPage } from '../../web/http.ts';
+import { renderedOnce, renderPage } from '../../web/http.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { router } from '../../web/route.ts';
-import { searchPlace, sortedCounties } from './service.ts';
+import { keptPlaceSearch, sortedCounties } from './service.ts';
 import { foundTitle, LinesList, NavigatorFound, PlaceSearch, WaysIn } from './views.tsx';
 
 export const helpPages: Feature = (app, deps, policies) => {
@@ -32,10 +32,10 @@ export const helpPages: Feature = (app, deps, policies) => {
     );
   });
 
-  r.open('get', '/navigator', PUBLIC, (c) => {
+  r.open('get', '/navigator', PUBLIC, async (c) => {
     const geo = deps.geography.get();
     const frame = frameFor(c, deps);
-    const outcome = searchPlace(geo, {
+    const outcome = keptPlaceSearch(geo, {
       q: c.req.query('q')?.trim(),
       county: c.req.query('county')?.trim(),
       zip: c.req.query('zip')?.trim(),
@@ -45,12 +45,14 @@ export const helpPages: Feature = (app, deps, policies) => {
         return renderPage(
           c,
           <Layout frame={frame} title={foundTitle(outcome.lookup, outcome.place)} urgent="emergency">
-            <NavigatorFound
-              lookup={outcome.lookup}
-              place={outcome.place}
-              alsoIn={outcome.alsoIn}
-              notes={outcome.notes}
-            />
+            {await renderedOnce(outcome, () => (
+              <NavigatorFound
+                lookup={outcome.lookup}
+                place={outcome.place}
+                alsoIn={outcome.alsoIn}
+                notes={outcome.notes}
+              />
+            ))}
           </Layout>,
         );
       case 'again':

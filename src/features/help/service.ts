@@ -13,32 +13,76 @@ export type NavigatorQuery = LookupRequest;
 
 export type NavigatorJson = { ok: true; body: string } | Extract<LookupOutcome, { ok: false }>;
 
-const CACHE_LIMIT = 5000;
-const answers = new WeakMap<Geography, Map<string, string>>();
-
-/** Serialised answers, kept per loaded geography (a reload starts a new cache) and per date. */
-function answerCache(geo: Geography): Map<string, string> {
-  let cache = answers.get(geo);
-  if (!cache) {
-    cache = new Map();
-    answers.set(geo, cache);
-  }
-  return cache;
+/** A serialised answer, ready to write: its bytes (and, once asked for, their gzip). */
+export interface PreparedAnswer {
+  body: Buffer;
+  gzip?: Buffer;
 }
 
-/** The navigator lookup for the API, as JSON text, or why it cannot be answered. */
-export function navigatorJson(geo: Geography, q: NavigatorQuery): NavigatorJson {
-  const cache = answerCache(geo);
-  const key = `${q.asOf ?? todayIn(geo.timezone)}|${q.county ?? ''}|${q.zip ?? ''}`;
+/** Answers kept per query as sent: bounded, since spellings of a county are many. */
+const CACHE_LIMIT = 2000;
+/** Longer queries are answered but not kept (no honest query is this long; the cache stays small). */
+const KEY_LIMIT = 200;
+
+/** The answers of one loaded geography on one day. */
+interface AnswerDay {
+  date: string;
+  /** By the normalised query (`county|zip|asOf`): the JSON text. */
+  byQuery: Map<string, string>;
+  /** By the URL's query string exactly as a client sent it: the bytes, for the public fast path. */
+  bySearch: Map<string, PreparedAnswer>;
+  /** What `/navigator` shows, by what was typed or chosen. */
+  places: Map<string, PlaceSearchOutcome>;
+}
+
+const answers = new WeakMap<Geography, AnswerDay>();
+
+/**
+ * The answers of a geography for today: a reload of the geography (an edit, a pack import) makes a
+ * new `Geography` object and so starts empty, and so does a new day.
+ */
+function answerDay(geo: Geography): AnswerDay {
+  const date = todayIn(geo.timezone);
+  let day = answers.get(geo);
+  if (!day || day.date !== date) {
+    day = { date, byQuery: new Map(), bySearch: new Map(), places: new Map() };
+    answers.set(geo, day);
+  }
+  return day;
+}
+
+/**
+ * The navigator lookup for the API, as JSON text, or why it cannot be answered. With `search` (the
+ * URL's query string as sent), the answer is also kept for `preparedNavigatorAnswer`.
+ */
+export function navigatorJson(geo: Geography, q: NavigatorQuery, search?: string): NavigatorJson {
+  const day = answerDay(geo);
+  const key = `${q.asOf ?? ''}|${q.county ?? ''}|${q.zip ?? ''}`;
   // Only answers are kept, so a query found here was valid: no need to look it up again.
-  const cached = cache.get(key);
-  if (cached !== undefined) return { ok: true, body: cached };
-  const outcome = lookupNavigator(geo, q);
-  if (!outcome.ok) return outcome;
-  const body = JSON.stringify(outcome.lookup);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, body);
+  let body = day.byQuery.get(key);
+  if (body === undefined) {
+    const outcome = lookupNavigator(geo, q);
+    if (!outcome.ok) return outcome;
+    body = JSON.stringify(outcome.lookup);
+    if (key.length <= KEY_LIMIT) {
+      if (day.byQuery.size >= CACHE_LIMIT) day.byQuery.clear();
+      day.byQuery.set(key, body);
+    }
+  }
+  if (search !== undefined && search.length <= KEY_LIMIT && !day.bySearch.has(search)) {
+    if (day.bySearch.size >= CACHE_LIMIT) day.bySearch.clear();
+    day.bySearch.set(search, { body: Buffer.from(body) });
+  }
   return { ok: true, body };
+}
+
+/**
+ * The serialised answer to a query string the API has answered before for this geography and day
+ * (`county=Hennepin`, `zip=55401`), or undefined: the public fast path writes it without the router.
+ * Any query string found here was checked by the API's schema and lookup when it was first answered.
+ */
+export function preparedNavigatorAnswer(geo: Geography, search: string): PreparedAnswer | undefined {
+  return answerDay(geo).bySearch.get(search);
 }
 
 const placeIndexes = new Map<string, PlaceIndex>();
@@ -181,6 +225,28 @@ export function searchPlace(
         value: q,
       };
   }
+}
+
+/**
+ * `searchPlace`, kept for the loaded geography and the day: the same search gives the same object
+ * (so the page can keep what it rendered from it) until the data or the date changes.
+ */
+export function keptPlaceSearch(
+  geo: Geography,
+  query: { q?: string | undefined; county?: string | undefined; zip?: string | undefined },
+): PlaceSearchOutcome {
+  const places = answerDay(geo).places;
+  const key = JSON.stringify([query.q ?? null, query.county ?? null, query.zip ?? null]);
+  let outcome = places.get(key);
+  if (outcome === undefined) {
+    outcome = searchPlace(geo, query);
+    // Only places found are kept: what was mistyped is answered again (and may be anything).
+    if (outcome.kind === 'found' && key.length <= KEY_LIMIT) {
+      if (places.size >= CACHE_LIMIT) places.clear();
+      places.set(key, outcome);
+    }
+  }
+  return outcome;
 }
 
 /** The counties in alphabetical order, for the county list. */

@@ -11,6 +11,7 @@ export {
 } from './key-hash.ts';
 export {
   assertRateLimitRule,
+  countHits,
   hit,
   peek,
   pruneRateLimits,
@@ -23,10 +24,15 @@ export {
   API_ADDRESS_BUCKET,
   API_RATE_LIMIT_DEFAULTS,
   API_TOKEN_BUCKET,
+  ApiRateLimiter,
   apiRateLimit,
+  rateLimitHeaders,
   tooManyRequests,
+  tooManyRequestsProblem,
   waitInWords,
+  type ApiLimitStanding,
   type ApiRateLimits,
 } from './middleware.ts';
+export { LEASE_FRACTION, RateLimitLeases } from './lease.ts';
 export * from './sign-in-throttle.ts';
 export type { RateLimitTables, RateLimitsTable } from './tables.ts';

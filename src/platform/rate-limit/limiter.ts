@@ -77,7 +77,35 @@ function momentOf(request: RateLimitRequest): Moment {
  * if (!r.allowed) return tooManyRequests(c, r.retryAfterSeconds);
  */
 export async function hit(db: AnyKysely, request: RateLimitRequest): Promise<RateLimitResult> {
+  const counted = await countHits(db, request, 1);
+  return assessHit({ ...counted, limit: request.limit });
+}
+
+/** The window's counts right after `countHits` added its hits (`current` includes them). */
+export interface CountedHits {
+  current: number;
+  previous: number;
+  elapsedMs: number;
+  windowMs: number;
+  /** The start of the window they were counted in (ms since the epoch). */
+  windowStart: number;
+}
+
+/**
+ * Adds `hits` hits of `key` in `bucket` to the current window at once and returns the window's counts
+ * (a lease of several hits, see lease.ts; `hit` counts one).
+ *
+ * @example
+ * const { current, previous } = await countHits(db, { bucket: 'api.address', key, limit: 1200, windowSeconds: 60 }, 8);
+ */
+export async function countHits(
+  db: AnyKysely,
+  request: RateLimitRequest,
+  hits: number,
+): Promise<CountedHits> {
   const { windowMs, start, elapsedMs } = momentOf(request);
+  if (!Number.isInteger(hits) || hits < 1 || hits >= MAX_COUNT)
+    throw new RangeError(`A rate-limit count must be a whole number of at least 1 (got ${hits}).`);
   const { bucket } = request;
   const keyHash = rateLimitKeyHash(bucket, request.key);
   // One statement: the upsert takes the row lock, so concurrent hits from any instance serialise on it
@@ -85,9 +113,9 @@ export async function hit(db: AnyKysely, request: RateLimitRequest): Promise<Rat
   const { rows } = await sql<{ current: number; previous: number }>`
     with counted as (
       insert into rate_limits as r (bucket, key_hash, window_start, count, expires_at)
-      values (${bucket}, ${keyHash}, ${new Date(start)}, 1, ${new Date(start + 2 * windowMs)})
+      values (${bucket}, ${keyHash}, ${new Date(start)}, ${hits}, ${new Date(start + 2 * windowMs)})
       on conflict (bucket, key_hash, window_start)
-      do update set count = r.count + (r.count < ${MAX_COUNT})::int
+      do update set count = least(r.count::bigint + ${hits}, ${MAX_COUNT})::int
       returning r.count
     )
     select
@@ -100,20 +128,14 @@ export async function hit(db: AnyKysely, request: RateLimitRequest): Promise<Rat
     from counted`.execute(db);
   const row = rows[0];
   if (!row) throw new Error('The rate-limit upsert returned no row.');
-  if (row.current === 1 && !db.isTransaction) {
+  if (row.current === hits && !db.isTransaction) {
     // The first hit of a window: a good moment to clear a few expired rows. Never fails the hit (and
     // never runs inside the caller's transaction, which an error would abort).
     await pruneRateLimits(db, new Date(start + elapsedMs), { batchSize: OPPORTUNISTIC_PRUNE_BATCH }).catch(
       () => undefined,
     );
   }
-  return assessHit({
-    current: row.current,
-    previous: row.previous,
-    elapsedMs,
-    windowMs,
-    limit: request.limit,
-  });
+  return { current: row.current, previous: row.previous, elapsedMs, windowMs, windowStart: start };
 }
 
 /**

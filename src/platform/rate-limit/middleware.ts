@@ -3,12 +3,13 @@
  * client address and, when it carries `Authorization: Bearer …`, once against that token. Every answer
  * says where the caller stands (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`); past a
  * limit the answer is 429 problem+json with `Retry-After`. Counters live in PostgreSQL (limiter.ts), so
- * every instance counts against the same limits.
+ * every instance counts against the same limits; hits are leased from them in small batches (lease.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { problem } from '../problem.ts';
 import { addressKey } from './address.ts';
-import { assertRateLimitRule, hit } from './limiter.ts';
+import { RateLimitLeases } from './lease.ts';
+import { assertRateLimitRule, type RateLimitRule } from './limiter.ts';
 import type { AnyKysely } from './tables.ts';
 import type { RateLimitResult } from './window.ts';
 
@@ -41,37 +42,51 @@ function secondsToWindowEnd(windowSeconds: number, now: Date): number {
   return Math.max(1, Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000));
 }
 
+/** Where a request stands against the API limits: the limit nearest to refusing, and its answer. */
+export interface ApiLimitStanding {
+  limit: number;
+  result: RateLimitResult;
+  /** `RateLimit-Reset`: seconds to the window's end, or the wait when refused. */
+  resetSeconds: number;
+}
+
 /**
- * The API limit: refuses a request once its token or its address has used up the window's budget.
+ * Counts API requests against the limits: once against the client address and, with a bearer
+ * token, once against the token. Hits are leased from PostgreSQL in small batches (lease.ts), so a
+ * busy client costs a database round trip only now and then while every instance still counts
+ * against the same limits. One per app: the middleware and the public fast path share it.
  *
  * @example
- * app.use('/api/v1/*', apiRateLimit({ db, limits: API_RATE_LIMIT_DEFAULTS, address: clientAddress }));
+ * const limiter = new ApiRateLimiter(db, API_RATE_LIMIT_DEFAULTS);
+ * const standing = await limiter.count(addressKey(ip), null);
  */
-export function apiRateLimit(options: {
-  db: AnyKysely;
-  limits: ApiRateLimits;
-  address: (c: Context) => string;
-}): MiddlewareHandler {
-  const { db, limits } = options;
-  const address = {
-    bucket: API_ADDRESS_BUCKET,
-    limit: limits.perAddress,
-    windowSeconds: limits.windowSeconds,
-  };
-  const token = { bucket: API_TOKEN_BUCKET, limit: limits.perToken, windowSeconds: limits.windowSeconds };
-  assertRateLimitRule(address);
-  assertRateLimitRule(token);
-  return async (c, next) => {
-    const now = new Date();
-    const bearer = bearerOf(c);
+export class ApiRateLimiter {
+  private readonly leases: RateLimitLeases;
+  private readonly address: RateLimitRule;
+  private readonly token: RateLimitRule;
+
+  constructor(
+    db: AnyKysely,
+    readonly limits: ApiRateLimits,
+  ) {
+    this.address = {
+      bucket: API_ADDRESS_BUCKET,
+      limit: limits.perAddress,
+      windowSeconds: limits.windowSeconds,
+    };
+    this.token = { bucket: API_TOKEN_BUCKET, limit: limits.perToken, windowSeconds: limits.windowSeconds };
+    assertRateLimitRule(this.address);
+    assertRateLimitRule(this.token);
+    this.leases = new RateLimitLeases(db);
+  }
+
+  /** Counts one request of `addressKey` (and of `bearer`, when there is one). */
+  async count(address: string, bearer: string | null, now: Date = new Date()): Promise<ApiLimitStanding> {
     const counted: { limit: number; result: RateLimitResult }[] = [
-      {
-        limit: address.limit,
-        result: await hit(db, { ...address, key: addressKey(options.address(c)), now }),
-      },
+      { limit: this.address.limit, result: await this.leases.take(this.address, address, now) },
     ];
     if (bearer !== null)
-      counted.push({ limit: token.limit, result: await hit(db, { ...token, key: bearer, now }) });
+      counted.push({ limit: this.token.limit, result: await this.leases.take(this.token, bearer, now) });
     // The headers tell of the limit nearest to refusing: a refused one first, then the least remaining.
     const binding = counted.reduce((a, b) =>
       a.result.allowed !== b.result.allowed
@@ -83,13 +98,42 @@ export function apiRateLimit(options: {
           : a,
     );
     const { result } = binding;
-    c.header('RateLimit-Limit', String(binding.limit));
-    c.header('RateLimit-Remaining', String(result.remaining));
-    c.header(
-      'RateLimit-Reset',
-      String(result.allowed ? secondsToWindowEnd(limits.windowSeconds, now) : result.retryAfterSeconds),
-    );
-    if (!result.allowed) return tooManyRequests(c, result);
+    return {
+      ...binding,
+      resetSeconds: result.allowed
+        ? secondsToWindowEnd(this.limits.windowSeconds, now)
+        : result.retryAfterSeconds,
+    };
+  }
+}
+
+/** The `RateLimit-*` headers of a standing. */
+export function rateLimitHeaders(standing: ApiLimitStanding): [string, string][] {
+  return [
+    ['RateLimit-Limit', String(standing.limit)],
+    ['RateLimit-Remaining', String(standing.result.remaining)],
+    ['RateLimit-Reset', String(standing.resetSeconds)],
+  ];
+}
+
+/**
+ * The API limit: refuses a request once its token or its address has used up the window's budget.
+ * Pass the app's `limiter` to share its leased allowances; without one it makes its own.
+ *
+ * @example
+ * app.use('/api/v1/*', apiRateLimit({ db, limits: API_RATE_LIMIT_DEFAULTS, address: clientAddress }));
+ */
+export function apiRateLimit(options: {
+  db: AnyKysely;
+  limits: ApiRateLimits;
+  address: (c: Context) => string;
+  limiter?: ApiRateLimiter;
+}): MiddlewareHandler {
+  const limiter = options.limiter ?? new ApiRateLimiter(options.db, options.limits);
+  return async (c, next) => {
+    const standing = await limiter.count(addressKey(options.address(c)), bearerOf(c));
+    for (const [name, value] of rateLimitHeaders(standing)) c.header(name, value);
+    if (!standing.result.allowed) return tooManyRequests(c, standing.result);
     await next();
   };
 }
@@ -104,12 +148,17 @@ export function tooManyRequests(c: Context, result: Pick<RateLimitResult, 'retry
   const seconds = Math.max(1, Math.ceil(result.retryAfterSeconds));
   c.header('Retry-After', String(seconds));
   c.header('Cache-Control', 'no-store');
-  return problem(c, {
+  return problem(c, tooManyRequestsProblem(seconds));
+}
+
+/** The problem details of a refusal that may be retried after `seconds`. */
+export function tooManyRequestsProblem(seconds: number) {
+  return {
     title: 'Too many requests',
     status: 429,
     detail: `Too many requests came from this client in a short time. Try again in ${waitInWords(seconds)}.`,
     retryAfterSeconds: seconds,
-  });
+  };
 }
 
 /**
