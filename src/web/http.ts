@@ -1,10 +1,9 @@
 /**
  * Small pieces every feature's routes use.
  */
+import { randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { raw } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
 import { pino } from 'pino';
 import type { Logger } from '../platform/log.ts';
 
@@ -18,29 +17,37 @@ export async function renderPage(
   return c.html(`<!doctype html>${html}`, status);
 }
 
-const renderedParts = new WeakMap<object, HtmlEscapedString>();
+/** Stands for the response's nonce in a kept page; random, so no page text can hold it by chance. */
+const NONCE_MARK = randomBytes(18).toString('base64url');
+const keptPages = new WeakMap<object, string[]>();
 
 /**
- * A page part rendered once for `answer` (a kept answer: the same object for as long as the data it
- * was made from holds) and reused as HTML on every later page. Only for parts that depend on `answer`
- * alone — no nonce, no signed-in person, nothing of the request.
+ * A whole page rendered once for `answer` (a kept answer: the same object for as long as the data it
+ * was made from holds) and sent again on every later request with that request's nonce: the page may
+ * depend on `answer` and on the nonce alone — nothing else of the request, no signed-in person.
  *
  * @example
- * <Layout frame={frame} title="Services">{await renderedOnce(found, () => <ServiceList … />)}</Layout>
+ * return renderPageOnce(c, found, (nonce) => <Layout frame={{ ...frame, nonce }} title="Services">…</Layout>);
  */
-export async function renderedOnce(answer: object, part: () => unknown): Promise<HtmlEscapedString> {
-  let html = renderedParts.get(answer);
-  if (html === undefined) {
-    html = raw(await (part() as { toString(): string | Promise<string> }).toString());
-    renderedParts.set(answer, html);
+export async function renderPageOnce(
+  c: Context,
+  answer: object,
+  page: (nonce: string) => unknown,
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
+  let parts = keptPages.get(answer);
+  if (parts === undefined) {
+    const html = await (page(NONCE_MARK) as { toString(): string | Promise<string> }).toString();
+    parts = `<!doctype html>${html}`.split(NONCE_MARK);
+    keptPages.set(answer, parts);
   }
-  return html;
+  return c.html(parts.join(c.get('nonce')), status);
 }
 
 const serialised = new WeakMap<object, string>();
 
 /**
- * `JSON.stringify(answer)`, once for a kept answer (see `renderedOnce`), which must not change after.
+ * `JSON.stringify(answer)`, once for a kept answer (see `renderPageOnce`), which must not change after.
  *
  * @example
  * return c.body(serialisedOnce(outcome.page), 200, { 'Content-Type': 'application/json' });

@@ -3,7 +3,7 @@
  */
 import { frameFor, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { renderedOnce, renderPage } from '../../web/http.ts';
+import { renderPage, renderPageOnce } from '../../web/http.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { router } from '../../web/route.ts';
 import { searchDirectory, serviceById } from './service.ts';
@@ -26,27 +26,24 @@ export const directoryPages: Feature = (app, deps, policies) => {
         found.status,
       );
     }
-    return renderPage(
-      c,
+    return renderPageOnce(c, found, (nonce) => (
       <Layout
-        frame={frame}
+        frame={{ ...frame, nonce }}
         title="Services"
         description="Safe Harbor services, shelter and housing for young people in Minnesota."
       >
-        {await renderedOnce(found, () => (
-          <ServiceList
-            geo={geo}
-            f={found.filters}
-            raw={raw}
-            languages={found.languages}
-            countyValue={found.countyValue}
-            total={found.total}
-            items={found.items}
-            pastEnd={found.pastEnd}
-          />
-        ))}
-      </Layout>,
-    );
+        <ServiceList
+          geo={geo}
+          f={found.filters}
+          raw={raw}
+          languages={found.languages}
+          countyValue={found.countyValue}
+          total={found.total}
+          items={found.items}
+          pastEnd={found.pastEnd}
+        />
+      </Layout>
+    ));
   });
 
   r.open('get', '/services/:id', PUBLIC, async (c) => {

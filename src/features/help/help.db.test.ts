@@ -136,6 +136,30 @@ describe('help pages', () => {
     expect((html.match(/<option value="27\d{3}"/g) ?? []).length).toBe(87);
   });
 
+  it.each(['/navigator?county=27053', '/services?county=27123'])(
+    '%s is kept once and sent with each response its own nonce, the one its policy names',
+    async (path) => {
+      const pages = await Promise.all([1, 2, 3].map(() => t.app.request(path)));
+      const seen = await Promise.all(
+        pages.map(async (res) => {
+          const html = await res.text();
+          const policyNonce = /'nonce-([^']+)'/.exec(res.headers.get('Content-Security-Policy') ?? '')?.[1];
+          const used = [...html.matchAll(/ nonce="([^"]+)"/g)].map((m) => m[1]);
+          expect(res.status).toBe(200);
+          expect(policyNonce).toBeTruthy();
+          // The style sheet and the quick-exit script, both under this response's nonce.
+          expect(used.length).toBeGreaterThanOrEqual(2);
+          expect(new Set(used)).toEqual(new Set([policyNonce]));
+          return { nonce: policyNonce!, html };
+        }),
+      );
+      expect(new Set(seen.map((p) => p.nonce)).size).toBe(3);
+      // Apart from the nonce, the same page.
+      const same = seen.map((p) => p.html.split(p.nonce).join('NONCE'));
+      expect(new Set(same).size).toBe(1);
+    },
+  );
+
   it('navigator page: the statewide line comes first when a region is not confirmed', async () => {
     const res = await t.app.request('/navigator?county=Ramsey');
     const html = await res.text();

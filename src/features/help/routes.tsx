@@ -3,7 +3,7 @@
  */
 import { frameFor, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
-import { renderedOnce, renderPage } from '../../web/http.ts';
+import { renderPage, renderPageOnce } from '../../web/http.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { router } from '../../web/route.ts';
 import { keptPlaceSearch, sortedCounties } from './service.ts';
@@ -42,19 +42,20 @@ export const helpPages: Feature = (app, deps, policies) => {
     });
     switch (outcome.kind) {
       case 'found':
-        return renderPage(
-          c,
-          <Layout frame={frame} title={foundTitle(outcome.lookup, outcome.place)} urgent="emergency">
-            {await renderedOnce(outcome, () => (
-              <NavigatorFound
-                lookup={outcome.lookup}
-                place={outcome.place}
-                alsoIn={outcome.alsoIn}
-                notes={outcome.notes}
-              />
-            ))}
-          </Layout>,
-        );
+        return renderPageOnce(c, outcome, (nonce) => (
+          <Layout
+            frame={{ ...frame, nonce }}
+            title={foundTitle(outcome.lookup, outcome.place)}
+            urgent="emergency"
+          >
+            <NavigatorFound
+              lookup={outcome.lookup}
+              place={outcome.place}
+              alsoIn={outcome.alsoIn}
+              notes={outcome.notes}
+            />
+          </Layout>
+        ));
       case 'again':
         return renderPage(
           c,
