@@ -47,6 +47,8 @@ import { tasksPages } from './features/tasks/routes.tsx';
 import { transfersPages } from './features/transfers/routes.tsx';
 import { stewardshipApi } from './features/stewardship/api.ts';
 import { stewardshipPages } from './features/stewardship/routes.tsx';
+import { housingApi } from './features/housing/api.ts';
+import { housingPages } from './features/housing/routes.tsx';
 
 export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRegistry } {
   const app = new OpenAPIHono({
@@ -142,6 +144,8 @@ export function createApp(deps: AppDeps): { app: OpenAPIHono; policies: PolicyRe
     safetyPlanPages,
     stewardshipPages,
     stewardshipApi,
+    housingPages,
+    housingApi,
   ]) {
     feature(app, deps, policies);
   }
