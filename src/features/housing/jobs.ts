@@ -107,7 +107,7 @@ export async function remindStalePrograms(
   return report;
 }
 
-export const HOUSING_REMINDERS_JOB = 'housing-stale-reminders';
+export const HOUSING_REMINDERS_JOB = 'housing-reminders';
 
 /** The recurring job that runs `remindStalePrograms` every ten minutes. */
 export function housingRemindersJob(
