@@ -6,7 +6,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { CsrfField } from '../../../web/staff-layout.tsx';
-import { Tag } from '../../../web/ui.tsx';
+import { SrOnly, Tag } from '../../../web/ui.tsx';
 import type { ProgramView } from '../service.ts';
 
 /** Up to this many beds, each count is a button of its own. */
@@ -37,7 +37,7 @@ export const AvailabilityForm: FC<{ program: ProgramView; csrf: string; back: st
       <CsrfField token={csrf} />
       <input type="hidden" name="back" value={back} />
       <h3 id={heading} class="margin-bottom-1">
-        Beds available now at {p.name}
+        Beds available now<SrOnly> at {p.name}</SrOnly>
       </h3>
       <p class="margin-top-0">
         Now: {p.bedsAvailable === null ? 'not given yet' : `${p.bedsAvailable} of ${p.bedsTotal}`} ·{' '}
@@ -72,7 +72,7 @@ export const AvailabilityForm: FC<{ program: ProgramView; csrf: string; back: st
       ) : byTap ? (
         <fieldset class="usa-fieldset">
           <legend class="usa-legend">Tap how many beds are free now</legend>
-          <div class="nwd-actions">
+          <div class="nwd-taps">
             {Array.from({ length: p.bedsTotal + 1 }, (_, n) => (
               <button
                 type="submit"
