@@ -317,3 +317,25 @@ describe('the housing API', () => {
     expect(params).toEqual(expect.arrayContaining(['age', 'gender', 'county', 'needs', 'when']));
   });
 });
+
+describe('the staff home page', () => {
+  it('tells a provider how many of their programs are out of date, and a navigator how many have a bed free', async () => {
+    await pageWith(await get(provider, '/staff'), 200, [
+      '<a href="/staff/housing/programs" class="nwd-count nwd-warn"><b>1</b>Your housing programs with beds out of date</a>',
+    ]);
+    const board = await pageWith(await get(navigator, '/staff'), 200, [
+      'Housing programs with a bed free now',
+    ]);
+    const free = /href="\/staff\/housing\/beds\?when=tonight" class="nwd-count"><b>(\d+)<\/b>/.exec(
+      board,
+    )?.[1];
+    expect(Number(free)).toBe(5);
+    // An organization without housing programs is not asked about them.
+    const page = await pageWith(await get(professional, '/staff'), 200);
+    expect(page).not.toContain('Housing programs');
+    const none = await addStaff(t.deps, 'org_admin', [], {
+      organizationId: await addOrganization(t.deps.db, 'Synthetic No Housing', 'service_provider'),
+    });
+    expect(await pageWith(await get(none, '/staff'), 200)).not.toContain('beds out of date');
+  });
+});

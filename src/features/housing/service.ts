@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../app-types.ts';
 import type { Database } from '../../db/database.ts';
-import { authorize, type Actor } from '../../platform/access.ts';
+import { authorize, can, type Actor } from '../../platform/access.ts';
 import { recordActorAudit, recordReadAudit } from '../../platform/audit/audit.ts';
 import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import { InputError, ServiceError } from '../../platform/errors.ts';
@@ -425,4 +425,21 @@ export async function bedBoard(
     .filter((p) => fits(p, filter))
     .sort(boardOrder(now, ctx.staleHours))
     .slice(0, BOARD_LIMIT);
+}
+
+/**
+ * For the staff home page: how many of the actor's organization's programs have beds out of date, or
+ * null when it has no program (or the role does not manage housing). No personal data is read.
+ */
+export async function countOutOfDate(ctx: HousingContext, actor: Actor): Promise<number | null> {
+  if (!can(actor, 'housing.manage', { organizationId: actor.organizationId })) return null;
+  const programs = await q.programRows(ctx.db, { organizationId: actor.organizationId });
+  if (programs.length === 0) return null;
+  const now = nowOf(ctx);
+  return programs.filter((p) => isStale(p.availability_updated_at, now, ctx.staleHours)).length;
+}
+
+/** For the staff home page: how many programs on the bed board have a bed free now. */
+export async function countWithBeds(ctx: HousingContext, actor: Actor): Promise<number> {
+  return (await bedBoard(ctx, actor, { when: 'tonight' })).length;
 }
