@@ -254,6 +254,11 @@ describe('the housing API', () => {
     const bad = await api(provider, 'PUT', path, { available: 'many' });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ status: 400, field: 'available' });
+    for (const available of [null, true, '', 1.5])
+      expect((await api(provider, 'PUT', path, { available })).json).toMatchObject({
+        status: 400,
+        field: 'available',
+      });
     const over = await api(provider, 'PUT', path, { available: 7 });
     expect([over.status, over.json.field]).toEqual([400, 'available']);
     expect((await api(otherProvider, 'PUT', path, { available: 0 })).status).toBe(404);

@@ -40,12 +40,21 @@ const age = (field: string) =>
       `Safe Harbor housing serves young people up to ${MAX_AGE}: the ${field} age is at most ${MAX_AGE}.`,
     );
 
-const beds = (what: string) =>
-  z.coerce
-    .number({ error: `Enter ${what} as a number.` })
-    .int(`Enter ${what} as a whole number.`)
-    .min(0, `${what[0]!.toUpperCase()}${what.slice(1)} cannot be below 0.`)
-    .max(MAX_BEDS, `${what[0]!.toUpperCase()}${what.slice(1)} is at most ${MAX_BEDS}.`);
+/** A count of beds: a number, or digits as a form posts them (never null, true or an empty string). */
+const beds = (what: string) => {
+  const said = `${what[0]!.toUpperCase()}${what.slice(1)}`;
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], {
+      error: `Enter ${what} as a whole number.`,
+    })
+    .pipe(
+      z
+        .number()
+        .int(`Enter ${what} as a whole number.`)
+        .min(0, `${said} cannot be below 0.`)
+        .max(MAX_BEDS, `${said} is at most ${MAX_BEDS}.`),
+    );
+};
 
 const bedTypeName = line(60, 'Name each type of bed.', 'Keep each type of bed’s name to 60 characters.');
 
