@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItem } from '../src/features/queue/testing.ts';
 import { seedSynthetic } from '../src/features/synthetic/service.ts';
+import { createProgram, housingContext, updateAvailability } from '../src/features/housing/service.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addOrganization, addStaff, type TestStaff } from '../test/staff.ts';
 import { axe, browserAvailable, isolatedContext, launchBrowser } from './browser.ts';
@@ -214,6 +215,41 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
   it('provider staff’s pages', async () => {
     expect(await tour('provider', ['/staff', '/staff/referrals', '/staff/sessions'])).toEqual([]);
   }, 180_000);
+
+  it('the housing pages: the bed board, a provider’s programs and their forms', async () => {
+    const origin = { ip: '127.0.0.1', userAgent: 'e2e' };
+    const ctx = housingContext(t.deps);
+    const program = await createProgram(
+      ctx,
+      people.provider!.actor,
+      {
+        name: 'Synthetic Lakeside Shelter',
+        type: 'emergency_shelter',
+        minAge: 12,
+        maxAge: 17,
+        genders: ['female', 'transgender', 'nonbinary'],
+        serves: ['lgbtq_affirming'],
+        languages: ['English', 'Somali'],
+        regionIds: ['west-metro'],
+        address: '1 Synthetic Street',
+        bedsTotal: 8,
+      },
+      origin,
+    );
+    await updateAvailability(ctx, people.provider!.actor, program, { available: 3 }, 'page', origin);
+    expect([
+      ...(await tour('navigator', [
+        '/staff/housing/beds',
+        '/staff/housing/beds?age=15&gender=female&when=tonight',
+      ])),
+      ...(await tour('provider', [
+        '/staff/housing/programs',
+        `/staff/housing/programs/${program}`,
+        '/staff/housing/programs/new',
+        `/staff/housing/programs/${program}/edit`,
+      ])),
+    ]).toEqual([]);
+  }, 240_000);
 
   it('the pages of roles without casework', async () => {
     expect([

@@ -35,7 +35,12 @@ export interface AppDeps {
     Partial<
       Pick<
         Config,
-        'caseRetentionDays' | 'dataStaleMonths' | 'trustedProxies' | 'trustedProxyHeader' | 'apiRateLimit'
+        | 'caseRetentionDays'
+        | 'dataStaleMonths'
+        | 'housingStaleHours'
+        | 'trustedProxies'
+        | 'trustedProxyHeader'
+        | 'apiRateLimit'
       >
     >;
   log: Logger;

@@ -50,6 +50,8 @@ import { tasksPages } from './features/tasks/routes.tsx';
 import { transfersPages } from './features/transfers/routes.tsx';
 import { stewardshipApi } from './features/stewardship/api.ts';
 import { stewardshipPages } from './features/stewardship/routes.tsx';
+import { housingApi } from './features/housing/api.ts';
+import { housingPages } from './features/housing/routes.tsx';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -152,6 +154,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     safetyPlanPages,
     stewardshipPages,
     stewardshipApi,
+    housingPages,
+    housingApi,
   ]) {
     feature(app, deps, policies);
   }

@@ -81,6 +81,11 @@ const schema = z.object({
     .min(1, 'at least 1 month')
     .max(120, 'at most 120 months')
     .default(12),
+  NWD_HOUSING_STALE_HOURS: z.coerce
+    .number()
+    .positive('a number of hours above 0, e.g. 24')
+    .max(720, 'at most 720 hours')
+    .default(24),
   NWD_TASK_REMIND_BEFORE_HOURS: z.coerce
     .number()
     .min(0, 'a number of hours, 0 or more (0 reminds at the due time), e.g. 24')
@@ -192,6 +197,8 @@ export interface Config {
   caseRetentionDays: number;
   /** A public fact not checked for this many months shows on the data-health page (`NWD_DATA_STALE_MONTHS`). */
   dataStaleMonths: number;
+  /** A housing program's beds available older than this many hours show as stale, and it is reminded (`NWD_HOUSING_STALE_HOURS`). */
+  housingStaleHours: number;
   /**
    * Tasks: the assignee is reminded `remindBeforeHours` before the due time (0: at it); an overdue task
    * is escalated to the region's other navigators `escalateAfterBusinessHours` business hours after it.
@@ -278,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     caseRetentionDays: e.NWD_CASE_RETENTION_DAYS,
     dataStaleMonths: e.NWD_DATA_STALE_MONTHS,
+    housingStaleHours: e.NWD_HOUSING_STALE_HOURS,
     tasks: {
       remindBeforeHours: e.NWD_TASK_REMIND_BEFORE_HOURS,
       escalateAfterBusinessHours: e.NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS,

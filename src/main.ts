@@ -191,7 +191,8 @@ async function seedSyntheticCommand(config: Config, log: Logger, args: string[])
   console.log(
     `Wrote ${summary.cases} synthetic cases with ${summary.events} timeline events, ${summary.notes} notes, ${summary.tasks} tasks, ` +
       `${summary.referrals} referrals, ${summary.consents} consents and ${summary.safetyPlans} safety plans; ` +
-      `${summary.navigators} synthetic navigators in ${summary.organizations} synthetic organizations (they cannot sign in). ` +
+      `${summary.navigators} synthetic navigators in ${summary.organizations} synthetic organizations (they cannot sign in); ` +
+      `${summary.housingPrograms} housing programs with ${summary.availabilityUpdates} availability updates. ` +
       `${(summary.ms / 1000).toFixed(1)} s.`,
   );
 }

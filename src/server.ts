@@ -23,6 +23,7 @@ import { startJobs } from './platform/jobs/index.ts';
 import { retentionJob } from './features/retention/service.ts';
 import { searchTermsJob } from './features/cases/index.ts';
 import { taskRemindersJob } from './features/tasks/jobs.ts';
+import { housingRemindersJob } from './features/housing/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
@@ -214,6 +215,8 @@ export async function startService(
         timezone: rules.calendar.timezone,
         staleMonths: config.dataStaleMonths,
       }),
+      // Housing programs whose beds available are out of date: their organization is reminded.
+      housingRemindersJob(db, { keyring, site, staleHours: config.housingStaleHours, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('housing availability is stale after 24 hours by default, configurable, checked', () => {
+    expect(loadConfig({}).housingStaleHours).toBe(24);
+    expect(loadConfig({ NWD_HOUSING_STALE_HOURS: '12' }).housingStaleHours).toBe(12);
+    expect(() => loadConfig({ NWD_HOUSING_STALE_HOURS: '0' })).toThrow(
+      /NWD_HOUSING_STALE_HOURS: a number of hours above 0/,
+    );
+  });
+
   it('trusts no proxy by default; NWD_TRUSTED_PROXIES takes IPv4 and IPv6 networks, checked', () => {
     expect(loadConfig({}).trustedProxies).toEqual([]);
     expect(loadConfig({}).trustedProxyHeader).toBe('x-forwarded-for');

@@ -10,6 +10,7 @@ import type { CryptoTables } from '../platform/crypto/tables.ts';
 import type { MailTables } from '../platform/mail/tables.ts';
 import type { RateLimitTables } from '../platform/rate-limit/tables.ts';
 import type { ScreeningTables } from '../features/screening/tables.ts';
+import type { HousingTables } from '../features/housing/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -148,7 +149,8 @@ export interface DB
     CryptoTables,
     MailTables,
     RateLimitTables,
-    ScreeningTables {
+    ScreeningTables,
+    HousingTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

@@ -83,6 +83,8 @@ export const ACTIONS = {
   'data.steward':
     "Edit public facts: organizations, navigators' contacts, region memberships, directory services",
   'data.health': 'See every open data problem (unverified, stale, unreachable) and get the weekly digest',
+  'housing.manage': "Describe the organization's housing programs and update their beds available",
+  'housing.read': 'See the bed board: housing programs that fit a young person and their beds now',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -128,6 +130,8 @@ export const POLICY: Record<Action, Grants> = {
   'cases.erase': { state_admin: 'any' },
   'data.steward': { state_admin: 'any', org_admin: 'own_organization' },
   'data.health': { state_admin: 'any' },
+  'housing.manage': { org_admin: 'own_organization', provider_staff: 'own_organization' },
+  'housing.read': { state_admin: 'any', navigator: 'any' },
 };
 
 export interface Actor {

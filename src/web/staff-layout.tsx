@@ -75,6 +75,8 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/transfers',
         'Transfers',
       ],
+      [POLICY['housing.read'][actor.role], '/staff/housing/beds', 'Bed board'],
+      [POLICY['housing.manage'][actor.role], '/staff/housing/programs', 'Housing programs'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],

@@ -11,6 +11,7 @@ import { countExpiringConsents } from '../consents/index.ts';
 import { countQueue } from '../queue/index.ts';
 import { countReferrals } from '../referrals/index.ts';
 import { countHealthProblems, stewardshipContext } from '../stewardship/index.ts';
+import { countOutOfDate, countWithBeds, housingContext } from '../housing/index.ts';
 import { countTasks } from '../tasks/index.ts';
 import { countTransfersToDecide } from '../transfers/index.ts';
 import { accountsContext } from '../../web/session.ts';
@@ -84,6 +85,22 @@ export async function homeCounts(deps: AppDeps, actor: Actor, now = new Date()):
       count: await countTransfersToDecide(deps, actor),
       warn: true,
     })),
+    when(regionScope(actor, 'housing.read') !== null, async () => ({
+      href: '/staff/housing/beds?when=tonight',
+      label: 'Housing programs with a bed free now',
+      count: await countWithBeds({ ...housingContext(deps), now: () => now }, actor),
+    })),
+    // Only for an organization that has housing programs.
+    countOutOfDate({ ...housingContext(deps), now: () => now }, actor).then((count) =>
+      count === null
+        ? null
+        : {
+            href: '/staff/housing/programs',
+            label: 'Your housing programs with beds out of date',
+            count,
+            warn: true,
+          },
+    ),
   ]);
   const admin = await Promise.all([
     when(can(actor, 'people.list', { organizationId: actor.organizationId }), async () => ({

@@ -68,6 +68,25 @@ describe('synthetic cases', () => {
       t.deps.db,
     );
     expect(early.rows[0]!.n).toBe(0);
+    // Housing: two programs a region, each with its history; its latest update is the program's count.
+    expect(summary.availabilityUpdates).toBeGreaterThan(summary.housingPrograms * 5);
+    const housing = await sql<{
+      programs: number;
+      regions: number;
+      mismatched: number;
+      stale: number;
+      clear: number;
+    }>`
+      select count(*)::int as programs, count(distinct p.region_ids[1])::int as regions,
+        count(*) filter (where p.beds_available <> (select u.beds_available from housing_availability_updates u
+          where u.program_id = p.id order by u.created_at desc limit 1))::int as mismatched,
+        count(*) filter (where p.availability_updated_at < ${new Date(now.getTime() - 24 * 3_600_000)})::int as stale,
+        count(*) filter (where position(convert_to('Synthetic Street', 'UTF8') in p.address_encrypted) > 0)::int as clear
+      from housing_programs p`.execute(t.deps.db);
+    expect(housing.rows[0]).toMatchObject({ programs: summary.housingPrograms, mismatched: 0, clear: 0 });
+    expect(housing.rows[0]!.stale).toBeGreaterThan(0);
+    expect(housing.rows[0]!.regions).toBeGreaterThanOrEqual(5);
+    expect(housing.rows[0]!.programs).toBe(2 * housing.rows[0]!.regions);
   });
 
   it('draws the same sequence for the same seed', () => {

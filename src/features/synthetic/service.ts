@@ -25,6 +25,7 @@ import {
 import type { ConsentCategory, ReferralStatus, SearchTermKind } from '../cases/index.ts';
 import type { Vocabularies } from '../cases/index.ts';
 import type { SafetyPlanContent } from '../safety-plans/index.ts';
+import { seedHousing } from '../housing/index.ts';
 
 export interface SyntheticOptions {
   cases: number;
@@ -46,6 +47,9 @@ export interface SyntheticSummary {
   safetyPlans: number;
   navigators: number;
   organizations: number;
+  /** Housing programs of the synthetic shelter providers, and their availability updates. */
+  housingPrograms: number;
+  availabilityUpdates: number;
   ms: number;
 }
 
@@ -280,6 +284,14 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
         });
     }
   });
+  const housing = await ctx.db.transaction().execute((trx) =>
+    seedHousing(trx, ctx.keyring, {
+      organizationIds: providers.slice(0, 2),
+      regions: regionIds.map((id) => ({ id, counties: countiesByRegion.get(id) ?? [] })),
+      rnd,
+      now,
+    }),
+  );
 
   const summary: SyntheticSummary = {
     cases: 0,
@@ -291,6 +303,8 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
     safetyPlans: 0,
     navigators: regionIds.length * 3,
     organizations: regionIds.length + providers.length,
+    housingPrograms: housing.programs,
+    availabilityUpdates: housing.updates,
     ms: 0,
   };
   const day = 86_400_000;
