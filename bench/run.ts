@@ -334,6 +334,8 @@ interface Scenario {
   paths: string[];
   /** A request other than a plain GET (a form post, a signed-in page), and the status it must answer. */
   request?: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; status: number };
+  /** Concurrent connections when not `BENCH_CONNECTIONS`. */
+  connections?: number;
 }
 
 const BARE: Scenario = {
@@ -470,6 +472,7 @@ function fire(
   paths: string[],
   durationSeconds: number,
   request?: Scenario['request'],
+  connections = settings.connections,
 ): Promise<autocannon.Result> {
   const headers = {
     ...(settings.acceptEncoding ? { 'accept-encoding': settings.acceptEncoding } : {}),
@@ -477,7 +480,7 @@ function fire(
   };
   return autocannon({
     url: base + paths[0],
-    connections: settings.connections,
+    connections,
     duration: durationSeconds,
     requests: paths.map((path) => ({
       method: request?.method ?? ('GET' as const),
@@ -496,7 +499,7 @@ async function runScenario(
   const responseBytes = await preflight(server.url, scenario.paths, scenario.request);
   process.stdout.write(`  ${scenario.name}: warm-up ${settings.warmupSeconds} s, `);
   if (settings.warmupSeconds > 0)
-    await fire(server.url, scenario.paths, settings.warmupSeconds, scenario.request);
+    await fire(server.url, scenario.paths, settings.warmupSeconds, scenario.request, scenario.connections);
   process.stdout.write(`load ${settings.durationSeconds} s … `);
 
   let peakRssKb = 0;
@@ -512,7 +515,13 @@ async function runScenario(
   const logBytesBefore = server.stdoutBytes();
   const wallStart = performance.now();
 
-  const result = await fire(server.url, scenario.paths, settings.durationSeconds, scenario.request);
+  const result = await fire(
+    server.url,
+    scenario.paths,
+    settings.durationSeconds,
+    scenario.request,
+    scenario.connections,
+  );
 
   const wallSeconds = (performance.now() - wallStart) / 1000;
   clearInterval(sampler);
@@ -532,7 +541,7 @@ async function runScenario(
     description: scenario.description,
     date: new Date().toISOString(),
     machine,
-    connections: settings.connections,
+    connections: scenario.connections ?? settings.connections,
     durationSeconds: settings.durationSeconds,
     warmupSeconds: settings.warmupSeconds,
     serverLogLevel: scenario === BARE ? 'none (the bare server does not log)' : settings.serverLogLevel,
@@ -705,7 +714,8 @@ async function staffScenarios(app: ServerProcess): Promise<{ scenarios: Scenario
       {
         name: 'staff-sign-in',
         description:
-          'POST /staff/sign-in with a correct password: argon2id verification, throttle bookkeeping, a new session, audit row; answers 303',
+          'POST /staff/sign-in with a correct password, four at a time (one account may have at most five sign-ins in flight from one address; the hashing runs on four threads): argon2id verification, throttle bookkeeping, a new session, audit row; answers 303',
+        connections: 4,
         paths: ['/staff/sign-in'],
         request: {
           method: 'POST',
