@@ -52,6 +52,7 @@ import { stewardshipApi } from './features/stewardship/api.ts';
 import { stewardshipPages } from './features/stewardship/routes.tsx';
 import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
+import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     stewardshipPages,
     stewardshipApi,
     housingPages,
+    shelterRequestPages,
     housingApi,
   ]) {
     feature(app, deps, policies);

@@ -278,13 +278,13 @@ export async function endPlacement(
   placementId: string,
   raw: unknown,
   origin: RequestOrigin,
-): Promise<void> {
+): Promise<{ caseId: string }> {
   authorize(actor, 'cases.write', undefined, { message: 'Only the case’s navigators end a placement.' });
   const input = parseInput(EndPlacementInput, raw);
   if (!ctx.referrals.vocabularies.exitHousing.some((v) => v.code === input.wentTo))
     throw new ServiceError('invalid', 'Choose where they went from the list.', 'wentTo');
   const now = nowOf(ctx);
-  await ctx.housing.db.transaction().execute(async (trx) => {
+  return ctx.housing.db.transaction().execute(async (trx) => {
     const placement = UUID.test(placementId) ? await q.lockPlacement(trx, placementId) : undefined;
     if (!placement) throw new ServiceError('not_found', 'There is no such placement.');
     const row = await findCase(trx, actor, placement.case_id, 'cases.write', { forUpdate: true });
@@ -315,6 +315,7 @@ export async function endPlacement(
       subjectId: placement.id,
       details: detail,
     });
+    return { caseId: row.id };
   });
 }
 
