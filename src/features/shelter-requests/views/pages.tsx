@@ -8,7 +8,6 @@ import type { FC } from 'hono/jsx';
 import { CaseTabTop } from '../../cases/index.ts';
 import { GENDERS, NEEDS } from '../../housing/index.ts';
 import {
-  Checkbox,
   Radios,
   Select,
   Ticks,
@@ -358,11 +357,18 @@ export const RequestPage: FC<
                   >
                     <CsrfField token={p.frame.csrf} />
                     <input type="hidden" name="offerId" value={o.id} />
-                    <Checkbox
-                      name="shareIdentifying"
-                      label="Share who they are (needs their active consent)"
-                      checked={false}
-                    />
+                    <div class="usa-checkbox">
+                      <input
+                        class="usa-checkbox__input"
+                        type="checkbox"
+                        id={`share-${o.id}`}
+                        name="shareIdentifying"
+                        value="yes"
+                      />
+                      <label class="usa-checkbox__label" for={`share-${o.id}`}>
+                        Share who they are (needs their active consent)
+                      </label>
+                    </div>
                     <Button>Confirm this bed</Button>
                   </form>
                 ) : null}
