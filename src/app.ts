@@ -53,6 +53,7 @@ import { stewardshipPages } from './features/stewardship/routes.tsx';
 import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
+import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -158,6 +159,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     housingPages,
     shelterRequestPages,
     housingApi,
+    shelterRequestsApi,
   ]) {
     feature(app, deps, policies);
   }

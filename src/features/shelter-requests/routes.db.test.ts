@@ -20,7 +20,7 @@ let programA: string;
 let programB: string;
 let caseId: string;
 
-const { get, post } = staffRequests(() => t);
+const { get, post, api } = staffRequests(() => t);
 
 async function addProgram(organizationId: string, name: string, available: number): Promise<string> {
   const id = randomUUID();
@@ -160,5 +160,45 @@ describe('a shelter request through the pages', () => {
     expect(
       (await post(providerA, `/staff/cases/${caseId}/housing/requests`, { ageBand: '16-17' })).status,
     ).toBe(403);
+  });
+});
+
+describe('the API', () => {
+  it('sends a request and answers it, with problem+json naming the field or the conflict', async () => {
+    const apiCase = await addCase(t.deps);
+    const body = {
+      caseId: apiCase,
+      ageBand: '14-15',
+      gender: 'nonbinary',
+      county: '27053',
+      urgency: 'this_week',
+    };
+    const free = await api(navigator, 'POST', '/api/v1/housing/requests', { ...body, note: 'Sky, 15' });
+    expect(free.status).toBe(400);
+    const noBand = await api(navigator, 'POST', '/api/v1/housing/requests', { ...body, ageBand: undefined });
+    expect(noBand.status).toBe(400);
+    expect(JSON.stringify(noBand.json)).toContain('ageBand');
+    expect((await api(providerA, 'POST', '/api/v1/housing/requests', body)).status).toBe(403);
+    expect((await api(southeast, 'POST', '/api/v1/housing/requests', body)).status).toBe(404);
+    const sent = await api(navigator, 'POST', '/api/v1/housing/requests', body);
+    expect(sent.status).toBe(201);
+    expect(sent.json.programs).toBe(2);
+    const path = `/api/v1/housing/requests/${sent.json.id}/offers`;
+    const before = await bedsOf(programA);
+    const offer = await api(providerA, 'POST', path, { answer: 'offer', programId: programA });
+    expect(offer.status).toBe(200);
+    expect(offer.json.status).toBe('holding');
+    expect(await bedsOf(programA)).toBe(before! - 1);
+    const twice = await api(providerA, 'POST', path, { answer: 'offer', programId: programA });
+    expect(twice.status).toBe(409);
+    expect(twice.json.detail ?? twice.json.title).toMatch(/already answered/);
+    expect((await api(providerB, 'POST', path, { answer: 'offer', programId: programA })).status).toBe(404);
+    expect((await api(navigator, 'POST', path, { answer: 'offer', programId: programA })).status).toBe(403);
+    const declined = await api(providerB, 'POST', path, {
+      answer: 'decline',
+      programId: programB,
+      reason: 'age',
+    });
+    expect(declined.json).toEqual({ status: 'declined', heldUntil: null });
   });
 });
