@@ -150,6 +150,11 @@ describe('a shelter request through the pages', () => {
     const endedHtml = await (await get(navigator, `/staff/cases/${caseId}/housing`)).text();
     expect(endedHtml).toContain('Planned move');
     expect(endedHtml).toContain('With family');
+    // On the case's timeline.
+    const overview = await (await get(navigator, `/staff/cases/${caseId}`)).text();
+    expect(overview).toContain('Shelter request sent');
+    expect(overview).toContain('Placement started');
+    expect(overview).toContain('Placement ended: went to With family');
   });
 
   it('keeps each page to its roles', async () => {
