@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
-import { addOrganization, addStaff, type TestStaff } from '../../../test/staff.ts';
+import { addOrganization, addStaff, emailBodies, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { addCase, ORIGIN } from '../referrals/testing.ts';
 import { runShelterJob } from './jobs.ts';
@@ -171,6 +171,10 @@ describe('sending a request', () => {
     const inbox = await providerInbox(at(0), providerA.actor);
     const mine = inbox.find((r) => r.id === sent.id)!;
     expect(mine.offers.map((o) => o.programId)).toEqual([programA]);
+    // The emails say a fixed sentence and a link: nothing about the young person.
+    const emails = await emailBodies(t.deps);
+    expect(emails.some((e) => e.includes('A navigator is asking for a bed'))).toBe(true);
+    for (const e of emails) expect(e).not.toMatch(/Synthetic Sky|555-0100|bluebird/);
   });
 
   it('refuses free text, other regions’ cases and other roles', async () => {
