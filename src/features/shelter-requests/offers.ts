@@ -8,8 +8,7 @@
  * referrals feature, sharing identifying details only under an active consent.
  */
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../platform/access.ts';
-import { authorize, can } from '../../platform/access.ts';
+import { authorize, can, type Actor } from '../../platform/access.ts';
 import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import type { RequestOrigin } from '../accounts/service.ts';
@@ -18,16 +17,13 @@ import { holdBed, releaseBed } from '../housing/index.ts';
 import { activeStaffQuery, notifyStaff } from '../notifications/service.ts';
 import { createReferral } from '../referrals/service.ts';
 import * as q from './queries.ts';
-import { TEXT, caseHousingLink, holdUntil, requestLink, INBOX_LINK } from './rules.ts';
+import { TEXT, holdUntil, requestLink, INBOX_LINK } from './rules.ts';
 import { AnswerInput, ConfirmInput, EndPlacementInput } from './schema.ts';
 import { parseInput, type ShelterContext } from './service.ts';
 
 const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_REQUEST = 'There is no such shelter request, or it is not yours to see.';
-
-const timeOf = (d: Date) =>
-  d.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'America/Chicago' });
 
 /**
  * A program's answer to a request: `offer` holds a bed for the request's hold time (refused when the
@@ -152,7 +148,7 @@ export async function confirmOffer(
       if (!(await holdBed(trx, offer.program_id)))
         throw new ServiceError(
           'conflict',
-          `The hold on this bed ended at ${timeOf(offer.held_until ?? now)} and the program has no bed free now. Choose another offer, or send a new request.`,
+          `The hold on this bed ended at ${ctx.referrals.calendar.formatDateTime(offer.held_until ?? now)} and the program has no bed free now. Choose another offer, or send a new request.`,
           'offerId',
         );
     }
@@ -220,13 +216,13 @@ export async function confirmOffer(
       caseId: row.id,
       organizationId: offer.organization_id,
       placementId,
-      programType: offer.program_id,
+      programId: offer.program_id,
     };
   });
   const programType = await ctx.housing.db
     .selectFrom('housing_programs')
     .select('program_type')
-    .where('id', '=', done.programType)
+    .where('id', '=', done.programId)
     .executeTakeFirstOrThrow();
   const referral = {
     toOrganizationId: done.organizationId,
@@ -318,5 +314,3 @@ export async function endPlacement(
     return { caseId: row.id };
   });
 }
-
-export { caseHousingLink };

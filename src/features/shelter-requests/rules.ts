@@ -73,7 +73,6 @@ export const dueToEscalate = (createdAt: Date, now: Date, minutes: number) =>
 
 export const requestLink = (id: string) => `/staff/shelter-requests/${id}`;
 export const INBOX_LINK = '/staff/shelter-requests';
-export const caseHousingLink = (caseId: string) => `/staff/cases/${caseId}/housing`;
 
 /** The sentences of notifications and their emails: fixed, never about the young person. */
 export const TEXT = {

@@ -55,9 +55,3 @@ export const EndPlacementInput = z
   })
   .strict();
 export type EndPlacementInput = z.infer<typeof EndPlacementInput>;
-
-/** The first problem of a failed parse, with the field it names. */
-export function firstIssue(error: z.ZodError): { field: string; message: string } {
-  const issue = error.issues[0]!;
-  return { field: String(issue.path[0] ?? 'form'), message: issue.message };
-}
