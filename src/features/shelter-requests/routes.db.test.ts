@@ -101,6 +101,7 @@ describe('a shelter request through the pages', () => {
     expect(inboxHtml).toContain('Synthetic Page Harbor A');
     expect(inboxHtml).not.toContain('Synthetic Page Harbor B');
     expect(inboxHtml).toContain('We can take them');
+    expect(inboxHtml).toContain('<a href="/staff/shelter-requests" aria-current="page">Shelter requests</a>');
     expect(inboxHtml).not.toContain('Synthetic Sky');
 
     const before = await bedsOf(programA);
