@@ -38,6 +38,8 @@ export interface AppDeps {
         | 'caseRetentionDays'
         | 'dataStaleMonths'
         | 'housingStaleHours'
+        | 'shelterHoldMinutes'
+        | 'shelterEscalateMinutes'
         | 'trustedProxies'
         | 'trustedProxyHeader'
         | 'apiRateLimit'

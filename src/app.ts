@@ -52,6 +52,8 @@ import { stewardshipApi } from './features/stewardship/api.ts';
 import { stewardshipPages } from './features/stewardship/routes.tsx';
 import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
+import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
+import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -155,7 +157,9 @@ export function createApp(deps: AppDeps): BuiltApp {
     stewardshipPages,
     stewardshipApi,
     housingPages,
+    shelterRequestPages,
     housingApi,
+    shelterRequestsApi,
   ]) {
     feature(app, deps, policies);
   }

@@ -86,6 +86,18 @@ const schema = z.object({
     .positive('a number of hours above 0, e.g. 24')
     .max(720, 'at most 720 hours')
     .default(24),
+  NWD_SHELTER_HOLD_MINUTES: z.coerce
+    .number()
+    .int('a whole number of minutes, e.g. 120')
+    .min(15, 'at least 15 minutes')
+    .max(1440, 'at most 1440 minutes')
+    .default(120),
+  NWD_SHELTER_ESCALATE_MINUTES: z.coerce
+    .number()
+    .int('a whole number of minutes, e.g. 30')
+    .min(5, 'at least 5 minutes')
+    .max(1440, 'at most 1440 minutes')
+    .default(30),
   NWD_TASK_REMIND_BEFORE_HOURS: z.coerce
     .number()
     .min(0, 'a number of hours, 0 or more (0 reminds at the due time), e.g. 24')
@@ -199,6 +211,10 @@ export interface Config {
   dataStaleMonths: number;
   /** A housing program's beds available older than this many hours show as stale, and it is reminded (`NWD_HOUSING_STALE_HOURS`). */
   housingStaleHours: number;
+  /** How long an offer of a shelter holds its bed, in minutes (`NWD_SHELTER_HOLD_MINUTES`, default 120). */
+  shelterHoldMinutes: number;
+  /** A shelter request nobody answered in this many minutes escalates (`NWD_SHELTER_ESCALATE_MINUTES`, default 30). */
+  shelterEscalateMinutes: number;
   /**
    * Tasks: the assignee is reminded `remindBeforeHours` before the due time (0: at it); an overdue task
    * is escalated to the region's other navigators `escalateAfterBusinessHours` business hours after it.
@@ -286,6 +302,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     caseRetentionDays: e.NWD_CASE_RETENTION_DAYS,
     dataStaleMonths: e.NWD_DATA_STALE_MONTHS,
     housingStaleHours: e.NWD_HOUSING_STALE_HOURS,
+    shelterHoldMinutes: e.NWD_SHELTER_HOLD_MINUTES,
+    shelterEscalateMinutes: e.NWD_SHELTER_ESCALATE_MINUTES,
     tasks: {
       remindBeforeHours: e.NWD_TASK_REMIND_BEFORE_HOURS,
       escalateAfterBusinessHours: e.NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS,

@@ -24,6 +24,7 @@ import { retentionJob } from './features/retention/service.ts';
 import { searchTermsJob } from './features/cases/index.ts';
 import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { housingRemindersJob } from './features/housing/jobs.ts';
+import { shelterRequestsJob } from './features/shelter-requests/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
@@ -217,6 +218,8 @@ export async function startService(
       }),
       // Housing programs whose beds available are out of date: their organization is reminded.
       housingRemindersJob(db, { keyring, site, staleHours: config.housingStaleHours, log }),
+      // Shelter requests: held beds whose time ran out go back; requests nobody answered escalate.
+      shelterRequestsJob(db, { keyring, site, escalateMinutes: config.shelterEscalateMinutes, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],

@@ -11,6 +11,7 @@ import type { MailTables } from '../platform/mail/tables.ts';
 import type { RateLimitTables } from '../platform/rate-limit/tables.ts';
 import type { ScreeningTables } from '../features/screening/tables.ts';
 import type { HousingTables } from '../features/housing/tables.ts';
+import type { ShelterTables } from '../features/shelter-requests/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -150,7 +151,8 @@ export interface DB
     MailTables,
     RateLimitTables,
     ScreeningTables,
-    HousingTables {
+    HousingTables,
+    ShelterTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

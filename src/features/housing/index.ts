@@ -1,6 +1,23 @@
 /**
- * What other features use of housing: the staff home page's counts, and synthetic programs with their
- * availability history.
+ * What other features use of housing: the staff home page's counts, synthetic programs with their
+ * availability history, and for shelter requests the bed board, its filter and rules, and holding a bed.
  */
-export { countOutOfDate, countWithBeds, housingContext } from './service.ts';
+export {
+  bedBoard,
+  boardFilter,
+  countOutOfDate,
+  countWithBeds,
+  holdBed,
+  housingContext,
+  releaseBed,
+  GENDERS,
+  GENDER_CODES,
+  NEEDS,
+  NEED_CODES,
+  PROGRAM_TYPES,
+  type Gender,
+  type HousingContext,
+  type Need,
+  type ProgramView,
+} from './service.ts';
 export { seedHousing, type HousingSeedSummary } from './synthetic.ts';

@@ -195,3 +195,46 @@ export async function lockForReminder(trx: Transaction<DB>, id: string) {
 export async function markReminded(trx: Transaction<DB>, id: string, at: Date): Promise<void> {
   await trx.updateTable('housing_programs').set({ stale_reminded_at: at }).where('id', '=', id).execute();
 }
+
+/**
+ * Takes one bed off the program's beds available, under its row lock: the first type of bed with one
+ * free, for a program with types. False when no bed is free (nothing changes).
+ */
+export async function takeBed(trx: Transaction<DB>, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('housing_programs')
+    .select(['beds_available', 'bed_types'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || (row.beds_available ?? 0) <= 0) return false;
+  const types = row.bed_types.map((t) => ({ ...t }));
+  const free = types.find((t) => t.available > 0);
+  if (free) free.available--;
+  const done = await trx
+    .updateTable('housing_programs')
+    .set({ beds_available: row.beds_available! - 1, bed_types: JSON.stringify(types) })
+    .where('id', '=', id)
+    .where('beds_available', '>', 0)
+    .executeTakeFirst();
+  return done.numUpdatedRows === 1n;
+}
+
+/** Gives one bed back to the program's beds available (never above its beds in all), under its row lock. */
+export async function giveBedBack(trx: Transaction<DB>, id: string): Promise<void> {
+  const row = await trx
+    .selectFrom('housing_programs')
+    .select(['beds_available', 'beds_total', 'bed_types'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || row.beds_available === null || row.beds_available >= row.beds_total) return;
+  const types = row.bed_types.map((t) => ({ ...t }));
+  const held = types.find((t) => t.available < t.total);
+  if (held) held.available++;
+  await trx
+    .updateTable('housing_programs')
+    .set({ beds_available: row.beds_available + 1, bed_types: JSON.stringify(types) })
+    .where('id', '=', id)
+    .execute();
+}

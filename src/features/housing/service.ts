@@ -12,7 +12,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../app-types.ts';
+import type { Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
 import { authorize, can, type Actor } from '../../platform/access.ts';
 import { recordActorAudit, recordReadAudit } from '../../platform/audit/audit.ts';
 import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
@@ -443,3 +445,12 @@ export async function countOutOfDate(ctx: HousingContext, actor: Actor): Promise
 export async function countWithBeds(ctx: HousingContext, actor: Actor): Promise<number> {
   return (await bedBoard(ctx, actor, { when: 'tonight' })).length;
 }
+
+/**
+ * For shelter requests, inside their transaction: hold one of the program's beds (false when none is
+ * free) or give a held bed back. The row lock makes two holds of the last bed impossible.
+ */
+export const holdBed = (trx: Transaction<DB>, programId: string): Promise<boolean> =>
+  q.takeBed(trx, programId);
+export const releaseBed = (trx: Transaction<DB>, programId: string): Promise<void> =>
+  q.giveBedBack(trx, programId);

@@ -17,6 +17,7 @@ export const CASE_TABS = [
   { id: 'referrals', label: 'Referrals', path: '/referrals' },
   { id: 'tasks', label: 'Tasks', path: '/tasks' },
   { id: 'safety-plan', label: 'Safety plan', path: '/safety-plan' },
+  { id: 'housing', label: 'Housing', path: '/housing' },
   { id: 'transfer', label: 'Transfer', path: '/transfer' },
 ] as const;
 export type CaseTab = (typeof CASE_TABS)[number]['id'];

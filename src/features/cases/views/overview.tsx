@@ -296,6 +296,8 @@ function eventText(deps: AppDeps, entry: TimelineEntry, names: Map<string, strin
       return `${base}: ${code('noteCategories', d.category) ?? ''}`;
     case 'service.recorded':
       return `${base}: ${code('services', d.code) ?? ''}`;
+    case 'placement.ended':
+      return `${base}: went to ${code('exitHousing', d.went_to) ?? 'a place not known'}`;
     default:
       return base;
   }
