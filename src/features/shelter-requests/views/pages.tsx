@@ -199,7 +199,7 @@ export const CaseHousingPage: FC<
             value={p.values.gender}
             error={errorFor(p.errors, 'gender')}
           />
-          <fieldset class="usa-fieldset">
+          <fieldset class="usa-fieldset usa-form-group">
             <legend class="usa-legend">Needs (optional)</legend>
             <Ticks
               type="checkbox"
@@ -281,7 +281,7 @@ export const InboxPage: FC<
     {p.requests.map((r) => (
       <Panel
         id={`request-${r.id}`}
-        heading={`Request of ${r.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`}
+        heading={`${URGENCY[r.urgency]}: a bed for a young person aged ${AGE_BANDS[r.ageBand].label} in ${p.countyName(r.countyFips)}`}
       >
         <p>
           <RequestSummary r={r} countyName={p.countyName(r.countyFips)} /> · sent{' '}
