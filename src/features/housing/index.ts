@@ -21,3 +21,4 @@ export {
   type ProgramView,
 } from './service.ts';
 export { seedHousing, type HousingSeedSummary } from './synthetic.ts';
+export { codesOf } from './rules.ts';

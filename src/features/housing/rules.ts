@@ -7,6 +7,10 @@ import type { BedTypeCount } from './tables.ts';
 
 export type { BedTypeCount };
 
+/** The codes of a vocabulary (its keys), as the non-empty tuple `z.enum` takes. */
+export const codesOf = <K extends string>(vocabulary: Readonly<Record<K, unknown>>): [K, ...K[]] =>
+  Object.keys(vocabulary) as [K, ...K[]];
+
 export const PROGRAM_TYPES = {
   emergency_shelter: 'Emergency shelter',
   transitional: 'Transitional housing',
@@ -15,7 +19,7 @@ export const PROGRAM_TYPES = {
   specialized_foster_care: 'Specialized foster care',
 } as const;
 export type ProgramType = keyof typeof PROGRAM_TYPES;
-export const PROGRAM_TYPE_CODES = Object.keys(PROGRAM_TYPES) as [ProgramType, ...ProgramType[]];
+export const PROGRAM_TYPE_CODES = codesOf(PROGRAM_TYPES);
 
 /** The genders a program may serve (the case vocabulary's, less "prefers not to say"). */
 export const GENDERS = {
@@ -25,7 +29,7 @@ export const GENDERS = {
   nonbinary: 'Non-binary or genderqueer youth',
 } as const;
 export type Gender = keyof typeof GENDERS;
-export const GENDER_CODES = Object.keys(GENDERS) as [Gender, ...Gender[]];
+export const GENDER_CODES = codesOf(GENDERS);
 
 /** Who else a program serves: what a navigator may ask for on the bed board. */
 export const NEEDS = {
@@ -34,7 +38,7 @@ export const NEEDS = {
   culturally_specific: 'Culturally specific',
 } as const;
 export type Need = keyof typeof NEEDS;
-export const NEED_CODES = Object.keys(NEEDS) as [Need, ...Need[]];
+export const NEED_CODES = codesOf(NEEDS);
 
 /** How soon a bed is needed: tonight (a bed free now) or any time (every program that fits). */
 export const WHEN = { tonight: 'Tonight', any: 'Any time' } as const;

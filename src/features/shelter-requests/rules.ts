@@ -3,6 +3,7 @@
  * the reasons a program cannot take a young person, the reasons a placement ends, how long a bed is held
  * and when a request escalates, and the links and sentences of notifications (never personal data).
  */
+import { codesOf } from '../housing/index.ts';
 import type { OfferStatus } from './tables.ts';
 
 export type { OfferStatus };
@@ -16,11 +17,11 @@ export const AGE_BANDS = {
   '21-24': { label: '21 to 24', min: 21, max: 24 },
 } as const;
 export type AgeBand = keyof typeof AGE_BANDS;
-export const AGE_BAND_CODES = Object.keys(AGE_BANDS) as [AgeBand, ...AgeBand[]];
+export const AGE_BAND_CODES = codesOf(AGE_BANDS);
 
 export const URGENCY = { tonight: 'Tonight', this_week: 'This week' } as const;
 export type Urgency = keyof typeof URGENCY;
-export const URGENCY_CODES = Object.keys(URGENCY) as [Urgency, ...Urgency[]];
+export const URGENCY_CODES = codesOf(URGENCY);
 
 /** Why a program cannot take the young person. */
 export const DECLINE_REASONS = {
@@ -31,7 +32,7 @@ export const DECLINE_REASONS = {
   other: 'Another reason',
 } as const;
 export type DeclineReason = keyof typeof DECLINE_REASONS;
-export const DECLINE_REASON_CODES = Object.keys(DECLINE_REASONS) as [DeclineReason, ...DeclineReason[]];
+export const DECLINE_REASON_CODES = codesOf(DECLINE_REASONS);
 
 /** Why a placement ended. */
 export const END_REASONS = {
@@ -42,7 +43,7 @@ export const END_REASONS = {
   other: 'Another reason',
 } as const;
 export type EndReason = keyof typeof END_REASONS;
-export const END_REASON_CODES = Object.keys(END_REASONS) as [EndReason, ...EndReason[]];
+export const END_REASON_CODES = codesOf(END_REASONS);
 
 export const OFFER_STATUS: Record<OfferStatus, string> = {
   waiting: 'Waiting for an answer',
