@@ -5,7 +5,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
-import type { HousingPlacementsTable, OfferStatus, ShelterRequestsTable } from './tables.ts';
+import type { CloseReason, HousingPlacementsTable, OfferStatus, ShelterRequestsTable } from './tables.ts';
 
 type Db = Database | Transaction<DB>;
 
@@ -148,6 +148,7 @@ export async function setRequest(
     referral_id: string;
     escalated_at: Date;
     closed_at: Date;
+    close_reason: CloseReason;
   }>,
 ): Promise<void> {
   await trx.updateTable('shelter_requests').set(values).where('id', '=', id).execute();

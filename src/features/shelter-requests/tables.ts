@@ -23,7 +23,11 @@ export interface ShelterRequestsTable {
   created_by: string;
   created_at: Timestamp;
   closed_at: NullableTimestamp;
+  /** Why a withdrawn request closed (migration 0020); null while open or once placed. */
+  close_reason: CloseReason | null;
 }
+
+export type CloseReason = 'no_bed_found' | 'found_elsewhere' | 'no_longer_needed' | 'case_closed';
 
 export type OfferStatus = 'waiting' | 'holding' | 'declined' | 'confirmed' | 'released' | 'expired';
 
