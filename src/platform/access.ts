@@ -85,6 +85,8 @@ export const ACTIONS = {
   'data.health': 'See every open data problem (unverified, stale, unreachable) and get the weekly digest',
   'housing.manage': "Describe the organization's housing programs and update their beds available",
   'housing.read': 'See the bed board: housing programs that fit a young person and their beds now',
+  'housing.certify':
+    "Record a specialized residential setting's license, certification, dates and status (the state certifies)",
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -132,6 +134,7 @@ export const POLICY: Record<Action, Grants> = {
   'data.health': { state_admin: 'any' },
   'housing.manage': { org_admin: 'own_organization', provider_staff: 'own_organization' },
   'housing.read': { state_admin: 'any', navigator: 'any' },
+  'housing.certify': { state_admin: 'any' },
 };
 
 export interface Actor {
