@@ -104,11 +104,7 @@ export function router(app: App, deps: AppDeps, policies: PolicyRegistry) {
         app.on(
           route.method.toUpperCase(),
           path,
-          apiCallerMiddleware(
-            deps,
-            action,
-            options.allowed ?? ((actor) => action === null || mayTake(actor, action)),
-          ),
+          apiCallerMiddleware(deps, action, options.allowed ?? ((actor) => policyAllows(policy, actor))),
         );
       }
       app.openapi(route, (async (c: Context, next: () => Promise<void>) => {
