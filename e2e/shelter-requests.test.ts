@@ -4,12 +4,12 @@
  * reason); the navigator confirms the offer; the placement shows on the case and the program's beds
  * available drop by one — every page checked with axe (WCAG 2.2 AA tags), and no request leaves the site.
  */
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCase, addPerson } from '../src/features/referrals/testing.ts';
 import { listen, testApp, type TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
+import { addProgram as addProgramTo, bedsOf as bedsIn } from '../test/shelter.ts';
 import { axe, browserAvailable, launchBrowser } from './browser.ts';
 import { SignIns } from './staff-session.ts';
 
@@ -37,35 +37,9 @@ describe.skipIf(!available)('a shelter request in a browser', () => {
 
   const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
 
-  async function addProgram(organizationId: string, name: string, available: number): Promise<string> {
-    const id = randomUUID();
-    await t.deps.db
-      .insertInto('housing_programs')
-      .values({
-        id,
-        organization_id: organizationId,
-        name,
-        program_type: 'emergency_shelter',
-        min_age: 12,
-        max_age: 17,
-        genders: ['female', 'nonbinary'],
-        region_ids: ['west-metro'],
-        beds_total: 6,
-        beds_available: available,
-        availability_updated_at: new Date(),
-      })
-      .execute();
-    return id;
-  }
-
-  const bedsOf = async (id: string) =>
-    (
-      await t.deps.db
-        .selectFrom('housing_programs')
-        .select('beds_available')
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()
-    ).beds_available;
+  const addProgram = (organizationId: string, name: string, available: number) =>
+    addProgramTo(t.deps.db, organizationId, { name, available });
+  const bedsOf = (id: string) => bedsIn(t.deps.db, id);
 
   beforeAll(async () => {
     t = await testApp();

@@ -4,10 +4,10 @@
  * confirms on the request's page, the placement shows on the case and the bed count drops by one; the
  * navigator ends the placement. Who may use which page.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { addProgram as addProgramTo, bedsOf as bedsIn } from '../../../test/shelter.ts';
 import { addCase } from '../referrals/testing.ts';
 
 let t: TestApp;
@@ -22,35 +22,9 @@ let caseId: string;
 
 const { get, post, api } = staffRequests(() => t);
 
-async function addProgram(organizationId: string, name: string, available: number): Promise<string> {
-  const id = randomUUID();
-  await t.deps.db
-    .insertInto('housing_programs')
-    .values({
-      id,
-      organization_id: organizationId,
-      name,
-      program_type: 'emergency_shelter',
-      min_age: 12,
-      max_age: 17,
-      genders: ['female', 'nonbinary'],
-      region_ids: ['west-metro'],
-      beds_total: 4,
-      beds_available: available,
-      availability_updated_at: new Date(),
-    })
-    .execute();
-  return id;
-}
-
-const bedsOf = async (id: string) =>
-  (
-    await t.deps.db
-      .selectFrom('housing_programs')
-      .select('beds_available')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).beds_available;
+const addProgram = (organizationId: string, name: string, available: number) =>
+  addProgramTo(t.deps.db, organizationId, { name, available, total: 4 });
+const bedsOf = (id: string) => bedsIn(t.deps.db, id);
 
 beforeAll(async () => {
   t = await testApp();
@@ -111,6 +85,12 @@ describe('a shelter request through the pages', () => {
     });
     expect(yes.status).toBe(303);
     expect(await bedsOf(programA)).toBe(before! - 1);
+    // The provider's own form says a bed is held, so its next count leaves it out.
+    const programs = await (await get(providerA, '/staff/housing/programs')).text();
+    expect(programs).toContain('Also 1 bed is held for a shelter request');
+    expect(await (await get(providerB, '/staff/housing/programs')).text()).not.toContain(
+      'held for a shelter',
+    );
     const noReason = await post(providerB, `/staff/shelter-requests/${requestId}/answer`, {
       programId: programB,
       answer: 'decline',
@@ -165,6 +145,59 @@ describe('a shelter request through the pages', () => {
     expect((await get(professional, '/staff/shelter-requests')).status).toBe(403);
     expect(
       (await post(providerA, `/staff/cases/${caseId}/housing/requests`, { ageBand: '16-17' })).status,
+    ).toBe(403);
+  });
+});
+
+describe('closing a request and recording a stay on the pages', () => {
+  it('closes with a reason (a missing one is named), and records a stay (a bad day is named)', async () => {
+    const own = await addCase(t.deps);
+    await post(navigator, `/staff/cases/${own}/housing/requests`, {
+      ageBand: '16-17',
+      gender: 'female',
+      county: '27053',
+      urgency: 'this_week',
+    });
+    const request = await t.deps.db
+      .selectFrom('shelter_requests')
+      .select('id')
+      .where('case_id', '=', own)
+      .executeTakeFirstOrThrow();
+    const page = await (await get(navigator, `/staff/shelter-requests/${request.id}`)).text();
+    expect(page).toContain('Close this request');
+    const missing = await post(navigator, `/staff/shelter-requests/${request.id}/close`, {});
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Choose why the request is closing.');
+    const closed = await post(navigator, `/staff/shelter-requests/${request.id}/close`, {
+      reason: 'no_bed_found',
+    });
+    expect(closed.status).toBe(303);
+    const after = await (await get(navigator, closed.headers.get('location')!)).text();
+    expect(after).toContain('Closed without a bed: No bed found');
+    expect(after).not.toContain('Close this request');
+    const tab = await (await get(navigator, `/staff/cases/${own}/housing`)).text();
+    expect(tab).toContain('Closed: No bed found');
+    expect(tab).toContain('Record a stay that did not come from a shelter request');
+
+    const bad = await post(navigator, `/staff/cases/${own}/housing/placements`, {
+      programId: programB,
+      startedOn: '2026-02-30',
+    });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('Give a day that exists');
+    expect(badHtml).toContain('value="2026-02-30"');
+    const stay = await post(navigator, `/staff/cases/${own}/housing/placements`, {
+      programId: programB,
+      startedOn: '2026-03-14',
+    });
+    expect(stay.status).toBe(303);
+    const withStay = await (await get(navigator, stay.headers.get('location')!)).text();
+    expect(withStay).toContain('Stay recorded.');
+    expect(withStay).toContain('Synthetic Page Harbor B');
+    expect(withStay).toContain('Staying now');
+    expect(
+      (await post(providerA, `/staff/cases/${own}/housing/placements`, { programId: programB })).status,
     ).toBe(403);
   });
 });

@@ -4,14 +4,15 @@
  * of the other held beds, a hold that runs out, escalation once, ending a placement, and the races for the
  * last bed (two offers, two confirmations) on separate connections.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, emailBodies, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
+import { addProgram as addProgramTo, bedsOf as bedsIn, type TestProgram } from '../../../test/shelter.ts';
 import { addCase, ORIGIN } from '../referrals/testing.ts';
 import { runShelterJob } from './jobs.ts';
-import { answerRequest, confirmOffer, endPlacement } from './offers.ts';
+import { answerRequest, confirmOffer } from './offers.ts';
+import { endPlacement } from './placements.ts';
 import {
   caseHousing,
   requestDetail,
@@ -44,47 +45,8 @@ const job = (minutes: number) =>
     new Date(T0 + minutes * MINUTE),
   );
 
-async function addProgram(
-  organizationId: string,
-  p: {
-    name: string;
-    genders: string[];
-    minAge: number;
-    maxAge: number;
-    available: number;
-    total: number;
-    serves?: string[];
-  },
-): Promise<string> {
-  const id = randomUUID();
-  await t.deps.db
-    .insertInto('housing_programs')
-    .values({
-      id,
-      organization_id: organizationId,
-      name: p.name,
-      program_type: 'emergency_shelter',
-      min_age: p.minAge,
-      max_age: p.maxAge,
-      genders: p.genders,
-      serves: p.serves ?? [],
-      region_ids: ['west-metro'],
-      beds_total: p.total,
-      beds_available: p.available,
-      availability_updated_at: new Date(),
-    })
-    .execute();
-  return id;
-}
-
-const bedsOf = async (id: string) =>
-  (
-    await t.deps.db
-      .selectFrom('housing_programs')
-      .select('beds_available')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).beds_available;
+const addProgram = (organizationId: string, p: TestProgram) => addProgramTo(t.deps.db, organizationId, p);
+const bedsOf = (id: string) => bedsIn(t.deps.db, id);
 
 const notified = async (userId: string, kind: string) =>
   (
