@@ -220,6 +220,27 @@ export async function takeBed(trx: Transaction<DB>, id: string): Promise<boolean
   return done.numUpdatedRows === 1n;
 }
 
+/**
+ * How many beds of each program are held now for shelter requests (offers holding until a time still
+ * to come): they are off the beds available until confirmed or given back.
+ */
+export async function heldBeds(
+  db: Db,
+  programIds: readonly string[],
+  now: Date,
+): Promise<Map<string, number>> {
+  if (programIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('shelter_offers')
+    .select(['program_id', (eb) => eb.fn.countAll<string>().as('held')])
+    .where('program_id', 'in', programIds)
+    .where('status', '=', 'holding')
+    .where('held_until', '>', now)
+    .groupBy('program_id')
+    .execute();
+  return new Map(rows.map((r) => [r.program_id, Number(r.held)]));
+}
+
 /** Gives one bed back to the program's beds available (never above its beds in all), under its row lock. */
 export async function giveBedBack(trx: Transaction<DB>, id: string): Promise<void> {
   const row = await trx

@@ -74,6 +74,11 @@ export interface ProgramView extends BoardProgram {
   organizationId: string;
   stale: boolean;
   freshness: string;
+  /**
+   * Beds held now for shelter requests (taken off the beds available until confirmed or given back);
+   * given on the organization's own pages only.
+   */
+  held?: number;
 }
 
 function toView(row: q.ProgramRow, now: Date, staleHours: number): ProgramView {
@@ -122,9 +127,13 @@ export async function organizationPrograms(ctx: HousingContext, actor: Actor): P
     },
   );
   const now = nowOf(ctx);
-  return (await q.programRows(ctx.db, { organizationId: actor.organizationId })).map((r) =>
-    toView(r, now, ctx.staleHours),
+  const rows = await q.programRows(ctx.db, { organizationId: actor.organizationId });
+  const held = await q.heldBeds(
+    ctx.db,
+    rows.map((r) => r.id),
+    now,
   );
+  return rows.map((r) => ({ ...toView(r, now, ctx.staleHours), held: held.get(r.id) ?? 0 }));
 }
 
 export interface ProgramDetail {
@@ -154,8 +163,10 @@ export async function programDetail(
       subjectId: row.id,
       details: { confidential_location: true },
     });
+  const now = nowOf(ctx);
+  const held = await q.heldBeds(ctx.db, [row.id], now);
   return {
-    program: toView(row, nowOf(ctx), ctx.staleHours),
+    program: { ...toView(row, now, ctx.staleHours), held: held.get(row.id) ?? 0 },
     address,
     history: await q.availabilityHistory(ctx.db, row.id, HISTORY_LIMIT),
   };

@@ -2,7 +2,8 @@
  * The shelter requests' recurring job, every minute: a hold that ran out gives its bed back to the
  * program's beds available (the offer shows "Hold ended"; the navigator may still confirm it while a bed
  * is free), and an open request that no program has answered within `escalateMinutes` is escalated once
- * to the region's other navigators and the state administrators. Each row is handled in its own
+ * to the region's other navigators and the state administrators; an open request whose case was closed
+ * is closed (`case_closed`), its held beds released and its programs thanked. Each row is handled in its own
  * transaction under its row lock, so a repeated or concurrent run does nothing twice.
  */
 import type { Database } from '../../db/database.ts';
@@ -14,6 +15,7 @@ import * as q from './queries.ts';
 import { dueToEscalate } from './rules.ts';
 import type { Keyring } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
+import { closeOpenRequest } from './offers.ts';
 import { escalate } from './service.ts';
 
 export interface ShelterJobDeps {
@@ -27,6 +29,8 @@ export interface ShelterJobDeps {
 export interface ShelterJobReport {
   expired: number;
   escalated: number;
+  /** Open requests closed because their case was closed. */
+  closed: number;
 }
 
 /**
@@ -36,7 +40,7 @@ export interface ShelterJobReport {
  * await runShelterJob(db, ctx, new Date()); // { expired: 1, escalated: 0 }
  */
 export async function runShelterJob(db: Database, ctx: ShelterJobDeps, now: Date): Promise<ShelterJobReport> {
-  const report: ShelterJobReport = { expired: 0, escalated: 0 };
+  const report: ShelterJobReport = { expired: 0, escalated: 0, closed: 0 };
   await eachInTransaction(
     db,
     await q.expiredHolds(db, now),
@@ -76,6 +80,28 @@ export async function runShelterJob(db: Database, ctx: ShelterJobDeps, now: Date
       });
     },
     { log: ctx.log, idKey: 'shelter_request', message: 'could not escalate a shelter request; will retry' },
+  );
+  await eachInTransaction(
+    db,
+    await q.requestsOfClosedCases(db),
+    async (trx, id) => {
+      const request = await q.requestRow(trx, id, { forUpdate: true });
+      if (!request || request.status !== 'open') return;
+      const released = await closeOpenRequest({ housing: ctx, site: ctx.site }, trx, id, 'case_closed', now);
+      report.closed++;
+      await recordAudit(trx, {
+        actorKind: 'system',
+        action: 'shelter_request.close',
+        subjectType: 'shelter_request',
+        subjectId: request.id,
+        details: { reason: 'case_closed', released },
+      });
+    },
+    {
+      log: ctx.log,
+      idKey: 'shelter_request',
+      message: 'could not close a closed case’s request; will retry',
+    },
   );
   return report;
 }

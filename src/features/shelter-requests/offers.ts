@@ -5,9 +5,12 @@
  * is told it already has a bed), keeps the offer's bed — or, when its hold ran out, takes a bed again only
  * if one is free (two confirmations for the last bed: exactly one wins) — releases and thanks the other
  * programs, starts the placement on the case's timeline, and then makes the referral through the
- * referrals feature, sharing identifying details only under an active consent.
+ * referrals feature, sharing identifying details only under an active consent. A navigator closes a
+ * request that found no bed (or no longer needs one); the job closes the open requests of a closed case.
  */
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import { authorize, can, type Actor } from '../../platform/access.ts';
 import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { ServiceError } from '../../platform/errors.ts';
@@ -17,9 +20,9 @@ import { holdBed, releaseBed } from '../housing/index.ts';
 import { activeStaffQuery, notifyStaff } from '../notifications/service.ts';
 import { createReferral } from '../referrals/service.ts';
 import * as q from './queries.ts';
-import { TEXT, holdUntil, requestLink, INBOX_LINK } from './rules.ts';
-import { AnswerInput, ConfirmInput, EndPlacementInput } from './schema.ts';
-import { parseInput, type ShelterContext } from './service.ts';
+import { TEXT, holdUntil, requestLink, INBOX_LINK, type CloseReason } from './rules.ts';
+import { AnswerInput, CloseRequestInput, ConfirmInput } from './schema.ts';
+import { parseInput, providerPeople, type ShelterContext } from './service.ts';
 
 const nowOf = (ctx: { now?: () => Date }) => (ctx.now ? ctx.now() : new Date());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -100,6 +103,18 @@ export async function answerRequest(
   });
 }
 
+/** Releases offers: a held bed goes back to its program's count; answers the offers. */
+async function release<O extends { id: string; status: string; program_id: string }>(
+  trx: Transaction<DB>,
+  offers: O[],
+): Promise<O[]> {
+  for (const offer of offers) {
+    if (offer.status === 'holding') await releaseBed(trx, offer.program_id);
+    await q.setOffer(trx, offer.id, { status: 'released' });
+  }
+  return offers;
+}
+
 export interface Confirmed {
   placementId: string;
   referralId: string | null;
@@ -153,11 +168,7 @@ export async function confirmOffer(
         );
     }
     await q.setOffer(trx, offer.id, { status: 'confirmed' });
-    const others = await q.lockOpenOffers(trx, request.id, offer.id);
-    for (const other of others) {
-      if (other.status === 'holding') await releaseBed(trx, other.program_id);
-      await q.setOffer(trx, other.id, { status: 'released' });
-    }
+    const others = await release(trx, await q.lockOpenOffers(trx, request.id, offer.id));
     await q.setRequest(trx, request.id, { status: 'placed', confirmed_offer_id: offer.id, closed_at: now });
     const placementId = randomUUID();
     await q.insertPlacement(trx, {
@@ -168,14 +179,7 @@ export async function confirmOffer(
       started_at: now,
       created_by: actor.userId,
     });
-    const people = (orgs: string[]) =>
-      orgs.length === 0
-        ? Promise.resolve([])
-        : activeStaffQuery(trx)
-            .where('u.organization_id', 'in', orgs)
-            .where('u.role', 'in', ['org_admin', 'provider_staff'])
-            .orderBy('u.id')
-            .execute();
+    const people = (orgs: string[]) => providerPeople(trx, orgs);
     const deps = { keyring: ctx.housing.keyring, site: ctx.site };
     await notifyStaff(trx, deps, await people([offer.organization_id]), {
       kind: 'shelter_confirmed',
@@ -265,52 +269,73 @@ export async function confirmOffer(
 }
 
 /**
- * Ends a placement (`cases.write` in the case's region): when, why and where the young person went (the
- * exit-housing answer list). On the case's timeline and audited. An ended placement stays ended.
+ * Closes an open request without confirming a bed, and releases every program still asked: waiting
+ * offers end, held beds go back to their programs' counts, and those programs are thanked. The navigator
+ * of the case (`cases.write`) gives the reason (`no_bed_found` is the unmet need the reports count); the
+ * job closes the open requests of a closed case with `case_closed` (`closeOpenRequest`).
  */
-export async function endPlacement(
+export async function closeRequest(
   ctx: ShelterContext,
   actor: Actor,
-  placementId: string,
+  requestId: string,
   raw: unknown,
   origin: RequestOrigin,
-): Promise<{ caseId: string }> {
-  authorize(actor, 'cases.write', undefined, { message: 'Only the case’s navigators end a placement.' });
-  const input = parseInput(EndPlacementInput, raw);
-  if (!ctx.referrals.vocabularies.exitHousing.some((v) => v.code === input.wentTo))
-    throw new ServiceError('invalid', 'Choose where they went from the list.', 'wentTo');
+): Promise<{ caseId: string; released: number }> {
+  authorize(actor, 'cases.write', undefined, { message: 'Only navigators close a shelter request.' });
+  const input = parseInput(CloseRequestInput, raw);
   const now = nowOf(ctx);
   return ctx.housing.db.transaction().execute(async (trx) => {
-    const placement = UUID.test(placementId) ? await q.lockPlacement(trx, placementId) : undefined;
-    if (!placement) throw new ServiceError('not_found', 'There is no such placement.');
-    const row = await findCase(trx, actor, placement.case_id, 'cases.write', { forUpdate: true });
-    if (placement.ended_at !== null) throw new ServiceError('conflict', 'This placement has already ended.');
-    await q.endPlacement(trx, placement.id, {
-      ended_at: now,
-      end_reason: input.reason,
-      went_to: input.wentTo,
-      ended_by: actor.userId,
-    });
-    const detail = {
-      placement: placement.id,
-      program: placement.program_id,
-      reason: input.reason,
-      went_to: input.wentTo,
-    };
+    const request = UUID.test(requestId)
+      ? await q.requestRow(trx, requestId, { forUpdate: true })
+      : undefined;
+    if (!request) throw new ServiceError('not_found', NO_REQUEST);
+    const row = await findCase(trx, actor, request.case_id, 'cases.write', { forUpdate: true });
+    if (request.status !== 'open')
+      throw new ServiceError(
+        'conflict',
+        request.status === 'placed'
+          ? 'This request already has a confirmed bed: end the placement on the case’s housing instead.'
+          : 'This request is already closed.',
+      );
+    const released = await closeOpenRequest(ctx, trx, request.id, input.reason, now);
+    const detail = { request: request.id, reason: input.reason, released };
     await recordCaseEvent(trx, {
       caseId: row.id,
       actorUserId: actor.userId,
-      event: 'placement.ended',
+      event: 'shelter_request.closed',
       detail,
       at: now,
     });
     await auditCase(trx, actor, origin, {
-      action: 'placement.end',
+      action: 'shelter_request.close',
       caseId: row.id,
-      subjectType: 'housing_placement',
-      subjectId: placement.id,
+      subjectType: 'shelter_request',
+      subjectId: request.id,
       details: detail,
     });
-    return { caseId: row.id };
+    return { caseId: row.id, released };
   });
+}
+
+/**
+ * Inside the caller's transaction, with the request locked and open: releases its waiting and holding
+ * offers, thanks their organizations, and closes it with `reason`. Answers how many offers were released.
+ */
+export async function closeOpenRequest(
+  ctx: { housing: { keyring: ShelterContext['housing']['keyring'] }; site: ShelterContext['site'] },
+  trx: Transaction<DB>,
+  requestId: string,
+  reason: CloseReason,
+  now: Date,
+): Promise<number> {
+  const released = await release(trx, await q.lockWaitingOffers(trx, requestId));
+  await q.setRequest(trx, requestId, { status: 'withdrawn', close_reason: reason, closed_at: now });
+  const people = await providerPeople(trx, [...new Set(released.map((o) => o.organization_id))]);
+  await notifyStaff(trx, { keyring: ctx.housing.keyring, site: ctx.site }, people, {
+    kind: 'shelter_closed',
+    text: TEXT.closed,
+    link: INBOX_LINK,
+    at: now,
+  });
+  return released.length;
 }

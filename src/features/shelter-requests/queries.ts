@@ -154,6 +154,54 @@ export async function setRequest(
   await trx.updateTable('shelter_requests').set(values).where('id', '=', id).execute();
 }
 
+/** The open offers (waiting or holding) of a request, locked, to release them when it closes. */
+export async function lockWaitingOffers(trx: Transaction<DB>, requestId: string) {
+  return trx
+    .selectFrom('shelter_offers')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('status', 'in', ['waiting', 'holding'])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Open requests whose case is closed: the job closes them (`case_closed`). */
+export async function requestsOfClosedCases(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('shelter_requests as r')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .select('r.id')
+    .where('r.status', '=', 'open')
+    .where('c.status', '<>', 'open')
+    .orderBy('r.created_at')
+    .limit(500)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** A program a stay may be recorded at: its organization's name, and whether the organization is active. */
+export async function programForPlacement(db: Db, id: string) {
+  return db
+    .selectFrom('housing_programs as p')
+    .innerJoin('member_organizations as o', 'o.id', 'p.organization_id')
+    .select(['p.id', 'p.name', 'p.organization_id', 'o.name as organization_name', 'o.disabled_at'])
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Every program of an active organization, by organization and name: the choice for a stay recorded by hand. */
+export async function placeablePrograms(db: Db) {
+  return db
+    .selectFrom('housing_programs as p')
+    .innerJoin('member_organizations as o', 'o.id', 'p.organization_id')
+    .select(['p.id', 'p.name', 'o.name as organization_name'])
+    .where('o.disabled_at', 'is', null)
+    .orderBy('o.name')
+    .orderBy('p.name')
+    .execute();
+}
+
 export async function insertPlacement(trx: Transaction<DB>, row: Insertable<HousingPlacementsTable>) {
   await trx.insertInto('housing_placements').values(row).execute();
 }

@@ -27,15 +27,12 @@ import {
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { caseNotFound } from '../cases/index.ts';
-import { answerRequest, confirmOffer, endPlacement } from './offers.ts';
+import { requestLink } from './rules.ts';
+import { answerRequest, closeRequest, confirmOffer } from './offers.ts';
+import { endPlacement, recordPlacement } from './placements.ts';
 import { caseHousing, providerInbox, requestDetail, sendRequest, shelterContext } from './service.ts';
-import {
-  CaseHousingPage,
-  DONE_MESSAGES,
-  InboxPage,
-  RequestPage,
-  type RequestValues,
-} from './views/pages.tsx';
+import { CaseHousingPage, type RequestValues, type StayValues } from './views/case-housing.tsx';
+import { DONE_MESSAGES, InboxPage, RequestPage } from './views/pages.tsx';
 
 const countiesOf = (deps: AppDeps) =>
   [...deps.geography.get().counties.values()]
@@ -59,7 +56,7 @@ async function housingTab(
   c: Context,
   deps: AppDeps,
   g: Guarded,
-  state: { values?: RequestValues; errors?: FieldError[]; status?: 200 | 400 | 409 } = {},
+  state: { values?: RequestValues; stay?: StayValues; errors?: FieldError[]; status?: 200 | 400 | 409 } = {},
 ): Promise<Response> {
   const housing = await loadOr(
     caseHousing(shelterContext(deps), g.actor, c.req.param('id') ?? '', requestOrigin(c)),
@@ -83,6 +80,7 @@ async function housingTab(
           holdMinutes: '',
         }
       }
+      stay={state.stay ?? { programId: '', startedOn: '' }}
       errors={state.errors ?? []}
       message={doneNote(c, DONE_MESSAGES)}
     />,
@@ -116,7 +114,34 @@ async function sendPost(c: Context, deps: AppDeps, g: Guarded): Promise<Response
   return c.redirect(`/staff/shelter-requests/${id}?done=sent`, 303);
 }
 
-async function requestPage(c: Context, deps: AppDeps, g: Guarded, error: string | null = null, status = 200) {
+async function stayPost(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
+  const form = await readForm(c);
+  const stay = { programId: formText(form, 'programId'), startedOn: formText(form, 'startedOn') };
+  const caseId = c.req.param('id') ?? '';
+  try {
+    await recordPlacement(shelterContext(deps), g.actor, caseId, stay, requestOrigin(c));
+  } catch (thrown) {
+    const error = serviceError(thrown);
+    if (error.code === 'not_found') return caseNotFound(c, g.frame);
+    if (error.code === 'forbidden') throw error;
+    const field = (error.field ?? 'programId').split('.')[0]!;
+    return housingTab(c, deps, g, {
+      stay,
+      errors: [{ field, message: error.message }],
+      status: error.code === 'invalid' ? 400 : 409,
+    });
+  }
+  return c.redirect(`/staff/cases/${caseId}/housing?done=recorded#placements`, 303);
+}
+
+async function requestPage(
+  c: Context,
+  deps: AppDeps,
+  g: Guarded,
+  error: string | null = null,
+  status = 200,
+  closeError: string | null = null,
+) {
   const ctx = shelterContext(deps);
   const request = await loadOr(requestDetail(ctx, g.actor, c.req.param('id') ?? ''), (e) =>
     messagePage(c, g.frame, 404, 'Request not found', e.message, {
@@ -134,6 +159,7 @@ async function requestPage(c: Context, deps: AppDeps, g: Guarded, error: string 
       mayConfirm={can(g.actor, 'cases.write', { regionId: request.regionId })}
       done={doneNote(c, DONE_MESSAGES)}
       error={error}
+      closeError={closeError}
     />,
     status as 200,
   );
@@ -205,6 +231,26 @@ async function confirmPost(c: Context, deps: AppDeps, g: Guarded): Promise<Respo
   return c.redirect(`/staff/cases/${caseId}/housing?done=confirmed`, 303);
 }
 
+async function closePost(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
+  const form = await readForm(c);
+  const id = c.req.param('id') ?? '';
+  try {
+    await closeRequest(
+      shelterContext(deps),
+      g.actor,
+      id,
+      { reason: formText(form, 'reason') || undefined },
+      requestOrigin(c),
+    );
+  } catch (thrown) {
+    const error = serviceError(thrown);
+    if (error.code === 'not_found') return requestPage(c, deps, g);
+    if (error.code === 'invalid') return requestPage(c, deps, g, null, 400, error.message);
+    return requestPage(c, deps, g, error.message, 409);
+  }
+  return c.redirect(`${requestLink(id)}?done=closed`, 303);
+}
+
 async function endPost(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
   const form = await readForm(c);
   let caseId: string;
@@ -237,6 +283,7 @@ export const shelterRequestPages: Feature = (app, deps, policies) => {
   r.staff('get', '/staff/cases/:id/housing', read, (c, g) => housingTab(c, deps, g), navigators);
   r.staff('post', '/staff/cases/:id/housing/requests', write, (c, g) => sendPost(c, deps, g), navigators);
   r.staff('post', '/staff/placements/:id/end', write, (c, g) => endPost(c, deps, g), navigators);
+  r.staff('post', '/staff/cases/:id/housing/placements', write, (c, g) => stayPost(c, deps, g), navigators);
   r.staff(
     'get',
     '/staff/shelter-requests',
@@ -268,4 +315,5 @@ export const shelterRequestPages: Feature = (app, deps, policies) => {
     (c, g) => confirmPost(c, deps, g),
     navigators,
   );
+  r.staff('post', '/staff/shelter-requests/:id/close', write, (c, g) => closePost(c, deps, g), navigators);
 };

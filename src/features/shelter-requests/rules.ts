@@ -4,9 +4,9 @@
  * and when a request escalates, and the links and sentences of notifications (never personal data).
  */
 import { codesOf } from '../housing/index.ts';
-import type { OfferStatus } from './tables.ts';
+import type { CloseReason, OfferStatus } from './tables.ts';
 
-export type { OfferStatus };
+export type { CloseReason, OfferStatus };
 
 /** An age band instead of an age: what a program needs to know, and no more. */
 export const AGE_BANDS = {
@@ -44,6 +44,21 @@ export const END_REASONS = {
 } as const;
 export type EndReason = keyof typeof END_REASONS;
 export const END_REASON_CODES = codesOf(END_REASONS);
+
+/** Why a request closed without a bed confirmed (`case_closed` only by the job, when its case closed). */
+export const CLOSE_REASONS: Record<CloseReason, string> = {
+  no_bed_found: 'No bed found',
+  found_elsewhere: 'A place was found another way',
+  no_longer_needed: 'No longer needed',
+  case_closed: 'The case was closed',
+};
+/** The reasons a navigator chooses from. */
+export const CHOSEN_CLOSE_REASONS = {
+  no_bed_found: CLOSE_REASONS.no_bed_found,
+  found_elsewhere: CLOSE_REASONS.found_elsewhere,
+  no_longer_needed: CLOSE_REASONS.no_longer_needed,
+} as const;
+export const CHOSEN_CLOSE_REASON_CODES = codesOf(CHOSEN_CLOSE_REASONS);
 
 export const OFFER_STATUS: Record<OfferStatus, string> = {
   waiting: 'Waiting for an answer',
@@ -83,4 +98,5 @@ export const TEXT = {
   confirmed: 'Your offer of a bed was confirmed: a referral follows',
   released: 'Thank you: the young person found a bed elsewhere, and your held bed is released',
   escalated: 'A shelter request in your region has had no answer: please help find a bed',
+  closed: 'A shelter request to your programs is closed: thank you. Any bed you held is released',
 } as const;

@@ -4,7 +4,13 @@
  */
 import { z } from '@hono/zod-openapi';
 import { GENDER_CODES, NEED_CODES } from '../housing/index.ts';
-import { AGE_BAND_CODES, DECLINE_REASON_CODES, END_REASON_CODES, URGENCY_CODES } from './rules.ts';
+import {
+  AGE_BAND_CODES,
+  CHOSEN_CLOSE_REASON_CODES,
+  DECLINE_REASON_CODES,
+  END_REASON_CODES,
+  URGENCY_CODES,
+} from './rules.ts';
 
 export const RequestInput = z
   .object({
@@ -55,3 +61,21 @@ export const EndPlacementInput = z
   })
   .strict();
 export type EndPlacementInput = z.infer<typeof EndPlacementInput>;
+
+export const CloseRequestInput = z
+  .object({
+    reason: z.enum(CHOSEN_CLOSE_REASON_CODES, { error: 'Choose why the request is closing.' }),
+  })
+  .strict();
+export type CloseRequestInput = z.infer<typeof CloseRequestInput>;
+
+/** A stay recorded by hand (one that did not come from a shelter request): the program and the day it began. */
+export const PlacementInput = z
+  .object({
+    programId: z.string({ error: 'Choose a program.' }).uuid('Choose a program.'),
+    startedOn: z
+      .string({ error: 'Give the day the stay began.' })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the day the stay began as a date, for example 2026-03-14.'),
+  })
+  .strict();
+export type PlacementInput = z.infer<typeof PlacementInput>;

@@ -47,6 +47,7 @@ import {
   requestLink,
   servesBand,
   type AgeBand,
+  type CloseReason,
   type OfferStatus,
 } from './rules.ts';
 import { RequestInput } from './schema.ts';
@@ -89,7 +90,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /** Active staff of the organizations who answer for housing (administrators and provider staff). */
-const providerPeople = (trx: Transaction<DB>, organizationIds: readonly string[]): Promise<Recipient[]> =>
+export const providerPeople = (
+  trx: Transaction<DB>,
+  organizationIds: readonly string[],
+): Promise<Recipient[]> =>
   organizationIds.length === 0
     ? Promise.resolve([])
     : activeStaffQuery(trx)
@@ -268,6 +272,9 @@ export interface RequestView {
   urgency: 'tonight' | 'this_week';
   holdMinutes: number;
   status: 'open' | 'placed' | 'withdrawn';
+  /** Why a withdrawn request closed without a bed. */
+  closeReason: CloseReason | null;
+  closedAt: Date | null;
   escalated: boolean;
   createdAt: Date;
   referralId: string | null;
@@ -286,6 +293,8 @@ function toRequestView(row: q.RequestRow, offers: q.OfferRow[], now: Date): Requ
     urgency: row.urgency,
     holdMinutes: row.hold_minutes,
     status: row.status,
+    closeReason: row.close_reason,
+    closedAt: row.closed_at,
     escalated: row.escalated_at !== null,
     createdAt: row.created_at,
     referralId: row.referral_id,
@@ -364,6 +373,8 @@ export interface CaseHousing {
   mayWrite: boolean;
   requests: RequestView[];
   placements: PlacementView[];
+  /** The programs a stay may be recorded at (only for those who may write). */
+  programs: { id: string; name: string; organizationName: string }[];
 }
 
 /** The case's shelter requests and placements (its Housing tab), for those who may read the case. */
@@ -389,12 +400,15 @@ export async function caseHousing(
     caseId: row.id,
     details: { requests: requests.length, placements: placements.length },
   });
+  const mayWrite = row.status === 'open' && can(actor, 'cases.write', { regionId: row.region_id });
+  const programs = mayWrite ? await q.placeablePrograms(db) : [];
   return {
     caseId: row.id,
     chosenName: personal.chosenName,
     regionName: geo.regions.get(row.region_id)?.name ?? row.region_id,
     case: row,
-    mayWrite: row.status === 'open' && can(actor, 'cases.write', { regionId: row.region_id }),
+    mayWrite,
+    programs: programs.map((p) => ({ id: p.id, name: p.name, organizationName: p.organization_name })),
     requests: requests.map((r) => toRequestView(r, offers, now)),
     placements: placements.map((p) => ({
       id: p.id,

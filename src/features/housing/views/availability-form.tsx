@@ -43,6 +43,12 @@ export const AvailabilityForm: FC<{ program: ProgramView; csrf: string; back: st
         Now: {p.bedsAvailable === null ? 'not given yet' : `${p.bedsAvailable} of ${p.bedsTotal}`} ·{' '}
         <Freshness program={p} />
       </p>
+      {p.held ? (
+        <p class="margin-top-0">
+          Also {p.held === 1 ? '1 bed is' : `${p.held} beds are`} held for a shelter request: not free, so
+          leave {p.held === 1 ? 'it' : 'them'} out of the count.
+        </p>
+      ) : null}
       {p.bedTypes.length ? (
         <fieldset class="usa-fieldset">
           <legend class="usa-legend">Beds available of each type</legend>
