@@ -121,7 +121,7 @@ export async function remindExpiringSettings(
   return report;
 }
 
-export const SETTING_REMINDERS_JOB = 'certified-setting-reminders';
+export const SETTING_REMINDERS_JOB = 'setting-reminders';
 
 /** The recurring job that runs `remindExpiringSettings` every hour. */
 export function settingRemindersJob(
