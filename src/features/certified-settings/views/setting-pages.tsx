@@ -59,7 +59,7 @@ export const StatusTag: FC<{ status: SettingStatus }> = ({ status }) => (
 const Expiry: FC<{ s: SettingView }> = ({ s }) => (
   <span>
     {daysToExpiryInWords(s.daysToExpiry)}
-    {s.daysToExpiry >= 0 && s.daysToExpiry <= 60 ? (
+    {s.status !== 'revoked' && s.daysToExpiry >= 0 && s.daysToExpiry <= 60 ? (
       <>
         {' '}
         <Tag tone="warning">Renew soon</Tag>
