@@ -378,7 +378,9 @@ describe('the expiry reminder', () => {
 
       // Renewed with a new expiry date: the reminders start again.
       await updateCertification(c, state.actor, id, { ...SETTING, expiresOn: '2028-03-31' }, ORIGIN);
-      expect(await run('2028-01-31')).toEqual({ reminded: 1, notifications: 2 });
+      // Two runs at once (two instances): one of them tells, the other finds it done.
+      const both = await Promise.all([run('2028-01-31'), run('2028-01-31')]);
+      expect(both.map((r) => r.reminded).sort()).toEqual([0, 1]);
       expect(await run('2028-03-01')).toEqual({ reminded: 1, notifications: 2 });
       expect(await run('2028-03-02')).toEqual({ reminded: 0, notifications: 0 });
       // Revoked: no reminder.
