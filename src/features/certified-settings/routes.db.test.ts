@@ -219,6 +219,8 @@ describe('the state’s forms', () => {
     expect(
       (await post(provider, '/staff/housing/settings', { ...fields, expiresOn: '2027-01-15' })).status,
     ).toBe(403);
+    // The audit log says it in words.
+    await pageWith(await get(stateAdmin, '/staff/admin/audit'), 200, ['Added a certified setting']);
   });
 
   it('changes the certification; the organization sees the new status', async () => {
