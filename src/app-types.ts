@@ -38,6 +38,7 @@ export interface AppDeps {
         | 'caseRetentionDays'
         | 'dataStaleMonths'
         | 'housingStaleHours'
+        | 'settingTrainingDays'
         | 'shelterHoldMinutes'
         | 'shelterEscalateMinutes'
         | 'trustedProxies'

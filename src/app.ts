@@ -52,6 +52,7 @@ import { stewardshipApi } from './features/stewardship/api.ts';
 import { stewardshipPages } from './features/stewardship/routes.tsx';
 import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
+import { settingsApi, settingsPages } from './features/certified-settings/index.ts';
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 
@@ -160,6 +161,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     shelterRequestPages,
     housingApi,
     shelterRequestsApi,
+    settingsPages,
+    settingsApi,
   ]) {
     feature(app, deps, policies);
   }

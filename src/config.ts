@@ -86,6 +86,12 @@ const schema = z.object({
     .positive('a number of hours above 0, e.g. 24')
     .max(720, 'at most 720 hours')
     .default(24),
+  NWD_SETTING_TRAINING_DAYS: z.coerce
+    .number()
+    .int('a whole number of days, e.g. 30')
+    .positive('a number of days above 0, e.g. 30')
+    .max(365, 'at most 365 days')
+    .default(30),
   NWD_SHELTER_HOLD_MINUTES: z.coerce
     .number()
     .int('a whole number of minutes, e.g. 120')
@@ -211,6 +217,12 @@ export interface Config {
   dataStaleMonths: number;
   /** A housing program's beds available older than this many hours show as stale, and it is reminded (`NWD_HOUSING_STALE_HOURS`). */
   housingStaleHours: number;
+  /**
+   * A certified setting's direct-contact staff member who started more than this many days ago without
+   * the 5-module training shows as overdue (`NWD_SETTING_TRAINING_DAYS`, default 30: a local default,
+   * not from a source — check it against the commissioner's timeline).
+   */
+  settingTrainingDays: number;
   /** How long an offer of a shelter holds its bed, in minutes (`NWD_SHELTER_HOLD_MINUTES`, default 120). */
   shelterHoldMinutes: number;
   /** A shelter request nobody answered in this many minutes escalates (`NWD_SHELTER_ESCALATE_MINUTES`, default 30). */
@@ -302,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     caseRetentionDays: e.NWD_CASE_RETENTION_DAYS,
     dataStaleMonths: e.NWD_DATA_STALE_MONTHS,
     housingStaleHours: e.NWD_HOUSING_STALE_HOURS,
+    settingTrainingDays: e.NWD_SETTING_TRAINING_DAYS,
     shelterHoldMinutes: e.NWD_SHELTER_HOLD_MINUTES,
     shelterEscalateMinutes: e.NWD_SHELTER_ESCALATE_MINUTES,
     tasks: {

@@ -24,6 +24,7 @@ import { retentionJob } from './features/retention/service.ts';
 import { searchTermsJob } from './features/cases/index.ts';
 import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { housingRemindersJob } from './features/housing/jobs.ts';
+import { settingRemindersJob } from './features/certified-settings/index.ts';
 import { shelterRequestsJob } from './features/shelter-requests/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
@@ -218,6 +219,8 @@ export async function startService(
       }),
       // Housing programs whose beds available are out of date: their organization is reminded.
       housingRemindersJob(db, { keyring, site, staleHours: config.housingStaleHours, log }),
+      // Certified settings: their organization and the state are told 60 and 30 days before expiry.
+      settingRemindersJob(db, { keyring, site, timezone: rules.calendar.timezone, log }),
       // Shelter requests: held beds whose time ran out go back; requests nobody answered escalate.
       shelterRequestsJob(db, { keyring, site, escalateMinutes: config.shelterEscalateMinutes, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.

@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('a certified setting’s untrained staff are overdue after 30 days by default, configurable, checked', () => {
+    expect(loadConfig({}).settingTrainingDays).toBe(30);
+    expect(loadConfig({ NWD_SETTING_TRAINING_DAYS: '60' }).settingTrainingDays).toBe(60);
+    expect(() => loadConfig({ NWD_SETTING_TRAINING_DAYS: '0' })).toThrow(
+      /NWD_SETTING_TRAINING_DAYS: a number of days above 0/,
+    );
+  });
+
   it('trusts no proxy by default; NWD_TRUSTED_PROXIES takes IPv4 and IPv6 networks, checked', () => {
     expect(loadConfig({}).trustedProxies).toEqual([]);
     expect(loadConfig({}).trustedProxyHeader).toBe('x-forwarded-for');

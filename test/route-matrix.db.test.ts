@@ -36,6 +36,11 @@ import { openCase } from '../src/features/cases/service.ts';
 import { recordConsent } from '../src/features/consents/service.ts';
 import { createReferral } from '../src/features/referrals/service.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
+import {
+  addStaffMember,
+  createSetting,
+  settingsContext,
+} from '../src/features/certified-settings/service.ts';
 import { policyActions, type Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';
 import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from './staff.ts';
@@ -57,6 +62,9 @@ let caseId: string;
 /** A consent of that case, and a referral from it to the roles' own organization (its receivers). */
 let consentId: string;
 let referralId: string;
+/** A certified setting of the roles' own organization, with one direct-contact staff member. */
+let settingId: string;
+let settingStaffId: string;
 
 /** A signed-up person of the role (navigators of West Metro). */
 const addUser = async (role: Role, organizationId: string): Promise<string> =>
@@ -142,6 +150,28 @@ beforeAll(async () => {
       origin,
     )
   ).id;
+  const settings = settingsContext(t.deps);
+  settingId = await createSetting(
+    settings,
+    { userId: users.get('state_admin')!, role: 'state_admin', organizationId: stateOrgId, regions: [] },
+    {
+      organizationId: orgId,
+      name: 'Synthetic Matrix Setting',
+      licenseNumber: 'SYN-L-1',
+      certificationNumber: 'SYN-C-1',
+      certifiedOn: '2026-01-01',
+      expiresOn: '2027-12-31',
+      status: 'certified',
+    },
+    origin,
+  );
+  settingStaffId = await addStaffMember(
+    settings,
+    { userId: users.get('org_admin')!, role: 'org_admin', organizationId: orgId, regions: [] },
+    settingId,
+    { name: 'Synthetic Matrix Worker', roleTitle: 'Youth worker', startedOn: '2026-02-01' },
+    origin,
+  );
   serviceId = (
     await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
   ).id;
@@ -168,6 +198,8 @@ function concrete(path: string): string {
     .replace(':consentId', consentId)
     .replace(/^\/api\/v1\/consents\/:id/, `/api/v1/consents/${consentId}`)
     .replace(/^\/(staff|api\/v1)\/referrals\/:id/, `/$1/referrals/${referralId}`)
+    .replace(/^\/(staff|api\/v1)\/housing\/settings\/:id/, `/$1/housing/settings/${settingId}`)
+    .replace(':staffId', settingStaffId)
     .replace(':id', randomUUID());
 }
 

@@ -12,6 +12,7 @@ import type { RateLimitTables } from '../platform/rate-limit/tables.ts';
 import type { ScreeningTables } from '../features/screening/tables.ts';
 import type { HousingTables } from '../features/housing/tables.ts';
 import type { ShelterTables } from '../features/shelter-requests/tables.ts';
+import type { CertifiedSettingTables } from '../features/certified-settings/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -152,7 +153,8 @@ export interface DB
     RateLimitTables,
     ScreeningTables,
     HousingTables,
-    ShelterTables {
+    ShelterTables,
+    CertifiedSettingTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

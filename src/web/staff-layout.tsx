@@ -78,6 +78,11 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
       [POLICY['housing.read'][actor.role], '/staff/housing/beds', 'Bed board'],
       [POLICY['housing.manage'][actor.role], '/staff/housing/programs', 'Housing programs'],
       [POLICY['housing.manage'][actor.role], '/staff/shelter-requests', 'Shelter requests'],
+      [
+        POLICY['housing.manage'][actor.role] || POLICY['housing.certify'][actor.role],
+        '/staff/housing/settings',
+        'Certified settings',
+      ],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
