@@ -40,6 +40,7 @@ export interface AppDeps {
         | 'housingStaleHours'
         | 'shelterHoldMinutes'
         | 'shelterEscalateMinutes'
+        | 'smallNumberThreshold'
         | 'trustedProxies'
         | 'trustedProxyHeader'
         | 'apiRateLimit'
