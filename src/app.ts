@@ -54,6 +54,8 @@ import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
+import { housingReportPages } from './features/housing-reports/routes.tsx';
+import { housingReportsApi } from './features/housing-reports/api.ts';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -160,6 +162,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     shelterRequestPages,
     housingApi,
     shelterRequestsApi,
+    housingReportPages,
+    housingReportsApi,
   ]) {
     feature(app, deps, policies);
   }

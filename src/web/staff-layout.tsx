@@ -78,6 +78,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
       [POLICY['housing.read'][actor.role], '/staff/housing/beds', 'Bed board'],
       [POLICY['housing.manage'][actor.role], '/staff/housing/programs', 'Housing programs'],
       [POLICY['housing.manage'][actor.role], '/staff/shelter-requests', 'Shelter requests'],
+      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/housing/reports', 'Housing reports'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
