@@ -121,6 +121,20 @@ describe('the small-number rule', () => {
     expect(determined.map(([r, c]) => `${r}:${c}`)).toContain('0:2');
   });
 
+  it('hides more where the sums taken together would still give a small count away', () => {
+    // Found by search: hiding one companion per row and column leaves the bottom-left 1 determined by
+    // the row and column totals together; the linear check hides more.
+    const { counts, sums } = withTotals([
+      [1, 9, 29],
+      [0, 0, 7],
+      [1, 0, 4],
+    ]);
+    const hidden = suppressTable(counts, sums, T);
+    expect(hidden[2]![0]).toBe(true);
+    const determined = determinedCells(sums, ([r, c]) => hidden[r]![c]!);
+    expect(determined.filter(([r, c]) => counts[r]![c]! > 0)).toEqual([]);
+  });
+
   it('hides every small count and shows every other count exactly as it is (property)', () => {
     fc.assert(
       fc.property(body, (b) => {
