@@ -104,14 +104,6 @@ export const TABLES = {
 export type TableName = keyof typeof TABLES;
 export const TABLE_CODES = Object.keys(TABLES) as [TableName, ...TableName[]];
 
-/** The median of numbers (null for none). */
-export function median(values: readonly number[]): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Minutes as people read them: "45 minutes", "2 hours 5 minutes". */
 export function minutesText(minutes: number): string {
   const m = Math.round(minutes);
