@@ -31,7 +31,6 @@ import { GENDERS } from '../housing/index.ts';
 import { AGE_BANDS } from '../shelter-requests/index.ts';
 import * as q from './queries.ts';
 import {
-  BREAKDOWNS,
   DEFAULT_DAYS,
   EVENING_HOUR,
   REQUEST_MEASURE_CODES,
@@ -273,9 +272,6 @@ export async function housingReport(ctx: ReportsContext, actor: Actor, raw: unkn
     nights: { eveningHour: EVENING_HOUR, staleHours: ctx.staleHours, rows: nightRows },
   };
 }
-
-/** The breakdown's name, for headings. */
-export const breakdownName = (by: Breakdown): string => BREAKDOWNS[by];
 
 /** One table of the report as CSV, under the same suppression as the page. */
 export function reportCsv(report: HousingReport, table: TableName): string {

@@ -12,7 +12,10 @@ import { Actions, Alert, Button, DataTable } from '../../../web/ui.tsx';
 import {
   BREAKDOWNS,
   REQUEST_MEASURES,
+  PROGRAM_MEASURES,
+  PROGRAM_MEASURE_CODES,
   REQUEST_MEASURE_CODES,
+  TABLES,
   minutesText,
   type TableName,
 } from '../rules.ts';
@@ -52,9 +55,11 @@ export const ReportPage: FC<
   const f = fieldsOf(p.values as unknown as Record<string, string>, p.errors);
   const r = p.report;
   const t = r?.threshold ?? 10;
-  const download = (table: TableName, what: string) => (
+  const download = (table: TableName) => (
     <p>
-      <a href={`/staff/housing/reports/download?table=${table}&${p.search}`}>Download {what} as CSV</a>
+      <a href={`/staff/housing/reports/download?table=${table}&${p.search}`}>
+        Download {TABLES[table].toLowerCase()} as CSV
+      </a>
     </p>
   );
   return (
@@ -121,7 +126,7 @@ export const ReportPage: FC<
                   </tr>
                 ))}
               </DataTable>
-              {download('requests', 'the shelter requests table')}
+              {download('requests')}
               <dl>
                 {REQUEST_MEASURE_CODES.map((m) => (
                   <>
@@ -151,9 +156,7 @@ export const ReportPage: FC<
                   head={[
                     'Program',
                     'Organization',
-                    'Requests received',
-                    'Answered',
-                    'Said yes',
+                    ...PROGRAM_MEASURE_CODES.map((m) => PROGRAM_MEASURES[m][0]),
                     'Response rate',
                     'Median time to answer',
                   ]}
@@ -180,7 +183,19 @@ export const ReportPage: FC<
                     </tr>
                   ))}
                 </DataTable>
-                {download('programs', 'the programs table')}
+                {download('programs')}
+                <dl>
+                  {PROGRAM_MEASURE_CODES.map((m) => (
+                    <>
+                      <dt>{PROGRAM_MEASURES[m][0]}</dt>
+                      <dd>{PROGRAM_MEASURES[m][1]}</dd>
+                    </>
+                  ))}
+                  <dt>Response rate</dt>
+                  <dd>Requests answered, yes or no, out of the requests received.</dd>
+                  <dt>Median time to answer</dt>
+                  <dd>Half the answers came sooner than this after the request was sent, half later.</dd>
+                </dl>
               </>
             )}
           </section>
@@ -212,7 +227,7 @@ export const ReportPage: FC<
                 </tr>
               ))}
             </DataTable>
-            {download('nights', 'beds by night')}
+            {download('nights')}
           </section>
         </>
       ) : null}
