@@ -41,6 +41,7 @@ export interface AppDeps {
         | 'settingTrainingDays'
         | 'shelterHoldMinutes'
         | 'shelterEscalateMinutes'
+        | 'smallNumberThreshold'
         | 'trustedProxies'
         | 'trustedProxyHeader'
         | 'apiRateLimit'

@@ -55,6 +55,8 @@ import { housingPages } from './features/housing/routes.tsx';
 import { settingsApi, settingsPages } from './features/certified-settings/index.ts';
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
+import { housingReportPages } from './features/housing-reports/routes.tsx';
+import { housingReportsApi } from './features/housing-reports/api.ts';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -163,6 +165,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     shelterRequestsApi,
     settingsPages,
     settingsApi,
+    housingReportPages,
+    housingReportsApi,
   ]) {
     feature(app, deps, policies);
   }

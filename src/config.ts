@@ -104,6 +104,12 @@ const schema = z.object({
     .min(5, 'at least 5 minutes')
     .max(1440, 'at most 1440 minutes')
     .default(30),
+  NWD_SMALL_NUMBER_THRESHOLD: z.coerce
+    .number()
+    .int('a whole number, e.g. 10')
+    .min(2, 'at least 2')
+    .max(100, 'at most 100')
+    .default(10),
   NWD_TASK_REMIND_BEFORE_HOURS: z.coerce
     .number()
     .min(0, 'a number of hours, 0 or more (0 reminds at the due time), e.g. 24')
@@ -227,6 +233,8 @@ export interface Config {
   shelterHoldMinutes: number;
   /** A shelter request nobody answered in this many minutes escalates (`NWD_SHELTER_ESCALATE_MINUTES`, default 30). */
   shelterEscalateMinutes: number;
+  /** Reports hide every count from 1 to this less one (`NWD_SMALL_NUMBER_THRESHOLD`, default 10). */
+  smallNumberThreshold: number;
   /**
    * Tasks: the assignee is reminded `remindBeforeHours` before the due time (0: at it); an overdue task
    * is escalated to the region's other navigators `escalateAfterBusinessHours` business hours after it.
@@ -317,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     settingTrainingDays: e.NWD_SETTING_TRAINING_DAYS,
     shelterHoldMinutes: e.NWD_SHELTER_HOLD_MINUTES,
     shelterEscalateMinutes: e.NWD_SHELTER_ESCALATE_MINUTES,
+    smallNumberThreshold: e.NWD_SMALL_NUMBER_THRESHOLD,
     tasks: {
       remindBeforeHours: e.NWD_TASK_REMIND_BEFORE_HOURS,
       escalateAfterBusinessHours: e.NWD_TASK_ESCALATE_AFTER_BUSINESS_HOURS,

@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reports hide counts under 10 by default; NWD_SMALL_NUMBER_THRESHOLD changes it, checked', () => {
+    expect(loadConfig({}).smallNumberThreshold).toBe(10);
+    expect(loadConfig({ NWD_SMALL_NUMBER_THRESHOLD: '11' }).smallNumberThreshold).toBe(11);
+    expect(() => loadConfig({ NWD_SMALL_NUMBER_THRESHOLD: '1' })).toThrow(
+      /NWD_SMALL_NUMBER_THRESHOLD: at least 2/,
+    );
+  });
+
   it('trusts no proxy by default; NWD_TRUSTED_PROXIES takes IPv4 and IPv6 networks, checked', () => {
     expect(loadConfig({}).trustedProxies).toEqual([]);
     expect(loadConfig({}).trustedProxyHeader).toBe('x-forwarded-for');

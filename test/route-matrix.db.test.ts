@@ -232,6 +232,22 @@ describe('the authorisation matrix', () => {
     expect(served.some((r) => r.path.startsWith('/staff'))).toBe(true);
   });
 
+  it('covers the housing reports: state administrators, evaluators and organization administrators only', () => {
+    for (const [method, path] of [
+      ['GET', '/staff/housing/reports'],
+      ['GET', '/staff/housing/reports/download'],
+      ['GET', '/api/v1/housing/reports'],
+    ] as const) {
+      const policy = t.policies.policyFor(method, path);
+      expect(policy, `${method} ${path}`).toBeDefined();
+      expect(ROLES.filter((role) => expected(policy!, role) === 'in')).toEqual([
+        'state_admin',
+        'org_admin',
+        'evaluator',
+      ]);
+    }
+  });
+
   it('answers every route, for anonymous and every role, as its policy says', async () => {
     const routes = t.app.routes.filter((r) => r.method !== 'ALL');
     const failures: string[] = [];

@@ -83,6 +83,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/housing/settings',
         'Certified settings',
       ],
+      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/housing/reports', 'Housing reports'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
