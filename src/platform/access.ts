@@ -87,6 +87,11 @@ export const ACTIONS = {
   'housing.read': 'See the bed board: housing programs that fit a young person and their beds now',
   'housing.certify':
     "Record a specialized residential setting's license, certification, dates and status (the state certifies)",
+  'training.manage': 'Edit the training catalogue and the rules of who must complete which training',
+  'training.record':
+    'Record training completions: a trainer for the courses they teach, an organization for its own people',
+  'training.compliance': 'See who has completed the required trainings, who is due and who is overdue',
+  'events.manage': 'Create and change trainings and community events, their registrations and attendance',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -135,6 +140,10 @@ export const POLICY: Record<Action, Grants> = {
   'housing.manage': { org_admin: 'own_organization', provider_staff: 'own_organization' },
   'housing.read': { state_admin: 'any', navigator: 'any' },
   'housing.certify': { state_admin: 'any' },
+  'training.manage': { state_admin: 'any', trainer: 'any' },
+  'training.record': { state_admin: 'any', trainer: 'any', org_admin: 'own_organization' },
+  'training.compliance': { state_admin: 'any', org_admin: 'own_organization', navigator: 'own_regions' },
+  'events.manage': { state_admin: 'any', trainer: 'any', navigator: 'own_regions' },
 };
 
 export interface Actor {
