@@ -7,9 +7,9 @@
  * administrators and the state administrators only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../../../test/refusal.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, auditActions, type TestStaff } from '../../../test/staff.ts';
-import { ServiceError } from '../../platform/errors.ts';
 import { remindExpiringSettings } from './jobs.ts';
 import {
   addStaffMember,
@@ -49,15 +49,6 @@ const SETTING = {
   status: 'certified',
   notes: 'Synthetic note: site visit planned.',
 };
-
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
 
 const count = async (table: 'certified_settings' | 'certified_setting_staff') =>
   Number(

@@ -5,9 +5,9 @@
  * stale period, to the program's organization only).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../../../test/refusal.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, type TestStaff } from '../../../test/staff.ts';
-import { ServiceError } from '../../platform/errors.ts';
 import { remindStalePrograms } from './jobs.ts';
 import {
   bedBoard,
@@ -48,15 +48,6 @@ const PROGRAM = {
   address: '100 Synthetic Street',
   bedsTotal: 6,
 };
-
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
 
 const auditActions = async (subjectId: string) =>
   (

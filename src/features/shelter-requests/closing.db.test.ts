@@ -4,6 +4,7 @@
  * days, which programs. Through the service and the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../../../test/refusal.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addProgram, bedsOf } from '../../../test/shelter.ts';
 import {
@@ -13,7 +14,6 @@ import {
   staffRequests,
   type TestStaff,
 } from '../../../test/staff.ts';
-import { ServiceError } from '../../platform/errors.ts';
 import { addCase, ORIGIN } from '../referrals/testing.ts';
 import { runShelterJob } from './jobs.ts';
 import { answerRequest, closeRequest } from './offers.ts';
@@ -36,15 +36,6 @@ let disabledProgram: string;
 const at = (minutes: number): ShelterContext => ({ ...base, now: () => new Date(T0 + minutes * MINUTE) });
 const { api } = staffRequests(() => t);
 const REQUEST = { ageBand: '16-17', gender: 'female', county: '27053', urgency: 'tonight' } as const;
-
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
 
 const notifications = async (userId: string, kind: string) =>
   (

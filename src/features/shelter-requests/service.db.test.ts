@@ -5,6 +5,7 @@
  * last bed (two offers, two confirmations) on separate connections.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from '../../../test/refusal.ts';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addOrganization, addStaff, emailBodies, type TestStaff } from '../../../test/staff.ts';
 import { ServiceError } from '../../platform/errors.ts';
@@ -57,15 +58,6 @@ const notified = async (userId: string, kind: string) =>
       .where('kind', '=', kind)
       .execute()
   ).map((r) => r.link);
-
-async function refusal(p: Promise<unknown>): Promise<ServiceError> {
-  const error = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ServiceError);
-  return error as ServiceError;
-}
 
 const REQUEST = { ageBand: '16-17', gender: 'female', county: '27053', urgency: 'tonight' } as const;
 

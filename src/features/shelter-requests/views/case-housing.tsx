@@ -120,16 +120,15 @@ export const CaseHousingPage: FC<
           </div>
         ))}
         {h.mayWrite && h.programs.length ? (
-          <details
-            class="margin-top-2"
-            open={Boolean(errorFor(p.errors, 'programId') ?? errorFor(p.errors, 'startedOn'))}
-          >
-            <summary>Record a stay that did not come from a shelter request</summary>
+          <>
+            <h3 id="record-stay" class="margin-top-3">
+              Record a stay that did not come from a shelter request
+            </h3>
             <form
               method="post"
               action={`/staff/cases/${h.caseId}/housing/placements`}
               class="usa-form"
-              aria-label="Record a stay"
+              aria-labelledby="record-stay"
               novalidate
             >
               <CsrfField token={p.frame.csrf} />
@@ -153,7 +152,7 @@ export const CaseHousingPage: FC<
               />
               <Button variant="outline">Record the stay</Button>
             </form>
-          </details>
+          </>
         ) : null}
       </Panel>
       <Panel id="requests" heading="Shelter requests">
