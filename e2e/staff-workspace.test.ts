@@ -170,6 +170,7 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         `/staff/cases/${planned}/transfer`,
         `/staff/cases/${planned}/edit`,
         `/staff/cases/${planned}/close`,
+        `/staff/cases/${planned}/housing`,
         '/staff/cases/new',
         '/staff/tasks',
         '/staff/referrals',
@@ -195,6 +196,9 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         '/staff/admin/person-requests',
         '/staff/data',
         '/staff/data-health',
+        '/staff/housing/settings',
+        '/staff/housing/settings/new',
+        '/staff/housing/reports',
         '/staff/not-a-page',
       ]),
     ).toEqual([]);
@@ -243,6 +247,8 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         '/staff/housing/beds?age=15&gender=female&when=tonight',
       ])),
       ...(await tour('provider', [
+        '/staff/shelter-requests',
+        '/staff/housing/settings',
         '/staff/housing/programs',
         `/staff/housing/programs/${program}`,
         '/staff/housing/programs/new',
