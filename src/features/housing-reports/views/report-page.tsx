@@ -127,15 +127,19 @@ export const ReportPage: FC<
                 ))}
               </DataTable>
               {download('requests')}
-              <dl>
+              <dl class="nwd-summary" aria-label="What each column of shelter requests counts">
                 {REQUEST_MEASURE_CODES.map((m) => (
-                  <>
+                  <div>
                     <dt>{REQUEST_MEASURES[m][0]}</dt>
                     <dd>{REQUEST_MEASURES[m][1]}</dd>
-                  </>
+                  </div>
                 ))}
-                <dt>Median time to a first offer</dt>
-                <dd>Half the requests that got a “we can take them” got it sooner than this, half later.</dd>
+                <div>
+                  <dt>Median time to a first offer</dt>
+                  <dd>
+                    Half the requests that got a “we can take them” got it sooner than this, half later.
+                  </dd>
+                </div>
               </dl>
             </section>
           ) : null}
@@ -184,17 +188,21 @@ export const ReportPage: FC<
                   ))}
                 </DataTable>
                 {download('programs')}
-                <dl>
+                <dl class="nwd-summary" aria-label="What each column of the programs’ answers counts">
                   {PROGRAM_MEASURE_CODES.map((m) => (
-                    <>
+                    <div>
                       <dt>{PROGRAM_MEASURES[m][0]}</dt>
                       <dd>{PROGRAM_MEASURES[m][1]}</dd>
-                    </>
+                    </div>
                   ))}
-                  <dt>Response rate</dt>
-                  <dd>Requests answered, yes or no, out of the requests received.</dd>
-                  <dt>Median time to answer</dt>
-                  <dd>Half the answers came sooner than this after the request was sent, half later.</dd>
+                  <div>
+                    <dt>Response rate</dt>
+                    <dd>Requests answered, yes or no, out of the requests received.</dd>
+                  </div>
+                  <div>
+                    <dt>Median time to answer</dt>
+                    <dd>Half the answers came sooner than this after the request was sent, half later.</dd>
+                  </div>
                 </dl>
               </>
             )}
