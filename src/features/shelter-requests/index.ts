@@ -4,3 +4,4 @@
  */
 export { shelterRequestsJob, runShelterJob, SHELTER_REQUESTS_JOB } from './jobs.ts';
 export { caseHousing, shelterContext, type CaseHousing, type ShelterContext } from './service.ts';
+export { seedShelterRequests, type ShelterSeedSummary } from './synthetic.ts';
