@@ -430,6 +430,19 @@ export async function bedBoard(
 }
 
 /**
+ * Every program of an active organization with its beds now, by name, for the authenticated partner
+ * export (Open Referral `service_capacity`): the bed board's own permission (`housing.read`), since it
+ * carries the same live counts. Never an address.
+ */
+export async function partnerPrograms(ctx: HousingContext, actor: Actor): Promise<ProgramView[]> {
+  authorize(actor, 'housing.read', undefined, {
+    message: 'You do not have permission to see housing programs and their beds.',
+  });
+  const now = nowOf(ctx);
+  return (await q.programRows(ctx.db, { active: true })).map((r) => toView(r, now, ctx.staleHours));
+}
+
+/**
  * For the staff home page: how many of the actor's organization's programs have beds out of date, or
  * null when it has no program (or the role does not manage housing). No personal data is read.
  */
