@@ -422,7 +422,7 @@ export async function bedBoard(
     message: 'You do not have permission to see the bed board.',
   });
   const now = nowOf(ctx);
-  return (await q.programRows(ctx.db, { active: true }))
+  return (await q.programRows(ctx.db, { active: true, board: filter }))
     .map((r) => toView(r, now, ctx.staleHours))
     .filter((p) => fits(p, filter))
     .sort(boardOrder(now, ctx.staleHours))

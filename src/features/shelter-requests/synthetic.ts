@@ -363,7 +363,7 @@ export async function seedShelterRequests(
     await insertAll(trx, 'housing_placements', placements, 4000);
     await insertAll(trx, 'case_events', events, 4000);
   });
-  for (const table of ['shelter_requests', 'shelter_offers', 'housing_placements'])
+  for (const table of ['housing_programs', 'shelter_requests', 'shelter_offers', 'housing_placements'])
     await sql`analyze ${sql.table(table)}`.execute(db);
   summary.requests = requests.length;
   summary.offers = offers.length;
