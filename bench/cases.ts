@@ -109,6 +109,7 @@ interface PlanNode {
   'Relation Name'?: string;
   'Index Name'?: string;
   'Actual Rows'?: number;
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
 }
 
@@ -160,7 +161,7 @@ export async function explainQuery(pool: pg.Pool, page: string, query: CompiledQ
     ],
     nodes: nodes.map(
       (n) =>
-        `${n['Node Type']}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Actual Rows'] !== undefined ? ` (${n['Actual Rows']} rows)` : ''}`,
+        `${n['Node Type']}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Actual Rows'] !== undefined ? ` (${n['Actual Rows']} rows${n['Rows Removed by Filter'] ? `, ${n['Rows Removed by Filter']} removed by its filter` : ''})` : ''}`,
     ),
   };
 }
