@@ -35,7 +35,7 @@ function run(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<stri
   });
 }
 
-function toolEnv(root: string, dataDir: string): NodeJS.ProcessEnv {
+export function toolEnv(root: string, dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NWD_DATA_DIR: dataDir,
@@ -57,16 +57,25 @@ export interface SeededDirectory {
 }
 
 /**
- * A fresh data directory holding `cases` synthetic cases (ten timeline events each) and an invitation
- * for a navigator of West Metro.
+ * A fresh data directory holding `cases` synthetic cases (ten timeline events each, unless `seedArgs`
+ * says otherwise, with any other `nwd seed-synthetic` options) and an invitation for a navigator of
+ * West Metro.
  */
-export async function seededDirectory(root: string, cases: number): Promise<SeededDirectory> {
+export async function seededDirectory(
+  root: string,
+  cases: number,
+  seedArgs: string[] = [],
+): Promise<SeededDirectory> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-cases-'));
   chmodSync(dataDir, 0o755);
   try {
     const env = toolEnv(root, dataDir);
     const started = performance.now();
-    const summary = await run(root, ['seed-synthetic', '--cases', String(cases), '--seed', '20261122'], env);
+    const summary = await run(
+      root,
+      ['seed-synthetic', '--cases', String(cases), '--seed', '20261122', ...seedArgs],
+      env,
+    );
     const seedSeconds = (performance.now() - started) / 1000;
     const invited = await run(
       root,
@@ -100,6 +109,7 @@ interface PlanNode {
   'Relation Name'?: string;
   'Index Name'?: string;
   'Actual Rows'?: number;
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
 }
 
@@ -127,6 +137,33 @@ function walk(node: PlanNode, out: PlanNode[] = []): PlanNode[] {
   out.push(node);
   for (const child of node.Plans ?? []) walk(child, out);
   return out;
+}
+
+/** One captured SELECT read with EXPLAIN (ANALYZE, BUFFERS): its indexes, its full scans, its nodes. */
+export async function explainQuery(pool: pg.Pool, page: string, query: CompiledQuery): Promise<QueryPlan> {
+  const result = await pool.query<{ 'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number }[] }>(
+    `explain (analyze, buffers, format json) ${query.sql}`,
+    query.parameters as unknown[],
+  );
+  const doc = result.rows[0]!['QUERY PLAN'][0]!;
+  const nodes = walk(doc.Plan);
+  return {
+    page,
+    query: query.sql.replace(/\s+/g, ' ').slice(0, 160),
+    executionMs: Math.round(doc['Execution Time'] * 100) / 100,
+    indexes: [
+      ...new Set(
+        nodes.filter((n) => n['Index Name']).map((n) => `${n['Index Name']} (${n['Relation Name'] ?? ''})`),
+      ),
+    ],
+    fullScans: [
+      ...new Set(nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? '?')),
+    ],
+    nodes: nodes.map(
+      (n) =>
+        `${n['Node Type']}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}${n['Actual Rows'] !== undefined ? ` (${n['Actual Rows']} rows${n['Rows Removed by Filter'] ? `, ${n['Rows Removed by Filter']} removed by its filter` : ''})` : ''}`,
+    ),
+  };
 }
 
 /**
@@ -230,35 +267,7 @@ export async function explainCaseQueries(
       statementsPerPage: statements,
     };
     const plans: QueryPlan[] = [];
-    for (const { page: p, query } of captured) {
-      const result = await pool.query<{ 'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number }[] }>(
-        `explain (analyze, buffers, format json) ${query.sql}`,
-        query.parameters as unknown[],
-      );
-      const doc = result.rows[0]!['QUERY PLAN'][0]!;
-      const nodes = walk(doc.Plan);
-      plans.push({
-        page: p,
-        query: query.sql.replace(/\s+/g, ' ').slice(0, 160),
-        executionMs: Math.round(doc['Execution Time'] * 100) / 100,
-        indexes: [
-          ...new Set(
-            nodes
-              .filter((n) => n['Index Name'])
-              .map((n) => `${n['Index Name']} (${n['Relation Name'] ?? ''})`),
-          ),
-        ],
-        fullScans: [
-          ...new Set(
-            nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name'] ?? '?'),
-          ),
-        ],
-        nodes: nodes.map(
-          (n) =>
-            `${n['Node Type']}${n['Relation Name'] ? ` on ${n['Relation Name']}` : ''}${n['Index Name'] ? ` using ${n['Index Name']}` : ''}`,
-        ),
-      });
-    }
+    for (const { page: p, query } of captured) plans.push(await explainQuery(pool, p, query));
     return { plans, timing };
   } finally {
     try {

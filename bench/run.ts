@@ -17,6 +17,8 @@
  *   BENCH_ONLY=                comma-separated scenarios to run (the bare baseline always runs), e.g. navigator-api
  *   BENCH_RESULTS_DIR=bench/results
  *   BENCH_CASES=20000          synthetic cases for the case-coordination scenarios (ten events each)
+ *   BENCH_HOUSING_PROGRAMS=300 housing programs for the bed-board scenarios (bench/housing.ts)
+ *   BENCH_SHELTER_REQUESTS=50000  past shelter requests for them, over BENCH_CASES cases
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -47,6 +49,13 @@ import {
   type SeededDirectory,
 } from './cases.ts';
 import { benchTwoInstances, INSTANCE_SCENARIOS, type InstancesBenchResult } from './instances.ts';
+import {
+  explainBedBoard,
+  HOUSING_SCENARIO_NAMES,
+  housingScenarios,
+  seededHousingDirectory,
+  type HousingPlans,
+} from './housing.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -74,6 +83,8 @@ const settings = {
     .filter(Boolean),
   resultsDir: resolve(root, process.env.BENCH_RESULTS_DIR || 'bench/results'),
   cases: Math.round(numberSetting('BENCH_CASES', 20_000, 100)),
+  housingPrograms: Math.round(numberSetting('BENCH_HOUSING_PROGRAMS', 300, 1)),
+  shelterRequests: Math.round(numberSetting('BENCH_SHELTER_REQUESTS', 50_000, 1)),
 };
 
 /** The aims of the scale-and-speed work: the navigator lookup API, the case pages, the audit append. */
@@ -393,10 +404,11 @@ for (const name of settings.only) {
     !SCENARIOS.some((s) => s.name === name) &&
     !STAFF_SCENARIO_NAMES.includes(name) &&
     !CASE_SCENARIO_NAMES.includes(name) &&
+    !HOUSING_SCENARIO_NAMES.includes(name) &&
     name !== INSTANCES_SCENARIO_NAME
   ) {
     console.error(
-      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES, INSTANCES_SCENARIO_NAME].join(', ')}.`,
+      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES, ...HOUSING_SCENARIO_NAMES, INSTANCES_SCENARIO_NAME].join(', ')}.`,
     );
     process.exit(2);
   }
@@ -825,7 +837,15 @@ async function main(): Promise<number> {
   );
 
   const wantCases = !settings.only.length || CASE_SCENARIO_NAMES.some((n) => settings.only.includes(n));
+  const wantHousing = !settings.only.length || HOUSING_SCENARIO_NAMES.some((n) => settings.only.includes(n));
+  const housingScale = {
+    programs: settings.housingPrograms,
+    requests: settings.shelterRequests,
+    cases: settings.cases,
+  };
   let seeded: SeededDirectory | null = null;
+  let housingSeeded: SeededDirectory | null = null;
+  let housingPlans: HousingPlans | null = null;
   const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-'));
   // PostgreSQL runs as the postgres user when we are root; mkdtemp makes 0700 directories it cannot enter.
   chmodSync(dataDir, 0o755);
@@ -837,6 +857,13 @@ async function main(): Promise<number> {
       process.stdout.write(`Seeding ${settings.cases} synthetic cases for the case scenarios … `);
       seeded = await seededDirectory(root, settings.cases);
       console.log(`${seeded.seedSeconds.toFixed(1)} s\n  ${seeded.seedSummary}`);
+    }
+    if (wantHousing) {
+      process.stdout.write(
+        `Seeding ${housingScale.programs} housing programs and ${housingScale.requests} past shelter requests (${housingScale.cases} cases) for the bed board … `,
+      );
+      housingSeeded = await seededHousingDirectory(root, housingScale);
+      console.log(`${housingSeeded.seedSeconds.toFixed(1)} s\n  ${housingSeeded.seedSummary}`);
     }
 
     // 1. Start-up.
@@ -924,6 +951,28 @@ async function main(): Promise<number> {
         join(settings.resultsDir, 'case-query-plans.json'),
         `${JSON.stringify({ date: new Date().toISOString(), cases: seeded.cases, seedSeconds: round(seeded.seedSeconds, 1), auditProfile, timing, plans }, null, 2)}\n`,
       );
+    }
+
+    // The bed board at 300 programs and 50,000 past shelter requests, then its query plans.
+    if (housingSeeded) {
+      const housingApp = await startApp(housingSeeded.dataDir, 'service with synthetic housing');
+      running.push(housingApp);
+      const { cookie } = await signInThroughLink(
+        housingApp.url,
+        housingSeeded.invitationPath,
+        BENCH_NAVIGATOR.email,
+        BENCH_NAVIGATOR.password,
+        {},
+      );
+      for (const scenario of housingScenarios(cookie, housingScale))
+        if (!settings.only.length || settings.only.includes(scenario.name))
+          results.push(await runScenario(scenario, housingApp, bareRps));
+      const housingStop = await stopProcess(housingApp);
+      running.splice(running.indexOf(housingApp), 1);
+      if (housingStop.code !== 0)
+        problems.push(`the service with synthetic housing exited with code ${housingStop.code}, not 0`);
+      housingPlans = await explainBedBoard(root, housingSeeded, housingScale);
+      writeJson('housing-query-plans', { ...housingPlans, loadAverageBefore: loadBefore });
     }
 
     // Two instances on one PostgreSQL behind a round-robin proxy (and one, through the same proxy).
@@ -1190,6 +1239,21 @@ async function main(): Promise<number> {
             `${plan.fullScans.length ? `; full scans: ${plan.fullScans.join(', ')}` : ''}\n      ${plan.query}`,
         );
     }
+    if (housingPlans) {
+      const t = housingPlans.tables;
+      console.log(
+        `\nBed board at ${Object.entries(t)
+          .map(([k, v]) => `${k} ${v.rows} rows (${v.pages} pages)`)
+          .join(', ')}: ` +
+          `in process ${housingPlans.timing.bedBoardMedianMs} ms (median of ${housingPlans.timing.rounds}), ` +
+          `${housingPlans.timing.programsShown} programs shown, ${housingPlans.timing.statements} statement(s). Query plans:`,
+      );
+      for (const plan of housingPlans.plans)
+        console.log(
+          `  [${plan.page}] ${plan.executionMs} ms — ${plan.indexes.length ? `indexes: ${plan.indexes.join(', ')}` : 'no index'}` +
+            `${plan.fullScans.length ? `; full scans: ${plan.fullScans.join(', ')}` : ''}\n      ${plan.nodes.join(' → ')}\n      ${plan.query}`,
+        );
+    }
     if (two) {
       console.log(`\nTwo instances on one PostgreSQL behind a round-robin proxy (${two.cores} cores):`);
       for (const x of two.scenarios)
@@ -1216,6 +1280,8 @@ async function main(): Promise<number> {
     }
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
     if (seeded && existsSync(seeded.dataDir)) rmSync(seeded.dataDir, { recursive: true, force: true });
+    if (housingSeeded && existsSync(housingSeeded.dataDir))
+      rmSync(housingSeeded.dataDir, { recursive: true, force: true });
   }
 
   if (problems.length) {

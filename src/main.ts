@@ -66,7 +66,7 @@ Commands:
   tokens create --email E --scopes a,b --expires-days N
                               Create an API token for a person (printed once; stored hashed).
   tokens revoke <token id>    Revoke an API token: it stops working at once.
-  seed-synthetic --cases N [--events N] [--seed N]
+  seed-synthetic --cases N [--events N] [--seed N] [--housing-programs N] [--shelter-requests N]
                               Write N synthetic cases (invented young people, navigators and providers;
                               default 10 timeline events per case) for demonstrations and benchmarks.
                               Refused when NODE_ENV=production.
@@ -156,7 +156,13 @@ async function start(config: Config, log: Logger): Promise<void> {
 async function seedSyntheticCommand(config: Config, log: Logger, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { cases: { type: 'string' }, events: { type: 'string' }, seed: { type: 'string' } },
+    options: {
+      cases: { type: 'string' },
+      events: { type: 'string' },
+      seed: { type: 'string' },
+      'housing-programs': { type: 'string' },
+      'shelter-requests': { type: 'string' },
+    },
   });
   const count = (name: string, raw: string | undefined, max: number): number | undefined => {
     if (raw === undefined) return undefined;
@@ -169,6 +175,8 @@ async function seedSyntheticCommand(config: Config, log: Logger, args: string[])
   if (cases === undefined) throw new UsageError('seed-synthetic needs --cases N, for example --cases 20000.');
   const events = count('events', values.events, 50_000_000);
   const seed = count('seed', values.seed, 2 ** 31);
+  const housingPrograms = count('housing-programs', values['housing-programs'], 5_000);
+  const shelterRequests = count('shelter-requests', values['shelter-requests'], 5_000_000);
   if (config.production)
     throw new UsageError('seed-synthetic writes invented cases: it is refused when NODE_ENV=production.');
   assertMasterKeyAvailable(config);
@@ -183,6 +191,8 @@ async function seedSyntheticCommand(config: Config, log: Logger, args: string[])
         cases,
         ...(events !== undefined ? { events } : {}),
         ...(seed !== undefined ? { seed } : {}),
+        ...(housingPrograms !== undefined ? { housingPrograms } : {}),
+        ...(shelterRequests !== undefined ? { shelterRequests } : {}),
         progress: (n) => process.stderr.write(`\r${n} of ${cases} cases written`),
       },
     );
@@ -192,7 +202,8 @@ async function seedSyntheticCommand(config: Config, log: Logger, args: string[])
     `Wrote ${summary.cases} synthetic cases with ${summary.events} timeline events, ${summary.notes} notes, ${summary.tasks} tasks, ` +
       `${summary.referrals} referrals, ${summary.consents} consents and ${summary.safetyPlans} safety plans; ` +
       `${summary.navigators} synthetic navigators in ${summary.organizations} synthetic organizations (they cannot sign in); ` +
-      `${summary.housingPrograms} housing programs with ${summary.availabilityUpdates} availability updates. ` +
+      `${summary.housingPrograms} housing programs with ${summary.availabilityUpdates} availability updates; ` +
+      `${summary.shelter.requests} past shelter requests (${summary.shelter.unmet} unmet) with ${summary.shelter.offers} answers and ${summary.shelter.placements} placements. ` +
       `${(summary.ms / 1000).toFixed(1)} s.`,
   );
 }

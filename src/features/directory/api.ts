@@ -1,16 +1,18 @@
 /**
- * The directory API: search (HSDS 3.1 paginated list), one service, and the whole directory export.
+ * The directory API: search (HSDS 3.1 paginated list), one service, and the whole directory export
+ * (public); and the partner export with the housing programs' beds (`housing.read`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Feature } from '../../app-types.ts';
-import { PUBLIC } from '../../platform/policy.ts';
+import { PUBLIC, staffAction } from '../../platform/policy.ts';
 import { problem, problemResponse } from '../../platform/problem.ts';
-import { jsonAnswer, lookupProblem } from '../../web/api.ts';
+import { callerOf, jsonAnswer, lookupProblem, staffRoute } from '../../web/api.ts';
+import { housingContext } from '../housing/index.ts';
 import { serialisedOnce } from '../../web/http.ts';
 import { router } from '../../web/route.ts';
 import { publishedService } from './hsds.ts';
 import { ServiceFiltersSchema } from './schema.ts';
-import { directoryExport, searchPublished, serviceById } from './service.ts';
+import { directoryExport, partnerExport, searchPublished, serviceById } from './service.ts';
 
 const HsdsServiceSchema = z.record(z.string(), z.unknown()).openapi('HsdsService', {
   description:
@@ -73,6 +75,21 @@ const exportRoute = createRoute({
   },
 });
 
+const partnerExportRoute = staffRoute({
+  method: 'get',
+  path: '/api/v1/hsds/partner-export',
+  tags: ['Directory'],
+  summary:
+    'For partners who may see the bed board: the whole directory as HSDS 3.1, plus each housing program as a service with its beds now (`capacities`: available, maximum, unit `bed`, updated). Never an address.',
+  forbidden: 'The role or token may not see housing programs and their beds (`housing.read`)',
+  responses: {
+    200: jsonAnswer(
+      'Every service with the housing programs, HSDS 3.1 paginated list in one page',
+      HsdsPageSchema,
+    ),
+  },
+});
+
 export const directoryApi: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
 
@@ -95,4 +112,8 @@ export const directoryApi: Feature = (app, deps, policies) => {
   });
 
   r.api(exportRoute, PUBLIC, async (c) => c.json(await directoryExport(deps.db), 200));
+
+  r.api(partnerExportRoute, staffAction('housing.read'), async (c) =>
+    c.json(await partnerExport(housingContext(deps), callerOf(c)), 200),
+  );
 };

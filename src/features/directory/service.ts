@@ -1,9 +1,14 @@
 /**
- * The directory's use cases, all public: search the services (for the page and the API), one
- * service, and the whole directory as HSDS. What is published never carries a confidential address.
+ * The directory's use cases: search the services (for the page and the API), one service, and the
+ * whole directory as HSDS — all public; and the partner export, for signed-in partners who may see the
+ * bed board, which adds the network's housing programs with their beds now. What is published never
+ * carries a confidential address, and the public side never a live count.
  */
 import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../platform/access.ts';
 import { todayIn, type Geography } from '../help/index.ts';
+import { partnerPrograms, type HousingContext } from '../housing/index.ts';
+import { housingService } from './capacity.ts';
 import { hsdsPage, publishedService, withoutConfidentialAddress, type HsdsPage } from './hsds.ts';
 import {
   allServicesHsds,
@@ -146,4 +151,28 @@ export async function directoryExport(db: Database): Promise<HsdsPage<Record<str
     1,
     Math.max(1, services.length),
   );
+}
+
+/**
+ * The partner export: the whole directory as in the public export, then every housing program of an
+ * active organization as an HSDS 3.1 service with its beds now (`capacities`, unit `bed`). Only for
+ * those who may see the bed board (`housing.read`: navigators, state administrators, and tokens with
+ * that scope); never an address.
+ *
+ * @example
+ * const page = await partnerExport(housingContext(deps), navigator);
+ * page.contents.at(-1).capacities // [{ unit: { name: 'Bed', … }, available: 2, maximum: 8, updated: '…' }]
+ */
+export async function partnerExport(
+  ctx: HousingContext,
+  actor: Actor,
+): Promise<HsdsPage<Record<string, unknown>>> {
+  const programs = await partnerPrograms(ctx, actor);
+  const geo = ctx.geography();
+  const today = todayIn(geo.timezone, ctx.now ? ctx.now() : new Date());
+  const services = [
+    ...(await allServicesHsds(ctx.db)).map((s) => withoutConfidentialAddress(s)),
+    ...programs.map((p) => housingService(p, geo, today, ctx.staleHours)),
+  ];
+  return hsdsPage(services, services.length, 1, Math.max(1, services.length));
 }

@@ -1,6 +1,7 @@
 /**
  * What other features use of housing: the staff home page's counts, synthetic programs with their
- * availability history, and for shelter requests the bed board, its filter and rules, and holding a bed.
+ * availability history, for shelter requests the bed board, its filter and rules, and holding a bed, and
+ * for the directory's partner export the programs with their beds now.
  */
 export {
   bedBoard,
@@ -9,6 +10,7 @@ export {
   countWithBeds,
   holdBed,
   housingContext,
+  partnerPrograms,
   releaseBed,
   GENDERS,
   GENDER_CODES,

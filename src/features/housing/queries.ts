@@ -3,9 +3,10 @@
  * the reminder job's candidates. No access checks here: the service decides who may call what.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/types.ts';
+import type { BoardFilter } from './rules.ts';
 import type { BedTypeCount } from './tables.ts';
 
 type Db = Database | Transaction<DB>;
@@ -31,8 +32,19 @@ const PROGRAM_COLUMNS = [
   'p.created_at',
 ] as const;
 
-/** A program's row (without its sealed address) and its organization's name. */
-export async function programRows(db: Db, where: { id?: string; organizationId?: string; active?: boolean }) {
+/** `column @> array[value]`: the array holds the value (a form a GIN index on the column serves). */
+const holds = (column: string, values: readonly string[]) =>
+  sql<boolean>`${sql.ref(column)} @> ${sql.val([...values])}::text[]`;
+
+/**
+ * A program's row (without its sealed address) and its organization's name. `board` narrows the rows in
+ * SQL to those that may fit the bed board's filter — the rules' `fits` still decides (the language is
+ * left to it) — so a board over hundreds of programs reads only the few that can fit.
+ */
+export async function programRows(
+  db: Db,
+  where: { id?: string; organizationId?: string; active?: boolean; board?: BoardFilter },
+) {
   let q = db
     .selectFrom('housing_programs as p')
     .innerJoin('member_organizations as o', 'o.id', 'p.organization_id')
@@ -40,6 +52,22 @@ export async function programRows(db: Db, where: { id?: string; organizationId?:
   if (where.id !== undefined) q = q.where('p.id', '=', where.id);
   if (where.organizationId !== undefined) q = q.where('p.organization_id', '=', where.organizationId);
   if (where.active) q = q.where('o.disabled_at', 'is', null);
+  const f = where.board;
+  if (f?.age !== undefined) q = q.where('p.min_age', '<=', f.age).where('p.max_age', '>=', f.age);
+  if (f?.gender !== undefined) q = q.where(holds('p.genders', [f.gender]));
+  if (f?.needs?.length) q = q.where(holds('p.serves', f.needs));
+  if (f?.types?.length) q = q.where('p.program_type', 'in', [...f.types]);
+  if (f?.regionId !== undefined) q = q.where(holds('p.region_ids', [f.regionId]));
+  if (f?.county) {
+    const { fips, regionId } = f.county;
+    q = q.where((eb) =>
+      eb.or([
+        holds('p.county_fips', [fips]),
+        ...(regionId !== null ? [holds('p.region_ids', [regionId])] : []),
+      ]),
+    );
+  }
+  if (f?.when === 'tonight') q = q.where('p.beds_available', '>', 0);
   return q.orderBy('p.name').orderBy('p.id').execute();
 }
 export type ProgramRow = Awaited<ReturnType<typeof programRows>>[number];

@@ -433,11 +433,24 @@ export async function bedBoard(
     message: 'You do not have permission to see the bed board.',
   });
   const now = nowOf(ctx);
-  return (await q.programRows(ctx.db, { active: true }))
+  return (await q.programRows(ctx.db, { active: true, board: filter }))
     .map((r) => toView(r, now, ctx.staleHours))
     .filter((p) => fits(p, filter))
     .sort(boardOrder(now, ctx.staleHours))
     .slice(0, BOARD_LIMIT);
+}
+
+/**
+ * Every program of an active organization with its beds now, by name, for the authenticated partner
+ * export (Open Referral `service_capacity`): the bed board's own permission (`housing.read`), since it
+ * carries the same live counts. Never an address.
+ */
+export async function partnerPrograms(ctx: HousingContext, actor: Actor): Promise<ProgramView[]> {
+  authorize(actor, 'housing.read', undefined, {
+    message: 'You do not have permission to see housing programs and their beds.',
+  });
+  const now = nowOf(ctx);
+  return (await q.programRows(ctx.db, { active: true })).map((r) => toView(r, now, ctx.staleHours));
 }
 
 /**

@@ -5,3 +5,4 @@
 export { shelterRequestsJob, runShelterJob, SHELTER_REQUESTS_JOB } from './jobs.ts';
 export { caseHousing, shelterContext, type CaseHousing, type ShelterContext } from './service.ts';
 export { AGE_BANDS } from './rules.ts';
+export { seedShelterRequests, type ShelterSeedSummary } from './synthetic.ts';

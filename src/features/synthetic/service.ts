@@ -26,13 +26,17 @@ import type { ConsentCategory, ReferralStatus, SearchTermKind } from '../cases/i
 import type { Vocabularies } from '../cases/index.ts';
 import type { SafetyPlanContent } from '../safety-plans/index.ts';
 import { seedHousing } from '../housing/index.ts';
+import { seedShelterRequests } from '../shelter-requests/index.ts';
 
 export interface SyntheticOptions {
   cases: number;
-  /** Timeline events in all (default ten per case). */
+  /** Timeline events in all (default ten per case), shelter requests' and placements' aside. */
   events?: number;
   seed?: number;
   now?: Date;
+  /** Housing programs (default two a region) and past shelter requests (default one per four cases). */
+  housingPrograms?: number;
+  shelterRequests?: number;
   /** Called after each batch with the cases written so far. */
   progress?: (written: number) => void;
 }
@@ -50,6 +54,8 @@ export interface SyntheticSummary {
   /** Housing programs of the synthetic shelter providers, and their availability updates. */
   housingPrograms: number;
   availabilityUpdates: number;
+  /** Past shelter requests of the synthetic cases (some unmet), their offers and placements. */
+  shelter: { requests: number; offers: number; placements: number; unmet: number };
   ms: number;
 }
 
@@ -290,6 +296,7 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
       regions: regionIds.map((id) => ({ id, counties: countiesByRegion.get(id) ?? [] })),
       rnd,
       now,
+      ...(options.housingPrograms !== undefined ? { programs: options.housingPrograms } : {}),
     }),
   );
 
@@ -305,6 +312,7 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
     organizations: regionIds.length + providers.length,
     housingPrograms: housing.programs,
     availabilityUpdates: housing.updates,
+    shelter: { requests: 0, offers: 0, placements: 0, unmet: 0 },
     ms: 0,
   };
   const day = 86_400_000;
@@ -572,16 +580,16 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
     });
     options.progress?.(summary.cases);
   }
+  summary.shelter = await seedShelterRequests(ctx.db, {
+    requests: options.shelterRequests ?? Math.round(options.cases / 4),
+    navigatorIds: [...navigators.values()].flat(),
+    organizationIds: providers.slice(0, 2),
+    wentTo: v.exitHousing.map((x) => x.code),
+    rnd,
+    now,
+  });
   // Fresh statistics, so the planner sees the new sizes at once.
-  for (const table of [
-    'cases',
-    'case_assignments',
-    'case_events',
-    'tasks',
-    'referrals',
-    'case_notes',
-    'consents',
-  ])
+  for (const table of 'cases case_assignments case_events tasks referrals case_notes consents'.split(' '))
     await sql`analyze ${sql.table(table)}`.execute(ctx.db);
   summary.ms = Math.round(performance.now() - started);
   return summary;
