@@ -157,6 +157,11 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
       .where('c.region_id', '=', 'west-metro')
       .where('f.status', '<>', 'draft')
       .executeTakeFirst();
+    const request = await t.deps.db
+      .selectFrom('shelter_requests')
+      .select('id')
+      .where('region_id', '=', 'west-metro')
+      .executeTakeFirst();
     expect(
       await tour('navigator', [
         '/staff',
@@ -171,6 +176,7 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         `/staff/cases/${planned}/edit`,
         `/staff/cases/${planned}/close`,
         `/staff/cases/${planned}/housing`,
+        ...(request ? [`/staff/shelter-requests/${request.id}`] : []),
         '/staff/cases/new',
         '/staff/tasks',
         '/staff/referrals',
