@@ -4,33 +4,30 @@
  * member, who shows as overdue, then records their training — every page checked with axe (WCAG 2.2 AA
  * tags), and no request leaves the site.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addOrganization, addStaff, type TestStaff } from '../test/staff.ts';
 import { todayIn } from '../src/features/help/index.ts';
 import { addDays } from '../src/features/certified-settings/rules.ts';
-import { axe, browserAvailable, launchBrowser } from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { axe, browserAvailable } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'harbor lantern quarry meadow';
 
 describe.skipIf(!available)('certified settings in a browser', () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   let stateAdmin: TestStaff;
   let provider: TestStaff;
   let today: string;
 
-  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
+  const signIn = (person: TestStaff): Promise<Page> => world.signIn(person);
 
   beforeAll(async () => {
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     today = todayIn(t.deps.geography.get().timezone);
     const org = await addOrganization(t.deps.db, 'Synthetic Certified Shelter', 'shelter_housing');
     stateAdmin = await addStaff(t.deps, 'state_admin', [], { name: 'Synthetic State Admin' });
@@ -39,19 +36,15 @@ describe.skipIf(!available)('certified settings in a browser', () => {
       name: 'Synthetic Shelter Worker',
     });
     await signIns.enable(t, stateAdmin, provider);
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  afterAll(() => world.close());
 
   it('the state adds a setting; its organization lists a staff member and records their training', async () => {
     const problems: string[] = [];
     const state = await signIn(stateAdmin);
-    await state.goto(`${server.url}/staff/housing/settings`);
+    await state.goto(`${world.url}/staff/housing/settings`);
     problems.push(...(await axe(state)));
     await state.click('a:has-text("Add a setting")');
     await state.waitForURL(/\/staff\/housing\/settings\/new$/);
@@ -78,7 +71,7 @@ describe.skipIf(!available)('certified settings in a browser', () => {
     problems.push(...(await axe(state)));
 
     const shelter = await signIn(provider);
-    await shelter.goto(`${server.url}/staff/housing/settings`);
+    await shelter.goto(`${world.url}/staff/housing/settings`);
     expect(await shelter.textContent('main')).toContain('0 of 0 trained');
     problems.push(...(await axe(shelter)));
     await shelter.goto(settingUrl);

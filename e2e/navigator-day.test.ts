@@ -5,35 +5,31 @@
  * follow-up task done and prints the young person's safety plan. Every page is checked with axe (WCAG
  * 2.2 AA tags) on a phone-sized screen, and no request leaves the site.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPerson } from '../src/features/referrals/testing.ts';
 import { addItem } from '../src/features/queue/testing.ts';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
-import { axe, browserAvailable, launchBrowser } from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { axe, browserAvailable } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'willow harbor lantern quartz';
 
 describe.skipIf(!available)("a navigator's day", () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   let navigator: TestStaff;
   let provider: TestStaff;
   let shelterOrg: string;
   let itemId: string;
 
-  /** A new context of its own, signed in as the person through the pages. */
-  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
+  const signIn = (person: TestStaff): Promise<Page> => world.signIn(person);
 
   beforeAll(async () => {
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     const host = await addOrganization(t.deps.db, 'Synthetic Navigator Host', 'navigator_host');
     shelterOrg = await addOrganization(t.deps.db, 'Synthetic Shelter', 'shelter_housing');
     navigator = await addPerson(t.deps, 'navigator', host, ['west-metro'], { name: 'Synthetic Navigator' });
@@ -42,14 +38,10 @@ describe.skipIf(!available)("a navigator's day", () => {
     });
     await signIns.enable(t, navigator, provider);
     itemId = await addItem(t.deps, { age: 16 });
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  afterAll(() => world.close());
 
   it('queue item → case → consent → referral → the provider accepts → task done → safety plan printed', async () => {
     const problems: string[] = [];
@@ -59,7 +51,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     await nav.click('nav >> text=Referral queue');
     await nav.waitForURL(/\/staff\/queue/);
     problems.push(...(await axe(nav)));
-    await nav.goto(`${server.url}/staff/queue/${itemId}`);
+    await nav.goto(`${world.url}/staff/queue/${itemId}`);
     problems.push(...(await axe(nav)));
 
     // A case from it, its form filled from the referral.
@@ -111,7 +103,7 @@ describe.skipIf(!available)("a navigator's day", () => {
     problems.push(...(await axe(shelter)));
 
     // Back to the case: the follow-up task from sending the referral closed itself with the answer.
-    await nav.goto(`${server.url}/staff/cases/${caseId}/tasks`);
+    await nav.goto(`${world.url}/staff/cases/${caseId}/tasks`);
     expect(await nav.textContent('#done-tasks')).toContain('answered the referral');
     expect(await nav.locator('#open-tasks').filter({ hasText: 'answered the referral' }).count()).toBe(0);
     problems.push(...(await axe(nav)));

@@ -7,35 +7,31 @@
  * thread; the navigator's follow-up task has closed itself. Every page is checked with axe (WCAG 2.2
  * AA tags), and no request leaves the site.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../src/features/consents/service.ts';
 import { addCase, addConsent, addPerson } from '../src/features/referrals/testing.ts';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
-import { axe, browserAvailable, launchBrowser } from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { axe, browserAvailable } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'harbor lantern quarry meadow';
 
 describe.skipIf(!available)('a referral’s thread in a browser', () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   let navigator: TestStaff;
   let provider: TestStaff;
   let shelterOrg: string;
   let caseId: string;
 
-  /** A new context of its own, signed in as the person through the pages. */
-  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
+  const signIn = (person: TestStaff): Promise<Page> => world.signIn(person);
 
   beforeAll(async () => {
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     const host = await addOrganization(t.deps.db, 'Synthetic Thread Navigator Host', 'navigator_host');
     shelterOrg = await addOrganization(t.deps.db, 'Synthetic Thread Shelter', 'shelter_housing');
     navigator = await addPerson(t.deps, 'navigator', host, ['west-metro'], { name: 'Synthetic Navigator' });
@@ -52,21 +48,17 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
       startsOn: today,
       expiresOn: addDays(today, 60),
     });
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  afterAll(() => world.close());
 
   it('carries a referral through a message thread from both sides', async () => {
     const problems: string[] = [];
 
     // The navigator refers, with a first message.
     const nav = await signIn(navigator);
-    await nav.goto(`${server.url}/staff/cases/${caseId}/referrals`);
+    await nav.goto(`${world.url}/staff/cases/${caseId}/referrals`);
     await nav.selectOption('#toOrganizationId', shelterOrg);
     await nav.selectOption('#serviceType', 'emergency_shelter');
     await nav.check('input[name="shareIdentifying"][value="yes"]');
@@ -82,7 +74,7 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
 
     // The shelter opens it: who referred, how to reach them, and the conversation box.
     const shelter = await signIn(provider);
-    await shelter.goto(`${server.url}/staff/referrals`);
+    await shelter.goto(`${world.url}/staff/referrals`);
     await shelter.click('#inbox a');
     await shelter.waitForURL(/\/staff\/referrals\/[0-9a-f-]{36}$/);
     const opened = (await shelter.textContent('main')) ?? '';
@@ -106,7 +98,7 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
     problems.push(...(await axe(shelter)));
 
     // The navigator is told, with the reference only, and answers from the referral.
-    await nav.goto(`${server.url}/staff/referrals`);
+    await nav.goto(`${world.url}/staff/referrals`);
     const inbox = (await nav.textContent('main')) ?? '';
     expect(inbox).toContain(`New message on referral ${ref}`);
     expect(inbox).not.toContain('Friday noon');
@@ -121,7 +113,7 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
     problems.push(...(await axe(nav)));
 
     // The shelter reads the reply and accepts with a note.
-    await shelter.goto(`${server.url}/staff/referrals/${referral.id}`);
+    await shelter.goto(`${world.url}/staff/referrals/${referral.id}`);
     expect(await shelter.textContent('main')).toContain('thank you, Friday works.');
     await shelter.fill('#note-accepted', 'Synthetic note: ask for the evening staff at the side door.');
     await shelter.click('button:has-text("Accept")');
@@ -129,7 +121,7 @@ describe.skipIf(!available)('a referral’s thread in a browser', () => {
     problems.push(...(await axe(shelter)));
 
     // The navigator reads the whole conversation, the note last.
-    await nav.goto(`${server.url}/staff/referrals/${referral.id}`);
+    await nav.goto(`${world.url}/staff/referrals/${referral.id}`);
     const items = await nav.locator('ol.thread > li').allTextContents();
     expect(items).toHaveLength(3);
     expect(items[0]).toContain('we can hold a bed until Friday noon');

@@ -4,13 +4,13 @@
  * find it in their inbox, see only what the consent covers, and accept it — every page checked with axe
  * (WCAG 2.2 AA tags), and no request leaves the site.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCase, addPerson } from '../src/features/referrals/testing.ts';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
-import { axe, browserAvailable, launchBrowser } from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { axe, browserAvailable } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 
@@ -24,22 +24,18 @@ async function tick(page: Page, selector: string): Promise<void> {
 const PASSWORD = 'harbor lantern quarry meadow';
 
 describe.skipIf(!available)('consents and referrals in a browser', () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   let navigator: TestStaff;
   let provider: TestStaff;
   let shelterOrg: string;
   let caseId: string;
 
-  /** A new context of its own, signed in as the person through the pages. */
-  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
+  const signIn = (person: TestStaff): Promise<Page> => world.signIn(person);
 
   beforeAll(async () => {
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     const host = await addOrganization(t.deps.db, 'Synthetic Navigator Host', 'navigator_host');
     shelterOrg = await addOrganization(t.deps.db, 'Synthetic Shelter', 'shelter_housing');
     navigator = await addPerson(t.deps, 'navigator', host, ['west-metro'], { name: 'Synthetic Navigator' });
@@ -54,19 +50,15 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
         languages: ['Somali'],
       },
     });
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  afterAll(() => world.close());
 
   it('records consent, prints the form and refers with identifying details; the shelter sees only what the consent covers and accepts', async () => {
     const problems: string[] = [];
     const nav = await signIn(navigator);
-    await nav.goto(`${server.url}/staff/cases/${caseId}/consents`);
+    await nav.goto(`${world.url}/staff/cases/${caseId}/consents`);
     expect(await nav.textContent('#condition-of-service')).toContain(
       'Consent is never a condition of service',
     );
@@ -96,7 +88,7 @@ describe.skipIf(!available)('consents and referrals in a browser', () => {
     expect(form).toContain(shelterName.trim());
     problems.push(...(await axe(nav)));
 
-    await nav.goto(`${server.url}/staff/cases/${caseId}/referrals`);
+    await nav.goto(`${world.url}/staff/cases/${caseId}/referrals`);
     await nav.selectOption('#toOrganizationId', shelterOrg);
     await nav.selectOption('#serviceType', 'emergency_shelter');
     await tick(nav, 'input[name="shareIdentifying"][value="yes"]');

@@ -4,14 +4,14 @@
  * reason); the navigator confirms the offer; the placement shows on the case and the program's beds
  * available drop by one — every page checked with axe (WCAG 2.2 AA tags), and no request leaves the site.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCase, addPerson } from '../src/features/referrals/testing.ts';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addOrganization, type TestStaff } from '../test/staff.ts';
 import { addProgram as addProgramTo, bedsOf as bedsIn } from '../test/shelter.ts';
-import { axe, browserAvailable, launchBrowser } from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { axe, browserAvailable } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'harbor lantern quarry meadow';
@@ -25,26 +25,23 @@ async function tick(page: Page, selector: string): Promise<void> {
 }
 
 describe.skipIf(!available)('a shelter request in a browser', () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   let navigator: TestStaff;
   let providerA: TestStaff;
   let providerB: TestStaff;
   let programA: string;
   let caseId: string;
 
-  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
+  const signIn = (person: TestStaff): Promise<Page> => world.signIn(person);
 
   const addProgram = (organizationId: string, name: string, available: number) =>
     addProgramTo(t.deps.db, organizationId, { name, available });
   const bedsOf = (id: string) => bedsIn(t.deps.db, id);
 
   beforeAll(async () => {
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     const host = await addOrganization(t.deps.db, 'Synthetic Navigator Host', 'navigator_host');
     const orgA = await addOrganization(t.deps.db, 'Synthetic Harbor Shelter', 'shelter_housing');
     const orgB = await addOrganization(t.deps.db, 'Synthetic Lantern Shelter', 'shelter_housing');
@@ -55,20 +52,16 @@ describe.skipIf(!available)('a shelter request in a browser', () => {
     programA = await addProgram(orgA, 'Synthetic Harbor House', 3);
     await addProgram(orgB, 'Synthetic Lantern House', 1);
     caseId = await addCase(t.deps, { person: { chosenName: 'Synthetic Wren' } });
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  afterAll(() => world.close());
 
   it('broadcasts, gets one yes and one no with a reason, confirms; the placement shows and a bed is taken', async () => {
     const problems: string[] = [];
     const before = await bedsOf(programA);
     const nav = await signIn(navigator);
-    await nav.goto(`${server.url}/staff/cases/${caseId}`);
+    await nav.goto(`${world.url}/staff/cases/${caseId}`);
     await nav.click('nav.nwd-case-tabs >> text=Housing');
     await nav.waitForURL(/\/housing$/);
     problems.push(...(await axe(nav)));
@@ -84,7 +77,7 @@ describe.skipIf(!available)('a shelter request in a browser', () => {
     problems.push(...(await axe(nav)));
 
     const harbor = await signIn(providerA);
-    await harbor.goto(`${server.url}/staff/shelter-requests`);
+    await harbor.goto(`${world.url}/staff/shelter-requests`);
     const harborInbox = (await harbor.textContent('main')) ?? '';
     expect(harborInbox).toContain('16 or 17');
     expect(harborInbox).not.toContain('Synthetic Wren');
@@ -95,7 +88,7 @@ describe.skipIf(!available)('a shelter request in a browser', () => {
     expect(await bedsOf(programA)).toBe(before! - 1);
 
     const lantern = await signIn(providerB);
-    await lantern.goto(`${server.url}/staff/shelter-requests`);
+    await lantern.goto(`${world.url}/staff/shelter-requests`);
     await lantern.selectOption('select[id^="reason-"]', 'full');
     await lantern.click('button:has-text("We cannot take them")');
     await lantern.waitForURL(/done=answered$/);

@@ -9,9 +9,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../src/platform/auth/credentials/password.ts';
 import { newTotpSecret, totpCodeAt } from '../src/platform/auth/credentials/totp.ts';
 import { encryptField } from '../src/platform/crypto/index.ts';
-import type { TestApp } from '../test/app.ts';
+import { listen, testApp, type TestApp } from '../test/app.ts';
 import { sessionFor, type TestStaff } from '../test/staff.ts';
-import { PHONE, isolatedContext, type IsolatedContext } from './browser.ts';
+import { PHONE, isolatedContext, launchBrowser, type IsolatedContext } from './browser.ts';
 
 /** What a person signs in with. */
 export interface SignInKey {
@@ -96,5 +96,53 @@ export class SignIns {
     const { iso, page } = await signedInPage(browser, origin, key);
     this.contexts.push(iso);
     return page;
+  }
+}
+
+/**
+ * The test app served on a free port, with a browser, for tests that sign people in through the pages:
+ * `open()` starts the app and its server (links in emails point at it), `launch()` the browser, `signIn`
+ * opens a signed-in page for a person enabled through `signIns`, and `close()` stops all three.
+ */
+export class BrowserWorld {
+  readonly signIns: SignIns;
+  #t: TestApp | undefined;
+  #server: Awaited<ReturnType<typeof listen>> | undefined;
+  #browser: Browser | undefined;
+
+  constructor(password: string) {
+    this.signIns = new SignIns(password);
+  }
+
+  async open(config: Parameters<typeof testApp>[0] = {}): Promise<TestApp> {
+    this.#t = await testApp(config);
+    this.#server = await listen(this.#t.app);
+    this.#t.deps.site = { origin: this.#server.url, development: true };
+    return this.#t;
+  }
+
+  async launch(): Promise<void> {
+    this.#browser = await launchBrowser();
+  }
+
+  get url(): string {
+    if (!this.#server) throw new Error('open the world first');
+    return this.#server.url;
+  }
+
+  get browser(): Browser {
+    if (!this.#browser) throw new Error('launch the browser first');
+    return this.#browser;
+  }
+
+  /** A new phone-sized context of its own, signed in as the person through the pages. */
+  signIn(person: TestStaff): Promise<Page> {
+    return this.signIns.signIn(this.browser, this.url, person);
+  }
+
+  async close(): Promise<void> {
+    await this.#browser?.close();
+    await this.#server?.close();
+    await this.#t?.close();
   }
 }
