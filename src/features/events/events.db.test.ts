@@ -336,6 +336,44 @@ describe('the waiting list', () => {
     expect((await statuses(id)).filter((s) => s === 'registered')).toHaveLength(1);
   });
 
+  it('gives new places to the people in line when the event gets more places', async () => {
+    const id = await newEvent({ capacity: '1' });
+    const date = addDays(today, 10);
+    await register(ctx, id, date, person(70), { channel: 'public' });
+    await register(ctx, id, date, person(71), { channel: 'public' });
+    await register(ctx, id, date, person(72), { channel: 'public' });
+    const changed = await post(trainer, `/staff/events/${id}/edit`, {
+      ...EVENT,
+      startsOn: date,
+      capacity: '2',
+    });
+    expect(changed.status).toBe(303);
+    expect(await statuses(id)).toEqual(['registered', 'registered', 'waitlisted']);
+  });
+
+  it('tells everyone registered or waiting when their date is cancelled, and takes no more registrations', async () => {
+    const id = await newEvent({ capacity: '1', rrule: 'FREQ=WEEKLY' });
+    const date = addDays(today, 10);
+    await register(ctx, id, date, person(80), { channel: 'public' });
+    await register(ctx, id, date, person(81), { channel: 'public' });
+    const before = await emails();
+    expect(
+      (await post(trainer, `/staff/events/${id}/occurrences/cancel`, { occurrenceDate: date })).status,
+    ).toBe(303);
+    expect(await emails()).toBe(before + 2);
+    expect((await refusal(register(ctx, id, date, person(82), { channel: 'public' }))).message).toBe(
+      'This date is cancelled.',
+    );
+    // The next week still takes registrations; a date that is not the rule's is refused.
+    expect((await register(ctx, id, addDays(date, 7), person(82), { channel: 'public' })).status).toBe(
+      'registered',
+    );
+    const wrong = await post(trainer, `/staff/events/${id}/occurrences/cancel`, {
+      occurrenceDate: addDays(date, 1),
+    });
+    expect(wrong.status).toBe(400);
+  });
+
   it('lets staff cancel a registration of an event they manage only', async () => {
     const id = await newEvent({ capacity: '1', regionId: 'east-metro' });
     const r = await register(ctx, id, addDays(today, 10), person(40), { channel: 'public' });

@@ -22,8 +22,8 @@ import { decryptField, encryptField, normaliseForIndex, SHARED_SCOPE } from '../
 import { InputError, ServiceError } from '../../platform/errors.ts';
 import { enqueueEmail, siteOrigin } from '../../platform/mail/index.ts';
 import * as q from './queries.ts';
-import { occurrenceFor, type Occurrence } from './rules.ts';
-import { isDate, RegistrationInput } from './schema.ts';
+import { isRuleDate, occurrenceFor, type Occurrence } from './rules.ts';
+import { isDate, OccurrenceChangeInput, RegistrationInput } from './schema.ts';
 import { managedEvent, nowOf, seriesOf, venueOf, type EventsContext } from './service.ts';
 
 const TABLE = 'event_registrations';
@@ -36,6 +36,8 @@ export const HEADLINES = {
   promoted: 'A place opened up: you are now registered',
   cancelled: 'Your registration is cancelled',
   reminder: 'A reminder: your event is tomorrow',
+  dateCancelled: 'The organizer cancelled this date of the event. We are sorry for the change.',
+  dateChanged: 'The organizer changed the date, time or place of this event. Here are the new details.',
 } as const;
 
 type Origin = { ip: string | null; userAgent: string | null };
@@ -375,4 +377,124 @@ export async function recordAttendance(
     });
   });
   return r;
+}
+
+function changeInput(input: unknown) {
+  const parsed = OccurrenceChangeInput.safeParse(input);
+  if (!parsed.success) throw InputError.from(parsed.error);
+  return parsed.data;
+}
+
+function cancelInput(input: unknown) {
+  const occurrenceDate = String((input as { occurrenceDate?: unknown } | null)?.occurrenceDate ?? '');
+  if (!isDate(occurrenceDate)) throw new InputError('Choose the date to cancel.', 'occurrenceDate');
+  return {
+    occurrenceDate,
+    movedTo: null,
+    startTime: null,
+    endTime: null,
+    placeName: null,
+    placeAddress: null,
+  };
+}
+
+/**
+ * Changes one occurrence (another date, times or place) or cancels it (`cancel`), keeping the rest of
+ * the series. The occurrence is named by the date the rule gives it.
+ */
+export async function changeOccurrence(
+  ctx: EventsContext,
+  actor: Actor,
+  id: string,
+  input: unknown,
+  cancel: boolean,
+  origin: Origin,
+): Promise<void> {
+  const event = await managedEvent(ctx, actor, id);
+  const c = cancel ? cancelInput(input) : changeInput(input);
+  if (!isRuleDate(seriesOf(event), c.occurrenceDate))
+    throw new InputError('That date is not one of the event’s dates.', 'occurrenceDate');
+  const startTime = c.startTime ?? event.start_time;
+  const endTime = c.endTime ?? event.end_time;
+  if (!cancel && endTime <= startTime)
+    throw new InputError('The end time must be after the start time, on the same day.', 'endTime');
+  await ctx.db.transaction().execute(async (trx) => {
+    const locked = await q.lockEvent(trx, id);
+    if (!locked) throw new ServiceError('not_found', 'There is no such event.');
+    const previous = (await q.changesOf(trx, [id]))
+      .get(id)
+      ?.find((x) => x.occurrenceDate === c.occurrenceDate);
+    await q.saveChange(
+      trx,
+      id,
+      cancel
+        ? {
+            occurrenceDate: c.occurrenceDate,
+            cancelled: true,
+            movedTo: previous?.movedTo ?? null,
+            startTime: previous?.startTime ?? null,
+            endTime: previous?.endTime ?? null,
+            placeName: previous?.placeName ?? null,
+            placeAddress: previous?.placeAddress ?? null,
+          }
+        : { ...c, occurrenceDate: c.occurrenceDate, cancelled: false },
+      actor.userId,
+      nowOf(ctx),
+    );
+    await trx
+      .updateTable('events')
+      .set({ sequence: locked.sequence + 1, updated_at: nowOf(ctx), updated_by: actor.userId })
+      .where('id', '=', id)
+      .execute();
+    // Everyone registered or waiting for the date is told, with their own link.
+    const changed = await occurrenceOf(trx, locked, c.occurrenceDate);
+    const people = await trx
+      .selectFrom('event_registrations')
+      .selectAll()
+      .where('event_id', '=', id)
+      .where('occurrence_date', '=', c.occurrenceDate)
+      .where('status', '<>', 'cancelled')
+      .execute();
+    if (changed)
+      for (const r of people)
+        await emailAbout(
+          trx,
+          ctx,
+          r,
+          locked,
+          changed,
+          cancel ? HEADLINES.dateCancelled : HEADLINES.dateChanged,
+        );
+    await recordActorAudit(trx, actor, origin, {
+      action: cancel ? 'events.occurrence.cancel' : 'events.occurrence.change',
+      subjectType: 'event',
+      subjectId: id,
+      details: {
+        occurrence_date: c.occurrenceDate,
+        moved_to: cancel ? null : c.movedTo,
+        told: people.length,
+      },
+    });
+  });
+}
+
+/**
+ * Gives places freed by a larger capacity (or any free place) to the people first in line, on every
+ * date of the event, each told by email. Run after the event is changed.
+ */
+export async function fillPlaces(ctx: EventsContext, eventId: string): Promise<string[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const event = await q.lockEvent(trx, eventId);
+    if (!event) return [];
+    const dates = await trx
+      .selectFrom('event_registrations')
+      .select('occurrence_date')
+      .distinct()
+      .where('event_id', '=', eventId)
+      .where('status', '=', 'waitlisted')
+      .execute();
+    const promoted: string[] = [];
+    for (const d of dates) promoted.push(...(await promote(trx, ctx, event, d.occurrence_date)));
+    return promoted;
+  });
 }

@@ -23,10 +23,16 @@ import {
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import * as q from './queries.ts';
-import { cancelRegistration, recordAttendance, register, roster } from './registrations.ts';
+import {
+  cancelRegistration,
+  changeOccurrence,
+  fillPlaces,
+  recordAttendance,
+  register,
+  roster,
+} from './registrations.ts';
 import { EVENT_FIELDS, OCCURRENCE_FIELDS, REGISTRATION_FIELDS, isDate } from './schema.ts';
 import {
-  changeOccurrence,
   createEvent,
   eventsContext,
   listManagedEvents,
@@ -202,6 +208,8 @@ export const eventsPages: Feature = (app, deps, policies) => {
       const values = pick(await readForm(c), EVENT_FIELDS);
       try {
         await updateEvent(ctx(), g.actor, idOf(c), values, requestOrigin(c));
+        // More places: the people first in line get them at once.
+        await fillPlaces(ctx(), idOf(c));
         return c.redirect(`/staff/events/${idOf(c)}?done=saved`, 303);
       } catch (thrown) {
         return formPage(c, deps, g, idOf(c), values, [problem(thrown, EVENT_FIELDS)]);

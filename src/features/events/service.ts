@@ -4,7 +4,7 @@
  * administrators and trainers anywhere, navigators for events in their regions; a statewide event, with
  * no region, only the first two) and audits its change in the same transaction.
  *
- * Registrations, the waiting list and attendance are in `registrations.ts`.
+ * Changes of one date, registrations, the waiting list and attendance are in `registrations.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../app-types.ts';
@@ -16,8 +16,8 @@ import { InputError, ServiceError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import * as q from './queries.ts';
-import { addDays, expand, isRuleDate, localDate, type Occurrence, type SeriesTimes } from './rules.ts';
-import { EventInput, OccurrenceChangeInput, isDate } from './schema.ts';
+import { addDays, expand, localDate, type Occurrence, type SeriesTimes } from './rules.ts';
+import { EventInput } from './schema.ts';
 
 export interface EventsContext {
   db: Database;
@@ -221,82 +221,6 @@ export async function setEventStatus(
       subjectType: 'event',
       subjectId: id,
       details: {},
-    });
-  });
-}
-
-function changeInput(input: unknown) {
-  const parsed = OccurrenceChangeInput.safeParse(input);
-  if (!parsed.success) throw InputError.from(parsed.error);
-  return parsed.data;
-}
-
-function cancelInput(input: unknown) {
-  const occurrenceDate = String((input as { occurrenceDate?: unknown } | null)?.occurrenceDate ?? '');
-  if (!isDate(occurrenceDate)) throw new InputError('Choose the date to cancel.', 'occurrenceDate');
-  return {
-    occurrenceDate,
-    movedTo: null,
-    startTime: null,
-    endTime: null,
-    placeName: null,
-    placeAddress: null,
-  };
-}
-
-/**
- * Changes one occurrence (another date, times or place) or cancels it (`cancel`), keeping the rest of
- * the series. The occurrence is named by the date the rule gives it.
- */
-export async function changeOccurrence(
-  ctx: EventsContext,
-  actor: Actor,
-  id: string,
-  input: unknown,
-  cancel: boolean,
-  origin: Origin,
-): Promise<void> {
-  const event = await managedEvent(ctx, actor, id);
-  const c = cancel ? cancelInput(input) : changeInput(input);
-  if (!isRuleDate(seriesOf(event), c.occurrenceDate))
-    throw new InputError('That date is not one of the event’s dates.', 'occurrenceDate');
-  const startTime = c.startTime ?? event.start_time;
-  const endTime = c.endTime ?? event.end_time;
-  if (!cancel && endTime <= startTime)
-    throw new InputError('The end time must be after the start time, on the same day.', 'endTime');
-  await ctx.db.transaction().execute(async (trx) => {
-    const locked = await q.lockEvent(trx, id);
-    if (!locked) throw new ServiceError('not_found', 'There is no such event.');
-    const previous = (await q.changesOf(trx, [id]))
-      .get(id)
-      ?.find((x) => x.occurrenceDate === c.occurrenceDate);
-    await q.saveChange(
-      trx,
-      id,
-      cancel
-        ? {
-            occurrenceDate: c.occurrenceDate,
-            cancelled: true,
-            movedTo: previous?.movedTo ?? null,
-            startTime: previous?.startTime ?? null,
-            endTime: previous?.endTime ?? null,
-            placeName: previous?.placeName ?? null,
-            placeAddress: previous?.placeAddress ?? null,
-          }
-        : { ...c, occurrenceDate: c.occurrenceDate, cancelled: false },
-      actor.userId,
-      nowOf(ctx),
-    );
-    await trx
-      .updateTable('events')
-      .set({ sequence: locked.sequence + 1, updated_at: nowOf(ctx), updated_by: actor.userId })
-      .where('id', '=', id)
-      .execute();
-    await recordActorAudit(trx, actor, origin, {
-      action: cancel ? 'events.occurrence.cancel' : 'events.occurrence.change',
-      subjectType: 'event',
-      subjectId: id,
-      details: { occurrence_date: c.occurrenceDate, moved_to: cancel ? null : c.movedTo },
     });
   });
 }
