@@ -40,7 +40,6 @@ export const EventsListPage: FC<{ frame: PageFrame; items: Listed[] }> = ({ fram
     description="Trainings and community events of Minnesota's Safe Harbor network, for people who work with young people."
     urgent="emergency"
   >
-    <h1>Trainings and events</h1>
     <p>
       Trainings and community events of Minnesota’s Safe Harbor network, for people who work with young
       people. Times are Minnesota time.
@@ -62,7 +61,9 @@ export const EventsListPage: FC<{ frame: PageFrame; items: Listed[] }> = ({ fram
               <Where event={event} o={o} />
             </p>
             <p>
-              <a href={`/events/${event.id}/calendar.ics`}>Add to calendar</a>
+              <a href={`/events/${event.id}/calendar.ics`} aria-label={`Add to calendar: ${event.title}`}>
+                Add to calendar
+              </a>
             </p>
           </li>
         ))}
@@ -85,7 +86,6 @@ export const EventPublicPage: FC<{ frame: PageFrame; event: EventRow; dates: Dat
   region,
 }) => (
   <Layout frame={frame} title={event.title} description={event.description.slice(0, 150)} urgent="emergency">
-    <h1>{event.title}</h1>
     {event.description ? <p>{event.description}</p> : null}
     <dl>
       <dt>Where</dt>
@@ -154,8 +154,7 @@ export const RegisterPage: FC<{
 }> = (p) => {
   const f = fieldsOf(p.values, p.errors);
   return (
-    <Layout frame={p.frame} title={`Register: ${p.event.title}`} urgent="emergency">
-      <h1>Register for {p.event.title}</h1>
+    <Layout frame={p.frame} title={`Register for ${p.event.title}`} urgent="emergency">
       <p>
         {when(p.occurrence)} (Minnesota time)
         <br />
@@ -220,7 +219,6 @@ export const RegisteredPage: FC<{
     title={status === 'registered' ? 'You are registered' : 'You are on the waiting list'}
     urgent="emergency"
   >
-    <h1>{status === 'registered' ? 'You are registered' : 'You are on the waiting list'}</h1>
     <p>
       {status === 'registered'
         ? `You have a place at ${event.title}.`
@@ -249,7 +247,6 @@ export const OwnRegistrationPage: FC<{
   justCancelled: boolean;
 }> = (p) => (
   <Layout frame={p.frame} title="Your registration" urgent="emergency">
-    <h1>Your registration</h1>
     {p.justCancelled ? <p role="status">Your registration is cancelled. Thank you for telling us.</p> : null}
     <p>
       <strong>{p.event.title}</strong>
@@ -282,7 +279,6 @@ export const EventMessagePage: FC<{ frame: PageFrame; title: string; message: st
   message,
 }) => (
   <Layout frame={frame} title={title} urgent="emergency">
-    <h1>{title}</h1>
     <p>{message}</p>
     <p>
       <a href="/events">All trainings and events</a>

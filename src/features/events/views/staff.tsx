@@ -55,14 +55,17 @@ export const REGISTRATION_WORDS: Record<string, string> = {
   none: 'No registration',
 };
 
-const when = (e: EventRow) =>
-  `${ruleInWords(e.rrule)}, from ${dateInWords(e.starts_on)}, ${timeInWords(e.start_time)} to ${timeInWords(e.end_time)}`;
+const when = (e: EventRow) => {
+  const times = `${timeInWords(e.start_time)} to ${timeInWords(e.end_time)}`;
+  return e.rrule
+    ? `${ruleInWords(e.rrule)}, from ${dateInWords(e.starts_on)}, ${times}`
+    : `${dateInWords(e.starts_on)}, ${times}`;
+};
 
 export const EventsPage: FC<
   StaffView & { events: EventRow[]; regions: Map<string, string>; done: string | null }
 > = (p) => (
   <StaffLayout frame={p.frame} title="Events and trainings">
-    <h1>Events and trainings</h1>
     <Success message={p.done} />
     <Actions>
       <LinkButton href="/staff/events/new">Add an event</LinkButton>
@@ -137,7 +140,6 @@ export const EventForm: FC<
   const f = fieldsOf(p.values, p.errors);
   return (
     <StaffLayout frame={p.frame} title={p.heading}>
-      <h1>{p.heading}</h1>
       <ErrorSummary errors={p.errors} />
       <form method="post" action={p.action} novalidate class="usa-form usa-form--large">
         <CsrfField token={p.frame.csrf} />
@@ -235,7 +237,6 @@ export const EventPage: FC<
   const e = p.event;
   return (
     <StaffLayout frame={p.frame} title={e.title}>
-      <h1>{e.title}</h1>
       <Success message={p.done} />
       <ErrorSummary errors={p.errors} />
       {e.status === 'cancelled' ? (
@@ -385,13 +386,9 @@ export const AttendancePage: FC<
   const active = p.entries.filter((x) => x.status !== 'cancelled');
   return (
     <StaffLayout frame={p.frame} title={`Attendance: ${p.event.title}`}>
-      <h1>
-        {p.event.title}
-        <br />
-        <small>
-          {dateInWords(o.date)}, {timeInWords(o.startTime)}
-        </small>
-      </h1>
+      <p class="font-sans-lg text-bold">
+        {dateInWords(o.date)}, {timeInWords(o.startTime)}
+      </p>
       <Success message={p.done} />
       <ErrorSummary errors={p.errors} />
       <p>
