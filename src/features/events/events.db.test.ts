@@ -9,6 +9,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
 import { addStaff, staffRequests, type TestStaff } from '../../../test/staff.ts';
+import { decryptField } from '../../platform/crypto/index.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { issueFormToken } from '../intake/index.ts';
 import { todayIn } from '../help/index.ts';
@@ -256,6 +257,33 @@ describe('public registration', () => {
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('already registered');
     expect(await statuses(id)).toEqual(['registered', 'waitlisted']);
+  });
+
+  it('sends the link to join an online event in the email only', async () => {
+    const id = await newEvent({
+      placeKind: 'online',
+      placeName: '',
+      placeAddress: '',
+      onlineUrl: 'https://meet.example.org/synthetic',
+    });
+    const date = addDays(today, 10);
+    const page = await (await t.app.request(`/events/${id}`)).text();
+    expect(page).not.toContain('meet.example.org');
+    await register(ctx, id, date, person(90), { channel: 'public' });
+    const mail = await t.deps.db
+      .selectFrom('email_outbox')
+      .select(['id', 'body_text'])
+      .where('template', '=', 'event_registration')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const body = await decryptField(
+      t.deps.keyring,
+      { table: 'email_outbox', recordId: mail.id, field: 'body_text' },
+      mail.body_text!,
+    );
+    expect(body).toContain('Where: Online: https://meet.example.org/synthetic');
+    expect(body).toMatch(/\/events\/registration\/[A-Za-z0-9_-]{43}\n/);
   });
 
   it('refuses the honeypot, a missing token and a date that is not the event’s', async () => {

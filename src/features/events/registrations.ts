@@ -86,7 +86,7 @@ export async function emailAbout(
         headline,
         eventTitle: event.title,
         startsAt: o.startsAt,
-        venue: venueOf(event, o),
+        venue: venueOf(event, o, true),
       },
     },
     ctx.site,

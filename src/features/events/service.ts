@@ -272,9 +272,18 @@ export async function publicEvent(ctx: EventsContext, id: string): Promise<q.Eve
   return event;
 }
 
-/** Where an event happens, in one line: the place's name and address, or "Online". */
-export const venueOf = (event: q.EventRow, o?: Pick<Occurrence, 'placeName' | 'placeAddress'>): string =>
+/**
+ * Where an event happens, in one line: the place's name and address, or "Online" (with the link to join
+ * when `withLink`: in a registered person's email, or for an event without registration).
+ */
+export const venueOf = (
+  event: q.EventRow,
+  o?: Pick<Occurrence, 'placeName' | 'placeAddress'>,
+  withLink = false,
+): string =>
   event.place_kind === 'online'
-    ? 'Online'
+    ? withLink && event.online_url
+      ? `Online: ${event.online_url}`
+      : 'Online'
     : [o?.placeName ?? event.place_name, o?.placeAddress ?? event.place_address].filter(Boolean).join(', ') ||
       'Place to be announced';

@@ -23,7 +23,13 @@ const when = (o: Occurrence) =>
 /** Where, with a link for an online event. */
 const Where: FC<{ event: EventRow; o?: Occurrence }> = ({ event, o }) =>
   event.place_kind === 'online' ? (
-    <>Online{event.online_url ? <> (the link to join is sent when you register)</> : null}</>
+    event.registration === 'none' && event.online_url ? (
+      <>
+        Online: <a href={event.online_url}>{event.online_url}</a>
+      </>
+    ) : (
+      <>Online (the link to join is in the email you get when you register)</>
+    )
   ) : (
     <>{venueOf(event, o)}</>
   );
