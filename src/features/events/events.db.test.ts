@@ -17,7 +17,9 @@ import { remindTomorrow } from './jobs.ts';
 import { REGISTER_LIMIT } from './public-routes.tsx';
 import { cancelByToken, cancelRegistration, register } from './registrations.ts';
 import { addDays } from './rules.ts';
-import { createEvent, eventsContext, type EventsContext } from './service.ts';
+import { createEvent, eventsContext, updateEvent, type EventsContext } from './service.ts';
+import { importPack } from '../../pack/import.ts';
+import { resolve } from 'node:path';
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
 const STREETWORKS = '5e6c1f0a-2b7d-5c43-9f1e-7a0d3b8c2e41';
@@ -135,6 +137,42 @@ describe('the pack', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(await res.text()).toContain('StreetWorks Safe Harbor training');
+  });
+});
+
+describe('a new import of the pack', () => {
+  it('keeps a shipped event an administrator changed, and refreshes one nobody changed', async () => {
+    const copy = await newEvent({ title: 'Synthetic event not in the pack' });
+    await t.deps.db.updateTable('events').set({ origin: 'pack' }).where('id', '=', copy).execute();
+    await updateEvent(
+      ctx,
+      trainer.actor,
+      STREETWORKS,
+      {
+        ...EVENT,
+        title: 'StreetWorks training (room changed)',
+        startsOn: '2026-01-21',
+        rrule: 'FREQ=MONTHLY;INTERVAL=2;BYDAY=3WE',
+      },
+      ORIGIN,
+    );
+    await importPack(t.deps.db, resolve('data/mn'), { force: true });
+    const kept = await t.deps.db
+      .selectFrom('events')
+      .select(['title', 'edited_at'])
+      .where('id', '=', STREETWORKS)
+      .executeTakeFirstOrThrow();
+    expect(kept.title).toBe('StreetWorks training (room changed)');
+    expect(kept.edited_at).toBeInstanceOf(Date);
+    // A pack event the pack no longer lists, unchanged and without registrations, is removed.
+    expect(
+      await t.deps.db.selectFrom('events').select('id').where('id', '=', copy).executeTakeFirst(),
+    ).toBeUndefined();
+    await t.deps.db
+      .updateTable('events')
+      .set({ title: 'StreetWorks Safe Harbor training', edited_at: null })
+      .where('id', '=', STREETWORKS)
+      .execute();
   });
 });
 
