@@ -57,6 +57,7 @@ import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 import { housingReportPages } from './features/housing-reports/routes.tsx';
 import { housingReportsApi } from './features/housing-reports/api.ts';
+import { eventsPages, eventsPublicPages } from './features/events/index.ts';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -167,6 +168,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     settingsApi,
     housingReportPages,
     housingReportsApi,
+    eventsPublicPages,
+    eventsPages,
   ]) {
     feature(app, deps, policies);
   }

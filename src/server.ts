@@ -25,6 +25,7 @@ import { searchTermsJob } from './features/cases/index.ts';
 import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { housingRemindersJob } from './features/housing/jobs.ts';
 import { settingRemindersJob } from './features/certified-settings/index.ts';
+import { eventRemindersJob } from './features/events/index.ts';
 import { shelterRequestsJob } from './features/shelter-requests/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
@@ -221,6 +222,8 @@ export async function startService(
       housingRemindersJob(db, { keyring, site, staleHours: config.housingStaleHours, log }),
       // Certified settings: their organization and the state are told 60 and 30 days before expiry.
       settingRemindersJob(db, { keyring, site, timezone: rules.calendar.timezone, log }),
+      // Events: the day before, everyone with a place gets a reminder by email.
+      eventRemindersJob({ db, keyring, site, timezone: rules.calendar.timezone, log }),
       // Shelter requests: held beds whose time ran out go back; requests nobody answered escalate.
       shelterRequestsJob(db, { keyring, site, escalateMinutes: config.shelterEscalateMinutes, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.

@@ -10,6 +10,8 @@ import { testApp, type TestApp } from './app.ts';
 
 /** One TCP round trip with the usual initial congestion window (10 × 1460 bytes) is about 14 KB. */
 const BUDGET_BYTES = 14 * 1024;
+/** The StreetWorks training series the pack ships (data/mn/events.json). */
+const STREETWORKS_EVENT = '5e6c1f0a-2b7d-5c43-9f1e-7a0d3b8c2e41';
 
 let t: TestApp;
 let serviceId: string;
@@ -35,6 +37,9 @@ function publicUrls(): string[] {
     if (path === '/learn/:slug') urls.push(...LEARN_PAGES.map((p) => `/learn/${p.slug}`));
     else if (path === '/services/:id') urls.push(`/services/${serviceId}`);
     else if (path === '/api/v1/services/:id') urls.push(`/api/v1/services/${serviceId}`);
+    else if (path.startsWith('/events/:id')) urls.push(path.replace(':id', STREETWORKS_EVENT));
+    else if (path === '/events/course/:code/calendar.ics') urls.push('/events/course/X205/calendar.ics');
+    else if (path === '/events/region/:id/calendar.ics') urls.push('/events/region/west-metro/calendar.ics');
     else urls.push(path);
   }
   return urls;
@@ -51,6 +56,9 @@ const PAGE_VARIANTS = [
   '/services?county=27123&gender=female&culturallySpecific=true',
   '/services?page=99',
   '/no-such-page',
+  `/events/${STREETWORKS_EVENT}/register?date=2027-01-20`,
+  `/events/${STREETWORKS_EVENT}/register?date=not-a-date`,
+  '/events/registration/not-a-token',
 ];
 
 describe('route policies', () => {
@@ -68,7 +76,7 @@ describe('route policies', () => {
 describe('every public page', () => {
   const pages = () =>
     publicUrls()
-      .filter((u) => !u.startsWith('/api/') && !['/healthz', '/readyz'].includes(u))
+      .filter((u) => !u.startsWith('/api/') && !u.endsWith('.ics') && !['/healthz', '/readyz'].includes(u))
       .concat(PAGE_VARIANTS);
 
   it('covers the pages the help finder promises', () => {
@@ -114,6 +122,20 @@ describe('every public page', () => {
     }
     const over = Object.entries(sizes).filter(([, n]) => n > BUDGET_BYTES);
     expect(over).toEqual([]);
+  });
+});
+
+describe('every calendar feed', () => {
+  it('is iCalendar with no cookie and nothing to anyone else', async () => {
+    const feeds = publicUrls().filter((u) => u.endsWith('.ics'));
+    expect(feeds).toContain('/events.ics');
+    for (const url of feeds) {
+      const res = await t.app.request(url);
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-type'), url).toMatch(/^text\/calendar/);
+      expect(res.headers.get('set-cookie'), url).toBeNull();
+      expect(await res.text(), url).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    }
   });
 });
 

@@ -8,6 +8,7 @@
  * answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsContext, upcomingPublic } from '../src/features/events/service.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import { testApp, type TestApp } from './app.ts';
 
@@ -130,12 +131,19 @@ async function identifyPages(): Promise<[string, string][]> {
 async function publicPages(): Promise<string[]> {
   const geo = t.deps.geography.get();
   const services = await t.database.db.selectFrom('directory_services').select('id').orderBy('id').execute();
+  const upcoming = await upcomingPublic(eventsContext(t.deps));
   const urls: string[] = [];
   for (const [key, policy] of t.policies.entries()) {
     const [method, path] = key.split(' ') as [string, string];
     if (method !== 'GET' || policy.kind !== 'public' || path.startsWith('/api/')) continue;
     if (path === '/learn/:slug') urls.push(...LEARN_PAGES.map((p) => `/learn/${p.slug}`));
     else if (path === '/services/:id') urls.push(...services.map((s) => `/services/${s.id}`));
+    else if (path.endsWith('.ics'))
+      continue; // calendar feeds, not pages
+    else if (path === '/events/:id') urls.push(...upcoming.map((u) => `/events/${u.event.id}`));
+    else if (path === '/events/:id/register')
+      urls.push(...upcoming.map((u) => `/events/${u.event.id}/register?date=${u.occurrence.occurrenceDate}`));
+    else if (path === '/events/registration/:token') urls.push(`/events/registration/${'A'.repeat(43)}`);
     else if (path.includes(':')) throw new Error(`no sample parameters for ${path}: add them here`);
     else urls.push(path);
   }

@@ -41,6 +41,7 @@ import {
   createSetting,
   settingsContext,
 } from '../src/features/certified-settings/service.ts';
+import { createEvent, eventsContext } from '../src/features/events/service.ts';
 import { policyActions, type Policy } from '../src/platform/policy.ts';
 import { TEST_SITE, testApp, type TestApp } from './app.ts';
 import { addOrganization, addStaff, formBody, sessionFor, type TestSession } from './staff.ts';
@@ -65,6 +66,8 @@ let referralId: string;
 /** A certified setting of the roles' own organization, with one direct-contact staff member. */
 let settingId: string;
 let settingStaffId: string;
+/** An event of the navigators' region, so the events' staff routes answer for a real record. */
+let eventId: string;
 
 /** A signed-up person of the role (navigators of West Metro). */
 const addUser = async (role: Role, organizationId: string): Promise<string> =>
@@ -174,6 +177,23 @@ beforeAll(async () => {
     { name: 'Synthetic Matrix Worker', roleTitle: 'Youth worker', startedOn: '2026-02-01' },
     origin,
   );
+  eventId = await createEvent(
+    eventsContext(t.deps),
+    { userId: users.get('trainer')!, role: 'trainer', organizationId: orgId, regions: [] },
+    {
+      title: 'Synthetic Matrix Training',
+      kind: 'training',
+      startsOn: '2030-01-16',
+      startTime: '11:00',
+      endTime: '12:30',
+      placeKind: 'in_person',
+      placeName: 'Synthetic Hall',
+      regionId: 'west-metro',
+      capacity: '',
+      registration: 'public',
+    },
+    origin,
+  );
   serviceId = (
     await t.deps.db.selectFrom('directory_services').select('id').orderBy('id').executeTakeFirstOrThrow()
   ).id;
@@ -202,6 +222,7 @@ function concrete(path: string): string {
     .replace(/^\/(staff|api\/v1)\/referrals\/:id/, `/$1/referrals/${referralId}`)
     .replace(/^\/(staff|api\/v1)\/housing\/settings\/:id/, `/$1/housing/settings/${settingId}`)
     .replace(':staffId', settingStaffId)
+    .replace(/^\/(staff\/)?events\/:id/, (m) => m.replace(':id', eventId))
     .replace(':id', randomUUID());
 }
 

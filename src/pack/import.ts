@@ -10,6 +10,7 @@ import type { Database } from '../db/database.ts';
 import { bumpDataVersion, saveService } from '../features/directory/queries.ts';
 import { validateHsdsService } from '../features/directory/hsds-validate.ts';
 import { countySlug } from '../features/help/names.ts';
+import { importPackEvents, loadPackEvents } from '../features/events/index.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { loadPack, PackError, type Pack } from './load.ts';
 import {
@@ -90,6 +91,7 @@ export async function importPack(
     };
   }
   checkDirectory(pack);
+  loadPackEvents(dir);
   const j = m.jurisdiction;
   const skipped: KeptEdit[] = [];
   await db.transaction().execute(async (trx) => {
@@ -197,6 +199,7 @@ export async function importPack(
       });
       await trx.updateTable('directory_services').set(FROM_PACK).where('id', '=', id).execute();
     }
+    await importPackEvents(trx, dir, m.timezone);
     if (skipped.length)
       await recordAudit(trx, {
         actorKind: 'system',

@@ -31,6 +31,7 @@ export const PACK_FILES = [
   'lines.json',
   'zip-counties.json',
   'directory.json',
+  'events.json',
 ] as const;
 
 export interface Pack {
@@ -120,6 +121,10 @@ export function loadPack(dir: string): Pack {
   const lines = parse(dir, 'lines.json', lineToCall.array(), raw);
   const zips = parse(dir, 'zip-counties.json', zipCrosswalk, raw);
   const directory = parse(dir, 'directory.json', directoryFile, raw).entries;
+  // Events are read and checked by their feature at import (src/features/events/pack.ts); the file is
+  // optional and counted in the checksum.
+  if (existsSync(join(dir, 'events.json')))
+    raw.set('events.json', readFileSync(join(dir, 'events.json'), 'utf8'));
   const pack = { manifest, counties, organizations, regions, lines, zips, directory };
   const problems = crossCheck(pack);
   if (problems.length) throw new PackError(`The pack in ${dir} is not consistent:`, problems);

@@ -84,6 +84,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         'Certified settings',
       ],
       [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/housing/reports', 'Housing reports'],
+      [POLICY['events.manage'][actor.role], '/staff/events', 'Events and trainings'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],

@@ -22,7 +22,7 @@ import { addressKey, hit, type RateLimitResult } from '../../platform/rate-limit
 import { sameSecret } from '../../platform/crypto/secrets.ts';
 
 /** The forms that carry a time token; the name is signed, so a token works only for its own form. */
-export type FormName = 'contact-me' | 'refer';
+export type FormName = 'contact-me' | 'refer' | 'event-registration';
 
 export const FORM_TOKEN_FIELD = 'form_token';
 /** The honeypot's name: something a form-filling script is glad to fill in. */

@@ -7,3 +7,15 @@ export { IntakePayloadSchema, intakeScope, openPayload, type IntakePayload } fro
 export type { AgeBand, IntakeKind, IntakeStatus, Urgency } from './tables.ts';
 export * from './tables.ts';
 export * from './payload.ts';
+/** The public forms' defences against abuse (time token, honeypot, rate limits), for other public forms. */
+export {
+  FORM_TOKEN_FIELD,
+  HONEYPOT_FIELD,
+  checkFormToken,
+  clientAddress,
+  firstUseOfToken,
+  honeypotFilled,
+  issueFormToken,
+  postedFromAnotherSite,
+  type FormTokenCheck,
+} from './anti-abuse.ts';

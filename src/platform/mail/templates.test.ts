@@ -20,6 +20,13 @@ const good: EmailTemplateParams = {
   invitation: { link, organizationName: 'Synthetic Navigator Host', expiresAt },
   password_reset: { link, expiresAt },
   notification: { link, headline: 'A referral is waiting for your answer' },
+  event_registration: {
+    link,
+    headline: 'You are registered',
+    eventTitle: 'Synthetic outreach training',
+    startsAt: expiresAt,
+    venue: 'Synthetic Hall, 1 Example Street, St Paul',
+  },
 };
 
 /** Calls renderEmail with parameters the types would refuse, as a careless caller might. */
@@ -43,6 +50,7 @@ describe('email templates', () => {
       invitation: 'Your No Wrong Door invitation',
       password_reset: 'Reset your No Wrong Door password',
       notification: 'You have a new notification',
+      event_registration: 'About your event registration',
     };
     for (const template of EMAIL_TEMPLATES) {
       const email = renderEmail(template, good[template] as never, site);

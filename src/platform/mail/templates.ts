@@ -201,9 +201,25 @@ export interface EmailTemplateParams {
    * "A referral is waiting for your answer", never composed from a record.
    */
   notification: { link: string; headline: string };
+  /**
+   * A person's registration for an event (a training or a community event): `headline` is a fixed
+   * phrase ("You are registered", "You are on the waiting list"…); the event's title, when and where
+   * are the event's public facts; the link is the person's own page to see or cancel it.
+   */
+  event_registration: { link: string; headline: string; eventTitle: string; startsAt: Date; venue: string };
 }
 
 export type EmailTemplateName = keyof EmailTemplateParams;
+
+/** One line of an event's public facts (a title, a place): no control characters, no email address. */
+const eventLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !/\p{Cc}/u.test(s), 'must be one line of text')
+    .refine((s) => !EMAIL_LIKE.test(s), 'must not hold an email address');
 
 interface TemplateDefinition<P> {
   subject: string;
@@ -266,6 +282,33 @@ const TEMPLATES: { [T in EmailTemplateName]: TemplateDefinition<EmailTemplatePar
     schema: (site) => z.strictObject({ link: linkSchema(site), headline: plainLine(120) }),
     body: (p) =>
       ['Hello,', '', p.headline, '', 'Sign in to No Wrong Door to see it:', p.link, SIGN_OFF].join('\n'),
+  },
+  event_registration: {
+    subject: 'About your event registration',
+    schema: (site) =>
+      z.strictObject({
+        link: linkSchema(site),
+        headline: plainLine(120),
+        eventTitle: eventLine(200),
+        startsAt: validDate,
+        venue: eventLine(400),
+      }),
+    body: (p) =>
+      [
+        'Hello,',
+        '',
+        p.headline,
+        '',
+        `Event: ${p.eventTitle}`,
+        `When: ${whenInMinnesota(p.startsAt)}`,
+        `Where: ${p.venue}`,
+        '',
+        'To see your registration or cancel it, open this link:',
+        p.link,
+        '',
+        'If you cannot come, please cancel: the next person on the waiting list gets your place.',
+        SIGN_OFF,
+      ].join('\n'),
   },
 };
 
