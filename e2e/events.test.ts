@@ -5,7 +5,7 @@
  * a phone. Every page is checked with axe (WCAG 2.2 AA tags), and no request leaves the site. The form's
  * minimum age is shortened so the browser need not wait three seconds a form.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureFormTokenTiming, DEFAULT_FORM_TOKEN_TIMING } from '../src/features/intake/anti-abuse.ts';
 import { REGISTER_LIMIT } from '../src/features/events/public-routes.tsx';
@@ -13,17 +13,10 @@ import { addDays } from '../src/features/events/rules.ts';
 import { todayIn } from '../src/features/help/index.ts';
 import { decryptField } from '../src/platform/crypto/index.ts';
 import { reset } from '../src/platform/rate-limit/index.ts';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addStaff, type TestStaff } from '../test/staff.ts';
-import {
-  PHONE,
-  axe,
-  browserAvailable,
-  isolatedContext,
-  launchBrowser,
-  type IsolatedContext,
-} from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { PHONE, axe, browserAvailable, isolatedContext, type IsolatedContext } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'harbor lantern quarry meadow';
@@ -31,36 +24,31 @@ const MIN_FORM_AGE_MS = 200;
 const settle = (page: Page) => page.waitForTimeout(MIN_FORM_AGE_MS + 100);
 
 describe.skipIf(!available)('events in a browser', () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   const publics: IsolatedContext[] = [];
   let trainer: TestStaff;
   let date: string;
 
   beforeAll(async () => {
     configureFormTokenTiming({ minAgeMs: MIN_FORM_AGE_MS });
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     date = addDays(todayIn(t.deps.geography.get().timezone), 7);
     trainer = await addStaff(t.deps, 'trainer', [], { name: 'Synthetic Trainer' });
     await signIns.enable(t, trainer);
     await reset(t.deps.db, REGISTER_LIMIT.bucket, '127.0.0.1');
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
   afterAll(async () => {
     configureFormTokenTiming(DEFAULT_FORM_TOKEN_TIMING);
-    await browser?.close();
-    await server?.close();
-    await t?.close();
+    await world.close();
   });
 
   /** A person on the public site, on a phone, registering for the event. */
   async function registerPublicly(eventUrl: string, n: number, link: string): Promise<Page> {
-    const iso = await isolatedContext(browser, server.url, { viewport: PHONE });
+    const iso = await isolatedContext(world.browser, world.url, { viewport: PHONE });
     publics.push(iso);
     const page = await iso.context.newPage();
     await page.goto(eventUrl);
@@ -78,8 +66,8 @@ describe.skipIf(!available)('events in a browser', () => {
 
   it('a trainer adds a training; it fills; the waiting list moves up on a cancellation; attendance is taken', async () => {
     const problems: string[] = [];
-    const staff = await signIns.signIn(browser, server.url, trainer);
-    await staff.goto(`${server.url}/staff/events`);
+    const staff = await world.signIn(trainer);
+    await staff.goto(`${world.url}/staff/events`);
     problems.push(...(await axe(staff)));
     await staff.click('a:has-text("Add an event")');
     await staff.waitForURL(/\/staff\/events\/new$/);
@@ -101,10 +89,10 @@ describe.skipIf(!available)('events in a browser', () => {
     problems.push(...(await axe(staff)));
 
     // The first person registers on the public page; the event is then full.
-    const first = await registerPublicly(`${server.url}/events/${eventId}`, 1, 'Register');
+    const first = await registerPublicly(`${world.url}/events/${eventId}`, 1, 'Register');
     expect(await first.textContent('h1')).toBe('You are registered');
     problems.push(...(await axe(first)));
-    const second = await registerPublicly(`${server.url}/events/${eventId}`, 2, 'Join the waiting list');
+    const second = await registerPublicly(`${world.url}/events/${eventId}`, 2, 'Join the waiting list');
     expect(await second.textContent('h1')).toBe('You are on the waiting list');
     problems.push(...(await axe(second)));
 
@@ -120,7 +108,7 @@ describe.skipIf(!available)('events in a browser', () => {
       { table: 'event_registrations', recordId: row.id, field: 'token_encrypted' },
       row.token_encrypted,
     );
-    await first.goto(`${server.url}/events/registration/${token}`);
+    await first.goto(`${world.url}/events/registration/${token}`);
     problems.push(...(await axe(first)));
     await first.click('button:has-text("Cancel my registration")');
     await first.waitForSelector('text=Your registration is cancelled');
@@ -128,7 +116,7 @@ describe.skipIf(!available)('events in a browser', () => {
 
     // The trainer, on a phone-sized page, sees the second person with the place and marks them.
     await staff.setViewportSize(PHONE);
-    await staff.goto(`${server.url}/staff/events/${eventId}/attendance?date=${date}`);
+    await staff.goto(`${world.url}/staff/events/${eventId}/attendance?date=${date}`);
     const list = (await staff.textContent('main')) ?? '';
     expect(list).toContain('Synthetic Person 2');
     expect(list).toContain('Has a place');
