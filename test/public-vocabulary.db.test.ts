@@ -24,6 +24,7 @@ const INTERNAL: [RegExp, string][] = [
   [/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/, 'a rule code'],
   [/\bverified:\s*(?:false|true)\b/i, 'a raw provenance flag'],
   [/\bTODO\b/, 'a TODO'],
+  [/\bSource:\s|\bkept with the project\b/i, 'a source note'],
 ];
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: ' ', '#39': "'" };
@@ -163,7 +164,7 @@ async function publicPages(): Promise<string[]> {
 describe('internal vocabulary', () => {
   it('finds what it looks for, and not ordinary words', () => {
     const bad = visibleText(
-      '<p>See regions.json and DOMAIN.md &sect;5, seed 001, the pack author&#39;s presumption, CALL_911, verified: false, TODO</p>',
+      '<p>See regions.json and DOMAIN.md &sect;5, seed 001, the pack author&#39;s presumption, CALL_911, verified: false, TODO. Source: a page (a copy is kept with the project).</p>',
     );
     expect(internalVocabulary(bad).map((h) => h.split(':')[0])).toEqual(
       expect.arrayContaining([
@@ -175,6 +176,7 @@ describe('internal vocabulary', () => {
         'a rule code',
         'a raw provenance flag',
         'a TODO',
+        'a source note',
       ]),
     );
     expect(internalVocabulary(visibleText('<p>Section&#167;5</p>'))).toHaveLength(1);

@@ -109,13 +109,7 @@ export const EventPublicPage: FC<{ frame: PageFrame; event: EventRow; dates: Dat
         </>
       ) : null}
     </dl>
-    {event.source ? (
-      <p>
-        <small>
-          Source: {event.source}. {event.verified ? '' : 'Not yet checked with the organizer.'}
-        </small>
-      </p>
-    ) : null}
+    {event.source && !event.verified ? <p>Please check the date with the organizer before you go.</p> : null}
     <p>
       <a href={`/events/${event.id}/calendar.ics`}>Add to calendar</a> (all dates, updated when they change)
     </p>
