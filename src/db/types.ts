@@ -13,6 +13,7 @@ import type { ScreeningTables } from '../features/screening/tables.ts';
 import type { HousingTables } from '../features/housing/tables.ts';
 import type { ShelterTables } from '../features/shelter-requests/tables.ts';
 import type { CertifiedSettingTables } from '../features/certified-settings/tables.ts';
+import type { TrainingTables } from '../features/training/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -154,7 +155,8 @@ export interface DB
     ScreeningTables,
     HousingTables,
     ShelterTables,
-    CertifiedSettingTables {
+    CertifiedSettingTables,
+    TrainingTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

@@ -1,0 +1,7 @@
+/**
+ * What other parts of the app use of required trainings: the pages (src/app.ts), the reminder job
+ * (src/server.ts), the pack step (src/pack/import.ts), the CSV import command (src/main.ts), and for
+ * events `recordCompletion`, which records an attendance as a completion inside the caller's transaction.
+ */
+export { importTrainingPack, type TrainingPackResult } from './catalogue.ts';
+export { recordCompletion, verifyCertificate, type CompletionRecord } from './service.ts';

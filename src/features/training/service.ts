@@ -1,0 +1,679 @@
+/**
+ * The people an organization lists for training, their completions, their certificates and their
+ * compliance with the requirements — per person, organization, region and statewide.
+ *
+ * People are the organization's staff accounts and its roster entries (people without an account, such
+ * as a county's whole child-protection staff). Roster names and emails are encrypted under the shared
+ * data key (the email also has a blind index to find the person again); reading names is audited
+ * (`training.people.read`). Who may do what is the permission model's: `training.compliance` (state
+ * administrators everywhere, organization administrators their own, navigators the organizations of
+ * their regions, read only); `training.record` (state administrators, organization administrators for
+ * their own people, trainers for the courses they teach). Another organization's records are answered
+ * as missing. Every change is audited in its transaction.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { AppDeps } from '../../app-types.ts';
+import type { Database } from '../../db/database.ts';
+import type { DB } from '../../db/types.ts';
+import { authorize, can, POLICY, type Actor } from '../../platform/access.ts';
+import { recordActorAudit, recordReadAudit } from '../../platform/audit/audit.ts';
+import { SHARED_SCOPE, decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
+import { AccessDenied, InputError, ServiceError } from '../../platform/errors.ts';
+import { emailIndex, type RequestOrigin } from '../accounts/service.ts';
+import { todayIn } from '../help/index.ts';
+import { loadCatalogue, type Catalogue } from './catalogue.ts';
+import * as q from './queries.ts';
+import {
+  DEFAULT_DUE_DAYS,
+  applies,
+  certificateCode,
+  emptyCounts,
+  initialsOf,
+  normalCode,
+  personState,
+  type ComplianceState,
+  type StateCounts,
+} from './rules.ts';
+import { CompletionInput, RegionsInput, RosterInput } from './schema.ts';
+import type { CompletionSource } from './tables.ts';
+
+export interface TrainingContext {
+  db: Database;
+  keyring: Keyring;
+  /** The pack's time zone: "today" for due dates. */
+  timezone: string;
+  /** Days after a start when a rule gives none (`NWD_TRAINING_DUE_DAYS`). */
+  dueDays: number;
+  now?: () => Date;
+}
+
+export function trainingContext(deps: AppDeps): TrainingContext {
+  return {
+    db: deps.db,
+    keyring: deps.keyring,
+    timezone: deps.geography.get().timezone,
+    dueDays: deps.config.trainingDueDays ?? DEFAULT_DUE_DAYS,
+  };
+}
+
+const nowOf = (ctx: Pick<TrainingContext, 'now'>) => (ctx.now ? ctx.now() : new Date());
+const todayOf = (ctx: Pick<TrainingContext, 'now' | 'timezone'>) => todayIn(ctx.timezone, nowOf(ctx));
+const isId = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+const NO_ORG = 'There is no such organization.';
+const SEE = {
+  message:
+    'The organization’s administrators, navigators of its region and state administrators see its training.',
+};
+
+export const rosterField = (id: string, field: 'name_encrypted' | 'email_encrypted') => ({
+  scope: SHARED_SCOPE,
+  table: 'training_roster',
+  recordId: id,
+  field,
+});
+
+/** Whether the actor sees every organization's training (state administrators). */
+export const seesStatewide = (actor: Actor): boolean => POLICY['training.compliance'][actor.role] === 'any';
+
+/** Whether the actor may see the organization's compliance (its regions decide for a navigator). */
+export const seesCompliance = (actor: Actor, org: Pick<q.OrganizationRow, 'id' | 'region_ids'>): boolean =>
+  can(actor, 'training.compliance', { organizationId: org.id }) ||
+  org.region_ids.some((regionId) => can(actor, 'training.compliance', { regionId }));
+
+/** Whether the actor keeps the organization's roster and records for any course (not a trainer). */
+export const keepsRoster = (actor: Actor, organizationId: string): boolean =>
+  actor.role !== 'trainer' && can(actor, 'training.record', { organizationId });
+
+/** The organization, if the actor may see its people (compliance, or recording completions). */
+async function visibleOrganization(
+  ctx: TrainingContext,
+  actor: Actor,
+  id: string,
+): Promise<q.OrganizationRow> {
+  const org = isId(id) ? (await q.organizationRows(ctx.db, { id }))[0] : undefined;
+  if (!org) throw new ServiceError('not_found', NO_ORG);
+  if (!seesCompliance(actor, org) && !can(actor, 'training.record', { organizationId: org.id })) {
+    const anywhere = POLICY['training.compliance'][actor.role] || POLICY['training.record'][actor.role];
+    authorize(
+      actor,
+      anywhere ? 'training.compliance' : 'training.record',
+      { organizationId: org.id },
+      { ...SEE, hidden: true },
+    );
+  }
+  return org;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Compliance
+
+export interface Person {
+  id: string;
+  kind: 'user' | 'roster';
+  organizationId: string;
+  role: string;
+  title: string | null;
+  startedOn: string;
+}
+
+export interface PersonCompliance {
+  requirementId: string;
+  state: ComplianceState;
+  dueOn: string | null;
+}
+
+const staffAsPerson =
+  (tz: string) =>
+  (u: q.StaffPersonRow): Person => ({
+    id: u.id,
+    kind: 'user',
+    organizationId: u.organization_id,
+    role: u.role,
+    title: null,
+    startedOn: todayIn(tz, u.created_at),
+  });
+const rosterAsPerson = (r: q.RosterRow): Person => ({
+  id: r.id,
+  kind: 'roster',
+  organizationId: r.organization_id,
+  role: r.role,
+  title: r.title,
+  startedOn: r.started_on ?? r.created_at.toISOString().slice(0, 10),
+});
+
+/** Each person's state against each active requirement that binds them. */
+export function complianceOf(
+  people: readonly Person[],
+  orgTypes: ReadonlyMap<string, string>,
+  completions: readonly q.CompletionRow[],
+  cat: Catalogue,
+  today: string,
+  dueDays: number,
+): Map<string, PersonCompliance[]> {
+  const done = new Map<string, { courseCode: string; completedOn: string }[]>();
+  for (const c of completions) {
+    const key = (c.staff_user_id ?? c.roster_id)!;
+    const list = done.get(key) ?? [];
+    list.push({ courseCode: c.course_code, completedOn: c.completed_on });
+    done.set(key, list);
+  }
+  const active = cat.requirements.filter((r) => r.retired_at === null);
+  const result = new Map<string, PersonCompliance[]>();
+  for (const p of people) {
+    const type = orgTypes.get(p.organizationId) ?? 'other';
+    const states: PersonCompliance[] = [];
+    for (const r of active) {
+      const rule = {
+        courseCodes: r.course_codes,
+        roles: r.roles,
+        organizationTypes: r.organization_types,
+        withinDays: r.within_days,
+      };
+      if (!applies(rule, p.role, type)) continue;
+      const s = personState({
+        requirement: rule,
+        courses: cat.rules,
+        done: done.get(p.id) ?? [],
+        startedOn: p.startedOn,
+        today,
+        defaultDueDays: dueDays,
+      });
+      states.push({ requirementId: r.id, state: s.state, dueOn: s.dueOn });
+    }
+    result.set(p.id, states);
+  }
+  return result;
+}
+
+export interface OrganizationSummary {
+  id: string;
+  name: string;
+  type: string;
+  people: number;
+  counts: StateCounts;
+  /** Share of bound person-requirements overdue or never started and due, 0–1: "furthest behind". */
+  behind: number;
+}
+
+/** Counts per organization for the regional and statewide views (no names read). */
+async function summaries(
+  ctx: TrainingContext,
+  orgs: readonly q.OrganizationRow[],
+): Promise<OrganizationSummary[]> {
+  const ids = orgs.map((o) => o.id);
+  const cat = await loadCatalogue(ctx.db);
+  const people = [
+    ...(await q.staffPeople(ctx.db, ids)).map(staffAsPerson(ctx.timezone)),
+    ...(await q.rosterPeople(ctx.db, ids)).map(rosterAsPerson),
+  ];
+  const states = complianceOf(
+    people,
+    new Map(orgs.map((o) => [o.id, o.type])),
+    await q.completionRows(ctx.db, ids),
+    cat,
+    todayOf(ctx),
+    ctx.dueDays,
+  );
+  return orgs
+    .map((o) => {
+      const counts = emptyCounts();
+      const mine = people.filter((p) => p.organizationId === o.id);
+      for (const p of mine) for (const s of states.get(p.id) ?? []) counts[s.state]++;
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      return {
+        id: o.id,
+        name: o.name,
+        type: o.type,
+        people: mine.length,
+        counts,
+        behind: total ? counts.overdue / total : 0,
+      };
+    })
+    .sort(
+      (a, b) => b.behind - a.behind || b.counts.overdue - a.counts.overdue || a.name.localeCompare(b.name),
+    );
+}
+
+/** Every organization, furthest behind first: state administrators only. */
+export async function statewideCompliance(ctx: TrainingContext, actor: Actor) {
+  if (!seesStatewide(actor)) throw new AccessDenied('State administrators see the statewide view.');
+  const orgs = await summaries(ctx, await q.organizationRows(ctx.db));
+  const counts = emptyCounts();
+  for (const o of orgs) for (const k of Object.keys(counts) as ComplianceState[]) counts[k] += o.counts[k];
+  return { organizations: orgs, counts, regions: await q.regionRows(ctx.db) };
+}
+
+/** The organizations of a region, furthest behind first: state administrators and the region's navigators. */
+export async function regionCompliance(ctx: TrainingContext, actor: Actor, regionId: string) {
+  const region = (await q.regionRows(ctx.db)).find((r) => r.id === regionId);
+  if (!region) throw new ServiceError('not_found', 'There is no such region.');
+  authorize(
+    actor,
+    'training.compliance',
+    { regionId },
+    { message: 'State administrators and the region’s navigators see it.', hidden: true },
+  );
+  const orgs = await summaries(
+    ctx,
+    await q.organizationRows(ctx.db, { ids: await q.organizationsInRegion(ctx.db, regionId) }),
+  );
+  const counts = emptyCounts();
+  for (const o of orgs) for (const k of Object.keys(counts) as ComplianceState[]) counts[k] += o.counts[k];
+  return { region, organizations: orgs, counts };
+}
+
+/** The organizations the actor may open (state administrators and trainers: all; navigators: their regions'). */
+export async function organizationChoices(ctx: TrainingContext, actor: Actor): Promise<q.OrganizationRow[]> {
+  const all = await q.organizationRows(ctx.db);
+  return all.filter(
+    (o) => seesCompliance(actor, o) || can(actor, 'training.record', { organizationId: o.id }),
+  );
+}
+
+export interface PersonView extends Person {
+  name: string;
+  email: string | null;
+  states: PersonCompliance[];
+  completions: q.CompletionRow[];
+}
+
+/**
+ * One organization's people with their names, completions and states. Reading names is audited
+ * (`training.people.read`). Trainers see the people (to record their courses) but not the states.
+ */
+export async function organizationTraining(
+  ctx: TrainingContext,
+  actor: Actor,
+  id: string,
+  origin: RequestOrigin,
+) {
+  const org = await visibleOrganization(ctx, actor, id);
+  const cat = await loadCatalogue(ctx.db);
+  const staff = await q.staffPeople(ctx.db, [org.id]);
+  const roster = await q.rosterPeople(ctx.db, [org.id]);
+  const completions = await q.completionRows(ctx.db, [org.id]);
+  const people = [...staff.map(staffAsPerson(ctx.timezone)), ...roster.map(rosterAsPerson)];
+  const showsStates = seesCompliance(actor, org);
+  const states = complianceOf(
+    people,
+    new Map([[org.id, org.type]]),
+    completions,
+    cat,
+    todayOf(ctx),
+    ctx.dueDays,
+  );
+  const sealed = new Map<
+    string,
+    { name: Buffer | null; email: Buffer | null; at: (f: 'name' | 'email') => object }
+  >();
+  for (const u of staff)
+    sealed.set(u.id, {
+      name: u.display_name_encrypted,
+      email: u.email_encrypted,
+      at: (f) => ({ table: 'staff_users', recordId: u.id, field: f === 'name' ? 'display_name' : 'email' }),
+    });
+  for (const r of roster)
+    sealed.set(r.id, {
+      name: r.name_encrypted,
+      email: r.email_encrypted,
+      at: (f) => rosterField(r.id, f === 'name' ? 'name_encrypted' : 'email_encrypted'),
+    });
+  const open = async (id: string, f: 'name' | 'email') => {
+    const s = sealed.get(id)!;
+    const value = f === 'name' ? s.name : s.email;
+    return value ? decryptField(ctx.keyring, s.at(f) as Parameters<typeof decryptField>[1], value) : null;
+  };
+  const views: PersonView[] = await Promise.all(
+    people.map(async (p) => ({
+      ...p,
+      name: (await open(p.id, 'name')) ?? (await open(p.id, 'email')) ?? '',
+      email: await open(p.id, 'email'),
+      states: showsStates ? (states.get(p.id) ?? []) : [],
+      completions: completions.filter((c) => (c.staff_user_id ?? c.roster_id) === p.id),
+    })),
+  );
+  if (people.length)
+    await recordReadAudit(ctx.db, actor, origin, {
+      action: 'training.people.read',
+      subjectType: 'member_organization',
+      subjectId: org.id,
+      details: { people: people.length },
+    });
+  const counts = emptyCounts();
+  for (const p of views) for (const s of p.states) counts[s.state]++;
+  const taught = actor.role === 'trainer' ? new Set(await q.coursesTaught(ctx.db, actor.userId)) : null;
+  return {
+    organization: org,
+    people: views,
+    counts,
+    showsStates,
+    keepsRoster: keepsRoster(actor, org.id),
+    /** The courses the actor may record here. */
+    recordable: can(actor, 'training.record', { organizationId: org.id })
+      ? cat.courses.filter((c) => !taught || taught.has(c.code))
+      : [],
+    requirements: cat.requirements.filter((r) => r.retired_at === null),
+    regions: await q.regionRows(ctx.db),
+    setsRegions: seesStatewide(actor),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Roster and completions
+
+/** Adds a person without an account to the organization's roster: its administrators and state administrators. */
+export async function addRosterEntry(
+  ctx: TrainingContext,
+  actor: Actor,
+  organizationId: string,
+  input: unknown,
+  origin: RequestOrigin,
+): Promise<string> {
+  const org = await visibleOrganization(ctx, actor, organizationId);
+  if (!keepsRoster(actor, org.id))
+    throw new AccessDenied('The organization’s administrators keep its roster.');
+  const parsed = RosterInput.safeParse(input);
+  if (!parsed.success) throw InputError.from(parsed.error);
+  const p = parsed.data;
+  const id = randomUUID();
+  await ctx.db.transaction().execute(async (trx) => {
+    const index = p.email ? await emailIndex(ctx, p.email, trx) : null;
+    if (index && (await q.rosterByEmailIndex(trx, org.id, [index])).length)
+      throw new InputError('Someone with this email is already on the roster.', 'email');
+    await trx
+      .insertInto('training_roster')
+      .values({
+        id,
+        organization_id: org.id,
+        name_encrypted: await encryptField(ctx.keyring, rosterField(id, 'name_encrypted'), p.name, trx),
+        email_encrypted: p.email
+          ? await encryptField(ctx.keyring, rosterField(id, 'email_encrypted'), p.email, trx)
+          : null,
+        email_index: index,
+        initials: initialsOf(p.name),
+        role: p.role,
+        title: p.title,
+        started_on: p.startedOn,
+        created_by: actor.userId,
+      })
+      .execute();
+    await recordActorAudit(trx, actor, origin, {
+      action: 'training.roster.add',
+      subjectType: 'member_organization',
+      subjectId: org.id,
+      details: { roster_id: id, role: p.role, with_email: p.email !== null },
+    });
+  });
+  return id;
+}
+
+/** Takes a person off the roster (their completions stay, for the record). */
+export async function removeRosterEntry(
+  ctx: TrainingContext,
+  actor: Actor,
+  organizationId: string,
+  rosterId: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  const org = await visibleOrganization(ctx, actor, organizationId);
+  if (!keepsRoster(actor, org.id))
+    throw new AccessDenied('The organization’s administrators keep its roster.');
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!isId(rosterId) || !(await q.removeRosterEntry(trx, org.id, rosterId, nowOf(ctx))))
+      throw new ServiceError('not_found', 'There is no such person on the roster.');
+    await recordActorAudit(trx, actor, origin, {
+      action: 'training.roster.remove',
+      subjectType: 'member_organization',
+      subjectId: org.id,
+      details: { roster_id: rosterId },
+    });
+  });
+}
+
+/** Whether the actor may record this course for this organization (a trainer: only the courses they teach). */
+export async function mayRecord(
+  db: Database | Transaction<DB>,
+  actor: Actor,
+  organizationId: string,
+  courseCode: string,
+): Promise<boolean> {
+  if (!can(actor, 'training.record', { organizationId })) return false;
+  return actor.role !== 'trainer' || q.teaches(db, actor.userId, courseCode);
+}
+
+const newCode = () => certificateCode(randomBytes(10));
+
+/**
+ * Records a completion for a person on the organization's page: `training.record` (a trainer only for
+ * the courses they teach), audited. Returns the completion's id.
+ */
+export async function recordCompletionFor(
+  ctx: TrainingContext,
+  actor: Actor,
+  organizationId: string,
+  input: unknown,
+  origin: RequestOrigin,
+): Promise<string> {
+  const org = await visibleOrganization(ctx, actor, organizationId);
+  const parsed = CompletionInput.safeParse(input);
+  if (!parsed.success) throw InputError.from(parsed.error);
+  const c = parsed.data;
+  if (c.completedOn > todayOf(ctx)) throw new InputError('The date cannot be in the future.', 'completedOn');
+  if (!(await q.courseRow(ctx.db, c.courseCode)))
+    throw new InputError('Choose a course from the catalogue.', 'courseCode');
+  if (!(await mayRecord(ctx.db, actor, org.id, c.courseCode)))
+    throw new AccessDenied('A trainer records completions only of the courses they teach.');
+  const [kind, personId] = c.person.split(':') as ['user' | 'roster', string];
+  const id = randomUUID();
+  await ctx.db.transaction().execute(async (trx) => {
+    const person =
+      kind === 'user'
+        ? await q.staffPerson(trx, org.id, personId)
+        : await q.rosterEntry(trx, org.id, personId);
+    if (!person) throw new InputError('Choose one of the organization’s people.', 'person');
+    const initials =
+      'initials' in person
+        ? person.initials
+        : person.display_name_encrypted
+          ? initialsOf(
+              await decryptField(
+                ctx.keyring,
+                { table: 'staff_users', recordId: person.id, field: 'display_name' },
+                person.display_name_encrypted,
+                trx,
+              ),
+            )
+          : '?';
+    const inserted = await q.insertCompletions(trx, [
+      {
+        id,
+        organization_id: org.id,
+        staff_user_id: kind === 'user' ? person.id : null,
+        roster_id: kind === 'roster' ? person.id : null,
+        course_code: c.courseCode,
+        completed_on: c.completedOn,
+        source: actor.role === 'trainer' ? 'trainer' : 'organization',
+        certificate_code: newCode(),
+        initials,
+        recorded_by: actor.userId,
+      },
+    ]);
+    if (!inserted)
+      throw new InputError('This completion is already recorded for this person.', 'completedOn');
+    await recordActorAudit(trx, actor, origin, {
+      action: 'training.completion.record',
+      subjectType: 'training_completion',
+      subjectId: id,
+      details: {
+        course: c.courseCode,
+        completed_on: c.completedOn,
+        person_kind: kind,
+        subject_organization_id: org.id,
+      },
+    });
+  });
+  return id;
+}
+
+/** What `recordCompletion` needs to know of the attendance or import. */
+export interface CompletionRecord {
+  organizationId: string;
+  email: string;
+  name: string;
+  courseCode: string;
+  completedOn: string;
+  source: CompletionSource;
+  eventId?: string | null;
+  recordedBy?: string | null;
+}
+
+/**
+ * Records a completion inside the caller's transaction (event attendance): finds the person by email
+ * among the organization's staff accounts and roster entries, adds a roster entry when there is none,
+ * and writes the completion with a certificate code. A completion already recorded (same person, course
+ * and day) is not written twice. The caller checks permissions and writes its own audit record.
+ *
+ * @example
+ * await recordCompletion(trx, keyring, { organizationId, email: 'person@example.org', name: 'Synthetic Person', courseCode: 'X205', completedOn: '2026-12-01', source: 'event', eventId });
+ */
+export async function recordCompletion(
+  trx: Transaction<DB>,
+  keyring: Keyring,
+  r: CompletionRecord,
+): Promise<{ completionId: string | null; personId: string; rosterAdded: boolean }> {
+  const code = normalCode(r.courseCode);
+  if (!(await q.courseRow(trx, code)))
+    throw new InputError(`There is no course ${code} in the catalogue.`, 'courseCode');
+  const index = await emailIndex({ keyring }, r.email, trx);
+  const staff = (await q.staffByEmailIndex(trx, [index])).find((u) => u.organization_id === r.organizationId);
+  let personId: string;
+  let initials: string;
+  let rosterAdded = false;
+  const roster = staff ? undefined : (await q.rosterByEmailIndex(trx, r.organizationId, [index]))[0];
+  if (staff) {
+    personId = staff.id;
+    initials = initialsOf(r.name);
+  } else if (roster) {
+    personId = roster.id;
+    initials = roster.initials;
+  } else {
+    personId = randomUUID();
+    initials = initialsOf(r.name);
+    await trx
+      .insertInto('training_roster')
+      .values({
+        id: personId,
+        organization_id: r.organizationId,
+        name_encrypted: await encryptField(keyring, rosterField(personId, 'name_encrypted'), r.name, trx),
+        email_encrypted: await encryptField(
+          keyring,
+          rosterField(personId, 'email_encrypted'),
+          r.email.trim(),
+          trx,
+        ),
+        email_index: index,
+        initials,
+        role: 'professional',
+        title: null,
+        started_on: null,
+        created_by: r.recordedBy ?? null,
+      })
+      .execute();
+    rosterAdded = true;
+  }
+  const id = randomUUID();
+  const inserted = await q.insertCompletions(trx, [
+    {
+      id,
+      organization_id: r.organizationId,
+      staff_user_id: staff ? personId : null,
+      roster_id: staff ? null : personId,
+      course_code: code,
+      completed_on: r.completedOn,
+      source: r.source,
+      event_id: r.eventId ?? null,
+      certificate_code: newCode(),
+      initials,
+      recorded_by: r.recordedBy ?? null,
+    },
+  ]);
+  return { completionId: inserted ? id : null, personId, rosterAdded };
+}
+
+/** Sets the regions an organization works in (state administrators), audited. */
+export async function setOrganizationRegions(
+  ctx: TrainingContext,
+  actor: Actor,
+  organizationId: string,
+  input: unknown,
+  origin: RequestOrigin,
+): Promise<void> {
+  if (!seesStatewide(actor)) throw new AccessDenied('State administrators set an organization’s regions.');
+  const org = await visibleOrganization(ctx, actor, organizationId);
+  const parsed = RegionsInput.safeParse(input);
+  if (!parsed.success) throw InputError.from(parsed.error);
+  const known = new Set((await q.regionRows(ctx.db)).map((r) => r.id));
+  const ids = [...new Set(parsed.data.regionIds)];
+  if (ids.some((id) => !known.has(id))) throw new InputError('Choose regions from the list.', 'regionIds');
+  await ctx.db.transaction().execute(async (trx) => {
+    await q.setOrganizationRegions(trx, org.id, ids);
+    await recordActorAudit(trx, actor, origin, {
+      action: 'training.organization.regions',
+      subjectType: 'member_organization',
+      subjectId: org.id,
+      details: { regions: ids.join(' ') || null },
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Certificates
+
+/** A completion's printable certificate, with the person's full name (the read is audited). */
+export async function certificate(ctx: TrainingContext, actor: Actor, id: string, origin: RequestOrigin) {
+  const row = isId(id) ? await q.completionDetail(ctx.db, { id }) : undefined;
+  if (!row) throw new ServiceError('not_found', 'There is no such certificate.');
+  await visibleOrganization(ctx, actor, row.organization_id);
+  let name: string | null = null;
+  if (row.roster_id) {
+    const r = await q.rosterPeople(ctx.db, [row.organization_id]);
+    const entry = r.find((p) => p.id === row.roster_id);
+    name = entry
+      ? await decryptField(ctx.keyring, rosterField(entry.id, 'name_encrypted'), entry.name_encrypted)
+      : null;
+  } else if (row.staff_user_id) {
+    const u = await q.staffPerson(ctx.db, row.organization_id, row.staff_user_id);
+    name = u?.display_name_encrypted
+      ? await decryptField(
+          ctx.keyring,
+          { table: 'staff_users', recordId: u.id, field: 'display_name' },
+          u.display_name_encrypted,
+        )
+      : null;
+  }
+  await recordReadAudit(ctx.db, actor, origin, {
+    action: 'training.certificate.read',
+    subjectType: 'training_completion',
+    subjectId: row.id,
+    details: {},
+  });
+  return { ...row, name: name ?? row.initials };
+}
+
+/** What the public check of a certificate code shows: initials, course and date; null when unknown. */
+export async function verifyCertificate(db: Database, code: string) {
+  const clean = code.trim().toUpperCase();
+  if (!/^[A-Z0-9-]{8,20}$/.test(clean)) return null;
+  const row = await q.completionDetail(db, { code: clean });
+  return row
+    ? {
+        code: row.certificate_code,
+        initials: row.initials,
+        courseCode: row.course_code,
+        courseTitle: row.course_title,
+        provider: row.provider,
+        completedOn: row.completed_on,
+      }
+    : null;
+}
