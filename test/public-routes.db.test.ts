@@ -34,6 +34,7 @@ function publicUrls(): string[] {
     if (method !== 'GET' || policy.kind !== 'public') continue;
     if (path === '/learn/:slug') urls.push(...LEARN_PAGES.map((p) => `/learn/${p.slug}`));
     else if (path === '/services/:id') urls.push(`/services/${serviceId}`);
+    else if (path === '/certificates/:code') urls.push('/certificates/NWD-AAAAA-AAAAA');
     else if (path === '/api/v1/services/:id') urls.push(`/api/v1/services/${serviceId}`);
     else urls.push(path);
   }
@@ -51,6 +52,8 @@ const PAGE_VARIANTS = [
   '/services?county=27123&gender=female&culturallySpecific=true',
   '/services?page=99',
   '/no-such-page',
+  '/certificates?code=NWD-AAAAA-AAAAA',
+  '/certificates?code=%3Cscript%3E',
 ];
 
 describe('route policies', () => {

@@ -4,4 +4,5 @@
  * events `recordCompletion`, which records an attendance as a completion inside the caller's transaction.
  */
 export { importTrainingPack, type TrainingPackResult } from './catalogue.ts';
-export { recordCompletion, verifyCertificate, type CompletionRecord } from './service.ts';
+export { recordCompletion, verifyCertificate, type CompletionRecord } from './completions.ts';
+export { trainingPages } from './routes.tsx';

@@ -15,15 +15,13 @@ import { importCompletions } from './csv-import.ts';
 import {
   addRosterEntry,
   organizationTraining,
-  recordCompletion,
-  recordCompletionFor,
   regionCompliance,
   setOrganizationRegions,
   statewideCompliance,
   trainingContext,
-  verifyCertificate,
   type TrainingContext,
 } from './service.ts';
+import { recordCompletion, recordCompletionFor, verifyCertificate } from './completions.ts';
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
 
@@ -245,45 +243,39 @@ describe('who records what', () => {
 
 describe('recordCompletion (event attendance)', () => {
   it('matches a roster entry by email, else adds one; a second call writes nothing more', async () => {
-    const first = await t.deps.db
-      .transaction()
-      .execute((trx) =>
-        recordCompletion(trx, t.deps.keyring, {
-          organizationId: countyId,
-          email: 'WORKER.ONE@example.org',
-          name: 'Synthetic Worker One',
-          courseCode: 'x100',
-          completedOn: '2026-11-25',
-          source: 'event',
-        }),
-      );
+    const first = await t.deps.db.transaction().execute((trx) =>
+      recordCompletion(trx, t.deps.keyring, {
+        organizationId: countyId,
+        email: 'WORKER.ONE@example.org',
+        name: 'Synthetic Worker One',
+        courseCode: 'x100',
+        completedOn: '2026-11-25',
+        source: 'event',
+      }),
+    );
     expect(first).toMatchObject({ personId: rosterId, rosterAdded: false });
     expect(first.completionId).not.toBeNull();
-    const fresh = await t.deps.db
-      .transaction()
-      .execute((trx) =>
-        recordCompletion(trx, t.deps.keyring, {
-          organizationId: countyId,
-          email: 'new.person@example.org',
-          name: 'Synthetic New Person',
-          courseCode: 'X205',
-          completedOn: '2026-11-25',
-          source: 'event',
-        }),
-      );
+    const fresh = await t.deps.db.transaction().execute((trx) =>
+      recordCompletion(trx, t.deps.keyring, {
+        organizationId: countyId,
+        email: 'new.person@example.org',
+        name: 'Synthetic New Person',
+        courseCode: 'X205',
+        completedOn: '2026-11-25',
+        source: 'event',
+      }),
+    );
     expect(fresh.rosterAdded).toBe(true);
-    const again = await t.deps.db
-      .transaction()
-      .execute((trx) =>
-        recordCompletion(trx, t.deps.keyring, {
-          organizationId: countyId,
-          email: 'new.person@example.org',
-          name: 'Synthetic New Person',
-          courseCode: 'X205',
-          completedOn: '2026-11-25',
-          source: 'event',
-        }),
-      );
+    const again = await t.deps.db.transaction().execute((trx) =>
+      recordCompletion(trx, t.deps.keyring, {
+        organizationId: countyId,
+        email: 'new.person@example.org',
+        name: 'Synthetic New Person',
+        courseCode: 'X205',
+        completedOn: '2026-11-25',
+        source: 'event',
+      }),
+    );
     expect(again).toMatchObject({ personId: fresh.personId, rosterAdded: false, completionId: null });
   });
 });
