@@ -50,6 +50,9 @@ describe('the organization’s training', () => {
     expect(await (await get(orgAdmin, '/staff')).text()).toContain('href="/staff/training"');
     expect(await (await get(provider, '/staff')).text()).not.toContain('href="/staff/training"');
     expect((await get(provider, '/staff/training')).status).toBe(403);
+    const mine = await get(provider, '/staff/training/mine');
+    expect(mine.status).toBe(200);
+    expect(await mine.text()).toContain('Your trainings');
   });
 
   it('an administrator adds a person, records a completion and prints the certificate', async () => {

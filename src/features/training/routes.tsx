@@ -10,7 +10,7 @@ import type { AppDeps, Feature } from '../../app-types.ts';
 import { frameFor } from '../../app-types.ts';
 import { mayTake } from '../../platform/access.ts';
 import { AccessDenied, ServiceError } from '../../platform/errors.ts';
-import { PUBLIC, staffAction } from '../../platform/policy.ts';
+import { PUBLIC, SIGNED_IN, staffAction } from '../../platform/policy.ts';
 import { siteOrigin } from '../../platform/mail/index.ts';
 import type { FieldProblem, FormValues } from '../../web/forms.tsx';
 import { renderPage } from '../../web/http.ts';
@@ -34,6 +34,7 @@ import { courseLink, organizationLink } from './rules.ts';
 import {
   addRosterEntry,
   organizationChoices,
+  myTraining,
   organizationTraining,
   regionCompliance,
   removeRosterEntry,
@@ -59,6 +60,7 @@ import {
   COMPLETION_FIELDS,
   DONE_MESSAGES as PEOPLE_DONE,
   ImportPage,
+  MyTrainingPage,
   OrganizationPage,
   OrganizationsPage,
   ROSTER_FIELDS,
@@ -266,6 +268,9 @@ export const trainingPages: Feature = (app, deps, policies) => {
   const ctx = () => trainingContext(deps);
 
   r.staff('get', '/staff/training', see, (c, g) => home(c, deps, g), seers);
+  r.staff('get', '/staff/training/mine', SIGNED_IN, async (c, g) =>
+    renderPage(c, <MyTrainingPage {...staffView(deps, g)} mine={await myTraining(ctx(), g.actor)} />),
+  );
   r.staff(
     'get',
     '/staff/training/courses/new',

@@ -12,6 +12,7 @@ import { addOrganization, addStaff, auditActions, type TestStaff } from '../../.
 import { ServiceError } from '../../platform/errors.ts';
 import { saveCourse, setTrainer } from './catalogue.ts';
 import { importCompletions } from './csv-import.ts';
+import { remindTrainings } from './jobs.ts';
 import {
   addRosterEntry,
   organizationTraining,
@@ -354,5 +355,53 @@ describe('the public certificate check', () => {
     expect(shown).toMatchObject({ initials: 'S. W. O.' });
     expect(JSON.stringify(shown)).not.toContain('Synthetic');
     expect(await verifyCertificate(t.deps.db, 'NWD-AAAAA-AAAAA')).toBeNull();
+  });
+});
+
+describe('reminders', () => {
+  it('tell a person and their administrators once per due state, not on every run', async () => {
+    const orgId = await addOrganization(t.deps.db, 'Synthetic Reminder County', 'child_protection');
+    const admin = await addStaff(t.deps, 'org_admin', [], { organizationId: orgId });
+    const worker = await addStaff(t.deps, 'child_protection', [], { organizationId: orgId });
+    const deps = { keyring: t.deps.keyring, site: t.deps.site, timezone: 'America/Chicago', dueDays: 90 };
+    const outbox = async () =>
+      Number(
+        (
+          await t.deps.db
+            .selectFrom('staff_notifications')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('user_id', 'in', [admin.id, worker.id])
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const count = async () =>
+      Number(
+        (
+          await t.deps.db
+            .selectFrom('training_reminders')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('person_id', 'in', [admin.id, worker.id])
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    // Both accounts start today: due in 90 days, nothing to say yet.
+    const now = new Date();
+    await remindTrainings(t.deps.db, deps, now);
+    expect(await count()).toBe(0);
+    // 70 days later both are due within 30 days: each is told (in the app and by email), and the
+    // administrator once more for the organization.
+    const before = await outbox();
+    const due = new Date(now.getTime() + 70 * 86_400_000);
+    await remindTrainings(t.deps.db, deps, due);
+    expect(await count()).toBe(2);
+    expect((await outbox()) - before).toBe(3);
+    await remindTrainings(t.deps.db, deps, new Date(due.getTime() + 86_400_000));
+    expect((await outbox()) - before).toBe(3);
+    // Overdue is a new state: told again, once.
+    const overdue = new Date(now.getTime() + 100 * 86_400_000);
+    await remindTrainings(t.deps.db, deps, overdue);
+    await remindTrainings(t.deps.db, deps, overdue);
+    expect(await count()).toBe(4);
+    expect((await outbox()) - before).toBe(6);
   });
 });

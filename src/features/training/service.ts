@@ -451,3 +451,31 @@ export async function setOrganizationRegions(
     });
   });
 }
+
+/** The signed-in person's own required trainings and completions (any role; their own record only). */
+export async function myTraining(ctx: TrainingContext, actor: Actor) {
+  const org = (await q.organizationRows(ctx.db, { id: actor.organizationId }))[0];
+  const me = (await q.staffPeople(ctx.db, [actor.organizationId])).find((u) => u.id === actor.userId);
+  if (!org || !me) throw new ServiceError('not_found', 'Your account has no training record here.');
+  const cat = await loadCatalogue(ctx.db);
+  const person = staffAsPerson(ctx.timezone)(me);
+  const completions = (await q.completionRows(ctx.db, [org.id])).filter((c) => c.staff_user_id === me.id);
+  const states = complianceOf(
+    [person],
+    new Map([[org.id, org.type]]),
+    completions,
+    cat,
+    todayOf(ctx),
+    ctx.dueDays,
+  );
+  return {
+    states: (states.get(me.id) ?? []).map((s) => ({
+      ...s,
+      title: cat.requirements.find((r) => r.id === s.requirementId)?.title ?? s.requirementId,
+    })),
+    completions: completions.map((c) => ({
+      ...c,
+      title: cat.courses.find((k) => k.code === c.course_code)?.title ?? c.course_code,
+    })),
+  };
+}

@@ -31,7 +31,7 @@ import {
   type ComplianceState,
   type StateCounts,
 } from '../rules.ts';
-import type { organizationTraining } from '../service.ts';
+import type { myTraining, organizationTraining } from '../service.ts';
 
 type OrganizationTraining = Awaited<ReturnType<typeof organizationTraining>>;
 
@@ -341,3 +341,40 @@ export const ImportPage: FC<
     </StaffLayout>
   );
 };
+
+export const MyTrainingPage: FC<StaffView & { mine: Awaited<ReturnType<typeof myTraining>> }> = (p) => (
+  <StaffLayout frame={p.frame} title="Your trainings">
+    {p.mine.states.length ? (
+      <DataTable
+        label="Your required trainings"
+        caption="Trainings you must complete"
+        head={['Training', 'Where you stand', 'Due']}
+      >
+        {p.mine.states.map((s) => (
+          <tr>
+            <th scope="row">{s.title}</th>
+            <td>
+              <StateTag state={s.state} />
+            </td>
+            <td>{s.dueOn ? dateInWords(s.dueOn) : 'No renewal'}</td>
+          </tr>
+        ))}
+      </DataTable>
+    ) : (
+      <p>No training is required of you here.</p>
+    )}
+    <h2>Completed</h2>
+    {p.mine.completions.length ? (
+      <ul class="usa-list">
+        {p.mine.completions.map((c) => (
+          <li>
+            {c.course_code}: {c.title}, {dateInWords(c.completed_on)} (certificate code{' '}
+            <code>{c.certificate_code}</code>)
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <p>None recorded yet. Your organization’s administrator or a trainer records completions.</p>
+    )}
+  </StaffLayout>
+);
