@@ -7,3 +7,4 @@ export { importTrainingPack, type TrainingPackResult } from './catalogue.ts';
 export { recordCompletion, verifyCertificate, type CompletionRecord } from './completions.ts';
 export { trainingPages } from './routes.tsx';
 export { remindTrainings, trainingRemindersJob, TRAINING_REMINDERS_JOB } from './jobs.ts';
+export { trainingCommand, TRAINING_USAGE } from './cli.ts';

@@ -405,3 +405,45 @@ describe('reminders', () => {
     expect((await outbox()) - before).toBe(6);
   });
 });
+
+describe('nwd training import-completions', () => {
+  it('imports a file as a named administrator, and lists bad rows without writing', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { trainingCommand } = await import('./cli.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'nwd-training-'));
+    const good = join(dir, 'good.csv');
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(
+      good,
+      'email,course code,completed on,name\ncli.person@example.org,X205,2026-11-03,Synthetic Cli Person\n',
+    );
+    writeFileSync(bad, 'email,course code,completed on\ncli.person@example.org,X205,03/11/2026\n');
+    const args = (file: string) => [
+      'import-completions',
+      '--org',
+      countyId,
+      '--file',
+      file,
+      '--as',
+      orgAdmin.email,
+    ];
+    const before = await completions(countyId);
+    const refused = await trainingCommand(ctx, args(bad));
+    expect(refused.ok).toBe(false);
+    expect(refused.text).toContain('Nothing was imported');
+    expect(refused.text).toContain('line 2: The date is not a date like 2026-03-31.');
+    expect(await completions(countyId)).toBe(before);
+    expect((await trainingCommand(ctx, args(good))).text).toBe(
+      'Imported 1 rows: 1 completions recorded, 0 already on record, 1 people added to the roster.',
+    );
+    expect(await completions(countyId)).toBe(before + 1);
+    await expect(trainingCommand(ctx, ['import-completions', '--org', 'x'])).rejects.toThrow(
+      /Give --org, --file and --as/,
+    );
+    await expect(trainingCommand(ctx, [...args(good).slice(0, 5), '--as', otherAdmin.email])).rejects.toThrow(
+      /administrators import its completions/,
+    );
+  });
+});
