@@ -136,6 +136,7 @@ async function publicPages(): Promise<string[]> {
     if (method !== 'GET' || policy.kind !== 'public' || path.startsWith('/api/')) continue;
     if (path === '/learn/:slug') urls.push(...LEARN_PAGES.map((p) => `/learn/${p.slug}`));
     else if (path === '/services/:id') urls.push(...services.map((s) => `/services/${s.id}`));
+    else if (path === '/certificates/:code') urls.push('/certificates/NWD-AAAAA-AAAAA');
     else if (path.includes(':')) throw new Error(`no sample parameters for ${path}: add them here`);
     else urls.push(path);
   }
