@@ -37,6 +37,7 @@ import {
   myTraining,
   organizationTraining,
   regionCompliance,
+  regionNames,
   removeRosterEntry,
   seesStatewide,
   setOrganizationRegions,
@@ -86,8 +87,11 @@ async function home(c: Context, deps: AppDeps, g: Guarded) {
   const links: [string, string][] = [];
   if (seesStatewide(g.actor))
     links.push(['/staff/training/state', 'Training statewide: organizations furthest behind']);
-  if (g.actor.role === 'navigator')
-    for (const r of g.actor.regions) links.push([`/staff/training/regions/${r}`, `Training in region ${r}`]);
+  if (g.actor.role === 'navigator') {
+    const names = await regionNames(ctx);
+    for (const r of g.actor.regions)
+      links.push([`/staff/training/regions/${r}`, `Training in ${names.get(r) ?? r}`]);
+  }
   if (g.actor.role === 'org_admin')
     links.push([organizationLink(g.actor.organizationId), 'Your organization’s people and their trainings']);
   else if (mayTake(g.actor, 'training.record') || mayTake(g.actor, 'training.compliance'))

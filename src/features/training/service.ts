@@ -88,13 +88,9 @@ export async function visibleOrganization(
   const org = isId(id) ? (await q.organizationRows(ctx.db, { id }))[0] : undefined;
   if (!org) throw new ServiceError('not_found', NO_ORG);
   if (!seesCompliance(actor, org) && !can(actor, 'training.record', { organizationId: org.id })) {
-    const anywhere = POLICY['training.compliance'][actor.role] || POLICY['training.record'][actor.role];
-    authorize(
-      actor,
-      anywhere ? 'training.compliance' : 'training.record',
-      { organizationId: org.id },
-      { ...SEE, hidden: true },
-    );
+    // Outside the actor's scope: answered as missing to those who see training somewhere, refused to others.
+    const somewhere = POLICY['training.compliance'][actor.role] || POLICY['training.record'][actor.role];
+    throw new AccessDenied(SEE.message, Boolean(somewhere));
   }
   return org;
 }
@@ -479,3 +475,7 @@ export async function myTraining(ctx: TrainingContext, actor: Actor) {
     })),
   };
 }
+
+/** The regions by name (for links). */
+export const regionNames = async (ctx: TrainingContext): Promise<Map<string, string>> =>
+  new Map((await q.regionRows(ctx.db)).map((r) => [r.id, r.name]));
