@@ -165,6 +165,61 @@ describe('the catalogue from the pack', () => {
   });
 });
 
+describe('a later pack import', () => {
+  it('keeps a course an administrator edited, and reloads the others', async () => {
+    const { importTrainingPack } = await import('./catalogue.ts');
+    const { resolve } = await import('node:path');
+    const x100 = await t.deps.db
+      .selectFrom('training_courses')
+      .selectAll()
+      .where('code', '=', 'X100')
+      .executeTakeFirstOrThrow();
+    await saveCourse(
+      t.deps.db,
+      stateAdmin.actor,
+      'X100',
+      {
+        code: 'X100',
+        title: 'Synthetic checked title',
+        provider: x100.provider,
+        format: 'online',
+        length: '',
+        modules: '',
+        requiredBy: x100.required_by ?? '',
+        renewal: '',
+        renewalYears: '',
+        equivalents: '',
+        source: 'Synthetic check with the provider',
+        verified: 'yes',
+        note: '',
+      },
+      ORIGIN,
+    );
+    await t.deps.db
+      .updateTable('training_courses')
+      .set({ title: 'Synthetic drift' })
+      .where('code', '=', 'X204')
+      .execute();
+    const result = await t.deps.db
+      .transaction()
+      .execute((trx) => importTrainingPack(trx, resolve('data/mn')));
+    expect(result.kept).toEqual(['course:X100']);
+    const rows = await t.deps.db
+      .selectFrom('training_courses')
+      .select(['code', 'title', 'verified', 'format'])
+      .where('code', 'in', ['X100', 'X204'])
+      .orderBy('code')
+      .execute();
+    expect(rows[0]).toEqual({
+      code: 'X100',
+      title: 'Synthetic checked title',
+      verified: true,
+      format: 'online',
+    });
+    expect(rows[1]!.title).not.toBe('Synthetic drift');
+  });
+});
+
 describe('who records what', () => {
   it('a trainer records only the courses they teach', async () => {
     const input = { person: `roster:${rosterId}`, courseCode: 'X203', completedOn: '2026-11-02' };
