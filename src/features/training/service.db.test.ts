@@ -502,3 +502,46 @@ describe('nwd training import-completions', () => {
     );
   });
 });
+
+describe('requirements', () => {
+  it('a trainer adds a rule by organization type and days after the start; it binds, is audited, and can be retired', async () => {
+    const { saveRequirement } = await import('./catalogue.ts');
+    const clinic = await addOrganization(t.deps.db, 'Synthetic Rule Clinic', 'health_care');
+    const clinicAdmin = await addStaff(t.deps, 'org_admin', [], { organizationId: clinic });
+    const rule = {
+      id: 'synthetic-clinic-rule',
+      title: 'Synthetic clinic training',
+      courseCodes: 'x100',
+      roles: [],
+      organizationTypes: ['health_care'],
+      withinDays: '30',
+      source: 'Synthetic test rule',
+      verified: 'no',
+      note: '',
+    };
+    const wrong = await refusal(
+      saveRequirement(t.deps.db, trainer.actor, null, { ...rule, courseCodes: 'X999' }, ORIGIN),
+    );
+    expect(wrong).toMatchObject({ code: 'invalid', field: 'courseCodes' });
+    expect((await refusal(saveRequirement(t.deps.db, clinicAdmin.actor, null, rule, ORIGIN))).code).toBe(
+      'forbidden',
+    );
+    await saveRequirement(t.deps.db, trainer.actor, null, rule, ORIGIN);
+    expect(await auditActions(t.deps.db, 'synthetic-clinic-rule')).toEqual(['training.requirement.create']);
+    // The administrator's account starts today: due in 30 days.
+    const live = { ...ctx, now: () => new Date() };
+    const page = await organizationTraining(live, clinicAdmin.actor, clinic, ORIGIN);
+    expect(page.people[0]!.states.map((s) => [s.requirementId, s.state])).toEqual([
+      ['synthetic-clinic-rule', 'due'],
+    ]);
+    await saveRequirement(
+      t.deps.db,
+      stateAdmin.actor,
+      'synthetic-clinic-rule',
+      { ...rule, retired: 'yes' },
+      ORIGIN,
+    );
+    const after = await organizationTraining(live, clinicAdmin.actor, clinic, ORIGIN);
+    expect(after.people[0]!.states).toEqual([]);
+  });
+});
