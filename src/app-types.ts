@@ -39,6 +39,7 @@ export interface AppDeps {
         | 'dataStaleMonths'
         | 'housingStaleHours'
         | 'settingTrainingDays'
+        | 'trainingDueDays'
         | 'shelterHoldMinutes'
         | 'shelterEscalateMinutes'
         | 'smallNumberThreshold'

@@ -53,6 +53,7 @@ import { stewardshipPages } from './features/stewardship/routes.tsx';
 import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
 import { settingsApi, settingsPages } from './features/certified-settings/index.ts';
+import { trainingPages } from './features/training/index.ts';
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 import { housingReportPages } from './features/housing-reports/routes.tsx';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     housingReportsApi,
     eventsPublicPages,
     eventsPages,
+    trainingPages,
   ]) {
     feature(app, deps, policies);
   }

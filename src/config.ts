@@ -92,6 +92,12 @@ const schema = z.object({
     .positive('a number of days above 0, e.g. 30')
     .max(365, 'at most 365 days')
     .default(30),
+  NWD_TRAINING_DUE_DAYS: z.coerce
+    .number()
+    .int('a whole number of days, e.g. 90')
+    .positive('a number of days above 0, e.g. 90')
+    .max(3650, 'at most 3650 days')
+    .default(90),
   NWD_SHELTER_HOLD_MINUTES: z.coerce
     .number()
     .int('a whole number of minutes, e.g. 120')
@@ -229,6 +235,11 @@ export interface Config {
    * not from a source — check it against the commissioner's timeline).
    */
   settingTrainingDays: number;
+  /**
+   * Days after a person's start when a required training is due, for a rule that gives no number of days
+   * (`NWD_TRAINING_DUE_DAYS`, default 90: a local default, not from a source).
+   */
+  trainingDueDays: number;
   /** How long an offer of a shelter holds its bed, in minutes (`NWD_SHELTER_HOLD_MINUTES`, default 120). */
   shelterHoldMinutes: number;
   /** A shelter request nobody answered in this many minutes escalates (`NWD_SHELTER_ESCALATE_MINUTES`, default 30). */
@@ -323,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataStaleMonths: e.NWD_DATA_STALE_MONTHS,
     housingStaleHours: e.NWD_HOUSING_STALE_HOURS,
     settingTrainingDays: e.NWD_SETTING_TRAINING_DAYS,
+    trainingDueDays: e.NWD_TRAINING_DUE_DAYS,
     shelterHoldMinutes: e.NWD_SHELTER_HOLD_MINUTES,
     shelterEscalateMinutes: e.NWD_SHELTER_ESCALATE_MINUTES,
     smallNumberThreshold: e.NWD_SMALL_NUMBER_THRESHOLD,

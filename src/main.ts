@@ -11,6 +11,7 @@
  *   nwd audit verify               check the audit log's hash chain
  *   nwd audit chain                link audit rows waiting for the chain now (the service does it every second)
  *   nwd seed-synthetic --cases N   write synthetic cases for demonstrations and benchmarks
+ *   nwd training import-completions --org O --file F --as E   import training completions from CSV
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,8 @@ import { CommandError, tokensCommand, usersCommand } from './features/accounts/c
 import { assertMasterKeyAvailable, loadKeys } from './platform/keys/index.ts';
 import type { AccountsContext } from './features/accounts/service.ts';
 import { PackError } from './pack/load.ts';
+import { TRAINING_USAGE, trainingCommand } from './features/training/index.ts';
+import { ServiceError } from './platform/errors.ts';
 import { auditChainCommand, auditVerifyCommand, type AuditHead } from './platform/audit/audit.ts';
 import { MasterKeyError, MasterKeyUnavailableError } from './platform/crypto/errors.ts';
 import { KeysCommandError, keysStatusCommand, rotateKeysCommand } from './platform/keys/index.ts';
@@ -70,6 +73,11 @@ Commands:
                               Write N synthetic cases (invented young people, navigators and providers;
                               default 10 timeline events per case) for demonstrations and benchmarks.
                               Refused when NODE_ENV=production.
+  training import-completions --org O --file F --as E
+                              Import training completions from a CSV file (email or staff id, course
+                              code, completed on, optional name) for organization O (id or name), as
+                              the state or organization administrator with email E. Nothing is written
+                              when a row is wrong: every wrong row is listed, and it exits 1.
   help                        Show this text.
 `;
 
@@ -396,6 +404,19 @@ export async function main(argv: string[]): Promise<void> {
         return await accountsCommand(config, log, 'tokens', (ctx) => tokensCommand(ctx, args));
       case 'seed-synthetic':
         return await seedSyntheticCommand(config, log, args);
+      case 'training':
+        return await accountsCommand(config, log, 'training', async (ctx) => {
+          try {
+            const { timezone } = loadPackRules(config.packDir).calendar;
+            const done = await trainingCommand({ ...ctx, timezone, dueDays: config.trainingDueDays }, args);
+            if (!done.ok) process.exitCode = 1;
+            return done.text;
+          } catch (error) {
+            if (error instanceof ServiceError)
+              throw new UsageError(`training: ${error.message}`, TRAINING_USAGE);
+            throw error;
+          }
+        });
       case 'help':
       case '--help':
       case '-h':

@@ -26,6 +26,7 @@ import { taskRemindersJob } from './features/tasks/jobs.ts';
 import { housingRemindersJob } from './features/housing/jobs.ts';
 import { settingRemindersJob } from './features/certified-settings/index.ts';
 import { eventRemindersJob } from './features/events/index.ts';
+import { trainingRemindersJob } from './features/training/index.ts';
 import { shelterRequestsJob } from './features/shelter-requests/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
@@ -224,6 +225,14 @@ export async function startService(
       settingRemindersJob(db, { keyring, site, timezone: rules.calendar.timezone, log }),
       // Events: the day before, everyone with a place gets a reminder by email.
       eventRemindersJob({ db, keyring, site, timezone: rules.calendar.timezone, log }),
+      // Required trainings: a person and their administrators are told once when a training becomes due or overdue.
+      trainingRemindersJob(db, {
+        keyring,
+        site,
+        timezone: rules.calendar.timezone,
+        dueDays: config.trainingDueDays,
+        log,
+      }),
       // Shelter requests: held beds whose time ran out go back; requests nobody answered escalate.
       shelterRequestsJob(db, { keyring, site, escalateMinutes: config.shelterEscalateMinutes, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.

@@ -40,6 +40,11 @@ describe('loadConfig', () => {
   });
 
   it('a certified setting’s untrained staff are overdue after 30 days by default, configurable, checked', () => {
+    expect(loadConfig({}).trainingDueDays).toBe(90);
+    expect(loadConfig({ NWD_TRAINING_DUE_DAYS: '30' }).trainingDueDays).toBe(30);
+    expect(() => loadConfig({ NWD_TRAINING_DUE_DAYS: '0' })).toThrow(
+      /NWD_TRAINING_DUE_DAYS: a number of days above 0/,
+    );
     expect(loadConfig({}).settingTrainingDays).toBe(30);
     expect(loadConfig({ NWD_SETTING_TRAINING_DAYS: '60' }).settingTrainingDays).toBe(60);
     expect(() => loadConfig({ NWD_SETTING_TRAINING_DAYS: '0' })).toThrow(

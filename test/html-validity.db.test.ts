@@ -133,6 +133,7 @@ async function publicPages(): Promise<[string, string][]> {
     if (['/healthz', '/readyz'].includes(path)) continue;
     if (path === '/learn/:slug') urls.push(...LEARN_PAGES.map((p) => `/learn/${p.slug}`));
     else if (path === '/services/:id') urls.push(`/services/${service.id}`);
+    else if (path === '/certificates/:code') urls.push('/certificates/NWD-AAAAA-AAAAA');
     else urls.push(path);
   }
   const counties = [...t.deps.geography.get().counties.keys()].map((fips) => `/navigator?county=${fips}`);

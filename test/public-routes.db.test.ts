@@ -36,6 +36,7 @@ function publicUrls(): string[] {
     if (method !== 'GET' || policy.kind !== 'public') continue;
     if (path === '/learn/:slug') urls.push(...LEARN_PAGES.map((p) => `/learn/${p.slug}`));
     else if (path === '/services/:id') urls.push(`/services/${serviceId}`);
+    else if (path === '/certificates/:code') urls.push('/certificates/NWD-AAAAA-AAAAA');
     else if (path === '/api/v1/services/:id') urls.push(`/api/v1/services/${serviceId}`);
     else if (path.startsWith('/events/:id')) urls.push(path.replace(':id', STREETWORKS_EVENT));
     else if (path === '/events/course/:code/calendar.ics') urls.push('/events/course/X205/calendar.ics');
@@ -59,6 +60,8 @@ const PAGE_VARIANTS = [
   `/events/${STREETWORKS_EVENT}/register?date=2027-01-20`,
   `/events/${STREETWORKS_EVENT}/register?date=not-a-date`,
   '/events/registration/not-a-token',
+  '/certificates?code=NWD-AAAAA-AAAAA',
+  '/certificates?code=%3Cscript%3E',
 ];
 
 describe('route policies', () => {

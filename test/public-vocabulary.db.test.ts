@@ -145,6 +145,7 @@ async function publicPages(): Promise<string[]> {
     else if (path === '/events/:id/register')
       urls.push(...upcoming.map((u) => `/events/${u.event.id}/register?date=${u.occurrence.occurrenceDate}`));
     else if (path === '/events/registration/:token') urls.push(`/events/registration/${'A'.repeat(43)}`);
+    else if (path === '/certificates/:code') urls.push('/certificates/NWD-AAAAA-AAAAA');
     else if (path.includes(':')) throw new Error(`no sample parameters for ${path}: add them here`);
     else urls.push(path);
   }

@@ -221,6 +221,9 @@ function concrete(path: string): string {
     .replace(/^\/api\/v1\/consents\/:id/, `/api/v1/consents/${consentId}`)
     .replace(/^\/(staff|api\/v1)\/referrals\/:id/, `/$1/referrals/${referralId}`)
     .replace(/^\/(staff|api\/v1)\/housing\/settings\/:id/, `/$1/housing/settings/${settingId}`)
+    .replace(/^\/staff\/training\/courses\/:code/, '/staff/training/courses/X205')
+    .replace(/^\/certificates\/:code$/, '/certificates/NWD-AAAAA-AAAAA')
+    .replace(/^\/staff\/training\/regions\/:id$/, '/staff/training/regions/west-metro')
     .replace(':staffId', settingStaffId)
     .replace(/^\/(staff\/)?events\/:id/, (m) => m.replace(':id', eventId))
     .replace(':id', randomUUID());
@@ -267,6 +270,19 @@ describe('the authorisation matrix', () => {
         'evaluator',
       ]);
     }
+  });
+
+  it('covers training: the catalogue, completions, compliance and the public certificate check', () => {
+    const inFor = (method: string, path: string) =>
+      ROLES.filter((role) => expected(t.policies.policyFor(method, path)!, role) === 'in');
+    expect(inFor('POST', '/staff/training/courses')).toEqual(['state_admin', 'trainer']);
+    expect(inFor('POST', '/staff/training/organizations/:id/completions')).toEqual([
+      'state_admin',
+      'org_admin',
+      'trainer',
+    ]);
+    expect(inFor('GET', '/staff/training/state')).toEqual(['state_admin', 'org_admin', 'navigator']);
+    expect(t.policies.policyFor('GET', '/certificates/:code')?.kind).toBe('public');
   });
 
   it('answers every route, for anonymous and every role, as its policy says', async () => {

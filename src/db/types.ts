@@ -14,6 +14,7 @@ import type { HousingTables } from '../features/housing/tables.ts';
 import type { ShelterTables } from '../features/shelter-requests/tables.ts';
 import type { CertifiedSettingTables } from '../features/certified-settings/tables.ts';
 import type { EventTables } from '../features/events/tables.ts';
+import type { TrainingTables } from '../features/training/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -156,7 +157,8 @@ export interface DB
     HousingTables,
     ShelterTables,
     CertifiedSettingTables,
-    EventTables {
+    EventTables,
+    TrainingTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

@@ -11,6 +11,7 @@ import { bumpDataVersion, saveService } from '../features/directory/queries.ts';
 import { validateHsdsService } from '../features/directory/hsds-validate.ts';
 import { countySlug } from '../features/help/names.ts';
 import { importPackEvents, loadPackEvents } from '../features/events/index.ts';
+import { importTrainingPack } from '../features/training/index.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { loadPack, PackError, type Pack } from './load.ts';
 import {
@@ -200,13 +201,15 @@ export async function importPack(
       await trx.updateTable('directory_services').set(FROM_PACK).where('id', '=', id).execute();
     }
     await importPackEvents(trx, dir, m.timezone);
-    if (skipped.length)
+    // The training catalogue and its rules (training.json, when the pack has one); edited rows are kept.
+    const training = await importTrainingPack(trx, dir);
+    if (skipped.length || training.kept.length)
       await recordAudit(trx, {
         actorKind: 'system',
         action: 'pack.import_kept_edits',
         subjectType: 'pack',
         subjectId: j,
-        details: { version: m.version, kept: skipped.map((k) => `${k.kind}:${k.id}`) },
+        details: { version: m.version, kept: [...skipped.map((k) => `${k.kind}:${k.id}`), ...training.kept] },
       });
     await bumpDataVersion(trx, 'geography');
     await bumpDataVersion(trx, 'directory');

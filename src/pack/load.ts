@@ -32,6 +32,7 @@ export const PACK_FILES = [
   'zip-counties.json',
   'directory.json',
   'events.json',
+  'training.json',
 ] as const;
 
 export interface Pack {
@@ -128,6 +129,10 @@ export function loadPack(dir: string): Pack {
   const pack = { manifest, counties, organizations, regions, lines, zips, directory };
   const problems = crossCheck(pack);
   if (problems.length) throw new PackError(`The pack in ${dir} is not consistent:`, problems);
+  // The training catalogue is read by its own step (features/training), but a change to it is a change
+  // of the pack: its text counts in the checksum.
+  const training = join(dir, 'training.json');
+  if (existsSync(training)) raw.set('training.json', readFileSync(training, 'utf8'));
   const hash = createHash('sha256');
   for (const file of PACK_FILES)
     hash

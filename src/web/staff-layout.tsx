@@ -85,6 +85,13 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
       ],
       [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/housing/reports', 'Housing reports'],
       [POLICY['events.manage'][actor.role], '/staff/events', 'Events and trainings'],
+      [
+        POLICY['training.compliance'][actor.role] ||
+          POLICY['training.record'][actor.role] ||
+          POLICY['training.manage'][actor.role],
+        '/staff/training',
+        'Training',
+      ],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
