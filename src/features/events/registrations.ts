@@ -10,8 +10,9 @@
  * has an unguessable token (32 random bytes): its SHA-256 finds the registration, and the token itself,
  * encrypted, goes into later emails. Emails go through the outbox with fixed headlines.
  *
- * Attendance (`recordAttendance`) is kept per registration: attended yes or no, by whom, when — what the
- * training completions read (docs/events.md, "Attendance and training completions").
+ * Attendance (`recordAttendance`) is kept per registration: attended yes or no, by whom, when; a person who
+ * came to an event of a course gets the training completion in the same transaction (docs/events.md,
+ * "Attendance and training completions").
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -25,6 +26,12 @@ import * as q from './queries.ts';
 import { isRuleDate, occurrenceFor, type Occurrence } from './rules.ts';
 import { isDate, OccurrenceChangeInput, RegistrationInput } from './schema.ts';
 import { managedEvent, nowOf, seriesOf, venueOf, type EventsContext } from './service.ts';
+import {
+  courseExists,
+  organizationOfPerson,
+  recordCompletion,
+  withdrawEventCompletion,
+} from '../training/index.ts';
 
 const TABLE = 'event_registrations';
 const EMAIL_INDEX = 'event-registration-email';
@@ -347,36 +354,103 @@ export async function roster(
   return { event, occurrence, entries };
 }
 
-/** Records whether a registered person came. Only for people with a place; may be changed later. */
+/** What recording a person as attended did about a training completion. */
+export type CompletionOutcome =
+  | 'recorded' // a completion of the event's course for the person, in their organization
+  | 'withdrawn' // marked as not having come: the completion this event made is taken back
+  | 'already' // the person already had it for that day
+  | 'no_organization' // no organization of the network could be found for the person
+  | 'no_course' // the event names no course of the training catalogue
+  | null; // not attended, or an event without a course
+
+/**
+ * Records whether a registered person came. Only for people with a place; may be changed later. When
+ * they came to an event of a course in the training catalogue, the completion is recorded in the same
+ * transaction (`recordCompletion`, source `event`, on the date the occurrence happened) for the
+ * organization they belong to (`organizationOfPerson`: their account's, the one whose roster lists
+ * them, or the one whose name they gave). Marking them as not having come after all takes back the
+ * completion this event recorded for them.
+ */
 export async function recordAttendance(
   ctx: EventsContext,
   actor: Actor,
   registrationId: string,
   attended: boolean,
   origin: Origin,
-): Promise<q.RegistrationRow> {
+): Promise<{ registration: q.RegistrationRow; completion: CompletionOutcome }> {
   authorize(actor, 'events.manage');
   const r = /^[0-9a-f-]{36}$/i.test(registrationId)
     ? await q.registrationById(ctx.db, registrationId)
     : undefined;
   if (!r) throw new ServiceError('not_found', 'There is no such registration.');
-  await managedEvent(ctx, actor, r.event_id);
+  const event = await managedEvent(ctx, actor, r.event_id);
   if (r.status !== 'registered')
     throw new ServiceError('conflict', 'Only people with a place can be marked as attended.');
-  await ctx.db.transaction().execute(async (trx) => {
+  const completion = await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('event_registrations')
       .set({ attended, attendance_by: actor.userId, attendance_at: nowOf(ctx) })
       .where('id', '=', r.id)
       .execute();
+    const outcome = !event.course_code
+      ? null
+      : attended
+        ? await completeCourse(ctx, trx, actor, event, r)
+        : r.attended
+          ? await withdrawCourse(ctx, trx, event, r)
+          : null;
     await recordActorAudit(trx, actor, origin, {
       action: 'events.attendance.record',
       subjectType: 'event_registration',
       subjectId: r.id,
-      details: { event_id: r.event_id, occurrence_date: r.occurrence_date, attended },
+      details: { event_id: r.event_id, occurrence_date: r.occurrence_date, attended, completion: outcome },
     });
+    return outcome;
   });
-  return r;
+  return { registration: r, completion };
+}
+
+/** Takes back the completion the event recorded for a person now marked as not having come. */
+async function withdrawCourse(
+  ctx: EventsContext,
+  trx: Transaction<DB>,
+  event: q.EventRow,
+  r: q.RegistrationRow,
+): Promise<CompletionOutcome> {
+  const email = await decryptField(ctx.keyring, at(r.id, 'email_encrypted'), r.email_encrypted, trx);
+  return (await withdrawEventCompletion(trx, ctx.keyring, { email, eventId: event.id })) > 0
+    ? 'withdrawn'
+    : null;
+}
+
+/** The training completion of a person who came to an event of a course (inside the transaction). */
+async function completeCourse(
+  ctx: EventsContext,
+  trx: Transaction<DB>,
+  actor: Actor,
+  event: q.EventRow,
+  r: q.RegistrationRow,
+): Promise<CompletionOutcome> {
+  const courseCode = event.course_code!;
+  if (!(await courseExists(trx, courseCode))) return 'no_course';
+  const email = await decryptField(ctx.keyring, at(r.id, 'email_encrypted'), r.email_encrypted, trx);
+  const organizationName = r.organization_encrypted
+    ? await decryptField(ctx.keyring, at(r.id, 'organization_encrypted'), r.organization_encrypted, trx)
+    : null;
+  const organizationId = await organizationOfPerson(trx, ctx.keyring, { email, organizationName });
+  if (!organizationId) return 'no_organization';
+  const occurrence = await occurrenceOf(trx, event, r.occurrence_date);
+  const done = await recordCompletion(trx, ctx.keyring, {
+    organizationId,
+    email,
+    name: await decryptField(ctx.keyring, at(r.id, 'name_encrypted'), r.name_encrypted, trx),
+    courseCode,
+    completedOn: occurrence?.date ?? r.occurrence_date,
+    source: 'event',
+    eventId: event.id,
+    recordedBy: actor.userId,
+  });
+  return done.completionId ? 'recorded' : 'already';
 }
 
 function changeInput(input: unknown) {

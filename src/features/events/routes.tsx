@@ -262,18 +262,20 @@ export const eventsPages: Feature = (app, deps, policies) => {
     manage,
     async (c, g) => {
       const form = await readForm(c);
+      let done = 'attended';
       try {
-        await recordAttendance(
+        const { completion } = await recordAttendance(
           ctx(),
           g.actor,
           formText(form, 'registrationId'),
           formText(form, 'attended') === 'yes',
           requestOrigin(c),
         );
+        if (completion) done = `attended-${completion}`;
       } catch (thrown) {
         return attendancePage(c, deps, g, {}, [problem(thrown, ['name'])]);
       }
-      return c.redirect(attendanceLink(c, 'attended'), 303);
+      return c.redirect(attendanceLink(c, done), 303);
     },
     who,
   );

@@ -195,6 +195,50 @@ export async function recordCompletion(
   return { completionId: inserted ? id : null, personId, rosterAdded };
 }
 
+/**
+ * The organization of the network a person belongs to, for a completion from an event's attendance: the
+ * organization of their staff account (found by email), else the one organization that lists them on its
+ * roster, else the one active organization whose name is the name they gave (letter case and spaces at
+ * either end aside). Null when none fits, or more than one does.
+ *
+ * @example
+ * await organizationOfPerson(trx, keyring, { email: 'person@example.org', organizationName: 'Synthetic County' });
+ */
+export async function organizationOfPerson(
+  trx: Transaction<DB>,
+  keyring: Keyring,
+  person: { email: string; organizationName: string | null },
+): Promise<string | null> {
+  const index = await emailIndex({ keyring }, person.email, trx);
+  const one = (ids: readonly string[]) => (new Set(ids).size === 1 ? ids[0]! : null);
+  const staff = await q.staffByEmailIndex(trx, [index]);
+  if (staff.length) return one(staff.map((u) => u.organization_id));
+  const rostered = await q.rosterOrganizationsByEmailIndex(trx, index);
+  if (rostered.length) return one(rostered);
+  const name = person.organizationName?.trim().toLowerCase();
+  return name ? one(await q.activeOrganizationsNamed(trx, name)) : null;
+}
+
+/**
+ * Takes back the completions an event's attendance recorded for a person (found by email, as
+ * `recordCompletion` finds them), when they are marked as not having come after all. Inside the caller's
+ * transaction; answers how many were removed.
+ */
+export async function withdrawEventCompletion(
+  trx: Transaction<DB>,
+  keyring: Keyring,
+  r: { email: string; eventId: string },
+): Promise<number> {
+  const index = await emailIndex({ keyring }, r.email, trx);
+  const staffIds = (await q.staffByEmailIndex(trx, [index])).map((u) => u.id);
+  const rosterIds = await q.rosterIdsByEmailIndex(trx, index);
+  return q.deleteEventCompletions(trx, r.eventId, { staffIds, rosterIds });
+}
+
+/** Whether the catalogue has the course (its code as the catalogue writes it). */
+export const courseExists = async (db: Database | Transaction<DB>, courseCode: string): Promise<boolean> =>
+  (await q.courseRow(db, normalCode(courseCode))) !== undefined;
+
 // ---------------------------------------------------------------------------------------------------
 // Certificates
 

@@ -4,7 +4,14 @@
  * events `recordCompletion`, which records an attendance as a completion inside the caller's transaction.
  */
 export { importTrainingPack, type TrainingPackResult } from './catalogue.ts';
-export { recordCompletion, verifyCertificate, type CompletionRecord } from './completions.ts';
+export {
+  courseExists,
+  organizationOfPerson,
+  recordCompletion,
+  verifyCertificate,
+  withdrawEventCompletion,
+  type CompletionRecord,
+} from './completions.ts';
 export { trainingPages } from './routes.tsx';
 export { remindTrainings, trainingRemindersJob, TRAINING_REMINDERS_JOB } from './jobs.ts';
 export { trainingCommand, TRAINING_USAGE } from './cli.ts';

@@ -251,6 +251,61 @@ export const rosterByEmailIndex = (db: Db, organizationId: string, indexes: read
         .where('removed_at', 'is', null)
         .execute();
 
+/** The organizations whose roster lists a person by their email's blind index. */
+export const rosterOrganizationsByEmailIndex = async (db: Db, index: string): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('training_roster')
+      .select('organization_id')
+      .distinct()
+      .where('email_index', '=', index)
+      .where('removed_at', 'is', null)
+      .execute()
+  ).map((r) => r.organization_id);
+
+/** The roster entries (any organization) of a person by their email's blind index. */
+export const rosterIdsByEmailIndex = async (db: Db, index: string): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('training_roster')
+      .select('id')
+      .where('email_index', '=', index)
+      .where('removed_at', 'is', null)
+      .execute()
+  ).map((r) => r.id);
+
+/** Deletes the completions an event's attendance recorded for these people; answers how many. */
+export async function deleteEventCompletions(
+  trx: Transaction<DB>,
+  eventId: string,
+  people: { staffIds: readonly string[]; rosterIds: readonly string[] },
+): Promise<number> {
+  if (people.staffIds.length === 0 && people.rosterIds.length === 0) return 0;
+  const done = await trx
+    .deleteFrom('training_completions')
+    .where('event_id', '=', eventId)
+    .where('source', '=', 'event')
+    .where((eb) =>
+      eb.or([
+        ...(people.staffIds.length ? [eb('staff_user_id', 'in', people.staffIds)] : []),
+        ...(people.rosterIds.length ? [eb('roster_id', 'in', people.rosterIds)] : []),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(done.numDeletedRows);
+}
+
+/** Active organizations of the network with this name, letter case and spaces at either end aside. */
+export const activeOrganizationsNamed = async (db: Db, name: string): Promise<string[]> =>
+  (
+    await db
+      .selectFrom('member_organizations')
+      .select('id')
+      .where(sql<boolean>`lower(trim(name)) = ${name}`)
+      .where('disabled_at', 'is', null)
+      .execute()
+  ).map((r) => r.id);
+
 export async function removeRosterEntry(trx: Transaction<DB>, organizationId: string, id: string, at: Date) {
   const r = await trx
     .updateTable('training_roster')

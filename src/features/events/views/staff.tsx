@@ -30,6 +30,13 @@ export const DONE_MESSAGES: Record<string, string> = {
   'event-cancelled': 'The whole event is cancelled.',
   'event-restored': 'The event is back on the calendar.',
   attended: 'Attendance saved.',
+  'attended-recorded': 'Attendance saved, and the training completion recorded for their organization.',
+  'attended-already': 'Attendance saved. They already had this training completed on that day.',
+  'attended-no_organization':
+    'Attendance saved. No completion was recorded: no organization of the network was found for them. Record it on their organization’s training page.',
+  'attended-withdrawn': 'Attendance saved, and the training completion this event recorded taken back.',
+  'attended-no_course':
+    'Attendance saved. No completion was recorded: the event’s course is not in the training catalogue.',
   registered: 'Person registered.',
   waitlisted: 'The event is full: the person is on the waiting list.',
   'registration-cancelled':
