@@ -2,7 +2,8 @@
  * Events in a real browser: a trainer adds a training with one place; a person registers on the
  * public page (no cookie); the training is full, so a second person joins the waiting list; the first
  * cancels with the link from their email and the second gets the place; the trainer takes attendance on
- * a phone. Every page is checked with axe (WCAG 2.2 AA tags), and no request leaves the site. The form's
+ * a phone, and the completion of the training's course shows in the person's organization's training
+ * compliance. Every page is checked with axe (WCAG 2.2 AA tags), and no request leaves the site. The form's
  * minimum age is shortened so the browser need not wait three seconds a form.
  */
 import type { Page } from 'playwright-core';
@@ -14,7 +15,7 @@ import { todayIn } from '../src/features/help/index.ts';
 import { decryptField } from '../src/platform/crypto/index.ts';
 import { reset } from '../src/platform/rate-limit/index.ts';
 import type { TestApp } from '../test/app.ts';
-import { addStaff, type TestStaff } from '../test/staff.ts';
+import { addOrganization, addStaff, type TestStaff } from '../test/staff.ts';
 import { PHONE, axe, browserAvailable, isolatedContext, type IsolatedContext } from './browser.ts';
 import { BrowserWorld } from './staff-session.ts';
 
@@ -29,6 +30,9 @@ describe.skipIf(!available)('events in a browser', () => {
   let t: TestApp;
   const publics: IsolatedContext[] = [];
   let trainer: TestStaff;
+  let countyAdmin: TestStaff;
+  let county: string;
+  let countyName: string;
   let date: string;
 
   beforeAll(async () => {
@@ -36,7 +40,19 @@ describe.skipIf(!available)('events in a browser', () => {
     t = await world.open();
     date = addDays(todayIn(t.deps.geography.get().timezone), 7);
     trainer = await addStaff(t.deps, 'trainer', [], { name: 'Synthetic Trainer' });
-    await signIns.enable(t, trainer);
+    county = await addOrganization(t.deps.db, 'Synthetic County Child Protection', 'child_protection');
+    countyName = (
+      await t.deps.db
+        .selectFrom('member_organizations')
+        .select('name')
+        .where('id', '=', county)
+        .executeTakeFirstOrThrow()
+    ).name;
+    countyAdmin = await addStaff(t.deps, 'org_admin', [], {
+      name: 'Synthetic County Administrator',
+      organizationId: county,
+    });
+    await signIns.enable(t, trainer, countyAdmin);
     await reset(t.deps.db, REGISTER_LIMIT.bucket, '127.0.0.1');
     await world.launch();
   }, 60_000);
@@ -47,7 +63,12 @@ describe.skipIf(!available)('events in a browser', () => {
   });
 
   /** A person on the public site, on a phone, registering for the event. */
-  async function registerPublicly(eventUrl: string, n: number, link: string): Promise<Page> {
+  async function registerPublicly(
+    eventUrl: string,
+    n: number,
+    link: string,
+    organization = 'Synthetic Youth Org',
+  ): Promise<Page> {
     const iso = await isolatedContext(world.browser, world.url, { viewport: PHONE });
     publics.push(iso);
     const page = await iso.context.newPage();
@@ -56,7 +77,7 @@ describe.skipIf(!available)('events in a browser', () => {
     await page.waitForURL(/\/register\?date=/);
     await page.fill('#name', `Synthetic Person ${n}`);
     await page.fill('#email', `synthetic.${n}@example.org`);
-    await page.fill('#organization', 'Synthetic Youth Org');
+    await page.fill('#organization', organization);
     await settle(page);
     await page.click('button[type="submit"]');
     await page.waitForSelector('h1');
@@ -73,6 +94,7 @@ describe.skipIf(!available)('events in a browser', () => {
     await staff.waitForURL(/\/staff\/events\/new$/);
     problems.push(...(await axe(staff)));
     await staff.fill('#title', 'Synthetic outreach training');
+    await staff.fill('#courseCode', 'X205');
     await staff.fill('#startsOn', date);
     await staff.fill('#startTime', '13:00');
     await staff.fill('#endTime', '12:00');
@@ -92,7 +114,12 @@ describe.skipIf(!available)('events in a browser', () => {
     const first = await registerPublicly(`${world.url}/events/${eventId}`, 1, 'Register');
     expect(await first.textContent('h1')).toBe('You are registered');
     problems.push(...(await axe(first)));
-    const second = await registerPublicly(`${world.url}/events/${eventId}`, 2, 'Join the waiting list');
+    const second = await registerPublicly(
+      `${world.url}/events/${eventId}`,
+      2,
+      'Join the waiting list',
+      countyName,
+    );
     expect(await second.textContent('h1')).toBe('You are on the waiting list');
     problems.push(...(await axe(second)));
 
@@ -123,8 +150,11 @@ describe.skipIf(!available)('events in a browser', () => {
     expect(list).not.toContain('Synthetic Person 1');
     problems.push(...(await axe(staff)));
     await staff.click('button:has-text("Came")');
-    await staff.waitForURL(/done=attended/);
+    await staff.waitForURL(/done=attended-recorded/);
     expect(await staff.textContent('main')).toContain('· Came');
+    expect(await staff.textContent('main')).toContain(
+      'the training completion recorded for their organization',
+    );
     problems.push(...(await axe(staff)));
     const attended = await t.deps.db
       .selectFrom('event_registrations')
@@ -133,6 +163,14 @@ describe.skipIf(!available)('events in a browser', () => {
       .where('status', '=', 'registered')
       .executeTakeFirstOrThrow();
     expect(attended).toEqual({ attended: true, attendance_by: trainer.id });
+
+    // The completion shows in the person's organization's compliance view.
+    const admin = await world.signIn(countyAdmin);
+    await admin.goto(`${world.url}/staff/training/organizations/${county}`);
+    const personRow = (await admin.textContent('tr:has-text("Synthetic Person 2")')) ?? '';
+    expect(personRow).toContain('Complete');
+    expect(personRow).toContain('X205');
+    problems.push(...(await axe(admin)));
 
     expect(problems).toEqual([]);
     for (const iso of [...signIns.contexts, ...publics]) expect(iso.foreignRequests()).toEqual([]);
