@@ -5,49 +5,42 @@
  * certificate's code on the public page, which shows initials only — every page checked with axe (WCAG
  * 2.2 AA tags), and no request leaves the site.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, testApp, type TestApp } from '../test/app.ts';
+import type { TestApp } from '../test/app.ts';
 import { addOrganization, addStaff, type TestStaff } from '../test/staff.ts';
-import { axe, browserAvailable, launchBrowser } from './browser.ts';
-import { SignIns } from './staff-session.ts';
+import { axe, browserAvailable } from './browser.ts';
+import { BrowserWorld } from './staff-session.ts';
 
 const available = browserAvailable();
 const PASSWORD = 'harbor lantern quarry meadow';
 
 describe.skipIf(!available)('training in a browser', () => {
+  const world = new BrowserWorld(PASSWORD);
+  const signIns = world.signIns;
   let t: TestApp;
-  let server: Awaited<ReturnType<typeof listen>>;
-  let browser: Browser;
-  const signIns = new SignIns(PASSWORD);
   let orgAdmin: TestStaff;
   let orgId: string;
 
-  const signIn = (person: TestStaff): Promise<Page> => signIns.signIn(browser, server.url, person);
+  const signIn = (person: TestStaff): Promise<Page> => world.signIn(person);
 
   beforeAll(async () => {
-    t = await testApp();
-    server = await listen(t.app);
-    t.deps.site = { origin: server.url, development: true };
+    t = await world.open();
     orgId = await addOrganization(t.deps.db, 'Synthetic Browser County', 'child_protection');
     orgAdmin = await addStaff(t.deps, 'org_admin', [], {
       organizationId: orgId,
       name: 'Synthetic County Admin',
     });
     await signIns.enable(t, orgAdmin);
-    browser = await launchBrowser();
+    await world.launch();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await t?.close();
-  });
+  afterAll(() => world.close());
 
   it('an administrator lists a person, records a completion and prints it; the public check shows initials', async () => {
     const problems: string[] = [];
     const admin = await signIn(orgAdmin);
-    await admin.goto(`${server.url}/staff/training`);
+    await admin.goto(`${world.url}/staff/training`);
     problems.push(...(await axe(admin)));
     await admin.click('a:has-text("Your organization’s people and their trainings")');
     await admin.waitForURL(/\/staff\/training\/organizations\/[0-9a-f-]{36}$/);
@@ -77,16 +70,16 @@ describe.skipIf(!available)('training in a browser', () => {
     const code = (await admin.textContent('main code'))!.trim();
     expect(code).toMatch(/^NWD-/);
 
-    await admin.goto(`${server.url}/staff/training/organizations/${orgId}/import`);
+    await admin.goto(`${world.url}/staff/training/organizations/${orgId}/import`);
     await admin.fill('#csv', 'email,course code,completed on\nbrowser.worker@example.org,NOPE,2026-02-02\n');
     await admin.click('button:has-text("Import")');
     expect(await admin.textContent('main')).toContain('Nothing was imported');
     expect(await admin.textContent('main')).toContain('There is no course NOPE in the catalogue.');
     problems.push(...(await axe(admin)));
 
-    const visiting = await browser.newContext();
+    const visiting = await world.browser.newContext();
     const visitor = await visiting.newPage();
-    await visitor.goto(`${server.url}/certificates`);
+    await visitor.goto(`${world.url}/certificates`);
     await visitor.fill('#code', code);
     await visitor.click('button:has-text("Check")');
     const main = (await visitor.textContent('main')) ?? '';
