@@ -167,6 +167,27 @@ export function formText(form: Form, name: string): string {
   return typeof first === 'string' ? first : '';
 }
 
+/** The first text value of each of these fields. */
+export const formValues = <K extends string>(form: Form, fields: readonly K[]): Record<K, string> =>
+  Object.fromEntries(fields.map((f) => [f, formText(form, f)])) as Record<K, string>;
+
+/**
+ * A refusal of a form's input as an error on the field it names (renamed as the page names it; the first
+ * of `fields` when it names none of them): for invalid input, and for a conflict when `conflicts` is set.
+ * Any other failure is thrown on, to be answered as a refusal page.
+ */
+export function fieldProblem(
+  thrown: unknown,
+  fields: readonly string[],
+  options: { conflicts?: boolean; rename?: Record<string, string> } = {},
+): FieldError {
+  const error = serviceError(thrown);
+  if (error.code !== 'invalid' && !(options.conflicts && error.code === 'conflict')) throw error;
+  const field = (error.field ?? '').split('.')[0] ?? '';
+  const named = options.rename?.[field] ?? field;
+  return { field: fields.includes(named) ? named : (fields[0] ?? ''), message: error.message };
+}
+
 /** Every text value of a form field (checkboxes). */
 export function formList(form: Form, name: string): string[] {
   const v = form[name];

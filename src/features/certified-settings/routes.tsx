@@ -12,13 +12,12 @@ import { staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
 import {
   doneNote,
-  formText,
+  fieldProblem,
+  formValues,
   readForm,
   roleRefusal,
-  serviceError,
   staffView,
   type FieldError,
-  type Form,
   type Guarded,
 } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
@@ -49,21 +48,9 @@ import {
 } from './views/setting-forms.tsx';
 import { DONE_MESSAGES, SettingPage, SettingsPage } from './views/setting-pages.tsx';
 
-const pick = <K extends string>(form: Form, fields: readonly K[]) =>
-  Object.fromEntries(fields.map((f) => [f, formText(form, f)])) as Record<K, string>;
-
-/** A refusal of the input as the field it names (`name` of a staff member is `staffName` on the page). */
-function inputProblem(
-  thrown: unknown,
-  fields: readonly string[],
-  rename: Record<string, string> = {},
-): FieldError {
-  const error = serviceError(thrown);
-  if (error.code !== 'invalid') throw error;
-  const field = (error.field ?? '').split('.')[0]!;
-  const named = rename[field] ?? field;
-  return { field: fields.includes(named) ? named : fields[0]!, message: error.message };
-}
+const pick = formValues;
+const inputProblem = (thrown: unknown, fields: readonly string[], rename: Record<string, string> = {}) =>
+  fieldProblem(thrown, fields, { rename });
 
 const certificationInput = (v: CertificationValues) => ({ ...v, notes: v.notes });
 const staffInput = (v: StaffValues) => ({

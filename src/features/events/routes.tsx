@@ -12,10 +12,11 @@ import type { FieldProblem, FormValues } from '../../web/forms.tsx';
 import { renderPage } from '../../web/http.ts';
 import {
   doneNote,
+  fieldProblem,
   formText,
+  formValues,
   readForm,
   roleRefusal,
-  serviceError,
   staffView,
   type Form,
   type Guarded,
@@ -52,16 +53,9 @@ import {
   eventValues,
 } from './views/staff.tsx';
 
-const pick = (form: Form, fields: readonly string[]): FormValues =>
-  Object.fromEntries(fields.map((f) => [f, formText(form, f)]));
-
-/** A refusal of the input as a form error on the field it names (the first field otherwise). */
-function problem(thrown: unknown, fields: readonly string[]): FieldProblem {
-  const error = serviceError(thrown);
-  if (error.code !== 'invalid' && error.code !== 'conflict') throw error;
-  const field = (error.field ?? '').split('.')[0] ?? '';
-  return { field: fields.includes(field) ? field : (fields[0] ?? ''), message: error.message };
-}
+const pick = (form: Form, fields: readonly string[]): FormValues => formValues(form, fields);
+const problem = (thrown: unknown, fields: readonly string[]) =>
+  fieldProblem(thrown, fields, { conflicts: true });
 
 const idOf = (c: Context) => c.req.param('id') ?? '';
 const dateOf = (c: Context) => c.req.query('date') ?? '';

@@ -16,8 +16,10 @@ import type { FieldProblem, FormValues } from '../../web/forms.tsx';
 import { renderPage } from '../../web/http.ts';
 import {
   doneNote,
+  fieldProblem,
   formList,
   formText,
+  formValues,
   readForm,
   roleRefusal,
   serviceError,
@@ -67,16 +69,8 @@ import {
   ROSTER_FIELDS,
 } from './views/people.tsx';
 
-const pick = (form: Form, fields: readonly string[]): FormValues =>
-  Object.fromEntries(fields.map((f) => [f, formText(form, f)]));
-
-/** A refusal of the input as the field it names; anything else goes to the refusal page. */
-function problem(thrown: unknown, fields: readonly string[]): FieldProblem {
-  const error = serviceError(thrown);
-  if (error.code !== 'invalid') throw error;
-  const field = (error.field ?? '').split('.')[0]!;
-  return { field: fields.includes(field) ? field : fields[0]!, message: error.message };
-}
+const pick = (form: Form, fields: readonly string[]): FormValues => formValues(form, fields);
+const problem = (thrown: unknown, fields: readonly string[]) => fieldProblem(thrown, fields);
 
 const param = (c: Context, name: string) => c.req.param(name) ?? '';
 const EMPTY_ROSTER = { values: {}, errors: [] as FieldProblem[] };
