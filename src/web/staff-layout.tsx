@@ -92,6 +92,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/training',
         'Training',
       ],
+      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/training/reports', 'Training reports'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
