@@ -309,7 +309,7 @@ describe('the training reports page, downloads and who is refused', () => {
       [
         'Training reports',
         'name="quarter"',
-        'value="2026-10-01"',
+        'value="2026-Q4"',
         '<caption>Training completions',
         '<th scope="col">Completions</th>',
         '<th scope="row">County or tribal child protection</th>',
@@ -321,6 +321,10 @@ describe('the training reports page, downloads and who is refused', () => {
       ],
     );
     expect(page).not.toContain('Synthetic Setting Two');
+    expect(page).not.toContain('value="2026-10-01"');
+    // The page open is marked once in the menu: the reports, not the training home above them.
+    expect(page).toContain('href="/staff/training/reports" aria-current="page"');
+    expect(page).not.toContain('href="/staff/training" aria-current="page"');
     const evaluatorPage = await pageWith(await get(evaluator, `/staff/training/reports?${Q4}`), 200, [
       'People trained per event',
     ]);

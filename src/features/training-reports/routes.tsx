@@ -10,7 +10,13 @@ import { renderPage } from '../../web/http.ts';
 import { messagePage, serviceError, staffView, type FieldError, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
 import { DownloadQuery } from './schema.ts';
-import { trainingReport, trainingReportCsv, trainingReportsContext, type TrainingReport } from './service.ts';
+import {
+  quarterOf,
+  trainingReport,
+  trainingReportCsv,
+  trainingReportsContext,
+  type TrainingReport,
+} from './service.ts';
 import { ReportPage, type ReportValues } from './views/report-page.tsx';
 
 const REFUSAL =
@@ -41,6 +47,12 @@ async function reportOr(
 const searchOf = (r: TrainingReport) =>
   new URLSearchParams({ from: r.period.from, to: r.period.to, by: r.by }).toString();
 
+/** The picker as shown: the dates asked for, or else the quarter (so choosing another quarter works). */
+const shownValues = (asked: ReportValues, r: TrainingReport): ReportValues =>
+  asked.from || asked.to
+    ? { quarter: '', from: r.period.from, to: r.period.to, by: r.by }
+    : { quarter: quarterOf(r.period.from), from: '', to: '', by: r.by };
+
 async function reportPage(c: Context, deps: AppDeps, g: Guarded): Promise<Response> {
   const values = valuesOf(c);
   const report = await reportOr(deps, g, values);
@@ -49,11 +61,7 @@ async function reportPage(c: Context, deps: AppDeps, g: Guarded): Promise<Respon
     c,
     <ReportPage
       {...staffView(deps, g)}
-      values={
-        ok
-          ? { quarter: values.quarter, from: report.period.from, to: report.period.to, by: report.by }
-          : values
-      }
+      values={ok ? shownValues(values, report) : values}
       errors={ok ? [] : [report]}
       report={ok ? report : null}
       search={ok ? searchOf(report) : ''}
