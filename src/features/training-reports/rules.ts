@@ -38,20 +38,6 @@ export function quarterDates(quarter: string): { from: string; to: string } {
   return { from: `${year}-${String(first).padStart(2, '0')}-01`, to: last };
 }
 
-/** The quarters a period touches, in order. */
-export function quartersOf(from: string, to: string): string[] {
-  const out: string[] = [];
-  let q = quarterOf(from);
-  const last = quarterOf(to);
-  for (;;) {
-    out.push(q);
-    if (q >= last) return out;
-    const year = Number(q.slice(0, 4));
-    const n = Number(q.slice(6));
-    q = n === 4 ? `${year + 1}-Q1` : `${year}-Q${n + 1}`;
-  }
-}
-
 const QUARTER_MONTHS = ['January–March', 'April–June', 'July–September', 'October–December'];
 
 /** "2026-Q4" → "October–December 2026". */
