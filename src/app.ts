@@ -54,6 +54,7 @@ import { housingApi } from './features/housing/api.ts';
 import { housingPages } from './features/housing/routes.tsx';
 import { settingsApi, settingsPages } from './features/certified-settings/index.ts';
 import { trainingPages } from './features/training/index.ts';
+import { trainingReportPages, trainingReportsApi } from './features/training-reports/index.ts';
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 import { housingReportPages } from './features/housing-reports/routes.tsx';
@@ -171,6 +172,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     housingReportsApi,
     eventsPublicPages,
     eventsPages,
+    trainingReportPages,
+    trainingReportsApi,
     trainingPages,
   ]) {
     feature(app, deps, policies);

@@ -256,11 +256,14 @@ describe('the authorisation matrix', () => {
     expect(served.some((r) => r.path.startsWith('/staff'))).toBe(true);
   });
 
-  it('covers the housing reports: state administrators, evaluators and organization administrators only', () => {
+  it('covers the housing and training reports: state administrators, evaluators and organization administrators only', () => {
     for (const [method, path] of [
       ['GET', '/staff/housing/reports'],
       ['GET', '/staff/housing/reports/download'],
       ['GET', '/api/v1/housing/reports'],
+      ['GET', '/staff/training/reports'],
+      ['GET', '/staff/training/reports/download'],
+      ['GET', '/api/v1/training/reports'],
     ] as const) {
       const policy = t.policies.policyFor(method, path);
       expect(policy, `${method} ${path}`).toBeDefined();

@@ -92,6 +92,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/training',
         'Training',
       ],
+      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/training/reports', 'Training reports'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
@@ -109,11 +110,18 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
 const current = (href: string, path: string | undefined): boolean =>
   path !== undefined && (href === '/staff' ? path === href : path === href || path.startsWith(`${href}/`));
 
+/** Whether another link of the list is nearer the page open (`/staff/training/reports` under `/staff/training`). */
+const nearer = (href: string, links: NavLink[], path: string | undefined): boolean =>
+  links.some(([other]) => other.length > href.length && other.startsWith(`${href}/`) && current(other, path));
+
 const NavList: FC<{ links: NavLink[]; path: string | undefined; class?: string; label: string }> = (p) => (
   <ul class={`grid-container-widescreen${p.class ? ` ${p.class}` : ''}`} aria-label={p.label}>
     {p.links.map(([href, label]) => (
       <li>
-        <a href={href} aria-current={current(href, p.path) ? 'page' : undefined}>
+        <a
+          href={href}
+          aria-current={current(href, p.path) && !nearer(href, p.links, p.path) ? 'page' : undefined}
+        >
           {label}
         </a>
       </li>
