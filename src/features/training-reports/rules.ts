@@ -3,7 +3,6 @@
  * Minnesota dates: January–March, April–June, July–September, October–December), the tables and a table
  * as CSV.
  */
-import type { Published } from '../../platform/small-numbers.ts';
 
 export const BREAKDOWNS = {
   course: 'Course',
@@ -48,32 +47,4 @@ export const quarterLabel = (quarter: string): string =>
 export const daysIn = (from: string, to: string): number =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 
-/** A CSV field, quoted when it holds a comma, a quote or a line break; a formula is defused. */
-function field(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export type CsvValue = string | number | null | Published;
-
-/**
- * A table as CSV: one header row, then a line per row. A published count takes two columns: its value
- * (empty when hidden) and `<name>_suppressed` (true or false).
- */
-export function toCsv(
-  columns: readonly { name: string; published: boolean }[],
-  rows: readonly CsvValue[][],
-): string {
-  const head = columns.flatMap((c) => (c.published ? [c.name, `${c.name}_suppressed`] : [c.name]));
-  const lines = rows.map((row) =>
-    row
-      .flatMap((v, i) => {
-        if (!columns[i]!.published) return [v === null ? '' : String(v as string | number)];
-        const p = v as Published;
-        return [p.value === null ? '' : String(p.value), String(p.suppressed)];
-      })
-      .map(field)
-      .join(','),
-  );
-  return `${[head.map(field).join(','), ...lines].join('\r\n')}\r\n`;
-}
+export { toCsv, type CsvValue } from '../../platform/report-csv.ts';
