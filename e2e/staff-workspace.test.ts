@@ -205,6 +205,9 @@ describe.skipIf(!available)('the staff workspace at 1280 px and 375 px', () => {
         '/staff/housing/settings',
         '/staff/housing/settings/new',
         '/staff/housing/reports',
+        '/staff/training',
+        '/staff/training/reports',
+        '/staff/events',
         '/staff/not-a-page',
       ]),
     ).toEqual([]);
