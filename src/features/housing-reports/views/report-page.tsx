@@ -7,6 +7,7 @@ import type { FC } from 'hono/jsx';
 import type { Published } from '../../../platform/small-numbers.ts';
 import { Select, TextField, fieldsOf, type FieldProblem } from '../../../web/forms.tsx';
 import type { StaffView } from '../../../web/page.tsx';
+import { Count, reportDay } from '../../../web/report-parts.tsx';
 import { ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { Actions, Alert, Button, DataTable } from '../../../web/ui.tsx';
 import {
@@ -27,21 +28,9 @@ export interface ReportValues {
   by: string;
 }
 
-const Count: FC<{ p: Published; threshold: number }> = ({ p, threshold }) =>
-  p.suppressed ? <span class="nwd-muted">fewer than {String(threshold)}</span> : <>{String(p.value ?? 0)}</>;
-
 /** A figure from counts: hidden ("not shown") with them, a dash when there is nothing to compute. */
 const Figure: FC<{ p: Published; show: (n: number) => string }> = ({ p, show }) =>
   p.suppressed ? <span class="nwd-muted">not shown</span> : <>{p.value === null ? '—' : show(p.value)}</>;
-
-const NightDate = (date: string) =>
-  new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', {
-    timeZone: 'UTC',
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-  });
 
 export const ReportPage: FC<
   StaffView & {
@@ -105,7 +94,7 @@ export const ReportPage: FC<
               <DataTable
                 label="Shelter requests"
                 id="requests"
-                caption={`Shelter requests sent ${NightDate(r.period.from)} to ${NightDate(r.period.to)}, by ${BREAKDOWNS[r.by].toLowerCase()}`}
+                caption={`Shelter requests sent ${reportDay(r.period.from)} to ${reportDay(r.period.to)}, by ${BREAKDOWNS[r.by].toLowerCase()}`}
                 head={[
                   BREAKDOWNS[r.by],
                   ...REQUEST_MEASURE_CODES.map((m) => REQUEST_MEASURES[m][0]),
@@ -217,12 +206,12 @@ export const ReportPage: FC<
             <DataTable
               label="Beds available by night"
               id="nights"
-              caption={`Beds available at 9 PM each night, ${NightDate(r.period.from)} to ${NightDate(r.period.to)}`}
+              caption={`Beds available at 9 PM each night, ${reportDay(r.period.from)} to ${reportDay(r.period.to)}`}
               head={['Night', 'Beds available', 'Programs counted', 'Programs unknown']}
             >
               {r.nights.rows.map((n) => (
                 <tr>
-                  <th scope="row">{NightDate(n.night)}</th>
+                  <th scope="row">{reportDay(n.night)}</th>
                   <td>
                     <Count p={n.bedsAvailable} threshold={t} />
                   </td>

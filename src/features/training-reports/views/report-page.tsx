@@ -5,9 +5,9 @@
  * download under the same small-number rule.
  */
 import type { FC } from 'hono/jsx';
-import type { Published } from '../../../platform/small-numbers.ts';
 import { Select, TextField, fieldsOf, type FieldProblem } from '../../../web/forms.tsx';
 import type { StaffView } from '../../../web/page.tsx';
+import { Count, reportDay } from '../../../web/report-parts.tsx';
 import { ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { Actions, Alert, Button, DataTable } from '../../../web/ui.tsx';
 import { BREAKDOWNS, TABLES, quarterLabel, type TableName } from '../rules.ts';
@@ -19,18 +19,6 @@ export interface ReportValues {
   to: string;
   by: string;
 }
-
-const Count: FC<{ p: Published; threshold: number }> = ({ p, threshold }) =>
-  p.suppressed ? <span class="nwd-muted">fewer than {String(threshold)}</span> : <>{String(p.value ?? 0)}</>;
-
-const Day = (date: string) =>
-  new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', {
-    timeZone: 'UTC',
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    year: 'numeric',
-  });
 
 export const ReportPage: FC<
   StaffView & {
@@ -101,7 +89,7 @@ export const ReportPage: FC<
                 <DataTable
                   label="Completions"
                   id="completions"
-                  caption={`Training completions ${Day(r.period.from)} to ${Day(r.period.to)}, by quarter and ${BREAKDOWNS[r.by].toLowerCase()}`}
+                  caption={`Training completions ${reportDay(r.period.from)} to ${reportDay(r.period.to)}, by quarter and ${BREAKDOWNS[r.by].toLowerCase()}`}
                   head={['Quarter', BREAKDOWNS[r.by], 'Completions', 'People']}
                 >
                   {r.completions.map((row) => (
@@ -142,7 +130,7 @@ export const ReportPage: FC<
                     <tr>
                       <th scope="row">{e.title}</th>
                       <td>{e.courseCode}</td>
-                      <td>{Day(e.date)}</td>
+                      <td>{reportDay(e.date)}</td>
                       <td>
                         <Count p={e.registered} threshold={t} />
                       </td>
