@@ -15,6 +15,7 @@ import type { ShelterTables } from '../features/shelter-requests/tables.ts';
 import type { CertifiedSettingTables } from '../features/certified-settings/tables.ts';
 import type { EventTables } from '../features/events/tables.ts';
 import type { TrainingTables } from '../features/training/tables.ts';
+import type { EvaluationTables } from '../features/evaluation/tables.ts';
 
 type DateString = ColumnType<string, string, string>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -158,7 +159,8 @@ export interface DB
     ShelterTables,
     CertifiedSettingTables,
     EventTables,
-    TrainingTables {
+    TrainingTables,
+    EvaluationTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;
