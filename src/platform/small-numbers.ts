@@ -14,8 +14,9 @@
  * 3. Percentages and medians computed from a hidden count are hidden with it (the callers do this with
  *    `derived`).
  *
- * This is the simple method: it protects against row and column differencing within one table. The
- * evaluation issue brings the full method (other tables of the same report, overlapping periods).
+ * `suppressTable` protects one table against row and column differencing; `suppressCells` is the same
+ * over any cells and sums, with cells fixed by other tables, which the evaluation uses to protect
+ * tables that share totals and periods nested in longer ones (docs/evaluation.md).
  */
 
 export const DEFAULT_SMALL_NUMBER_THRESHOLD = 10;
@@ -54,48 +55,94 @@ export function suppressTable(
   sums: readonly SumEquation[],
   threshold: number,
 ): boolean[][] {
-  const hidden = counts.map((row) => row.map((n) => isSmall(n, threshold)));
-  const value = ([r, c]: CellRef) => counts[r]![c]!;
-  const isHidden = ([r, c]: CellRef) => hidden[r]![c]!;
-  const hide = ([r, c]: CellRef) => {
-    hidden[r]![c] = true;
-  };
-  /** The cell of the equation to hide next to protect another: the smallest count above zero, parts first. */
-  const companion = (eq: SumEquation): CellRef | null => {
-    const open = [...eq.parts, eq.total].filter((cell) => !isHidden(cell));
+  const width = counts[0]?.length ?? 0;
+  const at = ([r, c]: CellRef) => r * width + c;
+  const hidden = suppressCells(
+    counts.flat(),
+    sums.map((eq) => ({ total: at(eq.total), parts: eq.parts.map(at) })),
+    threshold,
+  );
+  return counts.map((row, r) => row.map((_, c) => hidden[r * width + c]!));
+}
+
+/** A published sum over cells by index: the cell `total` equals the sum of the cells `parts`. */
+export interface CellSum {
+  total: number;
+  parts: readonly number[];
+}
+
+export interface SuppressOptions {
+  /** Cells hidden whatever their count (already hidden in another table of the same report). */
+  forced?: Iterable<number>;
+  /** Cells never hidden beyond the primary rule (shared with other tables, decided there). */
+  frozen?: ReadonlySet<number>;
+  /**
+   * Which cell to hide first when a second one must be: lower goes first (after that, the smallest
+   * count above zero, a part before a total). For reports over time, the cells of the newest period,
+   * so that a figure published earlier is never hidden later.
+   */
+  preference?: (cell: number) => number;
+}
+
+/**
+ * The general form of `suppressTable`: cells by index, any sums among them (rows, columns, periods
+ * within a longer period), cells hidden in advance and cells that may not be hidden.
+ */
+export function suppressCells(
+  values: readonly number[],
+  sums: readonly CellSum[],
+  threshold: number,
+  options: SuppressOptions = {},
+): boolean[] {
+  const hidden = values.map((n) => isSmall(n, threshold));
+  for (const cell of options.forced ?? []) hidden[cell] = true;
+  const frozen = options.frozen ?? new Set<number>();
+  const preference = options.preference ?? (() => 0);
+  /** The cell of the equation to hide next to protect another. */
+  const companion = (eq: CellSum): number | null => {
+    const open = [...eq.parts, eq.total].filter((cell) => !hidden[cell] && !frozen.has(cell));
     if (!open.length) return null;
-    const rank = (cell: CellRef) => (value(cell) > 0 ? 0 : 2) + (cell === eq.total ? 1 : 0);
-    return open.reduce((best, cell) =>
-      rank(cell) < rank(best) || (rank(cell) === rank(best) && value(cell) < value(best)) ? cell : best,
-    );
+    const rank = (cell: number) => (values[cell]! > 0 ? 0 : 2) + (cell === eq.total ? 1 : 0);
+    const better = (a: number, b: number) =>
+      preference(a) !== preference(b)
+        ? preference(a) < preference(b)
+        : rank(a) !== rank(b)
+          ? rank(a) < rank(b)
+          : values[a]! < values[b]!;
+    return open.reduce((best, cell) => (better(cell, best) ? cell : best));
   };
+  const cellsOf = (eq: CellSum) => [...eq.parts, eq.total];
 
   // Row and column differencing: no equation with exactly one hidden cell.
   let changed = true;
   while (changed) {
     changed = false;
     for (const eq of sums) {
-      const cells = [...eq.parts, eq.total];
-      if (cells.filter(isHidden).length !== 1) continue;
+      if (cellsOf(eq).filter((c) => hidden[c]).length !== 1) continue;
       const next = companion(eq);
-      if (next) {
-        hide(next);
+      if (next !== null) {
+        hidden[next] = true;
         changed = true;
       }
     }
   }
 
   // Equations combined: hide more until the system determines no hidden cell.
+  const blocked = new Set<number>();
   for (;;) {
-    const determined = determinedCells(sums, isHidden);
+    const determined = determinedIndexes(sums, (c) => hidden[c]!).filter((c) => !blocked.has(c));
     if (!determined.length) break;
     const cell = determined[0]!;
-    const around = sums.filter((eq) => [...eq.parts, eq.total].some((c) => key(c) === key(cell)));
+    const around = sums.filter((eq) => cellsOf(eq).includes(cell));
     const next =
-      around.map(companion).find((c): c is CellRef => c !== null) ??
-      sums.map(companion).find((c): c is CellRef => c !== null);
-    if (!next) break; // every cell of every sum is hidden: nothing is determined but zeros
-    hide(next);
+      around.map(companion).find((c): c is number => c !== null) ??
+      sums.map(companion).find((c): c is number => c !== null) ??
+      null;
+    if (next === null) {
+      blocked.add(cell); // nothing left to hide around it: every open cell is frozen
+      continue;
+    }
+    hidden[next] = true;
   }
   return hidden;
 }
@@ -109,47 +156,77 @@ export function determinedCells(
   sums: readonly SumEquation[],
   isHidden: (cell: CellRef) => boolean,
 ): CellRef[] {
-  const unknowns = new Map<string, CellRef>();
-  for (const eq of sums)
-    for (const cell of [...eq.parts, eq.total]) if (isHidden(cell)) unknowns.set(key(cell), cell);
-  const columns = [...unknowns.keys()];
-  const index = new Map(columns.map((k, i) => [k, i]));
-  const matrix = sums.map((eq) => {
-    const row = new Array<number>(columns.length).fill(0);
-    for (const part of eq.parts) if (isHidden(part)) row[index.get(key(part))!]! += 1;
-    if (isHidden(eq.total)) row[index.get(key(eq.total))!]! -= 1;
-    return row;
-  });
-  const pivots = reduce(matrix, columns.length);
-  const found: CellRef[] = [];
-  for (const [row, column] of pivots) {
-    if (matrix[row]!.every((x, j) => j === column || Math.abs(x) < 1e-9))
-      found.push(unknowns.get(columns[column]!)!);
-  }
-  return found;
+  const cells = new Map<string, CellRef>();
+  for (const eq of sums) for (const cell of [...eq.parts, eq.total]) cells.set(key(cell), cell);
+  const refs = [...cells.values()];
+  const index = new Map(refs.map((c, i) => [key(c), i]));
+  const found = determinedIndexes(
+    sums.map((eq) => ({ total: index.get(key(eq.total))!, parts: eq.parts.map((p) => index.get(key(p))!) })),
+    (i) => isHidden(refs[i]!),
+  );
+  return found.map((i) => refs[i]!);
 }
 
-/** Reduced row echelon form in place; the pivots as [row, column]. */
-function reduce(m: number[][], width: number): [number, number][] {
-  const pivots: [number, number][] = [];
-  let row = 0;
-  for (let col = 0; col < width && row < m.length; col++) {
-    let best = row;
-    for (let r = row + 1; r < m.length; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[best]![col]!)) best = r;
-    if (Math.abs(m[best]![col]!) < 1e-9) continue;
-    [m[row], m[best]] = [m[best]!, m[row]!];
-    const p = m[row]![col]!;
-    for (let j = 0; j < width; j++) m[row]![j]! /= p;
-    for (let r = 0; r < m.length; r++) {
-      if (r === row) continue;
-      const f = m[r]![col]!;
-      if (Math.abs(f) < 1e-12) continue;
-      for (let j = 0; j < width; j++) m[r]![j]! -= f * m[row]![j]!;
-    }
-    pivots.push([row, col]);
-    row++;
+/**
+ * `determinedCells` over cells by index. The system is sparse (each sum holds few cells), so it is
+ * reduced row by row with rows as maps, taking as pivot the shortest row that holds the column.
+ */
+export function determinedIndexes(sums: readonly CellSum[], isHidden: (cell: number) => boolean): number[] {
+  const rows: Map<number, number>[] = [];
+  for (const eq of sums) {
+    const row = new Map<number, number>();
+    const add = (cell: number, by: number) => {
+      if (!isHidden(cell)) return;
+      const v = (row.get(cell) ?? 0) + by;
+      if (Math.abs(v) < 1e-9) row.delete(cell);
+      else row.set(cell, v);
+    };
+    for (const part of eq.parts) add(part, 1);
+    add(eq.total, -1);
+    if (row.size) rows.push(row);
   }
-  return pivots;
+  /** The rows that hold each cell. */
+  const holding = new Map<number, Set<number>>();
+  rows.forEach((row, r) => {
+    for (const cell of row.keys()) {
+      let set = holding.get(cell);
+      if (!set) holding.set(cell, (set = new Set()));
+      set.add(r);
+    }
+  });
+  const pivotRows = new Set<number>();
+  const pivots: [row: number, cell: number][] = [];
+  for (const cell of [...holding.keys()].sort((a, b) => a - b)) {
+    let pick = -1;
+    for (const r of holding.get(cell) ?? [])
+      if (!pivotRows.has(r) && (pick < 0 || rows[r]!.size < rows[pick]!.size)) pick = r;
+    if (pick < 0) continue;
+    const pivot = rows[pick]!;
+    const p = pivot.get(cell)!;
+    for (const [c, v] of pivot) pivot.set(c, v / p);
+    for (const r of [...holding.get(cell)!]) {
+      if (r === pick) continue;
+      const row = rows[r]!;
+      const f = row.get(cell)!;
+      for (const [c, v] of pivot) {
+        const next = (row.get(c) ?? 0) - f * v;
+        if (Math.abs(next) < 1e-9) {
+          row.delete(c);
+          holding.get(c)?.delete(r);
+        } else {
+          if (!row.has(c)) {
+            let set = holding.get(c);
+            if (!set) holding.set(c, (set = new Set()));
+            set.add(r);
+          }
+          row.set(c, next);
+        }
+      }
+    }
+    pivotRows.add(pick);
+    pivots.push([pick, cell]);
+  }
+  return pivots.filter(([r]) => rows[r]!.size === 1).map(([, cell]) => cell);
 }
 
 /**
