@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { BusinessCalendar, loadHolidays } from '../platform/calendar.ts';
 import { loadRuleset, type Ruleset } from '../features/pathway/ruleset.ts';
 import { loadVocabularies, type Vocabularies } from './vocabularies.ts';
+import { loadEvaluationFile, type EvaluationFile } from './evaluation.ts';
 import { loadTribalNations, type TribalNations } from '../features/pathway/tribal-nations.ts';
 
 export interface PackRules {
@@ -17,6 +18,8 @@ export interface PackRules {
   vocabularies: Vocabularies;
   /** The jurisdiction's tribal nations (names; contacts only where a source gives them). */
   tribalNations: TribalNations;
+  /** The evaluation's measures, periods and metro regions (`evaluation.json`). */
+  evaluation: EvaluationFile;
 }
 
 /**
@@ -33,5 +36,6 @@ export function loadPackRules(packDir: string): PackRules {
     calendar: new BusinessCalendar(manifest.timezone, loadHolidays(join(packDir, 'holidays.json'))),
     vocabularies: loadVocabularies(packDir),
     tribalNations: loadTribalNations(packDir),
+    evaluation: loadEvaluationFile(packDir),
   };
 }

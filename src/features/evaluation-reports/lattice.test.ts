@@ -58,11 +58,12 @@ function equationsOf(input: LatticeInput): Equation[] {
 }
 
 const small = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 40 }));
-const quarters = fc
-  .integer({ min: 1, max: 4 })
-  .chain((G) =>
-    fc.array(fc.array(fc.tuple(small, small), { minLength: G, maxLength: G }), { minLength: 8, maxLength: 8 }),
-  );
+const quarters = fc.integer({ min: 1, max: 4 }).chain((G) =>
+  fc.array(fc.array(fc.tuple(small, small), { minLength: G, maxLength: G }), {
+    minLength: 8,
+    maxLength: 8,
+  }),
+);
 
 function run(q: [number, number][][], exclusive = true) {
   const counts = dataset(q);

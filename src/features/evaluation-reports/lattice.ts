@@ -94,7 +94,10 @@ export function hideCells(input: LatticeInput): LatticeHidden {
 
   /** The sums of one row of cells (`at(c)` gives the cell of column c). */
   const rowSums = (at: (c: number) => number): CellSum[] =>
-    input.sums.map(([total, ...parts]) => ({ total: at(col.get(total!)!), parts: parts.map((x) => at(col.get(x)!)) }));
+    input.sums.map(([total, ...parts]) => ({
+      total: at(col.get(total!)!),
+      parts: parts.map((x) => at(col.get(x)!)),
+    }));
   /** The sums over time of one line of cells (`at(p, c)`). */
   const timeSums = (at: (p: number, c: number) => number): CellSum[] =>
     columns.flatMap((c, ci) =>
@@ -103,17 +106,13 @@ export function hideCells(input: LatticeInput): LatticeHidden {
 
   // 1. The totals, on their own.
   const allValues = counts.flatMap((c) => [...c.all]);
-  const allSums = [
-    ...periods.flatMap((_, p) => rowSums((c) => all(p, c))),
-    ...timeSums((p, c) => all(p, c)),
-  ];
+  const allSums = [...periods.flatMap((_, p) => rowSums((c) => all(p, c))), ...timeSums((p, c) => all(p, c))];
   const allHidden = suppressCells(allValues, allSums, threshold, { preference });
 
   // 2. The groups, with the totals fixed as decided.
   const values = [...allValues, ...counts.flatMap((c) => c.groups.flatMap((row) => [...row]))];
   const sums: CellSum[] = [...allSums];
-  for (let p = 0; p < P; p++)
-    for (let g = 0; g < G; g++) sums.push(...rowSums((c) => group(p, g, c)));
+  for (let p = 0; p < P; p++) for (let g = 0; g < G; g++) sums.push(...rowSums((c) => group(p, g, c)));
   if (input.exclusive && G > 0)
     for (let p = 0; p < P; p++)
       for (let c = 0; c < C; c++)
@@ -121,9 +120,7 @@ export function hideCells(input: LatticeInput): LatticeHidden {
   for (let g = 0; g < G; g++) sums.push(...timeSums((p, c) => group(p, g, c)));
   const forced = allHidden.flatMap((h, i) => (h ? [i] : []));
   const frozen = new Set(allValues.map((_, i) => i));
-  const hidden = G
-    ? suppressCells(values, sums, threshold, { forced, frozen, preference })
-    : [...allHidden];
+  const hidden = G ? suppressCells(values, sums, threshold, { forced, frozen, preference }) : [...allHidden];
 
   return {
     all: periods.map((_, p) => columns.map((_, c) => hidden[all(p, c)]!)),

@@ -1,8 +1,9 @@
 /**
- * The evaluation's measures, as data: `data/<jurisdiction>/evaluation.json` says for each measure its
- * definition, numerator, denominator, source fields, columns (and which columns are sums of others),
- * figures computed from them, the breakdowns it offers and who may see it. This file reads and checks
- * that file, and names the breakdowns (dimensions) the product knows how to count.
+ * The evaluation's measures, as data of the jurisdiction pack: `data/<jurisdiction>/evaluation.json`
+ * says for each measure its definition, numerator, denominator, source fields, columns (and which
+ * columns are sums of others), figures computed from them, the breakdowns it offers and who may see it;
+ * and the fiscal year and the metro regions the reports use. This file reads and checks it, and names
+ * the breakdowns (dimensions) the product knows how to count (src/features/evaluation-reports).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,6 @@ const code = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
 /** The breakdowns of a measure: how a count is divided into groups. */
 export const DIMENSIONS = {
   none: { label: 'No breakdown (totals)', kind: 'exclusive' },
-  quarter: { label: 'Quarter', kind: 'exclusive' },
   age_band: { label: 'Age', kind: 'exclusive' },
   gender: { label: 'Gender identity', kind: 'multi' },
   race: { label: 'Race and ethnicity', kind: 'multi' },

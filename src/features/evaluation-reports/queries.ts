@@ -1,0 +1,373 @@
+/**
+ * The evaluation's counts, read from de-identified tables only: the reporting facts (report_youth,
+ * report_services, report_referrals), the navigator queue's clear columns (intake_items, intake_events),
+ * shelter requests, housing placements and training completions. Never a personal field, never a
+ * decryption; every query counts for many periods at once (a VALUES list of periods).
+ *
+ * Each query gives, per period, the totals of the measure's columns and, for a breakdown, the same per
+ * group; and the sums and counts behind its figures (average age, medians).
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { Dimension, MeasureCode } from '../../pack/evaluation.ts';
+
+export interface ReportScopeFilter {
+  kind: 'statewide' | 'region' | 'organization';
+  regions: readonly string[];
+  organizationId: string | null;
+}
+
+export interface QueryInput {
+  jurisdiction: string;
+  timezone: string;
+  periods: readonly { from: string; to: string }[];
+  by: Dimension;
+  scope: ReportScopeFilter;
+  metroRegions: readonly string[];
+}
+
+/** One result row: the period's index, the group (null for the totals), counts and figure inputs. */
+export interface CountRow {
+  period: number;
+  group: string | null;
+  values: Record<string, number>;
+}
+
+const NOT_RECORDED = 'not_recorded';
+const periodsCte = (periods: QueryInput['periods']) =>
+  sql`periods (pid, p_from, p_to) as (values ${sql.join(
+    periods.map((p, i) => sql`(${i}::int, ${p.from}::date, ${p.to}::date)`),
+  )})`;
+
+/** The group of a young person's facts row (alias y) for a breakdown; multi-select ones unnest. */
+function youthGroup(by: Dimension, metro: readonly string[]): { expr: RawBuilder<unknown>; multi: boolean } {
+  const orNot = (column: string) => sql`coalesce(${sql.ref(`y.${column}`)}, ${NOT_RECORDED})`;
+  const multi = (column: string, extra?: RawBuilder<unknown>) => ({
+    expr: sql`unnest(case when cardinality(${sql.ref(`y.${column}`)}) = 0 then array[${NOT_RECORDED}]::text[] else ${sql.ref(`y.${column}`)}${extra ?? sql``} end)`,
+    multi: true,
+  });
+  switch (by) {
+    case 'age_band':
+      return { expr: sql`y.age_band`, multi: false };
+    case 'metro':
+      return {
+        expr: sql`case when y.region_id = any(${sql.val([...metro])}::text[]) then 'metro' else 'greater' end`,
+        multi: false,
+      };
+    case 'region':
+      return { expr: sql`y.region_id`, multi: false };
+    case 'county':
+      return { expr: orNot('county_fips'), multi: false };
+    case 'tribal':
+      return { expr: sql`case when y.tribal then 'yes' else ${NOT_RECORDED} end`, multi: false };
+    case 'door':
+    case 'entry_housing':
+    case 'exit_housing':
+    case 'close_reason':
+      return { expr: orNot(by), multi: false };
+    case 'gender':
+      return multi('genders');
+    case 'race':
+      return multi(
+        'races',
+        sql` || case when cardinality(y.races) >= 2 then array['two_or_more']::text[] else '{}'::text[] end`,
+      );
+    case 'exploitation':
+      return multi('exploitation');
+    default:
+      throw new Error(`The breakdown ${by} does not apply to young people's facts.`);
+  }
+}
+
+function youthScope(scope: ReportScopeFilter): RawBuilder<unknown> {
+  if (scope.kind === 'region') return sql`and y.region_id = any(${sql.val([...scope.regions])}::text[])`;
+  if (scope.kind === 'organization')
+    return sql`and y.organizations @> array[${scope.organizationId}]::uuid[]`;
+  return sql``;
+}
+
+const asRows = (rows: Record<string, unknown>[]): CountRow[] =>
+  rows.map((r) => {
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r))
+      if (k !== 'pid' && k !== 'grp') values[k] = v === null ? 0 : Number(v);
+    return { period: Number(r.pid), group: r.grp === undefined ? null : (r.grp as string | null), values };
+  });
+
+/**
+ * Runs `select` over the rows of `from` for the totals (group null) and, for a breakdown, per group.
+ * `from` yields one row per counted record with a column `pid`; `group` is the group expression.
+ */
+async function totalsAndGroups(
+  db: Database,
+  input: QueryInput,
+  build: (grouped: boolean) => RawBuilder<Record<string, unknown>>,
+): Promise<CountRow[]> {
+  const totals = asRows((await build(false).execute(db)).rows);
+  if (input.by === 'none') return totals;
+  const groups = asRows((await build(true).execute(db)).rows);
+  return [...totals.map((r) => ({ ...r, group: null })), ...groups];
+}
+
+/** Young people served: active in the period, once per person, with their latest case's details. */
+function youthServed(db: Database, input: QueryInput) {
+  const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
+  return totalsAndGroups(db, input, (grouped) => {
+    const group = grouped && g ? (g.multi ? sql`, ${g.expr} as grp` : sql`, ${g.expr} as grp`) : sql``;
+    return sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)},
+      firsts as (
+        select person, min(opened_on) as first_on from report_youth
+        where jurisdiction = ${input.jurisdiction} group by person
+      ),
+      active as (
+        select distinct on (p.pid, y.person) p.pid, p.p_from, y.*
+        from periods p join report_youth y
+          on y.opened_on <= p.p_to and (y.closed_on is null or y.closed_on >= p.p_from)
+        where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
+        order by p.pid, y.person, y.opened_on desc, y.subject
+      ),
+      counted as (
+        select a.pid ${group}, (f.first_on >= a.p_from) as is_new, a.age_at_entry
+        from active a join firsts f on f.person = a.person
+        join report_youth y on y.subject = a.subject
+      )
+      select pid ${grouped ? sql`, grp` : sql``},
+        count(*) filter (where is_new) as new,
+        count(*) filter (where not is_new) as continuing,
+        count(*) as served,
+        coalesce(sum(age_at_entry) filter (where is_new), 0) as age_sum,
+        count(age_at_entry) filter (where is_new) as age_known
+      from counted group by pid ${grouped ? sql`, grp` : sql``}`;
+  });
+}
+
+/** Services delivered in the period, per service: times delivered and young people who received it. */
+function services(db: Database, input: QueryInput) {
+  return totalsAndGroups(
+    db,
+    input,
+    (grouped) => sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)}
+      select p.pid ${grouped ? sql`, s.service_code as grp` : sql``},
+        count(distinct y.person) as youth, count(*) as delivered
+      from periods p join report_services s on s.delivered_on between p.p_from and p.p_to
+      join report_youth y on y.subject = s.subject
+      where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
+      group by p.pid ${grouped ? sql`, s.service_code` : sql``}`,
+  );
+}
+
+/** Cases closed in the period: once per person (their latest case closed in it), with the answers. */
+function exits(db: Database, input: QueryInput) {
+  const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
+  const answers = (column: string, name: string) => sql`
+    count(*) filter (where ${sql.ref(column)} = 'yes') as ${sql.ref(`${name}_yes`)},
+    count(*) filter (where ${sql.ref(column)} in ('no', 'unsure')) as ${sql.ref(`${name}_no`)},
+    count(*) filter (where ${sql.ref(column)} is null or ${sql.ref(column)} = 'not_asked') as ${sql.ref(`${name}_not_asked`)}`;
+  return totalsAndGroups(db, input, (grouped) => {
+    const group = grouped && g ? sql`, ${g.expr} as grp` : sql``;
+    return sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)},
+      closed as (
+        select distinct on (p.pid, y.person) p.pid, y.subject
+        from periods p join report_youth y on y.closed_on between p.p_from and p.p_to
+        where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
+        order by p.pid, y.person, y.closed_on desc, y.subject
+      ),
+      counted as (
+        select c.pid ${group}, y.survey_feels_safer, y.survey_more_hopeful, y.survey_knows_where_help
+        from closed c join report_youth y on y.subject = c.subject
+      )
+      select pid ${grouped ? sql`, grp` : sql``}, count(*) as closed,
+        ${answers('survey_feels_safer', 'safer')},
+        ${answers('survey_more_hopeful', 'hopeful')},
+        ${answers('survey_knows_where_help', 'knows_help')}
+      from counted group by pid ${grouped ? sql`, grp` : sql``}`;
+  });
+}
+
+/** Referrals sent in the period; an organization sees the referrals sent to it. */
+function referrals(db: Database, input: QueryInput) {
+  const group: Partial<Record<Dimension, RawBuilder<unknown>>> = {
+    service: sql`r.service_type`,
+    decline_reason: sql`case when r.status = 'declined' then coalesce(r.decline_reason, 'other') else 'not_declined' end`,
+    region: sql`y.region_id`,
+    age_band: sql`y.age_band`,
+  };
+  const scope =
+    input.scope.kind === 'organization'
+      ? sql`and r.to_organization_id = ${input.scope.organizationId}`
+      : youthScope(input.scope);
+  return totalsAndGroups(
+    db,
+    input,
+    (grouped) => sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)}
+      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+        count(*) as sent,
+        count(*) filter (where r.accepted) as accepted,
+        count(*) filter (where not r.accepted and r.status = 'declined') as declined,
+        count(*) filter (where not r.accepted and r.status <> 'declined') as other,
+        count(*) filter (where r.completed) as completed,
+        count(r.days_to_answer) as answered,
+        percentile_cont(0.5) within group (order by r.days_to_answer) as median_days_to_answer
+      from periods p join report_referrals r on r.sent_on between p.p_from and p.p_to
+      join report_youth y on y.subject = r.subject
+      where y.jurisdiction = ${input.jurisdiction} ${scope}
+      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+  );
+}
+
+/** Professional referrals and young people's requests to the navigators, and the first contact. */
+function firstContact(db: Database, input: QueryInput) {
+  const group: Partial<Record<Dimension, RawBuilder<unknown>>> = {
+    region: sql`coalesce(i.region_id, ${NOT_RECORDED})`,
+    intake_kind: sql`i.kind`,
+    age_band: sql`i.age_band`,
+    urgency: sql`i.urgency`,
+  };
+  const scope =
+    input.scope.kind === 'region'
+      ? sql`and i.region_id = any(${sql.val([...input.scope.regions])}::text[])`
+      : sql``;
+  return totalsAndGroups(
+    db,
+    input,
+    (grouped) => sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)},
+      items as (
+        select p.pid, i.*, (
+          select min(e.at) from intake_events e where e.item_id = i.id and e.event = 'contacted'
+        ) as contacted_at
+        from periods p join intake_items i
+          on (i.created_at at time zone ${input.timezone})::date between p.p_from and p.p_to
+        where i.jurisdiction = ${input.jurisdiction}
+          and i.kind in ('professional_referral', 'self_referral') ${scope}
+      )
+      select pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+        count(*) as received,
+        count(contacted_at) as contacted,
+        count(*) - count(contacted_at) as not_contacted,
+        percentile_cont(0.5) within group (
+          order by extract(epoch from contacted_at - created_at) / 3600.0
+        ) as median_hours_to_contact
+      from items i group by pid ${grouped ? sql`, grp` : sql``}`,
+  );
+}
+
+/** Shelter requests sent in the period and how they ended. */
+function shelterRequests(db: Database, input: QueryInput) {
+  const group: Partial<Record<Dimension, RawBuilder<unknown>>> = {
+    region: sql`s.region_id`,
+    shelter_age: sql`s.age_band`,
+    shelter_gender: sql`s.gender`,
+  };
+  const scope =
+    input.scope.kind === 'region'
+      ? sql`and s.region_id = any(${sql.val([...input.scope.regions])}::text[])`
+      : sql``;
+  return totalsAndGroups(
+    db,
+    input,
+    (grouped) => sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)}
+      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+        count(*) as sent,
+        count(*) filter (where s.status = 'placed') as placed,
+        count(*) filter (where s.status = 'withdrawn' and s.close_reason = 'no_bed_found') as unmet,
+        count(*) filter (where s.status = 'withdrawn' and s.close_reason <> 'no_bed_found') as closed_other,
+        count(*) filter (where s.status = 'open') as open
+      from periods p join shelter_requests s
+        on (s.created_at at time zone ${input.timezone})::date between p.p_from and p.p_to
+      join cases c on c.id = s.case_id
+      where c.jurisdiction = ${input.jurisdiction} ${scope}
+      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+  );
+}
+
+/** Stays in housing programs begun in the period, and the young people placed. */
+function placements(db: Database, input: QueryInput) {
+  const group: Partial<Record<Dimension, RawBuilder<unknown>>> = {
+    program_type: sql`prog.program_type`,
+    region: sql`c.region_id`,
+  };
+  const scope =
+    input.scope.kind === 'region'
+      ? sql`and c.region_id = any(${sql.val([...input.scope.regions])}::text[])`
+      : input.scope.kind === 'organization'
+        ? sql`and prog.organization_id = ${input.scope.organizationId}`
+        : sql``;
+  return totalsAndGroups(
+    db,
+    input,
+    (grouped) => sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)}
+      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+        count(*) as stays,
+        count(distinct coalesce(c.duplicate_index, c.id::text)) as youth
+      from periods p join housing_placements hp
+        on (hp.started_at at time zone ${input.timezone})::date between p.p_from and p.p_to
+      join housing_programs prog on prog.id = hp.program_id
+      join cases c on c.id = hp.case_id
+      where c.jurisdiction = ${input.jurisdiction} ${scope}
+      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+  );
+}
+
+/** Training completions in the period, and the people who completed them. */
+function trainings(db: Database, input: QueryInput) {
+  const group: Partial<Record<Dimension, RawBuilder<unknown>>> = {
+    course: sql`t.course_code`,
+    organization_type: sql`o.type`,
+  };
+  const scope =
+    input.scope.kind === 'organization' ? sql`and t.organization_id = ${input.scope.organizationId}` : sql``;
+  return totalsAndGroups(
+    db,
+    input,
+    (grouped) => sql<Record<string, unknown>>`
+      with ${periodsCte(input.periods)}
+      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+        count(*) as completions,
+        count(distinct coalesce(t.staff_user_id, t.roster_id)) as people
+      from periods p join training_completions t on t.completed_on between p.p_from and p.p_to
+      join member_organizations o on o.id = t.organization_id
+      where true ${scope}
+      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+  );
+}
+
+export const MEASURE_QUERIES: Record<MeasureCode, (db: Database, input: QueryInput) => Promise<CountRow[]>> =
+  {
+    youth_served: youthServed,
+    services,
+    exits,
+    referrals,
+    first_contact: firstContact,
+    shelter_requests: shelterRequests,
+    placements,
+    trainings,
+  };
+
+/** The regions a navigator host's organization hosts (through the pack's navigator organizations). */
+export async function hostedRegions(db: Database, memberOrganizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('regions')
+    .innerJoin('organizations', 'organizations.id', 'regions.navigator_organization_id')
+    .select('regions.id')
+    .where('organizations.member_organization_id', '=', memberOrganizationId)
+    .orderBy('regions.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The first day any fact is known (the oldest period someone may ask for). */
+export async function firstFactDay(db: Database, jurisdiction: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('report_youth')
+    .select((eb) => eb.fn.min('opened_on').as('first'))
+    .where('jurisdiction', '=', jurisdiction)
+    .executeTakeFirst();
+  return (row?.first as string | null | undefined) ?? null;
+}
