@@ -167,7 +167,6 @@ const Figure: FC<{
       width="100%"
       role="img"
       aria-labelledby={`${p.id}-title ${p.id}-desc`}
-      focusable="false"
       class="nwd-chart-svg"
     >
       <title id={`${p.id}-title`}>{p.title}</title>
