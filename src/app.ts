@@ -58,6 +58,7 @@ import { trainingReportPages, trainingReportsApi } from './features/training-rep
 import { shelterRequestPages } from './features/shelter-requests/routes.tsx';
 import { shelterRequestsApi } from './features/shelter-requests/api.ts';
 import { housingReportPages } from './features/housing-reports/routes.tsx';
+import { evaluationApi, evaluationPages } from './features/evaluation-reports/index.ts';
 import { housingReportsApi } from './features/housing-reports/api.ts';
 import { eventsPages, eventsPublicPages } from './features/events/index.ts';
 
@@ -174,6 +175,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     eventsPages,
     trainingReportPages,
     trainingReportsApi,
+    evaluationPages,
+    evaluationApi,
     trainingPages,
   ]) {
     feature(app, deps, policies);

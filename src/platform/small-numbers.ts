@@ -270,6 +270,6 @@ export function derived(
   return { value: basis === 0 ? null : figure, suppressed: false };
 }
 
-/** How a published count reads on a page: the number, or "fewer than 10". */
-export const shownCount = (p: Published, threshold: number): string =>
-  p.suppressed ? `fewer than ${threshold}` : p.value === null ? '—' : String(p.value);
+/** How a published count reads in text: the number, or "hidden" (never saying why, which would tell). */
+export const shownCount = (p: Published): string =>
+  p.suppressed ? 'hidden' : p.value === null ? '—' : String(p.value);

@@ -70,7 +70,7 @@ describe('BarChart', () => {
     expect(html).not.toMatch(/ style=|<script|<style/);
   });
 
-  it('draws a hidden count as a marker, not a bar, with its legend entry; the table says fewer than 10', async () => {
+  it('draws a hidden count as a marker, not a bar, with its legend entry; the table says hidden', async () => {
     const html = await render(
       <BarChart
         id="region"
@@ -90,10 +90,10 @@ describe('BarChart', () => {
     const marks = elements(svg, 'rect', 'nwd-chart-hidden');
     expect(marks).toHaveLength(2); // the Northwest marker and the legend's
     expect(marks.every((m) => m.fill === 'url(#region-hidden)')).toBe(true);
-    expect(svg).toContain('Hidden: fewer than 10');
+    expect(svg).toContain('Hidden to protect privacy');
     expect(svg).toContain('>0</text>'); // zero is shown as zero
     expect(html.slice(html.indexOf('</svg>'))).toMatch(
-      /<th scope="row">Northwest<\/th><td><span class="nwd-muted">fewer than 10<\/span><\/td>/,
+      /<th scope="row">Northwest<\/th><td><span class="nwd-muted"[^>]*>\s*hidden\s*<\/span><\/td>/,
     );
   });
 
@@ -124,7 +124,7 @@ describe('BarChart', () => {
       'url(#status-p2)',
     ]);
     const svg = svgOf(html);
-    for (const name of ['New', 'Continuing', 'Returning', 'Hidden: fewer than 10'])
+    for (const name of ['New', 'Continuing', 'Returning', 'Hidden to protect privacy'])
       expect(svg).toContain(`>${name}<`);
     expect(html).toMatch(
       /<th scope="col">Group<\/th><th scope="col">New<\/th><th scope="col">Continuing<\/th>/,
@@ -211,11 +211,11 @@ describe('TrendChart', () => {
     expect(heights[0]! / heights[2]!).toBeCloseTo(2, 1);
     const svg = svgOf(html);
     expect(elements(svg, 'rect', 'nwd-chart-hidden')).toHaveLength(2);
-    expect(svg).toContain('Hidden: fewer than 10');
+    expect(svg).toContain('Hidden to protect privacy');
     for (const q of ['2025 Q1', '2025 Q4']) expect(svg).toContain(q);
     expect(html).toContain('<th scope="col">Young people</th>');
     expect(html).toMatch(
-      /<th scope="row">2025 Q3<\/th><td><span class="nwd-muted">fewer than 10<\/span><\/td>/,
+      /<th scope="row">2025 Q3<\/th><td><span class="nwd-muted"[^>]*>\s*hidden\s*<\/span><\/td>/,
     );
     expect(html).not.toMatch(/NaN|Infinity| style=|<script/);
   });

@@ -5,8 +5,8 @@
  * Every chart is a `<figure>`: its title as the caption, the picture (an `<svg role="img">` named by
  * its `<title>` and described by a one-sentence summary in `<desc>`), then a real table of the same
  * numbers, so nothing is only in the picture. A count hidden by the small-number rule draws no bar (a
- * bar of no length would read as zero) but a hatched marker, with a legend entry "Hidden: fewer than
- * N"; the table says "fewer than N" (`Count`).
+ * bar of no length would read as zero) but a hatched marker, with a legend entry "Hidden to protect
+ * privacy"; the table says "hidden" (`Count`).
  *
  * Sizes are viewBox units drawn at the width of the page (up to 30rem): 340 units wide with 16-unit
  * text, so text stays at 12 px or more down to a 270 px wide figure (a 320 px phone less the page's
@@ -146,7 +146,7 @@ function legend(items: LegendItem[]): { height: number; marks: Child[] } {
 }
 
 const hiddenLegend = (id: string, threshold: number): LegendItem => ({
-  label: `Hidden: fewer than ${threshold}`,
+  label: 'Hidden to protect privacy',
   mark: (x, y) => <HiddenMark id={id} x={x} y={y} size={BAR} />,
 });
 
@@ -245,7 +245,7 @@ export const BarChart: FC<BarChartProps> = (p) => {
         marks.push(<HiddenMark id={p.id} x={x0} y={y} size={BAR} />);
         marks.push(
           <text x={n(x0 + BAR + 6)} y={n(y + 14)} class="nwd-chart-muted">
-            fewer than {String(p.threshold)}
+            hidden
           </text>,
         );
       } else {

@@ -83,7 +83,6 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/housing/settings',
         'Certified settings',
       ],
-      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/housing/reports', 'Housing reports'],
       [POLICY['events.manage'][actor.role], '/staff/events', 'Events and trainings'],
       [
         POLICY['training.compliance'][actor.role] ||
@@ -92,7 +91,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
         '/staff/training',
         'Training',
       ],
-      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/training/reports', 'Training reports'],
+      [can(actor, 'reports.aggregate', { aggregate: true }), '/staff/reports', 'Reports'],
     ]),
     admin: shown([
       [can(actor, 'people.list', own), '/staff/admin/people', 'People'],
@@ -106,13 +105,25 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
   };
 }
 
+/** Pages a link stands for beyond its own path: the reports of housing and training are under Reports. */
+const SECTIONS: Readonly<Record<string, readonly string[]>> = {
+  '/staff/reports': ['/staff/housing/reports', '/staff/training/reports'],
+};
+const under = (prefix: string, path: string) => path === prefix || path.startsWith(`${prefix}/`);
+const inSection = (href: string, path: string | undefined): boolean =>
+  path !== undefined && (SECTIONS[href] ?? []).some((s) => under(s, path));
+
 /** Whether a navigation link is the page open (or a page under it; Home only for itself). */
 const current = (href: string, path: string | undefined): boolean =>
-  path !== undefined && (href === '/staff' ? path === href : path === href || path.startsWith(`${href}/`));
+  path !== undefined && (href === '/staff' ? path === href : under(href, path) || inSection(href, path));
 
 /** Whether another link of the list is nearer the page open (`/staff/training/reports` under `/staff/training`). */
 const nearer = (href: string, links: NavLink[], path: string | undefined): boolean =>
-  links.some(([other]) => other.length > href.length && other.startsWith(`${href}/`) && current(other, path));
+  links.some(
+    ([other]) =>
+      (other.length > href.length && other.startsWith(`${href}/`) && current(other, path)) ||
+      (other !== href && inSection(other, path)),
+  );
 
 const NavList: FC<{ links: NavLink[]; path: string | undefined; class?: string; label: string }> = (p) => (
   <ul class={`grid-container-widescreen${p.class ? ` ${p.class}` : ''}`} aria-label={p.label}>

@@ -17,12 +17,10 @@ export const MeasureParam = z.object({
 });
 
 export const ReportQuery = z.object({
-  from: day('first')
-    .optional()
-    .openapi({
-      description: 'First day of a quarter, state fiscal year or biennium (Minnesota dates)',
-      example: '2025-07-01',
-    }),
+  from: day('first').optional().openapi({
+    description: 'First day of a quarter, state fiscal year or biennium (Minnesota dates)',
+    example: '2025-07-01',
+  }),
   to: day('last').optional().openapi({ description: 'Last day of the same period', example: '2026-06-30' }),
   by: z
     .enum(DIMENSION_CODES, { error: 'Choose a breakdown from the list.' })

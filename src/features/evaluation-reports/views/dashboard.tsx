@@ -28,11 +28,10 @@ export const periodValue = (p: Pick<Period, 'from' | 'to'>) => `${p.from}_${p.to
 export const SmallNumberNote: FC<{ threshold: number }> = ({ threshold: t }) => (
   <Alert type="info">
     <p class="margin-0">
-      To protect young people, a count from 1 to {String(t - 1)} shows as “fewer than {String(t)}”. So that it
-      cannot be worked out from a total, from another table or from another period, other counts may be hidden
-      too, and so are the percentages, averages and medians that rest on a hidden count or on fewer than{' '}
-      {String(t)} records. Reports cover whole quarters, state fiscal years (July to June) and bienniums that
-      have ended.
+      To protect young people, a count from 1 to {String(t - 1)} shows as “hidden”. So that it cannot be
+      worked out from a total, from another table or from another period, other counts may be hidden too, and
+      so are the percentages, averages and medians that rest on a hidden count or on fewer than {String(t)}{' '}
+      records. Reports cover whole quarters, state fiscal years (July to June) and bienniums that have ended.
     </p>
   </Alert>
 );
@@ -67,6 +66,10 @@ export const Dashboard: FC<
         <a href={`/staff/reports/biennial?${p.search}`}>Printable biennial report</a>
         {' · '}
         <a href={`/staff/reports/quality?${p.search}`}>Data quality: what is missing</a>
+        {' · '}
+        <a href="/staff/housing/reports">Housing reports</a>
+        {' · '}
+        <a href="/staff/training/reports">Training reports</a>
       </p>
       <form method="get" action="/staff/reports" aria-labelledby="report-pick-h" class="noprint" novalidate>
         <h2 id="report-pick-h">Choose a report</h2>
@@ -157,9 +160,7 @@ function trendSummary(r: MeasureReport): string {
   return [
     `${r.trend.length} quarters from ${first} to ${last}.`,
     high ? `The highest: ${high.period.short}, ${high.value.value} ${r.measure.unit}.` : '',
-    hidden
-      ? `${hidden} ${hidden === 1 ? 'quarter is' : 'quarters are'} hidden (fewer than ${r.threshold}).`
-      : '',
+    hidden ? `${hidden} ${hidden === 1 ? 'quarter is' : 'quarters are'} hidden to protect privacy.` : '',
   ]
     .filter(Boolean)
     .join(' ');

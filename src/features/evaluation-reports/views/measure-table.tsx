@@ -1,7 +1,7 @@
 /**
  * One measure's report as the pages show it (the dashboard and the biennial report): its table — groups,
  * counts, figures and share — with a caption, the chart of its groups, and a text summary in plain words.
- * Hidden counts read "fewer than 10"; figures from hidden counts read "not shown".
+ * Hidden counts read "hidden"; figures from hidden counts read "not shown".
  */
 import type { FC } from 'hono/jsx';
 import { DIMENSIONS } from '../../../pack/evaluation.ts';
@@ -28,7 +28,7 @@ const Figure: FC<{ p: Published; unit: string }> = ({ p, unit }) =>
 export const tableTitle = (r: MeasureReport): string =>
   r.by === 'none' ? r.measure.title : `${r.measure.title} by ${DIMENSIONS[r.by].label.toLowerCase()}`;
 
-const count = (p: Published, t: number) => (p.suppressed ? `fewer than ${t}` : String(p.value ?? 0));
+const count = (p: Published) => (p.suppressed ? 'a hidden number of' : String(p.value ?? 0));
 
 /** A sentence or three that say what the table shows, for the chart's description and the page. */
 export function summaryOf(r: MeasureReport): string {
@@ -36,7 +36,7 @@ export function summaryOf(r: MeasureReport): string {
   const shareCode = r.measure.sums[0]?.[0] ?? first.code;
   const shareLabel = r.measure.columns.find((c) => c.code === shareCode)!.label.toLowerCase();
   const total = r.total.cells[shareCode]!;
-  const parts = [`${r.period.label}: ${count(total, r.threshold)} ${r.measure.unit} (${shareLabel}).`];
+  const parts = [`${r.period.label}: ${count(total)} ${r.measure.unit} (${shareLabel}).`];
   const shown = r.rows.filter((x) => !x.cells[shareCode]!.suppressed && (x.cells[shareCode]!.value ?? 0) > 0);
   if (shown.length) {
     const top = shown.reduce((a, b) => (b.cells[shareCode]!.value! > a.cells[shareCode]!.value! ? b : a));

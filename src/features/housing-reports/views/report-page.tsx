@@ -82,10 +82,9 @@ export const ReportPage: FC<
         <>
           <Alert type="info">
             <p class="margin-0">
-              To protect young people, a count from 1 to {String(t - 1)} shows as “fewer than {String(t)}”. So
-              that it cannot be worked out from a total, another count of its row or column may be hidden too,
-              and so are the rates and times that come from a hidden count or from fewer than {String(t)}{' '}
-              requests.
+              To protect young people, a count from 1 to {String(t - 1)} shows as “hidden”. So that it cannot
+              be worked out from a total, another count of its row or column may be hidden too, and so are the
+              rates and times that come from a hidden count or from fewer than {String(t)} requests.
             </p>
           </Alert>
           {r.requests ? (

@@ -74,9 +74,8 @@ export const ReportPage: FC<
           {r.scope === 'statewide' ? (
             <Alert type="info">
               <p class="margin-0">
-                To protect people, a count from 1 to {String(t - 1)} shows as “fewer than {String(t)}”. So
-                that it cannot be worked out from a quarter’s total, another count of the quarter may be
-                hidden too.
+                To protect people, a count from 1 to {String(t - 1)} shows as “hidden”. So that it cannot be
+                worked out from a quarter’s total, another count of the quarter may be hidden too.
               </p>
             </Alert>
           ) : null}
