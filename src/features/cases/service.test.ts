@@ -153,7 +153,8 @@ describe('what a referral fills in, and what changed', () => {
         observed: null,
         screening: null,
       },
-      { age: 15, countyFips: '27053' },
+      { age: 15, countyFips: '27053', kind: 'self_referral' },
+      vocabularies.doors.map((d) => d.code),
     );
     expect(values).toMatchObject({
       chosenName: 'Synthetic Youth',
