@@ -5,10 +5,12 @@
  * the same young person in two regions is one `person`; and the job drains the waiting cases in
  * batches. Synthetic data only.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
+import { runNwd } from '../../../test/cli.ts';
+import { freshDatabase } from '../../../test/db.ts';
 import { addCaseTeam, type TestStaff } from '../../../test/staff.ts';
 import { blindIndex } from '../../platform/crypto/index.ts';
 import { caseContext, caseScope, recordCaseEvent } from '../cases/index.ts';
@@ -420,5 +422,32 @@ describe('the job and the rebuild', () => {
     expect(await youthOf(fine)).toBeDefined();
     expect(await youthOf(broken)).toBeUndefined();
     await t.deps.db.deleteFrom('report_stale').where('case_id', '=', broken).execute();
+  });
+});
+
+describe('the commands', { timeout: 180_000 }, () => {
+  it('seed-synthetic leaves the facts written, and report refresh-facts writes them all again', async () => {
+    const db = await freshDatabase();
+    try {
+      const env = { DATABASE_URL: db.url, NWD_MASTER_KEY: randomBytes(32).toString('hex') };
+      const seeded = await runNwd(['seed-synthetic', '--cases', '4', '--shelter-requests', '1'], env);
+      expect(seeded.code, seeded.stderr).toBe(0);
+      const counts = async () =>
+        (
+          await sql<{ youth: number; waiting: number }>`select
+            (select count(*)::int from report_youth) as youth,
+            (select count(*)::int from report_stale) as waiting`.execute(db.db)
+        ).rows[0];
+      expect(await counts()).toEqual({ youth: 4, waiting: 0 });
+      await db.db.deleteFrom('report_youth').execute();
+      const refreshed = await runNwd(['report', 'refresh-facts'], env);
+      expect([refreshed.code, refreshed.stdout.trim()]).toEqual([0, 'Wrote the reporting facts of 4 cases.']);
+      expect(await counts()).toEqual({ youth: 4, waiting: 0 });
+      const unknown = await runNwd(['report', 'everything'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('report needs one of: refresh-facts');
+    } finally {
+      await db.drop();
+    }
   });
 });
