@@ -74,28 +74,26 @@ export async function refreshCaseFacts(
   const openedOn = dayOf(row.opened_at);
   const age = personal.dateOfBirth ? ageOn(personal.dateOfBirth, openedOn) : personal.age;
 
-  const [services, referrals] = await Promise.all([
-    trx
-      .selectFrom('services_delivered')
-      .select(['service_code', 'delivered_on'])
-      .where('case_id', '=', row.id)
-      .execute(),
-    trx
-      .selectFrom('referrals')
-      .select([
-        'id',
-        'to_organization_id',
-        'service_type',
-        'status',
-        'status_reason',
-        'sent_at',
-        'created_at',
-      ])
-      .select('responded_at')
-      .where('case_id', '=', row.id)
-      .where('status', '!=', 'draft')
-      .execute(),
-  ]);
+  const services = await trx
+    .selectFrom('services_delivered')
+    .select(['service_code', 'delivered_on'])
+    .where('case_id', '=', row.id)
+    .execute();
+  const referrals = await trx
+    .selectFrom('referrals')
+    .select([
+      'id',
+      'to_organization_id',
+      'service_type',
+      'status',
+      'status_reason',
+      'sent_at',
+      'responded_at',
+      'created_at',
+    ])
+    .where('case_id', '=', row.id)
+    .where('status', '!=', 'draft')
+    .execute();
   const everAccepted = new Set(
     referrals.length === 0
       ? []
