@@ -12,6 +12,7 @@
  *   nwd audit chain                link audit rows waiting for the chain now (the service does it every second)
  *   nwd seed-synthetic --cases N   write synthetic cases for demonstrations and benchmarks
  *   nwd training import-completions --org O --file F --as E   import training completions from CSV
+ *   nwd report refresh-facts       write the evaluation's reporting facts of every case again
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ import { assertMasterKeyAvailable, loadKeys } from './platform/keys/index.ts';
 import type { AccountsContext } from './features/accounts/service.ts';
 import { PackError } from './pack/load.ts';
 import { TRAINING_USAGE, trainingCommand } from './features/training/index.ts';
+import { REPORT_REFRESH_USAGE, reportCommand } from './features/evaluation/cli.ts';
 import { ServiceError } from './platform/errors.ts';
 import { auditChainCommand, auditVerifyCommand, type AuditHead } from './platform/audit/audit.ts';
 import { MasterKeyError, MasterKeyUnavailableError } from './platform/crypto/errors.ts';
@@ -78,6 +80,8 @@ Commands:
                               code, completed on, optional name) for organization O (id or name), as
                               the state or organization administrator with email E. Nothing is written
                               when a row is wrong: every wrong row is listed, and it exits 1.
+  report refresh-facts        Write the evaluation's reporting facts (codes and days, no personal data)
+                              of every case again; the service keeps them up to date every minute.
   help                        Show this text.
 `;
 
@@ -192,9 +196,9 @@ async function seedSyntheticCommand(config: Config, log: Logger, args: string[])
     const { keyring } = await loadKeys(db, config, log);
     await importPack(db, config.packDir, { force: false });
     const geography = await loadGeography(db);
-    const { vocabularies } = loadPackRules(config.packDir);
+    const { vocabularies, calendar } = loadPackRules(config.packDir);
     return seedSynthetic(
-      { db, keyring, geography, vocabularies },
+      { db, keyring, geography, vocabularies, calendar },
       {
         cases,
         ...(events !== undefined ? { events } : {}),
@@ -417,6 +421,22 @@ export async function main(argv: string[]): Promise<void> {
             throw error;
           }
         });
+      case 'report':
+        assertMasterKeyAvailable(config);
+        try {
+          console.log(
+            await withDatabase(config, log, async (db) => {
+              const { keyring } = await loadKeys(db, config, log!);
+              const { calendar, vocabularies } = loadPackRules(config.packDir);
+              return reportCommand({ db, keyring, calendar, vocabularies, log: log! }, args);
+            }),
+          );
+        } catch (error) {
+          if (error instanceof ServiceError)
+            throw new UsageError(`report: ${error.message}`, REPORT_REFRESH_USAGE);
+          throw error;
+        }
+        return;
       case 'help':
       case '--help':
       case '-h':

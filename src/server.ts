@@ -30,6 +30,7 @@ import { trainingRemindersJob } from './features/training/index.ts';
 import { shelterRequestsJob } from './features/shelter-requests/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
+import { evaluationFactsJob } from './features/evaluation/index.ts';
 import { pruneRateLimits } from './platform/rate-limit/index.ts';
 import { startBackgroundLoop, type BackgroundLoop } from './platform/jobs/loop.ts';
 import { startAuditChainer } from './platform/audit/audit.ts';
@@ -235,6 +236,8 @@ export async function startService(
       }),
       // Shelter requests: held beds whose time ran out go back; requests nobody answered escalate.
       shelterRequestsJob(db, { keyring, site, escalateMinutes: config.shelterEscalateMinutes, log }),
+      // The evaluation's reporting facts of cases changed since the last run (codes and days only).
+      evaluationFactsJob({ db, keyring, calendar: rules.calendar, vocabularies: rules.vocabularies, log }),
       // Rate-limit rows hold hashed client addresses: they go as soon as their window has passed.
       { name: 'rate-limits-prune', cron: '*/10 * * * *', run: (now: Date) => pruneRateLimits(db, now) },
     ],

@@ -1,6 +1,6 @@
 /**
- * The answer lists a case uses (race and ethnicity, gender identity, services delivered, housing at
- * exit, reasons, note categories, consent purposes): data in `data/<jurisdiction>/case-vocabularies.json`
+ * The answer lists a case uses (race and ethnicity, gender identity, how the young person came in,
+ * types of exploitation, services delivered, housing at entry and exit, reasons, note categories, consent purposes): data in `data/<jurisdiction>/case-vocabularies.json`
  * with provenance, so an administrator can align them with the evaluator's data dictionary.
  */
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,11 @@ export const VocabulariesSchema = z
     genderIdentity: list,
     sexualOrientation: list,
     services: list,
+    /** How the young person came to the network: the intake forms' reporter roles (youth_self, …). */
+    doors: list,
+    /** The types of exploitation (multi-select; DOMAIN.md §2's definitions). */
+    exploitationTypes: list,
+    /** Housing at exit, and at entry (the same answers). */
     exitHousing: list,
     closeReasons: list,
     noteCategories: list,

@@ -70,6 +70,9 @@ describe('POST /api/v1/cases and GET /api/v1/cases/{id}', () => {
         tribalAffiliation: 'Synthetic Nation',
         languages: ['Ojibwe', 'English'],
         safeContact: { method: 'email', value: 'synthetic@example.org', codeWord: 'Synthetic heron' },
+        door: 'shelter_or_outreach',
+        exploitation: ['sexual_exploitation'],
+        entryHousing: 'street_unsheltered',
       },
     });
     expect(res.status).toBe(201);
@@ -92,6 +95,9 @@ describe('POST /api/v1/cases and GET /api/v1/cases/{id}', () => {
     expect(body.personal).toMatchObject({
       chosenName: 'Synthetic Api',
       tribalAffiliation: 'Synthetic Nation',
+      door: 'shelter_or_outreach',
+      exploitation: ['sexual_exploitation'],
+      entryHousing: 'street_unsheltered',
       safeContact: {
         method: 'email',
         value: 'synthetic@example.org',
@@ -197,6 +203,12 @@ describe('POST /api/v1/cases and GET /api/v1/cases/{id}', () => {
       [{ personal: { chosenName: 'X', colour: 'blue' } }, 'personal.colour'],
       [{ personal: { chosenName: 'X', raceEthnicity: ['martian'] } }, 'personal.raceEthnicity.0'],
       [{ personal: { chosenName: 'X', age: -1 } }, 'personal.age'],
+      [{ personal: { chosenName: 'X', door: 'chimney' } }, 'personal.door'],
+      [
+        { personal: { chosenName: 'X', exploitation: ['sex_trafficking', 'piracy'] } },
+        'personal.exploitation.1',
+      ],
+      [{ personal: { chosenName: 'X', entryHousing: 'castle' } }, 'personal.entryHousing'],
       [{ personal: { chosenName: 'X', safeContact: { method: 'pigeon' } } }, 'personal.safeContact.method'],
       [{ personal: { chosenName: 'X', dateOfBirth: '2010-02-30' } }, 'personal.dateOfBirth'],
       [{ personal: { chosenName: '   ' } }, 'personal.chosenName'],

@@ -76,6 +76,7 @@ export function openCaseField(
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const code = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
 
 /** The personal fields of a case, stored as one encrypted JSON document (`cases.personal_encrypted`). */
 export const CasePersonalSchema = z
@@ -87,12 +88,9 @@ export const CasePersonalSchema = z
     /** Age in years when the date of birth is not known. */
     age: z.number().int().min(0).max(120).nullable(),
     pronouns: text(50).nullable(),
-    genderIdentity: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/)).max(10),
-    raceEthnicity: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/)).max(20),
-    sexualOrientation: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,62}$/)
-      .nullable(),
+    genderIdentity: z.array(code).max(10),
+    raceEthnicity: z.array(code).max(20),
+    sexualOrientation: code.nullable(),
     languages: z.array(text(50)).max(10),
     tribalAffiliation: text(200).nullable(),
     safeContact: z
@@ -105,9 +103,20 @@ export const CasePersonalSchema = z
         codeWord: text(100).nullable(),
       })
       .strict(),
+    /**
+     * How the young person came to the network (the pack's `doors`). Cases stored before it was asked
+     * load with null, as do the two fields below with their defaults.
+     */
+    door: code.nullable().default(null),
+    /** The types of exploitation (the pack's `exploitationTypes`, multi-select). */
+    exploitation: z.array(code).max(10).default([]),
+    /** Where they were living when the case opened (the pack's `exitHousing` answers). */
+    entryHousing: code.nullable().default(null),
   })
   .strict();
-export type CasePersonal = z.infer<typeof CasePersonalSchema>;
+export type CasePersonal = z.output<typeof CasePersonalSchema>;
+/** Personal fields as they may be written: the fields added later may be left out. */
+export type CasePersonalInput = z.input<typeof CasePersonalSchema>;
 
 /** Checks vocabulary codes of personal fields against the pack's lists; returns the field at fault. */
 export function personalVocabularyProblem(p: CasePersonal, v: Vocabularies): string | null {
@@ -116,6 +125,9 @@ export function personalVocabularyProblem(p: CasePersonal, v: Vocabularies): str
   if (p.raceEthnicity.some((c) => !has(v.raceEthnicity, c))) return 'raceEthnicity';
   if (p.sexualOrientation !== null && !has(v.sexualOrientation, p.sexualOrientation))
     return 'sexualOrientation';
+  if (p.door !== null && !has(v.doors, p.door)) return 'door';
+  if (p.exploitation.some((c) => !has(v.exploitationTypes, c))) return 'exploitation';
+  if (p.entryHousing !== null && !has(v.exitHousing, p.entryHousing)) return 'entryHousing';
   return null;
 }
 
@@ -134,7 +146,7 @@ export async function openPersonal(
 export function sealPersonal(
   keyring: Keyring,
   caseId: string,
-  personal: CasePersonal,
+  personal: CasePersonalInput,
   trx?: AnyKysely,
 ): Promise<Buffer> {
   return sealCaseField(

@@ -7,7 +7,7 @@ export * from './core.ts';
 export * from './tables.ts';
 export { caseNumberOf, formatCaseNumber, regionCode, normaliseForSearch } from './rules.ts';
 export { searchTermsOf, backfillSearchTerms, searchTermsJob, CASE_SEARCH_PURPOSE } from './search.ts';
-export { ageText } from './rules.ts';
+export { ageText, ageOn } from './rules.ts';
 export { openCase, getCase, type CaseServiceContext, type OpenedCase } from './service.ts';
 export * from './views/layout.tsx';
 export * from '../../pack/vocabularies.ts';

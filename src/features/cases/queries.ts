@@ -85,6 +85,7 @@ export const intakeItemForUpdate = (trx: Transaction<DB>, itemId: string) =>
     .selectFrom('intake_items')
     .select([
       'id',
+      'kind',
       'region_id',
       'county_fips',
       'age',

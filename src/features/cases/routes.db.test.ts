@@ -58,6 +58,12 @@ describe('opening a case with the form', () => {
       expect(html).toContain(`<label for="${id}" class="usa-label">`);
     expect(html).toMatch(/<fieldset id="raceEthnicity"[^>]*><legend class="usa-legend">Race and ethnicity/);
     expect(html).toMatch(/<fieldset id="genderIdentity"[^>]*><legend class="usa-legend">Gender identity/);
+    expect(html).toMatch(/<fieldset id="exploitation"[^>]*><legend class="usa-legend">Type of exploitation/);
+    expect(html).toContain('<label for="door" class="usa-label">How they came to us');
+    expect(html).toContain(
+      '<label for="entryHousing" class="usa-label">Where they were living when the case opened',
+    );
+    expect(html).toContain('<option value="youth_self">The young person themself</option>');
     expect(html).toMatch(
       /<input class="usa-checkbox__input" type="checkbox" id="raceEthnicity-american_indian_alaska_native" name="raceEthnicity" value="american_indian_alaska_native"\/><label class="usa-checkbox__label" for="raceEthnicity-american_indian_alaska_native">/,
     );
@@ -296,6 +302,45 @@ describe('a case’s overview', () => {
     const html = await (await get(navigator, `/staff/cases/${id}`)).text();
     expect(html).toContain('Synthetic Renamed');
     expect(html).toContain('Details changed: name, age');
+    // The evaluation's questions: round trip through the form, a wrong code named on its field.
+    const edit = await (await get(navigator, `/staff/cases/${id}/edit`)).text();
+    const current = /name="version" value="([^"]+)"/.exec(edit)?.[1] ?? '';
+    res = await post(navigator, `/staff/cases/${id}/details`, {
+      chosenName: 'Synthetic Renamed',
+      age: '16',
+      door: 'child_protection',
+      exploitation: ['sex_trafficking', 'at_risk'],
+      entryHousing: 'foster_care',
+      version: current,
+    });
+    expect(res.status).toBe(303);
+    const page = await (await get(navigator, `/staff/cases/${id}`)).text();
+    expectAll(page, [
+      'How they came to us',
+      'Child protection',
+      'Type of exploitation',
+      'Sex trafficking; At risk (no exploitation known)',
+      'Where they were living when the case opened',
+      'Foster care or another placement',
+      'how they came to us, type of exploitation, housing when the case opened',
+    ]);
+    const again = await (await get(navigator, `/staff/cases/${id}/edit`)).text();
+    expect(again).toMatch(/<option value="child_protection" selected/);
+    expect(again).toMatch(/<option value="foster_care" selected/);
+    expect(again).toMatch(
+      /id="exploitation-sex_trafficking" name="exploitation" value="sex_trafficking" checked/,
+    );
+    expect(again).not.toMatch(
+      /id="exploitation-labor_trafficking" name="exploitation" value="labor_trafficking" checked/,
+    );
+    res = await post(navigator, `/staff/cases/${id}/details`, {
+      chosenName: 'Synthetic Renamed',
+      door: 'chimney',
+      exploitation: ['piracy'],
+      entryHousing: 'castle',
+    });
+    expect(res.status).toBe(400);
+    expectAll(await res.text(), ['href="#door"', 'href="#exploitation"', 'href="#entryHousing"']);
     res = await post(navigator, `/staff/cases/${id}/details`, { chosenName: '', version: '' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('href="#chosenName"');

@@ -180,7 +180,7 @@ function countiesOf(deps: AppDeps, regions: { id: string }[]) {
 // Opening a case
 
 function detailsFromForm(form: Form): CaseDetailsInput {
-  const lists: readonly string[] = ['genderIdentity', 'raceEthnicity'];
+  const lists: readonly string[] = ['genderIdentity', 'raceEthnicity', 'exploitation'];
   return Object.fromEntries(
     DETAIL_FIELDS.map((f) => [f, lists.includes(f) ? formList(form, f) : formText(form, f)]),
   ) as CaseDetailsInput;

@@ -6,7 +6,7 @@
  */
 import type { IntakePayload } from '../intake/index.ts';
 import type { CasePersonal } from './core.ts';
-import type { AgeBand } from '../intake/index.ts';
+import type { AgeBand, IntakeKind } from '../intake/index.ts';
 import type { CaseStatus, SurveyAnswer } from './tables.ts';
 
 /** How long a closed case is kept by default before its data key is destroyed: 7 years. */
@@ -133,6 +133,12 @@ export interface CaseDetailsInput {
   contactTimes?: string | null;
   codeWord?: string | null;
   countyFips?: string | null;
+  /** How the young person came to the network: a code of the pack's `doors`. */
+  door?: string | null;
+  /** The types of exploitation: codes of the pack's `exploitationTypes`. */
+  exploitation?: readonly string[] | string | null;
+  /** Where they were living when the case opened: a code of the pack's `exitHousing`. */
+  entryHousing?: string | null;
 }
 
 export const DETAIL_FIELDS = [
@@ -151,6 +157,9 @@ export const DETAIL_FIELDS = [
   'contactTimes',
   'codeWord',
   'countyFips',
+  'door',
+  'exploitation',
+  'entryHousing',
 ] as const satisfies readonly (keyof CaseDetailsInput)[];
 
 /** The form's values of stored details (the inverse of `checkCaseDetails`). */
@@ -171,19 +180,28 @@ export function detailsInputOf(personal: CasePersonal, countyFips: string | null
     contactTimes: personal.safeContact.times,
     codeWord: personal.safeContact.codeWord,
     countyFips,
+    door: personal.door,
+    exploitation: personal.exploitation,
+    entryHousing: personal.entryHousing,
   };
 }
 
 /**
  * What a referral already says about the young person, as case details (its name, contact details,
- * code word, language, age and county).
+ * code word, language, age and county), and how they came in: a self-referral is the young person
+ * themself; a professional referral or consultation is the referrer's role when it is one of `doors`.
  */
 export function detailsFromReferral(
   payload: IntakePayload,
-  item: { age: number | null; countyFips: string | null },
+  item: { age: number | null; countyFips: string | null; kind: IntakeKind },
+  doors: readonly string[],
 ): CaseDetailsInput {
   const y = payload.youth;
+  const role = payload.referrer?.role ?? null;
+  const door =
+    item.kind === 'self_referral' ? 'youth_self' : role !== null && doors.includes(role) ? role : null;
   return {
+    door: door !== null && doors.includes(door) ? door : null,
     chosenName: y.name,
     age: item.age,
     languages: y.language ? [y.language] : [],

@@ -104,6 +104,17 @@ const codeList = (codes: readonly string[], label: string, max: number) =>
       return list;
     });
 
+/** One code of a list, or null when left empty. */
+const optionalCode = (codes: readonly string[], message: string) =>
+  z
+    .unknown()
+    .optional()
+    .transform((raw, ctx): string | null => {
+      if (raw !== undefined && raw !== null && typeof raw !== 'string') return fail(ctx, message);
+      const code = oneText(raw);
+      return code === null || codes.includes(code) ? code : fail(ctx, message);
+    });
+
 const languages = z
   .unknown()
   .optional()
@@ -187,6 +198,12 @@ export function caseDetailsSchema(v: Vocabularies, today: string) {
       countyFips: text('County', 5).transform((fips, ctx) =>
         fips === null || /^\d{5}$/.test(fips) ? fips : fail(ctx, 'County: choose from the list.'),
       ),
+      door: optionalCode(codesIn(v.doors), 'How they came to us: choose from the list.'),
+      exploitation: codeList(codesIn(v.exploitationTypes), 'Type of exploitation', 10),
+      entryHousing: optionalCode(
+        codesIn(v.exitHousing),
+        'Where they were living when the case opened: choose from the list.',
+      ),
     })
     .transform((d): { personal: CasePersonal; countyFips: string | null } => ({
       personal: {
@@ -206,6 +223,9 @@ export function caseDetailsSchema(v: Vocabularies, today: string) {
           times: d.contactTimes,
           codeWord: d.codeWord,
         },
+        door: d.door,
+        exploitation: d.exploitation,
+        entryHousing: d.entryHousing,
       },
       countyFips: d.countyFips,
     }));
@@ -434,6 +454,18 @@ export function openCaseBodySchema(v: Vocabularies) {
             })
             .partial()
             .strict(),
+          door: z
+            .enum(codesOf(v, 'doors'))
+            .nullable()
+            .openapi({ description: 'How the young person came to the network (who referred them).' }),
+          exploitation: z
+            .array(z.enum(codesOf(v, 'exploitationTypes')))
+            .max(10)
+            .openapi({ description: 'The types of exploitation (multi-select).' }),
+          entryHousing: z
+            .enum(codesOf(v, 'exitHousing'))
+            .nullable()
+            .openapi({ description: 'Where they were living when the case opened.' }),
         })
         .partial()
         .strict()
@@ -460,6 +492,9 @@ export const FIELD_PATHS: Record<string, string> = {
   contactValue: 'personal.safeContact.value',
   contactTimes: 'personal.safeContact.times',
   codeWord: 'personal.safeContact.codeWord',
+  door: 'personal.door',
+  exploitation: 'personal.exploitation',
+  entryHousing: 'personal.entryHousing',
 };
 
 /** The API's body as the service's input: a field left out stays `undefined` (filled from a referral). */
@@ -484,5 +519,8 @@ export function openInputOf(body: OpenCaseBody) {
     contactValue: contact?.value,
     contactTimes: contact?.times,
     codeWord: contact?.codeWord,
+    door: p.door,
+    exploitation: p.exploitation,
+    entryHousing: p.entryHousing,
   };
 }

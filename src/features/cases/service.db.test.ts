@@ -127,6 +127,9 @@ describe('opening a case directly', () => {
       languages: ['English', 'Hmong'],
       tribalAffiliation: null,
       safeContact: { method: 'text_message', value: '555-0142', times: 'after 4pm', codeWord: 'lantern' },
+      door: null,
+      exploitation: [],
+      entryHousing: null,
     });
     expect(detail.assigned.map((a) => a.name)).toEqual(['Synthetic Navigator']);
     expect(detail.countyName).toBe('Hennepin');
@@ -260,6 +263,31 @@ describe('who sees a case', () => {
 });
 
 describe('opening a case from a referral', () => {
+  it('knows how the young person came in: themself for a self-referral, the referrer’s role when it is one of the doors', async () => {
+    const doorOf = async (item: Parameters<typeof addItem>[1], input: { door?: string | null } = {}) => {
+      const itemId = await addItem(t.deps, item);
+      const opened = await openCase(ctx, navigator.actor, { intakeItemId: itemId, ...input }, origin);
+      return (await getCase(ctx, navigator.actor, opened.id, origin)).personal.door;
+    };
+    const asRole = (role: string) => ({
+      ...SYNTHETIC_PAYLOAD,
+      referrer: { ...SYNTHETIC_PAYLOAD.referrer!, role },
+    });
+    expect(await doorOf({ kind: 'self_referral', payload: { ...SYNTHETIC_PAYLOAD, referrer: null } })).toBe(
+      'youth_self',
+    );
+    expect(await doorOf({ kind: 'professional_referral', payload: asRole('law_enforcement') })).toBe(
+      'law_enforcement',
+    );
+    expect(await doorOf({ kind: 'consultation', payload: asRole('mental_health') })).toBe('mental_health');
+    // A role typed in words is not a door: not known, and the case still opens.
+    expect(await doorOf({ kind: 'professional_referral' })).toBeNull();
+    // What the navigator chose stands over the referral.
+    expect(await doorOf({ kind: 'self_referral' }, { door: 'family_or_friend' })).toBe('family_or_friend');
+    const itemId = await addItem(t.deps, { kind: 'self_referral' });
+    expect((await referralDraft(ctx, navigator.actor, itemId, origin)).values.door).toBe('youth_self');
+  });
+
   it('fills the details from the referral, links it, and closes it in the queue as connected to services', async () => {
     const itemId = await addItem(t.deps, { age: 16 });
     const draft = await referralDraft(ctx, navigator.actor, itemId, origin);

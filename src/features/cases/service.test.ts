@@ -12,6 +12,7 @@ import { ageOn, ageText, changedFields, detailsFromReferral, detailsInputOf, isR
 import { CaseInputError, checkCaseDetails } from './schema.ts';
 import { caseAgeBand } from './service.ts';
 import { loadVocabularies } from '../../pack/vocabularies.ts';
+import { REFERRER_ROLE_LABELS } from '../intake/service.ts';
 
 const vocabularies = loadVocabularies(resolve('data/mn'));
 const TODAY = '2026-11-24';
@@ -28,6 +29,9 @@ describe('checking a case’s details', () => {
         languages: 'Hmong, english; ENGLISH\nSpanish',
         contactMethod: 'text_message',
         countyFips: '27123',
+        door: ' youth_self ',
+        exploitation: ['sexual_exploitation', 'sexual_exploitation', 'labor_trafficking'],
+        entryHousing: '',
       },
       vocabularies,
       TODAY,
@@ -44,6 +48,9 @@ describe('checking a case’s details', () => {
       languages: ['Hmong', 'english', 'Spanish'],
       tribalAffiliation: null,
       safeContact: { method: 'text_message', value: null, times: null, codeWord: null },
+      door: 'youth_self',
+      exploitation: ['sexual_exploitation', 'labor_trafficking'],
+      entryHousing: null,
     });
     expect(countyFips).toBe('27123');
   });
@@ -58,6 +65,9 @@ describe('checking a case’s details', () => {
       }
     };
     expect(fields({})).toEqual(['chosenName']);
+    expect(
+      fields({ chosenName: 'A', door: 'chimney', exploitation: ['piracy'], entryHousing: 'castle' }),
+    ).toEqual(['door', 'exploitation', 'entryHousing']);
     expect(fields({ chosenName: 'X', dateOfBirth: '2026-11-25' })).toEqual(['dateOfBirth']);
     expect(fields({ chosenName: 'X', dateOfBirth: '1900-01-01' })).toEqual(['dateOfBirth']);
     expect(fields({ chosenName: 'X', age: '121' })).toEqual(['age']);
@@ -137,6 +147,38 @@ describe('ages and dates', () => {
 });
 
 describe('what a referral fills in, and what changed', () => {
+  it('has the intake’s reporter roles as the doors, with the same words', () => {
+    const labels = { ...REFERRER_ROLE_LABELS, youth_self: 'The young person themself' };
+    expect(Object.fromEntries(vocabularies.doors.map((d) => [d.code, d.label]))).toEqual(labels);
+    expect(vocabularies.exploitationTypes.map((e) => e.code)).toEqual([
+      'sex_trafficking',
+      'sexual_exploitation',
+      'labor_trafficking',
+      'at_risk',
+    ]);
+  });
+
+  it('loads details stored before the evaluation’s questions with none of their answers', () => {
+    const stored = {
+      chosenName: 'Synthetic Old',
+      legalName: null,
+      dateOfBirth: null,
+      age: 15,
+      pronouns: null,
+      genderIdentity: [],
+      raceEthnicity: [],
+      sexualOrientation: null,
+      languages: [],
+      tribalAffiliation: null,
+      safeContact: { method: null, value: null, times: null, codeWord: null },
+    };
+    expect(CasePersonalSchema.parse(stored)).toMatchObject({
+      door: null,
+      exploitation: [],
+      entryHousing: null,
+    });
+  });
+
   it('maps the referral’s words to case details', () => {
     const values = detailsFromReferral(
       {
@@ -153,7 +195,8 @@ describe('what a referral fills in, and what changed', () => {
         observed: null,
         screening: null,
       },
-      { age: 15, countyFips: '27053' },
+      { age: 15, countyFips: '27053', kind: 'self_referral' },
+      vocabularies.doors.map((d) => d.code),
     );
     expect(values).toMatchObject({
       chosenName: 'Synthetic Youth',

@@ -102,6 +102,8 @@ export interface OpenedCase {
   possibleDuplicateRegions: string[];
 }
 
+const doorCodes = (ctx: CaseServiceContext) => ctx.vocabularies.doors.map((d) => d.code);
+
 const ALREADY_OPENED = 'A case has already been opened from this referral.';
 
 /** The referral a case is opened from, locked: one the actor may open a case from, else the refusal. */
@@ -242,7 +244,11 @@ export async function openCase(
         regionId = item.region_id;
         payload = await openPayload(ctx.keyring, item.id, item.payload_encrypted);
         details = withReferralDetails(
-          detailsFromReferral(payload, { age: item.age, countyFips: item.county_fips }),
+          detailsFromReferral(
+            payload,
+            { age: item.age, countyFips: item.county_fips, kind: item.kind },
+            doorCodes(ctx),
+          ),
           input,
         );
       }
@@ -362,7 +368,11 @@ export async function referralDraft(
     itemId: item.id,
     regionId: item.regionId,
     regionName: item.regionName,
-    values: detailsFromReferral(item.payload, { age: item.age, countyFips: item.countyFips }),
+    values: detailsFromReferral(
+      item.payload,
+      { age: item.age, countyFips: item.countyFips, kind: item.kind },
+      doorCodes(ctx),
+    ),
     existingCaseId: visible ? linked.id : null,
     existingElsewhere: Boolean(linked && !visible),
     claimedByOther:

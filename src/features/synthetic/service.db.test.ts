@@ -22,6 +22,7 @@ describe('synthetic cases', () => {
         keyring: t.deps.keyring,
         geography: t.deps.geography.get(),
         vocabularies: t.deps.rules.vocabularies,
+        calendar: t.deps.rules.calendar,
       },
       { cases: 250, events: 2500, seed: 7, now },
     );
@@ -88,6 +89,41 @@ describe('synthetic cases', () => {
     expect(housing.rows[0]!.stale).toBeGreaterThan(0);
     expect(housing.rows[0]!.regions).toBeGreaterThanOrEqual(5);
     expect(housing.rows[0]!.programs).toBe(2 * housing.rows[0]!.regions);
+
+    // The evaluation's facts are written for every case, with a spread of doors, exploitation and housing.
+    const facts = await sql<{
+      youth: number;
+      waiting: number;
+      doors: number;
+      self: number;
+      exploitation: number;
+      trafficking: number;
+      housing: number;
+    }>`
+      select (select count(*)::int from report_youth) as youth,
+        (select count(*)::int from report_stale) as waiting,
+        (select count(distinct door)::int from report_youth) as doors,
+        (select count(*)::int from report_youth where door = 'youth_self') as self,
+        (select count(distinct e)::int from report_youth, unnest(exploitation) e) as exploitation,
+        (select count(*)::int from report_youth where 'sex_trafficking' = any(exploitation)) as trafficking,
+        (select count(distinct entry_housing)::int from report_youth) as housing`.execute(t.deps.db);
+    expect(facts.rows[0]).toMatchObject({ youth: 250, waiting: 0, exploitation: 4 });
+    expect(facts.rows[0]!.doors).toBeGreaterThanOrEqual(10);
+    expect(facts.rows[0]!.self).toBeGreaterThan(10);
+    expect(facts.rows[0]!.self).toBeLessThan(80);
+    expect(facts.rows[0]!.trafficking).toBeGreaterThan(20);
+    expect(facts.rows[0]!.housing).toBeGreaterThanOrEqual(8);
+    const referralFacts = await sql<{ n: number }>`
+      select count(*)::int as n from report_referrals`.execute(t.deps.db);
+    expect(referralFacts.rows[0]!.n).toBe(
+      Number(
+        (
+          await sql<{ n: number }>`select count(*)::int as n from referrals where status <> 'draft'`.execute(
+            t.deps.db,
+          )
+        ).rows[0]!.n,
+      ),
+    );
   });
 
   it('draws the same sequence for the same seed', () => {

@@ -27,6 +27,9 @@ import type { Vocabularies } from '../cases/index.ts';
 import type { SafetyPlanContent } from '../safety-plans/index.ts';
 import { seedHousing } from '../housing/index.ts';
 import { seedShelterRequests } from '../shelter-requests/index.ts';
+import { refreshStaleFacts } from '../evaluation/index.ts';
+import type { BusinessCalendar } from '../../platform/calendar.ts';
+import { FIRST_NAMES, LANGUAGES, NOTE_TEXT, PRONOUNS, TASK_TEXT, evaluationAnswers } from './words.ts';
 
 export interface SyntheticOptions {
   cases: number;
@@ -71,85 +74,6 @@ export function random(seed: number): () => number {
   };
 }
 
-const FIRST_NAMES = [
-  'Alex',
-  'Amara',
-  'Ana',
-  'Aria',
-  'Ayla',
-  'Bella',
-  'Bri',
-  'Cam',
-  'Chloe',
-  'Dani',
-  'Deja',
-  'Eli',
-  'Emma',
-  'Faith',
-  'Gabi',
-  'Hana',
-  'Imani',
-  'Isa',
-  'Jada',
-  'Jay',
-  'Jess',
-  'Jo',
-  'Kai',
-  'Kayla',
-  'Kiara',
-  'Lani',
-  'Lee',
-  'Lia',
-  'Luz',
-  'Mai',
-  'Maya',
-  'Mia',
-  'Nia',
-  'Nova',
-  'Paj',
-  'Quinn',
-  'Remy',
-  'Rio',
-  'Riley',
-  'Rowan',
-  'Sage',
-  'Sam',
-  'Sky',
-  'Tay',
-  'Toni',
-  'Val',
-  'Xochi',
-  'Yer',
-  'Zara',
-  'Zoe',
-];
-const PRONOUNS = ['she/her', 'he/him', 'they/them', null];
-const LANGUAGES = [
-  'English',
-  'English',
-  'English',
-  'English',
-  'Spanish',
-  'Hmong',
-  'Somali',
-  'Ojibwe',
-  'Karen',
-];
-const NOTE_TEXT = [
-  'Met at the library. Talked about a safe place to stay this week.',
-  'Called at the agreed time; used the code word. Doing okay today.',
-  'Went with them to the clinic appointment.',
-  'Shelter has a bed from Friday. Will confirm transport.',
-  'Could not reach; left no message as agreed.',
-  'Talked through the safety plan again; added a new safe person.',
-];
-const TASK_TEXT = [
-  'Follow up on the shelter referral',
-  'Check in at the agreed safe time',
-  'Meet within 24 hours of return',
-  'Confirm the clinic appointment',
-  'Review the safety plan together',
-];
 /** Region weights roughly like the share of the state's young people living there. */
 const REGION_WEIGHT: Record<string, number> = {
   'west-metro': 30,
@@ -182,6 +106,8 @@ interface SeedContext {
   keyring: Keyring;
   geography: Geography;
   vocabularies: Vocabularies;
+  /** With the business calendar, the evaluation's facts of the new cases are written at the end. */
+  calendar?: BusinessCalendar;
 }
 
 async function insertUser(
@@ -377,6 +303,7 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
             times: pick(rnd, ['After 3 pm on weekdays', 'Mornings', 'Any time by text']),
             codeWord: pick(rnd, ['blue bird', 'pizza night', 'library book', 'green jacket']),
           },
+          ...evaluationAnswers(rnd, v),
         };
         caseRows.push({
           id,
@@ -588,6 +515,10 @@ export async function seedSynthetic(ctx: SeedContext, options: SyntheticOptions)
     rnd,
     now,
   });
+  if (ctx.calendar) {
+    const factsCtx = { ...ctx, calendar: ctx.calendar };
+    while ((await refreshStaleFacts(factsCtx, 500)) > 0);
+  }
   // Fresh statistics, so the planner sees the new sizes at once.
   for (const table of 'cases case_assignments case_events tasks referrals case_notes consents'.split(' '))
     await sql`analyze ${sql.table(table)}`.execute(ctx.db);

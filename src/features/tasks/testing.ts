@@ -30,6 +30,9 @@ export const SYNTHETIC_PERSON: CasePersonal = {
   languages: ['English'],
   tribalAffiliation: null,
   safeContact: { method: 'text_message', value: '555-0100', times: 'after school', codeWord: 'bluebird' },
+  door: null,
+  exploitation: [],
+  entryHousing: null,
 };
 
 export interface TestCase {

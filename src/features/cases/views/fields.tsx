@@ -117,7 +117,7 @@ const TextField: FC<{
 );
 
 const Checkboxes: FC<{
-  id: 'genderIdentity' | 'raceEthnicity';
+  id: 'genderIdentity' | 'raceEthnicity' | 'exploitation';
   legend: string;
   hint: string;
   deps: AppDeps;
@@ -134,7 +134,7 @@ const Checkboxes: FC<{
       {hint}
     </div>
     <FieldError field={id} errors={errors} />
-    {deps.rules.vocabularies[id].map((e) => (
+    {deps.rules.vocabularies[id === 'exploitation' ? 'exploitationTypes' : id].map((e) => (
       <div class="usa-checkbox">
         <input
           class="usa-checkbox__input"
@@ -238,6 +238,29 @@ export const DetailsFields: FC<{ deps: AppDeps; values: DetailValues; errors: Fi
         {...common}
       />
       <TextField id="tribalAffiliation" label="Tribal affiliation (optional)" max={200} {...common} />
+      <SelectField
+        id="door"
+        label="How they came to us (optional)"
+        empty="Not known"
+        options={deps.rules.vocabularies.doors}
+        selected={one(values, 'door')}
+        errors={errors}
+      />
+      <Checkboxes
+        id="exploitation"
+        legend="Type of exploitation (optional, choose all that apply)"
+        hint="What is known so far. Choose “At risk” when no exploitation is known."
+        deps={deps}
+        {...common}
+      />
+      <SelectField
+        id="entryHousing"
+        label="Where they were living when the case opened (optional)"
+        empty="Not asked"
+        options={deps.rules.vocabularies.exitHousing}
+        selected={one(values, 'entryHousing')}
+        errors={errors}
+      />
       <fieldset class="usa-fieldset margin-top-4">
         <legend class="usa-legend usa-legend--large">Safe contact</legend>
         <p class="usa-hint">How, when and with what word it is safe to reach the young person.</p>

@@ -265,6 +265,9 @@ const FIELD_NAMES: Record<string, string> = {
   sexualOrientation: 'sexual orientation',
   languages: 'languages',
   tribalAffiliation: 'tribal affiliation',
+  door: 'how they came to us',
+  exploitation: 'type of exploitation',
+  entryHousing: 'housing when the case opened',
   contactMethod: 'how to contact',
   contactValue: 'contact details',
   contactTimes: 'safe times',
@@ -390,6 +393,15 @@ const AboutSection: FC<SectionProps & { today: string }> = ({ deps, detail, edit
           ],
           ['Languages', given(p.languages.join(', '))],
           ['Tribal affiliation', given(p.tribalAffiliation)],
+          ['How they came to us', given(p.door ? labelOf(v, 'doors', p.door) : null)],
+          [
+            'Type of exploitation',
+            given(p.exploitation.map((e) => labelOf(v, 'exploitationTypes', e)).join('; ')),
+          ],
+          [
+            'Where they were living when the case opened',
+            given(p.entryHousing ? labelOf(v, 'exitHousing', p.entryHousing) : null),
+          ],
           ['County', given(detail.countyName)],
         ]}
       />
