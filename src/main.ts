@@ -12,6 +12,7 @@
  *   nwd audit chain                link audit rows waiting for the chain now (the service does it every second)
  *   nwd seed-synthetic --cases N   write synthetic cases for demonstrations and benchmarks
  *   nwd training import-completions --org O --file F --as E   import training completions from CSV
+ *   nwd report <measure> [--from D --to D] [--by B] [--format csv|json]   one evaluation measure
  *   nwd report refresh-facts       write the evaluation's reporting facts of every case again
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ import type { AccountsContext } from './features/accounts/service.ts';
 import { PackError } from './pack/load.ts';
 import { TRAINING_USAGE, trainingCommand } from './features/training/index.ts';
 import { REPORT_REFRESH_USAGE, reportCommand } from './features/evaluation/cli.ts';
+import { REPORT_USAGE, commandContext, measureReportCommand } from './features/evaluation-reports/cli.ts';
 import { ServiceError } from './platform/errors.ts';
 import { auditChainCommand, auditVerifyCommand, type AuditHead } from './platform/audit/audit.ts';
 import { MasterKeyError, MasterKeyUnavailableError } from './platform/crypto/errors.ts';
@@ -80,6 +82,11 @@ Commands:
                               code, completed on, optional name) for organization O (id or name), as
                               the state or organization administrator with email E. Nothing is written
                               when a row is wrong: every wrong row is listed, and it exits 1.
+  report <measure> [--from D --to D] [--by B] [--format csv|json]
+                              One evaluation measure for the whole state (youth_served, services, exits,
+                              referrals, first_contact, shelter_requests, placements, trainings), for a
+                              quarter, state fiscal year or biennium that has ended (the last fiscal year
+                              by default), broken down by B, with the reports' small-number protection.
   report refresh-facts        Write the evaluation's reporting facts (codes and days, no personal data)
                               of every case again; the service keeps them up to date every minute.
   help                        Show this text.
@@ -422,6 +429,22 @@ export async function main(argv: string[]): Promise<void> {
           }
         });
       case 'report':
+        if (args[0] !== 'refresh-facts') {
+          try {
+            console.log(
+              await withDatabase(config, log, (db) =>
+                measureReportCommand(
+                  commandContext(db, loadPackRules(config.packDir), config.smallNumberThreshold),
+                  args,
+                ),
+              ),
+            );
+          } catch (error) {
+            if (error instanceof ServiceError) throw new UsageError(`report: ${error.message}`, REPORT_USAGE);
+            throw error;
+          }
+          return;
+        }
         assertMasterKeyAvailable(config);
         try {
           console.log(

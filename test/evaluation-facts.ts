@@ -162,7 +162,7 @@ export async function insertFacts(
   db: Kysely<DB>,
   youth: readonly SyntheticYouth[],
   organizationId: string,
-  jurisdiction = 'MN',
+  jurisdiction = 'mn',
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < youth.length; i += 1000) {

@@ -25,8 +25,11 @@ export function commandContext(db: Database, rules: PackRules, threshold?: numbe
   return {
     db,
     jurisdiction: async () =>
-      (await sql<{ jurisdiction: string }>`select jurisdiction from packs order by jurisdiction limit 1`.execute(db))
-        .rows[0]?.jurisdiction ?? 'MN',
+      (
+        await sql<{
+          jurisdiction: string;
+        }>`select jurisdiction from packs order by jurisdiction limit 1`.execute(db)
+      ).rows[0]?.jurisdiction ?? 'mn',
     file: rules.evaluation,
     vocabularies: rules.vocabularies,
     names: async () => {
@@ -47,9 +50,9 @@ export function commandContext(db: Database, rules: PackRules, threshold?: numbe
  * Runs `nwd report <measure> …`; returns what to print, or throws InputError for a usage problem.
  *
  * @example
- * await reportCommand(ctx, ['youth_served', '--by', 'race', '--format', 'json']);
+ * await measureReportCommand(ctx, ['youth_served', '--by', 'race', '--format', 'json']);
  */
-export async function reportCommand(ctx: EvaluationContext, args: string[]): Promise<string> {
+export async function measureReportCommand(ctx: EvaluationContext, args: string[]): Promise<string> {
   let parsed;
   try {
     parsed = parseArgs({

@@ -124,9 +124,8 @@ export class FiscalCalendar {
 
   /** The latest quarter that has ended before `today`, or null before the first. */
   lastEndedQuarter(today: string): Period {
-    let p = this.quarter(this.fiscalYearOf(today), 1);
     for (let q = 4; q >= 1; q--) {
-      p = this.quarter(this.fiscalYearOf(today), q);
+      const p = this.quarter(this.fiscalYearOf(today), q);
       if (p.to < today) return p;
     }
     // Every quarter of this fiscal year is still to end: the last quarter of the year before.

@@ -109,7 +109,10 @@ async function totalsAndGroups(
   return [...totals.map((r) => ({ ...r, group: null })), ...groups];
 }
 
-/** Young people served: active in the period, once per person, with their latest case's details. */
+/**
+ * Young people served: active in the period, once per person, with the details of their earliest case
+ * open in it — for a new young person, their first case, so that new young people add up over time.
+ */
 function youthServed(db: Database, input: QueryInput) {
   const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
   return totalsAndGroups(db, input, (grouped) => {
@@ -125,7 +128,7 @@ function youthServed(db: Database, input: QueryInput) {
         from periods p join report_youth y
           on y.opened_on <= p.p_to and (y.closed_on is null or y.closed_on >= p.p_from)
         where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
-        order by p.pid, y.person, y.opened_on desc, y.subject
+        order by p.pid, y.person, y.opened_on, y.subject
       ),
       counted as (
         select a.pid ${group}, (f.first_on >= a.p_from) as is_new, a.age_at_entry
@@ -158,7 +161,7 @@ function services(db: Database, input: QueryInput) {
   );
 }
 
-/** Cases closed in the period: once per person (their latest case closed in it), with the answers. */
+/** Cases closed in the period, with the young people's answers (cases add up over time; people would not). */
 function exits(db: Database, input: QueryInput) {
   const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
   const answers = (column: string, name: string) => sql`
@@ -170,10 +173,9 @@ function exits(db: Database, input: QueryInput) {
     return sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)},
       closed as (
-        select distinct on (p.pid, y.person) p.pid, y.subject
+        select p.pid, y.subject
         from periods p join report_youth y on y.closed_on between p.p_from and p.p_to
         where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
-        order by p.pid, y.person, y.closed_on desc, y.subject
       ),
       counted as (
         select c.pid ${group}, y.survey_feels_safer, y.survey_more_hopeful, y.survey_knows_where_help

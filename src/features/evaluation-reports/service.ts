@@ -231,7 +231,7 @@ export async function measureReport(
   const measure = measureOf(ctx.file, q.measure);
   if (!measure.scopes.includes(scope.kind))
     throw new InputError(
-      `${measure.title} is reported for the whole state only, not for ${scope.label}.`,
+      `${measure.title} is not reported for ${scope.label}.`,
       'measure',
     );
   const by = q.by ?? 'none';
