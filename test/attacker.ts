@@ -23,9 +23,7 @@ export function recoverable(
   value: ReadonlyMap<string, number>,
   isHidden: (id: string) => boolean,
 ): string[] {
-  const unknowns = [
-    ...new Set(equations.flatMap((e) => [e.total, ...e.parts]).filter((id) => isHidden(id))),
-  ];
+  const unknowns = [...new Set(equations.flatMap((e) => [e.total, ...e.parts]).filter((id) => isHidden(id)))];
   const column = new Map(unknowns.map((id, i) => [id, i]));
   const n = unknowns.length;
   // Each row: coefficients of the unknowns, then the constant (what the published cells contribute).

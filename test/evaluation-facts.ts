@@ -88,9 +88,28 @@ const COUNTIES: Record<string, string[]> = {
   'west-central': ['27111', '27027'],
   northwest: ['27007', '27061'],
 };
-const RACES = ['american_indian_alaska_native', 'asian', 'black_african_american', 'hispanic_latino', 'white'];
-const SERVICES = ['navigation_case_management', 'emergency_shelter', 'mental_health', 'legal_advocacy', 'basic_needs'];
-const DOORS = ['youth_self', 'law_enforcement', 'child_protection', 'education', 'health_care', 'family_or_friend'];
+const RACES = [
+  'american_indian_alaska_native',
+  'asian',
+  'black_african_american',
+  'hispanic_latino',
+  'white',
+];
+const SERVICES = [
+  'navigation_case_management',
+  'emergency_shelter',
+  'mental_health',
+  'legal_advocacy',
+  'basic_needs',
+];
+const DOORS = [
+  'youth_self',
+  'law_enforcement',
+  'child_protection',
+  'education',
+  'health_care',
+  'family_or_friend',
+];
 const HOUSING = ['own_place', 'with_family', 'emergency_shelter', 'street_unsheltered', 'unknown'];
 
 /**
@@ -111,7 +130,11 @@ export function syntheticYouth(seed: number, n: number, from: string, to: string
       const closedOn = closed ? addDays(openedOn, r.int(0, 400)) : null;
       const age = r.next() < 0.1 ? null : r.int(12, 24);
       const races =
-        r.next() < 0.1 ? [] : r.next() < 0.15 ? [r.pick(RACES), r.pick(RACES)].filter((x, j, a) => a.indexOf(x) === j) : [r.pick(RACES)];
+        r.next() < 0.1
+          ? []
+          : r.next() < 0.15
+            ? [r.pick(RACES), r.pick(RACES)].filter((x, j, a) => a.indexOf(x) === j)
+            : [r.pick(RACES)];
       const services = Array.from({ length: r.int(0, 4) }, () => ({
         code: r.pick(SERVICES),
         on: addDays(openedOn, r.int(0, 200)),
@@ -138,11 +161,31 @@ export function syntheticYouth(seed: number, n: number, from: string, to: string
         county: r.next() < 0.08 ? null : r.pick(COUNTIES[region]!),
         ageBand: age === null ? 'unknown' : age < 18 ? 'under18' : '18to24',
         ageAtEntry: age,
-        genders: r.next() < 0.05 ? [] : [r.weighted([['female', 80], ['male', 12], ['transgender', 5], ['nonbinary', 3]] as const)],
+        genders:
+          r.next() < 0.05
+            ? []
+            : [
+                r.weighted([
+                  ['female', 80],
+                  ['male', 12],
+                  ['transgender', 5],
+                  ['nonbinary', 3],
+                ] as const),
+              ],
         races,
         tribal: r.next() < 0.12 ? true : null,
         door: r.next() < 0.1 ? null : r.pick(DOORS),
-        exploitation: r.next() < 0.1 ? [] : [r.weighted([['sex_trafficking', 40], ['sexual_exploitation', 40], ['labor_trafficking', 5], ['at_risk', 15]] as const)],
+        exploitation:
+          r.next() < 0.1
+            ? []
+            : [
+                r.weighted([
+                  ['sex_trafficking', 40],
+                  ['sexual_exploitation', 40],
+                  ['labor_trafficking', 5],
+                  ['at_risk', 15],
+                ] as const),
+              ],
         entryHousing: r.next() < 0.2 ? null : r.pick(HOUSING),
         exitHousing: closed ? r.pick(HOUSING) : null,
         openedOn,

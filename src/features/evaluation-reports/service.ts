@@ -230,10 +230,7 @@ export async function measureReport(
     throw new InputError('Reports are for state administrators, evaluators and organization administrators.');
   const measure = measureOf(ctx.file, q.measure);
   if (!measure.scopes.includes(scope.kind))
-    throw new InputError(
-      `${measure.title} is not reported for ${scope.label}.`,
-      'measure',
-    );
+    throw new InputError(`${measure.title} is not reported for ${scope.label}.`, 'measure');
   const by = q.by ?? 'none';
   if (by !== 'none' && !measure.breakdowns.includes(by))
     throw new InputError(
