@@ -121,7 +121,8 @@ export const EvaluationFile = z
   .superRefine((f, ctx) => {
     const codes = f.measures.map((m) => m.code);
     for (const c of MEASURE_CODES)
-      if (!codes.includes(c)) ctx.addIssue({ code: 'custom', path: ['measures'], message: `${c} is missing` });
+      if (!codes.includes(c))
+        ctx.addIssue({ code: 'custom', path: ['measures'], message: `${c} is missing` });
     if (new Set(codes).size !== codes.length)
       ctx.addIssue({ code: 'custom', path: ['measures'], message: 'measure codes repeat' });
   });

@@ -45,14 +45,7 @@ export interface ReportServicesTable {
 }
 
 export type ReportReferralStatus =
-  | 'sent'
-  | 'accepted'
-  | 'declined'
-  | 'no_response'
-  | 'in_service'
-  | 'completed'
-  | 'closed'
-  | 'withdrawn';
+  'sent' | 'accepted' | 'declined' | 'no_response' | 'in_service' | 'completed' | 'closed' | 'withdrawn';
 
 export interface ReportReferralsTable {
   referral: string;
