@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import { MEASURE_CODES, type Dimension, type MeasureCode } from '../../pack/evaluation.ts';
+import { DIMENSION_CODES, MEASURE_CODES, type Dimension, type MeasureCode } from '../../pack/evaluation.ts';
 import { InputError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { toXlsx } from '../../platform/xlsx.ts';
@@ -70,6 +70,8 @@ function reportOf(ctx: EvaluationContext, g: Guarded, v: ReturnType<typeof value
   return attempt(async () => {
     if (!(MEASURE_CODES as readonly string[]).includes(v.measure))
       throw new InputError('Choose a measure from the list.', 'measure');
+    if (!(DIMENSION_CODES as readonly string[]).includes(v.by))
+      throw new InputError('Choose a breakdown from the list.', 'by');
     return measureReport(ctx, g.actor, {
       measure: v.measure as MeasureCode,
       by: v.by as Dimension,
