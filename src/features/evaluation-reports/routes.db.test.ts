@@ -9,6 +9,10 @@
  * the default period).
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../../../test/app.ts';
@@ -260,7 +264,7 @@ describe('what organization administrators see', () => {
       ['<th scope="row">Northeast</th>'],
     );
     // Another region may be listed, but counts nothing.
-    const start = byRegion.indexOf('<table class="usa-table usa-table--borderless" id="measure">');
+    const start = byRegion.indexOf('<table class="usa-table usa-table--borderless" id="report-table">');
     const table = byRegion.slice(start, byRegion.indexOf('</table>', start));
     const rows = [...table.matchAll(/<tr><th scope="row">([^<]+)<\/th>((?:<td>.*?<\/td>)+)<\/tr>/g)];
     expect(rows.map((r) => r[1])).toContain('Northeast');
@@ -373,6 +377,55 @@ describe('GET /api/v1/reports/{measure}', () => {
     const params = doc.paths['/api/v1/reports/{measure}']?.get?.parameters?.map((p) => p.name);
     expect(params).toEqual(expect.arrayContaining(['measure', 'from', 'to', 'by']));
   });
+});
+
+describe('the pages’ HTML', () => {
+  it('is valid for the W3C Nu Html Checker, error states too', async () => {
+    const urls = [
+      `/staff/reports?measure=youth_served&period=${value(FY2026)}&by=race`,
+      `/staff/reports?measure=referrals&period=${value(FY2025)}&by=service`,
+      '/staff/reports?measure=nosuch&by=nosuch',
+      `/staff/reports/biennial?period=${value(FY2026)}`,
+      '/staff/reports/biennial?period=2026-01-01_2026-01-31',
+      `/staff/reports/quality?period=${value(FY2026)}`,
+    ];
+    const pages: [string, string][] = [];
+    for (const url of urls) pages.push([url, await (await get(evaluator, url)).text()]);
+    pages.push(['host dashboard', await (await get(hostAdmin, '/staff/reports')).text()]);
+    if (spawnSync('java', ['-version']).status !== 0) {
+      if (process.env.CI) throw new Error('Java is needed to check HTML validity and CI must have it.');
+      console.error('*** Java is missing: the evaluation pages were NOT checked for valid HTML. ***');
+      return;
+    }
+    const vnu = join(
+      createRequire(import.meta.url).resolve('vnu-jar/package.json'),
+      '..',
+      'build',
+      'dist',
+      'vnu.jar',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'nwd-eval-vnu-'));
+    try {
+      const files = pages.map(([, html], n) => {
+        const file = join(dir, `page-${n}.html`);
+        writeFileSync(file, html);
+        return file;
+      });
+      const run = spawnSync('java', ['-Xss8m', '-jar', vnu, '--format', 'json', '--stdout', ...files], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const messages = (
+        JSON.parse(run.stdout) as { messages: { type: string; url?: string; message: string }[] }
+      ).messages;
+      const errors = messages
+        .filter((m) => m.type === 'error' || m.type === 'non-document-error')
+        .map((m) => `${pages[Number(/page-(\d+)/.exec(m.url ?? '')?.[1])]?.[0]}: ${m.message}`);
+      expect(errors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('any query string', () => {
