@@ -127,6 +127,9 @@ describe('the evaluation dashboard', () => {
       ['measure=youth_served&period=2026-07-01_2027-06-30', 'period', 'has not ended'],
       ['measure=youth_served&period=2026-10-01_2026-12-31', 'period', 'has not ended'],
       ['measure=youth_served&from=2026-10-01&to=2026-12-31', 'period', 'has not ended'],
+      ['measure=youth_served&period=2026-01-01', 'period', 'whole quarter'],
+      ['measure=youth_served&period=2025-07-01_', 'period', 'whole quarter'],
+      ['measure=youth_served&period=2025-07-01_2026-06-30_x', 'period', 'whole quarter'],
       ['measure=nosuch', 'measure', 'Choose a measure'],
       ['measure=youth_served&by=course', 'by', 'cannot be broken down by'],
       ['measure=trainings&by=race', 'by', 'cannot be broken down by'],
@@ -198,6 +201,25 @@ describe('the downloads', () => {
     const out = JSON.parse(read.stdout) as { bad: string | null; names: string[] };
     expect(out.bad).toBeNull();
     expect(out.names).toEqual(expect.arrayContaining(['xl/workbook.xml', '[Content_Types].xml']));
+    // A measure whose title is no sheet name Excel accepts (a colon, over 31 characters) still opens.
+    const exits = await get(
+      evaluator,
+      `/staff/reports/download?format=xlsx&measure=exits&period=${value(FY2025)}`,
+    );
+    expect(exits.status).toBe(200);
+    const sheets = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import io, re, sys, zipfile\nz = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))\nassert z.testzip() is None\nprint(re.findall(r\'<sheet name="([^"]*)"\', z.read("xl/workbook.xml").decode()))',
+      ],
+      { input: Buffer.from(await exits.arrayBuffer()), encoding: 'utf8' },
+    );
+    expect(sheets.status, sheets.stderr).toBe(0);
+    const name = /\['(.*)'\]/.exec(sheets.stdout.trim())?.[1] ?? '';
+    expect(name.length).toBeGreaterThan(0);
+    expect(name.length).toBeLessThanOrEqual(31);
+    expect(name).not.toMatch(/[[\]:*?/\\]/);
   });
 
   it('refuses a format it does not make, and a bad period, with a page that says so', async () => {
@@ -230,9 +252,19 @@ describe('the biennial and data-quality pages', () => {
       ],
     );
     expect((page.match(/<h3 id="table-\d+-h">Table \d+\./g) ?? []).length).toBeGreaterThan(10);
-    await pageWith(await get(evaluator, '/staff/reports/biennial?period=2026-01-01_2026-01-31'), 400, [
-      'href="#period"',
+    for (const period of ['2026-01-01_2026-01-31', 'next-year'])
+      await pageWith(await get(evaluator, `/staff/reports/biennial?period=${period}`), 400, [
+        'href="#period"',
+      ]);
+    // Each organization administrator gets the tables of its own scope.
+    const host = await pageWith(await get(hostAdmin, '/staff/reports/biennial'), 200, [
+      'your regions (Northeast)',
     ]);
+    expect(host).not.toContain('Trainings completed');
+    const own = await pageWith(await get(providerAdmin, '/staff/reports/biennial'), 200, [
+      'your organization’s clients',
+    ]);
+    expect(own).not.toContain('time to first contact');
   });
 
   it('lists what the records lack', async () => {

@@ -37,9 +37,12 @@ const REFUSAL =
 /** The picker's values: `period` ("from_to") or `from` and `to`, the measure and the breakdown. */
 function valuesOf(c: Context): DashboardValues & { from: string; to: string } {
   const one = (name: string) => c.req.query(name)?.trim().slice(0, 100) ?? '';
-  const [pf, pt] = one('period').split('_');
-  const from = pf && pt ? pf : one('from');
-  const to = pf && pt ? pt : one('to');
+  const period = one('period');
+  const parts = period.split('_');
+  // A period that is not "from_to" is no period on the list: refused, never read as the default.
+  const [pf, pt] = parts.length === 2 && parts[0] && parts[1] ? parts : [period, period];
+  const from = period ? pf! : one('from');
+  const to = period ? pt! : one('to');
   return {
     measure: one('measure') || 'youth_served',
     period: from && to ? `${from}_${to}` : '',
