@@ -90,6 +90,10 @@ describe('nwd report <measure>', { timeout: 120_000 }, () => {
     expect(unknown.stdout).toBe('');
     const by = await nwd(['report', 'youth_served', '--by', 'course']);
     expect([by.code, by.stderr.includes('cannot be broken down')]).toEqual([2, true]);
+    const none = await nwd(['report']);
+    expect([none.code, none.stderr.includes('Name one measure')]).toEqual([2, true]);
+    const format = await nwd(['report', 'youth_served', '--format', 'xml']);
+    expect([format.code, format.stderr.includes('--format is csv or json')]).toEqual([2, true]);
     const period = await nwd(['report', 'youth_served', '--from', '2026-01-01', '--to', '2026-01-31']);
     expect([period.code, period.stderr.includes('whole quarter')]).toEqual([2, true]);
   });
