@@ -225,6 +225,7 @@ function concrete(path: string): string {
     .replace(/^\/certificates\/:code$/, '/certificates/NWD-AAAAA-AAAAA')
     .replace(/^\/staff\/training\/regions\/:id$/, '/staff/training/regions/west-metro')
     .replace(':staffId', settingStaffId)
+    .replace(/^\/api\/v1\/reports\/:measure$/, '/api/v1/reports/youth_served')
     .replace(/^\/(staff\/)?events\/:id/, (m) => m.replace(':id', eventId))
     .replace(':id', randomUUID());
 }
@@ -256,8 +257,13 @@ describe('the authorisation matrix', () => {
     expect(served.some((r) => r.path.startsWith('/staff'))).toBe(true);
   });
 
-  it('covers the housing and training reports: state administrators, evaluators and organization administrators only', () => {
+  it('covers the housing, training and evaluation reports: state administrators, evaluators and organization administrators only', () => {
     for (const [method, path] of [
+      ['GET', '/staff/reports'],
+      ['GET', '/staff/reports/download'],
+      ['GET', '/staff/reports/biennial'],
+      ['GET', '/staff/reports/quality'],
+      ['GET', '/api/v1/reports/:measure'],
       ['GET', '/staff/housing/reports'],
       ['GET', '/staff/housing/reports/download'],
       ['GET', '/api/v1/housing/reports'],

@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import type { AppDeps, Feature } from '../../app-types.ts';
-import { MEASURE_CODES, type Dimension, type MeasureCode } from '../../pack/evaluation.ts';
+import { DIMENSION_CODES, MEASURE_CODES, type Dimension, type MeasureCode } from '../../pack/evaluation.ts';
 import { InputError } from '../../platform/errors.ts';
 import { staffAction } from '../../platform/policy.ts';
 import { toXlsx } from '../../platform/xlsx.ts';
@@ -37,9 +37,12 @@ const REFUSAL =
 /** The picker's values: `period` ("from_to") or `from` and `to`, the measure and the breakdown. */
 function valuesOf(c: Context): DashboardValues & { from: string; to: string } {
   const one = (name: string) => c.req.query(name)?.trim().slice(0, 100) ?? '';
-  const [pf, pt] = one('period').split('_');
-  const from = pf && pt ? pf : one('from');
-  const to = pf && pt ? pt : one('to');
+  const period = one('period');
+  const parts = period.split('_');
+  // A period that is not "from_to" is no period on the list: refused, never read as the default.
+  const [pf, pt] = parts.length === 2 && parts[0] && parts[1] ? parts : [period, period];
+  const from = period ? pf! : one('from');
+  const to = period ? pt! : one('to');
   return {
     measure: one('measure') || 'youth_served',
     period: from && to ? `${from}_${to}` : '',
@@ -70,6 +73,8 @@ function reportOf(ctx: EvaluationContext, g: Guarded, v: ReturnType<typeof value
   return attempt(async () => {
     if (!(MEASURE_CODES as readonly string[]).includes(v.measure))
       throw new InputError('Choose a measure from the list.', 'measure');
+    if (!(DIMENSION_CODES as readonly string[]).includes(v.by))
+      throw new InputError('Choose a breakdown from the list.', 'by');
     return measureReport(ctx, g.actor, {
       measure: v.measure as MeasureCode,
       by: v.by as Dimension,

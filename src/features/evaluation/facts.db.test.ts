@@ -445,7 +445,9 @@ describe('the commands', { timeout: 180_000 }, () => {
       expect(await counts()).toEqual({ youth: 4, waiting: 0 });
       const unknown = await runNwd(['report', 'everything'], env);
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toContain('report needs one of: refresh-facts');
+      // Any other word is a measure (nwd report <measure>): the usage names the measures and refresh-facts.
+      expect(unknown.stderr).toContain('There is no measure everything');
+      expect(unknown.stderr).toContain('nwd report refresh-facts');
     } finally {
       await db.drop();
     }

@@ -103,7 +103,7 @@ export const Dashboard: FC<
           <section aria-labelledby="report-h">
             <h2 id="report-h">{tableTitle(r)}</h2>
             <p>{r.period.label}. Minnesota dates.</p>
-            <MeasureTable r={r} id="measure" />
+            <MeasureTable r={r} id="report-table" />
             <p class="noprint">
               Download this table: <a href={`/staff/reports/download?format=csv&${p.search}`}>CSV</a>
               {' · '}
