@@ -251,7 +251,10 @@ export async function measureReport(
     courses: by === 'course' ? await courseNames(ctx.db) : new Map<string, string>(),
   };
   const seen = new Set(rows.flatMap((r) => (r.group === null ? [] : [r.group])));
-  const groups = by === 'none' ? [] : groupsFor(by, names, seen);
+  // A navigator host's report lists its own regions only (the others would all read 0).
+  const inScope = (g: { code: string }) =>
+    by !== 'region' || scope.kind !== 'region' || scope.regions.includes(g.code) || seen.has(g.code);
+  const groups = by === 'none' ? [] : groupsFor(by, names, seen).filter(inScope);
   const exclusive = by === 'none' || DIMENSIONS[by].kind === 'exclusive';
   const columns = measure.columns.map((c) => c.code);
   const empty = () => Object.fromEntries(columns.map((c) => [c, 0])) as Record<string, number>;
@@ -341,7 +344,9 @@ async function trendOf(
   jurisdiction: string,
 ) {
   const cal = fiscalCalendar(ctx);
-  const quarters = cal.quartersUpTo(period.to, 20);
+  // From the first quarter with any fact on record: zeros before it would read as "nothing happened".
+  const first = (await firstFactDay(ctx.db, jurisdiction)) ?? period.from;
+  const quarters = cal.quartersUpTo(period.to, 20).filter((q) => q.to >= first || q.from >= period.from);
   const bienniums = new Map<number, Period[]>();
   for (const q of quarters) bienniums.set(cal.bienniumStart(q.fiscalYear), latticeOf(ctx, q));
   const columns = measure.columns.map((c) => c.code);
