@@ -68,6 +68,15 @@ async function checkAtEachWidth(page: Page, name: string): Promise<string[]> {
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, `evaluation-${name}-${size.width}.png`), fullPage: true });
+      // And in slices a screen or two high, for reading at full size.
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      const slice = size.width > 1000 ? 1000 : 1400;
+      for (let y = 0, n = 1; y < height; y += slice, n++)
+        await page.screenshot({
+          path: join(SHOTS, `evaluation-${name}-${size.width}-part${n}.png`),
+          fullPage: true,
+          clip: { x: 0, y, width: size.width, height: Math.min(slice, height - y) },
+        });
     }
   }
   return problems;
@@ -165,7 +174,9 @@ describe.skipIf(!available)('the evaluation reports in a browser', () => {
     expect(await served('White')).toBe(String(truth.get('white')));
     expect(truth.get('white')).toBeGreaterThan(20);
     expect(await page.locator('#measure-chart').count()).toBe(1);
+    // The trend starts with the first quarter that has a record, not with years of zeros before.
     expect(await page.locator('#trend').count()).toBe(1);
+    expect((await page.locator('#trend tbody tr').first().locator('td').textContent())?.trim()).not.toBe('0');
     problems.push(...(await checkAtEachWidth(page, 'dashboard-by-race')));
     await page.setViewportSize(SIZES[0]);
 
@@ -203,8 +214,16 @@ describe.skipIf(!available)('the evaluation reports in a browser', () => {
       for (const el of await page.locator(hiddenInPrint).all()) expect(await el.isVisible()).toBe(false);
     expect(await page.locator('#table-1').isVisible()).toBe(true);
     if (SHOTS) {
-      await page.screenshot({ path: join(SHOTS, 'evaluation-biennial-print.png'), fullPage: true });
       await page.pdf({ path: join(SHOTS, 'evaluation-biennial.pdf'), format: 'Letter' });
+      // At a letter page's width, in slices a page high, for reading.
+      await page.setViewportSize({ width: 816, height: 1056 });
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      for (let y = 0, n = 1; y < height && n <= 12; y += 1056, n++)
+        await page.screenshot({
+          path: join(SHOTS, `evaluation-biennial-print-part${n}.png`),
+          fullPage: true,
+          clip: { x: 0, y, width: 816, height: Math.min(1056, height - y) },
+        });
     }
     await page.emulateMedia({ media: 'screen' });
 

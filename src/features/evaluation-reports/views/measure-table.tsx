@@ -24,9 +24,15 @@ const Figure: FC<{ p: Published; unit: string }> = ({ p, unit }) =>
     <>{p.value === null ? '—' : `${p.value.toLocaleString('en-US')}${unit}`}</>
   );
 
-/** The heading of a table: "Young people served by race and ethnicity". */
-export const tableTitle = (r: MeasureReport): string =>
-  r.by === 'none' ? r.measure.title : `${r.measure.title} by ${DIMENSIONS[r.by].label.toLowerCase()}`;
+/**
+ * The heading of a table: "Young people served by race and ethnicity". Only the breakdown's first letter
+ * is lowered, so a proper noun keeps its capital ("by metro or Greater Minnesota").
+ */
+export const tableTitle = (r: MeasureReport): string => {
+  if (r.by === 'none') return r.measure.title;
+  const label = DIMENSIONS[r.by].label;
+  return `${r.measure.title} by ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+};
 
 const count = (p: Published) => (p.suppressed ? 'a hidden number of' : String(p.value ?? 0));
 
