@@ -213,11 +213,27 @@ describe.skipIf(!available)('the evaluation reports in a browser', () => {
     for (const hiddenInPrint of ['.nwd-header', '.nwd-nav', 'form.noprint'])
       for (const el of await page.locator(hiddenInPrint).all()) expect(await el.isVisible()).toBe(false);
     expect(await page.locator('#table-1').isVisible()).toBe(true);
+    // On a letter page (7.5 inches inside its margins, 720 px) every table fits the width: none is cut.
+    await page.setViewportSize({ width: 720, height: 1000 });
+    const cut = await page.$$eval('.nwd-report table', (tables) =>
+      tables.flatMap((t) =>
+        t.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+          ? [`${t.id}: ${Math.round(t.getBoundingClientRect().width)} px`]
+          : [],
+      ),
+    );
+    expect(cut, 'tables wider than the printed page').toEqual([]);
+    await page.setViewportSize(SIZES[0]);
     if (SHOTS) {
       await page.pdf({ path: join(SHOTS, 'evaluation-biennial.pdf'), format: 'Letter' });
       // At a letter page's width, in slices a page high, for reading.
       await page.setViewportSize({ width: 816, height: 1056 });
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      // The widest tables (cases closed, with their closing questions), as printed.
+      for (const table of ['#table-12', '#table-13'])
+        await page
+          .locator(table)
+          .screenshot({ path: join(SHOTS, `evaluation-biennial-print-${table.slice(1)}.png`) });
       for (let y = 0, n = 1; y < height && n <= 12; y += 1056, n++)
         await page.screenshot({
           path: join(SHOTS, `evaluation-biennial-print-part${n}.png`),

@@ -104,20 +104,22 @@ export const MeasureTable: FC<{ r: MeasureReport; id: string; chart?: boolean }>
       ) : (
         <p class="measure-6">{summaryOf(r)}</p>
       )}
-      <DataTable
-        label={tableTitle(r)}
-        id={id}
-        caption={`${tableTitle(r)}, ${r.period.label}`}
-        head={[
-          groupHead || 'Group',
-          ...r.measure.columns.map((c) => c.label),
-          ...r.measure.figures.map((f) => f.label),
-          r.by === 'none' ? null : 'Share of the total',
-        ]}
-      >
-        {r.rows.map((x) => line(x, false))}
-        {line(r.total, true)}
-      </DataTable>
+      <div class="nwd-measure-table">
+        <DataTable
+          label={tableTitle(r)}
+          id={id}
+          caption={`${tableTitle(r)}, ${r.period.label}`}
+          head={[
+            groupHead || 'Group',
+            ...r.measure.columns.map((c) => c.label),
+            ...r.measure.figures.map((f) => f.label),
+            r.by === 'none' ? null : 'Share of the total',
+          ]}
+        >
+          {r.rows.map((x) => line(x, false))}
+          {line(r.total, true)}
+        </DataTable>
+      </div>
       {!r.exclusive && r.rows.length ? (
         <p class="nwd-muted measure-6">
           A record can be counted in more than one group (for race and ethnicity, in each race chosen and in
