@@ -4,9 +4,10 @@
  * with the keyboard alone (Tab to each drop-down list, arrow keys to choose, Enter to submit), reads the
  * known count of a large cell, downloads the table as CSV (a hidden count is an empty cell marked
  * `_suppressed`), opens the printable biennial report and the data-quality page — each page with no axe
- * violation (WCAG 2.2 AA) and no sideways scrolling at 1280 px and 375 px — and gets "not found" on the
- * case's page: evaluators see counts, never a case. The biennial report prints without the staff menu
- * or the picker. With NWD_SCREENSHOTS=<folder> the pages are saved there, at both widths and printed.
+ * violation (WCAG 2.2 AA) and no sideways scrolling at 1280 px and 375 px — and is refused the case's
+ * page with the answer an id that was never a case gets: evaluators see counts, never a case. Printed,
+ * the biennial report leaves out the staff menu and the picker, and every table fits a letter page.
+ * With NWD_SCREENSHOTS=<folder> the pages are saved there, at both widths and printed.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
