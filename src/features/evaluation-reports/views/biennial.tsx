@@ -68,7 +68,7 @@ export const BiennialPage: FC<
           <p class="noprint">Use your browser’s Print command to save this report as a PDF.</p>
           <SmallNumberNote threshold={first.threshold} />
           <h3>Contents</h3>
-          <ol>
+          <ol class="nwd-report-contents">
             {p.tables.map((t, i) => (
               <li>
                 <a href={`#table-${i + 1}`}>{tableTitle(t)}</a>

@@ -50,6 +50,7 @@ export const Dashboard: FC<
 > = (p) => {
   const f = fieldsOf(p.values as unknown as Record<string, string>, p.errors);
   const r = p.report;
+  const trend = r ? sinceFirstRecord(r.trend) : [];
   const measures = p.file.measures.filter((m) => m.scopes.includes(p.scope.kind));
   const chosen = measures.find((m) => m.code === p.values.measure) ?? measures[0]!;
   const breakdowns = ['none', ...chosen.breakdowns].filter(
@@ -131,14 +132,14 @@ export const Dashboard: FC<
               </dl>
             </details>
           </section>
-          {r.trend.length > 1 ? (
+          {trend.length > 1 ? (
             <section aria-labelledby="trend-h">
               <h2 id="trend-h">Quarter by quarter</h2>
               <TrendChart
                 id="trend"
                 title={`${r.measure.title}, quarter by quarter`}
-                summary={trendSummary(r)}
-                periods={r.trend.map((t) => ({ label: t.period.short, value: t.value }))}
+                summary={trendSummary(r, trend)}
+                periods={trend.map((t) => ({ label: t.period.short, value: t.value }))}
                 threshold={r.threshold}
               />
             </section>
@@ -149,16 +150,27 @@ export const Dashboard: FC<
   );
 };
 
-function trendSummary(r: MeasureReport): string {
-  const shown = r.trend.filter((t) => !t.value.suppressed);
-  const hidden = r.trend.length - shown.length;
-  const first = r.trend[0]!.period.short;
-  const last = r.trend.at(-1)!.period.short;
+type Trend = MeasureReport['trend'];
+
+/**
+ * The trend from the first quarter with a record: the quarters before the records began hold a zero that
+ * would read as "nobody served" (they are published zeros, so leaving them out hides nothing).
+ */
+export function sinceFirstRecord(trend: Trend): Trend {
+  const first = trend.findIndex((t) => t.value.suppressed || (t.value.value ?? 0) > 0);
+  return first < 0 ? [] : trend.slice(first);
+}
+
+function trendSummary(r: MeasureReport, trend: Trend): string {
+  const shown = trend.filter((t) => !t.value.suppressed);
+  const hidden = trend.length - shown.length;
+  const first = trend[0]!.period.short;
+  const last = trend.at(-1)!.period.short;
   const high = shown.length
     ? shown.reduce((a, b) => ((b.value.value ?? 0) > (a.value.value ?? 0) ? b : a))
     : null;
   return [
-    `${r.trend.length} quarters from ${first} to ${last}.`,
+    `${trend.length} quarters from ${first} to ${last}${trend.length < r.trend.length ? ' (from the first quarter with a record)' : ''}.`,
     high ? `The highest: ${high.period.short}, ${high.value.value} ${r.measure.unit}.` : '',
     hidden ? `${hidden} ${hidden === 1 ? 'quarter is' : 'quarters are'} hidden to protect privacy.` : '',
   ]

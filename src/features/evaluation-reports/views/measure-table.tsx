@@ -24,9 +24,15 @@ const Figure: FC<{ p: Published; unit: string }> = ({ p, unit }) =>
     <>{p.value === null ? '—' : `${p.value.toLocaleString('en-US')}${unit}`}</>
   );
 
-/** The heading of a table: "Young people served by race and ethnicity". */
-export const tableTitle = (r: MeasureReport): string =>
-  r.by === 'none' ? r.measure.title : `${r.measure.title} by ${DIMENSIONS[r.by].label.toLowerCase()}`;
+/**
+ * The heading of a table: "Young people served by race and ethnicity". Only the breakdown's first letter
+ * is lowered, so a proper noun keeps its capital ("by metro or Greater Minnesota").
+ */
+export const tableTitle = (r: MeasureReport): string => {
+  if (r.by === 'none') return r.measure.title;
+  const label = DIMENSIONS[r.by].label;
+  return `${r.measure.title} by ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+};
 
 const count = (p: Published) => (p.suppressed ? 'a hidden number of' : String(p.value ?? 0));
 
@@ -98,20 +104,22 @@ export const MeasureTable: FC<{ r: MeasureReport; id: string; chart?: boolean }>
       ) : (
         <p class="measure-6">{summaryOf(r)}</p>
       )}
-      <DataTable
-        label={tableTitle(r)}
-        id={id}
-        caption={`${tableTitle(r)}, ${r.period.label}`}
-        head={[
-          groupHead || 'Group',
-          ...r.measure.columns.map((c) => c.label),
-          ...r.measure.figures.map((f) => f.label),
-          r.by === 'none' ? null : 'Share of the total',
-        ]}
-      >
-        {r.rows.map((x) => line(x, false))}
-        {line(r.total, true)}
-      </DataTable>
+      <div class="nwd-measure-table">
+        <DataTable
+          label={tableTitle(r)}
+          id={id}
+          caption={`${tableTitle(r)}, ${r.period.label}`}
+          head={[
+            groupHead || 'Group',
+            ...r.measure.columns.map((c) => c.label),
+            ...r.measure.figures.map((f) => f.label),
+            r.by === 'none' ? null : 'Share of the total',
+          ]}
+        >
+          {r.rows.map((x) => line(x, false))}
+          {line(r.total, true)}
+        </DataTable>
+      </div>
       {!r.exclusive && r.rows.length ? (
         <p class="nwd-muted measure-6">
           A record can be counted in more than one group (for race and ethnicity, in each race chosen and in

@@ -37,6 +37,7 @@ export const QualityPage: FC<
       {q ? (
         <>
           <SmallNumberNote threshold={q.threshold} />
+          <h2>What the records lack</h2>
           <DataTable
             label="Missing details"
             id="quality"
