@@ -16,9 +16,10 @@ export type Policy =
   /**
    * A complete staff session whose role may take the action, or one of the `also` actions (a page that
    * serves several roles, such as a referral read by both sides and by state administrators); the
-   * handler checks the scope.
+   * handler checks the scope. `hidden`: a page about one record (a case) answers a role that may never
+   * take the action as it answers a record that does not exist (404), so that it says nothing of it.
    */
-  | { kind: 'staff_action'; action: Action; also?: readonly Action[] };
+  | { kind: 'staff_action'; action: Action; also?: readonly Action[]; hidden?: true };
 
 export const PUBLIC: Policy = { kind: 'public' };
 export const PROBE: Policy = { kind: 'probe' };
@@ -26,6 +27,8 @@ export const STAFF_ENTRY: Policy = { kind: 'staff_entry' };
 export const SIGNED_IN: Policy = { kind: 'signed_in' };
 export const staffAction = (action: Action, ...also: Action[]): Policy =>
   also.length ? { kind: 'staff_action', action, also } : { kind: 'staff_action', action };
+/** A record page's policy: `staffAction`, and a role that may never take it is answered 404, not 403. */
+export const recordAction = (action: Action): Policy => ({ kind: 'staff_action', action, hidden: true });
 
 /** The actions a policy lets a role take (any one suffices), or none for a policy without an action. */
 export const policyActions = (policy: Policy): readonly Action[] =>

@@ -64,7 +64,7 @@ export const staffView = (deps: AppDeps, { frame, actor }: Pick<Guarded, 'frame'
 /**
  * The signed-in person and the page frame when `allowed` says their role may use the page; otherwise
  * the answer to give: the next sign-in step, or a 403 page with `refusal` (and a link home unless
- * `back` is null).
+ * `back` is null) — or, for a record page (`status` 404), the page of a record that does not exist.
  */
 export async function guardStaffPage(
   c: Context,
@@ -72,11 +72,15 @@ export async function guardStaffPage(
   allowed: (actor: Actor) => boolean,
   refusal: string,
   back: BackLink | null = STAFF_HOME,
+  status: 403 | 404 = 403,
 ): Promise<Guarded | Response> {
   const session = requireStaff(c);
   if (session instanceof Response) return session;
   const frame = await staffFrame(c, deps, session);
-  if (!allowed(session.actor)) return messagePage(c, frame, 403, 'You cannot see this page', refusal, back);
+  if (!allowed(session.actor))
+    return status === 404
+      ? messagePage(c, frame, 404, 'Not found', refusal, STAFF_HOME)
+      : messagePage(c, frame, 403, 'You cannot see this page', refusal, back);
   return { session, frame, actor: session.actor };
 }
 

@@ -81,6 +81,7 @@ export function router(app: App, deps: AppDeps, policies: PolicyRegistry) {
           allowed,
           options.refusal ?? REFUSAL,
           options.back === undefined ? STAFF_HOME : options.back,
+          policy.kind === 'staff_action' && policy.hidden ? 404 : 403,
         );
         if (guarded instanceof Response) return guarded;
         try {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * The case pages through the app: the dashboard, opening a case directly and from a queue item (forms,
  * CSRF, an error summary that links to the fields), the overview with its forms (navigators, notes,
@@ -134,6 +135,25 @@ describe('opening a case with the form', () => {
     expect((await post(navigator, '/staff/cases', { chosenName: 'X' }, { csrf: 'forged' })).status).toBe(403);
     const anonymous = await t.app.request('/staff/cases');
     expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, '/staff/sign-in']);
+  });
+
+  it('answers a role without cases (an evaluator, a professional) 404 on a case page, as for no case at all', async () => {
+    const { id } = await openCase(ctx, navigator.actor, { chosenName: 'Synthetic Unseen' }, origin);
+    const evaluator = await addStaff(t.deps, 'evaluator');
+    // Apart from what every page has of its own (the nonce, the form token), the two pages are one.
+    const body = (html: string) =>
+      html.replace(/nonce="[^"]*"/g, '').replace(/<input type="hidden" name="csrf"[^>]*>/g, '');
+    for (const who of [evaluator, professional]) {
+      const real = await get(who, `/staff/cases/${id}`);
+      const none = await get(who, `/staff/cases/${randomUUID()}`);
+      expect([real.status, none.status]).toEqual([404, 404]);
+      const [a, b] = [body(await real.text()), body(await none.text())];
+      expect(a).toContain('There is no such case');
+      expect(a).not.toContain('Synthetic Unseen');
+      expect(a).toBe(b);
+    }
+    // The navigator of the case's region reads it.
+    expect((await get(navigator, `/staff/cases/${id}`)).status).toBe(200);
   });
 });
 

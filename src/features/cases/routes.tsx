@@ -13,7 +13,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, Feature } from '../../app-types.ts';
 import { can, regionScope, type Actor } from '../../platform/access.ts';
 import { ServiceError } from '../../platform/errors.ts';
-import { staffAction } from '../../platform/policy.ts';
+import { recordAction, staffAction } from '../../platform/policy.ts';
 import { renderPage } from '../../web/http.ts';
 import {
   formList,
@@ -38,6 +38,7 @@ import {
   type CaseListView,
 } from './rules.ts';
 import { CaseInputError, type FieldProblem } from './schema.ts';
+import { CASE_NOT_FOUND } from './core.ts';
 import {
   addNote,
   assignNavigator,
@@ -502,7 +503,10 @@ export const casePages: Feature = (app, deps, policies) => {
   r.staff('get', '/staff/cases', read, (c, g) => dashboard(c, deps, g), reading);
   r.staff('get', '/staff/cases/new', write, (c, g) => newCasePage(c, deps, g), writing);
   r.staff('post', '/staff/cases', write, (c, g) => openAction(c, deps, g), writing);
-  r.staff('get', '/staff/cases/:id', read, (c, g) => overviewPage(c, deps, g), reading);
+  // A role without cases (an evaluator, a trainer) is answered as for a case that does not exist.
+  r.staff('get', '/staff/cases/:id', recordAction('cases.read'), (c, g) => overviewPage(c, deps, g), {
+    refusal: CASE_NOT_FOUND,
+  });
   r.staff('get', '/staff/cases/:id/edit', write, (c, g) => editPage(c, deps, g), writing);
   r.staff('post', '/staff/cases/:id/details', write, (c, g) => detailsAction(c, deps, g), writing);
   r.staff('post', '/staff/cases/:id/assign', write, change('assign'), writing);
