@@ -164,7 +164,9 @@ export async function periodChoices(ctx: EvaluationContext): Promise<Period[]> {
   const first = (await firstFactDay(ctx.db, await ctx.jurisdiction())) ?? today;
   const cal = fiscalCalendar(ctx);
   const since = cal.year(cal.fiscalYearOf(first)).from;
-  return cal.choices(today, since < today ? since : cal.lastEndedYear(today).from);
+  // At least the last ended fiscal year (the default), even before any record.
+  const floor = cal.lastEndedYear(today).from;
+  return cal.choices(today, since < floor ? since : floor);
 }
 
 /** A period's biennium, the parts that have ended, in time order. */
