@@ -158,14 +158,14 @@ describe.skipIf(!available)('the evaluation reports in a browser', () => {
 
     // The new table, with the known truth of its largest cells.
     expect(await page.textContent('#report-h')).toBe('Young people served by race and ethnicity');
-    expect(await page.textContent('#measure caption')).toBe(
+    expect(await page.textContent('#report-table caption')).toBe(
       'Young people served by race and ethnicity, Fiscal year 2025 (Jul 2024 to Jun 2025)',
     );
     const truth = servedByRace(youth);
     const served = async (label: string) =>
       (
         await page
-          .locator('#measure tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${label}$`) }) })
+          .locator('#report-table tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${label}$`) }) })
           .locator('td')
           .nth(2)
           .textContent()
@@ -174,7 +174,7 @@ describe.skipIf(!available)('the evaluation reports in a browser', () => {
     expect(truth.get('total')).toBeGreaterThan(100);
     expect(await served('White')).toBe(String(truth.get('white')));
     expect(truth.get('white')).toBeGreaterThan(20);
-    expect(await page.locator('#measure-chart').count()).toBe(1);
+    expect(await page.locator('#report-table-chart').count()).toBe(1);
     // The trend starts with the first quarter that has a record, not with years of zeros before.
     expect(await page.locator('#trend').count()).toBe(1);
     expect((await page.locator('#trend tbody tr').first().locator('td').textContent())?.trim()).not.toBe('0');
