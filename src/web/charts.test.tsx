@@ -21,6 +21,23 @@ function elements(html: string, tag: string, cls: string): Record<string, string
 const bars = (html: string) => elements(svgOf(html), 'rect', 'nwd-chart-bar');
 
 describe('BarChart', () => {
+  it('leaves its numbers to a table that follows it when told, and links to it', async () => {
+    const props = {
+      id: 'race',
+      title: 'By race',
+      summary: 'Two groups.',
+      threshold: 10,
+      series: [{ name: 'Young people' }],
+      categories: [{ label: 'Asian', values: [shown(42)] }],
+    };
+    const own = await render(<BarChart {...props} />);
+    const elsewhere = await render(<BarChart {...props} numbersIn="report-table" />);
+    expect(own).toContain('<table');
+    expect(elsewhere).not.toContain('<table');
+    expect(elsewhere).toContain('href="#report-table"');
+    expect(svgOf(elsewhere)).toBe(svgOf(own));
+  });
+
   it('draws bars in proportion to the counts, the largest across the plot', async () => {
     const html = await render(
       <BarChart

@@ -192,6 +192,11 @@ export interface BarChartProps {
   unit?: string;
   /** The heading of the table's first column (default "Group"). */
   categoryHeading?: string;
+  /**
+   * The id of a table right after the chart that holds the same numbers (a report's own table, with
+   * more columns): the chart then leaves out its own table and the figure names that one.
+   */
+  numbersIn?: string;
 }
 
 /**
@@ -274,7 +279,11 @@ export const BarChart: FC<BarChartProps> = (p) => {
   }
 
   const heading = p.categoryHeading ?? 'Group';
-  const table = (
+  const table = p.numbersIn ? (
+    <p class="nwd-muted margin-top-0">
+      The numbers are in <a href={`#${p.numbersIn}`}>the table below</a>.
+    </p>
+  ) : (
     <DataTable
       label={`${p.title}: the numbers`}
       id={`${p.id}-table`}

@@ -100,6 +100,7 @@ export const MeasureTable: FC<{ r: MeasureReport; id: string; chart?: boolean }>
           series={[{ name: r.measure.columns.find((c) => c.code === shareCode)!.label }]}
           threshold={t}
           unit={r.measure.unit}
+          numbersIn={id}
         />
       ) : (
         <p class="measure-6">{summaryOf(r)}</p>
