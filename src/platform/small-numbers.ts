@@ -2,7 +2,7 @@
  * The small-number rule for published counts, without I/O, so every report (housing now, the
  * evaluation later) applies the same one:
  *
- * 1. **Primary suppression**: a count between 1 and `threshold − 1` is not shown ("fewer than 10").
+ * 1. **Primary suppression**: a count between 1 and `threshold − 1` is not shown ("hidden" on a page).
  *    Zero is shown: it says nobody, which identifies nobody.
  * 2. **Complementary suppression**: where a table publishes totals (a total row, or a column that is
  *    the sum of others), a suppressed cell must not be recoverable by subtraction. Each sum is given
