@@ -135,7 +135,7 @@ async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]>
     count(*) as served,
     coalesce(sum(age_at_entry) filter (where is_new), 0) as age_sum,
     count(age_at_entry) filter (where is_new) as age_known`;
-  const result = await sql<Record<string, unknown>>`
+  const statement = sql<Record<string, unknown>>`
     with ${periodsCte(input.periods)},
     cases as (
       select y.subject, y.person, y.opened_on, y.closed_on, y.age_at_entry,
@@ -167,7 +167,15 @@ async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]>
     from (select pid, is_new, age_at_entry, ${g.multi ? sql`unnest(grp)` : sql`grp`} as grp from active) a
     group by pid, grp`
         : sql``
-    }`.execute(db);
+    }`;
+  // The statement sorts and keeps a few hundred thousand narrow rows: with the default work_mem (4 MB)
+  // they go to disk, so it runs with more, for itself only (`set local`, in its own transaction).
+  const result = db.isTransaction
+    ? await statement.execute(db)
+    : await db.transaction().execute(async (trx) => {
+        await sql`set local work_mem = '64MB'`.execute(trx);
+        return statement.execute(trx);
+      });
   return result.rows.map((r) => {
     const { is_total: isTotal, grp, ...rest } = r;
     const row = asRows([rest])[0]!;
