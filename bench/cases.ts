@@ -18,7 +18,7 @@ export const BENCH_NAVIGATOR = {
   organization: 'Synthetic Bench Navigator Host',
 };
 
-function run(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+export function run(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['bin/nwd.js', ...args], {
       cwd: root,

@@ -19,6 +19,7 @@
  *   BENCH_CASES=20000          synthetic cases for the case-coordination scenarios (ten events each)
  *   BENCH_HOUSING_PROGRAMS=300 housing programs for the bed-board scenarios (bench/housing.ts)
  *   BENCH_SHELTER_REQUESTS=50000  past shelter requests for them, over BENCH_CASES cases
+ *   BENCH_EVALUATION_YOUTH=100000 young people's reporting facts over five fiscal years (bench/evaluation.ts)
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -56,6 +57,15 @@ import {
   seededHousingDirectory,
   type HousingPlans,
 } from './housing.ts';
+import {
+  BENCH_EVALUATOR,
+  EVALUATION_SCENARIO_NAMES,
+  evaluationScenarios,
+  explainEvaluation,
+  seededEvaluationDirectory,
+  type EvaluationPlans,
+  type EvaluationSeeded,
+} from './evaluation.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -85,6 +95,7 @@ const settings = {
   cases: Math.round(numberSetting('BENCH_CASES', 20_000, 100)),
   housingPrograms: Math.round(numberSetting('BENCH_HOUSING_PROGRAMS', 300, 1)),
   shelterRequests: Math.round(numberSetting('BENCH_SHELTER_REQUESTS', 50_000, 1)),
+  evaluationYouth: Math.round(numberSetting('BENCH_EVALUATION_YOUTH', 100_000, 100)),
 };
 
 /** The aims of the scale-and-speed work: the navigator lookup API, the case pages, the audit append. */
@@ -405,10 +416,11 @@ for (const name of settings.only) {
     !STAFF_SCENARIO_NAMES.includes(name) &&
     !CASE_SCENARIO_NAMES.includes(name) &&
     !HOUSING_SCENARIO_NAMES.includes(name) &&
+    !EVALUATION_SCENARIO_NAMES.includes(name) &&
     name !== INSTANCES_SCENARIO_NAME
   ) {
     console.error(
-      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES, ...HOUSING_SCENARIO_NAMES, INSTANCES_SCENARIO_NAME].join(', ')}.`,
+      `BENCH_ONLY: unknown scenario "${name}"; known: ${[...SCENARIOS.map((s) => s.name), ...STAFF_SCENARIO_NAMES, ...CASE_SCENARIO_NAMES, ...HOUSING_SCENARIO_NAMES, ...EVALUATION_SCENARIO_NAMES, INSTANCES_SCENARIO_NAME].join(', ')}.`,
     );
     process.exit(2);
   }
@@ -644,7 +656,7 @@ const BROWSER_FORM = { origin: 'null', 'sec-fetch-site': 'same-origin' };
 
 /**
  * Follows a single-use link (first set-up or invitation) with `linkForm` and the password, signs in,
- * enrols two-step verification, and returns the session cookie and the sign-in form's token.
+ * enrols two-step verification (unless `enrol` is false: roles without personal data), and returns the session cookie and the sign-in form's token.
  */
 async function signInThroughLink(
   url: string,
@@ -652,6 +664,7 @@ async function signInThroughLink(
   email: string,
   password: string,
   linkForm: Record<string, string>,
+  enrol = true,
 ): Promise<{ cookie: string; formToken: string }> {
   const { totpCodeAt } = await import('../src/platform/auth/credentials/totp.ts');
   const origin = new URL(url).origin;
@@ -680,10 +693,17 @@ async function signInThroughLink(
   const signIn = await call('/staff/sign-in');
   const formToken = csrfOf(signIn.html);
   await call('/staff/sign-in', { csrf: formToken, email, password });
-  const enrol = await call('/staff/two-factor');
-  const key = (/Key: <code>([A-Z2-7 ]+)<\/code>/.exec(enrol.html)?.[1] ?? '').replace(/ /g, '');
-  if (!key) throw new Error(`Could not start two-step enrolment for ${email} (answer ${enrol.status}).`);
-  const done = await call('/staff/two-factor', { csrf: csrfOf(enrol.html), code: await totpCodeAt(key) });
+  if (!enrol) {
+    // A role without personal data (an evaluator) signs in with a password alone.
+    const home = await call('/staff');
+    if (home.status !== 200 || !cookie)
+      throw new Error(`Could not sign in ${email} (answer ${home.status}).`);
+    return { cookie, formToken };
+  }
+  const enrolment = await call('/staff/two-factor');
+  const key = (/Key: <code>([A-Z2-7 ]+)<\/code>/.exec(enrolment.html)?.[1] ?? '').replace(/ /g, '');
+  if (!key) throw new Error(`Could not start two-step enrolment for ${email} (answer ${enrolment.status}).`);
+  const done = await call('/staff/two-factor', { csrf: csrfOf(enrolment.html), code: await totpCodeAt(key) });
   if (done.status !== 200 || !cookie) throw new Error(`Could not sign in ${email}.`);
   return { cookie, formToken };
 }
@@ -846,6 +866,10 @@ async function main(): Promise<number> {
   let seeded: SeededDirectory | null = null;
   let housingSeeded: SeededDirectory | null = null;
   let housingPlans: HousingPlans | null = null;
+  const wantEvaluation =
+    !settings.only.length || EVALUATION_SCENARIO_NAMES.some((n) => settings.only.includes(n));
+  let evaluationSeeded: EvaluationSeeded | null = null;
+  let evaluationPlans: EvaluationPlans | null = null;
   const dataDir = mkdtempSync(join(tmpdir(), 'nwd-bench-'));
   // PostgreSQL runs as the postgres user when we are root; mkdtemp makes 0700 directories it cannot enter.
   chmodSync(dataDir, 0o755);
@@ -864,6 +888,13 @@ async function main(): Promise<number> {
       );
       housingSeeded = await seededHousingDirectory(root, housingScale);
       console.log(`${housingSeeded.seedSeconds.toFixed(1)} s\n  ${housingSeeded.seedSummary}`);
+    }
+    if (wantEvaluation) {
+      process.stdout.write(
+        `Seeding the reporting facts of ${settings.evaluationYouth} young people over five fiscal years … `,
+      );
+      evaluationSeeded = await seededEvaluationDirectory(root, settings.evaluationYouth);
+      console.log(`${evaluationSeeded.seedSeconds.toFixed(1)} s\n  ${evaluationSeeded.seedSummary}`);
     }
 
     // 1. Start-up.
@@ -973,6 +1004,34 @@ async function main(): Promise<number> {
         problems.push(`the service with synthetic housing exited with code ${housingStop.code}, not 0`);
       housingPlans = await explainBedBoard(root, housingSeeded, housingScale);
       writeJson('housing-query-plans', { ...housingPlans, loadAverageBefore: loadBefore });
+    }
+
+    // The evaluation's reports over 100,000 young people's facts, then their timing at one client and plans.
+    if (evaluationSeeded) {
+      const evaluationApp = await startApp(
+        evaluationSeeded.dataDir,
+        'service with synthetic reporting facts',
+      );
+      running.push(evaluationApp);
+      const { cookie } = await signInThroughLink(
+        evaluationApp.url,
+        evaluationSeeded.invitationPath,
+        BENCH_EVALUATOR.email,
+        BENCH_EVALUATOR.password,
+        {},
+        false,
+      );
+      for (const scenario of evaluationScenarios(cookie, settings.evaluationYouth))
+        if (!settings.only.length || settings.only.includes(scenario.name))
+          results.push(await runScenario(scenario, evaluationApp, bareRps));
+      const evaluationStop = await stopProcess(evaluationApp);
+      running.splice(running.indexOf(evaluationApp), 1);
+      if (evaluationStop.code !== 0)
+        problems.push(
+          `the service with synthetic reporting facts exited with code ${evaluationStop.code}, not 0`,
+        );
+      evaluationPlans = await explainEvaluation(root, evaluationSeeded);
+      writeJson('evaluation-query-plans', { ...evaluationPlans, loadAverageBefore: loadBefore });
     }
 
     // Two instances on one PostgreSQL behind a round-robin proxy (and one, through the same proxy).
@@ -1254,6 +1313,28 @@ async function main(): Promise<number> {
             `${plan.fullScans.length ? `; full scans: ${plan.fullScans.join(', ')}` : ''}\n      ${plan.nodes.join(' → ')}\n      ${plan.query}`,
         );
     }
+    if (evaluationPlans) {
+      const t = evaluationPlans.tables;
+      console.log(
+        `\nEvaluation reports at ${Object.entries(t)
+          .map(([k, v]) => `${k} ${v.rows} rows (${v.pages} pages)`)
+          .join(', ')}, in process at one client:`,
+      );
+      for (const [name, x] of Object.entries(evaluationPlans.timing))
+        console.log(
+          `  ${name}: median ${x.medianMs} ms, slowest ${x.maxMs} ms of ${x.rounds}; ${x.statements} statements`,
+        );
+      for (const [by, x] of Object.entries(evaluationPlans.jsSide))
+        console.log(
+          `  by ${by} (${x.groups} groups, ${x.periods} periods) without the trend: ${x.reportMedianMs} ms, of which the queries alone ${x.queriesMedianMs} ms`,
+        );
+      console.log('  Query plans of youth_served by race:');
+      for (const plan of evaluationPlans.plans)
+        console.log(
+          `  ${plan.executionMs} ms — ${plan.indexes.length ? `indexes: ${plan.indexes.join(', ')}` : 'no index'}` +
+            `${plan.fullScans.length ? `; full scans: ${plan.fullScans.join(', ')}` : ''}\n      ${plan.query}`,
+        );
+    }
     if (two) {
       console.log(`\nTwo instances on one PostgreSQL behind a round-robin proxy (${two.cores} cores):`);
       for (const x of two.scenarios)
@@ -1282,6 +1363,8 @@ async function main(): Promise<number> {
     if (seeded && existsSync(seeded.dataDir)) rmSync(seeded.dataDir, { recursive: true, force: true });
     if (housingSeeded && existsSync(housingSeeded.dataDir))
       rmSync(housingSeeded.dataDir, { recursive: true, force: true });
+    if (evaluationSeeded && existsSync(evaluationSeeded.dataDir))
+      rmSync(evaluationSeeded.dataDir, { recursive: true, force: true });
   }
 
   if (problems.length) {

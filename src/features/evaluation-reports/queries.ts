@@ -39,11 +39,14 @@ const periodsCte = (periods: QueryInput['periods']) =>
     periods.map((p, i) => sql`(${i}::int, ${p.from}::date, ${p.to}::date)`),
   )})`;
 
-/** The group of a young person's facts row (alias y) for a breakdown; multi-select ones unnest. */
+/**
+ * The group of a young person's facts row (alias y) for a breakdown. For a multi-select one, `expr` is
+ * the row's array of groups, to unnest.
+ */
 function youthGroup(by: Dimension, metro: readonly string[]): { expr: RawBuilder<unknown>; multi: boolean } {
   const orNot = (column: string) => sql`coalesce(${sql.ref(`y.${column}`)}, ${NOT_RECORDED})`;
   const multi = (column: string, extra?: RawBuilder<unknown>) => ({
-    expr: sql`unnest(case when cardinality(${sql.ref(`y.${column}`)}) = 0 then array[${NOT_RECORDED}]::text[] else ${sql.ref(`y.${column}`)}${extra ?? sql``} end)`,
+    expr: sql`(case when cardinality(${sql.ref(`y.${column}`)}) = 0 then array[${NOT_RECORDED}]::text[] else ${sql.ref(`y.${column}`)}${extra ?? sql``} end)`,
     multi: true,
   });
   switch (by) {
@@ -79,6 +82,10 @@ function youthGroup(by: Dimension, metro: readonly string[]): { expr: RawBuilder
   }
 }
 
+/** A young person's group as one value per row (a multi-select one unnested). */
+const youthGroupValue = (g: { expr: RawBuilder<unknown>; multi: boolean }) =>
+  g.multi ? sql`unnest(${g.expr})` : g.expr;
+
 function youthScope(scope: ReportScopeFilter): RawBuilder<unknown> {
   if (scope.kind === 'region') return sql`and y.region_id = any(${sql.val([...scope.regions])}::text[])`;
   if (scope.kind === 'organization')
@@ -112,36 +119,67 @@ async function totalsAndGroups(
 /**
  * Young people served: active in the period, once per person, with the details of their earliest case
  * open in it — for a new young person, their first case, so that new young people add up over time.
+ *
+ * One statement gives the totals and, for a breakdown, the groups. Each case is read once with its
+ * person's first day and number of cases in scope, and only the columns counted: most young people have
+ * one case, which is their earliest in any period it is active in, so only the others are sorted to find
+ * their earliest case in each period.
  */
-function youthServed(db: Database, input: QueryInput) {
+async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]> {
   const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
-  return totalsAndGroups(db, input, (grouped) => {
-    const group = grouped && g ? (g.multi ? sql`, ${g.expr} as grp` : sql`, ${g.expr} as grp`) : sql``;
-    return sql<Record<string, unknown>>`
-      with ${periodsCte(input.periods)},
-      firsts as (
-        select person, min(opened_on) as first_on from report_youth
-        where jurisdiction = ${input.jurisdiction} group by person
-      ),
-      active as (
-        select distinct on (p.pid, y.person) p.pid, p.p_from, y.*
-        from periods p join report_youth y
-          on y.opened_on <= p.p_to and (y.closed_on is null or y.closed_on >= p.p_from)
-        where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
-        order by p.pid, y.person, y.opened_on, y.subject
-      ),
-      counted as (
-        select a.pid ${group}, (f.first_on >= a.p_from) as is_new, a.age_at_entry
-        from active a join firsts f on f.person = a.person
-        join report_youth y on y.subject = a.subject
-      )
-      select pid ${grouped ? sql`, grp` : sql``},
-        count(*) filter (where is_new) as new,
-        count(*) filter (where not is_new) as continuing,
-        count(*) as served,
-        coalesce(sum(age_at_entry) filter (where is_new), 0) as age_sum,
-        count(age_at_entry) filter (where is_new) as age_known
-      from counted group by pid ${grouped ? sql`, grp` : sql``}`;
+  const inScope = sql`(true ${youthScope(input.scope)})`;
+  const activeIn = sql`c.opened_on <= p.p_to and (c.closed_on is null or c.closed_on >= p.p_from)`;
+  const figures = sql`
+    count(*) filter (where is_new) as new,
+    count(*) filter (where not is_new) as continuing,
+    count(*) as served,
+    coalesce(sum(age_at_entry) filter (where is_new), 0) as age_sum,
+    count(age_at_entry) filter (where is_new) as age_known`;
+  const statement = sql<Record<string, unknown>>`
+    with ${periodsCte(input.periods)},
+    cases as (
+      select y.subject, y.person, y.opened_on, y.closed_on, y.age_at_entry,
+        ${g ? g.expr : sql`null::text`} as grp,
+        ${inScope} as in_scope,
+        min(y.opened_on) over person as first_on,
+        count(*) filter (where ${inScope}) over person as in_scope_of_person
+      from report_youth y
+      where y.jurisdiction = ${input.jurisdiction}
+      window person as (partition by y.person)
+    ),
+    active as materialized (
+      select p.pid, (c.first_on >= p.p_from) as is_new, c.age_at_entry, c.grp
+      from periods p join cases c on ${activeIn}
+      where c.in_scope and c.in_scope_of_person = 1
+      union all
+      select pid, is_new, age_at_entry, grp from (
+        select distinct on (p.pid, c.person) p.pid, (c.first_on >= p.p_from) as is_new, c.age_at_entry, c.grp
+        from periods p join cases c on ${activeIn}
+        where c.in_scope and c.in_scope_of_person > 1
+        order by p.pid, c.person, c.opened_on, c.subject
+      ) earliest
+    )
+    select pid, true as is_total, null::text as grp, ${figures} from active group by pid
+    ${
+      g
+        ? sql`union all
+    select pid, false as is_total, grp, ${figures}
+    from (select pid, is_new, age_at_entry, ${g.multi ? sql`unnest(grp)` : sql`grp`} as grp from active) a
+    group by pid, grp`
+        : sql``
+    }`;
+  // The statement sorts and keeps a few hundred thousand narrow rows: with the default work_mem (4 MB)
+  // they go to disk, so it runs with more, for itself only (`set local`, in its own transaction).
+  const result = db.isTransaction
+    ? await statement.execute(db)
+    : await db.transaction().execute(async (trx) => {
+        await sql`set local work_mem = '64MB'`.execute(trx);
+        return statement.execute(trx);
+      });
+  return result.rows.map((r) => {
+    const { is_total: isTotal, grp, ...rest } = r;
+    const row = asRows([rest])[0]!;
+    return { ...row, group: isTotal ? null : (grp as string) };
   });
 }
 
@@ -169,7 +207,7 @@ function exits(db: Database, input: QueryInput) {
     count(*) filter (where ${sql.ref(column)} in ('no', 'unsure')) as ${sql.ref(`${name}_no`)},
     count(*) filter (where ${sql.ref(column)} is null or ${sql.ref(column)} = 'not_asked') as ${sql.ref(`${name}_not_asked`)}`;
   return totalsAndGroups(db, input, (grouped) => {
-    const group = grouped && g ? sql`, ${g.expr} as grp` : sql``;
+    const group = grouped && g ? sql`, ${youthGroupValue(g)} as grp` : sql``;
     return sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)},
       closed as (

@@ -333,17 +333,28 @@ export async function measureReport(
     exclusive,
     rows: tableRows,
     total,
-    trend: await trendOf(ctx, measure, scope, period, jurisdiction),
+    trend:
+      q.trend === false
+        ? []
+        : await trendOf(ctx, measure, scope, period, jurisdiction, {
+            lattice,
+            totals: rows.filter((r) => r.group === null),
+          }),
   };
 }
 
-/** The share column's total, quarter by quarter over up to five years, each protected in its biennium. */
+/**
+ * The share column's total, quarter by quarter over up to five years, each protected in its biennium.
+ * The report's own totals serve for its biennium (`known`); the other bienniums are counted together,
+ * in one statement.
+ */
 async function trendOf(
   ctx: EvaluationContext,
   measure: Measure,
   scope: ReportScopeFilter,
   period: Period,
   jurisdiction: string,
+  known: { lattice: readonly Period[]; totals: readonly CountRow[] },
 ) {
   const cal = fiscalCalendar(ctx);
   // From the first quarter with any fact on record: zeros before it would read as "nothing happened".
@@ -353,16 +364,31 @@ async function trendOf(
   for (const q of quarters) bienniums.set(cal.bienniumStart(q.fiscalYear), latticeOf(ctx, q));
   const columns = measure.columns.map((c) => c.code);
   const share = columns.indexOf(shareColumn(measure));
+  const same = (a: readonly Period[], b: readonly Period[]) =>
+    a.length === b.length && a.every((x, i) => x.from === b[i]!.from && x.to === b[i]!.to);
+  const toCount = [...bienniums.values()].filter((lattice) => !same(lattice, known.lattice));
+  const counted: CountRow[] = toCount.length
+    ? await MEASURE_QUERIES[measure.code](ctx.db, {
+        jurisdiction,
+        timezone: ctx.timezone,
+        scope,
+        metroRegions: ctx.file.metro.regions,
+        periods: toCount.flat(),
+        by: 'none',
+      })
+    : [];
   const out = new Map<string, Published>();
+  let offset = 0;
   for (const lattice of bienniums.values()) {
-    const rows: CountRow[] = await MEASURE_QUERIES[measure.code](ctx.db, {
-      jurisdiction,
-      timezone: ctx.timezone,
-      scope,
-      metroRegions: ctx.file.metro.regions,
-      periods: lattice,
-      by: 'none',
-    });
+    let rows: readonly CountRow[];
+    if (same(lattice, known.lattice)) rows = known.totals;
+    else {
+      const first = offset;
+      rows = counted
+        .filter((r) => r.period >= first && r.period < first + lattice.length)
+        .map((r) => ({ ...r, period: r.period - first }));
+      offset += lattice.length;
+    }
     const counts = lattice.map((_, i) => {
       const v = rows.find((r) => r.period === i)?.values ?? {};
       return { all: columns.map((c) => v[c] ?? 0), groups: [] };
