@@ -182,7 +182,8 @@ export async function explainEvaluation(
   const { emailIndex } = await import('../src/features/accounts/service.ts');
   const { loadGeography } = await import('../src/features/help/queries.ts');
   const { DEFAULT_SMALL_NUMBER_THRESHOLD } = await import('../src/platform/small-numbers.ts');
-  const { measureReport, biennialReport } = await import('../src/features/evaluation-reports/service.ts');
+  const { measureReport } = await import('../src/features/evaluation-reports/service.ts');
+  const { biennialReport } = await import('../src/features/evaluation-reports/bundles.ts');
   const { MEASURE_QUERIES } = await import('../src/features/evaluation-reports/queries.ts');
   const { FiscalCalendar } = await import('../src/features/evaluation-reports/periods.ts');
   const pool = new pg.Pool({ connectionString: setup.url, max: 4 });

@@ -12,7 +12,7 @@ import { staffAction } from '../../platform/policy.ts';
 import { problemResponse } from '../../platform/problem.ts';
 import { callerOf, jsonAnswer, staffRoute } from '../../web/api.ts';
 import { router } from '../../web/route.ts';
-import { reportJson } from './exports.ts';
+import { reportJson } from './schema.ts';
 import { MeasureParam, ReportQuery, ReportSchema } from './schema.ts';
 import { evaluationContext, measureReport } from './service.ts';
 

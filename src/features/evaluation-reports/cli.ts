@@ -11,7 +11,7 @@ import { DIMENSION_CODES, MEASURE_CODES, type Dimension, type MeasureCode } from
 import type { PackRules } from '../../pack/rules.ts';
 import { InputError } from '../../platform/errors.ts';
 import { DEFAULT_SMALL_NUMBER_THRESHOLD } from '../../platform/small-numbers.ts';
-import { reportCsv, reportJson } from './exports.ts';
+import { reportCsv, reportJson } from './schema.ts';
 import { measureReport, type EvaluationContext } from './service.ts';
 
 export const REPORT_USAGE =

@@ -5,4 +5,4 @@
 export { evaluationPages } from './routes.tsx';
 export { evaluationApi } from './api.ts';
 export { evaluationContext, measureReport, type EvaluationContext, type MeasureReport } from './service.ts';
-export { reportCsv, reportJson } from './exports.ts';
+export { reportCsv, reportJson } from './schema.ts';

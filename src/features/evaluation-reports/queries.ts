@@ -120,13 +120,20 @@ async function totalsAndGroups(
  * Young people served: active in the period, once per person, with the details of their earliest case
  * open in it — for a new young person, their first case, so that new young people add up over time.
  *
- * One statement gives the totals and, for a breakdown, the groups. Each case is read once with its
+ * One statement gives the totals and, for each breakdown asked (several at once for the biennial report
+ * and the data-quality view), the groups. Each case is read once with its
  * person's first day and number of cases in scope, and only the columns counted: most young people have
  * one case, which is their earliest in any period it is active in, so only the others are sorted to find
  * their earliest case in each period.
  */
-async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]> {
-  const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
+export async function youthServedBy(
+  db: Database,
+  input: Omit<QueryInput, 'by'>,
+  dims: readonly Dimension[],
+): Promise<Map<Dimension, CountRow[]>> {
+  const groups = dims
+    .filter((d) => d !== 'none')
+    .map((d) => ({ dim: d, ...youthGroup(d, input.metroRegions) }));
   const inScope = sql`(true ${youthScope(input.scope)})`;
   const activeIn = sql`c.opened_on <= p.p_to and (c.closed_on is null or c.closed_on >= p.p_from)`;
   const figures = sql`
@@ -135,11 +142,15 @@ async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]>
     count(*) as served,
     coalesce(sum(age_at_entry) filter (where is_new), 0) as age_sum,
     count(age_at_entry) filter (where is_new) as age_known`;
+  const column = (i: number) => sql.ref(`g${i}`);
+  const carried = groups.length ? sql`, ${sql.join(groups.map((_, i) => column(i)))}` : sql``;
+  const carriedFrom = (alias: string) =>
+    groups.length ? sql`, ${sql.join(groups.map((_, i) => sql.ref(`${alias}.g${i}`)))}` : sql``;
   const statement = sql<Record<string, unknown>>`
     with ${periodsCte(input.periods)},
     cases as (
-      select y.subject, y.person, y.opened_on, y.closed_on, y.age_at_entry,
-        ${g ? g.expr : sql`null::text`} as grp,
+      select y.subject, y.person, y.opened_on, y.closed_on, y.age_at_entry
+        ${groups.length ? sql`, ${sql.join(groups.map((g, i) => sql`${g.expr} as ${column(i)}`))}` : sql``},
         ${inScope} as in_scope,
         min(y.opened_on) over person as first_on,
         count(*) filter (where ${inScope}) over person as in_scope_of_person
@@ -148,26 +159,28 @@ async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]>
       window person as (partition by y.person)
     ),
     active as materialized (
-      select p.pid, (c.first_on >= p.p_from) as is_new, c.age_at_entry, c.grp
+      select p.pid, (c.first_on >= p.p_from) as is_new, c.age_at_entry ${carriedFrom('c')}
       from periods p join cases c on ${activeIn}
       where c.in_scope and c.in_scope_of_person = 1
       union all
-      select pid, is_new, age_at_entry, grp from (
-        select distinct on (p.pid, c.person) p.pid, (c.first_on >= p.p_from) as is_new, c.age_at_entry, c.grp
+      select pid, is_new, age_at_entry ${carried} from (
+        select distinct on (p.pid, c.person) p.pid, (c.first_on >= p.p_from) as is_new, c.age_at_entry
+          ${carriedFrom('c')}
         from periods p join cases c on ${activeIn}
         where c.in_scope and c.in_scope_of_person > 1
         order by p.pid, c.person, c.opened_on, c.subject
       ) earliest
     )
-    select pid, true as is_total, null::text as grp, ${figures} from active group by pid
-    ${
-      g
-        ? sql`union all
-    select pid, false as is_total, grp, ${figures}
-    from (select pid, is_new, age_at_entry, ${g.multi ? sql`unnest(grp)` : sql`grp`} as grp from active) a
-    group by pid, grp`
-        : sql``
-    }`;
+    select pid, null::text as dim, null::text as grp, ${figures} from active group by pid
+    ${sql.join(
+      groups.map(
+        (g, i) => sql`union all
+    select pid, ${g.dim}::text as dim, grp, ${figures}
+    from (select pid, is_new, age_at_entry, ${g.multi ? sql`unnest(${column(i)})` : column(i)} as grp from active) a
+    group by pid, grp`,
+      ),
+      sql` `,
+    )}`;
   // The statement sorts and keeps a few hundred thousand narrow rows: with the default work_mem (4 MB)
   // they go to disk, so it runs with more, for itself only (`set local`, in its own transaction).
   const result = db.isTransaction
@@ -176,11 +189,20 @@ async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]>
         await sql`set local work_mem = '64MB'`.execute(trx);
         return statement.execute(trx);
       });
-  return result.rows.map((r) => {
-    const { is_total: isTotal, grp, ...rest } = r;
+  const rows = result.rows.map((r) => {
+    const { dim, grp, ...rest } = r;
     const row = asRows([rest])[0]!;
-    return { ...row, group: isTotal ? null : (grp as string) };
+    return { dim: dim as Dimension | null, row: { ...row, group: dim === null ? null : (grp as string) } };
   });
+  const totals = rows.filter((r) => r.dim === null).map((r) => r.row);
+  return new Map(
+    dims.map((d) => [d, [...totals, ...rows.filter((r) => r.dim === d).map((r) => r.row)]] as const),
+  );
+}
+
+/** Young people served for one breakdown (see `youthServedBy`). */
+async function youthServed(db: Database, input: QueryInput): Promise<CountRow[]> {
+  return (await youthServedBy(db, input, [input.by])).get(input.by)!;
 }
 
 /** Services delivered in the period, per service: times delivered and young people who received it. */

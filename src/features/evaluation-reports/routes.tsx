@@ -15,18 +15,16 @@ import { toXlsx } from '../../platform/xlsx.ts';
 import { renderPage } from '../../web/http.ts';
 import { messagePage, serviceError, staffView, type Guarded } from '../../web/page.tsx';
 import { router } from '../../web/route.ts';
-import { fileName, reportCsv, reportTable } from './exports.ts';
+import { biennialReport, qualityReport } from './bundles.ts';
+import { DownloadQuery, fileName, reportCsv, reportTable } from './schema.ts';
 import {
-  biennialReport,
   evaluationContext,
   evaluationScope,
   measureReport,
   periodChoices,
-  qualityReport,
   type EvaluationContext,
   type MeasureReport,
 } from './service.ts';
-import { DownloadQuery } from './schema.ts';
 import { BiennialPage } from './views/biennial.tsx';
 import { Dashboard, periodValue, type DashboardValues } from './views/dashboard.tsx';
 import { QualityPage } from './views/quality.tsx';

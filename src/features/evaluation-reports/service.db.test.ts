@@ -14,13 +14,8 @@ import type { Dimension, MeasureCode } from '../../pack/evaluation.ts';
 import { ServiceError } from '../../platform/errors.ts';
 import { isSmall } from '../../platform/small-numbers.ts';
 import { FiscalCalendar, type Period } from './periods.ts';
-import {
-  evaluationContext,
-  measureReport,
-  qualityReport,
-  type EvaluationContext,
-  type MeasureReport,
-} from './service.ts';
+import { qualityReport } from './bundles.ts';
+import { evaluationContext, measureReport, type EvaluationContext, type MeasureReport } from './service.ts';
 
 const TODAY = '2025-08-15';
 const cal = new FiscalCalendar(7);

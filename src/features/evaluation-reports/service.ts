@@ -170,7 +170,7 @@ export async function periodChoices(ctx: EvaluationContext): Promise<Period[]> {
 }
 
 /** A period's biennium, the parts that have ended, in time order. */
-function latticeOf(ctx: EvaluationContext, period: Period): Period[] {
+export function latticeOf(ctx: EvaluationContext, period: Period): Period[] {
   const b = fiscalCalendar(ctx).bienniumOf(period);
   const today = ctx.today();
   return [...b.quarters, ...b.years, b.biennium].filter((p) => p.to < today);
@@ -182,7 +182,7 @@ async function courseNames(db: Database): Promise<Map<string, string>> {
 }
 
 /** The share column: the measure's first sum total, else its first column. */
-const shareColumn = (m: Measure) => m.sums[0]?.[0] ?? m.columns[0]!.code;
+export const shareColumn = (m: Measure) => m.sums[0]?.[0] ?? m.columns[0]!.code;
 
 /** The figure of a row (average, median, percentage) and the count it rests on. */
 function figureOf(
@@ -226,6 +226,8 @@ export async function measureReport(
   ctx: EvaluationContext,
   actor: Actor,
   q: ReportQuery,
+  /** Counts already read for this measure, breakdown, scope and biennium (several tables at once). */
+  counted?: CountRow[],
 ): Promise<MeasureReport> {
   const scope = await evaluationScope(ctx, actor);
   if (!scope)
@@ -245,7 +247,7 @@ export async function measureReport(
   const jurisdiction = await ctx.jurisdiction();
   const lattice = latticeOf(ctx, period);
   const input = { jurisdiction, timezone: ctx.timezone, scope, metroRegions: ctx.file.metro.regions };
-  const rows = await MEASURE_QUERIES[measure.code](ctx.db, { ...input, periods: lattice, by });
+  const rows = counted ?? (await MEASURE_QUERIES[measure.code](ctx.db, { ...input, periods: lattice, by }));
 
   const names = {
     ...(await ctx.names()),
@@ -410,145 +412,4 @@ async function trendOf(
     const value = out.get(`${q.from}:${q.to}`);
     return value ? [{ period: q, value }] : [];
   });
-}
-
-/** The tables of the printable biennial report, in the evaluation's order. */
-export const BIENNIAL_TABLES: readonly (readonly [MeasureCode, Dimension])[] = [
-  ['youth_served', 'none'],
-  ['youth_served', 'age_band'],
-  ['youth_served', 'gender'],
-  ['youth_served', 'race'],
-  ['youth_served', 'metro'],
-  ['youth_served', 'region'],
-  ['youth_served', 'tribal'],
-  ['youth_served', 'door'],
-  ['youth_served', 'exploitation'],
-  ['youth_served', 'entry_housing'],
-  ['services', 'service'],
-  ['exits', 'exit_housing'],
-  ['exits', 'close_reason'],
-  ['referrals', 'service'],
-  ['referrals', 'decline_reason'],
-  ['first_contact', 'region'],
-  ['shelter_requests', 'region'],
-  ['placements', 'program_type'],
-  ['trainings', 'organization_type'],
-];
-
-/** Every table of the biennial report the person may see, for one period. */
-export async function biennialReport(
-  ctx: EvaluationContext,
-  actor: Actor,
-  q: { from?: string | undefined; to?: string | undefined },
-): Promise<MeasureReport[]> {
-  const scope = await evaluationScope(ctx, actor);
-  const period = reportPeriod(ctx, q.from, q.to);
-  const tables = BIENNIAL_TABLES.filter(([m, by]) => {
-    const measure = measureOf(ctx.file, m);
-    return scope && measure.scopes.includes(scope.kind) && (by === 'none' || measure.breakdowns.includes(by));
-  });
-  const out: MeasureReport[] = [];
-  for (const [measure, by] of tables)
-    out.push(
-      await measureReport(ctx, actor, { measure, by, from: period.from, to: period.to, trend: false }),
-    );
-  return out;
-}
-
-export interface QualityLine {
-  /** What may be missing: "Race and ethnicity". */
-  label: string;
-  measure: MeasureCode;
-  missing: Published;
-  of: Published;
-  percent: Published;
-}
-
-/** What the young people served (and whose case closed) lack, per detail the measures read. */
-const QUALITY: readonly {
-  measure: MeasureCode;
-  by: Dimension;
-  missing: readonly string[];
-  label?: string;
-}[] = [
-  { measure: 'youth_served', by: 'race', missing: ['not_recorded', 'unknown', 'declined'] },
-  { measure: 'youth_served', by: 'gender', missing: ['not_recorded', 'declined'] },
-  { measure: 'youth_served', by: 'age_band', missing: ['unknown'] },
-  { measure: 'youth_served', by: 'county', missing: ['not_recorded'] },
-  {
-    measure: 'youth_served',
-    by: 'tribal',
-    missing: ['not_recorded'],
-    label: 'Tribal affiliation (none recorded)',
-  },
-  { measure: 'youth_served', by: 'door', missing: ['not_recorded'] },
-  { measure: 'youth_served', by: 'exploitation', missing: ['not_recorded'] },
-  { measure: 'youth_served', by: 'entry_housing', missing: ['not_recorded', 'unknown'] },
-  { measure: 'exits', by: 'exit_housing', missing: ['not_recorded', 'unknown'] },
-];
-
-/**
- * The data-quality view: for each detail, how many records in the period lack it (not recorded, not
- * known or declined), out of how many. The counts are the reports' own cells, with their protection, so
- * this view reveals nothing the tables hide; a missing count made of several hidden cells is hidden.
- */
-export async function qualityReport(
-  ctx: EvaluationContext,
-  actor: Actor,
-  q: { from?: string | undefined; to?: string | undefined },
-): Promise<{ period: Period; threshold: number; lines: QualityLine[] }> {
-  const scope = await evaluationScope(ctx, actor);
-  const period = reportPeriod(ctx, q.from, q.to);
-  const lines: QualityLine[] = [];
-  const t = ctx.threshold;
-  for (const item of QUALITY) {
-    if (!scope || !measureOf(ctx.file, item.measure).scopes.includes(scope.kind)) continue;
-    if (item.by === 'county' && scope.kind === 'organization') continue;
-    const r = await measureReport(ctx, actor, {
-      measure: item.measure,
-      by: item.by,
-      from: period.from,
-      to: period.to,
-      trend: false,
-    });
-    const column = shareColumn(r.measure);
-    const cells = r.rows.filter((x) => item.missing.includes(x.code)).map((x) => x.cells[column]!);
-    const of = r.total.cells[column]!;
-    const missing: Published = cells.some((c) => c.suppressed)
-      ? { value: null, suppressed: true }
-      : { value: cells.reduce((a, c) => a + (c.value ?? 0), 0), suppressed: false };
-    const pct = of.value && missing.value !== null ? Math.round((100 * missing.value) / of.value) : null;
-    lines.push({
-      label: item.label ?? DIMENSIONS[item.by].label,
-      measure: item.measure,
-      missing,
-      of,
-      percent: derived(pct, [missing, of], of.value ?? 0, t),
-    });
-  }
-  if (scope && measureOf(ctx.file, 'exits').scopes.includes(scope.kind)) {
-    const r = await measureReport(ctx, actor, {
-      measure: 'exits',
-      from: period.from,
-      to: period.to,
-      trend: false,
-    });
-    const of = r.total.cells.closed!;
-    for (const [question, label] of [
-      ['safer', 'Closing question: do they feel safer'],
-      ['hopeful', 'Closing question: are they more hopeful'],
-      ['knows_help', 'Closing question: do they know where to get help'],
-    ] as const) {
-      const missing = r.total.cells[`${question}_not_asked`]!;
-      const pct = of.value && missing.value !== null ? Math.round((100 * missing.value) / of.value) : null;
-      lines.push({
-        label: `${label} (not asked)`,
-        measure: 'exits',
-        missing,
-        of,
-        percent: derived(pct, [missing, of], of.value ?? 0, t),
-      });
-    }
-  }
-  return { period, threshold: t, lines };
 }

@@ -11,7 +11,8 @@ import { Count } from '../../../web/report-parts.tsx';
 import { ErrorSummary, StaffLayout } from '../../../web/staff-layout.tsx';
 import { DataTable } from '../../../web/ui.tsx';
 import type { Period } from '../periods.ts';
-import type { EvaluationScope, QualityLine } from '../service.ts';
+import type { QualityLine } from '../bundles.ts';
+import type { EvaluationScope } from '../service.ts';
 import { PeriodPicker } from './biennial.tsx';
 import { SmallNumberNote } from './dashboard.tsx';
 
