@@ -272,8 +272,9 @@ function referrals(db: Database, input: QueryInput) {
         count(*) filter (where not r.accepted and r.status = 'declined') as declined,
         count(*) filter (where not r.accepted and r.status <> 'declined') as other,
         count(*) filter (where r.completed) as completed,
-        count(r.days_to_answer) as answered,
-        percentile_cont(0.5) within group (order by r.days_to_answer) as median_days_to_answer
+        count(r.days_to_answer) filter (where r.accepted) as accepted_timed,
+        percentile_cont(0.5) within group (order by r.days_to_answer) filter (where r.accepted)
+          as median_days_to_accept
       from periods p join report_referrals r on r.sent_on between p.p_from and p.p_to
       join report_youth y on y.subject = r.subject
       where y.jurisdiction = ${input.jurisdiction} ${scope}

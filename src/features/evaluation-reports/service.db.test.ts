@@ -167,6 +167,11 @@ describe('the evaluation on synthetic facts whose truth is known', () => {
     expect(total.accepted!.value).toBe(sent.filter((x) => x.accepted).length);
     expect(total.declined!.value).toBe(sent.filter((x) => x.status === 'declined').length);
     expect(total.completed!.value).toBe(sent.filter((x) => x.completed).length);
+    // The median days to acceptance, of the referrals accepted (the facts hold quarter days).
+    const days = sent.filter((x) => x.accepted).map((x) => x.days!).sort((a, b) => a - b);
+    const mid = days.length / 2;
+    const median = days.length % 2 ? days[Math.floor(mid)]! : (days[mid - 1]! + days[mid]!) / 2;
+    expect(r.total.figures.median_days_to_accept!.value).toBe(Math.round(median * 10) / 10);
     const exits = await report('exits', 'none', p);
     const closed = youth.filter((y) => y.closedOn && y.closedOn >= p.from && y.closedOn <= p.to);
     expect(exits.total.cells.closed!.value).toBe(closed.length);

@@ -197,11 +197,11 @@ function figureOf(
         basis: v.age_known ?? 0,
         from: ['new'],
       };
-    case 'median_days_to_answer':
+    case 'median_days_to_accept':
       return {
-        value: v.answered ? Math.round(v.median_days_to_answer! * 10) / 10 : null,
-        basis: v.answered ?? 0,
-        from: ['accepted', 'declined'],
+        value: v.accepted_timed ? Math.round(v.median_days_to_accept! * 10) / 10 : null,
+        basis: v.accepted_timed ?? 0,
+        from: ['accepted'],
       };
     case 'median_hours_to_contact':
       return {

@@ -13,7 +13,7 @@ import type { MeasureReport, ReportRow } from '../service.ts';
 
 const FIGURE_UNITS: Record<string, string> = {
   average_age: ' years',
-  median_days_to_answer: ' days',
+  median_days_to_accept: ' days',
   median_hours_to_contact: ' hours',
 };
 
