@@ -165,7 +165,9 @@ describe.skipIf(!available)('the evaluation reports in a browser', () => {
     const served = async (label: string) =>
       (
         await page
-          .locator('#report-table tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${label}$`) }) })
+          .locator('#report-table tbody tr', {
+            has: page.locator('th', { hasText: new RegExp(`^${label}$`) }),
+          })
           .locator('td')
           .nth(2)
           .textContent()

@@ -145,7 +145,7 @@ function legend(items: LegendItem[]): { height: number; marks: Child[] } {
   return { height: items.length ? y + rowHeight + 12 : 0, marks };
 }
 
-const hiddenLegend = (id: string, threshold: number): LegendItem => ({
+const hiddenLegend = (id: string): LegendItem => ({
   label: 'Hidden to protect privacy',
   mark: (x, y) => <HiddenMark id={id} x={x} y={y} size={BAR} />,
 });
@@ -227,7 +227,7 @@ export const BarChart: FC<BarChartProps> = (p) => {
         ),
       }))
     : [];
-  if (anyHidden) items.push(hiddenLegend(p.id, p.threshold));
+  if (anyHidden) items.push(hiddenLegend(p.id));
   const key = legend(items);
 
   const shown = p.categories.flatMap((c) => c.values.filter((v) => !v.suppressed));
@@ -349,7 +349,7 @@ export interface TrendChartProps {
 export const TrendChart: FC<TrendChartProps> = (p) => {
   checkId(p.id);
   const anyHidden = p.periods.some((q) => q.value.suppressed);
-  const key = legend(anyHidden ? [hiddenLegend(p.id, p.threshold)] : []);
+  const key = legend(anyHidden ? [hiddenLegend(p.id)] : []);
   const max = Math.max(0, ...p.periods.map((q) => valueOf(q.value)));
   const step = niceStep(max);
   const top = Math.max(step, Math.ceil(max / step) * step);

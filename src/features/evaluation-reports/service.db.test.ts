@@ -168,7 +168,10 @@ describe('the evaluation on synthetic facts whose truth is known', () => {
     expect(total.declined!.value).toBe(sent.filter((x) => x.status === 'declined').length);
     expect(total.completed!.value).toBe(sent.filter((x) => x.completed).length);
     // The median days to acceptance, of the referrals accepted (the facts hold quarter days).
-    const days = sent.filter((x) => x.accepted).map((x) => x.days!).sort((a, b) => a - b);
+    const days = sent
+      .filter((x) => x.accepted)
+      .map((x) => x.days!)
+      .sort((a, b) => a - b);
     const mid = days.length / 2;
     const median = days.length % 2 ? days[Math.floor(mid)]! : (days[mid - 1]! + days[mid]!) / 2;
     expect(r.total.figures.median_days_to_accept!.value).toBe(Math.round(median * 10) / 10);
