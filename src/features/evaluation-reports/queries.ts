@@ -101,19 +101,33 @@ const asRows = (rows: Record<string, unknown>[]): CountRow[] =>
     return { period: Number(r.pid), group: r.grp === undefined ? null : (r.grp as string | null), values };
   });
 
+/** The pieces of a statement that differ between the totals and the groups. */
+interface Grouping {
+  /** `, <the breakdown's expression> as grp`, or nothing for the totals. */
+  select: RawBuilder<unknown>;
+  /** `, grp`, or nothing for the totals. */
+  by: RawBuilder<unknown>;
+}
+
 /**
- * Runs `select` over the rows of `from` for the totals (group null) and, for a breakdown, per group.
- * `from` yields one row per counted record with a column `pid`; `group` is the group expression.
+ * Runs a statement for the totals (group null) and, for a breakdown, again per group: `build` puts the
+ * grouping's `select` after `pid` in its select list and its `by` after `pid` in its group by.
+ * `groups` gives each breakdown's expression.
  */
 async function totalsAndGroups(
   db: Database,
   input: QueryInput,
-  build: (grouped: boolean) => RawBuilder<Record<string, unknown>>,
+  groups: Partial<Record<Dimension, RawBuilder<unknown>>>,
+  build: (g: Grouping) => RawBuilder<Record<string, unknown>>,
 ): Promise<CountRow[]> {
-  const totals = asRows((await build(false).execute(db)).rows);
+  const totals = asRows((await build({ select: sql``, by: sql`` }).execute(db)).rows);
   if (input.by === 'none') return totals;
-  const groups = asRows((await build(true).execute(db)).rows);
-  return [...totals.map((r) => ({ ...r, group: null })), ...groups];
+  const expression = groups[input.by];
+  if (!expression) throw new Error(`No breakdown ${input.by} for this measure.`);
+  const grouped = asRows(
+    (await build({ select: sql`, ${expression} as grp`, by: sql`, grp` }).execute(db)).rows,
+  );
+  return [...totals.map((r) => ({ ...r, group: null })), ...grouped];
 }
 
 /**
@@ -210,26 +224,27 @@ function services(db: Database, input: QueryInput) {
   return totalsAndGroups(
     db,
     input,
-    (grouped) => sql<Record<string, unknown>>`
+    { service: sql`s.service_code` },
+    (g) => sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)}
-      select p.pid ${grouped ? sql`, s.service_code as grp` : sql``},
+      select p.pid ${g.select},
         count(distinct y.person) as youth, count(*) as delivered
       from periods p join report_services s on s.delivered_on between p.p_from and p.p_to
       join report_youth y on y.subject = s.subject
       where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
-      group by p.pid ${grouped ? sql`, s.service_code` : sql``}`,
+      group by p.pid ${g.by}`,
   );
 }
 
 /** Cases closed in the period, with the young people's answers (cases add up over time; people would not). */
 function exits(db: Database, input: QueryInput) {
-  const g = input.by === 'none' ? null : youthGroup(input.by, input.metroRegions);
+  const groups =
+    input.by === 'none' ? {} : { [input.by]: youthGroupValue(youthGroup(input.by, input.metroRegions)) };
   const answers = (column: string, name: string) => sql`
     count(*) filter (where ${sql.ref(column)} = 'yes') as ${sql.ref(`${name}_yes`)},
     count(*) filter (where ${sql.ref(column)} in ('no', 'unsure')) as ${sql.ref(`${name}_no`)},
     count(*) filter (where ${sql.ref(column)} is null or ${sql.ref(column)} = 'not_asked') as ${sql.ref(`${name}_not_asked`)}`;
-  return totalsAndGroups(db, input, (grouped) => {
-    const group = grouped && g ? sql`, ${youthGroupValue(g)} as grp` : sql``;
+  return totalsAndGroups(db, input, groups, (g) => {
     return sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)},
       closed as (
@@ -238,14 +253,14 @@ function exits(db: Database, input: QueryInput) {
         where y.jurisdiction = ${input.jurisdiction} ${youthScope(input.scope)}
       ),
       counted as (
-        select c.pid ${group}, y.survey_feels_safer, y.survey_more_hopeful, y.survey_knows_where_help
+        select c.pid ${g.select}, y.survey_feels_safer, y.survey_more_hopeful, y.survey_knows_where_help
         from closed c join report_youth y on y.subject = c.subject
       )
-      select pid ${grouped ? sql`, grp` : sql``}, count(*) as closed,
+      select pid ${g.by}, count(*) as closed,
         ${answers('survey_feels_safer', 'safer')},
         ${answers('survey_more_hopeful', 'hopeful')},
         ${answers('survey_knows_where_help', 'knows_help')}
-      from counted group by pid ${grouped ? sql`, grp` : sql``}`;
+      from counted group by pid ${g.by}`;
   });
 }
 
@@ -264,9 +279,10 @@ function referrals(db: Database, input: QueryInput) {
   return totalsAndGroups(
     db,
     input,
-    (grouped) => sql<Record<string, unknown>>`
+    group,
+    (g) => sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)}
-      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+      select p.pid ${g.select},
         count(*) as sent,
         count(*) filter (where r.accepted) as accepted,
         count(*) filter (where not r.accepted and r.status = 'declined') as declined,
@@ -278,7 +294,7 @@ function referrals(db: Database, input: QueryInput) {
       from periods p join report_referrals r on r.sent_on between p.p_from and p.p_to
       join report_youth y on y.subject = r.subject
       where y.jurisdiction = ${input.jurisdiction} ${scope}
-      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+      group by p.pid ${g.by}`,
   );
 }
 
@@ -297,7 +313,8 @@ function firstContact(db: Database, input: QueryInput) {
   return totalsAndGroups(
     db,
     input,
-    (grouped) => sql<Record<string, unknown>>`
+    group,
+    (g) => sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)},
       items as (
         select p.pid, i.*, (
@@ -308,14 +325,14 @@ function firstContact(db: Database, input: QueryInput) {
         where i.jurisdiction = ${input.jurisdiction}
           and i.kind in ('professional_referral', 'self_referral') ${scope}
       )
-      select pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+      select pid ${g.select},
         count(*) as received,
         count(contacted_at) as contacted,
         count(*) - count(contacted_at) as not_contacted,
         percentile_cont(0.5) within group (
           order by extract(epoch from contacted_at - created_at) / 3600.0
         ) as median_hours_to_contact
-      from items i group by pid ${grouped ? sql`, grp` : sql``}`,
+      from items i group by pid ${g.by}`,
   );
 }
 
@@ -333,9 +350,10 @@ function shelterRequests(db: Database, input: QueryInput) {
   return totalsAndGroups(
     db,
     input,
-    (grouped) => sql<Record<string, unknown>>`
+    group,
+    (g) => sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)}
-      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+      select p.pid ${g.select},
         count(*) as sent,
         count(*) filter (where s.status = 'placed') as placed,
         count(*) filter (where s.status = 'withdrawn' and s.close_reason = 'no_bed_found') as unmet,
@@ -345,7 +363,7 @@ function shelterRequests(db: Database, input: QueryInput) {
         on (s.created_at at time zone ${input.timezone})::date between p.p_from and p.p_to
       join cases c on c.id = s.case_id
       where c.jurisdiction = ${input.jurisdiction} ${scope}
-      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+      group by p.pid ${g.by}`,
   );
 }
 
@@ -364,9 +382,10 @@ function placements(db: Database, input: QueryInput) {
   return totalsAndGroups(
     db,
     input,
-    (grouped) => sql<Record<string, unknown>>`
+    group,
+    (g) => sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)}
-      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+      select p.pid ${g.select},
         count(*) as stays,
         count(distinct coalesce(c.duplicate_index, c.id::text)) as youth
       from periods p join housing_placements hp
@@ -374,7 +393,7 @@ function placements(db: Database, input: QueryInput) {
       join housing_programs prog on prog.id = hp.program_id
       join cases c on c.id = hp.case_id
       where c.jurisdiction = ${input.jurisdiction} ${scope}
-      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+      group by p.pid ${g.by}`,
   );
 }
 
@@ -389,15 +408,16 @@ function trainings(db: Database, input: QueryInput) {
   return totalsAndGroups(
     db,
     input,
-    (grouped) => sql<Record<string, unknown>>`
+    group,
+    (g) => sql<Record<string, unknown>>`
       with ${periodsCte(input.periods)}
-      select p.pid ${grouped ? sql`, ${group[input.by]!} as grp` : sql``},
+      select p.pid ${g.select},
         count(*) as completions,
         count(distinct coalesce(t.staff_user_id, t.roster_id)) as people
       from periods p join training_completions t on t.completed_on between p.p_from and p.p_to
       join member_organizations o on o.id = t.organization_id
       where true ${scope}
-      group by p.pid ${grouped ? sql`, grp` : sql``}`,
+      group by p.pid ${g.by}`,
   );
 }
 
