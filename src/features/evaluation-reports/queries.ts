@@ -86,8 +86,12 @@ function youthGroup(by: Dimension, metro: readonly string[]): { expr: RawBuilder
 const youthGroupValue = (g: { expr: RawBuilder<unknown>; multi: boolean }) =>
   g.multi ? sql`unnest(${g.expr})` : g.expr;
 
+/** `and <column> = any(the regions)` for a navigator host's report, else nothing. */
+const inRegions = (scope: ReportScopeFilter, column: string): RawBuilder<unknown> =>
+  scope.kind === 'region' ? sql`and ${sql.ref(column)} = any(${sql.val([...scope.regions])}::text[])` : sql``;
+
 function youthScope(scope: ReportScopeFilter): RawBuilder<unknown> {
-  if (scope.kind === 'region') return sql`and y.region_id = any(${sql.val([...scope.regions])}::text[])`;
+  if (scope.kind === 'region') return inRegions(scope, 'y.region_id');
   if (scope.kind === 'organization')
     return sql`and y.organizations @> array[${scope.organizationId}]::uuid[]`;
   return sql``;
@@ -306,10 +310,7 @@ function firstContact(db: Database, input: QueryInput) {
     age_band: sql`i.age_band`,
     urgency: sql`i.urgency`,
   };
-  const scope =
-    input.scope.kind === 'region'
-      ? sql`and i.region_id = any(${sql.val([...input.scope.regions])}::text[])`
-      : sql``;
+  const scope = inRegions(input.scope, 'i.region_id');
   return totalsAndGroups(
     db,
     input,
@@ -343,10 +344,7 @@ function shelterRequests(db: Database, input: QueryInput) {
     shelter_age: sql`s.age_band`,
     shelter_gender: sql`s.gender`,
   };
-  const scope =
-    input.scope.kind === 'region'
-      ? sql`and s.region_id = any(${sql.val([...input.scope.regions])}::text[])`
-      : sql``;
+  const scope = inRegions(input.scope, 's.region_id');
   return totalsAndGroups(
     db,
     input,
@@ -375,7 +373,7 @@ function placements(db: Database, input: QueryInput) {
   };
   const scope =
     input.scope.kind === 'region'
-      ? sql`and c.region_id = any(${sql.val([...input.scope.regions])}::text[])`
+      ? inRegions(input.scope, 'c.region_id')
       : input.scope.kind === 'organization'
         ? sql`and prog.organization_id = ${input.scope.organizationId}`
         : sql``;
