@@ -3,6 +3,7 @@
  * year), the nights of a period and the evening hour at which beds are counted, the measures' names and
  * definitions, and a table as CSV.
  */
+import { daysIn } from '../../platform/report-period.ts';
 
 export const BREAKDOWNS = {
   region: 'Region',
@@ -28,8 +29,7 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Days from `from` to `to`, both counted. */
-export const daysIn = (from: string, to: string): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+export { daysIn };
 
 /** Every date of the period, in order. */
 export const datesOf = (from: string, to: string): string[] =>

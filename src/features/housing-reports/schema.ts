@@ -3,26 +3,15 @@
  * breakdown, with messages that name the field; and the report's JSON.
  */
 import { z } from '@hono/zod-openapi';
-import { BREAKDOWN_CODES, MAX_DAYS, TABLE_CODES, daysIn } from './rules.ts';
-
-const date = (name: string) =>
-  z
-    .string({ error: `Give the ${name} date.` })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `Give the ${name} date as YYYY-MM-DD.`)
-    .refine(
-      (d) =>
-        !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-      {
-        message: `The ${name} date is not a real date.`,
-      },
-    );
+import { checkPeriod, reportDate } from '../../platform/report-period.ts';
+import { BREAKDOWN_CODES, MAX_DAYS, TABLE_CODES } from './rules.ts';
 
 export const ReportQuery = z
   .object({
-    from: date('first')
+    from: reportDate('first')
       .optional()
       .openapi({ description: 'First day (Minnesota time), YYYY-MM-DD', example: '2026-11-01' }),
-    to: date('last')
+    to: reportDate('last')
       .optional()
       .openapi({ description: 'Last day (Minnesota time), YYYY-MM-DD', example: '2026-11-30' }),
     by: z
@@ -30,16 +19,7 @@ export const ReportQuery = z
       .default('region')
       .openapi({ description: 'How the shelter requests are broken down' }),
   })
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: 'The last day must be on or after the first day.',
-      });
-    else if (q.from && q.to && daysIn(q.from, q.to) > MAX_DAYS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `A report covers at most ${MAX_DAYS} days.` });
-  });
+  .superRefine((q, ctx) => checkPeriod(q, ctx, MAX_DAYS));
 export type ReportQuery = z.input<typeof ReportQuery>;
 
 export const DownloadQuery = z.object({

@@ -44,7 +44,6 @@ export const quarterLabel = (quarter: string): string =>
   `${QUARTER_MONTHS[Number(quarter.slice(6)) - 1] ?? quarter} ${quarter.slice(0, 4)}`;
 
 /** Days from `from` to `to`, both counted. */
-export const daysIn = (from: string, to: string): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+export { daysIn } from '../../platform/report-period.ts';
 
 export { toCsv, type CsvValue } from '../../platform/report-csv.ts';
