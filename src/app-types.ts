@@ -14,6 +14,8 @@ import type { SiteOrigin } from './platform/mail/index.ts';
 import type { PolicyRegistry } from './platform/policy.ts';
 import type { PageFrame } from './web/public-layout.tsx';
 import type { Context } from 'hono';
+import { translator } from './platform/i18n/index.ts';
+import { pagePath } from './web/language.ts';
 
 export interface AppDeps {
   db: Database;
@@ -63,6 +65,8 @@ export function frameFor(c: Context, deps: AppDeps): PageFrame {
   const geo = deps.geography.get();
   return {
     nonce: c.get('nonce'),
+    t: translator(c.get('locale') ?? 'en'),
+    path: pagePath(c),
     quickExitUrl: deps.config.quickExitUrl,
     emergency: geo.emergencyLine,
     statewide: geo.statewideLine,

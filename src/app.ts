@@ -23,6 +23,7 @@ import { errorPage, notFoundPage } from './features/ops/errors.tsx';
 import { clientAddress, clientAddresses } from './platform/client-address.ts';
 import { API_RATE_LIMIT_DEFAULTS, ApiRateLimiter, apiRateLimit } from './platform/rate-limit/index.ts';
 import { publicFastPath } from './web/fast-path.ts';
+import { publicLanguage, withoutLanguagePrefix } from './web/language.ts';
 import { accessLog, rejectNulBytes, requestLog } from './web/http.ts';
 import { PolicyRegistry, PUBLIC } from './platform/policy.ts';
 import { badRequest } from './platform/problem.ts';
@@ -74,6 +75,8 @@ export interface BuiltApp {
 
 export function createApp(deps: AppDeps): BuiltApp {
   const app = new OpenAPIHono({
+    // `/es/navigator` routes as `/navigator`; `publicLanguage` below sets the page's language.
+    getPath: withoutLanguagePrefix,
     defaultHook: (result, c) => {
       if (!result.success) {
         const issue = result.error.issues[0];
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   // First: every later part (audit, throttles, limits) reads the client address it decides.
   app.use(clientAddresses(deps.config));
+  app.use(publicLanguage());
   app.use(securityHeaders({ hsts: deps.config.production }));
   const access = accessLog(deps.log);
   app.use(requestLog(access));

@@ -105,7 +105,10 @@ describe('every public page', () => {
       for (const tag of html.match(/<(script|style)\b[^>]*>/g) ?? [])
         expect(tag, url).toContain(`nonce="${nonce}"`);
       expect(html, url).not.toMatch(/<(script|img|iframe|audio|video|source)\b[^>]*\ssrc=/);
-      expect(html, url).not.toMatch(/<link\b(?![^>]*href="data:)[^>]*>/);
+      // The only links: the empty icon, and the same page in each language on this site (loads nothing).
+      expect(html, url).not.toMatch(
+        /<link\b(?![^>]*href="data:)(?![^>]*rel="alternate" hreflang="[a-z-]+" href="\/)[^>]*>/,
+      );
       expect(html, url).not.toMatch(/\sstyle="/);
       expect(html, url).toContain('id="quick-exit"');
       expect(html, url).toContain('href="tel:911"');

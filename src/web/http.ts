@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { pino } from 'pino';
 import type { Logger } from '../platform/log.ts';
+import { pagePath } from './language.ts';
 
 /** Renders a page element with its doctype. */
 export async function renderPage(
@@ -19,12 +20,13 @@ export async function renderPage(
 
 /** Stands for the response's nonce in a kept page; random, so no page text can hold it by chance. */
 const NONCE_MARK = randomBytes(18).toString('base64url');
-const keptPages = new WeakMap<object, string[]>();
+const keptPages = new WeakMap<object, Map<string, string[]>>();
 
 /**
  * A whole page rendered once for `answer` (a kept answer: the same object for as long as the data it
  * was made from holds) and sent again on every later request with that request's nonce: the page may
- * depend on `answer` and on the nonce alone — nothing else of the request, no signed-in person.
+ * depend on `answer`, the page's language and address and on the nonce alone — nothing else of the
+ * request, no signed-in person.
  *
  * @example
  * return renderPageOnce(c, found, (nonce) => <Layout frame={{ ...frame, nonce }} title="Services">…</Layout>);
@@ -35,11 +37,18 @@ export async function renderPageOnce(
   page: (nonce: string) => unknown,
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
-  let parts = keptPages.get(answer);
+  // One page per language and address (the language switch links to the same page in each language).
+  const key = `${c.get('locale') ?? 'en'} ${pagePath(c)}`;
+  let byPage = keptPages.get(answer);
+  if (byPage === undefined) {
+    byPage = new Map();
+    keptPages.set(answer, byPage);
+  }
+  let parts = byPage.get(key);
   if (parts === undefined) {
     const html = await (page(NONCE_MARK) as { toString(): string | Promise<string> }).toString();
     parts = `<!doctype html>${html}`.split(NONCE_MARK);
-    keptPages.set(answer, parts);
+    if (byPage.size < 16) byPage.set(key, parts);
   }
   return c.html(parts.join(c.get('nonce')), status);
 }

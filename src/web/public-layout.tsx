@@ -2,11 +2,25 @@
  * The frame of every public page: skip link, quick exit, the lines to call, navigation and footer.
  */
 import type { Child, FC } from 'hono/jsx';
+import { raw } from 'hono/html';
 import type { Line } from '../features/help/rules.ts';
+import {
+  LOCALE_NAMES,
+  LOCALES,
+  localePath,
+  TranslatorProvider,
+  useT,
+  type Locale,
+  type Translator,
+} from '../platform/i18n/index.ts';
 import { QUICK_EXIT_JS, SITE_CSS } from './assets.ts';
 
 export interface PageFrame {
   nonce: string;
+  /** The page's messages in its language (`frame.t.text('…')`; views below the layout call `useT()`). */
+  t: Translator;
+  /** The page's address without the language prefix, with its query: the language switch's links. */
+  path: string;
   quickExitUrl: string;
   /** Emergency line and statewide line, always shown. */
   emergency: Line;
@@ -26,26 +40,29 @@ export const Tel: FC<{ display: string }> = ({ display }) => (
 );
 
 /** Call and text as buttons big enough for a thumb (44 px at least); a number never breaks. */
-export const CallLink: FC<{ line: Line }> = ({ line }) => (
-  <>
-    {line.call ? (
-      <a class="btn call" href={`tel:${line.call.dial}`}>
-        Call <Tel display={line.call.display} />
-      </a>
-    ) : null}
-    {line.text ? (
-      <>
-        {line.call ? ' ' : null}
-        <a
-          class="btn call alt"
-          href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}
-        >
-          Text <Tel display={line.text.display} />
+export const CallLink: FC<{ line: Line }> = ({ line }) => {
+  const t = useT();
+  return (
+    <>
+      {line.call ? (
+        <a class="btn call" href={`tel:${line.call.dial}`}>
+          {t('layout.call')} <Tel display={line.call.display} />
         </a>
-      </>
-    ) : null}
-  </>
-);
+      ) : null}
+      {line.text ? (
+        <>
+          {line.call ? ' ' : null}
+          <a
+            class="btn call alt"
+            href={`sms:${line.text.dial}${line.text.body ? `?body=${encodeURIComponent(line.text.body)}` : ''}`}
+          >
+            {t('layout.text')} <Tel display={line.text.display} />
+          </a>
+        </>
+      ) : null}
+    </>
+  );
+};
 
 /**
  * The short "call now" box. `emergency` keeps only the emergency line: for a page that already shows
@@ -55,31 +72,33 @@ export const UrgentLines: FC<{ emergency: Line; statewide: Line; only?: 'emergen
   emergency,
   statewide,
   only,
-}) =>
-  only === 'emergency' ? (
-    <aside class="lines short" aria-label="In danger right now">
+}) => {
+  const t = useT();
+  return only === 'emergency' ? (
+    <aside class="lines short" aria-label={t.text('layout.inDangerLabel')}>
       <p>
-        <strong>In danger right now?</strong>
+        <strong>{t('layout.inDanger')}</strong>
         <CallLink line={emergency} />
       </p>
     </aside>
   ) : (
     <aside class="lines" aria-labelledby="urgent-h">
-      <h2 id="urgent-h">Need help now?</h2>
+      <h2 id="urgent-h">{t('layout.needHelp')}</h2>
       <ul>
         <li>
-          <strong>In danger right now:</strong>
+          <strong>{t('layout.inDangerNow')}</strong>
           <CallLink line={emergency} />
         </li>
         <li>
           <span>
-            <strong>{statewide.name}</strong>, free, any time:
+            {t('layout.freeAnyTime', { name: statewide.name, b: (chunks) => <strong>{chunks}</strong> })}
           </span>
           <CallLink line={statewide} />
         </li>
       </ul>
     </aside>
   );
+};
 
 /**
  * The document head of every page, public or staff: the site's style sheet under the response's nonce,
@@ -92,7 +111,9 @@ export const PageHead: FC<{
   noindex?: boolean;
   /** Styles of this page only, after the site's. */
   css?: string | undefined;
-}> = ({ nonce, title, description, noindex, css }) => (
+  /** The same page in other languages (public pages). */
+  alternates?: Child;
+}> = ({ nonce, title, description, noindex, css, alternates }) => (
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -101,19 +122,53 @@ export const PageHead: FC<{
     <title>{title}</title>
     {description ? <meta name="description" content={description} /> : null}
     <link rel="icon" href="data:," />
+    {alternates}
     <style nonce={nonce} dangerouslySetInnerHTML={{ __html: SITE_CSS + (css ?? '') }} />
   </head>
 );
 
 /** The public site's pages, linked from every page's footer. */
 const SITE_LINKS = [
-  ['/', 'Get help now'],
-  ['/navigator', 'Find your navigator'],
-  ['/services', 'Services'],
-  ['/map', 'Map'],
-  ['/learn', 'Learn'],
-  ['/privacy', 'Privacy'],
+  ['/', 'nav.home'],
+  ['/navigator', 'nav.navigator'],
+  ['/services', 'nav.services'],
+  ['/map', 'nav.map'],
+  ['/learn', 'nav.learn'],
+  ['/privacy', 'nav.privacy'],
 ] as const;
+
+/** The languages of the page, each named in itself and linking to this page in it. */
+export const LanguageSwitch: FC<{ t: Translator; path: string }> = ({ t, path }) => (
+  <nav class="langs" aria-label={t.text('layout.languages')}>
+    <ul>
+      {LOCALES.map((locale) => (
+        <li>
+          <a
+            href={localePath(locale, path)}
+            lang={locale}
+            hreflang={locale}
+            {...(locale === t.locale ? { 'aria-current': 'true' } : {})}
+          >
+            {LOCALE_NAMES[locale]}
+          </a>
+        </li>
+      ))}
+    </ul>
+  </nav>
+);
+
+/** The same page in every language, for search engines and browsers (the address without its query). */
+const Alternates: FC<{ path: string }> = ({ path }) => {
+  const bare = path.split('?')[0] ?? '/';
+  return (
+    <>
+      {LOCALES.map((locale: Locale) => (
+        <link rel="alternate" hreflang={locale} href={localePath(locale, bare)} />
+      ))}
+      <link rel="alternate" hreflang="x-default" href={bare} />
+    </>
+  );
+};
 
 export const Layout: FC<{
   frame: PageFrame;
@@ -123,33 +178,11 @@ export const Layout: FC<{
   /** The help box: whole (default), only the emergency line, or none. */
   urgent?: boolean | 'emergency';
   css?: string;
-}> = ({ frame, title, description, children, urgent = true, css }) => (
-  <html lang="en">
-    <PageHead
-      nonce={frame.nonce}
-      title={`${title} | No Wrong Door Minnesota`}
-      description={description}
-      css={css}
-    />
-    <body>
-      <a class="skip" href="#main">
-        Skip to main content
-      </a>
-      <header class="top">
-        <a class="home" href="/">
-          No Wrong Door
-        </a>
-        <a id="quick-exit" class="exit" href={frame.quickExitUrl} rel="noreferrer">
-          Quick exit
-        </a>
-      </header>
-      <p class="exit-note">
-        <span class="exit-key">
-          Press <kbd>Esc</kbd> or tap
-        </span>
-        <span class="exit-tap">Tap</span> Quick exit to leave this site fast.{' '}
-        <a href="/learn/staying-safe-online">Cover your tracks</a>
-      </p>
+}> = async ({ frame, title, description, children, urgent = true, css }) => {
+  const { t } = frame;
+  // The body first, so the page knows whether every message it shows has been checked.
+  const main = await (
+    <TranslatorProvider value={t}>
       <main id="main">
         <h1>{title}</h1>
         {urgent ? (
@@ -163,19 +196,68 @@ export const Layout: FC<{
       </main>
       <footer class="foot">
         <div class="foot-in">
-          <nav aria-label="Site">
+          <nav aria-label={t.text('layout.siteLinks')}>
             <ul>
-              {SITE_LINKS.map(([href, text]) => (
+              {SITE_LINKS.map(([href, key]) => (
                 <li>
-                  <a href={href}>{text}</a>
+                  <a href={t.path(href)}>{t(key)}</a>
                 </li>
               ))}
             </ul>
           </nav>
-          <p>This site sets no cookies and shares nothing with other companies.</p>
+          <p>{t('layout.noCookies')}</p>
         </div>
       </footer>
-      <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: QUICK_EXIT_JS }} />
-    </body>
-  </html>
-);
+    </TranslatorProvider>
+  ).toString();
+  const header = await (
+    <TranslatorProvider value={t}>
+      <a class="skip" href="#main">
+        {t('layout.skip')}
+      </a>
+      <header class="top">
+        <a class="home" href={t.path('/')}>
+          {t('layout.siteName')}
+        </a>
+        <a id="quick-exit" class="exit" href={frame.quickExitUrl} rel="noreferrer">
+          {t('layout.quickExit')}
+        </a>
+      </header>
+      <div class="exit-note">
+        <p>
+          <span class="exit-key">{t('layout.exitKeyboard', { kbd: (chunks) => <kbd>{chunks}</kbd> })}</span>
+          <span class="exit-tap">{t('layout.exitTouch')}</span>{' '}
+          <a href={t.path('/learn/staying-safe-online')}>{t('layout.coverTracks')}</a>
+        </p>
+        <LanguageSwitch t={t} path={frame.path} />
+      </div>
+      {t.allChecked() ? null : (
+        <p class="draft-note">
+          {t('layout.draftNotice', {
+            link: (chunks) => (
+              <a href={frame.path} hreflang="en">
+                {chunks}
+              </a>
+            ),
+          })}
+        </p>
+      )}
+    </TranslatorProvider>
+  ).toString();
+  return (
+    <html lang={t.locale}>
+      <PageHead
+        nonce={frame.nonce}
+        title={t.text('layout.title', { title })}
+        description={description}
+        css={css}
+        alternates={<Alternates path={frame.path} />}
+      />
+      <body>
+        {raw(header)}
+        {raw(main)}
+        <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: QUICK_EXIT_JS }} />
+      </body>
+    </html>
+  );
+};

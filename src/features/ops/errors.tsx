@@ -34,7 +34,8 @@ export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Resp
       status: 404,
       detail: `There is no API resource at ${c.req.path}. See /api/openapi.json.`,
     });
-  if (c.req.path === '/staff' || c.req.path.startsWith('/staff/')) return staffNotFound(c, deps);
+  const english = (c.get('locale') ?? 'en') === 'en';
+  if (english && (c.req.path === '/staff' || c.req.path.startsWith('/staff/'))) return staffNotFound(c, deps);
   return renderPage(
     c,
     <Layout frame={frameFor(c, deps)} title="Page not found">
