@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
+import { LOCALES, localePath } from '../src/platform/i18n/index.ts';
 import { testApp, type TestApp } from './app.ts';
 
 /** One TCP round trip with the usual initial congestion window (10 × 1460 bytes) is about 14 KB. */
@@ -76,15 +77,18 @@ describe('route policies', () => {
   });
 });
 
-describe('every public page', () => {
+describe('every public page, in every language', () => {
   const pages = () =>
     publicUrls()
       .filter((u) => !u.startsWith('/api/') && !u.endsWith('.ics') && !['/healthz', '/readyz'].includes(u))
-      .concat(PAGE_VARIANTS);
+      .concat(PAGE_VARIANTS)
+      .flatMap((u) => LOCALES.map((locale) => localePath(locale, u)));
 
   it('covers the pages the help finder promises', () => {
     const urls = pages();
     for (const p of ['/', '/navigator', '/services', '/map', '/learn', '/privacy']) expect(urls).toContain(p);
+    for (const p of ['/es/', '/so/navigator', '/hmn/services', '/es/identify', '/so/help/contact-me'])
+      expect(urls).toContain(p);
     expect(urls.filter((u) => u.startsWith('/learn/')).length).toBe(LEARN_PAGES.length);
   });
 
