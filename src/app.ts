@@ -62,6 +62,7 @@ import { housingReportPages } from './features/housing-reports/routes.tsx';
 import { evaluationApi, evaluationPages } from './features/evaluation-reports/index.ts';
 import { housingReportsApi } from './features/housing-reports/api.ts';
 import { eventsPages, eventsPublicPages } from './features/events/index.ts';
+import { translationsPages } from './features/translations/index.ts';
 
 export interface BuiltApp {
   app: OpenAPIHono;
@@ -182,6 +183,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     evaluationPages,
     evaluationApi,
     trainingPages,
+    translationsPages,
   ]) {
     feature(app, deps, policies);
   }

@@ -14,6 +14,7 @@
  *   nwd training import-completions --org O --file F --as E   import training completions from CSV
  *   nwd report <measure> [--from D --to D] [--by B] [--format csv|json]   one evaluation measure
  *   nwd report refresh-facts       write the evaluation's reporting facts of every case again
+ *   nwd i18n status|export|import  the public pages' translations: state, files for translators, their work
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,8 @@ import { assertMasterKeyAvailable, loadKeys } from './platform/keys/index.ts';
 import type { AccountsContext } from './features/accounts/service.ts';
 import { PackError } from './pack/load.ts';
 import { TRAINING_USAGE, trainingCommand } from './features/training/index.ts';
+import { I18N_USAGE, i18nCommand } from './features/translations/index.ts';
+import { activeActorByEmail } from './features/accounts/service.ts';
 import { REPORT_REFRESH_USAGE, reportCommand } from './features/evaluation/cli.ts';
 import { REPORT_USAGE, commandContext, measureReportCommand } from './features/evaluation-reports/cli.ts';
 import { ServiceError } from './platform/errors.ts';
@@ -89,6 +92,16 @@ Commands:
                               by default), broken down by B, with the reports' small-number protection.
   report refresh-facts        Write the evaluation's reporting facts (codes and days, no personal data)
                               of every case again; the service keeps them up to date every minute.
+  i18n status [--locale L] [--list]
+                              How many of the public pages' messages are untranslated, machine translated,
+                              drafted, out of date, reviewed or approved in each language (es, so, hmn);
+                              --list names the messages of language L still to translate or review.
+  i18n export --locale L [--format xliff|csv] [--all] [--out F]
+                              The file for translators: the messages of L still to do (or --all), with
+                              the English, the translation and its status (XLIFF 2.0 by default).
+  i18n import --locale L --file F [--format xliff|csv] --as E
+                              Take a translator's file back, as the state administrator with email E:
+                              nothing is written when a row is wrong (each is listed, exit 1).
   help                        Show this text.
 `;
 
@@ -425,6 +438,20 @@ export async function main(argv: string[]): Promise<void> {
           } catch (error) {
             if (error instanceof ServiceError)
               throw new UsageError(`training: ${error.message}`, TRAINING_USAGE);
+            throw error;
+          }
+        });
+      case 'i18n':
+        return await accountsCommand(config, log, 'i18n', async (ctx) => {
+          try {
+            const done = await i18nCommand(
+              { db: ctx.db, actorByEmail: (email) => activeActorByEmail(ctx, email) },
+              args,
+            );
+            if (!done.ok) process.exitCode = 1;
+            return done.text;
+          } catch (error) {
+            if (error instanceof ServiceError) throw new UsageError(`i18n: ${error.message}`, I18N_USAGE);
             throw error;
           }
         });

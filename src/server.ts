@@ -27,6 +27,7 @@ import { housingRemindersJob } from './features/housing/jobs.ts';
 import { settingRemindersJob } from './features/certified-settings/index.ts';
 import { eventRemindersJob } from './features/events/index.ts';
 import { trainingRemindersJob } from './features/training/index.ts';
+import { keepTranslationsFresh } from './features/translations/index.ts';
 import { shelterRequestsJob } from './features/shelter-requests/jobs.ts';
 import { referralReminderJob } from './features/referrals/jobs.ts';
 import { healthDigestJob } from './features/stewardship/jobs.ts';
@@ -160,6 +161,7 @@ export async function startService(
   setup.handle.setQueryTimeout(QUERY_TIMEOUT_MS);
   const rules = loadPackRules(config.packDir);
   geography.watch((error) => log.warn({ err: String(error) }, 'could not refresh reference data'));
+  const stopTranslations = keepTranslationsFresh(db, log);
   const { keyring } = keys;
   // One listening connection: other instances' changes (an edited navigator, a destroyed data key)
   // reach this one's memory within a moment; while it is down, requests check the database instead.
@@ -189,6 +191,7 @@ export async function startService(
   }).catch(async (error: unknown) => {
     // The port is taken, say: nothing may keep the process alive or the bundled PostgreSQL running.
     geography.stop();
+    stopTranslations();
     await changes.stop();
     await setup.release();
     throw error;
@@ -262,6 +265,7 @@ export async function startService(
       log.info({ reason }, 'shutting down: finishing requests in flight');
       lifecycle.draining = true;
       geography.stop();
+      stopTranslations();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive connections hold close() open; in-flight requests still finish.

@@ -14,6 +14,7 @@ import type { HousingTables } from '../features/housing/tables.ts';
 import type { ShelterTables } from '../features/shelter-requests/tables.ts';
 import type { CertifiedSettingTables } from '../features/certified-settings/tables.ts';
 import type { EventTables } from '../features/events/tables.ts';
+import type { TranslationTables } from '../features/translations/tables.ts';
 import type { TrainingTables } from '../features/training/tables.ts';
 import type { EvaluationTables } from '../features/evaluation/tables.ts';
 
@@ -160,7 +161,8 @@ export interface DB
     CertifiedSettingTables,
     EventTables,
     TrainingTables,
-    EvaluationTables {
+    EvaluationTables,
+    TranslationTables {
   packs: PacksTable;
   counties: CountiesTable;
   organizations: OrganizationsTable;

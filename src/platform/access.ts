@@ -92,6 +92,8 @@ export const ACTIONS = {
     'Record training completions: a trainer for the courses they teach, an organization for its own people',
   'training.compliance': 'See who has completed the required trainings, who is due and who is overdue',
   'events.manage': 'Create and change trainings and community events, their registrations and attendance',
+  'translations.manage':
+    "See which public pages' messages are untranslated or not reviewed, and export and import translations",
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -144,6 +146,7 @@ export const POLICY: Record<Action, Grants> = {
   'training.record': { state_admin: 'any', trainer: 'any', org_admin: 'own_organization' },
   'training.compliance': { state_admin: 'any', org_admin: 'own_organization', navigator: 'own_regions' },
   'events.manage': { state_admin: 'any', trainer: 'any', navigator: 'own_regions' },
+  'translations.manage': { state_admin: 'any' },
 };
 
 export interface Actor {

@@ -99,6 +99,7 @@ export function staffLinks(actor: Actor): { work: NavLink[]; admin: NavLink[] } 
       [can(actor, 'instruments.manage'), '/staff/admin/instruments', 'Screening instruments'],
       [can(actor, 'cases.export'), '/staff/admin/person-requests', 'Requests about a person'],
       [POLICY['data.steward'][actor.role], '/staff/data', 'Public data'],
+      [can(actor, 'translations.manage'), '/staff/translations', 'Translations'],
       [can(actor, 'audit.read', own), '/staff/admin/audit', 'Audit log'],
       [true, '/staff/sessions', 'Your sessions'],
     ]),

@@ -86,6 +86,25 @@ export function emailIndex(
   return ctx.keyring.blindIndex(EMAIL_INDEX, normaliseForIndex(email), trx);
 }
 
+/**
+ * The active account with this email as an actor, for a command run in someone's name
+ * (`nwd training import-completions --as`, `nwd i18n import --as`); null when there is none.
+ */
+export async function activeActorByEmail(
+  ctx: Pick<AccountsContext, 'db' | 'keyring'>,
+  email: string,
+): Promise<Actor | null> {
+  const who = await ctx.db
+    .selectFrom('staff_users')
+    .select(['id', 'role', 'organization_id', 'regions'])
+    .where('email_index', '=', await emailIndex(ctx, email))
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
+  return who
+    ? { userId: who.id, role: who.role as Role, organizationId: who.organization_id, regions: who.regions }
+    : null;
+}
+
 export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}\.[^\s@]{2,63}$/;
 
 // The outbox's own rule: an address the service accepts must be one it can send to.

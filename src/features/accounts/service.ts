@@ -23,6 +23,7 @@ export {
   AccountError,
   type AccountReason,
   emailIndex,
+  activeActorByEmail,
   type StaffUser,
 } from './context.ts';
 export {

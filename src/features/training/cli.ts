@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError } from '../../platform/errors.ts';
-import { emailIndex } from '../accounts/service.ts';
+import { activeActorByEmail } from '../accounts/service.ts';
 import { importCompletions } from './csv-import.ts';
 import type { TrainingContext } from './service.ts';
 
@@ -34,13 +34,8 @@ export async function trainingCommand(
   });
   if (!values.org || !values.file || !values.as)
     throw new InputError(`Give --org, --file and --as. ${TRAINING_USAGE}`);
-  const who = await ctx.db
-    .selectFrom('staff_users')
-    .select(['id', 'role', 'organization_id', 'regions'])
-    .where('email_index', '=', await emailIndex(ctx, values.as))
-    .where('disabled_at', 'is', null)
-    .executeTakeFirst();
-  if (!who) throw new InputError(`No active account has the email ${values.as}.`);
+  const actor = await activeActorByEmail(ctx, values.as);
+  if (!actor) throw new InputError(`No active account has the email ${values.as}.`);
   const org = await ctx.db
     .selectFrom('member_organizations')
     .select('id')
@@ -57,12 +52,6 @@ export async function trainingCommand(
   } catch {
     throw new InputError(`Cannot read the file ${values.file}.`);
   }
-  const actor = {
-    userId: who.id,
-    role: who.role as never,
-    organizationId: who.organization_id,
-    regions: who.regions,
-  };
   const outcome = await importCompletions(ctx, actor, org.id, text, { ip: 'command line', userAgent: 'nwd' });
   if (!outcome.ok)
     return {

@@ -12,6 +12,7 @@ import type { Insertable } from 'kysely';
 import type { Actor } from '../../platform/access.ts';
 import { recordActorAudit } from '../../platform/audit/audit.ts';
 import { encryptField } from '../../platform/crypto/index.ts';
+import { parseCsv } from '../../platform/csv.ts';
 import { AccessDenied, InputError } from '../../platform/errors.ts';
 import { emailIndex, type RequestOrigin } from '../accounts/service.ts';
 import { todayIn } from '../help/index.ts';
@@ -31,39 +32,6 @@ export interface RowProblem {
 export type ImportOutcome =
   | { ok: true; rows: number; recorded: number; already: number; rosterAdded: number }
   | { ok: false; problems: RowProblem[] };
-
-/** Splits CSV text into rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF or LF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
 
 const HEADERS: Record<string, 'email' | 'staffId' | 'course' | 'date' | 'name'> = {
   email: 'email',

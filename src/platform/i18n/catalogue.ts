@@ -94,6 +94,49 @@ export function shippedCatalogue(): Catalogue {
   return loaded;
 }
 
+/** A translation made after shipping, standing over the shipped entry of its language and key. */
+export interface LaterTranslation {
+  locale: Exclude<Locale, 'en'>;
+  key: string;
+  text: string | null;
+  status: TranslationStatus;
+  source: string;
+}
+
+/**
+ * The shipped catalogue with later translations over it (rows for keys the English no longer has are
+ * left out).
+ */
+export function withTranslations(base: Catalogue, rows: readonly LaterTranslation[]): Catalogue {
+  if (rows.length === 0) return base;
+  const translations = {
+    es: { ...base.translations.es },
+    so: { ...base.translations.so },
+    hmn: { ...base.translations.hmn },
+  };
+  for (const row of rows) {
+    if (!(row.key in base.english)) continue;
+    translations[row.locale][row.key as MessageKey] = {
+      text: row.text,
+      status: row.status,
+      source: row.source,
+    };
+  }
+  return { english: base.english, translations };
+}
+
+let current: Catalogue | undefined;
+
+/** The catalogue pages use now: the shipped one, with later translations once they are loaded. */
+export function currentCatalogue(): Catalogue {
+  return current ?? shippedCatalogue();
+}
+
+/** Puts a catalogue in use for every page from the next request on. */
+export function useCatalogue(catalogue: Catalogue): void {
+  current = catalogue;
+}
+
 /** A translation's status as a page counts it: out of date when its English has changed since. */
 export function effectiveStatus(
   catalogue: Catalogue,

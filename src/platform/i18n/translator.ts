@@ -8,7 +8,7 @@
  */
 import { IntlMessageFormat, type PrimitiveType } from 'intl-messageformat';
 import { createContext, jsx, useContext, type Child } from 'hono/jsx';
-import { effectiveStatus, shippedCatalogue, type Catalogue, type MessageKey } from './catalogue.ts';
+import { currentCatalogue, effectiveStatus, type Catalogue, type MessageKey } from './catalogue.ts';
 import { localePath, type Locale } from './locales.ts';
 
 /** A placeholder's value: text or a number (dates go in as `t.date(…)`); a tag's value renders its words (`<link>…</link>`). */
@@ -37,8 +37,9 @@ const HMONG_DAYS = ['Hnub Xya', 'Hnub Ib', 'Hnub Ob', 'Hnub Peb', 'Hnub Plaub', 
 
 const formats = new Map<string, IntlMessageFormat>();
 
-function compiled(locale: Locale, key: MessageKey, text: string): IntlMessageFormat {
-  const id = `${locale}\u0000${key}`;
+/** Compiled once per language and text (a later translation of the same key is another text). */
+function compiled(locale: Locale, text: string): IntlMessageFormat {
+  const id = `${locale}\u0000${text}`;
   let format = formats.get(id);
   if (format === undefined) {
     // Hmong has no plural or number rules of its own in Intl: English's serve (Hmong nouns do not inflect).
@@ -91,7 +92,7 @@ function dateParts(value: Date): { year: number; month: number; day: number; wee
  * const t = translator('es');
  * t.text('layout.quickExit'); // 'Salida rápida'
  */
-export function translator(locale: Locale, catalogue: Catalogue = shippedCatalogue()): Translator {
+export function translator(locale: Locale, catalogue: Catalogue = currentCatalogue()): Translator {
   let unchecked = false;
   const resolve = (key: MessageKey): { text: string; locale: Locale } => {
     if (locale === 'en') return { text: catalogue.english[key], locale };
@@ -106,7 +107,7 @@ export function translator(locale: Locale, catalogue: Catalogue = shippedCatalog
     const { text, locale: shown } = resolve(key);
     if (values === undefined && !text.includes('{') && !text.includes('<') && !text.includes("'"))
       return { out: text, locale: shown };
-    const out = compiled(shown, key, text).format<Child>(values as never) as Child;
+    const out = compiled(shown, text).format<Child>(values as never) as Child;
     return { out, locale: shown };
   };
   const t = ((key: MessageKey, values?: MessageValues) => {
