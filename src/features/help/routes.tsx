@@ -7,24 +7,22 @@ import { renderPage, renderPageOnce } from '../../web/http.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import { router } from '../../web/route.ts';
 import { keptPlaceSearch, sortedCounties } from './service.ts';
-import { foundTitle, LinesList, NavigatorFound, PlaceSearch, WaysIn } from './views.tsx';
+import { foundTitle, HomeIntro, LinesList, NavigatorFound, PlaceSearch, WaysIn } from './views.tsx';
 
 export const helpPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
 
   r.open('get', '/', PUBLIC, (c) => {
     const geo = deps.geography.get();
+    const frame = frameFor(c, deps);
     return renderPage(
       c,
       <Layout
-        frame={frameFor(c, deps)}
-        title="Get help now"
-        description="Who to call for help in Minnesota, safely. For young people 24 and under and the people who care about them."
+        frame={frame}
+        title={frame.t.text('help.home.title')}
+        description={frame.t.text('help.home.description')}
       >
-        <p>
-          If someone is pressuring you to trade sex or sexual pictures for money, a place to stay, food, rides
-          or anything else, it is not your fault. Help is free and you can ask for it any time.
-        </p>
+        <HomeIntro />
         <PlaceSearch counties={sortedCounties(geo)} />
         <WaysIn />
         <LinesList lines={geo.lines.filter((l) => l.id !== geo.emergencyLine.id)} />
@@ -45,7 +43,7 @@ export const helpPages: Feature = (app, deps, policies) => {
         return renderPageOnce(c, outcome, (nonce) => (
           <Layout
             frame={{ ...frame, nonce }}
-            title={foundTitle(outcome.lookup, outcome.place)}
+            title={foundTitle(frame.t, outcome.lookup, outcome.place)}
             urgent="emergency"
           >
             <NavigatorFound
@@ -59,7 +57,7 @@ export const helpPages: Feature = (app, deps, policies) => {
       case 'again':
         return renderPage(
           c,
-          <Layout frame={frame} title={outcome.title}>
+          <Layout frame={frame} title={frame.t.text(outcome.title)}>
             <PlaceSearch
               counties={sortedCounties(geo)}
               value={outcome.value}
@@ -71,7 +69,7 @@ export const helpPages: Feature = (app, deps, policies) => {
       case 'form':
         return renderPage(
           c,
-          <Layout frame={frame} title="Find your navigator">
+          <Layout frame={frame} title={frame.t.text('help.navigator.title')}>
             <PlaceSearch counties={sortedCounties(geo)} />
           </Layout>,
         );

@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { lookupNavigator, type Lookup, type LookupOutcome, type LookupRequest } from './lookup.ts';
-import { buildPlaceIndex, EMPTY_PLACES, placeLabel, type PlaceIndex } from './places.ts';
+import type { MessageKey } from '../../platform/i18n/index.ts';
+import { buildPlaceIndex, EMPTY_PLACES, type PlaceIndex, type PlaceRecord } from './places.ts';
 import { findPlace, navigatorForCounty, todayIn, type CountyInfo, type Geography } from './rules.ts';
 import { PlacesFileSchema } from './schema.ts';
 
@@ -108,21 +109,30 @@ export function placeIndexFor(jurisdiction: string): PlaceIndex {
   return index;
 }
 
+/** A message for the public page, said in the page's language: its key and its values. */
+export interface PublicMessage {
+  key: MessageKey;
+  values?: Record<string, string>;
+}
+
+/** The place searched for, as the page names it: a ZIP code, or a county's or a place's name. */
+export type PlaceName = { zip: string } | { name: string };
+
 /** What `/navigator` shows for a search. */
 export type PlaceSearchOutcome =
   | { kind: 'form' }
   | {
       kind: 'found';
       lookup: Lookup;
-      place: string;
+      place: PlaceName;
       alsoIn: CountyInfo[];
       /** For the choice of county: what of the place lies in each county, by FIPS code. */
-      notes?: Record<string, string>;
+      notes?: Record<string, Pick<PlaceRecord, 'name' | 'kind'>>;
     }
   | {
       kind: 'again';
-      title: string;
-      message: string;
+      title: MessageKey;
+      message: PublicMessage;
       status: 200 | 400 | 404;
       value: string | undefined;
       /** True when the search found the place but cannot tell its county: a question, not an error. */
@@ -131,9 +141,9 @@ export type PlaceSearchOutcome =
 
 const found = (
   lookup: Lookup,
-  place: string,
+  place: PlaceName,
   alsoIn: CountyInfo[] = [],
-  notes?: Record<string, string>,
+  notes?: Record<string, Pick<PlaceRecord, 'name' | 'kind'>>,
 ): PlaceSearchOutcome => ({ kind: 'found', lookup, place, alsoIn, ...(notes ? { notes } : {}) });
 
 /**
@@ -151,12 +161,12 @@ export function searchPlace(
     if (!outcome.ok)
       return {
         kind: 'again',
-        title: outcome.status === 404 ? 'We could not find that place' : 'Check what you typed',
-        message: outcome.detail,
+        title: outcome.status === 404 ? 'help.again.notFoundTitle' : 'help.again.checkTitle',
+        message: lookupProblem(outcome, geo.name, { county, zip }),
         status: outcome.status,
         value: county ?? zip,
       };
-    return found(outcome.lookup, zip ?? county ?? '');
+    return found(outcome.lookup, zip ? { zip } : { name: county ?? '' });
   }
   if (!q) return { kind: 'form' };
   const match = findPlace(geo, q, placeIndexFor(geo.jurisdiction));
@@ -164,11 +174,11 @@ export function searchPlace(
   switch (match.kind) {
     case 'county': {
       const outcome = lookupNavigator(geo, { county: match.county.fips });
-      return outcome.ok ? found(outcome.lookup, match.county.name) : { kind: 'form' };
+      return outcome.ok ? found(outcome.lookup, { name: match.county.name }) : { kind: 'form' };
     }
     case 'zip': {
       const outcome = lookupNavigator(geo, { zip: match.zip.zip });
-      return outcome.ok ? found(outcome.lookup, `ZIP code ${match.zip.zip}`) : { kind: 'form' };
+      return outcome.ok ? found(outcome.lookup, { zip: match.zip.zip }) : { kind: 'form' };
     }
     case 'city': {
       const results = (match.primary ? [match.primary] : match.fips)
@@ -176,10 +186,10 @@ export function searchPlace(
         .filter((a) => a !== null)
         .map((a) => ({ ...a, share: null }));
       const others = match.primary ? match.fips.filter((f) => f !== match.primary) : [];
-      const notes: Record<string, string> = {};
+      const notes: Record<string, Pick<PlaceRecord, 'name' | 'kind'>> = {};
       if (match.countyNamed) {
         for (const p of match.places ?? [])
-          for (const f of p.counties) if (f !== match.countyNamed) notes[f] = placeLabel(p);
+          for (const f of p.counties) if (f !== match.countyNamed) notes[f] = { name: p.name, kind: p.kind };
       }
       return found(
         {
@@ -190,7 +200,7 @@ export function searchPlace(
           statewide: geo.statewideLine,
           emergency: geo.emergencyLine,
         },
-        match.city,
+        { name: match.city },
         others.map((f) => geo.counties.get(f)).filter((c) => c !== undefined),
         notes,
       );
@@ -198,8 +208,8 @@ export function searchPlace(
     case 'county-unknown':
       return {
         kind: 'again',
-        title: 'Which county are you in?',
-        message: `We know ${match.place}, but not which county it is in. Type your ZIP code, or choose your county from the list.`,
+        title: 'help.again.whichTitle',
+        message: { key: 'help.again.countyUnknown', values: { place: match.place } },
         status: 200,
         value: undefined,
         question: true,
@@ -207,24 +217,48 @@ export function searchPlace(
     case 'none':
       return {
         kind: 'again',
-        title: 'We could not find that place',
-        message:
-          `We could not find "${q}" in ${geo.name}.` +
-          (match.suggestions.length
-            ? ` Did you mean ${match.suggestions.join(', ')}?`
-            : ' Try a ZIP code, or choose your county from the list.'),
+        title: 'help.again.notFoundTitle',
+        message: match.suggestions.length
+          ? {
+              key: 'help.again.noneSuggest',
+              values: { q, area: geo.name, suggestions: match.suggestions.join(', ') },
+            }
+          : { key: 'help.again.none', values: { q, area: geo.name } },
         status: 404,
         value: q,
       };
     case 'invalid':
       return {
         kind: 'again',
-        title: 'Check what you typed',
-        message: 'Type a five-digit ZIP code, a city or a county name.',
+        title: 'help.again.checkTitle',
+        message: { key: 'help.again.invalid' },
         status: 400,
         value: q,
       };
   }
+}
+
+/** Why a county or ZIP code chosen or typed in the address has no answer, as the public page says it. */
+function lookupProblem(
+  outcome: Extract<LookupOutcome, { ok: false }>,
+  area: string,
+  query: { county?: string | undefined; zip?: string | undefined },
+): PublicMessage {
+  const county = query.county ?? '';
+  const zip = query.zip ?? '';
+  if (county && zip) return { key: 'help.again.both' };
+  if (county) {
+    if (outcome.status !== 404) return { key: 'help.again.countyInput' };
+    const suggestions = outcome.suggestions ?? [];
+    return suggestions.length
+      ? {
+          key: 'help.again.noCountySuggest',
+          values: { q: county, area, suggestions: suggestions.join(', ') },
+        }
+      : { key: 'help.again.noCounty', values: { q: county, area } };
+  }
+  if (outcome.status === 404) return { key: 'help.again.zipUnknown', values: { zip, area } };
+  return { key: 'help.again.zipDigits' };
 }
 
 /**

@@ -15,9 +15,10 @@ export const mapPages: Feature = (app, deps, policies) => {
   router(app, deps, policies).open('get', '/map', PUBLIC, (c) => {
     const geo = deps.geography.get();
     const { counties, regions } = mapModel(geo, todayIn(geo.timezone));
+    const frame = frameFor(c, deps);
     return renderPage(
       c,
-      <Layout frame={frameFor(c, deps)} title="Map of navigator regions">
+      <Layout frame={frame} title={frame.t.text('map.pageTitle')}>
         <MapPage counties={counties} regions={regions} />
       </Layout>,
     );

@@ -15,6 +15,7 @@
  * text.
  */
 import type { Child, FC } from 'hono/jsx';
+import { useT, type Translator } from '../../platform/i18n/index.ts';
 import { countyNeighbours, MAP_HEIGHT, MAP_VIEWBOX, MAP_WIDTH, minnesotaCountyPaths } from './geometry.ts';
 
 export interface MapCounty {
@@ -100,9 +101,12 @@ function Hatch(props: { id: string; colour: string }) {
   );
 }
 
-function countyTitle(c: MapCounty): string {
-  if (c.regionId === null || c.regionName === null) return `${c.name} — region not known`;
-  return `${c.name} — ${c.regionName}${c.verified ? '' : ' (unconfirmed)'}`;
+function countyTitle(t: Translator, c: MapCounty): string {
+  if (c.regionId === null || c.regionName === null) return t.text('map.county.unknown', { county: c.name });
+  return t.text(c.verified ? 'map.county.region' : 'map.county.unconfirmed', {
+    county: c.name,
+    region: c.regionName,
+  });
 }
 
 export interface CountyMapProps {
@@ -124,6 +128,7 @@ export interface CountyMapProps {
  * `img` hides its links from assistive technology) named by its own `<title>`.
  */
 export function CountyMap(props: CountyMapProps) {
+  const t = useT();
   const prefix = props.idPrefix ?? 'cm';
   const colours = regionColours(props.regions, props.counties);
   const byFips = new Map(props.counties.map((c) => [c.fips, c]));
@@ -143,8 +148,8 @@ export function CountyMap(props: CountyMapProps) {
     const unconfirmed = !c.verified && c.regionId !== null;
     const cls = `county r-${c.regionId ?? 'unknown'}${unconfirmed ? ' unconfirmed' : ''}`;
     return (
-      <a href={c.href} class={cls}>
-        <title>{countyTitle(c)}</title>
+      <a href={t.path(c.href)} class={cls}>
+        <title>{countyTitle(t, c)}</title>
         <path d={shape.d} fill={unconfirmed ? `url(#${hatchId(colour)})` : colour} />
       </a>
     );
@@ -201,6 +206,7 @@ function Swatch(props: { fill: string; hatchId?: string }) {
  * "region not known" rows when the counties include such cases (all shown when `counties` is omitted).
  */
 export function MapLegend(props: MapLegendProps) {
+  const t = useT();
   const prefix = props.idPrefix ?? 'ml';
   const colours = regionColours(props.regions, props.counties ?? []);
   const counties = props.counties;
@@ -217,30 +223,34 @@ export function MapLegend(props: MapLegendProps) {
       {anyUnconfirmed && (
         <li>
           <Swatch fill={UNKNOWN_REGION_COLOUR} hatchId={`${prefix}-h`} />
-          Striped: region not confirmed
+          {t('map.legend.unconfirmed')}
         </li>
       )}
       {anyUnknown && (
         <li>
           <Swatch fill={UNKNOWN_REGION_COLOUR} />
-          Region not known
+          {t('map.legend.unknown')}
         </li>
       )}
     </ul>
   );
 }
 
-const CountyLinks = ({ counties }: { counties: MapCounty[] }) => (
-  <ul class="cols">
-    {counties.map((c) => (
-      <li>
-        <a href={c.href}>{c.name}</a>
-      </li>
-    ))}
-  </ul>
-);
+const CountyLinks = ({ counties }: { counties: MapCounty[] }) => {
+  const t = useT();
+  return (
+    <ul class="cols">
+      {counties.map((c) => (
+        <li>
+          <a href={t.path(c.href)}>{c.name}</a>
+        </li>
+      ))}
+    </ul>
+  );
+};
 
 export const MapPage: FC<{ counties: MapCounty[]; regions: MapRegion[] }> = ({ counties, regions }) => {
+  const t = useT();
   const byRegion = regions.map((r) => ({
     region: r,
     counties: counties.filter((c) => c.regionId === r.id),
@@ -248,29 +258,25 @@ export const MapPage: FC<{ counties: MapCounty[]; regions: MapRegion[] }> = ({ c
   const none = counties.filter((c) => c.regionId === null);
   return (
     <>
-      <p id="map-desc">Choose your county on the map or in the list below to see who to contact.</p>
+      <p id="map-desc">{t('map.intro')}</p>
       <div class="map">
-        <CountyMap
-          counties={counties}
-          regions={regions}
-          title="Minnesota counties by Safe Harbor region"
-          descId="map-desc"
-        />
+        <CountyMap counties={counties} regions={regions} title={t.text('map.title')} descId="map-desc" />
       </div>
       <MapLegend regions={regions} counties={counties} />
-      <h2 id="list-h">Counties by region</h2>
+      <h2 id="list-h">{t('map.list.heading')}</h2>
       {byRegion.map(({ region, counties: list }) => (
         <section aria-labelledby={`reg-${region.id}`}>
           <h3 id={`reg-${region.id}`}>
-            {region.name}
-            {list.some((c) => !c.verified) ? ' (not confirmed)' : ''}
+            {list.some((c) => !c.verified)
+              ? t('map.list.regionUnconfirmed', { region: region.name })
+              : region.name}
           </h3>
           <CountyLinks counties={list} />
         </section>
       ))}
       {none.length ? (
         <section aria-labelledby="reg-none">
-          <h3 id="reg-none">Region not known</h3>
+          <h3 id="reg-none">{t('map.legend.unknown')}</h3>
           <CountyLinks counties={none} />
         </section>
       ) : null}

@@ -36,12 +36,14 @@ export function notFoundPage(c: Context, deps: AppDeps): Response | Promise<Resp
     });
   const english = (c.get('locale') ?? 'en') === 'en';
   if (english && (c.req.path === '/staff' || c.req.path.startsWith('/staff/'))) return staffNotFound(c, deps);
+  const frame = frameFor(c, deps);
+  const { t } = frame;
   return renderPage(
     c,
-    <Layout frame={frameFor(c, deps)} title="Page not found">
-      <p>We could not find that page.</p>
+    <Layout frame={frame} title={t.text('errors.notFound.title')}>
+      <p>{t('errors.notFound.body')}</p>
       <p>
-        <a href="/">Go to Get help now</a>
+        <a href={t.path('/')}>{t('errors.notFound.home')}</a>
       </p>
     </Layout>,
     404,
@@ -95,13 +97,7 @@ export function errorPage(c: Context, deps: AppDeps, error: Error): Response | P
       500,
     );
   }
-  return apology(
-    c,
-    frame,
-    'Something went wrong',
-    500,
-    <p>This page could not load just now. Please try again in a minute.</p>,
-  );
+  return apology(c, frame, frame.t.text('errors.failed.title'), 500, <p>{frame.t('errors.failed.body')}</p>);
 }
 
 /** The last sentence of an API problem from our side: where to get help now. */
@@ -133,17 +129,15 @@ function databaseUnavailable(c: Context, deps: AppDeps, error: Error): Response 
     });
   }
   // The lines to call come from the reference data in memory, which needs no database.
+  const frame = frameFor(c, deps);
   return apology(
     c,
-    frameFor(c, deps),
-    'Please try again in a moment',
+    frame,
+    frame.t.text('errors.unavailable.title'),
     503,
     <>
-      <p>
-        This page cannot load just now because the service cannot reach its records. Nothing you did caused
-        this.
-      </p>
-      <p>Please try again in a minute.</p>
+      <p>{frame.t('errors.unavailable.body')}</p>
+      <p>{frame.t('errors.unavailable.again')}</p>
     </>,
   );
 }
