@@ -136,21 +136,19 @@ export function rowsFromCsv(text: string): ImportedRow[] {
       `The first row must name the columns ${CSV_HEADER.join(', ')} (as the exported file does).`,
     );
   const [k, e, t, s] = at as [number, number, number, number];
-  return cells
-    .slice(1)
-    .flatMap((row, i) =>
-      row.every((c) => c.trim() === '')
-        ? []
-        : [
-            {
-              line: i + 2,
-              key: row[k]?.trim() ?? '',
-              english: cellText(row[e]),
-              text: cellText(row[t]),
-              status: (row[s] ?? '').trim(),
-            },
-          ],
-    );
+  return cells.slice(1).flatMap((row, i) =>
+    row.every((c) => c.trim() === '')
+      ? []
+      : [
+          {
+            line: i + 2,
+            key: row[k]?.trim() ?? '',
+            english: cellText(row[e]),
+            text: cellText(row[t]),
+            status: (row[s] ?? '').trim(),
+          },
+        ],
+  );
 }
 
 const XLIFF_NS = 'urn:oasis:names:tc:xliff:document:2.0';
