@@ -4,6 +4,7 @@
  * strict CSP). One Chromium for the file, one context per group.
  */
 import type { Browser, Page } from 'playwright-core';
+import { localePath, TRANSLATED_LOCALES } from '../src/platform/i18n/index.ts';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
 import { listen, testApp, QUICK_EXIT_URL, type TestApp } from '../test/app.ts';
@@ -38,6 +39,22 @@ const STATIC_ROUTES = [
   ...LEARN_PAGES.map((p) => `/learn/${p.slug}`),
   '/privacy',
   '/identify',
+  '/no-such-page',
+];
+
+/** The pages checked again in each other language: each kind of page once (the words differ, the markup not). */
+const LANGUAGE_ROUTES = [
+  '/',
+  '/navigator?county=27053',
+  '/services',
+  '/map',
+  '/learn',
+  '/learn/your-rights',
+  '/privacy',
+  '/identify',
+  '/help/contact-me',
+  '/referral-status',
+  '/events',
   '/no-such-page',
 ];
 
@@ -101,7 +118,11 @@ describe.skipIf(!available)('public pages in Chromium', () => {
     const html = await (await app.app.request('/services')).text();
     const id = /href="\/services\/([^"?#]+)"/.exec(html)?.[1];
     if (!id) throw new Error('/services lists no service to open');
-    routes = [...STATIC_ROUTES, `/services/${id}`];
+    routes = [
+      ...STATIC_ROUTES,
+      `/services/${id}`,
+      ...TRANSLATED_LOCALES.flatMap((locale) => LANGUAGE_ROUTES.map((route) => localePath(locale, route))),
+    ];
   });
 
   afterAll(async () => {
