@@ -1,6 +1,7 @@
 /**
  * `/services` (the directory with its filters, working without JavaScript) and `/services/:id`.
  */
+import type { Child } from 'hono/jsx';
 import { frameFor, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { renderPage, renderPageOnce } from '../../web/http.ts';
@@ -20,7 +21,7 @@ export const directoryPages: Feature = (app, deps, policies) => {
     if (!found.ok) {
       return renderPage(
         c,
-        <Layout frame={frame} title="Services">
+        <Layout frame={frame} title={frame.t.text('directory.title')}>
           <FilterProblemView geo={geo} problem={found} languages={found.languages} />
         </Layout>,
         found.status,
@@ -29,8 +30,8 @@ export const directoryPages: Feature = (app, deps, policies) => {
     return renderPageOnce(c, found, (nonce) => (
       <Layout
         frame={{ ...frame, nonce }}
-        title="Services"
-        description="Safe Harbor services, shelter and housing for young people in Minnesota."
+        title={frame.t.text('directory.title')}
+        description={frame.t.text('directory.description')}
       >
         <ServiceList
           geo={geo}
@@ -52,10 +53,11 @@ export const directoryPages: Feature = (app, deps, policies) => {
     if (!s) {
       return renderPage(
         c,
-        <Layout frame={frame} title="Service not found">
+        <Layout frame={frame} title={frame.t.text('directory.notFound.title')}>
           <p>
-            We could not find that service. It may have been removed. <a href="/services">See all services</a>
-            .
+            {frame.t('directory.notFound.body', {
+              link: (chunks: Child[]) => <a href={frame.t.path('/services')}>{chunks}</a>,
+            })}
           </p>
         </Layout>,
         404,

@@ -1,8 +1,14 @@
 /**
  * The directory's pages: the filters, the list of services and one service.
+ *
+ * Every label is a message of the catalogue (`directory.*`); a service's description, who it is for
+ * and its phones' descriptions come from the pack's data through `data.service.*` entries, shown
+ * translated only while their English matches the data. Service, organization, county and region
+ * names are proper names and stay as they are.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { Geography } from '../help/index.ts';
+import { useT, type Locale, type MessageKey, type Translator } from '../../platform/i18n/index.ts';
 import { phonesOf, placesOf } from './hsds.ts';
 import { LANGUAGE_NAMES } from './index.ts';
 import type { ServiceRow } from './queries.ts';
@@ -22,43 +28,141 @@ export function languageName(code: string): string {
   }
 }
 
+/** The name of a language code in the page's language: the catalogue's, else Intl's, else English. */
+function languageLabel(t: Translator, code: string): string {
+  if (LANGUAGE_NAMES[code]) return t.text(`directory.language.${code}` as MessageKey);
+  if (t.locale !== 'en' && t.locale !== 'hmn') {
+    try {
+      const name = new Intl.DisplayNames([t.locale], { type: 'language', fallback: 'none' }).of(code);
+      if (name) return name;
+    } catch {
+      // An unknown code: the English name below.
+    }
+  }
+  return languageName(code);
+}
+
 const MONTH_YEAR = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** "December 2026" for `2026-12-06`. */
 export const monthYear = (isoDate: string): string => MONTH_YEAR.format(new Date(`${isoDate}T00:00:00Z`));
 
-function ages(s: Pick<ServiceRow, 'minimumAge' | 'maximumAge'>): string | null {
-  if (s.minimumAge !== null && s.maximumAge !== null) return `Ages ${s.minimumAge}–${s.maximumAge}`;
-  if (s.maximumAge !== null) return `Ages ${s.maximumAge} and under`;
-  if (s.minimumAge !== null) return `Ages ${s.minimumAge} and over`;
+/** `monthYear` in a page's language ("diciembre de 2026"; Hmong: "Lub 12 Hlis 2026"). */
+function monthYearIn(locale: Locale, isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  if (locale === 'en') return monthYear(isoDate);
+  if (locale === 'hmn') return `Lub ${date.getUTCMonth() + 1} Hlis ${date.getUTCFullYear()}`;
+  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}
+
+const TYPE_KEYS: Record<ProgramType, MessageKey> = {
+  navigator: 'directory.type.navigator',
+  supportive_services: 'directory.type.supportive_services',
+  shelter_housing: 'directory.type.shelter_housing',
+  labor_trafficking: 'directory.type.labor_trafficking',
+  tribal_partner: 'directory.type.tribal_partner',
+  training: 'directory.type.training',
+};
+
+const GENDER_KEYS: Record<Exclude<GenderServed, 'any'>, MessageKey> = {
+  female: 'directory.gender.female',
+  male: 'directory.gender.male',
+  transgender_nonbinary: 'directory.gender.transgender_nonbinary',
+};
+
+const typeLabel = (t: Translator, type: string): string =>
+  type in TYPE_KEYS ? t.text(TYPE_KEYS[type as ProgramType]) : type;
+
+const genderLabel = (t: Translator, gender: string): string =>
+  gender in GENDER_KEYS ? t.text(GENDER_KEYS[gender as Exclude<GenderServed, 'any'>]) : gender;
+
+/** The label of each filter, as the problem message names it. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  type: 'directory.filter.type',
+  county: 'directory.filter.county',
+  region: 'directory.filter.region',
+  age: 'directory.filter.age',
+  gender: 'directory.filter.gender',
+  language: 'directory.filter.language',
+  culturallySpecific: 'directory.culturallySpecific',
+  lgbtqAffirming: 'directory.lgbtqAffirming',
+};
+
+/** What to fix in a filter the page could not read. */
+const FIELD_PROBLEMS: Record<string, MessageKey> = {
+  type: 'directory.problem.type',
+  county: 'directory.problem.county',
+  region: 'directory.problem.region',
+  age: 'directory.problem.age',
+  gender: 'directory.problem.gender',
+  language: 'directory.problem.language',
+  page: 'directory.problem.page',
+  perPage: 'directory.problem.page',
+};
+
+function ages(t: Translator, s: Pick<ServiceRow, 'minimumAge' | 'maximumAge'>): string | null {
+  if (s.minimumAge !== null && s.maximumAge !== null)
+    return t.text('directory.ages.range', { min: s.minimumAge, max: s.maximumAge });
+  if (s.maximumAge !== null) return t.text('directory.ages.andUnder', { max: s.maximumAge });
+  if (s.minimumAge !== null) return t.text('directory.ages.andOver', { min: s.minimumAge });
   return null;
 }
 
-function areaServed(geo: Geography, s: Pick<ServiceRow, 'statewide' | 'countyFips'>): string {
-  if (s.statewide) return 'All of Minnesota';
+/**
+ * The counties a service serves. `short` (the list's cards) names up to four, or three and counts the
+ * rest; the service's own page names up to six, or five and counts the rest.
+ */
+function areaServed(
+  t: Translator,
+  geo: Geography,
+  s: Pick<ServiceRow, 'statewide' | 'countyFips'>,
+  short = false,
+): string {
+  if (s.statewide) return t.text('directory.area.statewide');
   const names = s.countyFips.map((f) => geo.counties.get(f)?.name).filter((n): n is string => Boolean(n));
-  if (names.length === 0) return 'Area not listed yet';
-  if (names.length > 6) return `${names.slice(0, 5).join(', ')} and ${names.length - 5} more counties`;
-  return `${names.join(', ')} ${names.length === 1 ? 'County' : 'counties'}`;
+  if (names.length === 0) return t.text('directory.area.notListed');
+  const [most, shown] = short ? [4, 3] : [6, 5];
+  if (names.length > most)
+    return t.text('directory.area.more', {
+      names: names.slice(0, shown).join(', '),
+      count: names.length - shown,
+    });
+  return t.text('directory.area.counties', { names: names.join(', '), count: names.length });
 }
 
-const Tags: FC<{ s: ServiceRow }> = ({ s }) => (
-  <ul class="tags">
-    {s.programTypes.map((t) => (
-      <li>{PROGRAM_TYPES[t as ProgramType] ?? t}</li>
-    ))}
-    {ages(s) ? <li>{ages(s)}</li> : null}
-    {s.genders
-      .filter((g) => g !== 'any')
-      .map((g) => (
-        <li>{GENDERS_SERVED[g as GenderServed] ?? g}</li>
+const Tags: FC<{ s: ServiceRow }> = ({ s }) => {
+  const t = useT();
+  const age = ages(t, s);
+  // In English a type the service's name already says ("… regional navigator") is not said twice.
+  const types = s.programTypes
+    .map((type) => typeLabel(t, type))
+    .filter((label) => t.locale !== 'en' || !s.name.toLowerCase().includes(label.toLowerCase()));
+  return (
+    <ul class="tags">
+      {types.map((label) => (
+        <li>{label}</li>
       ))}
-    {s.culturallySpecific ? (
-      <li>Culturally specific{s.culturallySpecificFor ? `: ${s.culturallySpecificFor}` : ''}</li>
-    ) : null}
-    {s.lgbtqAffirming ? <li>LGBTQ+ affirming</li> : null}
-  </ul>
-);
+      {age ? <li>{age}</li> : null}
+      {s.genders
+        .filter((g) => g !== 'any')
+        .map((g) => (
+          <li>{genderLabel(t, g)}</li>
+        ))}
+      {s.culturallySpecific ? (
+        <li>
+          {t('directory.culturallySpecific')}
+          {s.culturallySpecificFor ? (
+            <>
+              :{' '}
+              {t.locale === 'en' ? s.culturallySpecificFor : <span lang="en">{s.culturallySpecificFor}</span>}
+            </>
+          ) : null}
+        </li>
+      ) : null}
+      {s.lgbtqAffirming ? <li>{t('directory.lgbtqAffirming')}</li> : null}
+    </ul>
+  );
+};
 
 const Select: FC<{
   id: string;
@@ -85,88 +189,97 @@ const Filters: FC<{
   f: Partial<ServiceFilters>;
   languages: string[];
   countyValue: string | undefined;
-}> = ({ geo, f, languages, countyValue }) => (
-  <form method="get" action="/services" aria-labelledby="filters-h">
-    <h2 id="filters-h">Filter services</h2>
-    <div class="filters">
-      <Select
-        id="type"
-        label="Type of help"
-        value={f.type}
-        any="Any type"
-        options={Object.entries(PROGRAM_TYPES)}
-      />
-      <Select
-        id="county"
-        label="County"
-        value={countyValue}
-        any="Any county"
-        options={[...geo.counties.values()]
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((c) => [c.fips, c.name])}
-      />
-      <Select
-        id="region"
-        label="Region"
-        value={f.region}
-        any="Any region"
-        options={[...geo.regions.values()]
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((r) => [r.id, r.verified ? r.name : `${r.name} (not confirmed)`])}
-      />
-      <div>
-        <label for="age">Age of the young person</label>
-        <input
-          id="age"
-          name="age"
-          type="number"
-          inputmode="numeric"
-          min="0"
-          max="120"
-          value={f.age === undefined ? '' : String(f.age)}
-        />
-      </div>
-      <Select
-        id="gender"
-        label="Gender"
-        value={f.gender}
-        any="Any gender"
-        options={Object.entries(GENDERS_SERVED).filter(([k]) => k !== 'any')}
-      />
-      {languages.length ? (
+}> = ({ geo, f, languages, countyValue }) => {
+  const t = useT();
+  return (
+    <form method="get" action={t.path('/services')} aria-labelledby="filters-h">
+      <h2 id="filters-h">{t('directory.filter.heading')}</h2>
+      <div class="filters">
         <Select
-          id="language"
-          label="Language"
-          value={f.language}
-          any="Any language"
-          options={languages.map((l) => [l, languageName(l)])}
+          id="type"
+          label={t.text('directory.filter.type')}
+          value={f.type}
+          any={t.text('directory.filter.anyType')}
+          options={Object.keys(PROGRAM_TYPES).map((k) => [k, typeLabel(t, k)])}
         />
-      ) : null}
-      <fieldset>
-        <legend>Only show</legend>
-        <label>
+        <Select
+          id="county"
+          label={t.text('directory.filter.county')}
+          value={countyValue}
+          any={t.text('directory.filter.anyCounty')}
+          options={[...geo.counties.values()]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((c) => [c.fips, c.name])}
+        />
+        <Select
+          id="region"
+          label={t.text('directory.filter.region')}
+          value={f.region}
+          any={t.text('directory.filter.anyRegion')}
+          options={[...geo.regions.values()]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((r) => [
+              r.id,
+              r.verified ? r.name : t.text('directory.filter.regionNotConfirmed', { name: r.name }),
+            ])}
+        />
+        <div>
+          <label for="age">{t('directory.filter.age')}</label>
           <input
-            type="checkbox"
-            name="culturallySpecific"
-            value="true"
-            checked={f.culturallySpecific === true}
-          />{' '}
-          Culturally specific
-        </label>
-        <label>
-          <input type="checkbox" name="lgbtqAffirming" value="true" checked={f.lgbtqAffirming === true} />{' '}
-          LGBTQ+ affirming
-        </label>
-      </fieldset>
-    </div>
-    <button type="submit">Show services</button> <a href="/services">Clear filters</a>
-  </form>
-);
+            id="age"
+            name="age"
+            type="number"
+            inputmode="numeric"
+            min="0"
+            max="120"
+            value={f.age === undefined ? '' : String(f.age)}
+          />
+        </div>
+        <Select
+          id="gender"
+          label={t.text('directory.filter.gender')}
+          value={f.gender}
+          any={t.text('directory.filter.anyGender')}
+          options={Object.keys(GENDERS_SERVED)
+            .filter((k) => k !== 'any')
+            .map((k) => [k, genderLabel(t, k)])}
+        />
+        {languages.length ? (
+          <Select
+            id="language"
+            label={t.text('directory.filter.language')}
+            value={f.language}
+            any={t.text('directory.filter.anyLanguage')}
+            options={languages.map((l) => [l, languageLabel(t, l)])}
+          />
+        ) : null}
+        <fieldset>
+          <legend>{t('directory.filter.onlyShow')}</legend>
+          <label>
+            <input
+              type="checkbox"
+              name="culturallySpecific"
+              value="true"
+              checked={f.culturallySpecific === true}
+            />{' '}
+            {t('directory.culturallySpecific')}
+          </label>
+          <label>
+            <input type="checkbox" name="lgbtqAffirming" value="true" checked={f.lgbtqAffirming === true} />{' '}
+            {t('directory.lgbtqAffirming')}
+          </label>
+        </fieldset>
+      </div>
+      <button type="submit">{t('directory.filter.show')}</button>{' '}
+      <a href={t.path('/services')}>{t('directory.filter.clear')}</a>
+    </form>
+  );
+};
 
-function pageLink(params: URLSearchParams, page: number): string {
+function pageLink(t: Translator, params: URLSearchParams, page: number): string {
   const next = new URLSearchParams(params);
   next.set('page', String(page));
-  return `/services?${next.toString()}`;
+  return `${t.path('/services')}?${next.toString()}`;
 }
 
 /** The filters were wrong: what to fix, and the filters again. */
@@ -174,17 +287,23 @@ export const FilterProblemView: FC<{ geo: Geography; problem: FilterProblem; lan
   geo,
   problem: outcome,
   languages,
-}) => (
-  <>
-    <div class="error" role="alert">
-      <h2>Check the filters</h2>
-      <p>
-        <a href={`#${outcome.field}`}>{outcome.field}</a>: {outcome.detail}
-      </p>
-    </div>
-    <Filters geo={geo} f={{}} languages={languages} countyValue={undefined} />
-  </>
-);
+}) => {
+  const t = useT();
+  const label = FIELD_LABELS[outcome.field];
+  const problem = FIELD_PROBLEMS[outcome.field];
+  return (
+    <>
+      <div class="error" role="alert">
+        <h2>{t('directory.problem.heading')}</h2>
+        <p>
+          <a href={`#${outcome.field}`}>{label ? t(label) : outcome.field}</a>:{' '}
+          {problem ? t(problem) : t('directory.problem.other')}
+        </p>
+      </div>
+      <Filters geo={geo} f={{}} languages={languages} countyValue={undefined} />
+    </>
+  );
+};
 
 export const ServiceList: FC<{
   geo: Geography;
@@ -196,111 +315,118 @@ export const ServiceList: FC<{
   items: ServiceRow[];
   pastEnd: number | null;
 }> = ({ geo, f, raw, languages, countyValue, total, items, pastEnd }) => {
+  const t = useT();
   const params = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== 'page'));
   const pages = Math.max(1, Math.ceil(total / f.perPage));
+  const lines = (chunks: Child[]) => <a href={t.path('/#lines')}>{chunks}</a>;
   return (
     <>
       {f.type === 'training' ? (
-        <p>Trainings for people who work with young people. These are not services for young people.</p>
+        <p>{t('directory.intro.training')}</p>
       ) : (
-        <p>
-          Support for young people 24 and under who are being sexually exploited or trafficked, or might be.
-          All are free to contact.
-        </p>
+        <>
+          <p>{t('directory.intro.youth')}</p>
+          <p>{t('directory.intro.start', { name: geo.statewideLine.name, lines })}</p>
+        </>
       )}
       <Filters geo={geo} f={f} languages={languages} countyValue={countyValue} />
       <h2 id="results-h">
-        {total === 0 ? 'No services match' : `${total} ${total === 1 ? 'service' : 'services'}`}
-        {pages > 1 ? `, page ${f.page} of ${pages}` : ''}
+        {total === 0 ? t('directory.results.none') : t('directory.results.count', { count: total })}
+        {pages > 1 ? t('directory.results.page', { page: f.page, pages }) : ''}
       </h2>
       {pastEnd !== null && total > 0 ? (
         <p class="flag">
-          {`There is no page ${pastEnd}. `}
-          {pages === 1 ? 'Here are all the results.' : `Here is the last page, page ${pages}.`}
+          {t('directory.pastEnd', { page: pastEnd })}{' '}
+          {pages === 1 ? t('directory.pastEnd.all') : t('directory.pastEnd.last', { pages })}
         </p>
       ) : null}
-      {total === 0 ? (
-        <p>
-          Try fewer filters. You can always call or text <a href="/#lines">{geo.statewideLine.name}</a>: they
-          know the services near you.
-        </p>
-      ) : null}
+      {total === 0 ? <p>{t('directory.results.tryFewer', { name: geo.statewideLine.name, lines })}</p> : null}
       <ul class="plain" aria-labelledby="results-h">
         {items.map((s) => (
           <li class="card">
             <h3>
-              <a href={`/services/${s.id}`}>{s.name}</a>
+              <a href={t.path(`/services/${s.id}`)}>{s.name}</a>
             </h3>
             {s.organizationName && !s.name.includes(s.organizationName) ? <p>{s.organizationName}</p> : null}
             <Tags s={s} />
-            <p class="hint">{areaServed(geo, s)}</p>
+            <p class="hint">{areaServed(t, geo, s, true)}</p>
           </li>
         ))}
       </ul>
       {pages > 1 ? (
-        <nav class="pager" aria-label="Pages">
-          {f.page > 1 ? <a href={pageLink(params, f.page - 1)}>Previous page</a> : null}
-          {f.page < pages ? <a href={pageLink(params, f.page + 1)}>Next page</a> : null}
+        <nav class="pager" aria-label={t.text('directory.pager.label')}>
+          {f.page > 1 ? <a href={pageLink(t, params, f.page - 1)}>{t('directory.pager.previous')}</a> : null}
+          {f.page < pages ? <a href={pageLink(t, params, f.page + 1)}>{t('directory.pager.next')}</a> : null}
         </nav>
       ) : null}
     </>
   );
 };
 
+/** The catalogue key of one phone description (`data.service.phone.24-hour-crisis-line`). */
+const phoneKey = (description: string): string =>
+  `data.service.phone.${description
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
+
 export const ServiceDetail: FC<{ geo: Geography; s: ServiceRow }> = ({ geo, s }) => {
+  const t = useT();
   const phones = phonesOf(s.hsds);
   const places = placesOf(s.hsds);
   const h = s.hsds;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+  const description = text(h.description);
+  const eligibility = text(h.eligibility_description);
+  const lines = (chunks: Child[]) => <a href={t.path('/#lines')}>{chunks}</a>;
   return (
     <>
-      {s.organizationName ? <p>Run by {s.organizationName}</p> : null}
+      {s.organizationName ? <p>{t('directory.service.runBy', { name: s.organizationName })}</p> : null}
       <Tags s={s} />
-      {text(h.description) ? <p>{text(h.description)}</p> : null}
-      <h2>How to reach them</h2>
+      {description ? <p>{t.data(`data.service.${s.id}.description`, description)}</p> : null}
+      <h2>{t('directory.service.reach')}</h2>
       {phones.length ? (
         <ul class="plain">
           {phones.map((p) => (
             <li>
-              <a href={`tel:${p.number.replace(/[^\d+]/g, '')}`}>Call {p.number}</a>
-              {p.description ? ` (${p.description})` : null}
+              <a href={`tel:${p.number.replace(/[^\d+]/g, '')}`}>
+                {t('directory.service.call', { number: p.number })}
+              </a>
+              {p.description ? <> ({t.data(phoneKey(p.description), p.description)})</> : null}
             </li>
           ))}
         </ul>
       ) : (
-        <p class="flag">
-          Their contact details are not listed here yet. Call or text{' '}
-          <a href="/#lines">{geo.statewideLine.name}</a> and they will connect you.
-        </p>
+        <p class="flag">{t('directory.service.noContact', { name: geo.statewideLine.name, lines })}</p>
       )}
       {text(h.url) ? (
         <p>
           <a href={text(h.url) ?? ''} rel="noreferrer">
-            Website
+            {t('directory.service.website')}
           </a>
         </p>
       ) : null}
-      <h2>Who it is for</h2>
-      {text(h.eligibility_description) ? (
-        <p>{text(h.eligibility_description)}</p>
+      <h2>{t('directory.service.whoFor')}</h2>
+      {eligibility ? (
+        <p>{t.data(`data.service.${s.id}.eligibility`, eligibility)}</p>
       ) : (
-        <p>Young people 24 and under.</p>
+        <p>{t('directory.service.whoForDefault')}</p>
       )}
-      {s.languages.length ? <p>Languages: {s.languages.map(languageName).join(', ')}</p> : null}
-      <h2>Where</h2>
-      <p>Serves: {areaServed(geo, s)}</p>
-      {s.confidentialLocation ? (
-        <p>The address is kept private to keep the young people who stay there safe.</p>
-      ) : (
-        places.map((p) => <p>{p}</p>)
-      )}
+      {s.languages.length ? (
+        <p>
+          {t('directory.service.languages', { list: s.languages.map((l) => languageLabel(t, l)).join(', ') })}
+        </p>
+      ) : null}
+      <h2>{t('directory.service.where')}</h2>
+      <p>{t('directory.service.serves', { area: areaServed(t, geo, s) })}</p>
+      {s.confidentialLocation ? <p>{t('directory.service.confidential')}</p> : places.map((p) => <p>{p}</p>)}
       <p class="src">
         {s.verified
-          ? `Checked ${monthYear(s.retrieved)}.`
-          : 'We are still confirming these details with the service.'}
+          ? t('directory.service.checked', { date: monthYearIn(t.locale, s.retrieved) })
+          : t('directory.service.unconfirmed')}
       </p>
       <p>
-        <a href="/services">Back to all services</a>
+        <a href={t.path('/services')}>{t('directory.service.back')}</a>
       </p>
     </>
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { translator } from '../../platform/i18n/index.ts';
 import { LEARN_PAGES } from './content.tsx';
 import { PrivacyBody } from './views.tsx';
 
@@ -27,6 +28,7 @@ const KNOWN_ROUTES = new Set([
 ]);
 
 const FORBIDDEN_WORDS = /prostitute|patron/i;
+const en = translator('en');
 const MAX_BODY_BYTES = 4000;
 
 async function render(Body: (typeof LEARN_PAGES)[number]['Body']): Promise<string> {
@@ -58,8 +60,8 @@ describe('learn pages', () => {
     expect(new Set(slugs).size).toBe(slugs.length);
     for (const page of LEARN_PAGES) {
       expect(page.slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
-      expect(page.title.trim()).not.toBe('');
-      expect(page.summary.trim()).not.toBe('');
+      expect(en.text(page.title).trim()).not.toBe('');
+      expect(en.text(page.summary).trim()).not.toBe('');
     }
   });
 
@@ -112,7 +114,7 @@ describe('learn pages', () => {
 
   it('uses no stigmatising words in titles or summaries', () => {
     for (const page of LEARN_PAGES) {
-      expect(`${page.title} ${page.summary}`).not.toMatch(FORBIDDEN_WORDS);
+      expect(`${en.text(page.title)} ${en.text(page.summary)}`).not.toMatch(FORBIDDEN_WORDS);
     }
   });
 

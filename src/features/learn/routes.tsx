@@ -13,36 +13,39 @@ import { LearnArticle, LearnIndex, PrivacyBody } from './views.tsx';
 export const learnPages: Feature = (app, deps, policies) => {
   const r = router(app, deps, policies);
 
-  r.open('get', '/learn', PUBLIC, (c) =>
-    renderPage(
+  r.open('get', '/learn', PUBLIC, (c) => {
+    const frame = frameFor(c, deps);
+    return renderPage(
       c,
       <Layout
-        frame={frameFor(c, deps)}
-        title="Learn"
-        description="Sexual exploitation, trafficking and your rights under Minnesota's Safe Harbor law, in plain words."
+        frame={frame}
+        title={frame.t.text('learn.index.title')}
+        description={frame.t.text('learn.index.description')}
       >
         <LearnIndex pages={LEARN_PAGES} />
       </Layout>,
-    ),
-  );
+    );
+  });
 
   r.open('get', '/learn/:slug', PUBLIC, (c) => {
     const page = LEARN_PAGES.find((p) => p.slug === c.req.param('slug'));
     if (!page) return c.notFound();
+    const frame = frameFor(c, deps);
     return renderPage(
       c,
-      <Layout frame={frameFor(c, deps)} title={page.title} description={page.summary}>
+      <Layout frame={frame} title={frame.t.text(page.title)} description={frame.t.text(page.summary)}>
         <LearnArticle page={page} />
       </Layout>,
     );
   });
 
-  r.open('get', '/privacy', PUBLIC, (c) =>
-    renderPage(
+  r.open('get', '/privacy', PUBLIC, (c) => {
+    const frame = frameFor(c, deps);
+    return renderPage(
       c,
-      <Layout frame={frameFor(c, deps)} title="Privacy: what this site records">
+      <Layout frame={frame} title={frame.t.text('privacy.title')}>
         <PrivacyBody />
       </Layout>,
-    ),
-  );
+    );
+  });
 };
