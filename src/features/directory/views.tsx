@@ -8,7 +8,7 @@
  */
 import type { Child, FC } from 'hono/jsx';
 import type { Geography } from '../help/index.ts';
-import { useT, type Locale, type MessageKey, type Translator } from '../../platform/i18n/index.ts';
+import { useT, type MessageKey, type Translator } from '../../platform/i18n/index.ts';
 import { phonesOf, placesOf } from './hsds.ts';
 import { LANGUAGE_NAMES } from './index.ts';
 import type { ServiceRow } from './queries.ts';
@@ -40,19 +40,6 @@ function languageLabel(t: Translator, code: string): string {
     }
   }
   return languageName(code);
-}
-
-const MONTH_YEAR = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "December 2026" for `2026-12-06`. */
-export const monthYear = (isoDate: string): string => MONTH_YEAR.format(new Date(`${isoDate}T00:00:00Z`));
-
-/** `monthYear` in a page's language ("diciembre de 2026"; Hmong: "Lub 12 Hlis 2026"). */
-function monthYearIn(locale: Locale, isoDate: string): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  if (locale === 'en') return monthYear(isoDate);
-  if (locale === 'hmn') return `Lub ${date.getUTCMonth() + 1} Hlis ${date.getUTCFullYear()}`;
-  return new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
 }
 
 const TYPE_KEYS: Record<ProgramType, MessageKey> = {
@@ -422,7 +409,7 @@ export const ServiceDetail: FC<{ geo: Geography; s: ServiceRow }> = ({ geo, s })
       {s.confidentialLocation ? <p>{t('directory.service.confidential')}</p> : places.map((p) => <p>{p}</p>)}
       <p class="src">
         {s.verified
-          ? t('directory.service.checked', { date: monthYearIn(t.locale, s.retrieved) })
+          ? t('directory.service.checked', { date: t.monthYear(s.retrieved) })
           : t('directory.service.unconfirmed')}
       </p>
       <p>

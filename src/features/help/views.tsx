@@ -147,10 +147,8 @@ const reachable = (org: OrganizationInfo): boolean =>
  * checkedOn(translator('en'), '2026-11-21') // 'Checked November 2026'
  */
 export function checkedOn(t: Translator, date: string): string | null {
-  const m = /^(\d{4})-(\d{2})/.exec(date);
-  const month = m ? Number(m[2]) : 0;
-  return m && month >= 1 && month <= 12
-    ? t.text('help.checked', { month: String(month), year: m[1] ?? '' })
+  return /^\d{4}-(0[1-9]|1[0-2])-\d{2}/.test(date)
+    ? t.text('help.checked', { date: t.monthYear(date) })
     : null;
 }
 

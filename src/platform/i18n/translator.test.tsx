@@ -95,6 +95,9 @@ describe('a translator', () => {
     expect(translator('so').date(d, true)).toMatch(/Isniin/);
     expect(translator('hmn').date(d, true)).toBe('Hnub Ib, 7 Lub Kaum Ob Hlis 2026');
     expect(translator('en').time(d)).toBe('9:30 PM');
+    expect(translator('en').monthYear('2026-11-21')).toBe('November 2026');
+    expect(translator('es').monthYear('2026-11-21')).toBe('noviembre de 2026');
+    expect(translator('hmn').monthYear('2026-11-21')).toBe('Lub Kaum Ib Hlis 2026');
   });
 
   it('puts links in the page’s language', () => {

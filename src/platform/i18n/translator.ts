@@ -66,6 +66,8 @@ export interface Translator {
   path(path: string): string;
   /** A day in this language, in Minnesota's time zone: "December 7, 2026" / "7 de diciembre de 2026". */
   date(value: Date, withWeekday?: boolean): string;
+  /** The month and year of a calendar day (`YYYY-MM-DD`) in this language: "November 2026", "Lub Kaum Ib Hlis 2026". */
+  monthYear(isoDate: string): string;
   /** A time of day in this language, in Minnesota's time zone. */
   time(value: Date): string;
   /** Whether every message this page used so far is English or checked by a fluent speaker. */
@@ -151,6 +153,15 @@ export function translator(locale: Locale, catalogue: Catalogue = currentCatalog
       day: 'numeric',
       ...(withWeekday ? { weekday: 'long' as const } : {}),
     }).format(value);
+  };
+  t.monthYear = (isoDate) => {
+    const date = new Date(`${isoDate.slice(0, 10)}T12:00:00Z`);
+    if (locale === 'hmn') return `Lub ${HMONG_NUMBERS[date.getUTCMonth() + 1]} Hlis ${date.getUTCFullYear()}`;
+    return new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : locale, {
+      timeZone: 'UTC',
+      month: 'long',
+      year: 'numeric',
+    }).format(date);
   };
   t.time = (value) =>
     new Intl.DateTimeFormat(locale === 'hmn' || locale === 'en' ? 'en-US' : locale, {
