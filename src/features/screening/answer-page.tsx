@@ -25,6 +25,7 @@ import {
 } from '../pathway/index.ts';
 import { answerFields, notSure, pathwayInput, plainAnswers, type Answers } from './rules.ts';
 import { instrumentKey, type Instrument } from './schema.ts';
+import { READING_GRADES } from './reading-levels.ts';
 import { instrumentWords } from './words.ts';
 import { Bullets } from '../../web/page.tsx';
 import {
@@ -41,9 +42,6 @@ import {
 } from './views.tsx';
 
 const MAX_ANSWER_TEXT = 2000;
-
-/** The answer page's Flesch–Kincaid grade in English, as measured by its test (test/reading-level.ts). */
-export const ANSWER_GRADE = 10;
 
 export interface OralReport {
   at: Date | null;
@@ -326,7 +324,7 @@ export function resultPage(
       <p class="noprint">
         <a href={action}>{t('identify.startAgain.button')}</a>
       </p>
-      <p class="hint">{t('identify.readingLevel', { grade: ANSWER_GRADE })}</p>
+      <p class="hint">{t('identify.readingLevel', { grade: READING_GRADES.answer! })}</p>
       {script}
     </Layout>,
   );

@@ -38,6 +38,7 @@ import {
   ProblemSummary,
   StepForm,
 } from './views.tsx';
+import { stepGrade } from './reading-levels.ts';
 import { instrumentWords } from './words.ts';
 
 type Go = 'next' | 'back' | 'print';
@@ -84,6 +85,7 @@ function stepPage(
   const { t } = frame;
   const words = instrumentWords(t, instrument);
   const group = instrument.groups[step - 1]!;
+  const grade = stepGrade(instrument.id, group.id);
   const total = instrument.groups.length;
   // What is wrong with this group's answers, in the page's language (a unit in a message too).
   const ownErrors = new Map<string, string>();
@@ -140,6 +142,7 @@ function stepPage(
         carried={answerFields(instrument, answers, group)}
         counties={sortedCounties(deps)}
       />
+      {grade === undefined ? null : <p class="hint">{t('identify.readingLevel', { grade })}</p>}
       <IdentifyScript nonce={frame.nonce} />
     </Layout>,
     summary.length ? 400 : 200,
