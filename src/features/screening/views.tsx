@@ -491,9 +491,6 @@ export interface DueAction {
   how?: Child;
 }
 
-/** The action's legal basis, as cited (citations stay as written, in English). */
-const citations = (action: PathwayAction): string => action.basis.map((b) => b.citation).join('; ');
-
 export const ActionList: FC<{
   actions: DueAction[];
   ruleset: Ruleset;
@@ -527,7 +524,12 @@ export const ActionList: FC<{
           ) : null}
           <p class="src">
             {t('identify.action.basis')}{' '}
-            {t.locale === 'en' ? citations(action) : <span lang="en">{citations(action)}</span>}
+            {action.basis.map((b, n) => (
+              <>
+                {n > 0 ? '; ' : ''}
+                {text(b.citation)}
+              </>
+            ))}
           </p>
         </li>
       ))}
