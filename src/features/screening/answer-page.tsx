@@ -32,14 +32,10 @@ import {
   ActionList,
   AnswerList,
   ClassificationList,
-  Folded,
-  Hidden,
-  IDENTIFY_CSS,
-  IdentifyScript,
-  InstrumentBanner,
   NavigatorSection,
   type DueAction,
-} from './views.tsx';
+} from './answer-views.tsx';
+import { Folded, Hidden, IDENTIFY_CSS, IdentifyScript, InstrumentBanner } from './views.tsx';
 
 const MAX_ANSWER_TEXT = 2000;
 
