@@ -91,8 +91,10 @@ const ContactList: FC<{ contacts: Contact[]; skip?: string | undefined; own: Rea
   };
   const name = (k: Contact): Child =>
     own.has(k.id) ? t.data(pathwayContactKey(k.id, 'name'), k.name) : nameText(k);
+  // A note of the pathway's own contacts is where its facts come from, for the people who keep the
+  // rules (`/rules`), not for this page: it says only that the contact is not yet confirmed.
+  const noteOf = (k: Contact): string | undefined => (own.has(k.id) ? undefined : k.note);
   const note = (k: Contact, text: string): Child => {
-    if (own.has(k.id)) return t.data(pathwayContactKey(k.id, 'note'), text);
     const navigator = k.id === 'navigator' ? NAVIGATOR_NOTE.exec(text) : null;
     if (navigator) return t('identify.contact.navigatorNote', { statewide: navigator[1]! });
     return t.locale === 'en' ? text : <span lang="en">{text}</span>;
@@ -130,8 +132,10 @@ const ContactList: FC<{ contacts: Contact[]; skip?: string | undefined; own: Rea
                 </a>
               </>
             ) : null}
-            {k.note ? <span class="hint"> {note(k, k.note)}</span> : null}
-            {!k.verified && !k.note ? <span class="hint"> {t('identify.contact.unconfirmed')}</span> : null}
+            {noteOf(k) ? <span class="hint"> {note(k, noteOf(k)!)}</span> : null}
+            {!k.verified && !noteOf(k) ? (
+              <span class="hint"> {t('identify.contact.unconfirmed')}</span>
+            ) : null}
           </li>
         ),
       )}

@@ -219,6 +219,40 @@ describe.each(['es', 'so', 'hmn'] as const)('/%s/identify', (locale) => {
   });
 });
 
+describe('the contacts of the pathway on the answer page', () => {
+  it.each(['en', 'es'] as const)(
+    'say only that they are not confirmed yet, never where the facts come from (%s)',
+    async (locale) => {
+      const pages = await walk(locale);
+      const answers: [string, string][] = [
+        ...hiddenFields(pages.at(-1)!, base(locale)).filter(
+          ([k]) => !['a.reporter_role', 'a.foreign_national', 'a.american_indian', 'step', 'at'].includes(k),
+        ),
+        ['step', '6'],
+        ['a.reporter_role', 'law_enforcement'],
+        ['a.foreign_national', 'yes'],
+        ['a.american_indian', 'yes'],
+      ];
+      const res = await t.app.request(base(locale), {
+        method: 'POST',
+        body: new URLSearchParams([...answers, ['go', 'next']]).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      const html = await res.text();
+      expect(res.status).toBe(200);
+      const tr = translator(locale);
+      expect(html).toContain(
+        tr.dataText(
+          'data.pathway.contact.otip.name',
+          'Office on Trafficking in Persons (OTIP), Request for Assistance',
+        ),
+      );
+      expect(html).toContain(tr.text('identify.contact.unconfirmed'));
+      expect(html).not.toMatch(/domain notes|seed document|\.json\b/);
+    },
+  );
+});
+
 describe('the reading level of the English pages', () => {
   it('is stated on each page, as the grade the page measures', async () => {
     const pages = await walk('en');
