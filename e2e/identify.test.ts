@@ -215,6 +215,26 @@ describe.skipIf(!available)('/identify in Chromium', () => {
       expect(await page.locator('main').textContent()).toContain('Your earlier answers were not kept');
     }, 90_000);
 
+    it('keeps the steps in one document in Spanish too, at /es/identify', async () => {
+      await page.goto(`${origin}/es/identify`);
+      expect(await h1(page)).toBe('Primero, la seguridad');
+      await page.getByLabel('No', { exact: true }).check();
+      await next(page, /^Siguiente$/);
+      expect(await h1(page)).toBe('Sobre usted');
+      expect(await page.locator('.step').textContent()).toBe('Paso 2 de 6');
+      // Sent by the script (a new <main>, the address unchanged), not as a new document.
+      expect(page.url()).toBe(`${origin}/es/identify`);
+      expect(await page.evaluate(() => history.length)).toBeGreaterThan(1);
+      const sent: string[] = [];
+      const record = (r: { method(): string; url(): string }) => sent.push(`${r.method()} ${r.url()}`);
+      page.on('request', record);
+      await page.goBack();
+      await expect.poll(() => h1(page)).toBe('Primero, la seguridad');
+      page.off('request', record);
+      expect(sent).toEqual([]);
+      expect(await page.getByLabel('No', { exact: true }).isChecked()).toBe(true);
+    }, 60_000);
+
     it('set no cookie and asked no other site for anything', async () => {
       expect(iso.requests.length).toBeGreaterThan(0);
       expect(await iso.context.cookies()).toEqual([]);

@@ -40,3 +40,4 @@ export function deadlineOf(action: PathwayAction, from: Date, calendar: Business
 }
 export * from './engine.ts';
 export * from './ruleset.ts';
+export { pathwayTextKeys, pathwayContactKey } from './plain-texts.ts';

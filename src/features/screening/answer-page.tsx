@@ -8,51 +8,78 @@ import type { Context } from 'hono';
 import { frameFor, type AppDeps } from '../../app-types.ts';
 import { renderPage } from '../../web/http.ts';
 import { Layout } from '../../web/public-layout.tsx';
+import type { Child } from 'hono/jsx';
+import type { Translator } from '../../platform/i18n/index.ts';
 import { todayIn } from '../help/index.ts';
 import {
   answerPathway,
   deadlineOf,
   parsePathwayInput,
+  reconciledExchange,
   ScreeningHandoffSchema,
-  UNKNOWN_AGE_NOTE,
+  type Notice,
   type PathwayAction,
+  type PathwayFacts,
+  type Ruleset,
   type ScreeningHandoff,
 } from '../pathway/index.ts';
 import { answerFields, notSure, pathwayInput, plainAnswers, type Answers } from './rules.ts';
 import { instrumentKey, type Instrument } from './schema.ts';
+import { READING_GRADES } from './reading-levels.ts';
+import { instrumentWords } from './words.ts';
 import { Bullets } from '../../web/page.tsx';
 import {
   ActionList,
   AnswerList,
   ClassificationList,
-  Folded,
-  Hidden,
-  IDENTIFY_CSS,
-  IDENTIFY_JS,
-  InstrumentBanner,
   NavigatorSection,
   type DueAction,
-} from './views.tsx';
+} from './answer-views.tsx';
+import { Folded, Hidden, IDENTIFY_CSS, IdentifyScript, InstrumentBanner } from './views.tsx';
 
 const MAX_ANSWER_TEXT = 2000;
 
 export interface OralReport {
   at: Date | null;
   value: string;
-  problem?: string;
+  problem?: 'identify.oral.format' | 'identify.oral.future' | 'identify.oral.old';
 }
 
-/** "By Tuesday, November 24 at 14:05 (within 24 hours)", "Now", or null. */
-export function dueText(action: PathwayAction, from: Date, deps: AppDeps): string | null {
+/** A moment in the page's language: "Tuesday, Nov 24, 2026 at 2:05 PM", "martes, 24 de noviembre de 2026, 14:05". */
+export function momentText(t: Translator, at: Date, deps: AppDeps): string {
+  return t.locale === 'en'
+    ? deps.rules.calendar.describe(at)
+    : t.text('identify.moment', { date: t.date(at, true), time: t.time(at) });
+}
+
+/** "By Tuesday, November 24 at 14:05 (within 24 hours)", "Now", or null, in the page's language. */
+export function dueText(t: Translator, action: PathwayAction, from: Date, deps: AppDeps): string | null {
   const due = deadlineOf(action, from, deps.rules.calendar);
   if (due === null || action.deadlineHours === undefined) return null;
-  if (action.deadlineHours === 0) return 'Now';
-  const within = `within ${action.deadlineHours} hours${action.deadlineBusinessDays ? ', not counting weekends and holidays' : ''}`;
+  if (action.deadlineHours === 0) return t.text('identify.due.now');
+  const hours = action.deadlineHours;
+  const within = action.deadlineBusinessDays
+    ? t.text('identify.due.withinBusiness', { hours })
+    : t.text('identify.due.within', { hours });
   // A deadline at midnight reads as the last minute of the day before ("Wednesday at 23:59", not
   // "Thursday at 00:00"), so nobody takes Thursday to be included.
   const local = deps.rules.calendar.local(due);
   const shown = local.hour === 0 && local.minute === 0 ? new Date(due.getTime() - 60_000) : due;
-  return `By ${deps.rules.calendar.describe(shown)} (${within})`;
+  return t.text('identify.due.by', { when: momentText(t, shown, deps), within });
+}
+
+/** How the answers were read, in the page's language. */
+function noticeText(t: Translator, notice: Notice, facts: PathwayFacts, ruleset: Ruleset): Child {
+  if (notice.code === 'unknown_age') return t('pathway.notice.unknownAge');
+  if (notice.code === 'recruitment') return t('pathway.notice.recruitment');
+  const labels = reconciledExchange(facts, ruleset.riskFactors).raisedBy.map((code) => {
+    const label = ruleset.riskFactors.find((f) => f.code === code)?.label ?? code;
+    return t.dataText(`data.pathway.riskFactor.${code}.label`, label);
+  });
+  return t('pathway.notice.exchangeReconciled', {
+    answer: facts.exchangeForValue === 'no' ? 'no' : 'unknown',
+    labels: labels.join('; '),
+  });
 }
 
 /** The person's own duties: a call to 911, and what the law requires of them. */
@@ -67,14 +94,9 @@ export function dutiesFirst(actions: PathwayAction[]): PathwayAction[] {
 }
 
 /** How to make a report to child protection, for the county given (none of our sources has its number). */
-function reportHow(county: string | null): string {
-  const where = county ? `${county} County` : 'the county where the young person lives';
-  return (
-    `Call the child protection intake line of ${where} (its social services or human services office). ` +
-    'We do not have that number from a source we trust yet: look on the county’s website for “report ' +
-    'child abuse”, or call the county’s main number and ask for child protection intake. The police or ' +
-    'sheriff also take reports. If the young person is in danger now, call 911.'
-  );
+function reportHow(t: Translator, county: string | null): Child {
+  const where = county ? t.text('identify.answer.county', { county }) : t.text('identify.how.countyUnknown');
+  return t('identify.how.report', { where });
 }
 
 export function resultPage(
@@ -87,6 +109,8 @@ export function resultPage(
   oral: OralReport = { at: null, value: '' },
 ): Promise<Response> {
   const frame = frameFor(c, deps);
+  const { t } = frame;
+  const action = t.path('/identify');
   const geo = deps.geography.get();
   const ruleset = deps.rules.pathway;
   const input = pathwayInput(instrument, answers, todayIn(deps.rules.calendar.timezone, at));
@@ -94,8 +118,9 @@ export function resultPage(
   const key = instrumentKey(instrument);
   const total = instrument.groups.length;
   const carried = answerFields(instrument, answers);
+  const words = instrumentWords(t, instrument);
   const back = (
-    <form method="post" action="/identify">
+    <form method="post" action={action}>
       <input type="hidden" name="instrument" value={key} />
       <input type="hidden" name="step" value={String(total + 1)} />
       <input type="hidden" name="at" value={at.toISOString()} />
@@ -103,28 +128,30 @@ export function resultPage(
       <Hidden fields={carried} />
       {print ? (
         <button type="submit" name="go" value="next" class="btn alt">
-          Back to the full page
+          {t('identify.answer.backToFull')}
         </button>
       ) : (
         <>
           <button type="submit" name="go" value="print" class="btn alt">
-            Print view
+            {t('identify.answer.printView')}
           </button>
           <button type="submit" name="go" value="back" class="btn alt">
-            Change answers
+            {t('identify.answer.change')}
           </button>
         </>
       )}
     </form>
   );
-  const script = <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: IDENTIFY_JS }} />;
+  const script = <IdentifyScript nonce={frame.nonce} />;
   if (!parsed.ok)
     return renderPage(
       c,
-      <Layout frame={frame} title="We could not use these answers" css={IDENTIFY_CSS}>
+      <Layout frame={frame} title={t.text('identify.answer.unusableTitle')} css={IDENTIFY_CSS}>
         <p>
-          The pathway could not use these answers ({parsed.field}: {parsed.detail}). Change your answers, or
-          call {frame.statewide.name} for help.
+          {t('identify.answer.unusable', { statewide: frame.statewide.name })}{' '}
+          <span lang={t.locale === 'en' ? undefined : 'en'}>
+            ({parsed.field}: {parsed.detail})
+          </span>
         </p>
         {back}
         {script}
@@ -134,15 +161,15 @@ export function resultPage(
   const answer = answerPathway(geo, ruleset, parsed.facts);
   const county = answer.navigator?.results[0]?.county.name ?? null;
   const statewideId = geo.statewideLine.id;
-  const due: DueAction[] = dutiesFirst(answer.actions).map((action) => ({
-    action,
+  const due: DueAction[] = dutiesFirst(answer.actions).map((a) => ({
+    action: a,
     due:
-      action.deadlineFrom === 'oral_report'
+      a.deadlineFrom === 'oral_report'
         ? oral.at
-          ? `${dueText(action, oral.at, deps)}, counted from your oral report`
-          : `Within ${action.deadlineHours} hours of your oral report, not counting weekends and holidays: enter when you made it below to see the date`
-        : dueText(action, at, deps),
-    how: action.code === 'REPORT_CHILD_PROTECTION' ? reportHow(county) : null,
+          ? t.text('identify.due.fromOral', { due: dueText(t, a, oral.at, deps) ?? '' })
+          : t.text('identify.due.oralPending', { hours: a.deadlineHours ?? 72 })
+        : dueText(t, a, at, deps),
+    how: a.code === 'REPORT_CHILD_PROTECTION' ? reportHow(t, county) : null,
   }));
   const own = due.filter((d) => isOwnDuty(d.action));
   const rest = due.filter((d) => !isOwnDuty(d.action));
@@ -161,61 +188,61 @@ export function resultPage(
     facts: input,
   });
   const unsure = notSure(instrument, answers);
+  const unknownAgeShown = answer.notices.some((n) => n.code === 'unknown_age');
   return renderPage(
     c,
     <Layout
       frame={frame}
-      title={print ? 'What to do next (print view)' : 'What to do next'}
+      title={print ? t.text('identify.answer.titlePrint') : t.text('identify.answer.title')}
       urgent={!print}
       css={IDENTIFY_CSS}
     >
       {print ? (
         <div class="noprint">
-          <p>
-            This view leaves out the buttons. Use your browser's Print command (Ctrl+P, or Cmd+P on a Mac; on
-            a phone, Share and then Print). The printout shows the young person's situation: keep it safe.
-          </p>
+          <p>{t('identify.answer.printHelp')}</p>
           <button type="button" id="print-now" hidden>
-            Print this page
+            {t('identify.answer.printNow')}
           </button>
         </div>
       ) : null}
       <InstrumentBanner instrument={instrument} />
       <p class="hint">
-        Worked out {deps.rules.calendar.describe(at)} ({deps.rules.calendar.timezone.replace('_', ' ')} time).
-        Deadlines count from then; if you learned of this earlier, they may be sooner.
+        {t('identify.answer.workedOut', {
+          when: momentText(t, at, deps),
+          zone: deps.rules.calendar.timezone.replace('_', ' '),
+        })}
       </p>
       {answer.notices.length ? (
         <section aria-labelledby="notes-h" class="flag">
-          <h2 id="notes-h">How your answers were read</h2>
-          <Bullets items={answer.notices.map((n) => n.text)} />
+          <h2 id="notes-h">{t('identify.answer.notices')}</h2>
+          <ul>
+            {answer.notices.map((n) => (
+              <li>{noticeText(t, n, parsed.facts, ruleset)}</li>
+            ))}
+          </ul>
         </section>
       ) : null}
       <section aria-labelledby="do-h">
-        <h2 id="do-h">What you need to do</h2>
+        <h2 id="do-h">{t('identify.answer.yourSteps')}</h2>
         {own.length ? (
-          <ActionList actions={own} skipContact={statewideId} />
+          <ActionList actions={own} ruleset={ruleset} skipContact={statewideId} />
         ) : (
-          <p>
-            From your answers, the law does not ask you to do anything by a deadline. The steps below can
-            still help the young person.
-          </p>
+          <p>{t('identify.answer.noDuty')}</p>
         )}
         {oralAsked && !print ? (
-          <form method="post" action="/identify" class="card">
+          <form method="post" action={action} class="card">
             <input type="hidden" name="instrument" value={key} />
             <input type="hidden" name="step" value={String(total + 1)} />
             <input type="hidden" name="at" value={at.toISOString()} />
             <Hidden fields={carried} />
-            <label for="oral">When did you make your oral report (by phone or in person)?</label>
+            <label for="oral">{t('identify.oral.label')}</label>
             <p class="hint" id="oral-h">
-              The written report is due 72 hours after it, not counting weekends and holidays. Your local
-              time.
+              {t('identify.oral.hint')}
             </p>
             {oral.problem ? (
               <p class="err" id="oral-e">
-                <span class="vh">Error: </span>
-                {oral.problem}
+                <span class="vh">{t('identify.error.prefix')} </span>
+                {t(oral.problem)}
               </p>
             ) : null}
             <input
@@ -227,69 +254,73 @@ export function resultPage(
               aria-invalid={oral.problem ? 'true' : undefined}
             />{' '}
             <button type="submit" name="go" value="next" class="btn alt">
-              Count from this time
+              {t('identify.oral.submit')}
             </button>
           </form>
         ) : null}
       </section>
       <NavigatorSection answer={answer} statewide={geo.statewideLine} showStatewide={print} />
       {print ? null : (
-        <form method="post" action="/identify/refer" aria-labelledby="refer-h">
-          <h2 id="refer-h">Refer to a navigator</h2>
-          <p>
-            A regional navigator can contact the young person, or call you back, and connect them with
-            services and safe housing. The next page asks for what the navigator needs; nothing is sent before
-            you send that form.
-          </p>
+        <form method="post" action={t.path('/identify/refer')} aria-labelledby="refer-h">
+          <h2 id="refer-h">{t('identify.refer.title')}</h2>
+          <p>{t('identify.refer.text')}</p>
           <input type="hidden" name="screening" value={JSON.stringify(handoff)} />
-          <button type="submit">Refer this young person to a navigator</button>
+          <button type="submit">{t('identify.refer.button')}</button>
         </form>
       )}
       {rest.length ? (
-        <Folded id="more" title={`Other steps and help (${rest.length})`} open={print}>
-          <ActionList actions={rest} skipContact={statewideId} start={own.length} />
+        <Folded id="more" title={t.text('identify.answer.otherSteps', { count: rest.length })} open={print}>
+          <ActionList actions={rest} ruleset={ruleset} skipContact={statewideId} start={own.length} />
         </Folded>
       ) : null}
-      <Folded id="what" title="What the answers point to" open={print}>
+      <Folded id="what" title={t.text('identify.answer.pointTo')} open={print}>
         <ClassificationList
           c={answer.classification}
           riskFactors={parsed.facts.riskFactors.length}
           unknownAgeNote={
-            answer.notices.some((n) => n.text === UNKNOWN_AGE_NOTE)
-              ? 'not known (see the note above).'
-              : UNKNOWN_AGE_NOTE
+            unknownAgeShown ? t('identify.age.unknownSeeAbove') : t('pathway.notice.unknownAge')
           }
         />
       </Folded>
       {tribal && nations.length ? (
-        <Folded id="tribes" title="Minnesota's tribal nations" open={print}>
+        <Folded id="tribes" title={t.text('identify.answer.tribes')} open={print}>
           <p>
-            Contacts for each nation's social services are not confirmed in our sources yet:{' '}
-            <a href="/services?type=tribal_partner">tribal partners in the directory</a>, a navigator or{' '}
-            {frame.statewide.name} can connect you.
+            {t('identify.answer.tribesText', {
+              statewide: frame.statewide.name,
+              link: (chunks: Child[]) => <a href={t.path('/services?type=tribal_partner')}>{chunks}</a>,
+            })}
           </p>
           <Bullets items={nations.map((n) => n.name)} />
         </Folded>
       ) : null}
       {unsure.length ? (
-        <Folded id="unsure" title="What you were not sure about" open={print}>
-          <p>
-            If it is safe to find out, the answers may change what to do. Do not question the young person to
-            get them.
-          </p>
-          <Bullets items={unsure.map((item) => item.question)} />
+        <Folded id="unsure" title={t.text('identify.answer.unsure')} open={print}>
+          <p>{t('identify.answer.unsureText')}</p>
+          <ul>
+            {unsure.map((item) => (
+              <li>{words.question(item)}</li>
+            ))}
+          </ul>
         </Folded>
       ) : null}
-      <Folded id="answers" title="Your answers" open={print}>
-        <AnswerList answers={plain} />
+      <Folded id="answers" title={t.text('identify.answer.yourAnswers')} open={print}>
+        <AnswerList
+          instrument={instrument}
+          answers={answers}
+          countyName={(fips) => geo.counties.get(fips)?.name}
+        />
       </Folded>
       <p class="src">
-        Rules version {answer.rulesVersion}. <a href="/rules">Every rule and its source</a>.
+        {t('identify.answer.rulesVersion', {
+          version: answer.rulesVersion,
+          link: (chunks: Child[]) => <a href="/rules">{chunks}</a>,
+        })}
       </p>
       {back}
       <p class="noprint">
-        <a href="/identify">Start again</a>
+        <a href={action}>{t('identify.startAgain.button')}</a>
       </p>
+      <p class="hint">{t('identify.readingLevel', { grade: READING_GRADES.answer! })}</p>
       {script}
     </Layout>,
   );

@@ -15,7 +15,6 @@ import { renderPage } from '../../web/http.ts';
 import { PUBLIC, type PolicyRegistry } from '../../platform/policy.ts';
 import { Layout } from '../../web/public-layout.tsx';
 import type { App } from '../../app-types.ts';
-import { ErrorSummary } from '../../web/staff-layout.tsx';
 import {
   answerFields,
   dangerNow,
@@ -23,12 +22,24 @@ import {
   readGroups,
   type Answers,
   type GroupReading,
+  type Problem,
   type RawAnswers,
 } from './rules.ts';
 import { instrumentKey, type Instrument } from './schema.ts';
 import type { InstrumentCatalogue } from './service.ts';
 import { resultPage, type OralReport } from './answer-page.tsx';
-import { DangerNow, fieldAnchor, IDENTIFY_CSS, IDENTIFY_JS, InstrumentBanner, StepForm } from './views.tsx';
+import type { MessageKey } from '../../platform/i18n/index.ts';
+import {
+  DangerNow,
+  fieldAnchor,
+  IDENTIFY_CSS,
+  IdentifyScript,
+  InstrumentBanner,
+  ProblemSummary,
+  StepForm,
+} from './views.tsx';
+import { stepGrade } from './reading-levels.ts';
+import { instrumentWords } from './words.ts';
 
 type Go = 'next' | 'back' | 'print';
 
@@ -43,15 +54,17 @@ function sortedCounties(deps: AppDeps) {
 }
 
 /** A form that cannot be read (changed by hand, or from an instrument no longer in use): start again. */
-function startAgainPage(c: Context, deps: AppDeps, title: string, message: string): Promise<Response> {
+function startAgainPage(c: Context, deps: AppDeps, message: MessageKey): Promise<Response> {
+  const frame = frameFor(c, deps);
+  const { t } = frame;
   return renderPage(
     c,
-    <Layout frame={frameFor(c, deps)} title={title}>
-      <p>{message}</p>
-      <p>Nothing you entered was kept.</p>
+    <Layout frame={frame} title={t.text('identify.startAgain.title')}>
+      <p>{t(message)}</p>
+      <p>{t('identify.startAgain.nothingKept')}</p>
       <p>
-        <a class="btn" href="/identify">
-          Start again
+        <a class="btn" href={t.path('/identify')}>
+          {t('identify.startAgain.button')}
         </a>
       </p>
     </Layout>,
@@ -66,12 +79,23 @@ function stepPage(
   step: number,
   answers: Answers,
   raw: RawAnswers | null,
-  errors: Map<string, string>,
+  problems: Map<string, Problem>,
 ): Promise<Response> {
   const frame = frameFor(c, deps);
+  const { t } = frame;
+  const words = instrumentWords(t, instrument);
   const group = instrument.groups[step - 1]!;
+  const grade = stepGrade(instrument.id, group.id);
   const total = instrument.groups.length;
-  const ownErrors = new Map([...errors].filter(([id]) => group.items.some((i) => i.id === id)));
+  // What is wrong with this group's answers, in the page's language (a unit in a message too).
+  const ownErrors = new Map<string, string>();
+  for (const item of group.items) {
+    const problem = problems.get(item.id);
+    if (!problem) continue;
+    const values =
+      problem.values?.unit !== undefined ? { ...problem.values, unit: words.unit(item) } : problem.values;
+    ownErrors.set(item.id, t.text(problem.key, values));
+  }
   // A number typed wrong is shown again as typed, to be corrected.
   const shown = new Map(answers);
   for (const item of group.items)
@@ -85,32 +109,28 @@ function stepPage(
     c,
     <Layout
       frame={frame}
-      title={group.title}
-      description="Questions to help you decide what to do when you are worried about a young person in Minnesota."
+      title={words.title(group)}
+      description={t.text('identify.description')}
       urgent={step === 1}
       css={IDENTIFY_CSS}
     >
-      <ErrorSummary errors={summary} />
-      <p class="step">
-        Step {step} of {total}
-      </p>
+      <ProblemSummary errors={summary} />
+      <p class="step">{t('identify.step', { step, total })}</p>
       {/* Once a flow: the help box and what the checklist is, on its first page and the answer page. */}
       {step === 1 ? <InstrumentBanner instrument={instrument} /> : null}
       {dangerNow(instrument, answers) ? <DangerNow emergency={frame.emergency} /> : null}
       {step === 1 ? (
         <>
+          <p>{t('identify.intro')}</p>
           <p>
-            These questions help you work out what is happening to a young person you are worried about, what
-            the law asks of you and by when, and who can help. We do not ask for their name, and we keep
-            nothing you enter.
-          </p>
-          <p>
-            Is this about you? <a href="/learn/your-rights">Read about your rights</a> or call{' '}
-            {frame.statewide.name}.
+            {t('identify.aboutYou', {
+              statewide: frame.statewide.name,
+              link: (chunks) => <a href={t.path('/learn/your-rights')}>{chunks}</a>,
+            })}
           </p>
         </>
       ) : null}
-      {group.intro ? <p>{group.intro}</p> : null}
+      {group.intro ? <p>{words.intro(group)}</p> : null}
       <StepForm
         instrument={instrument}
         formKey={instrumentKey(instrument)}
@@ -122,7 +142,8 @@ function stepPage(
         carried={answerFields(instrument, answers, group)}
         counties={sortedCounties(deps)}
       />
-      <script nonce={frame.nonce} dangerouslySetInnerHTML={{ __html: IDENTIFY_JS }} />
+      {grade === undefined ? null : <p class="hint">{t('identify.readingLevel', { grade })}</p>}
+      <IdentifyScript nonce={frame.nonce} />
     </Layout>,
     summary.length ? 400 : 200,
   );
@@ -163,16 +184,10 @@ export function oralReportTime(form: Record<string, unknown>, now: Date, timeZon
   const value = firstText(form, 'oral').trim().slice(0, 16);
   if (value === '') return { at: null, value };
   const at = zonedTime(value, timeZone);
-  if (!at)
-    return {
-      at: null,
-      value,
-      problem: 'Enter the date and time of your oral report, for example 2026-11-20 14:05.',
-    };
-  if (at.getTime() > now.getTime() + 5 * 60_000)
-    return { at: null, value, problem: 'The oral report time is in the future. Enter when you made it.' };
+  if (!at) return { at: null, value, problem: 'identify.oral.format' };
+  if (at.getTime() > now.getTime() + 5 * 60_000) return { at: null, value, problem: 'identify.oral.future' };
   if (at.getTime() < now.getTime() - 30 * 24 * 3_600_000)
-    return { at: null, value, problem: 'The oral report time is more than 30 days ago. Check the date.' };
+    return { at: null, value, problem: 'identify.oral.old' };
   return { at, value };
 }
 
@@ -200,18 +215,11 @@ async function answerStep(c: Context, deps: AppDeps, catalogue: InstrumentCatalo
   const form = (await c.req.parseBody({ all: true }).catch(() => ({}))) as Record<string, unknown>;
   const key = firstText(form, 'instrument');
   const instrument = key ? await catalogue.usable(key) : null;
-  if (!instrument)
-    return startAgainPage(
-      c,
-      deps,
-      'Please start again',
-      'The questions have changed since this page was opened, or the page could not be read.',
-    );
+  if (!instrument) return startAgainPage(c, deps, 'identify.startAgain.changed');
   const total = instrument.groups.length;
   const stepText = firstText(form, 'step');
   const step = /^\d{1,3}$/.test(stepText) ? Number(stepText) : NaN;
-  if (!(step >= 1 && step <= total + 1))
-    return startAgainPage(c, deps, 'Please start again', 'This page could not be read.');
+  if (!(step >= 1 && step <= total + 1)) return startAgainPage(c, deps, 'identify.startAgain.unreadable');
   const goText = firstText(form, 'go');
   const go: Go = goText === 'back' || goText === 'print' ? goText : 'next';
   const raw = rawAnswersFrom(form);
@@ -222,7 +230,7 @@ async function answerStep(c: Context, deps: AppDeps, catalogue: InstrumentCatalo
   // This page's answers first, then any earlier page whose carried answers do not check.
   const own = step <= total && instrument.groups[step - 1]!.items.some((item) => reading.errors.has(item.id));
   const wrong = own ? step : firstGroupWithErrors(instrument, reading, Math.min(step, total));
-  if (wrong !== null) return stepPage(c, deps, instrument, wrong, reading.answers, raw, reading.errors);
+  if (wrong !== null) return stepPage(c, deps, instrument, wrong, reading.answers, raw, reading.problems);
   if (step < total) return stepPage(c, deps, instrument, step + 1, reading.answers, null, new Map());
   const now = new Date();
   const at = step === total + 1 ? resultTime(form, now) : now;

@@ -213,9 +213,10 @@ describe('reading answers', () => {
     expect(readAnswer(item('exchange'), raw({ exchange: 'definitely' }), geo)).toEqual({
       kind: 'error',
       message: 'Choose one of the answers.',
+      problem: { key: 'identify.error.chooseOne' },
     });
     expect(readAnswer(item('exchange'), raw({ exchange: ['yes', 'no'] }), geo).kind).toBe('error');
-    expect(readAnswer(item('exchange'), raw({}), geo)).toEqual({
+    expect(readAnswer(item('exchange'), raw({}), geo)).toMatchObject({
       kind: 'error',
       message: 'Choose an answer.',
     });
@@ -237,6 +238,7 @@ describe('reading answers', () => {
       expect(readAnswer(item('age'), raw({ age: bad }), geo), bad).toEqual({
         kind: 'error',
         message: 'Enter a whole number from 0 to 99 (years).',
+        problem: { key: 'identify.error.rangeUnit', values: { min: 0, max: 99, unit: 'years' } },
       });
   });
 
@@ -248,7 +250,7 @@ describe('reading answers', () => {
       kind: 'ok',
       value: '27005',
     });
-    expect(readAnswer(county, raw({}, { county: '55002' }), geo)).toEqual({
+    expect(readAnswer(county, raw({}, { county: '55002' }), geo)).toMatchObject({
       kind: 'error',
       message:
         'The ZIP code 55002 is in more than one county (Alpha, St. Beta). Choose the county from the list.',

@@ -58,8 +58,34 @@ export function rawAnswersFrom(form: Record<string, unknown>): RawAnswers {
   return { values, zips };
 }
 
+/** What is wrong with an answer, as a catalogue message (`identify.error.…`) and its values. */
+export interface Problem {
+  key: ProblemKey;
+  values?: Record<string, string | number>;
+}
+export type ProblemKey =
+  | 'identify.error.chooseOne'
+  | 'identify.error.chooseFromList'
+  | 'identify.error.range'
+  | 'identify.error.rangeUnit'
+  | 'identify.error.oneCounty'
+  | 'identify.error.countyFromList'
+  | 'identify.error.zipFormat'
+  | 'identify.error.zipUnknown'
+  | 'identify.error.zipMany'
+  | 'identify.error.atLeastOne'
+  | 'identify.error.countyOrZip'
+  | 'identify.error.chooseAnswer';
+
 export type ReadAnswer =
-  { kind: 'empty' } | { kind: 'ok'; value: AnswerValue } | { kind: 'error'; message: string };
+  | { kind: 'empty' }
+  | { kind: 'ok'; value: AnswerValue }
+  | { kind: 'error'; message: string; problem: Problem };
+
+/** An error result: the English message (kept for logs and tests) and its catalogue key. */
+function wrong(message: string, key: ProblemKey, values?: Problem['values']): ReadAnswer {
+  return { kind: 'error', message, problem: values ? { key, values } : { key } };
+}
 
 function choices(item: Item): string[] {
   const a = item.answer;
@@ -77,11 +103,16 @@ function choices(item: Item): string[] {
 }
 
 /** Finds the county for a ZIP code: the one county it is in, or the one holding nearly all of it. */
-function countyForZip(places: Places, zip: string): { fips: string } | { problem: string } {
+function countyForZip(
+  places: Places,
+  zip: string,
+): { fips: string } | { problem: string; key: ProblemKey; values: Record<string, string> } {
   const entry = places.zips.get(zip);
   if (!entry || entry.counties.length === 0)
     return {
       problem: `We could not find the ZIP code ${zip}. Check it, or choose the county from the list.`,
+      key: 'identify.error.zipUnknown',
+      values: { zip },
     };
   const [first] = entry.counties;
   if (first && (entry.counties.length === 1 || first.share >= PRIMARY_COUNTY_SHARE))
@@ -89,6 +120,8 @@ function countyForZip(places: Places, zip: string): { fips: string } | { problem
   const names = entry.counties.map((c) => places.counties.get(c.fips)?.name ?? c.fips);
   return {
     problem: `The ZIP code ${zip} is in more than one county (${names.join(', ')}). Choose the county from the list.`,
+    key: 'identify.error.zipMany',
+    values: { zip, counties: names.join(', ') },
   };
 }
 
@@ -107,58 +140,63 @@ export function readAnswer(item: Item, raw: RawAnswers, places: Places): ReadAns
         if (given.length === 0) return { kind: 'empty' };
         const [value] = given;
         if (given.length > 1 || value === undefined || !choices(item).includes(value))
-          return { kind: 'error', message: 'Choose one of the answers.' };
+          return wrong('Choose one of the answers.', 'identify.error.chooseOne');
         return { kind: 'ok', value };
       }
       case 'multi_choice': {
         if (given.length === 0) return { kind: 'empty' };
         const allowed = choices(item);
         if (given.some((v) => !allowed.includes(v)) || given.length > allowed.length * 2)
-          return { kind: 'error', message: 'Choose from the list.' };
+          return wrong('Choose from the list.', 'identify.error.chooseFromList');
         // In the item's own order, once each.
         return { kind: 'ok', value: allowed.filter((v) => given.includes(v)) };
       }
       case 'number': {
         if (given.length === 0) return { kind: 'empty' };
         const [value] = given;
-        const range = `Enter a whole number from ${a.min} to ${a.max}${a.unit ? ` (${a.unit})` : ''}.`;
-        if (given.length > 1 || value === undefined || !/^\d{1,7}$/.test(value))
-          return { kind: 'error', message: range };
+        const range = () =>
+          wrong(
+            `Enter a whole number from ${a.min} to ${a.max}${a.unit ? ` (${a.unit})` : ''}.`,
+            a.unit ? 'identify.error.rangeUnit' : 'identify.error.range',
+            a.unit ? { min: a.min, max: a.max, unit: a.unit } : { min: a.min, max: a.max },
+          );
+        if (given.length > 1 || value === undefined || !/^\d{1,7}$/.test(value)) return range();
         const n = Number(value);
-        if (n < a.min || n > a.max) return { kind: 'error', message: range };
+        if (n < a.min || n > a.max) return range();
         return { kind: 'ok', value: n };
       }
       case 'county': {
         const zip = (raw.zips.get(item.id) ?? '').trim();
-        if (given.length > 1) return { kind: 'error', message: 'Choose one county.' };
+        if (given.length > 1) return wrong('Choose one county.', 'identify.error.oneCounty');
         const [fips] = given;
         if (fips !== undefined) {
-          if (!places.counties.has(fips)) return { kind: 'error', message: 'Choose a county from the list.' };
+          if (!places.counties.has(fips))
+            return wrong('Choose a county from the list.', 'identify.error.countyFromList');
           return { kind: 'ok', value: fips };
         }
         if (zip === '') return { kind: 'empty' };
         if (!/^\d{5}$/.test(zip))
-          return {
-            kind: 'error',
-            message: 'Enter a five-digit ZIP code, such as 55401, or choose the county.',
-          };
+          return wrong(
+            'Enter a five-digit ZIP code, such as 55401, or choose the county.',
+            'identify.error.zipFormat',
+          );
         const found = countyForZip(places, zip);
         return 'fips' in found
           ? { kind: 'ok', value: found.fips }
-          : { kind: 'error', message: found.problem };
+          : wrong(found.problem, found.key, found.values);
       }
     }
   })();
   if (result.kind === 'empty' && item.required) {
-    const message =
-      a.type === 'multi_choice'
-        ? 'Choose at least one.'
-        : a.type === 'number'
-          ? `Enter a whole number from ${a.min} to ${a.max}.`
-          : a.type === 'county'
-            ? 'Choose a county or enter a ZIP code.'
-            : 'Choose an answer.';
-    return { kind: 'error', message };
+    if (a.type === 'multi_choice') return wrong('Choose at least one.', 'identify.error.atLeastOne');
+    if (a.type === 'number')
+      return wrong(`Enter a whole number from ${a.min} to ${a.max}.`, 'identify.error.range', {
+        min: a.min,
+        max: a.max,
+      });
+    if (a.type === 'county')
+      return wrong('Choose a county or enter a ZIP code.', 'identify.error.countyOrZip');
+    return wrong('Choose an answer.', 'identify.error.chooseAnswer');
   }
   return result;
 }
@@ -167,19 +205,25 @@ export interface GroupReading {
   answers: Answers;
   /** Item id → what is wrong, in the group's order. */
   errors: Map<string, string>;
+  /** Item id → what is wrong, as a catalogue message. */
+  problems: Map<string, Problem>;
 }
 
 /** Reads every item of the groups given. */
 export function readGroups(groups: readonly Group[], raw: RawAnswers, places: Places): GroupReading {
   const answers: Answers = new Map();
   const errors = new Map<string, string>();
+  const problems = new Map<string, Problem>();
   for (const group of groups)
     for (const item of group.items) {
       const r = readAnswer(item, raw, places);
       if (r.kind === 'ok') answers.set(item.id, r.value);
-      else if (r.kind === 'error') errors.set(item.id, r.message);
+      else if (r.kind === 'error') {
+        errors.set(item.id, r.message);
+        problems.set(item.id, r.problem);
+      }
     }
-  return { answers, errors };
+  return { answers, errors, problems };
 }
 
 /** The fields that carry answers to the next page: `[name, value]` pairs, in the instrument's order. */

@@ -1,25 +1,19 @@
 /**
  * The parts of the `/identify` pages: the instrument's banner, one question as form controls, the step's
- * form with the other answers in hidden fields, and the result (classification, actions with absolute
- * deadlines, the navigator, the answers, the referral button).
+ * form with the other answers in hidden fields (the answer page's own parts are in answer-views.tsx),
+ * all in the page's language.
  *
  * Every control has a label, radio and check boxes sit in a fieldset with a legend, and an error is tied
  * to its field (`aria-describedby`) and listed in a summary that links to it. No JavaScript is needed;
  * the print view adds one small script under the page's nonce for its "Print this page" button.
  */
 import type { Child, FC } from 'hono/jsx';
+import { useT, type Translator } from '../../platform/i18n/index.ts';
 import { CallLink } from '../../web/public-layout.tsx';
-import { StatewideCard, type CountyInfo, type Line } from '../help/index.ts';
-import type { Classification, Contact, Indication, PathwayAnswer } from '../pathway/index.ts';
-import {
-  ANSWER_FIELD,
-  YES_NO_LABELS,
-  YES_NO_UNKNOWN_LABELS,
-  ZIP_FIELD,
-  type AnswerValue,
-  type PlainAnswer,
-} from './rules.ts';
+import type { CountyInfo, Line } from '../help/index.ts';
+import { ANSWER_FIELD, YES_NO_LABELS, YES_NO_UNKNOWN_LABELS, ZIP_FIELD, type AnswerValue } from './rules.ts';
 import type { Group, Instrument, Item } from './schema.ts';
+import { instrumentWords, type InstrumentWords } from './words.ts';
 
 /** Styles of these pages only (the site's style sheet is shared by every page). */
 export const IDENTIFY_CSS =
@@ -38,24 +32,28 @@ export const IDENTIFY_CSS =
 /**
  * Keeps the browser's Back and Forward inside the questions without asking to resend a form: with
  * JavaScript, a step's form is sent with fetch and the next page's <main> replaces this one, as a new
- * history entry of the same document (`history.pushState`, the address stays /identify). Back shows the
- * page kept in memory; nothing goes to the server, into the address or into storage. When the document
- * is loaded again (reload, or Back from another page), the answers are gone: the page says so. Without
- * JavaScript, or when fetch fails, the forms post as usual.
+ * history entry of the same document (`history.pushState`, the address stays the questions' own, such as
+ * /identify or /es/identify). Back shows the page kept in memory; nothing goes to the server, into the
+ * address or into storage. When the document is loaded again (reload, or Back from another page), the
+ * answers are gone: the page says so (`lostNotice`, in the page's language). Without JavaScript, or when
+ * fetch fails, the forms post as usual. `action` is the questions' address in the page's language.
  */
-export const IDENTIFY_JS = `(function(){
-var d=document,m=d.getElementById('main');
+export function identifyJs(action: string, lostNotice: string): string {
+  // JSON is a JavaScript string literal; "<" is escaped so the text cannot close the script element.
+  const js = (text: string) => JSON.stringify(text).replace(/</g, '\\u003c');
+  return `(function(){
+var d=document,m=d.getElementById('main'),A=${js(action)};
 if(!m||!window.fetch||!window.DOMParser||!history.pushState||window.nwdIdf)return;window.nwdIdf=1;
 var pages={},base=Date.now(),seq=0,busy=false,st=history.state;
 function prep(n){var b=n.querySelector('#print-now');if(b){b.hidden=false;b.onclick=function(){window.print()}}}
 function put(p,focus){var cur=d.getElementById('main');if(cur!==p.main)cur.replaceWith(p.main);d.title=p.title;
 if(focus){window.scrollTo(0,0);var f=p.main.querySelector('.error[role=alert]')||p.main.querySelector('h1');if(f){if(!f.hasAttribute('tabindex'))f.setAttribute('tabindex','-1');f.focus()}}}
-if(st&&st.nwdIdf&&st.nwdIdf!==base){var n=d.createElement('p');n.className='flag';n.textContent='Your earlier answers were not kept when you left these questions. Nothing you entered is stored.';var h=m.querySelector('h1');if(h)h.after(n)}
+if(st&&st.nwdIdf&&st.nwdIdf!==base){var n=d.createElement('p');n.className='flag';n.textContent=${js(lostNotice)};var h=m.querySelector('h1');if(h)h.after(n)}
 var first=base+'-0';pages[first]={main:m,title:d.title};history.replaceState({nwdIdf:base,p:first},'');prep(m);
 addEventListener('popstate',function(e){var s=e.state,p=s&&s.nwdIdf===base&&pages[s.p];if(p)put(p,true)});
-d.addEventListener('submit',function(e){var f=e.target;if(f.getAttribute('action')!=='/identify'||f.method!=='post')return;
+d.addEventListener('submit',function(e){var f=e.target;if(f.getAttribute('action')!==A||f.method!=='post')return;
 e.preventDefault();if(busy)return;busy=true;var b=e.submitter,data=new FormData(f);if(b&&b.name)data.append(b.name,b.value);
-fetch('/identify',{method:'POST',body:new URLSearchParams(data),cache:'no-store',credentials:'same-origin'}).then(function(r){return r.text().then(function(t){
+fetch(A,{method:'POST',body:new URLSearchParams(data),cache:'no-store',credentials:'same-origin'}).then(function(r){return r.text().then(function(t){
 var doc=new DOMParser().parseFromString(t,'text/html'),nm=doc.getElementById('main');if(!nm)throw new Error('page');
 nm.querySelectorAll('script').forEach(function(x){x.remove()});nm=d.importNode(nm,true);
 var id=base+'-'+(++seq),p={main:nm,title:doc.title};pages[id]=p;
@@ -63,6 +61,18 @@ if(r.ok)history.pushState({nwdIdf:base,p:id},'');else history.replaceState({nwdI
 put(p,true);prep(nm);busy=false})}).catch(function(){busy=false;
 if(b&&b.name){var i=d.createElement('input');i.type='hidden';i.name=b.name;i.value=b.value;f.appendChild(i)}HTMLFormElement.prototype.submit.call(f)})
 })})();`;
+}
+
+/** The questions' script for this page, under its nonce, in the page's language. */
+export const IdentifyScript: FC<{ nonce: string }> = ({ nonce }) => {
+  const t = useT();
+  return (
+    <script
+      nonce={nonce}
+      dangerouslySetInnerHTML={{ __html: identifyJs(t.path('/identify'), t.text('identify.script.lost')) }}
+    />
+  );
+};
 
 /** A part of the answer page folded under its heading (open in the print view). */
 export const Folded: FC<{ id: string; title: string; open?: boolean; children?: Child }> = ({
@@ -80,26 +90,49 @@ export const Folded: FC<{ id: string; title: string; open?: boolean; children?: 
 );
 
 /** Says what the instrument is, and that it informs judgement and never labels a young person. */
-export const InstrumentBanner: FC<{ instrument: Instrument }> = ({ instrument }) => (
-  <div class="flag" role="note" aria-label="About this checklist">
-    <p>
-      <strong>{instrument.name}</strong>
-      {instrument.validated
-        ? ` (version ${instrument.version}).`
-        : ': not a validated screening instrument. No study has tested these questions.'}{' '}
-      Screening informs your judgement. It never labels a young person.
-    </p>
-  </div>
-);
+export const InstrumentBanner: FC<{ instrument: Instrument }> = ({ instrument }) => {
+  const t = useT();
+  const strong = (chunks: Child[]) => <strong>{chunks}</strong>;
+  const name = instrumentWords(t, instrument).name();
+  return (
+    <div class="flag" role="note" aria-label={t.text('identify.banner.label')}>
+      <p>
+        {instrument.validated
+          ? t('identify.banner.validated', { name, version: instrument.version, strong })
+          : t('identify.banner.notValidated', { name, strong })}
+      </p>
+    </div>
+  );
+};
 
-export const DangerNow: FC<{ emergency: Line }> = ({ emergency }) => (
-  <div class="error" role="alert">
-    <p>
-      <strong>If the young person is in danger right now, call 911 before you go on.</strong>{' '}
-      <CallLink line={emergency} />
-    </p>
-  </div>
-);
+export const DangerNow: FC<{ emergency: Line }> = ({ emergency }) => {
+  const t = useT();
+  return (
+    <div class="error" role="alert">
+      <p>
+        <strong>{t('identify.dangerNow')}</strong> <CallLink line={emergency} />
+      </p>
+    </div>
+  );
+};
+
+/** The list of what is wrong on a step, each linking to its field (the site's error summary, translated). */
+export const ProblemSummary: FC<{ errors: { field: string; message: string }[] }> = ({ errors }) => {
+  const t = useT();
+  if (!errors.length) return null;
+  return (
+    <div class="error" role="alert" tabindex={-1}>
+      <h2>{t('identify.error.heading')}</h2>
+      <ul>
+        {errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+};
 
 /** The element an error summary links to: the first control of the question. */
 export const fieldAnchor = (item: Item): string =>
@@ -110,49 +143,85 @@ function describedBy(item: Item, error: string | undefined): string | undefined 
   return ids.length ? ids.join(' ') : undefined;
 }
 
-const ErrorText: FC<{ item: Item; error: string | undefined }> = ({ item, error }) =>
-  error ? (
+const ErrorText: FC<{ item: Item; error: string | undefined }> = ({ item, error }) => {
+  const t = useT();
+  return error ? (
     <p class="err" id={`e-${item.id}`}>
-      <span class="vh">Error: </span>
+      <span class="vh">{t('identify.error.prefix')} </span>
       {error}
     </p>
   ) : null;
+};
 
-const Help: FC<{ item: Item }> = ({ item }) =>
+const Help: FC<{ item: Item; words: InstrumentWords }> = ({ item, words }) =>
   item.help ? (
     <p class="hint" id={`h-${item.id}`}>
-      {item.help}
+      {words.help(item)}
     </p>
   ) : null;
 
-const questionText = (item: Item) => `${item.question}${item.required ? '' : ' (optional)'}`;
+const QuestionText: FC<{ item: Item; words: InstrumentWords }> = ({ item, words }) => {
+  const t = useT();
+  return (
+    <>
+      {words.question(item)}
+      {item.required ? null : <> {t('identify.optional')}</>}
+    </>
+  );
+};
 
-function choicesOf(item: Item): { value: string; label: string; help?: string | undefined }[] {
+/** The words of the fixed answers (Yes, No, Not sure) in the page's language. */
+export function fixedChoiceLabel(t: Translator, value: string): string {
+  return value === 'yes'
+    ? t.text('identify.choice.yes')
+    : value === 'no'
+      ? t.text('identify.choice.no')
+      : value === 'unknown'
+        ? t.text('identify.choice.unknown')
+        : value;
+}
+
+function choicesOf(
+  t: Translator,
+  words: InstrumentWords,
+  item: Item,
+): { value: string; label: Child; help?: Child }[] {
   const a = item.answer;
   if (a.type === 'yes_no_unknown')
-    return Object.entries(YES_NO_UNKNOWN_LABELS).map(([value, label]) => ({ value, label }));
-  if (a.type === 'boolean') return Object.entries(YES_NO_LABELS).map(([value, label]) => ({ value, label }));
+    return Object.keys(YES_NO_UNKNOWN_LABELS).map((value) => ({ value, label: fixedChoiceLabel(t, value) }));
+  if (a.type === 'boolean')
+    return Object.keys(YES_NO_LABELS).map((value) => ({ value, label: fixedChoiceLabel(t, value) }));
   if (a.type === 'single_choice' || a.type === 'multi_choice')
-    return a.options.map((o) => ({ value: o.value, label: o.label, help: o.help }));
+    return a.options.map((o) => ({
+      value: o.value,
+      label: words.label(item, o),
+      help: words.optionHelp(item, o),
+    }));
   return [];
 }
 
 /** One question, with its current answer and error. */
 export const Question: FC<{
+  instrument: Instrument;
   item: Item;
   value: AnswerValue | undefined;
   error: string | undefined;
   counties: CountyInfo[];
   zip: string;
-}> = ({ item, value, error, counties, zip }) => {
+}> = ({ instrument, item, value, error, counties, zip }) => {
+  const t = useT();
+  const words = instrumentWords(t, instrument);
   const a = item.answer;
   const name = `${ANSWER_FIELD}${item.id}`;
   const invalid = error ? 'true' : undefined;
-  if (a.type === 'number')
+  if (a.type === 'number') {
+    const unit = words.unit(item);
     return (
       <div class="q">
-        <label for={`q-${item.id}`}>{questionText(item)}</label>
-        <Help item={item} />
+        <label for={`q-${item.id}`}>
+          <QuestionText item={item} words={words} />
+        </label>
+        <Help item={item} words={words} />
         <ErrorText item={item} error={error} />
         <input
           id={`q-${item.id}`}
@@ -166,25 +235,28 @@ export const Question: FC<{
           aria-describedby={describedBy(item, error)}
           aria-invalid={invalid}
         />
-        {a.unit ? ` ${a.unit}` : null}
+        {unit ? ` ${unit}` : null}
       </div>
     );
+  }
   if (a.type === 'county')
     return (
       <fieldset class="q" id={`f-${item.id}`} aria-describedby={describedBy(item, error)}>
-        <legend>{questionText(item)}</legend>
-        <Help item={item} />
+        <legend>
+          <QuestionText item={item} words={words} />
+        </legend>
+        <Help item={item} words={words} />
         <ErrorText item={item} error={error} />
-        <label for={`q-${item.id}`}>County</label>
+        <label for={`q-${item.id}`}>{t('identify.county.label')}</label>
         <select id={`q-${item.id}`} name={name} aria-invalid={invalid}>
-          <option value="">Not known, or use the ZIP code</option>
+          <option value="">{t.text('identify.county.none')}</option>
           {counties.map((c) => (
             <option value={c.fips} selected={value === c.fips}>
               {c.name}
             </option>
           ))}
         </select>
-        <label for={`q-${item.id}-zip`}>Or ZIP code</label>
+        <label for={`q-${item.id}-zip`}>{t('identify.county.zip')}</label>
         <input
           id={`q-${item.id}-zip`}
           name={`${ZIP_FIELD}${item.id}`}
@@ -202,10 +274,12 @@ export const Question: FC<{
   const chosen = Array.isArray(value) ? value : value === undefined ? [] : [String(value)];
   return (
     <fieldset class="q" id={`f-${item.id}`} aria-describedby={describedBy(item, error)}>
-      <legend>{questionText(item)}</legend>
-      <Help item={item} />
+      <legend>
+        <QuestionText item={item} words={words} />
+      </legend>
+      <Help item={item} words={words} />
       <ErrorText item={item} error={error} />
-      {choicesOf(item).map((choice, n) => (
+      {choicesOf(t, words, item).map((choice, n) => (
         <div class="choice">
           <input
             type={multi ? 'checkbox' : 'radio'}
@@ -249,14 +323,16 @@ export const StepForm: FC<{
   carried: [string, string][];
   counties: CountyInfo[];
 }> = ({ instrument, formKey, step, group, values, zips, errors, carried, counties }) => {
+  const t = useT();
   const last = step === instrument.groups.length;
   return (
-    <form method="post" action="/identify" novalidate>
+    <form method="post" action={t.path('/identify')} novalidate>
       <input type="hidden" name="instrument" value={formKey} />
       <input type="hidden" name="step" value={String(step)} />
       <Hidden fields={carried} />
       {group.items.map((item) => (
         <Question
+          instrument={instrument}
           item={item}
           value={values.get(item.id)}
           error={errors.get(item.id)}
@@ -267,226 +343,14 @@ export const StepForm: FC<{
       <p class="nav">
         {/* First in the form, so Enter in a text box means Next. */}
         <button type="submit" name="go" value="next">
-          {last ? 'See what to do' : 'Next'}
+          {last ? t('identify.seeWhatToDo') : t('identify.next')}
         </button>
         {step > 1 ? (
           <button type="submit" name="go" value="back" class="btn alt">
-            Back
+            {t('identify.back')}
           </button>
         ) : null}
       </p>
     </form>
   );
 };
-
-const INDICATION: Record<Indication, string> = {
-  indicated: 'the answers point to it',
-  possible: 'possible: some answers were "Not sure"',
-  not_indicated: 'not indicated by these answers',
-};
-
-/** The classification in plain words. */
-export const ClassificationList: FC<{ c: Classification; riskFactors: number; unknownAgeNote: string }> = ({
-  c,
-  riskFactors,
-  unknownAgeNote,
-}) => (
-  <ul>
-    <li>
-      <strong>Sex trafficking</strong>: {INDICATION[c.sexTrafficking]}.
-      {c.sexTrafficking === 'not_indicated'
-        ? null
-        : ' In Minnesota, when someone else profits it is sex trafficking; no force, fraud or coercion is needed, at any age.'}
-    </li>
-    <li>
-      <strong>Commercial sexual exploitation</strong>: {INDICATION[c.commercialSexualExploitation]}.
-    </li>
-    <li>
-      <strong>Labor trafficking</strong>: {INDICATION[c.laborTrafficking]}.
-    </li>
-    <li>
-      <strong>Risk factors</strong>:{' '}
-      {riskFactors === 0
-        ? 'none given.'
-        : `${riskFactors} given. They make a young person more vulnerable; they are not proof of anything.`}
-    </li>
-    <li>
-      <strong>Age</strong>:{' '}
-      {c.minor === true
-        ? 'under 18: the law on child protection applies.'
-        : c.minor === false
-          ? '18 or older.'
-          : unknownAgeNote}
-    </li>
-  </ul>
-);
-
-const BINDS: Record<string, string> = {
-  reporter: 'Your step',
-  child_protection: 'Child protection’s step',
-  official: 'An official’s step',
-  anyone: 'Anyone can do this',
-};
-
-/** `skip`: a contact whose numbers the page already shows once (the statewide line), named only. */
-const ContactList: FC<{ contacts: Contact[]; skip?: string | undefined }> = ({ contacts, skip }) => (
-  <ul>
-    {contacts.map((k) =>
-      k.id === skip ? (
-        <li>
-          <strong>{k.name}</strong>: the numbers are at the top of this page.
-        </li>
-      ) : (
-        <li>
-          <strong>{k.name}</strong>
-          {k.phone ? (
-            <>
-              {': '}
-              <a href={`tel:${k.phone.dial}`}>Call {k.phone.display}</a>
-            </>
-          ) : null}
-          {k.text ? (
-            <>
-              {' · '}
-              <a href={`sms:${k.text.dial}`}>Text {k.text.display}</a>
-            </>
-          ) : null}
-          {k.url ? (
-            <>
-              {' · '}
-              <a href={k.url} rel="noreferrer">
-                Website
-              </a>
-            </>
-          ) : null}
-          {k.note ? <span class="hint"> {k.note}</span> : null}
-          {!k.verified && !k.note ? <span class="hint"> (not yet confirmed in a source)</span> : null}
-        </li>
-      ),
-    )}
-  </ul>
-);
-
-export interface DueAction {
-  action: PathwayAnswer['actions'][number];
-  /** "Now", "By Tuesday, November 24 at 14:05 (within 24 hours)", or null. */
-  due: string | null;
-  /** How to do it, where the action's own text does not say. */
-  how?: string | null;
-}
-
-export const ActionList: FC<{ actions: DueAction[]; skipContact?: string; start?: number }> = ({
-  actions,
-  skipContact,
-  start = 0,
-}) => (
-  <ol class="acts">
-    {actions.map(({ action, due, how }, i) => (
-      <li class="card">
-        <h3 id={`act-${start + i + 1}`}>{action.title}</h3>
-        <p class="due">
-          {action.required ? 'Required' : 'Recommended'}
-          {due ? ` · ${due}` : ''} · {BINDS[action.binds] ?? action.binds}
-        </p>
-        <p>{action.explanation}</p>
-        {how ? (
-          <p>
-            <strong>How:</strong> {how}
-          </p>
-        ) : null}
-        {action.contacts?.length ? <ContactList contacts={action.contacts} skip={skipContact} /> : null}
-        <p class="src">
-          Basis:{' '}
-          {action.basis.map((b, n) => (
-            <>
-              {n > 0 ? '; ' : ''}
-              {b.citation}
-            </>
-          ))}
-        </p>
-      </li>
-    ))}
-  </ol>
-);
-
-/**
- * The county's regional navigator, in a few lines. The statewide line's numbers are shown once on the
- * page (in its help box; in the print view, here), so this names it without repeating them.
- */
-export const NavigatorSection: FC<{ answer: PathwayAnswer; statewide: Line; showStatewide: boolean }> = ({
-  answer,
-  statewide,
-  showStatewide,
-}) => {
-  const result = answer.navigator?.results[0];
-  const org = result?.navigator ?? null;
-  const region = result?.region ?? null;
-  const where = showStatewide ? 'below' : 'at the top of this page';
-  return (
-    <section aria-labelledby="nav-h">
-      <h2 id="nav-h">The regional navigator</h2>
-      {result && result.confirmed && org && region ? (
-        <>
-          <p>
-            {result.county.name} County is in the {region.name} region. The navigator is at{' '}
-            <strong>{org.name}</strong>
-            {org.city ? ` in ${org.city}` : ''}.
-          </p>
-          {org.phones.length || org.website ? (
-            <ul class="plain">
-              {org.phones.map((p) => (
-                <li>
-                  <a href={`tel:${p.dial}`}>Call {p.display}</a>
-                  {p.description ? ` (${p.description})` : null}
-                </li>
-              ))}
-              {org.website ? (
-                <li>
-                  <a href={org.website} rel="noreferrer">
-                    Website
-                  </a>
-                </li>
-              ) : null}
-            </ul>
-          ) : (
-            <p>
-              Their phone number is not listed here yet: {statewide.name} (numbers {where}) can connect you.
-            </p>
-          )}
-        </>
-      ) : result ? (
-        <p>
-          We have not confirmed the navigator for {result.county.name} County yet.{' '}
-          <strong>Start with {statewide.name}</strong> (numbers {where}): they answer any time and can connect
-          you.
-          {region ? ` Likely region: ${region.name}${org ? `, with ${org.name}` : ''} (not confirmed).` : ''}
-        </p>
-      ) : (
-        <p>
-          You did not give a county, so we cannot name the regional navigator. {statewide.name} (numbers{' '}
-          {where}) answers any time and can connect you, or{' '}
-          <a href="/navigator">find the navigator for a place</a>.
-        </p>
-      )}
-      {result ? (
-        <p>
-          <a href={`/navigator?county=${result.county.fips}`}>
-            More about help in {result.county.name} County
-          </a>
-        </p>
-      ) : null}
-      {showStatewide ? <StatewideCard line={statewide} /> : null}
-    </section>
-  );
-};
-
-export const AnswerList: FC<{ answers: PlainAnswer[] }> = ({ answers }) => (
-  <dl>
-    {answers.map((a) => (
-      <>
-        <dt>{a.question}</dt>
-        <dd>{a.answer}</dd>
-      </>
-    ))}
-  </dl>
-);
