@@ -1,8 +1,7 @@
 /**
  * The statewide (`/staff/training/state`) and regional (`/staff/training/regions/:id`) compliance views
  * — organizations furthest behind first, counts only — and the certificates: the printable staff page
- * (`/staff/training/completions/:id/certificate`) and the public check (`/certificates/:code`), which
- * shows initials, course and date only.
+ * (`/staff/training/completions/:id/certificate`); the public check is in certificate-check.tsx.
  */
 import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES } from '../../../platform/access.ts';
@@ -140,48 +139,3 @@ export const CertificatePage: FC<StaffView & { certificate: CertificateView; ori
     </StaffLayout>
   );
 };
-
-export interface VerifiedCertificate {
-  code: string;
-  initials: string;
-  courseCode: string;
-  courseTitle: string;
-  completedOn: string;
-}
-
-/** The public check of a certificate code: the form, and the answer for a code. */
-export const VerifyBody: FC<{ code: string; found: VerifiedCertificate | null }> = ({ code, found }) => (
-  <>
-    {code ? (
-      found ? (
-        <section aria-labelledby="found">
-          <h2 id="found">This certificate is on record</h2>
-          <dl>
-            <dt>Person (initials)</dt>
-            <dd>{found.initials}</dd>
-            <dt>Course</dt>
-            <dd>
-              {found.courseCode}: {found.courseTitle}
-            </dd>
-            <dt>Completed on</dt>
-            <dd>{dateInWords(found.completedOn)}</dd>
-            <dt>Certificate code</dt>
-            <dd>{found.code}</dd>
-          </dl>
-        </section>
-      ) : (
-        <p role="status">
-          <strong>No certificate has this code.</strong> Check the code on the certificate and try again.
-        </p>
-      )
-    ) : null}
-    <form method="get" action="/certificates">
-      <label for="code">Certificate code</label>{' '}
-      <input id="code" name="code" value={code} maxlength={20} autocomplete="off" />{' '}
-      <button type="submit">Check</button>
-    </form>
-    <p>
-      This check shows only a person’s initials, the course and the date, never a name or an organization.
-    </p>
-  </>
-);
