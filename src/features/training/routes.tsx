@@ -57,8 +57,7 @@ import {
   courseValues,
   requirementValues,
 } from './views/catalogue.tsx';
-import { CertificateCheckPage } from './views/certificate-check.tsx';
-import { CertificatePage, RegionPage, StatePage } from './views/compliance.tsx';
+import { CertificateCheckPage, CertificatePage, RegionPage, StatePage } from './views/compliance.tsx';
 import {
   COMPLETION_FIELDS,
   DONE_MESSAGES as PEOPLE_DONE,

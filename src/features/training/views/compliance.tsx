@@ -1,11 +1,13 @@
 /**
  * The statewide (`/staff/training/state`) and regional (`/staff/training/regions/:id`) compliance views
  * — organizations furthest behind first, counts only — and the certificates: the printable staff page
- * (`/staff/training/completions/:id/certificate`); the public check is in certificate-check.tsx.
+ * (`/staff/training/completions/:id/certificate`) and the public check (`/certificates/:code`), which
+ * shows initials, course and date only, in the page's language (the course's title is English data).
  */
 import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES } from '../../../platform/access.ts';
 import type { StaffView } from '../../../web/page.tsx';
+import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import { StaffLayout } from '../../../web/staff-layout.tsx';
 import { DataTable, SummaryList } from '../../../web/ui.tsx';
 import {
@@ -137,5 +139,57 @@ export const CertificatePage: FC<StaffView & { certificate: CertificateView; ori
         </p>
       </section>
     </StaffLayout>
+  );
+};
+
+export interface VerifiedCertificate {
+  code: string;
+  initials: string;
+  courseCode: string;
+  courseTitle: string;
+  completedOn: string;
+}
+
+/** The public check of a certificate code: the form, and the answer for a code when one was typed. */
+export const CertificateCheckPage: FC<{
+  frame: PageFrame;
+  code: string;
+  found: VerifiedCertificate | null;
+}> = ({ frame, code, found }) => {
+  const t = frame.t;
+  return (
+    <Layout
+      frame={frame}
+      title={t.text('certificates.title')}
+      description={t.text('certificates.description')}
+    >
+      {code ? (
+        found ? (
+          <section aria-labelledby="found">
+            <h2 id="found">{t('certificates.found')}</h2>
+            <dl>
+              <dt>{t('certificates.initials')}</dt>
+              <dd>{found.initials}</dd>
+              <dt>{t('certificates.course')}</dt>
+              <dd>
+                {found.courseCode}: <span lang="en">{found.courseTitle}</span>
+              </dd>
+              <dt>{t('certificates.completedOn')}</dt>
+              <dd>{t.date(new Date(`${found.completedOn}T12:00:00Z`))}</dd>
+              <dt>{t('certificates.code')}</dt>
+              <dd>{found.code}</dd>
+            </dl>
+          </section>
+        ) : (
+          <p role="status">{t('certificates.notFound', { b: (chunks) => <strong>{chunks}</strong> })}</p>
+        )
+      ) : null}
+      <form method="get" action={t.path('/certificates')}>
+        <label for="code">{t('certificates.code')}</label>{' '}
+        <input id="code" name="code" value={code} maxlength={20} autocomplete="off" />{' '}
+        <button type="submit">{t('certificates.check')}</button>
+      </form>
+      <p>{t('certificates.shows')}</p>
+    </Layout>
   );
 };
