@@ -232,8 +232,11 @@ describe('problems in the page’s language', () => {
 });
 
 describe('reading level of the English pages', () => {
-  it.each(['/help/contact-me', '/referral-status'])('%s is at most grade 6', async (path) => {
-    const html = await (await get(path)).text();
-    expect(fleschKincaidGrade(mainText(html))).toBeLessThanOrEqual(6);
-  });
+  it.each(['/help/contact-me', '/referral-status', '/identify/refer'])(
+    '%s is at most grade 6',
+    async (path) => {
+      const html = await (await get(path)).text();
+      expect(fleschKincaidGrade(mainText(html))).toBeLessThanOrEqual(6);
+    },
+  );
 });
