@@ -12,6 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { frameFor, type AppDeps, type Feature } from '../../app-types.ts';
 import { ServiceError } from '../../platform/errors.ts';
+import type { MessageKey } from '../../platform/i18n/index.ts';
 import { siteOrigin } from '../../platform/mail/index.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { hit } from '../../platform/rate-limit/index.ts';
@@ -48,19 +49,18 @@ export const REGISTER_LIMIT = { bucket: 'events.register', limit: 10, windowSeco
 const page = (c: Context, element: JSX.Element, status: 200 | 400 | 404 | 429 = 200) =>
   renderPage(c, element, status);
 
-const TIMING = {
-  too_fast:
-    'This was sent very quickly, so we need to check a person is sending it. Wait a few seconds, then press the button again.',
-  expired: 'This form was open for a long time. Check your answers, then press the button again.',
-} as const;
+const TIMING: Record<'too_fast' | 'expired', MessageKey> = {
+  too_fast: 'events.timing.tooFast',
+  expired: 'events.timing.expired',
+};
 
 function notFound(c: Context, deps: AppDeps) {
   return page(
     c,
     <EventMessagePage
       frame={frameFor(c, deps)}
-      title="Event not found"
-      message="There is no such event or date, or it is no longer listed."
+      title="events.notFound.title"
+      message="events.notFound.message"
     />,
     404,
   );
@@ -86,22 +86,23 @@ async function registerForm(
   deps: AppDeps,
   values: FormValues = {},
   errors: FieldProblem[] = [],
-  notice: string | null = null,
+  notice: MessageKey | null = null,
 ) {
   const ctx = eventsContext(deps);
   const found = await registrable(ctx, c.req.param('id') ?? '', c.req.query('date') ?? '');
   if (!found) return notFound(c, deps);
+  const frame = frameFor(c, deps);
   return page(
     c,
     <RegisterPage
-      frame={frameFor(c, deps)}
+      frame={frame}
       event={found.event}
       occurrence={found.occurrence}
       full={await isFull(ctx, found.event, found.occurrence.occurrenceDate)}
       token={await issueFormToken(deps.keyring, 'event-registration')}
       values={values}
       errors={errors}
-      notice={notice}
+      notice={notice ? frame.t.text(notice) : null}
     />,
     errors.length || notice ? 400 : 200,
   );
@@ -113,8 +114,8 @@ function refused(c: Context, deps: AppDeps, reason: string) {
     c,
     <EventMessagePage
       frame={frameFor(c, deps)}
-      title="This could not be sent"
-      message="Something about this form was not right, so nothing was sent. Go back to the event, open the form again and fill it in."
+      title="events.refused.title"
+      message="events.refused.message"
     />,
     400,
   );
@@ -132,8 +133,8 @@ async function registerSend(c: Context, deps: AppDeps) {
       c,
       <EventMessagePage
         frame={frameFor(c, deps)}
-        title="Please wait a little"
-        message="Many registrations came from your connection. Wait a while, then try again."
+        title="events.slowDown.title"
+        message="events.slowDown.message"
       />,
       429,
     );
@@ -153,12 +154,12 @@ async function registerSend(c: Context, deps: AppDeps) {
       c,
       <EventMessagePage
         frame={frameFor(c, deps)}
-        title="Already sent"
-        message="This form was already sent. Look for our email: it has a link to see or cancel your registration."
+        title="events.alreadySent.title"
+        message="events.alreadySent.message"
       />,
     );
   try {
-    const done = await register(ctx, found.event.id, found.occurrence.occurrenceDate, parsed.data, {
+    const done = await register(ctx, found.event.id, found.occurrence.occurrenceDate, values, {
       channel: 'public',
     });
     return page(c, <RegisteredPage frame={frameFor(c, deps)} event={found.event} status={done.status} />);
@@ -253,7 +254,7 @@ export const eventsPublicPages: Feature = (app, deps, policies) => {
       }));
     const region = event.region_id
       ? ((await q.regionsList(deps.db)).find((x) => x.id === event.region_id)?.name ?? event.region_id)
-      : 'Statewide';
+      : null;
     return page(c, <EventPublicPage frame={frameFor(c, deps)} event={event} dates={dates} region={region} />);
   });
   r.open('get', '/events/:id/calendar.ics', PUBLIC, async (c) => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { decryptField, encryptField, type Keyring } from '../../platform/crypto/index.ts';
 import type { AnyKysely } from '../../platform/crypto/tables.ts';
+import { LOCALES } from '../../platform/i18n/index.ts';
 import { ScreeningHandoffSchema } from '../pathway/index.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max).nullable();
@@ -43,6 +44,12 @@ export const IntakePayloadSchema = z
     /** What was observed, in the referrer's or the young person's words. */
     observed: text(4000),
     screening: ScreeningHandoffSchema.nullable(),
+    /**
+     * The language of the public page the request was sent from (`es` for `/es/help/contact-me`). Not
+     * the language the person wants to talk in (`youth.language`). Absent on items sent before it was
+     * kept, and on items staff entered.
+     */
+    pageLanguage: z.enum(LOCALES).optional(),
   })
   .strict();
 export type IntakePayload = z.infer<typeof IntakePayloadSchema>;

@@ -232,6 +232,7 @@ describe('/help/contact-me', () => {
       referrer: null,
       observed: 'Synthetic words xylophonequiet',
       screening: null,
+      pageLanguage: 'en',
     });
     expect(row.payload_encrypted.toString('latin1')).not.toContain('pelicanquartz');
   });

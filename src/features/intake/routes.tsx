@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import type { JSX } from 'hono/jsx/jsx-runtime';
+import type { MessageKey } from '../../platform/i18n/index.ts';
 import { frameFor, type AppDeps, type Feature } from '../../app-types.ts';
 import { PUBLIC } from '../../platform/policy.ts';
 import { errorFor, fieldProblems, inFormOrder, pickValues, type FormValues } from '../../web/forms.tsx';
@@ -44,7 +45,7 @@ import {
   TIMING_NOTICE,
   TooLargePage,
 } from './views/shared.tsx';
-import { StatusPage } from './views/status.tsx';
+import { NOT_FOUND_CODE, StatusPage } from './views/status.tsx';
 
 /** Largest form body accepted (a screening with many answers fits well within it). */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -135,12 +136,19 @@ async function contactMeForm(
   deps: AppDeps,
   values: FormValues = {},
   errors: Errors = [],
-  notice: string | null = null,
+  notice: MessageKey | null = null,
 ) {
   const token = await issueFormToken(deps.keyring, 'contact-me');
+  const frame = frameFor(c, deps);
   return page(
     c,
-    <ContactMeForm frame={frameFor(c, deps)} token={token} values={values} errors={errors} notice={notice} />,
+    <ContactMeForm
+      frame={frame}
+      token={token}
+      values={values}
+      errors={errors}
+      notice={notice ? frame.t.text(notice) : null}
+    />,
     errors.length || notice ? 400 : 200,
   );
 }
@@ -156,7 +164,7 @@ async function contactMeSend(c: Context, deps: AppDeps) {
   if (!d) return contactMeForm(c, deps, values, errors);
 
   if (!(await firstSend(deps, body))) return page(c, <AlreadySentPage frame={frameFor(c, deps)} />);
-  const created = await sendContactMe(deps, d);
+  const created = await sendContactMe(deps, d, c.get('locale') ?? 'en');
   return page(
     c,
     <ContactMeSent
@@ -187,19 +195,20 @@ async function referForm(
   screening: ScreeningHandoff | null,
   values: FormValues,
   errors: Errors = [],
-  notice: string | null = null,
+  notice: MessageKey | null = null,
 ) {
   const token = await issueFormToken(deps.keyring, 'refer');
+  const frame = frameFor(c, deps);
   return page(
     c,
     <ReferForm
-      frame={frameFor(c, deps)}
+      frame={frame}
       token={token}
       agreed={agreed}
       screening={screening}
       values={values}
       errors={errors}
-      notice={notice}
+      notice={notice ? frame.t.text(notice) : null}
     />,
     errors.length || notice ? 400 : 200,
   );
@@ -234,15 +243,12 @@ async function referSend(c: Context, deps: AppDeps) {
   if (!d) return referForm(c, deps, agreed, read.screening, values, errors);
 
   if (!(await firstSend(deps, body))) return page(c, <AlreadySentPage frame={frameFor(c, deps)} />);
-  const created = await sendReferral(deps, d, read.screening);
+  const created = await sendReferral(deps, d, read.screening, c.get('locale') ?? 'en');
   return page(c, <ReferSent frame={frameFor(c, deps)} created={created} said={referralSignals(d)} />);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // /referral-status
-
-const NOT_FOUND_CODE =
-  'We could not find a referral with that code. Check each letter and number and try again. A navigator can also tell you when they call back.';
 
 async function statusLookup(c: Context, deps: AppDeps) {
   const limited = await countRequest(deps.db, c, STATUS_LIMIT);

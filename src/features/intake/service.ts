@@ -20,6 +20,7 @@ import type { Keyring } from '../../platform/crypto/index.ts';
 import type { SiteOrigin } from '../../platform/mail/index.ts';
 import { activeStaff, notifyStaff } from '../notifications/service.ts';
 import { todayIn, type Geography } from '../help/index.ts';
+import type { Locale } from '../../platform/i18n/index.ts';
 import type { ScreeningHandoff } from '../pathway/index.ts';
 import { sealPayload, type IntakePayload } from './payload.ts';
 import * as q from './queries.ts';
@@ -267,7 +268,11 @@ function regionAndNavigatorConfirmed(
  * A young person's own request to be contacted, from the checked form: someone asking a Safe Harbor
  * navigator to reach them, so exploitation is possible and the age is not known.
  */
-export function sendContactMe(deps: IntakeDeps, d: ContactMe): Promise<CreatedIntake> {
+export function sendContactMe(
+  deps: IntakeDeps,
+  d: ContactMe,
+  pageLanguage: Locale = 'en',
+): Promise<CreatedIntake> {
   const payload: IntakePayload = {
     youth: {
       name: d.name,
@@ -281,6 +286,7 @@ export function sendContactMe(deps: IntakeDeps, d: ContactMe): Promise<CreatedIn
     referrer: null,
     observed: d.message,
     screening: null,
+    pageLanguage,
   };
   return createIntakeItem(deps, {
     kind: 'self_referral',
@@ -305,6 +311,7 @@ export function sendReferral(
   deps: IntakeDeps,
   d: Referral,
   screening: ScreeningHandoff | null,
+  pageLanguage: Locale = 'en',
 ): Promise<CreatedIntake> {
   const referral = d.agreed === 'yes';
   const facts = screening ? factsSummary(screening.facts) : null;
@@ -329,6 +336,7 @@ export function sendReferral(
     },
     observed: d.observed,
     screening,
+    pageLanguage,
   };
   return createIntakeItem(deps, {
     kind: referral ? 'professional_referral' : 'consultation',

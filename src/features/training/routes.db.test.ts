@@ -184,4 +184,33 @@ describe('the public certificate check', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('No certificate has this code.');
   });
+
+  it('answers in Spanish, Somali and Hmong, with the date in the language and the form in the language', async () => {
+    const { certificate_code: code } = await t.deps.db
+      .selectFrom('training_completions')
+      .select('certificate_code')
+      .where('organization_id', '=', orgId)
+      .where('course_code', '=', 'X205')
+      .executeTakeFirstOrThrow();
+    const expected = {
+      es: ['Este certificado está registrado', '1 de febrero de 2026'],
+      so: ['Shahaadadani diiwaanka way ku jirtaa', '2026'],
+      hmn: ['Daim ntawv pov thawj no muaj nyob hauv cov ntaub ntawv', '1 Lub Ob Hlis 2026'],
+    } as const;
+    for (const [lang, [found, date]] of Object.entries(expected)) {
+      const res = await t.app.request(`/${lang}/certificates/${code}`);
+      expect(res.status, lang).toBe(200);
+      const html = await res.text();
+      expect(html, lang).toContain(`<html lang="${lang}"`);
+      expect(html, lang).toContain(found);
+      expect(html, lang).toContain(date);
+      expect(html, lang).toContain('S. R. W.');
+      expect(html, lang).toContain(`action="/${lang}/certificates"`);
+      const empty = await (await t.app.request(`/${lang}/certificates`)).text();
+      expect(empty, lang).toContain(`action="/${lang}/certificates"`);
+    }
+    const unknown = await t.app.request('/hmn/certificates/NWD-AAAAA-AAAAA');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Tsis muaj daim ntawv pov thawj twg muaj tus lej no.');
+  });
 });

@@ -27,7 +27,6 @@ import {
   type Form,
   type Guarded,
 } from '../../web/page.tsx';
-import { Layout } from '../../web/public-layout.tsx';
 import { router } from '../../web/route.ts';
 import { requestOrigin } from '../../web/session.ts';
 import { catalogue, courseDetail, saveCourse, saveRequirement, setTrainer } from './catalogue.ts';
@@ -58,7 +57,7 @@ import {
   courseValues,
   requirementValues,
 } from './views/catalogue.tsx';
-import { CertificatePage, RegionPage, StatePage, VerifyBody } from './views/compliance.tsx';
+import { CertificateCheckPage, CertificatePage, RegionPage, StatePage } from './views/compliance.tsx';
 import {
   COMPLETION_FIELDS,
   DONE_MESSAGES as PEOPLE_DONE,
@@ -489,13 +488,7 @@ export const trainingPages: Feature = (app, deps, policies) => {
     const found = code ? await verifyCertificate(deps.db, code) : null;
     return renderPage(
       c,
-      <Layout
-        frame={frameFor(c, deps)}
-        title="Check a training certificate"
-        description="Check that a No Wrong Door training certificate is on record."
-      >
-        <VerifyBody code={code} found={found} />
-      </Layout>,
+      <CertificateCheckPage frame={frameFor(c, deps)} code={code} found={found} />,
       code && !found ? 404 : 200,
     );
   };

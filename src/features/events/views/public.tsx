@@ -4,143 +4,186 @@
  * no cookie, nothing from another site, no JavaScript.
  */
 import type { FC } from 'hono/jsx';
-import {
-  ErrorSummary,
-  TextField,
-  fieldsOf,
-  type FieldProblem,
-  type FormValues,
-} from '../../../web/forms.tsx';
+import { useT, type MessageKey, type Translator } from '../../../platform/i18n/index.ts';
+import { TextField, fieldsOf, type FieldProblem, type FormValues } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from '../../intake/index.ts';
 import type { EventRow } from '../queries.ts';
-import { dateInWords, timeInWords, type Occurrence } from '../rules.ts';
-import { venueOf } from '../service.ts';
+import type { Occurrence } from '../rules.ts';
 
-const when = (o: Occurrence) =>
-  `${dateInWords(o.date)}, ${timeInWords(o.startTime)} to ${timeInWords(o.endTime)}`;
+/** The day and times of a date, in the page's language and Minnesota's time zone. */
+const when = (t: Translator, o: Occurrence) =>
+  t.text('events.when', { date: t.date(o.startsAt, true), start: t.time(o.startsAt), end: t.time(o.endsAt) });
+
+/** The place of an in-person date (the organizer's words), or the page's words for online or not yet known. */
+function venue(t: Translator, event: EventRow, o?: Pick<Occurrence, 'placeName' | 'placeAddress'>): string {
+  if (event.place_kind === 'online') return t.text('events.online');
+  const place = [o?.placeName ?? event.place_name, o?.placeAddress ?? event.place_address].filter(Boolean);
+  return place.length ? place.join(', ') : t.text('events.placeTba');
+}
 
 /** Where, with a link for an online event. */
-const Where: FC<{ event: EventRow; o?: Occurrence }> = ({ event, o }) =>
-  event.place_kind === 'online' ? (
+const Where: FC<{ event: EventRow; o?: Occurrence }> = ({ event, o }) => {
+  const t = useT();
+  return event.place_kind === 'online' ? (
     event.registration === 'none' && event.online_url ? (
       <>
-        Online: <a href={event.online_url}>{event.online_url}</a>
+        {t('events.onlineAt')} <a href={event.online_url}>{event.online_url}</a>
       </>
     ) : (
-      <>Online (the link to join is in the email you get when you register)</>
+      <>{t('events.onlineInEmail')}</>
     )
   ) : (
-    <>{venueOf(event, o)}</>
+    <>{venue(t, event, o)}</>
   );
+};
+
+/** The link back to the list of events. */
+const AllEvents = () => {
+  const t = useT();
+  return (
+    <p>
+      <a href={t.path('/events')}>{t('events.all')}</a>
+    </p>
+  );
+};
 
 export interface Listed {
   event: EventRow;
   occurrence: Occurrence;
 }
 
-export const EventsListPage: FC<{ frame: PageFrame; items: Listed[] }> = ({ frame, items }) => (
-  <Layout
-    frame={frame}
-    title="Trainings and events"
-    description="Trainings and community events of Minnesota's Safe Harbor network, for people who work with young people."
-    urgent="emergency"
-  >
-    <p>
-      Trainings and community events of Minnesota’s Safe Harbor network, for people who work with young
-      people. Times are Minnesota time.
-    </p>
-    <p>
-      <a href="/events.ics">Subscribe to all events in your calendar app</a> (iCalendar).
-    </p>
-    {items.length ? (
-      <ul>
-        {items.map(({ event, occurrence: o }) => (
-          <li>
-            <h2>
-              <a href={`/events/${event.id}`}>{event.title}</a>
-            </h2>
-            <p>
-              {when(o)}
-              {o.changed ? ' (changed date, time or place)' : ''}
-              <br />
-              <Where event={event} o={o} />
-            </p>
-            <p>
-              <a href={`/events/${event.id}/calendar.ics`} aria-label={`Add to calendar: ${event.title}`}>
-                Add to calendar
-              </a>
-            </p>
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p>There are no events in the coming months.</p>
-    )}
-  </Layout>
-);
+export const EventsListPage: FC<{ frame: PageFrame; items: Listed[] }> = ({ frame, items }) => {
+  const t = frame.t;
+  return (
+    <Layout
+      frame={frame}
+      title={t.text('events.list.title')}
+      description={t.text('events.list.description')}
+      urgent="emergency"
+    >
+      <p>{t('events.list.intro')}</p>
+      <p>{t('events.list.subscribe', { link: (chunks) => <a href="/events.ics">{chunks}</a> })}</p>
+      {items.length ? (
+        <ul>
+          {items.map(({ event, occurrence: o }) => (
+            <li>
+              <h2>
+                <a href={t.path(`/events/${event.id}`)}>{event.title}</a>
+              </h2>
+              <p>
+                {when(t, o)}
+                {o.changed ? <> {t('events.list.changed')}</> : null}
+                <br />
+                <Where event={event} o={o} />
+              </p>
+              <p>
+                <a
+                  href={`/events/${event.id}/calendar.ics`}
+                  aria-label={t.text('events.addToCalendarOf', { title: event.title })}
+                >
+                  {t('events.addToCalendar')}
+                </a>
+              </p>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('events.list.none')}</p>
+      )}
+    </Layout>
+  );
+};
 
 export interface DateRow {
   occurrence: Occurrence;
   full: boolean;
 }
 
-export const EventPublicPage: FC<{ frame: PageFrame; event: EventRow; dates: DateRow[]; region: string }> = ({
-  frame,
-  event,
-  dates,
-  region,
-}) => (
-  <Layout frame={frame} title={event.title} description={event.description.slice(0, 150)} urgent="emergency">
-    {event.description ? <p>{event.description}</p> : null}
-    <dl>
-      <dt>Where</dt>
-      <dd>
-        <Where event={event} />
-      </dd>
-      <dt>Organizer</dt>
-      <dd>{event.organizer_name}</dd>
-      <dt>Region</dt>
-      <dd>{region}</dd>
-      {event.course_code ? (
-        <>
-          <dt>Course</dt>
-          <dd>{event.course_code}</dd>
-        </>
-      ) : null}
-    </dl>
-    {event.source && !event.verified ? <p>Please check the date with the organizer before you go.</p> : null}
-    <p>
-      <a href={`/events/${event.id}/calendar.ics`}>Add to calendar</a> (all dates, updated when they change)
-    </p>
-    <h2>Dates</h2>
-    {dates.length ? (
-      <ul>
-        {dates.map(({ occurrence: o, full }) => (
-          <li>
-            {when(o)}
-            {o.changed ? ` at ${venueOf(event, o)} (changed)` : ''}
-            {event.registration === 'public' ? (
-              <>
-                {' '}
-                —{' '}
-                <a href={`/events/${event.id}/register?date=${o.occurrenceDate}`}>
-                  {full ? 'Join the waiting list' : 'Register'}
-                </a>
-                {full ? ' (full)' : ''}
-              </>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p>No dates in the coming months.</p>
-    )}
-    <p>
-      <a href="/events">All trainings and events</a>
-    </p>
-  </Layout>
-);
+/** One event and its coming dates. `region` is the region's name, or null for a statewide event. */
+export const EventPublicPage: FC<{
+  frame: PageFrame;
+  event: EventRow;
+  dates: DateRow[];
+  region: string | null;
+}> = ({ frame, event, dates, region }) => {
+  const t = frame.t;
+  return (
+    <Layout
+      frame={frame}
+      title={event.title}
+      description={event.description.slice(0, 150)}
+      urgent="emergency"
+    >
+      {event.description ? <p>{event.description}</p> : null}
+      <dl>
+        <dt>{t('events.page.where')}</dt>
+        <dd>
+          <Where event={event} />
+        </dd>
+        <dt>{t('events.page.organizer')}</dt>
+        <dd>{event.organizer_name}</dd>
+        <dt>{t('events.page.region')}</dt>
+        <dd>{region ?? t('events.page.statewide')}</dd>
+        {event.course_code ? (
+          <>
+            <dt>{t('events.page.course')}</dt>
+            <dd>{event.course_code}</dd>
+          </>
+        ) : null}
+      </dl>
+      {event.source && !event.verified ? <p>{t('events.page.checkDate')}</p> : null}
+      <p>
+        {t('events.page.addAll', {
+          link: (chunks) => <a href={`/events/${event.id}/calendar.ics`}>{chunks}</a>,
+        })}
+      </p>
+      <h2>{t('events.page.dates')}</h2>
+      {dates.length ? (
+        <ul>
+          {dates.map(({ occurrence: o, full }) => (
+            <li>
+              {when(t, o)}
+              {o.changed ? <> {t('events.page.changedAt', { venue: venue(t, event, o) })}</> : null}
+              {event.registration === 'public' ? (
+                <>
+                  {' '}
+                  —{' '}
+                  <a href={t.path(`/events/${event.id}/register?date=${o.occurrenceDate}`)}>
+                    {full ? t('events.joinWaitlist') : t('events.register')}
+                  </a>
+                  {full ? <> {t('events.full')}</> : null}
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('events.page.noDates')}</p>
+      )}
+      <AllEvents />
+    </Layout>
+  );
+};
+
+/** Exact English messages of the registration's checks (schema.ts, registrations.ts) and their keys. */
+const PROBLEM_KEYS: Record<string, MessageKey> = {
+  'Enter your name.': 'events.error.name',
+  'Keep the email address under 254 characters.': 'events.error.emailLong',
+  'Enter an email address like name@example.org.': 'events.error.email',
+  'This email address is already registered for this date. Use the link in the email we sent to see or cancel it.':
+    'events.error.already',
+  'This event takes no registrations.': 'events.error.noRegistrations',
+  'That date is not one of the event’s dates.': 'events.error.notADate',
+};
+
+/** A problem's message in the page's language (English when this table does not know it). */
+function problemText(t: Translator, message: string): string {
+  const key = PROBLEM_KEYS[message];
+  if (key) return t.text(key);
+  const long = /^Keep it under (\d+) characters\.$/.exec(message);
+  return long ? t.text('events.error.tooLong', { max: Number(long[1]) }) : message;
+}
 
 export const RegisterPage: FC<{
   frame: PageFrame;
@@ -152,30 +195,38 @@ export const RegisterPage: FC<{
   errors: FieldProblem[];
   notice: string | null;
 }> = (p) => {
-  const f = fieldsOf(p.values, p.errors);
+  const t = p.frame.t;
+  const errors = p.errors.map((e) => ({ field: e.field, message: problemText(t, e.message) }));
+  const f = fieldsOf(p.values, errors);
   return (
-    <Layout frame={p.frame} title={`Register for ${p.event.title}`} urgent="emergency">
+    <Layout frame={p.frame} title={t.text('events.registerFor', { title: p.event.title })} urgent="emergency">
       <p>
-        {when(p.occurrence)} (Minnesota time)
+        {when(t, p.occurrence)} {t('events.minnesotaTime')}
         <br />
         <Where event={p.event} o={p.occurrence} />
       </p>
-      {p.full ? (
-        <p>
-          <strong>This date is full.</strong> You can join the waiting list: if someone cancels, you get their
-          place and we email you.
-        </p>
-      ) : null}
+      {p.full ? <p>{t('events.registerFull', { b: (chunks) => <strong>{chunks}</strong> })}</p> : null}
       {p.notice ? <p role="alert">{p.notice}</p> : null}
-      <ErrorSummary errors={p.errors} />
+      {errors.length ? (
+        <div class="error" role="alert" tabindex={-1}>
+          <h2>{t('events.errorSummary')}</h2>
+          <ul>
+            {errors.map((e) => (
+              <li>
+                <a href={`#${e.field}`}>{e.message}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <form
         method="post"
-        action={`/events/${p.event.id}/register?date=${p.occurrence.occurrenceDate}`}
+        action={t.path(`/events/${p.event.id}/register?date=${p.occurrence.occurrenceDate}`)}
         novalidate
       >
         <input type="hidden" name={FORM_TOKEN_FIELD} value={p.token} />
         <div hidden>
-          <label for={HONEYPOT_FIELD}>Leave this empty</label>
+          <label for={HONEYPOT_FIELD}>{t('events.honeypot')}</label>
           <input
             id={HONEYPOT_FIELD}
             name={HONEYPOT_FIELD}
@@ -185,24 +236,30 @@ export const RegisterPage: FC<{
             autocomplete="off"
           />
         </div>
-        <TextField {...f('name')} label="Your name" autocomplete="name" maxlength={200} required />
+        <TextField
+          {...f('name')}
+          label={t.text('events.form.name')}
+          autocomplete="name"
+          maxlength={200}
+          required
+        />
         <TextField
           {...f('email')}
           type="email"
-          label="Your email"
-          hint="We send the confirmation and a link to cancel here. We use it for this event only."
+          label={t.text('events.form.email')}
+          hint={t.text('events.form.emailHint')}
           autocomplete="email"
           maxlength={254}
           required
         />
         <TextField
           {...f('organization')}
-          label="Your organization (optional)"
+          label={t.text('events.form.organization')}
           autocomplete="organization"
           maxlength={200}
         />
         <p>
-          <button type="submit">{p.full ? 'Join the waiting list' : 'Register'}</button>
+          <button type="submit">{p.full ? t('events.joinWaitlist') : t('events.register')}</button>
         </p>
       </form>
     </Layout>
@@ -213,30 +270,33 @@ export const RegisteredPage: FC<{
   frame: PageFrame;
   event: EventRow;
   status: 'registered' | 'waitlisted';
-}> = ({ frame, event, status }) => (
-  <Layout
-    frame={frame}
-    title={status === 'registered' ? 'You are registered' : 'You are on the waiting list'}
-    urgent="emergency"
-  >
-    <p>
-      {status === 'registered'
-        ? `You have a place at ${event.title}.`
-        : `${event.title} is full. If someone cancels, you get their place and we email you.`}
-    </p>
-    <p>We sent an email with the details and a link to see or cancel your registration.</p>
-    <p>
-      <a href={`/events/${event.id}/calendar.ics`}>Add to calendar</a> ·{' '}
-      <a href="/events">All trainings and events</a>
-    </p>
-  </Layout>
-);
+}> = ({ frame, event, status }) => {
+  const t = frame.t;
+  return (
+    <Layout
+      frame={frame}
+      title={status === 'registered' ? t.text('events.registered.title') : t.text('events.waitlisted.title')}
+      urgent="emergency"
+    >
+      <p>
+        {status === 'registered'
+          ? t('events.registered.place', { title: event.title })
+          : t('events.waitlisted.full', { title: event.title })}
+      </p>
+      <p>{t('events.registered.email')}</p>
+      <p>
+        <a href={`/events/${event.id}/calendar.ics`}>{t('events.addToCalendar')}</a> ·{' '}
+        <a href={t.path('/events')}>{t('events.all')}</a>
+      </p>
+    </Layout>
+  );
+};
 
-const STATUS = {
-  registered: 'You are registered.',
-  waitlisted: 'You are on the waiting list. If someone cancels, you get their place and we email you.',
-  cancelled: 'This registration is cancelled.',
-} as const;
+const STATUS: Record<'registered' | 'waitlisted' | 'cancelled', MessageKey> = {
+  registered: 'events.own.registered',
+  waitlisted: 'events.own.waitlisted',
+  cancelled: 'events.own.cancelled',
+};
 
 export const OwnRegistrationPage: FC<{
   frame: PageFrame;
@@ -245,43 +305,43 @@ export const OwnRegistrationPage: FC<{
   status: keyof typeof STATUS;
   token: string;
   justCancelled: boolean;
-}> = (p) => (
-  <Layout frame={p.frame} title="Your registration" urgent="emergency">
-    {p.justCancelled ? <p role="status">Your registration is cancelled. Thank you for telling us.</p> : null}
-    <p>
-      <strong>{p.event.title}</strong>
-      {p.occurrence ? (
-        <>
-          <br />
-          {when(p.occurrence)} (Minnesota time)
-          {p.occurrence.cancelled ? ' — this date is cancelled by the organizer' : ''}
-          <br />
-          <Where event={p.event} o={p.occurrence} />
-        </>
+}> = (p) => {
+  const t = p.frame.t;
+  return (
+    <Layout frame={p.frame} title={t.text('events.own.title')} urgent="emergency">
+      {p.justCancelled ? <p role="status">{t('events.own.justCancelled')}</p> : null}
+      <p>
+        <strong>{p.event.title}</strong>
+        {p.occurrence ? (
+          <>
+            <br />
+            {when(t, p.occurrence)} {t('events.minnesotaTime')}
+            {p.occurrence.cancelled ? <> — {t('events.own.dateCancelled')}</> : null}
+            <br />
+            <Where event={p.event} o={p.occurrence} />
+          </>
+        ) : null}
+      </p>
+      <p>{t(STATUS[p.status])}</p>
+      {p.status !== 'cancelled' ? (
+        <form method="post" action={t.path(`/events/registration/${p.token}`)}>
+          <p>{t('events.own.cancelAsk')}</p>
+          <button type="submit">{t('events.own.cancel')}</button>
+        </form>
       ) : null}
-    </p>
-    <p>{STATUS[p.status]}</p>
-    {p.status !== 'cancelled' ? (
-      <form method="post" action={`/events/registration/${p.token}`}>
-        <p>If you cannot come, please cancel: the next person on the waiting list gets your place.</p>
-        <button type="submit">Cancel my registration</button>
-      </form>
-    ) : null}
-    <p>
-      <a href="/events">All trainings and events</a>
-    </p>
-  </Layout>
-);
+      <AllEvents />
+    </Layout>
+  );
+};
 
-export const EventMessagePage: FC<{ frame: PageFrame; title: string; message: string }> = ({
+/** A short page: a title and one message, both from the catalogue. */
+export const EventMessagePage: FC<{ frame: PageFrame; title: MessageKey; message: MessageKey }> = ({
   frame,
   title,
   message,
 }) => (
-  <Layout frame={frame} title={title} urgent="emergency">
-    <p>{message}</p>
-    <p>
-      <a href="/events">All trainings and events</a>
-    </p>
+  <Layout frame={frame} title={frame.t.text(title)} urgent="emergency">
+    <p>{frame.t(message)}</p>
+    <AllEvents />
   </Layout>
 );

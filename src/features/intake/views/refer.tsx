@@ -3,9 +3,9 @@
  * consultation. First the question of agreement, then the form for that answer, then the reference code.
  */
 import type { FC } from 'hono/jsx';
+import { useT, type MessageKey, type Translator } from '../../../platform/i18n/index.ts';
 import {
   Checkbox,
-  ErrorSummary,
   Radios,
   Select,
   TextArea,
@@ -18,117 +18,121 @@ import {
 } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ScreeningHandoff } from '../../pathway/index.ts';
-import { REFERRER_ROLES, REFERRER_ROLE_LABELS, type UrgencySignals } from '../rules.ts';
+import { REFERRER_ROLES, type UrgencySignals } from '../rules.ts';
 import type { CreatedIntake } from '../service.ts';
-import { Guards, Notice, SentNextSteps, WhenPickedUp } from './shared.tsx';
+import { ErrorSummary, Guards, Notice, SentNextSteps, WhenPickedUp, localProblems } from './shared.tsx';
 
-const AGREED_OPTIONS = [
-  { value: 'yes', label: 'Yes, they agreed that a navigator may contact them' },
-  {
-    value: 'no',
-    label: 'No, or I have not asked yet: I want to talk it through without naming them',
-  },
-] as const;
+const agreedOptions = (t: Translator) => [
+  { value: 'yes', label: t.text('intake.refer.agreed.yes') },
+  { value: 'no', label: t.text('intake.refer.agreed.no') },
+];
 
-const YOUTH_METHODS = [
-  { value: 'phone_call', label: 'Phone call' },
-  { value: 'text_message', label: 'Text message' },
-  { value: 'email', label: 'Email' },
-  { value: 'through_referrer', label: 'Through me: the navigator calls me to set it up' },
-  { value: 'other', label: 'Another way (say which below)' },
-] as const;
+const youthMethods = (t: Translator) => [
+  { value: 'phone_call', label: t.text('intake.method.phoneCall') },
+  { value: 'text_message', label: t.text('intake.method.textMessage') },
+  { value: 'email', label: t.text('intake.method.email') },
+  { value: 'through_referrer', label: t.text('intake.refer.method.throughReferrer') },
+  { value: 'other', label: t.text('intake.refer.method.other') },
+];
 
-const EXPLOITATION_OPTIONS = [
-  { value: 'yes', label: 'Yes' },
-  { value: 'unsure', label: 'I am not sure' },
-  { value: 'no', label: 'No' },
-] as const;
+const exploitationOptions = (t: Translator) => [
+  { value: 'yes', label: t.text('intake.refer.exploitation.yes') },
+  { value: 'unsure', label: t.text('intake.refer.exploitation.unsure') },
+  { value: 'no', label: t.text('intake.refer.exploitation.no') },
+];
+
+/** The referrer's roles in the page's language (the same list as REFERRER_ROLE_LABELS). */
+const roleOptions = (t: Translator) =>
+  REFERRER_ROLES.map((r) => ({ value: r, label: t.text(`intake.refer.role.${r}` as MessageKey) }));
 
 const ScreeningField: FC<{ screening: ScreeningHandoff | null }> = ({ screening }) =>
   screening ? <input type="hidden" name="screening" value={JSON.stringify(screening)} /> : null;
 
-const ReferIntro = () => (
-  <>
-    <p>
-      A regional navigator can contact the young person, or call you back to talk it through. Navigators help
-      young people 24 and under who are sexually exploited or trafficked, or at risk, to get safe and find
-      support.
-    </p>
-    <p class="flag">
-      This does not replace a report you must make. If you are a mandated reporter and the young person is
-      under 18, report to the county child protection agency or to law enforcement as soon as possible, and
-      within 24 hours. If they are in danger right now, call 911.
-    </p>
-  </>
-);
+const ReferIntro = () => {
+  const t = useT();
+  return (
+    <>
+      <p>{t('intake.refer.intro')}</p>
+      <p class="flag">{t('intake.refer.mandated')}</p>
+    </>
+  );
+};
 
 /** How to reach the young person (a referral only). */
-const REACH_FIELDS: readonly TextFieldSpec[] = [
+const reachFields = (t: Translator): TextFieldSpec[] => [
   {
     id: 'contact',
-    label: 'Their phone number, email, or the other way',
-    hint: 'Only one that is safe: not one that someone who might hurt them can see.',
+    label: t.text('intake.refer.contact.label'),
+    hint: t.text('intake.refer.contact.hint'),
     maxlength: 200,
   },
   {
     id: 'times',
-    label: 'Safe times to contact them (optional)',
-    hint: 'For example: weekdays 3 to 5 pm, no messages.',
+    label: t.text('intake.refer.times.label'),
+    hint: t.text('intake.refer.times.hint'),
     maxlength: 200,
   },
   {
     id: 'codeWord',
-    label: 'Code word (optional)',
-    hint: 'A word the navigator says first, so they know it is safe to talk.',
+    label: t.text('intake.refer.codeWord.label'),
+    hint: t.text('intake.refer.codeWord.hint'),
     maxlength: 100,
   },
 ];
 
 /** How to reach the referrer, after their name and role. */
-const REFERRER_FIELDS: readonly TextFieldSpec[] = [
+const referrerFields = (t: Translator): TextFieldSpec[] => [
   {
     id: 'referrerOrganization',
-    label: 'Your organization (optional)',
+    label: t.text('intake.refer.organization'),
     autocomplete: 'organization',
     maxlength: 200,
   },
   {
     id: 'referrerPhone',
-    label: 'Your phone number',
-    hint: 'A phone number or an email address, or both.',
+    label: t.text('intake.refer.phone.label'),
+    hint: t.text('intake.refer.phone.hint'),
     type: 'tel',
     autocomplete: 'tel',
     maxlength: 50,
   },
-  { id: 'referrerEmail', label: 'Your email address', type: 'email', autocomplete: 'email', maxlength: 200 },
-  { id: 'callbackTimes', label: 'When to call you back (optional)', maxlength: 200 },
+  {
+    id: 'referrerEmail',
+    label: t.text('intake.refer.email'),
+    type: 'email',
+    autocomplete: 'email',
+    maxlength: 200,
+  },
+  { id: 'callbackTimes', label: t.text('intake.refer.callbackTimes'), maxlength: 200 },
 ];
 
 export const ReferStart: FC<{
   frame: PageFrame;
   screening: ScreeningHandoff | null;
   errors: FieldProblem[];
-}> = ({ frame, screening, errors }) => {
+}> = ({ frame, screening, errors: english }) => {
+  const t = frame.t;
+  const errors = localProblems(t, english);
   const f = fieldsOf({}, errors);
   return (
     <Layout
       frame={frame}
-      title="Refer a young person to a navigator"
-      description="Refer a young person to a Minnesota Safe Harbor regional navigator, or ask for a consultation."
+      title={t.text('intake.refer.title')}
+      description={t.text('intake.refer.description')}
     >
       <ReferIntro />
       <ErrorSummary errors={errors} />
-      <form method="post" action="/identify/refer" novalidate>
+      <form method="post" action={t.path('/identify/refer')} novalidate>
         <ScreeningField screening={screening} />
         <Radios
           {...f('agreed')}
-          legend="Has the young person agreed that a navigator may contact them?"
-          hint="Ask them first if you can. Without their agreement, you can still talk it through with a navigator, without their name or contact details."
-          options={AGREED_OPTIONS}
+          legend={t.text('intake.refer.agreed.legend')}
+          hint={t.text('intake.refer.agreed.hint')}
+          options={agreedOptions(t)}
           required
         />
         <p>
-          <button type="submit">Continue</button>
+          <button type="submit">{t('intake.refer.continue')}</button>
         </p>
       </form>
     </Layout>
@@ -143,119 +147,107 @@ export const ReferForm: FC<{
   values: FormValues;
   errors: FieldProblem[];
   notice: string | null;
-}> = ({ frame, token, agreed, screening, values, errors, notice }) => {
+}> = ({ frame, token, agreed, screening, values, errors: english, notice }) => {
+  const t = frame.t;
+  const errors = localProblems(t, english);
   const v = (id: string) => values[id] ?? '';
   const f = fieldsOf(values, errors);
   const referral = agreed === 'yes';
   return (
     <Layout
       frame={frame}
-      title={referral ? 'Refer a young person to a navigator' : 'Talk it through with a navigator'}
+      title={referral ? t.text('intake.refer.title') : t.text('intake.refer.consultTitle')}
     >
-      {referral ? (
-        <p>
-          The young person agreed to be contacted. Give only what the navigator needs to reach them safely.
-        </p>
-      ) : (
-        <p>
-          An anonymous consultation: a navigator calls you back to talk it through. Do not give the young
-          person’s name or contact details, or anything else that would identify them.
-        </p>
-      )}
+      <p>{referral ? t('intake.refer.agreedIntro') : t('intake.refer.consultIntro')}</p>
       {screening ? (
-        <p class="hint">
-          The answers from your screening ({screening.answers.length}) are sent with this form.
-        </p>
+        <p class="hint">{t('intake.refer.screeningSent', { count: screening.answers.length })}</p>
       ) : null}
-      <form method="post" action="/identify/refer">
+      <form method="post" action={t.path('/identify/refer')}>
         <ScreeningField screening={screening} />
         <button type="submit" class="btn alt">
-          Change the answer about agreement
+          {t('intake.refer.changeAgreed')}
         </button>
       </form>
       {notice ? <Notice>{notice}</Notice> : null}
       <ErrorSummary errors={errors} />
-      <form method="post" action="/identify/refer/send" novalidate>
+      <form method="post" action={t.path('/identify/refer/send')} novalidate>
         <Guards token={token} />
         <input type="hidden" name="agreed" value={agreed} />
         <ScreeningField screening={screening} />
-        <h2>About the young person</h2>
+        <h2>{t('intake.refer.aboutYouth')}</h2>
         {referral ? (
-          <TextField {...f('youthName')} label="First name or initials" maxlength={100} required />
+          <TextField {...f('youthName')} label={t.text('intake.refer.youthName')} maxlength={100} required />
         ) : null}
         <TextField
           {...f('age')}
-          label="Age (optional)"
-          hint="In years. Navigators serve young people 24 and under."
+          label={t.text('intake.refer.age.label')}
+          hint={t.text('intake.refer.age.hint')}
           inputmode="numeric"
           maxlength={3}
           size={4}
         />
         <TextField
           {...f('place')}
-          label="Where they live or stay: ZIP code, city or county (optional)"
-          hint="This decides which region’s navigator gets the referral."
+          label={t.text('intake.refer.place.label')}
+          hint={t.text('intake.refer.place.hint')}
           maxlength={80}
         />
         {referral ? (
           <>
-            <h2>How to reach them safely</h2>
+            <h2>{t('intake.refer.reachHeading')}</h2>
             <Radios
               {...f('method')}
-              legend="How should the navigator reach them?"
-              options={YOUTH_METHODS}
+              legend={t.text('intake.refer.method.legend')}
+              options={youthMethods(t)}
               required
             />
-            <TextFields fields={REACH_FIELDS} values={values} errors={errors} />
+            <TextFields fields={reachFields(t)} values={values} errors={errors} />
           </>
         ) : null}
-        <TextField {...f('language')} label="Language they want to talk in (optional)" maxlength={100} />
-        <h2>Right now</h2>
+        <TextField {...f('language')} label={t.text('intake.refer.language')} maxlength={100} />
+        <h2>{t('intake.refer.nowHeading')}</h2>
         <fieldset>
-          <legend>Tick what is true now</legend>
-          <Checkbox name="danger" label="They are in danger right now" checked={v('danger') === 'yes'} />
-          <Checkbox
-            name="missing"
-            label="They are missing from foster care, a group home or another placement"
-            checked={v('missing') === 'yes'}
-          />
+          <legend>{t('intake.refer.nowLegend')}</legend>
+          <Checkbox name="danger" label={t.text('intake.refer.danger')} checked={v('danger') === 'yes'} />
+          <Checkbox name="missing" label={t.text('intake.refer.missing')} checked={v('missing') === 'yes'} />
         </fieldset>
         <Radios
           {...f('exploitation')}
-          legend="Has anyone given or promised them something (money, a place to stay, food, drugs, a ride) for sex or sexual pictures, or made money from it? (optional)"
-          options={EXPLOITATION_OPTIONS}
+          legend={t.text('intake.refer.exploitation.legend')}
+          options={exploitationOptions(t)}
         />
         <TextArea
           {...f('observed')}
-          label="What you observed, or what worries you"
-          hint={
-            referral
-              ? 'Facts you saw or heard, briefly.'
-              : 'Facts you saw or heard, briefly, without names or details that would identify them.'
-          }
+          label={t.text('intake.refer.observed.label')}
+          hint={referral ? t.text('intake.refer.observed.hint') : t.text('intake.refer.observed.hintConsult')}
           maxlength={4000}
           required
         />
-        <h2>About you</h2>
-        <TextField {...f('referrerName')} label="Your name" autocomplete="name" maxlength={200} required />
-        <Select
-          {...f('referrerRole')}
-          label="Your role"
-          placeholder="Choose your role"
-          options={REFERRER_ROLES.map((r) => ({ value: r, label: REFERRER_ROLE_LABELS[r] }))}
+        <h2>{t('intake.refer.aboutYou')}</h2>
+        <TextField
+          {...f('referrerName')}
+          label={t.text('intake.refer.yourName')}
+          autocomplete="name"
+          maxlength={200}
           required
         />
-        <TextFields fields={REFERRER_FIELDS} values={values} errors={errors} />
+        <Select
+          {...f('referrerRole')}
+          label={t.text('intake.refer.role.label')}
+          placeholder={t.text('intake.refer.role.placeholder')}
+          options={roleOptions(t)}
+          required
+        />
+        <TextFields fields={referrerFields(t)} values={values} errors={errors} />
         <p>
-          <button type="submit">{referral ? 'Send the referral' : 'Ask for a consultation'}</button>
+          <button type="submit">
+            {referral ? t('intake.refer.sendReferral') : t('intake.refer.sendConsult')}
+          </button>
         </p>
       </form>
-      <h2>What happens next</h2>
+      <h2>{t('intake.nextSteps')}</h2>
       <WhenPickedUp />
-      <p>
-        What you send is encrypted. Only the region’s navigators and the state staff who make sure nothing is
-        missed can read it. You get a reference code to check whether a navigator has been in touch.
-      </p>
+      <p>{t('intake.refer.private')}</p>
     </Layout>
   );
 };
@@ -265,40 +257,37 @@ export const ReferSent: FC<{ frame: PageFrame; created: CreatedIntake; said: Urg
   created,
   said,
 }) => {
+  const t = frame.t;
   const referral = created.kind === 'professional_referral';
   return (
-    <Layout frame={frame} title={referral ? 'Referral sent' : 'Consultation request sent'}>
+    <Layout
+      frame={frame}
+      title={referral ? t.text('intake.refer.sent.title') : t.text('intake.refer.sent.consultTitle')}
+    >
       {said.immediateDanger || said.currentlyMissingFromCare ? (
-        <p class="flag">
-          <strong>You said they are in danger or missing right now.</strong> Do not wait for the navigator:
-          call 911 now, and report a young person missing from care to law enforcement.
-        </p>
+        <p class="flag">{t('intake.refer.sent.danger', { b: (chunks) => <strong>{chunks}</strong> })}</p>
       ) : null}
       <div class="ok">
         <p>
-          Your reference code: <strong id="reference-code">{created.referenceCode}</strong>
+          {t('intake.refer.sent.code', {
+            code: (chunks) => <strong id="reference-code">{chunks}</strong>,
+            value: created.referenceCode ?? '',
+          })}
         </p>
         <p>
-          Write it down or save it now: it is shown only this once. With it you can{' '}
-          <a href="/referral-status">check the referral’s status</a> (received, contacted or closed). It shows
-          nothing else.
+          {t('intake.refer.sent.saveCode', {
+            link: (chunks) => <a href={t.path('/referral-status')}>{chunks}</a>,
+          })}
         </p>
       </div>
       <SentNextSteps created={created}>
-        <li>
-          {referral
-            ? 'The navigator contacts the young person the way you described, or through you if you said so.'
-            : 'The navigator calls you back to talk it through. Nothing identifying the young person was sent.'}
-        </li>
+        <li>{referral ? t('intake.refer.sent.nextReferral') : t('intake.refer.sent.nextConsult')}</li>
       </SentNextSteps>
       {created.ageBand === 'under18' || created.ageBand === 'unknown' ? (
-        <p>
-          If you are a mandated reporter and the young person is under 18, this referral does not replace your
-          report to child protection or law enforcement (within 24 hours).
-        </p>
+        <p>{t('intake.refer.sent.mandated')}</p>
       ) : null}
       <p>
-        <a href="/">Back to Get help now</a>
+        <a href={t.path('/')}>{t('intake.refer.sent.back')}</a>
       </p>
     </Layout>
   );

@@ -1,30 +1,35 @@
 /**
- * What every public intake page shares: the hidden guard fields, the notices and the short pages for a
- * refused, too frequent, too large, repeated or unreadable send.
+ * What every public intake page shares: the hidden guard fields, the notices, the error summary and
+ * its messages in the page's language, and the short pages for a refused, too frequent, too large,
+ * repeated or unreadable send.
  */
 import type { Child, FC } from 'hono/jsx';
-import { waitInWords } from '../../../platform/rate-limit/index.ts';
+import { useT, type MessageKey, type Translator } from '../../../platform/i18n/index.ts';
+import type { FieldProblem } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, type FormName, type FormTokenCheck } from '../anti-abuse.ts';
 import type { CreatedIntake } from '../service.ts';
 
 /** The fields a person never sees: the time token and the honeypot. */
-export const Guards: FC<{ token: string }> = ({ token }) => (
-  <>
-    <input type="hidden" name={FORM_TOKEN_FIELD} value={token} />
-    <div hidden>
-      <label for={HONEYPOT_FIELD}>Leave this empty</label>
-      <input
-        id={HONEYPOT_FIELD}
-        name={HONEYPOT_FIELD}
-        type="text"
-        value=""
-        tabindex={-1}
-        autocomplete="off"
-      />
-    </div>
-  </>
-);
+export const Guards: FC<{ token: string }> = ({ token }) => {
+  const t = useT();
+  return (
+    <>
+      <input type="hidden" name={FORM_TOKEN_FIELD} value={token} />
+      <div hidden>
+        <label for={HONEYPOT_FIELD}>{t('intake.honeypot')}</label>
+        <input
+          id={HONEYPOT_FIELD}
+          name={HONEYPOT_FIELD}
+          type="text"
+          value=""
+          tabindex={-1}
+          autocomplete="off"
+        />
+      </div>
+    </>
+  );
+};
 
 export const Notice: FC<{ children?: Child }> = ({ children }) => (
   <div class="flag" role="alert">
@@ -32,104 +37,198 @@ export const Notice: FC<{ children?: Child }> = ({ children }) => (
   </div>
 );
 
-export const TIMING_NOTICE: Record<Exclude<FormTokenCheck, 'ok' | 'invalid'>, string> = {
-  too_fast:
-    'This was sent very quickly, so we need to check a person is sending it. Wait a few seconds, check your answers, then press the button again.',
-  expired:
-    'This form was open for a long time, so it was not sent yet. Check your answers, then press the button again.',
+/** The notice when a form's time token says to look again before sending (a message key). */
+export const TIMING_NOTICE: Record<Exclude<FormTokenCheck, 'ok' | 'invalid'>, MessageKey> = {
+  too_fast: 'intake.timing.tooFast',
+  expired: 'intake.timing.expired',
 };
 
-/** Calm words on when a navigator picks an item up. */
-export const WhenPickedUp = () => (
-  <p>
-    Navigators pick up new requests during working hours (Monday to Friday, except holidays). If nobody has
-    picked it up within 4 working hours, it goes to more people so that it is not missed.
-  </p>
-);
+// ---------------------------------------------------------------------------------------------------
+// Problems with what was typed, in the page's language
 
-function regionSentence(created: CreatedIntake): string {
-  const where = created.countyName ? `${created.countyName} County` : 'that place';
+/** Exact English messages of the schemas (schema.ts) and their catalogue keys. */
+const PROBLEM_KEYS: Record<string, MessageKey> = {
+  'Choose how the navigator should reach you.': 'intake.error.chooseMethod',
+  'Enter the email address the navigator should write to.': 'intake.error.enterEmail',
+  'Enter the phone number the navigator should use.': 'intake.error.enterPhone',
+  'Enter an email address, like name@example.org.': 'intake.error.badEmail',
+  'Enter a phone number, like 612-555-0100.': 'intake.error.badPhone',
+  'Type a five-digit ZIP code, a city or a county, or leave it empty.': 'intake.error.placeInvalid',
+  'Say whether the young person agreed to be contacted.': 'intake.error.agreed',
+  'Age: enter a number of years, like 16, or leave it empty.': 'intake.error.age',
+  'Choose how the navigator should reach them.': 'intake.error.chooseTheirMethod',
+  'Tick the box or leave it empty.': 'intake.error.tick',
+  'Choose yes, not sure or no.': 'intake.error.exploitation',
+  'Choose your role from the list.': 'intake.error.roleFromList',
+  'Leave this empty: without the young person’s agreement, send no name or contact details. Ask them first, or send an anonymous consultation.':
+    'intake.error.leaveEmpty',
+  'Enter their first name or initials.': 'intake.error.youthName',
+  'Enter how the navigator can reach them (a number or an address).': 'intake.error.theirContact',
+  'Enter their phone number, like 612-555-0100.': 'intake.error.theirPhone',
+  'Enter their email address, like name@example.org.': 'intake.error.theirEmail',
+  'Say briefly what you observed or what worries you.': 'intake.error.observed',
+  'Enter your name, so the navigator knows who referred.': 'intake.error.referrerName',
+  'Choose your role.': 'intake.error.role',
+  'Enter a phone number or an email address where the navigator can reach you.': 'intake.error.referrerReach',
+  'Enter your phone number, like 612-555-0100.': 'intake.error.yourPhone',
+  'Enter your email address, like name@example.org.': 'intake.error.yourEmail',
+};
+
+/** The schemas' names of fields (`Name: use at most 100 characters.`) and their catalogue keys. */
+const FIELD_NAME_KEYS: Record<string, MessageKey> = {
+  'Phone number or email': 'intake.fieldName.contact',
+  'Safe times': 'intake.fieldName.times',
+  'Code word': 'intake.fieldName.codeWord',
+  Name: 'intake.fieldName.name',
+  Language: 'intake.fieldName.language',
+  Place: 'intake.fieldName.place',
+  'Your message': 'intake.fieldName.message',
+  'First name or initials': 'intake.fieldName.youthName',
+  'How to reach them': 'intake.fieldName.theirContact',
+  'What you observed': 'intake.fieldName.observed',
+  'Your name': 'intake.fieldName.referrerName',
+  'Your organization': 'intake.fieldName.referrerOrganization',
+  'Your phone number': 'intake.fieldName.referrerPhone',
+  'Your email address': 'intake.fieldName.referrerEmail',
+  'When to call you back': 'intake.fieldName.callbackTimes',
+};
+
+const fieldName = (t: Translator, english: string) => {
+  const key = FIELD_NAME_KEYS[english];
+  return key ? t.text(key) : english;
+};
+
+/**
+ * One problem's message in the page's language. The schemas write English (the API and the tests read
+ * it); a message this table does not know stays English.
+ */
+export function problemText(t: Translator, message: string): string {
+  const key = PROBLEM_KEYS[message];
+  if (key) return t.text(key);
+  let m = /^(.+): use at most (\d+) characters\.$/.exec(message);
+  if (m) return t.text('intake.error.tooLong', { field: fieldName(t, m[1]!), max: Number(m[2]) });
+  m = /^(.+): remove the special characters\.$/.exec(message);
+  if (m) return t.text('intake.error.control', { field: fieldName(t, m[1]!) });
+  m = /^We could not find "(.*)"\. Did you mean (.+)\? You can also leave it empty\.$/s.exec(message);
+  if (m) return t.text('intake.error.placeSuggest', { typed: m[1]!, suggestions: m[2]! });
+  m = /^We could not find "(.*)" in (.+)\. Check it, type a ZIP code or county, or leave it empty\.$/s.exec(
+    message,
+  );
+  if (m) return t.text('intake.error.placeNone', { typed: m[1]!, state: m[2]! });
+  return message;
+}
+
+/** The form's problems with their messages in the page's language. */
+export const localProblems = (t: Translator, errors: readonly FieldProblem[]): FieldProblem[] =>
+  errors.map((e) => ({ field: e.field, message: problemText(t, e.message) }));
+
+/** The list of problems at the top of a form, each linking to its field. */
+export const ErrorSummary: FC<{ errors: readonly FieldProblem[] }> = ({ errors }) => {
+  const t = useT();
+  if (!errors.length) return null;
+  return (
+    <div class="error" role="alert" tabindex={-1}>
+      <h2>{t('intake.errorSummary')}</h2>
+      <ul>
+        {errors.map((e) => (
+          <li>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------------
+// What happens after a send
+
+/** Calm words on when a navigator picks an item up. */
+export const WhenPickedUp = () => {
+  const t = useT();
+  return <p>{t('intake.whenPickedUp')}</p>;
+};
+
+function regionSentence(t: Translator, created: CreatedIntake): Child {
   if (created.regionId && created.regionName && created.regionConfirmed)
-    return `It goes to the navigators of the ${created.regionName} region.`;
+    return t('intake.region.confirmed', { region: created.regionName });
   if (created.regionId && created.regionName)
-    return `It goes to the navigators of the ${created.regionName} region, the likely region for ${where} (not yet confirmed), and state staff check that it reaches the right person.`;
-  return 'We could not tell the region from the place given, so state staff pass it to the right navigator.';
+    return created.countyName
+      ? t('intake.region.likelyCounty', { region: created.regionName, county: created.countyName })
+      : t('intake.region.likely', { region: created.regionName });
+  return t('intake.region.unknown');
 }
 
 /** What happens after a send: where it goes, when navigators pick it up, then what the page adds. */
-export const SentNextSteps: FC<{ created: CreatedIntake; children?: Child }> = ({ created, children }) => (
-  <>
-    <h2>What happens next</h2>
-    <ul>
-      <li>{regionSentence(created)}</li>
-      <li>
-        Navigators pick up new requests during working hours (Monday to Friday, except holidays). If nobody
-        has picked it up within 4 working hours, it goes to more people so that it is not missed.
-      </li>
-      {children}
-    </ul>
-  </>
-);
+export const SentNextSteps: FC<{ created: CreatedIntake; children?: Child }> = ({ created, children }) => {
+  const t = useT();
+  return (
+    <>
+      <h2>{t('intake.nextSteps')}</h2>
+      <ul>
+        <li>{regionSentence(t, created)}</li>
+        <li>{t('intake.whenPickedUp')}</li>
+        {children}
+      </ul>
+    </>
+  );
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Short pages
 
 export const RefusedPage: FC<{ frame: PageFrame; form: FormName }> = ({ frame, form }) => {
+  const t = frame.t;
   const back = form === 'contact-me' ? '/help/contact-me' : '/identify/refer';
   return (
-    <Layout frame={frame} title="We could not send this">
-      <p>
-        Something about this form did not look right to our system, so it was not sent, and nothing you typed
-        was kept. This can happen when a page is saved and opened again later.
-      </p>
-      <p>
-        <a href={back}>Open the form again</a>, or reach someone now by phone or text. You do not have to use
-        this form.
-      </p>
+    <Layout frame={frame} title={t.text('intake.refused.title')}>
+      <p>{t('intake.refused.why')}</p>
+      <p>{t('intake.refused.again', { link: (chunks) => <a href={t.path(back)}>{chunks}</a> })}</p>
     </Layout>
   );
 };
 
-export const SlowDownPage: FC<{ frame: PageFrame; seconds: number }> = ({ frame, seconds }) => (
-  <Layout frame={frame} title="Please wait a little">
-    <p>
-      Many requests came from this connection in a short time, so this one was not sent. Try again in{' '}
-      {waitInWords(seconds)}.
-    </p>
-    <p>If you need someone now, you can call or text at any time.</p>
-  </Layout>
-);
+/** A wait in words: seconds, minutes or hours, rounded up. */
+function waitText(t: Translator, seconds: number): string {
+  if (seconds < 60) return t.text('intake.wait.seconds', { count: Math.max(1, Math.ceil(seconds)) });
+  if (seconds < 3600) return t.text('intake.wait.minutes', { count: Math.ceil(seconds / 60) });
+  return t.text('intake.wait.hours', { count: Math.ceil(seconds / 3600) });
+}
+
+export const SlowDownPage: FC<{ frame: PageFrame; seconds: number }> = ({ frame, seconds }) => {
+  const t = frame.t;
+  return (
+    <Layout frame={frame} title={t.text('intake.slowDown.title')}>
+      <p>{t('intake.slowDown.why', { wait: waitText(t, seconds) })}</p>
+      <p>{t('intake.slowDown.now')}</p>
+    </Layout>
+  );
+};
 
 export const TooLargePage: FC<{ frame: PageFrame }> = ({ frame }) => (
-  <Layout frame={frame} title="This was too long to send">
-    <p>
-      What was sent was too long for this form, so it was not sent. Go back, shorten what you wrote, and try
-      again.
-    </p>
+  <Layout frame={frame} title={frame.t.text('intake.tooLarge.title')}>
+    <p>{frame.t('intake.tooLarge.why')}</p>
   </Layout>
 );
 
 export const AlreadySentPage: FC<{ frame: PageFrame }> = ({ frame }) => (
-  <Layout frame={frame} title="This was already sent">
-    <p>
-      We already received this form, so it was not sent a second time. There is nothing more you need to do.
-    </p>
-    <p>
-      A reference code is shown only once. If you did not note it, a navigator can still tell you about the
-      referral when they call you back.
-    </p>
+  <Layout frame={frame} title={frame.t.text('intake.alreadySent.title')}>
+    <p>{frame.t('intake.alreadySent.why')}</p>
+    <p>{frame.t('intake.alreadySent.code')}</p>
   </Layout>
 );
 
-export const BadScreeningPage: FC<{ frame: PageFrame }> = ({ frame }) => (
-  <Layout frame={frame} title="The screening answers could not be read">
-    <p>
-      The answers from the screening did not arrive in a form we can read, so nothing was sent and nothing was
-      kept. This can happen when a page was changed or saved and opened again.
-    </p>
-    <p>
-      You can <a href="/identify">start the screening again</a>, or{' '}
-      <a href="/identify/refer">refer without the screening answers</a>.
-    </p>
-  </Layout>
-);
+export const BadScreeningPage: FC<{ frame: PageFrame }> = ({ frame }) => {
+  const t = frame.t;
+  return (
+    <Layout frame={frame} title={t.text('intake.badScreening.title')}>
+      <p>{t('intake.badScreening.why')}</p>
+      <p>
+        {t('intake.badScreening.again', {
+          screening: (chunks) => <a href={t.path('/identify')}>{chunks}</a>,
+          refer: (chunks) => <a href={t.path('/identify/refer')}>{chunks}</a>,
+        })}
+      </p>
+    </Layout>
+  );
+};

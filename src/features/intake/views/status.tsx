@@ -3,47 +3,46 @@
  * received, whether a navigator has been in touch, or whether it is closed.
  */
 import type { FC } from 'hono/jsx';
-import { ErrorSummary, FieldError } from '../../../web/forms.tsx';
+import type { MessageKey } from '../../../platform/i18n/index.ts';
+import { FieldError } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ReferenceStatus } from '../rules.ts';
+import { ErrorSummary } from './shared.tsx';
 
-const STATUS_WORDS: Record<ReferenceStatus, { title: string; text: string }> = {
-  received: {
-    title: 'Received',
-    text: 'The referral has been received. A navigator has it, or will pick it up soon.',
-  },
-  contacted: {
-    title: 'Contacted',
-    text: 'A navigator has been in touch about this referral.',
-  },
-  closed: {
-    title: 'Closed',
-    text: 'The navigator has finished their work on this referral.',
-  },
+const STATUS_WORDS: Record<ReferenceStatus, { title: MessageKey; text: MessageKey }> = {
+  received: { title: 'intake.status.received', text: 'intake.status.receivedText' },
+  contacted: { title: 'intake.status.contacted', text: 'intake.status.contactedText' },
+  closed: { title: 'intake.status.closed', text: 'intake.status.closedText' },
 };
 
-export const StatusPage: FC<{ frame: PageFrame; status?: ReferenceStatus; error?: string }> = ({
+/** What the page says when no referral has the code typed. */
+export const NOT_FOUND_CODE: MessageKey = 'intake.status.notFound';
+
+export const StatusPage: FC<{ frame: PageFrame; status?: ReferenceStatus; error?: MessageKey }> = ({
   frame,
   status,
-  error,
+  error: errorKey,
 }) => {
+  const t = frame.t;
   const words = status ? STATUS_WORDS[status] : null;
+  const error = errorKey ? t.text(errorKey) : undefined;
   return (
     <Layout
       frame={frame}
-      title={words ? `Status: ${words.title}` : 'Check a referral'}
-      description="Check whether a navigator has been in touch about a referral, with its reference code."
+      title={
+        words
+          ? t.text('intake.status.titleWith', { status: t.text(words.title) })
+          : t.text('intake.status.title')
+      }
+      description={t.text('intake.status.description')}
     >
-      {words ? <p class="ok">{words.text}</p> : null}
-      <p>
-        Type the reference code you got when you sent the referral. The page shows only whether it was
-        received, whether a navigator has been in touch, or whether it is closed.
-      </p>
+      {words ? <p class="ok">{t(words.text)}</p> : null}
+      <p>{t('intake.status.intro')}</p>
       {error ? <ErrorSummary errors={[{ field: 'code', message: error }]} /> : null}
-      <form method="post" action="/referral-status" autocomplete="off" novalidate>
-        <label for="code">Reference code</label>
+      <form method="post" action={t.path('/referral-status')} autocomplete="off" novalidate>
+        <label for="code">{t('intake.status.code')}</label>
         <p class="hint" id="code-hint">
-          12 letters and numbers, for example K7QM-4R2D-9XHT.
+          {t('intake.status.codeHint')}
         </p>
         <FieldError id="code" message={error} />
         <input
@@ -59,7 +58,7 @@ export const StatusPage: FC<{ frame: PageFrame; status?: ReferenceStatus; error?
           aria-invalid={error ? 'true' : undefined}
           required
         />{' '}
-        <button type="submit">Check</button>
+        <button type="submit">{t('intake.status.check')}</button>
       </form>
     </Layout>
   );

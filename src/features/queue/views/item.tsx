@@ -5,6 +5,7 @@
 import type { FC } from 'hono/jsx';
 import type { AppDeps } from '../../../app-types.ts';
 import type { Actor } from '../../../platform/access.ts';
+import { LOCALE_ENGLISH_NAMES } from '../../../platform/i18n/index.ts';
 import { HistoryTable, Success, Time } from '../../../web/page.tsx';
 import {
   Actions,
@@ -104,6 +105,9 @@ const PayloadView: FC<{ payload: IntakePayload }> = ({ payload }) => (
           ['Code word', payload.youth.codeWord],
           ['Language', payload.youth.language],
           ['Agreed to be contacted by a navigator', yesNo(payload.youth.agreedToContact)],
+          payload.pageLanguage && payload.pageLanguage !== 'en'
+            ? ['Sent from', `The ${LOCALE_ENGLISH_NAMES[payload.pageLanguage]} page`]
+            : null,
         ]}
       />
     </Panel>

@@ -2,11 +2,12 @@
  * The statewide (`/staff/training/state`) and regional (`/staff/training/regions/:id`) compliance views
  * — organizations furthest behind first, counts only — and the certificates: the printable staff page
  * (`/staff/training/completions/:id/certificate`) and the public check (`/certificates/:code`), which
- * shows initials, course and date only.
+ * shows initials, course and date only, in the page's language (the course's title is English data).
  */
 import type { FC } from 'hono/jsx';
 import { ORGANIZATION_TYPES } from '../../../platform/access.ts';
 import type { StaffView } from '../../../web/page.tsx';
+import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import { StaffLayout } from '../../../web/staff-layout.tsx';
 import { DataTable, SummaryList } from '../../../web/ui.tsx';
 import {
@@ -149,39 +150,46 @@ export interface VerifiedCertificate {
   completedOn: string;
 }
 
-/** The public check of a certificate code: the form, and the answer for a code. */
-export const VerifyBody: FC<{ code: string; found: VerifiedCertificate | null }> = ({ code, found }) => (
-  <>
-    {code ? (
-      found ? (
-        <section aria-labelledby="found">
-          <h2 id="found">This certificate is on record</h2>
-          <dl>
-            <dt>Person (initials)</dt>
-            <dd>{found.initials}</dd>
-            <dt>Course</dt>
-            <dd>
-              {found.courseCode}: {found.courseTitle}
-            </dd>
-            <dt>Completed on</dt>
-            <dd>{dateInWords(found.completedOn)}</dd>
-            <dt>Certificate code</dt>
-            <dd>{found.code}</dd>
-          </dl>
-        </section>
-      ) : (
-        <p role="status">
-          <strong>No certificate has this code.</strong> Check the code on the certificate and try again.
-        </p>
-      )
-    ) : null}
-    <form method="get" action="/certificates">
-      <label for="code">Certificate code</label>{' '}
-      <input id="code" name="code" value={code} maxlength={20} autocomplete="off" />{' '}
-      <button type="submit">Check</button>
-    </form>
-    <p>
-      This check shows only a person’s initials, the course and the date, never a name or an organization.
-    </p>
-  </>
-);
+/** The public check of a certificate code: the form, and the answer for a code when one was typed. */
+export const CertificateCheckPage: FC<{
+  frame: PageFrame;
+  code: string;
+  found: VerifiedCertificate | null;
+}> = ({ frame, code, found }) => {
+  const t = frame.t;
+  return (
+    <Layout
+      frame={frame}
+      title={t.text('certificates.title')}
+      description={t.text('certificates.description')}
+    >
+      {code ? (
+        found ? (
+          <section aria-labelledby="found">
+            <h2 id="found">{t('certificates.found')}</h2>
+            <dl>
+              <dt>{t('certificates.initials')}</dt>
+              <dd>{found.initials}</dd>
+              <dt>{t('certificates.course')}</dt>
+              <dd>
+                {found.courseCode}: <span lang="en">{found.courseTitle}</span>
+              </dd>
+              <dt>{t('certificates.completedOn')}</dt>
+              <dd>{t.date(new Date(`${found.completedOn}T12:00:00Z`))}</dd>
+              <dt>{t('certificates.code')}</dt>
+              <dd>{found.code}</dd>
+            </dl>
+          </section>
+        ) : (
+          <p role="status">{t('certificates.notFound', { b: (chunks) => <strong>{chunks}</strong> })}</p>
+        )
+      ) : null}
+      <form method="get" action={t.path('/certificates')}>
+        <label for="code">{t('certificates.code')}</label>{' '}
+        <input id="code" name="code" value={code} maxlength={20} autocomplete="off" />{' '}
+        <button type="submit">{t('certificates.check')}</button>
+      </form>
+      <p>{t('certificates.shows')}</p>
+    </Layout>
+  );
+};
