@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Child, FC } from 'hono/jsx';
 import { POLICY, ROLE_NAMES, can, type Actor } from '../platform/access.ts';
 import type { CurrentSession } from '../features/accounts/service.ts';
+import { useT } from '../platform/i18n/index.ts';
 import { Skin, isStaffSkin } from './skin.ts';
 import { USWDS_CSS } from './staff-assets.ts';
 
@@ -25,8 +26,11 @@ export const CsrfField: FC<{ token: string }> = ({ token }) => (
   <input type="hidden" name="csrf" value={token} />
 );
 
-/** An error summary that links to each field in error, as GOV.UK and USWDS do; focused on arrival. */
-export const ErrorSummary: FC<{ errors: { field: string; message: string }[] }> = ({ errors }) => {
+/**
+ * An error summary that links to each field in error, as GOV.UK and USWDS do; focused on arrival. On a
+ * public page its heading is in the page's language.
+ */
+export const ErrorSummary: FC<{ errors: readonly { field: string; message: string }[] }> = ({ errors }) => {
   if (!errors.length) return null;
   const list = (
     <ul class={isStaffSkin() ? 'usa-list' : undefined}>
@@ -46,7 +50,7 @@ export const ErrorSummary: FC<{ errors: { field: string; message: string }[] }> 
     </div>
   ) : (
     <div class="error" role="alert" tabindex={-1}>
-      <h2>There is a problem</h2>
+      <h2>{useT()('layout.errorSummary')}</h2>
       {list}
     </div>
   );

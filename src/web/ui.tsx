@@ -174,3 +174,43 @@ export const Pager: FC<{ label: string; previous?: string | null; next?: string 
       {next ? <a href={next}>Next page</a> : <span />}
     </nav>
   ) : null;
+
+/** A row of an imported file that stopped the import: where it is, what it is about, what is wrong. */
+export interface RowToFix {
+  line: number;
+  key?: string;
+  message: string;
+}
+
+/**
+ * An import refused whole: the alert that nothing was imported, and the table of the rows to fix (the
+ * first 500), each with its row number (and its key, when the file's rows have one).
+ */
+export const RowsToFix: FC<{ problems: readonly RowToFix[]; rowLabel?: string }> = ({
+  problems,
+  rowLabel = 'Line',
+}) => {
+  if (problems.length === 0) return null;
+  const keyed = problems.some((p) => p.key !== undefined);
+  return (
+    <>
+      <Alert type="error" heading="Nothing was imported" urgent>
+        {problems.length} {problems.length === 1 ? 'row needs' : 'rows need'} fixing. Fix them and import the
+        whole file again.
+      </Alert>
+      <DataTable label="Rows to fix" caption="Rows to fix" head={[rowLabel, keyed && 'Key', 'What is wrong']}>
+        {problems.slice(0, 500).map((x) => (
+          <tr>
+            <th scope="row">{x.line}</th>
+            {keyed ? (
+              <td>
+                <code>{x.key}</code>
+              </td>
+            ) : null}
+            <td>{x.message}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </>
+  );
+};

@@ -19,3 +19,5 @@ export {
   postedFromAnotherSite,
   type FormTokenCheck,
 } from './anti-abuse.ts';
+/** The hidden guard fields (time token and honeypot) of a public form, for other public forms. */
+export { Guards as FormGuards } from './views/shared.tsx';

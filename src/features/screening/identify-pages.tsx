@@ -14,6 +14,7 @@ import { frameFor, type AppDeps } from '../../app-types.ts';
 import { renderPage } from '../../web/http.ts';
 import { PUBLIC, type PolicyRegistry } from '../../platform/policy.ts';
 import { Layout } from '../../web/public-layout.tsx';
+import { ErrorSummary } from '../../web/forms.tsx';
 import type { App } from '../../app-types.ts';
 import {
   answerFields,
@@ -35,7 +36,6 @@ import {
   IDENTIFY_CSS,
   IdentifyScript,
   InstrumentBanner,
-  ProblemSummary,
   StepForm,
 } from './views.tsx';
 import { stepGrade } from './reading-levels.ts';
@@ -114,7 +114,7 @@ function stepPage(
       urgent={step === 1}
       css={IDENTIFY_CSS}
     >
-      <ProblemSummary errors={summary} />
+      <ErrorSummary errors={summary} />
       <p class="step">{t('identify.step', { step, total })}</p>
       {/* Once a flow: the help box and what the checklist is, on its first page and the answer page. */}
       {step === 1 ? <InstrumentBanner instrument={instrument} /> : null}

@@ -189,7 +189,7 @@ describe.each(['es', 'so', 'hmn'] as const)('/%s/identify', (locale) => {
     const first = await (await t.app.request(base(locale))).text();
     const wrong = await answer(locale, first, []);
     expect(wrong.status).toBe(400);
-    expect(wrong.html).toContain(`<h2>${tr.text('identify.error.heading')}</h2>`);
+    expect(wrong.html).toContain(`<h2>${tr.text('layout.errorSummary')}</h2>`);
     expect(wrong.html).toContain(`<a href="#q-danger_now-0">${tr.text('identify.error.chooseAnswer')}</a>`);
     const you = await answer(locale, first, [['a.danger_now', 'no']]);
     const young = await answer(locale, you.html, [['a.reporter_role', 'education']]);

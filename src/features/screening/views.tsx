@@ -116,24 +116,6 @@ export const DangerNow: FC<{ emergency: Line }> = ({ emergency }) => {
   );
 };
 
-/** The list of what is wrong on a step, each linking to its field (the site's error summary, translated). */
-export const ProblemSummary: FC<{ errors: { field: string; message: string }[] }> = ({ errors }) => {
-  const t = useT();
-  if (!errors.length) return null;
-  return (
-    <div class="error" role="alert" tabindex={-1}>
-      <h2>{t('identify.error.heading')}</h2>
-      <ul>
-        {errors.map((e) => (
-          <li>
-            <a href={`#${e.field}`}>{e.message}</a>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-};
-
 /** The element an error summary links to: the first control of the question. */
 export const fieldAnchor = (item: Item): string =>
   item.answer.type === 'number' || item.answer.type === 'county' ? `q-${item.id}` : `q-${item.id}-0`;

@@ -7,7 +7,8 @@ import type { FC } from 'hono/jsx';
 import { useT, type MessageKey, type Translator } from '../../../platform/i18n/index.ts';
 import { TextField, fieldsOf, type FieldProblem, type FormValues } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
-import { FORM_TOKEN_FIELD, HONEYPOT_FIELD } from '../../intake/index.ts';
+import { ErrorSummary } from '../../../web/forms.tsx';
+import { FormGuards } from '../../intake/index.ts';
 import type { EventRow } from '../queries.ts';
 import type { Occurrence } from '../rules.ts';
 
@@ -207,35 +208,13 @@ export const RegisterPage: FC<{
       </p>
       {p.full ? <p>{t('events.registerFull', { b: (chunks) => <strong>{chunks}</strong> })}</p> : null}
       {p.notice ? <p role="alert">{p.notice}</p> : null}
-      {errors.length ? (
-        <div class="error" role="alert" tabindex={-1}>
-          <h2>{t('events.errorSummary')}</h2>
-          <ul>
-            {errors.map((e) => (
-              <li>
-                <a href={`#${e.field}`}>{e.message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={errors} />
       <form
         method="post"
         action={t.path(`/events/${p.event.id}/register?date=${p.occurrence.occurrenceDate}`)}
         novalidate
       >
-        <input type="hidden" name={FORM_TOKEN_FIELD} value={p.token} />
-        <div hidden>
-          <label for={HONEYPOT_FIELD}>{t('events.honeypot')}</label>
-          <input
-            id={HONEYPOT_FIELD}
-            name={HONEYPOT_FIELD}
-            type="text"
-            value=""
-            tabindex={-1}
-            autocomplete="off"
-          />
-        </div>
+        <FormGuards token={p.token} />
         <TextField
           {...f('name')}
           label={t.text('events.form.name')}

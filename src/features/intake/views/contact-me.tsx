@@ -15,7 +15,8 @@ import {
 } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { CreatedIntake } from '../service.ts';
-import { ErrorSummary, Guards, Notice, SentNextSteps, WhenPickedUp, localProblems } from './shared.tsx';
+import { ErrorSummary } from '../../../web/forms.tsx';
+import { Guards, Notice, SentNextSteps, WhenPickedUp, localProblems } from './shared.tsx';
 
 export const ContactMeForm: FC<{
   frame: PageFrame;

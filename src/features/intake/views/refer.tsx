@@ -20,7 +20,8 @@ import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ScreeningHandoff } from '../../pathway/index.ts';
 import { REFERRER_ROLES, type UrgencySignals } from '../rules.ts';
 import type { CreatedIntake } from '../service.ts';
-import { ErrorSummary, Guards, Notice, SentNextSteps, WhenPickedUp, localProblems } from './shared.tsx';
+import { ErrorSummary } from '../../../web/forms.tsx';
+import { Guards, Notice, SentNextSteps, WhenPickedUp, localProblems } from './shared.tsx';
 
 const agreedOptions = (t: Translator) => [
   { value: 'yes', label: t.text('intake.refer.agreed.yes') },

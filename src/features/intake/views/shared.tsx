@@ -122,24 +122,6 @@ export function problemText(t: Translator, message: string): string {
 export const localProblems = (t: Translator, errors: readonly FieldProblem[]): FieldProblem[] =>
   errors.map((e) => ({ field: e.field, message: problemText(t, e.message) }));
 
-/** The list of problems at the top of a form, each linking to its field. */
-export const ErrorSummary: FC<{ errors: readonly FieldProblem[] }> = ({ errors }) => {
-  const t = useT();
-  if (!errors.length) return null;
-  return (
-    <div class="error" role="alert" tabindex={-1}>
-      <h2>{t('intake.errorSummary')}</h2>
-      <ul>
-        {errors.map((e) => (
-          <li>
-            <a href={`#${e.field}`}>{e.message}</a>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-};
-
 // ---------------------------------------------------------------------------------------------------
 // What happens after a send
 

@@ -7,7 +7,7 @@ import type { MessageKey } from '../../../platform/i18n/index.ts';
 import { FieldError } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import type { ReferenceStatus } from '../rules.ts';
-import { ErrorSummary } from './shared.tsx';
+import { ErrorSummary } from '../../../web/forms.tsx';
 
 const STATUS_WORDS: Record<ReferenceStatus, { title: MessageKey; text: MessageKey }> = {
   received: { title: 'intake.status.received', text: 'intake.status.receivedText' },

@@ -19,7 +19,7 @@ import {
 } from '../../../web/forms.tsx';
 import { Success, type StaffView } from '../../../web/page.tsx';
 import { CsrfField, StaffLayout } from '../../../web/staff-layout.tsx';
-import { Button, Counts, DataTable, Panel, Tag, type Tone } from '../../../web/ui.tsx';
+import { Button, Counts, DataTable, Panel, RowsToFix, Tag, type Tone } from '../../../web/ui.tsx';
 import type { RowProblem } from '../csv-import.ts';
 import type { OrganizationRow } from '../queries.ts';
 import {
@@ -284,27 +284,7 @@ export const ImportPage: FC<
           message={`Imported ${p.result.rows} rows: ${p.result.recorded} completions recorded, ${p.result.already} already on record, ${p.result.rosterAdded} people added to the roster.`}
         />
       ) : null}
-      {p.problems.length ? (
-        <div class="usa-alert usa-alert--error" role="alert">
-          <div class="usa-alert__body">
-            <h2 class="usa-alert__heading">Nothing was imported</h2>
-            <p class="usa-alert__text">
-              {p.problems.length} {p.problems.length === 1 ? 'row needs' : 'rows need'} fixing. Fix them and
-              import the whole file again.
-            </p>
-          </div>
-        </div>
-      ) : null}
-      {p.problems.length ? (
-        <DataTable label="Rows to fix" caption="Rows to fix" head={['Line', 'What is wrong']}>
-          {p.problems.slice(0, 500).map((x) => (
-            <tr>
-              <th scope="row">{x.line}</th>
-              <td>{x.message}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
+      <RowsToFix problems={p.problems} />
       <p>
         Paste the export of the state’s learning system, or any CSV file whose first line names the columns:{' '}
         <code>email</code> (or <code>staff id</code>), <code>course code</code>, <code>completed on</code> (a

@@ -8,7 +8,7 @@ import { LOCALE_ENGLISH_NAMES, LOCALE_NAMES, TRANSLATED_LOCALES } from '../../..
 import { ErrorSummary } from '../../../web/forms.tsx';
 import { Success, type StaffView } from '../../../web/page.tsx';
 import { CsrfField, StaffLayout } from '../../../web/staff-layout.tsx';
-import { Button, DataTable, Panel, Tag, type Tone } from '../../../web/ui.tsx';
+import { Button, DataTable, Panel, RowsToFix, Tag, type Tone } from '../../../web/ui.tsx';
 import type { ImportOutcome, TranslationOverview } from '../service.ts';
 import type { RowProblem, ShownStatus } from '../rules.ts';
 
@@ -59,6 +59,7 @@ export const TranslationsPage: FC<
   return (
     <StaffLayout frame={p.frame} title="Translations of the public pages">
       <ErrorSummary errors={p.error ? [{ field: 'file', message: p.error }] : []} />
+      <RowsToFix problems={p.problems} rowLabel="Row" />
       {p.imported ? (
         <Success
           message={`Imported ${p.imported.imported} translations into ${LOCALE_ENGLISH_NAMES[locale]}${
@@ -113,30 +114,6 @@ export const TranslationsPage: FC<
       </Panel>
 
       <Panel id="import-h" heading="Import translations">
-        {p.problems.length ? (
-          <div class="usa-alert usa-alert--error" role="alert">
-            <div class="usa-alert__body">
-              <h3 class="usa-alert__heading">Nothing was imported</h3>
-              <p class="usa-alert__text">
-                {p.problems.length} {p.problems.length === 1 ? 'row needs' : 'rows need'} fixing. Fix them and
-                import the whole file again.
-              </p>
-            </div>
-          </div>
-        ) : null}
-        {p.problems.length ? (
-          <DataTable label="Rows to fix" caption="Rows to fix" head={['Row', 'Key', 'What is wrong']}>
-            {p.problems.slice(0, 500).map((x) => (
-              <tr>
-                <th scope="row">{x.line}</th>
-                <td>
-                  <code>{x.key}</code>
-                </td>
-                <td>{x.message}</td>
-              </tr>
-            ))}
-          </DataTable>
-        ) : null}
         <form
           method="post"
           action={`${PAGE}/import`}
