@@ -334,6 +334,9 @@ export const NavigatorFound: FC<{
         </p>
       ) : null}
       <p>
+        <a href={t.path('/help/contact-me')}>{t('help.ways.contactMe')}</a>
+      </p>
+      <p>
         <a href={t.path('/navigator')}>{t('help.found.again')}</a>
       </p>
     </>
