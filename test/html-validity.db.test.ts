@@ -7,6 +7,7 @@
  * The checker runs on Java. In CI a missing Java fails the test; elsewhere the test says loudly that it
  * did not run.
  */
+import { localePath, TRANSLATED_LOCALES } from '../src/platform/i18n/index.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -136,6 +137,14 @@ async function publicPages(): Promise<[string, string][]> {
     else if (path === '/certificates/:code') urls.push('/certificates/NWD-AAAAA-AAAAA');
     else urls.push(path);
   }
+  // Each page in each other language too (the words differ, and so may the markup they carry).
+  urls.push(
+    ...TRANSLATED_LOCALES.flatMap((locale) =>
+      [...urls, '/navigator?county=27053']
+        .filter((u) => !u.endsWith('.ics'))
+        .map((u) => localePath(locale, u)),
+    ),
+  );
   const counties = [...t.deps.geography.get().counties.keys()].map((fips) => `/navigator?county=${fips}`);
   urls.push(
     ...counties,
@@ -211,7 +220,16 @@ describe.skipIf(!javaPresent)('HTML validity (W3C Nu Html Checker)', () => {
     const pages = [...(await publicPages()), ...(await identifyPages())];
     const labels = pages.map(([label]) => label);
     expect(labels).toEqual(
-      expect.arrayContaining(['/', '/navigator', '/help/contact-me', '/identify answer', '/identify step 6']),
+      expect.arrayContaining([
+        '/',
+        '/navigator',
+        '/help/contact-me',
+        '/identify answer',
+        '/identify step 6',
+        '/es/',
+        '/so/help/contact-me',
+        '/hmn/navigator?county=27053',
+      ]),
     );
     expect(labels.filter((l) => l.startsWith('/navigator?county=')).length).toBe(87);
     expect(validate(pages)).toEqual([]);
