@@ -7,6 +7,7 @@
  * county page, every directory service, every /learn page, and each step of /identify walked to its
  * answer.
  */
+import { localePath, TRANSLATED_LOCALES } from '../src/platform/i18n/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsContext, upcomingPublic } from '../src/features/events/service.ts';
 import { LEARN_PAGES } from '../src/features/learn/content.tsx';
@@ -159,7 +160,9 @@ async function publicPages(): Promise<string[]> {
     '/services?type=shelter_housing&age=15',
     '/no-such-page',
   );
-  return [...new Set(urls)];
+  // And every page of the list in each other language (the translations could bring a note in).
+  const all = [...urls, ...TRANSLATED_LOCALES.flatMap((locale) => urls.map((u) => localePath(locale, u)))];
+  return [...new Set(all.filter((u) => !u.endsWith('.ics')))];
 }
 
 describe('internal vocabulary', () => {
@@ -202,7 +205,7 @@ describe('internal vocabulary', () => {
       const hits = internalVocabulary(visibleText(html));
       if (hits.length) found[url] = [...new Set(hits)];
     }
-    expect(pages.length).toBeGreaterThan(87 + 16);
+    expect(pages.length).toBeGreaterThan(4 * (87 + 16));
     expect(found).toEqual({});
   });
 });
