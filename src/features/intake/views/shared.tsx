@@ -4,7 +4,7 @@
  * repeated or unreadable send.
  */
 import type { Child, FC } from 'hono/jsx';
-import { useT, type MessageKey, type Translator } from '../../../platform/i18n/index.ts';
+import { shippedCatalogue, useT, type MessageKey, type Translator } from '../../../platform/i18n/index.ts';
 import type { FieldProblem } from '../../../web/forms.tsx';
 import { Layout, type PageFrame } from '../../../web/public-layout.tsx';
 import { FORM_TOKEN_FIELD, HONEYPOT_FIELD, type FormName, type FormTokenCheck } from '../anti-abuse.ts';
@@ -46,55 +46,21 @@ export const TIMING_NOTICE: Record<Exclude<FormTokenCheck, 'ok' | 'invalid'>, Me
 // ---------------------------------------------------------------------------------------------------
 // Problems with what was typed, in the page's language
 
-/** Exact English messages of the schemas (schema.ts) and their catalogue keys. */
-const PROBLEM_KEYS: Record<string, MessageKey> = {
-  'Choose how the navigator should reach you.': 'intake.error.chooseMethod',
-  'Enter the email address the navigator should write to.': 'intake.error.enterEmail',
-  'Enter the phone number the navigator should use.': 'intake.error.enterPhone',
-  'Enter an email address, like name@example.org.': 'intake.error.badEmail',
-  'Enter a phone number, like 612-555-0100.': 'intake.error.badPhone',
-  'Type a five-digit ZIP code, a city or a county, or leave it empty.': 'intake.error.placeInvalid',
-  'Say whether the young person agreed to be contacted.': 'intake.error.agreed',
-  'Age: enter a number of years, like 16, or leave it empty.': 'intake.error.age',
-  'Choose how the navigator should reach them.': 'intake.error.chooseTheirMethod',
-  'Tick the box or leave it empty.': 'intake.error.tick',
-  'Choose yes, not sure or no.': 'intake.error.exploitation',
-  'Choose your role from the list.': 'intake.error.roleFromList',
-  'Leave this empty: without the young person’s agreement, send no name or contact details. Ask them first, or send an anonymous consultation.':
-    'intake.error.leaveEmpty',
-  'Enter their first name or initials.': 'intake.error.youthName',
-  'Enter how the navigator can reach them (a number or an address).': 'intake.error.theirContact',
-  'Enter their phone number, like 612-555-0100.': 'intake.error.theirPhone',
-  'Enter their email address, like name@example.org.': 'intake.error.theirEmail',
-  'Say briefly what you observed or what worries you.': 'intake.error.observed',
-  'Enter your name, so the navigator knows who referred.': 'intake.error.referrerName',
-  'Choose your role.': 'intake.error.role',
-  'Enter a phone number or an email address where the navigator can reach you.': 'intake.error.referrerReach',
-  'Enter your phone number, like 612-555-0100.': 'intake.error.yourPhone',
-  'Enter your email address, like name@example.org.': 'intake.error.yourEmail',
-};
-
-/** The schemas' names of fields (`Name: use at most 100 characters.`) and their catalogue keys. */
-const FIELD_NAME_KEYS: Record<string, MessageKey> = {
-  'Phone number or email': 'intake.fieldName.contact',
-  'Safe times': 'intake.fieldName.times',
-  'Code word': 'intake.fieldName.codeWord',
-  Name: 'intake.fieldName.name',
-  Language: 'intake.fieldName.language',
-  Place: 'intake.fieldName.place',
-  'Your message': 'intake.fieldName.message',
-  'First name or initials': 'intake.fieldName.youthName',
-  'How to reach them': 'intake.fieldName.theirContact',
-  'What you observed': 'intake.fieldName.observed',
-  'Your name': 'intake.fieldName.referrerName',
-  'Your organization': 'intake.fieldName.referrerOrganization',
-  'Your phone number': 'intake.fieldName.referrerPhone',
-  'Your email address': 'intake.fieldName.referrerEmail',
-  'When to call you back': 'intake.fieldName.callbackTimes',
-};
+/**
+ * The catalogue's keys of a namespace by their English: the schemas (schema.ts) write their problems
+ * in English, word for word as the catalogue's `intake.error.…` and `intake.fieldName.…` messages.
+ */
+function keysByEnglish(prefix: string): ReadonlyMap<string, MessageKey> {
+  const english = shippedCatalogue().english;
+  return new Map(
+    (Object.keys(english) as MessageKey[]).filter((k) => k.startsWith(prefix)).map((k) => [english[k], k]),
+  );
+}
+const PROBLEM_KEYS = keysByEnglish('intake.error.');
+const FIELD_NAME_KEYS = keysByEnglish('intake.fieldName.');
 
 const fieldName = (t: Translator, english: string) => {
-  const key = FIELD_NAME_KEYS[english];
+  const key = FIELD_NAME_KEYS.get(english);
   return key ? t.text(key) : english;
 };
 
@@ -103,7 +69,7 @@ const fieldName = (t: Translator, english: string) => {
  * it); a message this table does not know stays English.
  */
 export function problemText(t: Translator, message: string): string {
-  const key = PROBLEM_KEYS[message];
+  const key = PROBLEM_KEYS.get(message);
   if (key) return t.text(key);
   let m = /^(.+): use at most (\d+) characters\.$/.exec(message);
   if (m) return t.text('intake.error.tooLong', { field: fieldName(t, m[1]!), max: Number(m[2]) });
