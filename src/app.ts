@@ -92,8 +92,6 @@ export function createApp(deps: AppDeps): BuiltApp {
   // First: every later part (audit, throttles, limits) reads the client address it decides.
   app.use(clientAddresses(deps.config));
   app.use(securityHeaders({ hsts: deps.config.production }));
-  // After the headers, so a prefixed address that is not a public page is answered with them too.
-  app.use(publicLanguage());
   const access = accessLog(deps.log);
   app.use(requestLog(access));
   // Only a client that asks for compression pays for the middleware (and its copy of the response).
@@ -102,6 +100,9 @@ export function createApp(deps: AppDeps): BuiltApp {
     c.header('Vary', 'Accept-Encoding');
     return c.req.header('Accept-Encoding') ? gzip(c, next) : next();
   });
+  // After the headers, the log and compression, so a prefixed address that is not a public page is
+  // answered, logged and compressed like any other.
+  app.use(publicLanguage());
   app.use(
     rejectNulBytes((c) =>
       c.req.path.startsWith('/api/')
